@@ -1,0 +1,55 @@
+# OpenCX: `make demo` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
+.PHONY: demo test lint typecheck contracts pytest install-dev lock clean bench
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.base: requirements/base.lock pyproject.toml | $(BIN)/uv
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/base.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: requirements/dev.lock pyproject.toml | $(BIN)/uv
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/dev.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(VENV)/.base $@
+
+demo: $(VENV)/.base
+	$(BIN)/opencx demo-run
+
+install-dev: $(VENV)/.dev
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+contracts: $(VENV)/.dev
+	$(BIN)/lint-imports
+
+pytest: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck contracts pytest
+
+lock: | $(BIN)/uv
+	$(UV) pip compile pyproject.toml --extra dev --extra spark -p 3.11 -o requirements/dev.lock --quiet
+	$(UV) pip compile pyproject.toml -c requirements/dev.lock -p 3.11 -o requirements/base.lock --quiet
+
+bench: $(VENV)/.dev
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

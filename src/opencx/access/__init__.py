@@ -1,0 +1,3 @@
+"""access slice."""
+
+__all__: list[str] = []

@@ -1,0 +1,58 @@
+"""Composition root: builds the engine and every service, wires cross-slice events, mounts routes.
+
+This is the only module that knows every slice. Nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from opencx.core import Clock, EventBus, SystemClock
+from opencx.db import create_engine_from_url
+from opencx.settings import Settings
+
+
+@dataclass
+class Services:
+    """Everything a request, a command or a worker needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    bus: EventBus
+    clock: Clock
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build(
+    settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None
+) -> Services:
+    """Build the engine, the services and the event wiring for ``settings``."""
+    services = Services(
+        settings=settings,
+        engine=engine or create_engine_from_url(settings.database_url),
+        bus=EventBus(),
+        clock=clock or SystemClock(),
+    )
+    wire_events(services)
+    return services
+
+
+def wire_events(services: Services) -> None:
+    """Cross-slice reactions, all in one place. Each handler runs in the publisher's transaction."""
+
+
+def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
+    services = services or build(settings)
+    app = FastAPI(title="OpenCX", version="0.1.0", description="Customer-experience platform API")
+    app.state.services = services
+    for router in _routers():
+        app.include_router(router)
+    return app
+
+
+def _routers() -> list[Any]:
+    return []

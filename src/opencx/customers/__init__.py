@@ -1,0 +1,3 @@
+"""customers slice."""
+
+__all__: list[str] = []

@@ -1,0 +1,362 @@
+"""The canonical schema (see docs/schema.md): one MetaData shared by every slice and backend.
+
+These tables are the shared vocabulary of OpenCX. Each is *written* by the slice that owns it
+(named per table below) through that slice's service; any slice and every metric may *read* them.
+Tables private to one slice (loyalty, service hub, journeys) live in that slice's ``store.py`` on
+this same ``metadata`` so Alembic sees them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from opencx.db.types import ID, MONEY, UtcDateTime
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _sourced() -> list[sa.Column[Any]]:
+    """Every row that arrives from outside names its source system and its id there."""
+    return [
+        sa.Column("source", sa.String(100), nullable=False, server_default="opencx"),
+        sa.Column("external_id", sa.String(200), nullable=False),
+    ]
+
+
+# --- people (owner: customers) -------------------------------------------------------------
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    *_sourced(),
+    sa.Column("name", sa.String(300)),
+    sa.Column("email", sa.String(320)),
+    sa.Column("phone", sa.String(40)),
+    sa.Column("language", sa.String(35)),
+    sa.Column("country", sa.String(2)),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("attributes", sa.JSON, nullable=False, default=dict),
+    sa.Column("consent_email", sa.Boolean, nullable=False, default=False),
+    sa.Column("consent_sms", sa.Boolean, nullable=False, default=False),
+    sa.Column("consent_surveys", sa.Boolean, nullable=False, default=False),
+    sa.Column("merged_into", ID, sa.ForeignKey("customers.id"), nullable=True),
+    sa.Column("erased_at", UtcDateTime),
+    sa.UniqueConstraint("source", "external_id", name="uq_customers_source_external_id"),
+    sa.Index("ix_customers_email", "email"),
+    sa.Index("ix_customers_name", "name"),
+)
+
+identities = sa.Table(
+    "identities",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # email, phone, external, device
+    sa.Column("value", sa.String(320), nullable=False),  # normalised
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("kind", "value", name="uq_identities_kind_value"),
+)
+
+customer_merges = sa.Table(
+    "customer_merges",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("survivor_id", ID, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("merged_id", ID, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("rule", sa.String(100), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("undone_at", UtcDateTime),
+    sa.Column("moved", sa.JSON, nullable=False, default=dict),  # what moved, so undo is exact
+)
+
+# --- commerce (owner: ingest) --------------------------------------------------------------
+products = sa.Table(
+    "products",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    *_sourced(),  # external_id is the SKU
+    sa.Column("name", sa.String(500)),
+    sa.Column("category", sa.String(200)),
+    sa.Column("list_price", MONEY),
+    sa.Column("currency", sa.String(3)),
+    sa.Column("is_merchandise", sa.Boolean, nullable=False, default=True),
+    sa.UniqueConstraint("source", "external_id", name="uq_products_source_external_id"),
+)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    *_sourced(),
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), index=True),  # null = anonymous
+    sa.Column("placed_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("channel", sa.String(20), nullable=False, default="web"),
+    sa.Column("status", sa.String(20), nullable=False, default="completed"),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("discount_total", MONEY, nullable=False, default=0),
+    sa.UniqueConstraint("source", "external_id", name="uq_orders_source_external_id"),
+)
+
+order_lines = sa.Table(
+    "order_lines",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("order_id", ID, sa.ForeignKey("orders.id"), nullable=False, index=True),
+    sa.Column("line_no", sa.Integer, nullable=False),
+    sa.Column("product_id", ID, sa.ForeignKey("products.id")),
+    sa.Column("sku", sa.String(200)),
+    sa.Column("quantity", sa.Integer, nullable=False),  # negative for a return
+    sa.Column("unit_price", MONEY, nullable=False),
+    sa.Column("discount", MONEY, nullable=False, default=0),
+    sa.Column("returns_line_id", ID, sa.ForeignKey("order_lines.id")),
+    sa.UniqueConstraint("order_id", "line_no", name="uq_order_lines_order_id"),
+)
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    *_sourced(),
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("plan", sa.String(200)),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("ended_at", UtcDateTime),
+    sa.Column("mrr", MONEY, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("cancel_reason", sa.String(500)),
+    sa.UniqueConstraint("source", "external_id", name="uq_subscriptions_source_external_id"),
+)
+
+# --- touchpoints and service (owners: ingest, service) -------------------------------------
+interactions = sa.Table(
+    "interactions",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    *_sourced(),
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), index=True),
+    sa.Column("occurred_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("touchpoint", sa.String(60)),
+    sa.Column("session_id", sa.String(100)),
+    sa.Column("campaign", sa.String(200)),
+    sa.Column("properties", sa.JSON, nullable=False, default=dict),
+    sa.UniqueConstraint("source", "external_id", name="uq_interactions_source_external_id"),
+)
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    *_sourced(),
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), index=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("queue", sa.String(100)),
+    sa.Column("category", sa.String(100)),
+    sa.Column("priority", sa.String(20), nullable=False, default="normal"),
+    sa.Column("status", sa.String(20), nullable=False, default="open"),
+    sa.Column("subject", sa.String(500)),
+    sa.Column("opened_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("first_response_at", UtcDateTime),
+    sa.Column("resolved_at", UtcDateTime),
+    sa.Column("closed_at", UtcDateTime),
+    sa.Column("assignee", sa.String(200)),
+    sa.Column("sla_policy", sa.String(100)),
+    sa.UniqueConstraint("source", "external_id", name="uq_cases_source_external_id"),
+)
+
+case_events = sa.Table(
+    "case_events",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("case_id", ID, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("actor", sa.String(200)),
+    sa.Column("body", sa.Text),
+    sa.Column("properties", sa.JSON, nullable=False, default=dict),
+)
+
+# --- feedback (owner: feedback) ------------------------------------------------------------
+surveys = sa.Table(
+    "surveys",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("key", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # nps, csat, ces, enps, custom
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    sa.Column("languages", sa.JSON, nullable=False, default=list),
+    sa.Column("definition", sa.JSON, nullable=False, default=dict),
+    sa.UniqueConstraint("key", "version", name="uq_surveys_key_version"),
+)
+
+survey_questions = sa.Table(
+    "survey_questions",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("survey_id", ID, sa.ForeignKey("surveys.id"), nullable=False),
+    sa.Column("key", sa.String(100), nullable=False),
+    sa.Column("type", sa.String(20), nullable=False),  # nps, csat, ces, rating, single, multi, text
+    sa.Column("scale_min", sa.Integer),
+    sa.Column("scale_max", sa.Integer),
+    sa.UniqueConstraint("survey_id", "key", name="uq_survey_questions_survey_id"),
+)
+
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("survey_id", ID, sa.ForeignKey("surveys.id"), nullable=False),
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), index=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("trigger", sa.String(60)),
+    sa.Column("trigger_ref", sa.String(100)),
+    sa.Column("token_hash", sa.String(128), unique=True),
+    sa.Column("scheduled_at", UtcDateTime),
+    sa.Column("sent_at", UtcDateTime),
+    sa.Column("opened_at", UtcDateTime),
+    sa.Column("responded_at", UtcDateTime),
+    sa.Column("status", sa.String(20), nullable=False, default="scheduled"),
+)
+
+responses = sa.Table(
+    "responses",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    *_sourced(),
+    sa.Column("survey_id", ID, sa.ForeignKey("surveys.id"), nullable=False, index=True),
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), index=True),
+    sa.Column("invitation_id", ID, sa.ForeignKey("invitations.id")),
+    sa.Column("submitted_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("channel", sa.String(20)),
+    sa.Column("language", sa.String(35)),
+    sa.Column("touchpoint", sa.String(60)),
+    sa.Column("context_kind", sa.String(20)),
+    sa.Column("context_id", sa.String(100)),
+    sa.Column("completed", sa.Boolean, nullable=False, default=True),
+    sa.Column("submission", sa.JSON, nullable=False, default=dict),
+    sa.UniqueConstraint("source", "external_id", name="uq_responses_source_external_id"),
+)
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("response_id", ID, sa.ForeignKey("responses.id"), nullable=False, index=True),
+    sa.Column("question_key", sa.String(100), nullable=False),
+    sa.Column("question_type", sa.String(20), nullable=False),
+    sa.Column("score", sa.Integer),
+    sa.Column("choices", sa.JSON),
+    sa.Column("text", sa.Text),
+    sa.Column("language", sa.String(35)),
+    sa.UniqueConstraint("response_id", "question_key", name="uq_answers_response_id"),
+)
+
+# --- platform (owners: outbox, ingest, access, modeling) -----------------------------------
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # email, sms, webhook
+    sa.Column("dedupe_key", sa.String(300), nullable=False, unique=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime),
+    sa.Column("locked_until", UtcDateTime),
+)
+
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("file_name", sa.String(1000), nullable=False),
+    sa.Column("file_sha256", sa.String(64), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime),
+    sa.Column("status", sa.String(20), nullable=False, default="running"),
+    sa.Column("rows_read", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_loaded", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_rejected", sa.Integer, nullable=False, default=0),
+    sa.Column("reject_file", sa.String(1000)),
+    sa.Column("message", sa.Text),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("name", sa.String(300)),
+    sa.Column("role", sa.String(20), nullable=False),  # admin, analyst, agent
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("scopes", sa.JSON, nullable=False),
+    sa.Column("key_hash", sa.String(128), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime),
+)
+
+model_runs = sa.Table(
+    "model_runs",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("model", sa.String(60), nullable=False),
+    sa.Column("version", sa.String(40), nullable=False),
+    sa.Column("config", sa.JSON, nullable=False, default=dict),
+    sa.Column("data_fingerprint", sa.String(64), nullable=False),
+    sa.Column("fitted_at", UtcDateTime, nullable=False),
+    sa.Column("metrics", sa.JSON, nullable=False, default=dict),
+    sa.Column("params", sa.JSON, nullable=False, default=dict),
+)
+
+customer_scores = sa.Table(
+    "customer_scores",
+    metadata,
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("model_run_id", ID, sa.ForeignKey("model_runs.id"), primary_key=True),
+    sa.Column("kind", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Float),
+    sa.Column("details", sa.JSON, nullable=False, default=dict),
+)
+
+CANONICAL_TABLES = (
+    "customers",
+    "identities",
+    "products",
+    "orders",
+    "order_lines",
+    "subscriptions",
+    "interactions",
+    "cases",
+    "case_events",
+    "surveys",
+    "invitations",
+    "responses",
+    "answers",
+)

@@ -1,0 +1,3 @@
+"""feedback slice."""
+
+__all__: list[str] = []

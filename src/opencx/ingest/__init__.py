@@ -1,0 +1,3 @@
+"""ingest slice."""
+
+__all__: list[str] = []

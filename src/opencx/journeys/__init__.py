@@ -1,0 +1,3 @@
+"""journeys slice."""
+
+__all__: list[str] = []

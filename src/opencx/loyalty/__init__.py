@@ -1,0 +1,3 @@
+"""loyalty slice."""
+
+__all__: list[str] = []

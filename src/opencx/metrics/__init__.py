@@ -1,0 +1,3 @@
+"""metrics slice."""
+
+__all__: list[str] = []

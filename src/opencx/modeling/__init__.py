@@ -1,0 +1,3 @@
+"""modeling slice."""
+
+__all__: list[str] = []

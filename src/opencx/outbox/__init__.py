@@ -1,0 +1,3 @@
+"""outbox slice."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""service slice."""
+
+__all__: list[str] = []

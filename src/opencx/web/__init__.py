@@ -1,0 +1,3 @@
+"""web slice."""
+
+__all__: list[str] = []
