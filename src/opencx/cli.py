@@ -48,12 +48,15 @@ def init() -> None:
 def _mount() -> None:
     """Mount each slice's command group (slices add themselves to this list)."""
     groups: list[tuple[str | None, str]] = [
-        # (group name or None to merge commands at the top level, module path)
+        # (group name or None to merge commands at the top level, module path[:attribute])
+        ("users", "opencx.access.cli:users_app"),
+        ("apikeys", "opencx.access.cli:apikeys_app"),
     ]
     import importlib
 
     for name, module in groups:
-        sub = importlib.import_module(module).app
+        path, _, attr = module.partition(":")
+        sub = getattr(importlib.import_module(path), attr or "app")
         if name is None:
             app.registered_commands.extend(sub.registered_commands)
             app.registered_groups.extend(sub.registered_groups)
