@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from opencx.core import Clock, EventBus, SystemClock
 from opencx.db import create_engine_from_url
+from opencx.outbox.transports import OutboxConfig, derived_webhook_secret
 from opencx.settings import Settings
 
 
@@ -24,6 +25,7 @@ class Services:
     engine: Engine
     bus: EventBus
     clock: Clock
+    outbox: OutboxConfig
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -36,9 +38,23 @@ def build(
         engine=engine or create_engine_from_url(settings.database_url),
         bus=EventBus(),
         clock=clock or SystemClock(),
+        outbox=_outbox_config(settings),
     )
     wire_events(services)
     return services
+
+
+def _outbox_config(settings: Settings) -> OutboxConfig:
+    return OutboxConfig(
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_sender=settings.smtp_sender,
+        smtp_starttls=settings.smtp_starttls,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password,
+        sms_webhook_url=settings.sms_webhook_url,
+        webhook_secret=settings.webhook_secret or derived_webhook_secret(settings.secret_key),
+    )
 
 
 def wire_events(services: Services) -> None:

@@ -18,5 +18,9 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "OpenCX <noreply@opencx.local>"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
     sms_webhook_url: str | None = None
+    webhook_secret: str | None = None  # signs outbox webhooks; derived from secret_key if unset
     base_url: str = "http://127.0.0.1:8000"

@@ -1,3 +1,20 @@
-"""outbox slice."""
+"""Transactional outbox: messages written with the change that causes them, delivered by a worker.
 
-__all__: list[str] = []
+See docs/outbox.md for the delivery contract (at least once, with idempotency keys).
+"""
+
+from opencx.outbox.domain import DeliveryFailed, Kind, OutboxMessage, RetryPolicy, Status, Transport
+from opencx.outbox.service import BatchResult, enqueue, run, run_once
+
+__all__ = [
+    "BatchResult",
+    "DeliveryFailed",
+    "Kind",
+    "OutboxMessage",
+    "RetryPolicy",
+    "Status",
+    "Transport",
+    "enqueue",
+    "run",
+    "run_once",
+]

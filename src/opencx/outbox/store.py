@@ -1,0 +1,190 @@
+"""Queries on the ``outbox`` table: insert once, claim due messages, record the outcome.
+
+Claiming is one statement on both stores::
+
+    UPDATE outbox SET status='sending', attempts=attempts+1, locked_until=:lease_end
+    WHERE id IN (SELECT id FROM outbox WHERE <due> ORDER BY next_attempt_at LIMIT :n
+                 FOR UPDATE SKIP LOCKED)
+    RETURNING ...
+
+On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets concurrent workers take disjoint batches without
+waiting on each other. SQLite has no row locks (the clause is not rendered there); the caller
+opens the transaction with ``BEGIN IMMEDIATE`` so the write lock is taken before the read.
+
+Every outcome update is fenced on ``attempts``: the claim incremented it, so a worker whose
+lease expired and whose message was reclaimed by another worker updates nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from opencx.db.schema import outbox
+from opencx.outbox.domain import OutboxMessage, Status
+
+RETRYABLE = (Status.PENDING.value, Status.FAILED.value)
+MAX_ERROR_CHARS = 2000
+
+
+def insert_once(
+    conn: Connection,
+    *,
+    id: str,
+    kind: str,
+    dedupe_key: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+) -> str:
+    """Insert a pending message unless ``dedupe_key`` exists; return the id that holds the key."""
+    values = {
+        "id": id,
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "payload": dict(payload),
+        "status": Status.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(outbox).values(values)
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(outbox).values(values)
+    else:  # pragma: no cover - only the two supported stores
+        raise NotImplementedError(f"outbox: no ON CONFLICT insert for dialect {dialect!r}")
+    stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(outbox.c.id)
+    inserted = conn.execute(stmt).scalar_one_or_none()
+    if inserted is not None:
+        return str(inserted)
+    existing = conn.execute(
+        sa.select(outbox.c.id).where(outbox.c.dedupe_key == dedupe_key)
+    ).scalar_one()
+    return str(existing)
+
+
+def _due(now: datetime, kinds: Sequence[str]) -> sa.ColumnElement[bool]:
+    """Due for a try: waiting and its time has come, or claimed by a worker whose lease ran out."""
+    waiting = sa.and_(outbox.c.status.in_(RETRYABLE), outbox.c.next_attempt_at <= now)
+    abandoned = sa.and_(outbox.c.status == Status.SENDING.value, outbox.c.locked_until <= now)
+    return sa.and_(sa.or_(waiting, abandoned), outbox.c.kind.in_(list(kinds)))
+
+
+def bury_abandoned(conn: Connection, now: datetime, max_attempts: int) -> int:
+    """Mark dead the messages whose lease ran out on their last allowed attempt."""
+    result = conn.execute(
+        outbox.update()
+        .where(
+            outbox.c.status == Status.SENDING.value,
+            outbox.c.locked_until <= now,
+            outbox.c.attempts >= max_attempts,
+        )
+        .values(
+            status=Status.DEAD.value,
+            locked_until=None,
+            last_error="lease expired on the last attempt (worker stopped mid-delivery)",
+        )
+    )
+    return int(result.rowcount)
+
+
+def claim(
+    conn: Connection, *, now: datetime, lease_end: datetime, batch: int, kinds: Sequence[str]
+) -> list[OutboxMessage]:
+    """Take up to ``batch`` due messages of ``kinds`` for this worker until ``lease_end``."""
+    picked = (
+        sa.select(outbox.c.id)
+        .where(_due(now, kinds))
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    stmt = (
+        outbox.update()
+        .where(outbox.c.id.in_(picked))
+        .values(
+            status=Status.SENDING.value,
+            attempts=outbox.c.attempts + 1,
+            locked_until=lease_end,
+        )
+        .returning(
+            outbox.c.id,
+            outbox.c.kind,
+            outbox.c.dedupe_key,
+            outbox.c.payload,
+            outbox.c.attempts,
+            outbox.c.created_at,
+            outbox.c.locked_until,
+        )
+    )
+    rows = conn.execute(stmt).all()
+    messages = [
+        OutboxMessage(
+            id=row.id,
+            kind=row.kind,
+            dedupe_key=row.dedupe_key,
+            payload=row.payload,
+            attempts=row.attempts,
+            created_at=row.created_at,
+            locked_until=row.locked_until,
+        )
+        for row in rows
+    ]
+    return sorted(messages, key=lambda m: (m.created_at, m.id))
+
+
+def _fenced(message: OutboxMessage) -> Any:
+    return outbox.update().where(
+        outbox.c.id == message.id,
+        outbox.c.status == Status.SENDING.value,
+        outbox.c.attempts == message.attempts,
+    )
+
+
+def mark_sent(conn: Connection, message: OutboxMessage, at: datetime) -> bool:
+    """Record delivery; False if the claim was lost (the lease expired and another took it)."""
+    result = conn.execute(
+        _fenced(message).values(
+            status=Status.SENT.value, sent_at=at, locked_until=None, last_error=None
+        )
+    )
+    return bool(result.rowcount)
+
+
+def mark_failed(
+    conn: Connection, message: OutboxMessage, *, status: Status, due: datetime, error: str
+) -> bool:
+    """Record a failed attempt: ``failed`` (due again at ``due``) or ``dead``."""
+    result = conn.execute(
+        _fenced(message).values(
+            status=status.value,
+            next_attempt_at=due,
+            locked_until=None,
+            last_error=error[:MAX_ERROR_CHARS],
+        )
+    )
+    return bool(result.rowcount)
+
+
+def release(conn: Connection, message: OutboxMessage) -> bool:
+    """Give back a claimed message that was not tried (the worker is stopping)."""
+    previous = Status.PENDING if message.attempts <= 1 else Status.FAILED
+    result = conn.execute(
+        _fenced(message).values(
+            status=previous.value, attempts=message.attempts - 1, locked_until=None
+        )
+    )
+    return bool(result.rowcount)
+
+
+def counts_by_status(conn: Connection) -> dict[str, int]:
+    """How many messages are in each status (for ``opencx worker --status`` and tests)."""
+    rows = conn.execute(sa.select(outbox.c.status, sa.func.count()).group_by(outbox.c.status)).all()
+    return {str(status): int(n) for status, n in rows}
