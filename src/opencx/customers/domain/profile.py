@@ -1,0 +1,230 @@
+"""The 360 profile: derived facts folded from the rows the store fetches for one person.
+
+Revenue is merchandise only (``products.is_merchandise``; a line without a product counts as
+merchandise), net of returns and cancellations, which are negative lines: a line is worth
+``quantity × unit_price − discount``. An order is a purchase when it has at least one line with a
+positive quantity (a document that only reverses lines is not a new order). Average order value
+is revenue over purchases, per currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from opencx.core import Money
+
+CLOSED_CASE_STATUSES = frozenset({"resolved", "closed", "cancelled", "merged"})
+SCORED_TYPES = ("nps", "csat", "ces")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """One ``customers`` row."""
+
+    id: str
+    source: str
+    external_id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    language: str | None
+    country: str | None
+    created_at: datetime
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    consent_email: bool = False
+    consent_sms: bool = False
+    consent_surveys: bool = False
+    merged_into: str | None = None
+    erased_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    kind: str
+    value: str
+    source: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    id: str
+    source: str
+    external_id: str
+    placed_at: datetime
+    channel: str
+    status: str
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    order_id: str
+    quantity: int
+    unit_price: Decimal
+    discount: Decimal
+    is_merchandise: bool
+
+    @property
+    def net(self) -> Decimal:
+        return self.quantity * self.unit_price - self.discount
+
+
+@dataclass(frozen=True, slots=True)
+class OrderValue:
+    """Totals of one order from its lines."""
+
+    total: Decimal
+    merchandise: Decimal
+    is_purchase: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """A tally of contacts: ``source`` is interaction, case or case_event."""
+
+    source: str
+    channel: str | None
+    status: str | None
+    count: int
+    last_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredAnswer:
+    question_type: str
+    score: int
+    submitted_at: datetime
+    response_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelScore:
+    kind: str
+    value: float | None
+    model: str
+    model_run_id: str
+    fitted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Everything the 360 page shows about one (surviving) customer."""
+
+    customer: Customer
+    identities: tuple[Identity, ...]
+    merged_ids: tuple[str, ...]
+    first_purchase: datetime | None
+    last_purchase: datetime | None
+    orders: int
+    revenue: tuple[Money, ...]
+    average_order_value: tuple[Money, ...]
+    channels: tuple[str, ...]
+    last_contact: datetime | None
+    latest: tuple[ScoredAnswer, ...]
+    open_cases: int
+    scores: tuple[ModelScore, ...]
+
+    def latest_score(self, question_type: str) -> ScoredAnswer | None:
+        return next((a for a in self.latest if a.question_type == question_type), None)
+
+
+def order_values(lines: Iterable[LineRow]) -> dict[str, OrderValue]:
+    """Total, merchandise total and purchase flag of every order that has lines."""
+    total: dict[str, Decimal] = {}
+    merch: dict[str, Decimal] = {}
+    purchase: dict[str, bool] = {}
+    for line in lines:
+        total[line.order_id] = total.get(line.order_id, Decimal(0)) + line.net
+        if line.is_merchandise:
+            merch[line.order_id] = merch.get(line.order_id, Decimal(0)) + line.net
+        purchase[line.order_id] = purchase.get(line.order_id, False) or line.quantity > 0
+    return {oid: OrderValue(total[oid], merch.get(oid, Decimal(0)), purchase[oid]) for oid in total}
+
+
+def _commerce(
+    orders: Sequence[OrderRow], values: Mapping[str, OrderValue]
+) -> tuple[list[datetime], tuple[Money, ...], tuple[Money, ...]]:
+    revenue: dict[str, Decimal] = {}
+    count: dict[str, int] = {}
+    purchases: list[datetime] = []
+    for order in orders:
+        value = values.get(order.id)
+        if value is None:
+            continue
+        revenue[order.currency] = revenue.get(order.currency, Decimal(0)) + value.merchandise
+        if value.is_purchase:
+            count[order.currency] = count.get(order.currency, 0) + 1
+            purchases.append(order.placed_at)
+    totals = tuple(Money(revenue[c], c) for c in sorted(revenue))
+    averages = tuple(
+        Money((revenue[c] / count[c]).quantize(CENT), c) for c in sorted(revenue) if count.get(c)
+    )
+    return purchases, totals, averages
+
+
+def latest_scores(answers: Iterable[ScoredAnswer]) -> tuple[ScoredAnswer, ...]:
+    """The most recent scored answer per question type (NPS, CSAT, CES), in that order."""
+    best: dict[str, ScoredAnswer] = {}
+    for answer in answers:
+        current = best.get(answer.question_type)
+        key = (answer.submitted_at, answer.response_id)
+        if current is None or key > (current.submitted_at, current.response_id):
+            best[answer.question_type] = answer
+    return tuple(best[t] for t in SCORED_TYPES if t in best)
+
+
+def latest_model_scores(scores: Iterable[ModelScore]) -> tuple[ModelScore, ...]:
+    """Per score kind, the value from the most recently fitted model run."""
+    best: dict[str, ModelScore] = {}
+    for score in scores:
+        current = best.get(score.kind)
+        if current is None or (score.fitted_at, score.model_run_id) > (
+            current.fitted_at,
+            current.model_run_id,
+        ):
+            best[score.kind] = score
+    return tuple(best[k] for k in sorted(best))
+
+
+def build_profile(
+    customer: Customer,
+    *,
+    identities: Iterable[Identity] = (),
+    merged_ids: Iterable[str] = (),
+    orders: Sequence[OrderRow] = (),
+    lines: Iterable[LineRow] = (),
+    activity: Iterable[Activity] = (),
+    answers: Iterable[ScoredAnswer] = (),
+    scores: Iterable[ModelScore] = (),
+) -> Profile:
+    """Fold the rows held about one customer into its :class:`Profile`."""
+    purchases, revenue, averages = _commerce(orders, order_values(lines))
+    tallies = list(activity)
+    channels = {o.channel for o in orders} | {
+        a.channel for a in tallies if a.source == "interaction" and a.channel
+    }
+    contacts = [a.last_at for a in tallies if a.last_at is not None]
+    open_cases = sum(
+        a.count for a in tallies if a.source == "case" and a.status not in CLOSED_CASE_STATUSES
+    )
+    return Profile(
+        customer=customer,
+        identities=tuple(sorted(identities, key=lambda i: (i.kind, i.value))),
+        merged_ids=tuple(sorted(merged_ids)),
+        first_purchase=min(purchases, default=None),
+        last_purchase=max(purchases, default=None),
+        orders=len(purchases),
+        revenue=revenue,
+        average_order_value=averages,
+        channels=tuple(sorted(channels)),
+        last_contact=max(contacts, default=None),
+        latest=latest_scores(answers),
+        open_cases=open_cases,
+        scores=latest_model_scores(scores),
+    )
