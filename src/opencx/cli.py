@@ -51,6 +51,7 @@ def _mount() -> None:
         # (group name or None to merge commands at the top level, module path[:attribute])
         ("users", "opencx.access.cli:users_app"),
         ("apikeys", "opencx.access.cli:apikeys_app"),
+        (None, "opencx.outbox.cli"),
     ]
     import importlib
 
