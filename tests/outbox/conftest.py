@@ -1,0 +1,79 @@
+"""Fixtures for the outbox: a real SMTP server (aiosmtpd) on loopback and free ports."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts, optionally slowly."""
+
+    delay: float = 0.0
+    hold_at: int = 0  # when the hold_at-th message arrives, answer only after ``release``
+    release: threading.Event = field(default_factory=threading.Event)
+    messages: list[Message] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.original_content or envelope.content)
+        with self.lock:
+            self.messages.append(parsed)
+            held = len(self.messages) == self.hold_at
+        if self.delay:
+            await asyncio.sleep(self.delay)  # accepted, but the client has no "250" yet
+        while held and not self.release.is_set():
+            await asyncio.sleep(0.01)
+        return "250 Message accepted for delivery"
+
+    def message_ids(self) -> list[str]:
+        with self.lock:
+            return [str(m["Message-ID"]) for m in self.messages]
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    inbox: Inbox
+    controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A running SMTP server on a free loopback port; stop()/start() to take it down and up."""
+    server = SmtpServer(port=free_port(), inbox=Inbox())
+    server.start()
+    yield server
+    server.inbox.release.set()
+    server.stop()
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    return free_port()
