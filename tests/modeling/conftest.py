@@ -351,3 +351,14 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 def data_dir() -> Path:
     return Path(__file__).parent
+
+
+@pytest.fixture
+def synthetic_frame(synthetic: tuple[Engine, Planted]) -> Any:
+    """Feature frame of the synthetic data set as of its end."""
+    from opencx.modeling.features import customer_features, feature_frame
+    from opencx.modeling.store import ibis_session, sources
+
+    engine, planted = synthetic
+    with ibis_session(engine) as con:
+        return feature_frame(customer_features(sources(con), planted.end))
