@@ -1,0 +1,90 @@
+"""Domain errors to HTTP, in one table: a JSON problem for the API, an HTML page for pages.
+
+API answers follow RFC 9457 (``application/problem+json`` with ``title``, ``status`` and
+``detail``); everything under ``/api`` is API, everything else a page.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError, PermissionDenied
+from opencx.web.auth import LoginRequired, login_url
+from opencx.web.render import render
+
+ERROR_STATUS: dict[type[OpenCXError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    PermissionDenied: 403,
+}
+
+
+def status_for(exc: OpenCXError) -> int:
+    """The HTTP status of a domain error (its nearest class in :data:`ERROR_STATUS`; else 400)."""
+    for cls in type(exc).__mro__:
+        if cls in ERROR_STATUS:
+            return ERROR_STATUS[cls]
+    return 400
+
+
+def is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/")
+
+
+def problem(status: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    return JSONResponse(
+        body, status_code=status, headers=headers, media_type="application/problem+json"
+    )
+
+
+def error_page(request: Request, status: int, detail: str) -> Response:
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        title=HTTPStatus(status).phrase,
+        detail=detail,
+    )
+
+
+def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OpenCXError)
+    status = status_for(exc)
+    return problem(status, str(exc)) if is_api(request) else error_page(request, status, str(exc))
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers) if exc.headers else None
+    if is_api(request) or exc.status_code < 400:
+        return problem(exc.status_code, exc.detail, headers)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"there is no page at {request.url.path}"
+    return error_page(request, exc.status_code, detail)
+
+
+def _login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return RedirectResponse(login_url(exc.next_url), status_code=303)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors, HTTP errors and login redirects for every route of ``app``."""
+    app.add_exception_handler(OpenCXError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(LoginRequired, _login_required)
