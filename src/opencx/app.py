@@ -62,13 +62,28 @@ def wire_events(services: Services) -> None:
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
+    """The web application: the page shell and every slice's API routes and pages."""
+    from opencx.web.site import finish_web, install_web
+
     services = services or build(settings)
     app = FastAPI(title="OpenCX", version="0.1.0", description="Customer-experience platform API")
     app.state.services = services
+    install_web(app)
     for router in _routers():
         app.include_router(router)
+    finish_web(app)
     return app
 
 
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (``opencx serve --reload``): settings from OPENCX_*."""
+    return create_app(Settings())
+
+
 def _routers() -> list[Any]:
-    return []
+    """Every slice's routers (one import per line; slices add theirs)."""
+    from opencx.ingest.pages import router as ingest_pages
+
+    return [
+        ingest_pages,
+    ]
