@@ -6,6 +6,7 @@ them from ``Settings()`` on first use, so ``opencx --help`` touches no database.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import typer
@@ -43,6 +44,33 @@ def init() -> None:
     settings = Settings()
     migrate(settings.database_url)
     typer.echo(f"database ready: {settings.database_url}")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Interface to listen on [default: OPENCX_HOST]."),
+    port: int | None = typer.Option(None, help="Port [default: OPENCX_PORT]."),
+    reload: bool = typer.Option(False, help="Restart when the code changes (development)."),
+) -> None:
+    """Serve the pages and the API (uvicorn); OpenAPI docs at /docs."""
+    import uvicorn
+
+    settings = Settings()
+    host = host or settings.host
+    port = port if port is not None else settings.port
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"OpenCX on http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs)")
+    if settings.secret_key == "change-me-in-production":
+        typer.echo("warning: OPENCX_SECRET_KEY is the default; set it before real use", err=True)
+    sys.stdout.flush()
+    if reload:
+        uvicorn.run(
+            "opencx.app:create_app_from_env", factory=True, host=host, port=port, reload=True
+        )
+    else:
+        from opencx.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
 
 
 def _mount() -> None:
