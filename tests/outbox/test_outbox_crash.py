@@ -65,8 +65,18 @@ def test_kill_mid_batch_loses_nothing_and_doubles_at_most_the_one_in_flight(
     }
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
-        [sys.executable, "-c", "from opencx.cli import main; main()", "worker"]
-        + ["--batch", str(N), "--lease", "5", "--poll", "0.1"],
+        [
+            sys.executable,
+            "-c",
+            "from opencx.cli import main; main()",
+            "worker",
+            "--batch",
+            str(N),
+            "--lease",
+            "5",
+            "--poll",
+            "0.1",
+        ],
         env=env,
         cwd=tmp_path,
         stdout=log,

@@ -254,9 +254,8 @@ def _stop_on_signals(stop: threading.Event, *, enabled: bool) -> Iterator[None]:
         yield
         return
 
-    def request_stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %s: stopping after the message in flight", signal.Signals(signum).name)
-        stop.set()
+    def request_stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()  # nothing else here: a signal handler may interrupt any code, even logging
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
