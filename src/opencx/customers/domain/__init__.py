@@ -1,11 +1,13 @@
 """Pure rules of the customers slice: identities and merges, the 360 profile, the timeline."""
 
+from opencx.customers.domain.events import CustomerErased, CustomersMerged, MergeUndone
 from opencx.customers.domain.identity import (
     CALLING_CODES,
     SURVIVOR_RULE,
     Claim,
     CustomerKey,
     IdentityPlan,
+    Merge,
     MergePair,
     claims_of,
     final_survivor,
@@ -50,11 +52,15 @@ __all__ = [
     "Claim",
     "Cursor",
     "Customer",
+    "CustomerErased",
     "CustomerKey",
+    "CustomersMerged",
     "Identity",
     "IdentityPlan",
     "LineRow",
+    "Merge",
     "MergePair",
+    "MergeUndone",
     "ModelScore",
     "OrderRow",
     "OrderValue",

@@ -51,7 +51,8 @@ def normalise_phone(raw: str | None, country: str | None = None) -> str | None:
     """Normalise a phone number to E.164 form (``+`` and 7 to 15 digits), or ``None``.
 
     ``+`` or ``00`` prefixes carry their own country code. Otherwise ``country`` (ISO 3166-1
-    alpha-2) supplies it: a leading trunk ``0`` is dropped and the calling code prefixed. A
+    alpha-2) supplies it: a leading trunk ``0`` (or ``(0)``) is dropped and the calling code
+    prefixed; digits that already start with it and are long enough keep it. A
     national number without a known country is ambiguous and gives ``None`` (no identity is
     better than a wrong merge). Extensions (``x12``, ``ext. 12``) are dropped.
 
@@ -68,7 +69,7 @@ def normalise_phone(raw: str | None, country: str | None = None) -> str | None:
     """
     if raw is None:
         return None
-    text = _EXTENSION.sub("", raw.strip())
+    text = _EXTENSION.sub("", raw.strip()).replace("(0)", "")
     digits = re.sub(r"\D", "", text)
     if not digits:
         return None
@@ -82,8 +83,8 @@ def normalise_phone(raw: str | None, country: str | None = None) -> str | None:
             return None
         if digits.startswith("0"):
             digits = code + digits.lstrip("0")
-        elif not digits.startswith(code) or len(digits) <= 10:
-            digits = code + digits
+        elif not digits.startswith(code) or len(digits) - len(code) < 8:
+            digits = code + digits  # a national number (those are at least 8 digits long)
     if not 7 <= len(digits) <= 15 or digits.startswith("0"):
         return None
     return "+" + digits
@@ -287,3 +288,18 @@ def plan_score_moves(
             taken.add((survivor, run, kind))
             moves.append((customer, survivor, run, kind))
     return moves
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """A recorded merge. ``moved`` lists, per table, exactly which rows moved to the survivor
+    (ids; ``[model_run_id, kind]`` pairs for ``customer_scores``; for ``customers``, the ids of
+    customers earlier merged into the merged one, whose link now points at the survivor)."""
+
+    id: str
+    survivor_id: str
+    merged_id: str
+    rule: str
+    at: datetime
+    undone_at: datetime | None
+    moved: Mapping[str, Any]

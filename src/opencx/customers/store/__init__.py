@@ -1,0 +1,8 @@
+"""The customers slice's queries on the canonical tables (SQLAlchemy Core, SQLite and PostgreSQL).
+
+Customer tables are defined once in :mod:`opencx.db.schema`; this package reads and writes them.
+"""
+
+from opencx.customers.store import merging, people, privacy, touchpoints
+
+__all__ = ["merging", "people", "privacy", "touchpoints"]
