@@ -1,0 +1,316 @@
+"""Import rules and values: what each kind of file holds, its mapping, and the events it raises.
+
+Pure code: no SQL, no files, no clock reads. The service turns a file into chunks of columns
+and asks these specs which canonical fields exist, which are required and how each is typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from opencx.core.events import DomainEvent
+
+FieldType = Literal["str", "int", "money", "datetime", "bool", "json"]
+AnonymousPolicy = Literal["orders", "reject"]
+DuplicatePolicy = Literal["reject", "skip"]
+
+# --- events --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CustomersUpserted(DomainEvent):
+    """Customer rows were created or updated (by an import or the event API)."""
+
+    customer_ids: tuple[str, ...]
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProductsUpserted(DomainEvent):
+    product_ids: tuple[str, ...]
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersImported(DomainEvent):
+    """Orders (with their lines) were written; ``live=False`` for history imports."""
+
+    order_ids: tuple[str, ...]
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionsImported(DomainEvent):
+    subscription_ids: tuple[str, ...]
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionsImported(DomainEvent):
+    interaction_ids: tuple[str, ...]
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CasesImported(DomainEvent):
+    case_ids: tuple[str, ...]
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsesImported(DomainEvent):
+    response_ids: tuple[str, ...]
+    live: bool
+
+
+# --- what a file of each kind holds --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One canonical field of an import kind."""
+
+    name: str
+    type: FieldType = "str"
+    required: bool = False
+    max_len: int | None = None
+    default: str | None = None
+    negative_ok: bool = True
+
+
+def _f(
+    name: str,
+    type_: FieldType = "str",
+    *,
+    required: bool = False,
+    max_len: int | None = None,
+    default: str | None = None,
+    negative_ok: bool = True,
+) -> FieldSpec:
+    return FieldSpec(name, type_, required, max_len, default, negative_ok)
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """An import kind: its fields and the field that groups rows into one record."""
+
+    name: str
+    fields: tuple[FieldSpec, ...]
+    group_by: str | None = None  # rows with the same value form one record (orders, responses)
+    needs_customer: bool = False  # an unknown customer reference is an error
+
+    def field(self, name: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+_CUSTOMER_REF = _f("customer", max_len=200)
+
+KINDS: dict[str, KindSpec] = {
+    "customers": KindSpec(
+        "customers",
+        (
+            _f("external_id", required=True, max_len=200),
+            _f("name", max_len=300),
+            _f("email", max_len=320),
+            _f("phone", max_len=40),
+            _f("language", max_len=35),
+            _f("country", max_len=2),
+            _f("created_at", "datetime"),
+            _f("consent_email", "bool", default="false"),
+            _f("consent_sms", "bool", default="false"),
+            _f("consent_surveys", "bool", default="false"),
+            _f("attributes", "json"),
+        ),
+    ),
+    "products": KindSpec(
+        "products",
+        (
+            _f("external_id", required=True, max_len=200),
+            _f("name", max_len=500),
+            _f("category", max_len=200),
+            _f("list_price", "money"),
+            _f("currency", max_len=3),
+            _f("is_merchandise", "bool", default="true"),
+        ),
+    ),
+    "orders": KindSpec(
+        "orders",
+        (
+            _f("order_id", required=True, max_len=200),
+            _CUSTOMER_REF,
+            _f("placed_at", "datetime", required=True),
+            _f("channel", max_len=20, default="web"),
+            _f("status", max_len=20),
+            _f("currency", required=True, max_len=3),
+            _f("discount_total", "money", default="0"),
+            _f("line_no", "int", negative_ok=False),
+            _f("sku", required=True, max_len=200),
+            _f("product_name", max_len=500),
+            _f("category", max_len=200),
+            _f("quantity", "int", required=True, negative_ok=False),
+            _f("unit_price", "money", required=True),
+            _f("discount", "money", default="0"),
+            _f("is_return", "bool", default="false"),
+            _f("returns_order", max_len=200),
+            _f("country", max_len=2),
+        ),
+        group_by="order_id",
+    ),
+    "subscriptions": KindSpec(
+        "subscriptions",
+        (
+            _f("external_id", required=True, max_len=200),
+            _f("customer", required=True, max_len=200),
+            _f("plan", max_len=200),
+            _f("started_at", "datetime", required=True),
+            _f("ended_at", "datetime"),
+            _f("mrr", "money", required=True, negative_ok=False),
+            _f("currency", required=True, max_len=3),
+            _f("status", max_len=20, default="active"),
+            _f("cancel_reason", max_len=500),
+        ),
+        needs_customer=True,
+    ),
+    "interactions": KindSpec(
+        "interactions",
+        (
+            _f("external_id", required=True, max_len=200),
+            _CUSTOMER_REF,
+            _f("occurred_at", "datetime", required=True),
+            _f("channel", required=True, max_len=20),
+            _f("kind", required=True, max_len=40),
+            _f("touchpoint", max_len=60),
+            _f("session_id", max_len=100),
+            _f("campaign", max_len=200),
+            _f("properties", "json"),
+        ),
+    ),
+    "cases": KindSpec(
+        "cases",
+        (
+            _f("external_id", required=True, max_len=200),
+            _CUSTOMER_REF,
+            _f("channel", required=True, max_len=20),
+            _f("queue", max_len=100),
+            _f("category", max_len=100),
+            _f("priority", max_len=20, default="normal"),
+            _f("status", max_len=20, default="open"),
+            _f("subject", max_len=500),
+            _f("opened_at", "datetime", required=True),
+            _f("first_response_at", "datetime"),
+            _f("resolved_at", "datetime"),
+            _f("closed_at", "datetime"),
+            _f("assignee", max_len=200),
+            _f("sla_policy", max_len=100),
+        ),
+    ),
+    "case_events": KindSpec(
+        "case_events",
+        (
+            _f("case", required=True, max_len=200),
+            _f("at", "datetime", required=True),
+            _f("kind", required=True, max_len=20),
+            _f("actor", max_len=200),
+            _f("body"),
+            _f("properties", "json"),
+        ),
+    ),
+    "responses": KindSpec(
+        "responses",
+        (
+            _f("response_id", required=True, max_len=200),
+            _f("survey", required=True, max_len=100),
+            _CUSTOMER_REF,
+            _f("submitted_at", "datetime", required=True),
+            _f("channel", max_len=20),
+            _f("language", max_len=35),
+            _f("touchpoint", max_len=60),
+            _f("context_kind", max_len=20),
+            _f("context_id", max_len=100),
+            _f("completed", "bool", default="true"),
+            _f("question_key", max_len=100),
+            _f("question_type", max_len=20),
+            _f("score", "int"),
+            _f("text"),
+        ),
+        group_by="response_id",
+    ),
+    "answers": KindSpec(
+        "answers",
+        (
+            _f("response", required=True, max_len=200),
+            _f("question_key", required=True, max_len=100),
+            _f("question_type", max_len=20),
+            _f("score", "int"),
+            _f("text"),
+            _f("language", max_len=35),
+        ),
+    ),
+}
+
+
+# --- how a file maps onto a kind -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """How the columns of one file become canonical fields, and how its values are read.
+
+    ``columns`` maps canonical field → source column (``_line`` is the record number);
+    ``constants`` fills a field with one value; ``computed`` holds ``"a / b"`` quotients of
+    two source columns; ``transforms`` replace exact source values per canonical field.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    computed: dict[str, str] = field(default_factory=dict)
+    transforms: dict[str, dict[str, str]] = field(default_factory=dict)
+    kind: str | None = None
+    source: str | None = None
+    date_format: str | None = None
+    timezone: str = "UTC"
+    decimal: str = "."
+    delimiter: str | None = None
+    whitespace: bool = False
+    header: bool = True
+    names: tuple[str, ...] = ()
+    encoding: str | None = None
+    anonymous: AnonymousPolicy = "reject"
+    create_missing_customers: bool = False
+    duplicates: DuplicatePolicy = "reject"
+    return_prefix: str | None = None  # order ids starting with this mark return orders
+    link_returns: Literal["customer_sku"] | None = None
+    non_merchandise: frozenset[str] = frozenset()
+    non_merchandise_prefixes: tuple[str, ...] = ()
+    survey: str | None = None
+
+    def is_non_merchandise(self, sku: str) -> bool:
+        return sku in self.non_merchandise or sku.startswith(self.non_merchandise_prefixes)
+
+
+def order_status(quantities: list[int], is_return: list[bool]) -> str:
+    """Status of an order from its lines: all returns → returned; some → partly_returned."""
+    returns = sum(1 for q, r in zip(quantities, is_return, strict=True) if q < 0 or r)
+    if returns == 0:
+        return "completed"
+    return "returned" if returns == len(quantities) else "partly_returned"
+
+
+def case_time_problems(
+    opened: object, first_response: object, resolved: object
+) -> list[tuple[str, str]]:
+    """Broken time order on a case as (column, rule); values are comparable datetimes or None."""
+    found: list[tuple[str, str]] = []
+    if first_response is not None and opened is not None and first_response < opened:  # type: ignore[operator]
+        found.append(("first_response_at", "first response is before the case was opened"))
+    if resolved is not None and first_response is not None and resolved < first_response:  # type: ignore[operator]
+        found.append(("resolved_at", "resolved_at is before first_response_at"))
+    return found
