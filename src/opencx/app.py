@@ -27,6 +27,7 @@ class Services:
     clock: Clock
     outbox: OutboxConfig
     extra: dict[str, Any] = field(default_factory=dict)
+    ingest: Any = None  # opencx.ingest.service.IngestService, built in build()
 
 
 def build(
@@ -40,6 +41,9 @@ def build(
         clock=clock or SystemClock(),
         outbox=_outbox_config(settings),
     )
+    from opencx.ingest.service import IngestService
+
+    services.ingest = IngestService(services.engine, services.bus, services.clock)
     wire_events(services)
     return services
 
