@@ -80,6 +80,7 @@ def _mount() -> None:
         ("users", "opencx.access.cli:users_app"),
         ("apikeys", "opencx.access.cli:apikeys_app"),
         (None, "opencx.outbox.cli"),
+        (None, "opencx.ingest.cli"),
     ]
     import importlib
 
