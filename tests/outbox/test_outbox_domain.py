@@ -108,3 +108,21 @@ def test_signature_is_hmac_sha256_hex() -> None:
     # RFC 4231 test case 2.
     sig = signature(b"Jefe", b"what do ya want for nothing?")
     assert sig == "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+
+
+def test_public_surface() -> None:
+    import opencx.outbox
+
+    assert sorted(opencx.outbox.__all__) == [
+        "BatchResult",
+        "DeliveryFailed",
+        "Kind",
+        "OutboxMessage",
+        "RetryPolicy",
+        "Status",
+        "Transport",
+        "enqueue",
+        "run",
+        "run_once",
+    ]
+    assert all(hasattr(opencx.outbox, name) for name in opencx.outbox.__all__)
