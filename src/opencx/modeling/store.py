@@ -242,3 +242,28 @@ def score_kinds(conn: Connection, run_id: str) -> Sequence[str]:
     s = customer_scores
     q = sa.select(s.c.kind).where(s.c.model_run_id == run_id).distinct().order_by(s.c.kind)
     return [r[0] for r in conn.execute(q)]
+
+
+def insert_snapshot(
+    conn: Connection,
+    customer_rows: Sequence[dict[str, Any]],
+    subscription_rows: Sequence[dict[str, Any]],
+) -> None:
+    """Write a subscription snapshot (customers with attributes, their subscriptions)."""
+    from opencx.db.schema import subscriptions
+
+    for start in range(0, len(customer_rows), 2_000):
+        conn.execute(customers.insert(), list(customer_rows[start : start + 2_000]))
+    for start in range(0, len(subscription_rows), 2_000):
+        conn.execute(subscriptions.insert(), list(subscription_rows[start : start + 2_000]))
+
+
+def subscription_churn(conn: Connection) -> dict[str, bool]:
+    """Per subscriber: True when every subscription has ended (the snapshot churn label)."""
+    from opencx.db.schema import subscriptions as s
+
+    q = sa.select(
+        s.c.customer_id,
+        sa.func.sum(sa.case((s.c.ended_at.is_(None), 1), else_=0)).label("open"),
+    ).group_by(s.c.customer_id)
+    return {r.customer_id: int(r.open) == 0 for r in conn.execute(q)}
