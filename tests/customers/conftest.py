@@ -44,6 +44,8 @@ class Seed:
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     products: dict[bool, str] = field(default_factory=dict)
 
+    day = staticmethod(day)
+
     def _id(self, prefix: str) -> str:
         return f"{prefix}{next(self.counter):04d}"
 

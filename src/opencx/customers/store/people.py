@@ -8,7 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from opencx.customers.domain import Customer, final_survivor, normalise_email, normalise_phone
+from opencx.customers.domain import (
+    Customer,
+    final_survivor,
+    normalise_email,
+    normalise_external,
+    normalise_phone,
+)
 from opencx.db.schema import customers, identities
 
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
@@ -99,20 +105,31 @@ def search(
     default_country: str | None = None,
 ) -> list[Customer]:
     """Surviving customers matching ``text``: a substring of the name or email (any case), an
-    exact id, external id, normalised email, phone or ``source:id`` identity. Newest first;
-    ``after`` is the last id of the previous page."""
+    exact id or external id (a merged customer's gives its survivor), or a normalised email,
+    phone or ``source:id`` identity. Newest first; ``after`` is the last id of the previous
+    page."""
     text = text.strip()
     query = sa.select(customers).where(customers.c.merged_into.is_(None))
     if text:
-        values = [v for v in (normalise_email(text), text.lower()) if v]
-        phone = normalise_phone(text, default_country)
-        if phone:
-            values.append(phone)
+        source, _, external = text.partition(":")
+        values = [
+            v
+            for v in (
+                normalise_email(text),
+                normalise_phone(text, default_country),
+                normalise_external(source, external),
+            )
+            if v
+        ]
         by_identity = sa.select(identities.c.customer_id).where(identities.c.value.in_(values))
+        by_merged = sa.select(customers.c.merged_into).where(
+            sa.or_(customers.c.id == text, customers.c.external_id == text)
+        )
         query = query.where(
             sa.or_(
                 customers.c.id == text,
                 customers.c.external_id == text,
+                customers.c.id.in_(by_merged),
                 customers.c.id.in_(by_identity),
                 sa.func.lower(customers.c.name).like(_like(text), escape="\\"),
                 sa.func.lower(customers.c.email).like(_like(text), escape="\\"),

@@ -1,0 +1,129 @@
+"""Export and erasure: everything out, nothing personal left, aggregates unchanged."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from opencx.customers import service
+from opencx.db.schema import answers, customers, identities, metadata
+
+NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)
+NAME, EMAIL, PHONE = "Zoë Papadopoulou", "zoe.p@example.gr", "+30 210 123 4567"
+
+
+@pytest.fixture
+def zoe(engine: Engine, seed: Any) -> dict[str, str]:
+    zoe = seed.customer(
+        name=NAME, email=EMAIL, phone=PHONE, country="GR", attributes={"note": f"VIP {NAME}"}
+    )
+    alias = seed.customer(created=2, source="app", email=EMAIL.upper(), name=NAME.upper())
+    bystander = seed.customer(name="Bo Jensen", email="bo@example.dk")
+    seed.order(zoe, seed.day(3), [(2, "15.00", True)])
+    seed.order(alias, seed.day(4), [(1, "10.00", True)])
+    seed.order(bystander, seed.day(4), [(1, "7.00", True)])
+    seed.case(
+        alias,
+        seed.day(5),
+        subject=f"Order for {NAME}",
+        events=[
+            (seed.day(5, 1), "message_in", f"Hi, this is {NAME}, mail me at {EMAIL}"),
+            (seed.day(5, 2), "message_out", f"Dear {NAME.split()[0]} {NAME.split()[1]}, done"),
+            (seed.day(5, 3), "note", "called back"),
+        ],
+    )
+    seed.response(
+        zoe,
+        seed.day(6),
+        [("nps", 4, f"{NAME} says: too slow")],
+        submission={"email": EMAIL, "answers": {"nps": 4}},
+    )
+    seed.response(bystander, seed.day(6), [("nps", 10, "great")])
+    seed.interaction(zoe, seed.day(7))
+    seed.subscription(zoe, seed.day(1))
+    seed.score(zoe, seed.model_run(seed.day(8)), "clv", 50.0)
+    with engine.begin() as conn:
+        service.index_identities(conn, [zoe, alias, bystander], now=NOW)
+    return {"zoe": zoe, "alias": alias, "bystander": bystander}
+
+
+def test_export_holds_everything_about_the_person(engine: Engine, zoe: Any) -> None:
+    with engine.connect() as conn:
+        data = service.export(conn, zoe["alias"], now=NOW)
+    json.dumps(data)  # JSON-able as it is
+    assert data["customer_id"] == zoe["zoe"] and data["requested_id"] == zoe["alias"]
+    assert {c["id"] for c in data["customers"]} == {zoe["zoe"], zoe["alias"]}
+    assert len(data["orders"]) == 2 and all(o["lines"] for o in data["orders"])
+    assert data["orders"][0]["lines"][0]["unit_price"] in {"15.0000", "15.00", "15"}
+    assert [e["kind"] for e in data["cases"][0]["events"]] == ["message_in", "message_out", "note"]
+    assert data["responses"][0]["answers"][0]["text"].endswith("too slow")
+    assert {i["kind"] for i in data["identities"]} >= {"email", "phone", "external"}
+    assert len(data["subscriptions"]) == 1 and len(data["scores"]) == 1
+    assert len(data["merges"]) == 1 and len(data["interactions"]) == 1
+    assert "bo@example.dk" not in json.dumps(data)
+
+
+def aggregates(engine: Engine, customer_id: str) -> tuple[Any, ...]:
+    with engine.connect() as conn:
+        p = service.profile(conn, customer_id).profile
+        nps = conn.execute(
+            sa.select(sa.func.count(), sa.func.sum(answers.c.score)).where(
+                answers.c.question_type == "nps"
+            )
+        ).one()
+    return (p.revenue, p.orders, tuple(p.latest), tuple(p.scores), tuple(nps))
+
+
+def personal_hits(engine: Engine, needles: list[str]) -> list[str]:
+    """Every text or JSON cell, in every table, that still contains a needle."""
+    hits = []
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            cols = [c for c in table.columns if isinstance(c.type, sa.String | sa.Text | sa.JSON)]
+            for row in conn.execute(sa.select(*cols)) if cols else ():
+                for col, value in zip(cols, row, strict=True):
+                    text = json.dumps(value) if not isinstance(value, str) else value
+                    if any(n.lower() in text.lower() for n in needles):
+                        hits.append(f"{table.name}.{col.name}={text!r}")
+    return hits
+
+
+def test_erase_leaves_no_personal_value_and_keeps_aggregates(engine: Engine, zoe: Any) -> None:
+    before = aggregates(engine, zoe["zoe"])
+    needles = [NAME, EMAIL, "210 123 4567", "2101234567", "Papadopoulou"]
+    assert personal_hits(engine, needles)  # the probe finds them before erasure
+    with engine.begin() as conn:
+        erased = service.erase(conn, zoe["alias"], now=NOW)
+    assert set(erased) == {zoe["zoe"], zoe["alias"]}
+    assert personal_hits(engine, needles) == []
+    assert aggregates(engine, zoe["zoe"]) == before
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(customers).where(customers.c.id.in_(erased))).all()
+        assert {r.erased_at for r in rows} == {NOW}
+        assert (
+            conn.execute(
+                sa.select(sa.func.count()).where(identities.c.customer_id.in_(erased))
+            ).scalar_one()
+            == 0
+        )
+        bo = conn.execute(sa.select(customers).where(customers.c.id == zoe["bystander"])).one()
+    assert bo.name == "Bo Jensen" and bo.erased_at is None
+    with engine.connect() as conn:
+        timeline = service.timeline(conn, zoe["zoe"]).entries
+    assert any(e.kind == "case_event" and e.detail == "called back" for e in timeline)
+
+
+def test_erasing_twice_is_a_no_op(engine: Engine, zoe: Any) -> None:
+    with engine.begin() as conn:
+        assert service.erase(conn, zoe["zoe"], now=NOW)
+    later = datetime(2026, 2, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        assert service.erase(conn, zoe["zoe"], now=later) == ()
+    with engine.connect() as conn:
+        got = conn.execute(sa.select(customers.c.erased_at).where(customers.c.id == zoe["zoe"]))
+        assert got.scalar_one() == NOW
