@@ -1,3 +1,28 @@
-"""metrics slice."""
+"""CX metrics, written once as Ibis expressions, with intervals, breakdowns and targets.
 
-__all__: list[str] = []
+``compute("nps", tables, by=["country"], period="month")`` runs on any Ibis backend.
+"""
+
+from opencx.metrics.computation import compute, expression, plan
+from opencx.metrics.domain import (
+    METRICS,
+    PERIODS,
+    Metric,
+    MetricResult,
+    MetricRow,
+    UnknownMetric,
+    metric_named,
+)
+
+__all__ = [
+    "METRICS",
+    "PERIODS",
+    "Metric",
+    "MetricResult",
+    "MetricRow",
+    "UnknownMetric",
+    "compute",
+    "expression",
+    "metric_named",
+    "plan",
+]

@@ -1,0 +1,144 @@
+"""Open Ibis connections to where the canonical tables live: the only place metrics meet I/O.
+
+URLs understood by :func:`connect`:
+
+* ``sqlite:///path/opencx.db`` and ``postgresql://user@host:5432/db`` — the operational store,
+  read through Ibis's own SQLite and PostgreSQL backends (DuckDB 2.0 cannot attach them offline);
+* ``duckdb:///path/warehouse.duckdb`` — a DuckDB file holding the canonical tables;
+* ``parquet:///path/folder`` — one ``<table>.parquet`` file or ``<table>/`` folder per table,
+  read by an in-memory DuckDB;
+* ``pyspark:///path/folder?master=local[2]`` (or ``master=spark://host:7077``) — the same Parquet
+  layout read by a Spark session.
+
+DuckDB and Spark get explicit thread counts and a UTC session time zone.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import ibis
+from ibis.backends import BaseBackend
+
+from opencx.core.errors import InvalidInput
+
+CANONICAL = (
+    "customers", "products", "orders", "order_lines", "subscriptions", "interactions", "cases",
+    "case_events", "surveys", "survey_questions", "invitations", "responses", "answers",
+)  # fmt: skip
+SPARK_JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
+
+
+def duckdb_connection(database: str = ":memory:", *, threads: int = 2, **config: Any) -> Any:
+    """A DuckDB backend with explicit threads, UTC, and no extension downloads at run time."""
+    con = ibis.duckdb.connect(
+        database,
+        threads=threads,
+        autoinstall_known_extensions=False,
+        autoload_known_extensions=False,
+        **config,
+    )
+    con.raw_sql("SET TimeZone = 'UTC'")
+    return con
+
+
+def parquet_connection(folder: str | Path, *, threads: int = 2) -> Any:
+    """An in-memory DuckDB with one view per canonical table found in ``folder``."""
+    con = duckdb_connection(threads=threads)
+    for name, path in _parquet_paths(Path(folder)).items():
+        con.read_parquet(path, table_name=name)
+    return con
+
+
+def _parquet_paths(folder: Path) -> dict[str, str]:
+    if not folder.is_dir():
+        raise InvalidInput(f"parquet warehouse {folder} is not a folder")
+    found = {}
+    for name in CANONICAL:
+        if (folder / f"{name}.parquet").exists():
+            found[name] = str(folder / f"{name}.parquet")
+        elif (folder / name).is_dir():
+            found[name] = str(folder / name / "*.parquet")
+    return found
+
+
+def spark_session(*, master: str = "local[2]", warehouse_dir: str | None = None) -> Any:
+    """A SparkSession in UTC (Java 17; ``SPARK_LOCAL_IP`` defaults to loopback)."""
+    os.environ.setdefault("JAVA_HOME", SPARK_JAVA_HOME)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("opencx-metrics")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.ansi.enabled", "false")
+    )
+    if warehouse_dir:
+        builder = builder.config("spark.sql.warehouse.dir", warehouse_dir)
+    return builder.getOrCreate()
+
+
+def spark_connection(session: Any, folder: str | Path | None = None) -> Any:
+    """An Ibis PySpark backend on ``session``; with ``folder``, Parquet tables as temp views."""
+    if folder is not None:
+        for name, path in _parquet_paths(Path(folder)).items():
+            session.read.parquet(path).createOrReplaceTempView(name)
+    return ibis.pyspark.connect(session)
+
+
+def connect(url: str, *, threads: int = 2) -> BaseBackend:
+    """Open the Ibis backend for ``url`` (see the module docstring for the forms)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+")[0]
+    path = unquote(parts.path)
+    opener = _OPENERS.get(scheme)
+    if opener is None:
+        known = ", ".join(f"{s}://" for s in _OPENERS)
+        raise InvalidInput(f"unsupported warehouse URL {url!r}; use one of {known}")
+    backend: BaseBackend = opener(parts, path, threads)
+    return backend
+
+
+def _sqlite(parts: Any, path: str, threads: int) -> Any:
+    return ibis.sqlite.connect(path)
+
+
+def _postgres(parts: Any, path: str, threads: int) -> Any:
+    return ibis.postgres.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        database=path.lstrip("/") or None,
+    )
+
+
+def _duckdb(parts: Any, path: str, threads: int) -> Any:
+    return duckdb_connection(path or ":memory:", threads=threads, read_only=bool(path))
+
+
+def _parquet(parts: Any, path: str, threads: int) -> Any:
+    return parquet_connection(path, threads=threads)
+
+
+def _pyspark(parts: Any, path: str, threads: int) -> Any:
+    query = parse_qs(parts.query)
+    master = query.get("master", [f"local[{threads}]"])[0]
+    return spark_connection(spark_session(master=master), path or None)
+
+
+_OPENERS = {
+    "sqlite": _sqlite,
+    "postgresql": _postgres,
+    "postgres": _postgres,
+    "duckdb": _duckdb,
+    "parquet": _parquet,
+    "pyspark": _pyspark,
+}

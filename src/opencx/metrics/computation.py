@@ -1,0 +1,213 @@
+"""``compute``: run one metric's Ibis expression on the given tables and estimate its intervals.
+
+The expression is executed on whatever backend the tables belong to (SQLite, PostgreSQL, DuckDB,
+Parquet through DuckDB, PySpark ...); only its small statistics table comes back to Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import ibis.expr.types as ir
+import numpy as np
+
+from opencx.core.errors import InvalidInput
+from opencx.metrics.domain.frames import Tables
+from opencx.metrics.domain.metric import ESTIMATORS, PERIOD_KEY, Metric, Query
+from opencx.metrics.domain.periods import PERIODS, Period, period_named
+from opencx.metrics.domain.registry import metric_named
+from opencx.metrics.domain.result import MetricResult, MetricRow, finite
+from opencx.metrics.domain.statistics import Estimate, z_test
+
+STAT_COLUMNS = ("n", "promoters", "detractors", "k", "s", "ss", "sy", "sx", "syy", "sxx", "sxy",
+                "num", "den")  # fmt: skip
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "nps": (-100.0, 100.0),
+    "proportion": (0.0, 100.0),
+    "ratio": (0.0, None),
+}
+FLAGS: dict[str, tuple[float, str]] = {"nrr": (100.0, "negative churn (NRR > 100%)")}
+
+
+def plan(
+    name: str,
+    *,
+    by: Sequence[str] = (),
+    period: str | None = None,
+    filters: Mapping[str, object] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    params: Mapping[str, float] | None = None,
+) -> tuple[Metric, Query]:
+    """Validate a request: the metric, its breakdown, period and time range."""
+    metric = metric_named(name)
+    periods = [b for b in by if b in PERIODS]
+    if len(periods) > 1 or (periods and period and periods[0] != period):
+        raise InvalidInput(f"give one period, not {', '.join([*periods, period or ''])}")
+    chosen = period or (periods[0] if periods else None) or metric.default_period
+    unit = period_named(chosen) if chosen else None
+    dims = tuple(dict.fromkeys(b for b in by if b not in PERIODS))
+    for when, label in ((start, "start"), (end, "end")):
+        if when is not None and when.tzinfo is None:
+            raise InvalidInput(f"{label} {when.isoformat()} has no time zone; give UTC times")
+    if start and end and start >= end:
+        raise InvalidInput(f"start {start.isoformat()} is not before end {end.isoformat()}")
+    q = Query(dims, unit, dict(filters or {}), start, end, dict(params or {}))
+    return metric, q
+
+
+def expression(name: str, tables: Tables, **request: Any) -> ir.Table:
+    """The statistics expression of a request, unexecuted (for SQL snapshots and inspection)."""
+    metric, q = plan(name, **request)
+    return metric.expression(tables, q)
+
+
+def compute(
+    name: str,
+    tables: Tables,
+    *,
+    by: Sequence[str] = (),
+    period: str | None = None,
+    filters: Mapping[str, object] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    params: Mapping[str, float] | None = None,
+    min_n: int | None = None,
+) -> MetricResult:
+    """Compute metric ``name`` on Ibis ``tables``, grouped ``by`` columns and ``period``.
+
+    Parameters
+    ----------
+    name : a key of :data:`opencx.metrics.METRICS` (``opencx metrics list`` shows them).
+    tables : mapping of canonical table name → Ibis table, or any object with ``.table(name)``.
+    by : breakdown columns; a period name here (``"month"``) sets the period.
+    period : day, week, month, quarter or year.
+    filters : column → value or list of values to keep.
+    start, end : UTC time range [start, end).
+    params : metric parameters (``window_days`` for churn, ``margin`` for CLV).
+    min_n : minimum sample size below which a warning replaces the value.
+
+    Returns
+    -------
+    MetricResult with one row per group: value, 95% interval, n, change on the previous period.
+
+    Examples
+    --------
+    >>> import ibis, opencx.metrics as m  # doctest: +SKIP
+    >>> m.compute("nps", ibis.duckdb.connect("w.duckdb"), by=["country"], period="month")  # +SKIP
+
+    References
+    ----------
+    See docs/metrics.md for each definition and its source.
+    """
+    metric, q = plan(name, by=by, period=period, filters=filters, start=start, end=end,
+                     params=params)  # fmt: skip
+    frame = metric.expression(tables, q).to_pandas()
+    return _result(metric, q, frame, metric.min_n if min_n is None else min_n)
+
+
+def _keys(metric: Metric, q: Query) -> list[str]:
+    base = [*q.by, *([PERIOD_KEY] if q.period and metric.periodic else [])]
+    return list(dict.fromkeys([*base, *metric.extra_keys]))
+
+
+def _result(metric: Metric, q: Query, frame: Any, min_n: int) -> MetricResult:
+    keys = _keys(metric, q)
+    label = q.period.name if q.period and metric.periodic else None
+    shown = [label if k == PERIOD_KEY and label else k for k in keys]
+    if "n" in frame.columns:
+        frame = frame[frame["n"].fillna(0).astype("float64") > 0]
+    if frame.empty:
+        return MetricResult(
+            metric.name,
+            metric.title,
+            metric.unit,
+            tuple(shown),
+            (),
+            label,
+            note=f"no data for {metric.name} in this range and these filters",
+        )
+    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    cols = {c: np.nan_to_num(frame[c].to_numpy(dtype="float64", na_value=np.nan))
+            for c in STAT_COLUMNS if c in frame.columns}  # fmt: skip
+    est = ESTIMATORS[metric.estimator](cols)
+    labeler = _labeler(q.period or PERIODS["month"], metric)
+    pairs = list(zip(keys, shown, strict=True))
+    rows = [
+        _row(metric, est, i, {s: labeler(k, frame[k].iloc[i]) for k, s in pairs},
+             int(cols["n"][i]), min_n)
+        for i in range(len(frame))
+    ]  # fmt: skip
+    if label:
+        rows = _with_changes(rows, [s for s in shown if s != label])
+    return MetricResult(metric.name, metric.title, metric.unit, tuple(shown), tuple(rows), label)
+
+
+def _labeler(period: Period, metric: Metric) -> Any:
+    labelled = {PERIOD_KEY, *metric.period_keys}
+
+    def label(key: str, value: Any) -> Any:
+        if key in labelled:
+            return period.label(int(value))
+        if isinstance(value, np.generic):
+            return value.item()
+        return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+    return label
+
+
+def _row(
+    metric: Metric, est: Estimate, i: int, keys: dict[str, Any], n: int, min_n: int
+) -> MetricRow:
+    value = finite(est.value[i])
+    lower, upper, se = finite(est.lower[i]), finite(est.upper[i]), finite(est.se[i])
+    bounds = metric.bounds if metric.bounds != (None, None) else BOUNDS.get(metric.estimator)
+    lower, upper = _clip(lower, bounds), _clip(upper, bounds)
+    warning = None
+    if n < min_n:
+        warning = f"n={n} is below the minimum sample size {min_n}"
+    elif value is None:
+        warning = "not defined: nothing to divide by"
+    if warning:
+        return MetricRow(keys, None, None, None, n, warning)
+    flag = None
+    if metric.name in FLAGS and value is not None and value > FLAGS[metric.name][0]:
+        flag = FLAGS[metric.name][1]
+    return MetricRow(keys, value, lower, upper, n, None, flag, se=se)
+
+
+def _clip(x: float | None, bounds: tuple[float | None, float | None] | None) -> float | None:
+    if x is None or bounds is None:
+        return x
+    lo, hi = bounds
+    if x is None:
+        return None
+    if lo is not None and x < lo:
+        return lo
+    if hi is not None and x > hi:
+        return hi
+    return x
+
+
+def _with_changes(rows: list[MetricRow], series_keys: list[str]) -> list[MetricRow]:
+    """Add change and p-value against the previous row of the same series (rows are sorted)."""
+    out: list[MetricRow] = []
+    last: dict[tuple[Any, ...], MetricRow] = {}
+    for row in rows:
+        series = tuple(row.keys[k] for k in series_keys)
+        prev = last.get(series)
+        last[series] = row
+        if prev is None or prev.value is None or row.value is None:
+            out.append(row)
+            continue
+        cmp = z_test(prev.value, prev.se or float("nan"), row.value, row.se or float("nan"))
+        out.append(_replace(row, change=finite(cmp.change), p_value=finite(cmp.p_value)))
+    return out
+
+
+def _replace(row: MetricRow, **changes: Any) -> MetricRow:
+    from dataclasses import replace
+
+    return replace(row, **changes)

@@ -1,0 +1,70 @@
+"""Engagement: active days, touchpoints and channels per customer per period; channel mix."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from opencx.metrics.domain.metric import Metric, Query, Sources, bucket, mean_stats
+from opencx.metrics.domain.periods import epoch_days
+
+
+def _known(src: Sources, q: Query) -> ir.Table:
+    i = bucket(src.frame("interactions"), q)
+    return i.filter(i.customer_id.notnull())
+
+
+def _per_customer(src: Sources, q: Query) -> ir.Table:
+    i = _known(src, q)
+    return i.group_by([*q.keys, "customer_id"]).aggregate(
+        days=epoch_days(i.at).nunique(), touches=i.count(), channels=i.channel.nunique()
+    )
+
+
+def active_days(src: Sources, q: Query) -> ir.Table:
+    """Distinct days with an interaction, per customer with any interaction in the period."""
+    c = _per_customer(src, q)
+    return c.aggregate(by=q.keys, **mean_stats(c.days))
+
+
+def touchpoints(src: Sources, q: Query) -> ir.Table:
+    """Interactions per customer with any interaction in the period."""
+    c = _per_customer(src, q)
+    return c.aggregate(by=q.keys, **mean_stats(c.touches))
+
+
+def channels_per_customer(src: Sources, q: Query) -> ir.Table:
+    """Distinct channels used per customer with any interaction in the period."""
+    c = _per_customer(src, q)
+    return c.aggregate(by=q.keys, **mean_stats(c.channels))
+
+
+def channel_mix(src: Sources, q: Query) -> ir.Table:
+    """Share of interactions (known and anonymous) through each channel."""
+    i = bucket(src.frame("interactions"), q)
+    keys = [k for k in q.keys if k != "channel"]
+    per = i.group_by([*keys, "channel"]).aggregate(k=i.count())
+    total = per.k.sum().over(ibis.window(group_by=keys or None))
+    return per.mutate(n=total).select(*keys, "channel", "n", "k")
+
+
+ENGAGEMENT_METRICS = (
+    Metric(
+        "active_days", "Active days per customer", "interactions", active_days, "mean", "days",
+        "distinct UTC days with an interaction, mean over customers active in the period",
+    ),
+    Metric(
+        "touchpoints", "Touchpoints per customer", "interactions", touchpoints, "mean",
+        "interactions", "interactions per customer active in the period; t interval",
+    ),
+    Metric(
+        "channels_per_customer", "Channels per customer", "interactions",
+        channels_per_customer, "mean", "channels",
+        "distinct channels used per customer active in the period; t interval",
+    ),
+    Metric(
+        "channel_mix", "Channel mix", "interactions", channel_mix, "proportion", "%",
+        "share of interactions through each channel; Wilson interval", extra_keys=("channel",),
+        min_n=1,
+    ),
+)  # fmt: skip

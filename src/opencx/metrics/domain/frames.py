@@ -1,0 +1,240 @@
+"""Frames: the canonical tables joined into the shapes metrics read, as Ibis expressions.
+
+A frame is a lazy Ibis table with an ``at`` timestamp (UTC), ``customer_id`` where it exists, and
+the columns a breakdown may name. Customer attributes (country, language, ...) are joined on
+demand by :func:`with_dimensions`. Nothing here opens a connection or runs a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+import ibis
+import ibis.expr.types as ir
+
+from opencx.core.errors import InvalidInput
+
+CUSTOMER_DIMENSIONS = ("country", "language")
+
+
+class TableSource(Protocol):
+    """Anything that hands out Ibis tables by name (an Ibis backend does)."""
+
+    def table(self, name: str) -> ir.Table: ...
+
+
+Tables = Mapping[str, ir.Table] | TableSource
+
+
+def table(tables: Tables, name: str) -> ir.Table:
+    """Table ``name`` from a mapping or a backend; a missing table is an error naming it."""
+    try:
+        if isinstance(tables, Mapping):
+            return tables[name]
+        return tables.table(name)
+    except (KeyError, LookupError) as exc:
+        raise InvalidInput(f"the metric needs table {name!r}, which was not given") from exc
+    except Exception as exc:
+        if type(exc).__name__ in {"TableNotFound", "IbisError"}:
+            raise InvalidInput(f"the metric needs table {name!r}, which was not found") from exc
+        raise
+
+
+def _f(col: ir.Value) -> ir.FloatingValue:
+    return col.cast("float64")
+
+
+def answers_frame(tables: Tables) -> ir.Table:
+    """One row per typed answer, with its response, survey and question scale."""
+    a = table(tables, "answers")
+    r = table(tables, "responses")
+    s = table(tables, "surveys")
+    q = table(tables, "survey_questions")
+    r = r.select(
+        rid=r.id,
+        customer_id=r.customer_id,
+        at=r.submitted_at,
+        survey_id=r.survey_id,
+        channel=r.channel,
+        touchpoint=r.touchpoint,
+        language=r.language,
+    )
+    s = s.select(sid=s.id, survey=s.key, survey_kind=s.kind)
+    q = q.select(qsid=q.survey_id, qkey=q.key, scale_min=q.scale_min, scale_max=q.scale_max)
+    j = a.join(r, a.response_id == r.rid).join(s, r.survey_id == s.sid)
+    j = j.left_join(q, (j.survey_id == q.qsid) & (j.question_key == q.qkey))
+    return j.select(
+        "response_id",
+        "question_key",
+        "question_type",
+        "score",
+        "customer_id",
+        "at",
+        "channel",
+        "touchpoint",
+        "language",
+        "survey",
+        "survey_kind",
+        "scale_min",
+        "scale_max",
+    )
+
+
+def lines_frame(tables: Tables) -> ir.Table:
+    """One row per merchandise order line with its order and product category.
+
+    Lines whose product is flagged ``is_merchandise = false`` (postage, fees) are left out;
+    lines without a known product count as merchandise.
+    """
+    lines = table(tables, "order_lines")
+    orders = table(tables, "orders")
+    products = table(tables, "products")
+    p = products.select(pid=products.id, category=products.category, merch=products.is_merchandise)
+    o = orders.select(
+        oid=orders.id,
+        customer_id=orders.customer_id,
+        at=orders.placed_at,
+        channel=orders.channel,
+        status=orders.status,
+        currency=orders.currency,
+    )
+    j = lines.left_join(p, lines.product_id == p.pid)
+    j = j.filter(j.merch.isnull() | j.merch)
+    j = j.join(o, j.order_id == o.oid)
+    value = _f(j.quantity) * _f(j.unit_price) - _f(j.discount).fill_null(0.0)
+    return j.select(
+        "order_id",
+        "customer_id",
+        "at",
+        "channel",
+        "status",
+        "currency",
+        "category",
+        "sku",
+        quantity=j.quantity.cast("int64"),
+        value=value,
+    )
+
+
+def orders_frame(tables: Tables) -> ir.Table:
+    """One row per order with merchandise units and values; ``purchase`` marks real purchases.
+
+    A purchase is an order that is not cancelled and has at least one line of positive quantity.
+    """
+    lines = lines_frame(tables)
+    pos = lines.quantity > 0
+    per_order = lines.group_by("order_id").aggregate(
+        units=pos.ifelse(lines.quantity, 0).sum(),
+        returned_units=pos.ifelse(0, -lines.quantity).sum(),
+        gross=pos.ifelse(lines.value, 0.0).sum(),
+        net=lines.value.sum(),
+    )
+    orders = table(tables, "orders")
+    o = orders.select(
+        oid=orders.id,
+        customer_id=orders.customer_id,
+        at=orders.placed_at,
+        channel=orders.channel,
+        status=orders.status,
+        currency=orders.currency,
+    )
+    j = per_order.join(o, per_order.order_id == o.oid)
+    purchase = (j.status != "cancelled") & (j.units > 0)
+    return j.select(
+        "order_id",
+        "customer_id",
+        "at",
+        "channel",
+        "status",
+        "currency",
+        "units",
+        "returned_units",
+        "gross",
+        "net",
+        purchase=purchase,
+    )
+
+
+def interactions_frame(tables: Tables) -> ir.Table:
+    i = table(tables, "interactions")
+    return i.select(
+        "customer_id",
+        "channel",
+        "kind",
+        "touchpoint",
+        "campaign",
+        at=i.occurred_at,
+    )
+
+
+def invitations_frame(tables: Tables) -> ir.Table:
+    """Sent invitations (``sent_at`` set); ``responded`` when a response came back."""
+    inv = table(tables, "invitations")
+    s = table(tables, "surveys")
+    s = s.select(sid=s.id, survey=s.key, survey_kind=s.kind)
+    j = inv.filter(inv.sent_at.notnull()).join(s, inv.survey_id == s.sid)
+    responded = j.responded_at.notnull() | (j.status == "responded")
+    return j.select(
+        "customer_id",
+        "channel",
+        "trigger",
+        "survey",
+        "survey_kind",
+        at=j.sent_at,
+        responded=responded,
+    )
+
+
+def subscriptions_frame(tables: Tables) -> ir.Table:
+    s = table(tables, "subscriptions")
+    return s.select(
+        "customer_id",
+        "plan",
+        "status",
+        "currency",
+        "started_at",
+        "ended_at",
+        at=s.started_at,
+        mrr=_f(s.mrr),
+    )
+
+
+FRAMES: dict[str, Callable[[Tables], ir.Table]] = {
+    "answers": answers_frame,
+    "lines": lines_frame,
+    "orders": orders_frame,
+    "interactions": interactions_frame,
+    "invitations": invitations_frame,
+    "subscriptions": subscriptions_frame,
+}
+
+
+def with_dimensions(frame: ir.Table, tables: Tables, names: Iterable[str]) -> ir.Table:
+    """Join the customer attributes among ``names`` that the frame lacks; reject unknown names."""
+    missing = [n for n in dict.fromkeys(names) if n not in frame.columns]
+    if not missing:
+        return frame
+    unknown = [n for n in missing if n not in CUSTOMER_DIMENSIONS]
+    if unknown:
+        known = sorted({*frame.columns, *CUSTOMER_DIMENSIONS} - {"at", "customer_id"})
+        raise InvalidInput(
+            f"unknown breakdown or filter {unknown[0]!r} for this metric; known: {', '.join(known)}"
+        )
+    c = table(tables, "customers")
+    cols: dict[str, Any] = {"cid": c.id, **{f"c_{n}": c[n] for n in missing}}
+    c = c.select(**cols)
+    j = frame.left_join(c, frame.customer_id == c.cid)
+    return j.select(*frame.columns, **{n: j[f"c_{n}"] for n in missing})
+
+
+def with_filters(frame: ir.Table, filters: Mapping[str, object]) -> ir.Table:
+    """Keep rows whose columns equal the given value (or one of the given values)."""
+    for name, wanted in filters.items():
+        values = list(wanted) if isinstance(wanted, list | tuple | set | frozenset) else [wanted]
+        frame = frame.filter(frame[name].isin(values))
+    return frame
+
+
+def literal_ts(value: object) -> ir.Value:
+    return ibis.literal(value, type="timestamp")

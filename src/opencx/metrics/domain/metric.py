@@ -1,0 +1,136 @@
+"""What a metric is: a named Ibis function from frames to sufficient statistics, plus an estimator.
+
+A metric's Ibis expression aggregates only counts and sums (n, Σx, Σx², successes ...), which every
+backend computes alike; the value, its interval and tests are then computed from those sums in
+:mod:`opencx.metrics.domain.statistics`. That keeps each definition backend-neutral and lets
+a billion-row scan feed a few rows of statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import ibis.expr.types as ir
+
+from opencx.metrics.domain import statistics as st
+from opencx.metrics.domain.frames import FRAMES, Tables, with_dimensions, with_filters
+from opencx.metrics.domain.periods import Period
+
+PERIOD_KEY = "period"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What to compute: breakdown columns, period unit, filters, time range [start, end)."""
+
+    by: tuple[str, ...] = ()
+    period: Period | None = None
+    filters: Mapping[str, object] = field(default_factory=dict)
+    start: datetime | None = None
+    end: datetime | None = None
+    params: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> list[str]:
+        """Group keys of the statistics table: breakdown columns, then the period index."""
+        return [*self.by, *([PERIOD_KEY] if self.period else [])]
+
+
+class Sources:
+    """Frames for one query: dimensions joined and filters applied, built lazily, never executed."""
+
+    def __init__(self, tables: Tables, query: Query) -> None:
+        self.tables = tables
+        self.query = query
+
+    def frame(self, name: str, extra: tuple[str, ...] = ()) -> ir.Table:
+        q = self.query
+        frame = FRAMES[name](self.tables)
+        frame = with_dimensions(frame, self.tables, [*q.by, *q.filters, *extra])
+        return with_filters(frame, q.filters)
+
+
+def in_range(frame: ir.Table, q: Query, column: str = "at") -> ir.Table:
+    """Rows whose ``column`` lies in [start, end) (compared as epoch seconds, portable)."""
+    secs = frame[column].epoch_seconds()
+    if q.start is not None:
+        frame = frame.filter(secs >= int(q.start.timestamp()))
+    if q.end is not None:
+        frame = frame.filter(secs < int(q.end.timestamp()))
+    return frame
+
+
+def bucket(frame: ir.Table, q: Query, column: str = "at") -> ir.Table:
+    """Rows in the time range, with a ``period`` index column when the query has a period."""
+    frame = in_range(frame, q, column)
+    if q.period is None:
+        return frame
+    return frame.mutate(**{PERIOD_KEY: q.period.index(frame[column])})
+
+
+def count_if(cond: ir.BooleanValue) -> ir.IntegerScalar:
+    return cond.ifelse(1, 0).sum()
+
+
+def mean_stats(values: ir.NumericColumn) -> dict[str, ir.Scalar]:
+    """n, Σx, Σx² of a numeric column (for :func:`statistics.t_mean`)."""
+    x = values.cast("float64")
+    return {"n": x.count(), "s": x.sum(), "ss": (x * x).sum()}
+
+
+def ratio_stats(y: ir.NumericColumn, x: ir.NumericColumn) -> dict[str, ir.Scalar]:
+    """n and the sums a delta-method ratio interval needs (for :func:`statistics.ratio`)."""
+    yf, xf = y.cast("float64"), x.cast("float64")
+    return {
+        "n": xf.count(),
+        "sy": yf.sum(),
+        "sx": xf.sum(),
+        "syy": (yf * yf).sum(),
+        "sxx": (xf * xf).sum(),
+        "sxy": (xf * yf).sum(),
+    }
+
+
+Stats = Callable[[Sources, Query], ir.Table]
+Columns = Mapping[str, Any]
+
+ESTIMATORS: dict[str, Callable[[Columns], st.Estimate]] = {
+    "nps": lambda c: st.nps_adjusted_wald(c["n"], c["promoters"], c["detractors"]),
+    "proportion": lambda c: st.wilson(c["n"], c["k"]),
+    "mean": lambda c: st.t_mean(c["n"], c["s"], c["ss"]),
+    "index": lambda c: st.t_mean(c["n"], c["s"], c["ss"]),
+    "ratio": lambda c: st.ratio(c["n"], c["sy"], c["sx"], c["syy"], c["sxx"], c["sxy"], 100.0),
+    "point": lambda c: st.point(c["n"], c["num"], c["den"], 100.0),
+}
+"""Estimator name → function from the statistics columns to an :class:`Estimate`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One CX metric: its Ibis statistics function, estimator, unit and documentation."""
+
+    name: str
+    title: str
+    frame: str
+    stats: Stats
+    estimator: str
+    unit: str
+    definition: str
+    reference: str = ""
+    higher_is_better: bool = True
+    min_n: int = 30
+    periodic: bool = True
+    default_period: str | None = None
+    bounds: tuple[float | None, float | None] = (None, None)
+    period_keys: tuple[str, ...] = ()
+    extra_keys: tuple[str, ...] = ()
+    params: Mapping[str, float] = field(default_factory=dict)
+
+    def expression(self, tables: Tables, query: Query) -> ir.Table:
+        """The statistics table for ``query`` as an Ibis expression (nothing is executed)."""
+        params = {**self.params, **query.params}
+        q = Query(query.by, query.period, query.filters, query.start, query.end, params)
+        return self.stats(Sources(tables, q), q)

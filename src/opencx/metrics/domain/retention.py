@@ -1,0 +1,190 @@
+"""Retention: customer churn and retention, cohort retention, subscription churn, NRR and GRR.
+
+Non-contractual customers are *active* at an instant while their last purchase is at most
+``window_days`` (default 180) days old. Each run of purchases with gaps ≤ window is a spell; a
+spell is active at the start of period P when it began before P and its last active day
+(last purchase + window) is in P or later. It churns in P when its last active day falls in P.
+With a = period of the first purchase and b = period of the last active day:
+
+    active(P) = Σ_{Q<P} #(a = Q) − Σ_{Q<P} #(b = Q),     churned(P) = #(b = P, a < P)
+
+so churn needs one window pass over customer-days and a cumulative sum, not a join of periods
+with customers. Only periods that end by the data's last day (or ``end``) are reported.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from opencx.metrics.domain.metric import PERIOD_KEY, Metric, Query, Sources, count_if
+from opencx.metrics.domain.periods import PERIODS, epoch_days
+
+FAR_FUTURE_DAY = 2_000_000  # year 7445: an open subscription's last active day
+
+
+def _spell_counts(spells: ir.Table, q: Query, dims: list[str]) -> ir.Table:
+    """From spells (dims, first, last_active days) to active/churned counts per period."""
+    period = q.period or PERIODS["month"]
+    s = spells.mutate(a=period.index_of_days(spells.first), b=period.index_of_days(spells.last))
+    starts = s.group_by([*dims, "a"]).aggregate(starts=s.count()).rename(p="a")
+    ends = s.group_by([*dims, "b"]).aggregate(ends=s.count(), same=count_if(s.a == s.b))
+    ends = ends.rename(p="b")
+    zero = ibis.literal(0, type="int64")
+    u = starts.mutate(ends=zero, same=zero).union(
+        ends.mutate(starts=zero).select(*dims, "p", "starts", "ends", "same")
+    )
+    per = u.group_by([*dims, "p"]).aggregate(
+        starts=u.starts.sum(), ends=u.ends.sum(), same=u.same.sum()
+    )
+    w = ibis.cumulative_window(group_by=dims or None, order_by=per.p)
+    active = (per.starts.sum().over(w) - per.starts) - (per.ends.sum().over(w) - per.ends)
+    out = per.mutate(n=active, k=per.ends - per.same)
+    as_of = spells.as_of.max()
+    out = out.filter((out.n > 0) & (out.p < period.index_of_days(as_of + 1)))
+    if q.start is not None:
+        out = out.filter(out.p >= period.index_at(q.start))
+    return out.select(*dims, n=out.n, k=out.k, **{PERIOD_KEY: out.p})
+
+
+def _customer_spells(src: Sources, q: Query) -> tuple[ir.Table, list[str]]:
+    window = int(q.params.get("window_days", 180))
+    o = src.frame("orders")
+    o = o.filter(o.purchase & o.customer_id.notnull())
+    if q.end is not None:
+        o = o.filter(o.at.epoch_seconds() < int(q.end.timestamp()))
+    dims = list(q.by)
+    days = o.select(*dims, "customer_id", day=epoch_days(o.at)).distinct()
+    part = [*dims, "customer_id"]
+    prev = days.day.lag().over(ibis.window(group_by=part, order_by=days.day))
+    days = days.mutate(new=(prev.isnull() | (days.day - prev > window)).ifelse(1, 0))
+    spell = days.new.sum().over(ibis.cumulative_window(group_by=part, order_by=days.day))
+    days = days.mutate(spell=spell)
+    as_of = _as_of(q, days.day.max())
+    spells = days.group_by([*part, "spell"]).aggregate(first=days.day.min(), last=days.day.max())
+    spells = spells.mutate(last=spells.last + window, as_of=as_of)
+    return spells, dims
+
+
+def _as_of(q: Query, data_last_day: ir.IntegerScalar) -> ir.IntegerValue:
+    if q.end is None:
+        return data_last_day
+    return ibis.literal(int(q.end.timestamp()) // 86_400 - 1, type="int64")
+
+
+def churn_rate(src: Sources, q: Query) -> ir.Table:
+    """Customers whose activity lapses during the period / customers active at its start."""
+    spells, dims = _customer_spells(src, q)
+    return _spell_counts(spells, q, dims)
+
+
+def retention_rate(src: Sources, q: Query) -> ir.Table:
+    """Customers active at the start of the period still active at its end / active at start."""
+    c = churn_rate(src, q)
+    return c.mutate(k=c.n - c.k)
+
+
+def subscription_churn_rate(src: Sources, q: Query) -> ir.Table:
+    """Subscriptions ending during the period / subscriptions active at its start."""
+    s = src.frame("subscriptions")
+    if q.end is not None:
+        s = s.filter(s.started_at.epoch_seconds() < int(q.end.timestamp()))
+    first = epoch_days(s.started_at)
+    last = epoch_days(s.ended_at).fill_null(FAR_FUTURE_DAY)
+    spells = s.select(*q.by, first=first, last=last, ended=epoch_days(s.ended_at))
+    as_of = _as_of(q, ibis.greatest(spells.ended.max(), spells.first.max()))
+    return _spell_counts(spells.mutate(as_of=as_of), q, list(q.by))
+
+
+def _mrr_moves(src: Sources, q: Query) -> ir.Table:
+    """Per customer and period: MRR at the period's start and at its end, for the start cohort."""
+    period = q.period or PERIODS["month"]
+    s = src.frame("subscriptions")
+    s = s.mutate(
+        sb=period.index(s.started_at),
+        eb=period.index_of_days(epoch_days(s.ended_at).fill_null(FAR_FUTURE_DAY)),
+    )
+    ended = s.filter(s.ended_at.notnull())
+    periods = s.select(p=s.sb).union(ended.select(p=ended.eb)).distinct()
+    if q.start is not None:
+        periods = periods.filter(periods.p >= period.index_at(q.start))
+    if q.end is not None:
+        periods = periods.filter(periods.p < period.index_at(q.end))
+    j = s.cross_join(periods)
+    at_start = (j.sb < j.p) & (j.eb >= j.p)
+    at_end = (j.sb <= j.p) & (j.eb > j.p)
+    per = j.group_by([*q.by, "p", "customer_id"]).aggregate(
+        mrr_s=at_start.ifelse(j.mrr, 0.0).sum(), mrr_e=at_end.ifelse(j.mrr, 0.0).sum()
+    )
+    per = per.filter(per.mrr_s > 0)
+    return per.rename(**{PERIOD_KEY: "p"})
+
+
+def net_revenue_retention(src: Sources, q: Query) -> ir.Table:
+    """MRR at the period's end of customers paying at its start / their MRR at the start."""
+    m = _mrr_moves(src, q)
+    return m.aggregate(by=q.keys, n=m.count(), num=m.mrr_e.sum(), den=m.mrr_s.sum())
+
+
+def gross_revenue_retention(src: Sources, q: Query) -> ir.Table:
+    """As NRR, with each customer's end MRR capped at its start MRR (no expansion)."""
+    m = _mrr_moves(src, q)
+    kept = ibis.least(m.mrr_e, m.mrr_s)
+    return m.aggregate(by=q.keys, n=m.count(), num=kept.sum(), den=m.mrr_s.sum())
+
+
+def cohort_retention(src: Sources, q: Query) -> ir.Table:
+    """Monthly cohorts by first purchase: share of the cohort purchasing k months later."""
+    period = q.period or PERIODS["month"]
+    o = src.frame("orders")
+    o = o.filter(o.purchase & o.customer_id.notnull())
+    if q.end is not None:
+        o = o.filter(o.at.epoch_seconds() < int(q.end.timestamp()))
+    act = o.select(*q.by, "customer_id", p=period.index(o.at)).distinct()
+    first = act.group_by([*q.by, "customer_id"]).aggregate(cohort=act.p.min())
+    size = first.group_by([*q.by, "cohort"]).aggregate(n=first.count())
+    j = act.join(first, [*q.by, "customer_id"])
+    j = j.mutate(age=j.p - j.cohort)
+    per = j.group_by([*q.by, "cohort", "age"]).aggregate(k=j.count())
+    out = per.join(size, [*q.by, "cohort"])
+    if q.start is not None:
+        out = out.filter(out.cohort >= period.index_at(q.start))
+    return out.select(*q.by, "cohort", "age", "n", "k")
+
+
+RETENTION_METRICS = (
+    Metric(
+        "churn_rate", "Customer churn rate", "orders", churn_rate, "proportion", "%",
+        "customers whose last purchase turns window_days (180) old in the period / "
+        "customers active at its start; Wilson interval",
+        "Fader & Hardie (2009), J. Interactive Marketing 23(1)", higher_is_better=False,
+        params={"window_days": 180}, default_period="month",
+    ),
+    Metric(
+        "retention_rate", "Customer retention rate", "orders", retention_rate, "proportion", "%",
+        "customers active at the period's start and at its end / active at start",
+        params={"window_days": 180}, default_period="month",
+    ),
+    Metric(
+        "subscription_churn_rate", "Subscription churn rate", "subscriptions",
+        subscription_churn_rate, "proportion", "%",
+        "subscriptions ending in the period / subscriptions active at its start",
+        higher_is_better=False, default_period="month",
+    ),
+    Metric(
+        "nrr", "Net revenue retention", "subscriptions", net_revenue_retention, "point", "%",
+        "end MRR of customers paying at the start / their start MRR; > 100% is negative churn",
+        "KeyBanc SaaS survey practice; Bessemer (2019)", default_period="month",
+    ),
+    Metric(
+        "grr", "Gross revenue retention", "subscriptions", gross_revenue_retention, "point",
+        "%", "as NRR with each customer's end MRR capped at its start MRR",
+        default_period="month",
+    ),
+    Metric(
+        "cohort_retention", "Cohort retention", "orders", cohort_retention, "proportion", "%",
+        "share of a first-purchase cohort purchasing again `age` periods later (triangle)",
+        "Fader & Hardie, cohort analysis", periodic=False, period_keys=("cohort",),
+        extra_keys=("cohort", "age"),
+    ),
+)  # fmt: skip

@@ -1,0 +1,176 @@
+"""Survey metrics: NPS, eNPS, CSAT, CES, Customer Loyalty Index, share of wallet, response rate.
+
+Each function receives :class:`Sources` (lazy Ibis frames) and returns the statistics table
+grouped by the query keys. Scores outside a question's scale never reach these tables: imports
+reject them (feedback slice); the definitions still ignore null scores.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from opencx.metrics.domain.metric import (
+    Metric,
+    Query,
+    Sources,
+    bucket,
+    count_if,
+    mean_stats,
+)
+
+CLI_KEYS = ("recommend", "buy_again", "try_other")
+SOW_KEY = "category_spend"
+WAR_RANK_KEY, WAR_BRANDS_KEY = "brand_rank", "brands_used"
+NPS_REF = "Reichheld (2003), HBR 81(12); interval: Rocks (2016), The American Statistician 70(4)"
+
+
+def _scored(src: Sources, q: Query, question_type: str) -> ir.Table:
+    a = src.frame("answers")
+    a = a.filter((a.question_type == question_type) & a.score.notnull())
+    return bucket(a, q)
+
+
+def _nps_of(a: ir.Table, q: Query) -> ir.Table:
+    s = a.score
+    return a.aggregate(
+        by=q.keys, n=s.count(), promoters=count_if(s >= 9), detractors=count_if(s <= 6)
+    )
+
+
+def nps(src: Sources, q: Query) -> ir.Table:
+    """Net Promoter Score: % promoters (9–10) − % detractors (0–6) of 0–10 answers."""
+    a = _scored(src, q, "nps")
+    return _nps_of(a.filter(a.survey_kind.fill_null("") != "enps"), q)
+
+
+def enps(src: Sources, q: Query) -> ir.Table:
+    """Employee NPS: the NPS of 0–10 answers to surveys of kind ``enps``."""
+    a = _scored(src, q, "nps")
+    return _nps_of(a.filter(a.survey_kind == "enps"), q)
+
+
+def csat(src: Sources, q: Query) -> ir.Table:
+    """CSAT top-2-box: answers in the two highest points of the question's scale (default 1–5)."""
+    a = _scored(src, q, "csat")
+    top = a.score >= a.scale_max.fill_null(5) - 1
+    return a.aggregate(by=q.keys, n=a.score.count(), k=count_if(top))
+
+
+def csat_mean(src: Sources, q: Query) -> ir.Table:
+    a = _scored(src, q, "csat")
+    return a.aggregate(by=q.keys, **mean_stats(a.score))
+
+
+def _ces(src: Sources, q: Query) -> ir.Table:
+    return _scored(src, q, "ces")
+
+
+def ces(src: Sources, q: Query) -> ir.Table:
+    """CES 2.0 mean agreement (1–7; the 5-point variant is read from the question's scale)."""
+    a = _ces(src, q)
+    return a.aggregate(by=q.keys, **mean_stats(a.score))
+
+
+def ces_agree(src: Sources, q: Query) -> ir.Table:
+    """% agreeing: scores above the scale midpoint (5–7 on 1–7, 4–5 on 1–5)."""
+    a = _ces(src, q)
+    agree = a.score * 2 > a.scale_min.fill_null(1) + a.scale_max.fill_null(7)
+    return a.aggregate(by=q.keys, n=a.score.count(), k=count_if(agree))
+
+
+def _per_response(src: Sources, q: Query, keys: tuple[str, ...]) -> ir.Table:
+    a = src.frame("answers")
+    a = bucket(a.filter(a.question_key.isin(list(keys)) & a.score.notnull()), q)
+    cols = {k: (a.question_key == k).ifelse(a.score, ibis.null()).max() for k in keys}
+    return a.group_by([*q.keys, "response_id"]).aggregate(answered=a.score.count(), **cols)
+
+
+def loyalty_index(src: Sources, q: Query) -> ir.Table:
+    """Customer Loyalty Index: mean of recommend, buy again and try other (0–10), on 0–100."""
+    r = _per_response(src, q, CLI_KEYS)
+    r = r.filter(r.answered == len(CLI_KEYS))
+    index = sum((r[k].cast("float64") for k in CLI_KEYS), ibis.literal(0.0)) * (10.0 / 3.0)
+    return r.aggregate(by=q.keys, **mean_stats(index))
+
+
+def wallet_allocation(src: Sources, q: Query) -> ir.Table:
+    """Wallet Allocation Rule share, %: (1 − rank/(brands + 1)) × 2/brands per respondent."""
+    r = _per_response(src, q, (WAR_RANK_KEY, WAR_BRANDS_KEY))
+    r = r.filter((r.answered == 2) & (r[WAR_BRANDS_KEY] > 0) & (r[WAR_RANK_KEY] > 0))
+    n = r[WAR_BRANDS_KEY].cast("float64")
+    rank = r[WAR_RANK_KEY].cast("float64")
+    share = (1.0 - rank / (n + 1.0)) * (2.0 / n) * 100.0
+    return r.aggregate(by=q.keys, **mean_stats(share))
+
+
+def share_of_wallet(src: Sources, q: Query) -> ir.Table:
+    """Our net spend in the 365 days before the answer / stated total category spend, %, ≤ 100."""
+    a = src.frame("answers")
+    a = bucket(a.filter((a.question_key == SOW_KEY) & (a.score > 0)), q)
+    a = a.select(
+        *q.keys, "response_id", rcid=a.customer_id, stated=a.score, rs=a.at.epoch_seconds()
+    )
+    o = src.frame("orders")
+    o = o.select(ocid=o.customer_id, os=o.at.epoch_seconds(), net=o.net)
+    year = 365 * 86_400
+    j = a.left_join(o, (a.rcid == o.ocid) & (o.os < a.rs) & (o.os >= a.rs - year))
+    per = j.group_by([*q.keys, "response_id", "stated"]).aggregate(ours=j.net.sum())
+    share = (per.ours.fill_null(0.0) / per.stated.cast("float64")).clip(0.0, 1.0) * 100.0
+    return per.aggregate(by=q.keys, **mean_stats(share))
+
+
+def response_rate(src: Sources, q: Query) -> ir.Table:
+    """Responses / invitations sent, by the time the invitation was sent."""
+    i = bucket(src.frame("invitations"), q)
+    return i.aggregate(by=q.keys, n=i.count(), k=count_if(i.responded))
+
+
+SURVEY_METRICS = (
+    Metric(
+        "nps", "Net Promoter Score", "answers", nps, "nps", "points",
+        "% promoters (9–10) − % detractors (0–6) among 0–10 answers, −100..100", NPS_REF,
+    ),
+    Metric(
+        "enps", "Employee NPS", "answers", enps, "nps", "points",
+        "NPS of 0–10 answers to surveys of kind enps", NPS_REF,
+    ),
+    Metric(
+        "csat", "CSAT (top-2-box)", "answers", csat, "proportion", "%",
+        "% of CSAT answers in the top two points of the scale (4–5 on 1–5); Wilson interval",
+        "ACSI practice; Wilson (1927)",
+    ),
+    Metric(
+        "csat_mean", "CSAT (mean)", "answers", csat_mean, "mean", "score",
+        "mean CSAT score on the question's scale; t interval",
+    ),
+    Metric(
+        "ces", "Customer Effort Score", "answers", ces, "mean", "score",
+        "mean CES 2.0 agreement, 1–7 ('The company made it easy ...'); t interval",
+        "Dixon, Freeman & Toman (2010), HBR 88(7); CEB CES 2.0 (2013)",
+    ),
+    Metric(
+        "ces_agree", "CES (% agreeing)", "answers", ces_agree, "proportion", "%",
+        "% of CES answers above the scale midpoint (5–7 of 7, 4–5 of 5); Wilson interval",
+    ),
+    Metric(
+        "loyalty_index", "Customer Loyalty Index", "answers", loyalty_index, "index", "0–100",
+        "mean over respondents of (recommend + buy again + try other)/3 × 10, items 0–10",
+        "Hayes (2008), Beyond the Ultimate Question", bounds=(0.0, 100.0),
+    ),
+    Metric(
+        "share_of_wallet", "Share of wallet", "answers", share_of_wallet, "mean", "%",
+        "our net spend in the 365 days before the answer / stated total category spend",
+        bounds=(0.0, 100.0),
+    ),
+    Metric(
+        "wallet_allocation", "Wallet allocation (rank rule)", "answers", wallet_allocation,
+        "mean", "%", "(1 − rank/(brands + 1)) × 2/brands, mean over respondents",
+        "Keiningham et al. (2015), The Wallet Allocation Rule, Wiley; HBR 2015",
+        bounds=(0.0, 100.0),
+    ),
+    Metric(
+        "response_rate", "Survey response rate", "invitations", response_rate, "proportion",
+        "%", "invitations answered / invitations sent, by send time; Wilson interval",
+    ),
+)  # fmt: skip

@@ -1,0 +1,2376 @@
+SELECT
+  "t17"."country",
+  "t17"."period",
+  COUNT(
+    (
+      0.0 + CAST("t17"."recommend" AS DOUBLE) + CAST("t17"."buy_again" AS DOUBLE) + CAST("t17"."try_other" AS DOUBLE)
+    ) * 3.3333333333333335
+  ) AS "n",
+  SUM(
+    (
+      0.0 + CAST("t17"."recommend" AS DOUBLE) + CAST("t17"."buy_again" AS DOUBLE) + CAST("t17"."try_other" AS DOUBLE)
+    ) * 3.3333333333333335
+  ) AS "s",
+  SUM(
+    (
+      0.0 + CAST("t17"."recommend" AS DOUBLE) + CAST("t17"."buy_again" AS DOUBLE) + CAST("t17"."try_other" AS DOUBLE)
+    ) * 3.3333333333333335 * (
+      (
+        0.0 + CAST("t17"."recommend" AS DOUBLE) + CAST("t17"."buy_again" AS DOUBLE) + CAST("t17"."try_other" AS DOUBLE)
+      ) * 3.3333333333333335
+    )
+  ) AS "ss"
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      "t15"."country",
+      "t15"."period",
+      "t15"."response_id",
+      COUNT("t15"."score") AS "answered",
+      MAX(CASE WHEN "t15"."question_key" = 'recommend' THEN "t15"."score" ELSE NULL END) AS "recommend",
+      MAX(CASE WHEN "t15"."question_key" = 'buy_again' THEN "t15"."score" ELSE NULL END) AS "buy_again",
+      MAX(CASE WHEN "t15"."question_key" = 'try_other' THEN "t15"."score" ELSE NULL END) AS "try_other"
+    FROM (
+      SELECT
+        "t14"."response_id",
+        "t14"."question_key",
+        "t14"."question_type",
+        "t14"."score",
+        "t14"."customer_id",
+        "t14"."at",
+        "t14"."channel",
+        "t14"."touchpoint",
+        "t14"."language",
+        "t14"."survey",
+        "t14"."survey_kind",
+        "t14"."scale_min",
+        "t14"."scale_max",
+        "t14"."country",
+        (
+          (
+            (
+              CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          CAST(FLOOR((
+                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                          ) / (
+                            86400
+                          )) AS BIGINT) + 719468
+                        ) - (
+                          CAST(FLOOR(
+                            (
+                              CAST(FLOOR((
+                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                              ) / (
+                                86400
+                              )) AS BIGINT) + 719468
+                            ) / (
+                              146097
+                            )
+                          ) AS BIGINT) * 146097
+                        )
+                      ) - CAST(FLOOR(
+                        (
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) - (
+                            CAST(FLOOR(
+                              (
+                                CAST(FLOOR((
+                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                ) / (
+                                  86400
+                                )) AS BIGINT) + 719468
+                              ) / (
+                                146097
+                              )
+                            ) AS BIGINT) * 146097
+                          )
+                        ) / (
+                          1460
+                        )
+                      ) AS BIGINT)
+                    ) + CAST(FLOOR(
+                      (
+                        (
+                          CAST(FLOOR((
+                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                          ) / (
+                            86400
+                          )) AS BIGINT) + 719468
+                        ) - (
+                          CAST(FLOOR(
+                            (
+                              CAST(FLOOR((
+                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                              ) / (
+                                86400
+                              )) AS BIGINT) + 719468
+                            ) / (
+                              146097
+                            )
+                          ) AS BIGINT) * 146097
+                        )
+                      ) / (
+                        36524
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      (
+                        CAST(FLOOR((
+                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                        ) / (
+                          86400
+                        )) AS BIGINT) + 719468
+                      ) - (
+                        CAST(FLOOR(
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) / (
+                            146097
+                          )
+                        ) AS BIGINT) * 146097
+                      )
+                    ) / (
+                      146096
+                    )
+                  ) AS BIGINT)
+                ) / (
+                  365
+                )
+              ) AS BIGINT) + (
+                CAST(FLOOR(
+                  (
+                    CAST(FLOOR((
+                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                    ) / (
+                      86400
+                    )) AS BIGINT) + 719468
+                  ) / (
+                    146097
+                  )
+                ) AS BIGINT) * 400
+              ) + CASE
+                WHEN CASE
+                  WHEN CAST(FLOOR(
+                    (
+                      (
+                        (
+                          (
+                            (
+                              CAST(FLOOR((
+                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                              ) / (
+                                86400
+                              )) AS BIGINT) + 719468
+                            ) - (
+                              CAST(FLOOR(
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) / (
+                                  146097
+                                )
+                              ) AS BIGINT) * 146097
+                            )
+                          ) - (
+                            (
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT) * 365
+                              ) + CAST(FLOOR(
+                                (
+                                  CAST(FLOOR(
+                                    (
+                                      (
+                                        (
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) - CAST(FLOOR(
+                                            (
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) - (
+                                                CAST(FLOOR(
+                                                  (
+                                                    CAST(FLOOR((
+                                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                    ) / (
+                                                      86400
+                                                    )) AS BIGINT) + 719468
+                                                  ) / (
+                                                    146097
+                                                  )
+                                                ) AS BIGINT) * 146097
+                                              )
+                                            ) / (
+                                              1460
+                                            )
+                                          ) AS BIGINT)
+                                        ) + CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            36524
+                                          )
+                                        ) AS BIGINT)
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          146096
+                                        )
+                                      ) AS BIGINT)
+                                    ) / (
+                                      365
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  4
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                100
+                              )
+                            ) AS BIGINT)
+                          )
+                        ) * 5
+                      ) + 2
+                    ) / (
+                      153
+                    )
+                  ) AS BIGINT) < 10
+                  THEN CAST(FLOOR(
+                    (
+                      (
+                        (
+                          (
+                            (
+                              CAST(FLOOR((
+                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                              ) / (
+                                86400
+                              )) AS BIGINT) + 719468
+                            ) - (
+                              CAST(FLOOR(
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) / (
+                                  146097
+                                )
+                              ) AS BIGINT) * 146097
+                            )
+                          ) - (
+                            (
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT) * 365
+                              ) + CAST(FLOOR(
+                                (
+                                  CAST(FLOOR(
+                                    (
+                                      (
+                                        (
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) - CAST(FLOOR(
+                                            (
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) - (
+                                                CAST(FLOOR(
+                                                  (
+                                                    CAST(FLOOR((
+                                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                    ) / (
+                                                      86400
+                                                    )) AS BIGINT) + 719468
+                                                  ) / (
+                                                    146097
+                                                  )
+                                                ) AS BIGINT) * 146097
+                                              )
+                                            ) / (
+                                              1460
+                                            )
+                                          ) AS BIGINT)
+                                        ) + CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            36524
+                                          )
+                                        ) AS BIGINT)
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          146096
+                                        )
+                                      ) AS BIGINT)
+                                    ) / (
+                                      365
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  4
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                100
+                              )
+                            ) AS BIGINT)
+                          )
+                        ) * 5
+                      ) + 2
+                    ) / (
+                      153
+                    )
+                  ) AS BIGINT) + 3
+                  ELSE CAST(FLOOR(
+                    (
+                      (
+                        (
+                          (
+                            (
+                              CAST(FLOOR((
+                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                              ) / (
+                                86400
+                              )) AS BIGINT) + 719468
+                            ) - (
+                              CAST(FLOOR(
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) / (
+                                  146097
+                                )
+                              ) AS BIGINT) * 146097
+                            )
+                          ) - (
+                            (
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT) * 365
+                              ) + CAST(FLOOR(
+                                (
+                                  CAST(FLOOR(
+                                    (
+                                      (
+                                        (
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) - CAST(FLOOR(
+                                            (
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) - (
+                                                CAST(FLOOR(
+                                                  (
+                                                    CAST(FLOOR((
+                                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                    ) / (
+                                                      86400
+                                                    )) AS BIGINT) + 719468
+                                                  ) / (
+                                                    146097
+                                                  )
+                                                ) AS BIGINT) * 146097
+                                              )
+                                            ) / (
+                                              1460
+                                            )
+                                          ) AS BIGINT)
+                                        ) + CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            36524
+                                          )
+                                        ) AS BIGINT)
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          146096
+                                        )
+                                      ) AS BIGINT)
+                                    ) / (
+                                      365
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  4
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                100
+                              )
+                            ) AS BIGINT)
+                          )
+                        ) * 5
+                      ) + 2
+                    ) / (
+                      153
+                    )
+                  ) AS BIGINT) - 9
+                END <= 2
+                THEN 1
+                ELSE 0
+              END
+            ) * 12
+          ) + CASE
+            WHEN CAST(FLOOR(
+              (
+                (
+                  (
+                    (
+                      (
+                        CAST(FLOOR((
+                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                        ) / (
+                          86400
+                        )) AS BIGINT) + 719468
+                      ) - (
+                        CAST(FLOOR(
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) / (
+                            146097
+                          )
+                        ) AS BIGINT) * 146097
+                      )
+                    ) - (
+                      (
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT) * 365
+                        ) + CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            4
+                          )
+                        ) AS BIGINT)
+                      ) - CAST(FLOOR(
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          100
+                        )
+                      ) AS BIGINT)
+                    )
+                  ) * 5
+                ) + 2
+              ) / (
+                153
+              )
+            ) AS BIGINT) < 10
+            THEN CAST(FLOOR(
+              (
+                (
+                  (
+                    (
+                      (
+                        CAST(FLOOR((
+                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                        ) / (
+                          86400
+                        )) AS BIGINT) + 719468
+                      ) - (
+                        CAST(FLOOR(
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) / (
+                            146097
+                          )
+                        ) AS BIGINT) * 146097
+                      )
+                    ) - (
+                      (
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT) * 365
+                        ) + CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            4
+                          )
+                        ) AS BIGINT)
+                      ) - CAST(FLOOR(
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          100
+                        )
+                      ) AS BIGINT)
+                    )
+                  ) * 5
+                ) + 2
+              ) / (
+                153
+              )
+            ) AS BIGINT) + 3
+            ELSE CAST(FLOOR(
+              (
+                (
+                  (
+                    (
+                      (
+                        CAST(FLOOR((
+                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                        ) / (
+                          86400
+                        )) AS BIGINT) + 719468
+                      ) - (
+                        CAST(FLOOR(
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) / (
+                            146097
+                          )
+                        ) AS BIGINT) * 146097
+                      )
+                    ) - (
+                      (
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT) * 365
+                        ) + CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            4
+                          )
+                        ) AS BIGINT)
+                      ) - CAST(FLOOR(
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t14"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          100
+                        )
+                      ) AS BIGINT)
+                    )
+                  ) * 5
+                ) + 2
+              ) / (
+                153
+              )
+            ) AS BIGINT) - 9
+          END
+        ) - 1 AS "period"
+      FROM (
+        SELECT
+          "t5"."response_id",
+          "t5"."question_key",
+          "t5"."question_type",
+          "t5"."score",
+          "t10"."customer_id",
+          "t10"."at",
+          "t10"."channel",
+          "t10"."touchpoint",
+          "t5"."language",
+          "t11"."survey",
+          "t11"."survey_kind",
+          "t12"."scale_min",
+          "t12"."scale_max",
+          "t13"."c_country" AS "country"
+        FROM "answers" AS "t5"
+        INNER JOIN (
+          SELECT
+            "t1"."id" AS "rid",
+            "t1"."customer_id",
+            "t1"."submitted_at" AS "at",
+            "t1"."survey_id",
+            "t1"."channel",
+            "t1"."touchpoint",
+            "t1"."language"
+          FROM "responses" AS "t1"
+        ) AS "t10"
+          ON "t5"."response_id" = "t10"."rid"
+        INNER JOIN (
+          SELECT
+            "t2"."id" AS "sid",
+            "t2"."key" AS "survey",
+            "t2"."kind" AS "survey_kind"
+          FROM "surveys" AS "t2"
+        ) AS "t11"
+          ON "t10"."survey_id" = "t11"."sid"
+        LEFT OUTER JOIN (
+          SELECT
+            "t3"."survey_id" AS "qsid",
+            "t3"."key" AS "qkey",
+            "t3"."scale_min",
+            "t3"."scale_max"
+          FROM "survey_questions" AS "t3"
+        ) AS "t12"
+          ON "t10"."survey_id" = "t12"."qsid" AND "t5"."question_key" = "t12"."qkey"
+        LEFT OUTER JOIN (
+          SELECT
+            "t4"."id" AS "cid",
+            "t4"."country" AS "c_country"
+          FROM "customers" AS "t4"
+        ) AS "t13"
+          ON "t10"."customer_id" = "t13"."cid"
+      ) AS "t14"
+      WHERE
+        "t14"."question_key" IN ('recommend', 'buy_again', 'try_other')
+        AND "t14"."score" IS NOT NULL
+    ) AS "t15"
+    GROUP BY
+      1,
+      2,
+      3
+  ) AS "t16"
+  WHERE
+    "t16"."answered" = 3
+) AS "t17"
+GROUP BY
+  1,
+  2

@@ -1,0 +1,2401 @@
+SELECT
+  "t19"."country",
+  "t19"."period",
+  COUNT("t19"."net") AS "n",
+  SUM("t19"."net") AS "s",
+  SUM("t19"."net" * "t19"."net") AS "ss"
+FROM (
+  SELECT
+    "t18"."country",
+    "t18"."period",
+    "t18"."customer_id",
+    SUM("t18"."net") AS "net"
+  FROM (
+    SELECT
+      "t17"."order_id",
+      "t17"."customer_id",
+      "t17"."at",
+      "t17"."channel",
+      "t17"."status",
+      "t17"."currency",
+      "t17"."units",
+      "t17"."returned_units",
+      "t17"."gross",
+      "t17"."net",
+      "t17"."purchase",
+      "t17"."country",
+      (
+        (
+          (
+            CAST(FLOOR(
+              (
+                (
+                  (
+                    (
+                      (
+                        CAST(FLOOR((
+                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                        ) / (
+                          86400
+                        )) AS BIGINT) + 719468
+                      ) - (
+                        CAST(FLOOR(
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) / (
+                            146097
+                          )
+                        ) AS BIGINT) * 146097
+                      )
+                    ) - CAST(FLOOR(
+                      (
+                        (
+                          CAST(FLOOR((
+                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                          ) / (
+                            86400
+                          )) AS BIGINT) + 719468
+                        ) - (
+                          CAST(FLOOR(
+                            (
+                              CAST(FLOOR((
+                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                              ) / (
+                                86400
+                              )) AS BIGINT) + 719468
+                            ) / (
+                              146097
+                            )
+                          ) AS BIGINT) * 146097
+                        )
+                      ) / (
+                        1460
+                      )
+                    ) AS BIGINT)
+                  ) + CAST(FLOOR(
+                    (
+                      (
+                        CAST(FLOOR((
+                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                        ) / (
+                          86400
+                        )) AS BIGINT) + 719468
+                      ) - (
+                        CAST(FLOOR(
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) / (
+                            146097
+                          )
+                        ) AS BIGINT) * 146097
+                      )
+                    ) / (
+                      36524
+                    )
+                  ) AS BIGINT)
+                ) - CAST(FLOOR(
+                  (
+                    (
+                      CAST(FLOOR((
+                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                      ) / (
+                        86400
+                      )) AS BIGINT) + 719468
+                    ) - (
+                      CAST(FLOOR(
+                        (
+                          CAST(FLOOR((
+                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                          ) / (
+                            86400
+                          )) AS BIGINT) + 719468
+                        ) / (
+                          146097
+                        )
+                      ) AS BIGINT) * 146097
+                    )
+                  ) / (
+                    146096
+                  )
+                ) AS BIGINT)
+              ) / (
+                365
+              )
+            ) AS BIGINT) + (
+              CAST(FLOOR(
+                (
+                  CAST(FLOOR((
+                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                  ) / (
+                    86400
+                  )) AS BIGINT) + 719468
+                ) / (
+                  146097
+                )
+              ) AS BIGINT) * 400
+            ) + CASE
+              WHEN CASE
+                WHEN CAST(FLOOR(
+                  (
+                    (
+                      (
+                        (
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) - (
+                            CAST(FLOOR(
+                              (
+                                CAST(FLOOR((
+                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                ) / (
+                                  86400
+                                )) AS BIGINT) + 719468
+                              ) / (
+                                146097
+                              )
+                            ) AS BIGINT) * 146097
+                          )
+                        ) - (
+                          (
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT) * 365
+                            ) + CAST(FLOOR(
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                4
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              100
+                            )
+                          ) AS BIGINT)
+                        )
+                      ) * 5
+                    ) + 2
+                  ) / (
+                    153
+                  )
+                ) AS BIGINT) < 10
+                THEN CAST(FLOOR(
+                  (
+                    (
+                      (
+                        (
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) - (
+                            CAST(FLOOR(
+                              (
+                                CAST(FLOOR((
+                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                ) / (
+                                  86400
+                                )) AS BIGINT) + 719468
+                              ) / (
+                                146097
+                              )
+                            ) AS BIGINT) * 146097
+                          )
+                        ) - (
+                          (
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT) * 365
+                            ) + CAST(FLOOR(
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                4
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              100
+                            )
+                          ) AS BIGINT)
+                        )
+                      ) * 5
+                    ) + 2
+                  ) / (
+                    153
+                  )
+                ) AS BIGINT) + 3
+                ELSE CAST(FLOOR(
+                  (
+                    (
+                      (
+                        (
+                          (
+                            CAST(FLOOR((
+                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                            ) / (
+                              86400
+                            )) AS BIGINT) + 719468
+                          ) - (
+                            CAST(FLOOR(
+                              (
+                                CAST(FLOOR((
+                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                ) / (
+                                  86400
+                                )) AS BIGINT) + 719468
+                              ) / (
+                                146097
+                              )
+                            ) AS BIGINT) * 146097
+                          )
+                        ) - (
+                          (
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT) * 365
+                            ) + CAST(FLOOR(
+                              (
+                                CAST(FLOOR(
+                                  (
+                                    (
+                                      (
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) - CAST(FLOOR(
+                                          (
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) - (
+                                              CAST(FLOOR(
+                                                (
+                                                  CAST(FLOOR((
+                                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                  ) / (
+                                                    86400
+                                                  )) AS BIGINT) + 719468
+                                                ) / (
+                                                  146097
+                                                )
+                                              ) AS BIGINT) * 146097
+                                            )
+                                          ) / (
+                                            1460
+                                          )
+                                        ) AS BIGINT)
+                                      ) + CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          36524
+                                        )
+                                      ) AS BIGINT)
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        146096
+                                      )
+                                    ) AS BIGINT)
+                                  ) / (
+                                    365
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                4
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) - (
+                                            CAST(FLOOR(
+                                              (
+                                                CAST(FLOOR((
+                                                  EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                                ) / (
+                                                  86400
+                                                )) AS BIGINT) + 719468
+                                              ) / (
+                                                146097
+                                              )
+                                            ) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) - (
+                                          CAST(FLOOR(
+                                            (
+                                              CAST(FLOOR((
+                                                EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                              ) / (
+                                                86400
+                                              )) AS BIGINT) + 719468
+                                            ) / (
+                                              146097
+                                            )
+                                          ) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              100
+                            )
+                          ) AS BIGINT)
+                        )
+                      ) * 5
+                    ) + 2
+                  ) / (
+                    153
+                  )
+                ) AS BIGINT) - 9
+              END <= 2
+              THEN 1
+              ELSE 0
+            END
+          ) * 12
+        ) + CASE
+          WHEN CAST(FLOOR(
+            (
+              (
+                (
+                  (
+                    (
+                      CAST(FLOOR((
+                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                      ) / (
+                        86400
+                      )) AS BIGINT) + 719468
+                    ) - (
+                      CAST(FLOOR(
+                        (
+                          CAST(FLOOR((
+                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                          ) / (
+                            86400
+                          )) AS BIGINT) + 719468
+                        ) / (
+                          146097
+                        )
+                      ) AS BIGINT) * 146097
+                    )
+                  ) - (
+                    (
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) - (
+                                  CAST(FLOOR(
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) / (
+                                      146097
+                                    )
+                                  ) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT) * 365
+                      ) + CAST(FLOOR(
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          4
+                        )
+                      ) AS BIGINT)
+                    ) - CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) - (
+                                  CAST(FLOOR(
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) / (
+                                      146097
+                                    )
+                                  ) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        100
+                      )
+                    ) AS BIGINT)
+                  )
+                ) * 5
+              ) + 2
+            ) / (
+              153
+            )
+          ) AS BIGINT) < 10
+          THEN CAST(FLOOR(
+            (
+              (
+                (
+                  (
+                    (
+                      CAST(FLOOR((
+                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                      ) / (
+                        86400
+                      )) AS BIGINT) + 719468
+                    ) - (
+                      CAST(FLOOR(
+                        (
+                          CAST(FLOOR((
+                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                          ) / (
+                            86400
+                          )) AS BIGINT) + 719468
+                        ) / (
+                          146097
+                        )
+                      ) AS BIGINT) * 146097
+                    )
+                  ) - (
+                    (
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) - (
+                                  CAST(FLOOR(
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) / (
+                                      146097
+                                    )
+                                  ) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT) * 365
+                      ) + CAST(FLOOR(
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          4
+                        )
+                      ) AS BIGINT)
+                    ) - CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) - (
+                                  CAST(FLOOR(
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) / (
+                                      146097
+                                    )
+                                  ) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        100
+                      )
+                    ) AS BIGINT)
+                  )
+                ) * 5
+              ) + 2
+            ) / (
+              153
+            )
+          ) AS BIGINT) + 3
+          ELSE CAST(FLOOR(
+            (
+              (
+                (
+                  (
+                    (
+                      CAST(FLOOR((
+                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                      ) / (
+                        86400
+                      )) AS BIGINT) + 719468
+                    ) - (
+                      CAST(FLOOR(
+                        (
+                          CAST(FLOOR((
+                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                          ) / (
+                            86400
+                          )) AS BIGINT) + 719468
+                        ) / (
+                          146097
+                        )
+                      ) AS BIGINT) * 146097
+                    )
+                  ) - (
+                    (
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) - (
+                                  CAST(FLOOR(
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) / (
+                                      146097
+                                    )
+                                  ) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT) * 365
+                      ) + CAST(FLOOR(
+                        (
+                          CAST(FLOOR(
+                            (
+                              (
+                                (
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) - (
+                                        CAST(FLOOR(
+                                          (
+                                            CAST(FLOOR((
+                                              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                            ) / (
+                                              86400
+                                            )) AS BIGINT) + 719468
+                                          ) / (
+                                            146097
+                                          )
+                                        ) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      1460
+                                    )
+                                  ) AS BIGINT)
+                                ) + CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    36524
+                                  )
+                                ) AS BIGINT)
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  146096
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              365
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          4
+                        )
+                      ) AS BIGINT)
+                    ) - CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) - (
+                                      CAST(FLOOR(
+                                        (
+                                          CAST(FLOOR((
+                                            EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                          ) / (
+                                            86400
+                                          )) AS BIGINT) + 719468
+                                        ) / (
+                                          146097
+                                        )
+                                      ) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    CAST(FLOOR((
+                                      EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                    ) / (
+                                      86400
+                                    )) AS BIGINT) + 719468
+                                  ) - (
+                                    CAST(FLOOR(
+                                      (
+                                        CAST(FLOOR((
+                                          EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                        ) / (
+                                          86400
+                                        )) AS BIGINT) + 719468
+                                      ) / (
+                                        146097
+                                      )
+                                    ) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  CAST(FLOOR((
+                                    EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                  ) / (
+                                    86400
+                                  )) AS BIGINT) + 719468
+                                ) - (
+                                  CAST(FLOOR(
+                                    (
+                                      CAST(FLOOR((
+                                        EPOCH(CAST("t17"."at" AS TIMESTAMP))
+                                      ) / (
+                                        86400
+                                      )) AS BIGINT) + 719468
+                                    ) / (
+                                      146097
+                                    )
+                                  ) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        100
+                      )
+                    ) AS BIGINT)
+                  )
+                ) * 5
+              ) + 2
+            ) / (
+              153
+            )
+          ) AS BIGINT) - 9
+        END
+      ) - 1 AS "period"
+    FROM (
+      SELECT
+        "t16"."order_id",
+        "t8"."customer_id",
+        "t8"."at",
+        "t8"."channel",
+        "t8"."status",
+        "t8"."currency",
+        "t16"."units",
+        "t16"."returned_units",
+        "t16"."gross",
+        "t16"."net",
+        (
+          "t8"."status" <> 'cancelled'
+        ) AND (
+          "t16"."units" > 0
+        ) AS "purchase",
+        "t9"."c_country" AS "country"
+      FROM (
+        SELECT
+          "t14"."order_id",
+          SUM(CASE WHEN "t14"."quantity" > 0 THEN "t14"."quantity" ELSE 0 END) AS "units",
+          SUM(CASE WHEN "t14"."quantity" > 0 THEN 0 ELSE -(
+            "t14"."quantity"
+          ) END) AS "returned_units",
+          SUM(CASE WHEN "t14"."quantity" > 0 THEN "t14"."value" ELSE 0.0 END) AS "gross",
+          SUM("t14"."value") AS "net"
+        FROM (
+          SELECT
+            "t13"."order_id",
+            "t8"."customer_id",
+            "t8"."at",
+            "t8"."channel",
+            "t8"."status",
+            "t8"."currency",
+            "t13"."category",
+            "t13"."sku",
+            "t13"."quantity",
+            (
+              CAST("t13"."quantity" AS DOUBLE) * CAST("t13"."unit_price" AS DOUBLE)
+            ) - COALESCE(CAST("t13"."discount" AS DOUBLE), 0.0) AS "value"
+          FROM (
+            SELECT
+              *
+            FROM (
+              SELECT
+                "t4"."id",
+                "t4"."order_id",
+                "t4"."line_no",
+                "t4"."product_id",
+                "t4"."sku",
+                "t4"."quantity",
+                "t4"."unit_price",
+                "t4"."discount",
+                "t4"."returns_line_id",
+                "t10"."pid",
+                "t10"."category",
+                "t10"."merch"
+              FROM "order_lines" AS "t4"
+              LEFT OUTER JOIN (
+                SELECT
+                  "t3"."id" AS "pid",
+                  "t3"."category",
+                  "t3"."is_merchandise" AS "merch"
+                FROM "products" AS "t3"
+              ) AS "t10"
+                ON "t4"."product_id" = "t10"."pid"
+            ) AS "t11"
+            WHERE
+              (
+                "t11"."merch" IS NULL
+              ) OR "t11"."merch"
+          ) AS "t13"
+          INNER JOIN (
+            SELECT
+              "t0"."id" AS "oid",
+              "t0"."customer_id",
+              "t0"."placed_at" AS "at",
+              "t0"."channel",
+              "t0"."status",
+              "t0"."currency"
+            FROM "orders" AS "t0"
+          ) AS "t8"
+            ON "t13"."order_id" = "t8"."oid"
+        ) AS "t14"
+        GROUP BY
+          1
+      ) AS "t16"
+      INNER JOIN (
+        SELECT
+          "t0"."id" AS "oid",
+          "t0"."customer_id",
+          "t0"."placed_at" AS "at",
+          "t0"."channel",
+          "t0"."status",
+          "t0"."currency"
+        FROM "orders" AS "t0"
+      ) AS "t8"
+        ON "t16"."order_id" = "t8"."oid"
+      LEFT OUTER JOIN (
+        SELECT
+          "t1"."id" AS "cid",
+          "t1"."country" AS "c_country"
+        FROM "customers" AS "t1"
+      ) AS "t9"
+        ON "t8"."customer_id" = "t9"."cid"
+    ) AS "t17"
+    WHERE
+      "t17"."customer_id" IS NOT NULL
+  ) AS "t18"
+  GROUP BY
+    1,
+    2,
+    3
+) AS "t19"
+GROUP BY
+  1,
+  2

@@ -1,0 +1,141 @@
+"""Each definition against an independent computation on the same rows, in plain Python."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+
+import pytest
+
+import opencx.metrics as m
+from opencx.core.errors import InvalidInput
+
+
+def _nps_by_country(rows) -> dict[str, float]:
+    kind = {s["id"]: s["kind"] for s in rows["surveys"]}
+    resp = {r["id"]: r for r in rows["responses"]}
+    country = {c["id"]: c["country"] for c in rows["customers"]}
+    groups: dict[str, list[int]] = defaultdict(list)
+    for a in rows["answers"]:
+        r = resp[a["response_id"]]
+        if a["question_type"] == "nps" and kind[r["survey_id"]] != "enps":
+            groups[country[r["customer_id"]]].append(a["score"])
+    return {
+        c: 100 * (sum(s >= 9 for s in v) - sum(s <= 6 for s in v)) / len(v)
+        for c, v in groups.items()
+    }
+
+
+def test_nps_by_country_equals_a_plain_count(duck, canonical_rows) -> None:
+    result = m.compute("nps", duck, by=["country"], min_n=1)
+    got = {r.keys["country"]: r.value for r in result.rows}
+    want = _nps_by_country(canonical_rows)
+    assert got.keys() == want.keys()
+    for c in want:
+        assert math.isclose(got[c], want[c])
+    assert all(r.lower <= r.value <= r.upper for r in result.rows)
+
+
+def test_csat_is_top_two_box_of_five(duck, canonical_rows) -> None:
+    scores = [a["score"] for a in canonical_rows["answers"] if a["question_type"] == "csat"]
+    r = m.compute("csat", duck).rows[0]
+    assert r.n == len(scores)
+    assert math.isclose(r.value, 100 * sum(s >= 4 for s in scores) / len(scores))
+
+
+def test_ces_agree_counts_five_to_seven(duck, canonical_rows) -> None:
+    scores = [a["score"] for a in canonical_rows["answers"] if a["question_type"] == "ces"]
+    r = m.compute("ces_agree", duck).rows[0]
+    assert math.isclose(r.value, 100 * sum(s >= 5 for s in scores) / len(scores))
+    mean = m.compute("ces", duck).rows[0]
+    assert math.isclose(mean.value, sum(scores) / len(scores))
+
+
+def _purchases(rows):
+    units = Counter()
+    for line in rows["order_lines"]:
+        if line["product_id"] != "post" and line["quantity"] > 0:
+            units[line["order_id"]] += line["quantity"]
+    return [o for o in rows["orders"] if o["status"] != "cancelled" and units[o["id"]] > 0]
+
+
+def test_repeat_purchase_rate_and_frequency(duck, canonical_rows) -> None:
+    per = Counter(o["customer_id"] for o in _purchases(canonical_rows) if o["customer_id"])
+    r = m.compute("repeat_purchase_rate", duck).rows[0]
+    assert r.n == len(per)
+    assert math.isclose(r.value, 100 * sum(v >= 2 for v in per.values()) / len(per))
+    f = m.compute("purchase_frequency", duck).rows[0]
+    assert math.isclose(f.value, sum(per.values()) / len(per))
+
+
+def test_return_rate_is_units_back_over_units_sold(duck, canonical_rows) -> None:
+    lines = [x for x in canonical_rows["order_lines"] if x["product_id"] != "post"]
+    sold = sum(x["quantity"] for x in lines if x["quantity"] > 0)
+    back = -sum(x["quantity"] for x in lines if x["quantity"] < 0)
+    r = m.compute("return_rate", duck).rows[0]
+    assert math.isclose(r.value, 100 * back / sold)
+
+
+def test_channel_mix_shares_sum_to_one_hundred(duck) -> None:
+    result = m.compute("channel_mix", duck, period="quarter")
+    per_quarter: dict[str, float] = defaultdict(float)
+    for r in result.rows:
+        per_quarter[r.keys["quarter"]] += r.value
+    assert per_quarter and all(math.isclose(v, 100.0) for v in per_quarter.values())
+
+
+def test_cohort_triangle_starts_at_one_hundred_percent(duck) -> None:
+    result = m.compute("cohort_retention", duck, min_n=1)
+    first = [r for r in result.rows if r.keys["age"] == 0]
+    assert first and all(r.value == 100.0 for r in first)
+    assert result.keys == ("cohort", "age")
+
+
+def test_churn_and_retention_add_up(duck) -> None:
+    churn = m.compute("churn_rate", duck, min_n=1)
+    keep = m.compute("retention_rate", duck, min_n=1)
+    assert churn.period == "month" and len(churn.rows) == len(keep.rows) > 3
+    for c, k in zip(churn.rows, keep.rows, strict=True):
+        assert c.n == k.n and math.isclose(c.value + k.value, 100.0)
+
+
+def test_unknown_metric_lists_the_known_ones(duck) -> None:
+    with pytest.raises(m.UnknownMetric) as err:
+        m.compute("nsp", duck)
+    assert "nps" in str(err.value) and "csat" in str(err.value)
+
+
+def test_unknown_breakdown_names_the_known_ones(duck) -> None:
+    with pytest.raises(InvalidInput, match="country"):
+        m.compute("nps", duck, by=["shoe_size"])
+
+
+def test_empty_range_gives_an_empty_result_with_a_note(duck) -> None:
+    start = datetime(2030, 1, 1, tzinfo=UTC)
+    for name in m.METRICS:
+        result = m.compute(name, duck, start=start)
+        assert result.empty and result.note, name
+
+
+def test_small_groups_get_a_warning_not_a_number(duck) -> None:
+    result = m.compute("nps", duck, by=["country", "month"])
+    small = [r for r in result.rows if r.n < 30]
+    assert small and all(r.value is None and "minimum" in r.warning for r in small)
+
+
+def test_naive_times_are_refused(duck) -> None:
+    with pytest.raises(InvalidInput, match="time zone"):
+        m.compute("nps", duck, start=datetime(2025, 1, 1))
+
+
+def test_filters_keep_only_matching_rows(duck) -> None:
+    nl = m.compute("nps", duck, filters={"country": "NL"}, min_n=1).rows[0]
+    by = {r.keys["country"]: r for r in m.compute("nps", duck, by=["country"], min_n=1).rows}
+    assert nl.n == by["NL"].n and nl.value == by["NL"].value
+
+
+def test_period_over_period_change_has_a_p_value(duck) -> None:
+    rows = m.compute("touchpoints", duck, period="quarter").rows
+    assert rows[0].change is None
+    assert all(r.change is not None and 0 <= r.p_value <= 1 for r in rows[1:])

@@ -1,0 +1,31 @@
+"""Each metric's compiled SQL (DuckDB dialect) is snapshotted: a change of meaning shows in review.
+
+Run with ``OPENCX_UPDATE_SNAPSHOTS=1`` to rewrite the snapshots after an intended change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import ibis
+import pytest
+
+import opencx.metrics as m
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+@pytest.mark.parametrize("name", sorted(m.METRICS))
+def test_compiled_sql_matches_snapshot(name: str, empty_tables) -> None:
+    by = ["country"]
+    expr = m.expression(name, empty_tables, by=by, period="month")
+    sql = ibis.to_sql(expr, dialect="duckdb").strip() + "\n"
+    path = SNAPSHOTS / f"{name}.sql"
+    if os.environ.get("OPENCX_UPDATE_SNAPSHOTS") == "1" or not path.exists():
+        path.write_text(sql)
+    assert sql == path.read_text(), f"SQL of {name} changed; review and update the snapshot"
+
+
+def test_every_snapshot_belongs_to_a_metric() -> None:
+    assert {p.stem for p in SNAPSHOTS.glob("*.sql")} <= set(m.METRICS)
