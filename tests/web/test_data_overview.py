@@ -1,0 +1,147 @@
+"""The data overview: rows, date range and last import per table, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.engine import Engine
+
+from opencx.db import schema
+from opencx.ingest.overview import monthly_activity, overview, recent_imports
+
+T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+XSS = "<script>alert(1)</script>"
+
+
+def _customer(id_: str, name: str) -> dict:
+    return {
+        "id": id_,
+        "source": "test",
+        "external_id": id_,
+        "name": name,
+        "created_at": T0,
+        "attributes": {},
+        "consent_email": False,
+        "consent_sms": False,
+        "consent_surveys": False,
+    }
+
+
+def seed(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(schema.customers.insert(), [_customer("c1", XSS), _customer("c2", "Bo")])
+        conn.execute(
+            schema.orders.insert(),
+            [
+                {
+                    "id": f"o{i}",
+                    "source": "test",
+                    "external_id": f"o{i}",
+                    "customer_id": "c1",
+                    "placed_at": T0 + timedelta(days=40 * i),
+                    "channel": "web",
+                    "status": "completed",
+                    "currency": "EUR",
+                    "discount_total": Decimal(0),
+                }
+                for i in range(3)
+            ],
+        )
+        conn.execute(
+            schema.order_lines.insert(),
+            [
+                {
+                    "id": f"l{i}",
+                    "order_id": f"o{i}",
+                    "line_no": 1,
+                    "sku": "A",
+                    "quantity": 1,
+                    "unit_price": Decimal("9.50"),
+                    "discount": Decimal(0),
+                }
+                for i in range(3)
+            ],
+        )
+        conn.execute(
+            schema.imports.insert(),
+            [
+                {
+                    "id": "i1",
+                    "kind": "orders",
+                    "file_name": "old.csv",
+                    "file_sha256": "a" * 64,
+                    "started_at": T0,
+                    "finished_at": T0,
+                    "status": "done",
+                    "rows_read": 3,
+                    "rows_loaded": 3,
+                    "rows_rejected": 0,
+                },
+                {
+                    "id": "i2",
+                    "kind": "orders",
+                    "file_name": f"{XSS}.csv",
+                    "file_sha256": "b" * 64,
+                    "started_at": T0 + timedelta(days=1),
+                    "finished_at": T0 + timedelta(days=1),
+                    "status": "failed",
+                    "rows_read": 5,
+                    "rows_loaded": 0,
+                    "rows_rejected": 5,
+                    "message": f"bad value {XSS}",
+                },
+            ],
+        )
+
+
+def test_overview_counts_ranges_and_last_imports(engine: Engine) -> None:
+    seed(engine)
+    with engine.connect() as conn:
+        by_table = {t.table: t for t in overview(conn)}
+        imports = recent_imports(conn)
+        activity = monthly_activity(conn)
+    assert list(by_table) == list(schema.CANONICAL_TABLES)
+    orders = by_table["orders"]
+    assert orders.rows == 3
+    assert orders.first == T0 and orders.last == T0 + timedelta(days=80)
+    assert orders.first.tzinfo is not None
+    assert orders.last_import is not None and orders.last_import.id == "i2"
+    assert by_table["order_lines"].rows == 3
+    assert by_table["order_lines"].last_import == orders.last_import
+    assert by_table["order_lines"].first is None and by_table["order_lines"].time_column is None
+    assert by_table["customers"].rows == 2 and by_table["customers"].last_import is None
+    assert by_table["interactions"].rows == 0 and by_table["interactions"].first is None
+    assert [i.id for i in imports] == ["i2", "i1"]
+    assert activity["orders"] == [("2025-03", 1), ("2025-04", 1), ("2025-05", 1)]
+    assert activity["interactions"] == []
+
+
+def test_page_shows_the_overview_with_data_escaped(
+    engine: Engine, client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    seed(engine)
+    log_in(users["analyst"])
+    page = client.get("/data")
+    assert page.status_code == 200
+    assert '<tr data-table="orders">' in page.text
+    assert "2025-03-01" in page.text and "2025-05-20" in page.text
+    assert "Plotly.newPlot" in page.text
+    assert XSS not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.csv" in page.text
+    assert "bad value &lt;script&gt;" in page.text
+
+
+def test_empty_store_page(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response], engine: Engine
+) -> None:
+    log_in(users["agent"])
+    page = client.get("/data")
+    assert page.status_code == 200 and "No imports yet" in page.text
+    assert "Plotly.newPlot" not in page.text
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.orders)).scalar() == 0

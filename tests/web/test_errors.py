@@ -1,0 +1,70 @@
+"""Domain errors map to HTTP in one table: problem JSON under /api, an HTML page elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.engine import Engine
+
+from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError, PermissionDenied
+from opencx.web.errors import ERROR_STATUS, status_for
+
+
+@pytest.fixture
+def engine(sqlite_engine: Engine) -> Engine:
+    """Pages and error mapping do not depend on the store: SQLite is enough here."""
+    return sqlite_engine
+
+
+def test_the_table() -> None:
+    assert {InvalidInput: 422, NotFound: 404, Conflict: 409, PermissionDenied: 403} == ERROR_STATUS
+
+    class DuplicateOrder(Conflict):
+        pass
+
+    assert status_for(DuplicateOrder("x")) == 409
+    assert status_for(OpenCXError("x")) == 400
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("invalid", 422), ("missing", 404), ("conflict", 409), ("denied", 403)]
+)
+def test_api_errors_are_problem_json(client: TestClient, name: str, status: int) -> None:
+    r = client.get(f"/api/probe/error/{name}")
+    assert r.status_code == status
+    assert r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("invalid", 422), ("missing", 404), ("conflict", 409), ("denied", 403)]
+)
+def test_page_errors_are_html_pages(
+    client: TestClient,
+    users: dict[str, str],
+    log_in: Callable[..., Response],
+    name: str,
+    status: int,
+) -> None:
+    log_in(users["analyst"])
+    r = client.get(f"/probe/error/{name}")
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("text/html")
+    assert f"Error {status}" in r.text and "Analyst User" in r.text
+
+
+def test_error_messages_are_escaped_on_pages(client: TestClient) -> None:
+    r = client.get("/probe/error/invalid")
+    assert "<b>x</b>" not in r.text
+    assert "&lt;b&gt;x&lt;/b&gt;" in r.text
+
+
+def test_unknown_paths(client: TestClient) -> None:
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "there is no page at /no/such/page" in page.text
+    api = client.get("/api/no/such/thing")
+    assert api.status_code == 404 and api.json()["title"] == "Not Found"

@@ -1,0 +1,140 @@
+"""Pages: login and logout through the form, redirects, CSRF, the shell and its navigation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.engine import Engine
+
+from opencx.web.layout import NAV
+from opencx.web.session import SESSION_COOKIE
+
+
+@pytest.fixture
+def engine(sqlite_engine: Engine) -> Engine:
+    """Pages and error mapping do not depend on the store: SQLite is enough here."""
+    return sqlite_engine
+
+
+def test_home_goes_to_the_data_overview(client: TestClient) -> None:
+    r = client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/data"
+
+
+def test_pages_send_anonymous_visitors_to_login_and_back(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    r = client.get("/journeys?tab=paths", follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login?next=/journeys%3Ftab%3Dpaths"
+    form = client.get(r.headers["location"])
+    assert 'name="next" value="/journeys?tab=paths"' in form.text
+    done = log_in(users["analyst"], next="/journeys?tab=paths")
+    assert done.status_code == 303 and done.headers["location"] == "/journeys?tab=paths"
+
+
+def test_session_cookie_is_httponly_and_lax(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    cookie = log_in(users["admin"]).headers["set-cookie"]
+    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "Max-Age=" in cookie
+
+
+def test_wrong_password_is_refused_without_a_session(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    r = log_in(users["admin"], password="not-the-password")
+    assert r.status_code == 401 and "Email or password is wrong" in r.text
+    assert SESSION_COOKIE not in r.headers.get("set-cookie", "")
+    assert client.get("/data", follow_redirects=False).status_code == 303
+
+
+def test_login_without_csrf_token_is_refused(client: TestClient, users: dict[str, str]) -> None:
+    client.get("/login")
+    r = client.post("/login", data={"email": users["admin"], "password": "correct-horse-9"})
+    assert r.status_code == 403 and "CSRF" in r.text
+    assert client.get("/data", follow_redirects=False).status_code == 303
+
+
+def test_login_never_redirects_off_site(
+    users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        r = log_in(users["agent"], next=target)
+        assert r.headers["location"] == "/"
+
+
+def test_shell_shows_navigation_user_and_logout(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    log_in(users["analyst"])
+    page = client.get("/data")
+    assert page.status_code == 200
+    for item in NAV:
+        assert f'href="{item.href}"' in page.text
+    assert 'class="active" aria-current="page">Data<' in page.text
+    assert "Analyst User" in page.text and 'action="/logout"' in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
+    soon = client.get("/journeys")
+    assert soon.status_code == 200 and "Coming soon" in soon.text
+
+
+def test_logout_ends_the_session(
+    client: TestClient,
+    users: dict[str, str],
+    log_in: Callable[..., Response],
+    csrf_from: Callable[[str], str],
+) -> None:
+    log_in(users["agent"])
+    token = csrf_from(client.get("/data").text)
+    r = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert client.get("/data", follow_redirects=False).status_code == 303
+
+
+def test_forged_session_cookie_is_ignored(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    log_in(users["agent"])
+    value = client.cookies.get(SESSION_COOKIE)
+    assert value
+    payload, _, sig = value.partition(".")
+    client.cookies.set(SESSION_COOKIE, payload + "." + ("0" * len(sig)))
+    assert client.get("/data", follow_redirects=False).status_code == 303
+
+
+def test_page_scope_is_checked_after_login(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    assert client.get("/probe/erase", follow_redirects=False).status_code == 303
+    log_in(users["agent"])
+    denied = client.get("/probe/erase")
+    assert denied.status_code == 403 and "customers:erase" in denied.text
+    assert "<h1>Forbidden</h1>" in denied.text
+
+
+def test_admin_may_open_the_erase_page(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    log_in(users["admin"])
+    assert client.get("/probe/erase").status_code == 200
+
+
+def test_page_forms_need_a_token_of_this_session(
+    client: TestClient,
+    users: dict[str, str],
+    log_in: Callable[..., Response],
+    csrf_from: Callable[[str], str],
+) -> None:
+    anonymous_token = csrf_from(client.get("/login").text)
+    log_in(users["agent"])
+    assert client.post("/probe/form", data={}).status_code == 403
+    # the token minted before login belongs to the pre-login nonce, not to this session
+    assert client.post("/probe/form", data={"csrf_token": anonymous_token}).status_code == 403
+    token = csrf_from(client.get("/data").text)
+    assert client.post("/probe/form", data={"csrf_token": token}).json() == {"ok": True}

@@ -1,0 +1,61 @@
+"""Signed session cookies and CSRF tokens."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from opencx.web.auth import safe_next
+from opencx.web.session import (
+    Session,
+    csrf_token,
+    csrf_valid,
+    decode_session,
+    encode_session,
+    new_nonce,
+)
+
+NOW = 1_800_000_000
+
+
+def test_round_trip() -> None:
+    session = Session("u1", NOW + 60, new_nonce())
+    assert decode_session(encode_session(session, "k"), "k", now=NOW) == session
+
+
+def test_expired_session_is_none() -> None:
+    value = encode_session(Session("u1", NOW + 60, "n"), "k")
+    assert decode_session(value, "k", now=NOW + 61) is None
+
+
+def test_other_secret_is_refused() -> None:
+    value = encode_session(Session("u1", NOW + 60, "n"), "k")
+    assert decode_session(value, "other", now=NOW) is None
+
+
+@given(st.text(max_size=200))
+def test_garbage_is_never_a_session(value: str) -> None:
+    assert decode_session(value, "k", now=NOW) is None
+
+
+@given(st.integers(min_value=0, max_value=200), st.characters(codec="ascii"))
+def test_any_altered_byte_breaks_the_signature(position: int, char: str) -> None:
+    value = encode_session(Session("user-1", NOW + 60, "nonce"), "k")
+    position %= len(value)
+    altered = value[:position] + char + value[position + 1 :]
+    if altered != value:
+        assert decode_session(altered, "k", now=NOW) is None
+
+
+def test_csrf_token_is_tied_to_nonce_and_secret() -> None:
+    token = csrf_token("n1", "k")
+    assert csrf_valid(token, "n1", "k")
+    assert not csrf_valid(token, "n2", "k")
+    assert not csrf_valid(token, "n1", "k2")
+    assert not csrf_valid(None, "n1", "k") and not csrf_valid(token, None, "k")
+
+
+def test_safe_next_keeps_only_local_paths() -> None:
+    assert safe_next("/customers?q=ana") == "/customers?q=ana"
+    for bad in (None, "", "https://evil.example", "//evil.example", "/\\evil", "javascript:x"):
+        assert safe_next(bad) == "/"
