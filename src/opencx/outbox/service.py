@@ -23,6 +23,7 @@ from types import FrameType
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from opencx.core.clock import Clock
 from opencx.core.ids import new_id
@@ -227,18 +228,23 @@ def run(
     total: dict[str, int] = {}
     with _stop_on_signals(stop, enabled=handle_signals):
         while not stop.is_set():
-            result = run_once(
-                engine,
-                transports,
-                clock.now(),
-                batch,
-                worker_id,
-                policy=policy,
-                lease=lease,
-                rng=rng,
-                clock=clock,
-                stop=stop,
-            )
+            try:
+                result = run_once(
+                    engine,
+                    transports,
+                    clock.now(),
+                    batch,
+                    worker_id,
+                    policy=policy,
+                    lease=lease,
+                    rng=rng,
+                    clock=clock,
+                    stop=stop,
+                )
+            except DBAPIError as exc:  # database restarting or busy: what was claimed stays leased
+                log.warning("worker %s: database error, retrying: %s", worker_id, exc)
+                stop.wait(max(poll, 1.0))
+                continue
             for name in BatchResult.__slots__:
                 total[name] = total.get(name, 0) + getattr(result, name)
             if result.claimed == 0:
