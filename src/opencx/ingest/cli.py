@@ -33,7 +33,7 @@ def import_(
     decimal: Annotated[str | None, typer.Option(help="Decimal separator: . or ,")] = None,
     source: Annotated[str | None, typer.Option(help="Source name (default csv:<file>).")] = None,
     customer_source: Annotated[
-        str | None, typer.Option(help="Prefer customers of this source when resolving ids.")
+        str | None, typer.Option(help="Source of the customers referenced (default: --source).")
     ] = None,
     ignore_unknown: Annotated[bool, typer.Option(help="Ignore unmapped columns.")] = False,
     allow_rejects: Annotated[
@@ -47,7 +47,7 @@ def import_(
         str | None, typer.Option(help="Rows without a customer: 'orders' (load) or 'reject'.")
     ] = None,
     duplicates: Annotated[
-        str | None, typer.Option(help="Exact duplicate rows: 'reject' or 'skip'.")
+        str | None, typer.Option(help="Exact duplicate rows: reject, skip or keep.")
     ] = None,
     survey: Annotated[str | None, typer.Option(help="Survey key for every response row.")] = None,
     live: Annotated[bool, typer.Option(help="Fire live reactions (surveys, points).")] = False,
@@ -94,7 +94,7 @@ def _run(ctx: typer.Context, options: ImportOptions, console: Console) -> Import
 
 def _print(report: ImportReport, show: int, console: Console) -> None:
     for problem in report.problems[:show]:
-        console.print(str(problem), markup=False, highlight=False)
+        console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     if report.problem_count > show:
         console.print(f"... and {report.problem_count - show} more problem(s)", markup=False)
     if report.reject_file:

@@ -13,7 +13,7 @@ from opencx.core.events import DomainEvent
 
 FieldType = Literal["str", "int", "money", "datetime", "bool", "json"]
 AnonymousPolicy = Literal["orders", "reject"]
-DuplicatePolicy = Literal["reject", "skip"]
+DuplicatePolicy = Literal["reject", "skip", "keep"]
 
 # --- events --------------------------------------------------------------------------------
 

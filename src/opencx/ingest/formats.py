@@ -14,7 +14,7 @@ import datetime as dt
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
@@ -123,6 +123,10 @@ class DecodedStream(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
     def readinto(self, buffer: Any) -> int:
         while not self._pending and not self._eof:
@@ -255,7 +259,7 @@ def _binary_columns(path: Path, fmt: str) -> list[str]:
     return [str(v).strip() if v is not None else "" for v in first]
 
 
-def batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
+def batches(source: SourceFile, chunk_rows: int) -> Generator[Batch, None, None]:
     """Stream the rows of ``source`` in batches of at most ``chunk_rows`` rows."""
     readers = {"csv": _csv_batches, "parquet": _parquet_batches, "jsonl": _json_batches,
                "xlsx": _xlsx_batches}  # fmt: skip
@@ -276,6 +280,15 @@ def _csv_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
 
     stream = DecodedStream(open_binary(source.path), source.encoding or "utf-8", source.name,
                            whitespace=source.whitespace)  # fmt: skip
+    try:
+        yield from _csv_read(source, chunk_rows, stream, on_invalid)
+    finally:
+        stream.close()
+
+
+def _csv_read(
+    source: SourceFile, chunk_rows: int, stream: DecodedStream, on_invalid: Any
+) -> Iterator[Batch]:
     reader = pacsv.open_csv(
         io.BufferedReader(stream, 1 << 20),
         read_options=pacsv.ReadOptions(
@@ -336,7 +349,11 @@ def _rows_table(columns: list[str], rows: list[list[str | None]]) -> pa.Table:
 
 def _json_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
     stream = DecodedStream(open_binary(source.path), source.encoding or "utf-8", source.name)
-    text = io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8")
+    with io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8") as text:
+        yield from _json_read(source, chunk_rows, text)
+
+
+def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[Batch]:
     rows: list[list[str | None]] = []
     lines: list[int] = []
     for number, line in enumerate(text, start=1):

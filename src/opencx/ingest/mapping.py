@@ -90,8 +90,8 @@ def _check(mapping: Mapping, where: str) -> None:
         raise InvalidInput(f"{where}: decimal must be '.' or ',', not {mapping.decimal!r}")
     if mapping.anonymous not in ("orders", "reject"):
         raise InvalidInput(f"{where}: anonymous must be 'orders' or 'reject'")
-    if mapping.duplicates not in ("reject", "skip"):
-        raise InvalidInput(f"{where}: duplicates must be 'reject' or 'skip'")
+    if mapping.duplicates not in ("reject", "skip", "keep"):
+        raise InvalidInput(f"{where}: duplicates must be 'reject', 'skip' or 'keep'")
     for target, expr in mapping.computed.items():
         if expr.count("/") != 1:
             raise InvalidInput(f"{where}: computed {target} = {expr!r}: only 'a / b' is supported")

@@ -24,8 +24,15 @@ def default_reject_path(path: Path) -> Path:
     for suffix in reversed(path.suffixes):
         stem = stem.removesuffix(suffix)
     stem = stem.removesuffix(".rejects")
-    folder = path.parent if os.access(path.parent, os.W_OK) else Path.cwd()
+    parent = path.parent
+    writable = os.access(parent, os.W_OK) and parent.stat().st_mode & 0o222  # root ignores modes
+    folder = parent if writable else Path.cwd()
     return folder / f"{stem}.rejects.csv"
+
+
+def _describe(problem: Problem) -> str:
+    value = f" (value {problem.value!r})" if problem.value else ""
+    return f"{problem.column}: {problem.rule}{value}"
 
 
 class RejectFile:
@@ -54,7 +61,7 @@ class RejectFile:
         picked = table.take(pa.array(order, pa.int64())).select(self.columns).to_pylist()
         line_numbers = lines.take(pa.array(order, pa.int64())).to_pylist()
         for record, line, row in zip(picked, line_numbers, order, strict=True):
-            problems = "; ".join(f"{p.column}: {p.rule} (value {p.value!r})" for p in rows[row])
+            problems = "; ".join(_describe(p) for p in rows[row])
             writer.writerow(
                 {**record, "_line": line, "_problems": problems, "_source": self.source}
             )

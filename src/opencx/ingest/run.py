@@ -53,7 +53,9 @@ def json_or_empty(array: pa.Array) -> pa.Array:
 def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: bool) -> pa.Array:
     """Map the ``customer`` column to customer ids; flag or create the unknown ones.
 
-    Known ids are cached for the run; the rest are looked up in one batched query per chunk.
+    References resolve within ``customer_source`` (default: the import's own source), since
+    ids of different systems may collide. Known ids are cached for the run; the rest are
+    looked up in batched queries per chunk.
     With ``create_missing_customers`` the unknown ones are inserted (with ``country`` when the
     file has it) and announced with :class:`CustomersUpserted`.
     """
@@ -61,7 +63,9 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
     wanted = set(pc.unique(pc.drop_null(refs)).to_pylist()) - run.customers.keys()
     if wanted:
         run.customers.update(
-            store.ids_any_source(run.conn, "customers", wanted, run.customer_source or run.source)
+            store.ids_by_external_id(
+                run.conn, "customers", run.customer_source or run.source, wanted
+            )
         )
     missing = wanted - run.customers.keys()
     if missing and run.mapping.create_missing_customers:

@@ -9,6 +9,7 @@ reject file and the good ones stay. Each run is recorded in ``imports``.
 from __future__ import annotations
 
 import hashlib
+from contextlib import closing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,7 +183,8 @@ class IngestService:
 def _source_from_rejects(source_file: SourceFile) -> str | None:
     if "_source" not in source_file.columns:
         return None
-    first = next(batches(source_file, 1), None)
+    with closing(batches(source_file, 1)) as reader:
+        first = next(reader, None)
     source_file.row_problems.clear()
     if first is None:
         return None
@@ -219,6 +221,8 @@ class _Chunks:
         self._reject(batch, parsed)
 
     def _duplicates(self, table: pa.Table, parsed: Parsed) -> np.ndarray:
+        if self.run.mapping.duplicates == "keep":
+            return np.zeros(table.num_rows, dtype=bool)
         columns = [c for c in table.column_names if c not in RESERVED]
         repeated = self.rows.mark(table, columns)
         if self.run.mapping.duplicates == "skip":

@@ -129,7 +129,7 @@ def _as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
 def _replace_values(array: pa.Array, table: dict[str, str]) -> pa.Array:
     keys = pa.array(list(table), pa.string())
     index = pc.index_in(array, value_set=keys)
-    replaced = pc.take(pa.array(list(table.values()), pa.string()), index)
+    replaced = pc.take(pa.array([v or None for v in table.values()], pa.string()), index)
     return pc.if_else(pc.is_null(index), array, replaced)
 
 

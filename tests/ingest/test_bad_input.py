@@ -1,0 +1,192 @@
+"""Each kind of bad input: a clear message naming line, column, value and rule; nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opencx.core import InvalidInput
+
+HEADER = "order_id,customer,placed_at,currency,sku,quantity,unit_price\n"
+GOOD = "A1,C1,2024-01-02 10:00:00,EUR,SKU1,2,3.50\n"
+
+
+def orders_file(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
+    path = tmp_path / "orders.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    return path
+
+
+def only_problem(report, column: str) -> str:
+    assert report.status == "failed"
+    assert [p.column for p in report.problems] == [column], report.problems
+    return str(report.problems[0])
+
+
+def test_wrong_encoding_names_the_line_and_writes_nothing(tmp_path, run_import, nothing_written):
+    path = tmp_path / "orders.csv"
+    path.write_bytes((HEADER + GOOD + "A2,C1,2024-01-02 10:00:00,EUR,Café,1,2\n").encode("cp1252"))
+    with pytest.raises(InvalidInput) as caught:
+        run_import("orders", path, encoding="utf-8", create_missing_customers=True)
+    assert str(caught.value) == (
+        "orders.csv: line 3: bytes b'\\xe9,1,' cannot be decoded as utf-8 "
+        "(give the file's encoding with --encoding, e.g. cp1252)"
+    )
+    assert nothing_written()
+
+
+def test_missing_required_column(tmp_path, run_import, nothing_written):
+    header = "order_id,customer,placed_at,currency,quantity,unit_price\n"
+    path = orders_file(tmp_path, "A1,C1,2024-01-02 10:00:00,EUR,2,3.50\n", header=header)
+    report = run_import("orders", path, create_missing_customers=True)
+    assert (
+        only_problem(report, "sku")
+        == "orders.csv:1: column 'sku' value '': missing required column"
+    )
+    assert nothing_written()
+
+
+def test_unknown_column_is_an_error_unless_ignored(
+    tmp_path, run_import, nothing_written, table_counts
+):
+    path = orders_file(tmp_path, GOOD.rstrip() + ",x\n", header=HEADER.rstrip() + ",Colour\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, "Colour").endswith(
+        "unknown column (map it with --map FIELD=COLUMN or pass --ignore-unknown)"
+    )
+    assert nothing_written()
+    report = run_import("orders", path, create_missing_customers=True, ignore_unknown=True)
+    assert report.status == "loaded" and table_counts()["order_lines"] == 1
+
+
+@pytest.mark.parametrize("content", ["", "   \n", HEADER])
+def test_empty_file(tmp_path, run_import, nothing_written, content):
+    path = orders_file(tmp_path, header=content)
+    with pytest.raises(
+        InvalidInput, match=r"orders.csv: line \d: the file (is empty|has no data rows)"
+    ):
+        run_import("orders", path, create_missing_customers=True)
+    assert nothing_written()
+
+
+def test_unparseable_date(tmp_path, run_import, nothing_written):
+    path = orders_file(tmp_path, GOOD, "A2,C1,2024-13-45 10:00:00,EUR,SKU1,1,1\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, "placed_at") == (
+        "orders.csv:3: column 'placed_at' value '2024-13-45 10:00:00': not a date in the "
+        "column's date format 'ISO' (unparseable or mixed formats)"
+    )
+    assert nothing_written()
+
+
+def test_mixed_date_formats(tmp_path, run_import, nothing_written):
+    path = orders_file(tmp_path, GOOD, "A2,C1,03/01/2024 10:00,EUR,SKU1,1,1\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert "line" not in only_problem(report, "placed_at")
+    assert report.problems[0].line == 3 and report.problems[0].value == "03/01/2024 10:00"
+    assert "unparseable or mixed formats" in report.problems[0].rule
+    assert nothing_written()
+
+
+def test_explicit_date_format_is_enforced(tmp_path, run_import, nothing_written):
+    path = orders_file(tmp_path, "A1,C1,02/01/2024 10:00,EUR,SKU1,2,3.50\n",
+                       "A2,C1,2024-01-02 10:00:00,EUR,SKU1,1,1\n")  # fmt: skip
+    report = run_import("orders", path, create_missing_customers=True, date_format="%d/%m/%Y %H:%M")
+    assert only_problem(report, "placed_at").endswith(
+        "not a date in the --date-format '%d/%m/%Y %H:%M' (unparseable or mixed formats)"
+    )
+    assert nothing_written()
+
+
+def test_non_numeric_amount(tmp_path, run_import, nothing_written):
+    path = orders_file(tmp_path, GOOD, "A2,C1,2024-01-02 10:00:00,EUR,SKU1,1,12,50\n".replace(
+        ",12,50", ',"12,50"'))  # fmt: skip
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, "unit_price") == (
+        "orders.csv:3: column 'unit_price' value '12,50': not a number (decimal separator '.'; "
+        "use --decimal to change it)"
+    )
+    assert nothing_written()
+
+
+def test_negative_quantity_must_be_a_marked_return(tmp_path, run_import, nothing_written):
+    path = orders_file(tmp_path, GOOD, "A2,C1,2024-01-03 10:00:00,EUR,SKU1,-1,3.50\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, "quantity") == (
+        "orders.csv:3: column 'quantity' value '-1': negative quantity on a line that is not "
+        "marked as a return (give is_return or returns_order, or a return rule in the mapping)"
+    )
+    assert nothing_written()
+
+
+def test_duplicate_rows(tmp_path, run_import, nothing_written):
+    path = orders_file(tmp_path, GOOD, GOOD)
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, "*") == (
+        "orders.csv:3: column '*' value '': duplicate row: an earlier row of the file is identical"
+    )
+    assert nothing_written()
+
+
+def test_duplicate_external_id(tmp_path, run_import, nothing_written):
+    path = tmp_path / "customers.csv"
+    path.write_text("external_id,name\nC1,Ann\nC1,Anne\n", encoding="utf-8")
+    report = run_import("customers", path)
+    assert only_problem(report, "external_id").endswith(
+        "duplicate external_id: an earlier row of the file has the same external_id"
+    )
+    assert nothing_written()
+
+
+def test_unknown_customer(tmp_path, run_import, nothing_written):
+    report = run_import("orders", orders_file(tmp_path, GOOD))
+    assert only_problem(report, "customer") == (
+        "orders.csv:2: column 'customer' value 'C1': unknown customer "
+        "(import customers first or pass --create-missing-customers)"
+    )
+    assert nothing_written()
+
+
+CASES = "external_id,channel,opened_at,first_response_at,resolved_at\n"
+
+
+def test_resolution_before_first_response(tmp_path, run_import, nothing_written):
+    path = tmp_path / "cases.csv"
+    path.write_text(CASES + "K1,email,2024-01-01 09:00,2024-01-01 12:00,2024-01-01 11:00\n")
+    report = run_import("cases", path)
+    assert only_problem(report, "resolved_at") == (
+        "cases.csv:2: column 'resolved_at' value '2024-01-01 11:00': "
+        "resolved_at is before first_response_at"
+    )
+    assert nothing_written()
+
+
+def test_first_response_before_opening(tmp_path, run_import, nothing_written):
+    path = tmp_path / "cases.csv"
+    path.write_text(CASES + "K1,email,2024-01-01 09:00,2024-01-01 08:00,\n")
+    report = run_import("cases", path)
+    assert only_problem(report, "first_response_at").endswith(
+        "first_response_at is before opened_at"
+    )
+    assert nothing_written()
+
+
+def test_oversized_field(tmp_path, run_import, nothing_written):
+    path = orders_file(tmp_path, GOOD.replace(",EUR,", ",EURO,"))
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, "currency") == (
+        "orders.csv:2: column 'currency' value 'EURO': longer than 3 characters"
+    )
+    assert nothing_written()
+
+
+def test_failed_run_is_recorded(tmp_path, run_import, engine):
+    import sqlalchemy as sa
+
+    report = run_import("orders", orders_file(tmp_path, GOOD))
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT status, rows_read, rows_loaded, rows_rejected, "
+                                   "reject_file FROM imports")).one()  # fmt: skip
+    assert tuple(row) == ("failed", 1, 0, 1, report.reject_file)
+    assert Path(report.reject_file).read_text().splitlines()[1].startswith("A1,C1,")
