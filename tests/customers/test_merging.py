@@ -80,7 +80,7 @@ def test_bulk_batch_merges_within_and_across_the_batch(engine: Engine, seed: Any
 
 def test_chains_resolve_to_the_final_survivor(engine: Engine, seed: Any) -> None:
     a, b, c = seed.customer(created=2), seed.customer(created=1), seed.customer(created=0)
-    order = seed.order(a, seed.day(5), [(1, "5", True)])
+    seed.order(a, seed.day(5), [(1, "5", True)])
     with engine.begin() as conn:
         service.merge(conn, b, a, "manual", now=NOW)
         service.merge(conn, c, b, "manual", now=NOW)

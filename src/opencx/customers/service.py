@@ -261,6 +261,18 @@ class CustomerService:
             self._publish(CustomersMerged(result.pairs, result.merge_ids), conn)
         return result
 
+    def resolve(self, customer_id: str) -> str:
+        """The survivor behind ``customer_id`` (NotFound when there is no such customer)."""
+        with self.engine.connect() as conn:
+            return _final(conn, customer_id)
+
+    def merge_record(self, merge_id: str) -> Merge:
+        with self.engine.connect() as conn:
+            found = merging.get_merge(conn, merge_id)
+        if found is None:
+            raise NotFound(f"merge {merge_id!r} does not exist")
+        return found
+
     def show(self, customer_id: str) -> Found:
         with self.engine.connect() as conn:
             return profile(conn, customer_id)
