@@ -28,6 +28,7 @@ class Services:
     outbox: OutboxConfig
     extra: dict[str, Any] = field(default_factory=dict)
     ingest: Any = None  # opencx.ingest.service.IngestService, built in build()
+    customers: Any = None  # opencx.customers.service.CustomerService, built in build()
 
 
 def build(
@@ -44,6 +45,9 @@ def build(
     from opencx.ingest.service import IngestService
 
     services.ingest = IngestService(services.engine, services.bus, services.clock)
+    from opencx.customers.service import CustomerService
+
+    services.customers = CustomerService(services.engine, services.clock, services.bus)
     wire_events(services)
     return services
 
@@ -63,6 +67,10 @@ def _outbox_config(settings: Settings) -> OutboxConfig:
 
 def wire_events(services: Services) -> None:
     """Cross-slice reactions, all in one place. Each handler runs in the publisher's transaction."""
+    from opencx.ingest.domain import CustomersUpserted
+
+    # identity resolution for every customer write, bulk history included: it is not a reaction
+    services.bus.subscribe(CustomersUpserted, services.customers.on_customers_upserted)
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
@@ -86,8 +94,12 @@ def create_app_from_env() -> FastAPI:
 
 def _routers() -> list[Any]:
     """Every slice's routers (one import per line; slices add theirs)."""
+    from opencx.customers.api import router as customers_api
+    from opencx.customers.pages import router as customers_pages
     from opencx.ingest.pages import router as ingest_pages
 
     return [
         ingest_pages,
+        customers_api,
+        customers_pages,
     ]
