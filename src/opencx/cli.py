@@ -81,6 +81,8 @@ def _mount() -> None:
         ("apikeys", "opencx.access.cli:apikeys_app"),
         (None, "opencx.outbox.cli"),
         (None, "opencx.ingest.cli"),
+        (None, "opencx.ingest.demo_cli"),
+        ("customers", "opencx.customers.cli"),
     ]
     import importlib
 

@@ -1,0 +1,114 @@
+"""The demo data generator: a fictional omnichannel retailer written into the canonical tables.
+
+:func:`build_demo` generates every table (vectorised with NumPy, deterministic given the seed);
+:func:`write_demo` inserts them in bulk in one transaction. Rows carry ``source = 'demo'``.
+The model behind the data (BG/NBD purchases, Gamma-Gamma spend, satisfaction that drives churn
+and spend, themes that drive scores) and every planted effect with its size are documented in
+``docs/demo-data.md``, so metrics and models can be tested for finding them.
+
+Importing history is not living it: the demo publishes no events and writes ``identities``
+itself (normalised email and E.164 phone), so nothing live happens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from opencx.core.errors import Conflict, InvalidInput
+from opencx.db.schema import customers
+from opencx.ingest.demo_cases import make_cases
+from opencx.ingest.demo_catalog import make_catalog
+from opencx.ingest.demo_feedback import make_feedback
+from opencx.ingest.demo_orders import make_orders
+from opencx.ingest.demo_people import TrueParameters, make_people
+from opencx.ingest.demo_plus import make_subscriptions
+from opencx.ingest.demo_rows import Progress, TableRows, insert_rows
+from opencx.ingest.demo_touch import make_interactions
+
+SOURCE = "demo"
+DEFAULT_END = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSettings:
+    """What to generate: ``customers`` signing up over ``years`` years up to ``end``."""
+
+    customers: int = 20_000
+    years: float = 2.0
+    seed: int = 7
+    end: datetime = DEFAULT_END
+    truth: TrueParameters = field(default_factory=TrueParameters)
+
+    def __post_init__(self) -> None:
+        if self.customers < 1:
+            raise InvalidInput(f"demo --customers: {self.customers} must be at least 1")
+        if not 0 < self.years <= 20:
+            raise InvalidInput(f"demo --years: {self.years} must be in (0, 20]")
+        if self.end.tzinfo is None:
+            raise InvalidInput(f"demo --end-date: {self.end.isoformat()} has no time zone")
+
+    @property
+    def start(self) -> datetime:
+        return self.end - timedelta(days=round(365 * self.years))
+
+
+def build_demo(settings: DemoSettings) -> list[TableRows]:
+    """Generate every demo table, in insert order (parents before children).
+
+    Examples
+    --------
+    >>> tables = build_demo(DemoSettings(customers=50, seed=1))
+    >>> [t.table for t in tables][:3]
+    ['products', 'customers', 'identities']
+    """
+    seeds = np.random.SeedSequence(settings.seed).spawn(7)
+    rng = [np.random.default_rng(s) for s in seeds]
+    start, end = settings.start.timestamp(), settings.end.timestamp()
+    tp = settings.truth
+    people, identities = make_people(rng[0], settings.customers, start, end, tp)
+    catalog = make_catalog(rng[1], start - 30 * 86_400)
+    orders = make_orders(rng[2], people, catalog, end, tp)
+    cases = make_cases(rng[3], people, orders, start, end)
+    return [
+        catalog.rows, people.rows, identities, *orders.rows,
+        make_subscriptions(rng[4], people, orders, end),
+        make_interactions(rng[5], people, orders, start, end),
+        *cases.rows, *make_feedback(rng[6], people, orders, cases, start, end),
+    ]  # fmt: skip
+
+
+def has_customers(conn: Connection) -> bool:
+    return conn.execute(sa.select(customers.c.id).limit(1)).first() is not None
+
+
+def _has_demo(conn: Connection) -> bool:
+    query = sa.select(customers.c.id).where(customers.c.source == SOURCE).limit(1)
+    return conn.execute(query).first() is not None
+
+
+def write_demo(
+    engine: Engine, tables: list[TableRows], progress: Progress | None = None
+) -> dict[str, int]:
+    """Insert generated ``tables`` in one transaction; return rows written per table.
+
+    Raises
+    ------
+    Conflict
+        When demo rows are already in the database (generate into an empty one, or use
+        ``opencx demo --if-empty``).
+    """
+    counts: dict[str, int] = {}
+    with engine.begin() as conn:
+        if _has_demo(conn):
+            raise Conflict(
+                "customers: demo data (source='demo') is already loaded; "
+                "use an empty database or `opencx demo --if-empty`"
+            )
+        for rows in tables:
+            counts[rows.table] = counts.get(rows.table, 0) + insert_rows(conn, rows, progress)
+    return counts
