@@ -77,6 +77,7 @@ class Sources:
     responses: ir.Table
     answers: ir.Table
     subscriptions: ir.Table
+    products: ir.Table
 
 
 def _days_between(later: ir.Value, earlier: ir.Value) -> ir.FloatingValue:

@@ -46,6 +46,7 @@ SOURCE_TABLES = (
     "responses",
     "answers",
     "subscriptions",
+    "products",
 )
 
 
