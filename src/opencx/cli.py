@@ -83,6 +83,7 @@ def _mount() -> None:
         (None, "opencx.ingest.cli"),
         (None, "opencx.ingest.demo_cli"),
         ("customers", "opencx.customers.cli"),
+        ("models", "opencx.modeling.cli"),
     ]
     import importlib
 
