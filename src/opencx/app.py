@@ -29,6 +29,7 @@ class Services:
     extra: dict[str, Any] = field(default_factory=dict)
     ingest: Any = None  # opencx.ingest.service.IngestService, built in build()
     customers: Any = None  # opencx.customers.service.CustomerService, built in build()
+    modeling: Any = None  # opencx.modeling.service.ModelingService, built in build()
 
 
 def build(
@@ -48,6 +49,11 @@ def build(
     from opencx.customers.service import CustomerService
 
     services.customers = CustomerService(services.engine, services.clock, services.bus)
+    from opencx.modeling.service import ModelingService
+
+    services.modeling = ModelingService(
+        services.engine, clock=services.clock, warehouse_url=settings.warehouse_url
+    )
     wire_events(services)
     return services
 

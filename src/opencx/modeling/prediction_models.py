@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib
 import pickle
 import zlib
 from dataclasses import asdict
@@ -24,6 +23,7 @@ from opencx.modeling.churn import (
     fit_snapshot,
     predict_risk,
 )
+from opencx.modeling.gamma_gamma import GammaGammaParams, expected_spend, fit_gamma_gamma
 from opencx.modeling.recommend import (
     fit_associations,
     hit_rate,
@@ -57,12 +57,11 @@ def _summary(data: ModelData) -> RfmSummary:
     )
 
 
-def _spend_model(summary: RfmSummary) -> Any:
-    """Gamma-Gamma parameters when that model is available and fits (q > 1), else None."""
+def _spend_model(summary: RfmSummary) -> GammaGammaParams | None:
+    """Gamma-Gamma parameters when the model fits with ``q > 1``, else None (mean spend)."""
     try:
-        gg = importlib.import_module("opencx.modeling.gamma_gamma")
-        params = gg.fit_gamma_gamma(summary)
-    except (ImportError, InvalidInput, ValueError, FloatingPointError):
+        params = fit_gamma_gamma(summary)
+    except (InvalidInput, ValueError, FloatingPointError):
         return None
     return params if params.q > 1 else None
 
@@ -78,8 +77,7 @@ def _clv_rows(
     mean_spend = float(params.get("mean_spend", 0.0))
     gg = params.get("gamma_gamma")
     if gg:
-        g = importlib.import_module("opencx.modeling.gamma_gamma")
-        spend = g.expected_spend(g.GammaGammaParams(gg["p"], gg["q"], gg["gamma"]), summary)
+        spend = expected_spend(GammaGammaParams(gg["p"], gg["q"], gg["gamma"]), summary)
     else:
         m = summary.monetary if summary.monetary is not None else np.zeros(len(summary))
         spend = np.where(summary.x > 0, m, mean_spend)
