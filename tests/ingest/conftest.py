@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from opencx.core import EventBus, FixedClock
-from opencx.ingest.mapping import with_flags
 from opencx.ingest.domain import Mapping
+from opencx.ingest.mapping import with_flags
 from opencx.ingest.service import ImportOptions, ImportReport, IngestService
 
 CANONICAL = ("customers", "products", "orders", "order_lines", "subscriptions", "interactions",

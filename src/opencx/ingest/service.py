@@ -9,8 +9,8 @@ reject file and the good ones stay. Each run is recorded in ``imports``.
 from __future__ import annotations
 
 import hashlib
-from contextlib import closing
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
