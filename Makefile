@@ -25,7 +25,7 @@ $(VENV)/.dev: requirements/dev.lock pyproject.toml | $(BIN)/uv
 	touch $(VENV)/.base $@
 
 demo: $(VENV)/.base
-	$(BIN)/opencx demo-run
+	$(BIN)/opencx quickstart
 
 install-dev: $(VENV)/.dev
 

@@ -6,6 +6,7 @@ them from ``Settings()`` on first use, so ``opencx --help`` touches no database.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Any
 
@@ -71,6 +72,41 @@ def serve(
         from opencx.app import create_app
 
         uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+
+
+DEMO_LOGIN = ("demo@opencx.local", "opencx-demo")
+
+
+@app.command()
+def quickstart(
+    ctx: typer.Context,
+    customers: int = typer.Option(20_000, help="Demo customers to generate into an empty store."),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Start the server."),
+) -> None:
+    """What `make demo` runs: migrate, generate demo data if empty, ensure a login, serve."""
+    from opencx.access.service import AccessService
+    from opencx.core import Conflict
+    from opencx.db import migrate
+    from opencx.ingest.demo import DemoSettings, build_demo, has_customers, write_demo
+
+    settings = Settings()
+    migrate(settings.database_url)
+    services = ctx.obj
+    with services.engine.connect() as conn:
+        empty = not has_customers(conn)
+    if empty:
+        typer.echo(f"generating {customers:,} demo customers into {settings.database_url} ...")
+        write_demo(services.engine, build_demo(DemoSettings(customers=customers)))
+    email, password = DEMO_LOGIN
+    # made by an earlier run, the user stays as it is (its password may have been changed)
+    with contextlib.suppress(Conflict):
+        AccessService(services.engine, services.clock).create_user(
+            email, role="admin", password=password, name="Demo admin"
+        )
+    typer.echo(f"\nOpenCX is ready: http://{settings.host}:{settings.port}/")
+    typer.echo(f"log in as {email} / {password} (admin)\n")
+    if serve_after:
+        ctx.invoke(serve)
 
 
 def _mount() -> None:
