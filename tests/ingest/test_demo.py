@@ -54,12 +54,15 @@ def test_references_point_at_existing_rows(demo_engine: Engine) -> None:
         "WHERE p.id IS NULL",
         "identities": "SELECT COUNT(*) FROM identities i LEFT JOIN customers c "
         "ON c.id = i.customer_id WHERE c.id IS NULL",
-        "responses": "SELECT COUNT(*) FROM responses r JOIN invitations i ON i.id = r.invitation_id "
+        "responses": "SELECT COUNT(*) FROM responses r "
+        "JOIN invitations i ON i.id = r.invitation_id "
         "WHERE i.customer_id <> r.customer_id OR i.survey_id <> r.survey_id "
         "OR i.status <> 'responded' OR i.responded_at <> r.submitted_at",
-        "order context": "SELECT COUNT(*) FROM responses r LEFT JOIN orders o ON o.id = r.context_id "
+        "order context": "SELECT COUNT(*) FROM responses r "
+        "LEFT JOIN orders o ON o.id = r.context_id "
         "WHERE r.context_kind = 'order' AND (o.id IS NULL OR o.placed_at >= r.submitted_at)",
-        "case context": "SELECT COUNT(*) FROM responses r LEFT JOIN cases k ON k.id = r.context_id "
+        "case context": "SELECT COUNT(*) FROM responses r "
+        "LEFT JOIN cases k ON k.id = r.context_id "
         "WHERE r.context_kind = 'case' AND (k.id IS NULL OR k.resolved_at >= r.submitted_at)",
     }
     for name, sql in dangling.items():
@@ -130,13 +133,13 @@ def test_scores_stay_on_their_scales(demo_engine: Engine) -> None:
         )
     )
     assert set(ranges) == {"nps", "csat", "ces"}
-    assert 0 <= ranges["nps"][0] and ranges["nps"][1] <= 10
-    assert 1 <= ranges["csat"][0] and ranges["csat"][1] <= 5
-    assert 1 <= ranges["ces"][0] and ranges["ces"][1] <= 7
+    assert ranges["nps"][0] >= 0 and ranges["nps"][1] <= 10
+    assert ranges["csat"][0] >= 1 and ranges["csat"][1] <= 5
+    assert ranges["ces"][0] >= 1 and ranges["ces"][1] <= 7
 
 
 def test_customers_speak_four_languages_and_comment_in_their_own(demo_engine: Engine) -> None:
-    languages = Counter(l for (l,) in rows(demo_engine, "SELECT language FROM customers"))
+    languages = Counter(lang for (lang,) in rows(demo_engine, "SELECT language FROM customers"))
     assert set(languages) == {"nl", "da", "el", "en"}
     comments = rows(
         demo_engine,
