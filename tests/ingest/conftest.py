@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,3 +63,32 @@ def table_counts(engine: Engine) -> Callable[[], dict[str, int]]:
 @pytest.fixture
 def nothing_written(table_counts: Callable[[], dict[str, int]]) -> Callable[[], bool]:
     return lambda: all(n == 0 for n in table_counts().values())
+
+
+@pytest.fixture
+def ingest_on(clock: FixedClock) -> Callable[..., ImportReport]:
+    """Import into a given engine with a given mapping (for the real data sets)."""
+
+    def run(
+        engine: Engine, kind: str, path: Path, mapping: Mapping, **options: Any
+    ) -> ImportReport:
+        service = IngestService(engine, EventBus(), clock)
+        return service.import_file(ImportOptions(kind=kind, path=path, mapping=mapping, **options))
+
+    return run
+
+
+@pytest.fixture
+def shared_data() -> Callable[[str], Path]:
+    """``shared_data(name)`` as in tests/conftest.py: skip locally, fail under CI, if absent."""
+    folder = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+    def find(name: str) -> Path:
+        path = folder / name
+        if not path.exists():
+            if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+                pytest.fail(f"real data file {path} is required under CI=true", pytrace=False)
+            pytest.skip(f"real data file {path} not available")
+        return path
+
+    return find
