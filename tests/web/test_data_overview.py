@@ -81,6 +81,7 @@ def seed(engine: Engine) -> None:
                     "rows_read": 3,
                     "rows_loaded": 3,
                     "rows_rejected": 0,
+                    "message": None,
                 },
                 {
                     "id": "i2",

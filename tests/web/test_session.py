@@ -59,3 +59,8 @@ def test_safe_next_keeps_only_local_paths() -> None:
     assert safe_next("/customers?q=ana") == "/customers?q=ana"
     for bad in (None, "", "https://evil.example", "//evil.example", "/\\evil", "javascript:x"):
         assert safe_next(bad) == "/"
+
+
+@given(st.text(max_size=80), st.text(max_size=20))
+def test_any_token_or_nonce_text_is_checked_without_error(token: str, nonce: str) -> None:
+    assert csrf_valid(token, nonce, "k") == (bool(nonce) and token == csrf_token(nonce, "k"))

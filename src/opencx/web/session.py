@@ -51,7 +51,9 @@ def decode_session(value: str, secret: str, *, now: float) -> Session | None:
     """The session in cookie ``value`` if its signature holds and it has not expired."""
     payload, _, signature = value.partition(".")
     expected = _mac(secret, "session", payload.encode("ascii", "replace"))
-    if not signature or not hmac.compare_digest(signature, expected):
+    if not signature or not hmac.compare_digest(
+        signature.encode("utf-8", "replace"), expected.encode("ascii")
+    ):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -68,4 +70,5 @@ def csrf_token(nonce: str, secret: str) -> str:
 def csrf_valid(token: str | None, nonce: str | None, secret: str) -> bool:
     if not token or not nonce:
         return False
-    return hmac.compare_digest(token, csrf_token(nonce, secret))
+    expected = csrf_token(nonce, secret).encode("ascii")
+    return hmac.compare_digest(token.encode("utf-8", "replace"), expected)
