@@ -65,8 +65,16 @@ def serve(
         typer.echo("warning: OPENCX_SECRET_KEY is the default; set it before real use", err=True)
     sys.stdout.flush()
     if reload:
+        from pathlib import Path
+
+        source = str(Path(__file__).resolve().parent)  # watch the code, not the working dir
         uvicorn.run(
-            "opencx.app:create_app_from_env", factory=True, host=host, port=port, reload=True
+            "opencx.app:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            reload=True,
+            reload_dirs=[source],
         )
     else:
         from opencx.app import create_app
