@@ -327,7 +327,7 @@ def _parquet_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
         line += record_batch.num_rows
 
 
-def _cell(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -339,6 +339,13 @@ def _cell(value: Any) -> str | None:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def records_batch(records: list[dict[str, Any]]) -> Batch:
+    """A batch from JSON-like records (the event API), values as text like the file readers."""
+    columns = list(dict.fromkeys(k for record in records for k in record))
+    rows = [[cell_text(record.get(c)) for c in columns] for record in records]
+    return Batch(_rows_table(columns, rows), pa.array(range(1, len(rows) + 1), pa.int64()))
 
 
 def _rows_table(columns: list[str], rows: list[list[str | None]]) -> pa.Table:
@@ -368,7 +375,7 @@ def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[B
             continue
         extra = [k for k in record if k not in source.columns]
         source.columns.extend(extra)
-        rows.append([_cell(record.get(c)) for c in source.columns])
+        rows.append([cell_text(record.get(c)) for c in source.columns])
         lines.append(number)
         if len(rows) >= chunk_rows:
             yield Batch(_rows_table(source.columns, rows), pa.array(lines, pa.int64()))
@@ -386,7 +393,7 @@ def _xlsx_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
         lines: list[int] = []
         sheet_rows = book.active.iter_rows(min_row=2, values_only=True)
         for number, values in enumerate(sheet_rows, start=2):
-            cells = [_cell(v) for v in values]
+            cells = [cell_text(v) for v in values]
             if all(c is None for c in cells):
                 continue
             rows.append(cells)

@@ -60,7 +60,9 @@ class OrderWriter:
         new_orders = self._orders(run, state, cols)
         exts = cols["order_id"].to_pylist()
         line_nos = self._line_numbers(state, exts, cols["line_no"])
-        order_ids = [state.order_id(e) for e in exts]
+        unique = pc.unique(cols["order_id"])
+        ids = pa.array([state.order_id(e) for e in unique.to_pylist()], pa.string())
+        order_ids = pc.take(ids, pc.index_in(cols["order_id"], value_set=unique)).to_pylist()
         line_ids = self._line_ids(run, state, new_orders, order_ids, line_nos)
         returns = self._link_returns(run, state, cols, order_ids, line_ids)
         lines = pa.table({
@@ -196,6 +198,7 @@ class OrderWriter:
         customers = cols["customer_id"].to_pylist()
         targets = cols["returns_order"].to_pylist()
         exts = cols["order_id"].to_pylist()
+        any_targets = cols["returns_order"].null_count < len(exts)
         links: list[str | None] = []
         originals: set[str] = set()
         for i, sku in enumerate(skus):
@@ -207,7 +210,8 @@ class OrderWriter:
                     link = state.last_line.get((customers[i], sku))
                 run.count("returns_linked" if link else "returns_unlinked")
             else:
-                by_order.setdefault((exts[i], sku), (line_ids[i], order_ids[i]))
+                if any_targets:
+                    by_order.setdefault((exts[i], sku), (line_ids[i], order_ids[i]))
                 if by_customer and customers[i] is not None:
                     state.last_line[(customers[i], sku)] = (line_ids[i], order_ids[i])
             links.append(link[0] if link else None)

@@ -75,3 +75,13 @@ class RejectFile:
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()
+
+
+class DiscardedRejects(RejectFile):
+    """Counts rejected rows without writing them (the event API answers with the problems)."""
+
+    def add_rows(self, table: pa.Table, lines: pa.Array, rows: dict[int, list[Problem]]) -> None:
+        self.rows += len(rows)
+
+    def add_unreadable(self, problem: Problem) -> None:
+        self.rows += 1

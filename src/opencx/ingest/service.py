@@ -13,7 +13,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -22,10 +22,17 @@ from sqlalchemy.engine import Engine
 from opencx.core import Clock, EventBus, InvalidInput, Problem, new_id
 from opencx.ingest import store
 from opencx.ingest.domain import KINDS, Mapping
-from opencx.ingest.formats import RESERVED, Batch, SourceFile, batches, open_source
+from opencx.ingest.formats import (
+    RESERVED,
+    Batch,
+    SourceFile,
+    batches,
+    open_source,
+    records_batch,
+)
 from opencx.ingest.orders import OrderWriter
 from opencx.ingest.records import RECORDS, RecordWriter
-from opencx.ingest.rejects import RejectFile, default_reject_path
+from opencx.ingest.rejects import DiscardedRejects, RejectFile, default_reject_path
 from opencx.ingest.rules import ROW_RULES, DuplicateFinder
 from opencx.ingest.run import Run
 from opencx.ingest.surveys import AnswerWriter, CaseEventWriter, ResponseWriter
@@ -131,6 +138,38 @@ class IngestService:
         self._finish(report)
         return report
 
+    def ingest_event(
+        self, event_type: str, data: dict[str, Any], *, source: str = "api",
+        create_missing_customers: bool = False, live: bool = True,
+    ) -> ImportReport:  # fmt: skip
+        """Validate and write one customer, order or interaction as an import of one record.
+
+        The same parsing and rules as a file import apply; any problem raises
+        :class:`InvalidInput` naming the field and the rule, and nothing is written. Writes are
+        upserts on (source, external id), so a retried event changes nothing; events are
+        published with ``live=True`` (the reactions of a live system run).
+        """
+        kind, records = event_records(event_type, data)
+        mapping = Mapping(source=source, anonymous="orders",
+                          create_missing_customers=create_missing_customers)  # fmt: skip
+        batch = records_batch(records)
+        plan = plan_columns("event", batch.table.column_names, KINDS[kind], mapping)
+        header = plan.header_problems(ignore_unknown=False)
+        if header:
+            raise InvalidInput("; ".join(f"{p.column}: {p.rule}" for p in header))
+        report = ImportReport(new_id(), kind, "event", source)
+        options = ImportOptions(kind=kind, path=Path("event"), mapping=mapping, live=live)
+        with self.engine.begin() as conn:
+            run = Run(conn, self.bus, source, mapping, self.clock.now(), live=live)
+            rejects = DiscardedRejects(Path("event"), batch.table.column_names, source)
+            _Chunks(run, plan, writer_for(kind), options, report, rejects).process(batch)
+            if report.problem_count:
+                shown = "; ".join(f"{p.column}: {p.rule} (value {p.value!r})"
+                                  for p in report.problems[:20])  # fmt: skip
+                raise InvalidInput(f"event rejected: {shown}")
+        report.status = "loaded"
+        return report
+
     def _finish(self, report: ImportReport, message: str | None = None) -> None:
         if message is None and report.problem_count:
             message = f"{report.problem_count} problem(s); first: {report.problems[0]}"
@@ -178,6 +217,23 @@ class IngestService:
                 report.status = "loaded_with_rejects" if report.rows_rejected else "loaded"
         if rejects.rows:
             report.reject_file = str(rejects.path)
+
+
+EVENT_KINDS = {"customer": "customers", "order": "orders", "interaction": "interactions"}
+
+
+def event_records(event_type: str, data: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The kind and rows of one API event; an order's ``lines`` become one row per line."""
+    if event_type not in EVENT_KINDS:
+        raise InvalidInput(f"event type {event_type!r}: use one of {', '.join(EVENT_KINDS)}")
+    kind = EVENT_KINDS[event_type]
+    if kind != "orders":
+        return kind, [data]
+    lines = data.get("lines")
+    if not isinstance(lines, list) or not lines or not all(isinstance(x, dict) for x in lines):
+        raise InvalidInput("event: an order needs 'lines', a non-empty list of objects")
+    head = {k: v for k, v in data.items() if k != "lines"}
+    return kind, [{**head, **line} for line in lines]
 
 
 def _source_from_rejects(source_file: SourceFile) -> str | None:

@@ -1,0 +1,115 @@
+"""POST /api/events: scoped, validated like an import, idempotent, published live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from opencx.access.service import AccessService
+from opencx.app import Services, build, create_app
+from opencx.core import FixedClock
+from opencx.ingest.domain import CustomersUpserted, InteractionsImported, OrdersImported
+from opencx.settings import Settings
+
+
+@pytest.fixture
+def services(engine: Engine, clock: FixedClock) -> Services:
+    return build(Settings(database_url=str(engine.url), secret_key="test-secret"),
+                 clock=clock, engine=engine)  # fmt: skip
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services.settings, services=services)) as c:
+        yield c
+
+
+def key(services: Services, *scopes: str) -> dict[str, str]:
+    secret = AccessService(services.engine, services.clock).create_api_key("t", list(scopes)).secret
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def count(engine: Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+def test_events_are_written_once_and_published_live(client, services, engine):
+    seen: list[object] = []
+    for event in (CustomersUpserted, OrdersImported, InteractionsImported):
+        services.bus.subscribe(event, lambda e, conn: seen.append(e))
+    headers = key(services, "events:write")
+    customer = {
+        "type": "customer",
+        "source": "shop",
+        "data": {"external_id": "c-1", "name": "Ann", "email": "ann@example.nl"},
+    }
+    order = {
+        "type": "order",
+        "source": "shop",
+        "data": {
+            "order_id": "o-1",
+            "customer": "c-1",
+            "currency": "EUR",
+            "placed_at": "2026-01-10T10:00:00+01:00",
+            "lines": [
+                {"sku": "MUG", "quantity": 2, "unit_price": "7.50"},
+                {"sku": "CUP", "quantity": 1, "unit_price": 3},
+            ],
+        },
+    }
+    visit = {"type": "interaction", "source": "shop",
+             "data": {"external_id": "v-1", "customer": "c-1", "channel": "web",
+                      "kind": "page_view", "occurred_at": "2026-01-10T09:00:00Z",
+                      "properties": {"path": "/cart"}}}  # fmt: skip
+    for _ in range(2):
+        for body in (customer, order, visit):
+            response = client.post("/api/events", json=body, headers=headers)
+            assert response.status_code == 201, response.text
+    assert [count(engine, t) for t in ("customers", "orders", "order_lines", "interactions")] == [
+        1, 1, 2, 1,
+    ]  # fmt: skip
+    assert seen and all(e.live for e in seen)
+    assert {type(e) for e in seen} == {CustomersUpserted, OrdersImported, InteractionsImported}
+
+
+def test_bad_event_is_422_and_writes_nothing(client, services, engine):
+    headers = key(services, "events:write")
+    body = {
+        "type": "order",
+        "data": {
+            "order_id": "o-2",
+            "currency": "EUR",
+            "placed_at": "yesterday",
+            "lines": [{"sku": "MUG", "quantity": -1, "unit_price": "x"}],
+        },
+    }
+    response = client.post("/api/events", json=body, headers=headers)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "placed_at: not a date" in detail
+    assert "unit_price: not a number" in detail and "quantity: negative quantity" in detail
+    assert count(engine, "orders") == 0 and count(engine, "products") == 0
+
+
+def test_unknown_customer_and_scope(client, services):
+    body = {
+        "type": "interaction",
+        "data": {
+            "external_id": "v",
+            "customer": "nobody",
+            "channel": "web",
+            "kind": "visit",
+            "occurred_at": "2026-01-01T00:00:00Z",
+        },
+    }
+    assert (
+        client.post("/api/events", json=body, headers=key(services, "customers:read")).status_code
+        == 403
+    )
+    response = client.post("/api/events", json=body, headers=key(services, "events:write"))
+    assert response.status_code == 422 and "unknown customer" in response.json()["detail"]
