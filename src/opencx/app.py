@@ -102,11 +102,13 @@ def _routers() -> list[Any]:
     """Every slice's routers (one import per line; slices add theirs)."""
     from opencx.customers.api import router as customers_api
     from opencx.customers.pages import router as customers_pages
+    from opencx.ingest.api import router as ingest_api
     from opencx.ingest.pages import router as ingest_pages
     from opencx.modeling.api import router as modeling_api
     from opencx.modeling.pages import router as modeling_pages
 
     return [
+        ingest_api,
         ingest_pages,
         customers_api,
         customers_pages,
