@@ -121,8 +121,8 @@ def monthly_activity(conn: Connection) -> dict[str, list[tuple[str, int]]]:
         col = schema.metadata.tables[name].c[column]
         if conn.dialect.name == "postgresql":
             month = sa.func.to_char(sa.func.timezone("UTC", col), "YYYY-MM")
-        else:
-            month = sa.func.strftime("%Y-%m", col)
+        else:  # stored as ISO text in UTC: the month is its first seven characters
+            month = sa.func.substr(col, 1, 7)
         rows = conn.execute(
             sa.select(month.label("month"), sa.func.count()).group_by("month").order_by("month")
         ).all()
