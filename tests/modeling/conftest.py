@@ -326,8 +326,6 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        from tests.conftest import unavailable
-
         unavailable("PySpark")
         raise
     warehouse = tmp_path_factory.mktemp("spark-warehouse")
@@ -342,15 +340,29 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             .getOrCreate()
         )
     except Exception as exc:  # Java missing or broken
-        from tests.conftest import unavailable
-
         unavailable(f"local Spark ({exc.__class__.__name__})")
         raise
     yield spark
 
 
-def data_dir() -> Path:
-    return Path(__file__).parent
+def unavailable(what: str) -> None:
+    """Skip locally, fail under CI=true (the same rule as tests/conftest.py)."""
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{what} is required under CI=true but is not available", pytrace=False)
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture
+def shared_file() -> Callable[[str], Path]:
+    """Path of a file in ../shared/data; skips (fails under CI) when it is absent."""
+
+    def find(name: str) -> Path:
+        path = Path(__file__).resolve().parents[3] / "shared" / "data" / name
+        if not path.exists():
+            unavailable(f"real data file {path}")
+        return path
+
+    return find
 
 
 @pytest.fixture

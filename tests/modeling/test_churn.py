@@ -63,14 +63,16 @@ def test_customer_drivers_name_what_raises_that_customers_risk() -> None:
 
 @pytest.mark.realdata
 @pytest.mark.slow
-def test_telco_snapshot_imported_as_subscriptions_reaches_published_auc(sqlite_engine) -> None:
+def test_telco_snapshot_imported_as_subscriptions_reaches_published_auc(
+    sqlite_engine, shared_file
+) -> None:
     from opencx.modeling.service import ModelingService
-    from tests.conftest import shared_data
 
-    path = shared_data("WA_Fn-UseC_-Telco-Customer-Churn.csv")
+    path = shared_file("WA_Fn-UseC_-Telco-Customer-Churn.csv")
     service = ModelingService(sqlite_engine)
     report = service.evaluate_telco(path, snapshot=datetime(2026, 1, 1, tzinfo=UTC))
     assert report.customers == 7043
     assert report.blank_total_charges == 11
     assert report.metrics["auc"] >= 0.80
     assert report.metrics["brier"] < 0.16
+    print(f"telco churn: {report.metrics}")

@@ -38,6 +38,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from opencx.core import InvalidInput
 from opencx.modeling.features import FEATURE_COLUMNS
 
 __all__ = [
@@ -164,6 +165,13 @@ def fit_churn(
         categorical_features="from_dtype",
         random_state=seed,
     )
+    for name, labels in (("training", y_train), ("calibration", y_cal)):
+        classes = set(np.asarray(labels).tolist())
+        if len(classes) < 2:
+            raise InvalidInput(
+                f"churn: the {name} fold has only label(s) {sorted(classes)}; need churners "
+                "and stayers (widen the window or add history)"
+            )
     usable = [c for c in x_train.columns if x_train[c].notna().any()]  # all-missing: no signal
     x_train = x_train[usable]
     booster.fit(x_train, np.asarray(y_train))

@@ -72,7 +72,10 @@ class ModelData:
         s = self.src.subscriptions
         now = ibis.literal(self.as_of)
         s = s.filter(s.started_at < now)
-        open_ = ibis.ifelse(s.ended_at.isnull() | (s.ended_at > now), 1, 0)
+        # compared as epoch seconds: SQLite keeps timestamps as text, where a stored
+        # "…00.000000" sorts after the literal "…00" and an end exactly at as_of looks later
+        ended = s.ended_at.epoch_seconds() <= int(self.as_of.timestamp())
+        open_ = ibis.ifelse(s.ended_at.isnull() | ~ended, 1, 0)
         agg = s.aggregate(by=[s.customer_id], open=open_.sum()).execute()
         return {str(c): int(n) == 0 for c, n in zip(agg["customer_id"], agg["open"], strict=True)}
 
