@@ -12,6 +12,7 @@ itself (normalised email and E.164 phone), so nothing live happens.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -28,7 +29,7 @@ from opencx.ingest.demo_orders import make_orders
 from opencx.ingest.demo_people import TrueParameters, make_people
 from opencx.ingest.demo_plus import make_subscriptions
 from opencx.ingest.demo_rows import Progress, TableRows, insert_rows
-from opencx.ingest.demo_touch import make_interactions
+from opencx.ingest.demo_touch import iter_interactions
 
 SOURCE = "demo"
 DEFAULT_END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -57,14 +58,12 @@ class DemoSettings:
         return self.end - timedelta(days=round(365 * self.years))
 
 
-def build_demo(settings: DemoSettings) -> list[TableRows]:
-    """Generate every demo table, in insert order (parents before children).
+def iter_demo(settings: DemoSettings) -> Iterator[TableRows]:
+    """Generate the demo tables one by one, in insert order (parents before children).
 
-    Examples
-    --------
-    >>> tables = build_demo(DemoSettings(customers=50, seed=1))
-    >>> [t.table for t in tables][:3]
-    ['products', 'customers', 'identities']
+    Lazy, so a writer holds one large table (interactions: ~35 rows per customer) at a time.
+    Each part draws from its own random stream spawned from the seed, so the data is the same
+    however the parts are consumed.
     """
     seeds = np.random.SeedSequence(settings.seed).spawn(7)
     rng = [np.random.default_rng(s) for s in seeds]
@@ -72,14 +71,29 @@ def build_demo(settings: DemoSettings) -> list[TableRows]:
     tp = settings.truth
     people, identities = make_people(rng[0], settings.customers, start, end, tp)
     catalog = make_catalog(rng[1], start - 30 * 86_400)
+    yield from (catalog.rows, people.rows, identities)
+    del identities
     orders = make_orders(rng[2], people, catalog, end, tp)
+    while orders.rows:
+        yield orders.rows.pop(0)
+    yield make_subscriptions(rng[4], people, orders, end)
+    yield from iter_interactions(rng[5], people, orders, start, end)
     cases = make_cases(rng[3], people, orders, start, end)
-    return [
-        catalog.rows, people.rows, identities, *orders.rows,
-        make_subscriptions(rng[4], people, orders, end),
-        make_interactions(rng[5], people, orders, start, end),
-        *cases.rows, *make_feedback(rng[6], people, orders, cases, start, end),
-    ]  # fmt: skip
+    while cases.rows:
+        yield cases.rows.pop(0)
+    yield from make_feedback(rng[6], people, orders, cases, start, end)
+
+
+def build_demo(settings: DemoSettings) -> list[TableRows]:
+    """Every demo table at once (see :func:`iter_demo`).
+
+    Examples
+    --------
+    >>> tables = build_demo(DemoSettings(customers=50, seed=1))
+    >>> [t.table for t in tables][:3]
+    ['products', 'customers', 'identities']
+    """
+    return list(iter_demo(settings))
 
 
 def has_customers(conn: Connection) -> bool:
@@ -92,9 +106,10 @@ def _has_demo(conn: Connection) -> bool:
 
 
 def write_demo(
-    engine: Engine, tables: list[TableRows], progress: Progress | None = None
+    engine: Engine, tables: Iterable[TableRows], progress: Progress | None = None
 ) -> dict[str, int]:
-    """Insert generated ``tables`` in one transaction; return rows written per table.
+    """Insert generated ``tables`` (a list, or :func:`iter_demo` to generate while writing) in
+    one transaction; return rows written per table.
 
     Raises
     ------
@@ -111,4 +126,5 @@ def write_demo(
             )
         for rows in tables:
             counts[rows.table] = counts.get(rows.table, 0) + insert_rows(conn, rows, progress)
+            del rows  # let the next table be generated without this one in memory
     return counts

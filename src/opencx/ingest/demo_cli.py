@@ -7,11 +7,18 @@ from datetime import UTC, datetime
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from opencx.core.errors import InvalidInput, OpenCXError
-from opencx.ingest.demo import DemoSettings, build_demo, has_customers, write_demo
+from opencx.ingest.demo import DemoSettings, has_customers, iter_demo, write_demo
 
 app = typer.Typer()
 
@@ -22,6 +29,32 @@ def _end_date(text: str) -> datetime:
     except ValueError:
         raise InvalidInput(f"demo --end-date: {text!r} is not a date like 2026-11-01") from None
     return day.replace(tzinfo=UTC)
+
+
+class _TableProgress(Progress):
+    """One bar per table, created when its first rows are written."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(
+            TextColumn("{task.description:<18}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._bars: dict[str, tuple[TaskID, int]] = {}  # table -> (task, rows announced)
+        self._rows_done: dict[str, int] = {}
+
+    def advance(self, table: str, rows: int, part_total: int) -> None:
+        done = self._rows_done.get(table, 0)
+        if table not in self._bars:
+            self._bars[table] = (self.add_task(table, total=part_total), part_total)
+        elif done >= self._bars[table][1]:  # a further part of the same table
+            task, announced = self._bars[table]
+            self._bars[table] = (task, announced + part_total)
+            self.update(task, total=announced + part_total)
+        self._rows_done[table] = done + rows
+        self.update(self._bars[table][0], advance=rows)
 
 
 @app.command()
@@ -46,22 +79,8 @@ def demo(
                     console.print("customers already exist: demo data not generated")
                     return
         began = time.perf_counter()
-        with console.status("generating demo data"):
-            tables = build_demo(settings)
-        total = sum(len(t) for t in tables)
-        with Progress(
-            TextColumn("{task.description:<18}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bar:
-            task = bar.add_task("writing", total=total)
-
-            def advance(table: str, rows: int) -> None:
-                bar.update(task, advance=rows, description=table)
-
-            counts = write_demo(engine, tables, advance)
+        with _TableProgress(console) as progress:
+            counts = write_demo(engine, iter_demo(settings), progress.advance)
     except OpenCXError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=1) from None

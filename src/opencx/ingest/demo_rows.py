@@ -25,8 +25,8 @@ HOUR = 3_600.0
 MINUTE = 60.0
 BATCH = 5_000
 
-Progress = Callable[[str, int], None]
-"""Called with a table name and the number of rows just written."""
+Progress = Callable[[str, int, int], None]
+"""Called with a table name, the rows just written and the rows of this part in all."""
 
 
 @dataclass
@@ -45,7 +45,9 @@ def make_ids(rng: np.random.Generator, seconds: np.ndarray) -> np.ndarray:
     own time in ms, then 15 hex digits from ``rng``; unique with overwhelming probability."""
     ms = np.round(np.asarray(seconds, dtype=float) * 1000).astype(np.int64)
     tail = rng.integers(0, 16**15, size=len(ms), dtype=np.int64)
-    return np.array([f"{m:011x}{t:015x}" for m, t in zip(ms.tolist(), tail.tolist(), strict=True)])
+    return np.array(
+        [f"{m:011x}{t:015x}" for m, t in zip(ms.tolist(), tail.tolist(), strict=True)], dtype=object
+    )
 
 
 def pick(
@@ -137,5 +139,5 @@ def insert_rows(conn: Connection, rows: TableRows, progress: Progress | None = N
         )
         conn.exec_driver_sql(compiled.string, params)
         if progress is not None:
-            progress(rows.table, len(batch))
+            progress(rows.table, len(batch), len(rows))
     return len(rows)

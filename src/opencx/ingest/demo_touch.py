@@ -3,6 +3,7 @@ returns tracking, and monthly email campaigns (opens and clicks); volume follows
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ _CAMPAIGNS = (
     "Members' week",
     "Outdoor season",
 )
+PART = 100_000
 _COLS = ("customer", "time", "channel", "kind", "touchpoint", "session", "campaign", "props")
 
 
@@ -170,9 +172,11 @@ def _campaigns(
         day = (day + timedelta(days=32)).replace(day=1)
 
 
-def make_interactions(
+def iter_interactions(
     rng: np.random.Generator, people: People, o: Orders, start: float, end: float
-) -> TableRows:
+) -> Iterator[TableRows]:
+    """All interactions in time order, yielded in parts of :data:`PART` rows so that their
+    strings (ids, session ids, JSON) exist for one part at a time."""
     log = _Log()
     _purchases(rng, log, people, o)
     _after_sales(rng, log, people, o)
@@ -180,16 +184,20 @@ def make_interactions(
     _campaigns(rng, log, people, o, start, end)
     cols = {k: np.concatenate([p[k] for p in log.parts]) for k in _COLS if k != "props"}
     props = [d for p in log.parts for d in p["props"]]
+    log.parts.clear()
     keep = np.flatnonzero(cols["time"] < end)
     keep = keep[np.argsort(cols["time"][keep], kind="stable")]
-    n = len(keep)
-    session = cols["session"][keep]
-    return TableRows("interactions", {
-        "id": make_ids(rng, cols["time"][keep]), "source": ["demo"] * n,
-        "external_id": [f"I{i + 1:08d}" for i in range(n)],
-        "customer_id": people.ids[cols["customer"][keep].astype(int)],
-        "occurred_at": cols["time"][keep], "channel": cols["channel"][keep],
-        "kind": cols["kind"][keep], "touchpoint": cols["touchpoint"][keep],
-        "session_id": [None if s is None else f"S{s:08d}" for s in session.tolist()],
-        "campaign": cols["campaign"][keep], "properties": [props[i] for i in keep.tolist()],
-    })  # fmt: skip
+    cols = {k: v[keep] for k, v in cols.items()}
+    for first in range(0, len(keep), PART):
+        part = slice(first, first + PART)
+        n = len(keep[part])
+        yield TableRows("interactions", {
+            "id": make_ids(rng, cols["time"][part]), "source": ["demo"] * n,
+            "external_id": [f"I{i + 1:08d}" for i in range(first, first + n)],
+            "customer_id": people.ids[cols["customer"][part].astype(int)],
+            "occurred_at": cols["time"][part], "channel": cols["channel"][part],
+            "kind": cols["kind"][part], "touchpoint": cols["touchpoint"][part],
+            "session_id": [None if s is None else f"S{s:08d}" for s in cols["session"][part]],
+            "campaign": cols["campaign"][part],
+            "properties": [props[i] for i in keep[part].tolist()],
+        })  # fmt: skip
