@@ -19,7 +19,7 @@ import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
-from conftest import unavailable
+from tests.conftest import unavailable
 from opencx.db.schema import metadata
 
 Rows = dict[str, list[dict[str, Any]]]
