@@ -45,7 +45,7 @@ class _TableProgress(Progress):
         self._bars: dict[str, tuple[TaskID, int]] = {}  # table -> (task, rows announced)
         self._rows_done: dict[str, int] = {}
 
-    def advance(self, table: str, rows: int, part_total: int) -> None:
+    def on_rows(self, table: str, rows: int, part_total: int) -> None:
         done = self._rows_done.get(table, 0)
         if table not in self._bars:
             self._bars[table] = (self.add_task(table, total=part_total), part_total)
@@ -80,7 +80,7 @@ def demo(
                     return
         began = time.perf_counter()
         with _TableProgress(console) as progress:
-            counts = write_demo(engine, iter_demo(settings), progress.advance)
+            counts = write_demo(engine, iter_demo(settings), progress.on_rows)
     except OpenCXError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=1) from None
