@@ -314,7 +314,8 @@ def btyd_summary(
 def _per_period(
     rows: ir.Table, customer: str, at: str, value: str | None, period: Period
 ) -> ir.Table:
-    v = rows[value].cast("float64") if value else ibis.literal(0.0)
+    rows = rows.mutate(_v=rows[value].cast("float64") if value else ibis.literal(0.0))
+    v = rows["_v"]
     return rows.group_by(
         [rows[customer].name("customer_id"), _period_of(rows[at], period).name("p")]
     ).aggregate(v=v.sum())

@@ -72,6 +72,8 @@ def maximise(
         raise ValueError("cannot fit a model to zero customers")
     objective = _Objective(loglik, n, penalizer)
     starts = [np.log(np.asarray(p, dtype=np.float64)) for p in grid]
+    with np.errstate(all="ignore"):
+        objective.analytic = loglik(np.exp(starts[0]))[1] is not None
     values = [objective.value(phi) for phi in starts]
     ranked = sorted(range(len(starts)), key=lambda i: values[i])[: max(refine, 1)]
     best: optimize.OptimizeResult | None = None
@@ -108,6 +110,7 @@ class _Objective:
 
     def __init__(self, loglik: LogLikelihood, n: float, penalizer: float) -> None:
         self.loglik, self.n, self.penalizer = loglik, n, penalizer
+        self.analytic = False
 
     def value(self, phi: FloatArray) -> float:
         theta = np.exp(phi)
@@ -116,29 +119,39 @@ class _Objective:
         f = -ll / self.n + self.penalizer * float(theta @ theta)
         return float(f) if np.isfinite(f) else _BAD
 
-    def grad_theta(self, theta: FloatArray) -> FloatArray:
-        """Gradient of the objective in theta (analytic, or central differences in log space)."""
-        with np.errstate(all="ignore"):
-            _, g = self.loglik(theta)
-        if g is not None:
+    def grad_theta(self, theta: FloatArray, at: float | None = None) -> FloatArray:
+        """Gradient of the objective in theta: analytic, or forward differences in log space
+        (step 1e-7, error about 1e-7; ``at`` is the objective at theta when already known)."""
+        if self.analytic:
+            with np.errstate(all="ignore"):
+                _, g = self.loglik(theta)
+            assert g is not None
             return -g / self.n + 2.0 * self.penalizer * theta
         phi = np.log(theta)
+        base = self.value(phi) if at is None else at
         out = np.empty_like(theta)
+        h = 1e-7
         for j in range(theta.shape[0]):
-            h = 1e-6
-            up, down = phi.copy(), phi.copy()
-            up[j] += h
-            down[j] -= h
-            out[j] = (self.value(up) - self.value(down)) / (2 * h) / theta[j]
+            step = phi.copy()
+            step[j] += h
+            out[j] = (self.value(step) - base) / h / theta[j]
         return out
 
     def value_and_grad(self, phi: FloatArray) -> tuple[float, FloatArray]:
+        theta = np.exp(phi)
+        if self.analytic:  # one pass gives both
+            with np.errstate(all="ignore"):
+                ll, g = self.loglik(theta)
+            f = -ll / self.n + self.penalizer * float(theta @ theta)
+            if not np.isfinite(f) or g is None:
+                return _BAD, np.zeros_like(phi)
+            grad = (-g / self.n + 2.0 * self.penalizer * theta) * theta
+            return float(f), np.where(np.isfinite(grad), grad, 0.0)
         f = self.value(phi)
         if f >= _BAD:
             return f, np.zeros_like(phi)
-        theta = np.exp(phi)
-        g = self.grad_theta(theta) * theta
-        return f, np.where(np.isfinite(g), g, 0.0)
+        grad = self.grad_theta(theta, at=f) * theta
+        return f, np.where(np.isfinite(grad), grad, 0.0)
 
 
 def _hessian(objective: _Objective, theta: FloatArray) -> FloatArray:

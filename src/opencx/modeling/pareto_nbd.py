@@ -98,7 +98,8 @@ def fit_pareto_nbd(
     def loglik(theta: FloatArray) -> tuple[float, None]:
         return float(rows.w @ _loglik_rows(theta, rows)), None
 
-    theta, info = maximise(loglik, grid, n=rows.n_customers, penalizer=penalizer)
+    # two refined starts: each costs five likelihood passes per gradient
+    theta, info = maximise(loglik, grid, n=rows.n_customers, penalizer=penalizer, refine=2)
     r, alpha, s_, beta = (float(v) for v in theta)
     return ParetoNbdParams(r, alpha, s_, beta, fit=info)
 
