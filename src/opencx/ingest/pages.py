@@ -56,6 +56,6 @@ def _activity_figure(activity: dict[str, list[tuple[str, int]]]) -> dict[str, An
         "margin": {"l": 50, "r": 20, "t": 10, "b": 40},
         "legend": {"orientation": "h"},
         "yaxis": {"title": {"text": "rows per month"}, "rangemode": "tozero"},
-        "xaxis": {"type": "category"},
+        "xaxis": {"type": "date", "tickformat": "%b %Y"},
     }
     return {"data": traces, "layout": layout}
