@@ -79,9 +79,12 @@ def index_identities(
     Set-based: a batch of thousands of ids costs a handful of queries per table. Running it
     again on the same rows adds nothing and merges nothing (idempotent).
     """
-    rows = [c for c in people.customers_by_id(conn, customer_ids) if c.erased_at is None]
+    fetched = {c.id: c for c in people.customers_by_id(conn, customer_ids)}
+    rows = [c for c in fetched.values() if c.erased_at is None]
     finals = people.final_survivors(conn, [c.id for c in rows])
-    erased = {c.id for c in people.customers_by_id(conn, finals.values()) if c.erased_at}
+    missing = set(finals.values()) - fetched.keys()
+    fetched.update({c.id: c for c in people.customers_by_id(conn, missing)})
+    erased = {i for i, c in fetched.items() if c.erased_at is not None}
     claims = [
         replace(claim, customer_id=finals[c.id])
         for c in rows
@@ -94,7 +97,8 @@ def index_identities(
     owner_finals = people.final_survivors(conn, set(owners.values()))
     owners = {k: owner_finals.get(v, v) for k, v in owners.items()}
     involved = {c.customer_id for c in claims} | set(owners.values())
-    created = merging.created_at_of(conn, involved)
+    created = {i: fetched[i].created_at for i in involved if i in fetched}
+    created.update(merging.created_at_of(conn, involved - created.keys()))
     plan = plan_identities(claims, owners, created, merging.kept_apart(conn, involved))
     added = merging.insert_identities(conn, plan.new, now)
     merge_ids = apply_merges(conn, plan.merges, now)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core import new_id
 from opencx.customers.domain import Claim, Identity, Merge, MergePair, plan_score_moves
-from opencx.customers.store.people import chunks
+from opencx.customers.store.people import among, chunks
 from opencx.db.schema import (
     cases,
     customer_merges,
@@ -32,17 +32,17 @@ MOVABLE = (orders, subscriptions, interactions, cases, responses, invitations, i
 
 def owners_of(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """Current owner of each existing identity among ``keys`` ((kind, value) pairs)."""
-    wanted = set(keys)
+    by_kind: dict[str, set[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, set()).add(value)
     owners: dict[tuple[str, str], str] = {}
-    for batch in chunks(sorted({v for _, v in wanted})):
-        rows = conn.execute(
-            sa.select(identities.c.kind, identities.c.value, identities.c.customer_id).where(
-                identities.c.value.in_(batch)
+    i = identities.c
+    for kind, values in sorted(by_kind.items()):
+        for batch in chunks(sorted(values)):  # (kind, value) leads the unique index
+            rows = conn.execute(
+                sa.select(i.value, i.customer_id).where(i.kind == kind, among(conn, i.value, batch))
             )
-        )
-        owners.update(
-            {(r.kind, r.value): r.customer_id for r in rows if (r.kind, r.value) in wanted}
-        )
+            owners.update({(kind, r.value): r.customer_id for r in rows})
     return owners
 
 
@@ -50,7 +50,9 @@ def created_at_of(conn: Connection, ids: Iterable[str]) -> dict[str, datetime]:
     found: dict[str, datetime] = {}
     for batch in chunks(sorted(set(ids))):
         rows = conn.execute(
-            sa.select(customers.c.id, customers.c.created_at).where(customers.c.id.in_(batch))
+            sa.select(customers.c.id, customers.c.created_at).where(
+                among(conn, customers.c.id, batch)
+            )
         )
         found.update({r.id: r.created_at for r in rows})
     return found
@@ -63,7 +65,8 @@ def kept_apart(conn: Connection, ids: Iterable[str]) -> frozenset[frozenset[str]
     for batch in chunks(sorted(set(ids))):
         rows = conn.execute(
             sa.select(m.survivor_id, m.merged_id).where(
-                m.undone_at.is_not(None), sa.or_(m.merged_id.in_(batch), m.survivor_id.in_(batch))
+                m.undone_at.is_not(None),
+                sa.or_(among(conn, m.merged_id, batch), among(conn, m.survivor_id, batch)),
             )
         )
         pairs |= {frozenset((r.survivor_id, r.merged_id)) for r in rows}
@@ -102,7 +105,9 @@ def identities_of(conn: Connection, ids: Sequence[str]) -> list[Identity]:
 def lock_customers(conn: Connection, ids: Iterable[str]) -> None:
     """Row locks on PostgreSQL so two merges of the same people serialise (no-op on SQLite)."""
     for batch in chunks(sorted(set(ids))):
-        conn.execute(sa.select(customers.c.id).where(customers.c.id.in_(batch)).with_for_update())
+        conn.execute(
+            sa.select(customers.c.id).where(among(conn, customers.c.id, batch)).with_for_update()
+        )
 
 
 def _repoint(conn: Connection, table: sa.Table, column: str, moves: list[dict[str, str]]) -> None:
@@ -124,7 +129,7 @@ def move_to_survivors(conn: Connection, pairs: Sequence[MergePair]) -> dict[str,
         for batch in chunks(sorted(survivor_of)):
             rows = conn.execute(
                 sa.select(table.c.id, table.c.customer_id)
-                .where(table.c.customer_id.in_(batch))
+                .where(among(conn, table.c.customer_id, batch))
                 .order_by(table.c.id)
             )
             for r in rows:
@@ -136,7 +141,7 @@ def move_to_survivors(conn: Connection, pairs: Sequence[MergePair]) -> dict[str,
     for batch in chunks(sorted(survivor_of)):
         rows = conn.execute(
             sa.select(customers.c.id, customers.c.merged_into).where(
-                customers.c.merged_into.in_(batch)
+                among(conn, customers.c.merged_into, batch)
             )
         )
         for r in rows:
@@ -156,7 +161,9 @@ def _move_scores(
     held = []
     for batch in chunks(sorted(involved)):
         rows = conn.execute(
-            sa.select(s.customer_id, s.model_run_id, s.kind).where(s.customer_id.in_(batch))
+            sa.select(s.customer_id, s.model_run_id, s.kind).where(
+                among(conn, s.customer_id, batch)
+            )
         )
         held += [(r.customer_id, r.model_run_id, r.kind) for r in rows]
     moves = plan_score_moves(held, pairs)
@@ -242,7 +249,7 @@ def restore(conn: Connection, merge: Merge, now: datetime) -> None:
         for batch in chunks(ids):
             conn.execute(
                 table.update()
-                .where(table.c.id.in_(batch), column == merge.survivor_id)
+                .where(among(conn, table.c.id, batch), column == merge.survivor_id)
                 .values({column.name: back})
             )
     s = customer_scores.c

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from opencx.customers.domain import (
@@ -17,7 +19,21 @@ from opencx.customers.domain import (
 )
 from opencx.db.schema import customers, identities
 
-CHUNK = 5000  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+CHUNK = 20000  # values per query: bounds memory; each list travels as one parameter
+
+
+def among(conn: Connection, column: Any, values: Sequence[str]) -> Any:
+    """``column IN values`` with the whole list as ONE parameter: an array on PostgreSQL
+    (``= ANY(%s)``), a JSON array on SQLite (``IN (SELECT value FROM json_each(?))``).
+
+    An expanded ``IN (?, ?, ...)`` costs a bind parameter per value to render, convert and
+    plan; with batches of thousands of ids that dominated bulk identity resolution.
+    """
+    if conn.dialect.name == "postgresql":
+        array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(sa.String))
+        return column == sa.any_(array)
+    listed = sa.func.json_each(sa.bindparam(None, json.dumps(list(values)), type_=sa.String))
+    return column.in_(sa.select(listed.table_valued("value").c.value))
 
 
 def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -60,7 +76,7 @@ def get_customer(conn: Connection, customer_id: str) -> Customer | None:
 def customers_by_id(conn: Connection, ids: Iterable[str]) -> list[Customer]:
     found: list[Customer] = []
     for batch in chunks(sorted(set(ids))):
-        rows = conn.execute(sa.select(customers).where(customers.c.id.in_(batch)))
+        rows = conn.execute(sa.select(customers).where(among(conn, customers.c.id, batch)))
         found += [to_customer(r) for r in rows]
     return found
 
@@ -73,7 +89,9 @@ def final_survivors(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     while pending:
         for batch in chunks(sorted(pending)):
             rows = conn.execute(
-                sa.select(customers.c.id, customers.c.merged_into).where(customers.c.id.in_(batch))
+                sa.select(customers.c.id, customers.c.merged_into).where(
+                    among(conn, customers.c.id, batch)
+                )
             )
             links.update({r.id: r.merged_into for r in rows})
         pending = {t for t in links.values() if t is not None and t not in links}
@@ -112,16 +130,19 @@ def search(
     query = sa.select(customers).where(customers.c.merged_into.is_(None))
     if text:
         source, _, external = text.partition(":")
-        values = [
-            v
-            for v in (
-                normalise_email(text),
-                normalise_phone(text, default_country),
-                normalise_external(source, external),
+        keys = [
+            (kind, value)
+            for kind, value in (
+                ("email", normalise_email(text)),
+                ("phone", normalise_phone(text, default_country)),
+                ("external", normalise_external(source, external)),
             )
-            if v
+            if value
         ]
-        by_identity = sa.select(identities.c.customer_id).where(identities.c.value.in_(values))
+        i = identities.c
+        by_identity = sa.select(i.customer_id).where(
+            sa.or_(sa.false(), *(sa.and_(i.kind == k, i.value == v) for k, v in keys))
+        )
         by_merged = sa.select(customers.c.merged_into).where(
             sa.or_(customers.c.id == text, customers.c.external_id == text)
         )
