@@ -337,12 +337,15 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             .config("spark.sql.shuffle.partitions", "2")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.sql.ansi.enabled", "false")
             .getOrCreate()
         )
     except Exception as exc:  # Java missing or broken
         unavailable(f"local Spark ({exc.__class__.__name__})")
         raise
     yield spark
+    spark.stop()
 
 
 def unavailable(what: str) -> None:
