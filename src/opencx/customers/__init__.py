@@ -1,3 +1,8 @@
-"""customers slice."""
+"""customers slice: identities and merges, the 360 profile and timeline, search, export and erasure.
 
-__all__: list[str] = []
+Entry points: :class:`opencx.customers.service.CustomerService` (built by ``opencx.app.build``),
+the functions of :mod:`opencx.customers.service`, and the pure rules in
+:mod:`opencx.customers.domain`. See ``docs/customers.md``.
+"""
+
+__all__ = ["api", "cli", "domain", "pages", "service", "store"]
