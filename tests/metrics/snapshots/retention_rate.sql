@@ -4,8 +4,4300 @@ WITH "t22" AS (
     "t21"."customer_id",
     "t21"."spell",
     "t21"."first",
-    "t21"."last" + 180 AS "last",
-    "t21"."last" AS "as_of"
+    "t21"."last",
+    (
+      (
+        (
+          CAST(FLOOR(
+            (
+              (
+                (
+                  (
+                    (
+                      "t21"."first" + 719468
+                    ) - (
+                      CAST(FLOOR((
+                        "t21"."first" + 719468
+                      ) / (
+                        146097
+                      )) AS BIGINT) * 146097
+                    )
+                  ) - CAST(FLOOR(
+                    (
+                      (
+                        "t21"."first" + 719468
+                      ) - (
+                        CAST(FLOOR((
+                          "t21"."first" + 719468
+                        ) / (
+                          146097
+                        )) AS BIGINT) * 146097
+                      )
+                    ) / (
+                      1460
+                    )
+                  ) AS BIGINT)
+                ) + CAST(FLOOR(
+                  (
+                    (
+                      "t21"."first" + 719468
+                    ) - (
+                      CAST(FLOOR((
+                        "t21"."first" + 719468
+                      ) / (
+                        146097
+                      )) AS BIGINT) * 146097
+                    )
+                  ) / (
+                    36524
+                  )
+                ) AS BIGINT)
+              ) - CAST(FLOOR(
+                (
+                  (
+                    "t21"."first" + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."first" + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) / (
+                  146096
+                )
+              ) AS BIGINT)
+            ) / (
+              365
+            )
+          ) AS BIGINT) + (
+            CAST(FLOOR((
+              "t21"."first" + 719468
+            ) / (
+              146097
+            )) AS BIGINT) * 400
+          ) + CASE
+            WHEN CASE
+              WHEN CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."first" + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."first" + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."first" + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."first" + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) < 10
+              THEN CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."first" + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."first" + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."first" + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."first" + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) + 3
+              ELSE CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."first" + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."first" + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."first" + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."first" + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."first" + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."first" + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."first" + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."first" + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) - 9
+            END <= 2
+            THEN 1
+            ELSE 0
+          END
+        ) * 12
+      ) + CASE
+        WHEN CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."first" + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."first" + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."first" + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."first" + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."first" + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."first" + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) < 10
+        THEN CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."first" + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."first" + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."first" + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."first" + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."first" + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."first" + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) + 3
+        ELSE CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."first" + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."first" + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."first" + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."first" + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."first" + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."first" + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."first" + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."first" + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."first" + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."first" + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."first" + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."first" + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) - 9
+      END
+    ) - 1 AS "a",
+    (
+      (
+        (
+          CAST(FLOOR(
+            (
+              (
+                (
+                  (
+                    (
+                      "t21"."last" + 180 + 719468
+                    ) - (
+                      CAST(FLOOR((
+                        "t21"."last" + 180 + 719468
+                      ) / (
+                        146097
+                      )) AS BIGINT) * 146097
+                    )
+                  ) - CAST(FLOOR(
+                    (
+                      (
+                        "t21"."last" + 180 + 719468
+                      ) - (
+                        CAST(FLOOR((
+                          "t21"."last" + 180 + 719468
+                        ) / (
+                          146097
+                        )) AS BIGINT) * 146097
+                      )
+                    ) / (
+                      1460
+                    )
+                  ) AS BIGINT)
+                ) + CAST(FLOOR(
+                  (
+                    (
+                      "t21"."last" + 180 + 719468
+                    ) - (
+                      CAST(FLOOR((
+                        "t21"."last" + 180 + 719468
+                      ) / (
+                        146097
+                      )) AS BIGINT) * 146097
+                    )
+                  ) / (
+                    36524
+                  )
+                ) AS BIGINT)
+              ) - CAST(FLOOR(
+                (
+                  (
+                    "t21"."last" + 180 + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."last" + 180 + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) / (
+                  146096
+                )
+              ) AS BIGINT)
+            ) / (
+              365
+            )
+          ) AS BIGINT) + (
+            CAST(FLOOR((
+              "t21"."last" + 180 + 719468
+            ) / (
+              146097
+            )) AS BIGINT) * 400
+          ) + CASE
+            WHEN CASE
+              WHEN CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."last" + 180 + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."last" + 180 + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."last" + 180 + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."last" + 180 + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) < 10
+              THEN CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."last" + 180 + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."last" + 180 + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."last" + 180 + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."last" + 180 + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) + 3
+              ELSE CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."last" + 180 + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."last" + 180 + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."last" + 180 + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."last" + 180 + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 180 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 180 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 180 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 180 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) - 9
+            END <= 2
+            THEN 1
+            ELSE 0
+          END
+        ) * 12
+      ) + CASE
+        WHEN CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."last" + 180 + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."last" + 180 + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 180 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 180 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 180 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 180 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) < 10
+        THEN CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."last" + 180 + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."last" + 180 + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 180 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 180 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 180 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 180 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) + 3
+        ELSE CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."last" + 180 + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."last" + 180 + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 180 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 180 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 180 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 180 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 180 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 180 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 180 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 180 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 180 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 180 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) - 9
+      END
+    ) - 1 AS "b",
+    (
+      (
+        (
+          CAST(FLOOR(
+            (
+              (
+                (
+                  (
+                    (
+                      "t21"."last" + 1 + 719468
+                    ) - (
+                      CAST(FLOOR((
+                        "t21"."last" + 1 + 719468
+                      ) / (
+                        146097
+                      )) AS BIGINT) * 146097
+                    )
+                  ) - CAST(FLOOR(
+                    (
+                      (
+                        "t21"."last" + 1 + 719468
+                      ) - (
+                        CAST(FLOOR((
+                          "t21"."last" + 1 + 719468
+                        ) / (
+                          146097
+                        )) AS BIGINT) * 146097
+                      )
+                    ) / (
+                      1460
+                    )
+                  ) AS BIGINT)
+                ) + CAST(FLOOR(
+                  (
+                    (
+                      "t21"."last" + 1 + 719468
+                    ) - (
+                      CAST(FLOOR((
+                        "t21"."last" + 1 + 719468
+                      ) / (
+                        146097
+                      )) AS BIGINT) * 146097
+                    )
+                  ) / (
+                    36524
+                  )
+                ) AS BIGINT)
+              ) - CAST(FLOOR(
+                (
+                  (
+                    "t21"."last" + 1 + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."last" + 1 + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) / (
+                  146096
+                )
+              ) AS BIGINT)
+            ) / (
+              365
+            )
+          ) AS BIGINT) + (
+            CAST(FLOOR((
+              "t21"."last" + 1 + 719468
+            ) / (
+              146097
+            )) AS BIGINT) * 400
+          ) + CASE
+            WHEN CASE
+              WHEN CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."last" + 1 + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."last" + 1 + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."last" + 1 + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."last" + 1 + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) < 10
+              THEN CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."last" + 1 + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."last" + 1 + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."last" + 1 + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."last" + 1 + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) + 3
+              ELSE CAST(FLOOR(
+                (
+                  (
+                    (
+                      (
+                        (
+                          "t21"."last" + 1 + 719468
+                        ) - (
+                          CAST(FLOOR((
+                            "t21"."last" + 1 + 719468
+                          ) / (
+                            146097
+                          )) AS BIGINT) * 146097
+                        )
+                      ) - (
+                        (
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT) * 365
+                          ) + CAST(FLOOR(
+                            (
+                              CAST(FLOOR(
+                                (
+                                  (
+                                    (
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) - CAST(FLOOR(
+                                        (
+                                          (
+                                            "t21"."last" + 1 + 719468
+                                          ) - (
+                                            CAST(FLOOR((
+                                              "t21"."last" + 1 + 719468
+                                            ) / (
+                                              146097
+                                            )) AS BIGINT) * 146097
+                                          )
+                                        ) / (
+                                          1460
+                                        )
+                                      ) AS BIGINT)
+                                    ) + CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        36524
+                                      )
+                                    ) AS BIGINT)
+                                  ) - CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      146096
+                                    )
+                                  ) AS BIGINT)
+                                ) / (
+                                  365
+                                )
+                              ) AS BIGINT)
+                            ) / (
+                              4
+                            )
+                          ) AS BIGINT)
+                        ) - CAST(FLOOR(
+                          (
+                            CAST(FLOOR(
+                              (
+                                (
+                                  (
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) - CAST(FLOOR(
+                                      (
+                                        (
+                                          "t21"."last" + 1 + 719468
+                                        ) - (
+                                          CAST(FLOOR((
+                                            "t21"."last" + 1 + 719468
+                                          ) / (
+                                            146097
+                                          )) AS BIGINT) * 146097
+                                        )
+                                      ) / (
+                                        1460
+                                      )
+                                    ) AS BIGINT)
+                                  ) + CAST(FLOOR(
+                                    (
+                                      (
+                                        "t21"."last" + 1 + 719468
+                                      ) - (
+                                        CAST(FLOOR((
+                                          "t21"."last" + 1 + 719468
+                                        ) / (
+                                          146097
+                                        )) AS BIGINT) * 146097
+                                      )
+                                    ) / (
+                                      36524
+                                    )
+                                  ) AS BIGINT)
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    146096
+                                  )
+                                ) AS BIGINT)
+                              ) / (
+                                365
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            100
+                          )
+                        ) AS BIGINT)
+                      )
+                    ) * 5
+                  ) + 2
+                ) / (
+                  153
+                )
+              ) AS BIGINT) - 9
+            END <= 2
+            THEN 1
+            ELSE 0
+          END
+        ) * 12
+      ) + CASE
+        WHEN CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."last" + 1 + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."last" + 1 + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 1 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 1 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 1 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 1 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) < 10
+        THEN CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."last" + 1 + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."last" + 1 + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 1 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 1 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 1 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 1 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) + 3
+        ELSE CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t21"."last" + 1 + 719468
+                  ) - (
+                    CAST(FLOOR((
+                      "t21"."last" + 1 + 719468
+                    ) / (
+                      146097
+                    )) AS BIGINT) * 146097
+                  )
+                ) - (
+                  (
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 1 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 1 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT) * 365
+                    ) + CAST(FLOOR(
+                      (
+                        CAST(FLOOR(
+                          (
+                            (
+                              (
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) - CAST(FLOOR(
+                                  (
+                                    (
+                                      "t21"."last" + 1 + 719468
+                                    ) - (
+                                      CAST(FLOOR((
+                                        "t21"."last" + 1 + 719468
+                                      ) / (
+                                        146097
+                                      )) AS BIGINT) * 146097
+                                    )
+                                  ) / (
+                                    1460
+                                  )
+                                ) AS BIGINT)
+                              ) + CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  36524
+                                )
+                              ) AS BIGINT)
+                            ) - CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                146096
+                              )
+                            ) AS BIGINT)
+                          ) / (
+                            365
+                          )
+                        ) AS BIGINT)
+                      ) / (
+                        4
+                      )
+                    ) AS BIGINT)
+                  ) - CAST(FLOOR(
+                    (
+                      CAST(FLOOR(
+                        (
+                          (
+                            (
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) - CAST(FLOOR(
+                                (
+                                  (
+                                    "t21"."last" + 1 + 719468
+                                  ) - (
+                                    CAST(FLOOR((
+                                      "t21"."last" + 1 + 719468
+                                    ) / (
+                                      146097
+                                    )) AS BIGINT) * 146097
+                                  )
+                                ) / (
+                                  1460
+                                )
+                              ) AS BIGINT)
+                            ) + CAST(FLOOR(
+                              (
+                                (
+                                  "t21"."last" + 1 + 719468
+                                ) - (
+                                  CAST(FLOOR((
+                                    "t21"."last" + 1 + 719468
+                                  ) / (
+                                    146097
+                                  )) AS BIGINT) * 146097
+                                )
+                              ) / (
+                                36524
+                              )
+                            ) AS BIGINT)
+                          ) - CAST(FLOOR(
+                            (
+                              (
+                                "t21"."last" + 1 + 719468
+                              ) - (
+                                CAST(FLOOR((
+                                  "t21"."last" + 1 + 719468
+                                ) / (
+                                  146097
+                                )) AS BIGINT) * 146097
+                              )
+                            ) / (
+                              146096
+                            )
+                          ) AS BIGINT)
+                        ) / (
+                          365
+                        )
+                      ) AS BIGINT)
+                    ) / (
+                      100
+                    )
+                  ) AS BIGINT)
+                )
+              ) * 5
+            ) + 2
+          ) / (
+            153
+          )
+        ) AS BIGINT) - 9
+      END
+    ) - 1 AS "bound"
   FROM (
     SELECT
       "t20"."country",
@@ -175,5218 +4467,93 @@ WITH "t22" AS (
       2,
       3
   ) AS "t21"
-), "t25" AS (
-  SELECT
-    "t23"."country",
-    "t23"."customer_id",
-    "t23"."spell",
-    "t23"."first",
-    "t23"."last",
-    "t23"."as_of",
-    (
-      (
-        (
-          CAST(FLOOR(
-            (
-              (
-                (
-                  (
-                    (
-                      "t23"."first" + 719468
-                    ) - (
-                      CAST(FLOOR((
-                        "t23"."first" + 719468
-                      ) / (
-                        146097
-                      )) AS BIGINT) * 146097
-                    )
-                  ) - CAST(FLOOR(
-                    (
-                      (
-                        "t23"."first" + 719468
-                      ) - (
-                        CAST(FLOOR((
-                          "t23"."first" + 719468
-                        ) / (
-                          146097
-                        )) AS BIGINT) * 146097
-                      )
-                    ) / (
-                      1460
-                    )
-                  ) AS BIGINT)
-                ) + CAST(FLOOR(
-                  (
-                    (
-                      "t23"."first" + 719468
-                    ) - (
-                      CAST(FLOOR((
-                        "t23"."first" + 719468
-                      ) / (
-                        146097
-                      )) AS BIGINT) * 146097
-                    )
-                  ) / (
-                    36524
-                  )
-                ) AS BIGINT)
-              ) - CAST(FLOOR(
-                (
-                  (
-                    "t23"."first" + 719468
-                  ) - (
-                    CAST(FLOOR((
-                      "t23"."first" + 719468
-                    ) / (
-                      146097
-                    )) AS BIGINT) * 146097
-                  )
-                ) / (
-                  146096
-                )
-              ) AS BIGINT)
-            ) / (
-              365
-            )
-          ) AS BIGINT) + (
-            CAST(FLOOR((
-              "t23"."first" + 719468
-            ) / (
-              146097
-            )) AS BIGINT) * 400
-          ) + CASE
-            WHEN CASE
-              WHEN CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          "t23"."first" + 719468
-                        ) - (
-                          CAST(FLOOR((
-                            "t23"."first" + 719468
-                          ) / (
-                            146097
-                          )) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            "t23"."first" + 719468
-                                          ) - (
-                                            CAST(FLOOR((
-                                              "t23"."first" + 719468
-                                            ) / (
-                                              146097
-                                            )) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) < 10
-              THEN CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          "t23"."first" + 719468
-                        ) - (
-                          CAST(FLOOR((
-                            "t23"."first" + 719468
-                          ) / (
-                            146097
-                          )) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            "t23"."first" + 719468
-                                          ) - (
-                                            CAST(FLOOR((
-                                              "t23"."first" + 719468
-                                            ) / (
-                                              146097
-                                            )) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) + 3
-              ELSE CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          "t23"."first" + 719468
-                        ) - (
-                          CAST(FLOOR((
-                            "t23"."first" + 719468
-                          ) / (
-                            146097
-                          )) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            "t23"."first" + 719468
-                                          ) - (
-                                            CAST(FLOOR((
-                                              "t23"."first" + 719468
-                                            ) / (
-                                              146097
-                                            )) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."first" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."first" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."first" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."first" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) - 9
-            END <= 2
-            THEN 1
-            ELSE 0
-          END
-        ) * 12
-      ) + CASE
-        WHEN CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    "t23"."first" + 719468
-                  ) - (
-                    CAST(FLOOR((
-                      "t23"."first" + 719468
-                    ) / (
-                      146097
-                    )) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."first" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."first" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."first" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."first" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) < 10
-        THEN CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    "t23"."first" + 719468
-                  ) - (
-                    CAST(FLOOR((
-                      "t23"."first" + 719468
-                    ) / (
-                      146097
-                    )) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."first" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."first" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."first" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."first" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) + 3
-        ELSE CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    "t23"."first" + 719468
-                  ) - (
-                    CAST(FLOOR((
-                      "t23"."first" + 719468
-                    ) / (
-                      146097
-                    )) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."first" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."first" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."first" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."first" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."first" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."first" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."first" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."first" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."first" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."first" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) - 9
-      END
-    ) - 1 AS "a",
-    (
-      (
-        (
-          CAST(FLOOR(
-            (
-              (
-                (
-                  (
-                    (
-                      "t23"."last" + 719468
-                    ) - (
-                      CAST(FLOOR((
-                        "t23"."last" + 719468
-                      ) / (
-                        146097
-                      )) AS BIGINT) * 146097
-                    )
-                  ) - CAST(FLOOR(
-                    (
-                      (
-                        "t23"."last" + 719468
-                      ) - (
-                        CAST(FLOOR((
-                          "t23"."last" + 719468
-                        ) / (
-                          146097
-                        )) AS BIGINT) * 146097
-                      )
-                    ) / (
-                      1460
-                    )
-                  ) AS BIGINT)
-                ) + CAST(FLOOR(
-                  (
-                    (
-                      "t23"."last" + 719468
-                    ) - (
-                      CAST(FLOOR((
-                        "t23"."last" + 719468
-                      ) / (
-                        146097
-                      )) AS BIGINT) * 146097
-                    )
-                  ) / (
-                    36524
-                  )
-                ) AS BIGINT)
-              ) - CAST(FLOOR(
-                (
-                  (
-                    "t23"."last" + 719468
-                  ) - (
-                    CAST(FLOOR((
-                      "t23"."last" + 719468
-                    ) / (
-                      146097
-                    )) AS BIGINT) * 146097
-                  )
-                ) / (
-                  146096
-                )
-              ) AS BIGINT)
-            ) / (
-              365
-            )
-          ) AS BIGINT) + (
-            CAST(FLOOR((
-              "t23"."last" + 719468
-            ) / (
-              146097
-            )) AS BIGINT) * 400
-          ) + CASE
-            WHEN CASE
-              WHEN CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          "t23"."last" + 719468
-                        ) - (
-                          CAST(FLOOR((
-                            "t23"."last" + 719468
-                          ) / (
-                            146097
-                          )) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            "t23"."last" + 719468
-                                          ) - (
-                                            CAST(FLOOR((
-                                              "t23"."last" + 719468
-                                            ) / (
-                                              146097
-                                            )) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) < 10
-              THEN CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          "t23"."last" + 719468
-                        ) - (
-                          CAST(FLOOR((
-                            "t23"."last" + 719468
-                          ) / (
-                            146097
-                          )) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            "t23"."last" + 719468
-                                          ) - (
-                                            CAST(FLOOR((
-                                              "t23"."last" + 719468
-                                            ) / (
-                                              146097
-                                            )) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) + 3
-              ELSE CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          "t23"."last" + 719468
-                        ) - (
-                          CAST(FLOOR((
-                            "t23"."last" + 719468
-                          ) / (
-                            146097
-                          )) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            "t23"."last" + 719468
-                                          ) - (
-                                            CAST(FLOOR((
-                                              "t23"."last" + 719468
-                                            ) / (
-                                              146097
-                                            )) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          "t23"."last" + 719468
-                                        ) - (
-                                          CAST(FLOOR((
-                                            "t23"."last" + 719468
-                                          ) / (
-                                            146097
-                                          )) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        "t23"."last" + 719468
-                                      ) - (
-                                        CAST(FLOOR((
-                                          "t23"."last" + 719468
-                                        ) / (
-                                          146097
-                                        )) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) - 9
-            END <= 2
-            THEN 1
-            ELSE 0
-          END
-        ) * 12
-      ) + CASE
-        WHEN CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    "t23"."last" + 719468
-                  ) - (
-                    CAST(FLOOR((
-                      "t23"."last" + 719468
-                    ) / (
-                      146097
-                    )) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."last" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."last" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."last" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."last" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) < 10
-        THEN CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    "t23"."last" + 719468
-                  ) - (
-                    CAST(FLOOR((
-                      "t23"."last" + 719468
-                    ) / (
-                      146097
-                    )) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."last" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."last" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."last" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."last" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) + 3
-        ELSE CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    "t23"."last" + 719468
-                  ) - (
-                    CAST(FLOOR((
-                      "t23"."last" + 719468
-                    ) / (
-                      146097
-                    )) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."last" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."last" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      "t23"."last" + 719468
-                                    ) - (
-                                      CAST(FLOOR((
-                                        "t23"."last" + 719468
-                                      ) / (
-                                        146097
-                                      )) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    "t23"."last" + 719468
-                                  ) - (
-                                    CAST(FLOOR((
-                                      "t23"."last" + 719468
-                                    ) / (
-                                      146097
-                                    )) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  "t23"."last" + 719468
-                                ) - (
-                                  CAST(FLOOR((
-                                    "t23"."last" + 719468
-                                  ) / (
-                                    146097
-                                  )) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                "t23"."last" + 719468
-                              ) - (
-                                CAST(FLOOR((
-                                  "t23"."last" + 719468
-                                ) / (
-                                  146097
-                                )) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) - 9
-      END
-    ) - 1 AS "b"
-  FROM "t22" AS "t23"
 )
 SELECT
-  "t33"."country",
-  "t33"."n",
-  "t33"."n" - "t33"."k" AS "k",
-  "t33"."p" AS "period"
+  "t31"."country",
+  "t31"."n",
+  "t31"."n" - "t31"."k" AS "k",
+  "t31"."p" AS "period"
 FROM (
   SELECT
-    "t32"."country",
-    "t32"."p",
-    "t32"."starts",
-    "t32"."ends",
-    "t32"."same",
+    "t30"."country",
+    "t30"."p",
+    "t30"."starts",
+    "t30"."ends",
+    "t30"."same",
     (
-      SUM("t32"."starts") OVER (
-        PARTITION BY "t32"."country"
-        ORDER BY "t32"."p" ASC
+      SUM("t30"."starts") OVER (
+        PARTITION BY "t30"."country"
+        ORDER BY "t30"."p" ASC
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) - "t32"."starts"
+      ) - "t30"."starts"
     ) - (
-      SUM("t32"."ends") OVER (
-        PARTITION BY "t32"."country"
-        ORDER BY "t32"."p" ASC
+      SUM("t30"."ends") OVER (
+        PARTITION BY "t30"."country"
+        ORDER BY "t30"."p" ASC
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) - "t32"."ends"
+      ) - "t30"."ends"
     ) AS "n",
-    "t32"."ends" - "t32"."same" AS "k"
+    "t30"."ends" - "t30"."same" AS "k"
   FROM (
     SELECT
-      "t31"."country",
-      "t31"."p",
-      SUM("t31"."starts") AS "starts",
-      SUM("t31"."ends") AS "ends",
-      SUM("t31"."same") AS "same"
+      "t29"."country",
+      "t29"."p",
+      SUM("t29"."starts") AS "starts",
+      SUM("t29"."ends") AS "ends",
+      SUM("t29"."same") AS "same"
     FROM (
       SELECT
         *
       FROM (
         SELECT
-          "t27"."country",
-          "t27"."a" AS "p",
-          "t27"."starts",
+          "t24"."country",
+          "t24"."a" AS "p",
+          "t24"."starts",
           0 AS "ends",
           0 AS "same"
         FROM (
           SELECT
-            "t26"."country",
-            "t26"."a",
+            "t23"."country",
+            "t23"."a",
             COUNT(*) AS "starts"
-          FROM "t25" AS "t26"
+          FROM "t22" AS "t23"
           GROUP BY
             1,
             2
-        ) AS "t27"
-      ) AS "t28"
+        ) AS "t24"
+      ) AS "t26"
       UNION ALL
       SELECT
         *
       FROM (
         SELECT
-          "t29"."country",
-          "t29"."b" AS "p",
+          "t27"."country",
+          "t27"."b" AS "p",
           0 AS "starts",
-          "t29"."ends",
-          "t29"."same"
+          "t27"."ends",
+          "t27"."same"
         FROM (
           SELECT
-            "t26"."country",
-            "t26"."b",
+            "t23"."country",
+            "t23"."b",
             COUNT(*) AS "ends",
-            SUM(CASE WHEN "t26"."a" = "t26"."b" THEN 1 ELSE 0 END) AS "same"
-          FROM "t25" AS "t26"
+            SUM(CASE WHEN "t23"."a" = "t23"."b" THEN 1 ELSE 0 END) AS "same"
+          FROM "t22" AS "t23"
           GROUP BY
             1,
             2
-        ) AS "t29"
-      ) AS "t30"
-    ) AS "t31"
+        ) AS "t27"
+      ) AS "t28"
+    ) AS "t29"
     GROUP BY
       1,
       2
-  ) AS "t32"
-) AS "t33"
+  ) AS "t30"
+) AS "t31"
 WHERE
-  "t33"."n" > 0
-  AND "t33"."p" < (
-    (
-      (
-        (
-          CAST(FLOOR(
-            (
-              (
-                (
-                  (
-                    (
-                      (
-                        SELECT
-                          MAX("t23"."as_of") AS "Max(as_of)"
-                        FROM "t22" AS "t23"
-                      ) + 1 + 719468
-                    ) - (
-                      CAST(FLOOR(
-                        (
-                          (
-                            SELECT
-                              MAX("t23"."as_of") AS "Max(as_of)"
-                            FROM "t22" AS "t23"
-                          ) + 1 + 719468
-                        ) / (
-                          146097
-                        )
-                      ) AS BIGINT) * 146097
-                    )
-                  ) - CAST(FLOOR(
-                    (
-                      (
-                        (
-                          SELECT
-                            MAX("t23"."as_of") AS "Max(as_of)"
-                          FROM "t22" AS "t23"
-                        ) + 1 + 719468
-                      ) - (
-                        CAST(FLOOR(
-                          (
-                            (
-                              SELECT
-                                MAX("t23"."as_of") AS "Max(as_of)"
-                              FROM "t22" AS "t23"
-                            ) + 1 + 719468
-                          ) / (
-                            146097
-                          )
-                        ) AS BIGINT) * 146097
-                      )
-                    ) / (
-                      1460
-                    )
-                  ) AS BIGINT)
-                ) + CAST(FLOOR(
-                  (
-                    (
-                      (
-                        SELECT
-                          MAX("t23"."as_of") AS "Max(as_of)"
-                        FROM "t22" AS "t23"
-                      ) + 1 + 719468
-                    ) - (
-                      CAST(FLOOR(
-                        (
-                          (
-                            SELECT
-                              MAX("t23"."as_of") AS "Max(as_of)"
-                            FROM "t22" AS "t23"
-                          ) + 1 + 719468
-                        ) / (
-                          146097
-                        )
-                      ) AS BIGINT) * 146097
-                    )
-                  ) / (
-                    36524
-                  )
-                ) AS BIGINT)
-              ) - CAST(FLOOR(
-                (
-                  (
-                    (
-                      SELECT
-                        MAX("t23"."as_of") AS "Max(as_of)"
-                      FROM "t22" AS "t23"
-                    ) + 1 + 719468
-                  ) - (
-                    CAST(FLOOR(
-                      (
-                        (
-                          SELECT
-                            MAX("t23"."as_of") AS "Max(as_of)"
-                          FROM "t22" AS "t23"
-                        ) + 1 + 719468
-                      ) / (
-                        146097
-                      )
-                    ) AS BIGINT) * 146097
-                  )
-                ) / (
-                  146096
-                )
-              ) AS BIGINT)
-            ) / (
-              365
-            )
-          ) AS BIGINT) + (
-            CAST(FLOOR(
-              (
-                (
-                  SELECT
-                    MAX("t23"."as_of") AS "Max(as_of)"
-                  FROM "t22" AS "t23"
-                ) + 1 + 719468
-              ) / (
-                146097
-              )
-            ) AS BIGINT) * 400
-          ) + CASE
-            WHEN CASE
-              WHEN CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          (
-                            SELECT
-                              MAX("t23"."as_of") AS "Max(as_of)"
-                            FROM "t22" AS "t23"
-                          ) + 1 + 719468
-                        ) - (
-                          CAST(FLOOR(
-                            (
-                              (
-                                SELECT
-                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                FROM "t22" AS "t23"
-                              ) + 1 + 719468
-                            ) / (
-                              146097
-                            )
-                          ) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) - (
-                                            CAST(FLOOR(
-                                              (
-                                                (
-                                                  SELECT
-                                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                                  FROM "t22" AS "t23"
-                                                ) + 1 + 719468
-                                              ) / (
-                                                146097
-                                              )
-                                            ) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) < 10
-              THEN CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          (
-                            SELECT
-                              MAX("t23"."as_of") AS "Max(as_of)"
-                            FROM "t22" AS "t23"
-                          ) + 1 + 719468
-                        ) - (
-                          CAST(FLOOR(
-                            (
-                              (
-                                SELECT
-                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                FROM "t22" AS "t23"
-                              ) + 1 + 719468
-                            ) / (
-                              146097
-                            )
-                          ) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) - (
-                                            CAST(FLOOR(
-                                              (
-                                                (
-                                                  SELECT
-                                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                                  FROM "t22" AS "t23"
-                                                ) + 1 + 719468
-                                              ) / (
-                                                146097
-                                              )
-                                            ) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) + 3
-              ELSE CAST(FLOOR(
-                (
-                  (
-                    (
-                      (
-                        (
-                          (
-                            SELECT
-                              MAX("t23"."as_of") AS "Max(as_of)"
-                            FROM "t22" AS "t23"
-                          ) + 1 + 719468
-                        ) - (
-                          CAST(FLOOR(
-                            (
-                              (
-                                SELECT
-                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                FROM "t22" AS "t23"
-                              ) + 1 + 719468
-                            ) / (
-                              146097
-                            )
-                          ) AS BIGINT) * 146097
-                        )
-                      ) - (
-                        (
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT) * 365
-                          ) + CAST(FLOOR(
-                            (
-                              CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) - CAST(FLOOR(
-                                        (
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) - (
-                                            CAST(FLOOR(
-                                              (
-                                                (
-                                                  SELECT
-                                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                                  FROM "t22" AS "t23"
-                                                ) + 1 + 719468
-                                              ) / (
-                                                146097
-                                              )
-                                            ) AS BIGINT) * 146097
-                                          )
-                                        ) / (
-                                          1460
-                                        )
-                                      ) AS BIGINT)
-                                    ) + CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        36524
-                                      )
-                                    ) AS BIGINT)
-                                  ) - CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      146096
-                                    )
-                                  ) AS BIGINT)
-                                ) / (
-                                  365
-                                )
-                              ) AS BIGINT)
-                            ) / (
-                              4
-                            )
-                          ) AS BIGINT)
-                        ) - CAST(FLOOR(
-                          (
-                            CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) - CAST(FLOOR(
-                                      (
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) - (
-                                          CAST(FLOOR(
-                                            (
-                                              (
-                                                SELECT
-                                                  MAX("t23"."as_of") AS "Max(as_of)"
-                                                FROM "t22" AS "t23"
-                                              ) + 1 + 719468
-                                            ) / (
-                                              146097
-                                            )
-                                          ) AS BIGINT) * 146097
-                                        )
-                                      ) / (
-                                        1460
-                                      )
-                                    ) AS BIGINT)
-                                  ) + CAST(FLOOR(
-                                    (
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) - (
-                                        CAST(FLOOR(
-                                          (
-                                            (
-                                              SELECT
-                                                MAX("t23"."as_of") AS "Max(as_of)"
-                                              FROM "t22" AS "t23"
-                                            ) + 1 + 719468
-                                          ) / (
-                                            146097
-                                          )
-                                        ) AS BIGINT) * 146097
-                                      )
-                                    ) / (
-                                      36524
-                                    )
-                                  ) AS BIGINT)
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    146096
-                                  )
-                                ) AS BIGINT)
-                              ) / (
-                                365
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            100
-                          )
-                        ) AS BIGINT)
-                      )
-                    ) * 5
-                  ) + 2
-                ) / (
-                  153
-                )
-              ) AS BIGINT) - 9
-            END <= 2
-            THEN 1
-            ELSE 0
-          END
-        ) * 12
-      ) + CASE
-        WHEN CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    (
-                      SELECT
-                        MAX("t23"."as_of") AS "Max(as_of)"
-                      FROM "t22" AS "t23"
-                    ) + 1 + 719468
-                  ) - (
-                    CAST(FLOOR(
-                      (
-                        (
-                          SELECT
-                            MAX("t23"."as_of") AS "Max(as_of)"
-                          FROM "t22" AS "t23"
-                        ) + 1 + 719468
-                      ) / (
-                        146097
-                      )
-                    ) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                (
-                                  SELECT
-                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                  FROM "t22" AS "t23"
-                                ) + 1 + 719468
-                              ) - (
-                                CAST(FLOOR(
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) / (
-                                    146097
-                                  )
-                                ) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                (
-                                  SELECT
-                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                  FROM "t22" AS "t23"
-                                ) + 1 + 719468
-                              ) - (
-                                CAST(FLOOR(
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) / (
-                                    146097
-                                  )
-                                ) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) < 10
-        THEN CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    (
-                      SELECT
-                        MAX("t23"."as_of") AS "Max(as_of)"
-                      FROM "t22" AS "t23"
-                    ) + 1 + 719468
-                  ) - (
-                    CAST(FLOOR(
-                      (
-                        (
-                          SELECT
-                            MAX("t23"."as_of") AS "Max(as_of)"
-                          FROM "t22" AS "t23"
-                        ) + 1 + 719468
-                      ) / (
-                        146097
-                      )
-                    ) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                (
-                                  SELECT
-                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                  FROM "t22" AS "t23"
-                                ) + 1 + 719468
-                              ) - (
-                                CAST(FLOOR(
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) / (
-                                    146097
-                                  )
-                                ) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                (
-                                  SELECT
-                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                  FROM "t22" AS "t23"
-                                ) + 1 + 719468
-                              ) - (
-                                CAST(FLOOR(
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) / (
-                                    146097
-                                  )
-                                ) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) + 3
-        ELSE CAST(FLOOR(
-          (
-            (
-              (
-                (
-                  (
-                    (
-                      SELECT
-                        MAX("t23"."as_of") AS "Max(as_of)"
-                      FROM "t22" AS "t23"
-                    ) + 1 + 719468
-                  ) - (
-                    CAST(FLOOR(
-                      (
-                        (
-                          SELECT
-                            MAX("t23"."as_of") AS "Max(as_of)"
-                          FROM "t22" AS "t23"
-                        ) + 1 + 719468
-                      ) / (
-                        146097
-                      )
-                    ) AS BIGINT) * 146097
-                  )
-                ) - (
-                  (
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                (
-                                  SELECT
-                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                  FROM "t22" AS "t23"
-                                ) + 1 + 719468
-                              ) - (
-                                CAST(FLOOR(
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) / (
-                                    146097
-                                  )
-                                ) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT) * 365
-                    ) + CAST(FLOOR(
-                      (
-                        CAST(FLOOR(
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) - CAST(FLOOR(
-                                  (
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) - (
-                                      CAST(FLOOR(
-                                        (
-                                          (
-                                            SELECT
-                                              MAX("t23"."as_of") AS "Max(as_of)"
-                                            FROM "t22" AS "t23"
-                                          ) + 1 + 719468
-                                        ) / (
-                                          146097
-                                        )
-                                      ) AS BIGINT) * 146097
-                                    )
-                                  ) / (
-                                    1460
-                                  )
-                                ) AS BIGINT)
-                              ) + CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  36524
-                                )
-                              ) AS BIGINT)
-                            ) - CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                146096
-                              )
-                            ) AS BIGINT)
-                          ) / (
-                            365
-                          )
-                        ) AS BIGINT)
-                      ) / (
-                        4
-                      )
-                    ) AS BIGINT)
-                  ) - CAST(FLOOR(
-                    (
-                      CAST(FLOOR(
-                        (
-                          (
-                            (
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) - CAST(FLOOR(
-                                (
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) - (
-                                    CAST(FLOOR(
-                                      (
-                                        (
-                                          SELECT
-                                            MAX("t23"."as_of") AS "Max(as_of)"
-                                          FROM "t22" AS "t23"
-                                        ) + 1 + 719468
-                                      ) / (
-                                        146097
-                                      )
-                                    ) AS BIGINT) * 146097
-                                  )
-                                ) / (
-                                  1460
-                                )
-                              ) AS BIGINT)
-                            ) + CAST(FLOOR(
-                              (
-                                (
-                                  (
-                                    SELECT
-                                      MAX("t23"."as_of") AS "Max(as_of)"
-                                    FROM "t22" AS "t23"
-                                  ) + 1 + 719468
-                                ) - (
-                                  CAST(FLOOR(
-                                    (
-                                      (
-                                        SELECT
-                                          MAX("t23"."as_of") AS "Max(as_of)"
-                                        FROM "t22" AS "t23"
-                                      ) + 1 + 719468
-                                    ) / (
-                                      146097
-                                    )
-                                  ) AS BIGINT) * 146097
-                                )
-                              ) / (
-                                36524
-                              )
-                            ) AS BIGINT)
-                          ) - CAST(FLOOR(
-                            (
-                              (
-                                (
-                                  SELECT
-                                    MAX("t23"."as_of") AS "Max(as_of)"
-                                  FROM "t22" AS "t23"
-                                ) + 1 + 719468
-                              ) - (
-                                CAST(FLOOR(
-                                  (
-                                    (
-                                      SELECT
-                                        MAX("t23"."as_of") AS "Max(as_of)"
-                                      FROM "t22" AS "t23"
-                                    ) + 1 + 719468
-                                  ) / (
-                                    146097
-                                  )
-                                ) AS BIGINT) * 146097
-                              )
-                            ) / (
-                              146096
-                            )
-                          ) AS BIGINT)
-                        ) / (
-                          365
-                        )
-                      ) AS BIGINT)
-                    ) / (
-                      100
-                    )
-                  ) AS BIGINT)
-                )
-              ) * 5
-            ) + 2
-          ) / (
-            153
-          )
-        ) AS BIGINT) - 9
-      END
-    ) - 1
+  "t31"."n" > 0
+  AND "t31"."p" < (
+    SELECT
+      MAX("t23"."bound") AS "Max(bound)"
+    FROM "t22" AS "t23"
   )

@@ -56,9 +56,16 @@ class Period:
     index_of_day: Callable[[ir.IntegerValue], ir.IntegerValue]
     start_of: Callable[[int], date]
     label_of: Callable[[int], str]
+    index_of_ts: Callable[[ir.TimestampValue], ir.IntegerValue] | None = None
 
     def index(self, ts: ir.TimestampValue) -> ir.IntegerValue:
-        """The period index of a timestamp column."""
+        """The period index of a timestamp column (UTC sessions: every backend module sets it).
+
+        Months, quarters and years use the backends' own year/month functions: the integer
+        civil-date formula inlined over a timestamp expression overflows SQLite's parser stack.
+        """
+        if self.index_of_ts is not None:
+            return self.index_of_ts(ts)
         return self.index_of_day(epoch_days(ts))
 
     def index_of_days(self, days: ir.IntegerValue) -> ir.IntegerValue:
@@ -111,15 +118,26 @@ PERIODS: dict[str, Period] = {
     "day": Period("day", lambda d: d, _day_start, lambda i: _day_start(i).isoformat()),
     "week": Period("week", lambda d: (d + 3) // 7, _week_start, _iso_week_label),
     "month": Period(
-        "month", _month_index, _month_start, lambda i: f"{i // 12:04d}-{i % 12 + 1:02d}"
+        "month",
+        _month_index,
+        _month_start,
+        lambda i: f"{i // 12:04d}-{i % 12 + 1:02d}",
+        lambda ts: (ts.year() * 12 + ts.month() - 1).cast("int64"),
     ),
     "quarter": Period(
         "quarter",
         lambda d: _month_index(d) // 3,
         _quarter_start,
         lambda i: f"{i // 4:04d}-Q{i % 4 + 1}",
+        lambda ts: (ts.year() * 4 + (ts.month() - 1) // 3).cast("int64"),
     ),
-    "year": Period("year", lambda d: civil_from_days(d)[0], lambda i: date(i, 1, 1), str),
+    "year": Period(
+        "year",
+        lambda d: civil_from_days(d)[0],
+        lambda i: date(i, 1, 1),
+        str,
+        lambda ts: ts.year().cast("int64"),
+    ),
 }
 
 

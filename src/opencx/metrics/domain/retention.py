@@ -20,13 +20,15 @@ import ibis.expr.types as ir
 from opencx.metrics.domain.metric import PERIOD_KEY, Metric, Query, Sources, count_if
 from opencx.metrics.domain.periods import PERIODS, epoch_days
 
-FAR_FUTURE_DAY = 2_000_000  # year 7445: an open subscription's last active day
+OPEN_PERIOD = 10**9  # the last active period of a subscription that has not ended
 
 
-def _spell_counts(spells: ir.Table, q: Query, dims: list[str]) -> ir.Table:
-    """From spells (dims, first, last_active days) to active/churned counts per period."""
+def _spell_counts(s: ir.Table, q: Query, dims: list[str]) -> ir.Table:
+    """From spells (dims, a = first period, b = last active period, bound) to counts per period.
+
+    Only periods before ``bound`` (the first period not fully observed) are reported.
+    """
     period = q.period or PERIODS["month"]
-    s = spells.mutate(a=period.index_of_days(spells.first), b=period.index_of_days(spells.last))
     starts = s.group_by([*dims, "a"]).aggregate(starts=s.count()).rename(p="a")
     ends = s.group_by([*dims, "b"]).aggregate(ends=s.count(), same=count_if(s.a == s.b))
     ends = ends.rename(p="b")
@@ -40,8 +42,7 @@ def _spell_counts(spells: ir.Table, q: Query, dims: list[str]) -> ir.Table:
     w = ibis.cumulative_window(group_by=dims or None, order_by=per.p)
     active = (per.starts.sum().over(w) - per.starts) - (per.ends.sum().over(w) - per.ends)
     out = per.mutate(n=active, k=per.ends - per.same)
-    as_of = spells.as_of.max()
-    out = out.filter((out.n > 0) & (out.p < period.index_of_days(as_of + 1)))
+    out = out.filter((out.n > 0) & (out.p < s.bound.max()))
     if q.start is not None:
         out = out.filter(out.p >= period.index_at(q.start))
     return out.select(*dims, n=out.n, k=out.k, **{PERIOD_KEY: out.p})
@@ -62,7 +63,12 @@ def _customer_spells(src: Sources, q: Query) -> tuple[ir.Table, list[str]]:
     days = days.mutate(spell=spell)
     as_of = _as_of(q, days.day.max())
     spells = days.group_by([*part, "spell"]).aggregate(first=days.day.min(), last=days.day.max())
-    spells = spells.mutate(last=spells.last + window, as_of=as_of)
+    period = q.period or PERIODS["month"]
+    spells = spells.mutate(
+        a=period.index_of_days(spells.first),
+        b=period.index_of_days(spells.last + window),
+        bound=period.index_of_days(as_of + 1),
+    )
     return spells, dims
 
 
@@ -89,11 +95,15 @@ def subscription_churn_rate(src: Sources, q: Query) -> ir.Table:
     s = src.frame("subscriptions")
     if q.end is not None:
         s = s.filter(s.started_at.epoch_seconds() < int(q.end.timestamp()))
-    first = epoch_days(s.started_at)
-    last = epoch_days(s.ended_at).fill_null(FAR_FUTURE_DAY)
-    spells = s.select(*q.by, first=first, last=last, ended=epoch_days(s.ended_at))
-    as_of = _as_of(q, ibis.greatest(spells.ended.max(), spells.first.max()))
-    return _spell_counts(spells.mutate(as_of=as_of), q, list(q.by))
+    period = q.period or PERIODS["month"]
+    spells = s.select(*q.by, a=period.index(s.started_at), b=period.index(s.ended_at))
+    if q.end is not None:
+        bound: ir.IntegerValue = ibis.literal(period.index_at(q.end), type="int64")
+    else:
+        last_end = spells.b.max().coalesce(spells.a.max())
+        bound = ibis.greatest(spells.a.max(), last_end)  # the last period seen may be partial
+    spells = spells.mutate(b=spells.b.fill_null(OPEN_PERIOD), bound=bound)
+    return _spell_counts(spells, q, list(q.by))
 
 
 def _mrr_moves(src: Sources, q: Query) -> ir.Table:
@@ -102,7 +112,7 @@ def _mrr_moves(src: Sources, q: Query) -> ir.Table:
     s = src.frame("subscriptions")
     s = s.mutate(
         sb=period.index(s.started_at),
-        eb=period.index_of_days(epoch_days(s.ended_at).fill_null(FAR_FUTURE_DAY)),
+        eb=period.index(s.ended_at).fill_null(OPEN_PERIOD),
     )
     ended = s.filter(s.ended_at.notnull())
     periods = s.select(p=s.sb).union(ended.select(p=ended.eb)).distinct()

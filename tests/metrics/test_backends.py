@@ -1,0 +1,84 @@
+"""One engine, many backends: every metric on SQLite, PostgreSQL, DuckDB and PySpark agrees.
+
+The same canonical rows are loaded into each backend; DuckDB's results are the reference.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+import opencx.metrics as m
+from opencx.metrics.backends import connect, spark_connection
+
+from .conftest import arrow_tables, load_sql
+
+REQUESTS = [{"by": ["country"], "period": "month"}, {"period": "quarter", "by": ["channel"]}]
+
+
+def _requests(name: str) -> list[dict[str, Any]]:
+    metric = m.METRICS[name]
+    if not metric.periodic:
+        return [{"by": ["country"]}, {}]
+    if metric.frame == "subscriptions":
+        return [{"period": "month"}, {"period": "quarter", "by": ["plan"]}]
+    if metric.frame == "invitations":
+        return [{"period": "month", "by": ["channel"]}, {"by": ["country"]}]
+    return REQUESTS
+
+
+def _results(tables: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    out = {}
+    for name in sorted(m.METRICS):
+        for i, request in enumerate(_requests(name)):
+            out[name, i] = m.compute(name, tables, min_n=1, **request).records()
+    return out
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return bool(a == b)
+
+
+@pytest.fixture(scope="module")
+def reference(duck) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    return _results(duck)
+
+
+def _assert_same(got, want) -> None:
+    assert got.keys() == want.keys()
+    for key, rows in want.items():
+        assert len(got[key]) == len(rows), key
+        for g, w in zip(got[key], rows, strict=True):
+            bad = [c for c in w if not _close(g[c], w[c])]
+            assert not bad, (key, bad, g, w)
+    assert any(rows for rows in want.values())
+
+
+def test_sqlite_agrees_with_duckdb(sqlite_engine, sqlite_url, canonical_rows, reference) -> None:
+    load_sql(sqlite_engine, canonical_rows)
+    con = connect(sqlite_url)
+    try:
+        _assert_same(_results(con), reference)
+    finally:
+        con.disconnect()
+
+
+def test_postgres_agrees_with_duckdb(pg_clean, pg_database_url, canonical_rows, reference) -> None:
+    load_sql(pg_clean, canonical_rows)
+    con = connect(pg_database_url)
+    try:
+        _assert_same(_results(con), reference)
+    finally:
+        con.disconnect()
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_pyspark_agrees_with_duckdb(spark_session, canonical_rows, reference) -> None:
+    for name, table in arrow_tables(canonical_rows).items():
+        spark_session.createDataFrame(table).createOrReplaceTempView(name)
+    _assert_same(_results(spark_connection(spark_session)), reference)
