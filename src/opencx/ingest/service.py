@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import Clock, EventBus, InvalidInput, Problem, new_id
 from opencx.ingest import store
@@ -196,7 +196,21 @@ class IngestService:
             options.rejects_path or default_reject_path(options.path), source_file.columns,
             report.source,
         )  # fmt: skip
-        with self.engine.connect() as conn, conn.begin() as tx:
+        with self.engine.connect() as conn:
+            store.begin_bulk(conn)
+            try:
+                self._load(conn, options, source_file, plan, report, rejects, progress)
+            finally:
+                store.end_bulk(conn)
+        if rejects.rows:
+            report.reject_file = str(rejects.path)
+
+    def _load(
+        self, conn: Connection, options: ImportOptions, source_file: SourceFile,
+        plan: ColumnPlan, report: ImportReport, rejects: RejectFile,
+        progress: Callable[[int], None] | None,
+    ) -> None:  # fmt: skip
+        with conn.begin() as tx:
             run = Run(conn, self.bus, report.source, options.mapping, self.clock.now(),
                       live=options.live, customer_source=options.customer_source)  # fmt: skip
             chunks = _Chunks(run, plan, writer_for(options.kind), options, report, rejects)
@@ -215,8 +229,6 @@ class IngestService:
                 report.status, report.rows_loaded = "failed", 0
             else:
                 report.status = "loaded_with_rejects" if report.rows_rejected else "loaded"
-        if rejects.rows:
-            report.reject_file = str(rejects.path)
 
 
 EVENT_KINDS = {"customer": "customers", "order": "orders", "interaction": "interactions"}
