@@ -194,3 +194,22 @@ def test_cases_events_responses_and_answers(tmp_path, run_import, engine, table_
         ("ces", "rating", 5, None), ("comment", "text", None, "Great"),
         ("nps", "nps", 3, None), ("nps", "nps", 9, None),
     ]  # fmt: skip
+
+
+def test_returns_link_to_the_line_they_reverse(tmp_path, run_import, engine):
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS)
+    run_import("orders", path, create_missing_customers=True, source="shop")
+    returns = tmp_path / "returns.csv"
+    returns.write_text("order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
+                       "R1,C1,2024-01-09 10:00:00,EUR,SKU2,-1,10,A1\n"
+                       "R1,C1,2024-01-09 10:00:00,EUR,SKU9,-1,10,A1\n")  # fmt: skip
+    report = run_import("orders", returns, source="shop", create_missing_customers=True)
+    assert report.status == "loaded", report.problems
+    assert (report.counts["returns_linked"], report.counts["returns_unlinked"]) == (1, 1)
+    linked = rows(engine, "SELECT r.sku, o.sku FROM order_lines r JOIN order_lines o "
+                  "ON o.id = r.returns_line_id")  # fmt: skip
+    assert linked == [("SKU2", "SKU2")]
+    assert dict(rows(engine, "SELECT external_id, status FROM orders")) == {
+        "A1": "partly_returned", "A2": "completed", "R1": "returned",
+    }  # fmt: skip

@@ -1,3 +1,21 @@
-"""ingest slice."""
+"""ingest slice: files and live events into the canonical tables (see docs/import.md)."""
 
-__all__: list[str] = []
+from opencx.ingest.domain import (
+    CasesImported,
+    CustomersUpserted,
+    InteractionsImported,
+    OrdersImported,
+    ProductsUpserted,
+    ResponsesImported,
+    SubscriptionsImported,
+)
+
+__all__ = [
+    "CasesImported",
+    "CustomersUpserted",
+    "InteractionsImported",
+    "OrdersImported",
+    "ProductsUpserted",
+    "ResponsesImported",
+    "SubscriptionsImported",
+]

@@ -84,7 +84,7 @@ class OrderWriter:
     def _products(self, run: Run, state: OrderState, cols: dict[str, Any]) -> pa.Array:
         skus = cols["sku"]
         wanted = set(pc.unique(skus).to_pylist()) - state.products.keys()
-        if wanted:
+        if wanted and run.stored("products"):
             state.products.update(
                 store.ids_by_external_id(run.conn, "products", run.source, wanted)
             )
@@ -127,7 +127,11 @@ class OrderWriter:
         fresh = [e for e in pc.unique(exts).to_pylist() if e not in state.slots]
         if not fresh:
             return set()
-        found = store.ids_by_external_id(run.conn, "orders", run.source, fresh)
+        found = (
+            store.ids_by_external_id(run.conn, "orders", run.source, fresh)
+            if run.stored("orders")
+            else {}
+        )
         state.existing.update(found)
         for ext in fresh:
             state.slots[ext] = state.next_index << 24

@@ -36,6 +36,17 @@ class Run:
     def count(self, name: str, n: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + n
 
+    def stored(self, table: str, source: str | None = None) -> bool:
+        """Whether ``table`` held rows of ``source`` when the run started (asked once).
+
+        If not, every row of that source was written by this run and is in its caches, so the
+        per-chunk lookups by external id are skipped.
+        """
+        key = f"stored:{table}:{source or self.source}"
+        if key not in self.state:
+            self.state[key] = store.has_rows(self.conn, table, source or self.source)
+        return bool(self.state[key])
+
     def publish(self, event: DomainEvent) -> None:
         self.bus.publish(event, self.conn)
 
@@ -61,12 +72,9 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
     """
     refs = parsed.columns["customer"]
     wanted = set(pc.unique(pc.drop_null(refs)).to_pylist()) - run.customers.keys()
-    if wanted:
-        run.customers.update(
-            store.ids_by_external_id(
-                run.conn, "customers", run.customer_source or run.source, wanted
-            )
-        )
+    source = run.customer_source or run.source
+    if wanted and run.stored("customers", source):
+        run.customers.update(store.ids_by_external_id(run.conn, "customers", source, wanted))
     missing = wanted - run.customers.keys()
     if missing and run.mapping.create_missing_customers:
         _create_customers(run, parsed, missing, when)

@@ -42,6 +42,13 @@ def _batches(values: Iterable[Any]) -> Iterable[list[Any]]:
         yield items[start : start + BATCH]
 
 
+def has_rows(conn: Connection, table: str, source: str) -> bool:
+    """Whether ``table`` holds any row of ``source`` (if not, lookups by id can be skipped)."""
+    t = TABLES[table]
+    query = sa.select(sa.literal(1)).select_from(t).where(t.c.source == source).limit(1)
+    return conn.execute(query).first() is not None
+
+
 def ids_by_external_id(
     conn: Connection, table: str, source: str, external_ids: Iterable[str]
 ) -> dict[str, str]:
