@@ -19,8 +19,8 @@ import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import unavailable
 from opencx.db.schema import metadata
+from tests.conftest import unavailable
 
 Rows = dict[str, list[dict[str, Any]]]
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

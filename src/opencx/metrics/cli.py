@@ -1,0 +1,191 @@
+"""``opencx metrics``: every metric as a command, the list, targets and alerts.
+
+``opencx metrics nps --by month --by country --format table|csv|json``
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from opencx.core import OpenCXError
+from opencx.metrics.domain import METRICS, MetricResult
+from opencx.metrics.domain.targets import Target
+from opencx.metrics.service import MetricsService, parse_filters, parse_time
+
+app = typer.Typer(help="CX metrics with intervals: NPS, CSAT, CES, churn, retention, ...")
+targets_app = typer.Typer(help="Targets per metric, with the owner alerts go to.")
+alerts_app = typer.Typer(help="Alerts on significant moves, sent through the outbox.")
+app.add_typer(targets_app, name="targets")
+app.add_typer(alerts_app, name="alerts")
+console = Console()
+
+By = Annotated[list[str] | None, typer.Option("--by", help="breakdown column or period (month)")]
+Where = Annotated[list[str] | None, typer.Option("--filter", help="column=value (repeatable)")]
+Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
+
+
+def _service(ctx: typer.Context) -> MetricsService:
+    service: MetricsService = ctx.obj.metrics
+    return service
+
+
+def _fail(exc: OpenCXError) -> typer.Exit:
+    console.print(f"[red]error:[/red] {exc}", highlight=False)
+    return typer.Exit(2)
+
+
+def _number(x: float | None) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
+def _table(result: MetricResult) -> Table:
+    table = Table(title=f"{result.title} ({result.unit})")
+    for key in result.keys:
+        table.add_column(key)
+    for col in ("value", "95% interval", "n", "change", "p"):
+        table.add_column(col, justify="right")
+    table.add_column("note")
+    for r in result.rows:
+        interval = f"{_number(r.lower)} – {_number(r.upper)}" if r.lower is not None else ""
+        p = "" if r.p_value is None else f"{r.p_value:.3f}"
+        table.add_row(
+            *(str(r.keys[k]) for k in result.keys),
+            _number(r.value), interval, str(r.n), _number(r.change), p, r.warning or r.flag or "",
+        )  # fmt: skip
+    return table
+
+
+def _csv(result: MetricResult) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(result.columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(result.records())
+    return out.getvalue()
+
+
+def _json(result: MetricResult) -> str:
+    doc = {
+        "metric": result.metric, "title": result.title, "unit": result.unit,
+        "keys": list(result.keys), "period": result.period, "note": result.note,
+        "rows": result.records(),
+    }  # fmt: skip
+    return json.dumps(doc, indent=2, default=str)
+
+
+def show(result: MetricResult, fmt: str) -> None:
+    """Print ``result`` as a table, CSV or JSON."""
+    if fmt == "csv":
+        typer.echo(_csv(result), nl=False)
+    elif fmt == "json":
+        typer.echo(_json(result))
+    else:
+        if result.empty:
+            console.print(result.note or "no data")
+            return
+        console.print(_table(result))
+
+
+def _command(name: str) -> Callable[..., None]:
+    def run(
+        ctx: typer.Context,
+        by: By = None,
+        period: Annotated[str | None, typer.Option(help="day, week, month, quarter, year")] = None,
+        where: Where = None,
+        start: Annotated[str | None, typer.Option(help="from this UTC date (ISO)")] = None,
+        end: Annotated[str | None, typer.Option(help="before this UTC date (ISO)")] = None,
+        min_n: Annotated[int | None, typer.Option(help="minimum sample size")] = None,
+        fmt: Format = "table",
+    ) -> None:
+        if fmt not in {"table", "csv", "json"}:
+            raise typer.BadParameter(f"format {fmt!r}: use table, csv or json")
+        try:
+            result = _service(ctx).compute(
+                name, by=by or [], period=period, filters=parse_filters(where or []),
+                start=parse_time(start), end=parse_time(end), min_n=min_n,
+            )  # fmt: skip
+        except OpenCXError as exc:
+            raise _fail(exc) from exc
+        show(result, fmt)
+
+    run.__doc__ = f"{METRICS[name].title}: {METRICS[name].definition}."
+    return run
+
+
+for _name in METRICS:
+    app.command(name=_name)(_command(_name))
+
+
+@app.command("list")
+def list_metrics(fmt: Format = "table") -> None:
+    """Every metric: name, unit, definition and source."""
+    if fmt == "json":
+        typer.echo(json.dumps([{"name": m.name, "title": m.title, "unit": m.unit,
+                                "definition": m.definition, "reference": m.reference}
+                               for m in METRICS.values()], indent=2))  # fmt: skip
+        return
+    table = Table(title="Metrics")
+    for col in ("name", "title", "unit", "definition"):
+        table.add_column(col)
+    for m in METRICS.values():
+        table.add_row(m.name, m.title, m.unit, m.definition)
+    console.print(table)
+
+
+@targets_app.command("set")
+def set_target(
+    ctx: typer.Context,
+    metric: str,
+    comparator: Annotated[str, typer.Argument(help=">= or <=")],
+    value: float,
+    owner: Annotated[str, typer.Option(help="email address alerts go to")],
+    due: Annotated[str | None, typer.Option(help="due date (ISO)")] = None,
+    period: Annotated[str, typer.Option(help="period alerts compare")] = "week",
+    where: Where = None,
+) -> None:
+    """Set the target of METRIC, e.g. ``opencx metrics targets set nps '>=' 40 --owner a@b.c``."""
+    try:
+        target = Target(metric, comparator, value, owner, parse_time(due), period,
+                        parse_filters(where or []))  # fmt: skip
+        saved = _service(ctx).set_target(target)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"target {saved.id}: {saved.metric} {saved.comparator} {saved.value:g}")
+
+
+@targets_app.command("list")
+def list_targets(ctx: typer.Context) -> None:
+    """Targets with their current status."""
+    table = Table(title="Metric targets")
+    for col in ("id", "metric", "target", "due", "owner", "latest", "status"):
+        table.add_column(col)
+    for s in _service(ctx).statuses():
+        t = s.target
+        due = t.due_at.date().isoformat() if isinstance(t.due_at, datetime) else ""
+        latest = _number(s.latest.value) if s.latest else ""
+        table.add_row(t.id, t.metric, f"{t.comparator} {t.value:g}", due, t.owner_email,
+                      latest, s.status)  # fmt: skip
+    console.print(table)
+
+
+@alerts_app.command("check")
+def check_alerts(
+    ctx: typer.Context, alpha: Annotated[float, typer.Option(help="significance level")] = 0.05
+) -> None:
+    """Find significant adverse moves and enqueue an email to each target's owner."""
+    sent = _service(ctx).check_alerts(alpha=alpha)
+    for target, move, message_id in sent:
+        typer.echo(
+            f"alert {message_id}: {move.metric} {move.period} change {move.change:+.1f} "
+            f"(p={move.p_value:.3f}) -> {target.owner_email}"
+        )
+    if not sent:
+        typer.echo("no significant moves")

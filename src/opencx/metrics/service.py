@@ -1,0 +1,194 @@
+"""Metrics use cases: compute on the store or the warehouse, overview tiles, targets, alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from opencx.core.clock import Clock, SystemClock
+from opencx.core.errors import NotFound
+from opencx.metrics import store
+from opencx.metrics.backends import connect
+from opencx.metrics.computation import compute
+from opencx.metrics.domain import METRICS, PERIODS, MetricResult, metric_named
+from opencx.metrics.domain.periods import period_named
+from opencx.metrics.domain.targets import (
+    Move,
+    Target,
+    TargetStatus,
+    significant_moves,
+    target_status,
+)
+from opencx.outbox.service import enqueue
+
+OVERVIEW = (
+    "nps", "csat", "ces", "response_rate", "repeat_purchase_rate", "churn_rate",
+    "average_order_value", "return_rate", "touchpoints", "loyalty_index", "nrr", "enps",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """One KPI tile: the latest period's value, its interval, the trend and the target status."""
+
+    result: MetricResult
+    latest: Any
+    trend: list[tuple[str, float | None]]
+    status: TargetStatus | None
+
+
+class MetricsService:
+    """Computes metrics where the data lives: ``warehouse_url`` if set, else the store."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Clock | None = None,
+        warehouse_url: str | None = None,
+        threads: int = 2,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock or SystemClock()
+        self.warehouse_url = warehouse_url
+        self.threads = threads
+
+    @contextmanager
+    def tables(self) -> Iterator[Any]:
+        """An Ibis backend over the canonical tables, closed afterwards."""
+        url = self.warehouse_url or self.engine.url.render_as_string(hide_password=False)
+        con = connect(url, threads=self.threads)
+        try:
+            yield con
+        finally:
+            if not url.startswith("pyspark"):
+                con.disconnect()
+
+    def compute(self, name: str, **request: Any) -> MetricResult:
+        metric_named(name)
+        with self.tables() as con:
+            return compute(name, con, **request)
+
+    def catalogue(self) -> list[dict[str, Any]]:
+        return [
+            {"name": m.name, "title": m.title, "unit": m.unit, "definition": m.definition,
+             "reference": m.reference, "source": m.frame, "higher_is_better": m.higher_is_better,
+             "periodic": m.periodic}
+            for m in METRICS.values()
+        ]  # fmt: skip
+
+    # --- overview ----------------------------------------------------------------------------
+    def overview(self, period: str = "month", names: Sequence[str] = OVERVIEW) -> list[Tile]:
+        targets = self.targets()
+        now = self.clock.now()
+        tiles = []
+        with self.tables() as con:
+            for name in names:
+                result = compute(name, con, period=period)
+                valued = [r for r in result.rows if r.value is not None]
+                trend = [(str(r.keys[result.period or ""]), r.value) for r in result.rows]
+                target = next((t for t in targets if t.metric == name), None)
+                status = target_status(target, result, now) if target else None
+                tiles.append(Tile(result, valued[-1] if valued else None, trend, status))
+        return tiles
+
+    # --- targets and alerts ------------------------------------------------------------------
+    def set_target(self, target: Target) -> Target:
+        metric_named(target.metric)
+        period_named(target.period)
+        with self.engine.begin() as conn:
+            return store.save_target(conn, target, self.clock.now())
+
+    def targets(self) -> list[Target]:
+        with self.engine.connect() as conn:
+            return store.targets(conn)
+
+    def delete_target(self, target_id: str) -> None:
+        with self.engine.begin() as conn:
+            if not store.delete_target(conn, target_id):
+                raise NotFound(f"no metric target {target_id!r}")
+
+    def statuses(self) -> list[TargetStatus]:
+        now = self.clock.now()
+        out = []
+        with self.tables() as con:
+            for t in self.targets():
+                result = compute(t.metric, con, period=t.period, filters=dict(t.filters))
+                out.append(target_status(t, result, now))
+        return out
+
+    def check_alerts(self, *, alpha: float = 0.05) -> list[tuple[Target, Move, str]]:
+        """Significant adverse moves between the last two complete periods → outbox emails.
+
+        The current, incomplete period is left out. Each alert's dedupe key names the target,
+        the period and the series, so running the check again sends nothing twice.
+        """
+        now = self.clock.now()
+        found: list[tuple[Target, Move]] = []
+        with self.tables() as con:
+            for t in self.targets():
+                period = PERIODS[t.period]
+                end = period.start(period.index_at(now))
+                result = compute(t.metric, con, period=t.period, filters=dict(t.filters), end=end)
+                metric = METRICS[t.metric]
+                moves = significant_moves(
+                    result, higher_is_better=metric.higher_is_better, alpha=alpha
+                )
+                found.extend((t, m) for m in moves)
+        sent = []
+        with self.engine.begin() as conn:
+            for t, move in found:
+                series = ",".join(f"{k}={v}" for k, v in move.keys.items())
+                key = f"metric-alert:{t.id}:{move.period}:{series}"
+                mid = enqueue(conn, kind="email", dedupe_key=key, payload=_email(t, move), now=now)
+                sent.append((t, move, mid))
+        return sent
+
+
+def _email(target: Target, move: Move) -> dict[str, Any]:
+    metric = METRICS[move.metric]
+    where = ", ".join(f"{k} {v}" for k, v in move.keys.items()) or "all customers"
+    verb = "rose" if move.change > 0 else "dropped"
+    before, after = move.before.value or 0.0, move.after.value or 0.0
+    text = (
+        f"{metric.title} {verb} from {before:.1f} to {after:.1f} {metric.unit} in {move.period} "
+        f"({where}); change {move.change:+.1f}, p = {move.p_value:.3f}, "
+        f"n = {move.before.n} then {move.after.n}.\n"
+        f"Target: {metric.name} {target.comparator} {target.value:g}."
+    )
+    return {
+        "to": target.owner_email,
+        "subject": f"OpenCX alert: {metric.title} {verb} significantly ({move.period})",
+        "text": text,
+    }
+
+
+def parse_filters(items: Sequence[str]) -> Mapping[str, object]:
+    """``["country=NL", "country=DK", "channel=web"]`` → {"country": ["NL", "DK"], ...}."""
+    out: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            from opencx.core.errors import InvalidInput
+
+            raise InvalidInput(f"filter {item!r}: write column=value")
+        out.setdefault(name.strip(), []).append(value.strip())
+    return out
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """ISO date or datetime; without a zone it is read as UTC."""
+    if not value:
+        return None
+    from opencx.core.clock import ensure_utc
+    from opencx.core.errors import InvalidInput
+
+    try:
+        return ensure_utc(datetime.fromisoformat(value))
+    except ValueError:
+        raise InvalidInput(f"time {value!r} is not an ISO date (YYYY-MM-DD)") from None
