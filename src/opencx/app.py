@@ -30,6 +30,7 @@ class Services:
     ingest: Any = None  # opencx.ingest.service.IngestService, built in build()
     customers: Any = None  # opencx.customers.service.CustomerService, built in build()
     modeling: Any = None  # opencx.modeling.service.ModelingService, built in build()
+    metrics: Any = None  # opencx.metrics.service.MetricsService, built in build()
 
 
 def build(
@@ -52,6 +53,11 @@ def build(
     from opencx.modeling.service import ModelingService
 
     services.modeling = ModelingService(
+        services.engine, clock=services.clock, warehouse_url=settings.warehouse_url
+    )
+    from opencx.metrics.service import MetricsService
+
+    services.metrics = MetricsService(
         services.engine, clock=services.clock, warehouse_url=settings.warehouse_url
     )
     wire_events(services)
@@ -106,6 +112,8 @@ def _routers() -> list[Any]:
     from opencx.ingest.pages import router as ingest_pages
     from opencx.modeling.api import router as modeling_api
     from opencx.modeling.pages import router as modeling_pages
+    from opencx.metrics.api import router as metrics_api
+    from opencx.metrics.pages import router as metrics_pages
 
     return [
         ingest_api,
@@ -114,4 +122,6 @@ def _routers() -> list[Any]:
         customers_pages,
         modeling_api,
         modeling_pages,
+        metrics_api,
+        metrics_pages,
     ]

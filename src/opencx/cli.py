@@ -128,6 +128,7 @@ def _mount() -> None:
         (None, "opencx.ingest.demo_cli"),
         ("customers", "opencx.customers.cli"),
         ("models", "opencx.modeling.cli"),
+        ("metrics", "opencx.metrics.cli"),
     ]
     import importlib
 
