@@ -20,7 +20,9 @@ import pytest
 import sqlalchemy as sa
 
 from opencx.db.schema import metadata
-from tests.conftest import unavailable
+from tests.conftest import shared_data, unavailable
+
+__all__ = ["shared_data", "unavailable"]
 
 Rows = dict[str, list[dict[str, Any]]]
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

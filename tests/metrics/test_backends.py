@@ -78,6 +78,8 @@ def test_postgres_agrees_with_duckdb(pg_clean, pg_database_url, canonical_rows, 
 
 @pytest.mark.spark
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_pyspark_agrees_with_duckdb(spark_session, canonical_rows, reference) -> None:
     for name, table in arrow_tables(canonical_rows).items():
         spark_session.createDataFrame(table).createOrReplaceTempView(name)
