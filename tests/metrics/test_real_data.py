@@ -1,4 +1,4 @@
-"""Real data: UCI Online Retail (Chen, Sain & Guo 2012) through OpenCX vs an independent pandas count.
+"""Real data: UCI Online Retail (Chen, Sain & Guo 2012) through OpenCX vs independent pandas.
 
 The file is read with pandas and shaped into the canonical orders / order_lines / products tables
 (cancellation invoices ``C...`` become cancelled orders with negative lines; postage, fees and
