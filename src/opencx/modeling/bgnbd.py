@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import betaln, expit, gammaln, hyp2f1, psi
 
-from opencx.modeling.btyd_summary import FloatArray, RfmSummary, compress, map_chunks
+from opencx.modeling.btyd_summary import FloatArray, Levels, RfmSummary, compress, map_distinct
 from opencx.modeling.hypergeometric import damped_hyp2f1
 from opencx.modeling.likelihood import FitInfo, maximise, start_grid
 
@@ -37,13 +37,13 @@ class BgNbdParams:
 
 
 def _ll_terms(
-    theta: FloatArray, s: RfmSummary
+    theta: FloatArray, s: RfmSummary, lx: Levels
 ) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
     r, alpha, a, b = (float(v) for v in theta)
     x, t_x, T = s.x, s.t_x, s.T
     pos = x > 0
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b)
+    a1 = lx.map(lambda u: gammaln(r + u) + betaln(a, b + u)) - gammaln(r) + r * np.log(alpha)
+    a2 = -betaln(a, b)
     a3 = -(r + x) * np.log(alpha + T)
     a4 = np.where(
         pos,
@@ -60,21 +60,28 @@ def bgnbd_log_likelihood(params: BgNbdParams, summary: RfmSummary) -> FloatArray
     ``A2 = ln B(a, b+x) - ln B(a, b)``, ``A3 = -(r+x) ln(alpha+T)`` and
     ``A4 = ln a - ln(b+x-1) - (r+x) ln(alpha+t_x)``; finite for any x and T.
     """
-    return _ll_terms(params.as_array(), summary)[0]
+    return _ll_terms(params.as_array(), summary, Levels.of(summary.x))[0]
 
 
-def _loglik(theta: FloatArray, s: RfmSummary) -> tuple[float, FloatArray]:
+def _loglik(theta: FloatArray, s: RfmSummary, lx: Levels) -> tuple[float, FloatArray]:
     """Weighted log-likelihood and its analytic gradient in (r, alpha, a, b)."""
     r, alpha, a, b = (float(v) for v in theta)
     x, t_x, T, w = s.x, s.t_x, s.T, s.w
-    ll, a3, a4, pos = _ll_terms(theta, s)
+    ll, a3, a4, pos = _ll_terms(theta, s, lx)
     share = expit(a4 - a3)  # weight of the "dropped out after t_x" branch
     keep = 1.0 - share
     ln_at, ln_atx = np.log(alpha + T), np.log(alpha + t_x)
-    d_r = psi(r + x) - psi(r) + np.log(alpha) - keep * ln_at - share * ln_atx
+    d_r = lx.map(lambda u: psi(r + u)) - psi(r) + np.log(alpha) - keep * ln_at - share * ln_atx
     d_alpha = r / alpha - (r + x) * (keep / (alpha + T) + share / (alpha + t_x))
-    d_a = psi(a + b) - psi(a + b + x) + share / a
-    d_b = psi(b + x) - psi(b) + psi(a + b) - psi(a + b + x) - share / np.where(pos, b + x - 1, 1.0)
+    psi_abx = lx.map(lambda u: psi(a + b + u))
+    d_a = psi(a + b) - psi_abx + share / a
+    d_b = (
+        lx.map(lambda u: psi(b + u))
+        - psi(b)
+        + psi(a + b)
+        - psi_abx
+        - share / np.where(pos, b + x - 1, 1.0)
+    )
     grad = np.array([w @ d_r, w @ d_alpha, w @ d_a, w @ d_b])
     return float(w @ ll), grad
 
@@ -106,8 +113,9 @@ def fit_bgnbd(
     rows = compress(summary)
     scale = float(np.average(rows.T, weights=rows.w)) if len(rows) else 1.0
     grid = starts or start_grid([0.25, 1.0], [0.1 * scale, scale], [0.5, 2.0], [0.5, 4.0])
+    lx = Levels.of(rows.x)
     theta, info = maximise(
-        lambda t: _loglik(t, rows), grid, n=rows.n_customers, penalizer=penalizer
+        lambda t: _loglik(t, rows, lx), grid, n=rows.n_customers, penalizer=penalizer
     )
     r, alpha, a, b = (float(v) for v in theta)
     return BgNbdParams(r, alpha, a, b, fit=info)
@@ -127,7 +135,7 @@ def _log_odds_dead(p: BgNbdParams, s: RfmSummary) -> FloatArray:
 
 def probability_alive(p: BgNbdParams, summary: RfmSummary) -> FloatArray:
     """P(alive | x, t_x, T), FHL (2005) eq. 11, via the logistic of the log-odds (no overflow)."""
-    return map_chunks(lambda s: expit(-_log_odds_dead(p, s)), summary)
+    return map_distinct(lambda s: expit(-_log_odds_dead(p, s)), summary)
 
 
 def expected_purchases(p: BgNbdParams, summary: RfmSummary, horizon: float) -> FloatArray:
@@ -160,7 +168,7 @@ def expected_purchases(p: BgNbdParams, summary: RfmSummary, horizon: float) -> F
             body = np.where(near, 0.5 * (at(1e-5) + at(-1e-5)), body)
         return body * expit(-_log_odds_dead(p, s))
 
-    return map_chunks(chunk, summary)
+    return map_distinct(chunk, summary)
 
 
 def expected_purchases_new(p: BgNbdParams, t: npt.ArrayLike) -> FloatArray:

@@ -119,6 +119,27 @@ def _validate(s: RfmSummary) -> None:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class Levels:
+    """The distinct values of a column and each row's position among them.
+
+    Gamma-family functions of ``x`` are the costly part of a likelihood pass; ``x`` has a few
+    hundred distinct values among any number of rows, so they are evaluated once per value.
+    """
+
+    values: FloatArray
+    index: npt.NDArray[np.intp]
+
+    @classmethod
+    def of(cls, column: FloatArray) -> Levels:
+        values, index = np.unique(column, return_inverse=True)
+        return cls(values, index)
+
+    def map(self, fn: Callable[[FloatArray], Any]) -> FloatArray:
+        """``fn(column)``, computed on the distinct values only."""
+        return np.asarray(fn(self.values), dtype=np.float64)[self.index]
+
+
 def compress(summary: RfmSummary) -> RfmSummary:
     """Fold identical (x, t_x, T) rows into one row whose weight is the sum of their weights.
 
@@ -135,14 +156,33 @@ def compress(summary: RfmSummary) -> RfmSummary:
     n = len(summary)
     if n == 0:
         return RfmSummary(summary.x, summary.t_x, summary.T, weights=summary.w)
+    packed = _integer_key(summary)
+    if packed is not None:  # whole periods: one counting pass, no sort of the rows
+        key, (nt, nT) = packed
+        counts: FloatArray = np.asarray(np.bincount(key, weights=summary.w), dtype=np.float64)
+        used = np.flatnonzero(counts)
+        x, rest = np.divmod(used, nt * nT)
+        t_x, T = np.divmod(rest, nT)
+        return RfmSummary(x.astype(float), t_x.astype(float), T.astype(float), weights=counts[used])
     order = np.lexsort((summary.T, summary.t_x, summary.x))
     x, t_x, T = summary.x[order], summary.t_x[order], summary.T[order]
     new = np.empty(n, dtype=bool)
     new[0] = True
     new[1:] = (np.diff(x) != 0) | (np.diff(t_x) != 0) | (np.diff(T) != 0)
     starts = np.flatnonzero(new)
-    weights = np.add.reduceat(summary.w[order], starts)
-    return RfmSummary(x[starts], t_x[starts], T[starts], weights=weights)
+    summed: FloatArray = np.add.reduceat(summary.w[order], starts)
+    return RfmSummary(x[starts], t_x[starts], T[starts], weights=summed)
+
+
+def _integer_key(s: RfmSummary) -> tuple[npt.NDArray[np.int64], tuple[int, int]] | None:
+    """One int64 per row for whole-number (x, t_x, T) with a small range, else None."""
+    if not (np.array_equal(s.t_x, np.floor(s.t_x)) and np.array_equal(s.T, np.floor(s.T))):
+        return None
+    nt, nT = int(s.t_x.max()) + 1, int(s.T.max()) + 1
+    if (int(s.x.max()) + 1) * nt * nT > 50_000_000:
+        return None
+    key = (s.x.astype(np.int64) * nt + s.t_x.astype(np.int64)) * nT + s.T.astype(np.int64)
+    return key, (nt, nT)
 
 
 def summary_from_transactions(
@@ -235,6 +275,25 @@ def map_chunks(
     if len(summary) <= chunk:
         return fn(summary)
     return np.concatenate([fn(part) for part in summary.chunks(chunk)])
+
+
+def map_distinct(
+    fn: Callable[[RfmSummary], FloatArray], summary: RfmSummary, chunk: int = DEFAULT_CHUNK
+) -> FloatArray:
+    """Apply a prediction that depends only on (x, t_x, T) once per distinct row and expand.
+
+    With whole-period data a million customers have some ten thousand distinct rows, so
+    scoring costs next to nothing; other data falls back to :func:`map_chunks`.
+    """
+    packed = _integer_key(summary) if len(summary) > 0 else None
+    if packed is None:
+        return map_chunks(fn, summary, chunk)
+    key, (nt, nT) = packed
+    used, inverse = np.unique(key, return_inverse=True)
+    x, rest = np.divmod(used, nt * nT)
+    t_x, T = np.divmod(rest, nT)
+    rows = RfmSummary(x.astype(float), t_x.astype(float), T.astype(float))
+    return map_chunks(fn, rows, chunk)[inverse.ravel()]
 
 
 def with_weights(summary: RfmSummary, weights: npt.ArrayLike) -> RfmSummary:

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy.special import gammaln, psi
 
 from opencx.core.errors import InvalidInput
-from opencx.modeling.btyd_summary import FloatArray, RfmSummary, map_chunks
+from opencx.modeling.btyd_summary import FloatArray, Levels, RfmSummary, map_chunks
 from opencx.modeling.likelihood import FitInfo, maximise, start_grid
 
 
@@ -42,29 +42,40 @@ class _Spend:
     w: FloatArray
 
 
-def _spenders(summary: RfmSummary) -> _Spend:
+def _spenders(summary: RfmSummary, *, fold: bool = True) -> _Spend:
     if summary.monetary is None:
         raise InvalidInput("Gamma-Gamma needs RfmSummary.monetary (mean repeat-purchase value)")
     keep = (summary.x > 0) & (summary.monetary > 0)
-    return _Spend(summary.x[keep], summary.monetary[keep], summary.w[keep])
+    x, m, w = summary.x[keep], summary.monetary[keep], summary.w[keep]
+    if x.size == 0 or not fold:
+        return _Spend(x, m, w)
+    # identical (x, m) rows contribute identically: fold them into weights
+    order = np.lexsort((m, x))
+    x, m, w = x[order], m[order], w[order]
+    new = np.ones(x.shape[0], dtype=bool)
+    new[1:] = (np.diff(x) != 0) | (np.diff(m) != 0)
+    starts = np.flatnonzero(new)
+    return _Spend(x[starts], m[starts], np.add.reduceat(w, starts))
 
 
-def _loglik(theta: FloatArray, d: _Spend) -> tuple[float, FloatArray, FloatArray]:
+def _loglik(
+    theta: FloatArray, d: _Spend, lx: Levels | None = None
+) -> tuple[float, FloatArray, FloatArray]:
     p, q, g = (float(v) for v in theta)
     x, m, w = d.x, d.m, d.w
+    lx = lx or Levels.of(x)
     px = p * x
     ln_total = np.log(g + m * x)
+    ln_m = np.log(m)
     rows = (
-        gammaln(px + q)
-        - gammaln(px)
+        lx.map(lambda u: gammaln(p * u + q) - gammaln(p * u) + p * u * np.log(u))
         - gammaln(q)
         + q * np.log(g)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
+        + (px - 1) * ln_m
         - (px + q) * ln_total
     )
-    d_p = x * (psi(px + q) - psi(px) + np.log(m) + np.log(x) - ln_total)
-    d_q = psi(px + q) - psi(q) + np.log(g) - ln_total
+    d_p = x * (lx.map(lambda u: psi(p * u + q) - psi(p * u) + np.log(u)) + ln_m - ln_total)
+    d_q = lx.map(lambda u: psi(p * u + q)) - psi(q) + np.log(g) - ln_total
     d_g = q / g - (px + q) / (g + m * x)
     return float(w @ rows), np.array([w @ d_p, w @ d_q, w @ d_g]), np.asarray(rows)
 
@@ -73,7 +84,7 @@ def gamma_gamma_log_likelihood(params: GammaGammaParams, summary: RfmSummary) ->
     """Per-customer log-likelihood of the mean repeat spend (customers with x > 0 and m > 0):
     ``lnG(px+q) - lnG(px) - lnG(q) + q ln g + (px-1) ln m + px ln x - (px+q) ln(g + m x)``
     (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 3; as in lifetimes)."""
-    return _loglik(params.as_array(), _spenders(summary))[2]
+    return _loglik(params.as_array(), _spenders(summary, fold=False))[2]
 
 
 def fit_gamma_gamma(
@@ -97,8 +108,9 @@ def fit_gamma_gamma(
     data = _spenders(summary)
     mean = float(np.average(data.m, weights=data.w)) if data.m.size else 1.0
     grid = starts or start_grid([1.0, 5.0], [2.0, 5.0], [0.5 * mean, 2.0 * mean])
+    lx = Levels.of(data.x)
     theta, info = maximise(
-        lambda t: _loglik(t, data)[:2], grid, n=float(data.w.sum()), penalizer=penalizer
+        lambda t: _loglik(t, data, lx)[:2], grid, n=float(data.w.sum()), penalizer=penalizer
     )
     p, q, g = (float(v) for v in theta)
     return GammaGammaParams(p, q, g, fit=info)

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import betaln, expit, gammaln, psi
 
-from opencx.modeling.btyd_summary import FloatArray, RfmSummary, compress, map_chunks
+from opencx.modeling.btyd_summary import FloatArray, RfmSummary, compress, map_distinct
 from opencx.modeling.hypergeometric import damped_hyp2f1
 from opencx.modeling.likelihood import FitInfo, maximise, start_grid
 
@@ -106,7 +106,7 @@ def fit_mbgnbd(
 def probability_alive(p: MbgNbdParams, summary: RfmSummary) -> FloatArray:
     """P(alive | x, t_x, T) = 1 / (1 + (a/(b+x)) ((alpha+T)/(alpha+t_x))^(r+x)), Batislam et al.
     (2007) eq. 6, as the logistic of the log-odds."""
-    return map_chunks(lambda s: np.asarray(expit(-_log_odds_dead(p.as_array(), s))), summary)
+    return map_distinct(lambda s: np.asarray(expit(-_log_odds_dead(p.as_array(), s))), summary)
 
 
 def expected_purchases(p: MbgNbdParams, summary: RfmSummary, horizon: float) -> FloatArray:
@@ -127,7 +127,7 @@ def expected_purchases(p: MbgNbdParams, summary: RfmSummary, horizon: float) -> 
         alive = expit(-_log_odds_dead(p.as_array(), s))
         return np.asarray(c / (p.a - 1) * (1.0 - tail) * alive, dtype=np.float64)
 
-    return map_chunks(chunk, summary)
+    return map_distinct(chunk, summary)
 
 
 def simulate_mbgnbd(p: MbgNbdParams, T: npt.ArrayLike, rng: np.random.Generator) -> RfmSummary:
