@@ -1,0 +1,313 @@
+"""Benchmark: the CX metric suite on DuckDB through OpenCX vs idiomatic pandas vs a raw scan.
+
+Generates (untimed, numpy + pyarrow) 10,000,000 order lines, 2,000,000 survey answers and
+20,000,000 interactions as Parquet in a temporary folder, then times in separate child processes:
+
+* ``opencx``  — ``opencx.metrics.compute`` for each metric of SUITE, monthly, on a Parquet
+  warehouse read by DuckDB (2 threads);
+* ``pandas``  — the same statistics written the idiomatic pandas way (read_parquet, merge,
+  groupby);
+* ``floor``   — one raw DuckDB scan per table of every column the suite reads (no joins, no
+  grouping): what no engine can beat.
+
+and ``spark`` — the OpenCX suite on local PySpark at 1,000,000 order lines (scale 0.1).
+Peak memory is each child's ru_maxrss. Ids are int64 and money float64 in these files (the
+operational store uses strings and Decimal); all three contenders read the same files.
+
+Usage: ``python bench/metrics.py [--scale 1.0] [--skip-spark] [--skip-pandas]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+SUITE = (
+    "nps", "csat", "ces", "response_rate", "repeat_purchase_rate", "purchase_frequency",
+    "average_order_value", "revenue_per_customer", "return_rate", "churn_rate",
+    "cohort_retention", "active_days", "touchpoints", "channels_per_customer", "channel_mix",
+)  # fmt: skip
+DAY0 = 1_672_531_200  # 2023-01-01 UTC
+SPAN = 3 * 365 * 86_400
+
+
+# --- data generation (untimed) ------------------------------------------------------------------
+def generate(folder: Path, scale: float, seed: int = 11) -> dict[str, int]:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    n_lines, n_answers, n_inter = int(10e6 * scale), int(2e6 * scale), int(20e6 * scale)
+    n_cust, n_orders = max(1000, n_lines // 20), max(1000, n_lines // 3)
+    ts = lambda secs: pa.array(secs * 1_000_000, pa.int64()).cast(pa.timestamp("us", tz="UTC"))  # noqa: E731
+
+    def write(name: str, cols: dict[str, object]) -> None:
+        pq.write_table(pa.table(cols), folder / f"{name}.parquet", row_group_size=1_000_000)
+
+    countries = np.array(["NL", "DK", "GR", "GB", "DE"])
+    write(
+        "customers",
+        {
+            "id": np.arange(n_cust),
+            "country": countries[rng.integers(0, 5, n_cust)],
+            "language": np.array(["nl", "da", "el", "en", "de"])[rng.integers(0, 5, n_cust)],
+        },
+    )
+    write(
+        "products",
+        {
+            "id": np.arange(1000),
+            "category": np.array(["a", "b", "c", "d"])[np.arange(1000) % 4],
+            "is_merchandise": np.arange(1000) >= 5,
+        },
+    )
+    cust = rng.zipf(1.6, n_orders) % n_cust
+    anon = rng.random(n_orders) < 0.05
+    placed = DAY0 + rng.integers(0, SPAN, n_orders)
+    status = np.where(rng.random(n_orders) < 0.04, "cancelled", "completed")
+    write(
+        "orders",
+        {
+            "id": np.arange(n_orders),
+            "customer_id": pa.array(cust, mask=anon),
+            "placed_at": ts(placed),
+            "channel": np.array(["web", "app", "store"])[rng.integers(0, 3, n_orders)],
+            "status": status,
+            "currency": np.full(n_orders, "EUR"),
+        },
+    )
+    order_id = np.sort(rng.integers(0, n_orders, n_lines))
+    qty = rng.integers(1, 5, n_lines)
+    qty = np.where(rng.random(n_lines) < 0.03, -1, qty)
+    write(
+        "order_lines",
+        {
+            "id": np.arange(n_lines),
+            "order_id": order_id,
+            "product_id": rng.integers(0, 1000, n_lines),
+            "sku": rng.integers(0, 1000, n_lines).astype(str),
+            "quantity": qty,
+            "unit_price": rng.gamma(2.0, 12.0, n_lines).round(2),
+            "discount": np.where(rng.random(n_lines) < 0.1, 1.0, 0.0),
+        },
+    )
+    n_resp = n_answers // 2
+    survey = rng.integers(0, 3, n_resp)
+    write(
+        "surveys",
+        {
+            "id": np.arange(3),
+            "key": np.array(["rel", "case", "pulse"]),
+            "kind": np.array(["nps", "csat", "enps"]),
+        },
+    )
+    write(
+        "survey_questions",
+        {
+            "id": np.arange(3),
+            "survey_id": np.array([0, 1, 1]),
+            "key": np.array(["recommend", "csat", "ces"]),
+            "scale_min": np.array([0, 1, 1]),
+            "scale_max": np.array([10, 5, 7]),
+        },
+    )
+    write(
+        "responses",
+        {
+            "id": np.arange(n_resp),
+            "customer_id": rng.integers(0, n_cust, n_resp),
+            "survey_id": survey,
+            "submitted_at": ts(DAY0 + rng.integers(0, SPAN, n_resp)),
+            "channel": np.array(["email", "sms", "web"])[rng.integers(0, 3, n_resp)],
+            "touchpoint": np.array(["checkout", "delivery", "returns"])[rng.integers(0, 3, n_resp)],
+            "language": np.full(n_resp, "en"),
+        },
+    )
+    rid = np.repeat(np.arange(n_resp), 2)
+    first = np.tile([True, False], n_resp)
+    s = np.repeat(survey, 2)
+    qkey = np.where(s == 1, np.where(first, "csat", "ces"), np.where(first, "recommend", "comment"))
+    qtype = np.where(s == 1, np.where(first, "csat", "ces"), np.where(first, "nps", "text"))
+    score = np.where(
+        s == 1,
+        np.where(first, rng.integers(1, 6, 2 * n_resp), rng.integers(1, 8, 2 * n_resp)),
+        np.where(first, rng.integers(0, 11, 2 * n_resp), 0),
+    )
+    write(
+        "answers",
+        {
+            "id": np.arange(2 * n_resp),
+            "response_id": rid,
+            "question_key": qkey,
+            "question_type": qtype,
+            "score": pa.array(score, mask=(qtype == "text")),
+        },
+    )
+    n_inv = n_resp * 3
+    write(
+        "invitations",
+        {
+            "id": np.arange(n_inv),
+            "survey_id": rng.integers(0, 2, n_inv),
+            "customer_id": rng.integers(0, n_cust, n_inv),
+            "channel": np.array(["email", "sms"])[rng.integers(0, 2, n_inv)],
+            "trigger": np.full(n_inv, "order"),
+            "sent_at": ts(DAY0 + rng.integers(0, SPAN, n_inv)),
+            "responded_at": pa.array(np.zeros(n_inv, "int64"), mask=rng.random(n_inv) > 0.3).cast(
+                pa.timestamp("us", tz="UTC")
+            ),
+            "status": np.full(n_inv, "sent"),
+        },
+    )
+    ianon = rng.random(n_inter) < 0.1
+    write(
+        "interactions",
+        {
+            "id": np.arange(n_inter),
+            "customer_id": pa.array(rng.zipf(1.4, n_inter) % n_cust, mask=ianon),
+            "occurred_at": ts(DAY0 + rng.integers(0, SPAN, n_inter)),
+            "channel": np.array(["web", "app", "email", "chat", "store"])[
+                rng.integers(0, 5, n_inter)
+            ],
+            "kind": np.array(["visit", "page_view", "contact"])[rng.integers(0, 3, n_inter)],
+            "touchpoint": np.array(["checkout", "delivery", "returns"])[
+                rng.integers(0, 3, n_inter)
+            ],
+            "campaign": np.full(n_inter, "none"),
+        },
+    )
+    return {"order_lines": n_lines, "answers": 2 * n_resp, "interactions": n_inter,
+            "orders": n_orders, "customers": n_cust}  # fmt: skip
+
+
+# --- contenders (each runs in its own process) ----------------------------------------------------
+def run_opencx(folder: Path, backend: str = "duckdb") -> dict[str, float]:
+    import opencx.metrics as m
+    from opencx.metrics.backends import parquet_connection, spark_connection, spark_session
+
+    if backend == "spark":
+        session = spark_session(master="local[2]", warehouse_dir=tempfile.mkdtemp())
+        con = spark_connection(session, folder)
+    else:
+        con = parquet_connection(folder, threads=2)
+    times = {}
+    for name in SUITE:
+        t0 = time.perf_counter()
+        result = m.compute(name, con, period="month")
+        times[name] = time.perf_counter() - t0
+        assert result.rows, name
+    return times
+
+
+def run_floor(folder: Path) -> dict[str, float]:
+    import duckdb
+
+    con = duckdb.connect(config={"threads": 2, "autoinstall_known_extensions": False})
+    columns = {
+        "order_lines": ["order_id", "product_id", "quantity", "unit_price", "discount"],
+        "orders": ["id", "customer_id", "placed_at", "status"],
+        "products": ["id", "is_merchandise"],
+        "answers": ["response_id", "question_key", "question_type", "score"],
+        "responses": ["id", "survey_id", "submitted_at", "customer_id"],
+        "interactions": ["customer_id", "occurred_at", "channel"],
+        "invitations": ["sent_at", "responded_at", "status", "survey_id"],
+    }
+    times = {}
+    for table, cols in columns.items():
+        aggs = ", ".join(f"max({c})::VARCHAR, count({c})" for c in cols)
+        t0 = time.perf_counter()
+        con.sql(f"SELECT {aggs} FROM read_parquet('{folder / table}.parquet')").fetchall()
+        times[table] = time.perf_counter() - t0
+    return times
+
+
+def run_pandas(folder: Path) -> dict[str, float]:
+    from metrics_pandas import SUITE_PANDAS  # type: ignore[import-not-found]
+
+    times = {}
+    for name, fn in SUITE_PANDAS.items():
+        t0 = time.perf_counter()
+        out = fn(folder)
+        times[name] = time.perf_counter() - t0
+        assert len(out), name
+    return times
+
+
+CONTENDERS = {"opencx": run_opencx, "floor": run_floor, "pandas": run_pandas,
+              "spark": lambda f: run_opencx(f, "spark")}  # fmt: skip
+
+
+def child(impl: str, folder: str) -> None:
+    times = CONTENDERS[impl](Path(folder))
+    status = Path("/proc/self/status").read_text()
+    hwm = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+    print(json.dumps({"steps": times, "hwm_kib": hwm}))
+
+
+def measure(impl: str, folder: Path) -> tuple[float, dict[str, float], float]:
+    """Run ``impl`` in a child process; return (seconds, per-step seconds, peak RSS GiB).
+
+    Peak memory is the child's own VmHWM (reset by exec; ru_maxrss from wait4 would inherit
+    the parent's high-water mark from before the fork).
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", impl, str(folder)],
+                            stdout=subprocess.PIPE, env=env, text=True)  # fmt: skip
+    out = proc.stdout.read() if proc.stdout else ""
+    if proc.wait() != 0:
+        raise SystemExit(f"{impl} failed with status {proc.returncode}")
+    doc = json.loads(out.strip().splitlines()[-1])
+    steps = doc["steps"]
+    print(f"  ({impl}: {time.perf_counter() - t0:.1f} s wall including start-up)")
+    return sum(steps.values()), steps, doc["hwm_kib"] / 2**20  # KiB → GiB
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--skip-spark", action="store_true")
+    ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--child", nargs=2, metavar=("IMPL", "DIR"))
+    args = ap.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    with tempfile.TemporaryDirectory(prefix="opencx-bench-") as tmp:
+        folder = Path(tmp) / "full"
+        folder.mkdir()
+        t0 = time.perf_counter()
+        sizes = generate(folder, args.scale)
+        print(f"generated {sizes} in {time.perf_counter() - t0:.0f} s (untimed)")
+        results = {}
+        for impl in ("floor", "opencx", *(() if args.skip_pandas else ("pandas",))):
+            secs, steps, gib = measure(impl, folder)
+            results[impl] = (secs, gib)
+            slow = ", ".join(
+                f"{k} {v:.1f}" for k, v in sorted(steps.items(), key=lambda kv: -kv[1])[:5]
+            )
+            print(f"{impl:7s} {secs:8.1f} s  peak {gib:5.2f} GiB   slowest: {slow}")
+        ours = results["opencx"][0]
+        print(f"opencx / floor  = {ours / results['floor'][0]:.1f}x (goal <= 3x)")
+        if "pandas" in results:
+            print(f"pandas / opencx = {results['pandas'][0] / ours:.1f}x (goal >= 10x)")
+        if not args.skip_spark:
+            small = Path(tmp) / "spark"
+            small.mkdir()
+            generate(small, 0.1 * args.scale)
+            secs, steps, gib = measure("spark", small)
+            lines = int(1e6 * args.scale)
+            print(f"spark   {secs:8.1f} s  at {lines:,} lines (driver peak {gib:.2f} GiB)")
+
+
+if __name__ == "__main__":
+    main()
