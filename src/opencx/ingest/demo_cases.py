@@ -165,6 +165,7 @@ def make_cases(
         "sla_policy": np.where(np.isin(c["priority"], ("high", "urgent")), "priority",
                                "standard").astype(object),
     })  # fmt: skip
+    c["order_id"] = np.where(c["order"] >= 0, o.ids[np.maximum(c["order"], 0)], None)
     events = _events(rng, c, ids, lang, end)
     return Cases(
         ids=ids, customer=c["customer"], category=c["category"], channel=c["channel"],
@@ -193,7 +194,10 @@ def _events(
     for i, la in enumerate(lang.tolist()):
         texts, r, cat = CASE_MESSAGES[la], pick_i[i], c["category"][i]
         agent, opened = c["assignee"][i], c["opened"][i]
-        add(i, opened, "message_in", "customer", texts[cat][r[0] % 2], {"channel": c["channel"][i]})
+        about = {"channel": c["channel"][i]}
+        if c["order_id"][i] is not None:
+            about["order_id"] = c["order_id"][i]
+        add(i, opened, "message_in", "customer", texts[cat][r[0] % 2], about)
         add(
             i,
             opened + 60 + r[1] * 20,

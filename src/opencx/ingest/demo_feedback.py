@@ -20,7 +20,7 @@ from opencx.ingest.demo_people import People
 from opencx.ingest.demo_rows import DAY, HOUR, TableRows, make_ids
 from opencx.ingest.demo_text import COMMENTS, QUESTIONS, THEMES
 
-NPS_BASE, NPS_PER_SD, NPS_NOISE = 7.3, 1.8, 1.2
+NPS_BASE, NPS_PER_SD, NPS_NOISE = 8.0, 1.8, 1.2
 NPS_EFFECTS = {  # latent NPS points added when the theme happened (before rounding/clipping)
     ("delivery", "neg"): -3.0, ("quality", "neg"): -2.5, ("staff", "pos"): 1.5,
     ("staff", "neg"): -2.5, ("website", "neg"): -1.5, ("price", "neg"): -1.0,
@@ -236,6 +236,8 @@ def _comment(rng: np.random.Generator, lang: str, band: int, neg: list[Any], pos
     chosen = [pool[int(r[1] * len(pool))]]
     if r[2] < 0.3 and len(pool) > 1:
         chosen.append(pool[(int(r[1] * len(pool)) + 1) % len(pool)])
+    elif r[2] > 0.85 and band != 0 and (other := pos if band < 0 else neg):
+        chosen.append(other[0])  # "fast delivery, but ...": a minority note of the other side
     phrases = [COMMENTS[lang][t][p] for t, p in chosen]
     return " ".join(bank[int(rng.integers(len(bank)))] for bank in phrases)
 

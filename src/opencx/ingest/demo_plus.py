@@ -12,8 +12,9 @@ from opencx.ingest.demo_rows import DAY, TableRows, make_ids, pick
 
 PLANS = (("OpenCX Plus", 499), ("OpenCX Plus Family", 799))  # plan, mrr in cents
 TAKE_UP = 0.10
-CANCEL_PER_MONTH = 0.035  # times exp(-0.5 u): detractors cancel faster
+CANCEL_PER_MONTH = 0.035  # times exp(-0.8 u): detractors cancel faster
 UPGRADE_PER_MONTH = 0.02
+LAPSED_KEEP_PAYING = 0.4  # share of members who keep paying after they stop buying
 MONTH = 30.4 * DAY
 _UNHAPPY = ("Unhappy with delivery", "Poor customer service", "Too expensive")
 _OTHER = ("Too expensive", "Not using the benefits", "Switching to another shop", "Saving money")
@@ -31,9 +32,10 @@ def make_subscriptions(
         np.isfinite(first) & (rng.random(people.n) < chance) & (start < end - DAY)
     )
     n, t0 = len(subs), start[subs]
-    hazard = CANCEL_PER_MONTH * np.exp(-0.5 * people.u[subs]) / MONTH
+    hazard = CANCEL_PER_MONTH * np.exp(-0.8 * people.u[subs]) / MONTH
     quit_ = t0 + np.ceil(rng.exponential(1 / hazard))
-    lapsed = o.death[subs] + np.ceil(rng.uniform(15, 75, n) * DAY)
+    forgets = rng.random(n) < LAPSED_KEEP_PAYING
+    lapsed = np.where(forgets, np.inf, o.death[subs] + np.ceil(rng.uniform(30, 120, n) * DAY))
     cancel = np.minimum(quit_, np.maximum(lapsed, t0 + DAY))
     upgrade = t0 + np.ceil(rng.exponential(MONTH / UPGRADE_PER_MONTH, n))
     upgraded = (upgrade < cancel) & (upgrade < end)
