@@ -95,7 +95,7 @@ def quickstart(
     from opencx.access.service import AccessService
     from opencx.core import Conflict
     from opencx.db import migrate
-    from opencx.ingest.demo import DemoSettings, build_demo, has_customers, write_demo
+    from opencx.ingest.demo import DemoSettings, has_customers, iter_demo, write_demo
 
     settings = Settings()
     migrate(settings.database_url)
@@ -104,7 +104,7 @@ def quickstart(
         empty = not has_customers(conn)
     if empty:
         typer.echo(f"generating {customers:,} demo customers into {settings.database_url} ...")
-        write_demo(services.engine, build_demo(DemoSettings(customers=customers)))
+        write_demo(services.engine, iter_demo(DemoSettings(customers=customers)))
     email, password = DEMO_LOGIN
     # made by an earlier run, the user stays as it is (its password may have been changed)
     with contextlib.suppress(Conflict):
