@@ -45,6 +45,11 @@ def test_fit_and_score_every_model(synthetic: tuple[Engine, object], clock: Fixe
     assert run.id == runs["rfm"].id and n == kinds["rfm_segment"]
     _, rows = service.scores("churn", "churn_risk", limit=5)
     assert rows and "reasons" in rows[0]["details"]
+    mbg = service.fit("clv", config={"purchase_model": "mbgnbd"})
+    assert mbg.params["purchase_model"] == "mbgnbd" and mbg.params["gamma_gamma"]["q"] > 1
+    _, clv_rows = service.scores("clv", "clv_12m", limit=3)
+    assert clv_rows[0]["details"]["purchase_model"] == "mbgnbd"
+    assert clv_rows[0]["details"]["discounted"] is True
     text = service.churn_csv(top=10)
     assert text.splitlines()[0] == "customer_id,name,email,churn_risk,reasons"
     assert len(text.splitlines()) == 11

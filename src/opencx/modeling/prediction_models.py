@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from opencx.core import InvalidInput
-from opencx.modeling.bgnbd import BgNbdParams, expected_purchases, fit_bgnbd, probability_alive
+from opencx.modeling import bgnbd, clv, mbgnbd, pareto_nbd
 from opencx.modeling.btyd_summary import RfmSummary, summary_from_transactions
 from opencx.modeling.churn import (
     ChurnModel,
@@ -23,6 +23,7 @@ from opencx.modeling.churn import (
     fit_snapshot,
     predict_risk,
 )
+from opencx.modeling.clv import PERIODS_PER_MONTH
 from opencx.modeling.gamma_gamma import GammaGammaParams, expected_spend, fit_gamma_gamma
 from opencx.modeling.recommend import (
     fit_associations,
@@ -66,39 +67,66 @@ def _spend_model(summary: RfmSummary) -> GammaGammaParams | None:
     return params if params.q > 1 else None
 
 
+PARAM_TYPES: dict[str, Any] = {
+    "bgnbd": bgnbd.BgNbdParams,
+    "mbgnbd": mbgnbd.MbgNbdParams,
+    "pareto_nbd": pareto_nbd.ParetoNbdParams,
+}
+
+
+def _purchase_params(params: dict[str, Any]) -> Any:
+    kind = params.get("purchase_model", "bgnbd")
+    cls = PARAM_TYPES[kind]
+    return cls(*(float(params[name]) for name in cls.NAMES))
+
+
 def _clv_rows(
     summary: RfmSummary, params: dict[str, Any], config: dict[str, Any]
 ) -> list[ScoreValue]:
-    p = BgNbdParams(params["r"], params["alpha"], params["a"], params["b"])
-    horizon = float(config.get("horizon_weeks", 52))
+    p = _purchase_params(params)
+    months = int(config.get("months", 12))
+    horizon = months * PERIODS_PER_MONTH["W"]
     margin = float(config.get("margin", 1.0))
-    alive = probability_alive(p, summary)
-    purchases = expected_purchases(p, summary, horizon)
+    alive = clv.probability_alive(p, summary)
+    purchases = clv.expected_purchases(p, summary, horizon)
     mean_spend = float(params.get("mean_spend", 0.0))
     gg = params.get("gamma_gamma")
     if gg:
-        spend = expected_spend(GammaGammaParams(gg["p"], gg["q"], gg["gamma"]), summary)
+        spend_params = GammaGammaParams(gg["p"], gg["q"], gg["gamma"])
+        spend = expected_spend(spend_params, summary)
+        value = clv.customer_lifetime_value(
+            p,
+            spend_params,
+            summary,
+            months=months,
+            margin=margin,
+            period="W",
+            discount_rate=float(config.get("discount_rate", 0.01)),
+        )
     else:
         m = summary.monetary if summary.monetary is not None else np.zeros(len(summary))
         spend = np.where(summary.x > 0, m, mean_spend)
-    clv = purchases * spend * margin
+        value = purchases * spend * margin
     ids = summary.customer_ids if summary.customer_ids is not None else np.arange(len(summary))
+    model = params.get("purchase_model", "bgnbd")
     rows: list[ScoreValue] = []
     for i, cid in enumerate(ids):
         base = {"x": float(summary.x[i]), "t_x": float(summary.t_x[i]), "T": float(summary.T[i])}
-        rows.append(ScoreValue(str(cid), "p_alive", float(alive[i]), {**base, "model": "bgnbd"}))
+        rows.append(ScoreValue(str(cid), "p_alive", float(alive[i]), {**base, "model": model}))
         rows.append(
             ScoreValue(
                 str(cid),
                 "clv_12m",
-                float(clv[i]),
+                float(value[i]),
                 {
                     "expected_purchases": round(float(purchases[i]), 4),
                     "expected_spend": round(float(spend[i]), 2),
                     "p_alive": round(float(alive[i]), 4),
-                    "horizon_weeks": horizon,
+                    "months": months,
                     "margin": margin,
+                    "purchase_model": model,
                     "spend_model": "gamma_gamma" if gg else "mean",
+                    "discounted": bool(gg),
                 },
             )
         )
@@ -110,9 +138,15 @@ def fit_clv(
 ) -> Fitted:
     progress("summary")
     summary = _summary(data)
-    progress("fit BG/NBD")
-    p = fit_bgnbd(summary)
-    params: dict[str, Any] = {"r": p.r, "alpha": p.alpha, "a": p.a, "b": p.b, "period": "W"}
+    kind = str(config.get("purchase_model", "bgnbd"))
+    if kind not in clv.PURCHASE_MODELS:
+        raise InvalidInput(
+            f"clv: purchase_model {kind!r}; use one of {sorted(clv.PURCHASE_MODELS)}"
+        )
+    progress(f"fit {kind}")
+    p = clv.PURCHASE_MODELS[kind].fit(summary)
+    params: dict[str, Any] = {name: float(getattr(p, name)) for name in p.NAMES}
+    params.update({"purchase_model": kind, "period": "W"})
     tx_mean = summary.monetary[summary.x > 0].mean() if summary.monetary is not None else 0.0
     params["mean_spend"] = float(tx_mean) if np.isfinite(tx_mean) else 0.0
     progress("fit Gamma-Gamma")
