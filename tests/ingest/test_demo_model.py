@@ -156,3 +156,16 @@ def test_the_catalog_has_categories_and_fees(demo: Tables) -> None:
     assert 200 <= len(p["id"]) <= 210
     assert len({c for c, m in zip(p["category"], p["is_merchandise"], strict=True) if m}) == 8
     assert {"SHIP-STD", "SHIP-EXP"} <= set(p["external_id"])
+
+
+def test_a_purchase_ends_its_session(demo: Tables) -> None:
+    i = demo["interactions"]
+    last: dict[str, float] = {}
+    bought: dict[str, float] = {}
+    for sid, kind, at in zip(i["session_id"], i["kind"], i["occurred_at"], strict=True):
+        if sid is not None:
+            last[sid] = max(last.get(sid, at), at)
+            if kind == "purchase":
+                bought[sid] = at
+    assert len(bought) > 1000
+    assert all(last[sid] == at for sid, at in bought.items())

@@ -76,13 +76,17 @@ def _session_events(
     channel: np.ndarray,
     views: np.ndarray,
     skus: np.ndarray | None,
+    span: np.ndarray | float = 600.0,
 ) -> np.ndarray:
+    """Visit, login and product views spread over the first 80 % of ``span`` seconds."""
     sid = log.new_sessions(len(cust))
     log.add(cust, start, channel, "visit", "home", sid)
     login = (channel == "app") | (rng.random(len(cust)) < 0.4)
     log.add(cust[login], start[login] + 10, channel[login], "login", "account", sid[login])
     rep = np.repeat(np.arange(len(cust)), views)
-    at = start[rep] + np.ceil(rng.uniform(30, 600, len(rep)))
+    at = start[rep] + np.ceil(
+        30 + rng.random(len(rep)) * (np.broadcast_to(span, start.shape)[rep] * 0.8 - 30)
+    )
     props = None if skus is None else [{"sku": s} for s in skus[rep].tolist()]
     log.add(cust[rep], at, channel[rep], "page_view", "product", sid[rep], props=props)
     return sid
@@ -94,7 +98,7 @@ def _purchases(rng: np.random.Generator, log: _Log, people: People, o: Orders) -
     channel = o.channel[online].astype(object)
     lead = np.ceil(rng.uniform(8, 40, len(t))) * MINUTE
     views = 1 + rng.poisson(1.5, len(t))
-    sid = _session_events(rng, log, cust, t - lead, channel, views, o.first_sku[online])
+    sid = _session_events(rng, log, cust, t - lead, channel, views, o.first_sku[online], lead)
     log.add(cust, t - 60, channel, "page_view", "checkout", sid)
     orders = [{"order_id": i} for i in o.ids[online].tolist()]
     log.add(cust, t, channel, "purchase", "checkout", sid, props=orders)
