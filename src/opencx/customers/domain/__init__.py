@@ -32,6 +32,7 @@ from opencx.customers.domain.profile import (
     latest_model_scores,
     latest_scores,
     order_values,
+    score_note,
 )
 from opencx.customers.domain.timeline import (
     KIND_RANK,
@@ -80,6 +81,7 @@ __all__ = [
     "page_timeline",
     "plan_identities",
     "plan_score_moves",
+    "score_note",
     "source_bound",
     "survivor_order",
 ]

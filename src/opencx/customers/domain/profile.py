@@ -110,6 +110,41 @@ class ModelScore:
     model: str
     model_run_id: str
     fitted_at: datetime
+    note: str | None = None  # readable label or reasons, from the score's details
+
+
+def score_note(details: Mapping[str, Any] | None) -> str | None:
+    """A readable line from a score's ``details``: its label, top reasons or offered products.
+
+    >>> score_note({"name": "Champions"})
+    'Champions'
+    >>> score_note({"products": [{"name": "Tea"}, {"name": "Mug"}]})
+    'Tea, Mug'
+    """
+    if not details:
+        return None
+    parts: list[str] = []
+    if details.get("name"):
+        parts.append(str(details["name"]))
+    if details.get("reason"):
+        parts.append(str(details["reason"]))
+    reasons = details.get("reasons") or []
+    if reasons:
+        parts.append("; ".join(_reason_text(r) for r in reasons[:3]))
+    products = details.get("products") or []
+    if products:
+        parts.append(", ".join(str(p.get("name") or p.get("product_id")) for p in products[:5]))
+    return " — ".join(parts) or None
+
+
+def _reason_text(reason: Any) -> str:
+    if not isinstance(reason, Mapping):
+        return str(reason)
+    feature = reason.get("feature", "?")
+    value, typical = reason.get("value"), reason.get("typical")
+    if isinstance(value, int | float) and isinstance(typical, int | float):
+        return f"{feature} {value:.3g} (typical {typical:.3g})"
+    return f"{feature} {value}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from opencx.customers.domain import (
     ScoredAnswer,
     TimelineEntry,
     order_values,
+    score_note,
     source_bound,
 )
 from opencx.db.schema import (
@@ -130,11 +131,13 @@ def scored_answers(conn: Connection, ids: Sequence[str]) -> list[ScoredAnswer]:
 def model_scores(conn: Connection, ids: Sequence[str]) -> list[ModelScore]:
     s, m = customer_scores.c, model_runs.c
     rows = conn.execute(
-        sa.select(s.kind, s.value, m.model, m.id, m.fitted_at)
+        sa.select(s.kind, s.value, s.details, m.model, m.id, m.fitted_at)
         .select_from(customer_scores.join(model_runs, m.id == s.model_run_id))
         .where(s.customer_id.in_(ids))
     )
-    return [ModelScore(r.kind, r.value, r.model, r.id, r.fitted_at) for r in rows]
+    return [
+        ModelScore(r.kind, r.value, r.model, r.id, r.fitted_at, score_note(r.details)) for r in rows
+    ]
 
 
 # --- timeline sources ------------------------------------------------------------------------
