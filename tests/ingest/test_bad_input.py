@@ -190,3 +190,14 @@ def test_failed_run_is_recorded(tmp_path, run_import, engine):
                                    "reject_file FROM imports")).one()  # fmt: skip
     assert tuple(row) == ("failed", 1, 0, 1, report.reject_file)
     assert Path(report.reject_file).read_text().splitlines()[1].startswith("A1,C1,")
+
+
+def test_unreadable_file_run_is_recorded_as_failed(tmp_path, run_import, engine):
+    import sqlalchemy as sa
+
+    path = orders_file(tmp_path, header="")
+    with pytest.raises(InvalidInput):
+        run_import("orders", path)
+    with engine.connect() as conn:
+        status, message = conn.execute(sa.text("SELECT status, message FROM imports")).one()
+    assert status == "failed" and message == "orders.csv: line 1: the file is empty"

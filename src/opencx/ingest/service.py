@@ -119,17 +119,19 @@ class IngestService:
         if not options.path.exists():
             raise InvalidInput(f"{options.path}: file not found")
         mapping = options.mapping
-        source_file = open_source(
-            options.path, encoding=mapping.encoding, delimiter=mapping.delimiter,
-            whitespace=mapping.whitespace, header=mapping.header, names=mapping.names,
-        )  # fmt: skip
-        source = mapping.source or _source_from_rejects(source_file) or f"csv:{options.path.name}"
+        source = mapping.source or f"csv:{options.path.name}"
         report = ImportReport(new_id(), options.kind, options.path.name, source)
         with self.engine.begin() as conn:
             store.start_import(conn, id_=report.import_id, kind=options.kind,
                                file_name=str(options.path), sha256=file_sha256(options.path),
                                at=self.clock.now())  # fmt: skip
         try:
+            source_file = open_source(
+                options.path, encoding=mapping.encoding, delimiter=mapping.delimiter,
+                whitespace=mapping.whitespace, header=mapping.header, names=mapping.names,
+            )  # fmt: skip
+            if mapping.source is None:
+                report.source = _source_from_rejects(source_file) or source
             self._run(options, source_file, report, progress)
         except Exception as exc:
             report.status = "failed"
