@@ -139,3 +139,31 @@ def test_period_over_period_change_has_a_p_value(duck) -> None:
     rows = m.compute("touchpoints", duck, period="quarter").rows
     assert rows[0].change is None
     assert all(r.change is not None and 0 <= r.p_value <= 1 for r in rows[1:])
+
+
+def test_out_of_scale_scores_are_never_averaged(canonical_rows) -> None:
+    import copy
+
+    from opencx.metrics.backends import duckdb_connection
+
+    from .conftest import arrow_tables
+
+    rows = copy.deepcopy(canonical_rows)
+    nps_answer = next(a for a in rows["answers"] if a["question_type"] == "nps")
+    nps_answer["score"] = 11
+    con = duckdb_connection(threads=1)
+    for name, t in arrow_tables(rows).items():
+        con.create_table(name, t)
+    clean = sum(1 for a in canonical_rows["answers"] if a["question_type"] == "nps")
+    assert m.compute("nps", con, filters={}, min_n=1).rows[0].n + 1 == clean - _enps(rows)
+    con.disconnect()
+
+
+def _enps(rows) -> int:
+    kind = {s["id"]: s["kind"] for s in rows["surveys"]}
+    resp = {r["id"]: r["survey_id"] for r in rows["responses"]}
+    return sum(
+        1
+        for a in rows["answers"]
+        if a["question_type"] == "nps" and kind[resp[a["response_id"]]] == "enps"
+    )

@@ -87,7 +87,10 @@ FROM (
       ON "t10"."customer_id" = "t13"."cid"
   ) AS "t14"
   WHERE
-    "t14"."question_type" = 'csat' AND "t14"."score" IS NOT NULL
+    "t14"."question_type" = 'csat'
+    AND "t14"."score" IS NOT NULL
+    AND "t14"."score" >= COALESCE("t14"."scale_min", 1)
+    AND "t14"."score" <= COALESCE("t14"."scale_max", 5)
 ) AS "t15"
 GROUP BY
   1,

@@ -82,6 +82,8 @@ FROM (
   WHERE
     "t14"."question_type" = 'nps'
     AND "t14"."score" IS NOT NULL
+    AND "t14"."score" >= COALESCE("t14"."scale_min", 0)
+    AND "t14"."score" <= COALESCE("t14"."scale_max", 10)
     AND "t14"."survey_kind" = 'enps'
 ) AS "t15"
 GROUP BY

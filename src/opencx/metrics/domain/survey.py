@@ -25,9 +25,20 @@ WAR_RANK_KEY, WAR_BRANDS_KEY = "brand_rank", "brands_used"
 NPS_REF = "Reichheld (2003), HBR 81(12); interval: Rocks (2016), The American Statistician 70(4)"
 
 
+SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+"""Default scale per question type, when ``survey_questions`` does not give one."""
+
+
 def _scored(src: Sources, q: Query, question_type: str) -> ir.Table:
+    """Answers of one type inside their question's scale (an out-of-scale score is never used)."""
+    low, high = SCALES[question_type]
     a = src.frame("answers")
-    a = a.filter((a.question_type == question_type) & a.score.notnull())
+    a = a.filter(
+        (a.question_type == question_type)
+        & a.score.notnull()
+        & (a.score >= a.scale_min.fill_null(low))
+        & (a.score <= a.scale_max.fill_null(high))
+    )
     return bucket(a, q)
 
 
