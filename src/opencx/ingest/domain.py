@@ -294,23 +294,3 @@ class Mapping:
 
     def is_non_merchandise(self, sku: str) -> bool:
         return sku in self.non_merchandise or sku.startswith(self.non_merchandise_prefixes)
-
-
-def order_status(quantities: list[int], is_return: list[bool]) -> str:
-    """Status of an order from its lines: all returns → returned; some → partly_returned."""
-    returns = sum(1 for q, r in zip(quantities, is_return, strict=True) if q < 0 or r)
-    if returns == 0:
-        return "completed"
-    return "returned" if returns == len(quantities) else "partly_returned"
-
-
-def case_time_problems(
-    opened: object, first_response: object, resolved: object
-) -> list[tuple[str, str]]:
-    """Broken time order on a case as (column, rule); values are comparable datetimes or None."""
-    found: list[tuple[str, str]] = []
-    if first_response is not None and opened is not None and first_response < opened:  # type: ignore[operator]
-        found.append(("first_response_at", "first response is before the case was opened"))
-    if resolved is not None and first_response is not None and resolved < first_response:  # type: ignore[operator]
-        found.append(("resolved_at", "resolved_at is before first_response_at"))
-    return found
