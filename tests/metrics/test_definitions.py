@@ -167,3 +167,18 @@ def _enps(rows) -> int:
         for a in rows["answers"]
         if a["question_type"] == "nps" and kind[resp[a["response_id"]]] == "enps"
     )
+
+
+def test_a_suite_run_shares_frames_and_gives_the_same_numbers(duck) -> None:
+    names = sorted(m.METRICS)
+    suite = m.compute_suite(names, duck, period="month", min_n=1)
+    for name in names:
+        alone = m.compute(name, duck, period="month", min_n=1).records()
+        together = suite[name].records()
+        assert len(alone) == len(together), name
+        for a, b in zip(alone, together, strict=True):
+            for key, value in a.items():
+                if isinstance(value, float):
+                    assert math.isclose(value, b[key], rel_tol=1e-9, abs_tol=1e-9), (name, key)
+                else:
+                    assert value == b[key], (name, key)

@@ -3,7 +3,7 @@
 ``compute("nps", tables, by=["country"], period="month")`` runs on any Ibis backend.
 """
 
-from opencx.metrics.computation import compute, expression, plan
+from opencx.metrics.computation import compute, compute_suite, expression, plan
 from opencx.metrics.domain import (
     METRICS,
     PERIODS,
@@ -22,6 +22,7 @@ __all__ = [
     "MetricRow",
     "UnknownMetric",
     "compute",
+    "compute_suite",
     "expression",
     "metric_named",
     "plan",

@@ -6,7 +6,8 @@ Parquet through DuckDB, PySpark ...); only its small statistics table comes back
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from opencx.core.errors import InvalidInput
 from opencx.metrics.domain.frames import Tables
-from opencx.metrics.domain.metric import ESTIMATORS, PERIOD_KEY, Metric, Query
+from opencx.metrics.domain.metric import ESTIMATORS, PERIOD_KEY, Memo, Metric, Query
 from opencx.metrics.domain.periods import PERIODS, Period, period_named
 from opencx.metrics.domain.registry import metric_named
 from opencx.metrics.domain.result import MetricResult, MetricRow, finite
@@ -75,6 +76,7 @@ def compute(
     end: datetime | None = None,
     params: Mapping[str, float] | None = None,
     min_n: int | None = None,
+    memo: Memo | None = None,
 ) -> MetricResult:
     """Compute metric ``name`` on Ibis ``tables``, grouped ``by`` columns and ``period``.
 
@@ -88,6 +90,7 @@ def compute(
     start, end : UTC time range [start, end).
     params : metric parameters (``window_days`` for churn, ``margin`` for CLV).
     min_n : minimum sample size below which a warning replaces the value.
+    memo : shares frames between metrics (use :func:`compute_suite` rather than passing one).
 
     Returns
     -------
@@ -104,8 +107,40 @@ def compute(
     """
     metric, q = plan(name, by=by, period=period, filters=filters, start=start, end=end,
                      params=params)  # fmt: skip
-    frame = metric.expression(tables, q).to_pandas()
+    frame = metric.expression(tables, q, memo).to_pandas()
     return _result(metric, q, frame, metric.min_n if min_n is None else min_n)
+
+
+class TableMemo:
+    """Materialises each shared frame once on the tables' own backend (``Table.cache()``)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[tuple[object, ...], ir.Table] = {}
+
+    def __call__(self, key: tuple[object, ...], build: Callable[[], ir.Table]) -> ir.Table:
+        if key not in self.tables:
+            self.tables[key] = build().cache()
+        return self.tables[key]
+
+    def release(self) -> None:
+        for table in self.tables.values():
+            with suppress(Exception):
+                table.release()
+        self.tables.clear()
+
+
+def compute_suite(names: Sequence[str], tables: Tables, **request: Any) -> dict[str, MetricResult]:
+    """Compute several metrics with the same request, building each shared frame only once.
+
+    The orders frame (a join and aggregation of every order line), the answers frame and the
+    per-customer engagement table are materialised on the backend once and read by every metric
+    that needs them, then released.
+    """
+    memo = TableMemo()
+    try:
+        return {name: compute(name, tables, memo=memo, **request) for name in names}
+    finally:
+        memo.release()
 
 
 def _keys(metric: Metric, q: Query) -> list[str]:

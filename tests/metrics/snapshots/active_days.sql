@@ -1,23 +1,11 @@
-SELECT
-  "t8"."country",
-  "t8"."period",
-  COUNT(CAST("t8"."days" AS DOUBLE)) AS "n",
-  SUM(CAST("t8"."days" AS DOUBLE)) AS "s",
-  SUM(CAST("t8"."days" AS DOUBLE) * CAST("t8"."days" AS DOUBLE)) AS "ss"
-FROM (
+WITH "t8" AS (
   SELECT
     "t7"."country",
     "t7"."period",
     "t7"."customer_id",
-    COUNT(
-      DISTINCT CAST(FLOOR((
-        EPOCH(CAST("t7"."at" AS TIMESTAMP))
-      ) / (
-        86400
-      )) AS BIGINT)
-    ) AS "days",
-    COUNT(*) AS "touches",
-    COUNT(DISTINCT "t7"."channel") AS "channels"
+    "t7"."channel",
+    "t7"."day",
+    COUNT(*) AS "touches"
   FROM (
     SELECT
       "t6"."customer_id",
@@ -31,7 +19,12 @@ FROM (
         (
           EXTRACT(year FROM "t6"."at") * 12
         ) + EXTRACT(month FROM "t6"."at")
-      ) - 1 AS "period"
+      ) - 1 AS "period",
+      CAST(FLOOR((
+        EPOCH(CAST("t6"."at" AS TIMESTAMP))
+      ) / (
+        86400
+      )) AS BIGINT) AS "day"
     FROM (
       SELECT
         "t4"."customer_id",
@@ -65,8 +58,73 @@ FROM (
   GROUP BY
     1,
     2,
-    3
-) AS "t8"
+    3,
+    4,
+    5
+)
+SELECT
+  "t16"."country",
+  "t16"."period",
+  COUNT(CAST("t16"."days" AS DOUBLE)) AS "n",
+  SUM(CAST("t16"."days" AS DOUBLE)) AS "s",
+  SUM(CAST("t16"."days" AS DOUBLE) * CAST("t16"."days" AS DOUBLE)) AS "ss"
+FROM (
+  SELECT
+    "t15"."country",
+    "t15"."period",
+    "t15"."customer_id",
+    "t15"."touches",
+    "t15"."channels",
+    "t13"."days"
+  FROM (
+    SELECT
+      "t11"."country",
+      "t11"."period",
+      "t11"."customer_id",
+      SUM("t11"."touches") AS "touches",
+      COUNT(*) AS "channels"
+    FROM (
+      SELECT
+        "t9"."country",
+        "t9"."period",
+        "t9"."customer_id",
+        "t9"."channel",
+        SUM("t9"."touches") AS "touches"
+      FROM "t8" AS "t9"
+      GROUP BY
+        1,
+        2,
+        3,
+        4
+    ) AS "t11"
+    GROUP BY
+      1,
+      2,
+      3
+  ) AS "t15"
+  INNER JOIN (
+    SELECT
+      "t10"."country",
+      "t10"."period",
+      "t10"."customer_id",
+      COUNT(*) AS "days"
+    FROM (
+      SELECT DISTINCT
+        "t9"."country",
+        "t9"."period",
+        "t9"."customer_id",
+        "t9"."day"
+      FROM "t8" AS "t9"
+    ) AS "t10"
+    GROUP BY
+      1,
+      2,
+      3
+  ) AS "t13"
+    ON "t15"."country" = "t13"."country"
+    AND "t15"."period" = "t13"."period"
+    AND "t15"."customer_id" = "t13"."customer_id"
+) AS "t16"
 GROUP BY
   1,
   2

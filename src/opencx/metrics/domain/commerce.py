@@ -27,8 +27,11 @@ def _purchases(src: Sources, q: Query) -> ir.Table:
 
 
 def _per_customer(src: Sources, q: Query) -> ir.Table:
-    p = _purchases(src, q)
-    return p.group_by([*q.keys, "customer_id"]).aggregate(orders=p.count())
+    def build() -> ir.Table:
+        p = _purchases(src, q)
+        return p.group_by([*q.keys, "customer_id"]).aggregate(orders=p.count())
+
+    return src.shared(("purchases_per_customer",), build)
 
 
 def repeat_purchase_rate(src: Sources, q: Query) -> ir.Table:

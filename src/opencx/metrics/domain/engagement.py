@@ -15,10 +15,22 @@ def _known(src: Sources, q: Query) -> ir.Table:
 
 
 def _per_customer(src: Sources, q: Query) -> ir.Table:
-    i = _known(src, q)
-    return i.group_by([*q.keys, "customer_id"]).aggregate(
-        days=epoch_days(i.at).nunique(), touches=i.count(), channels=i.channel.nunique()
-    )
+    """Per customer and group: active days, interactions, channels (one pass, shared)."""
+
+    def build() -> ir.Table:
+        i = _known(src, q)
+        i = i.mutate(day=epoch_days(i.at))
+        by_channel = list(dict.fromkeys([*q.keys, "customer_id", "channel"]))
+        daily = i.group_by([*by_channel, "day"]).aggregate(touches=i.count())
+        per_channel = daily.group_by(by_channel).aggregate(touches=daily.touches.sum())
+        days = daily.select(*q.keys, "customer_id", "day").distinct()
+        days = days.group_by([*q.keys, "customer_id"]).aggregate(days=days.count())
+        c = per_channel.group_by([*q.keys, "customer_id"]).aggregate(
+            touches=per_channel.touches.sum(), channels=per_channel.count()
+        )
+        return c.join(days, [*q.keys, "customer_id"])
+
+    return src.shared(("engagement",), build)
 
 
 def active_days(src: Sources, q: Query) -> ir.Table:

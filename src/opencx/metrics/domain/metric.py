@@ -39,18 +39,40 @@ class Query:
         return [*self.by, *([PERIOD_KEY] if self.period else [])]
 
 
-class Sources:
-    """Frames for one query: dimensions joined and filters applied, built lazily, never executed."""
+Memo = Callable[[tuple[object, ...], Callable[[], ir.Table]], ir.Table]
+"""Shares an intermediate table between metrics of one suite run: (key, build) -> table."""
 
-    def __init__(self, tables: Tables, query: Query) -> None:
+
+class Sources:
+    """Frames for one query: dimensions joined and filters applied, built lazily, never executed.
+
+    With a ``memo`` (see :func:`opencx.metrics.compute_suite`), frames and shared intermediate
+    tables are built once per suite and reused by every metric that needs them.
+    """
+
+    def __init__(self, tables: Tables, query: Query, memo: Memo | None = None) -> None:
         self.tables = tables
         self.query = query
+        self.memo = memo
 
     def frame(self, name: str, extra: tuple[str, ...] = ()) -> ir.Table:
         q = self.query
-        frame = FRAMES[name](self.tables)
-        frame = with_dimensions(frame, self.tables, [*q.by, *q.filters, *extra])
-        return with_filters(frame, q.filters)
+
+        def build() -> ir.Table:
+            frame = FRAMES[name](self.tables)
+            frame = with_dimensions(frame, self.tables, [*q.by, *q.filters, *extra])
+            return with_filters(frame, q.filters)
+
+        return self.shared(("frame", name, *extra), build)
+
+    def shared(self, key: tuple[object, ...], build: Callable[[], ir.Table]) -> ir.Table:
+        """``build()``, or the suite's shared copy of it (the key is completed with the query)."""
+        if self.memo is None:
+            return build()
+        q = self.query
+        scope = (q.by, q.period.name if q.period else None, repr(sorted(q.filters.items())),
+                 q.start, q.end)  # fmt: skip
+        return self.memo((*key, *scope), build)
 
 
 def in_range(frame: ir.Table, q: Query, column: str = "at") -> ir.Table:
@@ -129,8 +151,8 @@ class Metric:
     extra_keys: tuple[str, ...] = ()
     params: Mapping[str, float] = field(default_factory=dict)
 
-    def expression(self, tables: Tables, query: Query) -> ir.Table:
+    def expression(self, tables: Tables, query: Query, memo: Memo | None = None) -> ir.Table:
         """The statistics table for ``query`` as an Ibis expression (nothing is executed)."""
         params = {**self.params, **query.params}
         q = Query(query.by, query.period, query.filters, query.start, query.end, params)
-        return self.stats(Sources(tables, q), q)
+        return self.stats(Sources(tables, q, memo), q)
