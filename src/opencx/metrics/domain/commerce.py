@@ -62,7 +62,13 @@ def revenue_per_customer(src: Sources, q: Query) -> ir.Table:
 
 
 def return_rate(src: Sources, q: Query) -> ir.Table:
-    """Units returned or cancelled / units sold, %, with orders as the sampling units."""
+    """Units returned or cancelled / units sold, %, with orders as the sampling units.
+
+    Reads the (shared) orders frame unless a breakdown or filter needs line columns.
+    """
+    if not {"category", "sku"} & {*q.by, *q.filters}:
+        o = bucket(src.frame("orders"), q)
+        return o.aggregate(by=q.keys, **ratio_stats(o.returned_units, o.units))
     line = bucket(src.frame("lines"), q)
     pos = line.quantity > 0
     per_order = line.group_by([*q.keys, "order_id"]).aggregate(
