@@ -151,7 +151,8 @@ def seconds(v: float | None, limit: float | None = None) -> str:
 def ratio(theirs: dict[str, Any], our: float) -> str:
     if theirs.get("fit") is None:
         return f"> {theirs['limit'] / our:.0f}x"
-    return f"{theirs['fit'] / our:.0f}x"
+    r = theirs["fit"] / our
+    return f"{r:.1f}x" if r < 10 else f"{r:.0f}x"
 
 
 def max_rel(a: list[float], b: list[float] | None) -> str:

@@ -49,13 +49,13 @@ def _spenders(summary: RfmSummary, *, fold: bool = True) -> _Spend:
     x, m, w = summary.x[keep], summary.monetary[keep], summary.w[keep]
     if x.size == 0 or not fold:
         return _Spend(x, m, w)
-    # identical (x, m) rows contribute identically: fold them into weights
-    order = np.lexsort((m, x))
-    x, m, w = x[order], m[order], w[order]
-    new = np.ones(x.shape[0], dtype=bool)
-    new[1:] = (np.diff(x) != 0) | (np.diff(m) != 0)
-    starts = np.flatnonzero(new)
-    return _Spend(x[starts], m[starts], np.add.reduceat(w, starts))
+    # identical (x, m) rows contribute identically: fold them into weights (x is whole)
+    levels, code = np.unique(m, return_inverse=True)
+    key = x.astype(np.int64) * levels.shape[0] + code.ravel()
+    used, index = np.unique(key, return_inverse=True)
+    folded: FloatArray = np.bincount(index.ravel(), weights=w).astype(np.float64)
+    x_used, m_code = np.divmod(used, levels.shape[0])
+    return _Spend(x_used.astype(np.float64), levels[m_code], folded)
 
 
 def _loglik(
