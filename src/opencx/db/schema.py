@@ -112,7 +112,7 @@ order_lines = sa.Table(
     "order_lines",
     metadata,
     sa.Column("id", ID, primary_key=True),
-    sa.Column("order_id", ID, sa.ForeignKey("orders.id"), nullable=False, index=True),
+    sa.Column("order_id", ID, sa.ForeignKey("orders.id"), nullable=False),
     sa.Column("line_no", sa.Integer, nullable=False),
     sa.Column("product_id", ID, sa.ForeignKey("products.id")),
     sa.Column("sku", sa.String(200)),
