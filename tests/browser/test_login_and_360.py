@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from tests.conftest import unavailable
 
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate, schema
+from tests.conftest import unavailable
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,6 @@ import ibis
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import shared_data
 
 from opencx.modeling import bgnbd, clv, holdout
 from opencx.modeling.btyd_summary import (
@@ -20,6 +19,7 @@ from opencx.modeling.btyd_summary import (
     summary_from_transactions,
 )
 from opencx.modeling.gamma_gamma import GammaGammaParams
+from tests.conftest import shared_data
 
 END = datetime(2024, 6, 1, tzinfo=UTC)
 CAL = datetime(2024, 4, 1, 12, tzinfo=UTC)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import shared_data
 
 from opencx.modeling.bgnbd import fit_bgnbd
 from opencx.modeling.btyd_summary import RfmSummary
@@ -18,6 +17,7 @@ from opencx.modeling.gamma_gamma import expected_spend, fit_gamma_gamma
 from opencx.modeling.mbgnbd import fit_mbgnbd
 from opencx.modeling.pareto_nbd import fit_pareto_nbd
 from opencx.modeling.sbg import fit_sbg
+from tests.conftest import shared_data
 
 pytestmark = pytest.mark.realdata
 
