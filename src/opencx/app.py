@@ -110,10 +110,10 @@ def _routers() -> list[Any]:
     from opencx.customers.pages import router as customers_pages
     from opencx.ingest.api import router as ingest_api
     from opencx.ingest.pages import router as ingest_pages
-    from opencx.modeling.api import router as modeling_api
-    from opencx.modeling.pages import router as modeling_pages
     from opencx.metrics.api import router as metrics_api
     from opencx.metrics.pages import router as metrics_pages
+    from opencx.modeling.api import router as modeling_api
+    from opencx.modeling.pages import router as modeling_pages
 
     return [
         ingest_api,
