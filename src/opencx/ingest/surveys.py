@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.ingest import store
-from opencx.ingest.domain import ResponsesImported
+from opencx.ingest.domain import ResponsesImported, score_scale
 from opencx.ingest.run import Run, json_or_empty, keep, new_ids, resolve_customers
 from opencx.ingest.validation import Parsed
 
@@ -29,6 +29,40 @@ def _parents(run: Run, parsed: Parsed, column: str, table: str, what: str) -> pa
         parsed.flag(unknown, column, f"unknown {what} (import the {table} first)")
     index = pc.index_in(refs, value_set=pa.array(list(cache), pa.string()))
     return pc.take(pa.array(list(cache.values()), pa.string()), index)
+
+
+def _flag_out_of_scale(
+    parsed: Parsed, column: str, scores: pa.Array, scales: list[tuple[int, int] | None]
+) -> None:
+    """Reject scores outside their question's scale (an 11 on a 0–10 question)."""
+    outside: dict[tuple[int, int], list[int]] = {}
+    for i, (score, scale) in enumerate(zip(scores.to_pylist(), scales, strict=True)):
+        if score is not None and scale is not None and not scale[0] <= score <= scale[1]:
+            outside.setdefault(scale, []).append(i)
+    for (low, high), rows in outside.items():
+        mask = np.zeros(len(scales), dtype=bool)
+        mask[rows] = True
+        parsed.flag(mask, column, f"score outside the question's {low}–{high} scale")
+
+
+def _check_scores(run: Run, parsed: Parsed) -> None:
+    """Scores of long rows (score + question_key/type) and wide ``score:<key>`` columns."""
+    cols = parsed.columns
+    surveys = cols["survey_id"].to_pylist()
+    known = store.question_scales(run.conn, {s for s in surveys if s is not None})
+
+    def scale(survey: str | None, key: str | None, given: str | None) -> tuple[int, int] | None:
+        ty, lo, hi = known.get((survey or "", key or ""), (given, None, None))
+        return score_scale(given or ty, lo, hi)
+
+    if "score" in cols:
+        keys = cols["question_key"].to_pylist() if "question_key" in cols else [None] * len(surveys)
+        types = cols["question_type"].to_pylist() if "question_type" in cols else [None] * len(keys)
+        scales = [scale(s, k, t) for s, k, t in zip(surveys, keys, types, strict=True)]
+        _flag_out_of_scale(parsed, "score", cols["score"], scales)
+    for name in [c for c in cols if c.startswith("score:")]:
+        key = name.split(":", 1)[1]
+        _flag_out_of_scale(parsed, name, cols[name], [scale(s, key, None) for s in surveys])
 
 
 def _answer_rows(
@@ -68,6 +102,7 @@ class ResponseWriter:
         parsed.columns["customer_id"] = resolve_customers(
             run, parsed, when="submitted_at", required=False
         )
+        _check_scores(run, parsed)
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
         cols = {name: keep(col, mask) for name, col in parsed.columns.items()}
@@ -129,6 +164,10 @@ class ResponseWriter:
 class AnswerWriter:
     def resolve(self, run: Run, parsed: Parsed) -> None:
         parsed.columns["response_id"] = _parents(run, parsed, "response", "responses", "response")
+        types = parsed.columns["question_type"].to_pylist()
+        _flag_out_of_scale(
+            parsed, "score", parsed.columns["score"], [score_scale(t) for t in types]
+        )
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
         cols = {name: keep(col, mask) for name, col in parsed.columns.items()}
