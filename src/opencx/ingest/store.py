@@ -251,3 +251,16 @@ def start_import(
 
 def finish_import(conn: Connection, id_: str, **values: Any) -> None:
     conn.execute(schema.imports.update().where(schema.imports.c.id == id_).values(**values))
+
+
+def question_scales(
+    conn: Connection, survey_ids_: Iterable[str]
+) -> dict[tuple[str, str], tuple[str, int | None, int | None]]:
+    """(survey id, question key) → (type, scale_min, scale_max) of the surveys' questions."""
+    t = schema.survey_questions
+    found: dict[tuple[str, str], tuple[str, int | None, int | None]] = {}
+    for part in _batches(survey_ids_):
+        query = sa.select(t.c.survey_id, t.c.key, t.c.type, t.c.scale_min, t.c.scale_max)
+        for s, k, ty, lo, hi in conn.execute(query.where(t.c.survey_id.in_(part))):
+            found[(s, k)] = (ty, lo, hi)
+    return found
