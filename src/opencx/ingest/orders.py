@@ -42,6 +42,13 @@ class OrderState:
     def order_id(self, ext: str) -> str:
         return self.existing.get(ext) or f"{self.prefix}{self.slots[ext] >> 24:08x}"
 
+    def order_ids(self, exts: list[str]) -> list[str]:
+        """:meth:`order_id` of many (one comprehension, no per-row method call)."""
+        prefix, slots, existing = self.prefix, self.slots, self.existing
+        if not existing:
+            return [f"{prefix}{slots[e] >> 24:08x}" for e in exts]
+        return [existing.get(e) or f"{prefix}{slots[e] >> 24:08x}" for e in exts]
+
 
 class OrderWriter:
     def resolve(self, run: Run, parsed: Parsed) -> None:
@@ -61,7 +68,7 @@ class OrderWriter:
         exts = cols["order_id"].to_pylist()
         line_nos = self._line_numbers(state, exts, cols["line_no"])
         unique = pc.unique(cols["order_id"])
-        ids = pa.array([state.order_id(e) for e in unique.to_pylist()], pa.string())
+        ids = pa.array(state.order_ids(unique.to_pylist()), pa.string())
         order_ids = pc.take(ids, pc.index_in(cols["order_id"], value_set=unique)).to_pylist()
         line_ids = self._line_ids(run, state, new_orders, order_ids, line_nos)
         returns = self._link_returns(run, state, cols, order_ids, line_ids)
@@ -146,7 +153,7 @@ class OrderWriter:
             pc.if_else(pc.equal(first.column("ret_sum"), first.column("ret_count")),
                        "returned", "partly_returned"),
         )  # fmt: skip
-        ids = [state.order_id(e) for e in first.column("order_id").to_pylist()]
+        ids = state.order_ids(first.column("order_id").to_pylist())
         data = pa.table({
             "id": pa.array(ids, pa.string()),
             "source": pa.repeat(pa.scalar(run.source), len(ids)),

@@ -88,6 +88,11 @@ class RecordWriter:
         known = store.ids_by_external_id(run.conn, spec.table, run.source, external.to_pylist())
         fresh = iter(new_ids(len(external)))
         ids = [known.get(ext) or next(fresh) for ext in external.to_pylist()]
+        erased = (
+            store.erased_customers(run.conn, known.values())
+            if spec.table == "customers" and known
+            else set()
+        )
         data = {"id": pa.array(ids, pa.string()), "source": pa.repeat(pa.scalar(run.source),
                 len(ids)), "external_id": external}  # fmt: skip
         if spec.customer:
@@ -95,6 +100,27 @@ class RecordWriter:
         for name in spec.columns:
             column = keep(parsed.columns[name], mask)
             data[name] = json_or_empty(column) if name in spec.json else column
-        store.upsert(run.conn, spec.table, pa.table(data))
-        run.publish(spec.event(tuple(ids), run.live))
+        table = pa.table(data)
+        if erased:
+            table = without_personal_data(table, pa.array([i in erased for i in ids]))
+            run.count("erased_customers_kept_blank", len(erased))
+        store.upsert(run.conn, spec.table, table)
+        run.publish(spec.event(tuple(i for i in ids if i not in erased), run.live))
         return len(ids)
+
+
+PERSONAL = {"name": None, "email": None, "phone": None, "attributes": "{}"}
+"""Customer fields blanked by an erasure (as the customers slice blanks them), with their
+blank value. A re-import keeps them blank for erased customers; other fields still update."""
+
+
+def without_personal_data(table: pa.Table, erased: pa.Array) -> pa.Table:
+    """``table`` with the personal fields of the rows flagged in ``erased`` blanked."""
+    for name, blank in PERSONAL.items():
+        if name in table.column_names:
+            column = table.column(name)
+            value = pa.scalar(blank, column.type)
+            table = table.set_column(
+                table.column_names.index(name), name, pc.if_else(erased, value, column)
+            )
+    return table

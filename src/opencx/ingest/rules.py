@@ -79,7 +79,9 @@ class DuplicateFinder:
             return np.zeros(n, dtype=bool)
         parts = [pc.fill_null(pc.cast(chunk.column(c), pa.string()), "\x00") for c in columns]
         joined = pc.binary_join_element_wise(*parts, "\x1f")
-        hashes = pd.util.hash_array(np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object))
+        text = np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
+        # categorize=False: the same hashes, without first factorizing mostly-distinct rows
+        hashes = pd.util.hash_array(text, categorize=False)
         order = np.argsort(hashes, kind="stable")
         ordered = hashes[order]
         repeated = np.zeros(n, dtype=bool)

@@ -216,10 +216,12 @@ class IngestService:
             run = Run(conn, self.bus, report.source, options.mapping, self.clock.now(),
                       live=options.live, customer_source=options.customer_source)  # fmt: skip
             chunks = _Chunks(run, plan, writer_for(options.kind), options, report, rejects)
+            deferred = store.defer_indexes(conn, options.kind)
             for batch in batches(source_file, options.chunk_rows):
                 chunks.process(batch)
                 if progress:
                     progress(batch.table.num_rows)
+            store.restore_indexes(conn, deferred)
             for problem in source_file.row_problems:
                 chunks.unreadable(problem)
             rejects.close()
