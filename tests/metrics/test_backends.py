@@ -76,6 +76,19 @@ def test_postgres_agrees_with_duckdb(pg_clean, pg_database_url, canonical_rows, 
         con.disconnect()
 
 
+def test_parquet_agrees_with_duckdb(tmp_path, canonical_rows, reference) -> None:
+    import pyarrow.parquet as pq
+
+    for name, table in arrow_tables(canonical_rows).items():
+        pq.write_table(table, tmp_path / f"{name}.parquet")
+    con = connect(f"parquet://{tmp_path}", threads=1)
+    try:
+        assert con.table("orders").schema()["placed_at"].timezone is None  # plain UTC instants
+        _assert_same(_results(con), reference)
+    finally:
+        con.disconnect()
+
+
 @pytest.mark.spark
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
