@@ -114,7 +114,7 @@ def quickstart(
     typer.echo(f"\nOpenCX is ready: http://{settings.host}:{settings.port}/")
     typer.echo(f"log in as {email} / {password} (admin)\n")
     if serve_after:
-        ctx.invoke(serve)
+        serve(host=None, port=None, reload=False)
 
 
 def _mount() -> None:
@@ -145,3 +145,7 @@ def _mount() -> None:
 def main() -> None:
     _mount()
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""`make demo` runs `opencx quickstart`: from an empty store to a served, logged-in dashboard."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from opencx.web.session import CSRF_FIELD
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_quickstart_generates_demo_data_and_serves_a_login(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "OPENCX_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+           "OPENCX_PORT": str(port)}  # fmt: skip
+    cmd = [sys.executable, "-m", "opencx.cli", "quickstart", "--customers", "60"]
+    log = tmp_path / "quickstart.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+            assert server.poll() is None, log.read_text()
+        assert "log in as demo@opencx.local / opencx-demo" in log.read_text()
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            page = client.get("/login")
+            token = page.text.split(f'name="{CSRF_FIELD}" value="', 1)[1].split('"', 1)[0]
+            form = {"email": "demo@opencx.local", "password": "opencx-demo", CSRF_FIELD: token}
+            login = client.post("/login", data=form)
+            assert login.status_code in (200, 303)
+            customers = client.get("/customers")
+            assert customers.status_code == 200 and "/customers/" in customers.text
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
