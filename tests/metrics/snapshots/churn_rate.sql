@@ -1,10 +1,10 @@
-WITH "t22" AS (
+WITH "t21" AS (
   SELECT
-    "t21"."country",
-    "t21"."customer_id",
-    "t21"."spell",
-    "t21"."first",
-    "t21"."last",
+    "t20"."country",
+    "t20"."customer_id",
+    "t20"."spell",
+    "t20"."first",
+    "t20"."last",
     (
       (
         (
@@ -14,10 +14,10 @@ WITH "t22" AS (
                 (
                   (
                     (
-                      "t21"."first" + 719468
+                      "t20"."first" + 719468
                     ) - (
                       CAST(FLOOR((
-                        "t21"."first" + 719468
+                        "t20"."first" + 719468
                       ) / (
                         146097
                       )) AS BIGINT) * 146097
@@ -25,10 +25,10 @@ WITH "t22" AS (
                   ) - CAST(FLOOR(
                     (
                       (
-                        "t21"."first" + 719468
+                        "t20"."first" + 719468
                       ) - (
                         CAST(FLOOR((
-                          "t21"."first" + 719468
+                          "t20"."first" + 719468
                         ) / (
                           146097
                         )) AS BIGINT) * 146097
@@ -40,10 +40,10 @@ WITH "t22" AS (
                 ) + CAST(FLOOR(
                   (
                     (
-                      "t21"."first" + 719468
+                      "t20"."first" + 719468
                     ) - (
                       CAST(FLOOR((
-                        "t21"."first" + 719468
+                        "t20"."first" + 719468
                       ) / (
                         146097
                       )) AS BIGINT) * 146097
@@ -55,10 +55,10 @@ WITH "t22" AS (
               ) - CAST(FLOOR(
                 (
                   (
-                    "t21"."first" + 719468
+                    "t20"."first" + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."first" + 719468
+                      "t20"."first" + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -72,7 +72,7 @@ WITH "t22" AS (
             )
           ) AS BIGINT) + (
             CAST(FLOOR((
-              "t21"."first" + 719468
+              "t20"."first" + 719468
             ) / (
               146097
             )) AS BIGINT) * 400
@@ -84,10 +84,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."first" + 719468
+                          "t20"."first" + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."first" + 719468
+                            "t20"."first" + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -101,10 +101,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -112,10 +112,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -127,10 +127,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -142,10 +142,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -166,10 +166,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -177,10 +177,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."first" + 719468
+                                              "t20"."first" + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -192,10 +192,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -207,10 +207,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -235,10 +235,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -246,10 +246,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -261,10 +261,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -276,10 +276,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -309,10 +309,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."first" + 719468
+                          "t20"."first" + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."first" + 719468
+                            "t20"."first" + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -326,10 +326,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -337,10 +337,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -352,10 +352,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -367,10 +367,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -391,10 +391,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -402,10 +402,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."first" + 719468
+                                              "t20"."first" + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -417,10 +417,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -432,10 +432,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -460,10 +460,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -471,10 +471,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -486,10 +486,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -501,10 +501,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -534,10 +534,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."first" + 719468
+                          "t20"."first" + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."first" + 719468
+                            "t20"."first" + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -551,10 +551,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -562,10 +562,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -577,10 +577,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -592,10 +592,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -616,10 +616,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -627,10 +627,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."first" + 719468
+                                              "t20"."first" + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -642,10 +642,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -657,10 +657,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -685,10 +685,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -696,10 +696,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."first" + 719468
+                                            "t20"."first" + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -711,10 +711,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."first" + 719468
+                                          "t20"."first" + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -726,10 +726,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -765,10 +765,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."first" + 719468
+                    "t20"."first" + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."first" + 719468
+                      "t20"."first" + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -782,10 +782,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -793,10 +793,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -808,10 +808,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -823,10 +823,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."first" + 719468
+                                "t20"."first" + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -847,10 +847,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -858,10 +858,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -873,10 +873,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -888,10 +888,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -916,10 +916,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -927,10 +927,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -942,10 +942,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -957,10 +957,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."first" + 719468
+                                "t20"."first" + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -990,10 +990,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."first" + 719468
+                    "t20"."first" + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."first" + 719468
+                      "t20"."first" + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -1007,10 +1007,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1018,10 +1018,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -1033,10 +1033,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1048,10 +1048,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."first" + 719468
+                                "t20"."first" + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -1072,10 +1072,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -1083,10 +1083,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -1098,10 +1098,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -1113,10 +1113,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1141,10 +1141,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1152,10 +1152,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -1167,10 +1167,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1182,10 +1182,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."first" + 719468
+                                "t20"."first" + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -1215,10 +1215,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."first" + 719468
+                    "t20"."first" + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."first" + 719468
+                      "t20"."first" + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -1232,10 +1232,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1243,10 +1243,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -1258,10 +1258,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1273,10 +1273,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."first" + 719468
+                                "t20"."first" + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -1297,10 +1297,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -1308,10 +1308,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."first" + 719468
+                                        "t20"."first" + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -1323,10 +1323,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -1338,10 +1338,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1366,10 +1366,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1377,10 +1377,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."first" + 719468
+                                      "t20"."first" + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -1392,10 +1392,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."first" + 719468
+                                    "t20"."first" + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -1407,10 +1407,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."first" + 719468
+                                "t20"."first" + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."first" + 719468
+                                  "t20"."first" + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -1445,10 +1445,10 @@ WITH "t22" AS (
                 (
                   (
                     (
-                      "t21"."last" + 180 + 719468
+                      "t20"."last" + 180 + 719468
                     ) - (
                       CAST(FLOOR((
-                        "t21"."last" + 180 + 719468
+                        "t20"."last" + 180 + 719468
                       ) / (
                         146097
                       )) AS BIGINT) * 146097
@@ -1456,10 +1456,10 @@ WITH "t22" AS (
                   ) - CAST(FLOOR(
                     (
                       (
-                        "t21"."last" + 180 + 719468
+                        "t20"."last" + 180 + 719468
                       ) - (
                         CAST(FLOOR((
-                          "t21"."last" + 180 + 719468
+                          "t20"."last" + 180 + 719468
                         ) / (
                           146097
                         )) AS BIGINT) * 146097
@@ -1471,10 +1471,10 @@ WITH "t22" AS (
                 ) + CAST(FLOOR(
                   (
                     (
-                      "t21"."last" + 180 + 719468
+                      "t20"."last" + 180 + 719468
                     ) - (
                       CAST(FLOOR((
-                        "t21"."last" + 180 + 719468
+                        "t20"."last" + 180 + 719468
                       ) / (
                         146097
                       )) AS BIGINT) * 146097
@@ -1486,10 +1486,10 @@ WITH "t22" AS (
               ) - CAST(FLOOR(
                 (
                   (
-                    "t21"."last" + 180 + 719468
+                    "t20"."last" + 180 + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."last" + 180 + 719468
+                      "t20"."last" + 180 + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -1503,7 +1503,7 @@ WITH "t22" AS (
             )
           ) AS BIGINT) + (
             CAST(FLOOR((
-              "t21"."last" + 180 + 719468
+              "t20"."last" + 180 + 719468
             ) / (
               146097
             )) AS BIGINT) * 400
@@ -1515,10 +1515,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."last" + 180 + 719468
+                          "t20"."last" + 180 + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."last" + 180 + 719468
+                            "t20"."last" + 180 + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -1532,10 +1532,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1543,10 +1543,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -1558,10 +1558,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1573,10 +1573,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -1597,10 +1597,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -1608,10 +1608,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."last" + 180 + 719468
+                                              "t20"."last" + 180 + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -1623,10 +1623,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -1638,10 +1638,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1666,10 +1666,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1677,10 +1677,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -1692,10 +1692,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1707,10 +1707,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -1740,10 +1740,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."last" + 180 + 719468
+                          "t20"."last" + 180 + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."last" + 180 + 719468
+                            "t20"."last" + 180 + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -1757,10 +1757,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1768,10 +1768,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -1783,10 +1783,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1798,10 +1798,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -1822,10 +1822,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -1833,10 +1833,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."last" + 180 + 719468
+                                              "t20"."last" + 180 + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -1848,10 +1848,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -1863,10 +1863,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1891,10 +1891,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1902,10 +1902,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -1917,10 +1917,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1932,10 +1932,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -1965,10 +1965,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."last" + 180 + 719468
+                          "t20"."last" + 180 + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."last" + 180 + 719468
+                            "t20"."last" + 180 + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -1982,10 +1982,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -1993,10 +1993,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -2008,10 +2008,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -2023,10 +2023,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -2047,10 +2047,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -2058,10 +2058,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."last" + 180 + 719468
+                                              "t20"."last" + 180 + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -2073,10 +2073,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -2088,10 +2088,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -2116,10 +2116,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -2127,10 +2127,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 180 + 719468
+                                            "t20"."last" + 180 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -2142,10 +2142,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 180 + 719468
+                                          "t20"."last" + 180 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -2157,10 +2157,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -2196,10 +2196,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."last" + 180 + 719468
+                    "t20"."last" + 180 + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."last" + 180 + 719468
+                      "t20"."last" + 180 + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -2213,10 +2213,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2224,10 +2224,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2239,10 +2239,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2254,10 +2254,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 180 + 719468
+                                "t20"."last" + 180 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -2278,10 +2278,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2289,10 +2289,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -2304,10 +2304,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2319,10 +2319,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2347,10 +2347,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2358,10 +2358,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2373,10 +2373,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2388,10 +2388,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 180 + 719468
+                                "t20"."last" + 180 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -2421,10 +2421,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."last" + 180 + 719468
+                    "t20"."last" + 180 + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."last" + 180 + 719468
+                      "t20"."last" + 180 + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -2438,10 +2438,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2449,10 +2449,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2464,10 +2464,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2479,10 +2479,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 180 + 719468
+                                "t20"."last" + 180 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -2503,10 +2503,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2514,10 +2514,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -2529,10 +2529,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2544,10 +2544,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2572,10 +2572,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2583,10 +2583,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2598,10 +2598,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2613,10 +2613,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 180 + 719468
+                                "t20"."last" + 180 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -2646,10 +2646,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."last" + 180 + 719468
+                    "t20"."last" + 180 + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."last" + 180 + 719468
+                      "t20"."last" + 180 + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -2663,10 +2663,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2674,10 +2674,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2689,10 +2689,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2704,10 +2704,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 180 + 719468
+                                "t20"."last" + 180 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -2728,10 +2728,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2739,10 +2739,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 180 + 719468
+                                        "t20"."last" + 180 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -2754,10 +2754,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2769,10 +2769,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2797,10 +2797,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2808,10 +2808,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 180 + 719468
+                                      "t20"."last" + 180 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -2823,10 +2823,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 180 + 719468
+                                    "t20"."last" + 180 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -2838,10 +2838,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 180 + 719468
+                                "t20"."last" + 180 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 180 + 719468
+                                  "t20"."last" + 180 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -2876,10 +2876,10 @@ WITH "t22" AS (
                 (
                   (
                     (
-                      "t21"."last" + 1 + 719468
+                      "t20"."last" + 1 + 719468
                     ) - (
                       CAST(FLOOR((
-                        "t21"."last" + 1 + 719468
+                        "t20"."last" + 1 + 719468
                       ) / (
                         146097
                       )) AS BIGINT) * 146097
@@ -2887,10 +2887,10 @@ WITH "t22" AS (
                   ) - CAST(FLOOR(
                     (
                       (
-                        "t21"."last" + 1 + 719468
+                        "t20"."last" + 1 + 719468
                       ) - (
                         CAST(FLOOR((
-                          "t21"."last" + 1 + 719468
+                          "t20"."last" + 1 + 719468
                         ) / (
                           146097
                         )) AS BIGINT) * 146097
@@ -2902,10 +2902,10 @@ WITH "t22" AS (
                 ) + CAST(FLOOR(
                   (
                     (
-                      "t21"."last" + 1 + 719468
+                      "t20"."last" + 1 + 719468
                     ) - (
                       CAST(FLOOR((
-                        "t21"."last" + 1 + 719468
+                        "t20"."last" + 1 + 719468
                       ) / (
                         146097
                       )) AS BIGINT) * 146097
@@ -2917,10 +2917,10 @@ WITH "t22" AS (
               ) - CAST(FLOOR(
                 (
                   (
-                    "t21"."last" + 1 + 719468
+                    "t20"."last" + 1 + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."last" + 1 + 719468
+                      "t20"."last" + 1 + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -2934,7 +2934,7 @@ WITH "t22" AS (
             )
           ) AS BIGINT) + (
             CAST(FLOOR((
-              "t21"."last" + 1 + 719468
+              "t20"."last" + 1 + 719468
             ) / (
               146097
             )) AS BIGINT) * 400
@@ -2946,10 +2946,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."last" + 1 + 719468
+                          "t20"."last" + 1 + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."last" + 1 + 719468
+                            "t20"."last" + 1 + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -2963,10 +2963,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -2974,10 +2974,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -2989,10 +2989,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3004,10 +3004,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -3028,10 +3028,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3039,10 +3039,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."last" + 1 + 719468
+                                              "t20"."last" + 1 + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -3054,10 +3054,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3069,10 +3069,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3097,10 +3097,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3108,10 +3108,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3123,10 +3123,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3138,10 +3138,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -3171,10 +3171,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."last" + 1 + 719468
+                          "t20"."last" + 1 + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."last" + 1 + 719468
+                            "t20"."last" + 1 + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -3188,10 +3188,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3199,10 +3199,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3214,10 +3214,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3229,10 +3229,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -3253,10 +3253,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3264,10 +3264,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."last" + 1 + 719468
+                                              "t20"."last" + 1 + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -3279,10 +3279,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3294,10 +3294,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3322,10 +3322,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3333,10 +3333,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3348,10 +3348,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3363,10 +3363,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -3396,10 +3396,10 @@ WITH "t22" AS (
                     (
                       (
                         (
-                          "t21"."last" + 1 + 719468
+                          "t20"."last" + 1 + 719468
                         ) - (
                           CAST(FLOOR((
-                            "t21"."last" + 1 + 719468
+                            "t20"."last" + 1 + 719468
                           ) / (
                             146097
                           )) AS BIGINT) * 146097
@@ -3413,10 +3413,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3424,10 +3424,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3439,10 +3439,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3454,10 +3454,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -3478,10 +3478,10 @@ WITH "t22" AS (
                                     (
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3489,10 +3489,10 @@ WITH "t22" AS (
                                       ) - CAST(FLOOR(
                                         (
                                           (
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) - (
                                             CAST(FLOOR((
-                                              "t21"."last" + 1 + 719468
+                                              "t20"."last" + 1 + 719468
                                             ) / (
                                               146097
                                             )) AS BIGINT) * 146097
@@ -3504,10 +3504,10 @@ WITH "t22" AS (
                                     ) + CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3519,10 +3519,10 @@ WITH "t22" AS (
                                   ) - CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3547,10 +3547,10 @@ WITH "t22" AS (
                                   (
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3558,10 +3558,10 @@ WITH "t22" AS (
                                     ) - CAST(FLOOR(
                                       (
                                         (
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) - (
                                           CAST(FLOOR((
-                                            "t21"."last" + 1 + 719468
+                                            "t20"."last" + 1 + 719468
                                           ) / (
                                             146097
                                           )) AS BIGINT) * 146097
@@ -3573,10 +3573,10 @@ WITH "t22" AS (
                                   ) + CAST(FLOOR(
                                     (
                                       (
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) - (
                                         CAST(FLOOR((
-                                          "t21"."last" + 1 + 719468
+                                          "t20"."last" + 1 + 719468
                                         ) / (
                                           146097
                                         )) AS BIGINT) * 146097
@@ -3588,10 +3588,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -3627,10 +3627,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."last" + 1 + 719468
+                    "t20"."last" + 1 + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."last" + 1 + 719468
+                      "t20"."last" + 1 + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -3644,10 +3644,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -3655,10 +3655,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -3670,10 +3670,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -3685,10 +3685,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 1 + 719468
+                                "t20"."last" + 1 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -3709,10 +3709,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -3720,10 +3720,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -3735,10 +3735,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -3750,10 +3750,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -3778,10 +3778,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -3789,10 +3789,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -3804,10 +3804,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -3819,10 +3819,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 1 + 719468
+                                "t20"."last" + 1 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -3852,10 +3852,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."last" + 1 + 719468
+                    "t20"."last" + 1 + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."last" + 1 + 719468
+                      "t20"."last" + 1 + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -3869,10 +3869,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -3880,10 +3880,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -3895,10 +3895,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -3910,10 +3910,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 1 + 719468
+                                "t20"."last" + 1 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -3934,10 +3934,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -3945,10 +3945,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -3960,10 +3960,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -3975,10 +3975,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -4003,10 +4003,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -4014,10 +4014,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -4029,10 +4029,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -4044,10 +4044,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 1 + 719468
+                                "t20"."last" + 1 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -4077,10 +4077,10 @@ WITH "t22" AS (
               (
                 (
                   (
-                    "t21"."last" + 1 + 719468
+                    "t20"."last" + 1 + 719468
                   ) - (
                     CAST(FLOOR((
-                      "t21"."last" + 1 + 719468
+                      "t20"."last" + 1 + 719468
                     ) / (
                       146097
                     )) AS BIGINT) * 146097
@@ -4094,10 +4094,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -4105,10 +4105,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -4120,10 +4120,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -4135,10 +4135,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 1 + 719468
+                                "t20"."last" + 1 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -4159,10 +4159,10 @@ WITH "t22" AS (
                               (
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -4170,10 +4170,10 @@ WITH "t22" AS (
                                 ) - CAST(FLOOR(
                                   (
                                     (
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) - (
                                       CAST(FLOOR((
-                                        "t21"."last" + 1 + 719468
+                                        "t20"."last" + 1 + 719468
                                       ) / (
                                         146097
                                       )) AS BIGINT) * 146097
@@ -4185,10 +4185,10 @@ WITH "t22" AS (
                               ) + CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -4200,10 +4200,10 @@ WITH "t22" AS (
                             ) - CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -4228,10 +4228,10 @@ WITH "t22" AS (
                             (
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -4239,10 +4239,10 @@ WITH "t22" AS (
                               ) - CAST(FLOOR(
                                 (
                                   (
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) - (
                                     CAST(FLOOR((
-                                      "t21"."last" + 1 + 719468
+                                      "t20"."last" + 1 + 719468
                                     ) / (
                                       146097
                                     )) AS BIGINT) * 146097
@@ -4254,10 +4254,10 @@ WITH "t22" AS (
                             ) + CAST(FLOOR(
                               (
                                 (
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) - (
                                   CAST(FLOOR((
-                                    "t21"."last" + 1 + 719468
+                                    "t20"."last" + 1 + 719468
                                   ) / (
                                     146097
                                   )) AS BIGINT) * 146097
@@ -4269,10 +4269,10 @@ WITH "t22" AS (
                           ) - CAST(FLOOR(
                             (
                               (
-                                "t21"."last" + 1 + 719468
+                                "t20"."last" + 1 + 719468
                               ) - (
                                 CAST(FLOOR((
-                                  "t21"."last" + 1 + 719468
+                                  "t20"."last" + 1 + 719468
                                 ) / (
                                   146097
                                 )) AS BIGINT) * 146097
@@ -4300,40 +4300,40 @@ WITH "t22" AS (
     ) - 1 AS "bound"
   FROM (
     SELECT
-      "t20"."country",
-      "t20"."customer_id",
-      "t20"."spell",
-      MIN("t20"."day") AS "first",
-      MAX("t20"."day") AS "last"
+      "t19"."country",
+      "t19"."customer_id",
+      "t19"."spell",
+      MIN("t19"."day") AS "first",
+      MAX("t19"."day") AS "last"
     FROM (
       SELECT
-        "t19"."country",
-        "t19"."customer_id",
-        "t19"."day",
-        "t19"."new",
-        SUM("t19"."new") OVER (
-          PARTITION BY "t19"."country", "t19"."customer_id"
-          ORDER BY "t19"."day" ASC
+        "t18"."country",
+        "t18"."customer_id",
+        "t18"."day",
+        "t18"."new",
+        SUM("t18"."new") OVER (
+          PARTITION BY "t18"."country", "t18"."customer_id"
+          ORDER BY "t18"."day" ASC
           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
         ) AS "spell"
       FROM (
         SELECT
-          "t18"."country",
-          "t18"."customer_id",
-          "t18"."day",
+          "t17"."country",
+          "t17"."customer_id",
+          "t17"."day",
           CASE
             WHEN (
-              LAG("t18"."day") OVER (
-                PARTITION BY "t18"."country", "t18"."customer_id"
-                ORDER BY "t18"."day" ASC
+              LAG("t17"."day") OVER (
+                PARTITION BY "t17"."country", "t17"."customer_id"
+                ORDER BY "t17"."day" ASC
                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
               ) IS NULL
             )
             OR (
               (
-                "t18"."day" - LAG("t18"."day") OVER (
-                  PARTITION BY "t18"."country", "t18"."customer_id"
-                  ORDER BY "t18"."day" ASC
+                "t17"."day" - LAG("t17"."day") OVER (
+                  PARTITION BY "t17"."country", "t17"."customer_id"
+                  ORDER BY "t17"."day" ASC
                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                 )
               ) > 180
@@ -4343,101 +4343,81 @@ WITH "t22" AS (
           END AS "new"
         FROM (
           SELECT DISTINCT
-            "t17"."country",
-            "t17"."customer_id",
+            "t16"."country",
+            "t16"."customer_id",
             CAST(FLOOR((
-              EPOCH(CAST("t17"."at" AS TIMESTAMP))
+              EPOCH(CAST("t16"."at" AS TIMESTAMP))
             ) / (
               86400
             )) AS BIGINT) AS "day"
           FROM (
             SELECT
-              "t16"."order_id",
+              "t15"."order_id",
               "t8"."customer_id",
               "t8"."at",
               "t8"."channel",
               "t8"."status",
               "t8"."currency",
-              "t16"."units",
-              "t16"."returned_units",
-              "t16"."gross",
-              "t16"."net",
+              "t15"."units",
+              "t15"."returned_units",
+              "t15"."gross",
+              "t15"."net",
               (
                 "t8"."status" <> 'cancelled'
               ) AND (
-                "t16"."units" > 0
+                "t15"."units" > 0
               ) AS "purchase",
               "t9"."c_country" AS "country"
             FROM (
               SELECT
-                "t14"."order_id",
-                SUM(CASE WHEN "t14"."quantity" > 0 THEN "t14"."quantity" ELSE 0 END) AS "units",
-                SUM(CASE WHEN "t14"."quantity" > 0 THEN 0 ELSE -(
-                  "t14"."quantity"
+                "t13"."order_id",
+                SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."quantity" ELSE 0 END) AS "units",
+                SUM(CASE WHEN "t13"."quantity" > 0 THEN 0 ELSE -(
+                  "t13"."quantity"
                 ) END) AS "returned_units",
-                SUM(CASE WHEN "t14"."quantity" > 0 THEN "t14"."value" ELSE 0.0 END) AS "gross",
-                SUM("t14"."value") AS "net"
+                SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."value" ELSE 0.0 END) AS "gross",
+                SUM("t13"."value") AS "net"
               FROM (
                 SELECT
-                  "t13"."order_id",
-                  "t8"."customer_id",
-                  "t8"."at",
-                  "t8"."channel",
-                  "t8"."status",
-                  "t8"."currency",
-                  "t13"."category",
-                  "t13"."sku",
-                  "t13"."quantity",
+                  "t12"."order_id",
+                  "t12"."quantity",
                   (
-                    CAST("t13"."quantity" AS DOUBLE) * CAST("t13"."unit_price" AS DOUBLE)
-                  ) - COALESCE(CAST("t13"."discount" AS DOUBLE), 0.0) AS "value"
+                    CAST("t12"."quantity" AS DOUBLE) * CAST("t12"."unit_price" AS DOUBLE)
+                  ) - COALESCE(CAST("t12"."discount" AS DOUBLE), 0.0) AS "value"
                 FROM (
                   SELECT
-                    *
+                    "t10"."order_id",
+                    "t10"."product_id",
+                    "t10"."quantity",
+                    "t10"."unit_price",
+                    "t10"."discount",
+                    "t11"."pid",
+                    "t11"."merch"
                   FROM (
                     SELECT
-                      "t4"."id",
-                      "t4"."order_id",
-                      "t4"."line_no",
-                      "t4"."product_id",
-                      "t4"."sku",
-                      "t4"."quantity",
-                      "t4"."unit_price",
-                      "t4"."discount",
-                      "t4"."returns_line_id",
-                      "t10"."pid",
-                      "t10"."category",
-                      "t10"."merch"
-                    FROM "order_lines" AS "t4"
-                    LEFT OUTER JOIN (
-                      SELECT
-                        "t3"."id" AS "pid",
-                        "t3"."category",
-                        "t3"."is_merchandise" AS "merch"
-                      FROM "products" AS "t3"
-                    ) AS "t10"
-                      ON "t4"."product_id" = "t10"."pid"
+                      "t2"."order_id",
+                      "t2"."product_id",
+                      "t2"."quantity",
+                      "t2"."unit_price",
+                      "t2"."discount"
+                    FROM "order_lines" AS "t2"
+                  ) AS "t10"
+                  LEFT OUTER JOIN (
+                    SELECT
+                      "t3"."id" AS "pid",
+                      "t3"."is_merchandise" AS "merch"
+                    FROM "products" AS "t3"
                   ) AS "t11"
-                  WHERE
-                    (
-                      "t11"."merch" IS NULL
-                    ) OR "t11"."merch"
-                ) AS "t13"
-                INNER JOIN (
-                  SELECT
-                    "t0"."id" AS "oid",
-                    "t0"."customer_id",
-                    "t0"."placed_at" AS "at",
-                    "t0"."channel",
-                    "t0"."status",
-                    "t0"."currency"
-                  FROM "orders" AS "t0"
-                ) AS "t8"
-                  ON "t13"."order_id" = "t8"."oid"
-              ) AS "t14"
+                    ON "t10"."product_id" = "t11"."pid"
+                ) AS "t12"
+                WHERE
+                  (
+                    "t12"."merch" IS NULL
+                  ) OR "t12"."merch"
+              ) AS "t13"
               GROUP BY
                 1
-            ) AS "t16"
+            ) AS "t15"
             INNER JOIN (
               SELECT
                 "t0"."id" AS "oid",
@@ -4448,7 +4428,7 @@ WITH "t22" AS (
                 "t0"."currency"
               FROM "orders" AS "t0"
             ) AS "t8"
-              ON "t16"."order_id" = "t8"."oid"
+              ON "t15"."order_id" = "t8"."oid"
             LEFT OUTER JOIN (
               SELECT
                 "t1"."id" AS "cid",
@@ -4456,104 +4436,104 @@ WITH "t22" AS (
               FROM "customers" AS "t1"
             ) AS "t9"
               ON "t8"."customer_id" = "t9"."cid"
-          ) AS "t17"
+          ) AS "t16"
           WHERE
-            "t17"."purchase" AND "t17"."customer_id" IS NOT NULL
-        ) AS "t18"
-      ) AS "t19"
-    ) AS "t20"
+            "t16"."purchase" AND "t16"."customer_id" IS NOT NULL
+        ) AS "t17"
+      ) AS "t18"
+    ) AS "t19"
     GROUP BY
       1,
       2,
       3
-  ) AS "t21"
+  ) AS "t20"
 )
 SELECT
-  "t31"."country",
-  "t31"."n",
-  "t31"."k",
-  "t31"."p" AS "period"
+  "t30"."country",
+  "t30"."n",
+  "t30"."k",
+  "t30"."p" AS "period"
 FROM (
   SELECT
-    "t30"."country",
-    "t30"."p",
-    "t30"."starts",
-    "t30"."ends",
-    "t30"."same",
+    "t29"."country",
+    "t29"."p",
+    "t29"."starts",
+    "t29"."ends",
+    "t29"."same",
     (
-      SUM("t30"."starts") OVER (
-        PARTITION BY "t30"."country"
-        ORDER BY "t30"."p" ASC
+      SUM("t29"."starts") OVER (
+        PARTITION BY "t29"."country"
+        ORDER BY "t29"."p" ASC
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) - "t30"."starts"
+      ) - "t29"."starts"
     ) - (
-      SUM("t30"."ends") OVER (
-        PARTITION BY "t30"."country"
-        ORDER BY "t30"."p" ASC
+      SUM("t29"."ends") OVER (
+        PARTITION BY "t29"."country"
+        ORDER BY "t29"."p" ASC
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) - "t30"."ends"
+      ) - "t29"."ends"
     ) AS "n",
-    "t30"."ends" - "t30"."same" AS "k"
+    "t29"."ends" - "t29"."same" AS "k"
   FROM (
     SELECT
-      "t29"."country",
-      "t29"."p",
-      SUM("t29"."starts") AS "starts",
-      SUM("t29"."ends") AS "ends",
-      SUM("t29"."same") AS "same"
+      "t28"."country",
+      "t28"."p",
+      SUM("t28"."starts") AS "starts",
+      SUM("t28"."ends") AS "ends",
+      SUM("t28"."same") AS "same"
     FROM (
       SELECT
         *
       FROM (
         SELECT
-          "t24"."country",
-          "t24"."a" AS "p",
-          "t24"."starts",
+          "t23"."country",
+          "t23"."a" AS "p",
+          "t23"."starts",
           0 AS "ends",
           0 AS "same"
         FROM (
           SELECT
-            "t23"."country",
-            "t23"."a",
+            "t22"."country",
+            "t22"."a",
             COUNT(*) AS "starts"
-          FROM "t22" AS "t23"
+          FROM "t21" AS "t22"
           GROUP BY
             1,
             2
-        ) AS "t24"
-      ) AS "t26"
+        ) AS "t23"
+      ) AS "t25"
       UNION ALL
       SELECT
         *
       FROM (
         SELECT
-          "t27"."country",
-          "t27"."b" AS "p",
+          "t26"."country",
+          "t26"."b" AS "p",
           0 AS "starts",
-          "t27"."ends",
-          "t27"."same"
+          "t26"."ends",
+          "t26"."same"
         FROM (
           SELECT
-            "t23"."country",
-            "t23"."b",
+            "t22"."country",
+            "t22"."b",
             COUNT(*) AS "ends",
-            SUM(CASE WHEN "t23"."a" = "t23"."b" THEN 1 ELSE 0 END) AS "same"
-          FROM "t22" AS "t23"
+            SUM(CASE WHEN "t22"."a" = "t22"."b" THEN 1 ELSE 0 END) AS "same"
+          FROM "t21" AS "t22"
           GROUP BY
             1,
             2
-        ) AS "t27"
-      ) AS "t28"
-    ) AS "t29"
+        ) AS "t26"
+      ) AS "t27"
+    ) AS "t28"
     GROUP BY
       1,
       2
-  ) AS "t30"
-) AS "t31"
+  ) AS "t29"
+) AS "t30"
 WHERE
-  "t31"."n" > 0
-  AND "t31"."p" < (
+  "t30"."n" > 0
+  AND "t30"."p" < (
     SELECT
-      MAX("t23"."bound") AS "Max(bound)"
-    FROM "t22" AS "t23"
+      MAX("t22"."bound") AS "Max(bound)"
+    FROM "t21" AS "t22"
   )

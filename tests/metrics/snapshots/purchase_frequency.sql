@@ -1,122 +1,102 @@
 SELECT
-  "t19"."country",
-  "t19"."period",
-  COUNT(CAST("t19"."orders" AS DOUBLE)) AS "n",
-  SUM(CAST("t19"."orders" AS DOUBLE)) AS "s",
-  SUM(CAST("t19"."orders" AS DOUBLE) * CAST("t19"."orders" AS DOUBLE)) AS "ss"
+  "t18"."country",
+  "t18"."period",
+  COUNT(CAST("t18"."orders" AS DOUBLE)) AS "n",
+  SUM(CAST("t18"."orders" AS DOUBLE)) AS "s",
+  SUM(CAST("t18"."orders" AS DOUBLE) * CAST("t18"."orders" AS DOUBLE)) AS "ss"
 FROM (
   SELECT
-    "t18"."country",
-    "t18"."period",
-    "t18"."customer_id",
+    "t17"."country",
+    "t17"."period",
+    "t17"."customer_id",
     COUNT(*) AS "orders"
   FROM (
     SELECT
-      "t17"."order_id",
-      "t17"."customer_id",
-      "t17"."at",
-      "t17"."channel",
-      "t17"."status",
-      "t17"."currency",
-      "t17"."units",
-      "t17"."returned_units",
-      "t17"."gross",
-      "t17"."net",
-      "t17"."purchase",
-      "t17"."country",
+      "t16"."order_id",
+      "t16"."customer_id",
+      "t16"."at",
+      "t16"."channel",
+      "t16"."status",
+      "t16"."currency",
+      "t16"."units",
+      "t16"."returned_units",
+      "t16"."gross",
+      "t16"."net",
+      "t16"."purchase",
+      "t16"."country",
       (
         (
-          EXTRACT(year FROM "t17"."at") * 12
-        ) + EXTRACT(month FROM "t17"."at")
+          EXTRACT(year FROM "t16"."at") * 12
+        ) + EXTRACT(month FROM "t16"."at")
       ) - 1 AS "period"
     FROM (
       SELECT
-        "t16"."order_id",
+        "t15"."order_id",
         "t8"."customer_id",
         "t8"."at",
         "t8"."channel",
         "t8"."status",
         "t8"."currency",
-        "t16"."units",
-        "t16"."returned_units",
-        "t16"."gross",
-        "t16"."net",
+        "t15"."units",
+        "t15"."returned_units",
+        "t15"."gross",
+        "t15"."net",
         (
           "t8"."status" <> 'cancelled'
         ) AND (
-          "t16"."units" > 0
+          "t15"."units" > 0
         ) AS "purchase",
         "t9"."c_country" AS "country"
       FROM (
         SELECT
-          "t14"."order_id",
-          SUM(CASE WHEN "t14"."quantity" > 0 THEN "t14"."quantity" ELSE 0 END) AS "units",
-          SUM(CASE WHEN "t14"."quantity" > 0 THEN 0 ELSE -(
-            "t14"."quantity"
+          "t13"."order_id",
+          SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."quantity" ELSE 0 END) AS "units",
+          SUM(CASE WHEN "t13"."quantity" > 0 THEN 0 ELSE -(
+            "t13"."quantity"
           ) END) AS "returned_units",
-          SUM(CASE WHEN "t14"."quantity" > 0 THEN "t14"."value" ELSE 0.0 END) AS "gross",
-          SUM("t14"."value") AS "net"
+          SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."value" ELSE 0.0 END) AS "gross",
+          SUM("t13"."value") AS "net"
         FROM (
           SELECT
-            "t13"."order_id",
-            "t8"."customer_id",
-            "t8"."at",
-            "t8"."channel",
-            "t8"."status",
-            "t8"."currency",
-            "t13"."category",
-            "t13"."sku",
-            "t13"."quantity",
+            "t12"."order_id",
+            "t12"."quantity",
             (
-              CAST("t13"."quantity" AS DOUBLE) * CAST("t13"."unit_price" AS DOUBLE)
-            ) - COALESCE(CAST("t13"."discount" AS DOUBLE), 0.0) AS "value"
+              CAST("t12"."quantity" AS DOUBLE) * CAST("t12"."unit_price" AS DOUBLE)
+            ) - COALESCE(CAST("t12"."discount" AS DOUBLE), 0.0) AS "value"
           FROM (
             SELECT
-              *
+              "t10"."order_id",
+              "t10"."product_id",
+              "t10"."quantity",
+              "t10"."unit_price",
+              "t10"."discount",
+              "t11"."pid",
+              "t11"."merch"
             FROM (
               SELECT
-                "t4"."id",
-                "t4"."order_id",
-                "t4"."line_no",
-                "t4"."product_id",
-                "t4"."sku",
-                "t4"."quantity",
-                "t4"."unit_price",
-                "t4"."discount",
-                "t4"."returns_line_id",
-                "t10"."pid",
-                "t10"."category",
-                "t10"."merch"
-              FROM "order_lines" AS "t4"
-              LEFT OUTER JOIN (
-                SELECT
-                  "t3"."id" AS "pid",
-                  "t3"."category",
-                  "t3"."is_merchandise" AS "merch"
-                FROM "products" AS "t3"
-              ) AS "t10"
-                ON "t4"."product_id" = "t10"."pid"
+                "t2"."order_id",
+                "t2"."product_id",
+                "t2"."quantity",
+                "t2"."unit_price",
+                "t2"."discount"
+              FROM "order_lines" AS "t2"
+            ) AS "t10"
+            LEFT OUTER JOIN (
+              SELECT
+                "t3"."id" AS "pid",
+                "t3"."is_merchandise" AS "merch"
+              FROM "products" AS "t3"
             ) AS "t11"
-            WHERE
-              (
-                "t11"."merch" IS NULL
-              ) OR "t11"."merch"
-          ) AS "t13"
-          INNER JOIN (
-            SELECT
-              "t0"."id" AS "oid",
-              "t0"."customer_id",
-              "t0"."placed_at" AS "at",
-              "t0"."channel",
-              "t0"."status",
-              "t0"."currency"
-            FROM "orders" AS "t0"
-          ) AS "t8"
-            ON "t13"."order_id" = "t8"."oid"
-        ) AS "t14"
+              ON "t10"."product_id" = "t11"."pid"
+          ) AS "t12"
+          WHERE
+            (
+              "t12"."merch" IS NULL
+            ) OR "t12"."merch"
+        ) AS "t13"
         GROUP BY
           1
-      ) AS "t16"
+      ) AS "t15"
       INNER JOIN (
         SELECT
           "t0"."id" AS "oid",
@@ -127,7 +107,7 @@ FROM (
           "t0"."currency"
         FROM "orders" AS "t0"
       ) AS "t8"
-        ON "t16"."order_id" = "t8"."oid"
+        ON "t15"."order_id" = "t8"."oid"
       LEFT OUTER JOIN (
         SELECT
           "t1"."id" AS "cid",
@@ -135,15 +115,15 @@ FROM (
         FROM "customers" AS "t1"
       ) AS "t9"
         ON "t8"."customer_id" = "t9"."cid"
-    ) AS "t17"
+    ) AS "t16"
     WHERE
-      "t17"."purchase" AND "t17"."customer_id" IS NOT NULL
-  ) AS "t18"
+      "t16"."purchase" AND "t16"."customer_id" IS NOT NULL
+  ) AS "t17"
   GROUP BY
     1,
     2,
     3
-) AS "t19"
+) AS "t18"
 GROUP BY
   1,
   2

@@ -117,12 +117,26 @@ def lines_frame(tables: Tables) -> ir.Table:
     )
 
 
+def _merchandise_lines(tables: Tables) -> ir.Table:
+    """Order lines whose product is merchandise (or unknown), with ``value``; no order columns."""
+    lines = table(tables, "order_lines")
+    products = table(tables, "products")
+    p = products.select(pid=products.id, merch=products.is_merchandise)
+    j = lines.select("order_id", "product_id", "quantity", "unit_price", "discount")
+    j = j.left_join(p, j.product_id == p.pid)
+    j = j.filter(j.merch.isnull() | j.merch)
+    value = _f(j.quantity) * _f(j.unit_price) - _f(j.discount).fill_null(0.0)
+    return j.select("order_id", quantity=j.quantity.cast("int64"), value=value)
+
+
 def orders_frame(tables: Tables) -> ir.Table:
     """One row per order with merchandise units and values; ``purchase`` marks real purchases.
 
     A purchase is an order that is not cancelled and has at least one line of positive quantity.
+    Lines are aggregated per order first and joined to ``orders`` once (orders without
+    merchandise lines are left out).
     """
-    lines = lines_frame(tables)
+    lines = _merchandise_lines(tables)
     pos = lines.quantity > 0
     per_order = lines.group_by("order_id").aggregate(
         units=pos.ifelse(lines.quantity, 0).sum(),

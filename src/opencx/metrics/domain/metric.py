@@ -20,6 +20,12 @@ from opencx.metrics.domain.frames import FRAMES, Tables, with_dimensions, with_f
 from opencx.metrics.domain.periods import Period
 
 PERIOD_KEY = "period"
+SHARED_FRAMES = frozenset({"orders"})
+"""Frames worth materialising once per suite: the orders frame aggregates every order line.
+
+The other frames are projections and joins of one table with small dimensions; re-reading them
+(from Parquet, or a DuckDB table) costs less than copying them into a temporary table.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,8 @@ class Sources:
             frame = with_dimensions(frame, self.tables, [*q.by, *q.filters, *extra])
             return with_filters(frame, q.filters)
 
+        if name not in SHARED_FRAMES:
+            return build()
         return self.shared(("frame", name, *extra), build)
 
     def shared(self, key: tuple[object, ...], build: Callable[[], ir.Table]) -> ir.Table:
