@@ -50,6 +50,8 @@ def test_fit_and_score_every_model(synthetic: tuple[Engine, object], clock: Fixe
     _, clv_rows = service.scores("clv", "clv_12m", limit=3)
     assert clv_rows[0]["details"]["purchase_model"] == "mbgnbd"
     assert clv_rows[0]["details"]["discounted"] is True
+    pareto = service.fit("clv", config={"purchase_model": "pareto_nbd"})
+    assert pareto.params["purchase_model"] == "pareto_nbd"
     text = service.churn_csv(top=10)
     assert text.splitlines()[0] == "customer_id,name,email,churn_risk,reasons"
     assert len(text.splitlines()) == 11
