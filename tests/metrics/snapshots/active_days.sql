@@ -1,11 +1,11 @@
 WITH "t8" AS (
   SELECT
     "t7"."country",
-    "t7"."period",
     "t7"."customer_id",
     "t7"."channel",
     "t7"."day",
-    COUNT(*) AS "touches"
+    COUNT(*) AS "touches",
+    MIN("t7"."at") AS "first"
   FROM (
     SELECT
       "t6"."customer_id",
@@ -15,11 +15,6 @@ WITH "t8" AS (
       "t6"."campaign",
       "t6"."at",
       "t6"."country",
-      (
-        (
-          EXTRACT(year FROM "t6"."at") * 12
-        ) + EXTRACT(month FROM "t6"."at")
-      ) - 1 AS "period",
       CAST(FLOOR((
         EPOCH(CAST("t6"."at" AS TIMESTAMP))
       ) / (
@@ -59,72 +54,89 @@ WITH "t8" AS (
     1,
     2,
     3,
-    4,
-    5
+    4
 )
 SELECT
-  "t16"."country",
-  "t16"."period",
-  COUNT(CAST("t16"."days" AS DOUBLE)) AS "n",
-  SUM(CAST("t16"."days" AS DOUBLE)) AS "s",
-  SUM(CAST("t16"."days" AS DOUBLE) * CAST("t16"."days" AS DOUBLE)) AS "ss"
+  "t17"."country",
+  "t17"."period",
+  COUNT(CAST("t17"."days" AS DOUBLE)) AS "n",
+  SUM(CAST("t17"."days" AS DOUBLE)) AS "s",
+  SUM(CAST("t17"."days" AS DOUBLE) * CAST("t17"."days" AS DOUBLE)) AS "ss"
 FROM (
   SELECT
-    "t15"."country",
-    "t15"."period",
-    "t15"."customer_id",
-    "t15"."touches",
-    "t15"."channels",
-    "t13"."days"
+    "t16"."country",
+    "t16"."period",
+    "t16"."customer_id",
+    "t16"."touches",
+    "t16"."channels",
+    "t14"."days"
   FROM (
     SELECT
-      "t11"."country",
-      "t11"."period",
-      "t11"."customer_id",
-      SUM("t11"."touches") AS "touches",
+      "t13"."country",
+      "t13"."period",
+      "t13"."customer_id",
+      SUM("t13"."touches") AS "touches",
       COUNT(*) AS "channels"
     FROM (
       SELECT
-        "t9"."country",
-        "t9"."period",
-        "t9"."customer_id",
-        "t9"."channel",
-        SUM("t9"."touches") AS "touches"
-      FROM "t8" AS "t9"
+        "t10"."country",
+        "t10"."period",
+        "t10"."customer_id",
+        "t10"."channel",
+        SUM("t10"."touches") AS "touches"
+      FROM (
+        SELECT
+          "t9"."country",
+          "t9"."customer_id",
+          "t9"."channel",
+          "t9"."day",
+          "t9"."touches",
+          "t9"."first",
+          (
+            (
+              EXTRACT(year FROM "t9"."first") * 12
+            ) + EXTRACT(month FROM "t9"."first")
+          ) - 1 AS "period"
+        FROM "t8" AS "t9"
+      ) AS "t10"
       GROUP BY
         1,
         2,
         3,
         4
+    ) AS "t13"
+    GROUP BY
+      1,
+      2,
+      3
+  ) AS "t16"
+  INNER JOIN (
+    SELECT
+      "t11"."country",
+      "t11"."period",
+      "t11"."customer_id",
+      COUNT(*) AS "days"
+    FROM (
+      SELECT DISTINCT
+        "t9"."country",
+        (
+          (
+            EXTRACT(year FROM "t9"."first") * 12
+          ) + EXTRACT(month FROM "t9"."first")
+        ) - 1 AS "period",
+        "t9"."customer_id",
+        "t9"."day"
+      FROM "t8" AS "t9"
     ) AS "t11"
     GROUP BY
       1,
       2,
       3
-  ) AS "t15"
-  INNER JOIN (
-    SELECT
-      "t10"."country",
-      "t10"."period",
-      "t10"."customer_id",
-      COUNT(*) AS "days"
-    FROM (
-      SELECT DISTINCT
-        "t9"."country",
-        "t9"."period",
-        "t9"."customer_id",
-        "t9"."day"
-      FROM "t8" AS "t9"
-    ) AS "t10"
-    GROUP BY
-      1,
-      2,
-      3
-  ) AS "t13"
-    ON "t15"."country" = "t13"."country"
-    AND "t15"."period" = "t13"."period"
-    AND "t15"."customer_id" = "t13"."customer_id"
-) AS "t16"
+  ) AS "t14"
+    ON "t16"."country" = "t14"."country"
+    AND "t16"."period" = "t14"."period"
+    AND "t16"."customer_id" = "t14"."customer_id"
+) AS "t17"
 GROUP BY
   1,
   2

@@ -5,23 +5,35 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from opencx.metrics.domain.metric import Metric, Query, Sources, bucket, mean_stats
+from opencx.metrics.domain.metric import (
+    PERIOD_KEY,
+    Metric,
+    Query,
+    Sources,
+    bucket,
+    in_range,
+    mean_stats,
+)
 from opencx.metrics.domain.periods import epoch_days
 
 
-def _known(src: Sources, q: Query) -> ir.Table:
-    i = bucket(src.frame("interactions"), q)
-    return i.filter(i.customer_id.notnull())
-
-
 def _per_customer(src: Sources, q: Query) -> ir.Table:
-    """Per customer and group: active days, interactions, channels (one pass, shared)."""
+    """Per customer and group: active days, interactions, channels (one pass, shared).
+
+    Interactions are first counted per customer, channel and UTC day; the period is a function
+    of the day, so it is computed on those counts (from the day's first instant) rather than on
+    every interaction.
+    """
 
     def build() -> ir.Table:
-        i = _known(src, q)
+        i = in_range(src.frame("interactions"), q)
+        i = i.filter(i.customer_id.notnull())
         i = i.mutate(day=epoch_days(i.at))
+        daily = i.group_by(list(dict.fromkeys([*q.by, "customer_id", "channel", "day"])))
+        daily = daily.aggregate(touches=i.count(), first=i.at.min())
+        if q.period is not None:
+            daily = daily.mutate(**{PERIOD_KEY: q.period.index(daily.first)})
         by_channel = list(dict.fromkeys([*q.keys, "customer_id", "channel"]))
-        daily = i.group_by([*by_channel, "day"]).aggregate(touches=i.count())
         per_channel = daily.group_by(by_channel).aggregate(touches=daily.touches.sum())
         days = daily.select(*q.keys, "customer_id", "day").distinct()
         days = days.group_by([*q.keys, "customer_id"]).aggregate(days=days.count())
