@@ -59,7 +59,22 @@ def check_subscriptions(parsed: Parsed, mapping: Mapping) -> None:
                 "ended_at is before started_at")  # fmt: skip
 
 
-ROW_RULES = {"orders": check_orders, "cases": check_cases, "subscriptions": check_subscriptions}
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def check_customers(parsed: Parsed, mapping: Mapping) -> None:
+    """An email that is not shaped like an address would become a wrong identity key."""
+    email = pc.utf8_trim_whitespace(parsed.columns["email"])
+    bad = pc.invert(pc.match_substring_regex(email, EMAIL_SHAPE))
+    parsed.flag(bad, "email", "not an email address (expected name@domain.tld)")
+
+
+ROW_RULES = {
+    "customers": check_customers,
+    "orders": check_orders,
+    "cases": check_cases,
+    "subscriptions": check_subscriptions,
+}
 
 
 class DuplicateFinder:
