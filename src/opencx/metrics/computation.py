@@ -15,6 +15,7 @@ import ibis.expr.types as ir
 import numpy as np
 
 from opencx.core.errors import InvalidInput
+from opencx.metrics import dialects  # noqa: F401  (compile rules Ibis lacks)
 from opencx.metrics.domain.frames import Tables
 from opencx.metrics.domain.metric import ESTIMATORS, PERIOD_KEY, Memo, Metric, Query
 from opencx.metrics.domain.periods import PERIODS, Period, period_named
@@ -90,7 +91,8 @@ def compute(
     start, end : UTC time range [start, end).
     params : metric parameters (``window_days`` for churn, ``margin`` for CLV).
     min_n : minimum sample size below which a warning replaces the value.
-    memo : shares frames between metrics (use :func:`compute_suite` rather than passing one).
+    memo : shares intermediate tables between metrics (use :func:`compute_suite` rather than
+        passing one); without one, the metric's intermediates live for this call only.
 
     Returns
     -------
@@ -107,7 +109,12 @@ def compute(
     """
     metric, q = plan(name, by=by, period=period, filters=filters, start=start, end=end,
                      params=params)  # fmt: skip
-    frame = metric.expression(tables, q, memo).to_pandas()
+    own = TableMemo() if memo is None else None
+    try:
+        frame = metric.expression(tables, q, memo or own).to_pandas()
+    finally:
+        if own is not None:
+            own.release()
     return _result(metric, q, frame, metric.min_n if min_n is None else min_n)
 
 
@@ -130,11 +137,11 @@ class TableMemo:
 
 
 def compute_suite(names: Sequence[str], tables: Tables, **request: Any) -> dict[str, MetricResult]:
-    """Compute several metrics with the same request, building each shared frame only once.
+    """Compute several metrics with the same request, building each shared table only once.
 
-    The orders frame (a join and aggregation of every order line), the answers frame and the
-    per-customer engagement table are materialised on the backend once and read by every metric
-    that needs them, then released.
+    The intermediate tables (order days, answer score counts, interactions per customer,
+    channel and grain, engagement per customer) are materialised on the backend once, read by
+    every metric that needs them, then released.
     """
     memo = TableMemo()
     try:

@@ -14,7 +14,7 @@ from opencx.core.clock import Clock, SystemClock
 from opencx.core.errors import NotFound
 from opencx.metrics import store
 from opencx.metrics.backends import connect
-from opencx.metrics.computation import compute
+from opencx.metrics.computation import compute, compute_suite
 from opencx.metrics.domain import METRICS, PERIODS, MetricResult, metric_named
 from opencx.metrics.domain.periods import period_named
 from opencx.metrics.domain.targets import (
@@ -88,8 +88,8 @@ class MetricsService:
         now = self.clock.now()
         tiles = []
         with self.tables() as con:
-            for name in names:
-                result = compute(name, con, period=period)
+            results = compute_suite(names, con, period=period)
+            for name, result in results.items():
                 valued = [r for r in result.rows if r.value is not None]
                 trend = [(str(r.keys[result.period or ""]), r.value) for r in result.rows]
                 target = next((t for t in targets if t.metric == name), None)

@@ -1,154 +1,374 @@
-WITH "t17" AS (
+WITH "t20" AS (
   SELECT DISTINCT
-    "t16"."country",
-    "t16"."customer_id",
+    "t19"."country",
+    "t19"."customer_id",
     (
       (
-        EXTRACT(year FROM "t16"."at") * 12
-      ) + EXTRACT(month FROM "t16"."at")
-    ) - 1 AS "p"
-  FROM (
-    SELECT
-      "t15"."order_id",
-      "t8"."customer_id",
-      "t8"."at",
-      "t8"."channel",
-      "t8"."status",
-      "t8"."currency",
-      "t15"."units",
-      "t15"."returned_units",
-      "t15"."gross",
-      "t15"."net",
+        (
+          CAST(FLOOR((
+            "t19"."day" + 719468
+          ) / (
+            146097
+          )) AS BIGINT) * 400
+        ) + CAST(FLOOR(
+          (
+            (
+              (
+                (
+                  (
+                    "t19"."day" + 719468
+                  ) % 146097
+                ) - CAST(FLOOR((
+                  (
+                    "t19"."day" + 719468
+                  ) % 146097
+                ) / (
+                  1460
+                )) AS BIGINT)
+              ) + CAST(FLOOR((
+                (
+                  "t19"."day" + 719468
+                ) % 146097
+              ) / (
+                36524
+              )) AS BIGINT)
+            ) - CAST(FLOOR((
+              (
+                "t19"."day" + 719468
+              ) % 146097
+            ) / (
+              146096
+            )) AS BIGINT)
+          ) / (
+            365
+          )
+        ) AS BIGINT)
+      ) * 12
+    ) + CAST(FLOOR(
       (
-        "t8"."status" <> 'cancelled'
-      ) AND (
-        "t15"."units" > 0
-      ) AS "purchase",
-      "t9"."c_country" AS "country"
+        (
+          (
+            (
+              (
+                "t19"."day" + 719468
+              ) % 146097
+            ) - (
+              (
+                (
+                  CAST(FLOOR(
+                    (
+                      (
+                        (
+                          (
+                            (
+                              "t19"."day" + 719468
+                            ) % 146097
+                          ) - CAST(FLOOR((
+                            (
+                              "t19"."day" + 719468
+                            ) % 146097
+                          ) / (
+                            1460
+                          )) AS BIGINT)
+                        ) + CAST(FLOOR((
+                          (
+                            "t19"."day" + 719468
+                          ) % 146097
+                        ) / (
+                          36524
+                        )) AS BIGINT)
+                      ) - CAST(FLOOR((
+                        (
+                          "t19"."day" + 719468
+                        ) % 146097
+                      ) / (
+                        146096
+                      )) AS BIGINT)
+                    ) / (
+                      365
+                    )
+                  ) AS BIGINT) * 365
+                ) + CAST(FLOOR(
+                  (
+                    CAST(FLOOR(
+                      (
+                        (
+                          (
+                            (
+                              (
+                                "t19"."day" + 719468
+                              ) % 146097
+                            ) - CAST(FLOOR((
+                              (
+                                "t19"."day" + 719468
+                              ) % 146097
+                            ) / (
+                              1460
+                            )) AS BIGINT)
+                          ) + CAST(FLOOR((
+                            (
+                              "t19"."day" + 719468
+                            ) % 146097
+                          ) / (
+                            36524
+                          )) AS BIGINT)
+                        ) - CAST(FLOOR((
+                          (
+                            "t19"."day" + 719468
+                          ) % 146097
+                        ) / (
+                          146096
+                        )) AS BIGINT)
+                      ) / (
+                        365
+                      )
+                    ) AS BIGINT)
+                  ) / (
+                    4
+                  )
+                ) AS BIGINT)
+              ) - CAST(FLOOR(
+                (
+                  CAST(FLOOR(
+                    (
+                      (
+                        (
+                          (
+                            (
+                              "t19"."day" + 719468
+                            ) % 146097
+                          ) - CAST(FLOOR((
+                            (
+                              "t19"."day" + 719468
+                            ) % 146097
+                          ) / (
+                            1460
+                          )) AS BIGINT)
+                        ) + CAST(FLOOR((
+                          (
+                            "t19"."day" + 719468
+                          ) % 146097
+                        ) / (
+                          36524
+                        )) AS BIGINT)
+                      ) - CAST(FLOOR((
+                        (
+                          "t19"."day" + 719468
+                        ) % 146097
+                      ) / (
+                        146096
+                      )) AS BIGINT)
+                    ) / (
+                      365
+                    )
+                  ) AS BIGINT)
+                ) / (
+                  100
+                )
+              ) AS BIGINT)
+            )
+          ) * 5
+        ) + 2
+      ) / (
+        153
+      )
+    ) AS BIGINT) + 2 AS "p"
+  FROM (
+    SELECT DISTINCT
+      "t18"."country",
+      "t18"."customer_id",
+      "t18"."day"
     FROM (
       SELECT
-        "t13"."order_id",
-        SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."quantity" ELSE 0 END) AS "units",
-        SUM(CASE WHEN "t13"."quantity" > 0 THEN 0 ELSE -(
-          "t13"."quantity"
-        ) END) AS "returned_units",
-        SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."value" ELSE 0.0 END) AS "gross",
-        SUM("t13"."value") AS "net"
+        "t17"."country",
+        "t17"."customer_id",
+        "t17"."day",
+        COUNT(*) AS "orders",
+        SUM(CASE WHEN "t17"."purchase" THEN 1 ELSE 0 END) AS "purchases",
+        SUM(CASE WHEN "t17"."purchase" THEN "t17"."gross" ELSE 0.0 END) AS "gross",
+        SUM(CASE WHEN "t17"."purchase" THEN "t17"."gross" * "t17"."gross" ELSE 0.0 END) AS "gross2",
+        SUM("t17"."net") AS "net",
+        SUM("t17"."units") AS "units",
+        SUM("t17"."returned_units") AS "back",
+        SUM("t17"."units" * "t17"."units") AS "units2",
+        SUM("t17"."returned_units" * "t17"."returned_units") AS "back2",
+        SUM("t17"."units" * "t17"."returned_units") AS "units_back"
       FROM (
         SELECT
-          "t12"."order_id",
-          "t12"."quantity",
-          (
-            CAST("t12"."quantity" AS DOUBLE) * CAST("t12"."unit_price" AS DOUBLE)
-          ) - COALESCE(CAST("t12"."discount" AS DOUBLE), 0.0) AS "value"
+          "t16"."order_id",
+          "t16"."customer_id",
+          "t16"."at",
+          "t16"."channel",
+          "t16"."status",
+          "t16"."currency",
+          "t16"."units",
+          "t16"."returned_units",
+          "t16"."gross",
+          "t16"."net",
+          "t16"."purchase",
+          "t16"."country",
+          CAST(FLOOR((
+            EPOCH(CAST("t16"."at" AS TIMESTAMP))
+          ) / (
+            86400
+          )) AS BIGINT) AS "day"
         FROM (
           SELECT
-            "t10"."order_id",
-            "t10"."product_id",
-            "t10"."quantity",
-            "t10"."unit_price",
-            "t10"."discount",
-            "t11"."pid",
-            "t11"."merch"
+            "t15"."order_id",
+            "t8"."customer_id",
+            "t8"."at",
+            "t8"."channel",
+            "t8"."status",
+            "t8"."currency",
+            "t15"."units",
+            "t15"."returned_units",
+            "t15"."gross",
+            "t15"."net",
+            (
+              "t8"."status" <> 'cancelled'
+            ) AND (
+              "t15"."units" > 0
+            ) AS "purchase",
+            "t9"."c_country" AS "country"
           FROM (
             SELECT
-              "t2"."order_id",
-              "t2"."product_id",
-              "t2"."quantity",
-              "t2"."unit_price",
-              "t2"."discount"
-            FROM "order_lines" AS "t2"
-          ) AS "t10"
+              "t13"."order_id",
+              SUM(
+                CASE WHEN "t13"."quantity" > 0 THEN CAST("t13"."quantity" AS DOUBLE) ELSE 0.0 END
+              ) AS "units",
+              SUM(
+                CASE
+                  WHEN "t13"."quantity" > 0
+                  THEN 0.0
+                  ELSE -(
+                    CAST("t13"."quantity" AS DOUBLE)
+                  )
+                END
+              ) AS "returned_units",
+              SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."value" ELSE 0.0 END) AS "gross",
+              SUM("t13"."value") AS "net"
+            FROM (
+              SELECT
+                "t12"."order_id",
+                "t12"."quantity",
+                (
+                  CAST("t12"."quantity" AS DOUBLE) * CAST("t12"."unit_price" AS DOUBLE)
+                ) - COALESCE(CAST("t12"."discount" AS DOUBLE), 0.0) AS "value"
+              FROM (
+                SELECT
+                  "t10"."order_id",
+                  "t10"."product_id",
+                  "t10"."quantity",
+                  "t10"."unit_price",
+                  "t10"."discount",
+                  "t11"."pid",
+                  "t11"."merch"
+                FROM (
+                  SELECT
+                    "t2"."order_id",
+                    "t2"."product_id",
+                    "t2"."quantity",
+                    "t2"."unit_price",
+                    "t2"."discount"
+                  FROM "order_lines" AS "t2"
+                ) AS "t10"
+                LEFT OUTER JOIN (
+                  SELECT
+                    "t3"."id" AS "pid",
+                    "t3"."is_merchandise" AS "merch"
+                  FROM "products" AS "t3"
+                ) AS "t11"
+                  ON "t10"."product_id" = "t11"."pid"
+              ) AS "t12"
+              WHERE
+                (
+                  "t12"."merch" IS NULL
+                ) OR "t12"."merch"
+            ) AS "t13"
+            GROUP BY
+              1
+          ) AS "t15"
+          INNER JOIN (
+            SELECT
+              "t0"."id" AS "oid",
+              "t0"."customer_id",
+              "t0"."placed_at" AS "at",
+              "t0"."channel",
+              "t0"."status",
+              "t0"."currency"
+            FROM "orders" AS "t0"
+          ) AS "t8"
+            ON "t15"."order_id" = "t8"."oid"
           LEFT OUTER JOIN (
             SELECT
-              "t3"."id" AS "pid",
-              "t3"."is_merchandise" AS "merch"
-            FROM "products" AS "t3"
-          ) AS "t11"
-            ON "t10"."product_id" = "t11"."pid"
-        ) AS "t12"
-        WHERE
-          (
-            "t12"."merch" IS NULL
-          ) OR "t12"."merch"
-      ) AS "t13"
+              "t1"."id" AS "cid",
+              "t1"."country" AS "c_country"
+            FROM "customers" AS "t1"
+          ) AS "t9"
+            ON "t8"."customer_id" = "t9"."cid"
+        ) AS "t16"
+      ) AS "t17"
       GROUP BY
-        1
-    ) AS "t15"
-    INNER JOIN (
-      SELECT
-        "t0"."id" AS "oid",
-        "t0"."customer_id",
-        "t0"."placed_at" AS "at",
-        "t0"."channel",
-        "t0"."status",
-        "t0"."currency"
-      FROM "orders" AS "t0"
-    ) AS "t8"
-      ON "t15"."order_id" = "t8"."oid"
-    LEFT OUTER JOIN (
-      SELECT
-        "t1"."id" AS "cid",
-        "t1"."country" AS "c_country"
-      FROM "customers" AS "t1"
-    ) AS "t9"
-      ON "t8"."customer_id" = "t9"."cid"
-  ) AS "t16"
-  WHERE
-    "t16"."purchase" AND "t16"."customer_id" IS NOT NULL
-), "t20" AS (
+        1,
+        2,
+        3
+    ) AS "t18"
+    WHERE
+      "t18"."purchases" > 0 AND "t18"."customer_id" IS NOT NULL
+  ) AS "t19"
+), "t23" AS (
   SELECT
-    "t18"."country",
-    "t18"."customer_id",
-    MIN("t18"."p") AS "cohort"
-  FROM "t17" AS "t18"
+    "t21"."country",
+    "t21"."customer_id",
+    MIN("t21"."p") AS "cohort"
+  FROM "t20" AS "t21"
   GROUP BY
     1,
     2
 )
 SELECT
-  "t28"."country",
-  "t28"."cohort",
-  "t28"."age",
-  "t24"."n",
-  "t28"."k"
+  "t31"."country",
+  "t31"."cohort",
+  "t31"."age",
+  "t27"."n",
+  "t31"."k"
 FROM (
   SELECT
-    "t26"."country",
-    "t26"."cohort",
-    "t26"."age",
+    "t29"."country",
+    "t29"."cohort",
+    "t29"."age",
     COUNT(*) AS "k"
   FROM (
     SELECT
-      "t25"."country",
-      "t25"."customer_id",
-      "t25"."p",
-      "t25"."cohort",
-      "t25"."p" - "t25"."cohort" AS "age"
+      "t28"."country",
+      "t28"."customer_id",
+      "t28"."p",
+      "t28"."cohort",
+      "t28"."p" - "t28"."cohort" AS "age"
     FROM (
       SELECT
-        "t19"."country",
-        "t19"."customer_id",
-        "t19"."p",
-        "t22"."cohort"
-      FROM "t17" AS "t19"
-      INNER JOIN "t20" AS "t22"
-        ON "t19"."country" = "t22"."country" AND "t19"."customer_id" = "t22"."customer_id"
-    ) AS "t25"
-  ) AS "t26"
+        "t22"."country",
+        "t22"."customer_id",
+        "t22"."p",
+        "t25"."cohort"
+      FROM "t20" AS "t22"
+      INNER JOIN "t23" AS "t25"
+        ON "t22"."country" = "t25"."country" AND "t22"."customer_id" = "t25"."customer_id"
+    ) AS "t28"
+  ) AS "t29"
   GROUP BY
     1,
     2,
     3
-) AS "t28"
+) AS "t31"
 INNER JOIN (
   SELECT
-    "t21"."country",
-    "t21"."cohort",
+    "t24"."country",
+    "t24"."cohort",
     COUNT(*) AS "n"
-  FROM "t20" AS "t21"
+  FROM "t23" AS "t24"
   GROUP BY
     1,
     2
-) AS "t24"
-  ON "t28"."country" = "t24"."country" AND "t28"."cohort" = "t24"."cohort"
+) AS "t27"
+  ON "t31"."country" = "t27"."country" AND "t31"."cohort" = "t27"."cohort"

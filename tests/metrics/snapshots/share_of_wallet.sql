@@ -226,10 +226,18 @@ FROM (
         FROM (
           SELECT
             "t27"."order_id",
-            SUM(CASE WHEN "t27"."quantity" > 0 THEN "t27"."quantity" ELSE 0 END) AS "units",
-            SUM(CASE WHEN "t27"."quantity" > 0 THEN 0 ELSE -(
-              "t27"."quantity"
-            ) END) AS "returned_units",
+            SUM(
+              CASE WHEN "t27"."quantity" > 0 THEN CAST("t27"."quantity" AS DOUBLE) ELSE 0.0 END
+            ) AS "units",
+            SUM(
+              CASE
+                WHEN "t27"."quantity" > 0
+                THEN 0.0
+                ELSE -(
+                  CAST("t27"."quantity" AS DOUBLE)
+                )
+              END
+            ) AS "returned_units",
             SUM(CASE WHEN "t27"."quantity" > 0 THEN "t27"."value" ELSE 0.0 END) AS "gross",
             SUM("t27"."value") AS "net"
           FROM (

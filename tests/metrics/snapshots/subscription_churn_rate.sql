@@ -3,13 +3,7 @@ WITH "t8" AS (
     "t7"."country",
     "t7"."a",
     COALESCE("t7"."b", 1000000000) AS "b",
-    GREATEST(
-      MAX("t7"."a") OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-      COALESCE(
-        MAX("t7"."b") OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-        MAX("t7"."a") OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-      )
-    ) AS "bound"
+    GREATEST("t7"."a", COALESCE("t7"."b", "t7"."a")) AS "bound"
   FROM (
     SELECT
       "t6"."country",
@@ -57,38 +51,41 @@ WITH "t8" AS (
   ) AS "t7"
 )
 SELECT
-  "t17"."country",
-  "t17"."n",
-  "t17"."k",
-  "t17"."p" AS "period"
+  "t16"."country",
+  "t16"."n",
+  "t16"."k",
+  "t16"."p" AS "period"
 FROM (
   SELECT
-    "t16"."country",
-    "t16"."p",
-    "t16"."starts",
-    "t16"."ends",
-    "t16"."same",
+    "t15"."country",
+    "t15"."p",
+    "t15"."starts",
+    "t15"."ends",
+    "t15"."same",
+    "t15"."top",
     (
-      SUM("t16"."starts") OVER (
-        PARTITION BY "t16"."country"
-        ORDER BY "t16"."p" ASC
+      SUM("t15"."starts") OVER (
+        PARTITION BY "t15"."country"
+        ORDER BY "t15"."p" ASC
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) - "t16"."starts"
+      ) - "t15"."starts"
     ) - (
-      SUM("t16"."ends") OVER (
-        PARTITION BY "t16"."country"
-        ORDER BY "t16"."p" ASC
+      SUM("t15"."ends") OVER (
+        PARTITION BY "t15"."country"
+        ORDER BY "t15"."p" ASC
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) - "t16"."ends"
+      ) - "t15"."ends"
     ) AS "n",
-    "t16"."ends" - "t16"."same" AS "k"
+    "t15"."ends" - "t15"."same" AS "k",
+    MAX("t15"."top") OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "bound"
   FROM (
     SELECT
-      "t15"."country",
-      "t15"."p",
-      SUM("t15"."starts") AS "starts",
-      SUM("t15"."ends") AS "ends",
-      SUM("t15"."same") AS "same"
+      "t14"."country",
+      "t14"."p",
+      SUM("t14"."starts") AS "starts",
+      SUM("t14"."ends") AS "ends",
+      SUM("t14"."same") AS "same",
+      MAX("t14"."top") AS "top"
     FROM (
       SELECT
         *
@@ -97,13 +94,15 @@ FROM (
           "t10"."country",
           "t10"."a" AS "p",
           "t10"."starts",
+          "t10"."top",
           0 AS "ends",
           0 AS "same"
         FROM (
           SELECT
             "t9"."country",
             "t9"."a",
-            COUNT(*) AS "starts"
+            COUNT(*) AS "starts",
+            MAX("t9"."bound") AS "top"
           FROM "t8" AS "t9"
           GROUP BY
             1,
@@ -115,11 +114,12 @@ FROM (
         *
       FROM (
         SELECT
-          "t13"."country",
-          "t13"."b" AS "p",
+          "t11"."country",
+          "t11"."b" AS "p",
           0 AS "starts",
-          "t13"."ends",
-          "t13"."same"
+          0 AS "top",
+          "t11"."ends",
+          "t11"."same"
         FROM (
           SELECT
             "t9"."country",
@@ -130,18 +130,13 @@ FROM (
           GROUP BY
             1,
             2
-        ) AS "t13"
-      ) AS "t14"
-    ) AS "t15"
+        ) AS "t11"
+      ) AS "t13"
+    ) AS "t14"
     GROUP BY
       1,
       2
-  ) AS "t16"
-) AS "t17"
+  ) AS "t15"
+) AS "t16"
 WHERE
-  "t17"."n" > 0
-  AND "t17"."p" < (
-    SELECT
-      MAX("t9"."bound") AS "Max(bound)"
-    FROM "t8" AS "t9"
-  )
+  "t16"."n" > 0 AND "t16"."p" < "t16"."bound"

@@ -7,9 +7,13 @@ value and returns, not for customer metrics.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import ibis
 import ibis.expr.types as ir
 
 from opencx.metrics.domain.metric import (
+    PERIOD_KEY,
     Metric,
     Query,
     Sources,
@@ -19,56 +23,102 @@ from opencx.metrics.domain.metric import (
     mean_stats,
     ratio_stats,
 )
+from opencx.metrics.domain.periods import epoch_days
 
 
-def _purchases(src: Sources, q: Query) -> ir.Table:
-    o = src.frame("orders")
-    return bucket(o.filter(o.purchase & o.customer_id.notnull()), q)
+def _f(col: ir.Value) -> ir.FloatingValue:
+    return col.cast("float64")
 
 
-def _per_customer(src: Sources, q: Query) -> ir.Table:
+def order_days(src: Sources, q: Query, *, whole_history: bool = False) -> ir.Table:
+    """Orders summed per breakdown, customer and UTC day: the one pass every order metric reads.
+
+    Each row holds counts and sums over that day's orders (``orders``, ``purchases``), the
+    purchases' gross value and its square (for the order-value interval), net value, and the
+    order-level units sold and returned with their squares and product (for the return-rate
+    interval). Sums of per-order squares keep orders as the sampling units while the table is a
+    fraction of the orders' size (10M lines → 220k customer-days in bench/metrics.py). Anonymous
+    orders form the rows without a customer. The query's period index is computed from the day
+    on this small table. With ``whole_history`` the range's start is ignored (churn and cohorts
+    need every earlier purchase).
+    """
+    scope = q if not whole_history or q.start is None else replace(q, start=None)
+
     def build() -> ir.Table:
-        p = _purchases(src, q)
-        return p.group_by([*q.keys, "customer_id"]).aggregate(orders=p.count())
+        o = in_range(src.frame("orders"), scope)
+        o = o.mutate(day=epoch_days(o.at))
+        bought = o.purchase
+        gross, units, back = o.gross, o.units, o.returned_units
+        zero = ibis.literal(0.0)
+        keys = list(dict.fromkeys([*q.by, "customer_id"]))
+        days = o.group_by([*keys, "day"]).aggregate(
+            orders=o.count(),
+            purchases=count_if(bought),
+            gross=bought.ifelse(gross, zero).sum(),
+            gross2=bought.ifelse(gross * gross, zero).sum(),
+            net=o.net.sum(),
+            units=units.sum(),
+            back=back.sum(),
+            units2=(units * units).sum(),
+            back2=(back * back).sum(),
+            units_back=(units * back).sum(),
+        )
+        if q.period is None:
+            return days
+        return days.mutate(**{PERIOD_KEY: q.period.index_of_days(days.day)})
 
-    return src.shared(("purchases_per_customer",), build)
+    return src.shared(("order_days", scope.start), build)
+
+
+def _purchases_per_customer(src: Sources, q: Query) -> ir.Table:
+    d = order_days(src, q)
+    d = d.filter((d.purchases > 0) & d.customer_id.notnull())
+    return d.group_by([*q.keys, "customer_id"]).aggregate(orders=d.purchases.sum())
 
 
 def repeat_purchase_rate(src: Sources, q: Query) -> ir.Table:
     """Customers with two or more purchases in the window / customers with a purchase."""
-    c = _per_customer(src, q)
+    c = _purchases_per_customer(src, q)
     return c.aggregate(by=q.keys, n=c.count(), k=count_if(c.orders >= 2))
 
 
 def purchase_frequency(src: Sources, q: Query) -> ir.Table:
     """Purchases per purchasing customer in the window."""
-    c = _per_customer(src, q)
+    c = _purchases_per_customer(src, q)
     return c.aggregate(by=q.keys, **mean_stats(c.orders))
 
 
 def average_order_value(src: Sources, q: Query) -> ir.Table:
     """Mean gross merchandise value of a purchase."""
-    o = src.frame("orders")
-    o = bucket(o.filter(o.purchase), q)
-    return o.aggregate(by=q.keys, **mean_stats(o.gross))
+    d = order_days(src, q)
+    d = d.filter(d.purchases > 0)
+    return d.aggregate(by=q.keys, n=d.purchases.sum(), s=d.gross.sum(), ss=d.gross2.sum())
 
 
 def revenue_per_customer(src: Sources, q: Query) -> ir.Table:
     """Net revenue (sales − returns) per customer with an order in the window."""
-    o = src.frame("orders")
-    o = bucket(o.filter(o.customer_id.notnull()), q)
-    c = o.group_by([*q.keys, "customer_id"]).aggregate(net=o.net.sum())
+    d = order_days(src, q)
+    d = d.filter(d.customer_id.notnull())
+    c = d.group_by([*q.keys, "customer_id"]).aggregate(net=d.net.sum())
     return c.aggregate(by=q.keys, **mean_stats(c.net))
 
 
 def return_rate(src: Sources, q: Query) -> ir.Table:
     """Units returned or cancelled / units sold, %, with orders as the sampling units.
 
-    Reads the (shared) orders frame unless a breakdown or filter needs line columns.
+    Reads the order days unless a breakdown or filter needs line columns (category, sku).
     """
     if not {"category", "sku"} & {*q.by, *q.filters}:
-        o = bucket(src.frame("orders"), q)
-        return o.aggregate(by=q.keys, **ratio_stats(o.returned_units, o.units))
+        d = order_days(src, q)
+        return d.aggregate(
+            by=q.keys,
+            n=d.orders.sum(),
+            sy=d.back.sum(),
+            sx=d.units.sum(),
+            syy=d.back2.sum(),
+            sxx=d.units2.sum(),
+            sxy=d.units_back.sum(),
+        )
     line = bucket(src.frame("lines"), q)
     pos = line.quantity > 0
     per_order = line.group_by([*q.keys, "order_id"]).aggregate(
@@ -80,9 +130,9 @@ def return_rate(src: Sources, q: Query) -> ir.Table:
 def historical_clv(src: Sources, q: Query) -> ir.Table:
     """Margin-weighted net revenue to date per customer (``margin`` parameter, default 1)."""
     margin = float(q.params.get("margin", 1.0))
-    o = src.frame("orders")
-    o = in_range(o.filter(o.customer_id.notnull()), q)
-    c = o.group_by([*q.by, "customer_id"]).aggregate(value=o.net.sum() * margin)
+    d = order_days(src, q)
+    d = d.filter(d.customer_id.notnull())
+    c = d.group_by([*q.by, "customer_id"]).aggregate(value=d.net.sum() * margin)
     return c.aggregate(by=list(q.by), **mean_stats(c.value))
 
 

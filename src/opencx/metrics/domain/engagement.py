@@ -5,42 +5,92 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from opencx.metrics.domain.metric import (
-    PERIOD_KEY,
-    Metric,
-    Query,
-    Sources,
-    bucket,
-    in_range,
-    mean_stats,
-)
-from opencx.metrics.domain.periods import epoch_days
+from opencx.metrics.domain.metric import PERIOD_KEY, Metric, Query, Sources, in_range, mean_stats
+from opencx.metrics.domain.periods import PERIODS, epoch_days
+
+GRAINS = ("day", "week", "month")
+"""Grains of the interaction pass: the period itself, or months for quarters, years and none."""
 
 
-def _per_customer(src: Sources, q: Query) -> ir.Table:
-    """Per customer and group: active days, interactions, channels (one pass, shared).
+def _grain_name(q: Query) -> str:
+    return q.period.name if q.period and q.period.name in GRAINS else "month"
 
-    Interactions are first counted per customer, channel and UTC day; the period is a function
-    of the day, so it is computed on those counts (from the day's first instant) rather than on
-    every interaction.
+
+def _grain(i: ir.Table, q: Query) -> tuple[ir.IntegerValue, ir.IntegerValue]:
+    """(grain index, day offset inside the grain) of each interaction.
+
+    Days inside a grain (≤ 31) fit the bits of one integer, so distinct active days are counted
+    with a bitwise OR and a population count instead of a distinct aggregate. The offset is cast
+    to a 32-bit integer explicitly: PostgreSQL's date parts are numeric, which ``<<`` refuses.
+    """
+    grain = _grain_name(q)
+    if grain == "day":
+        return epoch_days(i.at), ibis.literal(0, type="int32")
+    if grain == "week":
+        shifted = epoch_days(i.at) + 3
+        return shifted // 7, (shifted % 7).cast("int32")
+    return PERIODS["month"].index(i.at), (i.at.day() - 1).cast("int32")
+
+
+def bit_count(mask: ir.IntegerValue) -> ir.IntegerValue:
+    """Set bits of a non-negative integer below 2³², with portable shifts and masks (SWAR)."""
+    x = mask - ((mask >> 1) & 0x55555555)
+    x = (x & 0x33333333) + ((x >> 2) & 0x33333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F
+    x = x + (x >> 8)
+    x = x + (x >> 16)
+    return x & 0x3F
+
+
+def _channel_grains(src: Sources, q: Query) -> ir.Table:
+    """Interactions per breakdown, customer (null: anonymous), channel and grain: one pass, shared.
+
+    Each row has the interaction count and a bit mask of the days inside the grain with an
+    interaction (the grain is the period for days and weeks, the month otherwise).
     """
 
     def build() -> ir.Table:
         i = in_range(src.frame("interactions"), q)
-        i = i.filter(i.customer_id.notnull())
-        i = i.mutate(day=epoch_days(i.at))
-        daily = i.group_by(list(dict.fromkeys([*q.by, "customer_id", "channel", "day"])))
-        daily = daily.aggregate(touches=i.count(), first=i.at.min())
-        if q.period is not None:
-            daily = daily.mutate(**{PERIOD_KEY: q.period.index(daily.first)})
-        by_channel = list(dict.fromkeys([*q.keys, "customer_id", "channel"]))
-        per_channel = daily.group_by(by_channel).aggregate(touches=daily.touches.sum())
-        days = daily.select(*q.keys, "customer_id", "day").distinct()
-        days = days.group_by([*q.keys, "customer_id"]).aggregate(days=days.count())
-        c = per_channel.group_by([*q.keys, "customer_id"]).aggregate(
-            touches=per_channel.touches.sum(), channels=per_channel.count()
+        grain, offset = _grain(i, q)
+        i = i.mutate(grain=grain, bit=ibis.literal(1, type="int64") << offset)
+        keys = list(dict.fromkeys([*q.by, "customer_id", "channel", "grain"]))
+        return i.group_by(keys).aggregate(touches=i.count(), days=i.bit.bit_or())
+
+    return src.shared(("channel_grains",), build)
+
+
+def _period_of_grain(t: ir.Table, q: Query) -> ir.IntegerValue | None:
+    if q.period is None:
+        return None
+    if q.period.name == _grain_name(q):
+        return t.grain
+    return {"quarter": t.grain // 3, "year": t.grain // 12}[q.period.name]
+
+
+def _per_customer(src: Sources, q: Query) -> ir.Table:
+    """Per customer (with a known id) and group: active days, interactions, channels; shared."""
+
+    def build() -> ir.Table:
+        g = _channel_grains(src, q)
+        g = g.filter(g.customer_id.notnull())
+        per_grain = g.group_by([*q.by, "customer_id", "grain"]).aggregate(
+            touches=g.touches.sum(), mask=g.days.bit_or(), channels=g.count()
         )
-        return c.join(days, [*q.keys, "customer_id"])
+        per_grain = per_grain.mutate(days=bit_count(per_grain.mask))
+        if q.period is not None and q.period.name == _grain_name(q):
+            per_grain = per_grain.mutate(**{PERIOD_KEY: per_grain.grain})
+            return per_grain.select(*q.keys, "customer_id", "touches", "channels", "days")
+        period = _period_of_grain(per_grain, q)
+        c = per_grain.mutate(**({PERIOD_KEY: period} if period is not None else {}))
+        c = c.group_by([*q.keys, "customer_id"]).aggregate(
+            touches=c.touches.sum(), days=c.days.sum()
+        )
+        used = g.mutate(**({PERIOD_KEY: _period_of_grain(g, q)} if q.period else {}))
+        used = used.select(*dict.fromkeys([*q.keys, "customer_id", "channel"])).distinct()
+        used = used.group_by([*q.keys, "customer_id"]).aggregate(channels=used.count())
+        return c.join(used, [*q.keys, "customer_id"]).select(
+            *q.keys, "customer_id", "touches", "channels", "days"
+        )
 
     return src.shared(("engagement",), build)
 
@@ -65,9 +115,11 @@ def channels_per_customer(src: Sources, q: Query) -> ir.Table:
 
 def channel_mix(src: Sources, q: Query) -> ir.Table:
     """Share of interactions (known and anonymous) through each channel."""
-    i = bucket(src.frame("interactions"), q)
+    g = _channel_grains(src, q)
+    period = _period_of_grain(g, q)
+    g = g.mutate(**{PERIOD_KEY: period}) if period is not None else g
     keys = [k for k in q.keys if k != "channel"]
-    per = i.group_by([*keys, "channel"]).aggregate(k=i.count())
+    per = g.group_by([*keys, "channel"]).aggregate(k=g.touches.sum())
     total = per.k.sum().over(ibis.window(group_by=keys or None))
     return per.mutate(n=total).select(*keys, "channel", "n", "k")
 

@@ -130,7 +130,7 @@ def _merchandise_lines(tables: Tables) -> ir.Table:
 
 
 def orders_frame(tables: Tables) -> ir.Table:
-    """One row per order with merchandise units and values; ``purchase`` marks real purchases.
+    """One row per order with merchandise units (float) and values; ``purchase`` marks purchases.
 
     A purchase is an order that is not cancelled and has at least one line of positive quantity.
     Lines are aggregated per order first and joined to ``orders`` once (orders without
@@ -138,9 +138,10 @@ def orders_frame(tables: Tables) -> ir.Table:
     """
     lines = _merchandise_lines(tables)
     pos = lines.quantity > 0
+    units = _f(lines.quantity)  # float sums: engines widen integer sums (DuckDB to 128 bits)
     per_order = lines.group_by("order_id").aggregate(
-        units=pos.ifelse(lines.quantity, 0).sum(),
-        returned_units=pos.ifelse(0, -lines.quantity).sum(),
+        units=pos.ifelse(units, 0.0).sum(),
+        returned_units=pos.ifelse(0.0, -units).sum(),
         gross=pos.ifelse(lines.value, 0.0).sum(),
         net=lines.value.sum(),
     )

@@ -20,12 +20,6 @@ from opencx.metrics.domain.frames import FRAMES, Tables, with_dimensions, with_f
 from opencx.metrics.domain.periods import Period
 
 PERIOD_KEY = "period"
-SHARED_FRAMES = frozenset({"orders"})
-"""Frames worth materialising once per suite: the orders frame aggregates every order line.
-
-The other frames are projections and joins of one table with small dimensions; re-reading them
-(from Parquet, or a DuckDB table) costs less than copying them into a temporary table.
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +56,11 @@ class Sources:
         self.memo = memo
 
     def frame(self, name: str, extra: tuple[str, ...] = ()) -> ir.Table:
+        """Frame ``name`` with the query's breakdown columns joined and its filters applied."""
         q = self.query
-
-        def build() -> ir.Table:
-            frame = FRAMES[name](self.tables)
-            frame = with_dimensions(frame, self.tables, [*q.by, *q.filters, *extra])
-            return with_filters(frame, q.filters)
-
-        if name not in SHARED_FRAMES:
-            return build()
-        return self.shared(("frame", name, *extra), build)
+        frame = FRAMES[name](self.tables)
+        frame = with_dimensions(frame, self.tables, [*q.by, *q.filters, *extra])
+        return with_filters(frame, q.filters)
 
     def shared(self, key: tuple[object, ...], build: Callable[[], ir.Table]) -> ir.Table:
         """``build()``, or the suite's shared copy of it (the key is completed with the query)."""

@@ -17,8 +17,9 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from opencx.metrics.domain.commerce import order_days
 from opencx.metrics.domain.metric import PERIOD_KEY, Metric, Query, Sources, count_if
-from opencx.metrics.domain.periods import PERIODS, epoch_days
+from opencx.metrics.domain.periods import PERIODS
 
 OPEN_PERIOD = 10**9  # the last active period of a subscription that has not ended
 
@@ -26,56 +27,55 @@ OPEN_PERIOD = 10**9  # the last active period of a subscription that has not end
 def _spell_counts(s: ir.Table, q: Query, dims: list[str]) -> ir.Table:
     """From spells (dims, a = first period, b = last active period, bound) to counts per period.
 
-    Only periods before ``bound`` (the first period not fully observed) are reported.
+    ``bound`` is, per spell, the first period it cannot show fully (the period after the
+    data's last day, or ``end``); only periods before the largest bound are reported. Taking it
+    per spell keeps the spells a single subquery of this expression.
     """
     period = q.period or PERIODS["month"]
-    starts = s.group_by([*dims, "a"]).aggregate(starts=s.count()).rename(p="a")
+    starts = s.group_by([*dims, "a"]).aggregate(starts=s.count(), top=s.bound.max())
     ends = s.group_by([*dims, "b"]).aggregate(ends=s.count(), same=count_if(s.a == s.b))
-    ends = ends.rename(p="b")
     zero = ibis.literal(0, type="int64")
-    u = starts.mutate(ends=zero, same=zero).union(
-        ends.mutate(starts=zero).select(*dims, "p", "starts", "ends", "same")
-    )
+    columns = [*dims, "p", "starts", "top", "ends", "same"]
+    starts = starts.rename(p="a").mutate(ends=zero, same=zero).select(*columns)
+    u = starts.union(ends.rename(p="b").mutate(starts=zero, top=zero).select(*columns))
     per = u.group_by([*dims, "p"]).aggregate(
-        starts=u.starts.sum(), ends=u.ends.sum(), same=u.same.sum()
+        starts=u.starts.sum(), ends=u.ends.sum(), same=u.same.sum(), top=u.top.max()
     )
     w = ibis.cumulative_window(group_by=dims or None, order_by=per.p)
     active = (per.starts.sum().over(w) - per.starts) - (per.ends.sum().over(w) - per.ends)
-    out = per.mutate(n=active, k=per.ends - per.same)
-    out = out.filter((out.n > 0) & (out.p < s.bound.max()))
+    out = per.mutate(n=active, k=per.ends - per.same, bound=per.top.max().over(ibis.window()))
+    out = out.filter((out.n > 0) & (out.p < out.bound))
     if q.start is not None:
         out = out.filter(out.p >= period.index_at(q.start))
     return out.select(*dims, n=out.n, k=out.k, **{PERIOD_KEY: out.p})
 
 
+def _purchase_days(src: Sources, q: Query) -> ir.Table:
+    """(breakdown, customer, day) of every purchase before ``end``, from the order days."""
+    d = order_days(src, q, whole_history=True)
+    d = d.filter((d.purchases > 0) & d.customer_id.notnull())
+    return d.select(*q.by, "customer_id", "day").distinct()
+
+
 def _customer_spells(src: Sources, q: Query) -> tuple[ir.Table, list[str]]:
     window = int(q.params.get("window_days", 180))
-    o = src.frame("orders")
-    o = o.filter(o.purchase & o.customer_id.notnull())
-    if q.end is not None:
-        o = o.filter(o.at.epoch_seconds() < int(q.end.timestamp()))
+    days = _purchase_days(src, q)
     dims = list(q.by)
-    days = o.select(*dims, "customer_id", day=epoch_days(o.at)).distinct()
     part = [*dims, "customer_id"]
     prev = days.day.lag().over(ibis.window(group_by=part, order_by=days.day))
     days = days.mutate(new=(prev.isnull() | (days.day - prev > window)).ifelse(1, 0))
     spell = days.new.sum().over(ibis.cumulative_window(group_by=part, order_by=days.day))
     days = days.mutate(spell=spell)
-    as_of = _as_of(q, days.day.max())
-    spells = days.group_by([*part, "spell"]).aggregate(first=days.day.min(), last=days.day.max())
     period = q.period or PERIODS["month"]
-    spells = spells.mutate(
-        a=period.index_of_days(spells.first),
-        b=period.index_of_days(spells.last + window),
-        bound=period.index_of_days(as_of + 1),
+    first, last = days.day.min(), days.day.max()
+    if q.end is not None:
+        bound = ibis.literal(period.index_at(q.end), type="int64")
+    else:
+        bound = period.index_of_days(last + 1)
+    spells = days.group_by([*part, "spell"]).aggregate(
+        a=period.index_of_days(first), b=period.index_of_days(last + window), bound=bound
     )
     return spells, dims
-
-
-def _as_of(q: Query, data_last_day: ir.IntegerScalar) -> ir.IntegerValue:
-    if q.end is None:
-        return data_last_day
-    return ibis.literal(int(q.end.timestamp()) // 86_400 - 1, type="int64")
 
 
 def churn_rate(src: Sources, q: Query) -> ir.Table:
@@ -99,9 +99,8 @@ def subscription_churn_rate(src: Sources, q: Query) -> ir.Table:
     spells = s.select(*q.by, a=period.index(s.started_at), b=period.index(s.ended_at))
     if q.end is not None:
         bound: ir.IntegerValue = ibis.literal(period.index_at(q.end), type="int64")
-    else:
-        last_end = spells.b.max().coalesce(spells.a.max())
-        bound = ibis.greatest(spells.a.max(), last_end)  # the last period seen may be partial
+    else:  # the last period seen (a start or an end) may be partial
+        bound = ibis.greatest(spells.a, spells.b.coalesce(spells.a))
     spells = spells.mutate(b=spells.b.fill_null(OPEN_PERIOD), bound=bound)
     return _spell_counts(spells, q, list(q.by))
 
@@ -146,11 +145,8 @@ def gross_revenue_retention(src: Sources, q: Query) -> ir.Table:
 def cohort_retention(src: Sources, q: Query) -> ir.Table:
     """Monthly cohorts by first purchase: share of the cohort purchasing k months later."""
     period = q.period or PERIODS["month"]
-    o = src.frame("orders")
-    o = o.filter(o.purchase & o.customer_id.notnull())
-    if q.end is not None:
-        o = o.filter(o.at.epoch_seconds() < int(q.end.timestamp()))
-    act = o.select(*q.by, "customer_id", p=period.index(o.at)).distinct()
+    days = _purchase_days(src, q)
+    act = days.select(*q.by, "customer_id", p=period.index_of_days(days.day)).distinct()
     first = act.group_by([*q.by, "customer_id"]).aggregate(cohort=act.p.min())
     size = first.group_by([*q.by, "cohort"]).aggregate(n=first.count())
     j = act.join(first, [*q.by, "customer_id"])

@@ -29,23 +29,57 @@ SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 """Default scale per question type, when ``survey_questions`` does not give one."""
 
 
+def _score_counts(src: Sources, q: Query) -> ir.Table:
+    """Answers counted per group, question type, survey kind, scale and score; shared.
+
+    Every single-question survey metric (NPS, eNPS, CSAT, CES) is a weighted sum over this
+    small table, so a suite reads the answers once.
+    """
+
+    def build() -> ir.Table:
+        a = src.frame("answers")
+        a = bucket(a.filter(a.score.notnull()), q)
+        keys = [*q.keys, "question_type", "survey_kind", "scale_min", "scale_max", "score"]
+        return a.group_by(list(dict.fromkeys(keys))).aggregate(w=a.count())
+
+    return src.shared(("score_counts",), build)
+
+
 def _scored(src: Sources, q: Query, question_type: str) -> ir.Table:
-    """Answers of one type inside their question's scale (an out-of-scale score is never used)."""
+    """Scores of one type inside their question's scale, with their counts ``w``.
+
+    An out-of-scale score is never used.
+    """
     low, high = SCALES[question_type]
-    a = src.frame("answers")
-    a = a.filter(
+    a = _score_counts(src, q)
+    return a.filter(
         (a.question_type == question_type)
-        & a.score.notnull()
         & (a.score >= a.scale_min.fill_null(low))
         & (a.score <= a.scale_max.fill_null(high))
     )
-    return bucket(a, q)
+
+
+def _weighted(a: ir.Table, q: Query, cond: ir.BooleanValue | None = None) -> dict[str, ir.Scalar]:
+    """n = Σw and, with ``cond``, k = Σw over the rows where it holds."""
+    out: dict[str, ir.Scalar] = {"n": a.w.sum()}
+    if cond is not None:
+        out["k"] = cond.ifelse(a.w, 0).sum()
+    return out
+
+
+def _mean_of(a: ir.Table, q: Query) -> ir.Table:
+    x = a.score.cast("float64")
+    w = a.w.cast("float64")
+    return a.aggregate(by=q.keys, n=a.w.sum(), s=(w * x).sum(), ss=(w * x * x).sum())
 
 
 def _nps_of(a: ir.Table, q: Query) -> ir.Table:
     s = a.score
     return a.aggregate(
-        by=q.keys, n=s.count(), promoters=count_if(s >= 9), detractors=count_if(s <= 6)
+        by=q.keys,
+        n=a.w.sum(),
+        promoters=(s >= 9).ifelse(a.w, 0).sum(),
+        detractors=(s <= 6).ifelse(a.w, 0).sum(),
     )
 
 
@@ -65,29 +99,23 @@ def csat(src: Sources, q: Query) -> ir.Table:
     """CSAT top-2-box: answers in the two highest points of the question's scale (default 1–5)."""
     a = _scored(src, q, "csat")
     top = a.score >= a.scale_max.fill_null(5) - 1
-    return a.aggregate(by=q.keys, n=a.score.count(), k=count_if(top))
+    return a.aggregate(by=q.keys, **_weighted(a, q, top))
 
 
 def csat_mean(src: Sources, q: Query) -> ir.Table:
-    a = _scored(src, q, "csat")
-    return a.aggregate(by=q.keys, **mean_stats(a.score))
-
-
-def _ces(src: Sources, q: Query) -> ir.Table:
-    return _scored(src, q, "ces")
+    return _mean_of(_scored(src, q, "csat"), q)
 
 
 def ces(src: Sources, q: Query) -> ir.Table:
     """CES 2.0 mean agreement (1–7; the 5-point variant is read from the question's scale)."""
-    a = _ces(src, q)
-    return a.aggregate(by=q.keys, **mean_stats(a.score))
+    return _mean_of(_scored(src, q, "ces"), q)
 
 
 def ces_agree(src: Sources, q: Query) -> ir.Table:
     """% agreeing: scores above the scale midpoint (5–7 on 1–7, 4–5 on 1–5)."""
-    a = _ces(src, q)
+    a = _scored(src, q, "ces")
     agree = a.score * 2 > a.scale_min.fill_null(1) + a.scale_max.fill_null(7)
-    return a.aggregate(by=q.keys, n=a.score.count(), k=count_if(agree))
+    return a.aggregate(by=q.keys, **_weighted(a, q, agree))
 
 
 def _per_response(src: Sources, q: Query, keys: tuple[str, ...]) -> ir.Table:
