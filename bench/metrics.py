@@ -8,7 +8,8 @@ Generates (untimed, numpy + pyarrow) 10,000,000 order lines, 2,000,000 survey an
 * ``pandas``  — the same statistics written the idiomatic pandas way (read_parquet, merge,
   groupby);
 * ``floor``   — one raw DuckDB scan per table of every column the suite reads (no joins, no
-  grouping): what no engine can beat.
+  grouping; each value is hashed so that it is really read, not taken from the Parquet
+  footer's statistics): what no engine can beat.
 
 and ``spark`` — the OpenCX suite on local PySpark at 1,000,000 order lines (scale 0.1).
 Peak memory is each child's ru_maxrss. Ids are int64 and money float64 in these files (the
@@ -222,7 +223,9 @@ def run_floor(folder: Path) -> dict[str, float]:
     }
     times = {}
     for table, cols in columns.items():
-        aggs = ", ".join(f"max({c})::VARCHAR, count({c})" for c in cols)
+        # every value must be read: max() and count() of a numeric column are answered from the
+        # Parquet footer's statistics (10M order lines "scanned" in 0.01 s); a hash is not
+        aggs = ", ".join(f"bit_xor(hash({c}))" for c in cols)
         t0 = time.perf_counter()
         con.sql(f"SELECT {aggs} FROM read_parquet('{folder / table}.parquet')").fetchall()
         times[table] = time.perf_counter() - t0
