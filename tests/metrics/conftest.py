@@ -36,6 +36,14 @@ def _id(prefix: str, i: int) -> str:
     return f"{prefix}{i:06d}"
 
 
+SEGMENTS = ("gold", "silver", 'Καφέ "7"')
+
+
+def _attributes(i: int) -> dict[str, Any]:
+    """A segment for four customers in five (one with non-ASCII text and quotes), and a flag."""
+    return {} if i % 5 == 0 else {"segment": SEGMENTS[i % 3], "member": i % 2 == 0}
+
+
 def _customers(rng: random.Random) -> list[dict[str, Any]]:
     countries = [("NL", "nl"), ("DK", "da"), ("GR", "el"), ("GB", "en")]
     out = []
@@ -52,7 +60,7 @@ def _customers(rng: random.Random) -> list[dict[str, Any]]:
                 "language": lang,
                 "country": country,
                 "created_at": T0,
-                "attributes": {},
+                "attributes": _attributes(i),
                 "consent_email": True,
                 "consent_sms": False,
                 "consent_surveys": True,

@@ -16,6 +16,9 @@ from opencx.metrics.backends import connect, spark_connection
 from .conftest import arrow_tables, load_sql
 
 REQUESTS = [{"by": ["country"], "period": "month"}, {"period": "quarter", "by": ["channel"]}]
+BY_ATTRIBUTE = {"nps": "segment", "repeat_purchase_rate": "attributes.segment",
+                "active_days": "segment"}  # fmt: skip
+"""Metrics also broken down by a key of the customers' JSON attributes on every backend."""
 
 
 def _requests(name: str) -> list[dict[str, Any]]:
@@ -26,6 +29,8 @@ def _requests(name: str) -> list[dict[str, Any]]:
         return [{"period": "month"}, {"period": "quarter", "by": ["plan"]}]
     if metric.frame == "invitations":
         return [{"period": "month", "by": ["channel"]}, {"by": ["country"]}]
+    if name in BY_ATTRIBUTE:
+        return [*REQUESTS, {"period": "quarter", "by": [BY_ATTRIBUTE[name]]}]
     return REQUESTS
 
 

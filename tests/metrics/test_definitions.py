@@ -37,6 +37,36 @@ def test_nps_by_country_equals_a_plain_count(duck, canonical_rows) -> None:
     assert all(r.lower <= r.value <= r.upper for r in result.rows)
 
 
+def _nps_by_segment(rows) -> dict[str | None, float]:
+    segment = {c["id"]: c["attributes"].get("segment") for c in rows["customers"]}
+    kind = {s["id"]: s["kind"] for s in rows["surveys"]}
+    resp = {r["id"]: r for r in rows["responses"]}
+    groups: dict[str | None, list[int]] = defaultdict(list)
+    for a in rows["answers"]:
+        r = resp[a["response_id"]]
+        if a["question_type"] == "nps" and kind[r["survey_id"]] != "enps":
+            groups[segment[r["customer_id"]]].append(a["score"])
+    return {
+        k: 100 * (sum(s >= 9 for s in v) - sum(s <= 6 for s in v)) / len(v)
+        for k, v in groups.items()
+    }
+
+
+@pytest.mark.parametrize("name", ["segment", "attributes.segment"])
+def test_breakdown_by_a_json_attribute_of_the_customer(duck, canonical_rows, name) -> None:
+    result = m.compute("nps", duck, by=[name], min_n=1)
+    got = {r.keys[name]: r.value for r in result.rows}
+    want = _nps_by_segment(canonical_rows)
+    assert set(got) == set(want) == {"gold", "silver", 'Καφέ "7"', None}
+    for k in want:
+        assert math.isclose(got[k], want[k])
+
+
+def test_a_malformed_attribute_key_is_refused(duck) -> None:
+    with pytest.raises(InvalidInput, match="letters, digits and underscores"):
+        m.compute("nps", duck, by=["attributes.a'b"])
+
+
 def test_csat_is_top_two_box_of_five(duck, canonical_rows) -> None:
     scores = [a["score"] for a in canonical_rows["answers"] if a["question_type"] == "csat"]
     r = m.compute("csat", duck).rows[0]

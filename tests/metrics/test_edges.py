@@ -74,6 +74,9 @@ def test_dashboard_shows_tiles_trend_and_drill_down(client: TestClient, services
     assert detail.status_code == 200 and 'id="trend"' in detail.text
     assert "filter=country%3DNL" in detail.text
     assert client.get("/metrics/nps?filter=country%3DNL").status_code == 200
+    by_segment = client.get("/metrics/nps?by=segment&period=year")
+    assert by_segment.status_code == 200 and "filter=segment%3Dgold" in by_segment.text
+    assert client.get("/metrics/nps?filter=segment%3Dsilver").status_code == 200
 
 
 def test_cli_formats_and_targets(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,9 @@ from opencx.web import Principal, render, require_page_user
 router = APIRouter(prefix="/metrics", tags=["pages"], include_in_schema=False)
 User = Annotated[Principal, Depends(require_page_user)]
 PERIODS = ("week", "month", "quarter", "year")
-BREAKDOWNS = ("country", "language", "channel", "touchpoint", "survey", "category", "plan")
+BREAKDOWNS = (
+    "country", "language", "segment", "channel", "touchpoint", "survey", "category", "plan",
+)  # fmt: skip
 
 
 def metrics_service(request: Request) -> MetricsService:

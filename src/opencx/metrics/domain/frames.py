@@ -7,10 +7,12 @@ demand by :func:`with_dimensions`. Nothing here opens a connection or runs a que
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from opencx.core.errors import InvalidInput
@@ -226,21 +228,95 @@ FRAMES: dict[str, Callable[[Tables], ir.Table]] = {
 
 
 def with_dimensions(frame: ir.Table, tables: Tables, names: Iterable[str]) -> ir.Table:
-    """Join the customer attributes among ``names`` that the frame lacks; reject unknown names."""
+    """Join the customer attributes among ``names`` that the frame lacks; reject unknown names.
+
+    Customer attributes are the columns ``country`` and ``language``, any key of the customer's
+    ``attributes`` JSON as ``attributes.<key>``, and ``segment`` for ``attributes.segment``.
+    """
     missing = [n for n in dict.fromkeys(names) if n not in frame.columns]
     if not missing:
         return frame
-    unknown = [n for n in missing if n not in CUSTOMER_DIMENSIONS]
+    unknown = [n for n in missing if n not in CUSTOMER_DIMENSIONS and _attribute_key(n) is None]
     if unknown:
         known = sorted({*frame.columns, *CUSTOMER_DIMENSIONS} - {"at", "customer_id"})
         raise InvalidInput(
-            f"unknown breakdown or filter {unknown[0]!r} for this metric; known: {', '.join(known)}"
+            f"unknown breakdown or filter {unknown[0]!r} for this metric; known: "
+            f"{', '.join(known)}, attributes.<key> (a key of the customer's attributes)"
         )
     c = table(tables, "customers")
-    cols: dict[str, Any] = {"cid": c.id, **{f"c_{n}": c[n] for n in missing}}
+    alias = {n: f"c_{n}" if n.isidentifier() else f"c_{i}" for i, n in enumerate(missing)}
+    cols: dict[str, Any] = {"cid": c.id}
+    for name in missing:
+        key = _attribute_key(name)
+        cols[alias[name]] = c[name] if key is None else attribute(c, key)
     c = c.select(**cols)
     j = frame.left_join(c, frame.customer_id == c.cid)
-    return j.select(*frame.columns, **{n: j[f"c_{n}"] for n in missing})
+    return j.select(*frame.columns, **{n: j[alias[n]] for n in missing})
+
+
+ATTRIBUTE_PREFIX = "attributes."
+ATTRIBUTE_ALIASES = {"segment": "segment"}
+"""Breakdown names that stand for a key of ``customers.attributes``."""
+_KEY = re.compile(r"[A-Za-z0-9_]{1,64}")
+
+
+def _attribute_key(name: str) -> str | None:
+    if name in ATTRIBUTE_ALIASES:
+        return ATTRIBUTE_ALIASES[name]
+    if name.startswith(ATTRIBUTE_PREFIX):
+        key = name[len(ATTRIBUTE_PREFIX) :]
+        if not _KEY.fullmatch(key):
+            raise InvalidInput(
+                f"attribute key {key!r} in {name!r}: use letters, digits and underscores"
+            )
+        return key
+    return None
+
+
+@ibis.udf.scalar.builtin(name="json_extract_string")  # type: ignore[untyped-decorator]
+def _duckdb_json_text(doc: str, path: str) -> str:
+    """DuckDB: the text of a JSON value (strings unquoted and unescaped)."""
+    raise NotImplementedError  # a function of the database, never run in Python
+
+
+@ibis.udf.scalar.builtin(name="json_extract")  # type: ignore[untyped-decorator]
+def _sqlite_json_text(doc: str, path: str) -> str:
+    """SQLite: the SQL value of a JSON value."""
+    raise NotImplementedError  # a function of the database, never run in Python
+
+
+@ibis.udf.scalar.builtin(name="get_json_object")  # type: ignore[untyped-decorator]
+def _spark_json_text(doc: str, path: str) -> str:
+    """Spark SQL: the text of a JSON value."""
+    raise NotImplementedError  # a function of the database, never run in Python
+
+
+@ibis.udf.scalar.builtin(name="json_extract_path_text")  # type: ignore[untyped-decorator]
+def _postgres_json_text(doc: dt.JSON, key: str) -> str:
+    """PostgreSQL: the text of a JSON object's member."""
+    raise NotImplementedError  # a function of the database, never run in Python
+
+
+def attribute(customers: ir.Table, key: str) -> ir.StringValue:
+    """The text of ``customers.attributes[key]`` (null when absent), read by the backend.
+
+    Ibis's own JSON accessors need a JSON-typed column (warehouses keep the document as text)
+    and misread SQLite's ``json_extract``, so each backend's text extraction is named here; an
+    expression without a backend (SQL snapshots) uses DuckDB's. String values agree across
+    backends; booleans and numbers are printed the backend's way.
+    """
+    doc = customers.attributes
+    try:
+        backend = ibis.get_backend(customers).name
+    except Exception:  # an unbound table: compiled, never run
+        backend = "duckdb"
+    path = f"$.{key}"
+    if backend == "postgres":
+        return _postgres_json_text(doc, key).cast("string")
+    text = {"sqlite": _sqlite_json_text, "pyspark": _spark_json_text}.get(
+        backend, _duckdb_json_text
+    )
+    return text(doc.cast("string"), path).cast("string")
 
 
 def with_filters(frame: ir.Table, filters: Mapping[str, object]) -> ir.Table:
