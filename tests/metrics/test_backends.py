@@ -102,3 +102,19 @@ def test_pyspark_agrees_with_duckdb(spark_session, canonical_rows, reference) ->
     for name, table in arrow_tables(canonical_rows).items():
         spark_session.createDataFrame(table).createOrReplaceTempView(name)
     _assert_same(_results(spark_connection(spark_session)), reference)
+
+
+def test_a_read_only_postgres_still_answers(
+    pg_clean, pg_database_url, canonical_rows, duck
+) -> None:
+    """A replica refuses temporary tables: the intermediates are inlined, the numbers are equal."""
+    load_sql(pg_clean, canonical_rows)
+    con = connect(pg_database_url)
+    try:
+        con.raw_sql("SET default_transaction_read_only = on").close()
+        for name in ("nps", "repeat_purchase_rate", "active_days"):
+            got = m.compute(name, con, by=["country"], period="quarter", min_n=1).records()
+            want = m.compute(name, duck, by=["country"], period="quarter", min_n=1).records()
+            _assert_same({name: got}, {name: want})
+    finally:
+        con.disconnect()

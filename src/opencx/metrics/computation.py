@@ -6,6 +6,7 @@ Parquet through DuckDB, PySpark ...); only its small statistics table comes back
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from datetime import datetime
@@ -25,6 +26,7 @@ from opencx.metrics.domain.statistics import Estimate, z_test
 
 STAT_COLUMNS = ("n", "promoters", "detractors", "k", "s", "ss", "sy", "sx", "syy", "sxx", "sxy",
                 "num", "den")  # fmt: skip
+log = logging.getLogger(__name__)
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "nps": (-100.0, 100.0),
     "proportion": (0.0, 100.0),
@@ -119,20 +121,29 @@ def compute(
 
 
 class TableMemo:
-    """Materialises each shared frame once on the tables' own backend (``Table.cache()``)."""
+    """Materialises each shared table once on the tables' own backend (``Table.cache()``).
+
+    Where the backend refuses a temporary table (a read-only PostgreSQL replica), the table
+    stays an expression: each metric then computes it inside its own query.
+    """
 
     def __init__(self) -> None:
         self.tables: dict[tuple[object, ...], ir.Table] = {}
 
     def __call__(self, key: tuple[object, ...], build: Callable[[], ir.Table]) -> ir.Table:
         if key not in self.tables:
-            self.tables[key] = build().cache()
+            expr = build()
+            try:
+                self.tables[key] = expr.cache()
+            except Exception as exc:  # any backend's refusal; the expression still answers
+                log.warning("cannot materialise an intermediate table (%s); inlining it", exc)
+                self.tables[key] = expr
         return self.tables[key]
 
     def release(self) -> None:
         for table in self.tables.values():
             with suppress(Exception):
-                table.release()
+                table.release()  # an inlined expression has nothing to release
         self.tables.clear()
 
 
