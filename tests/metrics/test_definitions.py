@@ -12,15 +12,16 @@ import opencx.metrics as m
 from opencx.core.errors import InvalidInput
 
 
-def _nps_by_country(rows) -> dict[str, float]:
+def _nps_by(rows, group_of) -> dict[object, float]:
+    """NPS of the customers' answers, grouped by ``group_of(customer row)``."""
     kind = {s["id"]: s["kind"] for s in rows["surveys"]}
     resp = {r["id"]: r for r in rows["responses"]}
-    country = {c["id"]: c["country"] for c in rows["customers"]}
-    groups: dict[str, list[int]] = defaultdict(list)
+    group = {c["id"]: group_of(c) for c in rows["customers"]}
+    groups: dict[object, list[int]] = defaultdict(list)
     for a in rows["answers"]:
         r = resp[a["response_id"]]
         if a["question_type"] == "nps" and kind[r["survey_id"]] != "enps":
-            groups[country[r["customer_id"]]].append(a["score"])
+            groups[group[r["customer_id"]]].append(a["score"])
     return {
         c: 100 * (sum(s >= 9 for s in v) - sum(s <= 6 for s in v)) / len(v)
         for c, v in groups.items()
@@ -30,33 +31,18 @@ def _nps_by_country(rows) -> dict[str, float]:
 def test_nps_by_country_equals_a_plain_count(duck, canonical_rows) -> None:
     result = m.compute("nps", duck, by=["country"], min_n=1)
     got = {r.keys["country"]: r.value for r in result.rows}
-    want = _nps_by_country(canonical_rows)
+    want = _nps_by(canonical_rows, lambda c: c["country"])
     assert got.keys() == want.keys()
     for c in want:
         assert math.isclose(got[c], want[c])
     assert all(r.lower <= r.value <= r.upper for r in result.rows)
 
 
-def _nps_by_segment(rows) -> dict[str | None, float]:
-    segment = {c["id"]: c["attributes"].get("segment") for c in rows["customers"]}
-    kind = {s["id"]: s["kind"] for s in rows["surveys"]}
-    resp = {r["id"]: r for r in rows["responses"]}
-    groups: dict[str | None, list[int]] = defaultdict(list)
-    for a in rows["answers"]:
-        r = resp[a["response_id"]]
-        if a["question_type"] == "nps" and kind[r["survey_id"]] != "enps":
-            groups[segment[r["customer_id"]]].append(a["score"])
-    return {
-        k: 100 * (sum(s >= 9 for s in v) - sum(s <= 6 for s in v)) / len(v)
-        for k, v in groups.items()
-    }
-
-
 @pytest.mark.parametrize("name", ["segment", "attributes.segment"])
 def test_breakdown_by_a_json_attribute_of_the_customer(duck, canonical_rows, name) -> None:
     result = m.compute("nps", duck, by=[name], min_n=1)
     got = {r.keys[name]: r.value for r in result.rows}
-    want = _nps_by_segment(canonical_rows)
+    want = _nps_by(canonical_rows, lambda c: c["attributes"].get("segment"))
     assert set(got) == set(want) == {"gold", "silver", 'Καφέ "7"', None}
     for k in want:
         assert math.isclose(got[k], want[k])
@@ -212,3 +198,22 @@ def test_a_suite_run_shares_frames_and_gives_the_same_numbers(duck) -> None:
                     assert math.isclose(value, b[key], rel_tol=1e-9, abs_tol=1e-9), (name, key)
                 else:
                     assert value == b[key], (name, key)
+
+
+def test_active_days_per_week_before_1970() -> None:
+    """Epoch days are negative before 1970: the day offset inside the week must still floor."""
+    import pandas as pd
+
+    from opencx.metrics.backends import duckdb_connection
+
+    at = pd.to_datetime(["1969-12-24 10:00", "1969-12-26 09:00", "1969-12-26 18:00",
+                         "1970-01-02 12:00"], utc=True)  # fmt: skip
+    con = duckdb_connection(threads=1)
+    con.create_table("interactions", pd.DataFrame({
+        "customer_id": ["a", "a", "a", "a"], "channel": ["web", "app", "web", "web"],
+        "kind": "visit", "touchpoint": None, "campaign": None, "occurred_at": at,
+    }).astype({"touchpoint": "string", "campaign": "string"}))  # fmt: skip
+    days = m.compute("active_days", con, period="week", min_n=1)
+    touches = m.compute("touchpoints", con, period="week", min_n=1)
+    assert [(r.keys["week"], r.value) for r in days.rows] == [("1969-W52", 2.0), ("1970-W01", 1.0)]
+    assert [r.value for r in touches.rows] == [3.0, 1.0]

@@ -7,6 +7,7 @@ Parquet through DuckDB, PySpark ...); only its small statistics table comes back
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from datetime import datetime
@@ -27,6 +28,8 @@ from opencx.metrics.domain.statistics import Estimate, z_test
 STAT_COLUMNS = ("n", "promoters", "detractors", "k", "s", "ss", "sy", "sx", "syy", "sxx", "sxy",
                 "num", "den")  # fmt: skip
 log = logging.getLogger(__name__)
+REFUSED = re.compile(r"read-only|readonly|read only|permission denied|not allowed", re.IGNORECASE)
+"""How backends word a refused temporary table (a read-only replica, a user without rights)."""
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "nps": (-100.0, 100.0),
     "proportion": (0.0, 100.0),
@@ -135,7 +138,9 @@ class TableMemo:
             expr = build()
             try:
                 self.tables[key] = expr.cache()
-            except Exception as exc:  # any backend's refusal; the expression still answers
+            except Exception as exc:  # backends raise their own types; the message tells
+                if not REFUSED.search(str(exc)):
+                    raise
                 log.warning("cannot materialise an intermediate table (%s); inlining it", exc)
                 self.tables[key] = expr
         return self.tables[key]

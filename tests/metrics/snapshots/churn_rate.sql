@@ -769,7 +769,7 @@ FROM (
           "t25"."country",
           "t25"."b" AS "p",
           0 AS "starts",
-          0 AS "top",
+          CAST(NULL AS BIGINT) AS "top",
           "t25"."ends",
           "t25"."same"
         FROM (

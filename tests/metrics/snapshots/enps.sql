@@ -93,7 +93,7 @@ FROM (
           ON "t10"."customer_id" = "t13"."cid"
       ) AS "t14"
       WHERE
-        "t14"."score" IS NOT NULL
+        "t14"."score" IS NOT NULL AND "t14"."question_type" IN ('nps', 'csat', 'ces')
     ) AS "t15"
     GROUP BY
       1,

@@ -117,7 +117,7 @@ FROM (
           "t11"."country",
           "t11"."b" AS "p",
           0 AS "starts",
-          0 AS "top",
+          CAST(NULL AS BIGINT) AS "top",
           "t11"."ends",
           "t11"."same"
         FROM (

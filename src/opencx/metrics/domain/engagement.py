@@ -28,7 +28,8 @@ def _grain(i: ir.Table, q: Query) -> tuple[ir.IntegerValue, ir.IntegerValue]:
         return epoch_days(i.at), ibis.literal(0, type="int32")
     if grain == "week":
         shifted = epoch_days(i.at) + 3
-        return shifted // 7, (shifted % 7).cast("int32")
+        week = shifted // 7
+        return week, (shifted - 7 * week).cast("int32")  # floored like ``//``, also before 1970
     return PERIODS["month"].index(i.at), (i.at.day() - 1).cast("int32")
 
 

@@ -312,7 +312,7 @@ def attribute(customers: ir.Table, key: str) -> ir.StringValue:
         backend = "duckdb"
     path = f"$.{key}"
     if backend == "postgres":
-        return _postgres_json_text(doc, key).cast("string")
+        return _postgres_json_text(doc.cast("json"), key).cast("string")  # json, jsonb or text
     text = {"sqlite": _sqlite_json_text, "pyspark": _spark_json_text}.get(
         backend, _duckdb_json_text
     )

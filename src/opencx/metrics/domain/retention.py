@@ -35,9 +35,10 @@ def _spell_counts(s: ir.Table, q: Query, dims: list[str]) -> ir.Table:
     starts = s.group_by([*dims, "a"]).aggregate(starts=s.count(), top=s.bound.max())
     ends = s.group_by([*dims, "b"]).aggregate(ends=s.count(), same=count_if(s.a == s.b))
     zero = ibis.literal(0, type="int64")
+    no_bound = ibis.null("int64")  # not 0: bounds before 1970 are negative
     columns = [*dims, "p", "starts", "top", "ends", "same"]
     starts = starts.rename(p="a").mutate(ends=zero, same=zero).select(*columns)
-    u = starts.union(ends.rename(p="b").mutate(starts=zero, top=zero).select(*columns))
+    u = starts.union(ends.rename(p="b").mutate(starts=zero, top=no_bound).select(*columns))
     per = u.group_by([*dims, "p"]).aggregate(
         starts=u.starts.sum(), ends=u.ends.sum(), same=u.same.sum(), top=u.top.max()
     )

@@ -38,7 +38,8 @@ def _score_counts(src: Sources, q: Query) -> ir.Table:
 
     def build() -> ir.Table:
         a = src.frame("answers")
-        a = bucket(a.filter(a.score.notnull()), q)
+        a = a.filter(a.score.notnull() & a.question_type.isin(list(SCALES)))
+        a = bucket(a, q)
         keys = [*q.keys, "question_type", "survey_kind", "scale_min", "scale_max", "score"]
         return a.group_by(list(dict.fromkeys(keys))).aggregate(w=a.count())
 
