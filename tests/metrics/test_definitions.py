@@ -217,3 +217,27 @@ def test_active_days_per_week_before_1970() -> None:
     touches = m.compute("touchpoints", con, period="week", min_n=1)
     assert [(r.keys["week"], r.value) for r in days.rows] == [("1969-W52", 2.0), ("1970-W01", 1.0)]
     assert [r.value for r in touches.rows] == [3.0, 1.0]
+
+
+def test_nrr_has_a_row_for_every_month_even_without_a_start_or_an_end() -> None:
+    import pandas as pd
+
+    from opencx.metrics.backends import duckdb_connection
+
+    con = duckdb_connection(threads=1)
+    con.create_table("subscriptions", pd.DataFrame({
+        "customer_id": ["a", "b"], "plan": ["basic", "plus"], "status": ["ended", "active"],
+        "currency": ["EUR", "EUR"], "mrr": [10.0, 20.0],
+        "started_at": pd.to_datetime(["2025-01-15", "2025-01-20"], utc=True),
+        "ended_at": pd.to_datetime(["2025-06-10", None], utc=True),
+    }))  # fmt: skip
+    nrr = m.compute("nrr", con, period="month", min_n=1)
+    got = [(r.keys["month"], r.value) for r in nrr.rows]
+    months = ["2025-02", "2025-03", "2025-04", "2025-05"]
+    assert got == [*((month, 100.0) for month in months), ("2025-06", pytest.approx(200 / 3))]
+    assert [r.n for r in nrr.rows] == [2, 2, 2, 2, 2]
+    until_august = m.compute(
+        "nrr", con, period="month", min_n=1, end=datetime(2025, 9, 1, tzinfo=UTC)
+    )
+    assert [r.keys["month"] for r in until_august.rows][-3:] == ["2025-06", "2025-07", "2025-08"]
+    assert [r.value for r in until_august.rows][-2:] == [100.0, 100.0]

@@ -18,6 +18,7 @@ import ibis
 import ibis.expr.types as ir
 
 from opencx.metrics.domain.commerce import order_days
+from opencx.metrics.domain.frames import table
 from opencx.metrics.domain.metric import PERIOD_KEY, Metric, Query, Sources, count_if
 from opencx.metrics.domain.periods import PERIODS
 
@@ -114,8 +115,11 @@ def _mrr_moves(src: Sources, q: Query) -> ir.Table:
         sb=period.index(s.started_at),
         eb=period.index(s.ended_at).fill_null(OPEN_PERIOD),
     )
-    ended = s.filter(s.ended_at.notnull())
-    periods = s.select(p=s.sb).union(ended.select(p=ended.eb)).distinct()
+    last = s.ended_at.notnull().ifelse(s.eb, s.sb).max()  # the last start or end seen
+    if q.end is not None:  # quiet periods up to the range's end count too
+        last = ibis.greatest(last, period.index_at(q.end) - 1)
+    low, high = s.sb.min().as_scalar(), last.as_scalar()
+    periods = _periods_between(table(src.tables, "subscriptions"), low, high)
     if q.start is not None:
         periods = periods.filter(periods.p >= period.index_at(q.start))
     if q.end is not None:
@@ -128,6 +132,21 @@ def _mrr_moves(src: Sources, q: Query) -> ir.Table:
     )
     per = per.filter(per.mrr_s > 0)
     return per.rename(**{PERIOD_KEY: "p"})
+
+
+def _periods_between(anchor: ir.Table, low: ir.IntegerValue, high: ir.IntegerValue) -> ir.Table:
+    """Every period index ``p`` in [low, high], at most 10,000 of them, as a table.
+
+    Built from ten one-row selects of ``anchor`` (any table with a row) crossed four times, so
+    it needs no calendar table, array function or temporary table on any backend: a period
+    without a subscription starting or ending still gets its row.
+    """
+    one = anchor.limit(1)
+    digits = ibis.union(*(one.select(d=ibis.literal(k, type="int64")) for k in range(10)))
+    places = [digits.rename(**{f"d{i}": "d"}) for i in range(4)]
+    n = places[0].cross_join(places[1]).cross_join(places[2]).cross_join(places[3])
+    n = n.select(p=low + n.d0 + 10 * n.d1 + 100 * n.d2 + 1000 * n.d3)
+    return n.filter(n.p <= high)
 
 
 def net_revenue_retention(src: Sources, q: Query) -> ir.Table:
