@@ -36,6 +36,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "ratio": (0.0, None),
 }
 FLAGS: dict[str, tuple[float, str]] = {"nrr": (100.0, "negative churn (NRR > 100%)")}
+"""Flags above a threshold; sums in floating point leave 100% as 100.00000000000003 sometimes."""
 
 
 def plan(
@@ -231,7 +232,7 @@ def _row(
     if warning:
         return MetricRow(keys, None, None, None, n, warning)
     flag = None
-    if metric.name in FLAGS and value is not None and value > FLAGS[metric.name][0]:
+    if metric.name in FLAGS and value is not None and value > FLAGS[metric.name][0] + 1e-9:
         flag = FLAGS[metric.name][1]
     return MetricRow(keys, value, lower, upper, n, None, flag, se=se)
 

@@ -228,20 +228,17 @@ FROM (
       FROM "t37" AS "t39"
       CROSS JOIN (
         SELECT
-          *
+          "t42"."p"
         FROM (
           SELECT
-            (
-              SELECT
-                MIN("t38"."sb") AS "Min(sb)"
-              FROM "t37" AS "t38"
-            ) + "t33"."d0" + (
+            "t41"."low" + "t33"."d0" + (
               "t34"."d1" * 10
             ) + (
               "t35"."d2" * 100
             ) + (
               "t36"."d3" * 1000
-            ) AS "p"
+            ) AS "p",
+            "t41"."high"
           FROM (
             SELECT
               "t28"."d" AS "d0"
@@ -262,13 +259,15 @@ FROM (
               "t28"."d" AS "d3"
             FROM "t26" AS "t28"
           ) AS "t36"
+          CROSS JOIN (
+            SELECT
+              MIN("t38"."sb") AS "low",
+              MAX(CASE WHEN "t38"."ended_at" IS NOT NULL THEN "t38"."eb" ELSE "t38"."sb" END) AS "high"
+            FROM "t37" AS "t38"
+          ) AS "t41"
         ) AS "t42"
         WHERE
-          "t42"."p" <= (
-            SELECT
-              MAX(CASE WHEN "t38"."ended_at" IS NOT NULL THEN "t38"."eb" ELSE "t38"."sb" END) AS "Max(IfElse(NotNull(ended_at), eb, sb))"
-            FROM "t37" AS "t38"
-          )
+          "t42"."p" <= "t42"."high"
       ) AS "t44"
     ) AS "t45"
     GROUP BY

@@ -118,8 +118,9 @@ def _mrr_moves(src: Sources, q: Query) -> ir.Table:
     last = s.ended_at.notnull().ifelse(s.eb, s.sb).max()  # the last start or end seen
     if q.end is not None:  # quiet periods up to the range's end count too
         last = ibis.greatest(last, period.index_at(q.end) - 1)
-    low, high = s.sb.min().as_scalar(), last.as_scalar()
-    periods = _periods_between(table(src.tables, "subscriptions"), low, high)
+    bounds = s.aggregate(low=s.sb.min(), high=last)
+    anchor = table(src.tables, "subscriptions")
+    periods = src.shared(("subscription_periods",), lambda: _periods_between(anchor, bounds))
     if q.start is not None:
         periods = periods.filter(periods.p >= period.index_at(q.start))
     if q.end is not None:
@@ -134,19 +135,22 @@ def _mrr_moves(src: Sources, q: Query) -> ir.Table:
     return per.rename(**{PERIOD_KEY: "p"})
 
 
-def _periods_between(anchor: ir.Table, low: ir.IntegerValue, high: ir.IntegerValue) -> ir.Table:
-    """Every period index ``p`` in [low, high], at most 10,000 of them, as a table.
+def _periods_between(anchor: ir.Table, bounds: ir.Table) -> ir.Table:
+    """Every period index ``p`` from ``bounds.low`` to ``bounds.high``, at most 10,000, as a table.
 
     Built from ten one-row selects of ``anchor`` (any table with a row) crossed four times, so
     it needs no calendar table, array function or temporary table on any backend: a period
-    without a subscription starting or ending still gets its row.
+    without a subscription starting or ending still gets its row. ``bounds`` is a one-row table
+    (a join, not scalar subqueries). Materialise it before crossing it with many rows: SQLite
+    would otherwise rebuild it for every one of them.
     """
     one = anchor.limit(1)
     digits = ibis.union(*(one.select(d=ibis.literal(k, type="int64")) for k in range(10)))
     places = [digits.rename(**{f"d{i}": "d"}) for i in range(4)]
     n = places[0].cross_join(places[1]).cross_join(places[2]).cross_join(places[3])
-    n = n.select(p=low + n.d0 + 10 * n.d1 + 100 * n.d2 + 1000 * n.d3)
-    return n.filter(n.p <= high)
+    n = n.cross_join(bounds)
+    n = n.select(p=n.low + n.d0 + 10 * n.d1 + 100 * n.d2 + 1000 * n.d3, high=n.high)
+    return n.filter(n.p <= n.high).select("p")
 
 
 def net_revenue_retention(src: Sources, q: Query) -> ir.Table:
