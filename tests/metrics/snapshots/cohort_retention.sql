@@ -1,12 +1,12 @@
-WITH "t20" AS (
+WITH "t19" AS (
   SELECT DISTINCT
-    "t19"."country",
-    "t19"."customer_id",
+    "t18"."country",
+    "t18"."customer_id",
     (
       (
         (
           CAST(FLOOR((
-            "t19"."day" + 719468
+            "t18"."day" + 719468
           ) / (
             146097
           )) AS BIGINT) * 400
@@ -16,25 +16,25 @@ WITH "t20" AS (
               (
                 (
                   (
-                    "t19"."day" + 719468
+                    "t18"."day" + 719468
                   ) % 146097
                 ) - CAST(FLOOR((
                   (
-                    "t19"."day" + 719468
+                    "t18"."day" + 719468
                   ) % 146097
                 ) / (
                   1460
                 )) AS BIGINT)
               ) + CAST(FLOOR((
                 (
-                  "t19"."day" + 719468
+                  "t18"."day" + 719468
                 ) % 146097
               ) / (
                 36524
               )) AS BIGINT)
             ) - CAST(FLOOR((
               (
-                "t19"."day" + 719468
+                "t18"."day" + 719468
               ) % 146097
             ) / (
               146096
@@ -50,7 +50,7 @@ WITH "t20" AS (
           (
             (
               (
-                "t19"."day" + 719468
+                "t18"."day" + 719468
               ) % 146097
             ) - (
               (
@@ -61,25 +61,25 @@ WITH "t20" AS (
                         (
                           (
                             (
-                              "t19"."day" + 719468
+                              "t18"."day" + 719468
                             ) % 146097
                           ) - CAST(FLOOR((
                             (
-                              "t19"."day" + 719468
+                              "t18"."day" + 719468
                             ) % 146097
                           ) / (
                             1460
                           )) AS BIGINT)
                         ) + CAST(FLOOR((
                           (
-                            "t19"."day" + 719468
+                            "t18"."day" + 719468
                           ) % 146097
                         ) / (
                           36524
                         )) AS BIGINT)
                       ) - CAST(FLOOR((
                         (
-                          "t19"."day" + 719468
+                          "t18"."day" + 719468
                         ) % 146097
                       ) / (
                         146096
@@ -96,25 +96,25 @@ WITH "t20" AS (
                           (
                             (
                               (
-                                "t19"."day" + 719468
+                                "t18"."day" + 719468
                               ) % 146097
                             ) - CAST(FLOOR((
                               (
-                                "t19"."day" + 719468
+                                "t18"."day" + 719468
                               ) % 146097
                             ) / (
                               1460
                             )) AS BIGINT)
                           ) + CAST(FLOOR((
                             (
-                              "t19"."day" + 719468
+                              "t18"."day" + 719468
                             ) % 146097
                           ) / (
                             36524
                           )) AS BIGINT)
                         ) - CAST(FLOOR((
                           (
-                            "t19"."day" + 719468
+                            "t18"."day" + 719468
                           ) % 146097
                         ) / (
                           146096
@@ -135,25 +135,25 @@ WITH "t20" AS (
                         (
                           (
                             (
-                              "t19"."day" + 719468
+                              "t18"."day" + 719468
                             ) % 146097
                           ) - CAST(FLOOR((
                             (
-                              "t19"."day" + 719468
+                              "t18"."day" + 719468
                             ) % 146097
                           ) / (
                             1460
                           )) AS BIGINT)
                         ) + CAST(FLOOR((
                           (
-                            "t19"."day" + 719468
+                            "t18"."day" + 719468
                           ) % 146097
                         ) / (
                           36524
                         )) AS BIGINT)
                       ) - CAST(FLOOR((
                         (
-                          "t19"."day" + 719468
+                          "t18"."day" + 719468
                         ) % 146097
                       ) / (
                         146096
@@ -175,119 +175,119 @@ WITH "t20" AS (
     ) AS BIGINT) + 2 AS "p"
   FROM (
     SELECT DISTINCT
-      "t18"."country",
-      "t18"."customer_id",
-      "t18"."day"
+      "t17"."country",
+      "t17"."customer_id",
+      "t17"."day"
     FROM (
       SELECT
-        "t17"."country",
-        "t17"."customer_id",
-        "t17"."day",
+        "t16"."country",
+        "t16"."customer_id",
+        "t16"."day",
         COUNT(*) AS "orders",
-        SUM(CASE WHEN "t17"."purchase" THEN 1 ELSE 0 END) AS "purchases",
-        SUM(CASE WHEN "t17"."purchase" THEN "t17"."gross" ELSE 0.0 END) AS "gross",
-        SUM(CASE WHEN "t17"."purchase" THEN "t17"."gross" * "t17"."gross" ELSE 0.0 END) AS "gross2",
-        SUM("t17"."net") AS "net",
-        SUM("t17"."units") AS "units",
-        SUM("t17"."returned_units") AS "back",
-        SUM("t17"."units" * "t17"."units") AS "units2",
-        SUM("t17"."returned_units" * "t17"."returned_units") AS "back2",
-        SUM("t17"."units" * "t17"."returned_units") AS "units_back"
+        SUM(CASE WHEN "t16"."purchase" THEN 1 ELSE 0 END) AS "purchases",
+        SUM(CASE WHEN "t16"."purchase" THEN "t16"."gross" ELSE 0.0 END) AS "gross",
+        SUM(CASE WHEN "t16"."purchase" THEN "t16"."gross" * "t16"."gross" ELSE 0.0 END) AS "gross2",
+        SUM("t16"."net") AS "net",
+        SUM("t16"."units") AS "units",
+        SUM("t16"."returned_units") AS "back",
+        SUM("t16"."units" * "t16"."units") AS "units2",
+        SUM("t16"."returned_units" * "t16"."returned_units") AS "back2",
+        SUM("t16"."units" * "t16"."returned_units") AS "units_back"
       FROM (
         SELECT
-          "t16"."order_id",
-          "t16"."customer_id",
-          "t16"."at",
-          "t16"."channel",
-          "t16"."status",
-          "t16"."currency",
-          "t16"."units",
-          "t16"."returned_units",
-          "t16"."gross",
-          "t16"."net",
-          "t16"."purchase",
-          "t16"."country",
+          "t15"."order_id",
+          "t15"."customer_id",
+          "t15"."at",
+          "t15"."channel",
+          "t15"."status",
+          "t15"."currency",
+          "t15"."units",
+          "t15"."returned_units",
+          "t15"."gross",
+          "t15"."net",
+          "t15"."purchase",
+          "t15"."country",
           CAST(FLOOR((
-            EPOCH(CAST("t16"."at" AS TIMESTAMP))
+            EPOCH(CAST("t15"."at" AS TIMESTAMP))
           ) / (
             86400
           )) AS BIGINT) AS "day"
         FROM (
           SELECT
-            "t15"."order_id",
+            "t14"."order_id",
             "t8"."customer_id",
             "t8"."at",
             "t8"."channel",
             "t8"."status",
             "t8"."currency",
-            "t15"."units",
-            "t15"."returned_units",
-            "t15"."gross",
-            "t15"."net",
+            "t14"."units",
+            "t14"."returned_units",
+            "t14"."gross",
+            "t14"."net",
             (
               "t8"."status" <> 'cancelled'
             ) AND (
-              "t15"."units" > 0
+              "t14"."units" > 0
             ) AS "purchase",
             "t9"."c_country" AS "country"
           FROM (
             SELECT
-              "t13"."order_id",
+              "t12"."order_id",
               SUM(
-                CASE WHEN "t13"."quantity" > 0 THEN CAST("t13"."quantity" AS DOUBLE) ELSE 0.0 END
+                CASE WHEN "t12"."quantity" > 0 THEN CAST("t12"."quantity" AS DOUBLE) ELSE 0.0 END
               ) AS "units",
               SUM(
                 CASE
-                  WHEN "t13"."quantity" > 0
+                  WHEN "t12"."quantity" > 0
                   THEN 0.0
                   ELSE -(
-                    CAST("t13"."quantity" AS DOUBLE)
+                    CAST("t12"."quantity" AS DOUBLE)
                   )
                 END
               ) AS "returned_units",
-              SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."value" ELSE 0.0 END) AS "gross",
-              SUM("t13"."value") AS "net"
+              SUM(CASE WHEN "t12"."quantity" > 0 THEN "t12"."value" ELSE 0.0 END) AS "gross",
+              SUM("t12"."value") AS "net"
             FROM (
               SELECT
-                "t12"."order_id",
-                "t12"."quantity",
+                "t11"."order_id",
+                "t11"."category",
+                "t11"."sku",
+                "t11"."quantity",
                 (
-                  CAST("t12"."quantity" AS DOUBLE) * CAST("t12"."unit_price" AS DOUBLE)
-                ) - COALESCE(CAST("t12"."discount" AS DOUBLE), 0.0) AS "value"
+                  CAST("t11"."quantity" AS DOUBLE) * CAST("t11"."unit_price" AS DOUBLE)
+                ) - COALESCE(CAST("t11"."discount" AS DOUBLE), 0.0) AS "value"
               FROM (
                 SELECT
-                  "t10"."order_id",
-                  "t10"."product_id",
-                  "t10"."quantity",
-                  "t10"."unit_price",
-                  "t10"."discount",
-                  "t11"."pid",
-                  "t11"."merch"
-                FROM (
-                  SELECT
-                    "t2"."order_id",
-                    "t2"."product_id",
-                    "t2"."quantity",
-                    "t2"."unit_price",
-                    "t2"."discount"
-                  FROM "order_lines" AS "t2"
-                ) AS "t10"
+                  "t4"."id",
+                  "t4"."order_id",
+                  "t4"."line_no",
+                  "t4"."product_id",
+                  "t4"."sku",
+                  "t4"."quantity",
+                  "t4"."unit_price",
+                  "t4"."discount",
+                  "t4"."returns_line_id",
+                  "t10"."pid",
+                  "t10"."category",
+                  "t10"."merch"
+                FROM "order_lines" AS "t4"
                 LEFT OUTER JOIN (
                   SELECT
                     "t3"."id" AS "pid",
+                    "t3"."category",
                     "t3"."is_merchandise" AS "merch"
                   FROM "products" AS "t3"
-                ) AS "t11"
-                  ON "t10"."product_id" = "t11"."pid"
-              ) AS "t12"
+                ) AS "t10"
+                  ON "t4"."product_id" = "t10"."pid"
+              ) AS "t11"
               WHERE
                 (
-                  "t12"."merch" IS NULL
-                ) OR "t12"."merch"
-            ) AS "t13"
+                  "t11"."merch" IS NULL
+                ) OR "t11"."merch"
+            ) AS "t12"
             GROUP BY
               1
-          ) AS "t15"
+          ) AS "t14"
           INNER JOIN (
             SELECT
               "t0"."id" AS "oid",
@@ -298,7 +298,7 @@ WITH "t20" AS (
               "t0"."currency"
             FROM "orders" AS "t0"
           ) AS "t8"
-            ON "t15"."order_id" = "t8"."oid"
+            ON "t14"."order_id" = "t8"."oid"
           LEFT OUTER JOIN (
             SELECT
               "t1"."id" AS "cid",
@@ -306,69 +306,69 @@ WITH "t20" AS (
             FROM "customers" AS "t1"
           ) AS "t9"
             ON "t8"."customer_id" = "t9"."cid"
-        ) AS "t16"
-      ) AS "t17"
+        ) AS "t15"
+      ) AS "t16"
       GROUP BY
         1,
         2,
         3
-    ) AS "t18"
+    ) AS "t17"
     WHERE
-      "t18"."purchases" > 0 AND "t18"."customer_id" IS NOT NULL
-  ) AS "t19"
-), "t23" AS (
+      "t17"."purchases" > 0 AND "t17"."customer_id" IS NOT NULL
+  ) AS "t18"
+), "t22" AS (
   SELECT
-    "t21"."country",
-    "t21"."customer_id",
-    MIN("t21"."p") AS "cohort"
-  FROM "t20" AS "t21"
+    "t20"."country",
+    "t20"."customer_id",
+    MIN("t20"."p") AS "cohort"
+  FROM "t19" AS "t20"
   GROUP BY
     1,
     2
 )
 SELECT
-  "t31"."country",
-  "t31"."cohort",
-  "t31"."age",
-  "t27"."n",
-  "t31"."k"
+  "t30"."country",
+  "t30"."cohort",
+  "t30"."age",
+  "t26"."n",
+  "t30"."k"
 FROM (
   SELECT
-    "t29"."country",
-    "t29"."cohort",
-    "t29"."age",
+    "t28"."country",
+    "t28"."cohort",
+    "t28"."age",
     COUNT(*) AS "k"
   FROM (
     SELECT
-      "t28"."country",
-      "t28"."customer_id",
-      "t28"."p",
-      "t28"."cohort",
-      "t28"."p" - "t28"."cohort" AS "age"
+      "t27"."country",
+      "t27"."customer_id",
+      "t27"."p",
+      "t27"."cohort",
+      "t27"."p" - "t27"."cohort" AS "age"
     FROM (
       SELECT
-        "t22"."country",
-        "t22"."customer_id",
-        "t22"."p",
-        "t25"."cohort"
-      FROM "t20" AS "t22"
-      INNER JOIN "t23" AS "t25"
-        ON "t22"."country" = "t25"."country" AND "t22"."customer_id" = "t25"."customer_id"
-    ) AS "t28"
-  ) AS "t29"
+        "t21"."country",
+        "t21"."customer_id",
+        "t21"."p",
+        "t24"."cohort"
+      FROM "t19" AS "t21"
+      INNER JOIN "t22" AS "t24"
+        ON "t21"."country" = "t24"."country" AND "t21"."customer_id" = "t24"."customer_id"
+    ) AS "t27"
+  ) AS "t28"
   GROUP BY
     1,
     2,
     3
-) AS "t31"
+) AS "t30"
 INNER JOIN (
   SELECT
-    "t24"."country",
-    "t24"."cohort",
+    "t23"."country",
+    "t23"."cohort",
     COUNT(*) AS "n"
-  FROM "t23" AS "t24"
+  FROM "t22" AS "t23"
   GROUP BY
     1,
     2
-) AS "t27"
-  ON "t31"."country" = "t27"."country" AND "t31"."cohort" = "t27"."cohort"
+) AS "t26"
+  ON "t30"."country" = "t26"."country" AND "t30"."cohort" = "t26"."cohort"

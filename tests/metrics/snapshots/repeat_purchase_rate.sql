@@ -1,34 +1,34 @@
 SELECT
-  "t20"."country",
-  "t20"."period",
+  "t19"."country",
+  "t19"."period",
   COUNT(*) AS "n",
-  SUM(CASE WHEN "t20"."orders" >= 2 THEN 1 ELSE 0 END) AS "k"
+  SUM(CASE WHEN "t19"."orders" >= 2 THEN 1 ELSE 0 END) AS "k"
 FROM (
   SELECT
-    "t19"."country",
-    "t19"."period",
-    "t19"."customer_id",
-    SUM("t19"."purchases") AS "orders"
+    "t18"."country",
+    "t18"."period",
+    "t18"."customer_id",
+    SUM("t18"."purchases") AS "orders"
   FROM (
     SELECT
-      "t18"."country",
-      "t18"."customer_id",
-      "t18"."day",
-      "t18"."orders",
-      "t18"."purchases",
-      "t18"."gross",
-      "t18"."gross2",
-      "t18"."net",
-      "t18"."units",
-      "t18"."back",
-      "t18"."units2",
-      "t18"."back2",
-      "t18"."units_back",
+      "t17"."country",
+      "t17"."customer_id",
+      "t17"."day",
+      "t17"."orders",
+      "t17"."purchases",
+      "t17"."gross",
+      "t17"."gross2",
+      "t17"."net",
+      "t17"."units",
+      "t17"."back",
+      "t17"."units2",
+      "t17"."back2",
+      "t17"."units_back",
       (
         (
           (
             CAST(FLOOR((
-              "t18"."day" + 719468
+              "t17"."day" + 719468
             ) / (
               146097
             )) AS BIGINT) * 400
@@ -38,25 +38,25 @@ FROM (
                 (
                   (
                     (
-                      "t18"."day" + 719468
+                      "t17"."day" + 719468
                     ) % 146097
                   ) - CAST(FLOOR((
                     (
-                      "t18"."day" + 719468
+                      "t17"."day" + 719468
                     ) % 146097
                   ) / (
                     1460
                   )) AS BIGINT)
                 ) + CAST(FLOOR((
                   (
-                    "t18"."day" + 719468
+                    "t17"."day" + 719468
                   ) % 146097
                 ) / (
                   36524
                 )) AS BIGINT)
               ) - CAST(FLOOR((
                 (
-                  "t18"."day" + 719468
+                  "t17"."day" + 719468
                 ) % 146097
               ) / (
                 146096
@@ -72,7 +72,7 @@ FROM (
             (
               (
                 (
-                  "t18"."day" + 719468
+                  "t17"."day" + 719468
                 ) % 146097
               ) - (
                 (
@@ -83,25 +83,25 @@ FROM (
                           (
                             (
                               (
-                                "t18"."day" + 719468
+                                "t17"."day" + 719468
                               ) % 146097
                             ) - CAST(FLOOR((
                               (
-                                "t18"."day" + 719468
+                                "t17"."day" + 719468
                               ) % 146097
                             ) / (
                               1460
                             )) AS BIGINT)
                           ) + CAST(FLOOR((
                             (
-                              "t18"."day" + 719468
+                              "t17"."day" + 719468
                             ) % 146097
                           ) / (
                             36524
                           )) AS BIGINT)
                         ) - CAST(FLOOR((
                           (
-                            "t18"."day" + 719468
+                            "t17"."day" + 719468
                           ) % 146097
                         ) / (
                           146096
@@ -118,25 +118,25 @@ FROM (
                             (
                               (
                                 (
-                                  "t18"."day" + 719468
+                                  "t17"."day" + 719468
                                 ) % 146097
                               ) - CAST(FLOOR((
                                 (
-                                  "t18"."day" + 719468
+                                  "t17"."day" + 719468
                                 ) % 146097
                               ) / (
                                 1460
                               )) AS BIGINT)
                             ) + CAST(FLOOR((
                               (
-                                "t18"."day" + 719468
+                                "t17"."day" + 719468
                               ) % 146097
                             ) / (
                               36524
                             )) AS BIGINT)
                           ) - CAST(FLOOR((
                             (
-                              "t18"."day" + 719468
+                              "t17"."day" + 719468
                             ) % 146097
                           ) / (
                             146096
@@ -157,25 +157,25 @@ FROM (
                           (
                             (
                               (
-                                "t18"."day" + 719468
+                                "t17"."day" + 719468
                               ) % 146097
                             ) - CAST(FLOOR((
                               (
-                                "t18"."day" + 719468
+                                "t17"."day" + 719468
                               ) % 146097
                             ) / (
                               1460
                             )) AS BIGINT)
                           ) + CAST(FLOOR((
                             (
-                              "t18"."day" + 719468
+                              "t17"."day" + 719468
                             ) % 146097
                           ) / (
                             36524
                           )) AS BIGINT)
                         ) - CAST(FLOOR((
                           (
-                            "t18"."day" + 719468
+                            "t17"."day" + 719468
                           ) % 146097
                         ) / (
                           146096
@@ -197,114 +197,114 @@ FROM (
       ) AS BIGINT) + 2 AS "period"
     FROM (
       SELECT
-        "t17"."country",
-        "t17"."customer_id",
-        "t17"."day",
+        "t16"."country",
+        "t16"."customer_id",
+        "t16"."day",
         COUNT(*) AS "orders",
-        SUM(CASE WHEN "t17"."purchase" THEN 1 ELSE 0 END) AS "purchases",
-        SUM(CASE WHEN "t17"."purchase" THEN "t17"."gross" ELSE 0.0 END) AS "gross",
-        SUM(CASE WHEN "t17"."purchase" THEN "t17"."gross" * "t17"."gross" ELSE 0.0 END) AS "gross2",
-        SUM("t17"."net") AS "net",
-        SUM("t17"."units") AS "units",
-        SUM("t17"."returned_units") AS "back",
-        SUM("t17"."units" * "t17"."units") AS "units2",
-        SUM("t17"."returned_units" * "t17"."returned_units") AS "back2",
-        SUM("t17"."units" * "t17"."returned_units") AS "units_back"
+        SUM(CASE WHEN "t16"."purchase" THEN 1 ELSE 0 END) AS "purchases",
+        SUM(CASE WHEN "t16"."purchase" THEN "t16"."gross" ELSE 0.0 END) AS "gross",
+        SUM(CASE WHEN "t16"."purchase" THEN "t16"."gross" * "t16"."gross" ELSE 0.0 END) AS "gross2",
+        SUM("t16"."net") AS "net",
+        SUM("t16"."units") AS "units",
+        SUM("t16"."returned_units") AS "back",
+        SUM("t16"."units" * "t16"."units") AS "units2",
+        SUM("t16"."returned_units" * "t16"."returned_units") AS "back2",
+        SUM("t16"."units" * "t16"."returned_units") AS "units_back"
       FROM (
         SELECT
-          "t16"."order_id",
-          "t16"."customer_id",
-          "t16"."at",
-          "t16"."channel",
-          "t16"."status",
-          "t16"."currency",
-          "t16"."units",
-          "t16"."returned_units",
-          "t16"."gross",
-          "t16"."net",
-          "t16"."purchase",
-          "t16"."country",
+          "t15"."order_id",
+          "t15"."customer_id",
+          "t15"."at",
+          "t15"."channel",
+          "t15"."status",
+          "t15"."currency",
+          "t15"."units",
+          "t15"."returned_units",
+          "t15"."gross",
+          "t15"."net",
+          "t15"."purchase",
+          "t15"."country",
           CAST(FLOOR((
-            EPOCH(CAST("t16"."at" AS TIMESTAMP))
+            EPOCH(CAST("t15"."at" AS TIMESTAMP))
           ) / (
             86400
           )) AS BIGINT) AS "day"
         FROM (
           SELECT
-            "t15"."order_id",
+            "t14"."order_id",
             "t8"."customer_id",
             "t8"."at",
             "t8"."channel",
             "t8"."status",
             "t8"."currency",
-            "t15"."units",
-            "t15"."returned_units",
-            "t15"."gross",
-            "t15"."net",
+            "t14"."units",
+            "t14"."returned_units",
+            "t14"."gross",
+            "t14"."net",
             (
               "t8"."status" <> 'cancelled'
             ) AND (
-              "t15"."units" > 0
+              "t14"."units" > 0
             ) AS "purchase",
             "t9"."c_country" AS "country"
           FROM (
             SELECT
-              "t13"."order_id",
+              "t12"."order_id",
               SUM(
-                CASE WHEN "t13"."quantity" > 0 THEN CAST("t13"."quantity" AS DOUBLE) ELSE 0.0 END
+                CASE WHEN "t12"."quantity" > 0 THEN CAST("t12"."quantity" AS DOUBLE) ELSE 0.0 END
               ) AS "units",
               SUM(
                 CASE
-                  WHEN "t13"."quantity" > 0
+                  WHEN "t12"."quantity" > 0
                   THEN 0.0
                   ELSE -(
-                    CAST("t13"."quantity" AS DOUBLE)
+                    CAST("t12"."quantity" AS DOUBLE)
                   )
                 END
               ) AS "returned_units",
-              SUM(CASE WHEN "t13"."quantity" > 0 THEN "t13"."value" ELSE 0.0 END) AS "gross",
-              SUM("t13"."value") AS "net"
+              SUM(CASE WHEN "t12"."quantity" > 0 THEN "t12"."value" ELSE 0.0 END) AS "gross",
+              SUM("t12"."value") AS "net"
             FROM (
               SELECT
-                "t12"."order_id",
-                "t12"."quantity",
+                "t11"."order_id",
+                "t11"."category",
+                "t11"."sku",
+                "t11"."quantity",
                 (
-                  CAST("t12"."quantity" AS DOUBLE) * CAST("t12"."unit_price" AS DOUBLE)
-                ) - COALESCE(CAST("t12"."discount" AS DOUBLE), 0.0) AS "value"
+                  CAST("t11"."quantity" AS DOUBLE) * CAST("t11"."unit_price" AS DOUBLE)
+                ) - COALESCE(CAST("t11"."discount" AS DOUBLE), 0.0) AS "value"
               FROM (
                 SELECT
-                  "t10"."order_id",
-                  "t10"."product_id",
-                  "t10"."quantity",
-                  "t10"."unit_price",
-                  "t10"."discount",
-                  "t11"."pid",
-                  "t11"."merch"
-                FROM (
-                  SELECT
-                    "t2"."order_id",
-                    "t2"."product_id",
-                    "t2"."quantity",
-                    "t2"."unit_price",
-                    "t2"."discount"
-                  FROM "order_lines" AS "t2"
-                ) AS "t10"
+                  "t4"."id",
+                  "t4"."order_id",
+                  "t4"."line_no",
+                  "t4"."product_id",
+                  "t4"."sku",
+                  "t4"."quantity",
+                  "t4"."unit_price",
+                  "t4"."discount",
+                  "t4"."returns_line_id",
+                  "t10"."pid",
+                  "t10"."category",
+                  "t10"."merch"
+                FROM "order_lines" AS "t4"
                 LEFT OUTER JOIN (
                   SELECT
                     "t3"."id" AS "pid",
+                    "t3"."category",
                     "t3"."is_merchandise" AS "merch"
                   FROM "products" AS "t3"
-                ) AS "t11"
-                  ON "t10"."product_id" = "t11"."pid"
-              ) AS "t12"
+                ) AS "t10"
+                  ON "t4"."product_id" = "t10"."pid"
+              ) AS "t11"
               WHERE
                 (
-                  "t12"."merch" IS NULL
-                ) OR "t12"."merch"
-            ) AS "t13"
+                  "t11"."merch" IS NULL
+                ) OR "t11"."merch"
+            ) AS "t12"
             GROUP BY
               1
-          ) AS "t15"
+          ) AS "t14"
           INNER JOIN (
             SELECT
               "t0"."id" AS "oid",
@@ -315,7 +315,7 @@ FROM (
               "t0"."currency"
             FROM "orders" AS "t0"
           ) AS "t8"
-            ON "t15"."order_id" = "t8"."oid"
+            ON "t14"."order_id" = "t8"."oid"
           LEFT OUTER JOIN (
             SELECT
               "t1"."id" AS "cid",
@@ -323,21 +323,21 @@ FROM (
             FROM "customers" AS "t1"
           ) AS "t9"
             ON "t8"."customer_id" = "t9"."cid"
-        ) AS "t16"
-      ) AS "t17"
+        ) AS "t15"
+      ) AS "t16"
       GROUP BY
         1,
         2,
         3
-    ) AS "t18"
+    ) AS "t17"
     WHERE
-      "t18"."purchases" > 0 AND "t18"."customer_id" IS NOT NULL
-  ) AS "t19"
+      "t17"."purchases" > 0 AND "t17"."customer_id" IS NOT NULL
+  ) AS "t18"
   GROUP BY
     1,
     2,
     3
-) AS "t20"
+) AS "t19"
 GROUP BY
   1,
   2

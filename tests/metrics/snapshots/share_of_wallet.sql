@@ -1,36 +1,36 @@
-WITH "t12" AS (
+WITH "t13" AS (
   SELECT
     "t4"."id" AS "cid",
     "t4"."country" AS "c_country"
   FROM "customers" AS "t4"
 )
 SELECT
-  "t36"."country",
-  "t36"."period",
+  "t35"."country",
+  "t35"."period",
   COUNT(
     CASE
       WHEN CASE
         WHEN (
-          COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
       END IS NULL
       THEN CASE
         WHEN (
-          COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
       END
       ELSE GREATEST(
         0.0,
         CASE
           WHEN (
-            COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
         END
       )
     END * 100.0
@@ -39,26 +39,26 @@ SELECT
     CASE
       WHEN CASE
         WHEN (
-          COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
       END IS NULL
       THEN CASE
         WHEN (
-          COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
       END
       ELSE GREATEST(
         0.0,
         CASE
           WHEN (
-            COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
         END
       )
     END * 100.0
@@ -67,52 +67,52 @@ SELECT
     CASE
       WHEN CASE
         WHEN (
-          COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
       END IS NULL
       THEN CASE
         WHEN (
-          COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
       END
       ELSE GREATEST(
         0.0,
         CASE
           WHEN (
-            COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
         END
       )
     END * 100.0 * (
       CASE
         WHEN CASE
           WHEN (
-            COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
         END IS NULL
         THEN CASE
           WHEN (
-            COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
         END
         ELSE GREATEST(
           0.0,
           CASE
             WHEN (
-              COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
+              COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
             ) IS NULL
-            THEN COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE)
-            ELSE LEAST(1.0, COALESCE("t36"."ours", 0.0) / CAST("t36"."stated" AS DOUBLE))
+            THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+            ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
           END
         )
       END * 100.0
@@ -120,34 +120,34 @@ SELECT
   ) AS "ss"
 FROM (
   SELECT
-    "t35"."country",
-    "t35"."period",
-    "t35"."response_id",
-    "t35"."stated",
-    SUM("t35"."net") AS "ours"
+    "t34"."country",
+    "t34"."period",
+    "t34"."response_id",
+    "t34"."stated",
+    SUM("t34"."net") AS "ours"
   FROM (
     SELECT
-      "t29"."country",
-      "t29"."period",
-      "t29"."response_id",
-      "t29"."rcid",
-      "t29"."stated",
-      "t29"."rs",
-      "t34"."ocid",
-      "t34"."os",
-      "t34"."net"
+      "t28"."country",
+      "t28"."period",
+      "t28"."response_id",
+      "t28"."rcid",
+      "t28"."stated",
+      "t28"."rs",
+      "t33"."ocid",
+      "t33"."os",
+      "t33"."net"
     FROM (
       SELECT
-        "t26"."country",
+        "t25"."country",
         (
           (
-            EXTRACT(year FROM "t26"."at") * 12
-          ) + EXTRACT(month FROM "t26"."at")
+            EXTRACT(year FROM "t25"."at") * 12
+          ) + EXTRACT(month FROM "t25"."at")
         ) - 1 AS "period",
-        "t26"."response_id",
-        "t26"."customer_id" AS "rcid",
-        "t26"."score" AS "stated",
-        EPOCH(CAST("t26"."at" AS TIMESTAMP)) AS "rs"
+        "t25"."response_id",
+        "t25"."customer_id" AS "rcid",
+        "t25"."score" AS "stated",
+        EPOCH(CAST("t25"."at" AS TIMESTAMP)) AS "rs"
       FROM (
         SELECT
           "t8"."response_id",
@@ -163,7 +163,7 @@ FROM (
           "t17"."survey_kind",
           "t18"."scale_min",
           "t18"."scale_max",
-          "t23"."c_country" AS "country"
+          "t22"."c_country" AS "country"
         FROM "answers" AS "t8"
         INNER JOIN (
           SELECT
@@ -194,93 +194,93 @@ FROM (
           FROM "survey_questions" AS "t3"
         ) AS "t18"
           ON "t16"."survey_id" = "t18"."qsid" AND "t8"."question_key" = "t18"."qkey"
-        LEFT OUTER JOIN "t12" AS "t23"
-          ON "t16"."customer_id" = "t23"."cid"
-      ) AS "t26"
+        LEFT OUTER JOIN "t13" AS "t22"
+          ON "t16"."customer_id" = "t22"."cid"
+      ) AS "t25"
       WHERE
-        "t26"."question_key" = 'category_spend' AND "t26"."score" > 0
-    ) AS "t29"
+        "t25"."question_key" = 'category_spend' AND "t25"."score" > 0
+    ) AS "t28"
     LEFT OUTER JOIN (
       SELECT
-        "t32"."customer_id" AS "ocid",
-        EPOCH(CAST("t32"."at" AS TIMESTAMP)) AS "os",
-        "t32"."net"
+        "t31"."customer_id" AS "ocid",
+        EPOCH(CAST("t31"."at" AS TIMESTAMP)) AS "os",
+        "t31"."net"
       FROM (
         SELECT
-          "t31"."order_id",
+          "t30"."order_id",
           "t20"."customer_id",
           "t20"."at",
           "t20"."channel",
           "t20"."status",
           "t20"."currency",
-          "t31"."units",
-          "t31"."returned_units",
-          "t31"."gross",
-          "t31"."net",
+          "t30"."units",
+          "t30"."returned_units",
+          "t30"."gross",
+          "t30"."net",
           (
             "t20"."status" <> 'cancelled'
           ) AND (
-            "t31"."units" > 0
+            "t30"."units" > 0
           ) AS "purchase",
-          "t24"."c_country" AS "country"
+          "t23"."c_country" AS "country"
         FROM (
           SELECT
-            "t27"."order_id",
+            "t26"."order_id",
             SUM(
-              CASE WHEN "t27"."quantity" > 0 THEN CAST("t27"."quantity" AS DOUBLE) ELSE 0.0 END
+              CASE WHEN "t26"."quantity" > 0 THEN CAST("t26"."quantity" AS DOUBLE) ELSE 0.0 END
             ) AS "units",
             SUM(
               CASE
-                WHEN "t27"."quantity" > 0
+                WHEN "t26"."quantity" > 0
                 THEN 0.0
                 ELSE -(
-                  CAST("t27"."quantity" AS DOUBLE)
+                  CAST("t26"."quantity" AS DOUBLE)
                 )
               END
             ) AS "returned_units",
-            SUM(CASE WHEN "t27"."quantity" > 0 THEN "t27"."value" ELSE 0.0 END) AS "gross",
-            SUM("t27"."value") AS "net"
+            SUM(CASE WHEN "t26"."quantity" > 0 THEN "t26"."value" ELSE 0.0 END) AS "gross",
+            SUM("t26"."value") AS "net"
           FROM (
             SELECT
-              "t25"."order_id",
-              "t25"."quantity",
+              "t24"."order_id",
+              "t24"."category",
+              "t24"."sku",
+              "t24"."quantity",
               (
-                CAST("t25"."quantity" AS DOUBLE) * CAST("t25"."unit_price" AS DOUBLE)
-              ) - COALESCE(CAST("t25"."discount" AS DOUBLE), 0.0) AS "value"
+                CAST("t24"."quantity" AS DOUBLE) * CAST("t24"."unit_price" AS DOUBLE)
+              ) - COALESCE(CAST("t24"."discount" AS DOUBLE), 0.0) AS "value"
             FROM (
               SELECT
-                "t21"."order_id",
-                "t21"."product_id",
-                "t21"."quantity",
-                "t21"."unit_price",
-                "t21"."discount",
-                "t22"."pid",
-                "t22"."merch"
-              FROM (
-                SELECT
-                  "t6"."order_id",
-                  "t6"."product_id",
-                  "t6"."quantity",
-                  "t6"."unit_price",
-                  "t6"."discount"
-                FROM "order_lines" AS "t6"
-              ) AS "t21"
+                "t9"."id",
+                "t9"."order_id",
+                "t9"."line_no",
+                "t9"."product_id",
+                "t9"."sku",
+                "t9"."quantity",
+                "t9"."unit_price",
+                "t9"."discount",
+                "t9"."returns_line_id",
+                "t21"."pid",
+                "t21"."category",
+                "t21"."merch"
+              FROM "order_lines" AS "t9"
               LEFT OUTER JOIN (
                 SELECT
                   "t7"."id" AS "pid",
+                  "t7"."category",
                   "t7"."is_merchandise" AS "merch"
                 FROM "products" AS "t7"
-              ) AS "t22"
-                ON "t21"."product_id" = "t22"."pid"
-            ) AS "t25"
+              ) AS "t21"
+                ON "t9"."product_id" = "t21"."pid"
+            ) AS "t24"
             WHERE
               (
-                "t25"."merch" IS NULL
-              ) OR "t25"."merch"
-          ) AS "t27"
+                "t24"."merch" IS NULL
+              ) OR "t24"."merch"
+          ) AS "t26"
           GROUP BY
             1
-        ) AS "t31"
+        ) AS "t30"
         INNER JOIN (
           SELECT
             "t5"."id" AS "oid",
@@ -291,23 +291,23 @@ FROM (
             "t5"."currency"
           FROM "orders" AS "t5"
         ) AS "t20"
-          ON "t31"."order_id" = "t20"."oid"
-        LEFT OUTER JOIN "t12" AS "t24"
-          ON "t20"."customer_id" = "t24"."cid"
-      ) AS "t32"
-    ) AS "t34"
-      ON "t29"."rcid" = "t34"."ocid"
-      AND "t34"."os" < "t29"."rs"
-      AND "t34"."os" >= (
-        "t29"."rs" - 31536000
+          ON "t30"."order_id" = "t20"."oid"
+        LEFT OUTER JOIN "t13" AS "t23"
+          ON "t20"."customer_id" = "t23"."cid"
+      ) AS "t31"
+    ) AS "t33"
+      ON "t28"."rcid" = "t33"."ocid"
+      AND "t33"."os" < "t28"."rs"
+      AND "t33"."os" >= (
+        "t28"."rs" - 31536000
       )
-  ) AS "t35"
+  ) AS "t34"
   GROUP BY
     1,
     2,
     3,
     4
-) AS "t36"
+) AS "t35"
 GROUP BY
   1,
   2

@@ -89,33 +89,24 @@ def lines_frame(tables: Tables) -> ir.Table:
     Lines whose product is flagged ``is_merchandise = false`` (postage, fees) are left out;
     lines without a known product count as merchandise.
     """
-    lines = table(tables, "order_lines")
-    orders = table(tables, "orders")
-    products = table(tables, "products")
-    p = products.select(pid=products.id, category=products.category, merch=products.is_merchandise)
-    o = orders.select(
-        oid=orders.id,
-        customer_id=orders.customer_id,
-        at=orders.placed_at,
-        channel=orders.channel,
-        status=orders.status,
-        currency=orders.currency,
-    )
-    j = lines.left_join(p, lines.product_id == p.pid)
-    j = j.filter(j.merch.isnull() | j.merch)
-    j = j.join(o, j.order_id == o.oid)
-    value = _f(j.quantity) * _f(j.unit_price) - _f(j.discount).fill_null(0.0)
-    return j.select(
-        "order_id",
-        "customer_id",
-        "at",
-        "channel",
-        "status",
-        "currency",
-        "category",
-        "sku",
-        quantity=j.quantity.cast("int64"),
-        value=value,
+    lines, orders = _merchandise_lines(tables), _orders(tables)
+    j = lines.join(orders, lines.order_id == orders.oid)
+    return j.select("order_id", *ORDER_COLUMNS, "category", "sku", "quantity", "value")
+
+
+ORDER_COLUMNS = ("customer_id", "at", "channel", "status", "currency")
+"""The order columns every order frame carries (``at`` is ``placed_at``)."""
+
+
+def _orders(tables: Tables) -> ir.Table:
+    o = table(tables, "orders")
+    return o.select(
+        oid=o.id,
+        customer_id=o.customer_id,
+        at=o.placed_at,
+        channel=o.channel,
+        status=o.status,
+        currency=o.currency,
     )
 
 
@@ -123,12 +114,11 @@ def _merchandise_lines(tables: Tables) -> ir.Table:
     """Order lines whose product is merchandise (or unknown), with ``value``; no order columns."""
     lines = table(tables, "order_lines")
     products = table(tables, "products")
-    p = products.select(pid=products.id, merch=products.is_merchandise)
-    j = lines.select("order_id", "product_id", "quantity", "unit_price", "discount")
-    j = j.left_join(p, j.product_id == p.pid)
+    p = products.select(pid=products.id, category=products.category, merch=products.is_merchandise)
+    j = lines.left_join(p, lines.product_id == p.pid)
     j = j.filter(j.merch.isnull() | j.merch)
     value = _f(j.quantity) * _f(j.unit_price) - _f(j.discount).fill_null(0.0)
-    return j.select("order_id", quantity=j.quantity.cast("int64"), value=value)
+    return j.select("order_id", "category", "sku", quantity=j.quantity.cast("int64"), value=value)
 
 
 def orders_frame(tables: Tables) -> ir.Table:
@@ -147,24 +137,12 @@ def orders_frame(tables: Tables) -> ir.Table:
         gross=pos.ifelse(lines.value, 0.0).sum(),
         net=lines.value.sum(),
     )
-    orders = table(tables, "orders")
-    o = orders.select(
-        oid=orders.id,
-        customer_id=orders.customer_id,
-        at=orders.placed_at,
-        channel=orders.channel,
-        status=orders.status,
-        currency=orders.currency,
-    )
-    j = per_order.join(o, per_order.order_id == o.oid)
+    orders = _orders(tables)
+    j = per_order.join(orders, per_order.order_id == orders.oid)
     purchase = (j.status != "cancelled") & (j.units > 0)
     return j.select(
         "order_id",
-        "customer_id",
-        "at",
-        "channel",
-        "status",
-        "currency",
+        *ORDER_COLUMNS,
         "units",
         "returned_units",
         "gross",
