@@ -60,12 +60,9 @@ def _scored(src: Sources, q: Query, question_type: str) -> ir.Table:
     )
 
 
-def _weighted(a: ir.Table, q: Query, cond: ir.BooleanValue | None = None) -> dict[str, ir.Scalar]:
-    """n = Σw and, with ``cond``, k = Σw over the rows where it holds."""
-    out: dict[str, ir.Scalar] = {"n": a.w.sum()}
-    if cond is not None:
-        out["k"] = cond.ifelse(a.w, 0).sum()
-    return out
+def _share(a: ir.Table, q: Query, cond: ir.BooleanValue) -> ir.Table:
+    """n = Σw and k = Σw over the score rows where ``cond`` holds, per group."""
+    return a.aggregate(by=q.keys, n=a.w.sum(), k=cond.ifelse(a.w, 0).sum())
 
 
 def _mean_of(a: ir.Table, q: Query) -> ir.Table:
@@ -100,7 +97,7 @@ def csat(src: Sources, q: Query) -> ir.Table:
     """CSAT top-2-box: answers in the two highest points of the question's scale (default 1–5)."""
     a = _scored(src, q, "csat")
     top = a.score >= a.scale_max.fill_null(5) - 1
-    return a.aggregate(by=q.keys, **_weighted(a, q, top))
+    return _share(a, q, top)
 
 
 def csat_mean(src: Sources, q: Query) -> ir.Table:
@@ -116,7 +113,7 @@ def ces_agree(src: Sources, q: Query) -> ir.Table:
     """% agreeing: scores above the scale midpoint (5–7 on 1–7, 4–5 on 1–5)."""
     a = _scored(src, q, "ces")
     agree = a.score * 2 > a.scale_min.fill_null(1) + a.scale_max.fill_null(7)
-    return a.aggregate(by=q.keys, **_weighted(a, q, agree))
+    return _share(a, q, agree)
 
 
 def _per_response(src: Sources, q: Query, keys: tuple[str, ...]) -> ir.Table:
