@@ -68,11 +68,13 @@ def test_references_point_at_existing_rows(demo_engine: Engine) -> None:
     for name, sql in dangling.items():
         assert scalar(demo_engine, sql) == 0, name
     invited = scalar(demo_engine, "SELECT COUNT(*) FROM invitations")
-    answered = scalar(demo_engine, "SELECT COUNT(*) FROM responses")
+    answered = scalar(demo_engine, "SELECT COUNT(*) FROM responses WHERE invitation_id IS NOT NULL")
     assert answered == scalar(
         demo_engine, "SELECT COUNT(*) FROM invitations WHERE status = 'responded'"
     )
     assert 0.12 < answered / invited < 0.35
+    linkless = "SELECT DISTINCT s.kind FROM responses r JOIN surveys s ON s.id = r.survey_id "
+    assert rows(demo_engine, linkless + "WHERE r.invitation_id IS NULL") == [("enps",)]
 
 
 def test_returns_reverse_their_original_line(demo_engine: Engine) -> None:
@@ -132,10 +134,18 @@ def test_scores_stay_on_their_scales(demo_engine: Engine) -> None:
             "WHERE score IS NOT NULL GROUP BY question_type",
         )
     )
-    assert set(ranges) == {"nps", "csat", "ces"}
+    assert set(ranges) == {"nps", "csat", "ces", "rating", "number"}
     assert ranges["nps"][0] >= 0 and ranges["nps"][1] <= 10
     assert ranges["csat"][0] >= 1 and ranges["csat"][1] <= 5
     assert ranges["ces"][0] >= 1 and ranges["ces"][1] <= 7
+    outside = scalar(
+        demo_engine,
+        "SELECT COUNT(*) FROM answers a JOIN responses r ON r.id = a.response_id "
+        "JOIN survey_questions q ON q.survey_id = r.survey_id AND q.key = a.question_key "
+        "WHERE a.score IS NOT NULL AND (a.score < q.scale_min OR a.score > q.scale_max "
+        "OR q.type <> a.question_type)",
+    )
+    assert outside == 0
 
 
 def test_customers_speak_four_languages_and_comment_in_their_own(demo_engine: Engine) -> None:

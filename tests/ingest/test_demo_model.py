@@ -169,3 +169,49 @@ def test_a_purchase_ends_its_session(demo: Tables) -> None:
                 bought[sid] = at
     assert len(bought) > 1000
     assert all(last[sid] == at for sid, at in bought.items())
+
+
+def _study_answers(demo: Tables, key: str) -> dict[str, dict[str, int]]:
+    """Answers of survey ``key`` per response: question key → score."""
+    survey = dict(zip(demo["surveys"]["key"], demo["surveys"]["id"], strict=True))[key]
+    r = demo["responses"]
+    ours = {rid for rid, sid in zip(r["id"], r["survey_id"], strict=True) if sid == survey}
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    a = demo["answers"]
+    for rid, k, s in zip(a["response_id"], a["question_key"], a["score"], strict=True):
+        if rid in ours:
+            out[rid][k] = s
+    return out
+
+
+def test_loyalty_study_items_follow_satisfaction_and_the_rank_rule_tracks_the_share(
+    demo: Tables,
+) -> None:
+    """The three loyalty items move together; the Wallet Allocation Rule share implied by the
+    stated rank tracks the share stated spend implies (both planted from the same rank)."""
+    answers = list(_study_answers(demo, "loyalty-study").values())
+    assert len(answers) > 150
+    assert all(len(a) == 6 for a in answers)
+    recommend = np.array([a["recommend"] for a in answers], dtype=float)
+    buy_again = np.array([a["buy_again"] for a in answers], dtype=float)
+    assert np.corrcoef(recommend, buy_again)[0, 1] > 0.4
+    shops = np.array([a["brands_used"] for a in answers], dtype=float)
+    rank = np.array([a["brand_rank"] for a in answers], dtype=float)
+    assert (rank >= 1).all() and (rank <= shops).all()
+    war = (1 - rank / (shops + 1)) * 2 / shops
+    first_choice = war[rank == 1].mean()
+    assert first_choice > war[rank > 1].mean() + 0.15
+
+
+def test_employee_pulse_is_anonymous_and_improves(demo: Tables) -> None:
+    survey = dict(zip(demo["surveys"]["key"], demo["surveys"]["id"], strict=True))["enps-pulse"]
+    r = demo["responses"]
+    pulse = [i for i, sid in enumerate(r["survey_id"]) if sid == survey]
+    assert len(pulse) > 60
+    assert all(r["customer_id"][i] is None and r["invitation_id"][i] is None for i in pulse)
+    scores = _study_answers(demo, "enps-pulse")
+    at = {r["id"][i]: r["submitted_at"][i] for i in pulse}
+    ordered = [scores[rid]["enps"] for rid in sorted(at, key=at.__getitem__)]
+    half = len(ordered) // 2
+    assert all(0 <= s <= 10 for s in ordered)
+    assert np.mean(ordered[half:]) > np.mean(ordered[:half])

@@ -209,7 +209,8 @@ survey_questions = sa.Table(
     sa.Column("id", ID, primary_key=True),
     sa.Column("survey_id", ID, sa.ForeignKey("surveys.id"), nullable=False),
     sa.Column("key", sa.String(100), nullable=False),
-    sa.Column("type", sa.String(20), nullable=False),  # nps, csat, ces, rating, single, multi, text
+    # nps, csat, ces, rating, number, single, multi, text
+    sa.Column("type", sa.String(20), nullable=False),
     sa.Column("scale_min", sa.Integer),
     sa.Column("scale_max", sa.Integer),
     sa.UniqueConstraint("survey_id", "key", name="uq_survey_questions_survey_id"),

@@ -29,6 +29,7 @@ from opencx.ingest.demo_orders import make_orders
 from opencx.ingest.demo_people import TrueParameters, make_people
 from opencx.ingest.demo_plus import make_subscriptions
 from opencx.ingest.demo_rows import Progress, TableRows, insert_rows
+from opencx.ingest.demo_studies import make_studies
 from opencx.ingest.demo_touch import iter_interactions
 
 SOURCE = "demo"
@@ -65,7 +66,7 @@ def iter_demo(settings: DemoSettings) -> Iterator[TableRows]:
     Each part draws from its own random stream spawned from the seed, so the data is the same
     however the parts are consumed.
     """
-    seeds = np.random.SeedSequence(settings.seed).spawn(7)
+    seeds = np.random.SeedSequence(settings.seed).spawn(8)
     rng = [np.random.default_rng(s) for s in seeds]
     start, end = settings.start.timestamp(), settings.end.timestamp()
     tp = settings.truth
@@ -82,6 +83,7 @@ def iter_demo(settings: DemoSettings) -> Iterator[TableRows]:
     while cases.rows:
         yield cases.rows.pop(0)
     yield from make_feedback(rng[6], people, orders, cases, start, end)
+    yield from make_studies(rng[7], people, orders, start, end)
 
 
 def build_demo(settings: DemoSettings) -> list[TableRows]:

@@ -47,6 +47,7 @@ class Orders:
     return_hassle: np.ndarray
     return_time: np.ndarray
     first_sku: np.ndarray
+    value: np.ndarray  # merchandise net of discount, cents (before returns)
     death: np.ndarray
     rows: list[TableRows]
 
@@ -190,6 +191,7 @@ def make_orders(
     o["return_at"] = o["time"] + np.ceil(rng.uniform(4, 21, m)) * DAY
     merch = _lines(rng, cat, people, tp, o, end)
     merch_gross = np.bincount(merch["order"], weights=merch["amount"], minlength=m)
+    merch_net = merch_gross - np.bincount(merch["order"], weights=merch["discount"], minlength=m)
     fees = _fees(rng, cat, o, merch_gross)
     n_lines = np.bincount(merch["order"], minlength=m)
     n_ret = np.bincount(merch["order"], weights=merch["returned"], minlength=m)
@@ -221,7 +223,8 @@ def make_orders(
         ids=ids[:m], customer=o["customer"], time=o["time"], channel=o["channel"],
         delay=o["delay"], quality=o["quality"], staff=o["staff"], web_trouble=o["web_trouble"],
         promo=o["promo"], returned=returned, return_hassle=hassle, return_time=return_time,
-        first_sku=cat.skus[merch["product"][first_line]], death=death, rows=rows,
+        first_sku=cat.skus[merch["product"][first_line]], value=merch_net, death=death,
+        rows=rows,
     )  # fmt: skip
 
 
