@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
+import ibis.expr.rules as rlz
 import ibis.expr.types as ir
 
 from opencx.core.errors import InvalidInput
@@ -251,50 +253,27 @@ def _attribute_key(name: str) -> str | None:
     return None
 
 
-@ibis.udf.scalar.builtin(name="json_extract_string")  # type: ignore[untyped-decorator]
-def _duckdb_json_text(doc: str, path: str) -> str:
-    """DuckDB: the text of a JSON value (strings unquoted and unescaped)."""
-    raise NotImplementedError  # a function of the database, never run in Python
+class AttributeText(ops.Value):  # type: ignore[misc]
+    """The text of member ``key`` of a JSON object (null when absent): a customer attribute.
 
+    An operation of our own, so that the domain names *what* it reads and stays backend-blind;
+    ``opencx.metrics.dialects`` compiles it to each backend's JSON text function. Ibis's own JSON
+    accessors need a JSON-typed column (warehouses keep the document as text) and misread
+    SQLite's ``json_extract``. String values agree across backends; booleans and numbers are
+    printed the backend's way.
+    """
 
-@ibis.udf.scalar.builtin(name="json_extract")  # type: ignore[untyped-decorator]
-def _sqlite_json_text(doc: str, path: str) -> str:
-    """SQLite: the SQL value of a JSON value."""
-    raise NotImplementedError  # a function of the database, never run in Python
+    doc: ops.Value
+    key: str
 
-
-@ibis.udf.scalar.builtin(name="get_json_object")  # type: ignore[untyped-decorator]
-def _spark_json_text(doc: str, path: str) -> str:
-    """Spark SQL: the text of a JSON value."""
-    raise NotImplementedError  # a function of the database, never run in Python
-
-
-@ibis.udf.scalar.builtin(name="json_extract_path_text")  # type: ignore[untyped-decorator]
-def _postgres_json_text(doc: dt.JSON, key: str) -> str:
-    """PostgreSQL: the text of a JSON object's member."""
-    raise NotImplementedError  # a function of the database, never run in Python
+    dtype = dt.string
+    shape = rlz.shape_like("doc")
 
 
 def attribute(customers: ir.Table, key: str) -> ir.StringValue:
-    """The text of ``customers.attributes[key]`` (null when absent), read by the backend.
-
-    Ibis's own JSON accessors need a JSON-typed column (warehouses keep the document as text)
-    and misread SQLite's ``json_extract``, so each backend's text extraction is named here; an
-    expression without a backend (SQL snapshots) uses DuckDB's. String values agree across
-    backends; booleans and numbers are printed the backend's way.
-    """
-    doc = customers.attributes
-    try:
-        backend = ibis.get_backend(customers).name
-    except Exception:  # an unbound table: compiled, never run
-        backend = "duckdb"
-    path = f"$.{key}"
-    if backend == "postgres":
-        return _postgres_json_text(doc.cast("json"), key).cast("string")  # json, jsonb or text
-    text = {"sqlite": _sqlite_json_text, "pyspark": _spark_json_text}.get(
-        backend, _duckdb_json_text
-    )
-    return text(doc.cast("string"), path).cast("string")
+    """The text of ``customers.attributes[key]`` (null when absent), read by the backend."""
+    text: ir.StringValue = AttributeText(customers.attributes, key).to_expr()
+    return text
 
 
 def with_filters(frame: ir.Table, filters: Mapping[str, object]) -> ir.Table:
