@@ -80,3 +80,22 @@ def test_api_key_lifecycle(sqlite_url: str, sqlite_engine: Engine, clock: FixedC
     assert "revoked" in runner.invoke(apikeys_app, ["list"], obj=obj).output
     missing = runner.invoke(apikeys_app, ["revoke", "nope"], obj=obj)
     assert missing.exit_code == 1 and "'nope' does not exist" in missing.output
+
+
+def test_disable_enable_and_sign_out_users(
+    sqlite_url: str, sqlite_engine: Engine, clock: FixedClock
+) -> None:
+    obj = _services(sqlite_url, sqlite_engine, clock)
+    access = AccessService(sqlite_engine, clock)
+    access.create_user("cy@example.org", role="agent", password="pass-word-3")
+    result = runner.invoke(users_app, ["disable", "Cy@example.org"], obj=obj)
+    assert result.exit_code == 0 and "disabled cy@example.org" in result.output
+    assert "disabled" in runner.invoke(users_app, ["list"], obj=obj).output
+    assert access.authenticate("cy@example.org", "pass-word-3") is None
+    result = runner.invoke(users_app, ["enable", "cy@example.org"], obj=obj)
+    assert result.exit_code == 0 and "enabled cy@example.org" in result.output
+    assert access.authenticate("cy@example.org", "pass-word-3") is not None
+    result = runner.invoke(users_app, ["sign-out", "cy@example.org"], obj=obj)
+    assert result.exit_code == 0 and "signed out cy@example.org everywhere" in result.output
+    missing = runner.invoke(users_app, ["disable", "nobody@example.org"], obj=obj)
+    assert missing.exit_code == 1 and "nobody@example.org" in missing.output

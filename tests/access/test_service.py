@@ -52,13 +52,76 @@ def test_bad_user_input_is_refused(access: AccessService, engine: Engine) -> Non
         assert conn.execute(sa.select(sa.func.count()).select_from(users)).scalar() == 0
 
 
-def test_set_password_replaces_the_old_one(access: AccessService) -> None:
+def test_set_password_replaces_the_old_one_and_voids_older_sessions(
+    access: AccessService, clock: FixedClock
+) -> None:
     user = access.create_user("a@example.org", role="agent", password="old-password")
+    before = clock.now()
+    clock.advance(timedelta(minutes=1))
     access.set_password(user.id, "new-password")
     assert access.authenticate("a@example.org", "old-password") is None
-    assert access.authenticate("a@example.org", "new-password") == user
+    again = access.authenticate("a@example.org", "new-password")
+    assert again is not None and again.id == user.id
+    assert not again.accepts_session(before) and again.accepts_session(clock.now())
     with pytest.raises(NotFound):
         access.set_password("missing", "new-password")
+
+
+def _failed_logins(engine: Engine) -> tuple[int, object]:
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(users.c.failed_logins, users.c.locked_until)).one()
+    return row[0], row[1]
+
+
+def test_five_wrong_passwords_lock_the_account_and_the_lock_grows(
+    access: AccessService, clock: FixedClock, engine: Engine
+) -> None:
+    access.create_user("a@example.org", role="agent", password="right-password")
+    for _ in range(4):
+        assert access.authenticate("a@example.org", "wrong-password") is None
+    assert access.authenticate("a@example.org", "right-password") is not None  # not locked yet
+    assert _failed_logins(engine) == (0, None)  # a success clears the count
+    for _ in range(5):
+        assert access.authenticate("a@example.org", "wrong-password") is None
+    assert access.authenticate("a@example.org", "right-password") is None  # locked: not tried
+    count, until = _failed_logins(engine)
+    assert count == 5 and until == clock.now() + timedelta(minutes=15)
+    clock.advance(timedelta(minutes=16))
+    assert access.authenticate("a@example.org", "wrong-password") is None  # sixth failure
+    assert _failed_logins(engine) == (6, clock.now() + timedelta(minutes=30))
+    clock.advance(timedelta(minutes=31))
+    assert access.authenticate("a@example.org", "right-password") is not None
+    assert _failed_logins(engine) == (0, None)
+
+
+def test_disabled_users_cannot_log_in_until_enabled(
+    access: AccessService, clock: FixedClock
+) -> None:
+    user = access.create_user("a@example.org", role="agent", password="right-password")
+    disabled = access.disable_user("A@example.org")
+    assert not disabled.active and not disabled.accepts_session(clock.now())
+    assert access.authenticate("a@example.org", "right-password") is None
+    assert [u.active for u in access.list_users()] == [False]
+    for _ in range(6):
+        access.authenticate("a@example.org", "wrong-password")  # refused, and not counted
+    enabled = access.enable_user("a@example.org")
+    assert enabled.active
+    found = access.authenticate("a@example.org", "right-password")
+    assert found is not None and found.id == user.id
+    with pytest.raises(NotFound, match=r"nobody@example\.org"):
+        access.disable_user("nobody@example.org")
+
+
+def test_sign_out_everywhere_voids_earlier_sessions_only(
+    access: AccessService, clock: FixedClock
+) -> None:
+    access.create_user("a@example.org", role="agent", password="right-password")
+    earlier = clock.now()
+    clock.advance(timedelta(seconds=5))
+    user = access.sign_out_everywhere("a@example.org")
+    assert not user.accepts_session(earlier)
+    clock.advance(timedelta(seconds=5))
+    assert user.accepts_session(clock.now())
 
 
 def test_api_key_is_shown_once_and_stored_as_a_hash(access: AccessService, engine: Engine) -> None:

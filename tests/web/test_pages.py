@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.engine import Engine
 
+from opencx.access.service import AccessService
+from opencx.core import FixedClock
 from opencx.web.layout import NAV
 from opencx.web.session import SESSION_COOKIE
+from tests.web.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -138,3 +143,58 @@ def test_page_forms_need_a_token_of_this_session(
     assert client.post("/probe/form", data={"csrf_token": anonymous_token}).status_code == 403
     token = csrf_from(client.get("/data").text)
     assert client.post("/probe/form", data={"csrf_token": token}).json() == {"ok": True}
+
+
+def test_log_out_everywhere_ends_the_sessions_of_other_browsers_too(
+    app: FastAPI,
+    client: TestClient,
+    users: dict[str, str],
+    log_in: Callable[..., Response],
+    csrf_from: Callable[[str], str],
+    clock: FixedClock,
+) -> None:
+    with TestClient(app, base_url="http://testserver") as laptop:
+        token = csrf_from(laptop.get("/login").text)
+        laptop.post("/login", data={"email": users["agent"], "password": PASSWORD,
+                                    "csrf_token": token}, follow_redirects=False)  # fmt: skip
+        assert laptop.get("/data", follow_redirects=False).status_code == 200
+        stolen = laptop.cookies.get(SESSION_COOKIE)
+        clock.advance(timedelta(seconds=1))
+        log_in(users["agent"])
+        page = client.get("/data")
+        assert "Log out everywhere" in page.text
+        r = client.post("/logout/everywhere", data={"csrf_token": csrf_from(page.text)},
+                        follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        assert laptop.get("/data", follow_redirects=False).status_code == 303
+        assert client.get("/data", follow_redirects=False).status_code == 303
+        thief = TestClient(app, base_url="http://testserver", cookies={SESSION_COOKIE: stolen})
+        assert thief.get("/data", follow_redirects=False).status_code == 303
+        clock.advance(timedelta(seconds=1))
+        assert log_in(users["agent"]).status_code == 303  # a new login works again
+        assert client.get("/data", follow_redirects=False).status_code == 200
+
+
+def test_disabled_user_is_logged_out_at_once_and_cannot_log_in(
+    client: TestClient,
+    users: dict[str, str],
+    log_in: Callable[..., Response],
+    access: AccessService,
+) -> None:
+    log_in(users["analyst"])
+    assert client.get("/data", follow_redirects=False).status_code == 200
+    access.disable_user(users["analyst"])
+    assert client.get("/data", follow_redirects=False).status_code == 303
+    r = log_in(users["analyst"])
+    assert r.status_code == 401 and "locked" in r.text
+    access.enable_user(users["analyst"])
+    assert log_in(users["analyst"]).status_code == 303
+
+
+def test_repeated_wrong_passwords_lock_the_login_form(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    for _ in range(5):
+        assert log_in(users["admin"], password="guess-guess").status_code == 401
+    r = log_in(users["admin"])  # the right password, during the lock
+    assert r.status_code == 401 and SESSION_COOKIE not in r.headers.get("set-cookie", "")

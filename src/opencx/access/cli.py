@@ -54,9 +54,42 @@ def create_user(
 
 @users_app.command("list")
 def list_users(ctx: typer.Context) -> None:
-    """List users with their roles."""
+    """List users with their roles (and ``disabled`` for those who cannot log in)."""
     for user in _access(ctx).list_users():
-        typer.echo(f"{user.id}  {user.email:<32} {user.role:<8} {user.name or ''}")
+        state = "" if user.active else "  disabled"
+        typer.echo(f"{user.id}  {user.email:<32} {user.role:<8} {user.name or ''}{state}")
+
+
+@users_app.command("sign-out")
+def sign_out(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="Login email.")]
+) -> None:
+    """End every session of a user at once (a lost laptop, a shared password)."""
+    try:
+        user = _access(ctx).sign_out_everywhere(email)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"signed out {user.email} everywhere")
+
+
+@users_app.command("disable")
+def disable(ctx: typer.Context, email: Annotated[str, typer.Argument(help="Login email.")]) -> None:
+    """Refuse a user's logins and end their sessions (their history stays)."""
+    try:
+        user = _access(ctx).disable_user(email)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"disabled {user.email}")
+
+
+@users_app.command("enable")
+def enable(ctx: typer.Context, email: Annotated[str, typer.Argument(help="Login email.")]) -> None:
+    """Let a user log in again: lifts a disable and a lockout after failed logins."""
+    try:
+        user = _access(ctx).enable_user(email)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"enabled {user.email}")
 
 
 @users_app.command("set-password")

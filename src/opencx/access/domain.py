@@ -23,7 +23,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from opencx.core.errors import InvalidInput
 
@@ -57,6 +57,16 @@ class User:
     name: str | None
     role: str
     created_at: datetime
+    sessions_since: datetime | None = None  # sessions issued before this are void
+    disabled_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
+
+    def accepts_session(self, issued_at: datetime) -> bool:
+        """Whether a session issued at ``issued_at`` still counts for this user."""
+        return self.active and (self.sessions_since is None or issued_at >= self.sessions_since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +185,31 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
+
+
+# --- login throttling ----------------------------------------------------------------------
+
+#: Consecutive failed logins after which an account is locked, and for how long at first;
+#: each further failure doubles the lock, up to a day (OWASP Authentication Cheat Sheet).
+LOCK_AFTER_FAILURES = 5
+FIRST_LOCK = timedelta(minutes=15)
+LONGEST_LOCK = timedelta(days=1)
+
+
+def lock_until(failures: int, now: datetime) -> datetime | None:
+    """When an account with ``failures`` consecutive failed logins may try again (None: now).
+
+    >>> from datetime import UTC
+    >>> t = datetime(2026, 1, 1, tzinfo=UTC)
+    >>> lock_until(4, t) is None, lock_until(5, t) - t, lock_until(7, t) - t
+    (True, datetime.timedelta(seconds=900), datetime.timedelta(seconds=3600))
+    >>> lock_until(40, t) - t
+    datetime.timedelta(days=1)
+    """
+    if failures < LOCK_AFTER_FAILURES:
+        return None
+    doublings = min(failures - LOCK_AFTER_FAILURES, 16)
+    return now + min(FIRST_LOCK * 2**doublings, LONGEST_LOCK)
 
 
 # --- API keys ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ them to an engine and a clock for the web edge and the CLI.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from opencx.access.domain import (
     check_scope,
     hash_password,
     key_digest,
+    lock_until,
     looks_like_key,
     new_key_secret,
     role_grants,
@@ -51,25 +53,69 @@ def create_user(
     return user
 
 
-def authenticate(conn: Connection, email: str, password: str) -> User | None:
-    """The user whose email and password match, or None (same cost either way)."""
+def authenticate(conn: Connection, email: str, password: str, now: datetime) -> User | None:
+    """The user whose email and password match, or None (same cost either way).
+
+    A disabled user, or one locked after :data:`~opencx.access.domain.LOCK_AFTER_FAILURES`
+    consecutive failures, is refused without trying the password; each failure counts, and
+    the lock grows with them (:func:`~opencx.access.domain.lock_until`). A success clears them.
+    """
     try:
         email = check_email(email)
     except InvalidInput:
         verify_password(password, _DUMMY_HASH)
         return None
-    found = store.user_with_hash(conn, email)
+    found = store.login_record(conn, email)
     if found is None:
         verify_password(password, _DUMMY_HASH)
         return None
-    user, stored = found
-    return user if verify_password(password, stored) else None
+    user, stored, locked = found
+    if not user.active or (locked is not None and locked > now):
+        verify_password(password, _DUMMY_HASH)
+        return None
+    if not verify_password(password, stored):
+        store.set_lock(conn, user.id, lock_until(store.count_failed_login(conn, user.id), now))
+        return None
+    store.clear_failed_logins(conn, user.id)
+    return user
 
 
-def set_password(conn: Connection, user_id: str, password: str) -> None:
+def set_password(conn: Connection, user_id: str, password: str, now: datetime) -> None:
+    """Replace the password; every session issued before now ends, a lockout is lifted."""
     check_password(password)
     if store.set_password_hash(conn, user_id, hash_password(password)) == 0:
         raise NotFound(f"user {user_id!r} does not exist")
+    store.update_user(conn, user_id, sessions_since=now, failed_logins=0, locked_until=None)
+
+
+def _user_by_email(conn: Connection, email: str) -> User:
+    user = store.user_by_email(conn, check_email(email))
+    if user is None:
+        raise NotFound(f"user {email!r} does not exist")
+    return user
+
+
+def sign_out_everywhere(conn: Connection, email: str, now: datetime) -> User:
+    """End every session of the user (a lost laptop, a shared password)."""
+    user = _user_by_email(conn, email)
+    store.update_user(conn, user.id, sessions_since=now)
+    return replace(user, sessions_since=now)
+
+
+def disable_user(conn: Connection, email: str, now: datetime) -> User:
+    """Refuse the user's logins and end their sessions; the row and its history stay."""
+    user = _user_by_email(conn, email)
+    if user.disabled_at is not None:
+        return user
+    store.update_user(conn, user.id, disabled_at=now, sessions_since=now)
+    return replace(user, disabled_at=now, sessions_since=now)
+
+
+def enable_user(conn: Connection, email: str) -> User:
+    """Let the user log in again: lifts a disable and a lockout."""
+    user = _user_by_email(conn, email)
+    store.update_user(conn, user.id, disabled_at=None, failed_logins=0, locked_until=None)
+    return replace(user, disabled_at=None)
 
 
 def get_user(conn: Connection, user_id: str) -> User | None:
@@ -141,12 +187,24 @@ class AccessService:
                 raise Conflict(f"user {email!r} already exists") from exc
 
     def authenticate(self, email: str, password: str) -> User | None:
-        with self.engine.connect() as conn:
-            return authenticate(conn, email, password)
+        with self.engine.begin() as conn:
+            return authenticate(conn, email, password, self.clock.now())
 
     def set_password(self, user_id: str, password: str) -> None:
         with self.engine.begin() as conn:
-            set_password(conn, user_id, password)
+            set_password(conn, user_id, password, self.clock.now())
+
+    def sign_out_everywhere(self, email: str) -> User:
+        with self.engine.begin() as conn:
+            return sign_out_everywhere(conn, email, self.clock.now())
+
+    def disable_user(self, email: str) -> User:
+        with self.engine.begin() as conn:
+            return disable_user(conn, email, self.clock.now())
+
+    def enable_user(self, email: str) -> User:
+        with self.engine.begin() as conn:
+            return enable_user(conn, email)
 
     def get_user(self, user_id: str) -> User | None:
         with self.engine.connect() as conn:

@@ -24,10 +24,41 @@ def insert_user(conn: Connection, user: User, password_hash: str) -> None:
     )
 
 
-def user_with_hash(conn: Connection, email: str) -> tuple[User, str] | None:
-    """The user with ``email`` and the stored password hash, or None."""
+def login_record(conn: Connection, email: str) -> tuple[User, str, datetime | None] | None:
+    """The user with ``email``, the stored password hash and the end of a lockout, or None."""
     row = conn.execute(sa.select(users).where(users.c.email == email)).mappings().first()
-    return None if row is None else (_user(row), row["password_hash"])
+    return None if row is None else (_user(row), row["password_hash"], row["locked_until"])
+
+
+def user_by_email(conn: Connection, email: str) -> User | None:
+    row = conn.execute(sa.select(users).where(users.c.email == email)).mappings().first()
+    return None if row is None else _user(row)
+
+
+def count_failed_login(conn: Connection, user_id: str) -> int:
+    """Add one failed login (atomically, so concurrent guesses all count); the new count."""
+    conn.execute(
+        users.update().where(users.c.id == user_id).values(failed_logins=users.c.failed_logins + 1)
+    )
+    count = conn.execute(sa.select(users.c.failed_logins).where(users.c.id == user_id))
+    return int(count.scalar_one())
+
+
+def set_lock(conn: Connection, user_id: str, until: datetime | None) -> None:
+    conn.execute(users.update().where(users.c.id == user_id).values(locked_until=until))
+
+
+def clear_failed_logins(conn: Connection, user_id: str) -> None:
+    conn.execute(
+        users.update()
+        .where(users.c.id == user_id, users.c.failed_logins != 0)
+        .values(failed_logins=0, locked_until=None)
+    )
+
+
+def update_user(conn: Connection, user_id: str, **values: object) -> int:
+    """Set ``values`` (sessions_since, disabled_at, ...) on one user; rows changed (0 or 1)."""
+    return conn.execute(users.update().where(users.c.id == user_id).values(**values)).rowcount
 
 
 def user_by_id(conn: Connection, user_id: str) -> User | None:
@@ -97,6 +128,8 @@ def _user(row: RowMapping) -> User:
         name=row["name"],
         role=row["role"],
         created_at=row["created_at"],
+        sessions_since=row["sessions_since"],
+        disabled_at=row["disabled_at"],
     )
 
 

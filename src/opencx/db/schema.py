@@ -309,6 +309,11 @@ users = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),  # admin, analyst, agent
     sa.Column("password_hash", sa.String(300), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # sessions issued before this instant are void (password change, sign-out everywhere)
+    sa.Column("sessions_since", UtcDateTime),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UtcDateTime),  # too many failed logins: refused until then
+    sa.Column("disabled_at", UtcDateTime),  # cannot log in; its sessions are void
 )
 
 api_keys = sa.Table(

@@ -37,6 +37,7 @@ from opencx.web.session import (
     csrf_valid,
     decode_session,
     encode_session,
+    microseconds,
     new_nonce,
 )
 
@@ -92,12 +93,15 @@ def user_principal(user: User) -> Principal:
 
 
 def current_user(request: Request) -> Principal | None:
-    """The logged-in user (looked up once per request, so a deleted user is logged out)."""
+    """The logged-in user (looked up once per request, so a deleted or disabled user, or one
+    signed out everywhere since this session began, is logged out at once)."""
     found = getattr(request.state, "principal", _UNKNOWN)
     if found is not _UNKNOWN:
         return found if isinstance(found, Principal) and found.kind == "user" else None
     session = current_session(request)
     user = access_service(request).get_user(session.user_id) if session else None
+    if user is not None and session is not None and not user.accepts_session(session.issued_at):
+        user = None  # disabled, or the session was issued before a sign-out everywhere
     principal = user_principal(user) if user is not None else None
     request.state.principal = principal
     return principal
@@ -105,7 +109,8 @@ def current_user(request: Request) -> Principal | None:
 
 def start_session(request: Request, response: Response, user: User) -> None:
     """Log ``user`` in: set the signed session cookie (httponly, SameSite=Lax)."""
-    session = Session(user.id, int(time.time()) + SESSION_SECONDS, new_nonce())
+    issued = microseconds(request.app.state.services.clock.now())
+    session = Session(user.id, int(time.time()) + SESSION_SECONDS, new_nonce(), issued)
     response.set_cookie(
         SESSION_COOKIE,
         encode_session(session, secret_key(request)),

@@ -26,6 +26,10 @@ from opencx.web.render import render
 router = APIRouter(include_in_schema=False)
 
 HOME = "/data"
+LOGIN_REFUSED = (
+    "Email or password is wrong. After 5 failed attempts in a row the account is locked for "
+    "15 minutes, longer after more; an admin can unlock it."
+)
 
 
 def plotly_js_path() -> Path:
@@ -69,7 +73,7 @@ def login(
             status_code=401,
             next=safe_next(next),
             email=email,
-            error="Email or password is wrong.",
+            error=LOGIN_REFUSED,
         )
     response = RedirectResponse(safe_next(next), status_code=303)
     start_session(request, response, user)
@@ -78,6 +82,20 @@ def login(
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
 def logout() -> RedirectResponse:
+    response = RedirectResponse("/login", status_code=303)
+    end_session(response)
+    return response
+
+
+@router.post("/logout/everywhere", dependencies=[Depends(require_csrf)])
+def logout_everywhere(
+    request: Request, user: Annotated[Principal, Depends(require_page_user)]
+) -> RedirectResponse:
+    """End this user's sessions on every browser and device, this one included."""
+    access = access_service(request)
+    found = access.get_user(user.id)
+    if found is not None:
+        access.sign_out_everywhere(found.email)
     response = RedirectResponse("/login", status_code=303)
     end_session(response)
     return response
