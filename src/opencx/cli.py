@@ -124,6 +124,7 @@ def _mount() -> None:
         ("users", "opencx.access.cli:users_app"),
         ("apikeys", "opencx.access.cli:apikeys_app"),
         (None, "opencx.outbox.cli"),
+        ("outbox", "opencx.outbox.cli:outbox_app"),
         (None, "opencx.ingest.cli"),
         (None, "opencx.ingest.demo_cli"),
         ("customers", "opencx.customers.cli"),

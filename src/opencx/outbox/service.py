@@ -15,7 +15,7 @@ import random
 import signal
 import socket
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -269,3 +269,19 @@ def _stop_on_signals(stop: threading.Event, *, enabled: bool) -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def dead_letters(engine: Engine, limit: int = 50) -> list[dict[str, Any]]:
+    """Messages the worker gave up on (permanent error or attempts exhausted), newest first."""
+    with engine.connect() as conn:
+        return store.dead_letters(conn, limit)
+
+
+def retry_dead(engine: Engine, ids: Sequence[str] | None, now: datetime) -> int:
+    """Queue dead messages again (``ids``, or every dead one when None); how many were queued.
+
+    Delivery is still idempotent on the receiving side: the message keeps its id, which the
+    transports send as the email Message-ID and the webhook idempotency key.
+    """
+    with engine.begin() as conn:
+        return store.revive(conn, ids, now)

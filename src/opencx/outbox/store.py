@@ -188,3 +188,30 @@ def counts_by_status(conn: Connection) -> dict[str, int]:
     """How many messages are in each status (for ``opencx worker --status`` and tests)."""
     rows = conn.execute(sa.select(outbox.c.status, sa.func.count()).group_by(outbox.c.status)).all()
     return {str(status): int(n) for status, n in rows}
+
+
+def dead_letters(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """The most recent dead messages: id, kind, dedupe key, attempts, last error, when."""
+    o = outbox
+    query = (
+        sa.select(o.c.id, o.c.kind, o.c.dedupe_key, o.c.attempts, o.c.last_error)
+        .where(o.c.status == Status.DEAD.value)
+        .order_by(o.c.next_attempt_at.desc(), o.c.id)
+        .limit(limit)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def revive(conn: Connection, ids: Sequence[str] | None, now: datetime) -> int:
+    """Make dead messages (``ids``, or all when None) due again with a fresh set of attempts.
+
+    The last error is kept until the next attempt replaces it; only dead messages change, so
+    a message sent or retried meanwhile is left alone. Returns how many were revived.
+    """
+    query = outbox.update().where(outbox.c.status == Status.DEAD.value)
+    if ids is not None:
+        query = query.where(outbox.c.id.in_(list(ids)))
+    result = conn.execute(
+        query.values(status=Status.PENDING.value, attempts=0, next_attempt_at=now)
+    )
+    return int(result.rowcount)
