@@ -140,3 +140,13 @@ def test_search_pages_by_id(engine: Engine, seed: Any) -> None:
 def test_unknown_customer_is_not_found(engine: Engine) -> None:
     with pytest.raises(NotFound, match="nobody"), engine.connect() as conn:
         service.profile(conn, "nobody")
+
+
+def test_timeline_names_custom_questions_by_their_key(engine: Engine, seed: Any) -> None:
+    """A rating or number question shows its own key (``q_rating``), not just its type."""
+    who = seed.customer()
+    rid = seed.response(who, seed.day(3), [("nps", 8, None), ("rating", 7, None)])
+    with engine.connect() as conn:
+        page = service.timeline(conn, who, limit=10)
+    entry = next(e for e in page.entries if e.ref_id == rid)
+    assert entry.scores == (("nps", 8), ("q_rating", 7))

@@ -27,6 +27,7 @@ from opencx.customers.domain import (
     score_note,
     source_bound,
 )
+from opencx.customers.domain.profile import SCORED_TYPES
 from opencx.db.schema import (
     answers,
     case_events,
@@ -273,7 +274,14 @@ def _response_entries(conn: Connection, ids: Sequence[str], limit: int, bound: B
                 channel=x.channel,
                 title=f"Survey: {x.name}",
                 detail="\n".join(texts) or None,
-                scores=tuple((a.question_type, a.score) for a in given if a.score is not None),
+                scores=tuple((_score_label(a), a.score) for a in given if a.score is not None),
             )
         )
     return entries
+
+
+def _score_label(answer: Any) -> str:
+    """``nps``, ``csat`` or ``ces`` for the standard questions; else the question's own key
+    (``buy_again``, ``brand_rank``), which says more than its type (``rating``)."""
+    label = answer.question_type if answer.question_type in SCORED_TYPES else answer.question_key
+    return str(label)
