@@ -9,6 +9,7 @@ about those same themes. The sizes are in :data:`NPS_EFFECTS` and ``docs/demo-da
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,13 +108,16 @@ def _order_stream(
     }
 
 
-def _waves(start: float, end: float) -> list[float]:
+def waves(
+    start: float, end: float, months: tuple[int, ...] = (2, 5, 8, 11), day: int = 15
+) -> list[float]:
+    """Survey waves at 10:00 UTC on ``day`` of each of ``months``, inside [start, end)."""
     first = datetime.fromtimestamp(start, UTC).year
     last = datetime.fromtimestamp(end, UTC).year
     stamps = [
-        datetime(y, m, 15, 10, tzinfo=UTC).timestamp()
+        datetime(y, m, day, 10, tzinfo=UTC).timestamp()
         for y in range(first, last + 1)
-        for m in (2, 5, 8, 11)
+        for m in months
     ]
     return [s for s in stamps if start <= s < end]
 
@@ -124,7 +128,7 @@ def _relationship_stream(
     first = np.full(people.n, np.inf)
     np.minimum.at(first, o.customer, o.time)
     cust_parts, sent_parts, order_parts = [], [], []
-    for wave in _waves(start, end):
+    for wave in waves(start, end):
         cust = np.flatnonzero(
             people.consent_surveys & (first < wave) & (rng.random(people.n) < WAVE_SAMPLE)
         )
@@ -203,25 +207,32 @@ SURVEYS = {  # key: kind, name, questions (key, type, min, max)
 }
 
 
-def survey_rows(rng: np.random.Generator, at: float) -> tuple[TableRows, TableRows, dict[str, str]]:
-    """The four survey definitions and their questions (texts in nl, da, el and en)."""
-    keys = list(SURVEYS)
+def survey_rows(
+    rng: np.random.Generator,
+    at: float,
+    surveys: Mapping[str, tuple[str, str, tuple[tuple[Any, ...], ...]]] = SURVEYS,
+    texts: Mapping[str, Mapping[str, str]] = QUESTIONS,
+    languages: tuple[str, ...] = ("nl", "da", "el", "en"),
+) -> tuple[TableRows, TableRows, dict[str, str]]:
+    """Survey definitions and their questions (by default the four above, texts in nl, da, el
+    and en); questions are ``(key, type[, scale_min, scale_max])``."""
+    keys = list(surveys)
     ids = make_ids(rng, np.full(len(keys), at))
-    surveys = TableRows("surveys", {
-        "id": ids, "key": keys, "kind": [SURVEYS[k][0] for k in keys],
-        "name": [SURVEYS[k][1] for k in keys], "version": [1] * len(keys),
-        "languages": [["nl", "da", "el", "en"]] * len(keys),
-        "definition": [{"questions": [{"key": q[0], "type": q[1], "text": QUESTIONS[q[0]]}
-                                      for q in SURVEYS[k][2]]} for k in keys],
+    rows = TableRows("surveys", {
+        "id": ids, "key": keys, "kind": [surveys[k][0] for k in keys],
+        "name": [surveys[k][1] for k in keys], "version": [1] * len(keys),
+        "languages": [list(languages)] * len(keys),
+        "definition": [{"questions": [{"key": q[0], "type": q[1], "text": texts[q[0]]}
+                                      for q in surveys[k][2]]} for k in keys],
     })  # fmt: skip
-    qs = [(sid, q) for sid, k in zip(ids.tolist(), keys, strict=True) for q in SURVEYS[k][2]]
+    qs = [(sid, q) for sid, k in zip(ids.tolist(), keys, strict=True) for q in surveys[k][2]]
     questions = TableRows("survey_questions", {
         "id": make_ids(rng, np.full(len(qs), at)), "survey_id": [sid for sid, _ in qs],
         "key": [q[0] for _, q in qs], "type": [q[1] for _, q in qs],
         "scale_min": [q[2] if len(q) > 2 else None for _, q in qs],
         "scale_max": [q[3] if len(q) > 2 else None for _, q in qs],
     })  # fmt: skip
-    return surveys, questions, dict(zip(keys, ids.tolist(), strict=True))
+    return rows, questions, dict(zip(keys, ids.tolist(), strict=True))
 
 
 def _comment(rng: np.random.Generator, lang: str, band: int, neg: list[Any], pos: list[Any]) -> str:

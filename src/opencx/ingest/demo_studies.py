@@ -12,11 +12,10 @@ no invitation) and improves over time. Sizes are in :data:`LOYALTY` / :data:`PUL
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import numpy as np
 from scipy import stats
 
+from opencx.ingest.demo_feedback import survey_rows, waves
 from opencx.ingest.demo_orders import Orders
 from opencx.ingest.demo_people import NATIVE, People
 from opencx.ingest.demo_rows import DAY, HOUR, TableRows, make_ids
@@ -40,7 +39,7 @@ STUDIES = {  # key: kind, name, questions (key, type, min, max)
     )),
     "enps-pulse": ("enps", "Employee pulse", (("enps", "nps", 0, 10),)),
 }  # fmt: skip
-QUESTION_TEXTS = {
+QUESTION_TEXTS = {  # English only
     "recommend": "How likely is it that you would recommend us to a friend or colleague?",
     "buy_again": "How likely is it that you will buy from us again?",
     "try_other": "How likely is it that you will try other products from us?",
@@ -49,35 +48,6 @@ QUESTION_TEXTS = {
     "category_spend": "About how much do you spend on these in a year, in euros, in all shops?",
     "enps": "How likely is it that you would recommend working here to a friend?",
 }
-
-
-def _waves(start: float, end: float, months: tuple[int, ...], day: int) -> list[float]:
-    years = range(
-        datetime.fromtimestamp(start, UTC).year, datetime.fromtimestamp(end, UTC).year + 1
-    )
-    stamps = [datetime(y, m, day, 9, tzinfo=UTC).timestamp() for y in years for m in months]
-    return [s for s in stamps if start <= s < end]
-
-
-def study_rows(rng: np.random.Generator, at: float) -> tuple[list[TableRows], dict[str, str]]:
-    """The two study surveys and their questions."""
-    keys = list(STUDIES)
-    ids = make_ids(rng, np.full(len(keys), at))
-    surveys = TableRows("surveys", {
-        "id": ids, "key": keys, "kind": [STUDIES[k][0] for k in keys],
-        "name": [STUDIES[k][1] for k in keys], "version": [1] * len(keys),
-        "languages": [["en"]] * len(keys),
-        "definition": [{"questions": [{"key": q[0], "type": q[1],
-                                       "text": {"en": QUESTION_TEXTS[q[0]]}}
-                                      for q in STUDIES[k][2]]} for k in keys],
-    })  # fmt: skip
-    qs = [(sid, q) for sid, k in zip(ids.tolist(), keys, strict=True) for q in STUDIES[k][2]]
-    questions = TableRows("survey_questions", {
-        "id": make_ids(rng, np.full(len(qs), at)), "survey_id": [sid for sid, _ in qs],
-        "key": [q[0] for _, q in qs], "type": [q[1] for _, q in qs],
-        "scale_min": [q[2] for _, q in qs], "scale_max": [q[3] for _, q in qs],
-    })  # fmt: skip
-    return [surveys, questions], dict(zip(keys, ids.tolist(), strict=True))
 
 
 def _loyalty_answers(
@@ -116,7 +86,7 @@ def _loyalty(
     first = np.full(people.n, np.inf)
     np.minimum.at(first, o.customer, o.time)
     cust_parts, wave_parts = [], []
-    for wave in _waves(start, end, (3, 9), 15):
+    for wave in waves(start, end, (3, 9), 15):
         eligible = people.consent_surveys & (first < wave)
         cust_parts.append(np.flatnonzero(eligible & (rng.random(people.n) < LOYALTY_SAMPLE)))
         wave_parts.append(np.full(len(cust_parts[-1]), wave))
@@ -155,7 +125,7 @@ def _pulse(
     person = rng.normal(0, PULSE["person_sd"], staff)
     country = people.country[rng.integers(0, people.n, staff)]
     subs, scores, langs = [], [], []
-    for wave in _waves(start, end, (1, 4, 7, 10), 10):
+    for wave in waves(start, end, (1, 4, 7, 10), 10):
         who = np.flatnonzero(rng.random(staff) < PULSE["response"])
         years = (wave - start) / (365 * DAY)
         latent = PULSE["base"] + PULSE["per_year"] * years + person[who]
@@ -210,7 +180,8 @@ def make_studies(
 ) -> list[TableRows]:
     """The study surveys, then the loyalty study's invitations, responses and answers, then the
     employee pulse's responses and answers (parents before children)."""
-    definitions, ids = study_rows(rng, start)
+    texts = {key: {"en": text} for key, text in QUESTION_TEXTS.items()}
+    surveys, questions, ids = survey_rows(rng, start, STUDIES, texts, ("en",))
     loyalty = _loyalty(rng, people, o, ids["loyalty-study"], start, end)
     pulse = _pulse(rng, people, ids["enps-pulse"], start, end)
-    return [*definitions, *loyalty, *pulse]
+    return [surveys, questions, *loyalty, *pulse]
