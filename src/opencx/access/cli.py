@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from opencx.access.domain import ROLES
+from opencx.access.domain import ROLES, User
 from opencx.access.service import AccessService
 from opencx.core import OpenCXError
 
@@ -60,36 +61,35 @@ def list_users(ctx: typer.Context) -> None:
         typer.echo(f"{user.id}  {user.email:<32} {user.role:<8} {user.name or ''}{state}")
 
 
-@users_app.command("sign-out")
-def sign_out(
-    ctx: typer.Context, email: Annotated[str, typer.Argument(help="Login email.")]
+def _change_user(
+    ctx: typer.Context, email: str, change: Callable[[AccessService, str], User], done: str
 ) -> None:
-    """End every session of a user at once (a lost laptop, a shared password)."""
     try:
-        user = _access(ctx).sign_out_everywhere(email)
+        user = change(_access(ctx), email)
     except OpenCXError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"signed out {user.email} everywhere")
+    typer.echo(done.format(email=user.email))
+
+
+EMAIL = Annotated[str, typer.Argument(help="Login email.")]
+
+
+@users_app.command("sign-out")
+def sign_out(ctx: typer.Context, email: EMAIL) -> None:
+    """End every session of a user at once (a lost laptop, a shared password)."""
+    _change_user(ctx, email, AccessService.sign_out_everywhere, "signed out {email} everywhere")
 
 
 @users_app.command("disable")
-def disable(ctx: typer.Context, email: Annotated[str, typer.Argument(help="Login email.")]) -> None:
+def disable(ctx: typer.Context, email: EMAIL) -> None:
     """Refuse a user's logins and end their sessions (their history stays)."""
-    try:
-        user = _access(ctx).disable_user(email)
-    except OpenCXError as exc:
-        raise _fail(exc) from exc
-    typer.echo(f"disabled {user.email}")
+    _change_user(ctx, email, AccessService.disable_user, "disabled {email}")
 
 
 @users_app.command("enable")
-def enable(ctx: typer.Context, email: Annotated[str, typer.Argument(help="Login email.")]) -> None:
+def enable(ctx: typer.Context, email: EMAIL) -> None:
     """Let a user log in again: lifts a disable and a lockout after failed logins."""
-    try:
-        user = _access(ctx).enable_user(email)
-    except OpenCXError as exc:
-        raise _fail(exc) from exc
-    typer.echo(f"enabled {user.email}")
+    _change_user(ctx, email, AccessService.enable_user, "enabled {email}")
 
 
 @users_app.command("set-password")

@@ -74,7 +74,8 @@ def authenticate(conn: Connection, email: str, password: str, now: datetime) -> 
         verify_password(password, _DUMMY_HASH)
         return None
     if not verify_password(password, stored):
-        store.set_lock(conn, user.id, lock_until(store.count_failed_login(conn, user.id), now))
+        failures = store.count_failed_login(conn, user.id)
+        store.update_user(conn, user.id, locked_until=lock_until(failures, now))
         return None
     store.clear_failed_logins(conn, user.id)
     return user
@@ -95,10 +96,16 @@ def _user_by_email(conn: Connection, email: str) -> User:
     return user
 
 
+def end_sessions(conn: Connection, user_id: str, now: datetime) -> None:
+    """End every session of the user issued before ``now`` (a lost laptop, a shared password)."""
+    if store.update_user(conn, user_id, sessions_since=now) == 0:
+        raise NotFound(f"user {user_id!r} does not exist")
+
+
 def sign_out_everywhere(conn: Connection, email: str, now: datetime) -> User:
-    """End every session of the user (a lost laptop, a shared password)."""
+    """:func:`end_sessions` of the user with ``email``."""
     user = _user_by_email(conn, email)
-    store.update_user(conn, user.id, sessions_since=now)
+    end_sessions(conn, user.id, now)
     return replace(user, sessions_since=now)
 
 
@@ -197,6 +204,10 @@ class AccessService:
     def sign_out_everywhere(self, email: str) -> User:
         with self.engine.begin() as conn:
             return sign_out_everywhere(conn, email, self.clock.now())
+
+    def end_sessions(self, user_id: str) -> None:
+        with self.engine.begin() as conn:
+            end_sessions(conn, user_id, self.clock.now())
 
     def disable_user(self, email: str) -> User:
         with self.engine.begin() as conn:

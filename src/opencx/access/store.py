@@ -31,8 +31,8 @@ def login_record(conn: Connection, email: str) -> tuple[User, str, datetime | No
 
 
 def user_by_email(conn: Connection, email: str) -> User | None:
-    row = conn.execute(sa.select(users).where(users.c.email == email)).mappings().first()
-    return None if row is None else _user(row)
+    found = login_record(conn, email)
+    return None if found is None else found[0]
 
 
 def count_failed_login(conn: Connection, user_id: str) -> int:
@@ -42,10 +42,6 @@ def count_failed_login(conn: Connection, user_id: str) -> int:
     )
     count = conn.execute(sa.select(users.c.failed_logins).where(users.c.id == user_id))
     return int(count.scalar_one())
-
-
-def set_lock(conn: Connection, user_id: str, until: datetime | None) -> None:
-    conn.execute(users.update().where(users.c.id == user_id).values(locked_until=until))
 
 
 def clear_failed_logins(conn: Connection, user_id: str) -> None:

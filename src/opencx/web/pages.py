@@ -92,10 +92,7 @@ def logout_everywhere(
     request: Request, user: Annotated[Principal, Depends(require_page_user)]
 ) -> RedirectResponse:
     """End this user's sessions on every browser and device, this one included."""
-    access = access_service(request)
-    found = access.get_user(user.id)
-    if found is not None:
-        access.sign_out_everywhere(found.email)
+    access_service(request).end_sessions(user.id)
     response = RedirectResponse("/login", status_code=303)
     end_session(response)
     return response
