@@ -6,6 +6,7 @@ same rows: SQLite and PostgreSQL through the migrated schema, DuckDB and PySpark
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import shutil
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
+import opencx.metrics as m
 from opencx.db.schema import metadata
 from tests.conftest import shared_data, unavailable
 
@@ -458,3 +460,54 @@ def empty_tables(canonical_rows: Rows) -> dict[str, Any]:
         name: ibis.table(ibis.Schema.from_pyarrow(t.schema), name=name)
         for name, t in arrow_tables({k: [] for k in canonical_rows}).items()
     }
+
+
+# --- the same numbers on every backend ---------------------------------------------------------
+REQUESTS = [{"by": ["country"], "period": "month"}, {"period": "quarter", "by": ["channel"]}]
+BY_ATTRIBUTE = {"nps": "segment", "repeat_purchase_rate": "attributes.segment",
+                "active_days": "segment"}  # fmt: skip
+"""Metrics also broken down by a key of the customers' JSON attributes on every backend."""
+
+
+def _requests(name: str) -> list[dict[str, Any]]:
+    metric = m.METRICS[name]
+    if not metric.periodic:
+        return [{"by": ["country"]}, {}]
+    if metric.frame == "subscriptions":
+        return [{"period": "month"}, {"period": "quarter", "by": ["plan"]}]
+    if metric.frame == "invitations":
+        return [{"period": "month", "by": ["channel"]}, {"by": ["country"]}]
+    if name in BY_ATTRIBUTE:
+        return [*REQUESTS, {"period": "quarter", "by": [BY_ATTRIBUTE[name]]}]
+    return REQUESTS
+
+
+def every_result(tables: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    out = {}
+    for name in sorted(m.METRICS):
+        for i, request in enumerate(_requests(name)):
+            out[name, i] = m.compute(name, tables, min_n=1, **request).records()
+    return out
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return bool(a == b)
+
+
+@pytest.fixture(scope="session")
+def reference(duck: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Every metric's records for its requests on DuckDB: what the other backends must equal."""
+    return every_result(duck)
+
+
+def assert_same(got: dict[Any, Any], want: dict[Any, Any]) -> None:
+    """The same rows, keys and values (floats to 1e-9) for every request."""
+    assert got.keys() == want.keys()
+    for key, rows in want.items():
+        assert len(got[key]) == len(rows), key
+        for g, w in zip(got[key], rows, strict=True):
+            bad = [c for c in w if not _close(g[c], w[c])]
+            assert not bad, (key, bad, g, w)
+    assert any(rows for rows in want.values())

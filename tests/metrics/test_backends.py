@@ -5,69 +5,19 @@ The same canonical rows are loaded into each backend; DuckDB's results are the r
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import pytest
 
 import opencx.metrics as m
 from opencx.metrics.backends import connect, spark_connection
 
-from .conftest import arrow_tables, load_sql
-
-REQUESTS = [{"by": ["country"], "period": "month"}, {"period": "quarter", "by": ["channel"]}]
-BY_ATTRIBUTE = {"nps": "segment", "repeat_purchase_rate": "attributes.segment",
-                "active_days": "segment"}  # fmt: skip
-"""Metrics also broken down by a key of the customers' JSON attributes on every backend."""
-
-
-def _requests(name: str) -> list[dict[str, Any]]:
-    metric = m.METRICS[name]
-    if not metric.periodic:
-        return [{"by": ["country"]}, {}]
-    if metric.frame == "subscriptions":
-        return [{"period": "month"}, {"period": "quarter", "by": ["plan"]}]
-    if metric.frame == "invitations":
-        return [{"period": "month", "by": ["channel"]}, {"by": ["country"]}]
-    if name in BY_ATTRIBUTE:
-        return [*REQUESTS, {"period": "quarter", "by": [BY_ATTRIBUTE[name]]}]
-    return REQUESTS
-
-
-def _results(tables: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
-    out = {}
-    for name in sorted(m.METRICS):
-        for i, request in enumerate(_requests(name)):
-            out[name, i] = m.compute(name, tables, min_n=1, **request).records()
-    return out
-
-
-def _close(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    return bool(a == b)
-
-
-@pytest.fixture(scope="module")
-def reference(duck) -> dict[tuple[str, int], list[dict[str, Any]]]:
-    return _results(duck)
-
-
-def _assert_same(got, want) -> None:
-    assert got.keys() == want.keys()
-    for key, rows in want.items():
-        assert len(got[key]) == len(rows), key
-        for g, w in zip(got[key], rows, strict=True):
-            bad = [c for c in w if not _close(g[c], w[c])]
-            assert not bad, (key, bad, g, w)
-    assert any(rows for rows in want.values())
+from .conftest import arrow_tables, assert_same, every_result, load_sql
 
 
 def test_sqlite_agrees_with_duckdb(sqlite_engine, sqlite_url, canonical_rows, reference) -> None:
     load_sql(sqlite_engine, canonical_rows)
     con = connect(sqlite_url)
     try:
-        _assert_same(_results(con), reference)
+        assert_same(every_result(con), reference)
     finally:
         con.disconnect()
 
@@ -76,7 +26,7 @@ def test_postgres_agrees_with_duckdb(pg_clean, pg_database_url, canonical_rows, 
     load_sql(pg_clean, canonical_rows)
     con = connect(pg_database_url)
     try:
-        _assert_same(_results(con), reference)
+        assert_same(every_result(con), reference)
     finally:
         con.disconnect()
 
@@ -89,7 +39,7 @@ def test_parquet_agrees_with_duckdb(tmp_path, canonical_rows, reference) -> None
     con = connect(f"parquet://{tmp_path}", threads=1)
     try:
         assert con.table("orders").schema()["placed_at"].timezone is None  # plain UTC instants
-        _assert_same(_results(con), reference)
+        assert_same(every_result(con), reference)
     finally:
         con.disconnect()
 
@@ -101,7 +51,7 @@ def test_parquet_agrees_with_duckdb(tmp_path, canonical_rows, reference) -> None
 def test_pyspark_agrees_with_duckdb(spark_session, canonical_rows, reference) -> None:
     for name, table in arrow_tables(canonical_rows).items():
         spark_session.createDataFrame(table).createOrReplaceTempView(name)
-    _assert_same(_results(spark_connection(spark_session)), reference)
+    assert_same(every_result(spark_connection(spark_session)), reference)
 
 
 def test_a_read_only_postgres_still_answers(
@@ -115,6 +65,6 @@ def test_a_read_only_postgres_still_answers(
         for name in ("nps", "repeat_purchase_rate", "active_days"):
             got = m.compute(name, con, by=["country"], period="quarter", min_n=1).records()
             want = m.compute(name, duck, by=["country"], period="quarter", min_n=1).records()
-            _assert_same({name: got}, {name: want})
+            assert_same({name: got}, {name: want})
     finally:
         con.disconnect()

@@ -24,11 +24,8 @@ import ibis
 from ibis.backends import BaseBackend
 
 from opencx.core.errors import InvalidInput
+from opencx.metrics.warehouse import fresh_paths, parquet_paths
 
-CANONICAL = (
-    "customers", "products", "orders", "order_lines", "subscriptions", "interactions", "cases",
-    "case_events", "surveys", "survey_questions", "invitations", "responses", "answers",
-)  # fmt: skip
 SPARK_JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
 
 
@@ -50,8 +47,10 @@ def duckdb_connection(database: str = ":memory:", *, threads: int = 2, **config:
     return con
 
 
-def parquet_connection(folder: str | Path, *, threads: int = 2) -> Any:
-    """An in-memory DuckDB with one view per canonical table found in ``folder``.
+def parquet_connection(folder: str | Path, *, threads: int = 2, rollups: bool = True) -> Any:
+    """An in-memory DuckDB with one view per canonical table found in ``folder``, and one per
+    fresh rollup (``rollup_<name>``; see :mod:`opencx.metrics.warehouse`) unless ``rollups`` is
+    false.
 
     The files are read where they lie (``read_parquet``), never loaded into memory first.
     ``TIMESTAMP WITH TIME ZONE`` columns are exposed as plain UTC ``TIMESTAMP`` (the same
@@ -59,7 +58,10 @@ def parquet_connection(folder: str | Path, *, threads: int = 2) -> Any:
     times more than its plain timestamp arithmetic, and every metric buckets by time.
     """
     con = duckdb_connection(threads=threads)
-    for name, path in _parquet_paths(Path(folder)).items():
+    found = parquet_paths(Path(folder))
+    if rollups:
+        found |= fresh_paths(Path(folder))  # no time zones in rollups: a plain view each
+    for name, path in found.items():
         source = f"read_parquet({_quoted(path)})"
         described = con.raw_sql(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
         zoned = [str(row[0]) for row in described if str(row[1]) == "TIMESTAMP WITH TIME ZONE"]
@@ -77,18 +79,6 @@ def _quoted(text: str) -> str:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _parquet_paths(folder: Path) -> dict[str, str]:
-    if not folder.is_dir():
-        raise InvalidInput(f"parquet warehouse {folder} is not a folder")
-    found = {}
-    for name in CANONICAL:
-        if (folder / f"{name}.parquet").exists():
-            found[name] = str(folder / f"{name}.parquet")
-        elif (folder / name).is_dir():
-            found[name] = str(folder / name / "*.parquet")
-    return found
 
 
 def spark_session(*, master: str = "local[2]", warehouse_dir: str | None = None) -> Any:
@@ -112,9 +102,11 @@ def spark_session(*, master: str = "local[2]", warehouse_dir: str | None = None)
 
 
 def spark_connection(session: Any, folder: str | Path | None = None) -> Any:
-    """An Ibis PySpark backend on ``session``; with ``folder``, Parquet tables as temp views."""
+    """An Ibis PySpark backend on ``session``; with ``folder``, its Parquet tables and fresh
+    rollups as temporary views."""
     if folder is not None:
-        for name, path in _parquet_paths(Path(folder)).items():
+        found = {**parquet_paths(Path(folder)), **fresh_paths(Path(folder))}
+        for name, path in found.items():
             session.read.parquet(path).createOrReplaceTempView(name)
     return ibis.pyspark.connect(session)
 

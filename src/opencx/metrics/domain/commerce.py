@@ -12,10 +12,12 @@ from dataclasses import replace
 import ibis
 import ibis.expr.types as ir
 
+from opencx.metrics.domain.frames import Tables, orders_frame
 from opencx.metrics.domain.metric import (
     PERIOD_KEY,
     Metric,
     Query,
+    Rollup,
     Sources,
     bucket,
     count_if,
@@ -30,6 +32,46 @@ def _f(col: ir.Value) -> ir.FloatingValue:
     return col.cast("float64")
 
 
+ORDER_SUMS = ("orders", "purchases", "gross", "gross2", "net", "units", "back", "units2",
+              "back2", "units_back")  # fmt: skip
+"""The sums an order-days row holds (see :func:`order_days`)."""
+
+
+def _order_sums(o: ir.Table, keys: list[str]) -> ir.Table:
+    """Orders (with their ``day``) summed per ``keys``: the columns of :data:`ORDER_SUMS`."""
+    bought = o.purchase
+    gross, units, back = o.gross, o.units, o.returned_units
+    zero = ibis.literal(0.0)
+    return o.group_by(keys).aggregate(
+        orders=o.count(),
+        purchases=count_if(bought),
+        gross=bought.ifelse(gross, zero).sum(),
+        gross2=bought.ifelse(gross * gross, zero).sum(),
+        net=o.net.sum(),
+        units=units.sum(),
+        back=back.sum(),
+        units2=(units * units).sum(),
+        back2=(back * back).sum(),
+        units_back=(units * back).sum(),
+    )
+
+
+ORDER_KEYS = ("channel", "status", "currency")
+"""The order columns the order-days rollup keeps (breakdowns it can serve)."""
+
+
+def _order_days_rollup(tables: Tables) -> ir.Table:
+    o = orders_frame(tables)
+    return _order_sums(o.mutate(day=epoch_days(o.at)), ["customer_id", "day", *ORDER_KEYS])
+
+
+ORDER_DAYS = Rollup(
+    "order_days", ("orders", "order_lines", "products"), ("customer_id", *ORDER_KEYS),
+    _order_days_rollup,
+)  # fmt: skip
+"""Orders per customer, UTC day, channel, status and currency (the sums of ORDER_SUMS)."""
+
+
 def order_days(src: Sources, q: Query, *, whole_history: bool = False) -> ir.Table:
     """Orders summed per breakdown, customer and UTC day: the one pass every order metric reads.
 
@@ -40,29 +82,18 @@ def order_days(src: Sources, q: Query, *, whole_history: bool = False) -> ir.Tab
     fraction of the orders' size (10M lines → 220k customer-days in bench/metrics.py). Anonymous
     orders form the rows without a customer. The query's period index is computed from the day
     on this small table. With ``whole_history`` the range's start is ignored (churn and cohorts
-    need every earlier purchase).
+    need every earlier purchase). Read from the :data:`ORDER_DAYS` rollup where one serves.
     """
     scope = q if not whole_history or q.start is None else replace(q, start=None)
 
     def build() -> ir.Table:
-        o = in_range(src.frame("orders"), scope)
-        o = o.mutate(day=epoch_days(o.at))
-        bought = o.purchase
-        gross, units, back = o.gross, o.units, o.returned_units
-        zero = ibis.literal(0.0)
-        keys = list(dict.fromkeys([*q.by, "customer_id"]))
-        days = o.group_by([*keys, "day"]).aggregate(
-            orders=o.count(),
-            purchases=count_if(bought),
-            gross=bought.ifelse(gross, zero).sum(),
-            gross2=bought.ifelse(gross * gross, zero).sum(),
-            net=o.net.sum(),
-            units=units.sum(),
-            back=back.sum(),
-            units2=(units * units).sum(),
-            back2=(back * back).sum(),
-            units_back=(units * back).sum(),
-        )
+        keys = list(dict.fromkeys([*q.by, "customer_id", "day"]))
+        rollup = src.rollup(ORDER_DAYS, scope)
+        if rollup is not None:
+            days = rollup.group_by(keys).aggregate(**{c: rollup[c].sum() for c in ORDER_SUMS})
+        else:
+            o = in_range(src.frame("orders"), scope)
+            days = _order_sums(o.mutate(day=epoch_days(o.at)), keys)
         if q.period is None:
             return days
         return days.mutate(**{PERIOD_KEY: q.period.index_of_days(days.day)})

@@ -234,6 +234,11 @@ def with_dimensions(frame: ir.Table, tables: Tables, names: Iterable[str]) -> ir
     return j.select(*frame.columns, **{n: j[alias[n]] for n in missing})
 
 
+def is_customer_dimension(name: str) -> bool:
+    """Whether breakdown ``name`` is a customer attribute (joined from ``customers``)."""
+    return name in CUSTOMER_DIMENSIONS or _attribute_key(name) is not None
+
+
 ATTRIBUTE_PREFIX = "attributes."
 ATTRIBUTE_ALIASES = {"segment": "segment"}
 """Breakdown names that stand for a key of ``customers.attributes``."""

@@ -15,9 +15,17 @@ from typing import Any
 
 import ibis.expr.types as ir
 
+from opencx.core.errors import InvalidInput
 from opencx.metrics.domain import statistics as st
-from opencx.metrics.domain.frames import FRAMES, Tables, with_dimensions, with_filters
-from opencx.metrics.domain.periods import Period
+from opencx.metrics.domain.frames import (
+    FRAMES,
+    Tables,
+    is_customer_dimension,
+    table,
+    with_dimensions,
+    with_filters,
+)
+from opencx.metrics.domain.periods import SECONDS_PER_DAY, Period
 
 PERIOD_KEY = "period"
 
@@ -43,6 +51,39 @@ Memo = Callable[[tuple[object, ...], Callable[[], ir.Table]], ir.Table]
 """Shares an intermediate table between metrics of one suite run: (key, build) -> table."""
 
 
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    """A canonical table summed per UTC ``day``, which metrics read in place of its raw rows.
+
+    ``build`` makes it from the canonical tables (``opencx metrics refresh`` writes it); its
+    rows hold only sums and counts (and nothing a later sum cannot combine), grouped by ``day``
+    and ``columns``. Where the tables offer it as ``rollup_<name>``, a metric whose breakdowns
+    and filters are among ``columns`` (or are customer attributes, when ``customer_id`` is one
+    of them) and whose time range is whole UTC days reads it and gets the same sums as from
+    the raw rows. ``sources`` are the canonical tables it is built from: a rollup is fresh
+    while they are unchanged.
+    """
+
+    name: str
+    sources: tuple[str, ...]
+    columns: tuple[str, ...]
+    build: Callable[[Tables], ir.Table]
+
+    @property
+    def table(self) -> str:
+        return f"rollup_{self.name}"
+
+    def serves(self, q: Query) -> bool:
+        """Whether ``q`` can read this rollup: known columns, a range of whole UTC days."""
+        if any(t is not None and t.timestamp() % SECONDS_PER_DAY for t in (q.start, q.end)):
+            return False
+        per_customer = "customer_id" in self.columns
+        return all(
+            name in self.columns or (per_customer and is_customer_dimension(name))
+            for name in (*q.by, *q.filters)
+        )
+
+
 class Sources:
     """Frames for one query: dimensions joined and filters applied, built lazily, never executed.
 
@@ -61,6 +102,24 @@ class Sources:
         frame = FRAMES[name](self.tables)
         frame = with_dimensions(frame, self.tables, [*q.by, *q.filters, *extra])
         return with_filters(frame, q.filters)
+
+    def rollup(self, r: Rollup, q: Query | None = None) -> ir.Table | None:
+        """Rollup ``r`` cut to the range of ``q`` (default: the query), with breakdown columns
+        joined and filters applied; ``None`` when the tables do not offer it or it cannot
+        serve the query (the metric then reads the raw rows)."""
+        q = q or self.query
+        if not r.serves(q):
+            return None
+        try:
+            t = table(self.tables, r.table)
+        except InvalidInput:
+            return None
+        if q.start is not None:
+            t = t.filter(t.day >= int(q.start.timestamp()) // SECONDS_PER_DAY)
+        if q.end is not None:
+            t = t.filter(t.day < int(q.end.timestamp()) // SECONDS_PER_DAY)
+        t = with_dimensions(t, self.tables, [*q.by, *q.filters])
+        return with_filters(t, q.filters)
 
     def shared(self, key: tuple[object, ...], build: Callable[[], ir.Table]) -> ir.Table:
         """``build()``, or the suite's shared copy of it (the key is completed with the query)."""
@@ -88,6 +147,13 @@ def bucket(frame: ir.Table, q: Query, column: str = "at") -> ir.Table:
     if q.period is None:
         return frame
     return frame.mutate(**{PERIOD_KEY: q.period.index(frame[column])})
+
+
+def by_day(rollup: ir.Table, q: Query) -> ir.Table:
+    """A rollup's rows with the query's period index, computed from their ``day``."""
+    if q.period is None:
+        return rollup
+    return rollup.mutate(**{PERIOD_KEY: q.period.index_of_days(rollup.day)})
 
 
 def count_if(cond: ir.BooleanValue) -> ir.IntegerScalar:

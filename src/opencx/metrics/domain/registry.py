@@ -1,17 +1,24 @@
-"""The registry of metrics: one dict, name → :class:`Metric`; never an if-chain."""
+"""The registry of metrics and rollups: dicts by name; never an if-chain."""
 
 from __future__ import annotations
 
 from opencx.core.errors import InvalidInput
-from opencx.metrics.domain.commerce import COMMERCE_METRICS
-from opencx.metrics.domain.engagement import ENGAGEMENT_METRICS
-from opencx.metrics.domain.metric import Metric
+from opencx.metrics.domain.commerce import COMMERCE_METRICS, ORDER_DAYS
+from opencx.metrics.domain.engagement import ENGAGEMENT_METRICS, INTERACTION_DAYS
+from opencx.metrics.domain.metric import Metric, Rollup
 from opencx.metrics.domain.retention import RETENTION_METRICS
-from opencx.metrics.domain.survey import SURVEY_METRICS
+from opencx.metrics.domain.survey import ANSWER_DAYS, INVITATION_DAYS, SURVEY_METRICS
 
 METRICS: dict[str, Metric] = {
     m.name: m for m in (*SURVEY_METRICS, *COMMERCE_METRICS, *RETENTION_METRICS, *ENGAGEMENT_METRICS)
 }
+
+ROLLUPS: dict[str, Rollup] = {
+    r.name: r for r in (ORDER_DAYS, INTERACTION_DAYS, ANSWER_DAYS, INVITATION_DAYS)
+}
+ROLLUP_VERSION = 1
+"""Bump when a rollup's definition changes: rollups written by another version are stale.
+(tests/metrics/test_rollups.py fails with a reminder when a definition's SQL changes.)"""
 
 
 class UnknownMetric(InvalidInput):

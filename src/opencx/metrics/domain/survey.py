@@ -10,14 +10,18 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from opencx.metrics.domain.frames import Tables, answers_frame, invitations_frame
 from opencx.metrics.domain.metric import (
     Metric,
     Query,
+    Rollup,
     Sources,
     bucket,
+    by_day,
     count_if,
     mean_stats,
 )
+from opencx.metrics.domain.periods import epoch_days
 
 CLI_KEYS = ("recommend", "buy_again", "try_other")
 SOW_KEY = "category_spend"
@@ -29,19 +33,42 @@ SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 """Default scale per question type, when ``survey_questions`` does not give one."""
 
 
+SCORE_KEYS = ("question_type", "survey_kind", "scale_min", "scale_max", "score")
+
+
+def _answer_days_rollup(tables: Tables) -> ir.Table:
+    a = answers_frame(tables)
+    a = a.filter(a.score.notnull() & a.question_type.isin(list(SCALES)))
+    a = a.mutate(day=epoch_days(a.at))
+    keys = ["day", "survey", "channel", "touchpoint", "language", *SCORE_KEYS]
+    return a.group_by(keys).aggregate(w=a.count())
+
+
+ANSWER_DAYS = Rollup(
+    "answer_days", ("answers", "responses", "surveys", "survey_questions"),
+    ("survey", "channel", "touchpoint", "language", *SCORE_KEYS), _answer_days_rollup,
+)  # fmt: skip
+"""Scored answers (NPS, CSAT, CES) counted per UTC day, survey, response channel, touchpoint,
+language, question type, survey kind, scale and score. Without the customer: a breakdown by a
+customer attribute reads the answers."""
+
+
 def _score_counts(src: Sources, q: Query) -> ir.Table:
     """Answers counted per group, question type, survey kind, scale and score; shared.
 
     Every single-question survey metric (NPS, eNPS, CSAT, CES) is a weighted sum over this
-    small table, so a suite reads the answers once.
+    small table, so a suite reads the answers once (or the :data:`ANSWER_DAYS` rollup).
     """
 
     def build() -> ir.Table:
+        keys = list(dict.fromkeys([*q.keys, *SCORE_KEYS]))
+        rollup = src.rollup(ANSWER_DAYS)
+        if rollup is not None:
+            r = by_day(rollup, q)
+            return r.group_by(keys).aggregate(w=r.w.sum())
         a = src.frame("answers")
-        a = a.filter(a.score.notnull() & a.question_type.isin(list(SCALES)))
-        a = bucket(a, q)
-        keys = [*q.keys, "question_type", "survey_kind", "scale_min", "scale_max", "score"]
-        return a.group_by(list(dict.fromkeys(keys))).aggregate(w=a.count())
+        a = bucket(a.filter(a.score.notnull() & a.question_type.isin(list(SCALES))), q)
+        return a.group_by(keys).aggregate(w=a.count())
 
     return src.shared(("score_counts",), build)
 
@@ -157,8 +184,26 @@ def share_of_wallet(src: Sources, q: Query) -> ir.Table:
     return per.aggregate(by=q.keys, **mean_stats(share))
 
 
+def _invitation_days_rollup(tables: Tables) -> ir.Table:
+    i = invitations_frame(tables)
+    i = i.mutate(day=epoch_days(i.at))
+    keys = ["day", "survey", "survey_kind", "channel", "trigger"]
+    return i.group_by(keys).aggregate(n=i.count(), k=count_if(i.responded))
+
+
+INVITATION_DAYS = Rollup(
+    "invitation_days", ("invitations", "surveys"), ("survey", "survey_kind", "channel", "trigger"),
+    _invitation_days_rollup,
+)  # fmt: skip
+"""Sent invitations and those answered, per UTC day of sending, survey, channel and trigger."""
+
+
 def response_rate(src: Sources, q: Query) -> ir.Table:
     """Responses / invitations sent, by the time the invitation was sent."""
+    rollup = src.rollup(INVITATION_DAYS)
+    if rollup is not None:
+        r = by_day(rollup, q)
+        return r.aggregate(by=q.keys, n=r.n.sum(), k=r.k.sum())
     i = bucket(src.frame("invitations"), q)
     return i.aggregate(by=q.keys, n=i.count(), k=count_if(i.responded))
 

@@ -1,0 +1,220 @@
+"""Rollups of a Parquet warehouse: the same numbers as the raw rows, and never read when stale."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow.parquet as pq
+import pytest
+
+import opencx.metrics as m
+from opencx.core.errors import InvalidInput
+from opencx.metrics import warehouse
+from opencx.metrics.backends import connect, parquet_connection, spark_connection
+from opencx.metrics.domain.registry import ROLLUPS
+
+from .conftest import arrow_tables, assert_same, every_result
+
+SUITE = ("nps", "csat", "ces", "response_rate", "repeat_purchase_rate", "purchase_frequency",
+         "average_order_value", "revenue_per_customer", "return_rate", "churn_rate",
+         "cohort_retention", "active_days", "touchpoints", "channels_per_customer",
+         "channel_mix", "clv_historical", "enps", "csat_mean", "ces_agree")  # fmt: skip
+READS = {
+    "order_days": ("repeat_purchase_rate", "average_order_value", "return_rate", "churn_rate",
+                   "cohort_retention", "clv_historical"),
+    "interaction_days": ("active_days", "touchpoints", "channel_mix"),
+    "answer_days": ("nps", "csat", "ces", "enps"),
+    "invitation_days": ("response_rate",),
+}  # fmt: skip
+"""Metrics that read each rollup (their SQL names it when it serves the request)."""
+
+
+@pytest.fixture
+def folder(tmp_path: Path, canonical_rows) -> Path:
+    for name, table in arrow_tables(canonical_rows).items():
+        pq.write_table(table, tmp_path / f"{name}.parquet")
+    return tmp_path
+
+
+def _refresh(folder: Path) -> list[warehouse.RollupState]:
+    con = parquet_connection(folder, threads=1, rollups=False)
+    try:
+        return warehouse.refresh(con, folder)
+    finally:
+        con.disconnect()
+
+
+def _views(con: Any) -> set[str]:
+    """Tables and views of a DuckDB backend (Ibis's ``list_tables`` fails on DuckDB 2.0)."""
+    return {
+        r[0] for r in con.raw_sql("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+
+
+def _sql(name: str, tables: Any, **request: Any) -> str:
+    return str(ibis.to_sql(m.expression(name, tables, **request)))
+
+
+def test_every_metric_gives_the_same_numbers_from_the_rollups(folder, reference) -> None:
+    states = _refresh(folder)
+    assert [s.state for s in states] == ["fresh"] * len(ROLLUPS)
+    assert all(s.rows and s.rows > 0 for s in states)
+    con = connect(f"parquet://{folder}", threads=1)
+    try:
+        assert {r.table for r in ROLLUPS.values()} <= _views(con)
+        for rollup, names in READS.items():
+            for name in names:
+                assert f"rollup_{rollup}" in _sql(name, con, period="month"), name
+        assert "rollup_order_days" in _sql("repeat_purchase_rate", con, by=["segment"])
+        assert_same(every_result(con), reference)
+    finally:
+        con.disconnect()
+
+
+REQUESTS = [
+    {"period": "week"},
+    {"period": "day", "start": datetime(2025, 3, 1, tzinfo=UTC),
+     "end": datetime(2025, 4, 1, tzinfo=UTC)},
+    {"period": "month", "by": ["country"], "filters": {"channel": ["web", "app"]}},
+    {"period": "year", "by": ["attributes.member"]},
+    {"period": "quarter", "start": datetime(2025, 2, 1, tzinfo=UTC)},
+    {},
+]  # fmt: skip
+
+
+def test_rollups_serve_weeks_days_filters_and_ranges_alike(folder) -> None:
+    _refresh(folder)
+    raw = parquet_connection(folder, threads=1, rollups=False)
+    rolled = parquet_connection(folder, threads=1)
+    try:
+        for i, request in enumerate(REQUESTS):
+            got = {n: m.compute_suite(SUITE, rolled, min_n=1, **request)[n].records()
+                   for n in SUITE}  # fmt: skip
+            want = {n: m.compute_suite(SUITE, raw, min_n=1, **request)[n].records()
+                    for n in SUITE}  # fmt: skip
+            assert_same({(n, i): r for n, r in got.items()}, {(n, i): r for n, r in want.items()})
+    finally:
+        raw.disconnect()
+        rolled.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("request_", "why"),
+    [
+        ({"start": datetime(2025, 3, 1, 12, tzinfo=UTC)}, "a range not in whole days"),
+        ({"by": ["touchpoint"]}, "a column the rollup does not keep"),
+        ({"by": ["category"]}, "a line column"),
+    ],
+)
+def test_a_request_the_rollups_cannot_serve_reads_the_raw_rows(folder, request_, why) -> None:
+    _refresh(folder)
+    rolled = parquet_connection(folder, threads=1)
+    raw = parquet_connection(folder, threads=1, rollups=False)
+    try:
+        name = "return_rate" if "category" in request_.get("by", ()) else "touchpoints"
+        if "start" in request_:
+            name = "average_order_value"
+        sql = _sql(name, rolled, period="month", **request_)
+        assert "rollup_" not in sql, why
+        got = m.compute(name, rolled, period="month", min_n=1, **request_).records()
+        want = m.compute(name, raw, period="month", min_n=1, **request_).records()
+        assert got == want
+    finally:
+        rolled.disconnect()
+        raw.disconnect()
+
+
+def test_a_changed_table_makes_its_rollups_stale_and_the_raw_rows_are_read(
+    folder, canonical_rows, caplog
+) -> None:
+    _refresh(folder)
+    orders = pq.read_table(folder / "orders.parquet")
+    pq.write_table(orders.slice(0, orders.num_rows // 2), folder / "orders.parquet")
+    by_name = {s.name: s for s in warehouse.states(folder)}
+    assert by_name["order_days"].state == "stale"
+    assert "orders changed since the refresh" in by_name["order_days"].reason
+    assert by_name["answer_days"].fresh and by_name["interaction_days"].fresh
+    with caplog.at_level(logging.WARNING, logger="opencx.metrics.warehouse"):
+        con = parquet_connection(folder, threads=1)
+    try:
+        assert "rollup order_days is stale" in caplog.text
+        assert "rollup_order_days" not in _views(con)
+        assert "rollup_answer_days" in _views(con)
+        raw = parquet_connection(folder, threads=1, rollups=False)
+        want = m.compute("average_order_value", raw, period="month", min_n=1).records()
+        raw.disconnect()
+        assert m.compute("average_order_value", con, period="month", min_n=1).records() == want
+    finally:
+        con.disconnect()
+    _refresh(folder)
+    assert all(s.fresh for s in warehouse.states(folder))
+
+
+def test_rollups_of_another_definition_version_are_stale(folder, monkeypatch) -> None:
+    _refresh(folder)
+    monkeypatch.setattr(warehouse, "ROLLUP_VERSION", 2)
+    states = warehouse.states(folder)
+    assert {s.state for s in states} == {"stale"}
+    assert "written by rollup version 1, this is 2" in states[0].reason
+    assert warehouse.fresh_paths(folder) == {}
+
+
+def test_a_refresh_cut_short_leaves_no_rollup_in_use(folder, monkeypatch) -> None:
+    _refresh(folder)
+
+    def broken(tables: Any) -> Any:
+        raise RuntimeError("disk full")
+
+    rollup = ROLLUPS["interaction_days"]
+    monkeypatch.setitem(ROLLUPS, "interaction_days", type(rollup)(
+        rollup.name, rollup.sources, rollup.columns, broken))  # fmt: skip
+    with pytest.raises(RuntimeError, match="disk full"):
+        _refresh(folder)
+    assert {s.state for s in warehouse.states(folder)} == {"missing"}
+    assert not (folder / "_rollups" / "manifest.json").exists()
+    con = parquet_connection(folder, threads=1)
+    try:
+        assert not [t for t in _views(con) if t.startswith("rollup_")]
+    finally:
+        con.disconnect()
+
+
+def test_a_rollup_whose_tables_are_absent_is_skipped(folder) -> None:
+    (folder / "invitations.parquet").unlink()
+    by_name = {s.name: s for s in _refresh(folder)}
+    assert by_name["invitation_days"].state == "missing"
+    assert by_name["order_days"].fresh
+    manifest = json.loads((folder / "_rollups" / "manifest.json").read_text())
+    assert "invitation_days" not in manifest["rollups"]
+
+
+def test_refreshing_some_rollups_keeps_the_others(folder) -> None:
+    _refresh(folder)
+    con = parquet_connection(folder, threads=1, rollups=False)
+    try:
+        states = warehouse.refresh(con, folder, ["answer_days"])
+        assert all(s.fresh for s in states)
+        with pytest.raises(InvalidInput, match="unknown rollup 'orders'; known: order_days"):
+            warehouse.refresh(con, folder, ["orders"])
+    finally:
+        con.disconnect()
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_pyspark_reads_the_rollups_too(folder, spark_session, reference) -> None:
+    _refresh(folder)
+    con = spark_connection(spark_session, folder)
+    assert "rollup_order_days" in _sql("average_order_value", con, period="month")
+    got = {n: m.compute(n, con, period="month", min_n=1).records() for n in READS["order_days"]}
+    duck = parquet_connection(folder, threads=1, rollups=False)
+    want = {n: m.compute(n, duck, period="month", min_n=1).records() for n in READS["order_days"]}
+    duck.disconnect()
+    assert_same(got, want)
