@@ -15,7 +15,7 @@ from opencx.metrics.domain.metric import (
     in_range,
     mean_stats,
 )
-from opencx.metrics.domain.periods import PERIODS, day_of_month, epoch_days, month_of_days
+from opencx.metrics.domain.periods import PERIODS, epoch_days
 
 GRAINS = ("day", "week", "month")
 """Grains of the interaction pass: the period itself, or months for quarters, years and none."""
@@ -26,27 +26,25 @@ def _grain_name(q: Query) -> str:
 
 
 def _grain(i: ir.Table, q: Query) -> tuple[ir.IntegerValue, ir.IntegerValue]:
-    """(grain index, day offset inside the grain) of each interaction.
+    """(grain index, day offset inside the grain) of each interaction (or rollup row).
 
     Days inside a grain (≤ 31) fit the bits of one integer, so distinct active days are counted
     with a bitwise OR and a population count instead of a distinct aggregate. The offset is cast
     to a 32-bit integer explicitly: PostgreSQL's date parts are numeric, which ``<<`` refuses.
+    Rollup rows carry their ``day``, ``month`` and day of the month (``mday``).
     """
-    if _grain_name(q) == "month":
-        return PERIODS["month"].index(i.at), (i.at.day() - 1).cast("int32")
-    return _grain_of_days(epoch_days(i.at), q)
-
-
-def _grain_of_days(days: ir.IntegerValue, q: Query) -> tuple[ir.IntegerValue, ir.IntegerValue]:
-    """(grain index, day offset inside the grain) of an epoch-day column, as :func:`_grain`."""
     grain = _grain_name(q)
+    rollup = "mday" in i.columns
+    if grain == "month":
+        if rollup:
+            return i.month, (i.mday - 1).cast("int32")
+        return PERIODS["month"].index(i.at), (i.at.day() - 1).cast("int32")
+    days = i.day if rollup else epoch_days(i.at)
     if grain == "day":
         return days, ibis.literal(0, type="int32")
-    if grain == "week":
-        shifted = days + 3
-        week = shifted // 7
-        return week, (shifted - 7 * week).cast("int32")  # floored like ``//``, also before 1970
-    return month_of_days(days), (day_of_month(days) - 1).cast("int32")
+    shifted = days + 3
+    week = shifted // 7
+    return week, (shifted - 7 * week).cast("int32")  # floored like ``//``, also before 1970
 
 
 def bit_count(mask: ir.IntegerValue) -> ir.IntegerValue:
@@ -61,14 +59,16 @@ def bit_count(mask: ir.IntegerValue) -> ir.IntegerValue:
 
 def _interaction_days_rollup(tables: Tables) -> ir.Table:
     i = interactions_frame(tables)
-    i = i.mutate(day=epoch_days(i.at))
-    return i.group_by(["customer_id", "channel", "day"]).aggregate(touches=i.count())
+    i = i.mutate(day=epoch_days(i.at), month=PERIODS["month"].index(i.at), mday=i.at.day())
+    keys = ["customer_id", "channel", "day", "month", "mday"]  # month and mday: of the day
+    return i.group_by(keys).aggregate(touches=i.count())
 
 
 INTERACTION_DAYS = Rollup(
     "interaction_days", ("interactions",), ("customer_id", "channel"), _interaction_days_rollup
 )
-"""Interactions per customer (null: anonymous), channel and UTC day."""
+"""Interactions per customer (null: anonymous), channel and UTC day (with its month index and
+day of the month, so that months need no date arithmetic on the rollup)."""
 
 
 def _channel_grains(src: Sources, q: Query) -> ir.Table:
@@ -82,14 +82,11 @@ def _channel_grains(src: Sources, q: Query) -> ir.Table:
     def build() -> ir.Table:
         keys = list(dict.fromkeys([*q.by, "customer_id", "channel", "grain"]))
         rollup = src.rollup(INTERACTION_DAYS)
-        if rollup is not None:
-            grain, offset = _grain_of_days(rollup.day, q)
-            r = rollup.mutate(grain=grain, bit=ibis.literal(1, type="int64") << offset)
-            return r.group_by(keys).aggregate(touches=r.touches.sum(), days=r.bit.bit_or())
-        i = in_range(src.frame("interactions"), q)
+        i = rollup if rollup is not None else in_range(src.frame("interactions"), q)
         grain, offset = _grain(i, q)
         i = i.mutate(grain=grain, bit=ibis.literal(1, type="int64") << offset)
-        return i.group_by(keys).aggregate(touches=i.count(), days=i.bit.bit_or())
+        touches = i.touches.sum() if rollup is not None else i.count()
+        return i.group_by(keys).aggregate(touches=touches, days=i.bit.bit_or())
 
     return src.shared(("channel_grains",), build)
 

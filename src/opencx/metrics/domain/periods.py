@@ -43,15 +43,6 @@ def month_of_days(days: ir.IntegerValue) -> ir.IntegerValue:
     return (12 * (400 * era + yoe) + mp + 2).cast("int64")
 
 
-def day_of_month(days: ir.IntegerValue) -> ir.IntegerValue:
-    """The day of the month (1–31) of an epoch day, by the same integer arithmetic."""
-    doe = (days + 719_468) % 146_097
-    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    return (doy - (153 * mp + 2) // 5 + 1).cast("int64")
-
-
 @dataclass(frozen=True, slots=True)
 class Period:
     """A reporting period unit: how to index a timestamp or a day, and how to name an index."""

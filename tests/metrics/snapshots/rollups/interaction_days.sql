@@ -3,6 +3,8 @@ SELECT
   "t1"."customer_id",
   "t1"."channel",
   "t1"."day",
+  "t1"."month",
+  "t1"."mday",
   COUNT(*) AS "touches"
 FROM (
   SELECT
@@ -16,10 +18,18 @@ FROM (
       EPOCH(CAST("t0"."occurred_at" AS TIMESTAMP))
     ) / (
       86400
-    )) AS BIGINT) AS "day"
+    )) AS BIGINT) AS "day",
+    (
+      (
+        EXTRACT(year FROM "t0"."occurred_at") * 12
+      ) + EXTRACT(month FROM "t0"."occurred_at")
+    ) - 1 AS "month",
+    EXTRACT(day FROM "t0"."occurred_at") AS "mday"
   FROM "interactions" AS "t0"
 ) AS "t1"
 GROUP BY
   1,
   2,
-  3
+  3,
+  4,
+  5
