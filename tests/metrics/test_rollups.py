@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,29 @@ def test_pyspark_reads_the_rollups_too(folder, spark_session, reference) -> None
     want = {n: m.compute(n, duck, period="month", min_n=1).records() for n in READS["order_days"]}
     duck.disconnect()
     assert_same(got, want)
+
+
+def test_cli_refreshes_and_shows_the_rollups(folder, sqlite_url, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from opencx.cli import _mount, app
+
+    monkeypatch.setenv("OPENCX_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("OPENCX_WAREHOUSE_URL", f"parquet://{folder}")
+    monkeypatch.setenv("COLUMNS", "160")
+    _mount()
+    runner = CliRunner()
+    r = runner.invoke(app, ["metrics", "rollups"])
+    assert r.exit_code == 0 and r.output.count("│ missing ") == len(ROLLUPS), r.output
+    r = runner.invoke(app, ["metrics", "refresh", "--rollup", "answer_days"])
+    assert r.exit_code == 0, r.output
+    assert re.search(r"answer_days\s+│ fresh\s+│\s+[\d,]+ │", r.output), r.output
+    r = runner.invoke(app, ["metrics", "refresh"])
+    assert r.exit_code == 0 and r.output.count("│ fresh ") == len(ROLLUPS), r.output
+    r = runner.invoke(app, ["metrics", "nps", "--by", "month", "--min-n", "1", "--format", "csv"])
+    assert r.exit_code == 0 and r.output.startswith("month,value"), r.output
+    r = runner.invoke(app, ["metrics", "refresh", "--rollup", "orders"])
+    assert r.exit_code == 2 and "unknown rollup 'orders'" in r.output
+    monkeypatch.delenv("OPENCX_WAREHOUSE_URL")
+    r = runner.invoke(app, ["metrics", "refresh"])
+    assert r.exit_code == 2 and "rollups are kept for a Parquet warehouse" in r.output

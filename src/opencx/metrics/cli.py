@@ -20,6 +20,7 @@ from opencx.core import OpenCXError
 from opencx.metrics.domain import METRICS, MetricResult
 from opencx.metrics.domain.targets import Target
 from opencx.metrics.service import MetricsService, parse_filters, parse_time
+from opencx.metrics.warehouse import RollupState
 
 app = typer.Typer(help="CX metrics with intervals: NPS, CSAT, CES, churn, retention, ...")
 targets_app = typer.Typer(help="Targets per metric, with the owner alerts go to.")
@@ -189,3 +190,40 @@ def check_alerts(
         )
     if not sent:
         typer.echo("no significant moves")
+
+
+@app.command("refresh")
+def refresh_rollups(
+    ctx: typer.Context,
+    rollup: Annotated[
+        list[str] | None, typer.Option("--rollup", help="only this rollup (repeatable)")
+    ] = None,
+) -> None:
+    """Rebuild the Parquet warehouse's rollups, which metrics read in place of raw rows."""
+    try:
+        states = _service(ctx).refresh_rollups(rollup or None)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    console.print(_rollup_table(states, "Rollups refreshed"))
+
+
+@app.command("rollups")
+def show_rollups(ctx: typer.Context) -> None:
+    """Each rollup of the Parquet warehouse: fresh, stale (and why) or missing."""
+    try:
+        states = _service(ctx).rollups()
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    console.print(_rollup_table(states, "Rollups"))
+
+
+def _rollup_table(states: list[RollupState], title: str) -> Table:
+    table = Table(title=title)
+    for col in ("rollup", "state", "rows", "built in", "refreshed (UTC)", "note"):
+        table.add_column(col, justify="right" if col in {"rows", "built in"} else "left")
+    for s in states:
+        rows = "" if s.rows is None else f"{s.rows:,}"
+        took = "" if s.seconds is None else f"{s.seconds:.2f} s"
+        at = (s.refreshed_at or "")[:16].replace("T", " ")  # ISO time in UTC, to the minute
+        table.add_row(s.name, s.state, rows, took, at, s.reason)
+    return table

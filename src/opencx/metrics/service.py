@@ -6,14 +6,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.engine import Engine
 
 from opencx.core.clock import Clock, SystemClock
-from opencx.core.errors import NotFound
-from opencx.metrics import store
-from opencx.metrics.backends import connect
+from opencx.core.errors import InvalidInput, NotFound
+from opencx.metrics import store, warehouse
+from opencx.metrics.backends import connect, parquet_connection
 from opencx.metrics.computation import compute, compute_suite
 from opencx.metrics.domain import METRICS, PERIODS, MetricResult, metric_named
 from opencx.metrics.domain.periods import period_named
@@ -73,6 +75,30 @@ class MetricsService:
         metric_named(name)
         with self.tables() as con:
             return compute(name, con, **request)
+
+    # --- rollups of a Parquet warehouse ---------------------------------------------------------
+    def rollups(self) -> list[warehouse.RollupState]:
+        """Each rollup of the Parquet warehouse: fresh, stale or missing, and why."""
+        return warehouse.states(self._parquet_folder())
+
+    def refresh_rollups(self, names: Sequence[str] | None = None) -> list[warehouse.RollupState]:
+        """Rebuild the warehouse's rollups (all, or ``names``) from its tables as they are now."""
+        folder = self._parquet_folder()
+        con = parquet_connection(folder, threads=self.threads, rollups=False)
+        try:
+            return warehouse.refresh(con, folder, names or None)
+        finally:
+            con.disconnect()
+
+    def _parquet_folder(self) -> Path:
+        url = self.warehouse_url or ""
+        if not url.startswith("parquet://"):
+            where = url.split("://")[0] + " warehouse" if url else "operational database"
+            raise InvalidInput(
+                "rollups are kept for a Parquet warehouse (OPENCX_WAREHOUSE_URL="
+                f"parquet:///folder); metrics here read the {where} directly"
+            )
+        return Path(unquote(urlsplit(url).path))
 
     def catalogue(self) -> list[dict[str, Any]]:
         return [
