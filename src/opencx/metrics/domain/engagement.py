@@ -25,16 +25,17 @@ def _grain_name(q: Query) -> str:
     return q.period.name if q.period and q.period.name in GRAINS else "month"
 
 
-def _grain(i: ir.Table, q: Query) -> tuple[ir.IntegerValue, ir.IntegerValue]:
+def _grain(
+    i: ir.Table, q: Query, *, rollup: bool = False
+) -> tuple[ir.IntegerValue, ir.IntegerValue]:
     """(grain index, day offset inside the grain) of each interaction (or rollup row).
 
     Days inside a grain (≤ 31) fit the bits of one integer, so distinct active days are counted
     with a bitwise OR and a population count instead of a distinct aggregate. The offset is cast
     to a 32-bit integer explicitly: PostgreSQL's date parts are numeric, which ``<<`` refuses.
-    Rollup rows carry their ``day``, ``month`` and day of the month (``mday``).
+    Rows of the ``rollup`` carry their ``day``, ``month`` and day of the month (``mday``).
     """
     grain = _grain_name(q)
-    rollup = "mday" in i.columns
     if grain == "month":
         if rollup:
             return i.month, (i.mday - 1).cast("int32")
@@ -83,7 +84,7 @@ def _channel_grains(src: Sources, q: Query) -> ir.Table:
         keys = list(dict.fromkeys([*q.by, "customer_id", "channel", "grain"]))
         rollup = src.rollup(INTERACTION_DAYS)
         i = rollup if rollup is not None else in_range(src.frame("interactions"), q)
-        grain, offset = _grain(i, q)
+        grain, offset = _grain(i, q, rollup=rollup is not None)
         i = i.mutate(grain=grain, bit=ibis.literal(1, type="int64") << offset)
         touches = i.touches.sum() if rollup is not None else i.count()
         return i.group_by(keys).aggregate(touches=touches, days=i.bit.bit_or())
