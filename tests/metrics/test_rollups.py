@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import ibis
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -153,6 +155,27 @@ def test_a_changed_table_makes_its_rollups_stale_and_the_raw_rows_are_read(
         con.disconnect()
     _refresh(folder)
     assert all(s.fresh for s in warehouse.states(folder))
+
+
+def test_a_file_replaced_with_its_size_and_time_kept_is_still_a_change(folder) -> None:
+    """Plain encoding, no compression: one channel renamed to a name of the same length keeps
+    the file's size exactly; the footer's statistics (the column's maximum) tell them apart."""
+    path = folder / "invitations.parquet"
+    table = pq.read_table(path)
+    plain = {"compression": "none", "use_dictionary": False}
+    pq.write_table(table, path, **plain)
+    _refresh(folder)
+    before = path.stat()
+    channels = table["channel"].to_pylist()
+    renamed = "z" * len(channels[0])  # sorts after every real channel: a new maximum
+    changed = table.set_column(
+        table.schema.get_field_index("channel"), "channel", pa.array([renamed, *channels[1:]])
+    )
+    pq.write_table(changed, path, **plain)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    by_name = {s.name: s for s in warehouse.states(folder)}
+    assert by_name["invitation_days"].state == "stale"
 
 
 def test_rollups_of_another_definition_version_are_stale(folder, monkeypatch) -> None:

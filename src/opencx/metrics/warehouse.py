@@ -3,7 +3,8 @@
 Layout: one ``<table>.parquet`` file or ``<table>/`` folder of Parquet files per canonical table,
 and ``_rollups/`` with one Parquet file per rollup (:data:`opencx.metrics.domain.registry.ROLLUPS`)
 and ``manifest.json``. The manifest records, per rollup, the size and modification time of every
-file of every table it was built from, and the rollup definitions' version. A rollup is *fresh*
+file of every table it was built from (and a digest of its Parquet footer), and the rollup
+definitions' version. A rollup is *fresh*
 while all of them are unchanged; only fresh rollups are offered to the metrics (as tables named
 ``rollup_<name>``, see :func:`fresh_paths`), so a stale one is never read: the metrics read the
 raw rows instead, with a warning that says to refresh.
@@ -15,6 +16,7 @@ one. Refresh after every load (``opencx metrics refresh``); it rebuilds every ro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -51,14 +53,31 @@ def parquet_paths(folder: Path) -> dict[str, str]:
 
 
 def fingerprint(folder: Path, name: str) -> list[list[Any]]:
-    """[relative path, size, modification time in ns] of every file of table ``name``."""
+    """[relative path, size, modification time in ns, footer digest] of every file of ``name``.
+
+    The digest is of the Parquet footer (row groups, their sizes, offsets and statistics), so a
+    file replaced by another of the same size with its time kept (``cp -p``, ``rsync -t``)
+    still counts as changed, unless even its footer is the same.
+    """
     single = folder / f"{name}.parquet"
     files = [single] if single.is_file() else sorted((folder / name).glob("*.parquet"))
     out = []
     for path in files:
         st = path.stat()
-        out.append([str(path.relative_to(folder)), st.st_size, st.st_mtime_ns])
+        out.append([str(path.relative_to(folder)), st.st_size, st.st_mtime_ns, _footer(path)])
     return out
+
+
+def _footer(path: Path) -> str:
+    """SHA-256 of the Parquet footer (its length is the 4 bytes before the closing ``PAR1``)."""
+    with path.open("rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        if size < 12:
+            return ""
+        f.seek(size - 8)
+        length = int.from_bytes(f.read(4), "little")
+        f.seek(max(0, size - 8 - length))
+        return hashlib.sha256(f.read(length)).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
