@@ -53,7 +53,10 @@ def build(
     from opencx.modeling.service import ModelingService
 
     services.modeling = ModelingService(
-        services.engine, clock=services.clock, warehouse_url=settings.warehouse_url
+        services.engine,
+        secret_key=settings.secret_key,
+        clock=services.clock,
+        warehouse_url=settings.warehouse_url,
     )
     from opencx.metrics.service import MetricsService
 

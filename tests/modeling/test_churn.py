@@ -69,7 +69,7 @@ def test_telco_snapshot_imported_as_subscriptions_reaches_published_auc(
     from opencx.modeling.service import ModelingService
 
     path = shared_file("WA_Fn-UseC_-Telco-Customer-Churn.csv")
-    service = ModelingService(sqlite_engine)
+    service = ModelingService(sqlite_engine, secret_key="test-secret")
     report = service.evaluate_telco(path, snapshot=datetime(2026, 1, 1, tzinfo=UTC))
     assert report.customers == 7043
     assert report.blank_total_charges == 11

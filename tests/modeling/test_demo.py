@@ -16,7 +16,7 @@ def test_demo_fit_and_score_end_to_end(sqlite_engine: Engine, clock: FixedClock)
     from opencx.ingest.demo import DemoSettings, build_demo, write_demo
 
     write_demo(sqlite_engine, build_demo(DemoSettings(customers=500, seed=3)))
-    service = ModelingService(sqlite_engine, clock=clock)
+    service = ModelingService(sqlite_engine, secret_key="test-secret", clock=clock)
     runs = {m: service.fit(m) for m in MODELS}
     for m in MODELS:
         run, n = service.score(m)

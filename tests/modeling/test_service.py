@@ -14,7 +14,7 @@ MODELS = ("rfm", "personas", "loyalty-types", "clv", "churn", "nbo")
 
 def test_fit_and_score_every_model(synthetic: tuple[Engine, object], clock: FixedClock) -> None:
     engine, _planted = synthetic
-    service = ModelingService(engine, clock=clock)
+    service = ModelingService(engine, secret_key="test-secret", clock=clock)
     steps: list[str] = []
     runs = {m: service.fit(m, progress=steps.append) for m in MODELS}
     assert "save" in steps
@@ -55,3 +55,49 @@ def test_fit_and_score_every_model(synthetic: tuple[Engine, object], clock: Fixe
     text = service.churn_csv(top=10)
     assert text.splitlines()[0] == "customer_id,name,email,churn_risk,reasons"
     assert len(text.splitlines()) == 11
+
+
+LOADED: list[str] = []
+
+
+def _ran(what: str) -> None:
+    LOADED.append(what)
+
+
+class _Payload:
+    """Unpickling this runs code: what a forged artifact in the database would do."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (_ran, ("payload ran",))
+
+
+def test_a_churn_artifact_not_signed_with_our_key_is_never_unpickled(
+    synthetic: tuple[Engine, object], clock: FixedClock
+) -> None:
+    import base64
+    import pickle
+    import zlib
+
+    import pytest
+
+    from opencx.core.errors import Conflict
+
+    engine, _planted = synthetic
+    service = ModelingService(engine, secret_key="test-secret", clock=clock)
+    run = service.fit("churn")
+    assert len(run.params["artifact_mac"]) == 64
+    assert service.score("churn")[1] > 0  # our own signature verifies
+    other = ModelingService(engine, secret_key="another-secret", clock=clock)
+    with pytest.raises(Conflict, match=r"not signed with this installation's secret key"):
+        other.score("churn")
+    forged = base64.b64encode(zlib.compress(pickle.dumps(_Payload()))).decode("ascii")
+    with engine.begin() as conn:
+        params = conn.execute(sa.select(model_runs.c.params).where(model_runs.c.id == run.id))
+        doc = dict(params.scalar_one())
+        doc["artifact"] = forged  # an attacker with write access to the table, keeping the mac
+        conn.execute(model_runs.update().where(model_runs.c.id == run.id).values(params=doc))
+    with pytest.raises(Conflict, match="refit: opencx models fit churn"):
+        service.score("churn")
+    assert LOADED == []
+    refit = service.fit("churn")  # refitting ignores the forged artifact and signs the new one
+    assert LOADED == [] and service.score("churn")[0].id == refit.id

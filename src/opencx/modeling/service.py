@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from opencx.core import Clock, NotFound, SystemClock, new_id
+from opencx.core.errors import Conflict
 from opencx.modeling import store
 from opencx.modeling.features import Sources
 from opencx.modeling.registry import ModelData, ModelSpec, ScoreValue, fingerprint, models
@@ -41,11 +44,19 @@ class ModelingService:
     """Fits and scores the registered models on the canonical tables of one store."""
 
     def __init__(
-        self, engine: Engine, *, clock: Clock | None = None, warehouse_url: str | None = None
+        self,
+        engine: Engine,
+        *,
+        secret_key: str,
+        clock: Clock | None = None,
+        warehouse_url: str | None = None,
     ) -> None:
+        """``secret_key`` signs the fitted artifacts saved with a run (the churn model is a
+        pickle): one not signed with it is never unpickled."""
         self.engine = engine
         self.clock = clock or SystemClock()
         self.warehouse_url = warehouse_url
+        self._key = hashlib.sha256(b"opencx model artifact\0" + secret_key.encode()).digest()
 
     # --- data -----------------------------------------------------------------------------
     @contextmanager
@@ -82,7 +93,8 @@ class ModelingService:
         with self.engine.connect() as conn:
             prev_run = store.latest_run(conn, model)
         with self._data(as_of) as data:
-            fitted = spec.fit(data, cfg, prev_run.params if prev_run else None, progress)
+            previous = self._without_forged_artifact(prev_run.params) if prev_run else None
+            fitted = spec.fit(data, cfg, previous, progress)
             cfg["as_of"] = data.as_of.isoformat()
         run = ModelRun(
             id=new_id(),
@@ -92,7 +104,7 @@ class ModelingService:
             data_fingerprint=fingerprint(fitted.table),
             fitted_at=self.clock.now(),
             metrics=fitted.metrics,
-            params=fitted.params,
+            params=self._signed(fitted.params),
         )
         progress("save")
         with self.engine.begin() as conn:
@@ -111,10 +123,43 @@ class ModelingService:
             raise NotFound(f"model {model!r} has no saved run; fit it first")
         with self._data(as_of) as data:
             progress("score")
-            rows = spec.score(data, run.params, run.config)
+            rows = spec.score(data, self._verified(run), run.config)
         with self.engine.begin() as conn:
             n = store.insert_scores(conn, run.id, _rows(rows))
         return run, n
+
+    # --- artifacts --------------------------------------------------------------------------
+    def _mac(self, artifact: str) -> str:
+        return hmac.new(self._key, artifact.encode("ascii"), "sha256").hexdigest()
+
+    def _signed(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(params.get(ARTIFACT), str):
+            return params
+        return {**params, ARTIFACT_MAC: self._mac(params[ARTIFACT])}
+
+    def _genuine(self, params: dict[str, Any]) -> bool:
+        mac = params.get(ARTIFACT_MAC)
+        artifact = params.get(ARTIFACT)
+        return (
+            isinstance(mac, str)
+            and isinstance(artifact, str)
+            and hmac.compare_digest(mac, self._mac(artifact))
+        )
+
+    def _verified(self, run: ModelRun) -> dict[str, Any]:
+        """The run's parameters, once its artifact (if any) is known to be ours."""
+        if ARTIFACT in run.params and not self._genuine(run.params):
+            raise Conflict(
+                f"model run {run.id} ({run.model}) has an artifact not signed with this "
+                f"installation's secret key (saved before signing, with another key, or "
+                f"altered); refit: opencx models fit {run.model}"
+            )
+        return run.params
+
+    def _without_forged_artifact(self, params: dict[str, Any]) -> dict[str, Any]:
+        if ARTIFACT in params and not self._genuine(params):
+            return {k: v for k, v in params.items() if k not in {ARTIFACT, ARTIFACT_MAC}}
+        return params
 
     def runs(self, model: str | None = None, limit: int = 100) -> list[ModelRun]:
         with self.engine.connect() as conn:
@@ -178,6 +223,10 @@ class ModelingService:
         return TelcoReport(
             len(parsed.customers), len(parsed.blank_total_charges), run.metrics, run.id
         )
+
+
+ARTIFACT, ARTIFACT_MAC = "artifact", "artifact_mac"
+"""The parameter holding a fitted model's serialised object, and its HMAC-SHA256."""
 
 
 def _reason_text(reason: dict[str, Any]) -> str:
