@@ -178,6 +178,107 @@ def test_a_file_replaced_with_its_size_and_time_kept_is_still_a_change(folder) -
     assert by_name["invitation_days"].state == "stale"
 
 
+def test_a_connection_held_across_a_load_reads_the_new_rows(folder) -> None:
+    """Freshness is checked again by every computation, not only when the connection opens."""
+    _refresh(folder)
+    con = parquet_connection(folder, threads=1)
+    try:
+        before = m.compute("response_rate", con, min_n=1).records()[0]["n"]
+        path = folder / "invitations.parquet"
+        pq.write_table(pq.read_table(path).slice(0, 250), path)
+        after = m.compute("response_rate", con, min_n=1).records()[0]["n"]
+        raw = parquet_connection(folder, threads=1, rollups=False)
+        assert after == m.compute("response_rate", raw, min_n=1).records()[0]["n"] < before
+        raw.disconnect()
+        assert "rollup_invitation_days" not in _views(con)
+        assert "rollup_order_days" in _views(con)
+        suite = m.compute_suite(["response_rate"], con, min_n=1)
+        assert suite["response_rate"].records()[0]["n"] == after
+    finally:
+        con.disconnect()
+
+
+def test_a_table_kept_as_a_folder_named_like_a_file_is_watched_too(folder) -> None:
+    """Spark writes ``invitations.parquet/part-….parquet``: a new part makes the rollup stale."""
+    table = pq.read_table(folder / "invitations.parquet")
+    (folder / "invitations.parquet").unlink()
+    (folder / "invitations.parquet").mkdir()
+    pq.write_table(table.slice(0, 100), folder / "invitations.parquet" / "part-0.parquet")
+    _refresh(folder)
+    assert {s.name: s for s in warehouse.states(folder)}["invitation_days"].fresh
+    pq.write_table(table.slice(100), folder / "invitations.parquet" / "part-1.parquet")
+    state = {s.name: s for s in warehouse.states(folder)}["invitation_days"]
+    assert state.state == "stale" and "invitations changed" in state.reason
+    con = parquet_connection(folder, threads=1)
+    raw = parquet_connection(folder, threads=1, rollups=False)
+    try:
+        want = m.compute("response_rate", raw, min_n=1).records()
+        assert want[0]["n"] > 100  # both parts
+        assert m.compute("response_rate", con, min_n=1).records() == want
+    finally:
+        con.disconnect()
+        raw.disconnect()
+    for part in (folder / "invitations.parquet").iterdir():
+        part.unlink()
+    state = {s.name: s for s in warehouse.states(folder)}["invitation_days"]
+    assert state.state == "stale" and "no Parquet files found for invitations" in state.reason
+
+
+def test_a_table_changed_during_the_refresh_replaces_nothing(folder, monkeypatch) -> None:
+    _refresh(folder)
+    old = (folder / "_rollups" / "invitation_days.parquet").read_bytes()
+    rollup = ROLLUPS["invitation_days"]
+
+    def build_while_a_load_lands(tables: Any) -> Any:
+        invitations = pq.read_table(folder / "invitations.parquet")
+        pq.write_table(invitations.slice(0, 10), folder / "invitations.parquet")
+        return rollup.build(tables)
+
+    monkeypatch.setitem(ROLLUPS, "invitation_days", type(rollup)(
+        rollup.name, rollup.sources, rollup.columns, build_while_a_load_lands))  # fmt: skip
+    with pytest.raises(InvalidInput, match="invitations changed while the rollups were built"):
+        _refresh(folder)
+    assert (folder / "_rollups" / "invitation_days.parquet").read_bytes() == old
+    assert {s.state for s in warehouse.states(folder)} == {"missing"}
+    assert not [p for p in (folder / "_rollups").iterdir() if p.suffix == ".tmp"]
+
+
+def test_one_refresh_at_a_time(folder) -> None:
+    import fcntl
+
+    (folder / "_rollups").mkdir()
+    with (folder / "_rollups" / ".lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(InvalidInput, match=r"another refresh of .* is running"):
+            _refresh(folder)
+    assert all(s.fresh for s in _refresh(folder))
+
+
+def test_a_replaced_rollup_file_or_a_broken_manifest_is_not_read(folder, caplog) -> None:
+    _refresh(folder)
+    path = folder / "_rollups" / "invitation_days.parquet"
+    rows = pq.read_table(path)
+    pq.write_table(rows.slice(0, 1), path)
+    by_name = {s.name: s for s in warehouse.states(folder)}
+    assert by_name["invitation_days"].state == "stale"
+    assert "its file changed since the refresh" in by_name["invitation_days"].reason
+    manifest = folder / "_rollups" / "manifest.json"
+    doc = json.loads(manifest.read_text())
+    del doc["sources"]
+    manifest.write_text(json.dumps(doc))
+    assert {s.state for s in warehouse.states(folder)} == {"stale"}
+    manifest.write_text("[1, 2]")
+    with caplog.at_level(logging.WARNING, logger="opencx.metrics.warehouse"):
+        assert {s.state for s in warehouse.states(folder)} == {"missing"}
+    assert "is not an object" in caplog.text
+    con = parquet_connection(folder, threads=1)
+    try:
+        assert not [t for t in _views(con) if t.startswith("rollup_")]
+        assert m.compute("response_rate", con, min_n=1).records()
+    finally:
+        con.disconnect()
+
+
 def test_rollups_of_another_definition_version_are_stale(folder, monkeypatch) -> None:
     _refresh(folder)
     monkeypatch.setattr(warehouse, "ROLLUP_VERSION", 2)
@@ -241,6 +342,11 @@ def test_pyspark_reads_the_rollups_too(folder, spark_session, reference) -> None
     want = {n: m.compute(n, duck, period="month", min_n=1).records() for n in READS["order_days"]}
     duck.disconnect()
     assert_same(got, want)
+    orders = pq.read_table(folder / "orders.parquet")
+    pq.write_table(orders.slice(0, orders.num_rows // 2), folder / "orders.parquet")
+    spark_connection(spark_session, folder)  # the same session: the stale view must go
+    assert not spark_session.catalog.tableExists("rollup_order_days")
+    assert spark_session.catalog.tableExists("rollup_answer_days")
 
 
 def test_cli_refreshes_and_shows_the_rollups(folder, sqlite_url, monkeypatch) -> None:
@@ -264,6 +370,9 @@ def test_cli_refreshes_and_shows_the_rollups(folder, sqlite_url, monkeypatch) ->
     assert r.exit_code == 0 and r.output.startswith("month,value"), r.output
     r = runner.invoke(app, ["metrics", "refresh", "--rollup", "orders"])
     assert r.exit_code == 2 and "unknown rollup 'orders'" in r.output
+    monkeypatch.setenv("OPENCX_WAREHOUSE_URL", f"pyspark://{folder}?master=local[1]")
+    r = runner.invoke(app, ["metrics", "rollups"])
+    assert r.exit_code == 0 and r.output.count("│ fresh ") == len(ROLLUPS), r.output
     monkeypatch.delenv("OPENCX_WAREHOUSE_URL")
     r = runner.invoke(app, ["metrics", "refresh"])
     assert r.exit_code == 2 and "rollups are kept for a Parquet warehouse" in r.output

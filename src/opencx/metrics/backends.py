@@ -24,7 +24,8 @@ import ibis
 from ibis.backends import BaseBackend
 
 from opencx.core.errors import InvalidInput
-from opencx.metrics.warehouse import fresh_paths, parquet_paths
+from opencx.metrics.domain.registry import ROLLUPS
+from opencx.metrics.warehouse import SYNC_ROLLUPS, fresh_paths, parquet_paths
 
 SPARK_JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
 
@@ -50,7 +51,9 @@ def duckdb_connection(database: str = ":memory:", *, threads: int = 2, **config:
 def parquet_connection(folder: str | Path, *, threads: int = 2, rollups: bool = True) -> Any:
     """An in-memory DuckDB with one view per canonical table found in ``folder``, and one per
     fresh rollup (``rollup_<name>``; see :mod:`opencx.metrics.warehouse`) unless ``rollups`` is
-    false.
+    false. Which rollups are fresh is checked again before each computation (``compute`` and
+    ``compute_suite`` call the backend's ``SYNC_ROLLUPS`` attribute), so a connection held
+    across a load never mixes new rows with old rollups.
 
     The files are read where they lie (``read_parquet``), never loaded into memory first.
     ``TIMESTAMP WITH TIME ZONE`` columns are exposed as plain UTC ``TIMESTAMP`` (the same
@@ -58,10 +61,7 @@ def parquet_connection(folder: str | Path, *, threads: int = 2, rollups: bool = 
     times more than its plain timestamp arithmetic, and every metric buckets by time.
     """
     con = duckdb_connection(threads=threads)
-    found = parquet_paths(Path(folder))
-    if rollups:
-        found |= fresh_paths(Path(folder))  # no time zones in rollups: a plain view each
-    for name, path in found.items():
+    for name, path in parquet_paths(Path(folder)).items():
         source = f"read_parquet({_quoted(path)})"
         described = con.raw_sql(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
         zoned = [str(row[0]) for row in described if str(row[1]) == "TIMESTAMP WITH TIME ZONE"]
@@ -70,7 +70,22 @@ def parquet_connection(folder: str | Path, *, threads: int = 2, rollups: bool = 
         # quoted identifiers and path, from our own table names and the file's columns
         view = f"CREATE OR REPLACE VIEW {_ident(name)} AS SELECT {star} FROM {source}"  # noqa: S608
         con.raw_sql(view)
+    if rollups:
+        setattr(con, SYNC_ROLLUPS, lambda: _offer_duckdb_rollups(con, Path(folder)))
+        _offer_duckdb_rollups(con, Path(folder))
     return con
+
+
+def _offer_duckdb_rollups(con: Any, folder: Path) -> None:
+    """A view for each rollup fresh now; none for the others (their tables changed)."""
+    fresh = fresh_paths(folder)
+    for rollup in ROLLUPS.values():
+        name = _ident(rollup.table)
+        if rollup.table in fresh:
+            source = f"read_parquet({_quoted(fresh[rollup.table])})"
+            con.raw_sql(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {source}")  # noqa: S608
+        else:
+            con.raw_sql(f"DROP VIEW IF EXISTS {name}")
 
 
 def _quoted(text: str) -> str:
@@ -104,11 +119,24 @@ def spark_session(*, master: str = "local[2]", warehouse_dir: str | None = None)
 def spark_connection(session: Any, folder: str | Path | None = None) -> Any:
     """An Ibis PySpark backend on ``session``; with ``folder``, its Parquet tables and fresh
     rollups as temporary views."""
+    backend = ibis.pyspark.connect(session)
     if folder is not None:
-        found = {**parquet_paths(Path(folder)), **fresh_paths(Path(folder))}
-        for name, path in found.items():
+        for name, path in parquet_paths(Path(folder)).items():
             session.read.parquet(path).createOrReplaceTempView(name)
-    return ibis.pyspark.connect(session)
+        setattr(backend, SYNC_ROLLUPS, lambda: _offer_spark_rollups(session, Path(folder)))
+        _offer_spark_rollups(session, Path(folder))
+    return backend
+
+
+def _offer_spark_rollups(session: Any, folder: Path) -> None:
+    """A temporary view for each rollup fresh now; the others' views are dropped (the session
+    outlives connections, so a view made while a rollup was fresh would stay)."""
+    fresh = fresh_paths(folder)
+    for rollup in ROLLUPS.values():
+        if rollup.table in fresh:
+            session.read.parquet(fresh[rollup.table]).createOrReplaceTempView(rollup.table)
+        else:
+            session.catalog.dropTempView(rollup.table)
 
 
 def connect(url: str, *, threads: int = 2) -> BaseBackend:

@@ -24,6 +24,7 @@ from opencx.metrics.domain.periods import PERIODS, Period, period_named
 from opencx.metrics.domain.registry import metric_named
 from opencx.metrics.domain.result import MetricResult, MetricRow, finite
 from opencx.metrics.domain.statistics import Estimate, z_test
+from opencx.metrics.warehouse import SYNC_ROLLUPS
 
 STAT_COLUMNS = ("n", "promoters", "detractors", "k", "s", "ss", "sy", "sx", "syy", "sxx", "sxy",
                 "num", "den")  # fmt: skip
@@ -116,6 +117,8 @@ def compute(
     metric, q = plan(name, by=by, period=period, filters=filters, start=start, end=end,
                      params=params)  # fmt: skip
     own = TableMemo() if memo is None else None
+    if own is not None:
+        _current_rollups(tables)
     try:
         frame = metric.expression(tables, q, memo or own).to_pandas()
     finally:
@@ -161,10 +164,18 @@ def compute_suite(names: Sequence[str], tables: Tables, **request: Any) -> dict[
     every metric that needs them, then released.
     """
     memo = TableMemo()
+    _current_rollups(tables)
     try:
         return {name: compute(name, tables, memo=memo, **request) for name in names}
     finally:
         memo.release()
+
+
+def _current_rollups(tables: Tables) -> None:
+    """Let a Parquet warehouse's backend offer exactly the rollups that are fresh now."""
+    sync = getattr(tables, SYNC_ROLLUPS, None)
+    if callable(sync):
+        sync()
 
 
 def _keys(metric: Metric, q: Query) -> list[str]:

@@ -92,11 +92,11 @@ class MetricsService:
 
     def _parquet_folder(self) -> Path:
         url = self.warehouse_url or ""
-        if not url.startswith("parquet://"):
+        if not url.startswith(("parquet://", "pyspark://")):
             where = url.split("://")[0] + " warehouse" if url else "operational database"
             raise InvalidInput(
                 "rollups are kept for a Parquet warehouse (OPENCX_WAREHOUSE_URL="
-                f"parquet:///folder); metrics here read the {where} directly"
+                f"parquet:///folder or pyspark:///folder); metrics here read the {where} directly"
             )
         return Path(unquote(urlsplit(url).path))
 
