@@ -44,10 +44,10 @@ def folder(tmp_path: Path, canonical_rows) -> Path:
     return tmp_path
 
 
-def _refresh(folder: Path) -> list[warehouse.RollupState]:
+def _refresh(folder: Path, *, full: bool = False) -> list[warehouse.RollupState]:
     con = parquet_connection(folder, threads=1, rollups=False)
     try:
-        return warehouse.refresh(con, folder)
+        return warehouse.refresh(con, folder, full=full)
     finally:
         con.disconnect()
 
@@ -237,7 +237,7 @@ def test_a_table_changed_during_the_refresh_replaces_nothing(folder, monkeypatch
     monkeypatch.setitem(ROLLUPS, "invitation_days", type(rollup)(
         rollup.name, rollup.sources, rollup.columns, build_while_a_load_lands))  # fmt: skip
     with pytest.raises(InvalidInput, match="invitations changed while the rollups were built"):
-        _refresh(folder)
+        _refresh(folder, full=True)
     assert (folder / "_rollups" / "invitation_days.parquet").read_bytes() == old
     assert {s.state for s in warehouse.states(folder)} == {"missing"}
     assert not [p for p in (folder / "_rollups").iterdir() if p.suffix == ".tmp"]
@@ -261,7 +261,7 @@ def test_a_replaced_rollup_file_or_a_broken_manifest_is_not_read(folder, caplog)
     pq.write_table(rows.slice(0, 1), path)
     by_name = {s.name: s for s in warehouse.states(folder)}
     assert by_name["invitation_days"].state == "stale"
-    assert "its file changed since the refresh" in by_name["invitation_days"].reason
+    assert "its file _rollups/invitation_days.parquet changed" in by_name["invitation_days"].reason
     manifest = folder / "_rollups" / "manifest.json"
     doc = json.loads(manifest.read_text())
     del doc["sources"]
@@ -298,7 +298,7 @@ def test_a_refresh_cut_short_leaves_no_rollup_in_use(folder, monkeypatch) -> Non
     monkeypatch.setitem(ROLLUPS, "interaction_days", type(rollup)(
         rollup.name, rollup.sources, rollup.columns, broken))  # fmt: skip
     with pytest.raises(RuntimeError, match="disk full"):
-        _refresh(folder)
+        _refresh(folder, full=True)
     assert {s.state for s in warehouse.states(folder)} == {"missing"}
     assert not (folder / "_rollups" / "manifest.json").exists()
     con = parquet_connection(folder, threads=1)
@@ -376,3 +376,91 @@ def test_cli_refreshes_and_shows_the_rollups(folder, sqlite_url, monkeypatch) ->
     monkeypatch.delenv("OPENCX_WAREHOUSE_URL")
     r = runner.invoke(app, ["metrics", "refresh"])
     assert r.exit_code == 2 and "rollups are kept for a Parquet warehouse" in r.output
+
+
+# --- refreshing what changed: kept, appended or rebuilt -------------------------------------------
+FACTS = ("interactions", "invitations", "responses", "answers")
+
+
+def _as_folders(folder: Path, share: float) -> dict[str, Any]:
+    """Each fact table as a folder whose part-0 holds the first ``share`` of its rows (of the
+    responses, less: some answers come before their responses); returns the rest of each
+    table, to be added later as new files."""
+    rest = {}
+    for name in FACTS:
+        table = pq.read_table(folder / f"{name}.parquet")
+        (folder / f"{name}.parquet").unlink()
+        (folder / name).mkdir()
+        cut = int(table.num_rows * share * (0.8 if name == "responses" else 1.0))
+        pq.write_table(table.slice(0, cut), folder / name / "part-0.parquet")
+        rest[name] = table.slice(cut)
+    return rest
+
+
+def _suite_on(folder: Path, *, rollups: bool) -> dict[str, Any]:
+    con = parquet_connection(folder, threads=1, rollups=rollups)
+    try:
+        requests = [{"period": "month"}, {"period": "week", "by": ["channel"]}, {"by": ["survey"]}]
+        out = {}
+        for i, request in enumerate(requests):
+            names = [n for n in SUITE if not (request.get("by") == ["survey"] and
+                                             n not in READS["answer_days"])]  # fmt: skip
+            for name, result in m.compute_suite(names, con, min_n=1, **request).items():
+                out[name, i] = result.records()
+        return out
+    finally:
+        con.disconnect()
+
+
+@pytest.mark.parametrize("share", [0.5, 0.9])
+def test_added_files_are_rolled_up_alone_and_give_the_same_numbers(folder, share) -> None:
+    rest = _as_folders(folder, share)
+    old_answers = pq.read_table(folder / "answers" / "part-0.parquet")["response_id"].to_pylist()
+    assert set(old_answers) & set(rest["responses"]["id"].to_pylist())  # the join's new rows
+    _refresh(folder)
+    order_days = folder / "_rollups" / "order_days.parquet"
+    untouched = order_days.stat().st_mtime_ns
+    for name, table in rest.items():
+        pq.write_table(table, folder / name / "part-1.parquet")
+    by_name = {s.name: s for s in _refresh(folder)}
+    assert all(s.fresh for s in by_name.values())
+    for name in ("interaction_days", "answer_days", "invitation_days"):
+        assert by_name[name].parts == 2 and (by_name[name].how or "").startswith("appended")
+    assert by_name["order_days"].parts == 1 and order_days.stat().st_mtime_ns == untouched
+    want = _suite_on(folder, rollups=False)
+    assert_same(_suite_on(folder, rollups=True), want)
+    rebuilt = {s.name: s for s in _refresh(folder, full=True)}
+    assert {s.parts for s in rebuilt.values()} == {1}
+    assert_same(_suite_on(folder, rollups=True), want)
+    assert sorted(p.name for p in (folder / "_rollups").glob("*.parquet")) == sorted(
+        f"{n}.parquet" for n in ROLLUPS
+    )
+
+
+def test_a_rewritten_fact_file_or_a_changed_dimension_rebuilds(folder) -> None:
+    rest = _as_folders(folder, 0.8)
+    _refresh(folder)
+    part = folder / "interactions" / "part-0.parquet"
+    pq.write_table(pq.read_table(part).slice(1), part)  # a row removed: not an append
+    pq.write_table(rest["answers"], folder / "answers" / "part-1.parquet")
+    surveys = pq.read_table(folder / "surveys.parquet")
+    pq.write_table(surveys, folder / "surveys.parquet")  # a dimension rewritten (same rows)
+    by_name = {s.name: s for s in _refresh(folder)}
+    assert by_name["interaction_days"].how == "rebuilt"
+    assert by_name["answer_days"].how == "rebuilt" and by_name["invitation_days"].how == "rebuilt"
+    assert {s.parts for s in by_name.values()} == {1}
+    assert_same(_suite_on(folder, rollups=True), _suite_on(folder, rollups=False))
+
+
+def test_many_parts_are_folded_into_one(folder, monkeypatch) -> None:
+    monkeypatch.setattr(warehouse, "MAX_PARTS", 2)
+    rest = _as_folders(folder, 0.7)
+    table = rest["interactions"]
+    _refresh(folder)
+    half = table.num_rows // 2
+    for k, piece in enumerate((table.slice(0, half), table.slice(half)), start=1):
+        pq.write_table(piece, folder / "interactions" / f"part-{k}.parquet")
+        state = {s.name: s for s in _refresh(folder)}["interaction_days"]
+        want = (2, "appended") if k == 1 else (1, "rebuilt")
+        assert (state.parts, (state.how or "")[:8]) == want
+    assert_same(_suite_on(folder, rollups=True), _suite_on(folder, rollups=False))

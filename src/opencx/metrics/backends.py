@@ -25,7 +25,13 @@ from ibis.backends import BaseBackend
 
 from opencx.core.errors import InvalidInput
 from opencx.metrics.domain.registry import ROLLUPS
-from opencx.metrics.warehouse import SYNC_ROLLUPS, fresh_paths, parquet_paths
+from opencx.metrics.warehouse import (
+    SYNC_ROLLUPS,
+    fresh_paths,
+    parquet_paths,
+    parquet_view,
+    read_parquet_sql,
+)
 
 SPARK_JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
 
@@ -62,14 +68,7 @@ def parquet_connection(folder: str | Path, *, threads: int = 2, rollups: bool = 
     """
     con = duckdb_connection(threads=threads)
     for name, path in parquet_paths(Path(folder)).items():
-        source = f"read_parquet({_quoted(path)})"
-        described = con.raw_sql(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
-        zoned = [str(row[0]) for row in described if str(row[1]) == "TIMESTAMP WITH TIME ZONE"]
-        replace = ", ".join(f"make_timestamp(epoch_us({_ident(c)})) AS {_ident(c)}" for c in zoned)
-        star = f"* REPLACE ({replace})" if zoned else "*"
-        # quoted identifiers and path, from our own table names and the file's columns
-        view = f"CREATE OR REPLACE VIEW {_ident(name)} AS SELECT {star} FROM {source}"  # noqa: S608
-        con.raw_sql(view)
+        parquet_view(con, name, path)
     if rollups:
         setattr(con, SYNC_ROLLUPS, lambda: _offer_duckdb_rollups(con, Path(folder)))
         _offer_duckdb_rollups(con, Path(folder))
@@ -80,20 +79,12 @@ def _offer_duckdb_rollups(con: Any, folder: Path) -> None:
     """A view for each rollup fresh now; none for the others (their tables changed)."""
     fresh = fresh_paths(folder)
     for rollup in ROLLUPS.values():
-        name = _ident(rollup.table)
+        name = '"' + rollup.table + '"'  # our own identifier: rollup_<name>
         if rollup.table in fresh:
-            source = f"read_parquet({_quoted(fresh[rollup.table])})"
+            source = read_parquet_sql(fresh[rollup.table])
             con.raw_sql(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {source}")  # noqa: S608
         else:
             con.raw_sql(f"DROP VIEW IF EXISTS {name}")
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def spark_session(*, master: str = "local[2]", warehouse_dir: str | None = None) -> Any:
@@ -134,7 +125,7 @@ def _offer_spark_rollups(session: Any, folder: Path) -> None:
     fresh = fresh_paths(folder)
     for rollup in ROLLUPS.values():
         if rollup.table in fresh:
-            session.read.parquet(fresh[rollup.table]).createOrReplaceTempView(rollup.table)
+            session.read.parquet(*fresh[rollup.table]).createOrReplaceTempView(rollup.table)
         else:
             session.catalog.dropTempView(rollup.table)
 

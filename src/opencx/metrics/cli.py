@@ -198,10 +198,12 @@ def refresh_rollups(
     rollup: Annotated[
         list[str] | None, typer.Option("--rollup", help="only this rollup (repeatable)")
     ] = None,
+    full: Annotated[bool, typer.Option("--full", help="rebuild, even if unchanged")] = False,
 ) -> None:
-    """Rebuild the Parquet warehouse's rollups, which metrics read in place of raw rows."""
+    """Bring the Parquet warehouse's rollups, which metrics read in place of raw rows, up to
+    date: unchanged ones are kept, rows of added files appended, the others rebuilt."""
     try:
-        states = _service(ctx).refresh_rollups(rollup or None)
+        states = _service(ctx).refresh_rollups(rollup or None, full=full)
     except OpenCXError as exc:
         raise _fail(exc) from exc
     console.print(_rollup_table(states, "Rollups refreshed"))
@@ -219,11 +221,12 @@ def show_rollups(ctx: typer.Context) -> None:
 
 def _rollup_table(states: list[RollupState], title: str) -> Table:
     table = Table(title=title)
-    for col in ("rollup", "state", "rows", "built in", "refreshed (UTC)", "note"):
-        table.add_column(col, justify="right" if col in {"rows", "built in"} else "left")
+    for col in ("rollup", "state", "rows", "files", "last change", "took", "at (UTC)", "note"):
+        table.add_column(col, justify="right" if col in {"rows", "files", "took"} else "left")
     for s in states:
         rows = "" if s.rows is None else f"{s.rows:,}"
         took = "" if s.seconds is None else f"{s.seconds:.2f} s"
         at = (s.refreshed_at or "")[:16].replace("T", " ")  # ISO time in UTC, to the minute
-        table.add_row(s.name, s.state, rows, took, at, s.reason)
+        files = "" if s.parts is None else str(s.parts)
+        table.add_row(s.name, s.state, rows, files, s.how or "", took, at, s.reason)
     return table

@@ -81,12 +81,15 @@ class MetricsService:
         """Each rollup of the Parquet warehouse: fresh, stale or missing, and why."""
         return warehouse.states(self._parquet_folder())
 
-    def refresh_rollups(self, names: Sequence[str] | None = None) -> list[warehouse.RollupState]:
-        """Rebuild the warehouse's rollups (all, or ``names``) from its tables as they are now."""
+    def refresh_rollups(
+        self, names: Sequence[str] | None = None, *, full: bool = False
+    ) -> list[warehouse.RollupState]:
+        """Bring the warehouse's rollups (all, or ``names``) up to date with its tables: keep,
+        append the rows of added files, or rebuild (always, with ``full``)."""
         folder = self._parquet_folder()
         con = parquet_connection(folder, threads=self.threads, rollups=False)
         try:
-            return warehouse.refresh(con, folder, names or None)
+            return warehouse.refresh(con, folder, names or None, full=full)
         finally:
             con.disconnect()
 

@@ -1,19 +1,21 @@
 """The Parquet warehouse folder: where each canonical table lies, and the rollups kept beside them.
 
 Layout: one ``<table>.parquet`` file or ``<table>/`` folder of Parquet files per canonical table,
-and ``_rollups/`` with one Parquet file per rollup (:data:`opencx.metrics.domain.registry.ROLLUPS`)
-and ``manifest.json``. The manifest records, per rollup, the size and modification time of every
-file of every table it was built from (and a digest of its Parquet footer), and the rollup
-definitions' version. A rollup is *fresh*
-while all of them are unchanged; only fresh rollups are offered to the metrics (as tables named
-``rollup_<name>``, see :func:`fresh_paths`), so a stale one is never read: the metrics read the
-raw rows instead, with a warning that says to refresh.
+and ``_rollups/`` with the Parquet files of each rollup
+(:data:`opencx.metrics.domain.registry.ROLLUPS`: ``<name>.parquet``, and ``<name>.part<k>.parquet``
+for increments) and ``manifest.json``. The manifest records, per rollup, its files and the size,
+modification time and Parquet-footer digest of every file of every table it was built from, and
+the rollup definitions' version. A rollup is *fresh* while all of them are unchanged; only fresh
+rollups are offered to the metrics (as tables named ``rollup_<name>``, see :func:`fresh_paths`),
+so a stale one is never read: the metrics read the raw rows instead, with a warning that says to
+refresh.
 
-A refresh holds a lock on ``_rollups/.lock``, removes the manifest first, writes each rollup to
-a temporary file of its own, checks that no source table changed meanwhile, renames the files
-into place and writes the manifest last, with the fingerprint of each rollup file too: a refresh
-cut short leaves no rollup in use, never a wrong one. Refresh after every load (``opencx
-metrics refresh``); it rebuilds every rollup.
+A refresh holds a lock on ``_rollups/.lock``, removes the manifest first, writes what it builds
+to temporary files of its own, checks that no source table changed meanwhile, renames the files
+into place and writes the manifest last: a refresh cut short leaves no rollup in use, never a
+wrong one. Refresh after every load (``opencx metrics refresh``). A rollup whose tables did not
+change is kept; one whose only changes are files *added* to its fact tables (``Rollup.facts``)
+gets a part built from the new rows alone; any other change rebuilds it.
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ class RollupState:
     rows: int | None = None
     refreshed_at: str | None = None
     seconds: float | None = None
+    parts: int | None = None
+    how: str | None = None
 
     @property
     def fresh(self) -> bool:
@@ -130,10 +134,6 @@ def _manifest(folder: Path) -> dict[str, Any] | None:
         log.warning("rollup manifest %s is not an object; reading the raw tables", path)
         return None
     return doc
-
-
-def rollup_path(folder: Path, name: str) -> Path:
-    return folder / FOLDER / f"{name}.parquet"
 
 
 def states(folder: Path) -> list[RollupState]:
@@ -160,15 +160,17 @@ def _state(folder: Path, name: str, doc: dict[str, Any] | None, current: Any) ->
     if doc is None or entry is None:
         return RollupState(name, "missing", "not refreshed")
     made = {"rows": entry.get("rows"), "refreshed_at": entry.get("refreshed_at"),
-            "seconds": entry.get("seconds")}  # fmt: skip
+            "seconds": entry.get("seconds"), "parts": len(entry["parts"]),
+            "how": entry.get("how")}  # fmt: skip
     if doc.get("version") != ROLLUP_VERSION:
         why = f"written by rollup version {doc.get('version')}, this is {ROLLUP_VERSION}"
         return RollupState(name, "stale", why, **made)
-    path = rollup_path(folder, name)
-    if not path.is_file():
-        return RollupState(name, "missing", "its file is gone", **made)
-    if _file_print(folder, path) != entry["file"]:
-        return RollupState(name, "stale", "its file changed since the refresh", **made)
+    for part in entry["parts"]:
+        path = folder / part[0]
+        if not path.is_file():
+            return RollupState(name, "missing", f"its file {part[0]} is gone", **made)
+        if _file_print(folder, path) != part:
+            return RollupState(name, "stale", f"its file {part[0]} changed", **made)
     sources = ROLLUPS[name].sources
     if empty := [t for t in sources if not current(t)]:
         return RollupState(name, "stale", f"no Parquet files found for {', '.join(empty)}", **made)
@@ -177,25 +179,64 @@ def _state(folder: Path, name: str, doc: dict[str, Any] | None, current: Any) ->
     return RollupState(name, "fresh", **made)
 
 
-def fresh_paths(folder: Path) -> dict[str, str]:
-    """Table name (``rollup_<name>``) → file of every fresh rollup; a stale one is logged."""
+def fresh_paths(folder: Path) -> dict[str, list[str]]:
+    """Table name (``rollup_<name>``) → files of every fresh rollup; a stale one is logged."""
+    doc = _manifest(folder) or {}
     out = {}
     for s in states(folder):
         if s.fresh:
-            out[ROLLUPS[s.name].table] = str(rollup_path(folder, s.name))
+            parts = doc["rollups"][s.name]["parts"]
+            out[ROLLUPS[s.name].table] = [str(folder / part[0]) for part in parts]
         elif s.state == "stale":
             log.warning("rollup %s is stale (%s): metrics read the raw rows; run "
                         "`opencx metrics refresh`", s.name, s.reason)  # fmt: skip
     return out
 
 
-def refresh(con: Any, folder: Path, names: Iterable[str] | None = None) -> list[RollupState]:
-    """Rebuild the rollups of the warehouse in ``folder`` with ``con``, a DuckDB backend over its
-    raw tables (:func:`opencx.metrics.backends.parquet_connection` with ``rollups=False``).
+def read_parquet_sql(paths: str | list[str]) -> str:
+    """DuckDB's ``read_parquet`` of one path (or glob) or a list of them, quoted."""
+    if isinstance(paths, str):
+        return f"read_parquet({_quoted(paths)})"
+    return f"read_parquet([{', '.join(_quoted(p) for p in paths)}])"
 
-    A rollup whose source tables are not all in the warehouse is skipped (and stays missing).
-    If a table changes while the refresh reads it, nothing is replaced and the error says
-    which; run the refresh again. One refresh at a time: another one fails at once.
+
+def parquet_view(con: Any, name: str, paths: str | list[str]) -> None:
+    """View ``name`` over Parquet ``paths`` on DuckDB ``con``, with ``TIMESTAMP WITH TIME ZONE``
+    columns as plain UTC ``TIMESTAMP`` (the same instants; DuckDB's zoned casts and extractions
+    go through ICU and cost several times more, and every metric buckets by time)."""
+    source = read_parquet_sql(paths)
+    described = con.raw_sql(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
+    zoned = [str(row[0]) for row in described if str(row[1]) == "TIMESTAMP WITH TIME ZONE"]
+    replace = ", ".join(f"make_timestamp(epoch_us({_ident(c)})) AS {_ident(c)}" for c in zoned)
+    star = f"* REPLACE ({replace})" if zoned else "*"
+    # quoted identifiers and paths, from our own table names and the files' columns
+    con.raw_sql(f"CREATE OR REPLACE VIEW {_ident(name)} AS SELECT {star} FROM {source}")  # noqa: S608
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+MAX_PARTS = 16
+"""A rollup with this many parts is rebuilt whole at its next change (reads stay fast)."""
+
+
+def refresh(
+    con: Any, folder: Path, names: Iterable[str] | None = None, *, full: bool = False
+) -> list[RollupState]:
+    """Bring the rollups of the warehouse in ``folder`` up to date with ``con``, a DuckDB
+    backend over its raw tables (:func:`opencx.metrics.backends.parquet_connection` with
+    ``rollups=False``); ``names`` limits the work to those rollups, ``full`` rebuilds them.
+
+    A rollup whose tables are unchanged is kept; one whose changes are only files added to its
+    fact tables gets a part from the new rows; any other is rebuilt. A rollup whose source
+    tables are not all in the warehouse is skipped (and stays missing). If a table changes
+    while the refresh reads it, nothing is replaced and the error says which; run the refresh
+    again. One refresh at a time: another one fails at once.
     """
     wanted = list(ROLLUPS) if names is None else list(names)
     unknown = [n for n in wanted if n not in ROLLUPS]
@@ -211,55 +252,152 @@ def refresh(con: Any, folder: Path, names: Iterable[str] | None = None) -> list[
             raise InvalidInput(
                 f"another refresh of {folder} is running (it holds {out_dir / '.lock'})"
             ) from None
-        _refresh_locked(con, folder, wanted, present)
+        _refresh_locked(con, folder, wanted, present, full)
     return states(folder)
 
 
-def _refresh_locked(con: Any, folder: Path, wanted: list[str], present: dict[str, str]) -> None:
-    import pyarrow.parquet as pq
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a refresh does with one rollup: ``keep`` it, ``append`` a part, or ``rebuild``."""
 
+    action: str
+    added: dict[str, list[str]] | None = None  # fact table → its new files, for ``append``
+
+
+def _plan(
+    folder: Path, name: str, previous: dict[str, Any], now: dict[str, Any], wanted: bool,
+    full: bool,
+) -> _Plan:  # fmt: skip
+    rollup = ROLLUPS[name]
+    same_version = previous.get("version") == ROLLUP_VERSION
+    entry = previous.get("rollups", {}).get(name) if same_version else None
+    if entry is None or not _intact(folder, entry) or (wanted and full):
+        return _Plan("rebuild" if wanted else "drop")
+    old = previous.get("sources", {})
+    changed = [t for t in rollup.sources if old.get(t) != now.get(t)]
+    if not changed:
+        return _Plan("keep")
+    if not wanted:
+        return _Plan("drop")
+    grown = all(t in rollup.facts and old.get(t) and _grown(old[t], now[t]) for t in changed)
+    if not grown or len(entry["parts"]) >= MAX_PARTS:
+        return _Plan("rebuild")
+    return _Plan("append", {t: [f[0] for f in now[t] if f not in old[t]] for t in changed})
+
+
+def _intact(folder: Path, entry: dict[str, Any]) -> bool:
+    """Whether every file of a rollup's manifest entry is on disk as recorded."""
+    try:
+        return all(_file_print(folder, folder / part[0]) == part for part in entry["parts"])
+    except (OSError, LookupError, TypeError):
+        return False
+
+
+def _grown(old: list[list[Any]], now: list[list[Any]]) -> bool:
+    """Whether every file of ``old`` is in ``now`` unchanged (files were only added)."""
+    return all(f in now for f in old) and len(now) > len(old)
+
+
+def _refresh_locked(
+    con: Any, folder: Path, wanted: list[str], present: dict[str, str], full: bool
+) -> None:
     out_dir = folder / FOLDER
     previous = _manifest(folder) or {}
     (out_dir / MANIFEST).unlink(missing_ok=True)  # from here on, no rollup is in use
     before = {t: fingerprint(folder, t) for t in present}
     entries: dict[str, Any] = {}
-    if previous.get("version") == ROLLUP_VERSION:  # rollups not asked for keep their entries
-        kept = {n: e for n, e in previous.get("rollups", {}).items() if n not in wanted}
-        entries = {n: e for n, e in kept.items() if _same_sources(n, previous, before)}
-    built: dict[str, Path] = {}
+    built: dict[str, tuple[Path, Path]] = {}  # name → (temporary file, its final place)
+    views: list[str] = []  # views over old and new files of fact tables, dropped at the end
     try:
-        for name in wanted:
-            rollup = ROLLUPS[name]
-            entries.pop(name, None)
+        for name, rollup in ROLLUPS.items():
             if any(t not in present for t in rollup.sources):
                 continue
-            t0 = time.perf_counter()
-            handle, scratch = tempfile.mkstemp(prefix=f"{name}.", suffix=".tmp", dir=out_dir)
-            os.close(handle)
-            built[name] = Path(scratch)
-            con.to_parquet(rollup.build(con), scratch)
-            entries[name] = {
-                "rows": pq.ParquetFile(scratch).metadata.num_rows,
-                "seconds": round(time.perf_counter() - t0, 3),
-                "refreshed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            }
+            plan = _plan(folder, name, previous, before, name in wanted, full)
+            if plan.action == "keep":
+                entries[name] = previous["rollups"][name]
+            elif plan.action != "drop":
+                expr = (rollup.build(con) if plan.action == "rebuild"
+                        else _delta(con, folder, rollup, previous, plan, views))  # fmt: skip
+                entries[name], built[name] = _write(con, folder, name, expr, previous, plan)
         after = {t: fingerprint(folder, t) for t in present}
         if changed := [t for t in present if before[t] != after[t]]:
             raise InvalidInput(
                 f"{', '.join(changed)} changed while the rollups were built; refresh again"
             )
-        for name, temporary in built.items():
-            os.replace(temporary, rollup_path(folder, name))
-            entries[name]["file"] = _file_print(folder, rollup_path(folder, name))
+        for name, (scratch, final) in built.items():
+            os.replace(scratch, final)
+            entries[name]["parts"] = [*entries[name]["parts"], _file_print(folder, final)]
     finally:
-        for temporary in built.values():
-            temporary.unlink(missing_ok=True)
-    doc = {"version": ROLLUP_VERSION, "sources": before, "rollups": entries}
-    temporary_manifest = out_dir / f"{MANIFEST}.tmp"
-    temporary_manifest.write_text(json.dumps(doc, indent=1))
-    os.replace(temporary_manifest, out_dir / MANIFEST)
+        for scratch, _ in built.values():
+            scratch.unlink(missing_ok=True)
+        for view in views:
+            con.raw_sql(f"DROP VIEW IF EXISTS {_ident(view)}")
+    _publish(folder, {"version": ROLLUP_VERSION, "sources": before, "rollups": entries})
 
 
-def _same_sources(name: str, previous: dict[str, Any], now: dict[str, Any]) -> bool:
-    old = previous.get("sources", {})
-    return all(old.get(t) == now.get(t) for t in ROLLUPS[name].sources)
+def _publish(folder: Path, doc: dict[str, Any]) -> None:
+    """Write the manifest (atomically), then remove rollup files it no longer lists."""
+    out_dir = folder / FOLDER
+    temporary = out_dir / f"{MANIFEST}.tmp"
+    temporary.write_text(json.dumps(doc, indent=1))
+    os.replace(temporary, out_dir / MANIFEST)
+    in_use = {folder / p[0] for e in doc["rollups"].values() for p in e["parts"]}
+    for stray in out_dir.glob("*.parquet"):  # parts of rebuilt or dropped rollups
+        if stray not in in_use:
+            stray.unlink(missing_ok=True)
+
+
+def _write(
+    con: Any, folder: Path, name: str, expr: Any, previous: dict[str, Any], plan: _Plan
+) -> tuple[dict[str, Any], tuple[Path, Path]]:
+    """Write ``expr`` to a temporary file; return the manifest entry (its ``parts`` without the
+    new file yet) and (temporary file, final place)."""
+    import pyarrow.parquet as pq
+
+    t0 = time.perf_counter()
+    out_dir = folder / FOLDER
+    handle, scratch = tempfile.mkstemp(prefix=f"{name}.", suffix=".tmp", dir=out_dir)
+    os.close(handle)
+    con.to_parquet(expr, scratch)
+    rows = pq.ParquetFile(scratch).metadata.num_rows
+    entry = {
+        "seconds": round(time.perf_counter() - t0, 3),
+        "refreshed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    if plan.action == "rebuild":
+        entry |= {"rows": rows, "parts": [], "how": "rebuilt"}
+        return entry, (Path(scratch), out_dir / f"{name}.parquet")
+    last = previous["rollups"][name]
+    entry |= {"rows": last["rows"] + rows, "parts": last["parts"],
+              "how": f"appended {rows:,} rows"}  # fmt: skip
+    return entry, (Path(scratch), out_dir / f"{name}.part{len(last['parts'])}.parquet")
+
+
+def _delta(
+    con: Any, folder: Path, rollup: Any, previous: dict[str, Any], plan: _Plan, views: list[str]
+) -> Any:
+    """The rollup of the rows that the added files bring: for fact tables F with old part O
+    and new part N, the build over every combination of parts with at least one N (the build
+    distributes over a union of its fact tables' rows, which is what ``facts`` promises)."""
+    import itertools
+
+    import ibis
+
+    added = plan.added or {}
+    sides: dict[str, dict[str, Any]] = {}
+    for table, new_files in added.items():
+        old_files = [f[0] for f in previous["sources"][table]]
+        sides[table] = {}
+        for side, files in (("old", old_files), ("new", new_files)):
+            view = f"opencx_{table}_{side}"
+            parquet_view(con, view, [str(folder / f) for f in files])
+            views.append(view)
+            sides[table][side] = con.table(view)
+    tables = {t: con.table(t) for t in rollup.sources}
+    builds = []
+    for combo in itertools.product(("old", "new"), repeat=len(sides)):
+        if "new" not in combo:
+            continue
+        mapping = {**tables, **{t: sides[t][side] for t, side in zip(sides, combo, strict=True)}}
+        builds.append(rollup.build(mapping))
+    return builds[0] if len(builds) == 1 else ibis.union(*builds)

@@ -69,7 +69,9 @@ ORDER_DAYS = Rollup(
     "order_days", ("orders", "order_lines", "products"), ("customer_id", *ORDER_KEYS),
     _order_days_rollup,
 )  # fmt: skip
-"""Orders per customer, UTC day, channel, status and currency (the sums of ORDER_SUMS)."""
+"""Orders per customer, UTC day, channel, status and currency (the sums of ORDER_SUMS). No fact
+tables: a return may arrive as a new line of an old order, which changes that order's squares,
+so any change rebuilds it."""
 
 
 def order_days(src: Sources, q: Query, *, whole_history: bool = False) -> ir.Table:

@@ -66,8 +66,9 @@ def _interaction_days_rollup(tables: Tables) -> ir.Table:
 
 
 INTERACTION_DAYS = Rollup(
-    "interaction_days", ("interactions",), ("customer_id", "channel"), _interaction_days_rollup
-)
+    "interaction_days", ("interactions",), ("customer_id", "channel"), _interaction_days_rollup,
+    facts=("interactions",),
+)  # fmt: skip
 """Interactions per customer (null: anonymous), channel and UTC day (with its month index and
 day of the month, so that months need no date arithmetic on the rollup)."""
 

@@ -61,13 +61,16 @@ class Rollup:
     and filters are among ``columns`` (or are customer attributes, when ``customer_id`` is one
     of them) and whose time range is whole UTC days reads it and gets the same sums as from
     the raw rows. ``sources`` are the canonical tables it is built from: a rollup is fresh
-    while they are unchanged.
+    while they are unchanged. ``facts`` are the sources whose rows only ever arrive, never
+    change, and over whose union ``build`` distributes (inner joins, filters, sums per group):
+    rows added to them are rolled up on their own and appended.
     """
 
     name: str
     sources: tuple[str, ...]
     columns: tuple[str, ...]
     build: Callable[[Tables], ir.Table]
+    facts: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:

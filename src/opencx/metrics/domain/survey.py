@@ -47,6 +47,7 @@ def _answer_days_rollup(tables: Tables) -> ir.Table:
 ANSWER_DAYS = Rollup(
     "answer_days", ("answers", "responses", "surveys", "survey_questions"),
     ("survey", "channel", "touchpoint", "language", *SCORE_KEYS), _answer_days_rollup,
+    facts=("answers", "responses"),
 )  # fmt: skip
 """Scored answers (NPS, CSAT, CES) counted per UTC day, survey, response channel, touchpoint,
 language, question type, survey kind, scale and score. Without the customer: a breakdown by a
@@ -193,7 +194,7 @@ def _invitation_days_rollup(tables: Tables) -> ir.Table:
 
 INVITATION_DAYS = Rollup(
     "invitation_days", ("invitations", "surveys"), ("survey", "survey_kind", "channel", "trigger"),
-    _invitation_days_rollup,
+    _invitation_days_rollup, facts=("invitations",),
 )  # fmt: skip
 """Sent invitations and those answered, per UTC day of sending, survey, channel and trigger."""
 
