@@ -52,6 +52,12 @@ def _refresh(folder: Path, *, full: bool = False) -> list[warehouse.RollupState]
         con.disconnect()
 
 
+def _files(folder: Path, name: str) -> list[Path]:
+    """The files of rollup ``name``, as its manifest lists them."""
+    doc = json.loads((folder / "_rollups" / "manifest.json").read_text())
+    return [folder / part[0] for part in doc["rollups"][name]["parts"]]
+
+
 def _views(con: Any) -> set[str]:
     """Tables and views of a DuckDB backend (Ibis's ``list_tables`` fails on DuckDB 2.0)."""
     return {
@@ -226,7 +232,8 @@ def test_a_table_kept_as_a_folder_named_like_a_file_is_watched_too(folder) -> No
 
 def test_a_table_changed_during_the_refresh_replaces_nothing(folder, monkeypatch) -> None:
     _refresh(folder)
-    old = (folder / "_rollups" / "invitation_days.parquet").read_bytes()
+    (path,) = _files(folder, "invitation_days")
+    old = path.read_bytes()
     rollup = ROLLUPS["invitation_days"]
 
     def build_while_a_load_lands(tables: Any) -> Any:
@@ -238,7 +245,7 @@ def test_a_table_changed_during_the_refresh_replaces_nothing(folder, monkeypatch
         rollup.name, rollup.sources, rollup.columns, build_while_a_load_lands))  # fmt: skip
     with pytest.raises(InvalidInput, match="invitations changed while the rollups were built"):
         _refresh(folder, full=True)
-    assert (folder / "_rollups" / "invitation_days.parquet").read_bytes() == old
+    assert path.read_bytes() == old
     assert {s.state for s in warehouse.states(folder)} == {"missing"}
     assert not [p for p in (folder / "_rollups").iterdir() if p.suffix == ".tmp"]
 
@@ -256,12 +263,12 @@ def test_one_refresh_at_a_time(folder) -> None:
 
 def test_a_replaced_rollup_file_or_a_broken_manifest_is_not_read(folder, caplog) -> None:
     _refresh(folder)
-    path = folder / "_rollups" / "invitation_days.parquet"
+    (path,) = _files(folder, "invitation_days")
     rows = pq.read_table(path)
     pq.write_table(rows.slice(0, 1), path)
     by_name = {s.name: s for s in warehouse.states(folder)}
     assert by_name["invitation_days"].state == "stale"
-    assert "its file _rollups/invitation_days.parquet changed" in by_name["invitation_days"].reason
+    assert f"its file _rollups/{path.name} changed" in by_name["invitation_days"].reason
     manifest = folder / "_rollups" / "manifest.json"
     doc = json.loads(manifest.read_text())
     del doc["sources"]
@@ -281,10 +288,11 @@ def test_a_replaced_rollup_file_or_a_broken_manifest_is_not_read(folder, caplog)
 
 def test_rollups_of_another_definition_version_are_stale(folder, monkeypatch) -> None:
     _refresh(folder)
-    monkeypatch.setattr(warehouse, "ROLLUP_VERSION", 2)
+    now = warehouse.ROLLUP_VERSION
+    monkeypatch.setattr(warehouse, "ROLLUP_VERSION", now + 1)
     states = warehouse.states(folder)
     assert {s.state for s in states} == {"stale"}
-    assert "written by rollup version 1, this is 2" in states[0].reason
+    assert f"written by rollup version {now}, this is {now + 1}" in states[0].reason
     assert warehouse.fresh_paths(folder) == {}
 
 
@@ -418,7 +426,7 @@ def test_added_files_are_rolled_up_alone_and_give_the_same_numbers(folder, share
     old_answers = pq.read_table(folder / "answers" / "part-0.parquet")["response_id"].to_pylist()
     assert set(old_answers) & set(rest["responses"]["id"].to_pylist())  # the join's new rows
     _refresh(folder)
-    order_days = folder / "_rollups" / "order_days.parquet"
+    (order_days,) = _files(folder, "order_days")
     untouched = order_days.stat().st_mtime_ns
     for name, table in rest.items():
         pq.write_table(table, folder / name / "part-1.parquet")
@@ -432,9 +440,9 @@ def test_added_files_are_rolled_up_alone_and_give_the_same_numbers(folder, share
     rebuilt = {s.name: s for s in _refresh(folder, full=True)}
     assert {s.parts for s in rebuilt.values()} == {1}
     assert_same(_suite_on(folder, rollups=True), want)
-    assert sorted(p.name for p in (folder / "_rollups").glob("*.parquet")) == sorted(
-        f"{n}.parquet" for n in ROLLUPS
-    )
+    files = sorted((folder / "_rollups").glob("*.parquet"))  # the old parts are gone
+    assert files == sorted(f for n in ROLLUPS for f in _files(folder, n))
+    assert len(files) == len(ROLLUPS)
 
 
 def test_a_rewritten_fact_file_or_a_changed_dimension_rebuilds(folder) -> None:
@@ -464,3 +472,39 @@ def test_many_parts_are_folded_into_one(folder, monkeypatch) -> None:
         want = (2, "appended") if k == 1 else (1, "rebuilt")
         assert (state.parts, (state.how or "")[:8]) == want
     assert_same(_suite_on(folder, rollups=True), _suite_on(folder, rollups=False))
+
+
+def test_a_rebuild_never_reuses_a_file_name_an_older_manifest_listed(folder) -> None:
+    """A reader holding the old list of files reads the old generation (or fails on a file
+    that is gone), never the new base with an old increment."""
+    _refresh(folder)
+    before = {f for n in ROLLUPS for f in _files(folder, n)}
+    _refresh(folder, full=True)
+    after = {f for n in ROLLUPS for f in _files(folder, n)}
+    assert not before & after and all(f.exists() for f in after)
+    assert not any(f.exists() for f in before)
+
+
+def test_files_and_states_come_from_one_reading_of_the_manifest(folder, monkeypatch) -> None:
+    """A refresh may publish between two readings; fresh_paths must read the manifest once."""
+    _refresh(folder)
+    doc = json.loads((folder / "_rollups" / "manifest.json").read_text())
+    readings = iter([None, doc])  # removed by a refresh that starts, then published again
+    monkeypatch.setattr(warehouse, "_manifest", lambda _folder: next(readings))
+    assert warehouse.fresh_paths(folder) == {}
+
+
+def test_a_failed_write_leaves_no_temporary_file(folder, monkeypatch) -> None:
+    con = parquet_connection(folder, threads=1, rollups=False)
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(con, "to_parquet", disk_full)
+    try:
+        with pytest.raises(OSError, match="No space left"):
+            warehouse.refresh(con, folder)
+    finally:
+        con.disconnect()
+    assert not list((folder / "_rollups").glob("*.tmp"))
+    assert {s.state for s in warehouse.states(folder)} == {"missing"}

@@ -2,13 +2,13 @@
 
 Layout: one ``<table>.parquet`` file or ``<table>/`` folder of Parquet files per canonical table,
 and ``_rollups/`` with the Parquet files of each rollup
-(:data:`opencx.metrics.domain.registry.ROLLUPS`: ``<name>.parquet``, and ``<name>.part<k>.parquet``
-for increments) and ``manifest.json``. The manifest records, per rollup, its files and the size,
-modification time and Parquet-footer digest of every file of every table it was built from, and
-the rollup definitions' version. A rollup is *fresh* while all of them are unchanged; only fresh
-rollups are offered to the metrics (as tables named ``rollup_<name>``, see :func:`fresh_paths`),
-so a stale one is never read: the metrics read the raw rows instead, with a warning that says to
-refresh.
+(:data:`opencx.metrics.domain.registry.ROLLUPS`; ``<name>.<random>.parquet``, a name never
+reused, one per build or increment) and ``manifest.json``. The manifest records, per rollup,
+its files and the size, modification time and Parquet-footer digest of every file of every
+table it was built from, and the rollup definitions' version. A rollup is *fresh* while all of
+them are unchanged; only fresh rollups are offered to the metrics (as tables named
+``rollup_<name>``, see :func:`fresh_paths`), so a stale one is never read: the metrics read the
+raw rows instead, with a warning that says to refresh.
 
 A refresh holds a lock on ``_rollups/.lock``, removes the manifest first, writes what it builds
 to temporary files of its own, checks that no source table changed meanwhile, renames the files
@@ -27,6 +27,7 @@ import logging
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -138,7 +139,10 @@ def _manifest(folder: Path) -> dict[str, Any] | None:
 
 def states(folder: Path) -> list[RollupState]:
     """The state of every rollup of the warehouse in ``folder`` (each table read once)."""
-    doc = _manifest(folder)
+    return _states(folder, _manifest(folder))
+
+
+def _states(folder: Path, doc: dict[str, Any] | None) -> list[RollupState]:
     prints: dict[str, list[list[Any]] | None] = {}
 
     def current(table: str) -> list[list[Any]] | None:
@@ -160,7 +164,7 @@ def _state(folder: Path, name: str, doc: dict[str, Any] | None, current: Any) ->
     if doc is None or entry is None:
         return RollupState(name, "missing", "not refreshed")
     made = {"rows": entry.get("rows"), "refreshed_at": entry.get("refreshed_at"),
-            "seconds": entry.get("seconds"), "parts": len(entry["parts"]),
+            "seconds": entry.get("seconds"), "parts": len(entry.get("parts") or []),
             "how": entry.get("how")}  # fmt: skip
     if doc.get("version") != ROLLUP_VERSION:
         why = f"written by rollup version {doc.get('version')}, this is {ROLLUP_VERSION}"
@@ -181,10 +185,10 @@ def _state(folder: Path, name: str, doc: dict[str, Any] | None, current: Any) ->
 
 def fresh_paths(folder: Path) -> dict[str, list[str]]:
     """Table name (``rollup_<name>``) → files of every fresh rollup; a stale one is logged."""
-    doc = _manifest(folder) or {}
+    doc = _manifest(folder)  # read once: states and files from the same manifest
     out = {}
-    for s in states(folder):
-        if s.fresh:
+    for s in _states(folder, doc):
+        if s.fresh and doc is not None:
             parts = doc["rollups"][s.name]["parts"]
             out[ROLLUPS[s.name].table] = [str(folder / part[0]) for part in parts]
         elif s.state == "stale":
@@ -358,19 +362,25 @@ def _write(
     out_dir = folder / FOLDER
     handle, scratch = tempfile.mkstemp(prefix=f"{name}.", suffix=".tmp", dir=out_dir)
     os.close(handle)
-    con.to_parquet(expr, scratch)
-    rows = pq.ParquetFile(scratch).metadata.num_rows
+    try:
+        con.to_parquet(expr, scratch)
+        rows = pq.ParquetFile(scratch).metadata.num_rows
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
+    # a name no manifest has listed: a reader holding an older list never mixes generations
+    final = out_dir / f"{name}.{uuid.uuid4().hex[:16]}.parquet"
     entry = {
         "seconds": round(time.perf_counter() - t0, 3),
         "refreshed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if plan.action == "rebuild":
         entry |= {"rows": rows, "parts": [], "how": "rebuilt"}
-        return entry, (Path(scratch), out_dir / f"{name}.parquet")
+        return entry, (Path(scratch), final)
     last = previous["rollups"][name]
     entry |= {"rows": last["rows"] + rows, "parts": last["parts"],
               "how": f"appended {rows:,} rows"}  # fmt: skip
-    return entry, (Path(scratch), out_dir / f"{name}.part{len(last['parts'])}.parquet")
+    return entry, (Path(scratch), final)
 
 
 def _delta(

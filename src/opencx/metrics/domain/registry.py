@@ -16,8 +16,9 @@ METRICS: dict[str, Metric] = {
 ROLLUPS: dict[str, Rollup] = {
     r.name: r for r in (ORDER_DAYS, INTERACTION_DAYS, ANSWER_DAYS, INVITATION_DAYS)
 }
-ROLLUP_VERSION = 1
-"""Bump when a rollup's definition changes: rollups written by another version are stale.
+ROLLUP_VERSION = 2
+"""Bump when a rollup's definition or the manifest's layout changes: rollups written by another
+version are stale (2: rollups in parts, for incremental refreshes).
 (tests/metrics/test_rollups.py fails with a reminder when a definition's SQL changes.)"""
 
 

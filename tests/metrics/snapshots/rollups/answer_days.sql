@@ -1,4 +1,4 @@
--- rollup version 1
+-- rollup version 2
 SELECT
   "t12"."day",
   "t12"."survey",

@@ -1,4 +1,4 @@
--- rollup version 1
+-- rollup version 2
 SELECT
   "t1"."customer_id",
   "t1"."channel",

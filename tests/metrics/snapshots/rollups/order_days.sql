@@ -1,4 +1,4 @@
--- rollup version 1
+-- rollup version 2
 SELECT
   "t13"."customer_id",
   "t13"."day",
