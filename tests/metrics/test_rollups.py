@@ -320,6 +320,7 @@ def test_a_rollup_whose_tables_are_absent_is_skipped(folder) -> None:
     (folder / "invitations.parquet").unlink()
     by_name = {s.name: s for s in _refresh(folder)}
     assert by_name["invitation_days"].state == "missing"
+    assert by_name["invitation_days"].reason == "no invitations table in the warehouse"
     assert by_name["order_days"].fresh
     manifest = json.loads((folder / "_rollups" / "manifest.json").read_text())
     assert "invitation_days" not in manifest["rollups"]
@@ -381,6 +382,9 @@ def test_cli_refreshes_and_shows_the_rollups(folder, sqlite_url, monkeypatch) ->
     monkeypatch.setenv("OPENCX_WAREHOUSE_URL", f"pyspark://{folder}?master=local[1]")
     r = runner.invoke(app, ["metrics", "rollups"])
     assert r.exit_code == 0 and r.output.count("│ fresh ") == len(ROLLUPS), r.output
+    monkeypatch.setenv("OPENCX_WAREHOUSE_URL", f"parquet://{folder}/nowhere")
+    r = runner.invoke(app, ["metrics", "rollups"])
+    assert r.exit_code == 2 and "nowhere is not a folder" in r.output, r.output
     monkeypatch.delenv("OPENCX_WAREHOUSE_URL")
     r = runner.invoke(app, ["metrics", "refresh"])
     assert r.exit_code == 2 and "rollups are kept for a Parquet warehouse" in r.output

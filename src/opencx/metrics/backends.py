@@ -30,7 +30,7 @@ from opencx.metrics.warehouse import (
     fresh_paths,
     parquet_paths,
     parquet_view,
-    read_parquet_sql,
+    plain_view,
 )
 
 SPARK_JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
@@ -79,12 +79,7 @@ def _offer_duckdb_rollups(con: Any, folder: Path) -> None:
     """A view for each rollup fresh now; none for the others (their tables changed)."""
     fresh = fresh_paths(folder)
     for rollup in ROLLUPS.values():
-        name = '"' + rollup.table + '"'  # our own identifier: rollup_<name>
-        if rollup.table in fresh:
-            source = read_parquet_sql(fresh[rollup.table])
-            con.raw_sql(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {source}")  # noqa: S608
-        else:
-            con.raw_sql(f"DROP VIEW IF EXISTS {name}")
+        plain_view(con, rollup.table, fresh.get(rollup.table))
 
 
 def spark_session(*, master: str = "local[2]", warehouse_dir: str | None = None) -> Any:

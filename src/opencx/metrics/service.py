@@ -101,7 +101,10 @@ class MetricsService:
                 "rollups are kept for a Parquet warehouse (OPENCX_WAREHOUSE_URL="
                 f"parquet:///folder or pyspark:///folder); metrics here read the {where} directly"
             )
-        return Path(unquote(urlsplit(url).path))
+        folder = Path(unquote(urlsplit(url).path))
+        if not folder.is_dir():
+            raise InvalidInput(f"parquet warehouse {folder} is not a folder")
+        return folder
 
     def catalogue(self) -> list[dict[str, Any]]:
         return [

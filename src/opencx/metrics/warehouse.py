@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from opencx.core.errors import InvalidInput
+from opencx.metrics.domain.metric import Rollup
 from opencx.metrics.domain.registry import ROLLUP_VERSION, ROLLUPS
 
 CANONICAL = (
@@ -161,6 +162,8 @@ def _states(folder: Path, doc: dict[str, Any] | None) -> list[RollupState]:
 
 def _state(folder: Path, name: str, doc: dict[str, Any] | None, current: Any) -> RollupState:
     entry = (doc or {}).get("rollups", {}).get(name)
+    if absent := [t for t in ROLLUPS[name].sources if current(t) is None]:
+        return RollupState(name, "missing", f"no {', '.join(absent)} table in the warehouse")
     if doc is None or entry is None:
         return RollupState(name, "missing", "not refreshed")
     made = {"rows": entry.get("rows"), "refreshed_at": entry.get("refreshed_at"),
@@ -215,6 +218,15 @@ def parquet_view(con: Any, name: str, paths: str | list[str]) -> None:
     star = f"* REPLACE ({replace})" if zoned else "*"
     # quoted identifiers and paths, from our own table names and the files' columns
     con.raw_sql(f"CREATE OR REPLACE VIEW {_ident(name)} AS SELECT {star} FROM {source}")  # noqa: S608
+
+
+def plain_view(con: Any, name: str, paths: list[str] | None) -> None:
+    """View ``name`` over Parquet ``paths`` as they are on DuckDB ``con``; ``None`` drops it."""
+    if paths is None:
+        con.raw_sql(f"DROP VIEW IF EXISTS {_ident(name)}")
+    else:  # quoted identifier and paths
+        source = read_parquet_sql(paths)
+        con.raw_sql(f"CREATE OR REPLACE VIEW {_ident(name)} AS SELECT * FROM {source}")  # noqa: S608
 
 
 def _quoted(text: str) -> str:
@@ -308,7 +320,8 @@ def _refresh_locked(
     out_dir = folder / FOLDER
     previous = _manifest(folder) or {}
     (out_dir / MANIFEST).unlink(missing_ok=True)  # from here on, no rollup is in use
-    before = {t: fingerprint(folder, t) for t in present}
+    watched = [t for t in present if any(t in r.sources for r in ROLLUPS.values())]
+    before = {t: fingerprint(folder, t) for t in watched}
     entries: dict[str, Any] = {}
     built: dict[str, tuple[Path, Path]] = {}  # name → (temporary file, its final place)
     views: list[str] = []  # views over old and new files of fact tables, dropped at the end
@@ -323,8 +336,7 @@ def _refresh_locked(
                 expr = (rollup.build(con) if plan.action == "rebuild"
                         else _delta(con, folder, rollup, previous, plan, views))  # fmt: skip
                 entries[name], built[name] = _write(con, folder, name, expr, previous, plan)
-        after = {t: fingerprint(folder, t) for t in present}
-        if changed := [t for t in present if before[t] != after[t]]:
+        if changed := [t for t in watched if fingerprint(folder, t) != before[t]]:
             raise InvalidInput(
                 f"{', '.join(changed)} changed while the rollups were built; refresh again"
             )
@@ -335,7 +347,7 @@ def _refresh_locked(
         for scratch, _ in built.values():
             scratch.unlink(missing_ok=True)
         for view in views:
-            con.raw_sql(f"DROP VIEW IF EXISTS {_ident(view)}")
+            plain_view(con, view, None)
     _publish(folder, {"version": ROLLUP_VERSION, "sources": before, "rollups": entries})
 
 
@@ -384,7 +396,7 @@ def _write(
 
 
 def _delta(
-    con: Any, folder: Path, rollup: Any, previous: dict[str, Any], plan: _Plan, views: list[str]
+    con: Any, folder: Path, rollup: Rollup, previous: dict[str, Any], plan: _Plan, views: list[str]
 ) -> Any:
     """The rollup of the rows that the added files bring: for fact tables F with old part O
     and new part N, the build over every combination of parts with at least one N (the build
