@@ -170,6 +170,10 @@ def score_clv(data: ModelData, params: dict[str, Any], config: dict[str, Any]) -
 
 
 # --- churn --------------------------------------------------------------------------------
+ARTIFACT = "artifact"
+"""The run parameter holding the fitted churn pipeline, pickled (the service signs it)."""
+
+
 def _pack(model: ChurnModel) -> str:
     return base64.b64encode(zlib.compress(pickle.dumps(model))).decode("ascii")
 
@@ -223,7 +227,7 @@ def fit_churn_model(
             "cutoffs": [c.isoformat() for c in cutoffs],
             "window_days": window.days,
         }
-    params = {"artifact": _pack(fit.model), "importance": fit.importance, "mode": mode}
+    params = {ARTIFACT: _pack(fit.model), "importance": fit.importance, "mode": mode}
     progress("score")
     frame = data.features()
     rows = _churn_rows(fit.model, frame if mode == "snapshot" else frame[frame["frequency"] > 0])
@@ -258,7 +262,7 @@ def _driver(d: Any) -> dict[str, Any]:
 def score_churn(
     data: ModelData, params: dict[str, Any], config: dict[str, Any]
 ) -> list[ScoreValue]:
-    model = _unpack(params["artifact"])
+    model = _unpack(params[ARTIFACT])
     frame = data.features()
     if params.get("mode") != "snapshot":
         frame = frame[frame["frequency"] > 0]

@@ -19,6 +19,7 @@ from opencx.core import Clock, NotFound, SystemClock, new_id
 from opencx.core.errors import Conflict
 from opencx.modeling import store
 from opencx.modeling.features import Sources
+from opencx.modeling.prediction_models import ARTIFACT
 from opencx.modeling.registry import ModelData, ModelSpec, ScoreValue, fingerprint, models
 from opencx.modeling.store import ModelRun, ScoreRow
 from opencx.modeling.telco import read_telco
@@ -225,8 +226,8 @@ class ModelingService:
         )
 
 
-ARTIFACT, ARTIFACT_MAC = "artifact", "artifact_mac"
-"""The parameter holding a fitted model's serialised object, and its HMAC-SHA256."""
+ARTIFACT_MAC = "artifact_mac"
+"""The run parameter holding the HMAC-SHA256 of the ``ARTIFACT`` parameter."""
 
 
 def _reason_text(reason: dict[str, Any]) -> str:

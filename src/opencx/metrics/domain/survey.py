@@ -34,11 +34,16 @@ SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 
 SCORE_KEYS = ("question_type", "survey_kind", "scale_min", "scale_max", "score")
+"""What the score counts are grouped by, besides the query's keys."""
+
+
+def _with_scores(a: ir.Table) -> ir.Table:
+    """Answers with a score to an NPS, CSAT or CES question."""
+    return a.filter(a.score.notnull() & a.question_type.isin(list(SCALES)))
 
 
 def _answer_days_rollup(tables: Tables) -> ir.Table:
-    a = answers_frame(tables)
-    a = a.filter(a.score.notnull() & a.question_type.isin(list(SCALES)))
+    a = _with_scores(answers_frame(tables))
     a = a.mutate(day=epoch_days(a.at))
     keys = ["day", "survey", "channel", "touchpoint", "language", *SCORE_KEYS]
     return a.group_by(keys).aggregate(w=a.count())
@@ -67,8 +72,7 @@ def _score_counts(src: Sources, q: Query) -> ir.Table:
         if rollup is not None:
             r = by_day(rollup, q)
             return r.group_by(keys).aggregate(w=r.w.sum())
-        a = src.frame("answers")
-        a = bucket(a.filter(a.score.notnull() & a.question_type.isin(list(SCALES))), q)
+        a = bucket(_with_scores(src.frame("answers")), q)
         return a.group_by(keys).aggregate(w=a.count())
 
     return src.shared(("score_counts",), build)
