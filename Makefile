@@ -8,7 +8,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint typecheck contracts pytest install-dev lock clean bench
+.PHONY: demo test lint typecheck contracts pytest install-dev lock clean bench screenshots
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ $(VENV)/.dev: requirements/dev.lock pyproject.toml | $(BIN)/uv
 	touch $(VENV)/.base $@
 
 demo: $(VENV)/.base
-	$(BIN)/opencx quickstart
+	$(BIN)/opencx quickstart $(DEMO_ARGS)
 
 install-dev: $(VENV)/.dev
 
@@ -43,6 +43,10 @@ pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck contracts pytest
+
+# every page as every role in Chromium (tests/browser/test_walk.py), a PNG of each kept here
+screenshots: $(VENV)/.dev
+	OPENCX_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_walk.py
 
 lock: | $(BIN)/uv
 	$(UV) pip compile pyproject.toml --extra dev --extra spark -p 3.11 -o requirements/dev.lock --quiet

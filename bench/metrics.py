@@ -36,10 +36,22 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 SUITE = (
-    "nps", "csat", "ces", "response_rate", "repeat_purchase_rate", "purchase_frequency",
-    "average_order_value", "revenue_per_customer", "return_rate", "churn_rate",
-    "cohort_retention", "active_days", "touchpoints", "channels_per_customer", "channel_mix",
-)  # fmt: skip
+    "nps",
+    "csat",
+    "ces",
+    "response_rate",
+    "repeat_purchase_rate",
+    "purchase_frequency",
+    "average_order_value",
+    "revenue_per_customer",
+    "return_rate",
+    "churn_rate",
+    "cohort_retention",
+    "active_days",
+    "touchpoints",
+    "channels_per_customer",
+    "channel_mix",
+)
 DAY0 = 1_672_531_200  # 2023-01-01 UTC
 SPAN = 3 * 365 * 86_400
 
@@ -190,8 +202,13 @@ def generate(folder: Path, scale: float, seed: int = 11) -> dict[str, int]:
             "campaign": np.full(n_inter, "none"),
         },
     )
-    return {"order_lines": n_lines, "answers": 2 * n_resp, "interactions": n_inter,
-            "orders": n_orders, "customers": n_cust}  # fmt: skip
+    return {
+        "order_lines": n_lines,
+        "answers": 2 * n_resp,
+        "interactions": n_inter,
+        "orders": n_orders,
+        "customers": n_cust,
+    }
 
 
 # --- contenders (each runs in its own process) ----------------------------------------------------
@@ -199,8 +216,8 @@ def run_opencx(folder: Path, backend: str = "duckdb", rollups: bool = True) -> d
     import pandas  # noqa: F401  (Ibis imports it on first execution; the peer imports it untimed)
 
     import opencx.metrics as m
-    from opencx.metrics.backends import parquet_connection, spark_connection, spark_session
-    from opencx.metrics.warehouse import states
+    from opencx.metrics.store.backends import parquet_connection, spark_connection, spark_session
+    from opencx.metrics.store.warehouse import states
 
     fresh = {s.name for s in states(folder) if s.fresh}
     if rollups and len(fresh) < 4:
@@ -211,7 +228,7 @@ def run_opencx(folder: Path, backend: str = "duckdb", rollups: bool = True) -> d
     else:
         con = parquet_connection(folder, threads=2, rollups=rollups)
     t0 = time.perf_counter()
-    results = m.compute_suite(SUITE, con, period="month")
+    results = m.compute_suite([m.MetricRequest(n, period="month") for n in SUITE], con)
     assert all(r.rows for r in results.values())
     return {"suite": time.perf_counter() - t0}
 
@@ -219,8 +236,8 @@ def run_opencx(folder: Path, backend: str = "duckdb", rollups: bool = True) -> d
 def run_refresh(folder: Path) -> dict[str, float]:
     import pandas  # noqa: F401
 
-    from opencx.metrics.backends import parquet_connection
-    from opencx.metrics.warehouse import refresh
+    from opencx.metrics.store.backends import parquet_connection
+    from opencx.metrics.store.warehouse import refresh
 
     con = parquet_connection(folder, threads=2, rollups=False)
     t0 = time.perf_counter()
@@ -265,9 +282,14 @@ def run_pandas(folder: Path) -> dict[str, float]:
     return times
 
 
-CONTENDERS = {"opencx": run_opencx, "floor": run_floor, "pandas": run_pandas,
-              "refresh": run_refresh, "cold": lambda f: run_opencx(f, rollups=False),
-              "spark": lambda f: run_opencx(f, "spark", rollups=False)}  # fmt: skip
+CONTENDERS = {
+    "opencx": run_opencx,
+    "floor": run_floor,
+    "pandas": run_pandas,
+    "refresh": run_refresh,
+    "cold": lambda f: run_opencx(f, rollups=False),
+    "spark": lambda f: run_opencx(f, "spark", rollups=False),
+}
 
 
 def child(impl: str, folder: str) -> None:
@@ -285,8 +307,12 @@ def measure(impl: str, folder: Path) -> tuple[float, dict[str, float], float]:
     """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", impl, str(folder)],
-                            stdout=subprocess.PIPE, env=env, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", impl, str(folder)],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
     out = proc.stdout.read() if proc.stdout else ""
     if proc.wait() != 0:
         raise SystemExit(f"{impl} failed with status {proc.returncode}")
@@ -323,13 +349,17 @@ def main() -> None:
             print(f"{impl:7s} {secs:8.2f} s  peak {gib:5.2f} GiB   slowest: {slow}")
         ours, floor = results["opencx"][0], results["floor"][0]
         cold, built = results["cold"][0], results["refresh"][0]
-        print(f"opencx / floor  = {ours / floor:.1f}x (goal <= 3x; without rollups "
-              f"{cold / floor:.1f}x)")  # fmt: skip
+        print(
+            f"opencx / floor  = {ours / floor:.1f}x (goal <= 3x; without rollups "
+            f"{cold / floor:.1f}x)"
+        )
         if "pandas" in results:
             pandas = results["pandas"][0]
             both = pandas / (built + ours)
-            print(f"pandas / opencx = {pandas / ours:.1f}x (goal >= 10x; without rollups "
-                  f"{pandas / cold:.1f}x; refresh + suite {both:.1f}x)")  # fmt: skip
+            print(
+                f"pandas / opencx = {pandas / ours:.1f}x (goal >= 10x; without rollups "
+                f"{pandas / cold:.1f}x; refresh + suite {both:.1f}x)"
+            )
         if not args.skip_spark:
             small = Path(tmp) / "spark"
             small.mkdir()

@@ -194,10 +194,23 @@ def channel_mix(folder: Path) -> pd.DataFrame:
 
 
 SUITE_PANDAS: dict[str, Callable[[Path], pd.DataFrame]] = {
-    f.__name__: f for f in (
-        nps, csat, ces, response_rate, repeat_purchase_rate, purchase_frequency,
-        average_order_value, revenue_per_customer, return_rate, churn_rate, cohort_retention,
-        active_days, touchpoints, channels_per_customer, channel_mix,
+    f.__name__: f
+    for f in (
+        nps,
+        csat,
+        ces,
+        response_rate,
+        repeat_purchase_rate,
+        purchase_frequency,
+        average_order_value,
+        revenue_per_customer,
+        return_rate,
+        churn_rate,
+        cohort_retention,
+        active_days,
+        touchpoints,
+        channels_per_customer,
+        channel_mix,
     )
-}  # fmt: skip
+}
 _ = np

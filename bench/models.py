@@ -31,8 +31,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 
-from opencx.modeling import bgnbd, gamma_gamma, pareto_nbd
-from opencx.modeling.btyd_summary import RfmSummary, compress
+from opencx.modeling.domain.btyd import bgnbd, gamma_gamma, pareto_nbd
+from opencx.modeling.domain.btyd.summary import RfmSummary, compress
 
 BG_TRUE = bgnbd.BgNbdParams(r=0.25, alpha=4.0, a=0.8, b=2.5)
 PNBD_TRUE = pareto_nbd.ParetoNbdParams(r=0.55, alpha=10.5, s=0.6, beta=11.7)
@@ -228,7 +228,11 @@ def orders_for(n: int, seed: int) -> Any:
 def part_two(n: int) -> None:
     import ibis
 
-    from opencx.modeling.btyd_summary import btyd_summary, compressed_btyd_summary, fetch_summary
+    from opencx.modeling.domain.btyd.engine import (
+        btyd_summary,
+        compressed_btyd_summary,
+        fetch_summary,
+    )
 
     print(f"\n## {n:,} customers from a DuckDB order table")
     t0 = time.perf_counter()

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -18,12 +19,17 @@ from sqlalchemy.engine import Engine
 
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate
+from tests.contracts.ownership import Guard, guarding
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN_URL = os.environ.get(
     "OPENCX_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED_DATA = Path(
+    os.environ.get("OPENCX_DATA_DIR")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 def unavailable(what: str) -> None:
@@ -34,9 +40,19 @@ def unavailable(what: str) -> None:
 
 
 def shared_data(name: str) -> Path:
+    """A bench-size real data file in ``OPENCX_DATA_DIR`` (default ``../shared/data``): skipped
+    when absent, an error under ``CI=true``. Small real data ships in ``tests/data`` instead."""
     path = SHARED_DATA / name
     if not path.exists():
-        unavailable(f"real data file {path}")
+        unavailable(f"bench-size data file {path} (set OPENCX_DATA_DIR)")
+    return path
+
+
+def data_file(name: str) -> Path:
+    """A file of ``tests/data`` (small real data with its source and licence in the README
+    there): part of the repository, so it must exist."""
+    path = TEST_DATA / name
+    assert path.exists(), f"{path} is missing from the repository (see tests/data/README.md)"
     return path
 
 
@@ -100,3 +116,37 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_engine")
     return request.getfixturevalue("pg_clean")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def table_ownership() -> Iterator[Guard]:
+    """Every write statement of the session, attributed to the slice that issued it."""
+    with guarding() as guard:
+        yield guard
+
+
+@pytest.fixture(autouse=True)
+def _writes_only_to_own_tables(
+    table_ownership: Guard, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """Fail a test in which a slice wrote another slice's table (tests/contracts/ownership.py).
+
+    A test marked ``ownership_pending`` covers a known violation being fixed: it fails instead
+    when the violation is gone, so the mark cannot outlive the fix."""
+    table_ownership.take()
+    yield
+    found = table_ownership.take()
+    pending = request.node.get_closest_marker("ownership_pending")
+    if found and pending is None:
+        pytest.fail("table ownership broken:\n" + "\n".join(found), pytrace=False)
+    ran = getattr(request.node, "ownership_call_passed", False)
+    if pending is not None and ran and not found:
+        pytest.fail(f"no ownership violation any more: remove the mark ({pending.args[0]})")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.ownership_call_passed = report.passed  # type: ignore[attr-defined]
+    return report

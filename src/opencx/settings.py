@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me-in-production"
+MIN_SECRET_KEY = 32
 
 
 class Settings(BaseSettings):
@@ -12,7 +16,7 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{Path.cwd() / 'opencx.db'}"
     warehouse_url: str | None = None
-    secret_key: str = "change-me-in-production"
+    secret_key: str = DEFAULT_SECRET_KEY
     host: str = "127.0.0.1"
     port: int = 8000
     smtp_host: str = "127.0.0.1"
@@ -24,3 +28,76 @@ class Settings(BaseSettings):
     sms_webhook_url: str | None = None
     webhook_secret: str | None = None  # signs outbox webhooks; derived from secret_key if unset
     base_url: str = "http://127.0.0.1:8000"
+    # survey webhooks: response.created / response.completed are POSTed (signed) to each URL
+    feedback_webhook_urls: str | None = None
+    env: str = "development"  # "production" turns on the start-up refusals below
+    log_format: str = "json"  # json or text
+    log_level: str = "INFO"
+    # addresses (or "*") whose X-Forwarded-For/-Proto headers are believed: your reverse proxy
+    trusted_proxies: str = "127.0.0.1"
+    cookie_secure: bool | None = None  # session cookies only over HTTPS; default: in production
+    # sessions (docs/security.md): end after this long without a request, and this long after
+    # login whatever the activity
+    session_idle_minutes: float = Field(default=30, gt=0)
+    session_max_hours: float = Field(default=8, gt=0)
+    # login throttling: failed attempts one address may make at once, then one per N seconds;
+    # the same per account from browsers that never signed in to it
+    login_ip_burst: int = Field(default=20, ge=1)
+    login_ip_seconds: float = Field(default=30, gt=0)
+    login_account_burst: int = Field(default=10, ge=1)
+    login_account_seconds: float = Field(default=180, gt=0)
+    ready_outbox_backlog: int = 1000  # /readyz fails with more messages overdue than this
+    # the web process runs work submitted on request (model fits: 202 + job id) in a thread of
+    # its own; turn off where dedicated `opencx worker` processes run them
+    web_runs_jobs: bool = True
+    ready_worker_seconds: int = 60  # /readyz fails when no worker was seen for this long (0: off)
+    # crypto-shredding: customers' name, email and phone sealed under a per-customer key
+    # (docs/security.md); the master key wraps those keys (base64 of 32 bytes; default: derived
+    # from secret_key). Turning it on seals customers written from then on.
+    crypto_shredding: bool = False
+    master_key: str | None = None
+
+    @property
+    def production(self) -> bool:
+        return self.env.strip().lower() == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.production if self.cookie_secure is None else self.cookie_secure
+
+    def unsafe_for_production(self) -> list[str]:
+        """What stops this configuration from serving in production, each with its fix."""
+        problems = []
+        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < MIN_SECRET_KEY:
+            problems.append(
+                "OPENCX_SECRET_KEY is the default or shorter than 32 characters: set a random "
+                'one, e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        if not self.secure_cookies:
+            problems.append(
+                "OPENCX_COOKIE_SECURE is false: session cookies would travel over plain HTTP; "
+                "serve behind HTTPS and leave it unset (or true)"
+            )
+        if not self.base_url.startswith("https://"):
+            problems.append(
+                f"OPENCX_BASE_URL {self.base_url!r} is not https://: links in emails and survey "
+                "invitations would be plain HTTP; set the public https:// address"
+            )
+        return problems
+
+
+class UnsafeSettings(RuntimeError):
+    """Raised at start-up in production when :meth:`Settings.unsafe_for_production` finds any."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            "refusing to start with OPENCX_ENV=production:\n"
+            + "\n".join(f"- {p}" for p in problems)
+        )
+        self.problems = problems
+
+
+def check_production(settings: Settings) -> None:
+    """Raise :class:`UnsafeSettings` when ``settings`` is production and unsafe."""
+    if settings.production and (problems := settings.unsafe_for_production()):
+        raise UnsafeSettings(problems)

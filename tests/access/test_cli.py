@@ -99,3 +99,18 @@ def test_disable_enable_and_sign_out_users(
     assert result.exit_code == 0 and "signed out cy@example.org everywhere" in result.output
     missing = runner.invoke(users_app, ["disable", "nobody@example.org"], obj=obj)
     assert missing.exit_code == 1 and "nobody@example.org" in missing.output
+
+
+def test_sessions_are_listed_and_ended_from_the_command_line(
+    sqlite_url: str, sqlite_engine: Engine, clock: FixedClock
+) -> None:
+    obj = _services(sqlite_url, sqlite_engine, clock)
+    user = obj.access.create_user("ana@example.org", role="agent", password="pass-word-1")
+    session, token = obj.access.start_session(user, ip="198.51.100.7", user_agent="Laptop/1.0")
+    listed = runner.invoke(users_app, ["sessions", "ana@example.org"], obj=obj)
+    assert listed.exit_code == 0 and session.id in listed.output and "198.51.100.7" in listed.output
+    ended = runner.invoke(users_app, ["end-session", session.id], obj=obj)
+    assert ended.exit_code == 0 and obj.access.session_user(token) is None
+    assert session.id not in runner.invoke(users_app, ["sessions"], obj=obj).output
+    missing = runner.invoke(users_app, ["end-session", "no-such-session"], obj=obj)
+    assert missing.exit_code == 1 and "no-such-session" in missing.output

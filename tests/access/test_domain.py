@@ -63,7 +63,7 @@ def test_scope_matching(grant: str, required: str, expected: bool) -> None:
     assert scope_matches(grant, required) is expected
 
 
-scope_part = st.sampled_from(["customers", "events", "metrics", "users", "service"])
+scope_part = st.sampled_from(["customers", "events", "metrics", "users", "helpdesk"])
 action = st.sampled_from(["read", "write", "erase", "manage"])
 
 
@@ -98,7 +98,8 @@ def test_analyst_reads_everything_and_works_metrics_and_models() -> None:
 def test_agent_serves_customers_but_does_not_erase_or_analyse() -> None:
     grants = role_grants("agent")
     assert grants_scope(grants, "customers:read")
-    assert grants_scope(grants, "service:write")
+    assert grants_scope(grants, "helpdesk:write")
+    assert not grants_scope(grants, "helpdesk:admin")  # incidents, scorecards, catalog, approvals
     assert grants_scope(grants, "feedback:read")
     assert not grants_scope(grants, "customers:erase")
     assert not grants_scope(grants, "customers:write")

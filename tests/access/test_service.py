@@ -67,33 +67,6 @@ def test_set_password_replaces_the_old_one_and_voids_older_sessions(
         access.set_password("missing", "new-password")
 
 
-def _failed_logins(engine: Engine) -> tuple[int, object]:
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(users.c.failed_logins, users.c.locked_until)).one()
-    return row[0], row[1]
-
-
-def test_five_wrong_passwords_lock_the_account_and_the_lock_grows(
-    access: AccessService, clock: FixedClock, engine: Engine
-) -> None:
-    access.create_user("a@example.org", role="agent", password="right-password")
-    for _ in range(4):
-        assert access.authenticate("a@example.org", "wrong-password") is None
-    assert access.authenticate("a@example.org", "right-password") is not None  # not locked yet
-    assert _failed_logins(engine) == (0, None)  # a success clears the count
-    for _ in range(5):
-        assert access.authenticate("a@example.org", "wrong-password") is None
-    assert access.authenticate("a@example.org", "right-password") is None  # locked: not tried
-    count, until = _failed_logins(engine)
-    assert count == 5 and until == clock.now() + timedelta(minutes=15)
-    clock.advance(timedelta(minutes=16))
-    assert access.authenticate("a@example.org", "wrong-password") is None  # sixth failure
-    assert _failed_logins(engine) == (6, clock.now() + timedelta(minutes=30))
-    clock.advance(timedelta(minutes=31))
-    assert access.authenticate("a@example.org", "right-password") is not None
-    assert _failed_logins(engine) == (0, None)
-
-
 def test_disabled_users_cannot_log_in_until_enabled(
     access: AccessService, clock: FixedClock
 ) -> None:
@@ -102,8 +75,6 @@ def test_disabled_users_cannot_log_in_until_enabled(
     assert not disabled.active and not disabled.accepts_session(clock.now())
     assert access.authenticate("a@example.org", "right-password") is None
     assert [u.active for u in access.list_users()] == [False]
-    for _ in range(6):
-        access.authenticate("a@example.org", "wrong-password")  # refused, and not counted
     enabled = access.enable_user("a@example.org")
     assert enabled.active
     found = access.authenticate("a@example.org", "right-password")

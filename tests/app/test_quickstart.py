@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from typer.testing import CliRunner
 
 from opencx.web.session import CSRF_FIELD
 
@@ -22,8 +24,11 @@ def _free_port() -> int:
 
 def test_quickstart_generates_demo_data_and_serves_a_login(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "OPENCX_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
-           "OPENCX_PORT": str(port)}  # fmt: skip
+    env = {
+        **os.environ,
+        "OPENCX_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "OPENCX_PORT": str(port),
+    }
     cmd = [sys.executable, "-m", "opencx.cli", "quickstart", "--customers", "60"]
     log = tmp_path / "quickstart.log"
     with log.open("wb") as out:
@@ -49,3 +54,28 @@ def test_quickstart_generates_demo_data_and_serves_a_login(tmp_path: Path) -> No
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_quickstart_fits_every_model_and_shows_each_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opencx.cli import _mount, app
+    from opencx.db.engine import create_engine_from_url
+    from opencx.modeling.service import ModelingService
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setenv("OPENCX_DATABASE_URL", url)
+    _mount()
+    r = CliRunner().invoke(app, ["quickstart", "--customers", "150", "--no-serve"])
+    assert r.exit_code == 0, r.output
+    # progress: every step of every model, as a line with its elapsed time off a terminal
+    assert "churn: fit and calibrate (" in r.output and "nbo: fit on all baskets (" in r.output
+    engine = create_engine_from_url(url)
+    try:
+        modeling = ModelingService(engine, secret_key="unused-here")
+        fitted = {m for m in modeling.specs() if modeling.latest(m) is not None}
+        assert fitted == set(modeling.specs())  # no model page is empty on the first visit
+    finally:
+        engine.dispose()
+    again = CliRunner().invoke(app, ["quickstart", "--no-serve"])
+    assert again.exit_code == 0 and "fitting" not in again.output  # data and runs reused

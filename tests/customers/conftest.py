@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from opencx.app import wire_customer_lifecycle
+from opencx.core import EventBus
 from opencx.db.schema import (
     answers,
     case_events,
@@ -231,7 +233,7 @@ class Seed:
             )
         return rid
 
-    def subscription(self, customer_id: str, at: datetime) -> str:
+    def subscription(self, customer_id: str, at: datetime, **kw: Any) -> str:
         sid = self._id("u")
         return self._insert(
             subscriptions,
@@ -245,6 +247,7 @@ class Seed:
                 "mrr": Decimal("9.99"),
                 "currency": "EUR",
                 "status": "active",
+                **kw,
             },
         )
 
@@ -322,3 +325,12 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(sa.select(table)).all()
             state[name] = sorted(tuple(map(repr, r)) for r in rows)
     return state
+
+
+@pytest.fixture
+def bus() -> EventBus:
+    """The event bus as the app wires it for the customer lifecycle: every slice moves and
+    erases its own rows on a merge, an undo and an erasure."""
+    wired = EventBus()
+    wire_customer_lifecycle(wired)
+    return wired

@@ -18,7 +18,7 @@ from opencx.customers.domain import (
     normalise_external,
     normalise_phone,
     plan_identities,
-    plan_score_moves,
+    plan_keyed_moves,
 )
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -182,12 +182,12 @@ def test_final_survivor_follows_chains_and_rejects_cycles() -> None:
 
 
 def test_scores_move_only_where_the_survivor_has_none() -> None:
-    held = [("m", "run1", "clv"), ("m", "run1", "churn"), ("s", "run1", "clv")]
-    moves = plan_score_moves(held, [MergePair("s", "m", "manual")])
-    assert moves == [("m", "s", "run1", "churn")]
+    held = [("m", ("run1", "clv")), ("m", ("run1", "churn")), ("s", ("run1", "clv"))]
+    moves = plan_keyed_moves(held, [MergePair("s", "m", "manual")])
+    assert moves == [("m", "s", ("run1", "churn"))]
 
 
 def test_two_merged_customers_with_the_same_score_move_only_one() -> None:
-    held = [("m1", "r", "clv"), ("m2", "r", "clv")]
+    held = [("m1", ("r", "clv")), ("m2", ("r", "clv"))]
     pairs = [MergePair("s", "m1", "x"), MergePair("s", "m2", "x")]
-    assert plan_score_moves(held, pairs) == [("m1", "s", "r", "clv")]
+    assert plan_keyed_moves(held, pairs) == [("m1", "s", ("r", "clv"))]

@@ -89,6 +89,7 @@ def test_profile_and_timeline_resolve_merged_ids(
 def test_search_and_errors(client: TestClient, keys: Any, people: Any) -> None:
     r = client.get("/api/customers", params={"q": "VRIES"}, headers=keys["read"])
     assert [c["id"] for c in r.json()["customers"]] == [people["ann"]]
+    assert (r.json()["total"], r.json()["first"], r.json()["prev_before"]) == (1, 1, None)
     assert client.get("/api/customers/nobody", headers=keys["read"]).status_code == 404
     bad = client.get(
         f"/api/customers/{people['ann']}/timeline", params={"before": "x"}, headers=keys["read"]
@@ -188,6 +189,11 @@ def test_list_page_paginates(client: TestClient, services: Services, seed: Any) 
     assert after
     second = client.get("/customers", params={"limit": 3, "after": after.group(1)}).text
     assert second.count("Person ") == 1 and "Next page" not in second
+    assert "4–4 of 4 customers" in second and "Previous page" in second
+    before = re.search(r'before=([0-9a-z]+)"', second)
+    assert before
+    back = client.get("/customers", params={"limit": 3, "before": before.group(1)}).text
+    assert "1–3 of 4 customers" in back and "Previous page" not in back
 
 
 def test_360_page_shows_profile_scores_and_escaped_timeline(
@@ -198,7 +204,7 @@ def test_360_page_shows_profile_scores_and_escaped_timeline(
     html = client.get(f"/customers/{people['dup']}").text
     assert "was merged into this customer" in html
     assert "Ann de Vries" in html and "321.50" in html and "Latest NPS" in html
-    assert "🛒" in html and "⭐" in html and "Loved it &lt;script&gt;" in html
+    assert "icon-cart" in html and "icon-star" in html and "Loved it &lt;script&gt;" in html
     evil = client.get(f"/customers/{people['evil']}").text
     assert EVIL not in evil and "&lt;script&gt;" in evil
     assert client.get("/customers/nobody").status_code == 404

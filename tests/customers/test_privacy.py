@@ -10,15 +10,19 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from opencx.core import EventBus
+from opencx.core.tombstone import ERASED_KEYS, purpose_key
 from opencx.customers import service
-from opencx.db.schema import answers, customers, identities, metadata
+from opencx.db.schema import answers, customers, identities, metadata, outbox
+from opencx.outbox.service import enqueue
 
+KEY = purpose_key("test-secret", ERASED_KEYS)
 NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)
 NAME, EMAIL, PHONE = "Zoë Papadopoulou", "zoe.p@example.gr", "+30 210 123 4567"
 
 
 @pytest.fixture
-def zoe(engine: Engine, seed: Any) -> dict[str, str]:
+def zoe(engine: Engine, bus: EventBus, seed: Any) -> dict[str, str]:
     zoe = seed.customer(
         name=NAME, email=EMAIL, phone=PHONE, country="GR", attributes={"note": f"VIP {NAME}"}
     )
@@ -44,11 +48,16 @@ def zoe(engine: Engine, seed: Any) -> dict[str, str]:
         submission={"email": EMAIL, "answers": {"nps": 4}},
     )
     seed.response(bystander, seed.day(6), [("nps", 10, "great")])
-    seed.interaction(zoe, seed.day(7))
-    seed.subscription(zoe, seed.day(1))
+    seed.interaction(zoe, seed.day(7), properties={"form": {"email": EMAIL}, "page": "/help"})
+    seed.subscription(zoe, seed.day(1), cancel_reason=f"{NAME} moved abroad")
+    with engine.begin() as conn:  # a survey invitation waiting in the outbox, and one sent
+        for key, text in (("invite", f"Dear {NAME}"), ("sent", "Thanks!")):
+            mail = {"to": EMAIL, "subject": "Hi", "text": text}
+            enqueue(conn, kind="email", dedupe_key=key, payload=mail, now=NOW)
+        conn.execute(outbox.update().where(outbox.c.dedupe_key == "sent").values(status="sent"))
     seed.score(zoe, seed.model_run(seed.day(8)), "clv", 50.0)
     with engine.begin() as conn:
-        service.index_identities(conn, [zoe, alias, bystander], now=NOW)
+        service.index_identities(conn, [zoe, alias, bystander], now=NOW, bus=bus)
     return {"zoe": zoe, "alias": alias, "bystander": bystander}
 
 
@@ -93,12 +102,14 @@ def personal_hits(engine: Engine, needles: list[str]) -> list[str]:
     return hits
 
 
-def test_erase_leaves_no_personal_value_and_keeps_aggregates(engine: Engine, zoe: Any) -> None:
+def test_erase_leaves_no_personal_value_and_keeps_aggregates(
+    engine: Engine, bus: EventBus, zoe: Any
+) -> None:
     before = aggregates(engine, zoe["zoe"])
     needles = [NAME, EMAIL, "210 123 4567", "2101234567", "Papadopoulou"]
     assert personal_hits(engine, needles)  # the probe finds them before erasure
     with engine.begin() as conn:
-        erased = service.erase(conn, zoe["alias"], now=NOW)
+        erased = service.erase(conn, zoe["alias"], now=NOW, bus=bus, key=KEY)
     assert set(erased) == {zoe["zoe"], zoe["alias"]}
     assert personal_hits(engine, needles) == []
     assert aggregates(engine, zoe["zoe"]) == before
@@ -114,16 +125,20 @@ def test_erase_leaves_no_personal_value_and_keeps_aggregates(engine: Engine, zoe
         bo = conn.execute(sa.select(customers).where(customers.c.id == zoe["bystander"])).one()
     assert bo.name == "Bo Jensen" and bo.erased_at is None
     with engine.connect() as conn:
+        mail = dict(conn.execute(sa.select(outbox.c.dedupe_key, outbox.c.status)).all())
+    assert mail == {"invite": "dead", "sent": "sent"}  # never sent to an erased person
+    with engine.connect() as conn:
         timeline = service.timeline(conn, zoe["zoe"]).entries
-    assert any(e.kind == "case_event" and e.detail == "called back" for e in timeline)
+    events = [e for e in timeline if e.kind == "case_event"]  # kept, their text blanked
+    assert len(events) == 3 and not any(e.detail == "called back" for e in events)
 
 
-def test_erasing_twice_is_a_no_op(engine: Engine, zoe: Any) -> None:
+def test_erasing_twice_is_a_no_op(engine: Engine, bus: EventBus, zoe: Any) -> None:
     with engine.begin() as conn:
-        assert service.erase(conn, zoe["zoe"], now=NOW)
+        assert service.erase(conn, zoe["zoe"], now=NOW, bus=bus, key=KEY)
     later = datetime(2026, 2, 1, tzinfo=UTC)
     with engine.begin() as conn:
-        assert service.erase(conn, zoe["zoe"], now=later) == ()
+        assert service.erase(conn, zoe["zoe"], now=later, bus=bus, key=KEY) == ()
     with engine.connect() as conn:
         got = conn.execute(sa.select(customers.c.erased_at).where(customers.c.id == zoe["zoe"]))
         assert got.scalar_one() == NOW

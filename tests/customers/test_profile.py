@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from opencx.core import InvalidInput, Money, NotFound
+from opencx.core import EventBus, InvalidInput, Money, NotFound
 from opencx.customers import service
 
 NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)
 
 
 @pytest.fixture
-def ann(engine: Engine, seed: Any) -> dict[str, str]:
+def ann(engine: Engine, bus: EventBus, seed: Any) -> dict[str, str]:
     """Ann: two orders and a return, visits, a case with messages, NPS and CSAT answers."""
     ann = seed.customer(
         name="Ann de Vries",
@@ -47,7 +47,7 @@ def ann(engine: Engine, seed: Any) -> dict[str, str]:
     run = seed.model_run(seed.day(31))
     seed.score(ann, run, "clv", 123.5)
     with engine.begin() as conn:
-        service.index_identities(conn, [ann, other], now=NOW)
+        service.index_identities(conn, [ann, other], now=NOW, bus=bus)
     return ids
 
 
@@ -102,10 +102,12 @@ def test_timeline_pages_join_up(engine: Engine, ann: Any) -> None:
         service.timeline(conn, ann["ann"], limit=0)
 
 
-def test_search_by_name_email_phone_and_ids(engine: Engine, ann: Any, seed: Any) -> None:
+def test_search_by_name_email_phone_and_ids(
+    engine: Engine, bus: EventBus, ann: Any, seed: Any
+) -> None:
     bo = seed.customer(name="Bo Jensen", email="bo@example.dk", source="pos", external_id="X-9")
     with engine.begin() as conn:
-        service.index_identities(conn, [bo], now=NOW)
+        service.index_identities(conn, [bo], now=NOW, bus=bus)
 
     def hits(text: str) -> list[str]:
         with engine.connect() as conn:
@@ -135,6 +137,71 @@ def test_search_pages_by_id(engine: Engine, seed: Any) -> None:
                 break
             after = page.next_after
     assert seen == sorted(ids, reverse=True)
+
+
+def test_search_folds_case_and_accents_in_every_script(
+    engine: Engine, bus: EventBus, seed: Any
+) -> None:
+    """SQLite's lower() knows only ASCII: names in Greek or with accents are found anyway, by
+    any case and with or without the accents, the same on both stores."""
+    giorgos = seed.customer(name="Γιώργος Παπαδόπουλος", email="giorgos@example.gr")
+    elodie = seed.customer(name="Élodie Dupré", email="Elodie.Dupre@example.fr")
+    sorensen = seed.customer(name="SØREN Ærø", email="soren@example.dk")
+    decomposed = seed.customer(name="Zoe\u0301 Nun\u0303ez")  # "Zoé Nuñez", stored as NFD
+
+    def hits(text: str) -> list[str]:
+        with engine.connect() as conn:
+            return [c.id for c in service.search(conn, text).customers]
+
+    for text in ("Γιώργος", "γιώργος", "ΓΙΏΡΓΟΣ", "γιωργος", "παπαδοπουλος"):
+        assert hits(text) == [giorgos], text
+    for text in ("Élodie", "élodie", "ELODIE", "elodie dupre", "DUPRÉ"):
+        assert hits(text) == [elodie], text
+    assert hits("søren ærø") == [sorensen]
+    assert hits("zoé nuñez") == hits("zoe nunez") == [decomposed]
+    assert hits("elodie.dupre@") == [elodie]  # email in any case
+
+
+def test_search_finds_a_phone_as_displayed(engine: Engine, bus: EventBus, seed: Any) -> None:
+    """A number typed as it is shown, with or without the trunk 0 or the country code, and
+    without a default country to normalise it with."""
+    uk = seed.customer(name="Amy", phone="07425 689202", country="GB")
+    gr = seed.customer(name="Nikos", phone="+30 694 123 4567", country="GR")
+    with engine.begin() as conn:
+        service.index_identities(conn, [uk, gr], now=NOW, bus=bus)
+
+    def hits(text: str) -> list[str]:
+        with engine.connect() as conn:
+            return [c.id for c in service.search(conn, text).customers]
+
+    for text in ("07425 689202", "07425689202", "+44 7425 689202", "0044 7425-689202"):
+        assert hits(text) == [uk], text
+    for text in ("694 123 4567", "6941234567", "+306941234567"):
+        assert hits(text) == [gr], text
+    assert hits("12345") == []  # too short to be a phone
+    assert hits("shop:" + uk) == [uk]  # source:id
+
+
+def test_search_counts_and_pages_both_ways(engine: Engine, seed: Any) -> None:
+    ids = sorted((seed.customer(name=f"Person {n}") for n in range(7)), reverse=True)
+    seed.customer(name="Someone else")
+    with engine.connect() as conn:
+        first = service.search(conn, "person", limit=3)
+        second = service.search(conn, "person", limit=3, after=first.next_after)
+        third = service.search(conn, "person", limit=3, after=second.next_after)
+        back = service.search(conn, "person", limit=3, before=third.prev_before)
+        start = service.search(conn, "person", limit=3, before=back.prev_before)
+        everyone = service.search(conn, "", limit=3)
+    assert [(p.first, p.last, p.total) for p in (first, second, third)] == [
+        (1, 3, 7),
+        (4, 6, 7),
+        (7, 7, 7),
+    ]
+    assert [c.id for c in third.customers] == ids[6:] and third.next_after is None
+    assert first.prev_before is None and third.prev_before == ids[6]
+    assert back.customers == second.customers and (back.first, back.total) == (4, 7)
+    assert start.customers == first.customers and start.prev_before is None
+    assert everyone.total == 8
 
 
 def test_unknown_customer_is_not_found(engine: Engine) -> None:

@@ -12,7 +12,9 @@ def test_segment_and_type_scores_read_as_their_names() -> None:
 
 def test_churn_reasons_and_offers_are_spelled_out() -> None:
     note = score_note({"reasons": [{"feature": "recency_days", "value": 200.0, "typical": 40.0}]})
-    assert note == "recency_days 200 (typical 40)"
+    assert note == "recency days 200 (typical 40)"
+    big = score_note({"reasons": [{"feature": "attr_spend", "value": 12345.6, "typical": 4e-5}]})
+    assert big == "spend 12,346 (typical 0.00004)" and "e+" not in big and "e-" not in big
     assert score_note({"products": [{"product_id": "p1", "name": None}]}) == "p1"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,12 +11,29 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from opencx.core import EventBus, FixedClock
-from opencx.ingest.domain import Mapping
-from opencx.ingest.mapping import with_flags
+from opencx.customers.service import CustomerService
+from opencx.ingest.domain import Mapping, with_flags
 from opencx.ingest.service import ImportOptions, ImportReport, IngestService
+from tests.conftest import shared_data as find_shared_data
 
-CANONICAL = ("customers", "products", "orders", "order_lines", "subscriptions", "interactions",
-             "cases", "case_events", "responses", "answers")  # fmt: skip
+CANONICAL = (
+    "customers",
+    "products",
+    "orders",
+    "order_lines",
+    "subscriptions",
+    "interactions",
+    "cases",
+    "case_events",
+    "responses",
+    "answers",
+)
+
+
+@pytest.fixture(autouse=True)
+def _working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reject files go to the working directory by default: each test has its own."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture
@@ -27,7 +43,9 @@ def bus() -> EventBus:
 
 @pytest.fixture
 def ingest(engine: Engine, bus: EventBus, clock: FixedClock) -> IngestService:
-    return IngestService(engine, bus, clock)
+    """Wired to the customers slice's tombstones as in ``opencx.app.build``."""
+    erased = CustomerService(engine, clock, bus).erased_among
+    return IngestService(engine, bus, clock, erased=erased)
 
 
 @pytest.fixture
@@ -80,15 +98,6 @@ def ingest_on(clock: FixedClock) -> Callable[..., ImportReport]:
 
 @pytest.fixture
 def shared_data() -> Callable[[str], Path]:
-    """``shared_data(name)`` as in tests/conftest.py: skip locally, fail under CI, if absent."""
-    folder = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-    def find(name: str) -> Path:
-        path = folder / name
-        if not path.exists():
-            if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-                pytest.fail(f"real data file {path} is required under CI=true", pytrace=False)
-            pytest.skip(f"real data file {path} not available")
-        return path
-
-    return find
+    """``shared_data(name)`` of tests/conftest.py (``OPENCX_DATA_DIR``): skip locally, fail under
+    CI, if absent."""
+    return find_shared_data

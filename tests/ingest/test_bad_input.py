@@ -90,8 +90,11 @@ def test_mixed_date_formats(tmp_path, run_import, nothing_written):
 
 
 def test_explicit_date_format_is_enforced(tmp_path, run_import, nothing_written):
-    path = orders_file(tmp_path, "A1,C1,02/01/2024 10:00,EUR,SKU1,2,3.50\n",
-                       "A2,C1,2024-01-02 10:00:00,EUR,SKU1,1,1\n")  # fmt: skip
+    path = orders_file(
+        tmp_path,
+        "A1,C1,02/01/2024 10:00,EUR,SKU1,2,3.50\n",
+        "A2,C1,2024-01-02 10:00:00,EUR,SKU1,1,1\n",
+    )
     report = run_import("orders", path, create_missing_customers=True, date_format="%d/%m/%Y %H:%M")
     assert only_problem(report, "placed_at").endswith(
         "not a date in the --date-format '%d/%m/%Y %H:%M' (unparseable or mixed formats)"
@@ -100,8 +103,9 @@ def test_explicit_date_format_is_enforced(tmp_path, run_import, nothing_written)
 
 
 def test_non_numeric_amount(tmp_path, run_import, nothing_written):
-    path = orders_file(tmp_path, GOOD, "A2,C1,2024-01-02 10:00:00,EUR,SKU1,1,12,50\n".replace(
-        ",12,50", ',"12,50"'))  # fmt: skip
+    path = orders_file(
+        tmp_path, GOOD, "A2,C1,2024-01-02 10:00:00,EUR,SKU1,1,12,50\n".replace(",12,50", ',"12,50"')
+    )
     report = run_import("orders", path, create_missing_customers=True)
     assert only_problem(report, "unit_price") == (
         "orders.csv:3: column 'unit_price' value '12,50': not a number (decimal separator '.'; "
@@ -186,8 +190,11 @@ def test_failed_run_is_recorded(tmp_path, run_import, engine):
 
     report = run_import("orders", orders_file(tmp_path, GOOD))
     with engine.connect() as conn:
-        row = conn.execute(sa.text("SELECT status, rows_read, rows_loaded, rows_rejected, "
-                                   "reject_file FROM imports")).one()  # fmt: skip
+        row = conn.execute(
+            sa.text(
+                "SELECT status, rows_read, rows_loaded, rows_rejected, reject_file FROM imports"
+            )
+        ).one()
     assert tuple(row) == ("failed", 1, 0, 1, report.reject_file)
     assert Path(report.reject_file).read_text().splitlines()[1].startswith("A1,C1,")
 
@@ -201,3 +208,41 @@ def test_unreadable_file_run_is_recorded_as_failed(tmp_path, run_import, engine)
     with engine.connect() as conn:
         status, message = conn.execute(sa.text("SELECT status, message FROM imports")).one()
     assert status == "failed" and message == "orders.csv: line 1: the file is empty"
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1" + "0" * 309, "100000000000000000000", "100000000000000", "000123456789012345.5"],
+    ids=["310 digits", "10^20", "10^14", "15 digits after zeros"],
+)
+def test_an_amount_too_large_for_its_column_is_refused_on_both_stores(
+    tmp_path, run_import, nothing_written, amount
+):
+    """Numeric(18, 4) holds 14 digits before the point: SQLite kept more as a float or inf (the
+    customer's profile then failed for ever), PostgreSQL raised a traceback."""
+    path = orders_file(tmp_path, GOOD, f"A2,C1,2024-01-02 10:00:00,EUR,SKU1,1,{amount}\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    message = only_problem(report, "unit_price")
+    assert message.startswith(f"orders.csv:3: column 'unit_price' value '{amount[:20]}")
+    assert message.endswith(
+        ": out of range for an amount (at most 14 digits before the decimal point)"
+    )
+    assert nothing_written()
+
+
+def test_the_largest_amount_the_column_holds_loads_on_both_stores(
+    tmp_path, run_import, table_counts
+):
+    path = orders_file(tmp_path, "A1,C1,2024-01-02 10:00:00,EUR,SKU1,1,99999999999999.9999\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert report.status == "loaded" and table_counts()["order_lines"] == 1
+
+
+@pytest.mark.parametrize("quantity", ["3000000000", "1" + "0" * 29], ids=["> int32", "30 digits"])
+def test_a_quantity_too_large_for_its_column_is_refused(
+    tmp_path, run_import, nothing_written, quantity
+):
+    path = orders_file(tmp_path, GOOD, f"A2,C1,2024-01-02 10:00:00,EUR,SKU1,{quantity},1\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, "quantity").endswith(": out of range for a whole number")
+    assert nothing_written()

@@ -15,15 +15,40 @@ def opencx(*args: str, url: str, cwd) -> subprocess.CompletedProcess[str]:
 
 def test_import_command_reports_problems_then_loads(tmp_path, sqlite_url):
     path = tmp_path / "orders.csv"
-    path.write_text("Bestelling;Klant;Datum;Valuta;Artikel;Aantal;Prijs\n"
-                    "B1;K1;02-01-2024 10:00;EUR;A;2;3,50\n"
-                    "B2;K1;03-01-2024 11:00;EUR;B;1;veel\n")  # fmt: skip
-    maps = ["--map", "order_id=Bestelling", "--map", "customer=Klant", "--map", "placed_at=Datum",
-            "--map", "currency=Valuta", "--map", "sku=Artikel", "--map", "quantity=Aantal",
-            "--map", "unit_price=Prijs"]  # fmt: skip
-    args = ["import", "orders", str(path), *maps, "--decimal", ",", "--date-format",
-            "%d-%m-%Y %H:%M", "--timezone", "Europe/Amsterdam",
-            "--create-missing-customers"]  # fmt: skip
+    path.write_text(
+        "Bestelling;Klant;Datum;Valuta;Artikel;Aantal;Prijs\n"
+        "B1;K1;02-01-2024 10:00;EUR;A;2;3,50\n"
+        "B2;K1;03-01-2024 11:00;EUR;B;1;veel\n"
+    )
+    maps = [
+        "--map",
+        "order_id=Bestelling",
+        "--map",
+        "customer=Klant",
+        "--map",
+        "placed_at=Datum",
+        "--map",
+        "currency=Valuta",
+        "--map",
+        "sku=Artikel",
+        "--map",
+        "quantity=Aantal",
+        "--map",
+        "unit_price=Prijs",
+    ]
+    args = [
+        "import",
+        "orders",
+        str(path),
+        *maps,
+        "--decimal",
+        ",",
+        "--date-format",
+        "%d-%m-%Y %H:%M",
+        "--timezone",
+        "Europe/Amsterdam",
+        "--create-missing-customers",
+    ]
     failed = opencx(*args, url=sqlite_url, cwd=tmp_path)
     assert failed.returncode == 1, failed.stderr
     assert "orders.csv:3: column 'unit_price' value 'veel': not a number" in failed.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from opencx.core.tombstone import ERASED_KEYS, purpose_key
 from opencx.customers import service as customers
 from opencx.ingest.domain import CustomersUpserted
 
@@ -13,9 +14,11 @@ CUSTOMERS = (
     'C2,Bob Jones,bob@example.com,+31 20 555 0102,NL,"{""tier"": ""silver""}"\n'
 )
 
+KEY = purpose_key("change-me-in-production", ERASED_KEYS)  # the service's default
 
-def test_reimport_keeps_an_erased_customer_blank(tmp_path, run_import, engine, bus, clock):
-    services = customers.CustomerService(engine, clock)
+
+def test_reimport_drops_an_erased_customer(tmp_path, run_import, engine, bus, clock):
+    services = customers.CustomerService(engine, clock, bus)
     bus.subscribe(CustomersUpserted, services.on_customers_upserted)
     path = tmp_path / "customers.csv"
     path.write_text(CUSTOMERS, encoding="utf-8")
@@ -23,26 +26,34 @@ def test_reimport_keeps_an_erased_customer_blank(tmp_path, run_import, engine, b
     with engine.connect() as conn:
         ids = dict(conn.execute(sa.text("SELECT external_id, id FROM customers")).all())
     with engine.begin() as conn:
-        assert customers.erase(conn, ids["C1"], now=clock.now()) == (ids["C1"],)
+        erased = customers.erase(conn, ids["C1"], now=clock.now(), bus=bus, key=KEY)
+        assert erased == (ids["C1"],)
     announced: list[str] = []
     bus.subscribe(CustomersUpserted, lambda e, _conn: announced.extend(e.customer_ids))
 
-    path.write_text(CUSTOMERS.replace(",NL,", ",BE,"), encoding="utf-8")
+    # the same person under a new id (same email) is dropped too
+    path.write_text(
+        CUSTOMERS.replace(",NL,", ",BE,") + "C9,A. Smith,ANN@example.com,,NL,{}\n",
+        encoding="utf-8",
+    )
     report = run_import("customers", path)
 
-    assert report.status == "loaded" and report.counts["erased_customers_kept_blank"] == 1
-    sql = "SELECT name, email, phone, attributes, country, erased_at IS NOT NULL FROM customers"
+    assert report.status == "loaded" and report.rows_dropped_erased == 2
+    assert report.counts["erased_rows_dropped"] == 2 and report.rows_loaded == 1
+    sql = "SELECT name, email, phone, attributes, country, erased_at IS NOT NULL, external_id"
     with engine.connect() as conn:
-        c1 = conn.execute(sa.text(f"{sql} WHERE id = :i"), {"i": ids["C1"]}).one()
-        c2 = conn.execute(sa.text(f"{sql} WHERE id = :i"), {"i": ids["C2"]}).one()
+        c1 = conn.execute(sa.text(f"{sql} FROM customers WHERE id = :i"), {"i": ids["C1"]}).one()
+        c2 = conn.execute(sa.text(f"{sql} FROM customers WHERE id = :i"), {"i": ids["C2"]}).one()
+        total = conn.execute(sa.text("SELECT count(*) FROM customers")).scalar_one()
         identities = dict(
             conn.execute(
                 sa.text("SELECT customer_id, count(*) FROM identities GROUP BY customer_id")
             ).all()
         )
     assert c1[:3] == (None, None, None) and c1[3] in ({}, "{}") and c1[5]
-    assert c1[4] == "BE"  # non-personal fields still update
+    assert c1[4] == "NL" and c1[6].startswith("erased:") and "C1" not in c1[6]
     assert c2[:3] == ("Bob Jones", "bob@example.com", "+31 20 555 0102") and c2[4] == "BE"
+    assert total == 2  # neither C1 nor C9 came back as a new customer
     assert ids["C1"] not in identities and identities[ids["C2"]] >= 1
     assert announced == [ids["C2"]]
 

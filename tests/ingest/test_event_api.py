@@ -18,8 +18,9 @@ from opencx.settings import Settings
 
 @pytest.fixture
 def services(engine: Engine, clock: FixedClock) -> Services:
-    return build(Settings(database_url=str(engine.url), secret_key="test-secret"),
-                 clock=clock, engine=engine)  # fmt: skip
+    return build(
+        Settings(database_url=str(engine.url), secret_key="test-secret"), clock=clock, engine=engine
+    )
 
 
 @pytest.fixture
@@ -62,17 +63,28 @@ def test_events_are_written_once_and_published_live(client, services, engine):
             ],
         },
     }
-    visit = {"type": "interaction", "source": "shop",
-             "data": {"external_id": "v-1", "customer": "c-1", "channel": "web",
-                      "kind": "page_view", "occurred_at": "2026-01-10T09:00:00Z",
-                      "properties": {"path": "/cart"}}}  # fmt: skip
+    visit = {
+        "type": "interaction",
+        "source": "shop",
+        "data": {
+            "external_id": "v-1",
+            "customer": "c-1",
+            "channel": "web",
+            "kind": "page_view",
+            "occurred_at": "2026-01-10T09:00:00Z",
+            "properties": {"path": "/cart"},
+        },
+    }
     for _ in range(2):
         for body in (customer, order, visit):
             response = client.post("/api/events", json=body, headers=headers)
             assert response.status_code == 201, response.text
     assert [count(engine, t) for t in ("customers", "orders", "order_lines", "interactions")] == [
-        1, 1, 2, 1,
-    ]  # fmt: skip
+        1,
+        1,
+        2,
+        1,
+    ]
     assert seen and all(e.live for e in seen)
     assert {type(e) for e in seen} == {CustomersUpserted, OrdersImported, InteractionsImported}
 

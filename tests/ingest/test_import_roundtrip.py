@@ -68,8 +68,11 @@ def test_allow_rejects_then_fix_and_reimport(tmp_path, run_import, table_counts,
     fixed = run_import("orders", reject, create_missing_customers=True)
     assert fixed.status == "loaded" and fixed.source == "csv:orders.csv"
     assert table_counts()["orders"] == 3 and table_counts()["order_lines"] == 4
-    assert rows(engine, "SELECT sku, quantity FROM order_lines l JOIN orders o ON o.id = "
-                "l.order_id WHERE o.external_id = 'A3'") == [("SKU1", 1)]  # fmt: skip
+    assert rows(
+        engine,
+        "SELECT sku, quantity FROM order_lines l JOIN orders o ON o.id = "
+        "l.order_id WHERE o.external_id = 'A3'",
+    ) == [("SKU1", 1)]
 
 
 def test_customers_then_orders_share_a_source(tmp_path, run_import, engine, bus):
@@ -77,8 +80,9 @@ def test_customers_then_orders_share_a_source(tmp_path, run_import, engine, bus)
     bus.subscribe(CustomersUpserted, lambda e, conn: seen.append(e))
     bus.subscribe(OrdersImported, lambda e, conn: seen.append(e))
     people = tmp_path / "people.csv"
-    people.write_text("external_id;name;email;country\nC1;Anna;anna@example.nl;NL\n"
-                      "C2;Bo;bo@example.dk;DK\n")  # fmt: skip
+    people.write_text(
+        "external_id;name;email;country\nC1;Anna;anna@example.nl;NL\nC2;Bo;bo@example.dk;DK\n"
+    )
     assert run_import("customers", people, source="shop").status == "loaded"
     path = tmp_path / "orders.csv"
     path.write_text(ORDERS)
@@ -86,8 +90,11 @@ def test_customers_then_orders_share_a_source(tmp_path, run_import, engine, bus)
     assert report.status == "loaded"
     assert [type(e).__name__ for e in seen] == ["CustomersUpserted", "OrdersImported"]
     assert seen[0].live is False and seen[1].live is True and len(seen[1].order_ids) == 2
-    assert rows(engine, "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id "
-                "WHERE c.name IN ('Anna', 'Bo')") == [(2,)]  # fmt: skip
+    assert rows(
+        engine,
+        "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id "
+        "WHERE c.name IN ('Anna', 'Bo')",
+    ) == [(2,)]
 
 
 def test_cp1252_file_is_detected(tmp_path, run_import, engine):
@@ -105,8 +112,9 @@ def test_cp1252_file_is_detected(tmp_path, run_import, engine):
 def test_latin1_with_bom_free_semicolons_and_decimal_comma(tmp_path, run_import, engine):
     path = tmp_path / "producten.csv"
     path.write_bytes("sku;naam;prijs\nP1;Kaas géitenkaas;1.234,50\nP2;Brød;2,5\n".encode("latin-1"))
-    report = run_import("products", path, decimal=",",
-                        maps=["external_id=sku", "name=naam", "list_price=prijs"])  # fmt: skip
+    report = run_import(
+        "products", path, decimal=",", maps=["external_id=sku", "name=naam", "list_price=prijs"]
+    )
     assert report.status == "loaded", report.problems
     assert rows(engine, "SELECT name, list_price FROM products ORDER BY external_id") in (
         [("Kaas géitenkaas", Decimal("1234.5000")), ("Brød", Decimal("2.5000"))],
@@ -121,10 +129,15 @@ def test_utf8_bom_is_stripped(tmp_path, run_import, engine):
 
 
 def test_parquet_jsonl_and_xlsx(tmp_path, run_import, engine, table_counts):
-    data = {"order_id": ["P1", "P1"], "customer": ["C9", "C9"],
-            "placed_at": ["2024-02-01T08:00:00Z", "2024-02-01T08:00:00Z"],
-            "currency": ["EUR", "EUR"], "sku": ["S1", "S2"], "quantity": [1, 3],
-            "unit_price": ["9.99", "1.5"]}  # fmt: skip
+    data = {
+        "order_id": ["P1", "P1"],
+        "customer": ["C9", "C9"],
+        "placed_at": ["2024-02-01T08:00:00Z", "2024-02-01T08:00:00Z"],
+        "currency": ["EUR", "EUR"],
+        "sku": ["S1", "S2"],
+        "quantity": [1, 3],
+        "unit_price": ["9.99", "1.5"],
+    }
     pq.write_table(pa.table(data), tmp_path / "orders.parquet")
     report = run_import("orders", tmp_path / "orders.parquet", create_missing_customers=True)
     assert report.status == "loaded", report.problems
@@ -144,8 +157,9 @@ def test_parquet_jsonl_and_xlsx(tmp_path, run_import, engine, table_counts):
     sheet.append(["external_id", "customer", "plan", "started_at", "mrr", "currency"])
     sheet.append(["S1", "C9", "gold", datetime(2024, 1, 1, 0, 0), 19.5, "EUR"])
     book.save(tmp_path / "subs.xlsx")
-    report = run_import("subscriptions", tmp_path / "subs.xlsx",
-                        customer_source="csv:orders.parquet")  # fmt: skip
+    report = run_import(
+        "subscriptions", tmp_path / "subs.xlsx", customer_source="csv:orders.parquet"
+    )
     assert report.status == "loaded", report.problems
     counts = table_counts()
     assert (counts["order_lines"], counts["interactions"], counts["subscriptions"]) == (2, 2, 1)
@@ -163,22 +177,38 @@ def test_cases_events_responses_and_answers(tmp_path, run_import, engine, table_
                 "definition) VALUES ('s1', 'nps', 'nps', 'NPS', 1, '[]', '{}')"
             )
         )
-        conn.execute(sa.text("INSERT INTO survey_questions (id, survey_id, key, type) "
-                             "VALUES ('q1', 's1', 'nps', 'nps')"))  # fmt: skip
+        conn.execute(
+            sa.text(
+                "INSERT INTO survey_questions (id, survey_id, key, type) "
+                "VALUES ('q1', 's1', 'nps', 'nps')"
+            )
+        )
     cases = tmp_path / "cases.csv"
-    cases.write_text("external_id,channel,opened_at,first_response_at,subject\n"
-                     "K1,email,2024-01-01 09:00,2024-01-01 10:00,Late parcel\n")  # fmt: skip
+    cases.write_text(
+        "external_id,channel,opened_at,first_response_at,subject\n"
+        "K1,email,2024-01-01 09:00,2024-01-01 10:00,Late parcel\n"
+    )
     assert run_import("cases", cases, source="desk").status == "loaded"
     events = tmp_path / "case_events.csv"
-    events.write_text("case,at,kind,actor,body\nK1,2024-01-01 09:00,message_in,ann,Where is it?\n"
-                      "K1,2024-01-01 10:00,message_out,bob,On its way\n")  # fmt: skip
+    events.write_text(
+        "case,at,kind,actor,body\nK1,2024-01-01 09:00,message_in,ann,Where is it?\n"
+        "K1,2024-01-01 10:00,message_out,bob,On its way\n"
+    )
     for _ in range(2):
         assert run_import("case_events", events, source="desk").status == "loaded"
     wide = tmp_path / "nps.csv"
     wide.write_text("id,submitted,score,comment\nR1,2024-01-02 12:00,9,Great\nR2,2024-01-03,3,\n")
-    report = run_import("responses", wide, maps=["response_id=id", "submitted_at=submitted",
-                        "score:nps=score", "text:comment=comment"],
-                        constants={"survey": "nps"})  # fmt: skip
+    report = run_import(
+        "responses",
+        wide,
+        maps=[
+            "response_id=id",
+            "submitted_at=submitted",
+            "score:nps=score",
+            "text:comment=comment",
+        ],
+        constants={"survey": "nps"},
+    )
     assert report.status == "loaded", report.problems
     answers = tmp_path / "answers.csv"
     answers.write_text("response,question_key,score\nR2,ces,5\n")
@@ -191,9 +221,11 @@ def test_cases_events_responses_and_answers(tmp_path, run_import, engine, table_
         4,
     )
     assert sorted(rows(engine, "SELECT question_key, question_type, score, text FROM answers")) == [
-        ("ces", "rating", 5, None), ("comment", "text", None, "Great"),
-        ("nps", "nps", 3, None), ("nps", "nps", 9, None),
-    ]  # fmt: skip
+        ("ces", "rating", 5, None),
+        ("comment", "text", None, "Great"),
+        ("nps", "nps", 3, None),
+        ("nps", "nps", 9, None),
+    ]
 
 
 def test_returns_link_to_the_line_they_reverse(tmp_path, run_import, engine):
@@ -201,15 +233,21 @@ def test_returns_link_to_the_line_they_reverse(tmp_path, run_import, engine):
     path.write_text(ORDERS)
     run_import("orders", path, create_missing_customers=True, source="shop")
     returns = tmp_path / "returns.csv"
-    returns.write_text("order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
-                       "R1,C1,2024-01-09 10:00:00,EUR,SKU2,-1,10,A1\n"
-                       "R1,C1,2024-01-09 10:00:00,EUR,SKU9,-1,10,A1\n")  # fmt: skip
+    returns.write_text(
+        "order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
+        "R1,C1,2024-01-09 10:00:00,EUR,SKU2,-1,10,A1\n"
+        "R1,C1,2024-01-09 10:00:00,EUR,SKU9,-1,10,A1\n"
+    )
     report = run_import("orders", returns, source="shop", create_missing_customers=True)
     assert report.status == "loaded", report.problems
     assert (report.counts["returns_linked"], report.counts["returns_unlinked"]) == (1, 1)
-    linked = rows(engine, "SELECT r.sku, o.sku FROM order_lines r JOIN order_lines o "
-                  "ON o.id = r.returns_line_id")  # fmt: skip
+    linked = rows(
+        engine,
+        "SELECT r.sku, o.sku FROM order_lines r JOIN order_lines o ON o.id = r.returns_line_id",
+    )
     assert linked == [("SKU2", "SKU2")]
     assert dict(rows(engine, "SELECT external_id, status FROM orders")) == {
-        "A1": "partly_returned", "A2": "completed", "R1": "returned",
-    }  # fmt: skip
+        "A1": "partly_returned",
+        "A2": "completed",
+        "R1": "returned",
+    }

@@ -32,8 +32,9 @@ ROWS = st.lists(
 )
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=ROWS)
 def test_customers_and_products_round_trip(rows, sqlite_engine, tmp_path, clock: FixedClock):
     run = next(_runs)
@@ -42,23 +43,34 @@ def test_customers_and_products_round_trip(rows, sqlite_engine, tmp_path, clock:
     with people.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["external_id", "name", "country"])
-        writer.writerows([f"c{i}", name or "", country or ""] for i, (name, country, _, _) in
-                         enumerate(rows))  # fmt: skip
+        writer.writerows(
+            [f"c{i}", name or "", country or ""] for i, (name, country, _, _) in enumerate(rows)
+        )
     with goods.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, delimiter=";")
         writer.writerow(["external_id", "list_price", "is_merchandise"])
-        writer.writerows([f"p{i}", str(price), "yes" if merch else "no"]
-                         for i, (_, _, price, merch) in enumerate(rows))  # fmt: skip
+        writer.writerows(
+            [f"p{i}", str(price), "yes" if merch else "no"]
+            for i, (_, _, price, merch) in enumerate(rows)
+        )
     for kind, path in (("customers", people), ("products", goods)):
         report = service.import_file(ImportOptions(kind=kind, path=path, mapping=Mapping()))
         assert report.status == "loaded", report.problems[:3]
     with sqlite_engine.connect() as conn:
-        stored = conn.execute(sa.text(
-            "SELECT name, country FROM customers WHERE source = :s ORDER BY length(external_id), "
-            "external_id"), {"s": f"csv:people{run}.csv"}).all()  # fmt: skip
-        prices = conn.execute(sa.text(
-            "SELECT list_price, is_merchandise FROM products WHERE source = :s ORDER BY "
-            "length(external_id), external_id"), {"s": f"csv:goods{run}.csv"}).all()  # fmt: skip
+        stored = conn.execute(
+            sa.text(
+                "SELECT name, country FROM customers WHERE source = :s "
+                "ORDER BY length(external_id), external_id"
+            ),
+            {"s": f"csv:people{run}.csv"},
+        ).all()
+        prices = conn.execute(
+            sa.text(
+                "SELECT list_price, is_merchandise FROM products WHERE source = :s "
+                "ORDER BY length(external_id), external_id"
+            ),
+            {"s": f"csv:goods{run}.csv"},
+        ).all()
     assert [tuple(r) for r in stored] == [(name, country) for name, country, _, _ in rows]
     assert [(Decimal(str(p)).quantize(Decimal("0.01")), bool(m)) for p, m in prices] == [
         (price, merch) for _, _, price, merch in rows

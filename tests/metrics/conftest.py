@@ -432,7 +432,7 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         unavailable("pyspark")
     if not (Path(os.environ["JAVA_HOME"]) / "bin" / "java").exists() and not shutil.which("java"):
         unavailable("Java 17 for PySpark")
-    from opencx.metrics.backends import spark_session as make
+    from opencx.metrics.store.backends import spark_session as make
 
     warehouse = tmp_path_factory.mktemp("spark-warehouse")
     session = make(master="local[1]", warehouse_dir=str(warehouse))
@@ -443,7 +443,7 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def duck(canonical_rows: Rows) -> Any:
     """An in-memory DuckDB holding the canonical data set."""
-    from opencx.metrics.backends import duckdb_connection
+    from opencx.metrics.store.backends import duckdb_connection
 
     con = duckdb_connection(threads=1)
     for name, t in arrow_tables(canonical_rows).items():
@@ -464,8 +464,11 @@ def empty_tables(canonical_rows: Rows) -> dict[str, Any]:
 
 # --- the same numbers on every backend ---------------------------------------------------------
 REQUESTS = [{"by": ["country"], "period": "month"}, {"period": "quarter", "by": ["channel"]}]
-BY_ATTRIBUTE = {"nps": "segment", "repeat_purchase_rate": "attributes.segment",
-                "active_days": "segment"}  # fmt: skip
+BY_ATTRIBUTE = {
+    "nps": "segment",
+    "repeat_purchase_rate": "attributes.segment",
+    "active_days": "segment",
+}
 """Metrics also broken down by a key of the customers' JSON attributes on every backend."""
 
 
@@ -486,7 +489,7 @@ def every_result(tables: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
     out = {}
     for name in sorted(m.METRICS):
         for i, request in enumerate(_requests(name)):
-            out[name, i] = m.compute(name, tables, min_n=1, **request).records()
+            out[name, i] = m.compute(m.MetricRequest(name, min_n=1, **request), tables).records()
     return out
 
 

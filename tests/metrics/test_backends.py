@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import opencx.metrics as m
-from opencx.metrics.backends import connect, spark_connection
+from opencx.metrics.store.backends import connect, spark_connection
 
 from .conftest import arrow_tables, assert_same, every_result, load_sql
 
@@ -63,8 +63,12 @@ def test_a_read_only_postgres_still_answers(
     try:
         con.raw_sql("SET default_transaction_read_only = on").close()
         for name in ("nps", "repeat_purchase_rate", "active_days"):
-            got = m.compute(name, con, by=["country"], period="quarter", min_n=1).records()
-            want = m.compute(name, duck, by=["country"], period="quarter", min_n=1).records()
+            got = m.compute(
+                m.MetricRequest(name, by=["country"], period="quarter", min_n=1), con
+            ).records()
+            want = m.compute(
+                m.MetricRequest(name, by=["country"], period="quarter", min_n=1), duck
+            ).records()
             assert_same({name: got}, {name: want})
     finally:
         con.disconnect()

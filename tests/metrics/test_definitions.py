@@ -29,7 +29,7 @@ def _nps_by(rows, group_of) -> dict[object, float]:
 
 
 def test_nps_by_country_equals_a_plain_count(duck, canonical_rows) -> None:
-    result = m.compute("nps", duck, by=["country"], min_n=1)
+    result = m.compute(m.MetricRequest("nps", by=["country"], min_n=1), duck)
     got = {r.keys["country"]: r.value for r in result.rows}
     want = _nps_by(canonical_rows, lambda c: c["country"])
     assert got.keys() == want.keys()
@@ -40,7 +40,7 @@ def test_nps_by_country_equals_a_plain_count(duck, canonical_rows) -> None:
 
 @pytest.mark.parametrize("name", ["segment", "attributes.segment"])
 def test_breakdown_by_a_json_attribute_of_the_customer(duck, canonical_rows, name) -> None:
-    result = m.compute("nps", duck, by=[name], min_n=1)
+    result = m.compute(m.MetricRequest("nps", by=[name], min_n=1), duck)
     got = {r.keys[name]: r.value for r in result.rows}
     want = _nps_by(canonical_rows, lambda c: c["attributes"].get("segment"))
     assert set(got) == set(want) == {"gold", "silver", 'Καφέ "7"', None}
@@ -50,21 +50,21 @@ def test_breakdown_by_a_json_attribute_of_the_customer(duck, canonical_rows, nam
 
 def test_a_malformed_attribute_key_is_refused(duck) -> None:
     with pytest.raises(InvalidInput, match="letters, digits and underscores"):
-        m.compute("nps", duck, by=["attributes.a'b"])
+        m.compute(m.MetricRequest("nps", by=["attributes.a'b"]), duck)
 
 
 def test_csat_is_top_two_box_of_five(duck, canonical_rows) -> None:
     scores = [a["score"] for a in canonical_rows["answers"] if a["question_type"] == "csat"]
-    r = m.compute("csat", duck).rows[0]
+    r = m.compute(m.MetricRequest("csat"), duck).rows[0]
     assert r.n == len(scores)
     assert math.isclose(r.value, 100 * sum(s >= 4 for s in scores) / len(scores))
 
 
 def test_ces_agree_counts_five_to_seven(duck, canonical_rows) -> None:
     scores = [a["score"] for a in canonical_rows["answers"] if a["question_type"] == "ces"]
-    r = m.compute("ces_agree", duck).rows[0]
+    r = m.compute(m.MetricRequest("ces_agree"), duck).rows[0]
     assert math.isclose(r.value, 100 * sum(s >= 5 for s in scores) / len(scores))
-    mean = m.compute("ces", duck).rows[0]
+    mean = m.compute(m.MetricRequest("ces"), duck).rows[0]
     assert math.isclose(mean.value, sum(scores) / len(scores))
 
 
@@ -78,10 +78,10 @@ def _purchases(rows):
 
 def test_repeat_purchase_rate_and_frequency(duck, canonical_rows) -> None:
     per = Counter(o["customer_id"] for o in _purchases(canonical_rows) if o["customer_id"])
-    r = m.compute("repeat_purchase_rate", duck).rows[0]
+    r = m.compute(m.MetricRequest("repeat_purchase_rate"), duck).rows[0]
     assert r.n == len(per)
     assert math.isclose(r.value, 100 * sum(v >= 2 for v in per.values()) / len(per))
-    f = m.compute("purchase_frequency", duck).rows[0]
+    f = m.compute(m.MetricRequest("purchase_frequency"), duck).rows[0]
     assert math.isclose(f.value, sum(per.values()) / len(per))
 
 
@@ -89,12 +89,12 @@ def test_return_rate_is_units_back_over_units_sold(duck, canonical_rows) -> None
     lines = [x for x in canonical_rows["order_lines"] if x["product_id"] != "post"]
     sold = sum(x["quantity"] for x in lines if x["quantity"] > 0)
     back = -sum(x["quantity"] for x in lines if x["quantity"] < 0)
-    r = m.compute("return_rate", duck).rows[0]
+    r = m.compute(m.MetricRequest("return_rate"), duck).rows[0]
     assert math.isclose(r.value, 100 * back / sold)
 
 
 def test_channel_mix_shares_sum_to_one_hundred(duck) -> None:
-    result = m.compute("channel_mix", duck, period="quarter")
+    result = m.compute(m.MetricRequest("channel_mix", period="quarter"), duck)
     per_quarter: dict[str, float] = defaultdict(float)
     for r in result.rows:
         per_quarter[r.keys["quarter"]] += r.value
@@ -102,15 +102,15 @@ def test_channel_mix_shares_sum_to_one_hundred(duck) -> None:
 
 
 def test_cohort_triangle_starts_at_one_hundred_percent(duck) -> None:
-    result = m.compute("cohort_retention", duck, min_n=1)
+    result = m.compute(m.MetricRequest("cohort_retention", min_n=1), duck)
     first = [r for r in result.rows if r.keys["age"] == 0]
     assert first and all(r.value == 100.0 for r in first)
     assert result.keys == ("cohort", "age")
 
 
 def test_churn_and_retention_add_up(duck) -> None:
-    churn = m.compute("churn_rate", duck, min_n=1)
-    keep = m.compute("retention_rate", duck, min_n=1)
+    churn = m.compute(m.MetricRequest("churn_rate", min_n=1), duck)
+    keep = m.compute(m.MetricRequest("retention_rate", min_n=1), duck)
     assert churn.period == "month" and len(churn.rows) == len(keep.rows) > 3
     for c, k in zip(churn.rows, keep.rows, strict=True):
         assert c.n == k.n and math.isclose(c.value + k.value, 100.0)
@@ -118,41 +118,44 @@ def test_churn_and_retention_add_up(duck) -> None:
 
 def test_unknown_metric_lists_the_known_ones(duck) -> None:
     with pytest.raises(m.UnknownMetric) as err:
-        m.compute("nsp", duck)
+        m.compute(m.MetricRequest("nsp"), duck)
     assert "nps" in str(err.value) and "csat" in str(err.value)
 
 
 def test_unknown_breakdown_names_the_known_ones(duck) -> None:
     with pytest.raises(InvalidInput, match="country"):
-        m.compute("nps", duck, by=["shoe_size"])
+        m.compute(m.MetricRequest("nps", by=["shoe_size"]), duck)
 
 
 def test_empty_range_gives_an_empty_result_with_a_note(duck) -> None:
     start = datetime(2030, 1, 1, tzinfo=UTC)
     for name in m.METRICS:
-        result = m.compute(name, duck, start=start)
+        result = m.compute(m.MetricRequest(name, start=start), duck)
         assert result.empty and result.note, name
 
 
 def test_small_groups_get_a_warning_not_a_number(duck) -> None:
-    result = m.compute("nps", duck, by=["country", "month"])
+    result = m.compute(m.MetricRequest("nps", by=["country", "month"]), duck)
     small = [r for r in result.rows if r.n < 30]
     assert small and all(r.value is None and "minimum" in r.warning for r in small)
 
 
 def test_naive_times_are_refused(duck) -> None:
     with pytest.raises(InvalidInput, match="time zone"):
-        m.compute("nps", duck, start=datetime(2025, 1, 1))
+        m.compute(m.MetricRequest("nps", start=datetime(2025, 1, 1)), duck)
 
 
 def test_filters_keep_only_matching_rows(duck) -> None:
-    nl = m.compute("nps", duck, filters={"country": "NL"}, min_n=1).rows[0]
-    by = {r.keys["country"]: r for r in m.compute("nps", duck, by=["country"], min_n=1).rows}
+    nl = m.compute(m.MetricRequest("nps", filters={"country": "NL"}, min_n=1), duck).rows[0]
+    by = {
+        r.keys["country"]: r
+        for r in m.compute(m.MetricRequest("nps", by=["country"], min_n=1), duck).rows
+    }
     assert nl.n == by["NL"].n and nl.value == by["NL"].value
 
 
 def test_period_over_period_change_has_a_p_value(duck) -> None:
-    rows = m.compute("touchpoints", duck, period="quarter").rows
+    rows = m.compute(m.MetricRequest("touchpoints", period="quarter"), duck).rows
     assert rows[0].change is None
     assert all(r.change is not None and 0 <= r.p_value <= 1 for r in rows[1:])
 
@@ -160,7 +163,7 @@ def test_period_over_period_change_has_a_p_value(duck) -> None:
 def test_out_of_scale_scores_are_never_averaged(canonical_rows) -> None:
     import copy
 
-    from opencx.metrics.backends import duckdb_connection
+    from opencx.metrics.store.backends import duckdb_connection
 
     from .conftest import arrow_tables
 
@@ -171,7 +174,9 @@ def test_out_of_scale_scores_are_never_averaged(canonical_rows) -> None:
     for name, t in arrow_tables(rows).items():
         con.create_table(name, t)
     clean = sum(1 for a in canonical_rows["answers"] if a["question_type"] == "nps")
-    assert m.compute("nps", con, filters={}, min_n=1).rows[0].n + 1 == clean - _enps(rows)
+    assert m.compute(m.MetricRequest("nps", filters={}, min_n=1), con).rows[
+        0
+    ].n + 1 == clean - _enps(rows)
     con.disconnect()
 
 
@@ -187,9 +192,9 @@ def _enps(rows) -> int:
 
 def test_a_suite_run_shares_frames_and_gives_the_same_numbers(duck) -> None:
     names = sorted(m.METRICS)
-    suite = m.compute_suite(names, duck, period="month", min_n=1)
+    suite = m.compute_suite([m.MetricRequest(n, period="month", min_n=1) for n in names], duck)
     for name in names:
-        alone = m.compute(name, duck, period="month", min_n=1).records()
+        alone = m.compute(m.MetricRequest(name, period="month", min_n=1), duck).records()
         together = suite[name].records()
         assert len(alone) == len(together), name
         for a, b in zip(alone, together, strict=True):
@@ -204,17 +209,27 @@ def test_active_days_per_week_before_1970() -> None:
     """Epoch days are negative before 1970: the day offset inside the week must still floor."""
     import pandas as pd
 
-    from opencx.metrics.backends import duckdb_connection
+    from opencx.metrics.store.backends import duckdb_connection
 
-    at = pd.to_datetime(["1969-12-24 10:00", "1969-12-26 09:00", "1969-12-26 18:00",
-                         "1970-01-02 12:00"], utc=True)  # fmt: skip
+    at = pd.to_datetime(
+        ["1969-12-24 10:00", "1969-12-26 09:00", "1969-12-26 18:00", "1970-01-02 12:00"], utc=True
+    )
     con = duckdb_connection(threads=1)
-    con.create_table("interactions", pd.DataFrame({
-        "customer_id": ["a", "a", "a", "a"], "channel": ["web", "app", "web", "web"],
-        "kind": "visit", "touchpoint": None, "campaign": None, "occurred_at": at,
-    }).astype({"touchpoint": "string", "campaign": "string"}))  # fmt: skip
-    days = m.compute("active_days", con, period="week", min_n=1)
-    touches = m.compute("touchpoints", con, period="week", min_n=1)
+    con.create_table(
+        "interactions",
+        pd.DataFrame(
+            {
+                "customer_id": ["a", "a", "a", "a"],
+                "channel": ["web", "app", "web", "web"],
+                "kind": "visit",
+                "touchpoint": None,
+                "campaign": None,
+                "occurred_at": at,
+            }
+        ).astype({"touchpoint": "string", "campaign": "string"}),
+    )
+    days = m.compute(m.MetricRequest("active_days", period="week", min_n=1), con)
+    touches = m.compute(m.MetricRequest("touchpoints", period="week", min_n=1), con)
     assert [(r.keys["week"], r.value) for r in days.rows] == [("1969-W52", 2.0), ("1970-W01", 1.0)]
     assert [r.value for r in touches.rows] == [3.0, 1.0]
 
@@ -222,22 +237,30 @@ def test_active_days_per_week_before_1970() -> None:
 def test_nrr_has_a_row_for_every_month_even_without_a_start_or_an_end() -> None:
     import pandas as pd
 
-    from opencx.metrics.backends import duckdb_connection
+    from opencx.metrics.store.backends import duckdb_connection
 
     con = duckdb_connection(threads=1)
-    con.create_table("subscriptions", pd.DataFrame({
-        "customer_id": ["a", "b"], "plan": ["basic", "plus"], "status": ["ended", "active"],
-        "currency": ["EUR", "EUR"], "mrr": [10.0, 20.0],
-        "started_at": pd.to_datetime(["2025-01-15", "2025-01-20"], utc=True),
-        "ended_at": pd.to_datetime(["2025-06-10", None], utc=True),
-    }))  # fmt: skip
-    nrr = m.compute("nrr", con, period="month", min_n=1)
+    con.create_table(
+        "subscriptions",
+        pd.DataFrame(
+            {
+                "customer_id": ["a", "b"],
+                "plan": ["basic", "plus"],
+                "status": ["ended", "active"],
+                "currency": ["EUR", "EUR"],
+                "mrr": [10.0, 20.0],
+                "started_at": pd.to_datetime(["2025-01-15", "2025-01-20"], utc=True),
+                "ended_at": pd.to_datetime(["2025-06-10", None], utc=True),
+            }
+        ),
+    )
+    nrr = m.compute(m.MetricRequest("nrr", period="month", min_n=1), con)
     got = [(r.keys["month"], r.value) for r in nrr.rows]
     months = ["2025-02", "2025-03", "2025-04", "2025-05"]
     assert got == [*((month, 100.0) for month in months), ("2025-06", pytest.approx(200 / 3))]
     assert [r.n for r in nrr.rows] == [2, 2, 2, 2, 2]
     until_august = m.compute(
-        "nrr", con, period="month", min_n=1, end=datetime(2025, 9, 1, tzinfo=UTC)
+        m.MetricRequest("nrr", period="month", min_n=1, end=datetime(2025, 9, 1, tzinfo=UTC)), con
     )
     assert [r.keys["month"] for r in until_august.rows][-3:] == ["2025-06", "2025-07", "2025-08"]
     assert [r.value for r in until_august.rows][-2:] == [100.0, 100.0]

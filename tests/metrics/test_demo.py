@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 import opencx.metrics as m
-from opencx.ingest.demo import DemoSettings, build_demo, write_demo
-from opencx.metrics.backends import connect
+from opencx.demo import DemoSettings, build_demo, write_demo
+from opencx.metrics.store.backends import connect
 
 pytestmark = pytest.mark.slow
 
@@ -24,11 +24,11 @@ def demo(sqlite_engine: Engine, sqlite_url: str):
 
 def test_every_metric_on_the_demo_and_the_planted_size_returns(demo) -> None:
     for name in m.METRICS:
-        result = m.compute(name, demo, period="quarter")
+        result = m.compute(m.MetricRequest(name, period="quarter"), demo)
         for row in result.rows:
             assert row.value is None or math.isfinite(row.value), name
-    by_category = m.compute("return_rate", demo, by=["category"]).rows
+    by_category = m.compute(m.MetricRequest("return_rate", by=["category"]), demo).rows
     ranked = sorted(by_category, key=lambda r: -(r.value or 0))
     assert {r.keys["category"] for r in ranked[:2]} == {"Clothing", "Shoes"}
-    nps = m.compute("nps", demo).rows[0]
+    nps = m.compute(m.MetricRequest("nps"), demo).rows[0]
     assert nps.value is not None and -100 < nps.lower < nps.value < nps.upper < 100

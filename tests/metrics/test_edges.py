@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+import opencx.metrics as m
 from opencx.access.service import AccessService
 from opencx.app import Services, build, create_app
 from opencx.core import FixedClock
@@ -59,14 +60,56 @@ def test_api_lists_and_computes_with_scope(client: TestClient, services: Service
     assert empty["rows"] == [] and empty["note"]
 
 
-def test_dashboard_shows_tiles_trend_and_drill_down(client: TestClient, services: Services) -> None:
+def _log_in(client: TestClient, services: Services) -> None:
     AccessService(services.engine, services.clock).create_user(
         "analyst@example.org", role="analyst", password=PASSWORD, name="Analyst"
     )
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/login").text)
     assert token
-    client.post("/login", data={"email": "analyst@example.org", "password": PASSWORD,
-                                "next": "/metrics", "csrf_token": token.group(1)})  # fmt: skip
+    form = {"email": "analyst@example.org", "password": PASSWORD, "csrf_token": token.group(1)}
+    assert client.post("/login", data={**form, "next": "/metrics"}).status_code in {200, 303}
+
+
+def _offered(page: str) -> list[str]:
+    """The breakdowns the page's form offers (the options of its ``by`` select)."""
+    select = re.search(r'<select name="by">(.*?)</select>', page, re.S)
+    assert select, "the page has no breakdown select"
+    return [v for v in re.findall(r'<option value="([^"]*)"', select.group(1)) if v]
+
+
+def test_every_offered_breakdown_works_on_the_page_and_the_api(
+    client: TestClient, services: Services
+) -> None:
+    """Each metric's page offers only its own breakdowns, and every pair it offers answers."""
+    _log_in(client, services)
+    read = _key(services, ["metrics:read"])
+    offered = {}
+    for metric in m.METRICS.values():
+        offered[metric.name] = _offered(client.get(f"/metrics/{metric.name}").text)
+        assert offered[metric.name] == list(metric.breakdowns)
+    assert "category" not in offered["nps"] and "survey" not in offered["churn_rate"]
+    assert "plan" in offered["nrr"] and "channel" not in offered["channel_mix"]
+    failed = []
+    for name, dims in offered.items():
+        period = "quarter" if m.METRICS[name].periodic else ""
+        for by in dims:
+            page = client.get(f"/metrics/{name}?by={by}&period={period}")
+            api = client.get(f"/api/metrics/{name}?by={by}&period={period}&min_n=1", headers=read)
+            if page.status_code != 200 or api.status_code != 200:
+                failed.append((name, by, page.status_code, api.status_code, api.text[:200]))
+    assert failed == []
+    assert sum(len(d) for d in offered.values()) > 100
+
+
+def test_a_breakdown_a_metric_lacks_names_the_ones_it_has(client, services) -> None:
+    read = _key(services, ["metrics:read"])
+    r = client.get("/api/metrics/nps?by=category", headers=read)
+    assert r.status_code == 422
+    assert "'category' for nps" in r.text and "survey, channel, touchpoint" in r.text
+
+
+def test_dashboard_shows_tiles_trend_and_drill_down(client: TestClient, services: Services) -> None:
+    _log_in(client, services)
     page = client.get("/metrics?period=quarter")
     assert page.status_code == 200 and 'id="kpi-tiles"' in page.text
     assert 'data-metric="nps"' in page.text and "95%" in page.text
@@ -85,8 +128,21 @@ def test_cli_formats_and_targets(services: Services, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("OPENCX_DATABASE_URL", str(services.engine.url))
     _mount()
     runner = CliRunner()
-    r = runner.invoke(app, ["metrics", "nps", "--by", "quarter", "--by", "country",
-                            "--min-n", "1", "--format", "json"])  # fmt: skip
+    r = runner.invoke(
+        app,
+        [
+            "metrics",
+            "nps",
+            "--by",
+            "quarter",
+            "--by",
+            "country",
+            "--min-n",
+            "1",
+            "--format",
+            "json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
     assert doc["keys"] == ["country", "quarter"] and doc["rows"]
@@ -96,8 +152,21 @@ def test_cli_formats_and_targets(services: Services, monkeypatch: pytest.MonkeyP
     assert r.exit_code == 0 and "repeat_purchase_rate" in {m["name"] for m in json.loads(r.output)}
     r = runner.invoke(app, ["metrics", "nps", "--by", "shoe_size"])
     assert r.exit_code == 2 and "unknown breakdown" in r.output
-    r = runner.invoke(app, ["metrics", "targets", "set", "nps", ">=", "40", "--owner",
-                            "cx@example.org", "--period", "month"])  # fmt: skip
+    r = runner.invoke(
+        app,
+        [
+            "metrics",
+            "targets",
+            "set",
+            "nps",
+            ">=",
+            "40",
+            "--owner",
+            "cx@example.org",
+            "--period",
+            "month",
+        ],
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["metrics", "targets", "list"])
     assert r.exit_code == 0 and "cx@example.org" in r.output
@@ -107,14 +176,20 @@ def _nps_answers(engine: Engine, month: datetime, score: int, count: int, tag: s
     with engine.begin() as conn:
         for i in range(count):
             rid = f"{tag}{i:05d}"
-            conn.execute(sa.text(
-                "INSERT INTO responses (id, source, external_id, survey_id, submitted_at, "
-                "completed, submission) VALUES (:id, 'test', :id, 's-nps', :at, 1, '{}')"
-            ), {"id": rid, "at": (month + timedelta(hours=i)).replace(tzinfo=None)})  # fmt: skip
-            conn.execute(sa.text(
-                "INSERT INTO answers (id, response_id, question_key, question_type, score) "
-                "VALUES (:id, :id, 'recommend', 'nps', :score)"
-            ), {"id": rid, "score": score})  # fmt: skip
+            conn.execute(
+                sa.text(
+                    "INSERT INTO responses (id, source, external_id, survey_id, submitted_at, "
+                    "completed, submission) VALUES (:id, 'test', :id, 's-nps', :at, 1, '{}')"
+                ),
+                {"id": rid, "at": (month + timedelta(hours=i)).replace(tzinfo=None)},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO answers (id, response_id, question_key, question_type, score) "
+                    "VALUES (:id, :id, 'recommend', 'nps', :score)"
+                ),
+                {"id": rid, "score": score},
+            )
 
 
 def test_a_significant_drop_sends_one_alert_through_the_outbox(
@@ -139,3 +214,27 @@ def test_a_significant_drop_sends_one_alert_through_the_outbox(
     assert payload["to"] == "owner@example.org" and "dropped" in payload["subject"]
     status = metrics.statuses()[0]
     assert status.status in {"behind", "on track", "met"}
+
+
+def test_small_enps_groups_are_suppressed_in_the_api_cli_and_pages(
+    client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """eNPS is anonymous: a group of under 5 answers has no value, even with min_n=1."""
+    read = _key(services, ["metrics:read"])
+    doc = client.get("/api/metrics/enps?by=country&period=quarter&min_n=1", headers=read).json()
+    small = [r for r in doc["rows"] if r["n"] < 5]
+    assert small and all(r["value"] is None and r["flag"] == "suppressed" for r in small)
+    _log_in(client, services)
+    page = client.get("/metrics/enps?by=country&period=quarter")
+    assert page.status_code == 200 and "anonymous survey" in page.text
+    from opencx.cli import _mount, app
+
+    monkeypatch.setenv("OPENCX_DATABASE_URL", str(services.engine.url))
+    _mount()
+    args = ["metrics", "enps", "--by", "quarter", "--by", "country", "--min-n", "1"]
+    r = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)["rows"]
+    assert [x for x in rows if x["n"] < 5] and all(
+        x["value"] is None and x["flag"] == "suppressed" for x in rows if x["n"] < 5
+    )

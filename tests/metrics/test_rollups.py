@@ -17,23 +17,46 @@ import pytest
 
 import opencx.metrics as m
 from opencx.core.errors import InvalidInput
-from opencx.metrics import warehouse
-from opencx.metrics.backends import connect, parquet_connection, spark_connection
 from opencx.metrics.domain.registry import ROLLUPS
+from opencx.metrics.store import warehouse
+from opencx.metrics.store.backends import connect, parquet_connection, spark_connection
 
 from .conftest import arrow_tables, assert_same, every_result
 
-SUITE = ("nps", "csat", "ces", "response_rate", "repeat_purchase_rate", "purchase_frequency",
-         "average_order_value", "revenue_per_customer", "return_rate", "churn_rate",
-         "cohort_retention", "active_days", "touchpoints", "channels_per_customer",
-         "channel_mix", "clv_historical", "enps", "csat_mean", "ces_agree")  # fmt: skip
+SUITE = (
+    "nps",
+    "csat",
+    "ces",
+    "response_rate",
+    "repeat_purchase_rate",
+    "purchase_frequency",
+    "average_order_value",
+    "revenue_per_customer",
+    "return_rate",
+    "churn_rate",
+    "cohort_retention",
+    "active_days",
+    "touchpoints",
+    "channels_per_customer",
+    "channel_mix",
+    "clv_historical",
+    "enps",
+    "csat_mean",
+    "ces_agree",
+)
 READS = {
-    "order_days": ("repeat_purchase_rate", "average_order_value", "return_rate", "churn_rate",
-                   "cohort_retention", "clv_historical"),
+    "order_days": (
+        "repeat_purchase_rate",
+        "average_order_value",
+        "return_rate",
+        "churn_rate",
+        "cohort_retention",
+        "clv_historical",
+    ),
     "interaction_days": ("active_days", "touchpoints", "channel_mix"),
     "answer_days": ("nps", "csat", "ces", "enps"),
     "invitation_days": ("response_rate",),
-}  # fmt: skip
+}
 """Metrics that read each rollup (their SQL names it when it serves the request)."""
 
 
@@ -66,7 +89,7 @@ def _views(con: Any) -> set[str]:
 
 
 def _sql(name: str, tables: Any, **request: Any) -> str:
-    return str(ibis.to_sql(m.expression(name, tables, **request)))
+    return str(ibis.to_sql(m.expression(m.MetricRequest(name, **request), tables)))
 
 
 def test_every_metric_gives_the_same_numbers_from_the_rollups(folder, reference) -> None:
@@ -87,13 +110,16 @@ def test_every_metric_gives_the_same_numbers_from_the_rollups(folder, reference)
 
 REQUESTS = [
     {"period": "week"},
-    {"period": "day", "start": datetime(2025, 3, 1, tzinfo=UTC),
-     "end": datetime(2025, 4, 1, tzinfo=UTC)},
+    {
+        "period": "day",
+        "start": datetime(2025, 3, 1, tzinfo=UTC),
+        "end": datetime(2025, 4, 1, tzinfo=UTC),
+    },
     {"period": "month", "by": ["country"], "filters": {"channel": ["web", "app"]}},
     {"period": "year", "by": ["attributes.member"]},
     {"period": "quarter", "start": datetime(2025, 2, 1, tzinfo=UTC)},
     {},
-]  # fmt: skip
+]
 
 
 def test_rollups_serve_weeks_days_filters_and_ranges_alike(folder) -> None:
@@ -102,10 +128,12 @@ def test_rollups_serve_weeks_days_filters_and_ranges_alike(folder) -> None:
     rolled = parquet_connection(folder, threads=1)
     try:
         for i, request in enumerate(REQUESTS):
-            got = m.compute_suite(SUITE, rolled, min_n=1, **request)
-            want = m.compute_suite(SUITE, raw, min_n=1, **request)
-            assert_same({(n, i): r.records() for n, r in got.items()},
-                        {(n, i): r.records() for n, r in want.items()})  # fmt: skip
+            got = m.compute_suite([m.MetricRequest(n, min_n=1, **request) for n in SUITE], rolled)
+            want = m.compute_suite([m.MetricRequest(n, min_n=1, **request) for n in SUITE], raw)
+            assert_same(
+                {(n, i): r.records() for n, r in got.items()},
+                {(n, i): r.records() for n, r in want.items()},
+            )
     finally:
         raw.disconnect()
         rolled.disconnect()
@@ -129,8 +157,10 @@ def test_a_request_the_rollups_cannot_serve_reads_the_raw_rows(folder, request_,
             name = "average_order_value"
         sql = _sql(name, rolled, period="month", **request_)
         assert "rollup_" not in sql, why
-        got = m.compute(name, rolled, period="month", min_n=1, **request_).records()
-        want = m.compute(name, raw, period="month", min_n=1, **request_).records()
+        got = m.compute(
+            m.MetricRequest(name, period="month", min_n=1, **request_), rolled
+        ).records()
+        want = m.compute(m.MetricRequest(name, period="month", min_n=1, **request_), raw).records()
         assert got == want
     finally:
         rolled.disconnect()
@@ -147,16 +177,23 @@ def test_a_changed_table_makes_its_rollups_stale_and_the_raw_rows_are_read(
     assert by_name["order_days"].state == "stale"
     assert "orders changed since the refresh" in by_name["order_days"].reason
     assert by_name["answer_days"].fresh and by_name["interaction_days"].fresh
-    with caplog.at_level(logging.WARNING, logger="opencx.metrics.warehouse"):
+    with caplog.at_level(logging.WARNING, logger="opencx.metrics.store.warehouse"):
         con = parquet_connection(folder, threads=1)
     try:
         assert "rollup order_days is stale" in caplog.text
         assert "rollup_order_days" not in _views(con)
         assert "rollup_answer_days" in _views(con)
         raw = parquet_connection(folder, threads=1, rollups=False)
-        want = m.compute("average_order_value", raw, period="month", min_n=1).records()
+        want = m.compute(
+            m.MetricRequest("average_order_value", period="month", min_n=1), raw
+        ).records()
         raw.disconnect()
-        assert m.compute("average_order_value", con, period="month", min_n=1).records() == want
+        assert (
+            m.compute(
+                m.MetricRequest("average_order_value", period="month", min_n=1), con
+            ).records()
+            == want
+        )
     finally:
         con.disconnect()
     _refresh(folder)
@@ -189,16 +226,20 @@ def test_a_connection_held_across_a_load_reads_the_new_rows(folder) -> None:
     _refresh(folder)
     con = parquet_connection(folder, threads=1)
     try:
-        before = m.compute("response_rate", con, min_n=1).records()[0]["n"]
+        before = m.compute(m.MetricRequest("response_rate", min_n=1), con).records()[0]["n"]
         path = folder / "invitations.parquet"
         pq.write_table(pq.read_table(path).slice(0, 250), path)
-        after = m.compute("response_rate", con, min_n=1).records()[0]["n"]
+        after = m.compute(m.MetricRequest("response_rate", min_n=1), con).records()[0]["n"]
         raw = parquet_connection(folder, threads=1, rollups=False)
-        assert after == m.compute("response_rate", raw, min_n=1).records()[0]["n"] < before
+        assert (
+            after
+            == m.compute(m.MetricRequest("response_rate", min_n=1), raw).records()[0]["n"]
+            < before
+        )
         raw.disconnect()
         assert "rollup_invitation_days" not in _views(con)
         assert "rollup_order_days" in _views(con)
-        suite = m.compute_suite(["response_rate"], con, min_n=1)
+        suite = m.compute_suite([m.MetricRequest(n, min_n=1) for n in ["response_rate"]], con)
         assert suite["response_rate"].records()[0]["n"] == after
     finally:
         con.disconnect()
@@ -218,9 +259,9 @@ def test_a_table_kept_as_a_folder_named_like_a_file_is_watched_too(folder) -> No
     con = parquet_connection(folder, threads=1)
     raw = parquet_connection(folder, threads=1, rollups=False)
     try:
-        want = m.compute("response_rate", raw, min_n=1).records()
+        want = m.compute(m.MetricRequest("response_rate", min_n=1), raw).records()
         assert want[0]["n"] > 100  # both parts
-        assert m.compute("response_rate", con, min_n=1).records() == want
+        assert m.compute(m.MetricRequest("response_rate", min_n=1), con).records() == want
     finally:
         con.disconnect()
         raw.disconnect()
@@ -241,8 +282,11 @@ def test_a_table_changed_during_the_refresh_replaces_nothing(folder, monkeypatch
         pq.write_table(invitations.slice(0, 10), folder / "invitations.parquet")
         return rollup.build(tables)
 
-    monkeypatch.setitem(ROLLUPS, "invitation_days", type(rollup)(
-        rollup.name, rollup.sources, rollup.columns, build_while_a_load_lands))  # fmt: skip
+    monkeypatch.setitem(
+        ROLLUPS,
+        "invitation_days",
+        type(rollup)(rollup.name, rollup.sources, rollup.columns, build_while_a_load_lands),
+    )
     with pytest.raises(InvalidInput, match="invitations changed while the rollups were built"):
         _refresh(folder, full=True)
     assert path.read_bytes() == old
@@ -275,13 +319,13 @@ def test_a_replaced_rollup_file_or_a_broken_manifest_is_not_read(folder, caplog)
     manifest.write_text(json.dumps(doc))
     assert {s.state for s in warehouse.states(folder)} == {"stale"}
     manifest.write_text("[1, 2]")
-    with caplog.at_level(logging.WARNING, logger="opencx.metrics.warehouse"):
+    with caplog.at_level(logging.WARNING, logger="opencx.metrics.store.warehouse"):
         assert {s.state for s in warehouse.states(folder)} == {"missing"}
     assert "is not an object" in caplog.text
     con = parquet_connection(folder, threads=1)
     try:
         assert not [t for t in _views(con) if t.startswith("rollup_")]
-        assert m.compute("response_rate", con, min_n=1).records()
+        assert m.compute(m.MetricRequest("response_rate", min_n=1), con).records()
     finally:
         con.disconnect()
 
@@ -303,8 +347,11 @@ def test_a_refresh_cut_short_leaves_no_rollup_in_use(folder, monkeypatch) -> Non
         raise RuntimeError("disk full")
 
     rollup = ROLLUPS["interaction_days"]
-    monkeypatch.setitem(ROLLUPS, "interaction_days", type(rollup)(
-        rollup.name, rollup.sources, rollup.columns, broken))  # fmt: skip
+    monkeypatch.setitem(
+        ROLLUPS,
+        "interaction_days",
+        type(rollup)(rollup.name, rollup.sources, rollup.columns, broken),
+    )
     with pytest.raises(RuntimeError, match="disk full"):
         _refresh(folder, full=True)
     assert {s.state for s in warehouse.states(folder)} == {"missing"}
@@ -346,9 +393,15 @@ def test_pyspark_reads_the_rollups_too(folder, spark_session, reference) -> None
     _refresh(folder)
     con = spark_connection(spark_session, folder)
     assert "rollup_order_days" in _sql("average_order_value", con, period="month")
-    got = {n: m.compute(n, con, period="month", min_n=1).records() for n in READS["order_days"]}
+    got = {
+        n: m.compute(m.MetricRequest(n, period="month", min_n=1), con).records()
+        for n in READS["order_days"]
+    }
     duck = parquet_connection(folder, threads=1, rollups=False)
-    want = {n: m.compute(n, duck, period="month", min_n=1).records() for n in READS["order_days"]}
+    want = {
+        n: m.compute(m.MetricRequest(n, period="month", min_n=1), duck).records()
+        for n in READS["order_days"]
+    }
     duck.disconnect()
     assert_same(got, want)
     orders = pq.read_table(folder / "orders.parquet")
@@ -415,9 +468,14 @@ def _suite_on(folder: Path, *, rollups: bool) -> dict[str, Any]:
         requests = [{"period": "month"}, {"period": "week", "by": ["channel"]}, {"by": ["survey"]}]
         out = {}
         for i, request in enumerate(requests):
-            names = [n for n in SUITE if not (request.get("by") == ["survey"] and
-                                             n not in READS["answer_days"])]  # fmt: skip
-            for name, result in m.compute_suite(names, con, min_n=1, **request).items():
+            names = [
+                n
+                for n in SUITE
+                if not (request.get("by") == ["survey"] and n not in READS["answer_days"])
+            ]
+            for name, result in m.compute_suite(
+                [m.MetricRequest(n, min_n=1, **request) for n in names], con
+            ).items():
                 out[name, i] = result.records()
         return out
     finally:

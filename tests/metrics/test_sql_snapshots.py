@@ -20,7 +20,7 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 @pytest.mark.parametrize("name", sorted(m.METRICS))
 def test_compiled_sql_matches_snapshot(name: str, empty_tables) -> None:
     by = ["country"]
-    expr = m.expression(name, empty_tables, by=by, period="month")
+    expr = m.expression(m.MetricRequest(name, by=by, period="month"), empty_tables)
     sql = ibis.to_sql(expr, dialect="duckdb").strip() + "\n"
     path = SNAPSHOTS / f"{name}.sql"
     if os.environ.get("OPENCX_UPDATE_SNAPSHOTS") == "1" or not path.exists():

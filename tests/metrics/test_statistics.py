@@ -33,6 +33,29 @@ def test_nps_interval_is_inside_the_scale_and_contains_the_adjusted_centre(n, da
     assert e.lower[0] - 1e-9 <= centre <= e.upper[0] + 1e-9
 
 
+@given(st.integers(1, 40), st.data())
+def test_nps_interval_contains_the_observed_nps_for_small_n(n, data) -> None:
+    """The adjusted centre is pulled towards 0; the interval is widened to the observed NPS
+    (n=1, NPS 100 used to give −48.5..98.5), and otherwise is Rocks' interval."""
+    p = data.draw(st.integers(0, n))
+    d = data.draw(st.integers(0, n - p))
+    e = s.nps_adjusted_wald([n], [p], [d])
+    assert -100 <= e.lower[0] <= e.value[0] <= e.upper[0] <= 100
+    na = n + 3
+    pa, da = (p + 0.75) / na, (d + 0.75) / na
+    half = 1.959964 * math.sqrt((pa + da - (pa - da) ** 2) / na)
+    rocks_lower = max(-100.0, 100 * (pa - da - half))
+    rocks_upper = min(100.0, 100 * (pa - da + half))
+    assert math.isclose(e.lower[0], min(rocks_lower, e.value[0]), abs_tol=1e-3)
+    assert math.isclose(e.upper[0], max(rocks_upper, e.value[0]), abs_tol=1e-3)
+
+
+def test_nps_of_one_promoter_reaches_100() -> None:
+    e = s.nps_adjusted_wald([1], [1], [0])
+    assert (e.value[0], e.upper[0]) == (100.0, 100.0)
+    assert math.isclose(e.lower[0], -48.5, abs_tol=0.05)
+
+
 @given(st.integers(1, 10_000), st.data())
 def test_wilson_interval_contains_the_estimate(n, data) -> None:
     k = data.draw(st.integers(0, n))

@@ -13,6 +13,7 @@ same tables production reads. Planted effects (checked by the tests):
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -320,27 +323,17 @@ def make_data() -> Callable[..., Planted]:
 
 @pytest.fixture(scope="session")
 def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One local SparkSession per test process (``getOrCreate`` shares it with other slices)."""
-    os.environ.setdefault("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    """One local SparkSession per test process, made as production makes it (``getOrCreate``
+    shares it with the metrics tests when both run)."""
     try:
-        from pyspark.sql import SparkSession
+        import pyspark  # noqa: F401
     except ImportError:
         unavailable("PySpark")
         raise
-    warehouse = tmp_path_factory.mktemp("spark-warehouse")
+    from opencx.metrics.store.backends import spark_session as make
+
     try:
-        spark = (
-            SparkSession.builder.master("local[1]")
-            .appName("opencx-tests")
-            .config("spark.sql.warehouse.dir", str(warehouse))
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.sql.ansi.enabled", "false")
-            .getOrCreate()
-        )
+        spark = make(master="local[1]", warehouse_dir=str(tmp_path_factory.mktemp("spark-wh")))
     except Exception as exc:  # Java missing or broken
         unavailable(f"local Spark ({exc.__class__.__name__})")
         raise
@@ -356,24 +349,36 @@ def unavailable(what: str) -> None:
 
 
 @pytest.fixture
-def shared_file() -> Callable[[str], Path]:
-    """Path of a file in ../shared/data; skips (fails under CI) when it is absent."""
-
-    def find(name: str) -> Path:
-        path = Path(__file__).resolve().parents[3] / "shared" / "data" / name
-        if not path.exists():
-            unavailable(f"real data file {path}")
-        return path
-
-    return find
-
-
-@pytest.fixture
 def synthetic_frame(synthetic: tuple[Engine, Planted]) -> Any:
     """Feature frame of the synthetic data set as of its end."""
-    from opencx.modeling.features import customer_features, feature_frame
-    from opencx.modeling.store import ibis_session, sources
+    from opencx.modeling.domain.features.customer import customer_features, feature_frame
+    from opencx.modeling.store.warehouse import open_tables, sources
 
     engine, planted = synthetic
-    with ibis_session(engine) as con:
+    with open_tables(engine) as con:
         return feature_frame(customer_features(sources(con), planted.end))
+
+
+def export_parquet(engine: Engine, folder: Path) -> dict[str, Path]:
+    """Write each canonical table to Parquet (attributes as JSON text), as a warehouse would."""
+    from opencx.modeling.store.warehouse import SOURCE_TABLES, open_tables
+
+    paths = {}
+    with open_tables(engine) as con:
+        for name in SOURCE_TABLES:
+            frame = con.table(name).to_pandas()
+            for col in ("attributes", "properties", "submission", "choices"):
+                if col in frame.columns:
+                    frame[col] = frame[col].map(lambda v: None if v is None else json.dumps(v))
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            schema = con.table(name).schema().to_pyarrow()
+            fields = []
+            for f in schema:
+                typ = pa.string() if pa.types.is_null(f.type) or "json" in str(f.type) else f.type
+                if pa.types.is_timestamp(typ):
+                    typ = pa.timestamp("us", tz="UTC")
+                fields.append(pa.field(f.name, typ))
+            table = pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
+            paths[name] = folder / f"{name}.parquet"
+            pq.write_table(table, paths[name])
+    return paths

@@ -13,7 +13,7 @@ MODELS = ("clv", "churn", "rfm", "personas", "loyalty-types", "nbo")
 
 
 def test_demo_fit_and_score_end_to_end(sqlite_engine: Engine, clock: FixedClock) -> None:
-    from opencx.ingest.demo import DemoSettings, build_demo, write_demo
+    from opencx.demo import DemoSettings, build_demo, write_demo
 
     write_demo(sqlite_engine, build_demo(DemoSettings(customers=500, seed=3)))
     service = ModelingService(sqlite_engine, secret_key="test-secret", clock=clock)

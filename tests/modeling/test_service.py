@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from opencx.core import FixedClock
-from opencx.db.schema import customer_scores, model_runs
+from opencx.db.schema import customer_scores, customers, model_runs
 from opencx.modeling.service import ModelingService
 
 MODELS = ("rfm", "personas", "loyalty-types", "clv", "churn", "nbo")
@@ -55,6 +58,11 @@ def test_fit_and_score_every_model(synthetic: tuple[Engine, object], clock: Fixe
     text = service.churn_csv(top=10)
     assert text.splitlines()[0] == "customer_id,name,email,churn_risk,reasons"
     assert len(text.splitlines()) == 11
+    formula = '=HYPERLINK("http://evil.example","Click")'
+    with engine.begin() as conn:  # a customer's name from a hostile source
+        conn.execute(sa.update(customers).values(name=formula))
+    rows = list(csv.DictReader(io.StringIO(service.churn_csv(top=10))))
+    assert rows and {r["name"] for r in rows} == {"'" + formula}
 
 
 LOADED: list[str] = []

@@ -83,7 +83,11 @@ def test_kill_mid_batch_loses_nothing_and_doubles_at_most_the_one_in_flight(
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for(lambda: len(smtp_server.inbox.messages) == 4, "4 messages at the SMTP server")
+        wait_for(
+            lambda: len(smtp_server.inbox.messages) == 4,
+            "4 messages at the SMTP server",
+            timeout=90.0,  # the worker process imports the app first: slow on a loaded machine
+        )
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)

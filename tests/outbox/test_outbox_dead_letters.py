@@ -36,8 +36,13 @@ def test_dead_messages_are_listed_and_sent_after_a_retry(
 ) -> None:
     with sqlite_engine.begin() as conn:
         for i in range(3):
-            enqueue(conn, kind="sms", dedupe_key=f"s:{i}", payload={"to": "+1", "text": "x"},
-                    now=clock.now())  # fmt: skip
+            enqueue(
+                conn,
+                kind="sms",
+                dedupe_key=f"s:{i}",
+                payload={"to": "+1", "text": "x"},
+                now=clock.now(),
+            )
     gateway = Refusing()
     result = run_once(sqlite_engine, {"sms": gateway}, clock.now(), 10, clock=clock)
     assert result.dead == 3

@@ -70,14 +70,19 @@ def test_sigterm_finishes_the_message_in_flight_and_gives_back_the_rest(
     enqueue_emails(sqlite_engine, 6)
     smtp_server.inbox.hold_at = 2
     proc = worker(sqlite_url, smtp_server.port, tmp_path, "--batch", "6", "--poll", "0.1")
-    deadline = time.monotonic() + 30
-    while len(smtp_server.inbox.messages) < 2:
-        assert time.monotonic() < deadline and proc.poll() is None, "worker never got going"
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGTERM)  # while message 2 waits for the server's answer
-    time.sleep(0.2)
-    smtp_server.inbox.release.set()
-    out, _ = proc.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + 120  # the subprocess imports the app first (slow when loaded)
+        while len(smtp_server.inbox.messages) < 2:
+            assert time.monotonic() < deadline and proc.poll() is None, "worker never got going"
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGTERM)  # while message 2 waits for the server's answer
+        time.sleep(0.2)
+        smtp_server.inbox.release.set()
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # a failed run must not leave a worker polling forever
+            proc.kill()
+            proc.wait(timeout=10)
     assert proc.returncode == 0, out
     assert "sent 2, failed 0, dead 0, given back 4 of 6 claimed" in out
     assert statuses(sqlite_engine) == Counter({("sent", 1): 2, ("pending", 0): 4})

@@ -12,7 +12,7 @@ from httpx import Response
 from sqlalchemy.engine import Engine
 
 from opencx.db import schema
-from opencx.ingest.overview import monthly_activity, overview, recent_imports
+from opencx.ingest.store.overview import monthly_activity, overview, recent_imports
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 XSS = "<script>alert(1)</script>"
@@ -146,3 +146,57 @@ def test_empty_store_page(
     assert "Plotly.newPlot" not in page.text
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.orders)).scalar() == 0
+
+
+def test_landing_leads_with_the_cx_headline_and_knows_the_demo(
+    engine: Engine, client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    """NPS, CSAT, churn and CLV tiles come first for who may read metrics and models; the
+    activity chart gives each table its own y axis; a loaded demo is said to be one."""
+    seed(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            schema.imports.insert(),
+            {
+                "id": "d1",
+                "kind": "demo",
+                "file_name": "opencx demo --customers 400",
+                "file_sha256": "c" * 64,
+                "started_at": T0,
+                "finished_at": T0,
+                "status": "loaded",
+                "rows_read": 15_528,
+                "rows_loaded": 15_528,
+                "rows_rejected": 0,
+                "message": None,
+            },
+        )
+    log_in(users["analyst"])
+    page = client.get("/data").text
+    assert 'id="demo-notice"' in page and "demo company" in page and "15\u2009528 rows" in page
+    headline = page.index('id="cx-headline"')
+    assert headline < page.index("Data overview")
+    for metric in ("nps", "csat", "churn_rate", "clv"):
+        assert f'data-metric="{metric}"' in page
+    assert "No CLV model fitted yet" in page
+    assert "coupled" in page and "each table on its own scale" in page
+
+
+def test_agent_sees_no_metric_tiles(
+    engine: Engine, client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    seed(engine)
+    log_in(users["agent"])
+    page = client.get("/data").text
+    assert 'id="cx-headline"' not in page and 'id="demo-notice"' not in page
+
+
+def test_activity_chart_gives_each_table_its_own_axis() -> None:
+    from opencx.ingest.pages import _activity_figure
+
+    figure = _activity_figure(
+        {"orders": [("2025-01", 120)], "interactions": [("2025-01", 41_000)], "responses": []}
+    )
+    assert [t["yaxis"] for t in figure["data"]] == ["y", "y2", "y3"]
+    assert {"yaxis", "yaxis2", "yaxis3"} <= figure["layout"].keys()
+    assert figure["layout"]["grid"]["rows"] == 3

@@ -68,3 +68,33 @@ def test_unknown_paths(client: TestClient) -> None:
     assert page.status_code == 404 and "there is no page at /no/such/page" in page.text
     api = client.get("/api/no/such/thing")
     assert api.status_code == 404 and api.json()["title"] == "Not Found"
+
+
+def test_a_bad_query_parameter_on_a_page_gets_the_error_page(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    log_in(users["analyst"])
+    r = client.get("/customers?limit=abc")
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Error 422" in r.text and "Analyst User" in r.text
+    assert "query parameter limit" in r.text and "&#39;abc&#39;" in r.text
+
+
+def test_a_bad_query_parameter_in_the_api_stays_json(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    log_in(users["analyst"])
+    r = client.get("/api/customers?limit=abc")
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/json"
+    assert r.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_api_docs_use_local_assets(client: TestClient) -> None:
+    html = client.get("/docs").text
+    assert "/docs/assets/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    js = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert js.status_code == 200 and len(js.content) > 100_000
+    assert client.get("/docs/assets/swagger-ui.css").status_code == 200
+    assert client.get("/redoc").status_code == 404

@@ -67,3 +67,28 @@ def test_number_and_time_filters() -> None:
     assert env.from_string("{{ 1234567 | number }}").render() == "1\u2009234\u2009567"
     assert env.from_string("{{ 2.5 | number(1) }}").render() == "2.5"
     assert env.from_string("{{ none | when }}").render() == ""
+
+
+def test_icons_are_inline_svg_and_escape_their_label() -> None:
+    from opencx.web.render import icon
+
+    cart = str(icon("cart"))
+    assert cart.startswith("<svg") and 'aria-hidden="true"' in cart and "icon-cart" in cart
+    labelled = str(icon("check", 'in "reach" <b>'))
+    assert 'aria-label="in &#34;reach&#34; &lt;b&gt;"' in labelled
+    assert "<circle" in str(icon("no-such-icon"))
+
+
+EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+
+
+def test_no_template_uses_emoji_for_icons() -> None:
+    """Emoji need a font the user may not have; templates use icon(...) instead."""
+    src = Path(__file__).resolve().parents[2] / "src" / "opencx"
+    found = [
+        f"{path.relative_to(src)}:{n}"
+        for path in sorted(src.rglob("*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if EMOJI.search(line)
+    ]
+    assert found == []

@@ -11,6 +11,7 @@ import typer
 from opencx.access.domain import ROLES, User
 from opencx.access.service import AccessService
 from opencx.core import OpenCXError
+from opencx.core.services import service_of
 
 users_app = typer.Typer(
     help="Users who log in to the pages (roles: admin, analyst, agent).", no_args_is_help=True
@@ -20,7 +21,7 @@ app = users_app
 
 
 def _access(ctx: typer.Context) -> AccessService:
-    return AccessService(ctx.obj.engine, ctx.obj.clock)
+    return service_of(ctx.obj, "access", AccessService)
 
 
 def _fail(exc: OpenCXError) -> typer.Exit:
@@ -74,10 +75,52 @@ def _change_user(
 EMAIL = Annotated[str, typer.Argument(help="Login email.")]
 
 
+@users_app.command("set-role")
+def set_role(
+    ctx: typer.Context,
+    email: EMAIL,
+    role: Annotated[str, typer.Argument(help=f"One of: {', '.join(ROLES)}.")],
+) -> None:
+    """Give a user another role (recorded in the audit log)."""
+    _change_user(ctx, email, lambda access, e: access.set_role(e, role), f"{{email}} is now {role}")
+
+
 @users_app.command("sign-out")
 def sign_out(ctx: typer.Context, email: EMAIL) -> None:
     """End every session of a user at once (a lost laptop, a shared password)."""
     _change_user(ctx, email, AccessService.sign_out_everywhere, "signed out {email} everywhere")
+
+
+@users_app.command("sessions")
+def sessions(
+    ctx: typer.Context,
+    email: Annotated[str | None, typer.Argument(help="Only this user's sessions.")] = None,
+) -> None:
+    """List open sessions (started, last seen, address, browser); end one with end-session."""
+    access = _access(ctx)
+    try:
+        user_id = access.user_by_email(email).id if email else None
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    for session, user in access.open_sessions(user_id):
+        typer.echo(
+            f"{session.id}  {user.email:<32} started {session.created_at:%Y-%m-%d %H:%M}  "
+            f"seen {session.last_seen_at:%Y-%m-%d %H:%M}  {session.ip or '-':<15} "
+            f"{session.user_agent or ''}"
+        )
+
+
+@users_app.command("end-session")
+def end_session(
+    ctx: typer.Context,
+    session_id: Annotated[str, typer.Argument(help="Session id from 'opencx users sessions'.")],
+) -> None:
+    """End one session now: its cookie is refused from the next request on."""
+    try:
+        _access(ctx).end_session(session_id)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"ended session {session_id}")
 
 
 @users_app.command("disable")
@@ -88,7 +131,7 @@ def disable(ctx: typer.Context, email: EMAIL) -> None:
 
 @users_app.command("enable")
 def enable(ctx: typer.Context, email: EMAIL) -> None:
-    """Let a user log in again: lifts a disable and a lockout after failed logins."""
+    """Let a user log in again: lifts a disable and the login throttling of the account."""
     _change_user(ctx, email, AccessService.enable_user, "enabled {email}")
 
 

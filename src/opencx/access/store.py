@@ -1,14 +1,19 @@
-"""Reads and writes of the ``users`` and ``api_keys`` tables (SQLAlchemy Core)."""
+"""Reads and writes of ``users``, ``api_keys``, ``user_sessions`` and ``login_throttle``."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
 from opencx.access.domain import ApiKey, User
-from opencx.db.schema import api_keys, users
+from opencx.access.domain.sessions import UserSession
+from opencx.access.domain.throttle import Counter
+from opencx.db.schema import api_keys, login_throttle, user_sessions, users
 
 
 def insert_user(conn: Connection, user: User, password_hash: str) -> None:
@@ -24,32 +29,15 @@ def insert_user(conn: Connection, user: User, password_hash: str) -> None:
     )
 
 
-def login_record(conn: Connection, email: str) -> tuple[User, str, datetime | None] | None:
-    """The user with ``email``, the stored password hash and the end of a lockout, or None."""
+def login_record(conn: Connection, email: str) -> tuple[User, str] | None:
+    """The user with ``email`` and the stored password hash, or None."""
     row = conn.execute(sa.select(users).where(users.c.email == email)).mappings().first()
-    return None if row is None else (_user(row), row["password_hash"], row["locked_until"])
+    return None if row is None else (_user(row), row["password_hash"])
 
 
 def user_by_email(conn: Connection, email: str) -> User | None:
     found = login_record(conn, email)
     return None if found is None else found[0]
-
-
-def count_failed_login(conn: Connection, user_id: str) -> int:
-    """Add one failed login (atomically, so concurrent guesses all count); the new count."""
-    conn.execute(
-        users.update().where(users.c.id == user_id).values(failed_logins=users.c.failed_logins + 1)
-    )
-    count = conn.execute(sa.select(users.c.failed_logins).where(users.c.id == user_id))
-    return int(count.scalar_one())
-
-
-def clear_failed_logins(conn: Connection, user_id: str) -> None:
-    conn.execute(
-        users.update()
-        .where(users.c.id == user_id, users.c.failed_logins != 0)
-        .values(failed_logins=0, locked_until=None)
-    )
 
 
 def update_user(conn: Connection, user_id: str, **values: object) -> int:
@@ -137,4 +125,207 @@ def _key(row: RowMapping) -> ApiKey:
         prefix=row["prefix"],
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
+    )
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+def insert_session(conn: Connection, session: UserSession, token_hash: str) -> None:
+    conn.execute(
+        user_sessions.insert().values(
+            id=session.id,
+            token_hash=token_hash,
+            user_id=session.user_id,
+            created_at=session.created_at,
+            last_seen_at=session.last_seen_at,
+            expires_at=session.expires_at,
+            revoked_at=session.revoked_at,
+            ip=session.ip,
+            user_agent=session.user_agent,
+        )
+    )
+
+
+def session_with_user(conn: Connection, token_hash: str) -> tuple[UserSession, User] | None:
+    """The session with this token and its user: one indexed read (the unique token index)."""
+    query = (
+        sa.select(
+            *[c.label(f"s_{c.name}") for c in user_sessions.c if c.name != "token_hash"],
+            *[c for c in users.c if c.name != "password_hash"],
+        )
+        .join_from(user_sessions, users, user_sessions.c.user_id == users.c.id)
+        .where(user_sessions.c.token_hash == token_hash)
+    )
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    return _session({k[2:]: v for k, v in row.items() if k.startswith("s_")}), _user(row)
+
+
+def touch_session(conn: Connection, session_id: str, at: datetime) -> None:
+    conn.execute(
+        user_sessions.update()
+        .where(user_sessions.c.id == session_id, user_sessions.c.revoked_at.is_(None))
+        .values(last_seen_at=at)
+    )
+
+
+def session_by_id(conn: Connection, session_id: str) -> UserSession | None:
+    row = conn.execute(sa.select(user_sessions).where(user_sessions.c.id == session_id))
+    found = row.mappings().first()
+    return None if found is None else _session(found)
+
+
+def revoke_sessions(
+    conn: Connection,
+    at: datetime,
+    *,
+    session_id: str | None = None,
+    token_hash: str | None = None,
+    user_id: str | None = None,
+) -> int:
+    """Revoke the sessions matching every given filter (not yet revoked ones); how many."""
+    where: list[sa.ColumnElement[bool]] = [user_sessions.c.revoked_at.is_(None)]
+    if session_id is not None:
+        where.append(user_sessions.c.id == session_id)
+    if token_hash is not None:
+        where.append(user_sessions.c.token_hash == token_hash)
+    if user_id is not None:
+        where.append(user_sessions.c.user_id == user_id)
+    return conn.execute(user_sessions.update().where(*where).values(revoked_at=at)).rowcount
+
+
+def open_sessions(
+    conn: Connection, now: datetime, idle: timedelta, user_id: str | None = None
+) -> list[tuple[UserSession, User]]:
+    """Sessions not revoked, expired or idle at ``now`` (of one user, or all), newest first."""
+    query = (
+        sa.select(
+            *[c.label(f"s_{c.name}") for c in user_sessions.c if c.name != "token_hash"],
+            *[c for c in users.c if c.name != "password_hash"],
+        )
+        .join_from(user_sessions, users, user_sessions.c.user_id == users.c.id)
+        .where(
+            user_sessions.c.revoked_at.is_(None),
+            user_sessions.c.expires_at > now,
+            user_sessions.c.last_seen_at > now - idle,
+        )
+        .order_by(user_sessions.c.last_seen_at.desc(), user_sessions.c.id)
+    )
+    if user_id is not None:
+        query = query.where(user_sessions.c.user_id == user_id)
+    found = []
+    for row in conn.execute(query).mappings():
+        found.append(
+            (_session({k[2:]: v for k, v in row.items() if k.startswith("s_")}), _user(row))
+        )
+    return found
+
+
+def prune_sessions(conn: Connection, user_id: str, before: datetime) -> int:
+    """Delete the user's sessions that ended (expired, or were revoked) before ``before``."""
+    ended = sa.or_(user_sessions.c.expires_at < before, user_sessions.c.revoked_at < before)
+    stmt = user_sessions.delete().where(user_sessions.c.user_id == user_id, ended)
+    return conn.execute(stmt).rowcount
+
+
+# --- login throttle ------------------------------------------------------------------------
+
+
+def _upsert(conn: Connection) -> Any:
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(login_throttle)
+
+
+def _unix(at: datetime) -> float:
+    return at.timestamp()
+
+
+def charge_bucket(
+    conn: Connection, key: str, *, now: datetime, drain: timedelta, account: str | None = None
+) -> Counter:
+    """Add one attempt to the leaky bucket ``key`` (drained by one per ``drain`` since its last
+    charge), atomically; the bucket after the charge."""
+    t, rate = _unix(now), 1.0 / drain.total_seconds()
+    row = login_throttle.c
+    drained = row.level - (t - row.at) * rate
+    stmt = _upsert(conn).values(key=key, account=account, level=1.0, failures=0, at=t)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "level": sa.case((drained > 0, drained), else_=sa.literal(0.0)) + 1.0,
+            "previous_at": row.at,
+            "at": t,
+        },
+    )
+    conn.execute(stmt)
+    return _counter(conn, key)
+
+
+def charge_pair(
+    conn: Connection, key: str, *, now: datetime, forget_after: timedelta, account: str
+) -> Counter:
+    """Add one consecutive failure to the pair ``key`` (restarting at 1 when the last one is
+    older than ``forget_after``), atomically; the pair after the charge."""
+    t, row = _unix(now), login_throttle.c
+    stmt = _upsert(conn).values(key=key, account=account, level=0.0, failures=1, at=t)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "failures": sa.case(
+                (t - row.at > forget_after.total_seconds(), 1), else_=row.failures + 1
+            ),
+            "previous_at": row.at,
+            "at": t,
+        },
+    )
+    conn.execute(stmt)
+    return _counter(conn, key)
+
+
+def refund_bucket(conn: Connection, key: str) -> None:
+    """Take back one charge (a successful login does not count against its buckets)."""
+    level = login_throttle.c.level
+    conn.execute(
+        login_throttle.update()
+        .where(login_throttle.c.key == key)
+        .values(level=sa.case((level > 1, level - 1), else_=sa.literal(0.0)))
+    )
+
+
+def forget_keys(conn: Connection, keys: Iterable[str]) -> None:
+    conn.execute(login_throttle.delete().where(login_throttle.c.key.in_(list(keys))))
+
+
+def forget_account(conn: Connection, account: str) -> int:
+    """Clear every counter of one account (its bucket and all its pairs): an admin's unlock."""
+    return conn.execute(login_throttle.delete().where(login_throttle.c.account == account)).rowcount
+
+
+def prune_throttle(conn: Connection, before: datetime) -> int:
+    """Delete counters not charged since ``before`` (drained buckets, forgotten pairs)."""
+    stmt = login_throttle.delete().where(login_throttle.c.at < _unix(before))
+    return conn.execute(stmt).rowcount
+
+
+def _counter(conn: Connection, key: str) -> Counter:
+    row = conn.execute(sa.select(login_throttle).where(login_throttle.c.key == key)).one()
+    previous = row.previous_at
+    return Counter(
+        level=float(row.level),
+        failures=int(row.failures),
+        previous_at=None if previous is None else datetime.fromtimestamp(previous, UTC),
+    )
+
+
+def _session(row: Any) -> UserSession:
+    return UserSession(
+        id=row["id"],
+        user_id=row["user_id"],
+        created_at=row["created_at"],
+        last_seen_at=row["last_seen_at"],
+        expires_at=row["expires_at"],
+        revoked_at=row["revoked_at"],
+        ip=row["ip"],
+        user_agent=row["user_agent"],
     )

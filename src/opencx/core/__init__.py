@@ -9,17 +9,28 @@ from opencx.core.errors import (
     PermissionDenied,
     Problem,
 )
-from opencx.core.events import DomainEvent, EventBus
+from opencx.core.events import (
+    CustomerErased,
+    CustomerMerge,
+    CustomersMerged,
+    DomainEvent,
+    EventBus,
+    MergeUndone,
+)
 from opencx.core.ids import new_id
 from opencx.core.money import Money, to_decimal
 
 __all__ = [
     "Clock",
     "Conflict",
+    "CustomerErased",
+    "CustomerMerge",
+    "CustomersMerged",
     "DomainEvent",
     "EventBus",
     "FixedClock",
     "InvalidInput",
+    "MergeUndone",
     "Money",
     "NotFound",
     "OpenCXError",

@@ -11,12 +11,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
 
 from opencx.core import Money
+from opencx.customers.deps import CustomerServiceDep
 from opencx.customers.domain import Customer, Merge, TimelineEntry, TimelinePage
-from opencx.customers.service import CustomerService, Found, SearchPage
+from opencx.customers.service import Found, SearchPage
 from opencx.web import Principal, require_scope
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
@@ -24,14 +25,6 @@ router = APIRouter(prefix="/api/customers", tags=["customers"])
 Reader = Annotated[Principal, Depends(require_scope("customers:read"))]
 Writer = Annotated[Principal, Depends(require_scope("customers:write"))]
 Eraser = Annotated[Principal, Depends(require_scope("customers:erase"))]
-
-
-def customer_service(request: Request) -> CustomerService:
-    service: CustomerService = request.app.state.services.customers
-    return service
-
-
-Service = Annotated[CustomerService, Depends(customer_service)]
 
 
 class MoneyOut(BaseModel):
@@ -69,12 +62,21 @@ class CustomerSummaryOut(BaseModel):
 
 class SearchOut(BaseModel):
     customers: list[CustomerSummaryOut]
-    next_after: str | None
+    total: int = Field(description="every customer matching the query")
+    first: int = Field(description="the position of this page's first customer, from 1")
+    next_after: str | None = Field(description="pass as `after` for the next page")
+    prev_before: str | None = Field(description="pass as `before` for the previous page")
 
     @classmethod
     def from_domain(cls, page: SearchPage) -> SearchOut:
         found = [CustomerSummaryOut.from_domain(c) for c in page.customers]
-        return cls(customers=found, next_after=page.next_after)
+        return cls(
+            customers=found,
+            total=page.total,
+            first=page.first,
+            next_after=page.next_after,
+            prev_before=page.prev_before,
+        )
 
 
 class IdentityOut(BaseModel):
@@ -254,18 +256,20 @@ class ErasedOut(BaseModel):
 
 @router.get("", summary="Search customers")
 def search_customers(
-    service: Service,
+    service: CustomerServiceDep,
     _: Reader,
     q: str = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 25,
     after: str | None = None,
+    before: str | None = None,
 ) -> SearchOut:
-    """Name or email substring, id, external id, email, phone or ``source:external_id``."""
-    return SearchOut.from_domain(service.search(q, limit=limit, after=after))
+    """Name or email substring (any case, with or without accents), phone digits as written,
+    id, external id, email, phone or ``source:external_id``; ``after``/``before`` page on."""
+    return SearchOut.from_domain(service.search(q, limit=limit, after=after, before=before))
 
 
 @router.post("/merges", summary="Merge two customers", status_code=201)
-def merge_customers(body: MergeIn, service: Service, _: Writer) -> MergeOut:
+def merge_customers(body: MergeIn, service: CustomerServiceDep, _: Writer) -> MergeOut:
     merge_id, survivor, merged = service.merge(body.a, body.b)
     if merge_id is None:
         return MergeOut(merge_id=None, survivor_id=survivor, merged_id=merged)
@@ -273,19 +277,19 @@ def merge_customers(body: MergeIn, service: Service, _: Writer) -> MergeOut:
 
 
 @router.post("/merges/{merge_id}/undo", summary="Undo a merge")
-def undo_merge(merge_id: str, service: Service, _: Writer) -> MergeOut:
+def undo_merge(merge_id: str, service: CustomerServiceDep, _: Writer) -> MergeOut:
     return MergeOut.from_domain(service.unmerge(merge_id))
 
 
 @router.get("/{customer_id}", summary="The 360 profile")
-def get_customer(customer_id: str, service: Service, _: Reader) -> CustomerOut:
+def get_customer(customer_id: str, service: CustomerServiceDep, _: Reader) -> CustomerOut:
     return CustomerOut.from_domain(service.show(customer_id))
 
 
 @router.get("/{customer_id}/timeline", summary="Every touchpoint, newest first")
 def get_timeline(
     customer_id: str,
-    service: Service,
+    service: CustomerServiceDep,
     _: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: str | None = None,
@@ -295,12 +299,12 @@ def get_timeline(
 
 
 @router.get("/{customer_id}/export", summary="Everything held about a person (GDPR)")
-def export_customer(customer_id: str, service: Service, _: Eraser) -> dict[str, Any]:
+def export_customer(customer_id: str, service: CustomerServiceDep, _: Eraser) -> dict[str, Any]:
     return service.export(customer_id)
 
 
 @router.post("/{customer_id}/erase", summary="Erase a person's personal data (GDPR)")
-def erase_customer(customer_id: str, service: Service, _: Eraser) -> ErasedOut:
+def erase_customer(customer_id: str, service: CustomerServiceDep, _: Eraser) -> ErasedOut:
     erased = service.erase(customer_id)
     survivor = service.resolve(customer_id)
     return ErasedOut(customer_id=survivor, erased_ids=list(erased), already_erased=not erased)

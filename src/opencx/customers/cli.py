@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console, Group
@@ -13,8 +13,11 @@ from rich.panel import Panel
 from rich.table import Table
 
 from opencx.core import OpenCXError
-from opencx.customers.domain import Profile, TimelinePage
-from opencx.customers.service import CustomerService, Found
+from opencx.core.services import service_of
+
+if TYPE_CHECKING:  # imported when a command runs: `opencx customers --help` stays fast
+    from opencx.customers.domain import Profile, TimelinePage
+    from opencx.customers.service import CustomerService, Found
 
 app = typer.Typer(
     help="Customers: the 360 profile, search, merges, GDPR export and erasure.",
@@ -22,9 +25,11 @@ app = typer.Typer(
 )
 
 
-def _service(ctx: typer.Context) -> CustomerService:
-    service: CustomerService = ctx.obj.customers
-    return service
+def customer_service(ctx: typer.Context) -> CustomerService:
+    """The :class:`CustomerService` of the services the ``opencx`` command built."""
+    from opencx.customers.service import CustomerService
+
+    return service_of(ctx.obj, "customers", CustomerService)
 
 
 def _console() -> Console:
@@ -106,7 +111,7 @@ def show(
     limit: Annotated[int, typer.Option(help="Timeline entries to show.")] = 15,
 ) -> None:
     """Show the 360 profile and the most recent touchpoints of a customer."""
-    service = _service(ctx)
+    service = customer_service(ctx)
     try:
         found = service.show(customer_id)
         page = service.timeline(found.profile.customer.id, limit=limit)
@@ -123,15 +128,18 @@ def search(
     text: Annotated[str, typer.Argument(help="Name, email, phone, id or source:id.")],
     limit: Annotated[int, typer.Option(help="Rows per page.")] = 25,
     after: Annotated[str | None, typer.Option(help="Continue after this id.")] = None,
+    before: Annotated[str | None, typer.Option(help="The page before this id.")] = None,
 ) -> None:
     """Search customers by name, email, phone, id or external id."""
     try:
-        page = _service(ctx).search(text, limit=limit, after=after)
+        page = customer_service(ctx).search(text, limit=limit, after=after, before=before)
     except OpenCXError as exc:
         raise _fail(exc) from exc
-    table = Table(title=f"Customers matching {text!r}")
+    shown = f"{page.first}-{page.last} of {page.total}" if page.customers else f"0 of {page.total}"
+    table = Table(title=f"Customers matching {text!r} ({shown})")
     for column in ("id", "name", "email", "phone", "country", "since"):
-        table.add_column(column)
+        # an id or a date is never cut: the other columns wrap (80 columns hold them all)
+        table.add_column(column, no_wrap=column in ("id", "since"), overflow="fold")
     for c in page.customers:
         name = "(erased)" if c.erased_at else c.name or ""
         table.add_row(
@@ -144,6 +152,8 @@ def search(
         )
     console = _console()
     console.print(table)
+    if page.prev_before:
+        console.print(f"previous: --before {page.prev_before}")
     if page.next_after:
         console.print(f"more: --after {page.next_after}")
 
@@ -156,7 +166,7 @@ def export(
 ) -> None:
     """Export everything held about a person as JSON (GDPR access and portability)."""
     try:
-        data = _service(ctx).export(customer_id)
+        data = customer_service(ctx).export(customer_id)
     except OpenCXError as exc:
         raise _fail(exc) from exc
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
@@ -178,13 +188,35 @@ def erase(
         typer.echo("error: erasure cannot be undone; repeat with --yes", err=True)
         raise typer.Exit(code=2)
     try:
-        erased = _service(ctx).erase(customer_id)
+        erased = customer_service(ctx).erase(customer_id)
     except OpenCXError as exc:
         raise _fail(exc) from exc
     if erased:
         typer.echo(f"erased {len(erased)} customer record(s): {', '.join(erased)}")
     else:
         typer.echo(f"customer {customer_id} was already erased; nothing to do")
+
+
+@app.command("rewrap-keys")
+def rewrap_keys(
+    ctx: typer.Context,
+    old_key_env: Annotated[
+        str, typer.Option(help="Environment variable holding the old master key (base64).")
+    ] = "OPENCX_OLD_MASTER_KEY",
+) -> None:
+    """Rotate the crypto-shredding master key: re-wrap every customer key from the old master
+    key to OPENCX_MASTER_KEY; then destroy the old one (backups taken before stop opening)."""
+    import os
+
+    old = os.environ.get(old_key_env)
+    if not old:
+        typer.echo(f"error: set {old_key_env} to the old master key (base64)", err=True)
+        raise typer.Exit(code=2)
+    try:
+        count = customer_service(ctx).rewrap_keys(old)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"re-wrapped {count} customer key(s) under the current master key")
 
 
 @app.command("merge")
@@ -195,7 +227,7 @@ def merge(
 ) -> None:
     """Merge two customers into one; the one created first survives."""
     try:
-        merge_id, survivor, merged = _service(ctx).merge(a, b)
+        merge_id, survivor, merged = customer_service(ctx).merge(a, b)
     except OpenCXError as exc:
         raise _fail(exc) from exc
     if merge_id is None:
@@ -211,7 +243,7 @@ def unmerge(
 ) -> None:
     """Undo a merge: every row it moved goes back to the merged customer."""
     try:
-        record = _service(ctx).unmerge(merge_id)
+        record = customer_service(ctx).unmerge(merge_id)
     except OpenCXError as exc:
         raise _fail(exc) from exc
     moved = sum(len(v) for v in record.moved.values())

@@ -7,55 +7,50 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from opencx.customers.service import CustomerService
-from opencx.web import Principal, render, require_page_user
+from opencx.customers.deps import CustomerServiceDep
+from opencx.web import Principal, render, require_page_scope
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-User = Annotated[Principal, Depends(require_page_user)]
+User = Annotated[Principal, Depends(require_page_scope("customers:read"))]
 
-
-def customer_service(request: Request) -> CustomerService:
-    service: CustomerService = request.app.state.services.customers
-    return service
-
-
-Service = Annotated[CustomerService, Depends(customer_service)]
 
 ICONS = {
-    "order": "🛒",
-    "case": "🎫",
-    "case_event": "💬",
-    "response": "⭐",
-    "web": "🌐",
-    "app": "📱",
-    "store": "🏬",
-    "email": "✉️",
-    "phone": "📞",
-    "chat": "💬",
-    "social": "👥",
-    "sms": "📨",
-    "marketplace": "🏪",
+    "order": "cart",
+    "case": "ticket",
+    "case_event": "message",
+    "response": "star",
+    "web": "globe",
+    "app": "mobile",
+    "store": "store",
+    "email": "mail",
+    "phone": "phone",
+    "chat": "message",
+    "social": "users",
+    "sms": "send",
+    "marketplace": "store",
 }
-"""One icon per timeline kind; interactions take their channel's icon."""
+"""One icon (opencx.web.layout.ICON_SHAPES) per timeline kind; interactions take their
+channel's icon."""
 
 
 def icon_for(kind: str, channel: str | None) -> str:
     if kind == "interaction":
-        return ICONS.get(channel or "", "•")
-    return ICONS.get(kind, "•")
+        return ICONS.get(channel or "", "dot")
+    return ICONS.get(kind, "dot")
 
 
 @router.get("/customers", response_class=HTMLResponse)
 def customer_list(
     request: Request,
-    service: Service,
+    service: CustomerServiceDep,
     user: User,
     q: str = "",
     after: str | None = None,
+    before: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> HTMLResponse:
-    page = service.search(q, limit=limit, after=after)
+    page = service.search(q, limit=limit, after=after, before=before)
     return render(request, "customers/list.html", q=q, page=page, limit=limit)
 
 
@@ -63,7 +58,7 @@ def customer_list(
 def customer_page(
     request: Request,
     customer_id: str,
-    service: Service,
+    service: CustomerServiceDep,
     user: User,
     before: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -71,6 +66,9 @@ def customer_page(
     found = service.show(customer_id)
     survivor = found.profile.customer.id
     timeline = service.timeline(survivor, limit=limit, before=before)
+    # cards other slices add (loyalty, ...), plugged in by the composition root
+    providers = getattr(request.app.state, "profile_panels", ())
+    panels = [panel for make in providers if (panel := make(request, survivor)) is not None]
     return render(
         request,
         "customers/profile.html",
@@ -80,4 +78,5 @@ def customer_page(
         timeline=timeline,
         icon_for=icon_for,
         limit=limit,
+        panels=panels,
     )

@@ -1,19 +1,23 @@
 """Customer use cases: resolve identities, merge and unmerge, the 360 profile, search, privacy.
 
-Functions take a connection (the caller's unit of work) and plain values; the
+Functions take a connection (the caller's unit of work), the event bus and plain values; the
 :class:`CustomerService` object wraps them in transactions for the edges and the event bus.
+A merge, an undo and an erasure always publish their event in the same transaction: the other
+slices move or erase their own rows in reaction (this slice writes only its own tables).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
-from opencx.core import Clock, Conflict, EventBus, InvalidInput, NotFound
+from opencx.core import Clock, Conflict, EventBus, InvalidInput, NotFound, new_id
+from opencx.core.audit import PrivilegedActDone
+from opencx.core.tombstone import ERASED_KEYS, KeysOfRows, purpose_key
 from opencx.customers.domain import (
     Cursor,
     Customer,
@@ -27,11 +31,19 @@ from opencx.customers.domain import (
     TimelinePage,
     build_profile,
     claims_of,
+    normalise_email,
+    normalise_phone,
     page_timeline,
     plan_identities,
     survivor_order,
 )
-from opencx.customers.store import merging, people, privacy, touchpoints
+from opencx.customers.domain.sealing import SEALED_FIELDS, Sealer, master_key_from
+from opencx.customers.domain.tombstones import digests_of_rows
+from opencx.customers.store import merging, people, privacy, tombstones, touchpoints
+from opencx.customers.store import search as finder
+from opencx.customers.store.vault import Vault
+from opencx.db.engine import scrub_after_erasure
+from opencx.db.schema import metadata
 
 MAX_PAGE = 500
 
@@ -57,8 +69,18 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
+    """One page of a customer search: its rows, where it sits among ``total`` matches (``first``
+    is the 1-based position of its first row) and the cursors of the pages on either side."""
+
     customers: tuple[Customer, ...]
     next_after: str | None
+    total: int = 0
+    first: int = 1
+    prev_before: str | None = None
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.customers) - 1
 
 
 def _key(c: Customer) -> CustomerKey:
@@ -72,15 +94,22 @@ def index_identities(
     customer_ids: Iterable[str],
     *,
     now: datetime,
+    bus: EventBus,
     default_country: str | None = None,
+    vault: Vault | None = None,
 ) -> IndexResult:
     """Write the identities of ``customer_ids`` and merge customers that share one.
 
     Set-based: a batch of thousands of ids costs a handful of queries per table. Running it
     again on the same rows adds nothing and merges nothing (idempotent).
     """
+    customer_ids = list(customer_ids)
+    if vault is None:  # sealed names, emails and phones get no plaintext search keys
+        finder.write(conn, customer_ids)
     fetched = {c.id: c for c in people.customers_by_id(conn, customer_ids)}
     rows = [c for c in fetched.values() if c.erased_at is None]
+    if vault is not None:
+        rows = vault.reveal(conn, rows)
     finals = people.final_survivors(conn, [c.id for c in rows])
     missing = set(finals.values()) - fetched.keys()
     fetched.update({c.id: c for c in people.customers_by_id(conn, missing)})
@@ -91,6 +120,13 @@ def index_identities(
         if finals[c.id] not in erased
         for claim in claims_of(_key(c), default_country)
     ]
+    if vault is not None:  # emails and phones are matched by their blind index only
+        claims = [
+            replace(c, value=vault.sealer.blind(c.kind, c.value))
+            if c.kind in ("email", "phone")
+            else c
+            for c in claims
+        ]
     if not claims:
         return IndexResult(0, (), ())
     owners = merging.owners_of(conn, {c.key for c in claims})
@@ -101,19 +137,29 @@ def index_identities(
     created.update(merging.created_at_of(conn, involved - created.keys()))
     plan = plan_identities(claims, owners, created, merging.kept_apart(conn, involved))
     added = merging.insert_identities(conn, plan.new, now)
-    merge_ids = apply_merges(conn, plan.merges, now)
+    merge_ids = apply_merges(conn, plan.merges, now, bus=bus)
     pairs = tuple((p.survivor_id, p.merged_id) for p in plan.merges)
     return IndexResult(added, tuple(merge_ids), pairs)
 
 
-def apply_merges(conn: Connection, pairs: Iterable[MergePair], now: datetime) -> list[str]:
-    """Merge flat pairs (no survivor merged in the same batch); return the merge ids."""
+def apply_merges(
+    conn: Connection, pairs: Iterable[MergePair], now: datetime, *, bus: EventBus
+) -> list[str]:
+    """Merge flat pairs (no survivor merged in the same batch); return the merge ids.
+
+    Publishes :class:`CustomersMerged` listing the other slices' rows that move."""
     batch = list(pairs)
     if not batch:
         return []
     merging.lock_customers(conn, {p.survivor_id for p in batch} | {p.merged_id for p in batch})
     moved = merging.move_to_survivors(conn, batch)
-    return merging.record_merges(conn, batch, moved, now)
+    merge_ids = merging.record_merges(conn, batch, moved, now)
+    merges = tuple(
+        merging.published(i, p.survivor_id, p.merged_id, moved.get(p.merged_id, {}))
+        for i, p in zip(merge_ids, batch, strict=True)
+    )
+    bus.publish(CustomersMerged(merges), conn)
+    return merge_ids
 
 
 def _final(conn: Connection, customer_id: str) -> str:
@@ -124,7 +170,7 @@ def _final(conn: Connection, customer_id: str) -> str:
 
 
 def merge(
-    conn: Connection, survivor_id: str, merged_id: str, rule: str, *, now: datetime
+    conn: Connection, survivor_id: str, merged_id: str, rule: str, *, now: datetime, bus: EventBus
 ) -> str | None:
     """Merge ``merged_id`` into ``survivor_id`` (each first resolved along merge chains).
 
@@ -136,7 +182,7 @@ def merge(
     for c in people.customers_by_id(conn, [survivor, merged]):
         if c.erased_at is not None:
             raise Conflict(f"customer {c.id!r} was erased at {c.erased_at.isoformat()}")
-    return apply_merges(conn, [MergePair(survivor, merged, rule)], now)[0]
+    return apply_merges(conn, [MergePair(survivor, merged, rule)], now, bus=bus)[0]
 
 
 def pick_survivor(conn: Connection, a: str, b: str) -> tuple[str, str]:
@@ -147,7 +193,7 @@ def pick_survivor(conn: Connection, a: str, b: str) -> tuple[str, str]:
     return (ordered[0], ordered[-1])
 
 
-def undo_merge(conn: Connection, merge_id: str, *, now: datetime) -> Merge:
+def undo_merge(conn: Connection, merge_id: str, *, now: datetime, bus: EventBus) -> Merge:
     """Restore exactly the rows a merge moved. Undoing twice is a no-op.
 
     A survivor later merged into another customer (A→B, then B→C) must have that later merge
@@ -172,17 +218,21 @@ def undo_merge(conn: Connection, merge_id: str, *, now: datetime) -> Merge:
     if merged.erased_at is not None or survivor.erased_at is not None:
         raise Conflict(f"merge {merge_id}: the person was erased; identities cannot come back")
     merging.restore(conn, record, now)
+    moved = dict(record.moved)
+    bus.publish(MergeUndone(merging.published(record.id, survivor.id, merged.id, moved)), conn)
     restored = merging.get_merge(conn, merge_id)
     assert restored is not None
     return restored
 
 
-def profile(conn: Connection, customer_id: str) -> Found:
+def profile(conn: Connection, customer_id: str, *, vault: Vault | None = None) -> Found:
     """The 360 profile of the person behind ``customer_id`` (a merged id gives its survivor)."""
     survivor = _final(conn, customer_id)
     group = people.group_of(conn, survivor)
     customer = people.get_customer(conn, survivor)
     assert customer is not None
+    if vault is not None:
+        customer = vault.reveal(conn, [customer])[0]
     built = build_profile(
         customer,
         identities=merging.identities_of(conn, group),
@@ -213,31 +263,144 @@ def search(
     *,
     limit: int = 25,
     after: str | None = None,
+    before: str | None = None,
     default_country: str | None = None,
+    vault: Vault | None = None,
 ) -> SearchPage:
-    """Customers by name or email substring, id, external id, email, phone or ``source:id``."""
+    """Customers by name or email (any case, any accents), phone digits, id, external id,
+    email, phone or ``source:id``; newest first, with the total and both neighbouring pages."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"search limit {limit}: must be between 1 and {MAX_PAGE}")
-    found = people.search(conn, text, limit=limit + 1, after=after, default_country=default_country)
-    more = len(found) > limit
-    page = tuple(found[:limit])
-    return SearchPage(page, page[-1].id if more else None)
+    blind = vault.sealer.blind if vault is not None else None
+    if blind is None and finder.missing(conn):  # rows written without keys (the service
+        finder.add_missing(conn)  # commits them first)
+    found = finder.search(
+        conn,
+        text,
+        limit=limit,
+        after=after,
+        before=before,
+        default_country=default_country,
+        blind=blind,
+    )
+    if not found and before:  # the previous page of the first page is the first page
+        found = finder.search(conn, text, limit=limit, default_country=default_country, blind=blind)
+    if vault is not None:
+        found = vault.reveal(conn, found)
+    page = tuple(found)
+    above = page[0].id if page else None
+    total, ahead = finder.count_matches(
+        conn, text, above=above, default_country=default_country, blind=blind
+    )
+    if not page:
+        return SearchPage((), None, total, total + 1 if after else 1, after if total else None)
+    first = ahead + 1
+    last = first + len(page) - 1
+    return SearchPage(
+        page,
+        page[-1].id if last < total else None,
+        total,
+        first,
+        page[0].id if first > 1 else None,
+    )
 
 
-def export(conn: Connection, customer_id: str, *, now: datetime) -> dict[str, Any]:
+def export(
+    conn: Connection, customer_id: str, *, now: datetime, vault: Vault | None = None
+) -> dict[str, Any]:
     """Everything held about the person behind ``customer_id``, as JSON-able data (GDPR art. 15
     and 20)."""
     survivor = _final(conn, customer_id)
     rows = privacy.export_rows(conn, people.group_of(conn, survivor))
-    return {"format": "opencx-customer-export/1", "customer_id": survivor,
-            "requested_id": customer_id, "exported_at": now.isoformat(), **rows}  # fmt: skip
+    if vault is not None:
+        keys = vault.keys(conn, [c["id"] for c in rows["customers"]])
+        for c in rows["customers"]:
+            for f in SEALED_FIELDS:
+                c[f] = vault.open(keys.get(c["id"]), c["id"], f, c[f])
+    return {
+        "format": "opencx-customer-export/1",
+        "customer_id": survivor,
+        "requested_id": customer_id,
+        "exported_at": now.isoformat(),
+        **rows,
+    }
 
 
-def erase(conn: Connection, customer_id: str, *, now: datetime) -> tuple[str, ...]:
+def erase(
+    conn: Connection,
+    customer_id: str,
+    *,
+    now: datetime,
+    bus: EventBus,
+    key: bytes,
+    default_country: str | None = None,
+    vault: Vault | None = None,
+) -> tuple[str, ...]:
     """Erase the personal data of the person behind ``customer_id`` and of every customer
-    merged into them (GDPR art. 17). Returns the ids erased; empty when already erased."""
-    group = people.group_of(conn, _final(conn, customer_id))
-    return tuple(group) if privacy.erase_rows(conn, group, now) else ()
+    merged into them (GDPR art. 17). Returns the ids erased; empty when already erased.
+
+    ``key`` hashes the person's keys (:mod:`opencx.core.tombstone`): their external ids are
+    replaced by the hashes and remembered, with their emails and phones, so no later import
+    brings them back. Publishes :class:`CustomerErased`: every slice erases its own copies in
+    this transaction.
+    """
+    group = tuple(people.group_of(conn, _final(conn, customer_id)))
+    personal = privacy.erase_rows(
+        conn, group, now, key=key, default_country=default_country, vault=vault
+    )
+    if personal is None:
+        return ()
+    finder.write(conn, group)  # the keys of the erased name, email and phone go too
+    bus.publish(CustomerErased(group, personal), conn)
+    return group
+
+
+def identify_contact(
+    conn: Connection,
+    *,
+    email: str | None,
+    phone: str | None,
+    name: str | None,
+    now: datetime,
+    bus: EventBus,
+    default_country: str | None = None,
+    vault: Vault | None = None,
+) -> str | None:
+    """The customer behind an email address or phone number (the survivor, when merged).
+
+    Someone the store does not know yet becomes a new customer (``source='opencx'``) whose
+    identities are indexed at once, so their next message finds them. ``None`` when neither
+    ``email`` nor ``phone`` is usable. Used by the helpdesk (through the composition root) for
+    mail, chat and phone contacts.
+    """
+    keys = [
+        (kind, value)
+        for kind, value in (
+            ("email", normalise_email(email)),
+            ("phone", normalise_phone(phone, default_country)),
+        )
+        if value is not None
+    ]
+    if not keys:
+        return None
+    if vault is not None:
+        keys = [(kind, vault.sealer.blind(kind, value)) for kind, value in keys]
+    owners = merging.owners_of(conn, keys)
+    for key in keys:
+        if key in owners:
+            return _final(conn, owners[key])
+    customer_id = new_id()
+    if vault is not None:
+        fields = {"name": [name], "email": [email], "phone": [phone]}
+        sealed = vault.seal_columns(conn, [customer_id], fields, now)
+        name, email, phone = sealed["name"][0], sealed["email"][0], sealed["phone"][0]
+    people.insert_contact(
+        conn, email=email, phone=phone, name=name, now=now, customer_id=customer_id
+    )
+    index_identities(
+        conn, [customer_id], now=now, bus=bus, default_country=default_country, vault=vault
+    )
+    return customer_id
 
 
 @dataclass
@@ -246,24 +409,70 @@ class CustomerService:
 
     engine: Engine
     clock: Clock
-    bus: EventBus | None = None
+    bus: EventBus
     default_country: str | None = None
+    # build() passes OPENCX_SECRET_KEY; this is the settings' development default
+    secret_key: str = "change-me-in-production"
+    vault: Vault | None = None  # crypto-shredding of contact fields (OPENCX_CRYPTO_SHREDDING)
 
-    def _publish(self, event: Any, conn: Connection) -> None:
-        if self.bus is not None:
-            self.bus.publish(event, conn)
+    def rewrap_keys(self, old_master_key: str) -> int:
+        """Re-wrap every customer's data key from ``old_master_key`` (base64) to the current
+        master key, in one transaction (docs/security.md, rotating the master key)."""
+        if self.vault is None:
+            raise InvalidInput("crypto-shredding is off (OPENCX_CRYPTO_SHREDDING): no keys")
+        old = Sealer(master_key_from(old_master_key, "old master key"), self.vault.sealer.blind_key)
+        with self.engine.begin() as conn:
+            return self.vault.rewrap(conn, old)
+
+    def seal_contacts(
+        self, conn: Connection, ids: Sequence[str], columns: dict[str, Sequence[str | None]]
+    ) -> dict[str, list[str | None]]:
+        """``columns`` of customer rows ``ids`` about to be written, their contact fields
+        sealed when crypto-shredding is on (given to the importers by the composition root)."""
+        if self.vault is None:
+            return {k: list(v) for k, v in columns.items()}
+        return self.vault.seal_columns(conn, ids, columns, self.clock.now())
+
+    @property
+    def erasure_key(self) -> bytes:
+        """The key of the erased people's keyed hashes (derived for this one purpose)."""
+        return purpose_key(self.secret_key, ERASED_KEYS)
+
+    def erased_among(self, conn: Connection, rows: KeysOfRows) -> list[bool]:
+        """Which ``rows`` carry a key of an erased person (:class:`opencx.core.tombstone.
+        ErasedKeys`, given to the importers by the composition root), in ``conn``."""
+        per_row = digests_of_rows(self.erasure_key, rows, self.default_country)
+        found = tombstones.known(conn, {d for row in per_row for d in row})
+        return [any(d in found for d in row) for row in per_row]
 
     def on_customers_upserted(self, event: Any, conn: Connection) -> None:
         """Handler of ingest's ``CustomersUpserted``: index identities, merge duplicates."""
         self.index(conn, event.customer_ids)
 
     def index(self, conn: Connection, customer_ids: Iterable[str]) -> IndexResult:
-        result = index_identities(
-            conn, customer_ids, now=self.clock.now(), default_country=self.default_country
+        return index_identities(
+            conn,
+            customer_ids,
+            now=self.clock.now(),
+            bus=self.bus,
+            default_country=self.default_country,
+            vault=self.vault,
         )
-        if result.merge_ids:
-            self._publish(CustomersMerged(result.pairs, result.merge_ids), conn)
-        return result
+
+    def identify_contact(
+        self, conn: Connection, email: str | None, phone: str | None, name: str | None
+    ) -> str | None:
+        """:func:`identify_contact` in the caller's transaction (the helpdesk's unit of work)."""
+        return identify_contact(
+            conn,
+            email=email,
+            phone=phone,
+            name=name,
+            now=self.clock.now(),
+            bus=self.bus,
+            default_country=self.default_country,
+            vault=self.vault,
+        )
 
     def resolve(self, customer_id: str) -> str:
         """The survivor behind ``customer_id`` (NotFound when there is no such customer)."""
@@ -279,42 +488,83 @@ class CustomerService:
 
     def show(self, customer_id: str) -> Found:
         with self.engine.connect() as conn:
-            return profile(conn, customer_id)
+            return profile(conn, customer_id, vault=self.vault)
 
     def timeline(self, customer_id: str, *, limit: int = 50, before: str | None = None) -> Any:
         with self.engine.connect() as conn:
             return timeline(conn, customer_id, limit=limit, before=before)
 
-    def search(self, text: str, *, limit: int = 25, after: str | None = None) -> SearchPage:
+    def add_search_keys(self, conn: Connection | None = None) -> int:
+        """Search keys for every customer written without them (the demo, direct loads);
+        none when contact fields are sealed (crypto-shredding: no plaintext copies)."""
+        if self.vault is not None:
+            return 0
+        if conn is not None:
+            return finder.add_missing(conn)
+        with self.engine.connect() as probe:
+            if not finder.missing(probe):
+                return 0
+        with self.engine.begin() as tx:
+            return finder.add_missing(tx)
+
+    def search(
+        self, text: str, *, limit: int = 25, after: str | None = None, before: str | None = None
+    ) -> SearchPage:
+        self.add_search_keys()
         with self.engine.connect() as conn:
             return search(
-                conn, text, limit=limit, after=after, default_country=self.default_country
+                conn,
+                text,
+                limit=limit,
+                after=after,
+                before=before,
+                default_country=self.default_country,
+                vault=self.vault,
             )
 
     def export(self, customer_id: str) -> dict[str, Any]:
-        with self.engine.connect() as conn:
-            return export(conn, customer_id, now=self.clock.now())
+        """:func:`export`, recorded in the audit log (a download of personal data)."""
+        with self.engine.begin() as conn:
+            found = export(conn, customer_id, now=self.clock.now(), vault=self.vault)
+            act = PrivilegedActDone("customers.export", customers=(found["customer_id"],))
+            self.bus.publish(act, conn)
+            return found
 
     def erase(self, customer_id: str) -> tuple[str, ...]:
+        """Erase the person (see :func:`erase`); once committed, scrub the store's free space
+        of the old values (:func:`opencx.db.scrub_after_erasure`)."""
         with self.engine.begin() as conn:
-            erased = erase(conn, customer_id, now=self.clock.now())
-            if erased:
-                self._publish(CustomerErased(erased), conn)
-            return erased
+            erased = erase(
+                conn,
+                customer_id,
+                now=self.clock.now(),
+                bus=self.bus,
+                key=self.erasure_key,
+                default_country=self.default_country,
+                vault=self.vault,
+            )
+        if erased:
+            scrub_after_erasure(self.engine, [t.name for t in metadata.sorted_tables])
+        return erased
 
     def merge(self, a: str, b: str) -> tuple[str | None, str, str]:
         """Merge two customers, the survivor chosen by :data:`SURVIVOR_RULE`."""
         with self.engine.begin() as conn:
             survivor, merged = pick_survivor(conn, a, b)
-            merge_id = merge(conn, survivor, merged, "manual", now=self.clock.now())
-            if merge_id is not None:
-                self._publish(CustomersMerged(((survivor, merged),), (merge_id,)), conn)
+            merge_id = merge(conn, survivor, merged, "manual", now=self.clock.now(), bus=self.bus)
+            act = PrivilegedActDone(
+                "customers.merge", customers=(survivor, merged), target=merge_id
+            )
+            self.bus.publish(act, conn)
             return merge_id, survivor, merged
 
     def unmerge(self, merge_id: str) -> Merge:
         with self.engine.begin() as conn:
-            before = merging.get_merge(conn, merge_id)
-            record = undo_merge(conn, merge_id, now=self.clock.now())
-            if before is not None and before.undone_at is None:
-                self._publish(MergeUndone(merge_id, record.survivor_id, record.merged_id), conn)
-            return record
+            undone = undo_merge(conn, merge_id, now=self.clock.now(), bus=self.bus)
+            act = PrivilegedActDone(
+                "customers.unmerge",
+                customers=(undone.survivor_id, undone.merged_id),
+                target=merge_id,
+            )
+            self.bus.publish(act, conn)
+            return undone

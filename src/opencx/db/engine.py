@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,31 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # deleted and overwritten content is zeroed, whatever the platform's build default
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
+
+
+def scrub_after_erasure(engine: Engine, tables: Iterable[str]) -> None:
+    """Remove the old versions an erasure left in the store's files (run after its commit).
+
+    SQLite (with ``secure_delete``) already zeroed the old cells in the database file; the
+    write-ahead log still holds the old pages until a checkpoint, so it is checkpointed and
+    truncated. PostgreSQL keeps old row versions (dead tuples) in the heap and index pages
+    until a VACUUM: ``tables`` are vacuumed now (pages a VACUUM finds all-visible are skipped,
+    so untouched tables cost little). Neither reaches the
+    copies outside the store (backups, PostgreSQL's WAL archive, exports): crypto-shredding
+    does (docs/security.md).
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    if is_postgres(engine):
+        existing = set(sa.inspect(engine).get_table_names())
+        names = ", ".join(f'"{t}"' for t in tables if t in existing)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM {names}")
 
 
 def is_postgres(bind: Engine | Connection) -> bool:

@@ -1,9 +1,11 @@
 """The canonical schema (see docs/schema.md): one MetaData shared by every slice and backend.
 
-These tables are the shared vocabulary of OpenCX. Each is *written* by the slice that owns it
-(named per table below) through that slice's service; any slice and every metric may *read* them.
-Tables private to one slice (loyalty, service hub, journeys) live in that slice's ``store.py`` on
-this same ``metadata`` so Alembic sees them.
+These tables are the shared vocabulary of OpenCX. Each is *written* only by the slice that owns
+it (``info=owned_by(...)`` on every table; docs/decisions/0012-table-ownership.md); any slice and
+every metric may *read* them. Tables private to one slice (loyalty, helpdesk, journeys) live in
+that slice's ``store`` on this same ``metadata`` so Alembic sees them, and declare their owner the
+same way. A test attributes every write statement of the test suite to the slice that issued it
+and fails when that slice is not the table's owner (tests/contracts/).
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ metadata = sa.MetaData(
 )
 
 
+def owned_by(owner: str, *, loaded_by: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``Table.info`` naming the one slice that writes the table.
+
+    ``loaded_by`` names the slices that may also *insert* rows arriving from outside (an import,
+    the demo generator), an ``INSERT … ON CONFLICT`` upsert on ``(source, external_id)``
+    included; every other change (an ``UPDATE``, a merge, an erasure) stays with the owner.
+    """
+    return {"owner": owner, "loaded_by": loaded_by}
+
+
 def _sourced() -> list[sa.Column[Any]]:
     """Every row that arrives from outside names its source system and its id there."""
     return [
@@ -33,15 +45,22 @@ def _sourced() -> list[sa.Column[Any]]:
     ]
 
 
+# Owners (docs/decisions/0012-table-ownership.md): customers owns the people, ingest the imports
+# and the facts only imports bring (commerce, touchpoints), feedback the surveys and what answers
+# them, helpdesk the cases; access, outbox and modeling own their platform tables. Loaders insert
+# (or upsert by source and external id) rows arriving from outside: ingest (files, the event API)
+# and the demo generator.
+
 # --- people (owner: customers) -------------------------------------------------------------
 customers = sa.Table(
     "customers",
     metadata,
     sa.Column("id", ID, primary_key=True),
     *_sourced(),
-    sa.Column("name", sa.String(300)),
-    sa.Column("email", sa.String(320)),
-    sa.Column("phone", sa.String(40)),
+    # wide enough for a sealed value (crypto-shredding); imports still check 300/320/40
+    sa.Column("name", sa.String(1000)),
+    sa.Column("email", sa.String(1000)),
+    sa.Column("phone", sa.String(200)),
     sa.Column("language", sa.String(35)),
     sa.Column("country", sa.String(2)),
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -54,6 +73,7 @@ customers = sa.Table(
     sa.UniqueConstraint("source", "external_id", name="uq_customers_source_external_id"),
     sa.Index("ix_customers_email", "email"),
     sa.Index("ix_customers_name", "name"),
+    info=owned_by("customers", loaded_by=("ingest", "demo")),
 )
 
 identities = sa.Table(
@@ -66,6 +86,7 @@ identities = sa.Table(
     sa.Column("source", sa.String(100), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("kind", "value", name="uq_identities_kind_value"),
+    info=owned_by("customers", loaded_by=("demo",)),
 )
 
 customer_merges = sa.Table(
@@ -78,6 +99,28 @@ customer_merges = sa.Table(
     sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("undone_at", UtcDateTime),
     sa.Column("moved", sa.JSON, nullable=False, default=dict),  # what moved, so undo is exact
+    info=owned_by("customers"),
+)
+
+erased_keys = sa.Table(
+    "erased_keys",
+    metadata,
+    # keyed hash (opencx.core.tombstone) of a key that named an erased person: no personal data
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # external, email, phone
+    sa.Column("erased_at", UtcDateTime, nullable=False),
+    info=owned_by("customers"),
+)
+
+customer_keys = sa.Table(
+    "customer_keys",
+    metadata,
+    # crypto-shredding (customers.domain.sealing): a customer's data key, wrapped by the master
+    # key; deleted on erasure. No foreign key: an import seals a row before inserting it.
+    sa.Column("customer_id", ID, primary_key=True),
+    sa.Column("wrapped", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    info=owned_by("customers"),
 )
 
 # --- commerce (owner: ingest) --------------------------------------------------------------
@@ -92,6 +135,7 @@ products = sa.Table(
     sa.Column("currency", sa.String(3)),
     sa.Column("is_merchandise", sa.Boolean, nullable=False, default=True),
     sa.UniqueConstraint("source", "external_id", name="uq_products_source_external_id"),
+    info=owned_by("ingest", loaded_by=("demo",)),
 )
 
 orders = sa.Table(
@@ -106,6 +150,7 @@ orders = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("discount_total", MONEY, nullable=False, default=0),
     sa.UniqueConstraint("source", "external_id", name="uq_orders_source_external_id"),
+    info=owned_by("ingest", loaded_by=("demo",)),
 )
 
 order_lines = sa.Table(
@@ -121,6 +166,14 @@ order_lines = sa.Table(
     sa.Column("discount", MONEY, nullable=False, default=0),
     sa.Column("returns_line_id", ID, sa.ForeignKey("order_lines.id")),
     sa.UniqueConstraint("order_id", "line_no", name="uq_order_lines_order_id"),
+    # a return line finds the line it reverses; partial: most lines are not returns
+    sa.Index(
+        "ix_order_lines_returns_line_id",
+        "returns_line_id",
+        sqlite_where=sa.text("returns_line_id IS NOT NULL"),
+        postgresql_where=sa.text("returns_line_id IS NOT NULL"),
+    ),
+    info=owned_by("ingest", loaded_by=("demo",)),
 )
 
 subscriptions = sa.Table(
@@ -137,9 +190,10 @@ subscriptions = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("cancel_reason", sa.String(500)),
     sa.UniqueConstraint("source", "external_id", name="uq_subscriptions_source_external_id"),
+    info=owned_by("ingest", loaded_by=("demo",)),
 )
 
-# --- touchpoints and service (owners: ingest, service) -------------------------------------
+# --- touchpoints (owner: ingest) and cases (owner: helpdesk) ------------------------------
 interactions = sa.Table(
     "interactions",
     metadata,
@@ -154,6 +208,7 @@ interactions = sa.Table(
     sa.Column("campaign", sa.String(200)),
     sa.Column("properties", sa.JSON, nullable=False, default=dict),
     sa.UniqueConstraint("source", "external_id", name="uq_interactions_source_external_id"),
+    info=owned_by("ingest", loaded_by=("demo",)),
 )
 
 cases = sa.Table(
@@ -175,6 +230,7 @@ cases = sa.Table(
     sa.Column("assignee", sa.String(200)),
     sa.Column("sla_policy", sa.String(100)),
     sa.UniqueConstraint("source", "external_id", name="uq_cases_source_external_id"),
+    info=owned_by("helpdesk", loaded_by=("ingest", "demo")),
 )
 
 case_events = sa.Table(
@@ -187,6 +243,7 @@ case_events = sa.Table(
     sa.Column("actor", sa.String(200)),
     sa.Column("body", sa.Text),
     sa.Column("properties", sa.JSON, nullable=False, default=dict),
+    info=owned_by("helpdesk", loaded_by=("ingest", "demo")),
 )
 
 # --- feedback (owner: feedback) ------------------------------------------------------------
@@ -201,6 +258,7 @@ surveys = sa.Table(
     sa.Column("languages", sa.JSON, nullable=False, default=list),
     sa.Column("definition", sa.JSON, nullable=False, default=dict),
     sa.UniqueConstraint("key", "version", name="uq_surveys_key_version"),
+    info=owned_by("feedback", loaded_by=("ingest", "demo")),
 )
 
 survey_questions = sa.Table(
@@ -214,6 +272,7 @@ survey_questions = sa.Table(
     sa.Column("scale_min", sa.Integer),
     sa.Column("scale_max", sa.Integer),
     sa.UniqueConstraint("survey_id", "key", name="uq_survey_questions_survey_id"),
+    info=owned_by("feedback", loaded_by=("ingest", "demo")),
 )
 
 invitations = sa.Table(
@@ -226,11 +285,12 @@ invitations = sa.Table(
     sa.Column("trigger", sa.String(60)),
     sa.Column("trigger_ref", sa.String(100)),
     sa.Column("token_hash", sa.String(128), unique=True),
-    sa.Column("scheduled_at", UtcDateTime),
+    sa.Column("scheduled_at", UtcDateTime, index=True),  # recontact rules read by time
     sa.Column("sent_at", UtcDateTime),
     sa.Column("opened_at", UtcDateTime),
     sa.Column("responded_at", UtcDateTime),
     sa.Column("status", sa.String(20), nullable=False, default="scheduled"),
+    info=owned_by("feedback", loaded_by=("ingest", "demo")),
 )
 
 responses = sa.Table(
@@ -250,6 +310,7 @@ responses = sa.Table(
     sa.Column("completed", sa.Boolean, nullable=False, default=True),
     sa.Column("submission", sa.JSON, nullable=False, default=dict),
     sa.UniqueConstraint("source", "external_id", name="uq_responses_source_external_id"),
+    info=owned_by("feedback", loaded_by=("ingest", "demo")),
 )
 
 answers = sa.Table(
@@ -264,6 +325,7 @@ answers = sa.Table(
     sa.Column("text", sa.Text),
     sa.Column("language", sa.String(35)),
     sa.UniqueConstraint("response_id", "question_key", name="uq_answers_response_id"),
+    info=owned_by("feedback", loaded_by=("ingest", "demo")),
 )
 
 # --- platform (owners: outbox, ingest, access, modeling) -----------------------------------
@@ -281,6 +343,7 @@ outbox = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("sent_at", UtcDateTime),
     sa.Column("locked_until", UtcDateTime),
+    info=owned_by("outbox"),
 )
 
 imports = sa.Table(
@@ -298,6 +361,7 @@ imports = sa.Table(
     sa.Column("rows_rejected", sa.Integer, nullable=False, default=0),
     sa.Column("reject_file", sa.String(1000)),
     sa.Column("message", sa.Text),
+    info=owned_by("ingest"),
 )
 
 users = sa.Table(
@@ -311,9 +375,36 @@ users = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     # sessions issued before this instant are void (password change, sign-out everywhere)
     sa.Column("sessions_since", UtcDateTime),
-    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("locked_until", UtcDateTime),  # too many failed logins: refused until then
     sa.Column("disabled_at", UtcDateTime),  # cannot log in; its sessions are void
+    info=owned_by("access"),
+)
+
+user_sessions = sa.Table(
+    "user_sessions",
+    metadata,
+    sa.Column("id", ID, primary_key=True),  # public handle: listing and ending one session
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # SHA-256 of the token
+    sa.Column("user_id", ID, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),  # absolute end: created + max age
+    sa.Column("revoked_at", UtcDateTime),  # logout, "end this session", sign-out everywhere
+    sa.Column("ip", sa.String(64)),
+    sa.Column("user_agent", sa.String(300)),
+    info=owned_by("access"),
+)
+
+login_throttle = sa.Table(
+    "login_throttle",
+    metadata,
+    # "ip:<address>", "acct:<digest of the email>" or "pair:<digest of account and client>"
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("account", sa.String(40), index=True),  # the account digest (unlock clears it)
+    sa.Column("level", sa.Float, nullable=False, server_default="0"),  # a bucket's fill
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),  # a pair's streak
+    sa.Column("at", sa.Float, nullable=False, index=True),  # unix seconds of the last charge
+    sa.Column("previous_at", sa.Float),  # unix seconds of the charge before
+    info=owned_by("access"),
 )
 
 api_keys = sa.Table(
@@ -326,6 +417,7 @@ api_keys = sa.Table(
     sa.Column("prefix", sa.String(16), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("revoked_at", UtcDateTime),
+    info=owned_by("access"),
 )
 
 model_runs = sa.Table(
@@ -339,6 +431,7 @@ model_runs = sa.Table(
     sa.Column("fitted_at", UtcDateTime, nullable=False),
     sa.Column("metrics", sa.JSON, nullable=False, default=dict),
     sa.Column("params", sa.JSON, nullable=False, default=dict),
+    info=owned_by("modeling"),
 )
 
 customer_scores = sa.Table(
@@ -349,6 +442,7 @@ customer_scores = sa.Table(
     sa.Column("kind", sa.String(40), primary_key=True),
     sa.Column("value", sa.Float),
     sa.Column("details", sa.JSON, nullable=False, default=dict),
+    info=owned_by("modeling"),
 )
 
 CANONICAL_TABLES = (

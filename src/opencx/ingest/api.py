@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from opencx.ingest.service import ImportReport, IngestService
+from opencx.ingest.deps import IngestServiceDep
+from opencx.ingest.service import ImportReport
 from opencx.web.auth import Principal, require_scope
+from opencx.web.idempotency import IdempotencyDep
 
 router = APIRouter(prefix="/api", tags=["ingest"])
 
@@ -28,17 +31,32 @@ class EventIn(BaseModel):
     model_config = {
         "json_schema_extra": {
             "examples": [
-                {"type": "interaction", "source": "web",
-                 "data": {"external_id": "ev-1", "customer": "c-42", "channel": "web",
-                          "kind": "page_view", "occurred_at": "2026-11-23T10:00:00Z",
-                          "properties": {"path": "/checkout"}}},
-                {"type": "order", "source": "shop",
-                 "data": {"order_id": "o-9", "customer": "c-42", "currency": "EUR",
-                          "placed_at": "2026-11-23T10:05:00+01:00",
-                          "lines": [{"sku": "MUG", "quantity": 2, "unit_price": "7.50"}]}},
+                {
+                    "type": "interaction",
+                    "source": "web",
+                    "data": {
+                        "external_id": "ev-1",
+                        "customer": "c-42",
+                        "channel": "web",
+                        "kind": "page_view",
+                        "occurred_at": "2026-11-23T10:00:00Z",
+                        "properties": {"path": "/checkout"},
+                    },
+                },
+                {
+                    "type": "order",
+                    "source": "shop",
+                    "data": {
+                        "order_id": "o-9",
+                        "customer": "c-42",
+                        "currency": "EUR",
+                        "placed_at": "2026-11-23T10:05:00+01:00",
+                        "lines": [{"sku": "MUG", "quantity": 2, "unit_price": "7.50"}],
+                    },
+                },
             ]
         }
-    }  # fmt: skip
+    }
 
 
 class EventOut(BaseModel):
@@ -50,24 +68,36 @@ class EventOut(BaseModel):
 
     @classmethod
     def from_report(cls, event_type: str, report: ImportReport) -> EventOut:
-        return cls(type=event_type, kind=report.kind, source=report.source,
-                   rows=report.rows_loaded, counts=report.counts)  # fmt: skip
-
-
-def _service(request: Request) -> IngestService:
-    service: IngestService = request.app.state.services.ingest
-    return service
+        return cls(
+            type=event_type,
+            kind=report.kind,
+            source=report.source,
+            rows=report.rows_loaded,
+            counts=report.counts,
+        )
 
 
 @router.post("/events", status_code=201, response_model=EventOut)
 def post_event(
     body: EventIn,
-    service: Annotated[IngestService, Depends(_service)],
     principal: Annotated[Principal, Depends(require_scope("events:write"))],
-) -> EventOut:
-    """Write one event; 422 names each field and rule broken, and nothing is written."""
-    report = service.ingest_event(
-        body.type, body.data, source=body.source,
-        create_missing_customers=body.create_missing_customers,
-    )  # fmt: skip
-    return EventOut.from_report(body.type, report)
+    service: IngestServiceDep,
+    idem: IdempotencyDep,
+) -> Response:
+    """Write one event; 422 names each field and rule broken, and nothing is written.
+
+    Writes are upserts on (source, external id): the same event posted twice, even at the same
+    moment, is stored once. With an ``Idempotency-Key`` header the answer is kept too: a retry
+    gets the first answer (``Idempotent-Replayed: true``), the same key with another body 422.
+    """
+
+    def write() -> dict[str, Any]:
+        report = service.ingest_event(
+            body.type,
+            body.data,
+            source=body.source,
+            create_missing_customers=body.create_missing_customers,
+        )
+        return EventOut.from_report(body.type, report).model_dump(mode="json")
+
+    return idem.respond(principal, write, 201)

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 from opencx.core.errors import InvalidInput
-from opencx.ingest.domain import KINDS, Mapping
-from opencx.ingest.mapping import load_mapping, with_flags
-from opencx.ingest.service import ImportOptions, ImportReport
+from opencx.core.services import service_of
+from opencx.ingest.domain import KINDS, Mapping, with_flags
+
+if TYPE_CHECKING:  # the service (pyarrow, pandas) is imported when a command runs, not for --help
+    from opencx.ingest.service import ImportOptions, ImportReport
 
 app = typer.Typer(help="Import data files.")
 
@@ -50,45 +63,86 @@ def import_(
         str | None, typer.Option(help="Exact duplicate rows: reject, skip or keep.")
     ] = None,
     survey: Annotated[str | None, typer.Option(help="Survey key for every response row.")] = None,
-    live: Annotated[bool, typer.Option(help="Fire live reactions (surveys, points).")] = False,
+    live: Annotated[
+        bool,
+        typer.Option(
+            help="Publish the events as live: they drive subscribers (survey invitations, "
+            "points). Default: history, no live reactions."
+        ),
+    ] = False,
     show: Annotated[int, typer.Option(help="Problems to print.")] = 20,
     chunk_rows: Annotated[int, typer.Option(min=1, help="Rows per chunk.")] = 50_000,
 ) -> None:
     """Import FILE as KIND in one transaction: nothing is written if any row is bad, unless
     --allow-rejects. Re-importing the same file updates rows instead of duplicating them."""
+    from opencx.ingest.service import ImportOptions, load_mapping
+
     console = Console(stderr=True)
     try:
         base = load_mapping(mapping) if mapping else Mapping()
         merged = with_flags(
-            base, maps=map_, delimiter=delimiter, encoding=encoding, date_format=date_format,
-            timezone=timezone, decimal=decimal, source=source, anonymous=anonymous,
-            duplicates=duplicates, create_missing_customers=create_missing_customers,
-        )  # fmt: skip
+            base,
+            maps=map_,
+            delimiter=delimiter,
+            encoding=encoding,
+            date_format=date_format,
+            timezone=timezone,
+            decimal=decimal,
+            source=source,
+            anonymous=anonymous,
+            duplicates=duplicates,
+            create_missing_customers=create_missing_customers,
+        )
         if survey:
             merged = with_flags(merged, maps=[], constants={**merged.constants, "survey": survey})
         if merged.kind and merged.kind != kind:
             raise InvalidInput(f"mapping {mapping!r} is for {merged.kind}, not {kind}")
         options = ImportOptions(
-            kind=kind, path=file, mapping=merged, ignore_unknown=ignore_unknown,
-            allow_rejects=allow_rejects, rejects_path=rejects, live=live, chunk_rows=chunk_rows,
+            kind=kind,
+            path=file,
+            mapping=merged,
+            ignore_unknown=ignore_unknown,
+            allow_rejects=allow_rejects,
+            rejects_path=rejects,
+            live=live,
+            chunk_rows=chunk_rows,
             customer_source=customer_source,
-        )  # fmt: skip
+        )
         report = _run(ctx, options, console)
     except InvalidInput as exc:
-        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        message = escape(str(exc))
+        console.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     _print(report, show, console)
     if not report.ok:
         raise typer.Exit(1)
 
 
+class RowRate(ProgressColumn):
+    """Rows per second over the last few chunks."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} rows/s" if speed else "… rows/s")
+
+
 def _run(ctx: typer.Context, options: ImportOptions, console: Console) -> ImportReport:
-    service = ctx.obj.ingest
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               TextColumn("{task.completed:,} rows"), TimeElapsedColumn())  # fmt: skip
+    from opencx.ingest.service import IngestService
+
+    service = service_of(ctx.obj, "ingest", IngestService)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        RowRate(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(f"importing {options.path.name}", total=None)
+        started = time.perf_counter()
         report: ImportReport = service.import_file(options, lambda n: progress.advance(task, n))
+        report.seconds = time.perf_counter() - started
     return report
 
 
@@ -98,15 +152,29 @@ def _print(report: ImportReport, show: int, console: Console) -> None:
     if report.problem_count > show:
         console.print(f"... and {report.problem_count - show} more problem(s)", markup=False)
     if report.reject_file:
-        console.print(f"all rejected rows with their problems: {report.reject_file}", markup=False)
+        console.print(
+            f"all rejected rows with their problems: {report.reject_file}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,  # a path to copy is never cut
+        )
     counts = ", ".join(f"{k} {v:,}" for k, v in sorted(report.counts.items()))
     lines = [
         f"{report.status}: {report.kind} from {report.file} (source {report.source})",
         f"rows read {report.rows_read:,}, loaded {report.rows_loaded:,}, "
-        f"rejected {report.rows_rejected:,}, duplicates skipped {report.rows_skipped:,}",
+        f"rejected {report.rows_rejected:,}, duplicates skipped {report.rows_skipped:,}"
+        + (
+            f", in {report.seconds:,.1f} s ({report.rows_read / report.seconds:,.0f} rows/s)"
+            if report.seconds
+            else ""
+        ),
     ]
     if counts:
         lines.append(counts)
+    if report.rows_dropped_erased:
+        lines.append(
+            f"{report.rows_dropped_erased:,} row(s) of erased people dropped (not restored)"
+        )
     if report.status == "failed" and report.problem_count:
         lines.append("nothing was written (fix the rows, or pass --allow-rejects)")
     typer.echo("\n".join(lines))

@@ -4,23 +4,41 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from opencx.metrics.domain import MetricResult
-from opencx.metrics.service import MetricsService, parse_filters, parse_time
+from opencx.metrics.deps import MetricsServiceDep
+from opencx.metrics.domain import Metric, MetricRequest, MetricResult
 from opencx.web import Principal, require_scope
 
 router = APIRouter(prefix="/api/metrics", tags=["metrics"])
 Reader = Annotated[Principal, Depends(require_scope("metrics:read"))]
 
 
-def metrics_service(request: Request) -> MetricsService:
-    service: MetricsService = request.app.state.services.metrics
-    return service
+class MetricOut(BaseModel):
+    name: str
+    title: str
+    unit: str
+    definition: str
+    reference: str
+    source: str
+    higher_is_better: bool
+    periodic: bool
+    dimensions: list[str]
 
-
-Service = Annotated[MetricsService, Depends(metrics_service)]
+    @classmethod
+    def from_domain(cls, m: Metric) -> MetricOut:
+        return cls(
+            name=m.name,
+            title=m.title,
+            unit=m.unit,
+            definition=m.definition,
+            reference=m.reference,
+            source=m.frame,
+            higher_is_better=m.higher_is_better,
+            periodic=m.periodic,
+            dimensions=list(m.breakdowns),
+        )
 
 
 class RowOut(BaseModel):
@@ -47,24 +65,40 @@ class ResultOut(BaseModel):
     @classmethod
     def from_domain(cls, r: MetricResult) -> ResultOut:
         rows = [
-            RowOut(keys=dict(x.keys), value=x.value, lower=x.lower, upper=x.upper, n=x.n,
-                   change=x.change, p_value=x.p_value, warning=x.warning, flag=x.flag)
+            RowOut(
+                keys=dict(x.keys),
+                value=x.value,
+                lower=x.lower,
+                upper=x.upper,
+                n=x.n,
+                change=x.change,
+                p_value=x.p_value,
+                warning=x.warning,
+                flag=x.flag,
+            )
             for x in r.rows
-        ]  # fmt: skip
-        return cls(metric=r.metric, title=r.title, unit=r.unit, keys=list(r.keys),
-                   period=r.period, note=r.note, rows=rows)  # fmt: skip
+        ]
+        return cls(
+            metric=r.metric,
+            title=r.title,
+            unit=r.unit,
+            keys=list(r.keys),
+            period=r.period,
+            note=r.note,
+            rows=rows,
+        )
 
 
 @router.get("")
-def list_metrics(service: Service, principal: Reader) -> list[dict[str, Any]]:
+def list_metrics(service: MetricsServiceDep, principal: Reader) -> list[MetricOut]:
     """Every metric with its unit, definition and source."""
-    return service.catalogue()
+    return [MetricOut.from_domain(m) for m in service.catalogue()]
 
 
 @router.get("/{name}")
 def get_metric(
     name: str,
-    service: Service,
+    service: MetricsServiceDep,
     principal: Reader,
     by: Annotated[list[str] | None, Query()] = None,
     period: str | None = None,
@@ -74,9 +108,7 @@ def get_metric(
     min_n: int | None = None,
 ) -> ResultOut:
     """Compute ``name``: ``?by=country&period=month&start=2025-01-01&filter=channel=web``."""
-    result = service.compute(
-        name, by=[b for part in by or [] for b in part.split(",") if b], period=period,
-        filters=parse_filters(filter or []), start=parse_time(start), end=parse_time(end),
-        min_n=min_n,
-    )  # fmt: skip
-    return ResultOut.from_domain(result)
+    request = MetricRequest.from_text(
+        name, by=by or (), period=period, start=start, end=end, filters=filter or (), min_n=min_n
+    )
+    return ResultOut.from_domain(service.compute(request))

@@ -5,10 +5,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -17,10 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from opencx.core import OpenCXError
-from opencx.metrics.domain import METRICS, MetricResult
+from opencx.core.services import service_of
+from opencx.core.spreadsheet import csv_text
+from opencx.metrics.domain import METRICS, MetricRequest, MetricResult
+from opencx.metrics.domain.request import parse_filters, parse_time
 from opencx.metrics.domain.targets import Target
-from opencx.metrics.service import MetricsService, parse_filters, parse_time
-from opencx.metrics.warehouse import RollupState
+from opencx.metrics.service import MetricsService
+from opencx.metrics.store.warehouse import RollupState
 
 app = typer.Typer(help="CX metrics with intervals: NPS, CSAT, CES, churn, retention, ...")
 targets_app = typer.Typer(help="Targets per metric, with the owner alerts go to.")
@@ -34,9 +34,9 @@ Where = Annotated[list[str] | None, typer.Option("--filter", help="column=value 
 Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
 
 
-def _service(ctx: typer.Context) -> MetricsService:
-    service: MetricsService = ctx.obj.metrics
-    return service
+def metrics_service(ctx: typer.Context) -> MetricsService:
+    """The :class:`MetricsService` of the services the ``opencx`` command built."""
+    return service_of(ctx.obj, "metrics", MetricsService)
 
 
 def _fail(exc: OpenCXError) -> typer.Exit:
@@ -58,27 +58,26 @@ def _table(result: MetricResult) -> Table:
     for r in result.rows:
         interval = f"{_number(r.lower)} – {_number(r.upper)}" if r.lower is not None else ""
         p = "" if r.p_value is None else f"{r.p_value:.3f}"
-        table.add_row(
-            *(str(r.keys[k]) for k in result.keys),
-            _number(r.value), interval, str(r.n), _number(r.change), p, r.warning or r.flag or "",
-        )  # fmt: skip
+        keys = (str(r.keys[k]) for k in result.keys)
+        note = r.warning or r.flag or ""
+        table.add_row(*keys, _number(r.value), interval, str(r.n), _number(r.change), p, note)
     return table
 
 
 def _csv(result: MetricResult) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(result.columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(result.records())
-    return out.getvalue()
+    return csv_text(list(result.columns), result.records())
 
 
 def _json(result: MetricResult) -> str:
     doc = {
-        "metric": result.metric, "title": result.title, "unit": result.unit,
-        "keys": list(result.keys), "period": result.period, "note": result.note,
+        "metric": result.metric,
+        "title": result.title,
+        "unit": result.unit,
+        "keys": list(result.keys),
+        "period": result.period,
+        "note": result.note,
         "rows": result.records(),
-    }  # fmt: skip
+    }
     return json.dumps(doc, indent=2, default=str)
 
 
@@ -95,43 +94,54 @@ def show(result: MetricResult, fmt: str) -> None:
         console.print(_table(result))
 
 
-def _command(name: str) -> Callable[..., None]:
-    def run(
-        ctx: typer.Context,
-        by: By = None,
-        period: Annotated[str | None, typer.Option(help="day, week, month, quarter, year")] = None,
-        where: Where = None,
-        start: Annotated[str | None, typer.Option(help="from this UTC date (ISO)")] = None,
-        end: Annotated[str | None, typer.Option(help="before this UTC date (ISO)")] = None,
-        min_n: Annotated[int | None, typer.Option(help="minimum sample size")] = None,
-        fmt: Format = "table",
-    ) -> None:
-        if fmt not in {"table", "csv", "json"}:
-            raise typer.BadParameter(f"format {fmt!r}: use table, csv or json")
-        try:
-            result = _service(ctx).compute(
-                name, by=by or [], period=period, filters=parse_filters(where or []),
-                start=parse_time(start), end=parse_time(end), min_n=min_n,
-            )  # fmt: skip
-        except OpenCXError as exc:
-            raise _fail(exc) from exc
-        show(result, fmt)
+def compute_metric(
+    ctx: typer.Context,
+    by: By = None,
+    period: Annotated[str | None, typer.Option(help="day, week, month, quarter, year")] = None,
+    where: Where = None,
+    start: Annotated[str | None, typer.Option(help="from this UTC date (ISO)")] = None,
+    end: Annotated[str | None, typer.Option(help="before this UTC date (ISO)")] = None,
+    min_n: Annotated[int | None, typer.Option(help="minimum sample size")] = None,
+    fmt: Format = "table",
+) -> None:
+    """Compute the metric this command is named after (``opencx metrics nps ...``)."""
+    if fmt not in {"table", "csv", "json"}:
+        raise typer.BadParameter(f"format {fmt!r}: use table, csv or json")
+    try:
+        request = MetricRequest.from_text(
+            str(ctx.info_name),
+            by=by or (),
+            period=period,
+            filters=where or (),
+            start=start,
+            end=end,
+            min_n=min_n,
+        )
+        result = metrics_service(ctx).compute(request)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
+    show(result, fmt)
 
-    run.__doc__ = f"{METRICS[name].title}: {METRICS[name].definition}."
-    return run
 
-
-for _name in METRICS:
-    app.command(name=_name)(_command(_name))
+for _metric in METRICS.values():
+    app.command(name=_metric.name, help=f"{_metric.title}: {_metric.definition}.")(compute_metric)
 
 
 @app.command("list")
 def list_metrics(fmt: Format = "table") -> None:
     """Every metric: name, unit, definition and source."""
     if fmt == "json":
-        typer.echo(json.dumps([{"name": m.name, "title": m.title, "unit": m.unit,
-                                "definition": m.definition, "reference": m.reference}
-                               for m in METRICS.values()], indent=2))  # fmt: skip
+        listed = [
+            {
+                "name": m.name,
+                "title": m.title,
+                "unit": m.unit,
+                "definition": m.definition,
+                "reference": m.reference,
+            }
+            for m in METRICS.values()
+        ]
+        typer.echo(json.dumps(listed, indent=2))
         return
     table = Table(title="Metrics")
     for col in ("name", "title", "unit", "definition"):
@@ -154,9 +164,9 @@ def set_target(
 ) -> None:
     """Set the target of METRIC, e.g. ``opencx metrics targets set nps '>=' 40 --owner a@b.c``."""
     try:
-        target = Target(metric, comparator, value, owner, parse_time(due), period,
-                        parse_filters(where or []))  # fmt: skip
-        saved = _service(ctx).set_target(target)
+        filters = parse_filters(where or [])
+        target = Target(metric, comparator, value, owner, parse_time(due, "due"), period, filters)
+        saved = metrics_service(ctx).set_target(target)
     except OpenCXError as exc:
         raise _fail(exc) from exc
     typer.echo(f"target {saved.id}: {saved.metric} {saved.comparator} {saved.value:g}")
@@ -168,12 +178,12 @@ def list_targets(ctx: typer.Context) -> None:
     table = Table(title="Metric targets")
     for col in ("id", "metric", "target", "due", "owner", "latest", "status"):
         table.add_column(col)
-    for s in _service(ctx).statuses():
+    for s in metrics_service(ctx).statuses():
         t = s.target
         due = t.due_at.date().isoformat() if isinstance(t.due_at, datetime) else ""
         latest = _number(s.latest.value) if s.latest else ""
-        table.add_row(t.id, t.metric, f"{t.comparator} {t.value:g}", due, t.owner_email,
-                      latest, s.status)  # fmt: skip
+        wanted = f"{t.comparator} {t.value:g}"
+        table.add_row(t.id, t.metric, wanted, due, t.owner_email, latest, s.status)
     console.print(table)
 
 
@@ -182,7 +192,7 @@ def check_alerts(
     ctx: typer.Context, alpha: Annotated[float, typer.Option(help="significance level")] = 0.05
 ) -> None:
     """Find significant adverse moves and enqueue an email to each target's owner."""
-    sent = _service(ctx).check_alerts(alpha=alpha)
+    sent = metrics_service(ctx).check_alerts(alpha=alpha)
     for target, move, message_id in sent:
         typer.echo(
             f"alert {message_id}: {move.metric} {move.period} change {move.change:+.1f} "
@@ -203,7 +213,7 @@ def refresh_rollups(
     """Bring the Parquet warehouse's rollups, which metrics read in place of raw rows, up to
     date: unchanged ones are kept, rows of added files appended, the others rebuilt."""
     try:
-        states = _service(ctx).refresh_rollups(rollup or None, full=full)
+        states = metrics_service(ctx).refresh_rollups(rollup or None, full=full)
     except OpenCXError as exc:
         raise _fail(exc) from exc
     console.print(_rollup_table(states, "Rollups refreshed"))
@@ -213,7 +223,7 @@ def refresh_rollups(
 def show_rollups(ctx: typer.Context) -> None:
     """Each rollup of the Parquet warehouse: fresh, stale (and why) or missing."""
     try:
-        states = _service(ctx).rollups()
+        states = metrics_service(ctx).rollups()
     except OpenCXError as exc:
         raise _fail(exc) from exc
     console.print(_rollup_table(states, "Rollups"))

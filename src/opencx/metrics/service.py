@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ibis.backends import BaseBackend
 from sqlalchemy.engine import Engine
 
 from opencx.core.clock import Clock, SystemClock
 from opencx.core.errors import InvalidInput, NotFound
-from opencx.metrics import store, warehouse
-from opencx.metrics.backends import connect, parquet_connection
-from opencx.metrics.computation import compute, compute_suite
-from opencx.metrics.domain import METRICS, PERIODS, MetricResult, metric_named
+from opencx.metrics.domain import (
+    METRICS,
+    PERIODS,
+    Metric,
+    MetricRequest,
+    MetricResult,
+    MetricRow,
+    metric_named,
+)
+from opencx.metrics.domain.computation import compute, compute_suite
+from opencx.metrics.domain.frames import table
 from opencx.metrics.domain.periods import period_named
 from opencx.metrics.domain.targets import (
     Move,
@@ -26,12 +33,25 @@ from opencx.metrics.domain.targets import (
     significant_moves,
     target_status,
 )
+from opencx.metrics.store import targets as store
+from opencx.metrics.store import warehouse
+from opencx.metrics.store.backends import connect, parquet_connection
 from opencx.outbox.service import enqueue
 
 OVERVIEW = (
-    "nps", "csat", "ces", "response_rate", "repeat_purchase_rate", "churn_rate",
-    "average_order_value", "return_rate", "touchpoints", "loyalty_index", "nrr", "enps",
-)  # fmt: skip
+    "nps",
+    "csat",
+    "ces",
+    "response_rate",
+    "repeat_purchase_rate",
+    "churn_rate",
+    "average_order_value",
+    "return_rate",
+    "touchpoints",
+    "loyalty_index",
+    "nrr",
+    "enps",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +59,7 @@ class Tile:
     """One KPI tile: the latest period's value, its interval, the trend and the target status."""
 
     result: MetricResult
-    latest: Any
+    latest: MetricRow | None
     trend: list[tuple[str, float | None]]
     status: TargetStatus | None
 
@@ -61,7 +81,7 @@ class MetricsService:
         self.threads = threads
 
     @contextmanager
-    def tables(self) -> Iterator[Any]:
+    def tables(self) -> Iterator[BaseBackend]:
         """An Ibis backend over the canonical tables, closed afterwards."""
         url = self.warehouse_url or self.engine.url.render_as_string(hide_password=False)
         con = connect(url, threads=self.threads)
@@ -71,10 +91,11 @@ class MetricsService:
             if not url.startswith("pyspark"):
                 con.disconnect()
 
-    def compute(self, name: str, **request: Any) -> MetricResult:
-        metric_named(name)
+    def compute(self, request: MetricRequest) -> MetricResult:
+        """``request`` computed where the data lives."""
+        metric_named(request.metric)
         with self.tables() as con:
-            return compute(name, con, **request)
+            return compute(request, con)
 
     # --- rollups of a Parquet warehouse ---------------------------------------------------------
     def rollups(self) -> list[warehouse.RollupState]:
@@ -106,13 +127,16 @@ class MetricsService:
             raise InvalidInput(f"parquet warehouse {folder} is not a folder")
         return folder
 
-    def catalogue(self) -> list[dict[str, Any]]:
-        return [
-            {"name": m.name, "title": m.title, "unit": m.unit, "definition": m.definition,
-             "reference": m.reference, "source": m.frame, "higher_is_better": m.higher_is_better,
-             "periodic": m.periodic}
-            for m in METRICS.values()
-        ]  # fmt: skip
+    def currencies(self) -> tuple[str, ...]:
+        """The currency codes of the orders, as pages show a money metric's unit."""
+        with self.tables() as con:
+            orders = table(con, "orders")
+            found = orders.select("currency").distinct().limit(20).to_pyarrow()
+        return tuple(sorted({str(c) for c in found.column("currency").to_pylist() if c}))
+
+    def catalogue(self) -> list[Metric]:
+        """Every metric, in the registry's order."""
+        return list(METRICS.values())
 
     # --- overview ----------------------------------------------------------------------------
     def overview(self, period: str = "month", names: Sequence[str] = OVERVIEW) -> list[Tile]:
@@ -120,7 +144,7 @@ class MetricsService:
         now = self.clock.now()
         tiles = []
         with self.tables() as con:
-            results = compute_suite(names, con, period=period)
+            results = compute_suite([MetricRequest(n, period=period) for n in names], con)
             for name, result in results.items():
                 valued = [r for r in result.rows if r.value is not None]
                 trend = [(str(r.keys[result.period or ""]), r.value) for r in result.rows]
@@ -150,7 +174,7 @@ class MetricsService:
         out = []
         with self.tables() as con:
             for t in self.targets():
-                result = compute(t.metric, con, period=t.period, filters=dict(t.filters))
+                result = compute(_request(t), con)
                 out.append(target_status(t, result, now))
         return out
 
@@ -166,7 +190,7 @@ class MetricsService:
             for t in self.targets():
                 period = PERIODS[t.period]
                 end = period.start(period.index_at(now))
-                result = compute(t.metric, con, period=t.period, filters=dict(t.filters), end=end)
+                result = compute(replace(_request(t), end=end), con)
                 metric = METRICS[t.metric]
                 moves = significant_moves(
                     result, higher_is_better=metric.higher_is_better, alpha=alpha
@@ -180,6 +204,11 @@ class MetricsService:
                 mid = enqueue(conn, kind="email", dedupe_key=key, payload=_email(t, move), now=now)
                 sent.append((t, move, mid))
         return sent
+
+
+def _request(target: Target) -> MetricRequest:
+    """What a target watches: its metric per its period, on the rows its filters keep."""
+    return MetricRequest(target.metric, period=target.period, filters=target.filters)
 
 
 def _email(target: Target, move: Move) -> dict[str, Any]:
@@ -198,29 +227,3 @@ def _email(target: Target, move: Move) -> dict[str, Any]:
         "subject": f"OpenCX alert: {metric.title} {verb} significantly ({move.period})",
         "text": text,
     }
-
-
-def parse_filters(items: Sequence[str]) -> Mapping[str, object]:
-    """``["country=NL", "country=DK", "channel=web"]`` → {"country": ["NL", "DK"], ...}."""
-    out: dict[str, list[str]] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            from opencx.core.errors import InvalidInput
-
-            raise InvalidInput(f"filter {item!r}: write column=value")
-        out.setdefault(name.strip(), []).append(value.strip())
-    return out
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """ISO date or datetime; without a zone it is read as UTC."""
-    if not value:
-        return None
-    from opencx.core.clock import ensure_utc
-    from opencx.core.errors import InvalidInput
-
-    try:
-        return ensure_utc(datetime.fromisoformat(value))
-    except ValueError:
-        raise InvalidInput(f"time {value!r} is not an ISO date (YYYY-MM-DD)") from None

@@ -5,26 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
-from opencx.modeling.service import ModelingService
-from opencx.modeling.store import ModelRun
+from opencx.jobs.api import ACCEPTED_RESPONSES, JobOut, accepted, polled
+from opencx.jobs.deps import JobQueueDep
+from opencx.modeling.deps import ModelingServiceDep
+from opencx.modeling.service import FIT_JOB, SCORE_JOB
+from opencx.modeling.store.runs import ModelRun
 from opencx.web import Principal, require_scope
 
 router = APIRouter(prefix="/api/models", tags=["models"])
 
 Reader = Annotated[Principal, Depends(require_scope("models:read"))]
 Writer = Annotated[Principal, Depends(require_scope("models:write"))]
-
-
-def modeling_service(request: Request) -> ModelingService:
-    service: ModelingService = request.app.state.services.modeling
-    return service
-
-
-Service = Annotated[ModelingService, Depends(modeling_service)]
 
 
 class RunOut(BaseModel):
@@ -68,7 +63,7 @@ class ScoresOut(BaseModel):
 
 
 @router.get("")
-def list_models(service: Service, _: Reader) -> list[dict[str, Any]]:
+def list_models(service: ModelingServiceDep, _: Reader) -> list[dict[str, Any]]:
     """Every registered model with its latest run."""
     out = []
     for name, spec in service.specs().items():
@@ -86,35 +81,65 @@ def list_models(service: Service, _: Reader) -> list[dict[str, Any]]:
 
 @router.get("/runs")
 def list_runs(
-    service: Service, _: Reader, model: str | None = None, limit: int = Query(50, le=500)
+    service: ModelingServiceDep,
+    _: Reader,
+    model: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
 ) -> list[RunOut]:
     return [RunOut.from_domain(r) for r in service.runs(model, limit)]
 
 
 @router.get("/runs/{run_id}")
-def get_run(run_id: str, service: Service, _: Reader) -> RunOut:
+def get_run(run_id: str, service: ModelingServiceDep, _: Reader) -> RunOut:
     return RunOut.from_domain(service.run(run_id))
 
 
-@router.post("/{model}/fit", status_code=201)
-def fit_model(model: str, body: FitIn, service: Service, _: Writer) -> RunOut:
-    """Fit ``model`` now (synchronously) and save the run with its scores."""
-    return RunOut.from_domain(service.fit(model, as_of=body.as_of, config=body.config))
+def _job(queue: JobQueueDep, job_id: str) -> JobOut:
+    return JobOut.from_domain(queue.status(job_id, prefix="modeling."), _status_url(job_id))
 
 
-@router.post("/{model}/score")
-def score_model(model: str, service: Service, _: Writer) -> dict[str, Any]:
-    run, n = service.score(model)
-    return {"run_id": run.id, "scores": n}
+def _status_url(job_id: str) -> str:
+    return f"{router.prefix}/jobs/{job_id}"
+
+
+@router.post("/{model}/fit", status_code=202, responses=ACCEPTED_RESPONSES)
+def fit_model(
+    model: str, body: FitIn, service: ModelingServiceDep, queue: JobQueueDep, p: Writer
+) -> JSONResponse:
+    """Fit ``model`` as a job: 202 with the job and its status URL (``Location``); poll it
+    until ``done``. Its ``output.run_url`` is the saved run, its ``error`` why a fit failed
+    (for instance no customer to learn from before ``as_of``)."""
+    service.check_model(model)  # an unknown model is a 404 now, not a failed job later
+    params: dict[str, Any] = {"model": model, "config": body.config}
+    if body.as_of is not None:
+        params["as_of"] = body.as_of.isoformat()
+    job_id = queue.submit(FIT_JOB, params, by=f"{p.kind}:{p.id}")
+    return accepted(_job(queue, job_id))
+
+
+@router.post("/{model}/score", status_code=202, responses=ACCEPTED_RESPONSES)
+def score_model(
+    model: str, service: ModelingServiceDep, queue: JobQueueDep, p: Writer
+) -> JSONResponse:
+    """Score current customers with the latest run of ``model`` as a job (202, as a fit)."""
+    service.check_model(model)
+    job_id = queue.submit(SCORE_JOB, {"model": model}, by=f"{p.kind}:{p.id}")
+    return accepted(_job(queue, job_id))
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def model_job(job_id: str, queue: JobQueueDep, _: Reader) -> JSONResponse:
+    """A fit or scoring job: status, stage, progress, and the run it saved once done."""
+    return polled(_job(queue, job_id))
 
 
 @router.get("/{model}/scores")
 def model_scores(
     model: str,
-    service: Service,
+    service: ModelingServiceDep,
     _: Reader,
     kind: str | None = None,
-    limit: int = Query(100, le=10_000),
+    limit: int = Query(100, ge=1, le=10_000),
 ) -> ScoresOut:
     """Scores of the latest run, highest first (``kind`` defaults to the model's first kind)."""
     spec = service.specs().get(model)
@@ -132,8 +157,14 @@ def model_scores(
     )
 
 
-@router.get("/churn/list.csv", response_class=PlainTextResponse)
-def churn_list_csv(service: Service, _: Reader, top: int = Query(500, le=100_000)) -> Any:
+class CsvResponse(PlainTextResponse):
+    media_type = "text/csv"
+
+
+@router.get("/churn/list.csv", response_class=CsvResponse)
+def churn_list_csv(
+    service: ModelingServiceDep, _: Reader, top: int = Query(500, ge=1, le=100_000)
+) -> Any:
     """The churn-risk list with reasons as CSV."""
     return PlainTextResponse(
         service.churn_csv(top),

@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from opencx.core import OpenCXError
-from opencx.modeling.service import ModelingService
-from opencx.modeling.store import ModelRun
+from opencx.core.services import service_of
+
+if TYPE_CHECKING:  # imported when a command runs: `opencx models --help` stays fast
+    from opencx.modeling.service import ModelingService
+    from opencx.modeling.store.runs import ModelRun
 
 app = typer.Typer(help="Customer models: CLV, churn, RFM, personas, loyal types, next best offer.")
 console = Console()
 
 
-def _service(ctx: typer.Context) -> ModelingService:
-    service: ModelingService = ctx.obj.modeling
-    return service
+def modeling_service(ctx: typer.Context) -> ModelingService:
+    """The :class:`ModelingService` of the services the ``opencx`` command built."""
+    from opencx.modeling.service import ModelingService
+
+    return service_of(ctx.obj, "modeling", ModelingService)
 
 
 def _as_of(value: str | None) -> datetime | None:
@@ -44,14 +51,44 @@ def _progress() -> Progress:
 
 
 def _metrics_text(run: ModelRun) -> str:
+    from opencx.web.formatting import readable  # opencx.web imports the web stack: not for --help
+
     shown = {k: v for k, v in run.metrics.items() if isinstance(v, int | float | str)}
-    parts = [f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()]
+    parts = [
+        f"{k}={readable(v, 4)}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()
+    ]
     return ", ".join(parts)
 
 
 def _fail(exc: OpenCXError) -> None:
     console.print(f"[red]error:[/red] {exc}")
     raise typer.Exit(1) from exc
+
+
+def fit_models(
+    service: ModelingService,
+    names: list[str],
+    *,
+    as_of: datetime | None = None,
+    config: dict[str, Any] | None = None,
+) -> list[ModelRun]:
+    """Fit ``names`` in turn on one read of the data, showing each model's steps as they come
+    (a live bar on a terminal, a line per step with its elapsed time otherwise) and a line
+    per saved run."""
+    began = time.perf_counter()
+    with _progress() as bar:
+        overall = bar.add_task("models", total=len(names), step="")
+
+        def step(model: str, text: str) -> None:
+            bar.update(overall, description=f"fit {model}", step=text)
+            if not console.is_terminal:
+                console.print(f"  {model}: {text} ({time.perf_counter() - began:.1f} s)")
+
+        def done(run: ModelRun) -> None:
+            bar.advance(overall)
+            console.print(f"[green]✓[/green] {run.model} run {run.id}: {_metrics_text(run)}")
+
+        return service.fit_many(names, as_of=as_of, config=config, progress=step, done=done)
 
 
 @app.command()
@@ -68,26 +105,13 @@ def fit(
     ] = None,
 ) -> None:
     """Fit models and save each run (config, data fingerprint, metrics, parameters) with scores."""
-    service = _service(ctx)
+    service = modeling_service(ctx)
     names = list(service.specs()) if models == ["all"] else models
     cfg: dict[str, Any] = json.loads(config) if config else {}
-    with _progress() as bar:
-        overall = bar.add_task("models", total=len(names), step="")
-        for name in names:
-            bar.update(overall, description=f"fit {name}")
-            try:
-                run = service.fit(
-                    name,
-                    as_of=_as_of(as_of),
-                    config=cfg,
-                    progress=lambda step: bar.update(overall, step=step),
-                )
-            except OpenCXError as exc:
-                bar.stop()
-                _fail(exc)
-                return
-            bar.advance(overall)
-            console.print(f"[green]✓[/green] {name} run {run.id}: {_metrics_text(run)}")
+    try:
+        fit_models(service, names, as_of=_as_of(as_of), config=cfg)
+    except OpenCXError as exc:
+        _fail(exc)
 
 
 @app.command()
@@ -99,7 +123,7 @@ def score(
     as_of: Annotated[str | None, typer.Option(help="score as of (ISO date)")] = None,
 ) -> None:
     """Score customers with the latest saved run; writes customer_scores with the run id."""
-    service = _service(ctx)
+    service = modeling_service(ctx)
     names = [model] if model else [m for m in service.specs() if service.latest(m)]
     with _progress() as bar:
         task = bar.add_task("score", total=len(names), step="")
@@ -115,26 +139,75 @@ def score(
             console.print(f"[green]✓[/green] {name}: {n} scores from run {run.id}")
 
 
+# columns of `models list`, in order; the optional ones are left out, last first, when the
+# terminal is too narrow for them (a cut id or date is worse than a missing column)
+RUN_COLUMNS = ("run", "model", "version", "fitted", "as of", "fingerprint", "metrics")
+OPTIONAL = ("fingerprint", "version", "as of")
+
+
+def _cells(r: ModelRun) -> dict[str, str]:
+    return {
+        "run": r.id,
+        "model": r.model,
+        "version": r.version,
+        "fitted": r.fitted_at.strftime("%Y-%m-%d %H:%M"),
+        "as of": str(r.config.get("as_of", ""))[:10],
+        "fingerprint": r.data_fingerprint[:12],
+        "metrics": _metrics_text(r).replace(", ", "\n"),
+    }
+
+
+def _runs_table(runs: list[ModelRun], hidden: set[str]) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold underline")
+    shown = [c for c in RUN_COLUMNS if c not in hidden]
+    for name in shown:
+        table.add_column(name, no_wrap=name != "metrics", overflow="fold")
+    for r in runs:
+        cells = _cells(r)
+        table.add_row(*(cells[c] for c in shown))
+    return table
+
+
+def fitting_table(runs: list[ModelRun], width: int) -> Table:
+    """The runs table with as many optional columns as ``width`` leaves room for; narrower
+    than its essential columns, one block of ``column  value`` lines per run."""
+    hidden: set[str] = set()
+    table = _runs_table(runs, hidden)
+    wide = console.options.update_width(10_000)
+    for name in OPTIONAL:
+        if Measurement.get(console, wide, table).maximum <= width:
+            break
+        hidden.add(name)
+        table = _runs_table(runs, hidden)
+    if Measurement.get(console, wide, table).maximum > width:
+        return _runs_records(runs)
+    if hidden:
+        shown = ", ".join(c for c in RUN_COLUMNS if c in hidden)
+        table.caption = f"not shown at {width} columns: {shown}"
+    return table
+
+
+def _runs_records(runs: list[ModelRun]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for i, r in enumerate(runs):
+        if i:
+            table.add_row("", "")
+        for name, value in _cells(r).items():
+            table.add_row(name, value)
+    return table
+
+
 @app.command("list")
 def list_runs(
     ctx: typer.Context,
     model: Annotated[str | None, typer.Option(help="only this model")] = None,
     limit: int = 20,
 ) -> None:
-    """Saved model runs, newest first."""
-    runs = _service(ctx).runs(model, limit)
-    table = Table("run", "model", "version", "fitted", "as of", "fingerprint", "metrics")
-    for r in runs:
-        table.add_row(
-            r.id,
-            r.model,
-            r.version,
-            r.fitted_at.strftime("%Y-%m-%d %H:%M"),
-            str(r.config.get("as_of", ""))[:10],
-            r.data_fingerprint[:12],
-            _metrics_text(r),
-        )
-    console.print(table)
+    """Saved model runs, newest first (columns that do not fit the terminal are left out)."""
+    runs = modeling_service(ctx).runs(model, limit)
+    console.print(fitting_table(runs, console.width))
 
 
 @app.command("churn-list")
@@ -144,26 +217,9 @@ def churn_list(
     out: Annotated[Path | None, typer.Option(help="CSV file to write")] = None,
 ) -> None:
     """The customers most at risk of churning, with reasons, as CSV for a retention campaign."""
-    text = _service(ctx).churn_csv(top)
+    text = modeling_service(ctx).churn_csv(top)
     if out is None:
         typer.echo(text, nl=False)
         return
     out.write_text(text, encoding="utf-8")
     console.print(f"wrote {max(len(text.splitlines()) - 1, 0)} customers to {out}")
-
-
-@app.command("telco-eval")
-def telco_eval(
-    ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="WA_Fn-UseC_-Telco-Customer-Churn.csv")],
-    snapshot: Annotated[str, typer.Option(help="snapshot date (ISO)")] = "2026-01-01",
-) -> None:
-    """Import the IBM telco sample as customers + subscriptions and evaluate the churn model."""
-    when = _as_of(snapshot)
-    assert when is not None
-    report = _service(ctx).evaluate_telco(path, snapshot=when)
-    console.print(
-        f"customers={report.customers} blank TotalCharges={report.blank_total_charges} "
-        f"AUC={report.metrics['auc']:.4f} PR-AUC={report.metrics['pr_auc']:.4f} "
-        f"Brier={report.metrics['brier']:.4f} run={report.run_id}"
-    )

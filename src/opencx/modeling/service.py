@@ -2,39 +2,48 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import hmac
-import io
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from opencx.core import Clock, NotFound, SystemClock, new_id
-from opencx.core.errors import Conflict
-from opencx.modeling import store
-from opencx.modeling.features import Sources
-from opencx.modeling.prediction_models import ARTIFACT
-from opencx.modeling.registry import ModelData, ModelSpec, ScoreValue, fingerprint, models
-from opencx.modeling.store import ModelRun, ScoreRow
-from opencx.modeling.telco import read_telco
+from opencx.core import Clock, EventBus, InvalidInput, NotFound, SystemClock, new_id
+from opencx.core.audit import PrivilegedActDone
+from opencx.core.spreadsheet import csv_text
+from opencx.modeling.domain.btyd.diagnostics import Finding, purchase_findings
+from opencx.modeling.domain.catalog.clv import PARAM_TYPES
+from opencx.modeling.domain.catalog.data import ModelData
+from opencx.modeling.domain.catalog.registry import models
+from opencx.modeling.domain.catalog.spec import ModelSpec, ScoreValue, fingerprint
+from opencx.modeling.domain.features.customer import Sources
+from opencx.modeling.store import runs as store
+from opencx.modeling.store import warehouse
+from opencx.modeling.store.artifacts import Artifacts
+from opencx.modeling.store.runs import ModelRun, ScoreRow
+from opencx.web.formatting import label, number, readable
 
-__all__ = ["ModelingService", "TelcoReport"]
+__all__ = ["FIT_JOB", "SCORE_JOB", "Headline", "ModelingService"]
 
-Progress = Callable[[str], None]
+FIT_JOB = "modeling.fit"  # the jobs that run fits and scorings submitted through the API
+SCORE_JOB = "modeling.score"
 
 
 @dataclass(frozen=True, slots=True)
-class TelcoReport:
+class Headline:
+    """A fit's mean score over its customers, with its 95% interval (None: one customer)."""
+
+    fitted_at: datetime
     customers: int
-    blank_total_charges: int
-    metrics: dict[str, Any]
-    run_id: str
+    mean: float
+    lower: float | None
+    upper: float | None
+
+
+Progress = Callable[[str], None]
 
 
 def _quiet(_: str) -> None:
@@ -51,19 +60,23 @@ class ModelingService:
         secret_key: str,
         clock: Clock | None = None,
         warehouse_url: str | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         """``secret_key`` signs the fitted artifacts saved with a run (the churn model is a
-        pickle): one not signed with it is never unpickled."""
+        pickle): one not signed with it is never unpickled. ``bus`` receives a
+        :class:`PrivilegedActDone` for each fit and each download of the churn list (the audit
+        log subscribes to it)."""
+        self.bus = bus
         self.engine = engine
         self.clock = clock or SystemClock()
         self.warehouse_url = warehouse_url
-        self._key = hashlib.sha256(b"opencx model artifact\0" + secret_key.encode()).digest()
+        self._artifacts = Artifacts(secret_key)
 
     # --- data -----------------------------------------------------------------------------
     @contextmanager
     def _data(self, as_of: datetime | None) -> Iterator[ModelData]:
-        with store.ibis_session(self.engine, self.warehouse_url) as con:
-            src = store.sources(con)
+        with warehouse.open_tables(self.engine, self.warehouse_url) as con:
+            src = warehouse.sources(con)
             probe = ModelData(src, as_of or self.clock.now())
             when = as_of or probe.data_end() or self.clock.now()
             yield ModelData(src, when, case_categories=_top_categories(src))
@@ -71,6 +84,10 @@ class ModelingService:
     @staticmethod
     def specs() -> dict[str, ModelSpec]:
         return models()
+
+    def check_model(self, model: str) -> None:
+        """NotFound unless ``model`` is registered (before queueing work for it)."""
+        self._spec(model)
 
     def _spec(self, model: str) -> ModelSpec:
         specs = models()
@@ -90,13 +107,50 @@ class ModelingService:
         """Fit ``model`` on data before ``as_of`` (default: where the data ends), save the run
         (configuration, fingerprint, metrics, parameters) and its scores in one transaction."""
         spec = self._spec(model)
-        cfg = dict(config or {})
-        with self.engine.connect() as conn:
-            prev_run = store.latest_run(conn, model)
         with self._data(as_of) as data:
-            previous = self._without_forged_artifact(prev_run.params) if prev_run else None
+            return self._fit_on(data, spec, dict(config or {}), progress)
+
+    def fit_many(
+        self,
+        names: Sequence[str],
+        *,
+        as_of: datetime | None = None,
+        config: dict[str, Any] | None = None,
+        progress: Callable[[str, str], None] | None = None,
+        done: Callable[[ModelRun], None] | None = None,
+    ) -> list[ModelRun]:
+        """Fit ``names`` in turn on one read of the data, so a feature frame one model
+        computed serves the next; each run is saved in its own transaction as it finishes.
+
+        ``progress(model, step)`` reports the steps, ``done(run)`` each saved run.
+        """
+        specs = [self._spec(name) for name in names]
+        runs: list[ModelRun] = []
+        with self._data(as_of) as data:
+            for spec in specs:
+                name = spec.name
+
+                def step(text: str, name: str = name) -> None:
+                    if progress is not None:
+                        progress(name, text)
+
+                runs.append(self._fit_on(data, spec, dict(config or {}), step))
+                if done is not None:
+                    done(runs[-1])
+        return runs
+
+    def _fit_on(
+        self, data: ModelData, spec: ModelSpec, cfg: dict[str, Any], progress: Progress
+    ) -> ModelRun:
+        with self.engine.connect() as conn:
+            prev_run = store.latest_run(conn, spec.name)
+        _check_history(spec.name, data)
+        previous = Artifacts.without(prev_run.params) if prev_run else None
+        try:
             fitted = spec.fit(data, cfg, previous, progress)
-            cfg["as_of"] = data.as_of.isoformat()
+        except ValueError as exc:  # too little data for this model: say so, not a 500
+            raise InvalidInput(f"model {spec.name!r}: {exc}") from exc
+        cfg["as_of"] = data.as_of.isoformat()
         run = ModelRun(
             id=new_id(),
             model=spec.name,
@@ -105,13 +159,20 @@ class ModelingService:
             data_fingerprint=fingerprint(fitted.table),
             fitted_at=self.clock.now(),
             metrics=fitted.metrics,
-            params=self._signed(fitted.params),
+            params=self._artifacts.seal(fitted.params, fitted.artifact),
         )
         progress("save")
         with self.engine.begin() as conn:
             store.insert_run(conn, run)
             store.insert_scores(conn, run.id, _rows(fitted.scores))
+            self._audit(
+                conn, PrivilegedActDone("models.fit", target=run.id, detail={"model": spec.name})
+            )
         return run
+
+    def _audit(self, conn: Connection, act: PrivilegedActDone) -> None:
+        if self.bus is not None:
+            self.bus.publish(act, conn)
 
     def score(
         self, model: str, *, as_of: datetime | None = None, progress: Progress = _quiet
@@ -124,43 +185,11 @@ class ModelingService:
             raise NotFound(f"model {model!r} has no saved run; fit it first")
         with self._data(as_of) as data:
             progress("score")
-            rows = spec.score(data, self._verified(run), run.config)
+            artifact = self._artifacts.open(run.id, run.model, run.params)
+            rows = spec.score(data, run.params, run.config, artifact)
         with self.engine.begin() as conn:
             n = store.insert_scores(conn, run.id, _rows(rows))
         return run, n
-
-    # --- artifacts --------------------------------------------------------------------------
-    def _mac(self, artifact: str) -> str:
-        return hmac.new(self._key, artifact.encode("ascii"), "sha256").hexdigest()
-
-    def _signed(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not isinstance(params.get(ARTIFACT), str):
-            return params
-        return {**params, ARTIFACT_MAC: self._mac(params[ARTIFACT])}
-
-    def _genuine(self, params: dict[str, Any]) -> bool:
-        mac = params.get(ARTIFACT_MAC)
-        artifact = params.get(ARTIFACT)
-        return (
-            isinstance(mac, str)
-            and isinstance(artifact, str)
-            and hmac.compare_digest(mac, self._mac(artifact))
-        )
-
-    def _verified(self, run: ModelRun) -> dict[str, Any]:
-        """The run's parameters, once its artifact (if any) is known to be ours."""
-        if ARTIFACT in run.params and not self._genuine(run.params):
-            raise Conflict(
-                f"model run {run.id} ({run.model}) has an artifact not signed with this "
-                f"installation's secret key (saved before signing, with another key, or "
-                f"altered); refit: opencx models fit {run.model}"
-            )
-        return run.params
-
-    def _without_forged_artifact(self, params: dict[str, Any]) -> dict[str, Any]:
-        if ARTIFACT in params and not self._genuine(params):
-            return {k: v for k, v in params.items() if k not in {ARTIFACT, ARTIFACT_MAC}}
-        return params
 
     def runs(self, model: str | None = None, limit: int = 100) -> list[ModelRun]:
         with self.engine.connect() as conn:
@@ -188,6 +217,38 @@ class ModelingService:
             rows = store.scores_for_run(conn, run.id, kind, order_desc=descending, limit=limit)
         return run, rows
 
+    @staticmethod
+    def clv_findings(run: ModelRun) -> list[Finding]:
+        """What the CLV run's purchase model can be trusted for, in plain words."""
+        kind = str(run.params.get("purchase_model", "bgnbd"))
+        names = PARAM_TYPES[kind].NAMES if kind in PARAM_TYPES else ()
+        values = {n: float(run.params[n]) for n in names if n in run.params}
+        return purchase_findings(
+            kind,
+            values,
+            [n for n in names if n in values],
+            std_errors=run.metrics.get("std_errors") or (),
+            converged=run.metrics.get("converged"),
+            alive_share=run.metrics.get("p_alive_share_95"),
+            holdout=run.params.get("holdout"),
+        )
+
+    def headline(self, model: str = "clv", kind: str = "clv_12m", runs: int = 8) -> list[Headline]:
+        """The mean ``kind`` score of the latest ``runs`` fits of ``model``, oldest first, each
+        with its 95% interval (normal approximation: mean ± 1.96·s/√n) and customer count."""
+        fits = self.runs(model, limit=runs)
+        with self.engine.connect() as conn:
+            summary = store.score_summaries(conn, [r.id for r in fits], kind)
+        out = []
+        for run in reversed(fits):
+            if run.id not in summary:
+                continue
+            n, mean, variance = summary[run.id]
+            half = 1.96 * math.sqrt(variance / n) if n > 1 else None
+            low, high = (mean - half, mean + half) if half is not None else (None, None)
+            out.append(Headline(run.fitted_at, n, mean, low, high))
+        return out
+
     def churn_list(self, top: int = 500) -> list[dict[str, Any]]:
         """The customers most at risk with the reasons, for a retention campaign."""
         _, rows = self.scores("churn", "churn_risk", limit=top)
@@ -206,34 +267,39 @@ class ModelingService:
         return out
 
     def churn_csv(self, top: int = 500) -> str:
-        buffer = io.StringIO()
+        """The churn list as CSV (names and emails: recorded in the audit log as a download of
+        personal data, with the number of customers, not who they are)."""
         fields = ["customer_id", "name", "email", "churn_risk", "reasons"]
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.churn_list(top))
-        return buffer.getvalue()
-
-    def evaluate_telco(
-        self, path: Path, *, snapshot: datetime, progress: Progress = _quiet
-    ) -> TelcoReport:
-        """Import the IBM telco snapshot as customers + subscriptions and fit churn on it."""
-        parsed = read_telco(path, snapshot)
+        rows = self.churn_list(top)
         with self.engine.begin() as conn:
-            store.insert_snapshot(conn, parsed.customers, parsed.subscriptions)
-        run = self.fit("churn", as_of=snapshot, config={"mode": "snapshot"}, progress=progress)
-        return TelcoReport(
-            len(parsed.customers), len(parsed.blank_total_charges), run.metrics, run.id
+            act = PrivilegedActDone("models.churn_download", detail={"rows": len(rows)})
+            self._audit(conn, act)
+        return csv_text(fields, rows)
+
+
+def _check_history(model: str, data: ModelData) -> None:
+    """InvalidInput when nothing (no order, no subscription) precedes ``as_of``: a fit would
+    learn from nothing."""
+    first = data.data_start()
+    if first is None:
+        raise InvalidInput(f"model {model!r}: the store holds no orders or subscriptions")
+    if first >= data.as_of:
+        raise InvalidInput(
+            f"model {model!r}: nothing before {data.as_of:%Y-%m-%d} to learn from "
+            f"(the first is on {first:%Y-%m-%d}); choose a later as_of"
         )
 
 
-ARTIFACT_MAC = "artifact_mac"
-"""The run parameter holding the HMAC-SHA256 of the ``ARTIFACT`` parameter."""
-
-
 def _reason_text(reason: dict[str, Any]) -> str:
-    feature = str(reason.get("feature", "")).removeprefix("attr_").replace("_", " ")
+    """``Days since last purchase: 448 (typical 93), +15.2 pts risk``: the feature by its
+    label, values to the digits that mean something, the risk it adds in percentage points."""
+    feature = label(reason.get("feature", ""))
     value, typical, delta = reason.get("value"), reason.get("typical"), reason.get("delta")
-    return f"{feature} = {value} (typical {typical}, +{delta})"
+    shown = [readable(v) if isinstance(v, int | float) else str(v) for v in (value, typical)]
+    text = f"{feature}: {shown[0]} (typical {shown[1]})"
+    if isinstance(delta, int | float):
+        text += f", {number(100 * delta, 1, sign=True)} pts risk"
+    return text
 
 
 def _rows(values: list[ScoreValue]) -> Iterator[ScoreRow]:

@@ -1,47 +1,13 @@
-"""``opencx worker`` delivers the outbox (email, SMS, webhooks) until stopped; ``opencx outbox
-dead`` lists the messages it gave up on and ``opencx outbox retry`` queues them again."""
+"""``opencx outbox dead`` lists the messages the worker gave up on and ``opencx outbox retry``
+queues them again. ``opencx worker`` itself lives in ``opencx.ops.worker`` (outbox and jobs)."""
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
 from typing import Annotated
 
 import typer
 
-from opencx.outbox.service import dead_letters, retry_dead, run, run_once
-
-app = typer.Typer(help="Outbox delivery.")
-
-
-@app.command()
-def worker(
-    ctx: typer.Context,
-    once: Annotated[bool, typer.Option("--once", help="Deliver one batch and exit.")] = False,
-    batch: Annotated[int, typer.Option(min=1, help="Messages claimed per batch.")] = 50,
-    poll: Annotated[float, typer.Option(min=0.01, help="Seconds between polls when idle.")] = 1.0,
-    lease: Annotated[
-        float, typer.Option(min=0.1, help="Seconds a claim lasts before others may retry it.")
-    ] = 120.0,
-) -> None:
-    """Deliver due outbox messages until SIGTERM or Ctrl-C (the message in flight finishes)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    services = ctx.obj
-    transports = services.outbox.transports()
-    engine, clock = services.engine, services.clock
-    if once:
-        result = run_once(
-            engine, transports, clock.now(), batch, lease=timedelta(seconds=lease), clock=clock
-        )
-    else:
-        result = run(
-            engine, transports, clock=clock, batch=batch, poll=poll, lease=timedelta(seconds=lease)
-        )
-    typer.echo(
-        f"sent {result.sent}, failed {result.failed}, dead {result.dead}, "
-        f"given back {result.released} of {result.claimed} claimed"
-    )
-
+from opencx.outbox.service import dead_letters, retry_dead
 
 outbox_app = typer.Typer(help="The outbox: dead letters and re-sending them.", no_args_is_help=True)
 
@@ -75,7 +41,9 @@ def retry(
         raise typer.Exit(code=2)
     queued = retry_dead(ctx.obj.engine, None if all_dead else ids, ctx.obj.clock.now())
     missing = 0 if all_dead else len(set(ids or ())) - queued
-    typer.echo(f"queued {queued} dead message(s) again" + (
-        f"; {missing} id(s) were not dead messages" if missing else ""))  # fmt: skip
+    typer.echo(
+        f"queued {queued} dead message(s) again"
+        + (f"; {missing} id(s) were not dead messages" if missing else "")
+    )
     if missing:
         raise typer.Exit(code=1)

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from opencx.core.clock import Clock
+from opencx.core.events import CustomerErased
 from opencx.core.ids import new_id
 from opencx.outbox import store
 from opencx.outbox.domain import (
@@ -269,6 +270,12 @@ def _stop_on_signals(stop: threading.Event, *, enabled: bool) -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def on_customer_erased(event: CustomerErased, conn: Connection) -> None:
+    """A person was erased: their values leave every message, and nothing more is sent to them
+    (handler wired in ``opencx.app``, run in the erasing transaction)."""
+    store.redact_messages(conn, event.personal)
 
 
 def dead_letters(engine: Engine, limit: int = 50) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ lease expired and whose message was reclaimed by another worker updates nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from opencx.core.redaction import redact_json
 from opencx.db.schema import outbox
 from opencx.outbox.domain import OutboxMessage, Status
 
@@ -215,3 +217,29 @@ def revive(conn: Connection, ids: Sequence[str] | None, now: datetime) -> int:
         query.values(status=Status.PENDING.value, attempts=0, next_attempt_at=now)
     )
     return int(result.rowcount)
+
+
+ERASED_ERROR = "not sent: the recipient was erased"
+
+
+def redact_messages(conn: Connection, personal: Sequence[str]) -> int:
+    """Redact ``personal`` values from every message's payload; a message not yet sent that
+    mentioned them is never sent (dead, with :data:`ERASED_ERROR`). Returns messages changed."""
+    if not personal:
+        return 0
+    text = sa.func.lower(sa.cast(outbox.c.payload, sa.Text))
+    needles = {n.lower() for v in personal for n in (v, json.dumps(v)[1:-1])}
+    query = sa.select(outbox.c.id, outbox.c.payload, outbox.c.status).where(
+        sa.or_(*(text.contains(n, autoescape=True) for n in sorted(needles)))
+    )
+    changed = 0
+    for row in conn.execute(query).all():
+        payload = redact_json(row.payload, personal)
+        if payload == row.payload:
+            continue
+        values: dict[str, Any] = {"payload": payload}
+        if row.status in RETRYABLE:
+            values.update(status=Status.DEAD.value, last_error=ERASED_ERROR)
+        conn.execute(outbox.update().where(outbox.c.id == row.id).values(**values))
+        changed += 1
+    return changed

@@ -14,7 +14,6 @@ method other than GET/HEAD/OPTIONS.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -24,24 +23,32 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.concurrency import run_in_threadpool
 
 from opencx.access.domain import User, check_scope, grants_scope, role_grants
+from opencx.access.domain.throttle import Client, account_key
 from opencx.access.service import AccessService
 from opencx.core import PermissionDenied
+from opencx.core.services import service_of
 from opencx.web.session import (
     CSRF_COOKIE,
     CSRF_FIELD,
     CSRF_HEADER,
+    DEVICE_COOKIE,
+    DEVICE_SECONDS,
     SESSION_COOKIE,
-    SESSION_SECONDS,
+    Device,
     Session,
     csrf_token,
     csrf_valid,
+    decode_device,
     decode_session,
+    encode_device,
     encode_session,
-    microseconds,
     new_nonce,
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# the scope a dependency made by require_scope / require_page_scope checks, for the route table
+# test (tests/web/test_route_access.py) to read every route's declared scope
+SCOPE_ATTRIBUTE = "opencx_scope"
 _UNKNOWN = object()
 
 _bearer = HTTPBearer(auto_error=False, description="An OpenCX API key: `ocx_<prefix>_<secret>`")
@@ -69,23 +76,34 @@ class LoginRequired(Exception):
 
 
 def access_service(request: Request) -> AccessService:
-    services = request.app.state.services
-    return AccessService(services.engine, services.clock)
+    """The application's access use cases (with its session and throttling settings)."""
+    return service_of(request.app.state.services, "access", AccessService)
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address (uvicorn already applied X-Forwarded-For from trusted proxies)."""
+    return request.client.host if request.client else "unknown"
 
 
 def secret_key(request: Request) -> str:
     return str(request.app.state.services.settings.secret_key)
 
 
+def secure_cookies(request: Request) -> bool:
+    """Session cookies only over HTTPS (``OPENCX_COOKIE_SECURE``; on by default in production)."""
+    return bool(request.app.state.services.settings.secure_cookies)
+
+
 # --- sessions ------------------------------------------------------------------------------
 
 
 def current_session(request: Request) -> Session | None:
-    """The valid session of this request, if any (signature and expiry checked)."""
+    """The session cookie of this request, if its signature holds (not yet checked in the
+    store: :func:`current_user` does that)."""
     raw = request.cookies.get(SESSION_COOKIE)
     if not raw:
         return None
-    return decode_session(raw, secret_key(request), now=time.time())
+    return decode_session(raw, secret_key(request))
 
 
 def user_principal(user: User) -> Principal:
@@ -93,37 +111,66 @@ def user_principal(user: User) -> Principal:
 
 
 def current_user(request: Request) -> Principal | None:
-    """The logged-in user (looked up once per request, so a deleted or disabled user, or one
-    signed out everywhere since this session began, is logged out at once)."""
+    """The logged-in user: the session is looked up in the store once per request (one indexed
+    read joined with its user), so a session ended by logout, by the user or an admin, idle or
+    past its age, or of a user disabled since, is refused at once."""
     found = getattr(request.state, "principal", _UNKNOWN)
     if found is not _UNKNOWN:
         return found if isinstance(found, Principal) and found.kind == "user" else None
-    session = current_session(request)
-    user = access_service(request).get_user(session.user_id) if session else None
-    if user is not None and session is not None and not user.accepts_session(session.issued_at):
-        user = None  # disabled, or the session was issued before a sign-out everywhere
-    principal = user_principal(user) if user is not None else None
+    cookie = current_session(request)
+    opened = access_service(request).session_user(cookie.token) if cookie else None
+    principal = user_principal(opened[1]) if opened is not None else None
     request.state.principal = principal
+    request.state.session_id = opened[0].id if opened is not None else None
     return principal
 
 
+def login_client(request: Request, email: str) -> Client:
+    """Who is trying to log in as ``email``: the address, and the device id if this browser
+    holds a device cookie for that account."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    device = decode_device(raw, secret_key(request)) if raw else None
+    known = device is not None and device.account == account_key(email)
+    return Client(client_ip(request), device.id if known and device else None)
+
+
 def start_session(request: Request, response: Response, user: User) -> None:
-    """Log ``user`` in: set the signed session cookie (httponly, SameSite=Lax)."""
-    issued = microseconds(request.app.state.services.clock.now())
-    session = Session(user.id, int(time.time()) + SESSION_SECONDS, new_nonce(), issued)
+    """Log ``user`` in: open a session in the store, set its signed cookie (httponly,
+    SameSite=Lax) and the device cookie that exempts this browser from throttling aimed at the
+    account from elsewhere."""
+    access = access_service(request)
+    _, token = access.start_session(
+        user, ip=client_ip(request), user_agent=request.headers.get("user-agent")
+    )
+    secure = request.url.scheme == "https" or secure_cookies(request)
     response.set_cookie(
         SESSION_COOKIE,
-        encode_session(session, secret_key(request)),
-        max_age=SESSION_SECONDS,
+        encode_session(Session(token, new_nonce()), secret_key(request)),
+        max_age=int(access.sessions.max_age.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=secure,
         path="/",
+    )
+    device = Device(account_key(user.email), new_nonce())
+    response.set_cookie(
+        DEVICE_COOKIE,
+        encode_device(device, secret_key(request)),
+        max_age=DEVICE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/login",
     )
     response.delete_cookie(CSRF_COOKIE, path="/")
 
 
-def end_session(response: Response) -> None:
+def end_session(request: Request, response: Response) -> None:
+    """Log out: the session ends in the store (a copy of the cookie is refused from now on)
+    and the browser forgets its cookie."""
+    cookie = current_session(request)
+    if cookie is not None:
+        access_service(request).end_session_by_token(cookie.token)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
@@ -202,6 +249,7 @@ def require_scope(scope: str) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     dependency.__name__ = f"require_scope_{scope.replace(':', '_').replace('*', 'all')}"
+    setattr(dependency, SCOPE_ATTRIBUTE, scope)
     return dependency
 
 
@@ -235,6 +283,7 @@ def require_page_scope(scope: str) -> Callable[[Request], Principal]:
             raise PermissionDenied(f"your role ({user.role}) does not grant {scope!r}")
         return user
 
+    setattr(dependency, SCOPE_ATTRIBUTE, scope)
     return dependency
 
 

@@ -10,6 +10,8 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -78,6 +80,31 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code, detail)
 
 
+PLACES = {"query": "query parameter", "path": "path", "body": "form field", "header": "header"}
+
+
+def validation_detail(exc: RequestValidationError) -> str:
+    """One line per bad field, naming where it came from, what was wrong and what was sent:
+    ``query parameter limit: Input should be a valid integer (got 'abc')``."""
+    lines = []
+    for error in exc.errors():
+        where, *field = [str(part) for part in error.get("loc", ())] or ["request"]
+        kind = PLACES.get(where, where)
+        place = f"{kind} {'.'.join(field)}" if field else kind
+        got = f" (got {error['input']!r})" if isinstance(error.get("input"), str | int) else ""
+        lines.append(f"{place}: {error.get('msg', 'invalid')}{got}")
+    return "; ".join(lines)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    """Pages answer a bad query or form value with the error page; the API keeps FastAPI's
+    JSON (its ``detail`` list is what API clients parse)."""
+    assert isinstance(exc, RequestValidationError)
+    if is_api(request):
+        return await request_validation_exception_handler(request, exc)
+    return error_page(request, 422, validation_detail(exc))
+
+
 def _login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
     return RedirectResponse(login_url(exc.next_url), status_code=303)
@@ -87,4 +114,5 @@ def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors, HTTP errors and login redirects for every route of ``app``."""
     app.add_exception_handler(OpenCXError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(LoginRequired, _login_required)

@@ -15,6 +15,7 @@ from opencx.web.auth import (
     access_service,
     current_user,
     end_session,
+    login_client,
     require_csrf,
     require_page_user,
     safe_next,
@@ -26,10 +27,7 @@ from opencx.web.render import render
 router = APIRouter(include_in_schema=False)
 
 HOME = "/data"
-LOGIN_REFUSED = (
-    "Email or password is wrong. After 5 failed attempts in a row the account is locked for "
-    "15 minutes, longer after more; an admin can unlock it."
-)
+LOGIN_REFUSED = "Email or password is wrong."
 
 
 def plotly_js_path() -> Path:
@@ -65,25 +63,41 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = HOME,
 ) -> Response:
-    user = access_service(request).authenticate(email, password)
-    if user is None:
-        return render(
+    result = access_service(request).login(email, password, login_client(request, email))
+    if result.user is None:
+        refusal = result.refusal
+        response = render(
             request,
             "login.html",
-            status_code=401,
+            status_code=401 if refusal is None else 429,
             next=safe_next(next),
             email=email,
-            error=LOGIN_REFUSED,
+            error=LOGIN_REFUSED if refusal is None else throttled_message(refusal.seconds),
         )
-    response = RedirectResponse(safe_next(next), status_code=303)
-    start_session(request, response, user)
-    return response
+        if refusal is not None:
+            response.headers["Retry-After"] = str(refusal.seconds)
+        return response
+    redirect = RedirectResponse(safe_next(next), status_code=303)
+    start_session(request, redirect, result.user)
+    return redirect
+
+
+def throttled_message(seconds: int) -> str:
+    if seconds < 120:
+        wait = f"{seconds} second{'' if seconds == 1 else 's'}"
+    else:
+        wait = f"{-(-seconds // 60)} minutes"
+    return (
+        f"Too many failed attempts: try again in {wait}. A browser you signed in with before "
+        "is not slowed down by attempts made elsewhere; an admin can lift the limit."
+    )
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
-def logout() -> RedirectResponse:
+def logout(request: Request) -> RedirectResponse:
+    """End this session on the server (a copy of its cookie is refused from now on)."""
     response = RedirectResponse("/login", status_code=303)
-    end_session(response)
+    end_session(request, response)
     return response
 
 
@@ -94,7 +108,7 @@ def logout_everywhere(
     """End this user's sessions on every browser and device, this one included."""
     access_service(request).end_sessions(user.id)
     response = RedirectResponse("/login", status_code=303)
-    end_session(response)
+    end_session(request, response)
     return response
 
 

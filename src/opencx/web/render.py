@@ -13,7 +13,6 @@ import json
 import re
 import secrets
 from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,9 +22,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from opencx.web import formatting
 from opencx.web.auth import csrf_token_for, current_user
-from opencx.web.layout import NAV, active_href
-from opencx.web.session import CSRF_COOKIE, CSRF_FIELD, SESSION_SECONDS
+from opencx.web.layout import NAV, active_href, icon_svg
+from opencx.web.session import CSRF_COOKIE, CSRF_FIELD, PRE_LOGIN_SECONDS
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # src/opencx
 WEB_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -49,9 +49,16 @@ def environment() -> Environment:
     )
     env.filters["when"] = format_when
     env.filters["day"] = format_day
-    env.filters["number"] = format_number
+    env.filters["number"] = formatting.number
+    env.filters["readable"] = formatting.readable
+    env.filters["percent"] = formatting.percent
+    env.filters["money"] = formatting.money
+    env.filters["label"] = formatting.label
+    env.globals["change_text"] = formatting.change_text
+    env.globals["unit_text"] = formatting.unit_text
     env.globals["plotly_figure"] = plotly_figure
     env.globals["nav"] = NAV
+    env.globals["icon"] = icon
     return env
 
 
@@ -87,9 +94,14 @@ def render(
     nonce = getattr(request.state, "new_csrf_nonce", None)
     if nonce is not None:
         response.set_cookie(
-            CSRF_COOKIE, nonce, max_age=SESSION_SECONDS, httponly=True, samesite="lax", path="/"
+            CSRF_COOKIE, nonce, max_age=PRE_LOGIN_SECONDS, httponly=True, samesite="lax", path="/"
         )
     return response
+
+
+def icon(name: str, label: str | None = None) -> Markup:
+    """``{{ icon("cart") }}``: an inline SVG icon (see opencx.web.layout.ICON_SHAPES)."""
+    return Markup(icon_svg(str(Markup.escape(name)), str(Markup.escape(label)) if label else None))
 
 
 def plotly_figure(figure: Any, *, div_id: str | None = None, height: int = 380) -> Markup:
@@ -144,10 +156,3 @@ def format_when(value: datetime | None) -> str:
 
 def format_day(value: date | datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d")
-
-
-def format_number(value: int | float | Decimal | None, digits: int = 0) -> str:
-    """Thousands separated with a thin space: ``1 234 567``; ``digits`` decimals."""
-    if value is None:
-        return ""
-    return f"{value:,.{digits}f}".replace(",", "\u2009")

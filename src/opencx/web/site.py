@@ -1,18 +1,27 @@
-"""Install the web layer on an app: error mapping, security headers, static files, shell pages."""
+"""Install the web layer on an app: error mapping, security headers, static files, shell pages,
+and the OpenAPI docs page with Swagger UI served from the installed ``swagger-ui-bundle-v2``
+wheel (no CDN: ``/docs`` works offline and behind a firewall).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from opencx.web.account import router as account_router
+from opencx.web.admin import router as admin_router
 from opencx.web.errors import install_error_handlers
+from opencx.web.openapi import install_openapi
 from opencx.web.pages import add_coming_soon
 from opencx.web.pages import router as shell_router
 
 STATIC = Path(__file__).resolve().parent / "static"
+SWAGGER_ASSETS = "/docs/assets"
 
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -47,9 +56,44 @@ def install_web(app: FastAPI) -> None:
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.include_router(shell_router)
+    app.include_router(account_router)
+    app.include_router(admin_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    install_api_docs(app)
+
+
+def swagger_ui_dir() -> Path:
+    """The swagger-ui-dist files inside the installed wheel (Apache-2.0, its LICENSE beside)."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    return Path(str(swagger_ui_path))
+
+
+def install_api_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from local assets. Create the app with ``docs_url=None`` and
+    ``redoc_url=None`` (FastAPI's own pages load their scripts from a CDN)."""
+    app.mount(SWAGGER_ASSETS, StaticFiles(directory=swagger_ui_dir()), name="swagger-ui")
+    openapi_url = app.openapi_url or "/openapi.json"
+    oauth2_redirect = "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} API",
+            swagger_js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            oauth2_redirect_url=oauth2_redirect,
+        )
+
+    @app.get(oauth2_redirect, include_in_schema=False)
+    def api_docs_oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
 
 
 def finish_web(app: FastAPI) -> None:
-    """After the slices' routers: "coming soon" pages for navigation entries still missing."""
+    """After the slices' routers: "coming soon" pages for navigation entries still missing,
+    and an OpenAPI document declaring the error answers every API route can give."""
     add_coming_soon(app)
+    install_openapi(app)

@@ -1,36 +1,30 @@
-WITH "t13" AS (
-  SELECT
-    "t4"."id" AS "cid",
-    "t4"."country" AS "c_country"
-  FROM "customers" AS "t4"
-)
 SELECT
-  "t35"."country",
-  "t35"."period",
+  "t33"."country",
+  "t33"."period",
   COUNT(
     CASE
       WHEN CASE
         WHEN (
-          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+        THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
       END IS NULL
       THEN CASE
         WHEN (
-          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+        THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
       END
       ELSE GREATEST(
         0.0,
         CASE
           WHEN (
-            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+            COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+          THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
         END
       )
     END * 100.0
@@ -39,26 +33,26 @@ SELECT
     CASE
       WHEN CASE
         WHEN (
-          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+        THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
       END IS NULL
       THEN CASE
         WHEN (
-          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+        THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
       END
       ELSE GREATEST(
         0.0,
         CASE
           WHEN (
-            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+            COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+          THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
         END
       )
     END * 100.0
@@ -67,52 +61,52 @@ SELECT
     CASE
       WHEN CASE
         WHEN (
-          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+        THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
       END IS NULL
       THEN CASE
         WHEN (
-          COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+          COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
         ) IS NULL
-        THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-        ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+        THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+        ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
       END
       ELSE GREATEST(
         0.0,
         CASE
           WHEN (
-            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+            COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+          THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
         END
       )
     END * 100.0 * (
       CASE
         WHEN CASE
           WHEN (
-            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+            COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+          THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
         END IS NULL
         THEN CASE
           WHEN (
-            COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+            COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
           ) IS NULL
-          THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-          ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+          THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+          ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
         END
         ELSE GREATEST(
           0.0,
           CASE
             WHEN (
-              COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
+              COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
             ) IS NULL
-            THEN COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE)
-            ELSE LEAST(1.0, COALESCE("t35"."ours", 0.0) / CAST("t35"."stated" AS DOUBLE))
+            THEN COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE)
+            ELSE LEAST(1.0, COALESCE("t33"."ours", 0.0) / CAST("t33"."stated" AS DOUBLE))
           END
         )
       END * 100.0
@@ -120,34 +114,34 @@ SELECT
   ) AS "ss"
 FROM (
   SELECT
-    "t34"."country",
-    "t34"."period",
-    "t34"."response_id",
-    "t34"."stated",
-    SUM("t34"."net") AS "ours"
+    "t32"."country",
+    "t32"."period",
+    "t32"."response_id",
+    "t32"."stated",
+    SUM("t32"."net") AS "ours"
   FROM (
     SELECT
-      "t28"."country",
-      "t28"."period",
-      "t28"."response_id",
-      "t28"."rcid",
-      "t28"."stated",
-      "t28"."rs",
-      "t33"."ocid",
-      "t33"."os",
-      "t33"."net"
+      "t26"."country",
+      "t26"."period",
+      "t26"."response_id",
+      "t26"."rcid",
+      "t26"."stated",
+      "t26"."rs",
+      "t31"."ocid",
+      "t31"."os",
+      "t31"."net"
     FROM (
       SELECT
-        "t25"."country",
+        "t22"."country",
         (
           (
-            EXTRACT(year FROM "t25"."at") * 12
-          ) + EXTRACT(month FROM "t25"."at")
+            EXTRACT(year FROM "t22"."at") * 12
+          ) + EXTRACT(month FROM "t22"."at")
         ) - 1 AS "period",
-        "t25"."response_id",
-        "t25"."customer_id" AS "rcid",
-        "t25"."score" AS "stated",
-        EPOCH(CAST("t25"."at" AS TIMESTAMP)) AS "rs"
+        "t22"."response_id",
+        "t22"."customer_id" AS "rcid",
+        "t22"."score" AS "stated",
+        EPOCH(CAST("t22"."at" AS TIMESTAMP)) AS "rs"
       FROM (
         SELECT
           "t8"."response_id",
@@ -163,7 +157,7 @@ FROM (
           "t17"."survey_kind",
           "t18"."scale_min",
           "t18"."scale_max",
-          "t22"."c_country" AS "country"
+          "t19"."c_country" AS "country"
         FROM "answers" AS "t8"
         INNER JOIN (
           SELECT
@@ -194,61 +188,65 @@ FROM (
           FROM "survey_questions" AS "t3"
         ) AS "t18"
           ON "t16"."survey_id" = "t18"."qsid" AND "t8"."question_key" = "t18"."qkey"
-        LEFT OUTER JOIN "t13" AS "t22"
-          ON "t16"."customer_id" = "t22"."cid"
-      ) AS "t25"
+        LEFT OUTER JOIN (
+          SELECT
+            "t4"."id" AS "cid",
+            "t4"."country" AS "c_country"
+          FROM "customers" AS "t4"
+        ) AS "t19"
+          ON "t16"."customer_id" = "t19"."cid"
+      ) AS "t22"
       WHERE
-        "t25"."question_key" = 'category_spend' AND "t25"."score" > 0
-    ) AS "t28"
+        "t22"."question_key" = 'category_spend' AND "t22"."score" > 0
+    ) AS "t26"
     LEFT OUTER JOIN (
       SELECT
-        "t31"."customer_id" AS "ocid",
-        EPOCH(CAST("t31"."at" AS TIMESTAMP)) AS "os",
-        "t31"."net"
+        "t29"."customer_id" AS "ocid",
+        EPOCH(CAST("t29"."at" AS TIMESTAMP)) AS "os",
+        "t29"."net"
       FROM (
         SELECT
-          "t30"."order_id",
+          "t28"."order_id",
           "t20"."customer_id",
           "t20"."at",
           "t20"."channel",
           "t20"."status",
           "t20"."currency",
-          "t30"."units",
-          "t30"."returned_units",
-          "t30"."gross",
-          "t30"."net",
+          "t28"."units",
+          "t28"."returned_units",
+          "t28"."gross",
+          "t28"."net",
           (
             "t20"."status" <> 'cancelled'
           ) AND (
-            "t30"."units" > 0
-          ) AS "purchase",
-          "t23"."c_country" AS "country"
+            "t28"."units" > 0
+          ) AS "purchase"
         FROM (
           SELECT
-            "t26"."order_id",
+            "t24"."order_id",
             SUM(
-              CASE WHEN "t26"."quantity" > 0 THEN CAST("t26"."quantity" AS DOUBLE) ELSE 0.0 END
+              CASE WHEN "t24"."quantity" > 0 THEN CAST("t24"."quantity" AS DOUBLE) ELSE 0.0 END
             ) AS "units",
             SUM(
               CASE
-                WHEN "t26"."quantity" > 0
+                WHEN "t24"."quantity" > 0
                 THEN 0.0
                 ELSE -(
-                  CAST("t26"."quantity" AS DOUBLE)
+                  CAST("t24"."quantity" AS DOUBLE)
                 )
               END
             ) AS "returned_units",
-            SUM(CASE WHEN "t26"."quantity" > 0 THEN "t26"."value" ELSE 0.0 END) AS "gross",
-            SUM("t26"."value") AS "net"
+            SUM(CASE WHEN "t24"."quantity" > 0 THEN "t24"."value" ELSE 0.0 END) AS "gross",
+            SUM("t24"."value") AS "net"
           FROM (
             SELECT
-              "t24"."order_id",
-              "t24"."category",
-              "t24"."sku",
-              "t24"."quantity",
+              "t23"."order_id",
+              "t23"."category",
+              "t23"."sku",
+              "t23"."quantity",
               (
-                CAST("t24"."quantity" AS DOUBLE) * CAST("t24"."unit_price" AS DOUBLE)
-              ) - COALESCE(CAST("t24"."discount" AS DOUBLE), 0.0) AS "value"
+                CAST("t23"."quantity" AS DOUBLE) * CAST("t23"."unit_price" AS DOUBLE)
+              ) - COALESCE(CAST("t23"."discount" AS DOUBLE), 0.0) AS "value"
             FROM (
               SELECT
                 "t9"."id",
@@ -272,15 +270,15 @@ FROM (
                 FROM "products" AS "t7"
               ) AS "t21"
                 ON "t9"."product_id" = "t21"."pid"
-            ) AS "t24"
+            ) AS "t23"
             WHERE
               (
-                "t24"."merch" IS NULL
-              ) OR "t24"."merch"
-          ) AS "t26"
+                "t23"."merch" IS NULL
+              ) OR "t23"."merch"
+          ) AS "t24"
           GROUP BY
             1
-        ) AS "t30"
+        ) AS "t28"
         INNER JOIN (
           SELECT
             "t5"."id" AS "oid",
@@ -291,23 +289,21 @@ FROM (
             "t5"."currency"
           FROM "orders" AS "t5"
         ) AS "t20"
-          ON "t30"."order_id" = "t20"."oid"
-        LEFT OUTER JOIN "t13" AS "t23"
-          ON "t20"."customer_id" = "t23"."cid"
-      ) AS "t31"
-    ) AS "t33"
-      ON "t28"."rcid" = "t33"."ocid"
-      AND "t33"."os" < "t28"."rs"
-      AND "t33"."os" >= (
-        "t28"."rs" - 31536000
+          ON "t28"."order_id" = "t20"."oid"
+      ) AS "t29"
+    ) AS "t31"
+      ON "t26"."rcid" = "t31"."ocid"
+      AND "t31"."os" < "t26"."rs"
+      AND "t31"."os" >= (
+        "t26"."rs" - 31536000
       )
-  ) AS "t34"
+  ) AS "t32"
   GROUP BY
     1,
     2,
     3,
     4
-) AS "t35"
+) AS "t33"
 GROUP BY
   1,
   2

@@ -1,6 +1,11 @@
 """Pure rules of the customers slice: identities and merges, the 360 profile, the timeline."""
 
-from opencx.customers.domain.events import CustomerErased, CustomersMerged, MergeUndone
+from opencx.customers.domain.events import (
+    CustomerErased,
+    CustomerMerge,
+    CustomersMerged,
+    MergeUndone,
+)
 from opencx.customers.domain.identity import (
     CALLING_CODES,
     SURVIVOR_RULE,
@@ -15,7 +20,7 @@ from opencx.customers.domain.identity import (
     normalise_external,
     normalise_phone,
     plan_identities,
-    plan_score_moves,
+    plan_keyed_moves,
     survivor_order,
 )
 from opencx.customers.domain.profile import (
@@ -55,6 +60,7 @@ __all__ = [
     "Customer",
     "CustomerErased",
     "CustomerKey",
+    "CustomerMerge",
     "CustomersMerged",
     "Identity",
     "IdentityPlan",
@@ -80,7 +86,7 @@ __all__ = [
     "order_values",
     "page_timeline",
     "plan_identities",
-    "plan_score_moves",
+    "plan_keyed_moves",
     "score_note",
     "source_bound",
     "survivor_order",

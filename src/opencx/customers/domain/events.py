@@ -1,29 +1,11 @@
-"""Events the customers slice publishes, in the transaction of the change."""
+"""Events the customers slice publishes, in the transaction of the change.
+
+They are part of the shared kernel (:mod:`opencx.core.events`) because every slice that keeps
+rows of a customer handles them; they are re-exported here as the slice's own vocabulary.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from opencx.core.events import CustomerErased, CustomerMerge, CustomersMerged, MergeUndone
 
-from opencx.core import DomainEvent
-
-
-@dataclass(frozen=True, slots=True)
-class CustomersMerged(DomainEvent):
-    """Each ``(survivor_id, merged_id)`` pair is now one person; rows moved to the survivor."""
-
-    pairs: tuple[tuple[str, str], ...]
-    merge_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MergeUndone(DomainEvent):
-    merge_id: str
-    survivor_id: str
-    merged_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerErased(DomainEvent):
-    """Personal data of these customers (one person) was erased; drop any copies you keep."""
-
-    customer_ids: tuple[str, ...]
+__all__ = ["CustomerErased", "CustomerMerge", "CustomersMerged", "MergeUndone"]

@@ -269,32 +269,34 @@ def final_survivor(merged_into: Mapping[str, str | None], customer_id: str) -> s
     return current
 
 
-def plan_score_moves(
-    scores: Iterable[tuple[str, str, str]], pairs: Iterable[MergePair]
-) -> list[tuple[str, str, str, str]]:
-    """Which model scores move in a merge: ``(merged_id, survivor_id, model_run_id, kind)``.
+def plan_keyed_moves(
+    held: Iterable[tuple[str, tuple[Any, ...]]], pairs: Iterable[MergePair]
+) -> list[tuple[str, str, tuple[Any, ...]]]:
+    """Which rows of a table keyed by customer move in a merge: ``(merged_id, survivor_id, key)``.
 
-    ``customer_scores`` is keyed by (customer, run, kind): a merged customer's score moves only
-    when the survivor has none for that run and kind yet; the others stay on the merged row
-    (a model run scores each customer once, so the survivor's own score wins).
+    ``held`` gives each row's customer and the rest of its primary key (``customer_scores``:
+    model run and kind). A merged customer's row moves only when the survivor has no row with
+    that key yet; the others stay on the merged customer (a model run scores each customer
+    once, so the survivor's own score wins).
     """
     survivor_of = {p.merged_id: p.survivor_id for p in pairs}
-    rows = list(scores)
-    taken = {(c, r, k) for c, r, k in rows if c not in survivor_of}
+    rows = list(held)
+    taken = {(c, k) for c, k in rows if c not in survivor_of}
     moves = []
-    for customer, run, kind in sorted(rows):
+    for customer, key in sorted(rows):
         survivor = survivor_of.get(customer)
-        if survivor is not None and (survivor, run, kind) not in taken:
-            taken.add((survivor, run, kind))
-            moves.append((customer, survivor, run, kind))
+        if survivor is not None and (survivor, key) not in taken:
+            taken.add((survivor, key))
+            moves.append((customer, survivor, key))
     return moves
 
 
 @dataclass(frozen=True, slots=True)
 class Merge:
     """A recorded merge. ``moved`` lists, per table, exactly which rows moved to the survivor
-    (ids; ``[model_run_id, kind]`` pairs for ``customer_scores``; for ``customers``, the ids of
-    customers earlier merged into the merged one, whose link now points at the survivor)."""
+    (ids; the rest of the primary key for a table keyed by customer, ``[model_run_id, kind]``
+    for ``customer_scores``; for ``customers``, the ids of customers earlier merged into the
+    merged one, whose link now points at the survivor)."""
 
     id: str
     survivor_id: str

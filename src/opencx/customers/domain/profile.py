@@ -1,10 +1,9 @@
 """The 360 profile: derived facts folded from the rows the store fetches for one person.
 
-Revenue is merchandise only (``products.is_merchandise``; a line without a product counts as
-merchandise), net of returns and cancellations, which are negative lines: a line is worth
-``quantity × unit_price − discount``. An order is a purchase when it has at least one line with a
-positive quantity (a document that only reverses lines is not a new order). Average order value
-is revenue over purchases, per currency.
+Revenue, purchases and average order value follow the one definition of an order's value in
+:mod:`opencx.metrics.domain.order_value`: merchandise only (postage and fees excluded), net of
+returns and cancellations, which are negative lines; a purchase is an order that is not cancelled
+and sells merchandise. Average order value is revenue over purchases, per currency.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from opencx.core import Money
+from opencx.metrics.domain.order_value import OrderTotals, order_totals, purchase
 
 CLOSED_CASE_STATUSES = frozenset({"resolved", "closed", "cancelled", "merged"})
 SCORED_TYPES = ("nps", "csat", "ces")
@@ -77,7 +77,9 @@ class LineRow:
 
 @dataclass(frozen=True, slots=True)
 class OrderValue:
-    """Totals of one order from its lines."""
+    """Totals of one order from its lines: ``total`` over every line (postage and fees too),
+    ``merchandise`` its value, ``is_purchase`` whether it sold merchandise (a purchase unless
+    the order is cancelled)."""
 
     total: Decimal
     merchandise: Decimal
@@ -140,11 +142,20 @@ def score_note(details: Mapping[str, Any] | None) -> str | None:
 def _reason_text(reason: Any) -> str:
     if not isinstance(reason, Mapping):
         return str(reason)
-    feature = reason.get("feature", "?")
+    feature = str(reason.get("feature", "?")).removeprefix("attr_").replace("_", " ")
     value, typical = reason.get("value"), reason.get("typical")
     if isinstance(value, int | float) and isinstance(typical, int | float):
-        return f"{feature} {value:.3g} (typical {typical:.3g})"
+        return f"{feature} {_short(value)} (typical {_short(typical)})"
     return f"{feature} {value}"
+
+
+def _short(x: float) -> str:
+    """Three significant digits without e-notation: ``447.66`` → ``448``, ``12345.6`` →
+    ``12,346``, ``0.00012`` → ``0.00012``."""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    text = f"{x:.3g}"
+    return f"{x:.6f}".rstrip("0").rstrip(".") if "e" in text else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,37 +181,42 @@ class Profile:
 
 
 def order_values(lines: Iterable[LineRow]) -> dict[str, OrderValue]:
-    """Total, merchandise total and purchase flag of every order that has lines."""
+    """Amount on every line (``total``, shown on the timeline), merchandise value and whether
+    merchandise was sold, for every order that has lines."""
+    rows = list(lines)
+    merch = order_totals(rows)
     total: dict[str, Decimal] = {}
-    merch: dict[str, Decimal] = {}
-    purchase: dict[str, bool] = {}
-    for line in lines:
+    for line in rows:
         total[line.order_id] = total.get(line.order_id, Decimal(0)) + line.net
-        if line.is_merchandise:
-            merch[line.order_id] = merch.get(line.order_id, Decimal(0)) + line.net
-        purchase[line.order_id] = purchase.get(line.order_id, False) or line.quantity > 0
-    return {oid: OrderValue(total[oid], merch.get(oid, Decimal(0)), purchase[oid]) for oid in total}
+    return {
+        oid: OrderValue(
+            amount,
+            merch[oid].value if oid in merch else Decimal(0),
+            oid in merch and merch[oid].units > 0,
+        )
+        for oid, amount in total.items()
+    }
 
 
 def _commerce(
-    orders: Sequence[OrderRow], values: Mapping[str, OrderValue]
+    orders: Sequence[OrderRow], totals: Mapping[str, OrderTotals]
 ) -> tuple[list[datetime], tuple[Money, ...], tuple[Money, ...]]:
     revenue: dict[str, Decimal] = {}
     count: dict[str, int] = {}
     purchases: list[datetime] = []
     for order in orders:
-        value = values.get(order.id)
+        value = totals.get(order.id)
         if value is None:
             continue
-        revenue[order.currency] = revenue.get(order.currency, Decimal(0)) + value.merchandise
-        if value.is_purchase:
+        revenue[order.currency] = revenue.get(order.currency, Decimal(0)) + value.value
+        if purchase(order.status, value):
             count[order.currency] = count.get(order.currency, 0) + 1
             purchases.append(order.placed_at)
-    totals = tuple(Money(revenue[c], c) for c in sorted(revenue))
+    money = tuple(Money(revenue[c], c) for c in sorted(revenue))
     averages = tuple(
         Money((revenue[c] / count[c]).quantize(CENT), c) for c in sorted(revenue) if count.get(c)
     )
-    return purchases, totals, averages
+    return purchases, money, averages
 
 
 def latest_scores(answers: Iterable[ScoredAnswer]) -> tuple[ScoredAnswer, ...]:
@@ -239,7 +255,7 @@ def build_profile(
     scores: Iterable[ModelScore] = (),
 ) -> Profile:
     """Fold the rows held about one customer into its :class:`Profile`."""
-    purchases, revenue, averages = _commerce(orders, order_values(lines))
+    purchases, revenue, averages = _commerce(orders, order_totals(lines))
     tallies = list(activity)
     channels = {o.channel for o in orders} | {
         a.channel for a in tallies if a.source == "interaction" and a.channel

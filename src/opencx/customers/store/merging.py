@@ -1,4 +1,10 @@
-"""Writing identities and merges, set-based: one query per table for a whole batch of pairs."""
+"""Writing identities and merges, set-based: one query per table for a whole batch of pairs.
+
+A merge moves the merged customer's rows of *every* table that refers to a customer. This slice
+writes only its own tables (``customers``, ``identities``, ``customer_merges``): for the others it
+*plans* which rows move (reading them), records the plan for an exact undo, and publishes it in
+:class:`opencx.core.CustomersMerged`; each table's owner moves its own rows.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +16,37 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from opencx.core import new_id
-from opencx.customers.domain import Claim, Identity, Merge, MergePair, plan_score_moves
+from opencx.core import CustomerMerge, new_id
+from opencx.customers.domain import Claim, Identity, Merge, MergePair, plan_keyed_moves
 from opencx.customers.store.people import among, chunks
-from opencx.db.schema import (
-    cases,
-    customer_merges,
-    customer_scores,
-    customers,
-    identities,
-    interactions,
-    invitations,
-    orders,
-    responses,
-    subscriptions,
-)
+from opencx.db.schema import customer_merges, customers, identities, metadata
 
-MOVABLE = (orders, subscriptions, interactions, cases, responses, invitations, identities)
-"""Tables whose rows belong to a customer by ``customer_id`` and move to a survivor by id."""
+OWN = "customers"
+
+
+def customer_tables() -> list[sa.Table]:
+    """Every table of other slices whose rows belong to a customer (``customer_id`` referring
+    to ``customers.id``), in a stable order; a new slice's table joins by declaring the key: a
+    foreign key, or ``info={"refers_to": "customers.id"}`` on a column kept without one."""
+    found = []
+    for table in metadata.sorted_tables:
+        column = table.c.get("customer_id")
+        if table.info.get("owner") == OWN or column is None:
+            continue
+        declared = column.info.get("refers_to") == "customers.id"
+        if declared or any(fk.column.table is customers for fk in column.foreign_keys):
+            found.append(table)
+    return found
+
+
+def _rest_of_key(table: sa.Table) -> list[sa.Column[Any]]:
+    """The primary-key columns that identify a row besides its customer."""
+    return [c for c in table.primary_key.columns if c.name != "customer_id"]
+
+
+def _by_id(table: sa.Table) -> bool:
+    """Whether rows are identified by an ``id`` of their own (else by customer and the rest)."""
+    return [c.name for c in _rest_of_key(table)] == ["id"]
 
 
 def owners_of(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -119,24 +138,61 @@ def _repoint(conn: Connection, table: sa.Table, column: str, moves: list[dict[st
         conn.execute(statement, moves)
 
 
-def move_to_survivors(conn: Connection, pairs: Sequence[MergePair]) -> dict[str, dict[str, Any]]:
-    """Repoint every row of each merged customer to its survivor; return what moved, per merged
-    customer and table. Pairs must be flat: no survivor is itself merged in the same batch."""
-    survivor_of = {p.merged_id: p.survivor_id for p in pairs}
-    moved: dict[str, dict[str, Any]] = {m: {} for m in survivor_of}
-    for table in MOVABLE:
-        moves = []
-        for batch in chunks(sorted(survivor_of)):
-            rows = conn.execute(
-                sa.select(table.c.id, table.c.customer_id)
-                .where(among(conn, table.c.customer_id, batch))
-                .order_by(table.c.id)
+def _held(conn: Connection, table: sa.Table, merged: Sequence[str]) -> list[tuple[str, Any]]:
+    """``(customer_id, key)`` of every row of ``merged`` customers in ``table``."""
+    rest = _rest_of_key(table)
+    held: list[tuple[str, Any]] = []
+    for batch in chunks(sorted(merged)):
+        rows = conn.execute(
+            sa.select(table.c.customer_id, *rest)
+            .where(among(conn, table.c.customer_id, batch))
+            .order_by(*rest)
+        )
+        held += [(r[0], r[1] if _by_id(table) else tuple(r[1:])) for r in rows]
+    return held
+
+
+def _plan_table(
+    conn: Connection, table: sa.Table, pairs: Sequence[MergePair]
+) -> list[tuple[str, Any]]:
+    """``(merged_id, key)`` of the rows of ``table`` that move to their survivors."""
+    merged = [p.merged_id for p in pairs]
+    if _by_id(table):
+        return _held(conn, table, merged)
+    survivors = sorted({p.survivor_id for p in pairs})
+    held = _held(conn, table, merged) + _held(conn, table, survivors)
+    return [(m, key) for m, _, key in plan_keyed_moves(held, pairs)]
+
+
+def plan_moves(conn: Connection, pairs: Sequence[MergePair]) -> dict[str, dict[str, Any]]:
+    """Per merged customer and table of another slice, the keys of the rows that move."""
+    moved: dict[str, dict[str, Any]] = {p.merged_id: {} for p in pairs}
+    for table in customer_tables():
+        for merged, key in _plan_table(conn, table, pairs):
+            moved[merged].setdefault(table.name, []).append(
+                list(key) if isinstance(key, tuple) else key
             )
-            for r in rows:
-                moved[r.customer_id].setdefault(table.name, []).append(r.id)
-                moves.append({"b_id": r.id, "b_to": survivor_of[r.customer_id]})
-        _repoint(conn, table, "customer_id", moves)
-    _move_scores(conn, pairs, moved)
+    return moved
+
+
+def move_to_survivors(conn: Connection, pairs: Sequence[MergePair]) -> dict[str, dict[str, Any]]:
+    """Repoint this slice's rows of each merged customer to its survivor (identities, links of
+    customers merged earlier) and plan the other slices' moves; return everything that moves,
+    per merged customer and table. Pairs must be flat: no survivor is itself merged in the same
+    batch."""
+    survivor_of = {p.merged_id: p.survivor_id for p in pairs}
+    moved = plan_moves(conn, pairs)
+    moves = []
+    for batch in chunks(sorted(survivor_of)):
+        rows = conn.execute(
+            sa.select(identities.c.id, identities.c.customer_id)
+            .where(among(conn, identities.c.customer_id, batch))
+            .order_by(identities.c.id)
+        )
+        for r in rows:
+            moved[r.customer_id].setdefault(identities.name, []).append(r.id)
+            moves.append({"b_id": r.id, "b_to": survivor_of[r.customer_id]})
+    _repoint(conn, identities, "customer_id", moves)
     children = []
     for batch in chunks(sorted(survivor_of)):
         rows = conn.execute(
@@ -153,37 +209,17 @@ def move_to_survivors(conn: Connection, pairs: Sequence[MergePair]) -> dict[str,
     return moved
 
 
-def _move_scores(
-    conn: Connection, pairs: Sequence[MergePair], moved: dict[str, dict[str, Any]]
-) -> None:
-    s = customer_scores.c
-    involved = {p.merged_id for p in pairs} | {p.survivor_id for p in pairs}
-    held = []
-    for batch in chunks(sorted(involved)):
-        rows = conn.execute(
-            sa.select(s.customer_id, s.model_run_id, s.kind).where(
-                among(conn, s.customer_id, batch)
-            )
-        )
-        held += [(r.customer_id, r.model_run_id, r.kind) for r in rows]
-    moves = plan_score_moves(held, pairs)
-    if not moves:
-        return
-    for merged, _, run, kind in moves:
-        moved[merged].setdefault("customer_scores", []).append([run, kind])
-    statement = (
-        customer_scores.update()
-        .where(
-            s.customer_id == sa.bindparam("b_from"),
-            s.model_run_id == sa.bindparam("b_run"),
-            s.kind == sa.bindparam("b_kind"),
-        )
-        .values(customer_id=sa.bindparam("b_to"))
-    )
-    conn.execute(
-        statement,
-        [{"b_from": m, "b_to": t, "b_run": r, "b_kind": k} for m, t, r, k in moves],
-    )
+def published(
+    merge_id: str, survivor_id: str, merged_id: str, moved: dict[str, Any]
+) -> CustomerMerge:
+    """The event payload of one merge: the other slices' rows that move, as tuples."""
+    own = {identities.name, customers.name}
+    rows = {
+        table: tuple(tuple(k) if isinstance(k, list) else k for k in keys)
+        for table, keys in moved.items()
+        if table not in own
+    }
+    return CustomerMerge(merge_id, survivor_id, merged_id, rows)
 
 
 def record_merges(
@@ -241,9 +277,10 @@ def active_merge_of(conn: Connection, merged_id: str) -> Merge | None:
 
 
 def restore(conn: Connection, merge: Merge, now: datetime) -> None:
-    """Move back exactly the rows ``merge`` moved that the survivor still holds; unlink."""
+    """Move back exactly this slice's rows ``merge`` moved that the survivor still holds;
+    unlink. The other slices' rows move back on :class:`opencx.core.MergeUndone`."""
     back = merge.merged_id
-    for table in (*MOVABLE, customers):
+    for table in (identities, customers):
         ids = merge.moved.get(table.name, [])
         column = table.c.merged_into if table is customers else table.c.customer_id
         for batch in chunks(ids):
@@ -252,21 +289,6 @@ def restore(conn: Connection, merge: Merge, now: datetime) -> None:
                 .where(among(conn, table.c.id, batch), column == merge.survivor_id)
                 .values({column.name: back})
             )
-    s = customer_scores.c
-    scores = [
-        {"b_run": run, "b_kind": kind} for run, kind in merge.moved.get("customer_scores", [])
-    ]
-    if scores:
-        conn.execute(
-            customer_scores.update()
-            .where(
-                s.customer_id == merge.survivor_id,
-                s.model_run_id == sa.bindparam("b_run"),
-                s.kind == sa.bindparam("b_kind"),
-            )
-            .values(customer_id=back),
-            scores,
-        )
     conn.execute(customers.update().where(customers.c.id == back).values(merged_into=None))
     conn.execute(
         customer_merges.update().where(customer_merges.c.id == merge.id).values(undone_at=now)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from opencx.core.ids import new_id
 from opencx.customers.domain import (
     Customer,
     final_survivor,
-    normalise_email,
-    normalise_external,
-    normalise_phone,
 )
-from opencx.db.schema import customers, identities
+from opencx.db.schema import customers
 
 CHUNK = 20000  # values per query: bounds memory; each list travels as one parameter
 
@@ -98,6 +97,36 @@ def final_survivors(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     return {i: final_survivor(links, i) for i in wanted if i in links}
 
 
+def insert_contact(
+    conn: Connection,
+    *,
+    email: str | None,
+    phone: str | None,
+    name: str | None,
+    now: datetime,
+    customer_id: str | None = None,
+) -> str:
+    """A new customer known only by how they contacted us (mail, chat, phone); no consents."""
+    customer_id = customer_id or new_id()
+    conn.execute(
+        customers.insert(),
+        {
+            "id": customer_id,
+            "source": "opencx",
+            "external_id": customer_id,
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "created_at": now,
+            "attributes": {},
+            "consent_email": False,
+            "consent_sms": False,
+            "consent_surveys": False,
+        },
+    )
+    return customer_id
+
+
 def resolve(conn: Connection, customer_id: str) -> str | None:
     """The surviving customer behind ``customer_id``; ``None`` if no such customer exists."""
     return final_survivors(conn, [customer_id]).get(customer_id)
@@ -107,59 +136,6 @@ def group_of(conn: Connection, survivor_id: str) -> list[str]:
     """The survivor and every customer merged into it (chains are kept flat by merges)."""
     rows = conn.execute(sa.select(customers.c.id).where(customers.c.merged_into == survivor_id))
     return [survivor_id, *sorted(r.id for r in rows)]
-
-
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search(
-    conn: Connection,
-    text: str,
-    *,
-    limit: int,
-    after: str | None = None,
-    default_country: str | None = None,
-) -> list[Customer]:
-    """Surviving customers matching ``text``: a substring of the name or email (any case), an
-    exact id or external id (a merged customer's gives its survivor), or a normalised email,
-    phone or ``source:id`` identity. Newest first; ``after`` is the last id of the previous
-    page."""
-    text = text.strip()
-    query = sa.select(customers).where(customers.c.merged_into.is_(None))
-    if text:
-        source, _, external = text.partition(":")
-        keys = [
-            (kind, value)
-            for kind, value in (
-                ("email", normalise_email(text)),
-                ("phone", normalise_phone(text, default_country)),
-                ("external", normalise_external(source, external)),
-            )
-            if value
-        ]
-        i = identities.c
-        by_identity = sa.select(i.customer_id).where(
-            sa.or_(sa.false(), *(sa.and_(i.kind == k, i.value == v) for k, v in keys))
-        )
-        by_merged = sa.select(customers.c.merged_into).where(
-            sa.or_(customers.c.id == text, customers.c.external_id == text)
-        )
-        query = query.where(
-            sa.or_(
-                customers.c.id == text,
-                customers.c.external_id == text,
-                customers.c.id.in_(by_merged),
-                customers.c.id.in_(by_identity),
-                sa.func.lower(customers.c.name).like(_like(text), escape="\\"),
-                sa.func.lower(customers.c.email).like(_like(text), escape="\\"),
-            )
-        )
-    if after:
-        query = query.where(customers.c.id < after)
-    rows = conn.execute(query.order_by(customers.c.id.desc()).limit(limit))
-    return [to_customer(r) for r in rows]
 
 
 def rows_as_dicts(rows: Sequence[Any]) -> list[dict[str, Any]]:

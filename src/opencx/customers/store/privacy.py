@@ -1,9 +1,14 @@
-"""Everything held about a person (export) and removing what identifies them (erasure)."""
+"""Everything held about a person (export) and removing what identifies them (erasure).
+
+The export reads every slice's rows about the person (reading is open to all). The erasure
+blanks only this slice's tables; every other slice erases its own copies on
+:class:`opencx.core.CustomerErased`.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from opencx.core.redaction import redactable
+from opencx.customers.domain.sealing import BLIND_PREFIX
+from opencx.customers.domain.tombstones import digests_of_person, erased_external_id
+from opencx.customers.store import tombstones
+from opencx.customers.store.vault import Vault
 from opencx.db.schema import (
     answers,
     case_events,
@@ -26,8 +36,6 @@ from opencx.db.schema import (
     responses,
     subscriptions,
 )
-
-REDACTED = "[erased]"
 
 
 def jsonable(value: Any) -> Any:
@@ -106,36 +114,50 @@ def export_rows(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
     return found
 
 
-def _redact(text: str | None, personal: Sequence[str]) -> str | None:
-    if text is None:
-        return None
-    for value in personal:
-        text = re.sub(re.escape(value), REDACTED, text, flags=re.IGNORECASE)
-    return text
-
-
-def erase_rows(conn: Connection, ids: Sequence[str], now: datetime) -> bool:
-    """Blank personal data of customers ``ids``; keep the facts aggregates read.
-
-    Blanked: name, email, phone, attributes; identity rows; free text the person wrote (answer
-    text, inbound case messages, raw survey submissions, case subjects). Other case text (agent
-    replies, notes) keeps its words but loses the person's name, email and phone. Orders,
-    lines, scores and answer scores stay. Returns False when everything was already erased.
-    """
-    people = conn.execute(
-        sa.select(customers.c.name, customers.c.email, customers.c.phone).where(
-            customers.c.id.in_(ids), customers.c.erased_at.is_(None)
-        )
-    ).all()
+def erase_rows(
+    conn: Connection,
+    ids: Sequence[str],
+    now: datetime,
+    *,
+    key: bytes,
+    default_country: str | None = None,
+    vault: Vault | None = None,
+) -> tuple[str, ...] | None:
+    """Blank the personal data this slice holds about customers ``ids``: name, email, phone,
+    attributes; delete their identity rows; replace each external id by its keyed hash and
+    remember the person's keys (``erased_keys``) so no import brings them back. Return the
+    values that identified them (for the other slices to redact from their free text, see
+    :class:`opencx.core.CustomerErased`), or None when everything was already erased."""
+    people = _people(conn, ids, vault)
     if not people:
-        return False
-    personal = sorted(
-        {v for p in people for v in (p.name, p.email, p.phone) if v and len(v) >= 3},
-        key=len,
-        reverse=True,
+        return None
+    held = [
+        h
+        for h in conn.execute(
+            sa.select(identities.c.kind, identities.c.value, identities.c.source).where(
+                identities.c.customer_id.in_(ids)
+            )
+        )
+        if not h.value.startswith(BLIND_PREFIX)  # a blind index is no value to redact
+    ]
+    personal = redactable(
+        [v for p in people for v in (p.name, p.email, p.phone, p.external_id)]
+        + [h.value for h in held if h.kind in ("email", "phone")]
     )
-    case_ids = sa.select(cases.c.id).where(cases.c.customer_id.in_(ids))
-    response_ids = sa.select(responses.c.id).where(responses.c.customer_id.in_(ids))
+    digests = digests_of_person(
+        key,
+        externals=[(p.source, p.external_id) for p in people],
+        emails=[p.email for p in people] + [h.value for h in held if h.kind == "email"],
+        phones=[(p.phone, p.country or default_country) for p in people]
+        + [(h.value, None) for h in held if h.kind == "phone"],
+    )
+    tombstones.remember(conn, digests, now)
+    for p in people:
+        conn.execute(
+            customers.update()
+            .where(customers.c.id == p.id)
+            .values(external_id=erased_external_id(key, p.source, p.external_id))
+        )
     conn.execute(
         customers.update()
         .where(customers.c.id.in_(ids))
@@ -147,30 +169,40 @@ def erase_rows(conn: Connection, ids: Sequence[str], now: datetime) -> bool:
         .values(erased_at=now)
     )
     conn.execute(identities.delete().where(identities.c.customer_id.in_(ids)))
-    conn.execute(answers.update().where(answers.c.response_id.in_(response_ids)).values(text=None))
-    conn.execute(responses.update().where(responses.c.customer_id.in_(ids)).values(submission={}))
-    conn.execute(cases.update().where(cases.c.customer_id.in_(ids)).values(subject=None))
-    e = case_events.c
-    conn.execute(
-        case_events.update()
-        .where(e.case_id.in_(case_ids), e.kind == "message_in")
-        .values(body=None)
-    )
-    others = conn.execute(
-        sa.select(e.id, e.body).where(
-            e.case_id.in_(case_ids), e.kind != "message_in", e.body.is_not(None)
+    return personal
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    id: str
+    source: str
+    external_id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    country: str | None
+
+
+def _people(conn: Connection, ids: Sequence[str], vault: Vault | None) -> list[_Person]:
+    """The not yet erased customers of ``ids``; with a vault, their sealed fields opened and
+    their keys shredded (so nothing opens them again)."""
+    c = customers.c
+    rows = conn.execute(
+        sa.select(c.id, c.source, c.external_id, c.name, c.email, c.phone, c.country).where(
+            c.id.in_(ids), c.erased_at.is_(None)
         )
     ).all()
-    changed = [
-        {"b_id": r.id, "b_body": _redact(r.body, personal)}
-        for r in others
-        if _redact(r.body, personal) != r.body
-    ]
-    if changed:
-        conn.execute(
-            case_events.update()
-            .where(e.id == sa.bindparam("b_id"))
-            .values(body=sa.bindparam("b_body")),
-            changed,
+    people = [_Person(*r) for r in rows]
+    if vault is None or not people:
+        return people
+    keys = vault.keys(conn, [p.id for p in people])
+    vault.forget(conn, ids)
+    return [
+        replace(
+            p,
+            name=vault.open(keys.get(p.id), p.id, "name", p.name),
+            email=vault.open(keys.get(p.id), p.id, "email", p.email),
+            phone=vault.open(keys.get(p.id), p.id, "phone", p.phone),
         )
-    return True
+        for p in people
+    ]

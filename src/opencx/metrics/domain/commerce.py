@@ -32,8 +32,18 @@ def _f(col: ir.Value) -> ir.FloatingValue:
     return col.cast("float64")
 
 
-ORDER_SUMS = ("orders", "purchases", "gross", "gross2", "net", "units", "back", "units2",
-              "back2", "units_back")  # fmt: skip
+ORDER_SUMS = (
+    "orders",
+    "purchases",
+    "gross",
+    "gross2",
+    "net",
+    "units",
+    "back",
+    "units2",
+    "back2",
+    "units_back",
+)
 """The sums an order-days row holds (see :func:`order_days`)."""
 
 
@@ -66,9 +76,11 @@ def _order_days_rollup(tables: Tables) -> ir.Table:
 
 
 ORDER_DAYS = Rollup(
-    "order_days", ("orders", "order_lines", "products"), ("customer_id", *ORDER_KEYS),
+    "order_days",
+    ("orders", "order_lines", "products"),
+    ("customer_id", *ORDER_KEYS),
     _order_days_rollup,
-)  # fmt: skip
+)
 """Orders per customer, UTC day, channel, status and currency (the sums of ORDER_SUMS). No fact
 tables: a return may arrive as a new line of an old order, which changes that order's squares,
 so any change rebuilds it."""
@@ -171,31 +183,62 @@ def historical_clv(src: Sources, q: Query) -> ir.Table:
 
 COMMERCE_METRICS = (
     Metric(
-        "repeat_purchase_rate", "Repeat purchase rate", "orders", repeat_purchase_rate,
-        "proportion", "%",
+        "repeat_purchase_rate",
+        "Repeat purchase rate",
+        "orders",
+        repeat_purchase_rate,
+        "proportion",
+        "%",
         "customers with ≥ 2 purchases in the window / customers with ≥ 1; Wilson interval",
         "Fader & Hardie; Kumar & Reinartz (2018), Customer Relationship Management",
     ),
     Metric(
-        "purchase_frequency", "Purchase frequency", "orders", purchase_frequency, "mean",
-        "orders", "purchases per purchasing customer in the window; t interval",
+        "purchase_frequency",
+        "Purchase frequency",
+        "orders",
+        purchase_frequency,
+        "mean",
+        "orders",
+        "purchases per purchasing customer in the window; t interval",
     ),
     Metric(
-        "average_order_value", "Average order value", "orders", average_order_value, "mean",
-        "currency", "mean gross merchandise value of purchases; t interval",
+        "average_order_value",
+        "Average order value",
+        "orders",
+        average_order_value,
+        "mean",
+        "currency",
+        "mean gross merchandise value of purchases; t interval",
     ),
     Metric(
-        "revenue_per_customer", "Revenue per customer", "orders", revenue_per_customer, "mean",
-        "currency", "net revenue (sales − returns) per customer with an order; t interval",
+        "revenue_per_customer",
+        "Revenue per customer",
+        "orders",
+        revenue_per_customer,
+        "mean",
+        "currency",
+        "net revenue (sales − returns) per customer with an order; t interval",
     ),
     Metric(
-        "return_rate", "Return rate", "lines", return_rate, "ratio", "%",
+        "return_rate",
+        "Return rate",
+        "lines",
+        return_rate,
+        "ratio",
+        "%",
         "units returned or cancelled / units sold; delta-method interval over orders",
-        "Cochran (1977), Sampling Techniques, §6.4", higher_is_better=False,
+        "Cochran (1977), Sampling Techniques, §6.4",
+        higher_is_better=False,
     ),
     Metric(
-        "clv_historical", "Historical CLV", "orders", historical_clv, "mean", "currency",
+        "clv_historical",
+        "Historical CLV",
+        "orders",
+        historical_clv,
+        "mean",
+        "currency",
         "margin × net revenue to date, mean per customer (margin parameter, default 1)",
-        "Kumar (2008), Managing Customers for Profit", periodic=False,
+        "Kumar (2008), Managing Customers for Profit",
+        periodic=False,
     ),
-)  # fmt: skip
+)

@@ -66,9 +66,12 @@ def _interaction_days_rollup(tables: Tables) -> ir.Table:
 
 
 INTERACTION_DAYS = Rollup(
-    "interaction_days", ("interactions",), ("customer_id", "channel"), _interaction_days_rollup,
+    "interaction_days",
+    ("interactions",),
+    ("customer_id", "channel"),
+    _interaction_days_rollup,
     facts=("interactions",),
-)  # fmt: skip
+)
 """Interactions per customer (null: anonymous), channel and UTC day (with its month index and
 day of the month, so that months need no date arithmetic on the rollup)."""
 
@@ -160,21 +163,41 @@ def channel_mix(src: Sources, q: Query) -> ir.Table:
 
 ENGAGEMENT_METRICS = (
     Metric(
-        "active_days", "Active days per customer", "interactions", active_days, "mean", "days",
+        "active_days",
+        "Active days per customer",
+        "interactions",
+        active_days,
+        "mean",
+        "days",
         "distinct UTC days with an interaction, mean over customers active in the period",
     ),
     Metric(
-        "touchpoints", "Touchpoints per customer", "interactions", touchpoints, "mean",
-        "interactions", "interactions per customer active in the period; t interval",
+        "touchpoints",
+        "Touchpoints per customer",
+        "interactions",
+        touchpoints,
+        "mean",
+        "interactions",
+        "interactions per customer active in the period; t interval",
     ),
     Metric(
-        "channels_per_customer", "Channels per customer", "interactions",
-        channels_per_customer, "mean", "channels",
+        "channels_per_customer",
+        "Channels per customer",
+        "interactions",
+        channels_per_customer,
+        "mean",
+        "channels",
         "distinct channels used per customer active in the period; t interval",
     ),
     Metric(
-        "channel_mix", "Channel mix", "interactions", channel_mix, "proportion", "%",
-        "share of interactions through each channel; Wilson interval", extra_keys=("channel",),
+        "channel_mix",
+        "Channel mix",
+        "interactions",
+        channel_mix,
+        "proportion",
+        "%",
+        "share of interactions through each channel; Wilson interval",
+        extra_keys=("channel",),
         min_n=1,
     ),
-)  # fmt: skip
+)

@@ -18,8 +18,31 @@ import ibis.expr.rules as rlz
 import ibis.expr.types as ir
 
 from opencx.core.errors import InvalidInput
+from opencx.metrics.domain.order_value import is_purchase, merchandise_lines, order_sums
 
 CUSTOMER_DIMENSIONS = ("country", "language")
+"""Columns of ``customers`` a breakdown may name (joined on demand)."""
+FRAME_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "answers": (
+        "survey",
+        "channel",
+        "touchpoint",
+        "language",
+        "theme",
+        "sentiment",
+        "case_queue",
+        "case_agent",
+        "case_channel",
+    ),
+    "invitations": ("survey", "channel", "trigger"),
+    "orders": ("channel", "currency"),
+    "lines": ("channel", "currency", "category"),
+    "interactions": ("channel", "kind", "touchpoint", "campaign"),
+    "subscriptions": ("plan", "currency"),
+}
+"""The columns of each frame a metric on it is broken down by, by default (``language`` of an
+answer is the response's language, elsewhere the customer's; ``theme`` and ``sentiment`` of an
+answer are its response's, read from :data:`TOPICS_TABLE`)."""
 
 
 class TableSource(Protocol):
@@ -114,34 +137,20 @@ def _orders(tables: Tables) -> ir.Table:
 
 def _merchandise_lines(tables: Tables) -> ir.Table:
     """Order lines whose product is merchandise (or unknown), with ``value``; no order columns."""
-    lines = table(tables, "order_lines")
-    products = table(tables, "products")
-    p = products.select(pid=products.id, category=products.category, merch=products.is_merchandise)
-    j = lines.left_join(p, lines.product_id == p.pid)
-    j = j.filter(j.merch.isnull() | j.merch)
-    value = _f(j.quantity) * _f(j.unit_price) - _f(j.discount).fill_null(0.0)
-    return j.select("order_id", "category", "sku", quantity=j.quantity.cast("int64"), value=value)
+    return merchandise_lines(table(tables, "order_lines"), table(tables, "products"))
 
 
 def orders_frame(tables: Tables) -> ir.Table:
     """One row per order with merchandise units (float) and values; ``purchase`` marks purchases.
 
-    A purchase is an order that is not cancelled and has at least one line of positive quantity.
-    Lines are aggregated per order first and joined to ``orders`` once (orders without
-    merchandise lines are left out).
+    Values, units and purchases as :mod:`opencx.metrics.domain.order_value` defines them. Lines
+    are aggregated per order first and joined to ``orders`` once (orders without merchandise
+    lines are left out).
     """
-    lines = _merchandise_lines(tables)
-    pos = lines.quantity > 0
-    units = _f(lines.quantity)  # float sums: engines widen integer sums (DuckDB to 128 bits)
-    per_order = lines.group_by("order_id").aggregate(
-        units=pos.ifelse(units, 0.0).sum(),
-        returned_units=pos.ifelse(0.0, -units).sum(),
-        gross=pos.ifelse(lines.value, 0.0).sum(),
-        net=lines.value.sum(),
-    )
+    per_order = order_sums(_merchandise_lines(tables))
     orders = _orders(tables)
     j = per_order.join(orders, per_order.order_id == orders.oid)
-    purchase = (j.status != "cancelled") & (j.units > 0)
+    purchase = is_purchase(j.status, j.units)
     return j.select(
         "order_id",
         *ORDER_COLUMNS,
@@ -208,35 +217,138 @@ FRAMES: dict[str, Callable[[Tables], ir.Table]] = {
 
 
 def with_dimensions(frame: ir.Table, tables: Tables, names: Iterable[str]) -> ir.Table:
-    """Join the customer attributes among ``names`` that the frame lacks; reject unknown names.
+    """Join the customer dimensions among ``names`` that the frame lacks; reject unknown names.
 
-    Customer attributes are the columns ``country`` and ``language``, any key of the customer's
-    ``attributes`` JSON as ``attributes.<key>``, and ``segment`` for ``attributes.segment``.
+    Customer dimensions are the columns ``country`` and ``language``, any key of the customer's
+    ``attributes`` JSON as ``attributes.<key>``, ``segment`` for ``attributes.segment``, and the
+    latest ``rfm_segment`` and ``persona`` from :data:`SEGMENTS_TABLE`.
     """
     missing = [n for n in dict.fromkeys(names) if n not in frame.columns]
     if not missing:
         return frame
-    unknown = [n for n in missing if n not in CUSTOMER_DIMENSIONS and _attribute_key(n) is None]
+    topics = [n for n in missing if n in TOPIC_DIMENSIONS and "response_id" in frame.columns]
+    of_cases = [n for n in missing if n in CASE_DIMENSIONS and "response_id" in frame.columns]
+    unknown = [n for n in missing if not is_customer_dimension(n) and n not in topics + of_cases]
     if unknown:
-        known = sorted({*frame.columns, *CUSTOMER_DIMENSIONS} - {"at", "customer_id"})
+        known = sorted({*frame.columns, *customer_dimensions()} - {"at", "customer_id"})
         raise InvalidInput(
             f"unknown breakdown or filter {unknown[0]!r} for this metric; known: "
             f"{', '.join(known)}, attributes.<key> (a key of the customer's attributes)"
         )
+    if topics:
+        frame = _join_topics(frame, tables, topics)
+    if of_cases:
+        frame = _join_cases(frame, tables, of_cases)
+    from_customers = [
+        n for n in missing if n not in SEGMENT_DIMENSIONS and n not in topics + of_cases
+    ]
+    if from_customers:
+        frame = _join_customers(frame, tables, from_customers)
+    from_segments = [n for n in missing if n in SEGMENT_DIMENSIONS]
+    if from_segments:
+        frame = _join_segments(frame, tables, from_segments)
+    return frame
+
+
+def _join_customers(frame: ir.Table, tables: Tables, names: list[str]) -> ir.Table:
     c = table(tables, "customers")
-    alias = {n: f"c_{n}" if n.isidentifier() else f"c_{i}" for i, n in enumerate(missing)}
+    alias = {n: f"c_{n}" if n.isidentifier() else f"c_{i}" for i, n in enumerate(names)}
     cols: dict[str, Any] = {"cid": c.id}
-    for name in missing:
+    for name in names:
         key = _attribute_key(name)
         cols[alias[name]] = c[name] if key is None else attribute(c, key)
     c = c.select(**cols)
     j = frame.left_join(c, frame.customer_id == c.cid)
-    return j.select(*frame.columns, **{n: j[alias[n]] for n in missing})
+    return j.select(*frame.columns, **{n: j[alias[n]] for n in names})
+
+
+SEGMENTS_TABLE = "customer_segments"
+"""Modeling's published read model: one row per scored customer, with the name of its latest
+RFM segment and persona (a view over ``customer_scores`` and ``model_runs``, migration 0011).
+Metrics read it like a canonical table and never import modeling."""
+SEGMENT_DIMENSIONS = ("rfm_segment", "persona")
+
+
+def _join_segments(frame: ir.Table, tables: Tables, names: list[str]) -> ir.Table:
+    try:
+        s = table(tables, SEGMENTS_TABLE)
+    except InvalidInput:
+        raise InvalidInput(
+            f"a breakdown or filter by {names[0]} reads {SEGMENTS_TABLE!r}, the models' "
+            "published segments, which these tables lack: run 'opencx init' on the database "
+            f"(migration 0011), and on a warehouse add {SEGMENTS_TABLE}.parquet exported from it"
+        ) from None
+    s = s.select(sid=s.customer_id, **{f"s_{n}": s[n] for n in names})
+    j = frame.left_join(s, frame.customer_id == s.sid)
+    return j.select(*frame.columns, **{n: j[f"s_{n}"] for n in names})
+
+
+TOPICS_TABLE = "answer_topics"
+"""Feedback's published read model: one row per theme of each analysed comment, with the
+comment's sentiment (−1..1) (migration 0007). Metrics read it like a canonical table."""
+TOPIC_DIMENSIONS = ("theme", "sentiment")
+SENTIMENT_CUT = 1.0 / 3.0
+"""A response is ``positive`` when the mean sentiment of its comments is above this, ``negative``
+below its negative, else ``neutral``; null when no comment of it was scored."""
+
+
+def _join_topics(frame: ir.Table, tables: Tables, names: list[str]) -> ir.Table:
+    """The response's themes (one row per distinct theme; a response without an analysed
+    comment is the null group) and its sentiment label, joined on ``response_id``."""
+    try:
+        t = table(tables, TOPICS_TABLE)
+    except InvalidInput:
+        raise InvalidInput(
+            f"a breakdown or filter by {names[0]} reads {TOPICS_TABLE!r}, the feedback slice's "
+            "published themes and sentiment, which these tables lack: run 'opencx init' and "
+            f"'opencx feedback analyse' on the database, and on a warehouse add "
+            f"{TOPICS_TABLE}.parquet exported from it"
+        ) from None
+    per = t.group_by(trid=t.response_id).aggregate(t_mean=t.sentiment.cast("float64").mean())
+    if "theme" in names:
+        themes = t.select(tid=t.response_id, t_theme=t.theme).distinct()
+        per = themes.left_join(per, themes.tid == per.trid).select("tid", "t_theme", "t_mean")
+        per = per.rename(trid="tid")
+    m = per.t_mean
+    label = ibis.ifelse(
+        m > SENTIMENT_CUT, "positive", ibis.ifelse(m < -SENTIMENT_CUT, "negative", "neutral")
+    )
+    per = per.mutate(t_sentiment=m.isnull().ifelse(ibis.null("string"), label))
+    j = frame.left_join(per, frame.response_id == per.trid)
+    return j.select(*frame.columns, **{n: j[f"t_{n}"] for n in names})
+
+
+CASE_DIMENSIONS = {"case_queue": "queue", "case_agent": "assignee", "case_channel": "channel"}
+"""An answer given about a support case (a CSAT survey sent when the case was resolved: the
+response's ``context_kind`` is ``case``) is broken down by that case's queue, agent (its
+assignee) and channel; other answers fall in the null group."""
+
+
+def _join_cases(frame: ir.Table, tables: Tables, names: list[str]) -> ir.Table:
+    r = table(tables, "responses")
+    c = table(tables, "cases")
+    r = r.filter(r.context_kind == "case").select(crid=r.id, ccid=r.context_id)
+    c = c.select(cid=c.id, **{f"k_{n}": c[CASE_DIMENSIONS[n]] for n in names})
+    per = r.join(c, r.ccid == c.cid).select("crid", *(f"k_{n}" for n in names))
+    j = frame.left_join(per, frame.response_id == per.crid)
+    return j.select(*frame.columns, **{n: j[f"k_{n}"] for n in names})
+
+
+def customer_dimensions() -> tuple[str, ...]:
+    """Every named customer breakdown (``attributes.<key>`` aside): columns, aliases of
+    attribute keys, then the models' segments."""
+    return (*CUSTOMER_DIMENSIONS, *ATTRIBUTE_ALIASES, *SEGMENT_DIMENSIONS)
+
+
+def is_attribute(name: str) -> bool:
+    """Whether ``name`` reads a key of the customer's attributes (``attributes.<key>``, or an
+    alias such as ``segment``); a malformed key is an error."""
+    return _attribute_key(name) is not None
 
 
 def is_customer_dimension(name: str) -> bool:
-    """Whether breakdown ``name`` is a customer attribute (joined from ``customers``)."""
-    return name in CUSTOMER_DIMENSIONS or _attribute_key(name) is not None
+    """Whether breakdown ``name`` is the customer's (joined on ``customer_id``)."""
+    return name in CUSTOMER_DIMENSIONS or name in SEGMENT_DIMENSIONS or is_attribute(name)
 
 
 ATTRIBUTE_PREFIX = "attributes."
@@ -262,9 +374,9 @@ class AttributeText(ops.Value):  # type: ignore[misc]
     """The text of member ``key`` of a JSON object (null when absent): a customer attribute.
 
     An operation of our own, so that the domain names *what* it reads and stays backend-blind;
-    ``opencx.metrics.dialects`` compiles it to each backend's JSON text function. Ibis's own JSON
-    accessors need a JSON-typed column (warehouses keep the document as text) and misread
-    SQLite's ``json_extract``. String values agree across backends; booleans and numbers are
+    ``opencx.metrics.store.dialects`` compiles it to each backend's JSON text function. Ibis's
+    own JSON accessors need a JSON-typed column (warehouses keep the document as text) and
+    misread SQLite's ``json_extract``. String values agree across backends; booleans and numbers are
     printed the backend's way.
     """
 
@@ -281,11 +393,10 @@ def attribute(customers: ir.Table, key: str) -> ir.StringValue:
     return text
 
 
-def with_filters(frame: ir.Table, filters: Mapping[str, object]) -> ir.Table:
-    """Keep rows whose columns equal the given value (or one of the given values)."""
-    for name, wanted in filters.items():
-        values = list(wanted) if isinstance(wanted, list | tuple | set | frozenset) else [wanted]
-        frame = frame.filter(frame[name].isin(values))
+def with_filters(frame: ir.Table, filters: Mapping[str, tuple[str, ...]]) -> ir.Table:
+    """Keep rows whose column equals one of the given values."""
+    for name, values in filters.items():
+        frame = frame.filter(frame[name].isin(list(values)))
     return frame
 
 

@@ -8,7 +8,7 @@ a billion-row scan feed a few rows of statistics.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,8 +18,11 @@ import ibis.expr.types as ir
 from opencx.core.errors import InvalidInput
 from opencx.metrics.domain import statistics as st
 from opencx.metrics.domain.frames import (
+    FRAME_DIMENSIONS,
     FRAMES,
     Tables,
+    customer_dimensions,
+    is_attribute,
     is_customer_dimension,
     table,
     with_dimensions,
@@ -28,6 +31,9 @@ from opencx.metrics.domain.frames import (
 from opencx.metrics.domain.periods import SECONDS_PER_DAY, Period
 
 PERIOD_KEY = "period"
+SYNC_ROLLUPS = "opencx_sync_rollups"
+"""Attribute of a backend over a Parquet warehouse: a function that offers exactly the rollups
+fresh at the time of the call (see :mod:`opencx.metrics.store.backends`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +42,7 @@ class Query:
 
     by: tuple[str, ...] = ()
     period: Period | None = None
-    filters: Mapping[str, object] = field(default_factory=dict)
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     start: datetime | None = None
     end: datetime | None = None
     params: Mapping[str, float] = field(default_factory=dict)
@@ -129,8 +135,13 @@ class Sources:
         if self.memo is None:
             return build()
         q = self.query
-        scope = (q.by, q.period.name if q.period else None, repr(sorted(q.filters.items())),
-                 q.start, q.end)  # fmt: skip
+        scope = (
+            q.by,
+            q.period.name if q.period else None,
+            repr(sorted(q.filters.items())),
+            q.start,
+            q.end,
+        )
         return self.memo((*key, *scope), build)
 
 
@@ -216,6 +227,33 @@ class Metric:
     period_keys: tuple[str, ...] = ()
     extra_keys: tuple[str, ...] = ()
     params: Mapping[str, float] = field(default_factory=dict)
+    anonymity: int = 0
+    """Anonymous by design: a group of fewer respondents than this is never shown, whatever
+    minimum sample size a request asks for (employee surveys: 5)."""
+    dimensions: tuple[str, ...] = ()
+    """What the metric is broken down and filtered by (besides ``attributes.<key>``); by
+    default its frame's columns of :data:`FRAME_DIMENSIONS` and the customer's."""
+
+    def __post_init__(self) -> None:
+        if not self.dimensions:
+            own = FRAME_DIMENSIONS[self.frame]
+            both = dict.fromkeys((*own, *customer_dimensions()))
+            object.__setattr__(self, "dimensions", tuple(both))
+
+    @property
+    def breakdowns(self) -> tuple[str, ...]:
+        """The dimensions worth offering as a breakdown: those every row does not carry already."""
+        return tuple(d for d in self.dimensions if d not in self.extra_keys)
+
+    def check_dimensions(self, names: Iterable[str]) -> None:
+        """Refuse a breakdown or filter the metric does not support, naming those it does."""
+        for name in names:
+            if name not in self.dimensions and not is_attribute(name):
+                raise InvalidInput(
+                    f"unknown breakdown or filter {name!r} for {self.name}; known: "
+                    f"{', '.join(self.dimensions)}, attributes.<key> (a key of the customer's "
+                    "attributes)"
+                )
 
     def expression(self, tables: Tables, query: Query, memo: Memo | None = None) -> ir.Table:
         """The statistics table for ``query`` as an Ibis expression (nothing is executed)."""

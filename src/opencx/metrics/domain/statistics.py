@@ -50,7 +50,14 @@ def nps_adjusted_wald(n: object, promoters: object, detractors: object) -> Estim
     """NPS on −100..100 with the adjusted-Wald 95% interval (Rocks 2016).
 
     The point estimate is the plain NPS; the interval adds 3/4 to promoters and to detractors
-    and 3 to n, and uses the variance of a difference of two multinomial proportions.
+    and 3 to n, and uses the variance of a difference of two multinomial proportions. Its centre
+    is pulled towards 0, so for a small n it can exclude the observed NPS (n=1, NPS 100 gives
+    −48.5..98.5): the interval is then widened to reach the observed value, never narrowed, so
+    it always contains the point estimate and covers at least as often as Rocks' interval.
+
+    >>> e = nps_adjusted_wald([1], [1], [0])
+    >>> round(float(e.lower[0]), 1), round(float(e.upper[0]), 1)
+    (-48.5, 100.0)
 
     >>> e = nps_adjusted_wald([100], [50], [20])
     >>> round(float(e.value[0]), 1), round(float(e.lower[0]), 1), round(float(e.upper[0]), 1)
@@ -63,8 +70,8 @@ def nps_adjusted_wald(n: object, promoters: object, detractors: object) -> Estim
     centre = pa - da
     se = np.sqrt((pa + da - centre**2) / na)
     se = np.where(n_ > 0, se, np.nan)
-    lower = np.clip(centre - Z95 * se, -1.0, 1.0) * 100.0
-    upper = np.clip(centre + Z95 * se, -1.0, 1.0) * 100.0
+    lower = np.fmin(np.clip(centre - Z95 * se, -1.0, 1.0) * 100.0, value)
+    upper = np.fmax(np.clip(centre + Z95 * se, -1.0, 1.0) * 100.0, value)
     return Estimate(value, lower, upper, 100.0 * se)
 
 

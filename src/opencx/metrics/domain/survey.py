@@ -10,7 +10,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from opencx.metrics.domain.frames import Tables, answers_frame, invitations_frame
+from opencx.metrics.domain.frames import Tables, answers_frame, invitations_frame, orders_frame
 from opencx.metrics.domain.metric import (
     Metric,
     Query,
@@ -27,6 +27,11 @@ CLI_KEYS = ("recommend", "buy_again", "try_other")
 SOW_KEY = "category_spend"
 WAR_RANK_KEY, WAR_BRANDS_KEY = "brand_rank", "brands_used"
 NPS_REF = "Reichheld (2003), HBR 81(12); interval: Rocks (2016), The American Statistician 70(4)"
+
+
+ANONYMITY = 5
+"""Employee surveys are anonymous: no group (breakdown, period or total) of fewer respondents
+than this is shown."""
 
 
 SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -50,10 +55,12 @@ def _answer_days_rollup(tables: Tables) -> ir.Table:
 
 
 ANSWER_DAYS = Rollup(
-    "answer_days", ("answers", "responses", "surveys", "survey_questions"),
-    ("survey", "channel", "touchpoint", "language", *SCORE_KEYS), _answer_days_rollup,
+    "answer_days",
+    ("answers", "responses", "surveys", "survey_questions"),
+    ("survey", "channel", "touchpoint", "language", *SCORE_KEYS),
+    _answer_days_rollup,
     facts=("answers", "responses"),
-)  # fmt: skip
+)
 """Scored answers (NPS, CSAT, CES) counted per UTC day, survey, response channel, touchpoint,
 language, question type, survey kind, scale and score. Without the customer: a breakdown by a
 customer attribute reads the answers."""
@@ -180,7 +187,7 @@ def share_of_wallet(src: Sources, q: Query) -> ir.Table:
     a = a.select(
         *q.keys, "response_id", rcid=a.customer_id, stated=a.score, rs=a.at.epoch_seconds()
     )
-    o = src.frame("orders")
+    o = orders_frame(src.tables)  # the respondent's own orders: the breakdown is the answer's
     o = o.select(ocid=o.customer_id, os=o.at.epoch_seconds(), net=o.net)
     year = 365 * 86_400
     j = a.left_join(o, (a.rcid == o.ocid) & (o.os < a.rs) & (o.os >= a.rs - year))
@@ -197,9 +204,12 @@ def _invitation_days_rollup(tables: Tables) -> ir.Table:
 
 
 INVITATION_DAYS = Rollup(
-    "invitation_days", ("invitations", "surveys"), ("survey", "survey_kind", "channel", "trigger"),
-    _invitation_days_rollup, facts=("invitations",),
-)  # fmt: skip
+    "invitation_days",
+    ("invitations", "surveys"),
+    ("survey", "survey_kind", "channel", "trigger"),
+    _invitation_days_rollup,
+    facts=("invitations",),
+)
 """Sent invitations and those answered, per UTC day of sending, survey, channel and trigger."""
 
 
@@ -215,49 +225,104 @@ def response_rate(src: Sources, q: Query) -> ir.Table:
 
 SURVEY_METRICS = (
     Metric(
-        "nps", "Net Promoter Score", "answers", nps, "nps", "points",
-        "% promoters (9–10) − % detractors (0–6) among 0–10 answers, −100..100", NPS_REF,
+        "nps",
+        "Net Promoter Score",
+        "answers",
+        nps,
+        "nps",
+        "points",
+        "% promoters (9–10) − % detractors (0–6) among 0–10 answers, −100..100",
+        NPS_REF,
     ),
     Metric(
-        "enps", "Employee NPS", "answers", enps, "nps", "points",
-        "NPS of 0–10 answers to surveys of kind enps", NPS_REF,
+        "enps",
+        "Employee NPS",
+        "answers",
+        enps,
+        "nps",
+        "points",
+        "NPS of 0–10 answers to surveys of kind enps; groups of fewer than 5 respondents "
+        "are suppressed (anonymous)",
+        NPS_REF,
+        anonymity=ANONYMITY,
     ),
     Metric(
-        "csat", "CSAT (top-2-box)", "answers", csat, "proportion", "%",
+        "csat",
+        "CSAT (top-2-box)",
+        "answers",
+        csat,
+        "proportion",
+        "%",
         "% of CSAT answers in the top two points of the scale (4–5 on 1–5); Wilson interval",
         "ACSI practice; Wilson (1927)",
     ),
     Metric(
-        "csat_mean", "CSAT (mean)", "answers", csat_mean, "mean", "score",
+        "csat_mean",
+        "CSAT (mean)",
+        "answers",
+        csat_mean,
+        "mean",
+        "score",
         "mean CSAT score on the question's scale; t interval",
     ),
     Metric(
-        "ces", "Customer Effort Score", "answers", ces, "mean", "score",
+        "ces",
+        "Customer Effort Score",
+        "answers",
+        ces,
+        "mean",
+        "score",
         "mean CES 2.0 agreement, 1–7 ('The company made it easy ...'); t interval",
         "Dixon, Freeman & Toman (2010), HBR 88(7); CEB CES 2.0 (2013)",
     ),
     Metric(
-        "ces_agree", "CES (% agreeing)", "answers", ces_agree, "proportion", "%",
+        "ces_agree",
+        "CES (% agreeing)",
+        "answers",
+        ces_agree,
+        "proportion",
+        "%",
         "% of CES answers above the scale midpoint (5–7 of 7, 4–5 of 5); Wilson interval",
     ),
     Metric(
-        "loyalty_index", "Customer Loyalty Index", "answers", loyalty_index, "index", "0–100",
+        "loyalty_index",
+        "Customer Loyalty Index",
+        "answers",
+        loyalty_index,
+        "index",
+        "0–100",
         "mean over respondents of (recommend + buy again + try other)/3 × 10, items 0–10",
-        "Hayes (2008), Beyond the Ultimate Question", bounds=(0.0, 100.0),
+        "Hayes (2008), Beyond the Ultimate Question",
+        bounds=(0.0, 100.0),
     ),
     Metric(
-        "share_of_wallet", "Share of wallet", "answers", share_of_wallet, "mean", "%",
+        "share_of_wallet",
+        "Share of wallet",
+        "answers",
+        share_of_wallet,
+        "mean",
+        "%",
         "our net spend in the 365 days before the answer / stated total category spend",
         bounds=(0.0, 100.0),
     ),
     Metric(
-        "wallet_allocation", "Wallet allocation (rank rule)", "answers", wallet_allocation,
-        "mean", "%", "(1 − rank/(brands + 1)) × 2/brands, mean over respondents",
+        "wallet_allocation",
+        "Wallet allocation (rank rule)",
+        "answers",
+        wallet_allocation,
+        "mean",
+        "%",
+        "(1 − rank/(brands + 1)) × 2/brands, mean over respondents",
         "Keiningham et al. (2015), The Wallet Allocation Rule, Wiley; HBR 2015",
         bounds=(0.0, 100.0),
     ),
     Metric(
-        "response_rate", "Survey response rate", "invitations", response_rate, "proportion",
-        "%", "invitations answered / invitations sent, by send time; Wilson interval",
+        "response_rate",
+        "Survey response rate",
+        "invitations",
+        response_rate,
+        "proportion",
+        "%",
+        "invitations answered / invitations sent, by send time; Wilson interval",
     ),
-)  # fmt: skip
+)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from opencx.core.errors import InvalidInput
+from opencx.metrics.domain.request import FilterValues, filter_values
 from opencx.metrics.domain.result import MetricResult, MetricRow
 from opencx.metrics.domain.statistics import z_test
 
@@ -32,10 +33,11 @@ class Target:
     owner_email: str
     due_at: datetime | None = None
     period: str = "week"
-    filters: Mapping[str, object] = field(default_factory=dict)
+    filters: Mapping[str, FilterValues] = field(default_factory=dict)
     id: str = ""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "filters", filter_values(self.filters))
         if self.comparator not in COMPARATORS:
             raise InvalidInput(f"target comparator {self.comparator!r}: use >= or <=")
         if "@" not in self.owner_email:

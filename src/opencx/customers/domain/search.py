@@ -1,0 +1,92 @@
+"""How a search query meets a customer's name, email and phone, the same on every store.
+
+A name matches in any case and with or without its accents ("elodie" finds "Élodie",
+"γιωργος" finds "Γιώργος"): both sides are *folded*. SQLite's ``lower()`` folds only ASCII, so
+the store folds there with :func:`fold` registered as an SQL function; PostgreSQL folds with
+``translate(x, FOLD_FROM, FOLD_TO)``, a table built here from the same :func:`fold` over the
+scripts customers' names are written in (Latin, Greek, Cyrillic), so both stores agree on them
+whatever the database's locale. A phone matches on its digits, as the person typed it
+("07425 689202" finds "+44 7425 689202").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+FOLDED_RANGES = (
+    (0x41, 0x5A),  # A-Z
+    (0xC0, 0x24F),  # Latin-1 Supplement, Latin Extended-A and -B
+    (0x370, 0x3FF),  # Greek and Coptic
+    (0x400, 0x4FF),  # Cyrillic
+    (0x1E00, 0x1EFF),  # Latin Extended Additional (Vietnamese, ...)
+    (0x1F00, 0x1FFF),  # Greek Extended (polytonic)
+)
+PHONE_QUERY = re.compile(r"^\+?[\d\s().\-/]+$")
+MIN_PHONE_DIGITS = 6
+
+
+def fold(text: str | None) -> str | None:
+    """Lower case without accents: NFKD, combining marks dropped, then ``str.lower``.
+
+    The Greek final sigma folds to σ, as ``str.casefold`` does, so "ΓΙΏΡΓΟΣ" finds "Γιώργος".
+
+    >>> fold("Élodie Müller"), fold("Γιώργος")
+    ('elodie muller', 'γιωργοσ')
+    """
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare).lower().replace("ς", "σ")
+
+
+def _fold_table() -> tuple[str, str]:
+    """Characters whose fold is one other character, for SQL ``translate``; the combining
+    marks (a name stored decomposed) come last, without a counterpart, so they are deleted."""
+    src: list[str] = []
+    dst: list[str] = []
+    for start, end in FOLDED_RANGES:
+        for code in range(start, end + 1):
+            ch = chr(code)
+            if unicodedata.category(ch) == "Cn":
+                continue
+            folded = fold(ch)
+            if folded is not None and len(folded) == 1 and folded != ch:
+                src.append(ch)
+                dst.append(folded)
+    marks = "".join(chr(c) for c in range(0x300, 0x370))  # deleted: no counterpart in dst
+    return "".join(src) + marks, "".join(dst)
+
+
+FOLD_FROM, FOLD_TO = _fold_table()
+
+
+def fold_like(text: str) -> str:
+    """The ``LIKE`` pattern (escape ``\\``) finding ``text`` folded anywhere in a folded value."""
+    folded = fold(text.strip()) or ""
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def digits(text: str | None) -> str | None:
+    """Only the digits of ``text`` ("+44 7425-689202" -> "447425689202")."""
+    if text is None:
+        return None
+    return re.sub(r"\D", "", text)
+
+
+def phone_digits(query: str) -> str | None:
+    """The digits a phone-like query must find in a stored number, or ``None`` when the query
+    is not a phone: a national trunk ``0`` and an international ``00``/``+`` prefix are dropped,
+    so "07425 689202", "+44 7425 689202" and "0044 7425 689202" all look for "7425689202" or
+    "447425689202" inside the number's digits.
+
+    >>> phone_digits("07425 689202"), phone_digits("(0)20 555-0100"), phone_digits("ana")
+    ('7425689202', '205550100', None)
+    """
+    text = query.strip()
+    if not PHONE_QUERY.match(text):
+        return None
+    found = (digits(text.replace("(0)", "")) or "").lstrip("0")
+    return found if len(found) >= MIN_PHONE_DIGITS else None

@@ -1,0 +1,193 @@
+"""Searching customers, and the search keys it reads: name and email folded (any case, no
+accents) and the phone's digits, written by Python (:mod:`opencx.customers.domain.search`) so
+SQLite, whose ``lower()`` knows only ASCII, and PostgreSQL find the same people, with a plain
+``LIKE`` on both (a SQL function folding every row at query time measured 6x slower on SQLite
+and, as ``translate``, 300x slower on PostgreSQL: bench/customer_search.py).
+
+A row is (re)written whenever this slice indexes a customer (imports and the event API publish
+``CustomersUpserted``; new contacts; erasure), and any customer still without one (rows the
+demo or a test wrote directly) gets it before a search (:func:`add_missing`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from opencx.customers.domain import (
+    Customer,
+    normalise_email,
+    normalise_external,
+    normalise_phone,
+)
+from opencx.customers.domain.search import digits, fold, fold_like, phone_digits
+from opencx.customers.store.people import among, chunks, to_customer
+from opencx.db.schema import customers, identities, metadata, owned_by
+from opencx.db.types import ID
+
+Blind = Callable[[str, str], str]  # (kind, value) -> blind index (crypto-shredding)
+
+customer_search = sa.Table(
+    "customer_search",
+    metadata,
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("name_key", sa.String(300)),
+    sa.Column("email_key", sa.String(320)),
+    sa.Column("phone_digits", sa.String(40)),
+    info=owned_by("customers"),
+)
+
+
+def write(conn: Connection, customer_ids: Iterable[str]) -> int:
+    """(Re)write the keys of ``customer_ids`` from their current rows; returns rows written."""
+    written = 0
+    for batch in chunks(sorted(set(customer_ids))):
+        conn.execute(
+            customer_search.delete().where(among(conn, customer_search.c.customer_id, batch))
+        )
+        people = conn.execute(
+            sa.select(customers.c.id, customers.c.name, customers.c.email, customers.c.phone).where(
+                among(conn, customers.c.id, batch)
+            )
+        ).all()
+        written += _insert(conn, people)
+    return written
+
+
+def missing(conn: Connection) -> bool:
+    """Whether some customer has no keys yet (an anti-join on the primary keys)."""
+    s = customer_search.c
+    query = sa.select(customers.c.id).where(~sa.exists().where(s.customer_id == customers.c.id))
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def add_missing(conn: Connection) -> int:
+    """Write the keys of every customer without them; returns how many."""
+    s = customer_search.c
+    query = sa.select(customers.c.id, customers.c.name, customers.c.email, customers.c.phone).where(
+        ~sa.exists().where(s.customer_id == customers.c.id)
+    )
+    written = 0
+    for batch in chunks(conn.execute(query).all()):
+        written += _insert(conn, batch)
+    return written
+
+
+def _insert(conn: Connection, people: Iterable[Any]) -> int:
+    rows = [
+        {
+            "customer_id": p.id,
+            "name_key": (fold(p.name) or "")[:300] or None,
+            "email_key": (fold(p.email) or "")[:320] or None,
+            "phone_digits": (digits(p.phone) or "")[:40] or None,
+        }
+        for p in people
+    ]
+    if rows:
+        conn.execute(customer_search.insert(), rows)
+    return len(rows)
+
+
+def search(
+    conn: Connection,
+    text: str,
+    *,
+    limit: int,
+    after: str | None = None,
+    before: str | None = None,
+    default_country: str | None = None,
+    blind: Blind | None = None,
+) -> list[Customer]:
+    """Surviving customers matching ``text`` (:func:`matching`), newest first: the ``limit``
+    after the id ``after`` (the next page), or the ``limit`` just before the id ``before``
+    (the previous page)."""
+    query = sa.select(customers).where(matching(text, default_country, blind))
+    if before:
+        rows = conn.execute(
+            query.where(customers.c.id > before).order_by(customers.c.id.asc()).limit(limit)
+        )
+        return [to_customer(r) for r in reversed(rows.all())]
+    if after:
+        query = query.where(customers.c.id < after)
+    rows = conn.execute(query.order_by(customers.c.id.desc()).limit(limit))
+    return [to_customer(r) for r in rows]
+
+
+def count_matches(
+    conn: Connection,
+    text: str,
+    *,
+    above: str | None,
+    default_country: str | None = None,
+    blind: Blind | None = None,
+) -> tuple[int, int]:
+    """How many surviving customers match ``text``, and how many of them come before the id
+    ``above`` in the list (newest first): the total and the position of a page."""
+    ahead = (
+        sa.func.coalesce(sa.func.sum(sa.case((customers.c.id > above, 1), else_=0)), 0)
+        if above is not None
+        else sa.literal(0)
+    )
+    where = matching(text, default_country, blind)
+    row = conn.execute(sa.select(sa.func.count(), ahead).where(where))
+    total, before = row.one()
+    return int(total), int(before)
+
+
+def matching(
+    text: str, default_country: str | None = None, blind: Blind | None = None
+) -> sa.ColumnElement[bool]:
+    """Surviving customers matching ``text``: the name or email containing it in any case and
+    with or without accents, a phone containing its digits ("07425 689202"), an exact id or
+    external id or ``source:id`` (a merged customer's gives its survivor), or a normalised
+    email or phone identity. With ``blind`` (crypto-shredding) emails and phones are found by
+    their blind index only, names not at all: they are sealed and have no search keys."""
+    text = text.strip()
+    alive = customers.c.merged_into.is_(None)
+    if not text:
+        return alive
+    c, i = customers.c, identities.c
+    source, _, external = text.partition(":")
+    keys = [
+        (kind, value)
+        for kind, value in (
+            ("email", normalise_email(text)),
+            ("phone", normalise_phone(text, default_country)),
+            ("external", normalise_external(source, external)),
+        )
+        if value
+    ]
+    if blind is not None:
+        keys = [(k, blind(k, v) if k in ("email", "phone") else v) for k, v in keys]
+    by_identity = sa.select(i.customer_id).where(
+        sa.or_(sa.false(), *(sa.and_(i.kind == k, i.value == v) for k, v in keys))
+    )
+    named = sa.or_(
+        c.id == text,
+        c.external_id == text,
+        sa.and_(c.source == source.strip(), c.external_id == external.strip()),
+    )
+    by_merged = sa.select(c.merged_into).where(named)
+    found = [named, c.id.in_(by_merged), c.id.in_(by_identity)]
+    if blind is None:
+        found.append(c.id.in_(_by_keys(fold_like(text), phone_digits(text))))
+    return sa.and_(alive, sa.or_(*found))
+
+
+def _by_keys(pattern: str, phone: str | None) -> sa.Select[tuple[str]]:
+    """The surviving customer of every customer whose folded name or email is ``LIKE
+    pattern`` (escape ``\\``), or whose phone digits contain ``phone``: searching a merged
+    customer's name finds the person they were merged into."""
+    s = customer_search.c
+    merged = customers.alias("merged")
+    found = [s.name_key.like(pattern, escape="\\"), s.email_key.like(pattern, escape="\\")]
+    if phone:
+        found.append(s.phone_digits.like(f"%{phone}%"))
+    return (
+        sa.select(sa.func.coalesce(merged.c.merged_into, s.customer_id))
+        .select_from(customer_search.join(merged, merged.c.id == s.customer_id))
+        .where(sa.or_(*found))
+    )

@@ -1,0 +1,35 @@
+"""Events the feedback slice publishes (subscribed in ``opencx.app.wire_events``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from opencx.core.events import DomainEvent
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRecorded(DomainEvent):
+    """A response was created or grew (``completed`` once every visible required answer is in)."""
+
+    response_id: str
+    survey_key: str
+    customer_id: str | None
+    completed: bool
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRequested(DomainEvent):
+    """An answer needs a person: the helpdesk opens a case with this owner and due time."""
+
+    followup_id: str
+    response_id: str
+    customer_id: str | None
+    survey_key: str
+    rule: str
+    reason: str
+    score: int | None
+    comment: str | None
+    due_at: datetime
+    owner: str | None

@@ -1,0 +1,410 @@
+"""Feedback pages: the dashboard (surveys, editor with preview per language, responses, the
+closed-loop queue) for users, and the public survey pages a respondent reaches by a signed link.
+
+Public pages need no login: the token in the link is the credential, checked by the service.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from opencx.core import InvalidInput, NotFound, ensure_utc
+from opencx.feedback.deps import FeedbackServiceDep as Service
+from opencx.feedback.domain import (
+    SUPPORTED,
+    Answer,
+    Survey,
+    parse_definition,
+    pick,
+    system,
+    to_definition,
+    untranslated,
+    visible,
+)
+from opencx.feedback.domain.messages import scale_labels
+from opencx.feedback.service import FeedbackService, LinkInvalid
+from opencx.metrics.deps import MetricsServiceDep
+from opencx.web import Principal, render, require_csrf, require_page_scope
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+WIDGET_PATH = Path(__file__).resolve().parent / "templates" / "feedback" / "widget.js"
+public = APIRouter(tags=["survey"], include_in_schema=False)
+
+Reader = Annotated[Principal, Depends(require_page_scope("feedback:read"))]
+Writer = Annotated[Principal, Depends(require_page_scope("feedback:write"))]
+
+
+# --- dashboard -----------------------------------------------------------------------------
+
+
+SCORE_METRICS = ("nps", "csat", "ces")  # the survey scores summarised on the dashboard
+
+
+@router.get("/feedback", response_class=HTMLResponse)
+def dashboard(
+    request: Request, service: Service, metrics: MetricsServiceDep, user: Reader
+) -> HTMLResponse:
+    # the scores are metrics: shown to those who may read metrics (an agent may not)
+    allowed = user.allows("metrics:read")
+    scores = metrics.overview(period="month", names=SCORE_METRICS) if allowed else []
+    return render(
+        request,
+        "feedback/dashboard.html",
+        scores=scores,
+        surveys=service.surveys(),
+        stats=service.loop_stats(),
+        followups=service.followups(limit=20),
+        triggers=service.triggers(),
+        kinds=("nps", "csat", "ces", "enps", "custom"),
+        languages=SUPPORTED,
+        can_write=user.allows("feedback:write"),
+    )
+
+
+@router.post("/feedback/surveys", dependencies=[Depends(require_csrf)])
+def create_survey(
+    service: Service,
+    user: Writer,
+    kind: Annotated[str, Form()],
+    key: Annotated[str, Form()],
+    name: Annotated[str, Form()],
+    languages: Annotated[list[str], Form()],
+) -> RedirectResponse:
+    survey = service.create_from_template(kind, key.strip(), name.strip(), languages)
+    return RedirectResponse(f"/feedback/surveys/{survey.key}", status_code=303)
+
+
+def _editor(
+    request: Request, survey: Survey, lang: str, *, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    return render(
+        request,
+        "feedback/survey.html",
+        status_code=status,
+        s=survey,
+        lang=lang,
+        pick=pick,
+        system=system,
+        scale_labels=scale_labels,
+        gaps=untranslated(survey),
+        error=error,
+        languages=survey.languages,
+    )
+
+
+@router.get("/feedback/surveys/{key}", response_class=HTMLResponse)
+def survey_page(
+    request: Request, key: str, service: Service, user: Reader, lang: str | None = None
+) -> HTMLResponse:
+    survey = service.survey(key)
+    return _editor(request, survey, lang or survey.default_language)
+
+
+@router.post("/feedback/surveys/{key}", dependencies=[Depends(require_csrf)])
+async def edit_survey(request: Request, key: str, service: Service, user: Writer) -> Response:
+    """Texts per question and language (``text:<question>:<lang>``) and the name: next version."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    return await run_in_threadpool(_edit_survey, request, key, service, form)
+
+
+def _edit_survey(
+    request: Request, key: str, service: FeedbackService, form: dict[str, str]
+) -> Response:
+    survey = service.survey(key)
+    definition = to_definition(survey)
+    definition["name"] = str(form.get("name") or survey.name)
+    for q in definition["questions"]:
+        for lang in survey.languages:
+            value = str(form.get(f"text:{q['key']}:{lang}") or "").strip()
+            if value:
+                q["text"][lang] = value
+    try:
+        edited = service.edit_survey(key, parse_definition(definition))
+    except InvalidInput as exc:
+        return _editor(request, survey, survey.default_language, error=str(exc), status=422)
+    return RedirectResponse(f"/feedback/surveys/{edited.key}", status_code=303)
+
+
+@router.get("/feedback/responses", response_class=HTMLResponse)
+def responses_page(
+    request: Request,
+    service: Service,
+    user: Reader,
+    survey: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_score: Annotated[int | None, Query(ge=0, le=100)] = None,
+    max_score: Annotated[int | None, Query(ge=0, le=100)] = None,
+) -> HTMLResponse:
+    rows = service.explore(
+        survey_key=survey or None,
+        since=ensure_utc(since) if since else None,
+        until=ensure_utc(until) if until else None,
+        min_score=min_score,
+        max_score=max_score,
+        limit=200,
+    )
+    return render(
+        request,
+        "feedback/responses.html",
+        rows=rows,
+        surveys=service.surveys(),
+        f={"survey": survey, "since": since, "until": until, "min": min_score, "max": max_score},
+    )
+
+
+@router.post("/feedback/followups/{followup_id}/close", dependencies=[Depends(require_csrf)])
+def close_followup(followup_id: str, service: Service, user: Writer) -> RedirectResponse:
+    service.close_followup(followup_id)
+    return RedirectResponse("/feedback", status_code=303)
+
+
+DRIVER_SCORES = ("nps", "csat", "ces")  # the score types key drivers are fitted for
+TREND_WINDOWS = (7, 30, 90)
+
+
+@router.get("/feedback/themes", response_class=HTMLResponse)
+def themes_page(
+    request: Request,
+    service: Service,
+    user: Reader,
+    score: Annotated[Literal["nps", "csat", "ces"], Query()] = "nps",
+    days: Annotated[int, Query(ge=1, le=365)] = 30,
+) -> HTMLResponse:
+    """Themes with volume and sentiment, the key drivers of a score, and trending themes."""
+    return render(
+        request,
+        "feedback/themes.html",
+        overview=service.theme_overview(),
+        drivers=service.drivers(score),
+        trends=service.trends(days),
+        score=score,
+        days=days,
+        scores=DRIVER_SCORES,
+        windows=TREND_WINDOWS,
+        can_write=user.allows("feedback:write"),
+    )
+
+
+@router.post("/feedback/themes/{key}/name", dependencies=[Depends(require_csrf)])
+def name_theme(
+    key: str, service: Service, user: Writer, name: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    """Name a theme (an empty name gives back the discovered label); equal names merge."""
+    if not service.name_theme(key, name.strip()[:100] or None):
+        raise NotFound(f"theme {key!r} does not exist")
+    return RedirectResponse("/feedback/themes", status_code=303)
+
+
+# --- public survey pages -------------------------------------------------------------------
+
+SECURITY_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+def _refused(request: Request, exc: LinkInvalid) -> HTMLResponse:
+    lang = request.headers.get("accept-language", "en")[:2].lower()
+    return render(
+        request,
+        "feedback/respond_gone.html",
+        status_code=410,
+        headers=SECURITY_HEADERS,
+        lang=lang,
+        message=system("expired", lang),
+        detail=str(exc),
+    )
+
+
+def _respond_page(
+    request: Request,
+    service: FeedbackService,
+    token: str,
+    *,
+    saved: bool = False,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    opened = service.open_survey(token)
+    s, lang = opened.survey, opened.language or opened.survey.default_language
+    if opened.completed:
+        return render(
+            request,
+            "feedback/respond_done.html",
+            headers=SECURITY_HEADERS,
+            lang=lang,
+            message=s.text("thanks", lang) or system("thanks", lang),
+        )
+    values: dict[str, Any] = {}
+    for key, a in opened.answers.items():
+        values[key] = a.score if a.score is not None else (a.choices or a.text)
+    return render(
+        request,
+        "feedback/respond.html",
+        status_code=status,
+        headers=SECURITY_HEADERS,
+        s=s,
+        lang=lang,
+        token=token,
+        values=values,
+        shown={q.key for q in visible(s, opened.answers)},
+        saved=saved,
+        error=error,
+        pick=pick,
+        system=system,
+        scale_labels=scale_labels,
+    )
+
+
+@public.get("/r/{token}", response_class=HTMLResponse)
+def respond_form(
+    request: Request, token: str, service: Service, score: int | None = None
+) -> HTMLResponse:
+    """The survey; with ``?score=N`` (a one-click link) the score is stored at once."""
+    try:
+        if score is not None:
+            opened = service.open_survey(token)
+            main = opened.survey.main
+            if main is not None and not opened.completed:
+                service.respond(token, {main.key: score}, finish=False)
+            return _respond_page(request, service, token, saved=True)
+        return _respond_page(request, service, token)
+    except LinkInvalid as exc:
+        return _refused(request, exc)
+
+
+@public.post("/r/{token}", response_class=HTMLResponse)
+async def respond_submit(request: Request, token: str, service: Service) -> HTMLResponse:
+    form = await request.form()
+    values: dict[str, Any] = {key: form.getlist(key) for key in form}
+    return await run_in_threadpool(_submit, request, service, token, values)
+
+
+def _submit(
+    request: Request, service: FeedbackService, token: str, raw: dict[str, list[Any]]
+) -> HTMLResponse:
+    """The survey form's answers (a multi question sends several values) recorded, complete."""
+    try:
+        survey = service.open_survey(token).survey
+        values: dict[str, Any] = {}
+        for q in survey.questions:
+            given = [str(v) for v in raw.get(q.key, [])]
+            if q.type == "multi":
+                values[q.key] = given
+            elif given:
+                values[q.key] = given[0]
+        try:
+            service.respond(token, values, finish=True)
+        except InvalidInput as exc:
+            return _respond_page(request, service, token, error=str(exc), status=422)
+        return _respond_page(request, service, token)
+    except LinkInvalid as exc:
+        return _refused(request, exc)
+
+
+@public.get("/r/{token}/opt-out", response_class=HTMLResponse)
+def opt_out_form(request: Request, token: str, lang: str = "en") -> HTMLResponse:
+    """A confirmation button: a mail scanner following the link must not opt anyone out."""
+    return render(
+        request,
+        "feedback/opt_out.html",
+        headers=SECURITY_HEADERS,
+        token=token,
+        lang=lang,
+        system=system,
+        done=False,
+    )
+
+
+@public.post("/r/{token}/opt-out", response_class=HTMLResponse)
+def opt_out(request: Request, token: str, service: Service, lang: str = "en") -> HTMLResponse:
+    try:
+        service.opt_out(token)
+    except LinkInvalid as exc:
+        return _refused(request, exc)
+    return render(
+        request,
+        "feedback/opt_out.html",
+        headers=SECURITY_HEADERS,
+        token=token,
+        lang=lang,
+        system=system,
+        done=True,
+    )
+
+
+# --- JSON answers and the in-app widget ----------------------------------------------------
+
+WIDGET_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"}
+
+
+@public.post("/r/{token}/answers")
+async def answer_json(request: Request, token: str, service: Service) -> JSONResponse:
+    """Answers as JSON (``{"answers": {...}, "finish": true}``) for the widget and load tests.
+
+    Sent as ``text/plain`` by the widget, so a browser needs no CORS preflight: the token, not a
+    cookie, is the credential.
+    """
+    try:
+        body = json.loads(await request.body() or b"{}")
+        values = body.get("answers") if isinstance(body, dict) else None
+        if not isinstance(values, dict):
+            raise InvalidInput("expected a JSON object with an 'answers' object")
+        finish = bool(body.get("finish", True))
+        got = await run_in_threadpool(service.respond, token, values, finish=finish)
+    except json.JSONDecodeError:
+        return JSONResponse({"error": "body is not JSON"}, 422, headers=WIDGET_HEADERS)
+    except LinkInvalid as exc:
+        return JSONResponse({"error": str(exc)}, 410, headers=WIDGET_HEADERS)
+    except InvalidInput as exc:
+        return JSONResponse({"error": str(exc)}, 422, headers=WIDGET_HEADERS)
+    out = {"response_id": got.response_id, "completed": got.completed, "changed": got.changed}
+    return JSONResponse(out, headers=WIDGET_HEADERS)
+
+
+@public.get("/r/{token}/survey.json")
+def survey_json(token: str, service: Service) -> JSONResponse:
+    """The survey behind a link, localised, for the widget to draw."""
+    try:
+        opened = service.open_survey(token)
+    except LinkInvalid as exc:
+        return JSONResponse({"error": str(exc)}, 410, headers=WIDGET_HEADERS)
+    s, lang = opened.survey, opened.language or opened.survey.default_language
+    main = s.main
+    low, high = scale_labels(main.type, lang) if main else ("", "")
+    followups: dict[str, str] = {}
+    if main is not None and main.scale is not None:
+        for score in range(main.scale[0], main.scale[1] + 1):
+            shown = visible(s, {main.key: Answer(main.key, main.type, score=score)})
+            text = next((q.key for q in shown if q.type == "text"), None)
+            if text is not None:
+                followups[str(score)] = text
+    out = {
+        "completed": opened.completed,
+        "followups": followups,
+        "language": lang,
+        "question": pick(main.text, lang, s.default_language) if main else s.name,
+        "key": main.key if main else None,
+        "scale": list(main.scale) if main and main.scale else None,
+        "low": low,
+        "high": high,
+        "comment": system("comment", lang),
+        "submit": system("submit", lang),
+        "thanks": s.text("thanks", lang) or system("thanks", lang),
+    }
+    return JSONResponse(out, headers=WIDGET_HEADERS)
+
+
+@public.get("/feedback/widget.js")
+def widget_js() -> Response:
+    """The embeddable in-app widget (``<script src=".../feedback/widget.js" data-token=...>``)."""
+    return Response(
+        WIDGET_PATH.read_text(encoding="utf-8"),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

@@ -1,0 +1,289 @@
+"""Feedback use cases. Functions in the submodules take a connection (the caller's unit of
+work); :class:`FeedbackService` wraps them in transactions for the edges, the worker and the
+event bus, and its ``on_*`` methods are the handlers ``opencx.app.wire_events`` subscribes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+
+from opencx.core import Clock, EventBus, InvalidInput
+from opencx.core.ids import new_id
+from opencx.feedback.domain.loop import closure
+from opencx.feedback.domain.surveys import Survey
+from opencx.feedback.domain.text import Driver, Theme, Trend
+from opencx.feedback.domain.triggers import Trigger
+from opencx.feedback.service import analytics, answering, distribution, surveys
+from opencx.feedback.service.analytics import NO_THEME, Analysis
+from opencx.feedback.service.answering import LinkInvalid, Opened, Recorded
+from opencx.feedback.service.config import FeedbackConfig
+from opencx.feedback.service.distribution import InviteResult
+from opencx.feedback.store import happenings
+from opencx.feedback.store import invitations as invites
+from opencx.feedback.store import loop as loop_store
+from opencx.feedback.store import responses as response_store
+from opencx.feedback.store import topics as topic_store
+
+__all__ = [
+    "Analysis",
+    "FeedbackConfig",
+    "FeedbackService",
+    "InviteResult",
+    "LinkInvalid",
+    "LoopStats",
+    "Opened",
+    "Recorded",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LoopStats:
+    opened: int
+    closed: int
+    rate: float  # closed / opened
+    median_hours: float  # to close, over the closed ones
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeVolume:
+    theme: Theme
+    responses: int  # responses whose comment carries the theme
+    sentiment: float | None  # their mean sentiment, −1 .. +1
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeOverview:
+    themes: tuple[ThemeVolume, ...]
+    untagged: int  # responses whose comment carries no theme
+    analysed_at: datetime | None
+
+
+class FeedbackService:
+    """The feedback slice's use cases, each in its own transaction."""
+
+    def __init__(self, engine: Engine, clock: Clock, bus: EventBus, config: FeedbackConfig):
+        self.engine, self.clock, self.bus, self.config = engine, clock, bus, config
+        self._versions: dict[str, Survey] = {}  # survey versions never change once stored
+        self.staff: Callable[[], Sequence[str]] | None = None
+        """Who a ``staff_pulse`` goes to (set in the composition root: the helpdesk's agents)."""
+
+    # --- surveys ---------------------------------------------------------------------------
+    def create_survey(self, survey: Survey) -> Survey:
+        with self.engine.begin() as conn:
+            return surveys.create_survey(conn, survey)
+
+    def create_from_template(
+        self, kind: str, key: str, name: str, languages: Sequence[str]
+    ) -> Survey:
+        with self.engine.begin() as conn:
+            return surveys.create_from_template(conn, kind, key, name, languages)
+
+    def edit_survey(self, key: str, new: Survey) -> Survey:
+        with self.engine.begin() as conn:
+            return surveys.edit_survey(conn, key, new)
+
+    def survey(self, key: str) -> Survey:
+        with self.engine.connect() as conn:
+            return surveys.get_survey(conn, key)
+
+    def surveys(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return surveys.list_surveys(conn)
+
+    # --- distribution ----------------------------------------------------------------------
+    def add_trigger(
+        self,
+        *,
+        event: str,
+        survey_key: str,
+        channel: str = "email",
+        delay: timedelta = timedelta(0),
+        sample_pct: float = 100.0,
+        every_days: int | None = None,
+    ) -> Trigger:
+        trigger = Trigger(new_id(), event, survey_key, channel, delay, sample_pct, every_days)
+        with self.engine.begin() as conn:
+            surveys.get_survey(conn, survey_key)
+            loop_store.insert_trigger(conn, trigger, self.clock.now())
+        return trigger
+
+    def triggers(self) -> list[Trigger]:
+        with self.engine.connect() as conn:
+            return loop_store.triggers(conn)
+
+    def set_trigger_active(self, trigger_id: str, active: bool) -> bool:
+        with self.engine.begin() as conn:
+            return loop_store.set_active(conn, trigger_id, active)
+
+    def invite(
+        self,
+        survey_key: str,
+        customer_ids: Sequence[str],
+        *,
+        channel: str = "email",
+        at: datetime | None = None,
+    ) -> InviteResult:
+        if channel not in ("email", "sms", "link"):
+            raise InvalidInput(f"channel {channel!r}: expected email, sms or link")
+        with self.engine.begin() as conn:
+            return distribution.invite(
+                conn,
+                self.config,
+                survey_key,
+                customer_ids,
+                now=self.clock.now(),
+                channel=channel,
+                at=at,
+            )
+
+    def run_jobs(self) -> dict[str, int]:
+        """Everything time-driven, once: scheduled sends, schedules, reminders (a job's body)."""
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            scheduled = distribution.run_schedules(conn, self.config, now, self.staff)
+        with self.engine.begin() as conn:
+            due = distribution.send_due(conn, self.config, now)
+        with self.engine.begin() as conn:
+            reminded = distribution.send_reminders(conn, self.config, now)
+        with self.engine.begin() as conn:
+            partials = answering.follow_up_partials(conn, self.config, self.bus, now)
+        return {"scheduled": scheduled, "sent": due, "reminders": reminded, "follow-ups": partials}
+
+    def pulse(self, survey_key: str, emails: Sequence[str], period: str) -> int:
+        """Mail staff a link to an anonymous survey once per ``period``; how many were sent."""
+        with self.engine.begin() as conn:
+            return distribution.pulse(
+                conn, self.config, survey_key, emails, period=period, now=self.clock.now()
+            )
+
+    def skips(self, customer_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return invites.skips(conn, customer_id, limit)
+
+    # --- answering -------------------------------------------------------------------------
+    def open_survey(self, token: str) -> Opened:
+        with self.engine.begin() as conn:
+            return answering.open_survey(conn, self.config, token, self.clock.now())
+
+    def respond(self, token: str, values: Mapping[str, Any], *, finish: bool) -> Recorded:
+        with self.engine.begin() as conn:
+            return answering.respond(
+                conn,
+                self.config,
+                self.bus,
+                token,
+                values,
+                finish=finish,
+                now=self.clock.now(),
+                cache=self._versions,
+            )
+
+    def opt_out(self, token: str) -> bool:
+        with self.engine.begin() as conn:
+            return answering.opt_out(conn, self.config, token, self.clock.now())
+
+    def import_responses(self, source: str, items: Sequence[Mapping[str, Any]]) -> list[Recorded]:
+        """Responses from another tool, all or nothing; each item as in the API."""
+        done = []
+        with self.engine.begin() as conn:
+            for i, item in enumerate(items):
+                try:
+                    done.append(
+                        answering.import_response(
+                            conn, self.config, self.bus, source=source, **item
+                        )
+                    )
+                except InvalidInput as exc:
+                    raise InvalidInput(f"response {i} ({item.get('external_id')}): {exc}") from exc
+        return done
+
+    def explore(self, **filters: Any) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return response_store.explore(conn, **filters)
+
+    # --- closed loop -----------------------------------------------------------------------
+    def followups(
+        self, *, open_only: bool = True, limit: int = 100, customer_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return loop_store.followups(
+                conn, open_only=open_only, limit=limit, customer_id=customer_id
+            )
+
+    def close_followup(self, followup_id: str) -> bool:
+        with self.engine.begin() as conn:
+            return loop_store.close(conn, followup_id=followup_id, at=self.clock.now()) > 0
+
+    def loop_stats(self, days: int = 90) -> LoopStats:
+        with self.engine.connect() as conn:
+            pairs = loop_store.closure_pairs(conn, self.clock.now() - timedelta(days=days))
+        rate, median = closure([o for o, _ in pairs], [c for _, c in pairs])
+        closed = sum(1 for _, c in pairs if c is not None)
+        return LoopStats(len(pairs), closed, rate, median)
+
+    # --- text analytics -------------------------------------------------------------------
+    def analyse(self, *, rediscover: bool = False, k: int = 8) -> Analysis:
+        with self.engine.begin() as conn:
+            return analytics.analyse(conn, self.clock.now(), rediscover=rediscover, k=k)
+
+    def themes(self) -> list[Theme]:
+        with self.engine.connect() as conn:
+            return topic_store.themes(conn)
+
+    def theme_overview(self) -> ThemeOverview:
+        """Every theme with how often it comes up and how people feel when it does."""
+        with self.engine.connect() as conn:
+            found = topic_store.themes(conn)
+            volumes = topic_store.theme_volumes(conn)
+            at = topic_store.last_analysed(conn)
+        rows = [ThemeVolume(t, *volumes.get(t.title, (0, None))) for t in found]
+        rows.sort(key=lambda r: (-r.responses, r.theme.title))
+        untagged = volumes.get(NO_THEME, (0, None))[0]
+        return ThemeOverview(tuple(rows), untagged, at)
+
+    def name_theme(self, key: str, name: str | None) -> bool:
+        """Name a theme (equal names merge); takes effect at the next ``analyse``."""
+        with self.engine.begin() as conn:
+            return topic_store.rename(conn, key, name)
+
+    def drivers(self, question_type: str = "nps") -> list[Driver]:
+        with self.engine.connect() as conn:
+            return analytics.drivers(conn, question_type)
+
+    def trends(self, days: int = 30) -> list[Trend]:
+        with self.engine.connect() as conn:
+            return analytics.trends(conn, self.clock.now(), days)
+
+    # --- event handlers (subscribed in opencx.app.wire_events) ------------------------------
+    def on_cases(self, case_ids: Sequence[str], live: bool, conn: Connection) -> None:
+        """Resolved cases invite (live events only: history imports fire nothing)."""
+        if live:
+            distribution.on_cases(conn, self.config, case_ids, self.clock.now())
+
+    def on_interactions(self, ids: Sequence[str], live: bool, conn: Connection) -> None:
+        """Ended chats and deliveries invite (live events only)."""
+        if live:
+            distribution.on_interactions(conn, self.config, ids, self.clock.now())
+
+    def on_orders(self, order_ids: Sequence[str], live: bool, conn: Connection) -> None:
+        """Purchases schedule ``days_after_purchase`` surveys (live events only)."""
+        if live:
+            distribution.on_orders(conn, self.config, order_ids, self.clock.now())
+
+    def on_case_resolved(self, case_id: str, reopened: int, conn: Connection) -> None:
+        """A resolved follow-up case closes its loop; a resolved case invites (first time only)."""
+        origin = happenings.case_origin(conn, case_id)
+        if origin is not None and origin[0] == "feedback":
+            loop_store.close(conn, followup_id=origin[1], at=self.clock.now())
+            loop_store.link_case(conn, origin[1], case_id)
+            return
+        if reopened == 0:
+            distribution.on_cases(conn, self.config, [case_id], self.clock.now())
+
+    def link_case(self, followup_id: str, case_id: str, conn: Connection) -> None:
+        """The helpdesk opened ``case_id`` for a follow-up (called in its transaction)."""
+        loop_store.link_case(conn, followup_id, case_id)

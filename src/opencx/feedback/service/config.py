@@ -1,0 +1,22 @@
+"""What the feedback use cases are configured with (built by ``opencx.app`` from Settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from opencx.feedback.domain.loop import DEFAULT_RULES, LoopRule
+from opencx.feedback.domain.recontact import RecontactPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackConfig:
+    """``secret_key`` signs survey tokens; ``base_url`` starts every survey link."""
+
+    secret_key: str
+    base_url: str = "http://127.0.0.1:8000"
+    policy: RecontactPolicy = field(default_factory=RecontactPolicy)
+    token_days: int = 30
+    reminder_after: timedelta = timedelta(days=3)
+    rules: tuple[LoopRule, ...] = DEFAULT_RULES
+    webhook_urls: tuple[str, ...] = ()  # response.created / response.completed go to each

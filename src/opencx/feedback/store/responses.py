@@ -1,0 +1,188 @@
+"""Responses and their typed answers: write live answers, read a response back, the explorer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from opencx.core.ids import new_id
+from opencx.db.schema import answers, customers, responses, surveys
+from opencx.feedback.domain.responses import Answer
+from opencx.feedback.store.tables import feedback_followups
+
+
+def by_invitation(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        sa.select(responses).where(responses.c.invitation_id == invitation_id).limit(1)
+    ).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def by_external(conn: Connection, source: str, external_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        sa.select(responses).where(
+            responses.c.source == source, responses.c.external_id == external_id
+        )
+    ).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def customer_erased(conn: Connection, customer_id: str | None) -> bool:
+    """Whether ``customer_id`` names a customer whose personal data was erased."""
+    if customer_id is None:
+        return False
+    query = sa.select(customers.c.erased_at).where(customers.c.id == customer_id)
+    return conn.execute(query).scalar() is not None
+
+
+def answers_of(conn: Connection, response_id: str) -> dict[str, Answer]:
+    rows = conn.execute(sa.select(answers).where(answers.c.response_id == response_id))
+    return {
+        r.question_key: Answer(
+            r.question_key,
+            r.question_type,
+            r.score,
+            tuple(r.choices) if r.choices is not None else None,
+            r.text,
+        )
+        for r in rows
+    }
+
+
+def insert_response(conn: Connection, row: Mapping[str, Any]) -> str:
+    rid = str(row.get("id") or new_id())
+    conn.execute(responses.insert().values(**{**row, "id": rid}))
+    return rid
+
+
+def update_response(conn: Connection, response_id: str, **values: Any) -> None:
+    conn.execute(responses.update().where(responses.c.id == response_id).values(**values))
+
+
+def write_answers(
+    conn: Connection, response_id: str, given: Mapping[str, Answer], language: str | None
+) -> None:
+    """Replace the answers of ``response_id`` for the keys in ``given`` (one row per key)."""
+    if not given:
+        return
+    conn.execute(
+        answers.delete().where(
+            answers.c.response_id == response_id, answers.c.question_key.in_(list(given))
+        )
+    )
+    conn.execute(
+        answers.insert(),
+        [
+            {
+                "id": new_id(),
+                "response_id": response_id,
+                "question_key": a.question_key,
+                "question_type": a.question_type,
+                "score": a.score,
+                "choices": list(a.choices) if a.choices is not None else None,
+                "text": a.text,
+                "language": language,
+            }
+            for a in given.values()
+        ],
+    )
+
+
+def explore(
+    conn: Connection,
+    *,
+    survey_key: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    min_score: int | None,
+    max_score: int | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Answers with their response, newest first, filtered (the response explorer)."""
+    r, a, s = responses.c, answers.c, surveys.c
+    query = (
+        sa.select(
+            r.id.label("response_id"),
+            r.submitted_at,
+            r.customer_id,
+            r.language,
+            r.completed,
+            s.key.label("survey"),
+            s.kind.label("kind"),
+            a.question_key,
+            a.question_type,
+            a.score,
+            a.text,
+        )
+        .select_from(
+            answers.join(responses, a.response_id == r.id).join(surveys, r.survey_id == s.id)
+        )
+        .order_by(r.submitted_at.desc(), r.id, a.question_key)
+        .limit(limit)
+    )
+    if survey_key:
+        query = query.where(s.key == survey_key)
+    if since is not None:
+        query = query.where(r.submitted_at >= since)
+    if until is not None:
+        query = query.where(r.submitted_at < until)
+    if min_score is not None:
+        query = query.where(a.score >= min_score)
+    if max_score is not None:
+        query = query.where(a.score <= max_score)
+    return [dict(x) for x in conn.execute(query).mappings()]
+
+
+def scored_texts(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
+    """Comments with the score given in the same response (what sentiment learns from)."""
+    scored = sa.alias(answers, "scored")
+    text = sa.alias(answers, "text")
+    query = (
+        sa.select(
+            text.c.response_id,
+            text.c.question_key,
+            text.c.text,
+            text.c.language,
+            scored.c.question_type,
+            scored.c.score,
+        )
+        .select_from(
+            text.join(
+                scored,
+                sa.and_(scored.c.response_id == text.c.response_id, scored.c.score.is_not(None)),
+                isouter=True,
+            )
+        )
+        .where(text.c.text.is_not(None), text.c.text != "")
+        .order_by(text.c.response_id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [dict(x) for x in conn.execute(query).mappings()]
+
+
+def customer_ids(conn: Connection, response_ids: Sequence[str]) -> dict[str, str | None]:
+    rows = conn.execute(
+        sa.select(responses.c.id, responses.c.customer_id).where(
+            responses.c.id.in_(list(response_ids))
+        )
+    )
+    return {str(i): c for i, c in rows}
+
+
+def stale_partials(conn: Connection, before: datetime, limit: int = 1000) -> list[dict[str, Any]]:
+    """Live responses still partial since ``before`` and not yet followed up."""
+    r = responses.c
+    query = (
+        sa.select(r.id, r.survey_id, r.customer_id)
+        .where(r.completed.is_(False), r.source == "opencx", r.submitted_at <= before)
+        .where(r.customer_id.is_not(None))
+        .where(~sa.exists().where(feedback_followups.c.response_id == r.id))
+        .order_by(r.submitted_at)
+        .limit(limit)
+    )
+    return [dict(x) for x in conn.execute(query).mappings()]

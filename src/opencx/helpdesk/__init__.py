@@ -1,0 +1,1 @@
+"""helpdesk slice: cases, queues, SLAs, live chat, self-service catalog, agent quality."""

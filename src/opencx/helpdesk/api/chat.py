@@ -1,0 +1,274 @@
+"""Live chat over WebSocket: the customer widget's socket, the agents' socket, and the hub.
+
+Customers start a chat with ``POST /api/helpdesk/chat`` (public) and get a signed token; their
+socket ``/api/helpdesk/chat/ws?token=…`` sends ``{"type": "message" | "typing" | "read"}``.
+Messages are stored in group commits (:class:`GroupWriter`). Agents connect to
+``/api/helpdesk/chat/agent`` with their login (``helpdesk:write``; same-origin
+only) and see every open chat; they can also ``handoff`` a chat to a case or ``end`` it. Each
+message is stored before it is fanned out. The hub lives in this process: run one web process
+for chat (several would each see only their own sockets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from opencx.core import OpenCXError
+from opencx.core.services import service_of
+from opencx.helpdesk.deps import HelpdeskServiceDep as Service
+from opencx.helpdesk.domain.chat import Chat, ChatMessage
+from opencx.helpdesk.service import HelpdeskService
+from opencx.web.auth import access_service, current_user
+
+router = APIRouter(prefix="/api/helpdesk/chat", tags=["helpdesk chat"])
+
+
+@dataclass
+class Hub:
+    """Connected sockets: customers per chat, and every agent."""
+
+    customers: dict[str, set[WebSocket]] = field(default_factory=dict)
+    agents: set[WebSocket] = field(default_factory=set)
+
+    async def _send(self, sockets: set[WebSocket], payload: dict[str, Any]) -> None:
+        text = json.dumps(payload)
+        for ws in list(sockets):
+            try:
+                await ws.send_text(text)
+            except Exception:  # a socket closed under us: forget it
+                sockets.discard(ws)
+
+    async def to_customer(self, chat_id: str, payload: dict[str, Any]) -> None:
+        await self._send(self.customers.get(chat_id, set()), payload)
+
+    async def to_agents(self, payload: dict[str, Any]) -> None:
+        await self._send(self.agents, payload)
+
+    async def to_all(self, chat_id: str, payload: dict[str, Any]) -> None:
+        await asyncio.gather(self.to_customer(chat_id, payload), self.to_agents(payload))
+
+
+class GroupWriter:
+    """Stores chat messages in batches: every message waiting when a batch starts goes into one
+    transaction (group commit), so a burst from many sockets costs one commit, not hundreds.
+    A sender is answered only after its message is stored."""
+
+    MAX_BATCH = 500
+
+    def __init__(self, service: HelpdeskService) -> None:
+        self.service = service
+        self.queue: asyncio.Queue[tuple[tuple[str, str, str | None, str], asyncio.Future[Any]]]
+        self.queue = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+
+    async def post(self, chat_id: str, sender: str, author: str | None, body: str) -> ChatMessage:
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._run())
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        await self.queue.put(((chat_id, sender, author, body), done))
+        result = await done
+        if isinstance(result, Exception):
+            raise result
+        return result  # type: ignore[no-any-return]
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self.queue.get()]
+            while not self.queue.empty() and len(batch) < self.MAX_BATCH:
+                batch.append(self.queue.get_nowait())
+            results: list[Any]
+            try:
+                results = await run_in_threadpool(
+                    self.service.chat_post_many, [item for item, _ in batch]
+                )
+            except Exception as exc:  # the whole batch failed (database down): tell every sender
+                results = [exc] * len(batch)
+            for (_, done), result in zip(batch, results, strict=True):
+                if not done.done():
+                    done.set_result(result)
+
+
+def writer_of(app: Any) -> GroupWriter:
+    writer = getattr(app.state, "helpdesk_chat_writer", None)
+    if writer is None:
+        service = service_of(app.state.services, "helpdesk", HelpdeskService)
+        writer = app.state.helpdesk_chat_writer = GroupWriter(service)
+    return writer
+
+
+def hub_of(app: Any) -> Hub:
+    hub = getattr(app.state, "helpdesk_chat_hub", None)
+    if hub is None:
+        hub = app.state.helpdesk_chat_hub = Hub()
+    return hub
+
+
+def message_out(m: ChatMessage) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "chat_id": m.chat_id,
+        "id": m.id,
+        "sender": m.sender,
+        "author": m.author,
+        "body": m.body,
+        "at": m.at.isoformat(),
+    }
+
+
+def chat_out(c: Chat) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "email": c.email,
+        "status": c.status,
+        "agent": c.agent,
+        "started_at": c.started_at.isoformat(),
+        "case_id": c.case_id,
+    }
+
+
+class StartIn(BaseModel):
+    name: str | None = Field(None, max_length=300)
+    email: str | None = Field(None, max_length=320)
+    language: str | None = Field(None, max_length=35)
+
+
+class StartOut(BaseModel):
+    chat_id: str
+    token: str
+    online: bool  # an agent is connected; if not, offer the offline form
+
+
+class OfflineIn(BaseModel):
+    name: str | None = Field(None, max_length=300)
+    email: str = Field(max_length=320)
+    body: str = Field(max_length=4000)
+
+
+@router.post("", status_code=201)
+async def start(body: StartIn, request: Request, service: Service) -> StartOut:
+    """Public: start a chat (the widget calls this; no login)."""
+    chat, token = await run_in_threadpool(service.start_chat, body.name, body.email, body.language)
+    hub = hub_of(request.app)
+    await hub.to_agents({"type": "chat_started", "chat": chat_out(chat)})
+    return StartOut(chat_id=chat.id, token=token, online=bool(hub.agents))
+
+
+@router.post("/offline", status_code=201)
+async def offline(body: OfflineIn, service: Service) -> dict[str, str]:
+    """Public: nobody was online; the message becomes a case answered by email."""
+    case = await run_in_threadpool(service.leave_message, body.name, body.email, body.body)
+    return {"case_id": case.id}
+
+
+async def _receive(ws: WebSocket) -> dict[str, Any] | None:
+    try:
+        data = json.loads(await ws.receive_text())
+    except (ValueError, TypeError):
+        await ws.send_text(json.dumps({"type": "error", "detail": "send JSON objects"}))
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@router.websocket("/ws")
+async def customer_socket(ws: WebSocket, token: str) -> None:
+    service = service_of(ws.app.state.services, "helpdesk", HelpdeskService)
+    try:
+        chat_id = service.chat_of_token(token)
+    except OpenCXError:
+        await ws.close(code=4403)
+        return
+    hub = hub_of(ws.app)
+    await ws.accept()
+    hub.customers.setdefault(chat_id, set()).add(ws)
+    try:
+        _, history = await run_in_threadpool(service.chat, chat_id)
+        for m in history:
+            await ws.send_text(json.dumps(message_out(m)))
+        while (data := await _receive(ws)) is not None:
+            await _customer_says(writer_of(ws.app), hub, ws, chat_id, data)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.customers.get(chat_id, set()).discard(ws)
+
+
+async def _customer_says(
+    writer: GroupWriter, hub: Hub, ws: WebSocket, chat_id: str, data: dict[str, Any]
+) -> None:
+    kind = data.get("type")
+    if kind == "message":
+        try:
+            m = await writer.post(chat_id, "customer", None, str(data.get("body", "")))
+        except OpenCXError as exc:
+            await ws.send_text(json.dumps({"type": "error", "detail": str(exc)}))
+            return
+        await hub.to_all(chat_id, message_out(m) | {"ref": data.get("ref")})
+    elif kind in ("typing", "read"):
+        await hub.to_agents(
+            {"type": kind, "chat_id": chat_id, "sender": "customer", "upto": data.get("upto")}
+        )
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    origin = ws.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == ws.headers.get("host")
+
+
+@router.websocket("/agent")
+async def agent_socket(ws: WebSocket) -> None:
+    user = await run_in_threadpool(current_user, ws)  # type: ignore[arg-type]
+    if user is None or not user.allows("helpdesk:write") or not _same_origin(ws):
+        await ws.close(code=4403)
+        return
+    found = await run_in_threadpool(access_service(ws).get_user, user.id)  # type: ignore[arg-type]
+    agent = found.email if found is not None else user.name
+    service = service_of(ws.app.state.services, "helpdesk", HelpdeskService)
+    hub = hub_of(ws.app)
+    await ws.accept()
+    hub.agents.add(ws)
+    try:
+        chats = await run_in_threadpool(service.open_chats)
+        await ws.send_text(json.dumps({"type": "chats", "chats": [chat_out(c) for c in chats]}))
+        while (data := await _receive(ws)) is not None:
+            await _agent_says(service, hub, ws, agent, data)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.agents.discard(ws)
+
+
+async def _agent_says(
+    service: HelpdeskService, hub: Hub, ws: WebSocket, agent: str, data: dict[str, Any]
+) -> None:
+    kind, chat_id = data.get("type"), str(data.get("chat_id", ""))
+    try:
+        if kind == "open":
+            _, history = await run_in_threadpool(service.chat, chat_id)
+            for m in history:
+                await ws.send_text(json.dumps(message_out(m)))
+        elif kind == "message":
+            m = await writer_of(ws.app).post(chat_id, "agent", agent, str(data.get("body", "")))
+            await hub.to_all(chat_id, message_out(m))
+        elif kind in ("typing", "read"):
+            await hub.to_customer(
+                chat_id,
+                {"type": kind, "chat_id": chat_id, "sender": "agent", "upto": data.get("upto")},
+            )
+        elif kind in ("handoff", "end"):
+            case = await run_in_threadpool(
+                service.close_chat, chat_id, agent, resolve=kind == "end"
+            )
+            await hub.to_all(
+                chat_id, {"type": "ended", "chat_id": chat_id, "case_id": case.id, "how": kind}
+            )
+    except OpenCXError as exc:
+        await ws.send_text(json.dumps({"type": "error", "chat_id": chat_id, "detail": str(exc)}))

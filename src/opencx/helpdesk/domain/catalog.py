@@ -1,0 +1,115 @@
+"""Self-service catalog: items with a form, optional approvals and an automated action.
+
+A customer fills an item's form (request an invoice copy, report a lost card, change a delivery
+address, reset a password). A run is ``pending_approval`` until the configured number of
+distinct approvers said yes (or one said no: ``rejected``); then its action runs and the run is
+``completed``, or ``failed`` and a case is opened for a person. Every step is audited.
+
+Actions: ``email`` (a message to the customer from a template with ``{{field}}`` placeholders)
+and ``webhook`` (a signed POST of the form to the company's own system, e.g. the card platform,
+through the outbox).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from opencx.core.errors import Conflict, InvalidInput
+
+ACTIONS = ("email", "webhook")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    label: str
+    required: bool = True
+    kind: str = "text"  # text, email, choice
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
+    key: str
+    title: str
+    fields: tuple[FormField, ...]
+    action: str
+    settings: Mapping[str, str]  # email: subject, template; webhook: url
+    approvals: int = 0
+    queue: str | None = None  # where a failed run's case goes
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise InvalidInput(f"catalog item {self.key!r}: action must be one of {ACTIONS}")
+        if self.approvals < 0:
+            raise InvalidInput(f"catalog item {self.key!r}: approvals must not be negative")
+
+
+def check_form(item: CatalogItem, values: Mapping[str, Any]) -> dict[str, str]:
+    """The form's values as text; errors name the field and the rule."""
+    known = {f.name for f in item.fields}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise InvalidInput(f"{item.title}: unknown field(s) {unknown}")
+    out: dict[str, str] = {}
+    for f in item.fields:
+        value = str(values.get(f.name) or "").strip()
+        if not value:
+            if f.required:
+                raise InvalidInput(f"{item.title}: {f.label} is required")
+            continue
+        if f.kind == "email" and not _EMAIL.match(value):
+            raise InvalidInput(f"{item.title}: {f.label} {value!r} is not an email address")
+        if f.kind == "choice" and value not in f.choices:
+            raise InvalidInput(f"{item.title}: {f.label} must be one of {list(f.choices)}")
+        out[f.name] = value[:2000]
+    return out
+
+
+def after_approval(item: CatalogItem, approvers: set[str], approver: str, status: str) -> str:
+    """The status once ``approver`` approved: still pending, or ready to run."""
+    if status != "pending_approval":
+        raise Conflict(f"this request is {status}; it takes no approvals")
+    return "running" if len(approvers | {approver}) >= item.approvals else "pending_approval"
+
+
+def item_from_dict(data: Mapping[str, Any]) -> CatalogItem:
+    try:
+        return CatalogItem(
+            key=str(data["key"]),
+            title=str(data["title"]),
+            fields=tuple(
+                FormField(**{**f, "choices": tuple(f.get("choices", ()))}) for f in data["fields"]
+            ),
+            action=str(data["action"]),
+            settings={str(k): str(v) for k, v in data.get("settings", {}).items()},
+            approvals=int(data.get("approvals", 0)),
+            queue=data.get("queue"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(f"catalog item definition is incomplete or malformed: {exc}") from None
+
+
+def item_to_dict(item: CatalogItem) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "title": item.title,
+        "action": item.action,
+        "settings": dict(item.settings),
+        "approvals": item.approvals,
+        "queue": item.queue,
+        "fields": [
+            {
+                "name": f.name,
+                "label": f.label,
+                "required": f.required,
+                "kind": f.kind,
+                "choices": list(f.choices),
+            }
+            for f in item.fields
+        ],
+    }

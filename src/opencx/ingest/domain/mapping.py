@@ -1,0 +1,145 @@
+"""How the columns of one file become canonical fields: a mapping, from a TOML file or a bundled
+name (read by :mod:`opencx.ingest.store.mapping_files`), overridden by command-line flags.
+
+A mapping file may hold::
+
+    kind = "orders"
+    source = "shop"
+    date_format = "%d/%m/%Y %H:%M"   # strptime; omitted: detected per column
+    timezone = "Europe/Amsterdam"    # naive local times are converted to UTC
+    decimal = ","
+    delimiter = ";"                  # or whitespace = true; header = false + names = [...]
+    [columns]     # canonical field = source column (``_line`` = the record number)
+    order_id = "Bestelnummer"
+    [constants]
+    currency = "EUR"
+    [computed]
+    unit_price = "amount / qty"
+    [transforms.country]
+    "Nederland" = "NL"
+
+Bundled mappings live in ``opencx/ingest/mappings/<name>.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from opencx.core.errors import InvalidInput
+
+AnonymousPolicy = Literal["orders", "reject"]
+
+
+DuplicatePolicy = Literal["reject", "skip", "keep"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """How the columns of one file become canonical fields, and how its values are read.
+
+    ``columns`` maps canonical field → source column (``_line`` is the record number);
+    ``constants`` fills a field with one value; ``computed`` holds ``"a / b"`` quotients of
+    two source columns; ``transforms`` replace exact source values per canonical field.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    computed: dict[str, str] = field(default_factory=dict)
+    transforms: dict[str, dict[str, str]] = field(default_factory=dict)
+    kind: str | None = None
+    source: str | None = None
+    date_format: str | None = None
+    timezone: str = "UTC"
+    decimal: str = "."
+    delimiter: str | None = None
+    whitespace: bool = False
+    header: bool = True
+    names: tuple[str, ...] = ()
+    encoding: str | None = None
+    anonymous: AnonymousPolicy = "reject"
+    create_missing_customers: bool = False
+    duplicates: DuplicatePolicy = "reject"
+    return_prefix: str | None = None  # order ids starting with this mark return orders
+    link_returns: Literal["customer_sku"] | None = None
+    non_merchandise: frozenset[str] = frozenset()
+    non_merchandise_prefixes: tuple[str, ...] = ()
+    survey: str | None = None
+
+    def is_non_merchandise(self, sku: str) -> bool:
+        return sku in self.non_merchandise or sku.startswith(self.non_merchandise_prefixes)
+
+
+_SCALARS = (
+    "kind",
+    "source",
+    "date_format",
+    "timezone",
+    "decimal",
+    "delimiter",
+    "encoding",
+    "anonymous",
+    "duplicates",
+    "return_prefix",
+    "link_returns",
+    "survey",
+)
+
+
+_FLAGS = ("whitespace", "header", "create_missing_customers")
+
+
+def mapping_from_dict(data: dict[str, Any], *, where: str = "mapping") -> Mapping:
+    known = {
+        *_SCALARS,
+        *_FLAGS,
+        "columns",
+        "constants",
+        "computed",
+        "transforms",
+        "names",
+        "non_merchandise",
+        "non_merchandise_prefixes",
+    }
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InvalidInput(f"{where}: unknown setting(s) {unknown}; known: {sorted(known)}")
+    values: dict[str, Any] = {k: data[k] for k in (*_SCALARS, *_FLAGS) if k in data}
+    for table in ("columns", "constants", "computed"):
+        values[table] = {str(k): str(v) for k, v in data.get(table, {}).items()}
+    values["transforms"] = {
+        str(k): {str(a): str(b) for a, b in v.items()}
+        for k, v in data.get("transforms", {}).items()
+    }
+    values["names"] = tuple(data.get("names", ()))
+    values["non_merchandise"] = frozenset(data.get("non_merchandise", ()))
+    values["non_merchandise_prefixes"] = tuple(data.get("non_merchandise_prefixes", ()))
+    mapping = Mapping(**values)
+    _check(mapping, where)
+    return mapping
+
+
+def _check(mapping: Mapping, where: str) -> None:
+    if mapping.decimal not in (".", ","):
+        raise InvalidInput(f"{where}: decimal must be '.' or ',', not {mapping.decimal!r}")
+    if mapping.anonymous not in ("orders", "reject"):
+        raise InvalidInput(f"{where}: anonymous must be 'orders' or 'reject'")
+    if mapping.duplicates not in ("reject", "skip", "keep"):
+        raise InvalidInput(f"{where}: duplicates must be 'reject', 'skip' or 'keep'")
+    for target, expr in mapping.computed.items():
+        if expr.count("/") != 1:
+            raise InvalidInput(f"{where}: computed {target} = {expr!r}: only 'a / b' is supported")
+
+
+def with_flags(mapping: Mapping, *, maps: list[str], **overrides: Any) -> Mapping:
+    """Apply ``--map canonical=Source`` flags and the other flags that were given."""
+    columns = dict(mapping.columns)
+    for item in maps:
+        target, sep, source = item.partition("=")
+        if not sep or not target.strip() or not source.strip():
+            raise InvalidInput(f"--map {item!r}: expected FIELD=COLUMN, e.g. order_id=InvoiceNo")
+        columns[target.strip()] = source.strip()
+    given = {k: v for k, v in overrides.items() if v is not None}
+    result = replace(mapping, columns=columns, **given)
+    _check(result, "flags")
+    return result

@@ -1,0 +1,109 @@
+"""Which source column feeds each canonical field of one file, resolved once from its header."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from opencx.core.errors import InvalidInput, Problem
+from opencx.ingest.domain.kinds import RESERVED, KindSpec
+from opencx.ingest.domain.mapping import Mapping
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "_", name.strip().lower())
+
+
+@dataclass
+class ColumnPlan:
+    """Where each canonical field comes from in one file (resolved once from the header)."""
+
+    file: str
+    kind: KindSpec
+    mapping: Mapping
+    sources: dict[str, str] = field(default_factory=dict)  # canonical -> source column
+    extra: dict[str, str] = field(default_factory=dict)  # score:<key> / text:<key> -> source
+    unknown: list[str] = field(default_factory=list)
+    date_formats: dict[str, str] = field(default_factory=dict)  # detected per field
+
+    def header_problems(self, ignore_unknown: bool) -> list[Problem]:
+        found = []
+        for spec in self.kind.fields:
+            if spec.required and not self.provides(spec.name) and spec.default is None:
+                found.append(Problem(self.file, 1, spec.name, "", "missing required column"))
+        for name in self.mapping.columns.values():
+            if name != "_line" and name not in self.available:
+                found.append(Problem(self.file, 1, name, "", "mapped column is not in the file"))
+        if not ignore_unknown:
+            rule = "unknown column (map it with --map FIELD=COLUMN or pass --ignore-unknown)"
+            found += [Problem(self.file, 1, name, "", rule) for name in self.unknown]
+        return found
+
+    available: tuple[str, ...] = ()
+
+    def provides(self, name: str) -> bool:
+        m = self.mapping
+        return name in self.sources or name in m.constants or name in m.computed
+
+
+def plan_columns(file: str, columns: list[str], kind: KindSpec, mapping: Mapping) -> ColumnPlan:
+    """Match source columns to canonical fields: explicit mapping first, then same name."""
+    plan = ColumnPlan(file, kind, mapping, available=tuple(columns))
+    dupes = {c for c in columns if columns.count(c) > 1}
+    if dupes:
+        raise InvalidInput(f"{file}: line 1: column(s) {sorted(dupes)} appear more than once")
+    by_norm = {_norm(c): c for c in columns}
+    for target, source in mapping.columns.items():
+        if source == "_line" or source in columns:
+            if ":" in target:
+                plan.extra[target] = source
+            else:
+                plan.sources[target] = source
+    for spec in kind.fields:
+        if spec.name not in plan.sources and spec.name not in mapping.constants:
+            match = by_norm.get(_norm(spec.name))
+            if match and match not in mapping.columns.values():
+                plan.sources[spec.name] = match
+    used = set(plan.sources.values()) | set(plan.extra.values())
+    for expr in mapping.computed.values():
+        used.update(part.strip() for part in expr.split("/"))
+    plan.unknown = [c for c in columns if c not in used and c not in RESERVED]
+    return plan
+
+
+def as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        array = pc.cast(array, pa.string())
+    trimmed = pc.utf8_trim_whitespace(array)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def _replace_values(array: pa.Array, table: dict[str, str]) -> pa.Array:
+    keys = pa.array(list(table), pa.string())
+    index = pc.index_in(array, value_set=keys)
+    replaced = pc.take(pa.array([v or None for v in table.values()], pa.string()), index)
+    return pc.if_else(pc.is_null(index), array, replaced)
+
+
+def source_text(chunk: pa.Table, lines: pa.Array, plan: ColumnPlan) -> dict[str, pa.Array]:
+    """The text of every canonical field for this chunk: mapped, constant or computed."""
+    n = chunk.num_rows
+    out: dict[str, pa.Array] = {}
+    for name, source in plan.sources.items():
+        if source == "_line":
+            out[name] = pc.cast(lines, pa.string())
+        else:
+            out[name] = as_text(chunk.column(source))
+    for name, source in plan.extra.items():
+        out[name] = as_text(chunk.column(source))
+    for name, value in plan.mapping.constants.items():
+        out[name] = pa.repeat(pa.scalar(str(value), pa.string()), n)
+    for name, table in plan.mapping.transforms.items():
+        if name in out:
+            out[name] = _replace_values(out[name], table)
+    return out

@@ -1,0 +1,34 @@
+"""A chunk after parsing: typed canonical columns and the problems of its rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+@dataclass
+class Parsed:
+    """A chunk after parsing: typed canonical columns and, per row, whether it broke a rule."""
+
+    columns: dict[str, pa.Array]
+    bad: np.ndarray
+    problems: list[tuple[int, str, str, str]]  # (row index, column, value, rule)
+    raw: dict[str, pa.Array]  # source strings of each field, for messages
+
+    def flag(self, mask: pa.Array | np.ndarray, column: str, rule: str) -> None:
+        """Mark every row where ``mask`` is true with ``rule``."""
+        rows = np.flatnonzero(
+            np.asarray(pc.fill_null(mask, False))
+            if isinstance(mask, (pa.Array, pa.ChunkedArray))
+            else mask
+        )
+        if rows.size == 0:
+            return
+        values = self.raw.get(column)
+        for row in rows.tolist():
+            value = values[row].as_py() if values is not None else None
+            self.problems.append((row, column, "" if value is None else str(value), rule))
+        self.bad[rows] = True

@@ -1,0 +1,78 @@
+"""Rules across the fields of one row: returns, anonymous orders, case and subscription times,
+email shape."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from opencx.ingest.domain.mapping import Mapping
+from opencx.ingest.domain.validation.parsed import Parsed
+
+
+def return_mask(parsed: Parsed, mapping: Mapping) -> pa.Array:
+    """Which order lines are returns: marked, linked to an order, or on a return order id."""
+    cols = parsed.columns
+    marked = pc.fill_null(cols["is_return"], False)
+    marked = pc.or_(marked, pc.is_valid(cols["returns_order"]))
+    if mapping.return_prefix:
+        prefixed = pc.starts_with(cols["order_id"], mapping.return_prefix)
+        marked = pc.or_(marked, pc.fill_null(prefixed, False))
+    return marked
+
+
+def check_orders(parsed: Parsed, mapping: Mapping) -> None:
+    cols = parsed.columns
+    negative = pc.fill_null(pc.less(cols["quantity"], 0), False)
+    unmarked = pc.and_(negative, pc.invert(return_mask(parsed, mapping)))
+    parsed.flag(
+        unmarked,
+        "quantity",
+        "negative quantity on a line that is not marked as a "
+        "return (give is_return or returns_order, or a return rule in the mapping)",
+    )
+    line_no = cols["line_no"]
+    parsed.flag(pc.less_equal(line_no, 0), "line_no", "line number must be 1 or more")
+    check_anonymous(parsed, mapping)
+
+
+def check_anonymous(parsed: Parsed, mapping: Mapping) -> None:
+    if mapping.anonymous == "reject":
+        rule = "no customer given (use --anonymous orders to load anonymous rows)"
+        parsed.flag(pc.is_null(parsed.columns["customer"]), "customer", rule)
+
+
+def check_cases(parsed: Parsed, mapping: Mapping) -> None:
+    cols = parsed.columns
+    opened, first, resolved = cols["opened_at"], cols["first_response_at"], cols["resolved_at"]
+    parsed.flag(
+        pc.less(first, opened), "first_response_at", "first_response_at is before opened_at"
+    )
+    parsed.flag(pc.less(resolved, first), "resolved_at", "resolved_at is before first_response_at")
+    parsed.flag(pc.less(resolved, opened), "resolved_at", "resolved_at is before opened_at")
+    parsed.flag(pc.less(cols["closed_at"], opened), "closed_at", "closed_at is before opened_at")
+
+
+def check_subscriptions(parsed: Parsed, mapping: Mapping) -> None:
+    cols = parsed.columns
+    parsed.flag(
+        pc.less(cols["ended_at"], cols["started_at"]), "ended_at", "ended_at is before started_at"
+    )
+
+
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def check_customers(parsed: Parsed, mapping: Mapping) -> None:
+    """An email that is not shaped like an address would become a wrong identity key."""
+    email = pc.utf8_trim_whitespace(parsed.columns["email"])
+    bad = pc.invert(pc.match_substring_regex(email, EMAIL_SHAPE))
+    parsed.flag(bad, "email", "not an email address (expected name@domain.tld)")
+
+
+ROW_RULES = {
+    "customers": check_customers,
+    "orders": check_orders,
+    "cases": check_cases,
+    "subscriptions": check_subscriptions,
+}

@@ -1,0 +1,156 @@
+"""Parsing a chunk of text columns into typed canonical columns, vectorised (``pyarrow.compute``).
+
+Each check runs on whole Arrow columns; Python objects are made only for the rows that break a
+rule, which are flagged on :class:`Parsed` with the column and the rule.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from opencx.ingest.domain.kinds import FieldSpec
+from opencx.ingest.domain.mapping import Mapping
+from opencx.ingest.domain.validation.columns import ColumnPlan, as_text, source_text
+from opencx.ingest.domain.validation.parsed import Parsed
+from opencx.ingest.domain.validation.times import parse_datetime
+
+INT_RE = r"^[+-]?\d+$"
+
+
+MONEY_RE = r"^[+-]?(\d+\.?\d*|\.\d+)$"
+
+
+TRUE = ("true", "t", "yes", "y", "1", "ja", "j")
+
+
+FALSE = ("false", "f", "no", "n", "0", "nee")
+
+
+INT32 = 2**31 - 1
+
+
+# amounts are stored as Numeric(18, 4) (opencx.db.types.MONEY): at most 14 digits before the
+# point on both stores (SQLite would keep a longer one as a float, or inf; PostgreSQL refuses it)
+MONEY_INTEGER_DIGITS = 14
+MONEY_LIMIT = 10.0**MONEY_INTEGER_DIGITS
+MONEY_RANGE = (
+    f"out of range for an amount (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
+)
+
+
+def parse_chunk(chunk: pa.Table, lines: pa.Array, plan: ColumnPlan) -> Parsed:
+    """Parse and check one chunk against the kind's fields (types, lengths, required)."""
+    raw = source_text(chunk, lines, plan)
+    parsed = Parsed({}, np.zeros(chunk.num_rows, dtype=bool), [], raw)
+    for target, expr in plan.mapping.computed.items():
+        parsed.columns[target] = _quotient(chunk, expr, target, parsed, plan.mapping)
+        raw[target] = pc.cast(parsed.columns[target], pa.string())
+    for spec in plan.kind.fields:
+        if spec.name in parsed.columns:
+            continue
+        text = raw.get(spec.name)
+        if text is None:
+            text = pa.nulls(chunk.num_rows, pa.string())
+        if spec.default is not None:
+            text = pc.fill_null(text, spec.default)
+        if spec.required:
+            parsed.flag(pc.is_null(text), spec.name, "required value is missing")
+        parsed.columns[spec.name] = _parse(text, spec, parsed, plan)
+    for name in plan.extra:
+        spec = FieldSpec(name, "int") if name.startswith("score:") else FieldSpec(name)
+        parsed.columns[name] = _parse(raw[name], spec, parsed, plan)
+    return parsed
+
+
+def _parse(text: pa.Array, spec: FieldSpec, parsed: Parsed, plan: ColumnPlan) -> pa.Array:
+    if spec.type == "str":
+        if spec.max_len is not None:
+            too_long = pc.greater(pc.utf8_length(text), spec.max_len)
+            parsed.flag(too_long, spec.name, f"longer than {spec.max_len} characters")
+        return text
+    if spec.type == "int":
+        return _parse_int(text, spec.name, parsed)
+    if spec.type == "money":
+        return _parse_money(text, spec, parsed, plan.mapping.decimal)
+    if spec.type == "bool":
+        return _parse_bool(text, spec.name, parsed)
+    if spec.type == "json":
+        return _parse_json(text, spec.name, parsed)
+    return parse_datetime(text, spec.name, parsed, plan)
+
+
+def _parse_int(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
+    ok = pc.match_substring_regex(text, INT_RE)
+    parsed.flag(pc.invert(ok), name, "not a whole number")
+    digits = pc.utf8_length(pc.replace_substring_regex(text, r"^[+-]?0*", ""))
+    huge = pc.and_(ok, pc.greater(digits, 18))  # would not even fit 64 bits: no cast
+    parsed.flag(huge, name, "out of range for a whole number")
+    fits = pc.and_(ok, pc.invert(huge))
+    values = pc.cast(pc.if_else(fits, text, pa.scalar(None, pa.string())), pa.int64())
+    parsed.flag(pc.greater(pc.abs(values), INT32), name, "out of range for a whole number")
+    return values
+
+
+def _parse_money(text: pa.Array, spec: FieldSpec, parsed: Parsed, decimal: str) -> pa.Array:
+    text = pc.replace_substring(text, " ", "")
+    if decimal == ",":
+        text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
+    ok = pc.match_substring_regex(text, MONEY_RE)
+    rule = f"not a number (decimal separator {decimal!r}; use --decimal to change it)"
+    parsed.flag(pc.invert(ok), spec.name, rule)
+    clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
+    whole = pc.replace_substring_regex(clean, r"^[+-]?0*(\d*)(\.\d*)?$", r"\1")
+    parsed.flag(pc.greater(pc.utf8_length(whole), MONEY_INTEGER_DIGITS), spec.name, MONEY_RANGE)
+    if not spec.negative_ok:
+        parsed.flag(pc.starts_with(clean, "-"), spec.name, "negative amount is not allowed")
+    return clean
+
+
+def _parse_bool(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
+    lower = pc.utf8_lower(text)
+    yes = pc.is_in(lower, value_set=pa.array(TRUE))
+    no = pc.is_in(lower, value_set=pa.array(FALSE))
+    parsed.flag(
+        pc.and_(pc.is_valid(text), pc.invert(pc.or_(yes, no))),
+        name,
+        "not a yes/no value (true/false, yes/no, 1/0)",
+    )
+    return pc.if_else(pc.is_null(text), pa.scalar(None, pa.bool_()), yes)
+
+
+def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
+    bad = np.zeros(len(text), dtype=bool)
+    for i, value in enumerate(text.to_pylist()):
+        if value is None:
+            continue
+        try:
+            ok = isinstance(json.loads(value), dict)
+        except json.JSONDecodeError:
+            ok = False
+        bad[i] = not ok
+    parsed.flag(bad, name, "not a JSON object")
+    return text
+
+
+def _quotient(
+    chunk: pa.Table, expr: str, target: str, parsed: Parsed, mapping: Mapping
+) -> pa.Array:
+    left, _, right = (part.strip() for part in expr.partition("/"))
+    values = []
+    for column in (left, right):
+        text = as_text(chunk.column(column))
+        parsed.raw.setdefault(target, text)
+        spec = FieldSpec(target, "money")
+        values.append(pc.cast(_parse_money(text, spec, parsed, mapping.decimal), pa.float64()))
+    parsed.flag(pc.equal(values[1], 0.0), target, f"{right} is zero, cannot divide {left} by it")
+    quotient = pc.round(
+        pc.divide(values[0], pc.if_else(pc.equal(values[1], 0.0), None, values[1])), 4
+    )
+    too_big = pc.greater_equal(pc.abs(quotient), MONEY_LIMIT)
+    parsed.flag(too_big, target, MONEY_RANGE)
+    quotient = pc.if_else(too_big, pa.scalar(None, pa.float64()), quotient)
+    return pc.cast(quotient, pa.string())

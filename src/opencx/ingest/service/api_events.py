@@ -1,0 +1,23 @@
+"""Events of the event API (``POST /api/events``) as rows of an import kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opencx.core import InvalidInput
+
+EVENT_KINDS = {"customer": "customers", "order": "orders", "interaction": "interactions"}
+
+
+def event_records(event_type: str, data: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The kind and rows of one API event; an order's ``lines`` become one row per line."""
+    if event_type not in EVENT_KINDS:
+        raise InvalidInput(f"event type {event_type!r}: use one of {', '.join(EVENT_KINDS)}")
+    kind = EVENT_KINDS[event_type]
+    if kind != "orders":
+        return kind, [data]
+    lines = data.get("lines")
+    if not isinstance(lines, list) or not lines or not all(isinstance(x, dict) for x in lines):
+        raise InvalidInput("event: an order needs 'lines', a non-empty list of objects")
+    head = {k: v for k, v in data.items() if k != "lines"}
+    return kind, [{**head, **line} for line in lines]

@@ -1,0 +1,143 @@
+"""One run's chunks: each parsed, checked, resolved, written by its kind's writer, its bad rows
+rejected."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+import pyarrow as pa
+
+from opencx.core import Problem
+from opencx.ingest.domain import RESERVED
+from opencx.ingest.domain.validation import (
+    ROW_RULES,
+    ColumnPlan,
+    DuplicateFinder,
+    OrderHeads,
+    Parsed,
+    parse_chunk,
+)
+from opencx.ingest.service.erased import erased_rows
+from opencx.ingest.service.report import ImportOptions, ImportReport
+from opencx.ingest.service.run import Run
+from opencx.ingest.service.writers.orders import OrderWriter
+from opencx.ingest.service.writers.records import RECORDS, RecordWriter
+from opencx.ingest.service.writers.staged_orders import StagedOrderWriter
+from opencx.ingest.service.writers.surveys import AnswerWriter, CaseEventWriter, ResponseWriter
+from opencx.ingest.store.formats import Batch
+from opencx.ingest.store.rejects import RejectFile
+
+KEEP_PROBLEMS = 1000
+
+
+class Writer(Protocol):
+    def resolve(self, run: Run, parsed: Parsed) -> None: ...
+    def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int: ...
+    def finish(self, run: Run) -> None: ...
+
+
+def writer_for(kind: str, dialect: str | None = None) -> Writer:
+    """The writer of ``kind``; orders files on PostgreSQL (``dialect``) are staged and merged
+    set-based, everything else is written chunk by chunk."""
+    if kind in RECORDS:
+        return RecordWriter(kind)
+    if kind == "orders" and dialect == "postgresql":
+        return StagedOrderWriter()
+    writers: dict[str, Callable[[], Writer]] = {
+        "orders": OrderWriter,
+        "case_events": CaseEventWriter,
+        "responses": ResponseWriter,
+        "answers": AnswerWriter,
+    }
+    return writers[kind]()
+
+
+class Chunks:
+    """Parse, check, resolve and write chunk after chunk of one run."""
+
+    def __init__(
+        self,
+        run: Run,
+        plan: ColumnPlan,
+        writer: Writer,
+        options: ImportOptions,
+        report: ImportReport,
+        rejects: RejectFile,
+    ) -> None:
+        self.run, self.plan, self.writer = run, plan, writer
+        self.options, self.report, self.rejects = options, report, rejects
+        self.rows = DuplicateFinder()
+        self.keys = DuplicateFinder()
+        self.key = "external_id" if "external_id" in plan.kind.names else None
+        self.orders = OrderHeads() if plan.kind.name == "orders" else None
+
+    def process(self, batch: Batch) -> None:
+        report = self.report
+        report.rows_read += batch.table.num_rows
+        parsed = parse_chunk(batch.table, batch.lines, self.plan)
+        dropped = erased_rows(self.run, self.plan.kind.name, parsed)
+        if dropped.any():  # an erased person's rows: dropped and counted, never restored
+            report.rows_dropped_erased += int(dropped.sum())
+            self.run.count("erased_rows_dropped", int(dropped.sum()))
+            kept = pa.array(~dropped)
+            batch = Batch(batch.table.filter(kept), batch.lines.filter(kept))
+            parsed = parse_chunk(batch.table, batch.lines, self.plan)
+        table = batch.table
+        rule = ROW_RULES.get(self.plan.kind.name)
+        if rule is not None:
+            rule(parsed, self.run.mapping)
+        skipped = self._duplicates(table, parsed)
+        if self.orders is not None:
+            self.orders.check(parsed, batch.lines)
+        self.writer.resolve(self.run, parsed)
+        failed = report.problem_count + len(parsed.problems) > 0
+        if not failed or self.options.allow_rejects:
+            keep = ~parsed.bad & ~skipped
+            report.rows_loaded += self.writer.write(self.run, parsed, keep)
+        self._reject(batch, parsed)
+
+    def finish(self) -> None:
+        """Let the writer merge what it staged, unless the run has already failed."""
+        if self.report.problem_count and not self.options.allow_rejects:
+            return
+        self.writer.finish(self.run)
+
+    def _duplicates(self, table: pa.Table, parsed: Parsed) -> np.ndarray:
+        if self.run.mapping.duplicates == "keep":
+            return np.zeros(table.num_rows, dtype=bool)
+        columns = [c for c in table.column_names if c not in RESERVED]
+        repeated = self.rows.mark(table, columns)
+        if self.run.mapping.duplicates == "skip":
+            self.report.rows_skipped += int(repeated.sum())
+            return repeated
+        parsed.flag(repeated, "*", "duplicate row: an earlier row of the file is identical")
+        if self.key is not None:
+            same_key = self.keys.mark(pa.table({"k": parsed.columns[self.key]}), ["k"])
+            rule = f"duplicate {self.key}: an earlier row of the file has the same {self.key}"
+            parsed.flag(same_key & ~repeated, self.key, rule)
+        return np.zeros(table.num_rows, dtype=bool)
+
+    def _reject(self, batch: Batch, parsed: Parsed) -> None:
+        if not parsed.problems:
+            return
+        lines = batch.lines
+        by_row: dict[int, list[Problem]] = {}
+        name = self.plan.file
+        for row, column, value, rule in sorted(parsed.problems, key=lambda p: p[0]):
+            problem = Problem(name, int(lines[row].as_py()), column, value, rule)
+            by_row.setdefault(row, []).append(problem)
+            self._keep(problem)
+        self.report.rows_rejected += len(by_row)
+        self.rejects.add_rows(batch.table, lines, by_row)
+
+    def unreadable(self, problem: Problem) -> None:
+        self._keep(problem)
+        self.report.rows_rejected += 1
+        self.rejects.add_unreadable(problem)
+
+    def _keep(self, problem: Problem) -> None:
+        self.report.problem_count += 1
+        if len(self.report.problems) < KEEP_PROBLEMS:
+            self.report.problems.append(problem)

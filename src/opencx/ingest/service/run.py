@@ -1,0 +1,142 @@
+"""The state of one import run shared by the writers: connection, options and id caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy.engine import Connection
+
+from opencx.core import new_id
+from opencx.core.events import DomainEvent, EventBus
+from opencx.core.sealing import SealContacts, plaintext
+from opencx.core.tombstone import ErasedKeys, nothing_erased
+from opencx.ingest import store
+from opencx.ingest.domain import CustomersUpserted, Mapping
+from opencx.ingest.domain.validation import Parsed
+
+
+@dataclass
+class Run:
+    """One import: where it writes, how it reads, and what it has written so far."""
+
+    conn: Connection
+    bus: EventBus
+    source: str
+    mapping: Mapping
+    now: datetime
+    live: bool = False
+    customer_source: str | None = None
+    erased: ErasedKeys = nothing_erased  # which rows carry an erased person's key
+    seal: SealContacts = plaintext  # customers' contact fields, sealed when shredding is on
+    customers: dict[str, str] = field(default_factory=dict)  # external id -> id (this run)
+    counts: dict[str, int] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)  # per-writer state across chunks
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+    def stored(self, table: str, source: str | None = None) -> bool:
+        """Whether ``table`` held rows of ``source`` when the run started (asked once).
+
+        If not, every row of that source was written by this run and is in its caches, so the
+        per-chunk lookups by external id are skipped.
+        """
+        key = f"stored:{table}:{source or self.source}"
+        if key not in self.state:
+            self.state[key] = store.has_rows(self.conn, table, source or self.source)
+        return bool(self.state[key])
+
+    def publish(self, event: DomainEvent) -> None:
+        self.bus.publish(event, self.conn)
+
+
+def new_ids(n: int) -> list[str]:
+    """``n`` fresh ids sharing one time prefix (cheap for millions of rows)."""
+    prefix = new_id()[:18]
+    return [f"{prefix}{i:08x}" for i in range(n)]
+
+
+def json_or_empty(array: pa.Array) -> pa.Array:
+    return pc.fill_null(array, "{}")
+
+
+def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: bool) -> pa.Array:
+    """Map the ``customer`` column to customer ids; flag or create the unknown ones.
+
+    References resolve within ``customer_source`` (default: the import's own source), since
+    ids of different systems may collide. Known ids are cached for the run; the rest are
+    looked up in batched queries per chunk.
+    With ``create_missing_customers`` the unknown ones are inserted (with ``country`` when the
+    file has it) and announced with :class:`CustomersUpserted`.
+    """
+    refs = parsed.columns["customer"]
+    wanted = set(pc.unique(pc.drop_null(refs)).to_pylist()) - run.customers.keys()
+    source = run.customer_source or run.source
+    if wanted and run.stored("customers", source):
+        run.customers.update(store.ids_by_external_id(run.conn, "customers", source, wanted))
+    missing = wanted - run.customers.keys()
+    if missing and run.mapping.create_missing_customers:
+        _create_customers(run, parsed, missing, when)
+    elif missing:
+        unknown = pc.is_in(refs, value_set=pa.array(sorted(missing), pa.string()))
+        rule = "unknown customer (import customers first or pass --create-missing-customers)"
+        parsed.flag(unknown, "customer", rule)
+    if required:
+        parsed.flag(pc.is_null(refs), "customer", "required value is missing")
+    keys = pa.array(list(run.customers), pa.string())
+    index = pc.index_in(refs, value_set=keys)
+    return pc.take(pa.array(list(run.customers.values()), pa.string()), index)
+
+
+def _create_customers(run: Run, parsed: Parsed, missing: set[str], when: str | None) -> None:
+    refs = parsed.columns["customer"]
+    ok = pc.and_(
+        pc.is_in(refs, value_set=pa.array(list(missing), pa.string())),
+        pc.invert(pa.array(parsed.bad)),
+    )
+    rows = pa.table(
+        {
+            "external_id": pc.filter(refs, ok),
+            "country": pc.filter(
+                parsed.columns.get("country", pa.nulls(len(refs), pa.string())), ok
+            ),
+            "created_at": pc.filter(parsed.columns[when], ok)
+            if when
+            else pa.repeat(
+                pa.scalar(run.now, pa.timestamp("us", "UTC")), int(pc.sum(ok).as_py() or 0)
+            ),
+        }
+    )
+    if rows.num_rows == 0:
+        return
+    first = rows.group_by("external_id", use_threads=False).aggregate(
+        [("created_at", "min"), ("country", "first")]
+    )
+    n = first.num_rows
+    ids = new_ids(n)
+    data = pa.table(
+        {
+            "id": pa.array(ids, pa.string()),
+            "source": pa.repeat(pa.scalar(run.source), n),
+            "external_id": first.column("external_id"),
+            "country": first.column("country_first"),
+            "created_at": first.column("created_at_min"),
+            "attributes": pa.repeat(pa.scalar("{}"), n),
+            "consent_email": pa.repeat(pa.scalar(False), n),
+            "consent_sms": pa.repeat(pa.scalar(False), n),
+            "consent_surveys": pa.repeat(pa.scalar(False), n),
+        }
+    )
+    store.upsert(run.conn, "customers", data, update=False)
+    run.customers.update(zip(first.column("external_id").to_pylist(), ids, strict=True))
+    run.count("customers_created", n)
+    run.publish(CustomersUpserted(tuple(ids), run.live))
+
+
+def keep(array: pa.Array, mask: np.ndarray) -> pa.Array:
+    return pc.filter(array, pa.array(mask))

@@ -1,0 +1,1 @@
+"""One writer per kind of file: resolves a parsed chunk's references, then upserts its rows."""

@@ -1,0 +1,155 @@
+"""Text decoding: the encoding detected on a sample (or given), and a stream that decodes as it
+reads, so an undecodable byte is reported with its line instead of surfacing as a parser error."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from typing import IO, Any
+
+from opencx.core.errors import InvalidInput
+
+SAMPLE_BYTES = 256 * 1024
+
+
+_WESTERN = {"latin_1", "iso8859_1", "iso8859_15", "cp1252", "windows_1252", "cp1250", "mac_roman"}
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a text sample: a BOM wins, then UTF-8, then charset-normalizer's guess.
+
+    Western single-byte guesses are read as cp1252 (a superset of latin-1's printable range),
+    or latin-1 when the sample holds bytes cp1252 leaves undefined.
+    """
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if sample.startswith(bom):
+            return name
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    guess = codecs.lookup(best.encoding).name.replace("-", "_") if best else "cp1252"
+    if guess in _WESTERN or best is None:
+        return "latin-1" if any(b in sample for b in b"\x81\x8d\x8f\x90\x9d") else "cp1252"
+    return guess
+
+
+# a UTF-8 multi-byte sequence: in a single-byte file it is mojibake waiting to happen ("Ã©")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _mixed_lines(data: bytes, first_line: int = 1) -> tuple[int, int] | None:
+    """(a line that is UTF-8 with non-ASCII text, a line that is not UTF-8), or None."""
+    utf8 = other = None
+    for number, line in enumerate(data.split(b"\n"), start=first_line):
+        if not _HIGH.search(line):
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other = other or number
+        else:
+            if _UTF8_SEQUENCE.search(line):
+                utf8 = utf8 or number
+        if utf8 and other:
+            return utf8, other
+    return None
+
+
+def mixed_encodings(name: str, utf8_line: int, other_line: int, other: str) -> InvalidInput:
+    return InvalidInput(
+        f"{name}: mixes encodings: line {utf8_line} is UTF-8, line {other_line} is not "
+        f"(it reads as {other}); convert the file to one encoding (e.g. iconv -f {other} "
+        "-t utf-8 on the lines that are not UTF-8) and import it again"
+    )
+
+
+def check_one_encoding(sample: bytes, encoding: str, name: str) -> None:
+    """InvalidInput when a file guessed to be single-byte (cp1252, latin-1) also holds UTF-8
+    lines, which it would load as mojibake without a word ("Ã©lodie")."""
+    if codecs.lookup(encoding).name.startswith("utf"):
+        return
+    cut = sample[: sample.rfind(b"\n")] if b"\n" in sample else sample
+    found = _mixed_lines(cut)
+    if found:
+        raise mixed_encodings(name, *found, encoding)
+
+
+class DecodedStream(io.RawIOBase):
+    """UTF-8 bytes from a file in any encoding; an undecodable byte raises with its line."""
+
+    def __init__(self, raw: IO[bytes], encoding: str, name: str, *, whitespace: bool = False):
+        self._raw = raw
+        self._name = name
+        self._encoding = encoding
+        self._passthrough = codecs.lookup(encoding).name == "utf-8" and not whitespace
+        self._decoder = codecs.getincrementaldecoder(encoding)()
+        self._whitespace = whitespace
+        self._pending = b""
+        self._tail = ""  # whitespace mode: an incomplete last line
+        self._line = 1
+        self._eof = False
+        self._first_utf8: int | None = None  # UTF-8 mode: the first line with non-ASCII text
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending and not self._eof:
+            self._fill()
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _fill(self) -> None:
+        block = self._raw.read(1 << 20)
+        final = not block
+        try:
+            text = self._decoder.decode(block, final=final)
+        except UnicodeDecodeError as exc:
+            line = self._line + block[: exc.start].count(b"\n")
+            bad = block[exc.start : exc.start + 4]
+            first = self._first_utf8 or _first_high_line(block[: exc.start], self._line)
+            if self._passthrough and first is not None:  # UTF-8 so far, then another encoding
+                raise mixed_encodings(self._name, first, line, "cp1252") from None
+            raise InvalidInput(
+                f"{self._name}: line {line}: bytes {bad!r} cannot be decoded as "
+                f"{self._encoding} (give the file's encoding with --encoding, e.g. cp1252)"
+            ) from None
+        if self._passthrough and self._first_utf8 is None:
+            self._first_utf8 = _first_high_line(block, self._line)
+        self._line += block.count(b"\n")
+        if self._whitespace:
+            text = self._tail + text
+            head, sep, self._tail = text.rpartition("\n")
+            if final:
+                head, self._tail = text, ""
+            rows = (",".join(line.split()) for line in head.split("\n"))
+            text = "\n".join(rows) + sep
+        if self._passthrough:
+            self._pending = block
+        else:
+            self._pending = text.encode("utf-8")
+        self._eof = final
+
+
+def _first_high_line(data: bytes, first_line: int) -> int | None:
+    match = _HIGH.search(data)
+    return None if match is None else first_line + data[: match.start()].count(b"\n")

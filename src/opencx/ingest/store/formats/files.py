@@ -1,0 +1,101 @@
+"""An input file and its rows: :class:`SourceFile` (format, encoding, header), :class:`Batch`
+(a chunk of rows with their line numbers), and opening a file (``.gz`` read through)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, cast
+
+import pyarrow as pa
+
+from opencx.core.errors import InvalidInput, Problem
+
+
+@dataclass
+class Batch:
+    """Up to ``chunk_rows`` source rows: columns as read, and each row's line number."""
+
+    table: pa.Table
+    lines: pa.Array  # int64
+
+
+@dataclass
+class SourceFile:
+    """An opened input file: its format, encoding and header, and its row problems so far."""
+
+    path: Path
+    format: str
+    encoding: str | None
+    columns: list[str]
+    delimiter: str | None = None
+    whitespace: bool = False
+    header: bool = True
+    newlines_in_values: bool = False
+    row_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def file_format(path: Path) -> str:
+    """The format from the file name (``.gz`` is read through transparently)."""
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    ext = suffixes[-1] if suffixes else ""
+    formats = {
+        ".csv": "csv",
+        ".txt": "csv",
+        ".tsv": "csv",
+        ".dat": "csv",
+        ".parquet": "parquet",
+        ".pq": "parquet",
+        ".jsonl": "jsonl",
+        ".ndjson": "jsonl",
+        ".json": "jsonl",
+        ".xlsx": "xlsx",
+        ".xlsm": "xlsx",
+    }
+    if ext not in formats:
+        raise InvalidInput(
+            f"{path.name}: unknown file type {ext or '(none)'!r}; "
+            "use .csv, .txt, .tsv, .parquet, .jsonl or .xlsx (optionally .gz)"
+        )
+    return formats[ext]
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    if not path.exists():
+        raise InvalidInput(f"{path}: file not found")
+    if path.suffix.lower() == ".gz":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def numbered(table: pa.Table, first_line: int) -> Batch:
+    return Batch(table, pa.array(range(first_line, first_line + table.num_rows), pa.int64()))
+
+
+def rows_table(columns: list[str], rows: list[list[str | None]]) -> pa.Table:
+    data = {
+        c: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
+        for i, c in enumerate(columns)
+    }
+    return pa.table(data)
+
+
+def cell_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -1,0 +1,147 @@
+"""Opening a file: its format from its name, encoding and delimiter detected, its header read."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from opencx.core.errors import InvalidInput
+from opencx.ingest.store.formats.encoding import (
+    SAMPLE_BYTES,
+    check_one_encoding,
+    detect_encoding,
+)
+from opencx.ingest.store.formats.files import SourceFile, file_format, open_binary
+
+MAX_COLUMNS = 4096
+MAX_HEADER_BYTES = 16 << 20  # a header line longer than this is not a header
+
+
+def open_source(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    whitespace: bool = False,
+    header: bool = True,
+    names: tuple[str, ...] = (),
+) -> SourceFile:
+    """Open ``path``, detect its encoding and delimiter and read its header."""
+    fmt = file_format(path)
+    if fmt in ("parquet", "xlsx"):
+        return SourceFile(path, fmt, None, _binary_columns(path, fmt))
+    sample = _sample(path)
+    enc = encoding or detect_encoding(sample)
+    if encoding is None:
+        check_one_encoding(sample, enc, path.name)
+    try:
+        text = sample.decode(enc, errors="strict")
+    except UnicodeDecodeError as exc:
+        if exc.end < len(sample) - 4:  # not just a character cut at the end of the sample
+            line = sample[: exc.start].count(b"\n") + 1
+            raise InvalidInput(
+                f"{path.name}: line {line}: bytes {sample[exc.start : exc.start + 4]!r} cannot be "
+                f"decoded as {enc} (give the file's encoding with --encoding, e.g. cp1252)"
+            ) from None
+        text = sample[: exc.start].decode(enc)
+    except LookupError:
+        raise InvalidInput(f"--encoding {enc!r}: unknown encoding") from None
+    text = text.lstrip("\ufeff")
+    source = SourceFile(path, fmt, enc, [], delimiter, whitespace, header)
+    if fmt == "jsonl":
+        source.columns = _json_columns(text, path.name)
+        return source
+    _read_header(source, text, names)
+    return source
+
+
+def _sample(path: Path) -> bytes:
+    """The first 256 KiB (or the whole first line, when the header is wider than that); an
+    empty or binary file is refused here, naming its line."""
+    with open_binary(path) as raw:
+        sample = raw.read(SAMPLE_BYTES)
+        while b"\n" not in sample and len(sample) < MAX_HEADER_BYTES:  # a very wide header
+            more = raw.read(SAMPLE_BYTES)
+            if not more:
+                break
+            sample += more
+    if not sample.strip():
+        raise InvalidInput(f"{path.name}: line 1: the file is empty")
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = sample[: sample.index(b"\x00")].count(b"\n") + 1
+        raise InvalidInput(
+            f"{path.name}: line {line}: a NUL byte: this is not a text file (a binary or "
+            "corrupt file saved as .csv?)"
+        )
+    return sample
+
+
+def _read_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None:
+    try:
+        _parse_header(source, text, names)
+    except csv.Error as exc:  # e.g. a field over the csv module's limit: not a CSV we can read
+        raise InvalidInput(f"{source.name}: {exc} (is this a delimited text file?)") from None
+    if len(source.columns) > MAX_COLUMNS:
+        raise InvalidInput(
+            f"{source.name}: line 1: {len(source.columns):,} columns; at most {MAX_COLUMNS:,} "
+            "are read (is the delimiter right, is this the right file?)"
+        )
+
+
+def _parse_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None:
+    lines = text.splitlines()
+    if source.whitespace:
+        lines = [",".join(line.split()) for line in lines]
+        source.delimiter = ","
+    elif source.delimiter is None:
+        try:
+            sniffed = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=",;\t|")
+            source.delimiter = sniffed.delimiter
+        except csv.Error:
+            source.delimiter = ","
+    first = next(csv.reader([lines[0]], delimiter=source.delimiter or ","), [])
+    rows = list(csv.reader(io.StringIO(text), delimiter=source.delimiter or ","))
+    source.newlines_in_values = any("\n" in cell or "\r" in cell for row in rows for cell in row)
+    if names:
+        source.columns = list(names)
+        source.header = [c.strip().lower() for c in first] == [n.lower() for n in names]
+    elif source.header:
+        source.columns = [c.strip() for c in first]
+    else:
+        source.columns = [f"column{i + 1}" for i in range(len(first))]
+
+
+def _json_columns(text: str, name: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for number, line in enumerate(text.splitlines()[:1000], start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            break  # the full read reports it with its line
+        if not isinstance(record, dict):
+            raise InvalidInput(f"{name}: line {number}: each line must be a JSON object")
+        seen.update(dict.fromkeys(record))
+    return list(seen)
+
+
+def _binary_columns(path: Path, fmt: str) -> list[str]:
+    if not path.exists():
+        raise InvalidInput(f"{path}: file not found")
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.ParquetFile(path).schema_arrow.names)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        first = next(book.active.iter_rows(max_row=1, values_only=True), None)
+    finally:
+        book.close()
+    if not first or all(v is None for v in first):
+        raise InvalidInput(f"{path.name}: line 1: the file is empty")
+    return [str(v).strip() if v is not None else "" for v in first]

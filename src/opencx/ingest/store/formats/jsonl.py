@@ -1,0 +1,51 @@
+"""JSON Lines files (and the event API's JSON records) read as batches of text columns."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+import pyarrow as pa
+
+from opencx.core.errors import Problem
+from opencx.ingest.store.formats.encoding import DecodedStream
+from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, open_binary, rows_table
+
+
+def records_batch(records: list[dict[str, Any]]) -> Batch:
+    """A batch from JSON-like records (the event API), values as text like the file readers."""
+    columns = list(dict.fromkeys(k for record in records for k in record))
+    rows = [[cell_text(record.get(c)) for c in columns] for record in records]
+    return Batch(rows_table(columns, rows), pa.array(range(1, len(rows) + 1), pa.int64()))
+
+
+def json_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
+    stream = DecodedStream(open_binary(source.path), source.encoding or "utf-8", source.name)
+    with io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8") as text:
+        yield from _json_read(source, chunk_rows, text)
+
+
+def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[Batch]:
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    for number, line in enumerate(text, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            source.row_problems.append(
+                Problem(source.name, number, "*", line.strip()[:200], f"not valid JSON: {exc.msg}")
+            )
+            continue
+        extra = [k for k in record if k not in source.columns]
+        source.columns.extend(extra)
+        rows.append([cell_text(record.get(c)) for c in source.columns])
+        lines.append(number)
+        if len(rows) >= chunk_rows:
+            yield Batch(rows_table(source.columns, rows), pa.array(lines, pa.int64()))
+            rows, lines = [], []
+    if rows:
+        yield Batch(rows_table(source.columns, rows), pa.array(lines, pa.int64()))

@@ -1,0 +1,281 @@
+"""Staged order lines merged into ``products``, ``orders`` and ``order_lines``: one set-based
+statement per table, references resolved by joins on (source, external_id).
+
+The stage (``store.staging``) holds one row per checked order line, in file order (``_row``),
+with its customer already resolved. The statements here give the same results the row-by-row
+writer gave: an order's fields come from its first line that has them; lines are numbered per
+order in file order unless ``line_no`` is given; products are created on first sight of a SKU;
+upserts keep existing ids, so a re-import updates in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+STAGE = "_ingest_order_stage"
+RETURNS = "_ingest_order_returns"
+
+STAGE_COLUMNS = {
+    "order_id": "text",
+    "customer_id": "text",
+    "placed_at": "time",
+    "channel": "text",
+    "status": "text",
+    "currency": "text",
+    "discount_total": "money",
+    "sku": "text",
+    "product_name": "text",
+    "category": "text",
+    "quantity": "int",
+    "unit_price": "money",
+    "discount": "money",
+    "line_no": "int",
+    "is_return": "bool",
+    "returns_order": "text",
+    "merchandise": "bool",
+}
+"""The stage's columns: the order line fields the merge reads (``customer_id`` resolved)."""
+
+ORDER_FIELDS = ("customer_id", "placed_at", "channel", "status", "currency", "discount_total")
+
+
+@dataclass(frozen=True)
+class MergeIds:
+    """Id prefixes (18 characters of a fresh ``new_id``) for the rows a merge creates."""
+
+    products: str
+    orders: str
+    lines: str
+
+
+class Sql:
+    """The few expressions that differ between PostgreSQL and SQLite."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.pg = conn.dialect.name == "postgresql"
+
+    def hex_id(self, prefix: str, number: str) -> str:
+        if self.pg:
+            return f"({prefix} || lpad(to_hex({number}), 8, '0'))"
+        return f"({prefix} || printf('%08x', {number}))"
+
+    def all_true(self, column: str) -> str:
+        return f"coalesce(bool_and({column}), true)" if self.pg else f"coalesce(min({column}), 1)"
+
+
+def _firsts(
+    key: str, fields: tuple[str, ...], nullable: tuple[str, ...], sums: dict[str, str]
+) -> str:
+    """Per ``key``: the first row's ``fields``, for a ``nullable`` field its first non-null value
+    in file order (rows found again by ``_row``, the stage's key), and the ``sums``."""
+    picks = "".join(f", min(CASE WHEN {f} IS NOT NULL THEN _row END) AS _{f}_row" for f in nullable)
+    picks += "".join(f", sum({expr}) AS {name}" for name, expr in sums.items())
+    values = ", ".join(f"{'n_' + f if f in nullable else 'a'}.{f} AS {f}" for f in fields)
+    values += "".join(f", g.{name}" for name in sums)
+    joins = "".join(f" LEFT JOIN {STAGE} n_{f} ON n_{f}._row = g._{f}_row" for f in nullable)
+    return f"""
+        SELECT g.{key}, g.first_row, {values}
+        FROM (SELECT {key}, min(_row) AS first_row{picks} FROM {STAGE} GROUP BY {key}) g
+        JOIN {STAGE} a ON a._row = g.first_row{joins}
+    """  # noqa: S608
+
+
+def merge_products(conn: Connection, source: str, ids: MergeIds) -> int:
+    """Create the products first seen in the stage (fields of the SKU's first line)."""
+    q = Sql(conn)
+    fields = ("product_name", "category", "currency")
+    firsts = _firsts("sku", fields, ("product_name", "category"), {})
+    sql = f"""
+        INSERT INTO products (id, source, external_id, name, category, currency, is_merchandise)
+        SELECT {q.hex_id(":prefix", "row_number() OVER (ORDER BY f.first_row)")},
+               CAST(:source AS VARCHAR),
+               f.sku, f.product_name, f.category, f.currency, m.merchandise
+        FROM ({firsts}) f
+        JOIN (SELECT sku, {q.all_true("merchandise")} AS merchandise FROM {STAGE}
+              GROUP BY sku) m ON m.sku = f.sku
+        WHERE NOT EXISTS (SELECT 1 FROM products p
+                          WHERE p.source = :source AND p.external_id = f.sku)
+        ON CONFLICT (source, external_id) DO NOTHING
+    """  # noqa: S608
+    result = conn.execute(sa.text(sql), {"prefix": ids.products, "source": source})
+    return int(result.rowcount)
+
+
+def merge_orders(conn: Connection, source: str, ids: MergeIds) -> int:
+    """Upsert one order per staged order id; return how many orders the stage holds.
+
+    Its fields come from its first line; a customer or status from its first line that has
+    one; without a status it is ``completed``, ``returned`` (all lines returns) or
+    ``partly_returned``.
+    """
+    q = Sql(conn)
+    updates = ", ".join(f"{f} = excluded.{f}" for f in ORDER_FIELDS)
+    sums = {"ret": "CASE WHEN is_return THEN 1 ELSE 0 END", "n": "1"}
+    firsts = _firsts("order_id", ORDER_FIELDS, ("customer_id", "status"), sums)
+    sql = f"""
+        INSERT INTO orders (id, source, external_id, {", ".join(ORDER_FIELDS)})
+        SELECT {q.hex_id(":prefix", "row_number() OVER (ORDER BY f.first_row)")},
+               CAST(:source AS VARCHAR),
+               f.order_id, f.customer_id, f.placed_at, f.channel,
+               coalesce(f.status, CASE WHEN f.ret = 0 THEN 'completed'
+                                       WHEN f.ret = f.n THEN 'returned'
+                                       ELSE 'partly_returned' END),
+               f.currency, f.discount_total
+        FROM ({firsts}) f
+        WHERE true
+        ON CONFLICT (source, external_id) DO UPDATE SET {updates}
+    """  # noqa: S608
+    result = conn.execute(sa.text(sql), {"prefix": ids.orders, "source": source})
+    return int(result.rowcount)
+
+
+def return_orders(conn: Connection) -> int:
+    """Staged orders with at least one return line."""
+    sql = f"SELECT count(DISTINCT order_id) FROM {STAGE} WHERE is_return"  # noqa: S608
+    return int(conn.exec_driver_sql(sql).scalar_one())
+
+
+def _numbered(explicit: bool) -> str:
+    """The staged lines with their order's id, product's id and line number."""
+    line_no = "coalesce(s.line_no, row_number() OVER (PARTITION BY s.order_id ORDER BY s._row))"
+    numbered = f"""
+        SELECT s._row, o.id AS order_id, {line_no} AS line_no, p.id AS product_id, s.sku,
+               s.quantity, s.unit_price, s.discount
+        FROM {STAGE} s
+        JOIN orders o ON o.source = :source AND o.external_id = s.order_id
+        JOIN products p ON p.source = :source AND p.external_id = s.sku
+    """  # noqa: S608
+    if not explicit:
+        return numbered
+    # a line number given twice for one order: the later line wins, as row-by-row upserts did
+    return f"""
+        SELECT * FROM (
+            SELECT n.*, row_number() OVER (PARTITION BY n.order_id, n.line_no
+                                           ORDER BY n._row DESC) AS _dup
+            FROM ({numbered}) n) d
+        WHERE d._dup = 1
+    """  # noqa: S608
+
+
+def merge_lines(conn: Connection, source: str, ids: MergeIds, *, empty: bool = False) -> None:
+    """Upsert every staged line on (order, line_no); links to returned lines are set after.
+
+    Into an ``empty`` table the lines are plainly inserted: their keys are unique already (a
+    line number given twice keeps the later line), and ``ON CONFLICT``'s speculative insertion
+    costs a fifth to a third of the statement.
+    """
+    q = Sql(conn)
+    explicit = (
+        conn.exec_driver_sql(
+            f"SELECT 1 FROM {STAGE} WHERE line_no IS NOT NULL LIMIT 1"  # noqa: S608
+        ).first()
+        is not None
+    )
+    changed = ("product_id", "sku", "quantity", "unit_price", "discount", "returns_line_id")
+    sql = f"""
+        INSERT INTO order_lines (id, order_id, line_no, product_id, sku, quantity, unit_price,
+                                 discount, returns_line_id)
+        SELECT {q.hex_id(":prefix", "n._row")}, n.order_id, n.line_no, n.product_id, n.sku,
+               n.quantity, n.unit_price, n.discount, NULL
+        FROM ({_numbered(explicit)}) n
+        WHERE true
+    """  # noqa: S608
+    if not empty:
+        sql += f"""
+        ON CONFLICT (order_id, line_no) DO UPDATE SET
+            {", ".join(f"{c} = excluded.{c}" for c in changed)}
+        """
+    conn.execute(sa.text(sql), {"prefix": ids.lines, "source": source})
+
+
+def has_returns(conn: Connection) -> bool:
+    sql = f"SELECT 1 FROM {STAGE} WHERE is_return OR quantity < 0 LIMIT 1"  # noqa: S608
+    return conn.exec_driver_sql(sql).first() is not None
+
+
+def link_returns(conn: Connection, source: str, *, by_customer: bool) -> tuple[int, int]:
+    """Link each staged return line to the line it reverses; return (linked, unlinked).
+
+    A return with ``returns_order`` links to that order's first positive line of the same SKU;
+    otherwise, with ``by_customer``, to the latest earlier non-return line of the file with the
+    same customer and SKU. The orders of the linked lines become ``partly_returned`` (when
+    ``completed``).
+    """
+    is_ret = "(s.is_return OR s.quantity < 0)"
+    sql = f"""
+        CREATE TEMP TABLE {RETURNS} AS
+        WITH n AS (
+            SELECT s._row, s.order_id, s.sku, s.customer_id, s.returns_order,
+                   {is_ret} AS is_ret,
+                   coalesce(s.line_no, row_number() OVER (PARTITION BY s.order_id
+                                                          ORDER BY s._row)) AS line_no,
+                   max(CASE WHEN NOT {is_ret} THEN s._row END) OVER (
+                       PARTITION BY s.customer_id, s.sku ORDER BY s._row
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_row
+            FROM {STAGE} s)
+        SELECT r.order_id, r.line_no, r.sku, r.returns_order,
+               p.order_id AS prev_order, p.line_no AS prev_line
+        FROM n r LEFT JOIN n p ON p._row = r.prev_row AND r.customer_id IS NOT NULL
+        WHERE r.is_ret
+    """  # noqa: S608
+    conn.exec_driver_sql(sql)
+    by_target = """
+        SELECT l2.id FROM orders o2 JOIN order_lines l2 ON l2.order_id = o2.id
+        WHERE o2.source = :source AND o2.external_id = r.returns_order AND l2.sku = r.sku
+          AND l2.quantity > 0
+        ORDER BY l2.line_no LIMIT 1
+    """
+    by_previous = """
+        SELECT l3.id FROM orders o3 JOIN order_lines l3 ON l3.order_id = o3.id
+        WHERE o3.source = :source AND o3.external_id = r.prev_order AND l3.line_no = r.prev_line
+    """
+    previous = f"WHEN r.prev_order IS NOT NULL THEN ({by_previous})" if by_customer else ""
+    links = f"""
+        SELECT l.id AS line_id,
+               CASE WHEN r.returns_order IS NOT NULL THEN ({by_target}) {previous} END AS target
+        FROM {RETURNS} r
+        JOIN orders o ON o.source = :source AND o.external_id = r.order_id
+        JOIN order_lines l ON l.order_id = o.id AND l.line_no = r.line_no
+    """  # noqa: S608
+    update = f"""
+        UPDATE order_lines SET returns_line_id = t.target FROM ({links}) t
+        WHERE order_lines.id = t.line_id AND t.target IS NOT NULL
+    """  # noqa: S608
+    conn.execute(sa.text(update), {"source": source})
+    conn.execute(
+        sa.text(
+            f"""UPDATE orders SET status = 'partly_returned'
+            WHERE status = 'completed' AND id IN (
+                SELECT t.order_id FROM order_lines t WHERE t.id IN (
+                    SELECT l.returns_line_id FROM {RETURNS} r
+                    JOIN orders o ON o.source = :source AND o.external_id = r.order_id
+                    JOIN order_lines l ON l.order_id = o.id AND l.line_no = r.line_no
+                    WHERE l.returns_line_id IS NOT NULL))"""  # noqa: S608
+        ),
+        {"source": source},
+    )
+    counts = f"""
+        SELECT count(*), count(l.returns_line_id) FROM {RETURNS} r
+        JOIN orders o ON o.source = :source AND o.external_id = r.order_id
+        JOIN order_lines l ON l.order_id = o.id AND l.line_no = r.line_no
+    """  # noqa: S608
+    total, linked = conn.execute(sa.text(counts), {"source": source}).one()
+    conn.exec_driver_sql(f"DROP TABLE {RETURNS}")
+    return int(linked), int(total) - int(linked)
+
+
+def staged_order_ids(conn: Connection, source: str, batch: int) -> Iterator[tuple[str, ...]]:
+    """The ids of the staged orders in file order, ``batch`` at a time."""
+    sql = f"""
+        SELECT o.id FROM (SELECT order_id, min(_row) AS first_row FROM {STAGE}
+                          GROUP BY order_id) f
+        JOIN orders o ON o.source = :source AND o.external_id = f.order_id
+        ORDER BY f.first_row
+    """  # noqa: S608
+    result = conn.execute(sa.text(sql), {"source": source})
+    while rows := result.fetchmany(batch):
+        yield tuple(r[0] for r in rows)

@@ -1,0 +1,102 @@
+"""The reject file: each rejected source row as read, plus its line, its problems and source.
+
+Re-importing a fixed reject file reads ``_source`` back, so the rows land on the same
+(source, external_id) keys as the first run; ``_line`` and ``_problems`` are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+import pyarrow as pa
+
+from opencx.core.errors import InvalidInput, Problem
+from opencx.ingest.domain.kinds import RESERVED
+
+
+def default_reject_path(path: Path, folder: Path | None = None) -> Path:
+    """``<name>.rejects.csv`` in ``folder`` (default: the working directory), never beside the
+    input: a data folder may be shared or read-only. Re-importing a fixed ``x.rejects.csv``
+    never writes over the file being read (its rejects go to ``x.rejects.2.csv``)."""
+    stem = path.name
+    for suffix in reversed(path.suffixes):
+        stem = stem.removesuffix(suffix)
+    stem = stem.removesuffix(".rejects")
+    folder = Path.cwd() if folder is None else folder
+    target, n = folder / f"{stem}.rejects.csv", 1
+    while target.resolve() == path.resolve():
+        n += 1
+        target = folder / f"{stem}.rejects.{n}.csv"
+    return target
+
+
+def _writable(folder: Path) -> bool:
+    # root ignores permission bits, so a folder without any write bit counts as read-only too
+    return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
+
+
+def _describe(problem: Problem) -> str:
+    value = f" (value {problem.value!r})" if problem.value else ""
+    return f"{problem.column}: {problem.rule}{value}"
+
+
+class RejectFile:
+    """Writes rejected rows as they are found; opened on the first one."""
+
+    def __init__(self, path: Path, columns: Sequence[str], source: str) -> None:
+        self.path = path
+        self.columns = [c for c in columns if c not in RESERVED]
+        self.source = source
+        self.rows = 0
+        self._handle: IO[str] | None = None
+        self._writer: csv.DictWriter[str] | None = None
+
+    def _open(self) -> csv.DictWriter[str]:
+        if self._writer is None:
+            folder = self.path.parent
+            if not folder.is_dir() or not _writable(folder):
+                raise InvalidInput(
+                    f"cannot write the reject file {self.path}: {folder} is not a folder you "
+                    "can write; run from one you can, or pass --rejects PATH"
+                )
+            self._handle = self.path.open("w", newline="", encoding="utf-8")
+            self._writer = csv.DictWriter(self._handle, [*self.columns, *RESERVED])
+            self._writer.writeheader()
+        return self._writer
+
+    def add_rows(self, table: pa.Table, lines: pa.Array, rows: dict[int, list[Problem]]) -> None:
+        if not rows:
+            return
+        writer = self._open()
+        order = sorted(rows)
+        picked = table.take(pa.array(order, pa.int64())).select(self.columns).to_pylist()
+        line_numbers = lines.take(pa.array(order, pa.int64())).to_pylist()
+        for record, line, row in zip(picked, line_numbers, order, strict=True):
+            problems = "; ".join(_describe(p) for p in rows[row])
+            writer.writerow(
+                {**record, "_line": line, "_problems": problems, "_source": self.source}
+            )
+            self.rows += 1
+
+    def add_unreadable(self, problem: Problem) -> None:
+        text = f"{problem.rule}; row text: {problem.value}"
+        self._open().writerow({"_line": problem.line, "_problems": text, "_source": self.source})
+        self.rows += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+class DiscardedRejects(RejectFile):
+    """Counts rejected rows without writing them (the event API answers with the problems)."""
+
+    def add_rows(self, table: pa.Table, lines: pa.Array, rows: dict[int, list[Problem]]) -> None:
+        self.rows += len(rows)
+
+    def add_unreadable(self, problem: Problem) -> None:
+        self.rows += 1

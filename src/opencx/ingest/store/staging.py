@@ -1,0 +1,72 @@
+"""A per-import staging table: checked rows go in as fast as the store takes them, then
+set-based statements merge them into the canonical tables (``store.order_merge``).
+
+On PostgreSQL the rows arrive by ``COPY`` (psycopg 3 ``cursor.copy``, CSV written by Arrow);
+on SQLite by one ``executemany`` per chunk into a temporary table without indexes. Either way
+the table lives in the import's connection and transaction: a rolled-back import leaves nothing.
+Its ``_row`` column numbers the rows in file order (identity / rowid), so "first row of an
+order" and "latest earlier line" are questions the database answers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from sqlalchemy.engine import Connection
+
+from opencx.ingest.store.upserts import sqlite_values
+
+PG_TYPES = {"text": "text", "int": "integer", "money": "numeric", "time": "timestamptz"}
+PG_TYPES |= {"bool": "boolean"}
+
+
+def create_stage(conn: Connection, name: str, columns: Mapping[str, str]) -> None:
+    """Create the temporary table ``name`` with ``columns`` (name → text/int/money/time/bool).
+
+    ``name`` and the column names come from code, never from input data.
+    """
+    if conn.dialect.name == "postgresql":
+        cols = ", ".join(f"{c} {PG_TYPES[t]}" for c, t in columns.items())
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE {name} (_row bigint GENERATED ALWAYS AS IDENTITY, {cols})"
+            " ON COMMIT DROP"
+        )
+    else:
+        # no declared types: each value keeps the storage class it was bound with, and the
+        # canonical column's affinity converts it on the merge exactly as on a direct insert
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE {name} (_row INTEGER PRIMARY KEY, {', '.join(columns)})"
+        )
+
+
+def drop_stage(conn: Connection, name: str) -> None:
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+def stage_rows(conn: Connection, name: str, data: pa.Table) -> None:
+    """Append ``data`` (columns named as the stage's) to the stage; all-null columns are left
+    out (they stay null)."""
+    columns = [c for c in data.column_names if data.column(c).null_count < data.num_rows]
+    if data.num_rows == 0:
+        return
+    names = ", ".join(columns)
+    if conn.dialect.name == "postgresql":
+        buffer = io.BytesIO()
+        pacsv.write_csv(data.select(columns), buffer, pacsv.WriteOptions(include_header=False))
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {name} ({names}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(buffer.getbuffer())
+        return
+    rows = zip(*(sqlite_values(data.column(c)) for c in columns), strict=True)
+    marks = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(f"INSERT INTO {name} ({names}) VALUES ({marks})", list(rows))  # noqa: S608
+
+
+def analyze(conn: Connection, name: str) -> None:
+    """Give the planner a table's real size before a merge reads it: PostgreSQL never
+    auto-analyzes temp tables, and a table filled in this transaction looks empty to it (a
+    nested loop over 500,000 staged lines then takes minutes instead of seconds)."""
+    conn.exec_driver_sql(f"ANALYZE {name}")

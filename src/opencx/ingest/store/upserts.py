@@ -1,0 +1,103 @@
+"""Writes of an Arrow table into a canonical table, inside the caller's transaction.
+
+On SQLite one ``executemany`` of ``INSERT ... ON CONFLICT DO UPDATE``; on PostgreSQL ``COPY`` into
+a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from sqlalchemy.engine import Connection
+
+from opencx.db import schema
+from opencx.ingest.store.tables import KEYS, TABLES, batched
+
+
+def upsert(conn: Connection, table: str, data: pa.Table, *, update: bool = True) -> None:
+    """Insert ``data`` into ``table``; on a key conflict update the given columns (or skip)."""
+    if data.num_rows == 0:
+        return
+    key = KEYS.get(table)
+    if conn.dialect.name == "postgresql":
+        _upsert_postgres(conn, table, data, key, update)
+    else:
+        _upsert_sqlite(conn, table, data, key, update)
+
+
+def _conflict_clause(columns: Sequence[str], key: tuple[str, ...] | None, update: bool) -> str:
+    if key is None:
+        return ""
+    changed = [c for c in columns if c not in key and c != "id"]
+    if not update or not changed:
+        return f" ON CONFLICT ({', '.join(key)}) DO NOTHING"
+    sets = ", ".join(f"{c} = excluded.{c}" for c in changed)
+    return f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+
+
+def sqlite_values(array: pa.ChunkedArray | pa.Array) -> list[Any]:
+    if pa.types.is_timestamp(array.type):
+        # SQLAlchemy's stored text of UtcDateTime on SQLite: naive UTC "YYYY-MM-DD HH:MM:SS.ffffff"
+        # (a plain cast of the UTC values: ~30x faster than strftime, same text)
+        array = pc.cast(pc.cast(array, pa.timestamp("us")), pa.string())
+    elif pa.types.is_boolean(array.type):
+        array = pc.cast(array, pa.int8())
+    values: list[Any] = array.to_pylist()
+    return values
+
+
+def _checked(table: str, columns: Sequence[str]) -> None:
+    """Identifiers in the SQL below come from the schema only, never from input data."""
+    unknown = set(columns) - set(TABLES[table].c.keys())
+    if unknown:
+        raise ValueError(f"{table}: no column(s) {sorted(unknown)}")
+
+
+def _upsert_sqlite(
+    conn: Connection, table: str, data: pa.Table, key: tuple[str, ...] | None, update: bool
+) -> None:
+    columns = data.column_names
+    _checked(table, columns)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+        + _conflict_clause(columns, key, update)
+    )
+    rows = list(zip(*(sqlite_values(data.column(c)) for c in columns), strict=True))
+    conn.exec_driver_sql(sql, rows)
+
+
+def _upsert_postgres(
+    conn: Connection, table: str, data: pa.Table, key: tuple[str, ...] | None, update: bool
+) -> None:
+    columns = data.column_names
+    _checked(table, columns)
+    temp = f"_ingest_{table}"
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+    )
+    conn.exec_driver_sql(f"TRUNCATE {temp}")
+    buffer = io.BytesIO()
+    pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {temp} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
+        copy.write(buffer.getvalue())
+    names = ", ".join(columns)
+    conn.exec_driver_sql(
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp}"  # noqa: S608
+        + _conflict_clause(columns, key, update)
+    )
+
+
+def mark_partly_returned(conn: Connection, order_ids: Iterable[str]) -> None:
+    t = schema.orders
+    for part in batched(set(order_ids)):
+        conn.execute(
+            t.update()
+            .where(t.c.id.in_(part), t.c.status == "completed")
+            .values(status="partly_returned")
+        )

@@ -1,0 +1,449 @@
+"""Run the declared jobs: schedule ticks, claim runs, execute them, record outcomes.
+
+``tick`` is one pass (what ``opencx worker --once`` does); ``run`` loops until stopped. Every
+step opens its own short transaction, and the job itself runs outside any of them, so a worker
+killed mid-run leaves a ``running`` row whose lease lapses and which the next worker retries.
+
+Missed ticks are not replayed one by one: each pass only ensures the run of each job's *latest*
+tick exists, so a cluster that was down for a day runs an hourly job once when it comes back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from opencx.core.clock import Clock
+from opencx.core.errors import InvalidInput, NotFound
+from opencx.core.ids import new_id
+from opencx.jobs import store
+from opencx.jobs.domain import (
+    Job,
+    RunContext,
+    RunStatus,
+    Trigger,
+    after_failure,
+    check_unique,
+    summary,
+)
+
+log = logging.getLogger("opencx.jobs")
+
+LEASE_GRACE = timedelta(seconds=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one pass did with the run it claimed (None when nothing was due)."""
+
+    job: str
+    run_id: str
+    status: RunStatus
+    duration_ms: int
+    result: str | None = None
+    error: str | None = None
+    recorded: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class JobRun:
+    """One run as a client polling its status URL sees it."""
+
+    id: str
+    job: str
+    status: RunStatus
+    trigger: str
+    requested_by: str | None
+    submitted_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    attempts: int
+    stage: str | None
+    progress: float | None  # 0..1 when the job knows; 1 once it succeeded
+    result: str | None
+    error: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+    output: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.DEAD, RunStatus.SUPERSEDED)
+
+
+@dataclass(frozen=True, slots=True)
+class JobState:
+    """One line of ``opencx jobs list`` and the jobs page."""
+
+    name: str
+    schedule: str
+    description: str
+    last_status: str | None
+    last_started_at: datetime | None
+    last_duration_ms: int | None
+    last_result: str | None
+    last_error: str | None
+    next_run_at: datetime | None  # None: runs only on request
+    on_request: bool = False
+
+
+@contextmanager
+def _write(engine: Engine) -> Iterator[Connection]:
+    """A short write transaction; on SQLite the write lock is taken first (BEGIN IMMEDIATE)."""
+    with engine.connect() as conn, conn.begin():
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
+
+
+class Scheduler:
+    """The jobs of this process and what it has already scheduled.
+
+    Parameters
+    ----------
+    engine, clock
+        The store and the time source.
+    jobs
+        Every declared job (collected by the composition root).
+    worker
+        This process's name in the store (host:pid:thread by default).
+    """
+
+    def __init__(
+        self, engine: Engine, clock: Clock, jobs: Sequence[Job], *, worker: str = "scheduler"
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.jobs: Mapping[str, Job] = check_unique(jobs)
+        self.worker = worker
+        self._scheduled: dict[str, datetime] = {}
+        self._wake = threading.Event()
+
+    # --- scheduling ----------------------------------------------------------------------
+    def schedule_due(self, now: datetime) -> int:
+        """Make sure the run of each job's latest tick exists; how many this call created."""
+        created = 0
+        for job in self.jobs.values():
+            if job.schedule is None:  # runs only when submitted
+                continue
+            tick = job.schedule.previous(now)
+            if self._scheduled.get(job.name) == tick:
+                continue
+            with _write(self.engine) as conn:
+                if store.insert_run(
+                    conn,
+                    id=new_id(),
+                    job=job.name,
+                    scheduled_for=tick,
+                    trigger=Trigger.SCHEDULE,
+                    max_attempts=job.max_attempts,
+                ):
+                    created += 1
+                    store.supersede_older(conn, job.name, tick)
+            self._scheduled[job.name] = tick
+        return created
+
+    # --- claiming and running ------------------------------------------------------------
+    def claim(self, now: datetime) -> store.ClaimedRun | None:
+        """Reap lapsed leases, then claim the most overdue waiting run (or None)."""
+        leases = {name: now + job.time_limit + LEASE_GRACE for name, job in self.jobs.items()}
+        with self.engine.connect() as conn:
+            if not store.any_due(conn, now=now, jobs=sorted(self.jobs)):
+                return None
+        try:
+            with _write(self.engine) as conn:
+                store.reap_lapsed(conn, now)
+                return store.claim_one(
+                    conn, now=now, jobs=sorted(self.jobs), leases=leases, worker=self.worker
+                )
+        except IntegrityError:  # another run of that job started meanwhile: try later
+            return None
+
+    def execute(self, run: store.ClaimedRun) -> Outcome:
+        """Run one claimed attempt within the job's time limit and record the outcome."""
+        job = self.jobs[run.job]
+        started = self.clock.now()
+        context = RunContext(
+            job=job.name,
+            scheduled_for=run.scheduled_for,
+            attempt=run.attempts,
+            deadline=started + job.time_limit,
+            trigger=Trigger(run.trigger),
+            params=dict(run.params or {}),
+            progress=self._reporter(run),
+        )
+        began = time.monotonic()
+        value, error, retry = _call_with_limit(job, context)
+        duration_ms = int((time.monotonic() - began) * 1000)
+        finished = self.clock.now()
+        if error is None:
+            status, due = RunStatus.SUCCEEDED, None
+        else:
+            status, due = after_failure(job, run.attempts, finished, retry=retry)
+            log.warning("job %s attempt %d failed: %s", job.name, run.attempts, error)
+        result = summary(value) if error is None else None
+        output = dict(value) if error is None and isinstance(value, Mapping) else None
+        with _write(self.engine) as conn:
+            recorded = store.record_outcome(
+                conn,
+                run,
+                status=status,
+                finished_at=finished,
+                duration_ms=duration_ms,
+                due_at=due,
+                result=result,
+                error=error,
+                output=output,
+            )
+        log.info(
+            "job %s %s in %d ms",
+            job.name,
+            status.value,
+            duration_ms,
+            extra={"job": job.name, "status": status.value, "duration_ms": duration_ms},
+        )
+        return Outcome(job.name, run.id, status, duration_ms, result, error, recorded)
+
+    def _reporter(self, run: store.ClaimedRun) -> Any:
+        """The run's ``progress(stage, fraction)``: one short write per call, fenced."""
+
+        def report(stage: str, fraction: float | None = None) -> None:
+            clipped = None if fraction is None else min(max(float(fraction), 0.0), 1.0)
+            try:
+                with _write(self.engine) as conn:
+                    store.record_progress(conn, run, stage=stage, progress=clipped)
+            except DBAPIError as exc:  # progress is advisory: never fail the work for it
+                log.warning("job %s: progress not recorded: %s", run.job, exc)
+
+        return report
+
+    def tick(self) -> Outcome | None:
+        """One pass: schedule, claim one due run, execute it."""
+        now = self.clock.now()
+        self.schedule_due(now)
+        run = self.claim(now)
+        return self.execute(run) if run is not None else None
+
+    def run(self, stop: threading.Event, *, poll: float = 5.0) -> int:
+        """Pass until ``stop`` is set; after a run look again at once, else wait ``poll`` s.
+
+        Database errors (a restart, a failover) are logged and retried after ``poll``.
+        Returns how many runs this loop executed.
+        """
+        executed = 0
+        while not stop.is_set():
+            try:
+                outcome = self.tick()
+            except DBAPIError as exc:
+                log.warning("scheduler %s: database error, retrying: %s", self.worker, exc)
+                stop.wait(max(poll, 1.0))
+                continue
+            if outcome is None:
+                self._wake.wait(poll)  # a submit() in this process wakes it at once
+                self._wake.clear()
+            else:
+                executed += 1
+        return executed
+
+    def wake(self) -> None:
+        """Look for work now (after a submit, or to notice ``stop`` sooner)."""
+        self._wake.set()
+
+    # --- operators -----------------------------------------------------------------------
+    def request_run(self, name: str, *, by: str | None = None) -> str:
+        """Queue a run of ``name`` now (the page's and ``opencx jobs run``'s "run now")."""
+        job = self.job(name)
+        if job.on_request:
+            raise InvalidInput(f"job {name!r} runs on request with parameters; submit it instead")
+        run_id = new_id()
+        with _write(self.engine) as conn:
+            store.insert_run(
+                conn,
+                id=run_id,
+                job=job.name,
+                scheduled_for=self.clock.now(),
+                trigger=Trigger.MANUAL,
+                max_attempts=job.max_attempts,
+                requested_by=by,
+            )
+        return run_id
+
+    def submit(self, name: str, params: Mapping[str, Any], *, by: str | None = None) -> str:
+        """Queue a run of ``name`` with ``params`` for a worker; its id (for :meth:`status`).
+
+        This is how a request hands heavy work (a model fit, an import) to the workers and
+        answers 202 at once: ``params`` must be JSON values, and the job reads them from
+        ``ctx.params``. A run in this process's loop starts at once; others poll.
+        """
+        job = self.job(name)
+        run_id = new_id()
+        with _write(self.engine) as conn:
+            store.insert_run(
+                conn,
+                id=run_id,
+                job=job.name,
+                scheduled_for=self.clock.now(),
+                trigger=Trigger.REQUEST,
+                max_attempts=job.max_attempts,
+                requested_by=by,
+                params=dict(params),
+            )
+        self.wake()
+        return run_id
+
+    def status(self, run_id: str, *, prefix: str = "") -> JobRun:
+        """The run ``run_id`` (only among jobs named ``prefix…``, so a slice's status URL shows
+        its own jobs only); NotFound otherwise."""
+        with self.engine.connect() as conn:
+            row = store.get_run(conn, run_id)
+        if row is None or not str(row["job"]).startswith(prefix):
+            raise NotFound(f"job {run_id!r} not found")
+        status = RunStatus(row["status"])
+        progress = 1.0 if status is RunStatus.SUCCEEDED else row["progress"]
+        return JobRun(
+            id=row["id"],
+            job=row["job"],
+            status=status,
+            trigger=row["trigger"],
+            requested_by=row["requested_by"],
+            submitted_at=row["scheduled_for"],
+            started_at=row["started_at"],
+            finished_at=row["finished_at"],
+            attempts=row["attempts"],
+            stage=row["stage"],
+            progress=progress,
+            result=row["result"],
+            error=row["error"],
+            params=dict(row["params"] or {}),
+            output=dict(row["output"] or {}),
+        )
+
+    def job(self, name: str) -> Job:
+        try:
+            return self.jobs[name]
+        except KeyError:
+            known = ", ".join(sorted(self.jobs)) or "none"
+            raise NotFound(f"job {name!r} is not declared (declared: {known})") from None
+
+    def states(self) -> list[JobState]:
+        """Each job's last run (status, start, duration, result) and its next run."""
+        now = self.clock.now()
+        names = sorted(self.jobs)
+        with self.engine.connect() as conn:
+            last = store.latest_runs(conn, names)
+            waiting = store.waiting_runs(conn, names)
+        out = []
+        for name in names:
+            job, row = self.jobs[name], last.get(name, {})
+            upcoming = job.schedule.next(now) if job.schedule is not None else None
+            if name in waiting:
+                soonest = max(waiting[name], now)
+                upcoming = soonest if upcoming is None else min(upcoming, soonest)
+            out.append(
+                JobState(
+                    name=name,
+                    schedule=job.schedule_text,
+                    description=job.description,
+                    last_status=row.get("status"),
+                    last_started_at=row.get("started_at"),
+                    last_duration_ms=row.get("duration_ms"),
+                    last_result=row.get("result"),
+                    last_error=row.get("error"),
+                    next_run_at=upcoming,
+                    on_request=job.on_request,
+                )
+            )
+        return out
+
+    def history(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
+        self.job(name)
+        with self.engine.connect() as conn:
+            return store.runs_of(conn, name, limit)
+
+
+class Runner:
+    """A background thread running a scheduler's due runs: the web process's own worker for the
+    jobs submitted on request (``OPENCX_WEB_RUNS_JOBS``), so a 202 is followed by work even
+    where no ``opencx worker`` runs. It runs one job at a time: heavy work queues behind it
+    instead of taking the server's request threads."""
+
+    def __init__(self, scheduler: Scheduler, *, poll: float = 2.0) -> None:
+        self.scheduler = scheduler
+        self.poll = poll
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None and self.scheduler.jobs:
+            self._thread = threading.Thread(
+                target=self.scheduler.run,
+                args=(self._stop,),
+                kwargs={"poll": self.poll},
+                name="job-runner",
+                daemon=True,
+            )
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop looking for work; a run in progress finishes (or its lease lapses)."""
+        self._stop.set()
+        self.scheduler.wake()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+
+def _call_with_limit(job: Job, context: RunContext) -> tuple[object, str | None, bool]:
+    """Call the job in a thread and wait at most its time limit: (value, error or None,
+    whether another attempt could help).
+
+    Python cannot kill a thread: a job past its limit is abandoned (its run is recorded as
+    failed and retried) and should stop itself by checking ``context.deadline``. Bad input
+    (``InvalidInput``, ``NotFound``) is recorded as the error's own message and not retried.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = job.run(context)
+        except (InvalidInput, NotFound) as exc:  # the request was wrong: say so, do not retry
+            box["error"], box["final"] = str(exc), True
+        except Exception as exc:  # any other error is a failed attempt, recorded with the run
+            box["error"] = f"{type(exc).__name__}: {exc}"
+
+    thread = threading.Thread(target=target, name=f"job:{job.name}", daemon=True)
+    thread.start()
+    thread.join(job.time_limit.total_seconds())
+    if thread.is_alive():
+        return None, f"exceeded its time limit of {job.time_limit}", True
+    return box.get("value"), box.get("error"), not box.get("final", False)
+
+
+def beat(engine: Engine, worker: str, *, now: datetime, started_at: datetime, version: str) -> None:
+    """Tell /readyz this worker process is alive."""
+    with _write(engine) as conn:
+        store.beat(conn, worker, now=now, started_at=started_at, version=version)
+
+
+def forget(engine: Engine, worker: str) -> None:
+    """A worker stopping cleanly removes its heartbeat."""
+    with _write(engine) as conn:
+        store.forget_worker(conn, worker)
+
+
+def last_heartbeat(engine: Engine) -> datetime | None:
+    with engine.connect() as conn:
+        return store.last_heartbeat(conn)
+
+
+def run_counts(engine: Engine) -> list[tuple[str, str, int, int]]:
+    with engine.connect() as conn:
+        return store.run_counts(conn)

@@ -1,0 +1,101 @@
+"""Paid (VIP) membership: plans with a fee and a term, renewal and lapse, and their benefits.
+
+A renewal paid before the term ends extends it without a gap; one paid after the lapse starts a
+new term on the day it is paid. Benefits while active: an earning multiplier and welcome points.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from opencx.core.errors import InvalidInput
+from opencx.core.money import to_decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    key: str
+    name: str
+    fee: Decimal
+    currency: str
+    term_months: int = 12
+    multiplier: Decimal = Decimal(1)
+    welcome_points: int = 0
+    benefits: tuple[str, ...] = ()
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "fee": str(self.fee),
+            "term_months": self.term_months,
+            "multiplier": str(self.multiplier),
+            "welcome_points": self.welcome_points,
+            "benefits": list(self.benefits),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One paid term of a plan (a row of the membership ledger)."""
+
+    member_id: str
+    plan: str
+    starts_at: datetime
+    ends_at: datetime
+    fee: Decimal
+    currency: str
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """``at`` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month = at.month - 1 + months
+    year, month = at.year + month // 12, month % 12 + 1
+    day = min(at.day, calendar.monthrange(year, month)[1])
+    return at.replace(year=year, month=month, day=day)
+
+
+def next_term(plan: Plan, member_id: str, terms: Iterable[Term], now: datetime) -> Term:
+    """The term a payment made ``now`` buys: right after the current one, or from now."""
+    current_end = max((t.ends_at for t in terms if t.plan == plan.key), default=None)
+    start = current_end if current_end is not None and current_end > now else now
+    return Term(
+        member_id, plan.key, start, add_months(start, plan.term_months), plan.fee, plan.currency
+    )
+
+
+def active_term(terms: Iterable[Term], now: datetime) -> Term | None:
+    """The term in force at ``now`` (None: never joined, or lapsed)."""
+    live = [t for t in terms if t.starts_at <= now < t.ends_at]
+    return max(live, key=lambda t: t.ends_at, default=None)
+
+
+def parse_plans(raw: Any, currency: str) -> tuple[Plan, ...]:
+    if not isinstance(raw, list):
+        raise InvalidInput("program.plans: expected a list")
+    plans = []
+    for i, p in enumerate(raw):
+        where = f"plans[{i}]"
+        if not isinstance(p, dict) or "key" not in p or "fee" not in p:
+            raise InvalidInput(f"{where}: expected {{'key': ..., 'fee': ..., 'term_months': N}}")
+        term = p.get("term_months", 12)
+        if not isinstance(term, int) or term <= 0:
+            raise InvalidInput(f"{where}.term_months: must be a positive whole number")
+        plans.append(
+            Plan(
+                key=str(p["key"]),
+                name=str(p.get("name", p["key"])),
+                fee=to_decimal(p["fee"], where=f"{where}.fee"),
+                currency=currency,
+                term_months=term,
+                multiplier=to_decimal(p.get("multiplier", 1), where=f"{where}.multiplier"),
+                welcome_points=int(p.get("welcome_points", 0)),
+                benefits=tuple(str(b) for b in p.get("benefits", ())),
+            )
+        )
+    return tuple(plans)

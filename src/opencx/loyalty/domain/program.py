@@ -1,0 +1,95 @@
+"""A loyalty program's settings: earning rules, expiry, return window, floor, tiers and plans.
+
+A program is configured as a plain document (JSON in the store, a dict in the API and CLI);
+:func:`parse_program` checks it and turns it into frozen values, naming the field that is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from opencx.core.errors import InvalidInput
+from opencx.core.money import to_decimal
+from opencx.loyalty.domain.membership import Plan, parse_plans
+from opencx.loyalty.domain.rules import EarningRules, parse_rules
+from opencx.loyalty.domain.tiers import TierPolicy, parse_tiers
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    name: str = "Loyalty"
+    currency: str = "EUR"
+    expiry_months: int | None = 24  # rolling: each lot expires this long after it was earned
+    pending_days: int = 0  # points wait out the return window before they can be spent
+    floor: int | None = 0  # lowest balance allowed: 0 never negative, -500, None unlimited
+    point_value: Decimal = Decimal("0.01")  # what a point costs the program, in ``currency``
+    auto_enroll: bool = False  # orders of non-members enroll them
+    earning: EarningRules = field(default_factory=EarningRules)
+    tiers: TierPolicy = field(default_factory=TierPolicy)
+    plans: tuple[Plan, ...] = ()
+
+    def plan(self, key: str) -> Plan:
+        for plan in self.plans:
+            if plan.key == key:
+                return plan
+        raise InvalidInput(f"plan {key!r} is not one of the program's plans")
+
+
+def _opt_int(raw: Mapping[str, Any], key: str, default: int | None) -> int | None:
+    if key not in raw:
+        return default
+    value = raw[key]
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"program.{key}: {value!r} is not a whole number")
+    return value
+
+
+def parse_program(raw: Mapping[str, Any]) -> Program:
+    """A :class:`Program` from its document; unknown fields are errors (typos do not pass)."""
+    known = {f for f in Program.__dataclass_fields__}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise InvalidInput(f"program: unknown field(s) {', '.join(unknown)}")
+    expiry = _opt_int(raw, "expiry_months", 24)
+    if expiry is not None and expiry <= 0:
+        raise InvalidInput("program.expiry_months: must be positive (or null: never expire)")
+    floor = _opt_int(raw, "floor", 0)
+    if floor is not None and floor > 0:
+        raise InvalidInput("program.floor: must be 0 or negative (or null: no floor)")
+    pending = _opt_int(raw, "pending_days", 0) or 0
+    if pending < 0:
+        raise InvalidInput("program.pending_days: must not be negative")
+    currency = str(raw.get("currency", "EUR"))
+    return Program(
+        name=str(raw.get("name", "Loyalty")),
+        currency=currency,
+        expiry_months=expiry,
+        pending_days=pending,
+        floor=floor,
+        point_value=to_decimal(raw.get("point_value", "0.01"), where="program.point_value"),
+        auto_enroll=bool(raw.get("auto_enroll", False)),
+        earning=parse_rules(raw.get("earning", {})),
+        tiers=parse_tiers(raw.get("tiers", {})),
+        plans=parse_plans(raw.get("plans", []), currency),
+    )
+
+
+def program_document(program: Program) -> dict[str, Any]:
+    """The document of ``program`` (what :func:`parse_program` reads back)."""
+    return {
+        "name": program.name,
+        "currency": program.currency,
+        "expiry_months": program.expiry_months,
+        "pending_days": program.pending_days,
+        "floor": program.floor,
+        "point_value": str(program.point_value),
+        "auto_enroll": program.auto_enroll,
+        "earning": program.earning.document(),
+        "tiers": program.tiers.document(),
+        "plans": [p.document() for p in program.plans],
+    }

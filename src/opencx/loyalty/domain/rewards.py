@@ -1,0 +1,33 @@
+"""The rewards catalog: what points buy, at what price, with an optional stock limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from opencx.core.errors import Conflict
+
+
+@dataclass(frozen=True, slots=True)
+class Reward:
+    id: str
+    name: str
+    points: int
+    stock: int | None = None  # None: unlimited
+    active: bool = True
+    description: str = ""
+
+
+class OutOfStock(Conflict):
+    """Every unit of a reward has been redeemed."""
+
+
+def check_redeemable(reward: Reward, redeemed: int) -> None:
+    """Raise when ``reward`` is withdrawn or its stock is used up by ``redeemed`` units."""
+    if not reward.active:
+        raise Conflict(f"reward {reward.name!r} is withdrawn from the catalog")
+    if reward.stock is not None and redeemed >= reward.stock:
+        raise OutOfStock(f"reward {reward.name!r} is out of stock ({reward.stock} redeemed)")
+
+
+def stock_left(reward: Reward, redeemed: int) -> int | None:
+    return None if reward.stock is None else max(reward.stock - redeemed, 0)

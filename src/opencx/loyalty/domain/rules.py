@@ -1,0 +1,146 @@
+"""Earning rules: points per currency unit, category and product multipliers, event awards, caps.
+
+An order's points are the sum over its merchandise lines of ``value * points_per_unit *
+multiplier`` (a product multiplier wins over its category's), times the member's tier and plan
+multipliers, floored once at the end. Event rules (review, referral, survey answered,
+birthday, app download, ...) give fixed points, at most ``cap`` awards per ``period``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from opencx.core.errors import InvalidInput
+from opencx.core.money import to_decimal
+
+PERIODS = ("day", "week", "month", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class EventRule:
+    points: int
+    cap: int | None = None  # at most this many awards of this kind per period
+    period: str = "year"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """A merchandise line as loyalty sees it: its value in the order's currency."""
+
+    sku: str | None
+    category: str | None
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class EarningRules:
+    points_per_unit: Decimal = Decimal(1)
+    categories: Mapping[str, Decimal] = field(default_factory=dict)
+    products: Mapping[str, Decimal] = field(default_factory=dict)
+    events: Mapping[str, EventRule] = field(default_factory=dict)
+
+    def multiplier(self, line: OrderLine) -> Decimal:
+        if line.sku is not None and line.sku in self.products:
+            return self.products[line.sku]
+        if line.category is not None and line.category in self.categories:
+            return self.categories[line.category]
+        return Decimal(1)
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "points_per_unit": str(self.points_per_unit),
+            "categories": {k: str(v) for k, v in self.categories.items()},
+            "products": {k: str(v) for k, v in self.products.items()},
+            "events": {
+                k: {"points": r.points, "cap": r.cap, "period": r.period}
+                for k, r in self.events.items()
+            },
+        }
+
+
+def order_points(
+    rules: EarningRules, lines: Iterable[OrderLine], *, multiplier: Decimal = Decimal(1)
+) -> int:
+    """Points for an order's positive merchandise lines (returns are reversed separately).
+
+    >>> order_points(EarningRules(Decimal(2)), [OrderLine("a", None, Decimal("10.49"))])
+    20
+    """
+    raw = sum(
+        (
+            line.value * rules.points_per_unit * rules.multiplier(line)
+            for line in lines
+            if line.value > 0
+        ),
+        Decimal(0),
+    )
+    return max(math.floor(raw * multiplier), 0)
+
+
+def period_start(at: datetime, period: str) -> datetime:
+    """Start of the cap period holding ``at`` (UTC; weeks start on Monday)."""
+    at = at.astimezone(UTC)
+    day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "day":
+        return day
+    if period == "week":
+        from datetime import timedelta
+
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return day.replace(month=1, day=1)
+
+
+def event_points(rule: EventRule, awarded_in_period: int) -> int:
+    """Points for one more event of a kind, given how many were awarded this period."""
+    if rule.cap is not None and awarded_in_period >= rule.cap:
+        return 0
+    return rule.points
+
+
+def _multipliers(raw: Any, where: str) -> dict[str, Decimal]:
+    if not isinstance(raw, Mapping):
+        raise InvalidInput(f"{where}: expected a mapping of name to multiplier")
+    out = {str(k): to_decimal(v, where=f"{where}.{k}") for k, v in raw.items()}
+    for k, v in out.items():
+        if v < 0:
+            raise InvalidInput(f"{where}.{k}: a multiplier must not be negative")
+    return out
+
+
+def _event_rule(name: str, raw: Any) -> EventRule:
+    where = f"earning.events.{name}"
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("points"), int):
+        raise InvalidInput(f"{where}: expected {{'points': N, 'cap': N, 'period': ...}}")
+    period = str(raw.get("period", "year"))
+    if period not in PERIODS:
+        raise InvalidInput(f"{where}.period: {period!r} is not one of {', '.join(PERIODS)}")
+    cap = raw.get("cap")
+    if cap is not None and (not isinstance(cap, int) or cap < 0):
+        raise InvalidInput(f"{where}.cap: expected a whole number >= 0 or null")
+    if raw["points"] <= 0:
+        raise InvalidInput(f"{where}.points: must be positive")
+    return EventRule(int(raw["points"]), cap, period)
+
+
+def parse_rules(raw: Mapping[str, Any]) -> EarningRules:
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("program.earning: expected a mapping")
+    per_unit = to_decimal(raw.get("points_per_unit", 1), where="earning.points_per_unit")
+    if per_unit < 0:
+        raise InvalidInput("earning.points_per_unit: must not be negative")
+    events = raw.get("events", {})
+    if not isinstance(events, Mapping):
+        raise InvalidInput("earning.events: expected a mapping of event kind to rule")
+    return EarningRules(
+        per_unit,
+        _multipliers(raw.get("categories", {}), "earning.categories"),
+        _multipliers(raw.get("products", {}), "earning.products"),
+        {str(k): _event_rule(str(k), v) for k, v in events.items()},
+    )

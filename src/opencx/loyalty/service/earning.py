@@ -1,0 +1,220 @@
+"""Earning from orders and events, return reversal, and the challenges events complete.
+
+An order earns once (key ``order:<id>``), on its positive merchandise lines, with the member's
+tier and paid-plan multipliers, in a lot that waits out the return window. When the order comes
+back with return lines (or cancelled), the points reverse pro rata to the value returned, as
+compensating ``reverse`` entries against the order's own lot first; reversals are cumulative
+(key ``order:<id>:reverse:<total>``), so re-delivered imports never reverse twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.engine import Connection
+
+from opencx.core import new_id
+from opencx.loyalty.domain import (
+    Program,
+    capped_reversal,
+    completed,
+    event_points,
+    order_points,
+    period_start,
+    reversal_points,
+)
+from opencx.loyalty.service.ledger import Posted, debit, earn, enroll, program
+from opencx.loyalty.store import engagement, orders
+from opencx.loyalty.store import ledger as store
+
+
+def multiplier(conn: Connection, p: Program, member_id: str, at: datetime) -> Decimal:
+    """The member's earning multiplier: tier benefit times paid-plan benefit."""
+    value = Decimal(1)
+    tier = (
+        p.tiers.get(engagement.current_tiers(conn, [member_id]).get(member_id))
+        if p.tiers.tiers
+        else None
+    )
+    if tier is not None:
+        value *= tier.multiplier
+    if p.plans:
+        plan_key = engagement.active_terms(conn, at, [member_id]).get(member_id)
+        plan = next((x for x in p.plans if x.key == plan_key), None)  # a retired plan: none
+        if plan is not None:
+            value *= plan.multiplier
+    return value
+
+
+def _member_ids(
+    conn: Connection, p: Program, facts: Sequence[orders.OrderFacts], now: datetime
+) -> dict[str, str]:
+    customer_ids = sorted({f.customer_id for f in facts if f.customer_id})
+    found = {
+        c: r.id
+        for c, r in store.member_by_customer(conn, customer_ids).items()
+        if r.status == "active"
+    }
+    if p.auto_enroll:
+        for c in customer_ids:
+            if c not in found:
+                found[c] = enroll(conn, c, now, source="order")
+    return found
+
+
+def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> list[Posted]:
+    """Earn (and reverse returns) for these orders of members; others are left alone."""
+    p = program(conn)
+    facts = orders.order_facts(conn, sorted(set(order_ids)))
+    members = _member_ids(conn, p, facts, now)
+    done: list[Posted] = []
+    for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
+        member_id = members.get(order.customer_id or "")
+        if member_id is None:
+            continue
+        done += _earn_order(conn, p, member_id, order, now)
+    return done
+
+
+def _earn_order(
+    conn: Connection, p: Program, member_id: str, order: orders.OrderFacts, now: datetime
+) -> list[Posted]:
+    ref = f"order:{order.id}"
+    out: list[Posted] = []
+    if order.status != "cancelled" and order.gross > 0:
+        mult = multiplier(conn, p, member_id, order.placed_at)
+        points = order_points(p.earning, order.lines, multiplier=mult)
+        if points > 0:
+            out.append(
+                earn(
+                    conn,
+                    member_id,
+                    points,
+                    ref,
+                    order.placed_at,
+                    kind="earn",
+                    ref=ref,
+                    pending=True,
+                    amount=order.gross,
+                    prog=p,
+                    reason="order",
+                )
+            )
+        engagement.add_activity(
+            conn,
+            id=new_id(),
+            member_id=member_id,
+            kind="order",
+            value=float(order.gross),
+            at=order.placed_at,
+            idempotency_key=ref,
+        )
+        _challenges(conn, member_id, "order", order.placed_at, p)
+    out += _reverse_returns(conn, p, member_id, order, now)
+    return out
+
+
+def _reverse_returns(
+    conn: Connection, p: Program, member_id: str, order: orders.OrderFacts, now: datetime
+) -> list[Posted]:
+    ref = f"order:{order.id}"
+    sums = store.points_by_ref(conn, [ref]).get(ref, {})
+    earned, done = sums.get("earn", 0), -sums.get("reverse", 0)
+    points = reversal_points(earned, order.gross, order.returned, done)
+    if points <= 0:
+        return []
+    lot = store.lot_of_origin(conn, ref)
+    store.member_row(conn, member_id, lock=True)
+    points = capped_reversal(store.open_state(conn, member_id), points, now, p.floor, lot)
+    if points <= 0:
+        return []
+    key = f"{ref}:reverse:{done + points}"
+    return [
+        debit(
+            conn,
+            member_id,
+            points,
+            key,
+            now,
+            kind="reverse",
+            reason="return",
+            ref=ref,
+            floor=p.floor,
+            first_lot=lot,
+        )
+    ]
+
+
+def record_event(
+    conn: Connection, member_id: str, kind: str, key: str, at: datetime, value: float = 1.0
+) -> list[Posted]:
+    """An activity (review, referral, survey, birthday, app download, visit, ...): its event
+    points under the rule's cap, and the challenges it completes."""
+    p = program(conn)
+    store.member_row(conn, member_id, lock=True)
+    fresh = engagement.add_activity(
+        conn,
+        id=new_id(),
+        member_id=member_id,
+        kind=kind,
+        value=value,
+        at=at,
+        idempotency_key=f"event:{key}",
+    )
+    if not fresh:
+        found = store.entry_by_key(conn, f"event:{key}")
+        return (
+            [] if found is None else [earn(conn, member_id, int(found.points), f"event:{key}", at)]
+        )
+    out: list[Posted] = []
+    rule = p.earning.events.get(kind)
+    if rule is not None:
+        since = period_start(at, rule.period)
+        before = engagement.count_activities(conn, member_id, kind, since) - 1
+        points = event_points(rule, before)
+        if points:
+            out.append(
+                earn(
+                    conn,
+                    member_id,
+                    points,
+                    f"event:{key}",
+                    at,
+                    kind="bonus",
+                    reason=kind,
+                    ref=f"event:{kind}",
+                    prog=p,
+                )
+            )
+    return out + _challenges(conn, member_id, kind, at, p)
+
+
+def _challenges(
+    conn: Connection, member_id: str, kind: str, at: datetime, p: Program
+) -> list[Posted]:
+    out: list[Posted] = []
+    for challenge in engagement.open_challenges(conn, kind, at):
+        if engagement.has_badge(conn, member_id, challenge.id):
+            continue
+        if not completed(challenge, engagement.member_activities(conn, [member_id], [kind])):
+            continue
+        engagement.add_badge(
+            conn, member_id=member_id, challenge_id=challenge.id, badge=challenge.badge, at=at
+        )
+        if challenge.points:
+            out.append(
+                earn(
+                    conn,
+                    member_id,
+                    challenge.points,
+                    f"challenge:{challenge.id}:{member_id}",
+                    at,
+                    kind="bonus",
+                    reason=challenge.name,
+                    ref=f"challenge:{challenge.id}",
+                    prog=p,
+                )
+            )
+    return out

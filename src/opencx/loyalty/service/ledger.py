@@ -1,0 +1,429 @@
+"""Writing the ledger: enroll, earn, spend, redeem, transfer, adjust, donate, partners, expiry.
+
+Each function takes the caller's connection (its unit of work) and plain values. A write for a
+member first locks the member's row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite has one
+writer at a time), then looks the idempotency key up: a key seen before returns the first
+result and writes nothing (a key reused for a different request is a conflict); the unique
+constraint on the key is the last word if two writers race past that check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from opencx.core import Conflict, InvalidInput, NotFound, new_id
+from opencx.db.schema import customers
+from opencx.loyalty.domain import (
+    Entry,
+    MemberState,
+    Program,
+    add_months,
+    check_redeemable,
+    donation_amount,
+    ensure_same_request,
+    parse_program,
+    plan_credit,
+    plan_debit,
+    plan_expiries,
+    settlement_line,
+)
+from opencx.loyalty.domain.causes import Donation
+from opencx.loyalty.store import catalog
+from opencx.loyalty.store import ledger as store
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """The outcome of one ledger write (``duplicate``: the key was seen, nothing was written)."""
+
+    entry_id: str
+    member_id: str
+    kind: str
+    points: int
+    at: datetime
+    idempotency_key: str
+    duplicate: bool
+    balance: int
+
+
+def request_hash(**request: Any) -> str:
+    text = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_PARSED: dict[str, Program] = {}
+
+
+def program(conn: Connection) -> Program:
+    """The program's settings (parsed once per distinct document)."""
+    document = store.program_document(conn) or {}
+    text = json.dumps(document, sort_keys=True)
+    if text not in _PARSED:
+        if len(_PARSED) > 8:
+            _PARSED.clear()
+        _PARSED[text] = parse_program(document)
+    return _PARSED[text]
+
+
+def _check_status(member_id: str, status: str | None) -> None:
+    if status is None:
+        raise NotFound(f"member {member_id!r} does not exist")
+    if status != "active":
+        raise Conflict(f"member {member_id!r} is {status}; it takes no new points")
+
+
+def _lock_active(conn: Connection, member_id: str) -> Any:
+    row = store.member_row(conn, member_id, lock=True)
+    _check_status(member_id, None if row is None else row.status)
+    return row
+
+
+def post(
+    conn: Connection,
+    member_id: str,
+    key: str,
+    plan: Callable[[MemberState, str], Entry],
+    *,
+    fingerprint: str | None = None,
+    amount: Decimal | None = None,
+    check: Callable[[], None] | None = None,
+    locked: bool = False,
+    credit: bool = False,
+) -> Posted:
+    """Lock the member, return the earlier result of ``key``, else plan and append one entry.
+
+    One statement locks the member's row and looks the key up; should a concurrent writer of
+    the same key commit while this one waits, the unique constraint stops the second insert
+    and :meth:`LoyaltyService._tx` runs the request again, which then finds the key.
+    """
+    if not key or len(key) > 250:
+        raise InvalidInput("idempotency key: 1 to 250 characters")
+    if locked:
+        existing = store.entry_by_key(conn, key)
+    else:
+        status, existing = store.lock_member_and_key(conn, member_id, key)
+        _check_status(member_id, status)
+    if existing is not None:
+        ensure_same_request(existing.request_hash, fingerprint or existing.request_hash, key)
+        return Posted(
+            existing.id,
+            existing.member_id,
+            existing.kind,
+            int(existing.points),
+            existing.at,
+            key,
+            True,
+            store.entry_sum(conn, existing.member_id),
+        )
+    if check is not None:
+        check()
+    state = store.open_state(conn, member_id, lots=not credit)  # a credit only settles debt
+    entry = plan(state, new_id())
+    store.append(conn, entry, request_hash=fingerprint, amount=amount)
+    after = store.entry_sum(conn, member_id) if credit else state.balance + entry.points
+    return Posted(entry.id, member_id, entry.kind, entry.points, entry.at, key, False, after)
+
+
+def enroll(conn: Connection, customer_id: str, at: datetime, source: str = "api") -> str:
+    """The member id of ``customer_id`` (of its survivor if merged), enrolling it if new."""
+    row = conn.execute(
+        sa.select(customers.c.id, customers.c.merged_into, customers.c.erased_at).where(
+            customers.c.id == customer_id
+        )
+    ).first()
+    for _ in range(20):
+        if row is None or row.merged_into is None:
+            break
+        row = conn.execute(
+            sa.select(customers.c.id, customers.c.merged_into, customers.c.erased_at).where(
+                customers.c.id == row.merged_into
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"customer {customer_id!r} does not exist")
+    if row.erased_at is not None:
+        raise Conflict(f"customer {customer_id!r} was erased and cannot be enrolled")
+    found = store.member_by_customer(conn, [row.id]).get(row.id)
+    if found is not None:
+        return str(found.id)
+    member_id = new_id()
+    store.insert_member(
+        conn, id=member_id, customer_id=row.id, enrolled_at=at, source=source, status="active"
+    )
+    return member_id
+
+
+def _expiry(p: Program, at: datetime) -> datetime | None:
+    return None if p.expiry_months is None else add_months(at, p.expiry_months)
+
+
+def earn(
+    conn: Connection,
+    member_id: str,
+    points: int,
+    key: str,
+    at: datetime,
+    *,
+    kind: str = "bonus",
+    reason: str = "",
+    ref: str | None = None,
+    pending: bool = False,
+    amount: Decimal | None = None,
+    fingerprint: str | None = None,
+    prog: Program | None = None,
+) -> Posted:
+    """Credit ``points`` in a new lot expiring by the program's rule."""
+    p = prog or program(conn)
+    available = at + timedelta(days=p.pending_days) if pending else at
+
+    def plan(state: MemberState, eid: str) -> Entry:
+        return plan_credit(
+            state,
+            entry_id=eid,
+            member_id=member_id,
+            kind=kind,
+            points=points,
+            at=at,
+            key=key,
+            available_at=available,
+            expires_at=_expiry(p, at),
+            reason=reason,
+            ref=ref,
+            origin=ref if kind == "earn" else None,
+        )
+
+    return post(conn, member_id, key, plan, fingerprint=fingerprint, amount=amount, credit=True)
+
+
+def debit(
+    conn: Connection,
+    member_id: str,
+    points: int,
+    key: str,
+    at: datetime,
+    *,
+    kind: str = "spend",
+    reason: str = "",
+    ref: str | None = None,
+    floor: int | None = 0,
+    fingerprint: str | None = None,
+    check: Callable[[], None] | None = None,
+    first_lot: str | None = None,
+    locked: bool = False,
+) -> Posted:
+    def plan(state: MemberState, eid: str) -> Entry:
+        return plan_debit(
+            state,
+            entry_id=eid,
+            member_id=member_id,
+            kind=kind,
+            points=points,
+            at=at,
+            key=key,
+            floor=floor,
+            reason=reason,
+            ref=ref,
+            first_lot=first_lot,
+        )
+
+    return post(conn, member_id, key, plan, fingerprint=fingerprint, check=check, locked=locked)
+
+
+def spend(
+    conn: Connection, member_id: str, points: int, key: str, at: datetime, reason: str = ""
+) -> Posted:
+    fp = request_hash(op="spend", member=member_id, points=points)
+    return debit(
+        conn, member_id, points, key, at, reason=reason, floor=program(conn).floor, fingerprint=fp
+    )
+
+
+def redeem(conn: Connection, member_id: str, reward_id: str, key: str, at: datetime) -> Posted:
+    """Spend a reward's price; its stock is checked under a lock on the reward's row."""
+    _lock_active(conn, member_id)
+    reward = catalog.reward(conn, reward_id, lock=True)
+    if reward is None:
+        raise NotFound(f"reward {reward_id!r} does not exist")
+
+    def check() -> None:
+        check_redeemable(reward, catalog.redemptions(conn, reward_id).get(reward_id, 0))
+
+    fp = request_hash(op="redeem", member=member_id, reward=reward_id)
+    return debit(
+        conn,
+        member_id,
+        reward.points,
+        key,
+        at,
+        kind="redeem",
+        reason=reward.name,
+        ref=f"reward:{reward_id}",
+        floor=program(conn).floor,
+        fingerprint=fp,
+        check=check,
+        locked=True,
+    )
+
+
+def transfer(
+    conn: Connection, from_id: str, to_id: str, points: int, key: str, at: datetime
+) -> tuple[Posted, Posted]:
+    """Move points between members: never below zero, the new lot expires as an earn would."""
+    if from_id == to_id:
+        raise InvalidInput("transfer: the two members must differ")
+    for member_id in sorted((from_id, to_id)):  # one lock order: no deadlock between two
+        _lock_active(conn, member_id)
+    fp = request_hash(op="transfer", source=from_id, to=to_id, points=points)
+    out = debit(
+        conn,
+        from_id,
+        points,
+        f"{key}:out",
+        at,
+        kind="transfer_out",
+        reason=f"to {to_id}",
+        ref=f"member:{to_id}",
+        floor=0,
+        fingerprint=fp,
+        locked=True,
+    )
+    p = program(conn)
+
+    def plan(state: MemberState, eid: str) -> Entry:
+        return plan_credit(
+            state,
+            entry_id=eid,
+            member_id=to_id,
+            kind="transfer_in",
+            points=points,
+            at=at,
+            key=f"{key}:in",
+            expires_at=_expiry(p, at),
+            reason=f"from {from_id}",
+            ref=f"member:{from_id}",
+        )
+
+    return out, post(conn, to_id, f"{key}:in", plan, fingerprint=fp, locked=True)
+
+
+def adjust(
+    conn: Connection, member_id: str, points: int, reason: str, key: str, at: datetime, by: str
+) -> Posted:
+    """An admin adjustment, up or down, always with a reason (kept in the ledger)."""
+    if not reason.strip():
+        raise InvalidInput("adjustment: a reason is required")
+    if points == 0:
+        raise InvalidInput("adjustment: points must not be zero")
+    fp = request_hash(op="adjust", member=member_id, points=points, reason=reason)
+    text = f"{reason.strip()} (by {by})"
+    if points > 0:
+        return earn(conn, member_id, points, key, at, kind="adjust_in", reason=text, fingerprint=fp)
+    return debit(
+        conn,
+        member_id,
+        -points,
+        key,
+        at,
+        kind="adjust_out",
+        reason=text,
+        floor=program(conn).floor,
+        fingerprint=fp,
+    )
+
+
+def donate(
+    conn: Connection, member_id: str, cause_id: str, points: int, key: str, at: datetime
+) -> Posted:
+    cause = catalog.cause(conn, cause_id)
+    if cause is None or not cause.active:
+        raise NotFound(f"cause {cause_id!r} does not exist or takes no donations")
+    fp = request_hash(op="donate", member=member_id, cause=cause_id, points=points)
+    posted = debit(
+        conn,
+        member_id,
+        points,
+        key,
+        at,
+        kind="donate",
+        reason=cause.name,
+        ref=f"cause:{cause_id}",
+        floor=0,
+        fingerprint=fp,
+    )
+    if not posted.duplicate:
+        amount = donation_amount(cause, points)
+        catalog.add_donation(
+            conn,
+            Donation(posted.entry_id, cause_id, member_id, points, amount, cause.currency, at),
+        )
+    return posted
+
+
+def partner_points(
+    conn: Connection,
+    partner_id: str,
+    member_id: str,
+    points: int,
+    key: str,
+    at: datetime,
+    *,
+    award: bool,
+) -> Posted:
+    """A partner awards points (it owes their cost) or accepts them (the program owes it)."""
+    partner = catalog.partner(conn, partner_id)
+    if partner is None or not partner.active:
+        raise NotFound(f"partner {partner_id!r} does not exist or is inactive")
+    fp = request_hash(
+        op="partner", partner=partner_id, member=member_id, points=points, award=award
+    )
+    if award:
+        posted = earn(
+            conn,
+            member_id,
+            points,
+            key,
+            at,
+            kind="partner_earn",
+            reason=partner.name,
+            ref=f"partner:{partner_id}",
+            fingerprint=fp,
+        )
+    else:
+        posted = debit(
+            conn,
+            member_id,
+            points,
+            key,
+            at,
+            kind="partner_spend",
+            reason=partner.name,
+            ref=f"partner:{partner_id}",
+            floor=0,
+            fingerprint=fp,
+        )
+    if not posted.duplicate:
+        catalog.add_settlement(
+            conn, settlement_line(partner, posted.entry_id, points, at, awarded=award)
+        )
+    return posted
+
+
+def expire_member(conn: Connection, member_id: str, now: datetime) -> int:
+    """Write the expiry entries of one member's lapsed lots; returns the points expired."""
+    store.member_row(conn, member_id, lock=True)
+    state = store.open_state(conn, member_id)
+    done = 0
+    for entry in plan_expiries(state, member_id=member_id, at=now, new_id=iter(new_id, None)):
+        if store.entry_by_key(conn, entry.idempotency_key) is None:
+            store.append(conn, entry)
+            done -= entry.points
+    return done

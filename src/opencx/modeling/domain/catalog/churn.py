@@ -1,0 +1,124 @@
+"""The ``churn`` model: calibrated gradient boosting on customer features, with drivers.
+
+Time-based labels (no purchase in the window after a cutoff) where there are orders, else the
+subscription snapshot. The fitted pipeline travels as :attr:`Fitted.artifact`; the service saves
+it signed (see :mod:`opencx.modeling.store.artifacts`) and hands it back to :func:`score_churn`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from opencx.core import InvalidInput
+from opencx.modeling.domain.catalog.data import ModelData
+from opencx.modeling.domain.catalog.spec import Fitted, ModelSpec, Progress, ScoreValue
+from opencx.modeling.domain.churn.model import (
+    ChurnModel,
+    customer_drivers,
+    design_matrix,
+    fit_and_evaluate,
+    fit_snapshot,
+    predict_risk,
+)
+
+__all__ = ["SPEC", "fit_churn_model", "score_churn"]
+
+
+def _labelled(data: ModelData, cutoff: datetime, window: timedelta) -> tuple[pd.DataFrame, Any]:
+    frame = data.features(cutoff)
+    frame = frame[frame["frequency"] > 0].reset_index(drop=True)
+    stayed = data.purchasers(cutoff, cutoff + window)
+    y = (~frame["customer_id"].astype(str).isin(stayed)).astype(int).to_numpy()
+    return frame, y
+
+
+def fit_churn_model(
+    data: ModelData, config: dict[str, Any], previous: dict[str, Any] | None, progress: Progress
+) -> Fitted:
+    window = timedelta(days=int(config.get("window_days", 90)))
+    mode = config.get("mode", "auto")
+    if mode == "auto":
+        mode = "time" if data.has_purchases() else "snapshot"
+    if mode == "snapshot":
+        progress("features")
+        frame = data.features()
+        labels = data.subscription_churn()
+        frame = frame[frame["customer_id"].isin(labels)].reset_index(drop=True)
+        y = frame["customer_id"].map(labels).astype(int).to_numpy()
+        progress("fit (stratified split)")
+        fit = fit_snapshot(frame, y)
+        metrics = {**fit.metrics, "mode": "snapshot", "split": "stratified 60/20/20"}
+    else:
+        cutoffs = [data.as_of - window * k for k in (3, 2, 1)]
+        folds = []
+        for name, cut in zip(("train", "calibration", "test"), cutoffs, strict=True):
+            progress(f"features as of {cut.date()} ({name})")
+            folds.append(_labelled(data, cut, window))
+        x_train, levels = design_matrix(folds[0][0])
+        parts = [(x_train, folds[0][1])]
+        for frame, y in folds[1:]:
+            parts.append((design_matrix(frame, levels=levels)[0], y))
+        progress("fit and calibrate")
+        fit = fit_and_evaluate(parts[0], parts[1], parts[2], levels=levels)
+        metrics = {
+            **fit.metrics,
+            "mode": "time",
+            "cutoffs": [c.isoformat() for c in cutoffs],
+            "window_days": window.days,
+        }
+    params = {"importance": fit.importance, "mode": mode}
+    progress("score")
+    frame = data.features()
+    rows = _churn_rows(fit.model, frame if mode == "snapshot" else frame[frame["frequency"] > 0])
+    table = data.features()[["customer_id", *fit.model.columns]]
+    return Fitted(params, metrics, table, rows, artifact=fit.model)
+
+
+def _churn_rows(model: ChurnModel, frame: pd.DataFrame) -> list[ScoreValue]:
+    if frame.empty:
+        return []
+    x, _ = design_matrix(frame.reset_index(drop=True), levels=model.levels)
+    risk = predict_risk(model, x)
+    drivers = customer_drivers(model, x)
+    return [
+        ScoreValue(
+            str(cid),
+            "churn_risk",
+            float(risk[i]),
+            {
+                "method": "gradient boosting (calibrated)",
+                "reasons": [_driver(d) for d in drivers[i]],
+            },
+        )
+        for i, cid in enumerate(frame["customer_id"])
+    ]
+
+
+def _driver(d: Any) -> dict[str, Any]:
+    return {"feature": d.feature, "value": d.value, "typical": d.typical, "delta": d.delta}
+
+
+def score_churn(
+    data: ModelData, params: dict[str, Any], config: dict[str, Any], artifact: object | None
+) -> list[ScoreValue]:
+    if not isinstance(artifact, ChurnModel):
+        raise InvalidInput(
+            "churn: the saved run holds no fitted model; refit: opencx models fit churn"
+        )
+    frame = data.features()
+    if params.get("mode") != "snapshot":
+        frame = frame[frame["frequency"] > 0]
+    return _churn_rows(artifact, frame)
+
+
+SPEC = ModelSpec(
+    "churn",
+    "1",
+    ("churn_risk",),
+    "calibrated gradient-boosting churn risk",
+    fit_churn_model,
+    score_churn,
+)

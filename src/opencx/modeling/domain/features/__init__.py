@@ -1,0 +1,3 @@
+"""Customer features as Ibis expressions over the canonical tables (``customer``)."""
+
+__all__ = ["customer"]

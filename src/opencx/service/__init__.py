@@ -1,3 +1,0 @@
-"""service slice."""
-
-__all__: list[str] = []

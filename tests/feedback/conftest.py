@@ -1,0 +1,63 @@
+"""Set-up for feedback tests: the real app services on SQLite and PostgreSQL, customers seeded
+through the canonical table, and helpers to read the outbox."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from opencx.app import Services, build
+from opencx.core import FixedClock
+from opencx.db.schema import customers, outbox
+from opencx.settings import Settings
+from tests.outbox.conftest import smtp_server  # noqa: F401  (the real SMTP server, re-used)
+
+BASE = "https://cx.example"
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+def services(engine: Engine, clock: FixedClock) -> Services:
+    settings = Settings(database_url=str(engine.url), secret_key="test-secret", base_url=BASE)
+    return build(settings, clock=clock, engine=engine)
+
+
+def add_customer(engine: Engine, clock: FixedClock, **values: Any) -> str:
+    n = next(_ids)
+    row = {
+        "id": f"c{n:04d}",
+        "source": "test",
+        "external_id": str(n),
+        "name": f"Customer {n}",
+        "email": f"c{n}@example.nl",
+        "phone": f"+3161234{n:04d}",
+        "language": "nl",
+        "created_at": clock.now(),
+        "attributes": {},
+        "consent_email": True,
+        "consent_sms": True,
+        "consent_surveys": True,
+        **values,
+    }
+    with engine.begin() as conn:
+        conn.execute(customers.insert(), row)
+    return str(row["id"])
+
+
+@pytest.fixture
+def customer(services: Services, clock: FixedClock) -> Iterator[Any]:
+    def make(**values: Any) -> str:
+        return add_customer(services.engine, clock, **values)
+
+    yield make
+
+
+def outbox_rows(engine: Engine) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(outbox).order_by(outbox.c.created_at, outbox.c.id))
+        return [dict(r) for r in rows.mappings()]

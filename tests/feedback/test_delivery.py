@@ -1,0 +1,214 @@
+"""Invitations delivered for real: email to an aiosmtpd server (HTML and text parts with one-click
+score links), SMS to a local HTTP provider stand-in, and a worker killed mid-batch after which
+every customer still has exactly one invitation (a redelivery carries the same Message-ID, which
+the receiver folds into one)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from opencx.app import Services, build
+from opencx.core import FixedClock
+from opencx.db.schema import outbox
+from opencx.outbox import run_once
+from opencx.outbox.transports import SmtpTransport
+from opencx.settings import Settings
+
+from .conftest import BASE, add_customer
+
+SENDER = "Shop <survey@shop.example>"
+SIGNATURES: list[str] = []  # X-OpenCX-Signature of each request the stand-in received
+
+
+@pytest.fixture
+def sms_provider() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    received: list[dict[str, Any]] = []
+    signatures = SIGNATURES
+    signatures.clear()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            signatures.append(self.headers.get("X-OpenCX-Signature", ""))
+            received.append(body)
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sms", received
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def _services(url: str, clock: FixedClock, engine: Engine, **settings: Any) -> Services:
+    made = Settings(
+        database_url=url,
+        secret_key="k",
+        base_url=BASE,
+        smtp_host="127.0.0.1",
+        smtp_sender=SENDER,
+        **settings,
+    )
+    return build(made, clock=clock, engine=engine)
+
+
+def test_email_and_sms_reach_real_servers(
+    sqlite_url: str, sqlite_engine: Engine, smtp_server: Any, sms_provider: Any
+) -> None:
+    clock = FixedClock(datetime.now(UTC))
+    url, texts = sms_provider
+    services = _services(
+        sqlite_url, clock, sqlite_engine, smtp_port=smtp_server.port, sms_webhook_url=url
+    )
+    fb = services.feedback
+    fb.create_from_template("nps", "nps-x", "After your order", ["nl", "el", "en"])
+    ann = add_customer(sqlite_engine, clock, language="el")
+    bob = add_customer(sqlite_engine, clock, language="nl")
+    assert fb.invite("nps-x", [ann]).sent == 1
+    assert fb.invite("nps-x", [bob], channel="sms").sent == 1
+    done = run_once(sqlite_engine, services.outbox.transports(), clock.now())
+    assert done.sent == 2
+
+    [mail] = smtp_server.inbox.messages
+    assert mail["From"] == SENDER and mail["To"].endswith("@example.nl")
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "Πόσο πιθανό" in text and "Πόσο πιθανό" in html  # Greek, the customer's language
+    for score in (0, 10):
+        assert f"?score={score}" in text and f'?score={score}"' in html
+    assert "/opt-out" in text
+    [sms] = texts
+    assert sms["to"].startswith("+316") and f"{BASE}/r/" in sms["text"]
+    assert "Hoe waarschijnlijk" in sms["text"]
+
+
+def _wait(condition: Any, what: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+def test_killed_worker_still_gives_every_customer_exactly_one_invitation(
+    sqlite_url: str, sqlite_engine: Engine, smtp_server: Any, tmp_path: Path
+) -> None:
+    n = 12
+    clock = FixedClock(datetime.now(UTC))
+    services = _services(sqlite_url, clock, sqlite_engine, smtp_port=smtp_server.port)
+    fb = services.feedback
+    fb.create_from_template("csat", "csat-x", "Help", ["en"])
+    people = [add_customer(sqlite_engine, clock, language="en") for _ in range(n)]
+    assert fb.invite("csat-x", people).sent == n
+    assert fb.invite("csat-x", people).sent == 0  # a retried call sends nobody twice
+
+    smtp_server.inbox.delay = 0.05
+    smtp_server.inbox.hold_at = 5  # the 5th message is in flight when the worker dies
+    env = {
+        **os.environ,
+        "OPENCX_DATABASE_URL": sqlite_url,
+        "OPENCX_SMTP_HOST": "127.0.0.1",
+        "OPENCX_SMTP_PORT": str(smtp_server.port),
+        "OPENCX_SMTP_SENDER": SENDER,
+    }
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from opencx.cli import main; main()",
+            "worker",
+            "--batch",
+            str(n),
+            "--lease",
+            "5",
+            "--poll",
+            "0.1",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait(lambda: len(smtp_server.inbox.messages) == 5, "5 messages at the SMTP server")
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        log.close()
+    with sqlite_engine.connect() as conn:
+        statuses = Counter(conn.execute(sa.select(outbox.c.status)).scalars())
+        lease_end = max(
+            conn.execute(
+                sa.select(outbox.c.locked_until).where(outbox.c.status == "sending")
+            ).scalars()
+        )
+    assert statuses["sending"] > 0 and statuses["sent"] > 0, statuses  # truly mid-batch
+
+    smtp_server.inbox.delay = 0.0
+    smtp_server.inbox.release.set()
+    transports = {"email": SmtpTransport("127.0.0.1", smtp_server.port, SENDER, timeout=5)}
+    run_once(sqlite_engine, transports, lease_end + timedelta(seconds=1), worker_id="second")
+
+    per_person = Counter()
+    seen: set[str] = set()
+    for message in smtp_server.inbox.messages:
+        if message["Message-ID"] in seen:
+            continue  # a redelivery of the message in flight: same Message-ID, one invitation
+        seen.add(str(message["Message-ID"]))
+        per_person[str(message["To"])] += 1
+    assert len(per_person) == n and set(per_person.values()) == {1}
+    assert len(smtp_server.inbox.messages) <= n + 1
+
+
+def test_response_webhooks_are_signed_sent_once_and_replayable(
+    sqlite_url: str, sqlite_engine: Engine, sms_provider: Any
+) -> None:
+    from opencx.outbox.domain import signature
+    from opencx.outbox.transports import derived_webhook_secret
+
+    url, received = sms_provider  # the same stand-in records JSON POSTs
+    clock = FixedClock(datetime.now(UTC))
+    services = _services(sqlite_url, clock, sqlite_engine, feedback_webhook_urls=url)
+    fb = services.feedback
+    fb.create_from_template("csat", "csat-x", "Help", ["en"])
+    ann = add_customer(sqlite_engine, clock)
+    [invited] = fb.invite("csat-x", [ann], channel="link").invited
+    token = (invited.url or "").rsplit("/", 1)[1]
+    fb.respond(token, {"csat": 2}, finish=False)
+    fb.respond(token, {"csat": 2}, finish=False)  # a double click sends nothing new
+    fb.respond(token, {"csat": 2, "why_low": "Slow"}, finish=True)
+    run_once(sqlite_engine, services.outbox.transports(), clock.now())
+    assert [b["event"] for b in received] == ["response.created", "response.completed"]
+    assert received[1]["answers"] == {"csat": 2, "why_low": "Slow"}
+    assert received[1]["customer_id"] == ann
+    with sqlite_engine.connect() as conn:
+        rows = conn.execute(sa.select(outbox).where(outbox.c.kind == "webhook")).mappings().all()
+    assert {r["status"] for r in rows} == {"sent"}
+    secret = derived_webhook_secret("k").encode()
+    for body, sig in zip(received, SIGNATURES, strict=True):
+        raw = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        assert sig == signature(secret, raw)  # the receiver can check who sent it

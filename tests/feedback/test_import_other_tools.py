@@ -1,0 +1,83 @@
+"""A Formbricks response export imports through the bundled mapping: responses keyed by their
+Formbricks id, the NPS and the comment as typed answers, partial ones kept as partial, people
+found by the id the app gave Formbricks; the answers then count in NPS like any other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from opencx.app import Services
+from opencx.core import FixedClock
+from opencx.db.schema import answers, responses
+from opencx.ingest.domain.mapping import with_flags
+from opencx.ingest.service import ImportOptions, load_mapping
+from opencx.metrics.domain.request import MetricRequest
+
+from .conftest import add_customer
+
+EXPORT = Path(__file__).resolve().parents[1] / "data" / "feedback" / "formbricks_export.csv"
+NPS = "1. How likely are you to recommend us to a friend or colleague?"
+WHY = "2. What is the main reason for your score?"
+
+
+def _options(services: Services) -> ImportOptions:
+    mapping = with_flags(
+        load_mapping("formbricks"),
+        maps=[f"score:nps={NPS}", f"text:why_low={WHY}"],
+        constants={"survey": "nps-web"},
+    )
+    return ImportOptions(
+        kind="responses",
+        path=EXPORT,
+        mapping=mapping,
+        ignore_unknown=True,
+        customer_source="shop",
+    )
+
+
+def test_a_formbricks_export_imports_and_counts_in_nps(
+    services: Services, clock: FixedClock
+) -> None:
+    services.feedback.create_from_template("nps", "nps-web", "After checkout", ["en"])
+    for ref in ("C001", "C002", "C003"):
+        add_customer(services.engine, clock, source="shop", external_id=ref)
+    report = services.ingest.import_file(_options(services))
+    assert (report.status, report.rows_loaded, report.rows_rejected) == ("loaded", 4, 0)
+    with services.engine.connect() as conn:
+        got = {
+            r.external_id: r
+            for r in conn.execute(sa.select(responses).where(responses.c.source == "formbricks"))
+        }
+        scores = dict(
+            conn.execute(
+                sa.select(responses.c.external_id, answers.c.score)
+                .join(answers, answers.c.response_id == responses.c.id)
+                .where(answers.c.question_key == "nps")
+            ).all()
+        )
+        comment = conn.execute(
+            sa.select(answers.c.text)
+            .join(responses, answers.c.response_id == responses.c.id)
+            .where(responses.c.external_id == "clx9a1b2c0002", answers.c.question_key == "why_low")
+        ).scalar_one()
+    assert set(got) == {f"clx9a1b2c000{i}" for i in range(1, 5)}
+    assert got["clx9a1b2c0003"].completed is False and got["clx9a1b2c0001"].completed is True
+    assert got["clx9a1b2c0003"].customer_id is None and got["clx9a1b2c0001"].customer_id
+    assert scores == {
+        "clx9a1b2c0001": 10,
+        "clx9a1b2c0002": 3,
+        "clx9a1b2c0003": 8,
+        "clx9a1b2c0004": 6,
+    }
+    assert comment.startswith("The parcel arrived damaged")
+    again = services.ingest.import_file(_options(services))
+    assert again.status == "loaded"
+    with services.engine.connect() as conn:
+        n = conn.execute(sa.select(sa.func.count()).select_from(responses)).scalar_one()
+    assert n == 4  # importing the same export again changes nothing
+    result = services.metrics.compute(MetricRequest("nps", min_n=1))
+    assert result.rows and result.rows[0].n == 4
+    # 1 promoter (10), 1 passive (8), 2 detractors (3, 6): NPS = (1 - 2) / 4 = -25
+    assert round(result.rows[0].value, 6) == -25.0

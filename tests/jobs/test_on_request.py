@@ -1,0 +1,144 @@
+"""Work submitted on request (a model fit from the API) on both stores: it runs outside the
+request, once, reports its progress, keeps its output, and bad input is said once, not retried."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from opencx.core import FixedClock, InvalidInput, NotFound
+from opencx.jobs import Job, RunContext, RunStatus, Scheduler, every
+from opencx.jobs.service import Runner
+
+START = datetime(2026, 1, 15, 12, 0, 30, tzinfo=UTC)
+
+
+def fit(ctx: RunContext) -> dict[str, object]:
+    ctx.progress("features", 0.25)
+    ctx.progress("fit", 0.75)
+    if ctx.params.get("as_of") == "1900-01-01":
+        raise InvalidInput("no customer bought before 1900-01-01: nothing to learn from")
+    if ctx.params.get("flaky") and ctx.attempt == 1:
+        raise RuntimeError("connection reset")
+    return {"run_url": f"/api/models/runs/{ctx.params['model']}-1"}
+
+
+FIT = Job("test.fit", None, fit, max_attempts=2, description="a fit")
+
+
+def test_a_submitted_run_runs_once_with_its_params_and_keeps_its_output(engine: Engine) -> None:
+    queue = Scheduler(engine, FixedClock(START), [FIT])
+    run_id = queue.submit("test.fit", {"model": "churn"}, by="api_key:k1")
+    pending = queue.status(run_id)
+    assert (pending.status, pending.done, pending.progress) == (RunStatus.PENDING, False, None)
+    assert pending.params == {"model": "churn"} and pending.requested_by == "api_key:k1"
+    outcome = queue.tick()
+    assert outcome is not None and outcome.run_id == run_id
+    assert queue.tick() is None  # once
+    done = queue.status(run_id)
+    assert done.status is RunStatus.SUCCEEDED and done.done
+    assert done.output == {"run_url": "/api/models/runs/churn-1"}
+    assert (done.stage, done.progress, done.attempts) == ("fit", 1.0, 1)
+
+
+def test_progress_is_visible_while_the_run_works(engine: Engine) -> None:
+    seen: list[tuple[str | None, float | None]] = []
+    box: dict[str, Scheduler] = {}
+
+    def watched(ctx: RunContext) -> None:
+        ctx.progress("halfway", 0.5)
+        run = box["queue"].status(ctx.params["me"])
+        seen.append((run.stage, run.progress))
+        ctx.progress("clipped", 7.0)
+        run = box["queue"].status(ctx.params["me"])
+        seen.append((run.stage, run.progress))
+
+    queue = box["queue"] = Scheduler(engine, FixedClock(START), [Job("test.watch", None, watched)])
+    run_id = queue.submit("test.watch", {})
+    with engine.begin() as conn:  # the run learns its own id through its params in this test
+        from opencx.jobs.store import job_runs
+
+        conn.execute(job_runs.update().values(params={"me": run_id}))
+    queue.tick()
+    assert seen == [("halfway", 0.5), ("clipped", 1.0)]
+
+
+def test_bad_input_is_recorded_once_and_not_retried(engine: Engine) -> None:
+    queue = Scheduler(engine, FixedClock(START), [FIT])
+    run_id = queue.submit("test.fit", {"model": "churn", "as_of": "1900-01-01"})
+    queue.tick()
+    assert queue.tick() is None
+    run = queue.status(run_id)
+    assert run.status is RunStatus.DEAD and run.done and run.attempts == 1
+    assert run.error == "no customer bought before 1900-01-01: nothing to learn from"
+
+
+def test_a_failure_is_retried_after_its_backoff(engine: Engine) -> None:
+    clock = FixedClock(START)
+    queue = Scheduler(engine, clock, [FIT])
+    run_id = queue.submit("test.fit", {"model": "churn", "flaky": True})
+    queue.tick()
+    failed = queue.status(run_id)
+    assert failed.status is RunStatus.FAILED and not failed.done
+    assert failed.error == "RuntimeError: connection reset"
+    clock.advance(timedelta(seconds=31))
+    queue.tick()
+    assert queue.status(run_id).status is RunStatus.SUCCEEDED
+
+
+def test_on_request_jobs_are_never_scheduled_nor_run_without_params(engine: Engine) -> None:
+    queue = Scheduler(engine, FixedClock(START), [FIT])
+    assert queue.schedule_due(START) == 0 and queue.tick() is None
+    with pytest.raises(InvalidInput, match="runs on request"):
+        queue.request_run("test.fit")
+    (state,) = queue.states()
+    assert (state.schedule, state.next_run_at, state.on_request) == ("on request", None, True)
+    with pytest.raises(NotFound):
+        queue.submit("test.nope", {})
+
+
+def test_a_status_url_shows_only_its_own_slices_jobs(engine: Engine) -> None:
+    queue = Scheduler(engine, FixedClock(START), [FIT])
+    run_id = queue.submit("test.fit", {"model": "rfm"})
+    assert queue.status(run_id, prefix="test.").id == run_id
+    with pytest.raises(NotFound):
+        queue.status(run_id, prefix="modeling.")
+    with pytest.raises(NotFound):
+        queue.status("01NOPE")
+
+
+def test_a_busy_job_does_not_hold_up_the_others(engine: Engine) -> None:
+    """One fit runs at a time; meanwhile another job's due run is claimed, not starved."""
+    clock = FixedClock(START)
+    hourly = Job("test.hourly", every(hours=1), lambda ctx: "ok")
+    queue = Scheduler(engine, clock, [FIT, hourly])
+    queue.submit("test.fit", {"model": "a"})
+    queue.submit("test.fit", {"model": "b"})
+    first = queue.claim(clock.now())
+    assert first is not None and first.job == "test.fit"
+    queue.schedule_due(clock.now())
+    other = queue.claim(clock.now())  # the second fit waits; the hourly job goes
+    assert other is not None and other.job == "test.hourly"
+    assert queue.claim(clock.now()) is None
+
+
+def test_the_runner_thread_picks_up_a_submitted_run_and_stops(sqlite_engine: Engine) -> None:
+    done = threading.Event()
+
+    def body(ctx: RunContext) -> str:
+        done.set()
+        return "ran"
+
+    queue = Scheduler(sqlite_engine, FixedClock(START), [Job("test.bg", None, body)])
+    runner = Runner(queue, poll=60)  # woken by submit(), not by its poll
+    runner.start()
+    try:
+        run_id = queue.submit("test.bg", {})
+        assert done.wait(30)
+    finally:
+        runner.stop()
+    assert not any(t.name == "job-runner" for t in threading.enumerate())
+    assert queue.status(run_id).status is RunStatus.SUCCEEDED

@@ -1,0 +1,106 @@
+"""Fixtures: the whole app's services on the parametrised store, and order events."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from opencx.app import Services, build
+from opencx.core import FixedClock
+from opencx.db import migrate
+from opencx.settings import Settings
+
+PROGRAM: dict[str, Any] = {
+    "name": "Club",
+    "currency": "EUR",
+    "expiry_months": 12,
+    "pending_days": 14,
+    "floor": 0,
+    "point_value": "0.01",
+    "earning": {
+        "points_per_unit": 1,
+        "categories": {"shoes": 2},
+        "events": {"review": {"points": 50, "cap": 2, "period": "month"}},
+    },
+    "tiers": {
+        "basis": "points",
+        "window": "rolling_12m",
+        "levels": [
+            {"key": "silver", "entry": 100, "retain": 80, "multiplier": "1.5"},
+            {"key": "gold", "entry": 1000, "retain": 800, "multiplier": 2},
+        ],
+    },
+    "plans": [
+        {"key": "vip", "fee": "49", "term_months": 12, "multiplier": 2, "welcome_points": 500}
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head per session; each test gets a copy (migrating is slow)."""
+    path = tmp_path_factory.mktemp("loyalty") / "template.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, _migrated_sqlite: Path) -> str:
+    target = tmp_path / "opencx.db"
+    shutil.copyfile(_migrated_sqlite, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def services(engine: Engine, clock: FixedClock) -> Services:
+    s = build(
+        Settings(database_url=str(engine.url), secret_key="test-secret"), clock=clock, engine=engine
+    )
+    s.loyalty.configure(PROGRAM)
+    return s
+
+
+def customer(services: Services, ext: str, email: str | None = None) -> str:
+    services.ingest.ingest_event(
+        "customer",
+        {"external_id": ext, "name": ext, "email": email or f"{ext}@example.nl"},
+        source="shop",
+    )
+    import sqlalchemy as sa
+
+    with services.engine.connect() as conn:
+        return str(
+            conn.execute(
+                sa.text("SELECT id FROM customers WHERE source='shop' AND external_id=:e"),
+                {"e": ext},
+            ).scalar_one()
+        )
+
+
+def order(
+    services: Services,
+    oid: str,
+    cust: str,
+    lines: list[dict[str, Any]],
+    *,
+    live: bool = True,
+    at: str = "2026-01-10T10:00:00Z",
+    **extra: Any,
+) -> None:
+    services.ingest.ingest_event(
+        "order",
+        {
+            "order_id": oid,
+            "customer": cust,
+            "currency": "EUR",
+            "placed_at": at,
+            "lines": lines,
+            **extra,
+        },
+        source="shop",
+        live=live,
+    )

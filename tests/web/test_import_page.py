@@ -1,0 +1,73 @@
+"""Importing a file from the browser: the upload, its mapping, the result, the rejects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.engine import Engine
+
+from opencx.db import schema
+
+CSV = (
+    "Customer ID,Full name,E-mail,Country\n"
+    "C1,Ana de Vries,ana@example.nl,NL\n"
+    "C2,Bo Jensen,not-an-email,DK\n"
+    ",Nobody,nobody@example.org,GB\n"
+)
+
+
+def _upload(client: TestClient, token: str, **fields: str) -> Response:
+    data = {
+        "csrf_token": token,
+        "kind": "customers",
+        "columns": "external_id=Customer ID\nname=Full name\nemail=E-mail\ncountry=Country",
+        "source": "crm",
+        **fields,
+    }
+    return client.post(
+        "/data/import", data=data, files={"file": ("crm export.csv", CSV.encode(), "text/csv")}
+    )
+
+
+def _customers(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(schema.customers)).scalar())
+
+
+def test_an_admin_imports_a_file_and_gets_its_rejects(
+    engine: Engine,
+    client: TestClient,
+    users: dict[str, str],
+    log_in: Callable[..., Response],
+    csrf_from: Callable[[str], str],
+) -> None:
+    log_in(users["admin"])
+    assert 'href="/data/import"' in client.get("/data").text
+    token = csrf_from(client.get("/data/import").text)
+    refused = _upload(client, token)
+    assert refused.status_code == 422 and 'data-status="failed"' in refused.text
+    assert "Nothing was written" in refused.text and "external_id" in refused.text
+    assert _customers(engine) == 0
+    loaded = _upload(client, token, allow_rejects="true")
+    assert loaded.status_code == 200, loaded.text
+    assert 'data-status="loaded_with_rejects"' in loaded.text
+    assert _customers(engine) >= 1
+    link = re.search(r'href="(/data/import/[0-9a-f]{32}/rejects\.csv)"', loaded.text)
+    assert link
+    rejects = client.get(link.group(1))
+    assert rejects.status_code == 200 and "Nobody" in rejects.text
+    wrong = _upload(client, token, mapping="../../etc/passwd")
+    assert wrong.status_code == 422 and "choose one of" in wrong.text
+    assert client.get("/data/import/" + "0" * 32 + "/rejects.csv").status_code == 404
+
+
+def test_only_who_may_import_sees_the_page(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    log_in(users["analyst"])
+    assert 'href="/data/import"' not in client.get("/data").text
+    assert client.get("/data/import").status_code == 403
