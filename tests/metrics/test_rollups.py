@@ -570,3 +570,63 @@ def test_a_failed_write_leaves_no_temporary_file(folder, monkeypatch) -> None:
         con.disconnect()
     assert not list((folder / "_rollups").glob("*.tmp"))
     assert {s.state for s in warehouse.states(folder)} == {"missing"}
+
+
+def _orders_as_folders(folder: Path, share: float) -> dict[str, pa.Table]:
+    """Orders, their lines and products as folders whose part-0 holds the first ``share`` of
+    the orders (by id), their lines and every product; returns the rest of the orders and
+    lines, and a new product that the first of those lines now names."""
+    orders = pq.read_table(folder / "orders.parquet")
+    lines = pq.read_table(folder / "order_lines.parquet")
+    products = pq.read_table(folder / "products.parquet")
+    early = set(sorted(orders["id"].to_pylist())[: int(orders.num_rows * share)])
+    rest = {}
+    for name, table, key in (("orders", orders, "id"), ("order_lines", lines, "order_id")):
+        old = pa.array([o in early for o in table[key].to_pylist()])
+        (folder / f"{name}.parquet").unlink()
+        (folder / name).mkdir()
+        pq.write_table(table.filter(old), folder / name / "part-0.parquet")
+        rest[name] = table.filter(pa.compute.invert(old))
+    (folder / "products.parquet").unlink()
+    (folder / "products").mkdir()
+    pq.write_table(products, folder / "products" / "part-0.parquet")
+    new = products.slice(0, 1).to_pylist()[0] | {"id": "p-new", "external_id": "SKU-NEW"}
+    rest["products"] = pa.Table.from_pylist([new], products.schema)
+    added = rest["order_lines"].to_pylist()
+    added[0] |= {"product_id": "p-new", "sku": "SKU-NEW"}
+    rest["order_lines"] = pa.Table.from_pylist(added, lines.schema)
+    return rest
+
+
+def test_new_orders_with_their_lines_are_appended_to_the_order_days(folder) -> None:
+    rest = _orders_as_folders(folder, 0.6)
+    assert rest["orders"].num_rows and rest["order_lines"].num_rows and rest["products"].num_rows
+    _refresh(folder)
+    for name, table in rest.items():
+        pq.write_table(table, folder / name / "part-1.parquet")
+    state = {s.name: s for s in _refresh(folder)}["order_days"]
+    assert state.fresh and state.parts == 2 and (state.how or "").startswith("appended"), state
+    assert_same(_suite_on(folder, rollups=True), _suite_on(folder, rollups=False))
+
+
+@pytest.mark.parametrize("added", ["a line of an earlier order", "an earlier order's row again"])
+def test_rows_that_join_earlier_ones_rebuild_the_order_days(folder, added) -> None:
+    rest = _orders_as_folders(folder, 0.6)
+    _refresh(folder)
+    old_lines = pq.read_table(folder / "order_lines" / "part-0.parquet")
+    if added == "a line of an earlier order":  # a return arriving after its order
+        line = old_lines.slice(0, 1).to_pylist()[0]
+        line |= {"id": "late-return", "line_no": 999, "quantity": -1, "returns_line_id": line["id"]}
+        new_lines = pa.concat_tables(
+            [rest["order_lines"], pa.Table.from_pylist([line], rest["order_lines"].schema)]
+        )
+        pq.write_table(new_lines, folder / "order_lines" / "part-1.parquet")
+        pq.write_table(rest["orders"], folder / "orders" / "part-1.parquet")
+        why = "added order_lines rows reference earlier orders"
+    else:  # an order exported again (say, with a new status): its earlier lines join it
+        again = pq.read_table(folder / "orders" / "part-0.parquet").slice(0, 1)
+        pq.write_table(again, folder / "orders" / "part-1.parquet")
+        why = "earlier order_lines rows reference added orders"
+    state = {s.name: s for s in _refresh(folder)}["order_days"]
+    assert state.fresh and state.parts == 1 and state.how == f"rebuilt ({why} by order_id)"
+    assert_same(_suite_on(folder, rollups=True), _suite_on(folder, rollups=False))

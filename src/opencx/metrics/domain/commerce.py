@@ -15,6 +15,7 @@ import ibis.expr.types as ir
 from opencx.metrics.domain.frames import Tables, orders_frame
 from opencx.metrics.domain.metric import (
     PERIOD_KEY,
+    Link,
     Metric,
     Query,
     Rollup,
@@ -80,10 +81,16 @@ ORDER_DAYS = Rollup(
     ("orders", "order_lines", "products"),
     ("customer_id", *ORDER_KEYS),
     _order_days_rollup,
+    links=(
+        Link("order_lines", "order_id", "orders"),
+        Link("order_lines", "product_id", "products", grouped=False),
+    ),
 )
 """Orders per customer, UTC day, channel, status and currency (the sums of ORDER_SUMS). No fact
-tables: a return may arrive as a new line of an old order, which changes that order's squares,
-so any change rebuilds it."""
+tables: a return may arrive as a new line of an old order, which changes that order's squares.
+Files of new orders with their lines (and new products) are appended once a semi-join proves
+that no added line belongs to an earlier order and no earlier line to an added order or
+product (``links``); any other change rebuilds it."""
 
 
 def order_days(src: Sources, q: Query, *, whole_history: bool = False) -> ir.Table:

@@ -58,6 +58,22 @@ Memo = Callable[[tuple[object, ...], Callable[[], ir.Table]], ir.Table]
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """``child.column`` references ``parent.key`` in a rollup's build.
+
+    ``grouped``: the build sums a parent's children together (per order, its lines' units and
+    their squares), so a child added to an earlier parent changes that parent's sums. Otherwise
+    the parent is looked up per child row (a line's product), which any child may reference.
+    """
+
+    child: str
+    column: str
+    parent: str
+    key: str = "id"
+    grouped: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Rollup:
     """A canonical table summed per UTC ``day``, which metrics read in place of its raw rows.
 
@@ -69,7 +85,11 @@ class Rollup:
     the raw rows. ``sources`` are the canonical tables it is built from: a rollup is fresh
     while they are unchanged. ``facts`` are the sources whose rows only ever arrive, never
     change, and over whose union ``build`` distributes (inner joins, filters, sums per group):
-    rows added to them are rolled up on their own and appended.
+    rows added to them are rolled up on their own and appended. ``links`` serve sources that
+    the build joins and groups (orders and their lines): rows added to them are rolled up alone
+    (with the other sources whole) when a semi-join across every link proves that no added row
+    joins an earlier one (no added line of an earlier order, no earlier line of an added order
+    or product); otherwise the rollup is rebuilt.
     """
 
     name: str
@@ -77,6 +97,7 @@ class Rollup:
     columns: tuple[str, ...]
     build: Callable[[Tables], ir.Table]
     facts: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
 
     @property
     def table(self) -> str:

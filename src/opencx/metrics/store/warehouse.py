@@ -15,7 +15,9 @@ to temporary files of its own, checks that no source table changed meanwhile, re
 into place and writes the manifest last: a refresh cut short leaves no rollup in use, never a
 wrong one. Refresh after every load (``opencx metrics refresh``). A rollup whose tables did not
 change is kept; one whose only changes are files *added* to its fact tables (``Rollup.facts``)
-gets a part built from the new rows alone; any other change rebuilds it.
+gets a part built from the new rows alone, and so does one whose linked tables
+(``Rollup.links``: orders, their lines, products) only gained files once a semi-join per link
+proves the added rows join no earlier ones; any other change rebuilds it.
 """
 
 from __future__ import annotations
@@ -295,6 +297,7 @@ class _Plan:
 
     action: str
     added: dict[str, list[str]] | None = None  # fact table → its new files, for ``append``
+    why: str = ""  # why an append was refused (shown as the rollup's ``how``)
 
 
 def _plan(
@@ -316,7 +319,8 @@ def _plan(
         return _Plan("keep")
     if not wanted:
         return _Plan("drop")
-    grown = all(t in rollup.facts and old.get(t) and _grown(old[t], now[t]) for t in changed)
+    growing = {*rollup.facts, *(t for link in rollup.links for t in (link.child, link.parent))}
+    grown = all(t in growing and old.get(t) and _grown(old[t], now[t]) for t in changed)
     if not grown or len(entry["parts"]) >= MAX_PARTS:
         return _Plan("rebuild")
     return _Plan("append", {t: [f[0] for f in now[t] if f not in old[t]] for t in changed})
@@ -354,11 +358,7 @@ def _refresh_locked(
             if plan.action == "keep":
                 entries[name] = previous["rollups"][name]
             elif plan.action != "drop":
-                expr = (
-                    rollup.build(con)
-                    if plan.action == "rebuild"
-                    else _delta(con, folder, rollup, previous, plan, views)
-                )
+                expr, plan = _expression(con, folder, rollup, previous, plan, views)
                 entries[name], built[name] = _write(con, folder, name, expr, previous, plan)
         if changed := [t for t in watched if fingerprint(folder, t) != before[t]]:
             raise InvalidInput(
@@ -373,6 +373,19 @@ def _refresh_locked(
         for view in views:
             plain_view(con, view, None)
     _publish(folder, {"version": ROLLUP_VERSION, "sources": before, "rollups": entries})
+
+
+def _expression(
+    con: Any, folder: Path, rollup: Rollup, previous: dict[str, Any], plan: _Plan, views: list[str]
+) -> tuple[Any, _Plan]:
+    """What to write for ``plan``: the added rows' part, or the whole rollup when an append
+    proves wrong (the plan then says ``rebuild`` and why)."""
+    if plan.action == "append":
+        expr, why = _delta(con, folder, rollup, previous, plan, views)
+        if expr is not None:
+            return expr, plan
+        plan = _Plan("rebuild", why=why)
+    return rollup.build(con), plan
 
 
 def _publish(folder: Path, doc: dict[str, Any]) -> None:
@@ -411,7 +424,8 @@ def _write(
         "refreshed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if plan.action == "rebuild":
-        entry |= {"rows": rows, "parts": [], "how": "rebuilt"}
+        how = f"rebuilt ({plan.why})" if plan.why else "rebuilt"
+        entry |= {"rows": rows, "parts": [], "how": how}
         return entry, (Path(scratch), final)
     last = previous["rollups"][name]
     entry |= {"rows": last["rows"] + rows, "parts": last["parts"], "how": f"appended {rows:,} rows"}
@@ -420,10 +434,12 @@ def _write(
 
 def _delta(
     con: Any, folder: Path, rollup: Rollup, previous: dict[str, Any], plan: _Plan, views: list[str]
-) -> Any:
-    """The rollup of the rows that the added files bring: for fact tables F with old part O
-    and new part N, the build over every combination of parts with at least one N (the build
-    distributes over a union of its fact tables' rows, which is what ``facts`` promises)."""
+) -> tuple[Any, str]:
+    """The rollup of the rows that the added files bring, or ``None`` and why it cannot be.
+
+    For fact tables F with old part O and new part N: the build over every combination of
+    parts with at least one N (the build distributes over a union of its fact tables' rows,
+    which is what ``facts`` promises). For linked tables: see :func:`_linked_delta`."""
     import itertools
 
     import ibis
@@ -439,10 +455,51 @@ def _delta(
             views.append(view)
             sides[table][side] = con.table(view)
     tables = {t: con.table(t) for t in rollup.sources}
+    if rollup.links:
+        return _linked_delta(con, rollup, tables, sides)
     builds = []
     for combo in itertools.product(("old", "new"), repeat=len(sides)):
         if "new" not in combo:
             continue
         mapping = {**tables, **{t: sides[t][side] for t, side in zip(sides, combo, strict=True)}}
         builds.append(rollup.build(mapping))
-    return builds[0] if len(builds) == 1 else ibis.union(*builds)
+    return (builds[0] if len(builds) == 1 else ibis.union(*builds)), ""
+
+
+def _linked_delta(
+    con: Any, rollup: Rollup, tables: dict[str, Any], sides: dict[str, dict[str, Any]]
+) -> tuple[Any, str]:
+    """The build over the added rows of the grown tables (the others whole), when no added row
+    joins an earlier one; else ``None`` and the link that forbids it.
+
+    Per link, one semi-join each way that matters: earlier children of added parents (an
+    earlier line of an added order or product), and, when the build sums children per parent,
+    added children of earlier parents (a return line added to an old order). Both empty: every
+    group the build forms from the added rows is complete and new, and every earlier group is
+    unchanged, so the part appended is exactly what a rebuild would add. A table only looked
+    up (``grouped=False``: products) is read whole, its added rows included.
+    """
+
+    def part(name: str, side: str) -> Any:  # a table that did not grow is all "old"
+        if name in sides:
+            return sides[name][side]
+        return tables[name] if side == "old" else None
+
+    for link in rollup.links:
+        checks = []
+        if (added_parents := part(link.parent, "new")) is not None:
+            checks.append((part(link.child, "old"), added_parents, "earlier", "added"))
+        if link.grouped and (added_children := part(link.child, "new")) is not None:
+            checks.append((added_children, part(link.parent, "old"), "added", "earlier"))
+        for child, parent, child_side, parent_side in checks:
+            joined = child.semi_join(parent, child[link.column] == parent[link.key])
+            if con.execute(joined.limit(1).count()):
+                return None, (
+                    f"{child_side} {link.child} rows reference {parent_side} {link.parent} "
+                    f"by {link.column}"
+                )
+    grouped = {t for link in rollup.links for t in (link.child, link.parent) if link.grouped}
+    grouped |= {link.child for link in rollup.links}
+    # grouped tables contribute their added rows; a table only looked up is read whole
+    added = {t: s["new"] for t, s in sides.items() if t in grouped}
+    return rollup.build({**tables, **added}), ""
