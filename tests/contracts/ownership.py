@@ -94,7 +94,11 @@ def _with_writes(sql: str) -> list[tuple[str, str]]:
     from sqlglot import exp
 
     found: list[tuple[str, str]] = []
-    for tree in sqlglot.parse(sql):
+    try:
+        trees = sqlglot.parse(sql)
+    except sqlglot.errors.ParseError:  # psycopg's %(name)s placeholders read as modulo
+        trees = sqlglot.parse(sql, read="postgres")
+    for tree in trees:
         if tree is None:
             continue
         for kind, verb in ((exp.Insert, "insert"), (exp.Update, "update"), (exp.Delete, "delete")):

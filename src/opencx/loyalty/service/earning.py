@@ -98,7 +98,6 @@ def _earn_order(
                     ref=ref,
                     pending=True,
                     amount=order.gross,
-                    prog=p,
                     reason="order",
                 )
             )
@@ -185,7 +184,6 @@ def record_event(
                     kind="bonus",
                     reason=kind,
                     ref=f"event:{kind}",
-                    prog=p,
                 )
             )
     return out + _challenges(conn, member_id, kind, at, p)
@@ -214,7 +212,6 @@ def _challenges(
                     kind="bonus",
                     reason=challenge.name,
                     ref=f"challenge:{challenge.id}",
-                    prog=p,
                 )
             )
     return out

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -60,18 +60,22 @@ def request_hash(**request: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-_PARSED: dict[str, Program] = {}
+_PARSED: dict[str | None, Program] = {}
 
 
 def program(conn: Connection) -> Program:
     """The program's settings (parsed once per distinct document)."""
-    document = store.program_document(conn) or {}
-    text = json.dumps(document, sort_keys=True)
-    if text not in _PARSED:
+    return parsed_program(store.program_text(conn))
+
+
+def parsed_program(text: str | None) -> Program:
+    """The program of a stored document text (``None``: the defaults), parsed once per text."""
+    found = _PARSED.get(text)
+    if found is None:
         if len(_PARSED) > 8:
             _PARSED.clear()
-        _PARSED[text] = parse_program(document)
-    return _PARSED[text]
+        found = _PARSED[text] = parse_program({} if text is None else json.loads(text))
+    return found
 
 
 def _check_status(member_id: str, status: str | None) -> None:
@@ -91,26 +95,27 @@ def post(
     conn: Connection,
     member_id: str,
     key: str,
-    plan: Callable[[MemberState, str], Entry],
+    plan: Callable[[MemberState, str, Program], Entry],
     *,
     fingerprint: str | None = None,
     amount: Decimal | None = None,
-    check: Callable[[], None] | None = None,
     locked: bool = False,
-    credit: bool = False,
 ) -> Posted:
     """Lock the member, return the earlier result of ``key``, else plan and append one entry.
 
-    One statement locks the member's row and looks the key up; should a concurrent writer of
-    the same key commit while this one waits, the unique constraint stops the second insert
-    and :meth:`LoyaltyService._tx` runs the request again, which then finds the key.
+    Three statements: one locks the member's row and reads the key's entry and the program
+    (cached per document), one reads the open lots and debts, one appends (the entry, its lot
+    and its allocations, on PostgreSQL in one statement); the balance after is the balance
+    read plus the entry. Should a concurrent writer of the same key commit while this one
+    waits for the lock, the unique constraint stops the second insert and
+    :meth:`LoyaltyService._tx` runs the request again, which then finds the key.
+    ``locked``: the caller holds the lock and has checked the member's status (a merge or an
+    erasure moving points of a member it is about to mark).
     """
     if not key or len(key) > 250:
         raise InvalidInput("idempotency key: 1 to 250 characters")
-    if locked:
-        existing = store.entry_by_key(conn, key)
-    else:
-        status, existing = store.lock_member_and_key(conn, member_id, key)
+    status, existing, text = store.lock_member_and_key(conn, member_id, key)
+    if not locked:
         _check_status(member_id, status)
     if existing is not None:
         ensure_same_request(existing.request_hash, fingerprint or existing.request_hash, key)
@@ -124,13 +129,19 @@ def post(
             True,
             store.entry_sum(conn, existing.member_id),
         )
-    if check is not None:
-        check()
-    state = store.open_state(conn, member_id, lots=not credit)  # a credit only settles debt
-    entry = plan(state, new_id())
+    state = store.open_state(conn, member_id)
+    entry = plan(state, new_id(), parsed_program(text))
     store.append(conn, entry, request_hash=fingerprint, amount=amount)
-    after = store.entry_sum(conn, member_id) if credit else state.balance + entry.points
-    return Posted(entry.id, member_id, entry.kind, entry.points, entry.at, key, False, after)
+    return Posted(
+        entry.id,
+        member_id,
+        entry.kind,
+        entry.points,
+        entry.at,
+        key,
+        False,
+        state.balance + entry.points,
+    )
 
 
 def enroll(conn: Connection, customer_id: str, at: datetime, source: str = "api") -> str:
@@ -179,13 +190,11 @@ def earn(
     pending: bool = False,
     amount: Decimal | None = None,
     fingerprint: str | None = None,
-    prog: Program | None = None,
+    locked: bool = False,
 ) -> Posted:
     """Credit ``points`` in a new lot expiring by the program's rule."""
-    p = prog or program(conn)
-    available = at + timedelta(days=p.pending_days) if pending else at
 
-    def plan(state: MemberState, eid: str) -> Entry:
+    def plan(state: MemberState, eid: str, p: Program) -> Entry:
         return plan_credit(
             state,
             entry_id=eid,
@@ -194,14 +203,17 @@ def earn(
             points=points,
             at=at,
             key=key,
-            available_at=available,
+            available_at=at + timedelta(days=p.pending_days) if pending else at,
             expires_at=_expiry(p, at),
             reason=reason,
             ref=ref,
             origin=ref if kind == "earn" else None,
         )
 
-    return post(conn, member_id, key, plan, fingerprint=fingerprint, amount=amount, credit=True)
+    return post(conn, member_id, key, plan, fingerprint=fingerprint, amount=amount, locked=locked)
+
+
+Floor = int | Literal["program"] | None
 
 
 def debit(
@@ -214,13 +226,18 @@ def debit(
     kind: str = "spend",
     reason: str = "",
     ref: str | None = None,
-    floor: int | None = 0,
+    floor: Floor = 0,
     fingerprint: str | None = None,
     check: Callable[[], None] | None = None,
     first_lot: str | None = None,
     locked: bool = False,
 ) -> Posted:
-    def plan(state: MemberState, eid: str) -> Entry:
+    """Debit ``points``, lots earliest expiry first, down to ``floor`` (``"program"``: the
+    program's floor; ``None``: no floor); ``check`` runs under the lock, before planning."""
+
+    def plan(state: MemberState, eid: str, p: Program) -> Entry:
+        if check is not None:
+            check()
         return plan_debit(
             state,
             entry_id=eid,
@@ -229,33 +246,35 @@ def debit(
             points=points,
             at=at,
             key=key,
-            floor=floor,
+            floor=p.floor if floor == "program" else floor,
             reason=reason,
             ref=ref,
             first_lot=first_lot,
         )
 
-    return post(conn, member_id, key, plan, fingerprint=fingerprint, check=check, locked=locked)
+    return post(conn, member_id, key, plan, fingerprint=fingerprint, locked=locked)
 
 
 def spend(
     conn: Connection, member_id: str, points: int, key: str, at: datetime, reason: str = ""
 ) -> Posted:
     fp = request_hash(op="spend", member=member_id, points=points)
-    return debit(
-        conn, member_id, points, key, at, reason=reason, floor=program(conn).floor, fingerprint=fp
-    )
+    return debit(conn, member_id, points, key, at, reason=reason, floor="program", fingerprint=fp)
 
 
 def redeem(conn: Connection, member_id: str, reward_id: str, key: str, at: datetime) -> Posted:
-    """Spend a reward's price; its stock is checked under a lock on the reward's row."""
+    """Spend a reward's price; its stock is checked under a lock on the reward's row (taken
+    after the member's, as every writer does)."""
     _lock_active(conn, member_id)
     reward = catalog.reward(conn, reward_id, lock=True)
     if reward is None:
         raise NotFound(f"reward {reward_id!r} does not exist")
 
     def check() -> None:
-        check_redeemable(reward, catalog.redemptions(conn, reward_id).get(reward_id, 0))
+        taken = (
+            0 if reward.stock is None else catalog.redemptions(conn, reward_id).get(reward_id, 0)
+        )
+        check_redeemable(reward, taken)
 
     fp = request_hash(op="redeem", member=member_id, reward=reward_id)
     return debit(
@@ -267,7 +286,7 @@ def redeem(conn: Connection, member_id: str, reward_id: str, key: str, at: datet
         kind="redeem",
         reason=reward.name,
         ref=f"reward:{reward_id}",
-        floor=program(conn).floor,
+        floor="program",
         fingerprint=fp,
         check=check,
         locked=True,
@@ -296,23 +315,19 @@ def transfer(
         fingerprint=fp,
         locked=True,
     )
-    p = program(conn)
-
-    def plan(state: MemberState, eid: str) -> Entry:
-        return plan_credit(
-            state,
-            entry_id=eid,
-            member_id=to_id,
-            kind="transfer_in",
-            points=points,
-            at=at,
-            key=f"{key}:in",
-            expires_at=_expiry(p, at),
-            reason=f"from {from_id}",
-            ref=f"member:{from_id}",
-        )
-
-    return out, post(conn, to_id, f"{key}:in", plan, fingerprint=fp, locked=True)
+    into = earn(
+        conn,
+        to_id,
+        points,
+        f"{key}:in",
+        at,
+        kind="transfer_in",
+        reason=f"from {from_id}",
+        ref=f"member:{from_id}",
+        fingerprint=fp,
+        locked=True,
+    )
+    return out, into
 
 
 def adjust(
@@ -335,7 +350,7 @@ def adjust(
         at,
         kind="adjust_out",
         reason=text,
-        floor=program(conn).floor,
+        floor="program",
         fingerprint=fp,
     )
 

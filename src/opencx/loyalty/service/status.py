@@ -23,6 +23,7 @@ from opencx.loyalty.domain import (
     Challenge,
     Entry,
     MemberState,
+    Program,
     draw_winners,
     evaluate_tier,
     next_term,
@@ -98,7 +99,6 @@ def join_plan(conn: Connection, member_id: str, plan_key: str, key: str, now: da
             kind="bonus",
             reason=f"{plan.name} welcome",
             ref=f"plan:{plan.key}",
-            prog=p,
         )
     return engagement.term_by_key(conn, key)
 
@@ -170,7 +170,9 @@ def _move_lots(
             continue
         left = state.remaining(lot.id)
 
-        def out(s: MemberState, eid: str, lot_id: str = lot.id, n: int = left) -> Entry:
+        def out(
+            s: MemberState, eid: str, _p: Program, lot_id: str = lot.id, n: int = left
+        ) -> Entry:
             return plan_debit(
                 s,
                 entry_id=eid,
@@ -187,7 +189,7 @@ def _move_lots(
                 ref=f"member:{survivor}",
             )
 
-        def into(s: MemberState, eid: str, src: Any = lot, n: int = left) -> Entry:
+        def into(s: MemberState, eid: str, _p: Program, src: Any = lot, n: int = left) -> Entry:
             return plan_credit(
                 s,
                 entry_id=eid,
@@ -255,7 +257,7 @@ def unmerge_members(conn: Connection, merge: Any, now: datetime) -> None:
 def _move_debt(
     conn: Connection, merged: str, survivor: str, debt: int, key: str, now: datetime
 ) -> None:
-    def settle(s: MemberState, eid: str) -> Entry:
+    def settle(s: MemberState, eid: str, _p: Program) -> Entry:
         return plan_credit(
             s,
             entry_id=eid,
@@ -267,7 +269,7 @@ def _move_debt(
             reason="debt moved to survivor",
         )
 
-    def owe(s: MemberState, eid: str) -> Entry:
+    def owe(s: MemberState, eid: str, _p: Program) -> Entry:
         return plan_debit(
             s,
             entry_id=eid,
@@ -285,7 +287,7 @@ def _move_debt(
 
 
 def _forfeit(conn: Connection, member_id: str, lot_id: str, points: int, now: datetime) -> None:
-    def plan(s: MemberState, eid: str) -> Entry:
+    def plan(s: MemberState, eid: str, _p: Program) -> Entry:
         return plan_debit(
             s,
             entry_id=eid,

@@ -90,11 +90,14 @@ allocations = sa.Table(
 
 
 def program_document(conn: Connection, program_id: str = "default") -> dict[str, Any] | None:
-    row = conn.execute(sa.select(programs.c.document).where(programs.c.id == program_id)).first()
-    if row is None:
-        return None
-    doc = row.document
-    return dict(json.loads(doc) if isinstance(doc, str) else doc)
+    text = program_text(conn, program_id)
+    return None if text is None else dict(json.loads(text))
+
+
+def program_text(conn: Connection, program_id: str = "default") -> str | None:
+    """The program's document as stored (JSON text): the key of the parsed-program cache."""
+    q = sa.select(sa.cast(programs.c.document, sa.Text)).where(programs.c.id == program_id)
+    return conn.execute(q).scalar()
 
 
 def save_program(conn: Connection, document: dict[str, Any], at: datetime) -> None:
@@ -147,24 +150,72 @@ def lots_brought(conn: Connection, member_id: str, ref: str) -> set[str]:
 # --- entries -------------------------------------------------------------------------------
 
 
-def lock_member_and_key(conn: Connection, member_id: str, key: str) -> tuple[str | None, Any]:
-    """Lock the member's row (PostgreSQL) and find the entry of ``key``: one round trip."""
-    e = entries.alias("e")
-    q = (
-        sa.select(members.c.status, e)
-        .select_from(members.outerjoin(e, e.c.idempotency_key == key))
-        .where(members.c.id == member_id)
+_e = entries.alias("e")
+_LOCK_AND_KEY = (
+    sa.select(
+        members.c.status,
+        _e,
+        sa.select(sa.cast(programs.c.document, sa.Text))
+        .where(programs.c.id == "default")
+        .scalar_subquery()
+        .label("program_text"),
     )
-    if conn.dialect.name == "postgresql":
-        q = q.with_for_update(of=members)
-    row = conn.execute(q).first()
+    .select_from(members.outerjoin(_e, _e.c.idempotency_key == sa.bindparam("key")))
+    .where(members.c.id == sa.bindparam("member"))
+    .with_for_update(of=members)  # PostgreSQL; SQLite has one writer and renders nothing
+)
+
+
+def lock_member_and_key(
+    conn: Connection, member_id: str, key: str
+) -> tuple[str | None, Any, str | None]:
+    """Lock the member's row (PostgreSQL) and read, in the same round trip, the entry of
+    ``key`` and the program's document text: ``(status, entry row or None, program text)``.
+
+    Both are read in the statement's snapshot, which may predate a writer that committed
+    while this one waited for the lock: a key written meanwhile is caught by the unique
+    constraint (the caller runs again), and a program changed meanwhile is one this write
+    was ordered before.
+    """
+    row = conn.execute(_LOCK_AND_KEY, {"member": member_id, "key": key}).first()
     if row is None:
-        return None, None
-    return row.status, (row if row.id is not None else None)
+        return None, None, None
+    return row.status, (row if row.id is not None else None), row.program_text
 
 
 def entry_by_key(conn: Connection, key: str) -> Any:
     return conn.execute(sa.select(entries).where(entries.c.idempotency_key == key)).first()
+
+
+_INSERT_ENTRY = entries.insert()
+_INSERT_LOT = lots.insert()
+_INSERT_ALLOCATIONS = allocations.insert()
+
+# PostgreSQL: the entry, its lot and its allocations in one statement (one round trip); the
+# foreign keys of the lot and the allocations are checked at the end of the statement.
+_APPEND_PG = sa.text(
+    """
+    WITH e AS (
+        INSERT INTO loyalty_entries
+            (id, member_id, kind, points, at, idempotency_key, request_hash, reason, ref, amount)
+        VALUES (:id, :member_id, :kind, :points, :at, :idempotency_key, :request_hash,
+                :reason, :ref, :amount)
+    ), l AS (
+        INSERT INTO loyalty_lots (id, member_id, points, available_at, expires_at, origin)
+        SELECT :id, :member_id, :lot_points, :available_at, :expires_at, :origin
+        WHERE :has_lot
+    )
+    INSERT INTO loyalty_allocations (entry_id, member_id, debit_id, lot_id, points)
+    SELECT :id, :member_id, a.debit_id, a.lot_id, a.points
+    FROM unnest(CAST(:debit_ids AS VARCHAR[]), CAST(:lot_ids AS VARCHAR[]),
+                CAST(:allocated AS BIGINT[])) AS a(debit_id, lot_id, points)
+    """
+).bindparams(
+    sa.bindparam("at", type_=UtcDateTime),
+    sa.bindparam("available_at", type_=UtcDateTime),
+    sa.bindparam("expires_at", type_=UtcDateTime),
+    sa.bindparam("has_lot", type_=sa.Boolean),
+)
 
 
 def append(
@@ -175,35 +226,51 @@ def append(
     amount: Any = None,
 ) -> None:
     """Insert ``entry`` with its lot and allocations (never an update)."""
-    conn.execute(
-        entries.insert().values(
-            id=entry.id,
-            member_id=entry.member_id,
-            kind=entry.kind,
-            points=entry.points,
-            at=entry.at,
-            idempotency_key=entry.idempotency_key,
-            request_hash=request_hash,
-            reason=entry.reason[:500],
-            ref=entry.ref,
-            amount=amount,
-        )
-    )
-    if entry.lot is not None:
-        lot = entry.lot
+    row = {
+        "id": entry.id,
+        "member_id": entry.member_id,
+        "kind": entry.kind,
+        "points": entry.points,
+        "at": entry.at,
+        "idempotency_key": entry.idempotency_key,
+        "request_hash": request_hash,
+        "reason": entry.reason[:500],
+        "ref": entry.ref,
+        "amount": amount,
+    }
+    lot = entry.lot
+    if conn.dialect.name == "postgresql":
         conn.execute(
-            lots.insert().values(
-                id=lot.id,
-                member_id=entry.member_id,
-                points=lot.points,
-                available_at=lot.available_at,
-                expires_at=lot.expires_at,
-                origin=lot.origin,
-            )
+            _APPEND_PG,
+            {
+                **row,
+                "has_lot": lot is not None,
+                "lot_points": None if lot is None else lot.points,
+                "available_at": None if lot is None else lot.available_at,
+                "expires_at": None if lot is None else lot.expires_at,
+                "origin": None if lot is None else lot.origin,
+                "debit_ids": [a.debit_id for a in entry.allocations],
+                "lot_ids": [a.lot_id for a in entry.allocations],
+                "allocated": [a.points for a in entry.allocations],
+            },
+        )
+        return
+    conn.execute(_INSERT_ENTRY, row)
+    if lot is not None:
+        conn.execute(
+            _INSERT_LOT,
+            {
+                "id": lot.id,
+                "member_id": entry.member_id,
+                "points": lot.points,
+                "available_at": lot.available_at,
+                "expires_at": lot.expires_at,
+                "origin": lot.origin,
+            },
         )
     if entry.allocations:
         conn.execute(
-            allocations.insert(),
+            _INSERT_ALLOCATIONS,
             [
                 {
                     "entry_id": entry.id,
@@ -217,44 +284,57 @@ def append(
         )
 
 
-lots_t = lots
-
-
-def open_state(conn: Connection, member_id: str, *, lots: bool = True) -> MemberState:
-    """The member's open lots, what they have paid, open debts and the balance (two queries).
-
-    ``lots=False`` reads only the debts (what a credit needs); its balance is then minus debt.
-    """
-    used = (
-        sa.select(allocations.c.lot_id, sa.func.sum(allocations.c.points).label("used"))
-        .where(allocations.c.member_id == member_id, allocations.c.lot_id.is_not(None))
-        .group_by(allocations.c.lot_id)
-        .subquery()
+_m = sa.bindparam("member", type_=ID)
+_used = (
+    sa.select(allocations.c.lot_id, sa.func.sum(allocations.c.points).label("used"))
+    .where(allocations.c.member_id == _m, allocations.c.lot_id.is_not(None))
+    .group_by(allocations.c.lot_id)
+    .subquery()
+)
+# a member's open lots (kind "L", with what they have paid) and open debts ("D"): one query
+_OPEN_STATE = sa.union_all(
+    sa.select(
+        sa.literal_column("'L'").label("k"),
+        lots.c.id,
+        lots.c.points,
+        lots.c.available_at,
+        lots.c.expires_at,
+        lots.c.origin,
+        sa.func.coalesce(_used.c.used, 0).label("n"),
     )
-    rows = (
-        []
-        if not lots
-        else conn.execute(
-            sa.select(lots_t, sa.func.coalesce(used.c.used, 0).label("used"))
-            .outerjoin(used, used.c.lot_id == lots_t.c.id)
-            .where(
-                lots_t.c.member_id == member_id, lots_t.c.points > sa.func.coalesce(used.c.used, 0)
-            )
-        ).all()
+    .outerjoin(_used, _used.c.lot_id == lots.c.id)
+    .where(lots.c.member_id == _m, lots.c.points > sa.func.coalesce(_used.c.used, 0)),
+    sa.select(
+        sa.literal_column("'D'"),
+        allocations.c.debit_id,
+        sa.null(),
+        sa.null(),
+        sa.null(),
+        sa.null(),
+        sa.func.sum(allocations.c.points),
     )
-    debt_rows = conn.execute(
-        sa.select(allocations.c.debit_id, sa.func.sum(allocations.c.points).label("owed"))
-        .where(allocations.c.member_id == member_id, allocations.c.lot_id.is_(None))
-        .group_by(allocations.c.debit_id)
-        .having(sa.func.sum(allocations.c.points) > 0)
-    ).all()
-    in_lots = sum(int(r.points) - int(r.used) for r in rows)
-    owed = {r.debit_id: int(r.owed) for r in debt_rows}
+    .where(allocations.c.member_id == _m, allocations.c.lot_id.is_(None))
+    .group_by(allocations.c.debit_id)
+    .having(sa.func.sum(allocations.c.points) > 0),
+)
+
+
+def open_state(conn: Connection, member_id: str) -> MemberState:
+    """The member's open lots, what they have paid, open debts and the balance: one query."""
+    found: dict[str, Lot] = {}
+    used: dict[str, int] = {}
+    owed: dict[str, int] = {}
+    for r in conn.execute(_OPEN_STATE, {"member": member_id}):
+        if r.k == "D":
+            owed[r.id] = int(r.n)
+            continue
+        found[r.id] = Lot(r.id, int(r.points), r.available_at, r.expires_at, r.origin)
+        if r.n:
+            used[r.id] = int(r.n)
+    in_lots = sum(lot.points for lot in found.values()) - sum(used.values())
     return MemberState(
-        MappingProxyType(
-            {r.id: Lot(r.id, int(r.points), r.available_at, r.expires_at, r.origin) for r in rows}
-        ),
-        MappingProxyType({r.id: int(r.used) for r in rows if r.used}),
+        MappingProxyType(found),
+        MappingProxyType(used),
         MappingProxyType(owed),
         # debts are settled oldest first; ids are time-ordered, so one time serves for all
         MappingProxyType(dict.fromkeys(owed, _EPOCH)),
