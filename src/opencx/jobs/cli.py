@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from opencx.core.errors import NotFound
 from opencx.jobs.service import Scheduler
+from opencx.terminal import Listing
 
 app = typer.Typer(help="Periodic jobs: last and next runs, run one now.", no_args_is_help=True)
 
@@ -24,29 +24,37 @@ def scheduler(services: Any) -> Scheduler:
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "—"
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 @app.command("list")
 def list_jobs(ctx: typer.Context) -> None:
     """Every declared job: schedule, last run (status, start, duration, result), next run."""
     states = scheduler(ctx.obj).states()
-    table = Table(title="Jobs (times in UTC)")
-    for column in ("job", "schedule", "last run", "status", "took", "result", "next run"):
-        table.add_column(column)
+    rows = []
     for s in states:
         took = f"{s.last_duration_ms / 1000:.1f} s" if s.last_duration_ms is not None else "—"
         result = s.last_error if s.last_status in ("failed", "dead") else s.last_result
-        table.add_row(
-            s.name,
-            s.schedule,
-            _when(s.last_started_at),
-            s.last_status or "never",
-            took,
-            (result or "")[:60],
-            _when(s.next_run_at),
+        rows.append(
+            {
+                "job": s.name,
+                "schedule": s.schedule,
+                "last run": _when(s.last_started_at),
+                "status": s.last_status or "never",
+                "took": took,
+                "result": (result or "")[:60],
+                "next run": _when(s.next_run_at),
+            }
         )
-    Console(width=160).print(table)
+    listing = Listing(
+        ("job", "schedule", "last run", "status", "took", "result", "next run"),
+        rows,
+        optional=("took", "last run", "schedule"),
+        wrapping=("result",),
+        title="Jobs (times in UTC)",
+    )
+    console = Console()
+    console.print(listing.table(console.width))
     if not states:
         typer.echo("no jobs declared")
 
@@ -98,19 +106,24 @@ def history(
     except NotFound as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from None
-    table = Table(title=f"Runs of {name} (UTC)")
-    for column in ("for", "trigger", "status", "attempts", "started", "took", "result / error"):
-        table.add_column(column)
-    for r in runs:
-        took = f"{r['duration_ms'] / 1000:.1f} s" if r["duration_ms"] is not None else "—"
-        said = (r["error"] or r["result"] or "")[:70]
-        table.add_row(
-            _when(r["scheduled_for"]),
-            r["trigger"],
-            r["status"],
-            str(r["attempts"]),
-            _when(r["started_at"]),
-            took,
-            said,
-        )
-    Console(width=160).print(table)
+    rows = [
+        {
+            "for": _when(r["scheduled_for"]),
+            "trigger": r["trigger"],
+            "status": r["status"],
+            "attempts": str(r["attempts"]),
+            "started": _when(r["started_at"]),
+            "took": f"{r['duration_ms'] / 1000:.1f} s" if r["duration_ms"] is not None else "—",
+            "result / error": (r["error"] or r["result"] or "")[:70],
+        }
+        for r in runs
+    ]
+    listing = Listing(
+        ("for", "trigger", "status", "attempts", "started", "took", "result / error"),
+        rows,
+        optional=("attempts", "started", "trigger"),
+        wrapping=("result / error",),
+        title=f"Runs of {name} (UTC)",
+    )
+    console = Console()
+    console.print(listing.table(console.width))

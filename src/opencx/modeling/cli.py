@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.measure import Measurement
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
+from opencx.terminal import Listing
 
 if TYPE_CHECKING:  # imported when a command runs: `opencx models --help` stays fast
     from opencx.modeling.service import ModelingService
@@ -157,46 +157,11 @@ def _cells(r: ModelRun) -> dict[str, str]:
     }
 
 
-def _runs_table(runs: list[ModelRun], hidden: set[str]) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold underline")
-    shown = [c for c in RUN_COLUMNS if c not in hidden]
-    for name in shown:
-        table.add_column(name, no_wrap=name != "metrics", overflow="fold")
-    for r in runs:
-        cells = _cells(r)
-        table.add_row(*(cells[c] for c in shown))
-    return table
-
-
 def fitting_table(runs: list[ModelRun], width: int) -> Table:
     """The runs table with as many optional columns as ``width`` leaves room for; narrower
     than its essential columns, one block of ``column  value`` lines per run."""
-    hidden: set[str] = set()
-    table = _runs_table(runs, hidden)
-    wide = console.options.update_width(10_000)
-    for name in OPTIONAL:
-        if Measurement.get(console, wide, table).maximum <= width:
-            break
-        hidden.add(name)
-        table = _runs_table(runs, hidden)
-    if Measurement.get(console, wide, table).maximum > width:
-        return _runs_records(runs)
-    if hidden:
-        shown = ", ".join(c for c in RUN_COLUMNS if c in hidden)
-        table.caption = f"not shown at {width} columns: {shown}"
-    return table
-
-
-def _runs_records(runs: list[ModelRun]) -> Table:
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for i, r in enumerate(runs):
-        if i:
-            table.add_row("", "")
-        for name, value in _cells(r).items():
-            table.add_row(name, value)
-    return table
+    listing = Listing(RUN_COLUMNS, [_cells(r) for r in runs], OPTIONAL, wrapping=("metrics",))
+    return listing.table(width)
 
 
 @app.command("list")
