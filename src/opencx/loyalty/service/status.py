@@ -24,6 +24,7 @@ from opencx.loyalty.domain import (
     Entry,
     MemberState,
     Program,
+    add_months,
     draw_winners,
     evaluate_tier,
     next_term,
@@ -251,6 +252,9 @@ def unmerge_members(conn: Connection, merge: Any, now: datetime) -> None:
     brought = store.lots_brought(conn, survivor.id, f"member:{merged.id}")
     key = f"unmerge:{merge.merge_id}:{merged.id}"
     _move_lots(conn, survivor.id, merged.id, key, now, only=brought)
+    debt = store.debt_moved(conn, survivor.id, merged.id, merge.merge_id)
+    if debt:
+        _move_debt_back(conn, merged.id, survivor.id, debt, key, now)
     store.set_member(conn, merged.id, status="active", merged_into=None)
 
 
@@ -284,6 +288,45 @@ def _move_debt(
 
     post(conn, merged, f"{key}:debt:in", settle, locked=True)
     post(conn, survivor, f"{key}:debt:out", owe, locked=True)
+
+
+def _move_debt_back(
+    conn: Connection, merged: str, survivor: str, debt: int, key: str, now: datetime
+) -> None:
+    """An undone merge: the debt the survivor took over goes back to the merged member (a
+    debit with no floor, so it is debt again unless the member's spendable lots pay it) and
+    the survivor is credited what it took over, in a lot expiring as an earn would."""
+
+    def owe(s: MemberState, eid: str, _p: Program) -> Entry:
+        return plan_debit(
+            s,
+            entry_id=eid,
+            member_id=merged,
+            kind="merge_out",
+            points=debt,
+            at=now,
+            key=f"{key}:debt:out",
+            floor=None,
+            reason=f"merge undone: debt back from member {survivor}",
+            ref=f"member:{survivor}",
+        )
+
+    def settle(s: MemberState, eid: str, p: Program) -> Entry:
+        return plan_credit(
+            s,
+            entry_id=eid,
+            member_id=survivor,
+            kind="merge_in",
+            points=debt,
+            at=now,
+            key=f"{key}:debt:in",
+            expires_at=None if p.expiry_months is None else add_months(now, p.expiry_months),
+            reason=f"merge undone: debt of member {merged} back to it",
+            ref=f"member:{merged}",
+        )
+
+    post(conn, survivor, f"{key}:debt:in", settle, locked=True)
+    post(conn, merged, f"{key}:debt:out", owe, locked=True)
 
 
 def _forfeit(conn: Connection, member_id: str, lot_id: str, points: int, now: datetime) -> None:

@@ -147,6 +147,24 @@ def lots_brought(conn: Connection, member_id: str, ref: str) -> set[str]:
     return {str(r.id) for r in conn.execute(q)}
 
 
+def debt_moved(conn: Connection, survivor_id: str, merged_id: str, merge_id: str) -> int:
+    """The debt of member ``merged_id`` that ``survivor_id`` took over in merge ``merge_id``:
+    the survivor's ``merge_out`` keyed ``merge:<merge ids>:<merged>:debt:out``."""
+    suffix = f":{merged_id}:debt:out"
+    rows = conn.execute(
+        sa.select(entries.c.idempotency_key, entries.c.points).where(
+            entries.c.member_id == survivor_id,
+            entries.c.kind == "merge_out",
+            entries.c.idempotency_key.like(f"merge:%{suffix}"),
+        )
+    )
+    return sum(
+        -int(r.points)
+        for r in rows
+        if merge_id in r.idempotency_key[len("merge:") : -len(suffix)].split(",")
+    )
+
+
 # --- entries -------------------------------------------------------------------------------
 
 
