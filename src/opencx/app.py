@@ -120,6 +120,7 @@ def build(
             identify=customers.identify_contact,
             sender=settings.smtp_sender,
             secret_key=settings.secret_key,
+            base_url=settings.base_url,
         ),
         loyalty=LoyaltyService(engine, clock),
         feedback=FeedbackService(

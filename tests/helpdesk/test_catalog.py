@@ -55,7 +55,9 @@ def client(services: Services) -> Iterator[TestClient]:
         yield c
 
 
-def test_catalog_requests(client: TestClient, services: Services) -> None:
+def test_catalog_requests_of_a_trusted_system(client: TestClient, services: Services) -> None:
+    """A system that vouches for the address (an API key with helpdesk:write) runs a request
+    at once; the anonymous path is in test_catalog_confirmation.py."""
     key = (
         AccessService(services.engine, services.clock).create_api_key("lead", ["helpdesk:*"]).secret
     )
@@ -66,6 +68,7 @@ def test_catalog_requests(client: TestClient, services: Services) -> None:
     r = client.post(
         "/api/helpdesk/catalog/items/invoice-copy/requests",
         json={"email": "ana@x.nl", "form": {"invoice": "F-17"}},
+        headers=auth,
     )
     assert r.status_code == 201 and r.json()["status"] == "completed"
     assert outbox_rows(services.engine)[-1].payload["subject"] == "Invoice F-17"
@@ -77,11 +80,13 @@ def test_catalog_requests(client: TestClient, services: Services) -> None:
     bad = client.post(
         "/api/helpdesk/catalog/items/lost-card/requests",
         json={"email": "ana@x.nl", "form": {"card": "1234", "where": "moon"}},
+        headers=auth,
     )
     assert bad.status_code == 422 and "Lost where must be one of" in bad.json()["detail"]
     card = client.post(
         "/api/helpdesk/catalog/items/lost-card/requests",
         json={"email": "ana@x.nl", "form": {"card": "1234", "where": "abroad"}},
+        headers=auth,
     ).json()
     assert card["status"] == "pending_approval"
     done = client.post(
@@ -101,6 +106,7 @@ def test_catalog_requests(client: TestClient, services: Services) -> None:
     failed = client.post(
         "/api/helpdesk/catalog/items/address/requests",
         json={"email": "ana@x.nl", "form": {"street": "Main 1"}},
+        headers=auth,
     ).json()
     assert failed["status"] == "failed" and failed["case_id"]
     case = services.helpdesk.case(failed["case_id"]).case

@@ -214,12 +214,25 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/help"): "the public contact form",
     ("POST", "/help"): "the public contact form (CSRF-checked)",
     ("GET", "/help/catalog"): "the public self-service catalog",
-    ("POST", "/help/catalog/{key}"): "a customer runs a self-service item (CSRF-checked)",
+    ("POST", "/help/catalog/{key}"): (
+        "a visitor's self-service request, held until confirmed by mail (CSRF-checked, limited)"
+    ),
     ("GET", "/help/chat"): "the public chat widget",
     ("POST", "/api/helpdesk/chat"): "the chat widget starts a chat (no login)",
     ("POST", "/api/helpdesk/chat/offline"): "the chat widget leaves a message (no login)",
     ("POST", "/api/helpdesk/catalog/items/{key}/requests"): (
-        "the self-service portal: a customer submits a catalog item's form (no login)"
+        "the self-service portal: a visitor's request is held and only a confirmation link is"
+        " mailed (limited per client and recipient); a key with helpdesk:write runs it at once"
+    ),
+    ("POST", "/api/helpdesk/catalog/confirmations"): (
+        "confirms a held self-service request: the signed token is the key"
+    ),
+    (
+        "GET",
+        "/help/catalog/confirm/{token}",
+    ): "self-service confirmation: the signed link is the key",
+    ("POST", "/help/catalog/confirm/{token}"): (
+        "confirms a held self-service request: the signed link is the key (CSRF-checked)"
     ),
     ("WS", "/api/helpdesk/chat/ws"): "the customer's chat socket: the chat's token is the key",
 }

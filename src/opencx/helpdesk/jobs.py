@@ -1,4 +1,5 @@
-"""The helpdesk's periodic jobs: SLA warnings and breach escalations every minute."""
+"""The helpdesk's periodic jobs: SLA warnings and breach escalations every minute; expired
+unconfirmed self-service requests deleted every hour."""
 
 from __future__ import annotations
 
@@ -16,12 +17,23 @@ def jobs(service: HelpdeskService) -> list[Job]:
         warnings = sum(1 for a in alerts if a.kind == "warning")
         return f"{warnings} warning(s), {len(alerts) - warnings} breach(es) sent"
 
+    def forget_unconfirmed(_: RunContext) -> str:
+        held, buckets = service.forget_unconfirmed()
+        return f"{held} expired unconfirmed request(s), {buckets} idle rate bucket(s) deleted"
+
     return [
+        Job(
+            name="helpdesk.unconfirmed",
+            schedule=cron("17 * * * *"),
+            run=forget_unconfirmed,
+            time_limit=timedelta(minutes=5),
+            description="Delete self-service requests never confirmed and idle rate limits",
+        ),
         Job(
             name="helpdesk.sla",
             schedule=cron("* * * * *"),
             run=check_slas,
             time_limit=timedelta(minutes=5),
             description="SLA warnings to the assignee and breach escalations to the queue lead",
-        )
+        ),
     ]

@@ -12,16 +12,18 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from opencx.access.domain import grants_scope
 from opencx.core import InvalidInput
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.domain.cases import Attachment, Case, CaseEvent
+from opencx.helpdesk.domain.limits import LinkExpired, TooManyRequests
 from opencx.helpdesk.domain.sla import Timer
 from opencx.helpdesk.service import CaseView, OpenCase
 from opencx.web import Principal, require_scope
-from opencx.web.auth import access_service
+from opencx.web.auth import access_service, client_ip
 
 router = APIRouter(prefix="/api/helpdesk", tags=["helpdesk"])
 
@@ -396,10 +398,68 @@ def save_catalog_item(body: dict[str, Any], service: Service, who: Admin) -> dic
     return {"key": item.key, "fields": len(item.fields), "approvals": item.approvals}
 
 
-@router.post("/catalog/items/{key}/requests", status_code=201)
-def submit_request(key: str, body: RequestIn, service: Service) -> dict[str, Any]:
-    """Public: a customer submits an item's form (the self-service portal calls this)."""
-    return _run_out(service.submit_request(key, body.email, body.form))
+@router.post(
+    "/catalog/items/{key}/requests",
+    status_code=201,
+    responses={
+        202: {"description": "held: only a confirmation mail went to the address"},
+        429: {"description": "too many confirmation mails from this client or to this address"},
+    },
+)
+def submit_request(
+    key: str, body: RequestIn, request: Request, response: Response, service: Service
+) -> dict[str, Any]:
+    """Public: a customer submits an item's form (the self-service portal calls this).
+
+    Without credentials the request is **held** (202, ``status: unconfirmed``): only a mail with
+    a signed confirmation link goes to ``email``, and the request runs when the link is
+    followed (``POST /api/helpdesk/catalog/confirmations``). Confirmation mails are limited per
+    client address and per recipient (429 with ``Retry-After``). A trusted system that vouches
+    for the address sends an API key holding ``helpdesk:write``: the request runs at once (201).
+    """
+    if _vouching_key(request) is not None:
+        return _run_out(service.submit_request(key, body.email, body.form))
+    try:
+        held = service.hold_request(key, body.email, body.form, client_ip(request))
+    except TooManyRequests as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.seconds)}) from None
+    response.status_code = 202
+    return {
+        "id": held.id,
+        "item": held.item,
+        "status": "unconfirmed",
+        "case_id": None,
+        "expires_at": held.expires_at,
+    }
+
+
+def _vouching_key(request: Request) -> str | None:
+    """The name of the API key sent with the request, which must hold ``helpdesk:write``
+    (None: no key sent, an anonymous visitor)."""
+    auth = request.headers.get("authorization", "")
+    token = auth[7:] if auth[:7].lower() == "bearer " else request.headers.get("x-api-key", "")
+    if not token.strip():
+        return None
+    key = access_service(request).active_key(token.strip())
+    if key is None:
+        raise HTTPException(401, "API key unknown or revoked", {"WWW-Authenticate": "Bearer"})
+    if not grants_scope(frozenset(key.scopes), "helpdesk:write"):
+        raise HTTPException(403, "scope 'helpdesk:write' required to run a request unconfirmed")
+    return key.name
+
+
+class ConfirmIn(BaseModel):
+    token: str = Field(max_length=200)
+
+
+@router.post("/catalog/confirmations")
+def confirm_request(body: ConfirmIn, service: Service) -> dict[str, Any]:
+    """Public: the confirmation link's token makes a held request real (once; again gives the
+    same request). An expired link is 410, a forged one 422."""
+    try:
+        return _run_out(service.confirm_request(body.token))
+    except LinkExpired as exc:
+        raise HTTPException(410, str(exc)) from None
 
 
 @router.post("/catalog/requests/{run_id}/decision")

@@ -20,7 +20,7 @@ from typing import Any
 from opencx.core.errors import Conflict, InvalidInput
 
 ACTIONS = ("email", "webhook")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ def check_form(item: CatalogItem, values: Mapping[str, Any]) -> dict[str, str]:
             if f.required:
                 raise InvalidInput(f"{item.title}: {f.label} is required")
             continue
-        if f.kind == "email" and not _EMAIL.match(value):
+        if f.kind == "email" and not EMAIL.match(value):
             raise InvalidInput(f"{item.title}: {f.label} {value!r} is not an email address")
         if f.kind == "choice" and value not in f.choices:
             raise InvalidInput(f"{item.title}: {f.label} must be one of {list(f.choices)}")

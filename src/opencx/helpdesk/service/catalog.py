@@ -10,16 +10,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError
+from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError, signed_links
+from opencx.core.ids import new_id
 from opencx.helpdesk.domain.cases import render_canned
-from opencx.helpdesk.domain.catalog import CatalogItem, after_approval, check_form, item_from_dict
+from opencx.helpdesk.domain.catalog import (
+    EMAIL,
+    CatalogItem,
+    after_approval,
+    check_form,
+    item_from_dict,
+)
+from opencx.helpdesk.domain.limits import (
+    CONFIRM_PURPOSE,
+    CatalogLimits,
+    LinkExpired,
+    TooManyRequests,
+    bucket_key,
+    confirmation_text,
+)
 from opencx.helpdesk.service.deps import Deps, OpenCase
 from opencx.helpdesk.service.intake import open_case
 from opencx.helpdesk.store import catalog as store
+from opencx.helpdesk.store import limits as limits_store
 from opencx.outbox.service import enqueue
 
 
@@ -47,24 +64,148 @@ def _item(conn: Connection, key: str) -> CatalogItem:
 def submit(
     conn: Connection, key: str, email: str | None, values: Mapping[str, Any], deps: Deps
 ) -> Run:
+    """Run a request at once: for callers who vouch for the address (staff, a trusted system)."""
     item = _item(conn, key)
-    form = check_form(item, values)
+    return _start(conn, item, new_id(), email, check_form(item, values), deps)
+
+
+def _start(
+    conn: Connection,
+    item: CatalogItem,
+    run_id: str,
+    email: str | None,
+    form: dict[str, str],
+    deps: Deps,
+    confirmed: datetime | None = None,
+) -> Run:
     now = deps.clock.now()
     customer_id = deps.identify(conn, email, None, None) if deps.identify and email else None
     status = "pending_approval" if item.approvals else "running"
-    run_id = store.insert_run(
+    store.insert_run(
         conn,
+        run_id,
         item=item.key,
         customer_id=customer_id,
         email=email,
         form=form,
         status=status,
-        created_at=now,
+        created_at=confirmed or now,
     )
-    store.audit(conn, run_id, now, email or "customer", "submitted", item.title)
+    if confirmed is not None:
+        store.audit(conn, run_id, confirmed, email or "customer", "submitted", item.title)
+        store.audit(conn, run_id, now, email or "customer", "confirmed", "by the mailed link")
+    else:
+        store.audit(conn, run_id, now, email or "customer", "submitted", item.title)
     if status == "running":
         return execute(conn, item, run_id, deps)
     return Run(run_id, item.key, status, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """An anonymous request waiting for its confirmation (only that mail went out)."""
+
+    id: str
+    item: str
+    email: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What confirmation links need: the key that signs them and where the site is."""
+
+    secret: str
+    base_url: str
+    limits: CatalogLimits
+
+
+def hold(
+    conn: Connection,
+    key: str,
+    email: str | None,
+    values: Mapping[str, Any],
+    client: str,
+    links: Links,
+    deps: Deps,
+) -> Held:
+    """An unauthenticated visitor's request: checked, limited, held; only a confirmation mail
+    with a signed link goes to ``email``. Nothing else happens until the link is followed.
+
+    ``client`` is the visitor's network address. Refused with :class:`TooManyRequests` when
+    that address or this recipient had too many confirmation mails lately."""
+    item = _item(conn, key)
+    form = check_form(item, values)
+    address = (email or "").strip()
+    if not address:
+        raise InvalidInput(f"{item.title}: your email address is required (we confirm by mail)")
+    if len(address) > 320 or not EMAIL.match(address):
+        raise InvalidInput(f"{item.title}: {address[:80]!r} is not an email address")
+    now, limits = deps.clock.now(), links.limits
+    for bucket, kind, value, what in (
+        (limits.per_client, "client", client, "from your network address"),
+        (limits.per_address, "to", address, f"for {address}"),
+    ):
+        level = limits_store.charge(
+            conn, bucket_key(links.secret, kind, value), now=now, drain=bucket.drain
+        )
+        wait = bucket.wait(level)
+        if wait is not None:
+            raise TooManyRequests(what, wait)  # rolls the charges back: a refusal sends nothing
+    expires = now + limits.link_valid
+    held_id = store.hold(
+        conn, item=item.key, email=address, form=form, created_at=now, expires_at=expires
+    )
+    token = signed_links.issue(links.secret, CONFIRM_PURPOSE, held_id, expires)
+    link = f"{links.base_url.rstrip('/')}/help/catalog/confirm/{token}"
+    payload = {
+        "to": address,
+        "subject": f"Please confirm: {item.title}",
+        "text": confirmation_text(item.title, link, limits.link_valid),
+    }
+    enqueue(conn, kind="email", dedupe_key=f"catalog-confirm:{held_id}", payload=payload, now=now)
+    return Held(held_id, item.key, address, expires)
+
+
+def held_request(conn: Connection, token: str, secret: str, deps: Deps) -> tuple[CatalogItem, Any]:
+    """The item and held request a confirmation link names (to show before confirming); a
+    request confirmed already gives its run instead."""
+    held_id = _subject(token, secret, deps)
+    row = store.held(conn, held_id) or store.get_run(conn, held_id)
+    if row is None:
+        raise NotFound("this request has expired or does not exist: please send the form again")
+    return _item(conn, row.item), row
+
+
+def confirm(conn: Connection, token: str, secret: str, deps: Deps) -> Run:
+    """Follow a confirmation link: the held request becomes a request under the same id and
+    runs (or waits for its approvals). Confirming twice gives the same run."""
+    held_id = _subject(token, secret, deps)
+    row = store.take_held(conn, held_id)
+    if row is None:
+        done = store.get_run(conn, held_id)
+        if done is None:
+            raise NotFound("this request has expired or does not exist: please send the form again")
+        return Run(done.id, done.item, done.status, done.case_id)
+    item = _item(conn, row.item)
+    return _start(conn, item, held_id, row.email, dict(row.form), deps, confirmed=row.created_at)
+
+
+def _subject(token: str, secret: str, deps: Deps) -> str:
+    try:
+        return signed_links.verify(secret, CONFIRM_PURPOSE, token, deps.clock.now()).subject
+    except signed_links.BadSignedLink as exc:
+        if exc.reason is signed_links.Refusal.EXPIRED:
+            raise LinkExpired(
+                "this confirmation link has expired: please send the form again"
+            ) from None
+        raise InvalidInput("this confirmation link is not valid (copy the whole link)") from None
+
+
+def forget_expired(conn: Connection, deps: Deps) -> tuple[int, int]:
+    """Held requests whose link expired, and buckets not charged for a day: deleted."""
+    now = deps.clock.now()
+    return store.forget_expired(conn, now), limits_store.prune(conn, now - timedelta(days=1))
 
 
 def approve(conn: Connection, run_id: str, approver: str, yes: bool, deps: Deps) -> Run:

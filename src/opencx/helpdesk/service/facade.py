@@ -18,6 +18,7 @@ from opencx.helpdesk.domain.cases import (
 from opencx.helpdesk.domain.catalog import CatalogItem
 from opencx.helpdesk.domain.chat import Chat, ChatMessage, chat_of_token, chat_token
 from opencx.helpdesk.domain.incidents import Incident
+from opencx.helpdesk.domain.limits import CatalogLimits
 from opencx.helpdesk.domain.quality import Calibration, Scorecard
 from opencx.helpdesk.domain.reporting import ServiceReport
 from opencx.helpdesk.service import catalog, chat, incidents, intake, quality, working
@@ -94,7 +95,9 @@ class HelpdeskService:
     identify: Identify | None = None
     value_of: ValueOf | None = None
     sender: str = "support@opencx.local"
-    secret_key: str = "change-me"  # signs customers' chat tokens
+    secret_key: str = "change-me"  # signs customers' chat tokens and confirmation links
+    base_url: str = "http://127.0.0.1:8000"  # where confirmation links point
+    catalog_limits: CatalogLimits = field(default_factory=CatalogLimits)
     deps: Deps = field(init=False)
 
     def __post_init__(self) -> None:
@@ -210,6 +213,29 @@ class HelpdeskService:
     def submit_request(self, key: str, email: str | None, values: Mapping[str, Any]) -> catalog.Run:
         with self._tx() as conn:
             return catalog.submit(conn, key, email, values, self.deps)
+
+    def hold_request(
+        self, key: str, email: str | None, values: Mapping[str, Any], client: str
+    ) -> catalog.Held:
+        """An unauthenticated visitor's request: held, and only a confirmation mail sent
+        (``client``: the visitor's network address, for the limits)."""
+        links = catalog.Links(self.secret_key, self.base_url, self.catalog_limits)
+        with self._tx() as conn:
+            return catalog.hold(conn, key, email, values, client, links, self.deps)
+
+    def held_request(self, token: str) -> tuple[CatalogItem, Any]:
+        """What a confirmation link would confirm (the held request, or the run it became)."""
+        with self.engine.connect() as conn:
+            return catalog.held_request(conn, token, self.secret_key, self.deps)
+
+    def confirm_request(self, token: str) -> catalog.Run:
+        with self._tx() as conn:
+            return catalog.confirm(conn, token, self.secret_key, self.deps)
+
+    def forget_unconfirmed(self) -> tuple[int, int]:
+        """Delete held requests whose link expired, and rate buckets drained a day ago."""
+        with self._tx() as conn:
+            return catalog.forget_expired(conn, self.deps)
 
     def decide_request(self, run_id: str, approver: str, *, yes: bool) -> catalog.Run:
         with self._tx() as conn:

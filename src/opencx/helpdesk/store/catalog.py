@@ -10,7 +10,12 @@ from sqlalchemy.engine import Connection
 
 from opencx.core.ids import new_id
 from opencx.helpdesk.domain.catalog import CatalogItem, item_from_dict, item_to_dict
-from opencx.helpdesk.store.tables import catalog_audit, catalog_items, catalog_runs
+from opencx.helpdesk.store.tables import (
+    catalog_audit,
+    catalog_items,
+    catalog_runs,
+    catalog_unconfirmed,
+)
 
 
 def save_item(conn: Connection, item: CatalogItem) -> None:
@@ -28,10 +33,43 @@ def get_item(conn: Connection, key: str) -> CatalogItem | None:
     return item_from_dict(row.definition) if row else None
 
 
-def insert_run(conn: Connection, **values: Any) -> str:
-    run_id = new_id()
+def insert_run(conn: Connection, run_id: str | None = None, **values: Any) -> str:
+    run_id = run_id or new_id()
     conn.execute(catalog_runs.insert(), {"id": run_id, "approvers": [], **values})
     return run_id
+
+
+# --- requests held until confirmed -------------------------------------------------------------
+
+
+def hold(conn: Connection, **values: Any) -> str:
+    """Keep an anonymous visitor's request until its confirmation; its id becomes the run's."""
+    held_id = new_id()
+    conn.execute(catalog_unconfirmed.insert(), {"id": held_id, **values})
+    return held_id
+
+
+def take_held(conn: Connection, held_id: str) -> Any:
+    """The held request, removed in this transaction (None: confirmed already, or gone). Of two
+    concurrent confirmations only one gets it: the other's delete finds no row."""
+    u = catalog_unconfirmed.c
+    row = conn.execute(sa.select(catalog_unconfirmed).where(u.id == held_id)).first()
+    if row is None:
+        return None
+    if conn.execute(catalog_unconfirmed.delete().where(u.id == held_id)).rowcount != 1:
+        return None
+    return row
+
+
+def held(conn: Connection, held_id: str) -> Any:
+    u = catalog_unconfirmed.c
+    return conn.execute(sa.select(catalog_unconfirmed).where(u.id == held_id)).first()
+
+
+def forget_expired(conn: Connection, now: datetime) -> int:
+    """Delete held requests whose link has expired (they never became requests)."""
+    query = catalog_unconfirmed.delete().where(catalog_unconfirmed.c.expires_at <= now)
+    return conn.execute(query).rowcount
 
 
 def get_run(conn: Connection, run_id: str, *, lock: bool = False) -> Any:
@@ -48,6 +86,8 @@ def update_run(conn: Connection, run_id: str, **values: Any) -> None:
 def audit(
     conn: Connection, run_id: str, at: datetime, actor: str, step: str, detail: str | None = None
 ) -> None:
+    a = catalog_audit.c
+    last = sa.select(sa.func.coalesce(sa.func.max(a.seq), 0)).where(a.run_id == run_id)
     conn.execute(
         catalog_audit.insert(),
         {
@@ -57,6 +97,7 @@ def audit(
             "actor": actor,
             "step": step,
             "detail": detail,
+            "seq": conn.execute(last).scalar_one() + 1,
         },
     )
 
@@ -64,7 +105,7 @@ def audit(
 def trail(conn: Connection, run_id: str) -> list[Any]:
     a = catalog_audit.c
     return list(
-        conn.execute(sa.select(catalog_audit).where(a.run_id == run_id).order_by(a.at, a.id))
+        conn.execute(sa.select(catalog_audit).where(a.run_id == run_id).order_by(a.at, a.seq, a.id))
     )
 
 

@@ -238,5 +238,31 @@ catalog_audit = sa.Table(
     sa.Column("actor", sa.String(320), nullable=False),
     sa.Column("step", sa.String(40), nullable=False),
     sa.Column("detail", sa.Text),
+    # the step's place in its run's trail (steps of one instant keep their order)
+    sa.Column("seq", sa.Integer, nullable=False, server_default="0"),
+    info=OWNER,
+)
+
+catalog_unconfirmed = sa.Table(
+    # an anonymous visitor's request, held until its confirmation link is followed; deleted then
+    # or once expired (it becomes a run under the same id only when confirmed)
+    "helpdesk_catalog_unconfirmed",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("item", sa.String(100), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),  # personal data: gone at expiry
+    sa.Column("form", sa.JSON, nullable=False),  # personal data: gone at expiry
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
+    info=OWNER,
+)
+
+rate_buckets = sa.Table(
+    # leaky buckets limiting what anonymous visitors make the desk send (domain/limits.py)
+    "helpdesk_rate_buckets",
+    metadata,
+    sa.Column("key", sa.String(60), primary_key=True),  # "client:<hmac>" or "to:<hmac>"
+    sa.Column("level", sa.Float, nullable=False),
+    sa.Column("at", sa.Float, nullable=False, index=True),  # unix seconds of the last charge
     info=OWNER,
 )
