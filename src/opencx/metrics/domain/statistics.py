@@ -16,14 +16,15 @@ Cochran, W. G. (1977). Sampling Techniques, 3rd ed., section 6.4: variance of a 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 Array = npt.NDArray[np.float64]
-Z95 = float(stats.norm.ppf(0.975))
+Z95 = NormalDist().inv_cdf(0.975)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,8 @@ def t_mean(n: object, total: object, total_sq: object, scale: float = 1.0) -> Es
     >>> round(float(e.value[0]), 2), round(float(e.lower[0]), 2)
     (2.5, 0.45)
     """
+    from scipy import stats  # here, not at the top: `opencx metrics --help` needs no SciPy
+
     n_, s, ss = _arr(n), _arr(total), _arr(total_sq)
     mean = _safe_div(s, n_)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -170,4 +173,5 @@ def z_test(value_a: float, se_a: float, value_b: float, se_b: float) -> Comparis
     if not np.isfinite(se) or se == 0.0 or not np.isfinite(change):
         return Comparison(change, float("nan"), float("nan"))
     z = change / se
-    return Comparison(change, z, float(2 * stats.norm.sf(abs(z))))
+    p = math.erfc(abs(z) / math.sqrt(2.0))  # = 2·(1 − Φ(|z|)), without losing the far tail
+    return Comparison(change, z, p)
