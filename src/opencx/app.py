@@ -337,13 +337,15 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     queue = job_queue(services)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         runner = Runner(queue) if settings.web_runs_jobs else None
         if runner is not None:
             runner.start()
         try:
             yield
         finally:
+            for stop in running.state.stopping:  # tasks an edge started (the chat feed)
+                await stop()
             if runner is not None:
                 runner.stop()
 
@@ -357,6 +359,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     )
     app.state.services = services
     app.state.job_queue = queue
+    app.state.stopping = []  # async callables run at shutdown, in order
     install_web(app)
     install_ops(app, settings)
     for router in _routers():

@@ -2,18 +2,20 @@
 
 Customers start a chat with ``POST /api/helpdesk/chat`` (public) and get a signed token; their
 socket ``/api/helpdesk/chat/ws?token=…`` sends ``{"type": "message" | "typing" | "read"}``.
-Messages are stored in group commits (:class:`GroupWriter`). Agents connect to
+Messages are stored in group commits (:class:`~.chat_hub.GroupWriter`). Agents connect to
 ``/api/helpdesk/chat/agent`` with their login (``helpdesk:write``; same-origin
 only) and see every open chat; they can also ``handoff`` a chat to a case or ``end`` it. Each
-message is stored before it is fanned out. The hub lives in this process: run one web process
-for chat (several would each see only their own sockets).
+message is stored before it is fanned out, with its number in the store's order (``seq``).
+
+Messages cross server processes: each process follows the store (:mod:`.chat_hub`), so a
+customer and an agent connected to different processes behind a load balancer talk as if on
+one. What is not stored does not cross yet: typing and read state, a chat starting or ending,
+and whether an agent is online are seen by the sockets of the process where they happen.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,116 +25,12 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
+from opencx.helpdesk.api.chat_hub import GroupWriter, Hub, chat_out, hub_of, message_out, writer_of
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
-from opencx.helpdesk.domain.chat import Chat, ChatMessage
 from opencx.helpdesk.service import HelpdeskService
 from opencx.web.auth import access_service, current_user
 
 router = APIRouter(prefix="/api/helpdesk/chat", tags=["helpdesk chat"])
-
-
-@dataclass
-class Hub:
-    """Connected sockets: customers per chat, and every agent."""
-
-    customers: dict[str, set[WebSocket]] = field(default_factory=dict)
-    agents: set[WebSocket] = field(default_factory=set)
-
-    async def _send(self, sockets: set[WebSocket], payload: dict[str, Any]) -> None:
-        text = json.dumps(payload)
-        for ws in list(sockets):
-            try:
-                await ws.send_text(text)
-            except Exception:  # a socket closed under us: forget it
-                sockets.discard(ws)
-
-    async def to_customer(self, chat_id: str, payload: dict[str, Any]) -> None:
-        await self._send(self.customers.get(chat_id, set()), payload)
-
-    async def to_agents(self, payload: dict[str, Any]) -> None:
-        await self._send(self.agents, payload)
-
-    async def to_all(self, chat_id: str, payload: dict[str, Any]) -> None:
-        await asyncio.gather(self.to_customer(chat_id, payload), self.to_agents(payload))
-
-
-class GroupWriter:
-    """Stores chat messages in batches: every message waiting when a batch starts goes into one
-    transaction (group commit), so a burst from many sockets costs one commit, not hundreds.
-    A sender is answered only after its message is stored."""
-
-    MAX_BATCH = 500
-
-    def __init__(self, service: HelpdeskService) -> None:
-        self.service = service
-        self.queue: asyncio.Queue[tuple[tuple[str, str, str | None, str], asyncio.Future[Any]]]
-        self.queue = asyncio.Queue()
-        self.task: asyncio.Task[None] | None = None
-
-    async def post(self, chat_id: str, sender: str, author: str | None, body: str) -> ChatMessage:
-        if self.task is None or self.task.done():
-            self.task = asyncio.create_task(self._run())
-        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        await self.queue.put(((chat_id, sender, author, body), done))
-        result = await done
-        if isinstance(result, Exception):
-            raise result
-        return result  # type: ignore[no-any-return]
-
-    async def _run(self) -> None:
-        while True:
-            batch = [await self.queue.get()]
-            while not self.queue.empty() and len(batch) < self.MAX_BATCH:
-                batch.append(self.queue.get_nowait())
-            results: list[Any]
-            try:
-                results = await run_in_threadpool(
-                    self.service.chat_post_many, [item for item, _ in batch]
-                )
-            except Exception as exc:  # the whole batch failed (database down): tell every sender
-                results = [exc] * len(batch)
-            for (_, done), result in zip(batch, results, strict=True):
-                if not done.done():
-                    done.set_result(result)
-
-
-def writer_of(app: Any) -> GroupWriter:
-    writer = getattr(app.state, "helpdesk_chat_writer", None)
-    if writer is None:
-        service = service_of(app.state.services, "helpdesk", HelpdeskService)
-        writer = app.state.helpdesk_chat_writer = GroupWriter(service)
-    return writer
-
-
-def hub_of(app: Any) -> Hub:
-    hub = getattr(app.state, "helpdesk_chat_hub", None)
-    if hub is None:
-        hub = app.state.helpdesk_chat_hub = Hub()
-    return hub
-
-
-def message_out(m: ChatMessage) -> dict[str, Any]:
-    return {
-        "type": "message",
-        "chat_id": m.chat_id,
-        "id": m.id,
-        "sender": m.sender,
-        "author": m.author,
-        "body": m.body,
-        "at": m.at.isoformat(),
-    }
-
-
-def chat_out(c: Chat) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "name": c.name,
-        "email": c.email,
-        "status": c.status,
-        "agent": c.agent,
-        "started_at": c.started_at.isoformat(),
-        "case_id": c.case_id,
-    }
 
 
 class StartIn(BaseModel):
@@ -188,6 +86,7 @@ async def customer_socket(ws: WebSocket, token: str) -> None:
         return
     hub = hub_of(ws.app)
     await ws.accept()
+    await hub.follow(service)  # messages stored from now on, by any process, reach this socket
     hub.customers.setdefault(chat_id, set()).add(ws)
     try:
         _, history = await run_in_threadpool(service.chat, chat_id)
@@ -234,6 +133,7 @@ async def agent_socket(ws: WebSocket) -> None:
     service = service_of(ws.app.state.services, "helpdesk", HelpdeskService)
     hub = hub_of(ws.app)
     await ws.accept()
+    await hub.follow(service)
     hub.agents.add(ws)
     try:
         chats = await run_in_threadpool(service.open_chats)

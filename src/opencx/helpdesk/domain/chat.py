@@ -10,6 +10,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from opencx.core.errors import PermissionDenied
 
@@ -39,6 +40,18 @@ class ChatMessage:
     sender: str  # customer, agent, system
     author: str | None
     body: str | None
+    seq: int | None = None  # the store's order of every message of every chat; None until stored
+
+
+class ChatPost(NamedTuple):
+    """A message as sent, before it is stored; its id is chosen by the sender's process, so that
+    process knows its own messages when they come back from the store's feed."""
+
+    id: str
+    chat_id: str
+    sender: str  # customer, agent
+    author: str | None
+    body: str
 
 
 def chat_token(chat_id: str, secret: str) -> str:

@@ -8,14 +8,21 @@ their original times), so the conversation shows on the case and on the customer
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from sqlalchemy.engine import Connection
 
 from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError
 from opencx.core.ids import new_id
 from opencx.helpdesk.domain.cases import Case, Status
-from opencx.helpdesk.domain.chat import ACTIVE, ENDED, MAX_MESSAGE, WAITING, Chat, ChatMessage
+from opencx.helpdesk.domain.chat import (
+    ACTIVE,
+    ENDED,
+    MAX_MESSAGE,
+    WAITING,
+    Chat,
+    ChatMessage,
+    ChatPost,
+)
 from opencx.helpdesk.service.deps import Deps, OpenCase
 from opencx.helpdesk.service.intake import open_case
 from opencx.helpdesk.service.sla import refresh_sla
@@ -119,31 +126,29 @@ def leave_message(conn: Connection, name: str | None, email: str, body: str, dep
 Posted = ChatMessage | OpenCXError
 
 
-def post_many(
-    conn: Connection, items: Sequence[tuple[str, str, str | None, str]], deps: Deps
-) -> list[Posted]:
-    """Store many messages ``(chat, sender, author, body)`` in one transaction (group commit).
+def post_many(conn: Connection, items: Sequence[ChatPost], deps: Deps) -> list[Posted]:
+    """Store many messages in one transaction (group commit), in the order given.
 
-    Each item gets its message or the error that refused it, as :func:`post` would have.
+    Each item gets its stored message (with its number) or the error that refused it, as
+    :func:`post` would have.
     """
     now = deps.clock.now()
-    known = store.chats_by_id(conn, sorted({chat_id for chat_id, *_ in items}))
-    out: list[Posted] = []
-    stored: list[ChatMessage] = []
-    for chat_id, sender, author, body in items:
-        text, chat = body.strip(), known.get(chat_id)
+    states = store.chat_states(conn, sorted({item.chat_id for item in items}))
+    out: list[Posted | int] = []
+    accepted: list[ChatMessage] = []
+    for item in items:
+        text, status = item.body.strip(), states.get(item.chat_id)
         if not text or len(text) > MAX_MESSAGE:
             out.append(InvalidInput(f"a chat message has 1 to {MAX_MESSAGE} characters"))
-        elif chat is None:
-            out.append(NotFound(f"chat {chat_id} does not exist"))
-        elif chat.status == ENDED:
-            out.append(Conflict(f"chat {chat_id} has ended"))
+        elif status is None:
+            out.append(NotFound(f"chat {item.chat_id} does not exist"))
+        elif status == ENDED:
+            out.append(Conflict(f"chat {item.chat_id} has ended"))
         else:
-            if sender == "agent" and chat.status == WAITING:
-                store.update_chat(conn, chat_id, status=ACTIVE, agent=author)
-                known[chat_id] = replace(chat, status=ACTIVE, agent=author)
-            message = ChatMessage(new_id(), chat_id, now, sender, author, text)
-            stored.append(message)
-            out.append(message)
-    store.insert_messages(conn, stored)
-    return out
+            if item.sender == "agent" and status == WAITING:
+                store.update_chat(conn, item.chat_id, status=ACTIVE, agent=item.author)
+                states[item.chat_id] = ACTIVE
+            out.append(len(accepted))
+            accepted.append(ChatMessage(item.id, item.chat_id, now, item.sender, item.author, text))
+    stored = store.insert_messages(conn, accepted)
+    return [stored[x] if isinstance(x, int) else x for x in out]

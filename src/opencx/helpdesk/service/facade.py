@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import Clock, EventBus, NotFound
+from opencx.db import is_postgres
 from opencx.helpdesk.domain.cases import (
     Case,
     CaseEvent,
 )
 from opencx.helpdesk.domain.catalog import CatalogItem
-from opencx.helpdesk.domain.chat import Chat, ChatMessage, chat_of_token, chat_token
+from opencx.helpdesk.domain.chat import Chat, ChatMessage, ChatPost, chat_of_token, chat_token
 from opencx.helpdesk.domain.incidents import Incident
 from opencx.helpdesk.domain.limits import CatalogLimits
 from opencx.helpdesk.domain.quality import Calibration, Scorecard
@@ -34,9 +36,11 @@ from opencx.helpdesk.service.sla import Alert, check_slas, sla_report
 from opencx.helpdesk.store import cases as store
 from opencx.helpdesk.store import catalog as catalog_store
 from opencx.helpdesk.store import chat as chat_store
-from opencx.helpdesk.store import config
+from opencx.helpdesk.store import chat_feed, config
 from opencx.helpdesk.store import incidents as incident_store
 from opencx.helpdesk.store import quality as quality_store
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,12 +331,43 @@ class HelpdeskService:
         with self._tx() as conn:
             return chat.post(conn, chat_id, sender, author, body, self.deps)
 
-    def chat_post_many(
-        self, items: Sequence[tuple[str, str, str | None, str]]
-    ) -> list[chat.Posted]:
+    def chat_post_many(self, items: Sequence[ChatPost]) -> list[chat.Posted]:
         """Many chat messages in one transaction; each item's message or error."""
         with self._tx() as conn:
             return chat.post_many(conn, items, self.deps)
+
+    async def follow_chats(
+        self, listening: Callable[[], None], poll_seconds: float = 0.05
+    ) -> AsyncIterator[ChatMessage]:
+        """Every chat message stored from now on by any process, in the order stored; calls
+        ``listening`` once following (messages stored after that call are all seen).
+
+        PostgreSQL announces each message at commit (LISTEN/NOTIFY); on SQLite this polls the
+        message numbers every ``poll_seconds`` (one indexed query; one writer at a time makes
+        the numbers visible in order).
+        """
+        if is_postgres(self.engine):
+            feed = chat_feed.listen(self.engine, self._chat_message, listening)
+            async with aclosing(feed):  # closing this generator closes the listening connection
+                async for m in feed:
+                    yield m
+            return
+        last = await asyncio.to_thread(self._read, chat_store.last_seq)
+        listening()
+        while True:
+            found = await asyncio.to_thread(self._read, chat_store.messages_after, last)
+            for m in found:
+                yield m
+                last = m.seq or last
+            if not found:
+                await asyncio.sleep(poll_seconds)
+
+    async def _chat_message(self, message_id: str) -> ChatMessage | None:
+        return await asyncio.to_thread(self._read, chat_store.message, message_id)
+
+    def _read(self, query: Callable[..., T], *args: Any) -> T:
+        with self.engine.connect() as conn:
+            return query(conn, *args)
 
     def chat(self, chat_id: str) -> tuple[Chat, list[ChatMessage]]:
         with self.engine.connect() as conn:

@@ -1,0 +1,191 @@
+"""The live chat's moving parts in one server process: the sockets, the group writer, the feed.
+
+* :class:`Hub` knows this process's sockets (customers per chat, every agent) and sends to them.
+* :class:`GroupWriter` stores messages in group commits: every message waiting when a batch
+  starts goes into one transaction, so a burst from many sockets costs one commit, not hundreds;
+  a sender is answered only after its message is stored. One batch at a time keeps each chat's
+  messages in the order they were sent.
+* The hub *follows* the store (:meth:`HelpdeskService.follow_chats`: LISTEN/NOTIFY on PostgreSQL,
+  polling the message numbers on SQLite), so a message stored by another server process (behind
+  the same load balancer, or another ``--workers`` process) reaches the sockets connected here.
+  Messages posted here are sent at once by the sender's coroutine and skipped when the feed
+  brings them back (their ids are chosen here, before they are stored).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import WebSocket
+from starlette.concurrency import run_in_threadpool
+
+from opencx.core.ids import new_id
+from opencx.core.services import service_of
+from opencx.helpdesk.domain.chat import Chat, ChatMessage, ChatPost
+from opencx.helpdesk.service import HelpdeskService
+
+log = logging.getLogger(__name__)
+MAX_MINE = 100_000  # ids awaiting their echo from the feed; more means the feed is not running
+
+
+def message_out(m: ChatMessage) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "chat_id": m.chat_id,
+        "id": m.id,
+        "seq": m.seq,
+        "sender": m.sender,
+        "author": m.author,
+        "body": m.body,
+        "at": m.at.isoformat(),
+    }
+
+
+def chat_out(c: Chat) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "email": c.email,
+        "status": c.status,
+        "agent": c.agent,
+        "started_at": c.started_at.isoformat(),
+        "case_id": c.case_id,
+    }
+
+
+@dataclass
+class Hub:
+    """Connected sockets: customers per chat, and every agent; and the feed of other processes'
+    messages."""
+
+    customers: dict[str, set[WebSocket]] = field(default_factory=dict)
+    agents: set[WebSocket] = field(default_factory=set)
+    mine: set[str] = field(default_factory=set)  # posted here, not yet back from the feed
+    following: asyncio.Task[None] | None = None
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def _send(self, sockets: set[WebSocket], text: str) -> None:
+        for ws in list(sockets):
+            try:
+                await ws.send_text(text)
+            except Exception:  # a socket closed under us: forget it
+                sockets.discard(ws)
+
+    async def to_customer(self, chat_id: str, payload: dict[str, Any]) -> None:
+        if found := self.customers.get(chat_id):
+            await self._send(found, json.dumps(payload))
+
+    async def to_agents(self, payload: dict[str, Any]) -> None:
+        if self.agents:
+            await self._send(self.agents, json.dumps(payload))
+
+    async def to_all(self, chat_id: str, payload: dict[str, Any]) -> None:
+        """One encoding, sent in turn (a task per send cost more than the sends)."""
+        text = json.dumps(payload)
+        await self._send(self.customers.get(chat_id, set()), text)
+        await self._send(self.agents, text)
+
+    def posting(self, message_id: str) -> None:
+        """``message_id`` is being stored here: its sender's coroutine delivers it."""
+        if self.following is not None and not self.following.done():
+            if len(self.mine) >= MAX_MINE:
+                log.warning("chat feed is %d messages behind; forgetting them", len(self.mine))
+                self.mine.clear()
+            self.mine.add(message_id)
+
+    async def follow(self, service: HelpdeskService) -> None:
+        """Follow the store's messages (once per process); returns once following."""
+        if self.following is None or self.following.done():
+            self.ready = asyncio.Event()
+            self.following = asyncio.create_task(self._follow(service))
+        await self.ready.wait()
+
+    async def stop(self) -> None:
+        """Stop following (server shutdown): the listening connection is closed."""
+        if self.following is not None:
+            self.following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.following
+            self.following = None
+
+    async def _follow(self, service: HelpdeskService) -> None:
+        while True:
+            try:
+                async for m in service.follow_chats(self.ready.set):
+                    if m.id in self.mine:
+                        self.mine.discard(m.id)
+                    else:
+                        await self.to_all(m.chat_id, message_out(m))
+            except Exception:
+                log.exception("following the chat messages failed; again in 1 s")
+            self.ready.set()  # a broken feed must not hold up the sockets: they still work here
+            await asyncio.sleep(1)
+
+
+class GroupWriter:
+    """Stores chat messages in group commits, one batch at a time (see the module docstring)."""
+
+    MAX_BATCH = 500
+
+    def __init__(self, service: HelpdeskService, hub: Hub) -> None:
+        self.service, self.hub = service, hub
+        self.queue: asyncio.Queue[tuple[ChatPost, asyncio.Future[Any]]] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+
+    async def post(self, chat_id: str, sender: str, author: str | None, body: str) -> ChatMessage:
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._run())
+        item = ChatPost(new_id(), chat_id, sender, author, body)
+        self.hub.posting(item.id)
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        await self.queue.put((item, done))
+        result = await done
+        if isinstance(result, Exception):
+            self.hub.mine.discard(item.id)
+            raise result
+        return result  # type: ignore[no-any-return]
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+            self.task = None
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self.queue.get()]
+            while not self.queue.empty() and len(batch) < self.MAX_BATCH:
+                batch.append(self.queue.get_nowait())
+            results: list[Any]
+            try:
+                results = await run_in_threadpool(
+                    self.service.chat_post_many, [item for item, _ in batch]
+                )
+            except Exception as exc:  # the whole batch failed (database down): tell every sender
+                results = [exc] * len(batch)
+            for (_, done), result in zip(batch, results, strict=True):
+                if not done.done():
+                    done.set_result(result)
+
+
+def hub_of(app: Any) -> Hub:
+    hub = getattr(app.state, "helpdesk_chat_hub", None)
+    if hub is None:
+        hub = app.state.helpdesk_chat_hub = Hub()
+        getattr(app.state, "stopping", []).append(hub.stop)
+    return hub
+
+
+def writer_of(app: Any) -> GroupWriter:
+    writer = getattr(app.state, "helpdesk_chat_writer", None)
+    if writer is None:
+        service = service_of(app.state.services, "helpdesk", HelpdeskService)
+        writer = app.state.helpdesk_chat_writer = GroupWriter(service, hub_of(app))
+        getattr(app.state, "stopping", []).append(writer.stop)
+    return writer

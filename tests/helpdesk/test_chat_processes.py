@@ -1,0 +1,139 @@
+"""Live chat across server processes: two real uvicorn processes on one store, a customer on
+one and an agent on the other (as behind a load balancer), talking over real WebSockets.
+
+PostgreSQL carries the messages by LISTEN/NOTIFY, SQLite by polling the message numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+from websockets.sync.client import ClientConnection, connect
+
+from opencx.access.service import AccessService
+from opencx.core import FixedClock
+from tests.browser.test_login_and_360 import free_port
+
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+EMAIL, PASSWORD = "agent@example.org", "process-pass-1"
+pytestmark = pytest.mark.slow  # two server processes start per store
+
+
+@pytest.fixture
+def servers(engine: Engine, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two ``opencx`` web processes (A, B) on the test's store, with the same secret key."""
+    url = engine.url.render_as_string(hide_password=False)
+    AccessService(engine, FixedClock(datetime(2026, 1, 1, tzinfo=UTC))).create_user(
+        EMAIL, role="agent", password=PASSWORD
+    )
+    env = {**os.environ, "OPENCX_DATABASE_URL": url, "OPENCX_SECRET_KEY": "two-processes"}
+    command = [sys.executable, "-m", "uvicorn", "opencx.app:create_app_from_env", "--factory"]
+    procs, bases = [], []
+    try:
+        logs = [tmp_path / f"server-{name}.log" for name in "ab"]
+        for log in logs:  # both start at once: importing the app takes seconds on a busy machine
+            port = free_port()
+            with log.open("wb") as out:
+                procs.append(
+                    subprocess.Popen(
+                        [*command, "--host", "127.0.0.1", "--port", str(port)],
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+            bases.append(f"http://127.0.0.1:{port}")
+        for base, proc, log in zip(bases, procs, logs, strict=True):
+            _wait_until_up(base, proc, log)
+        yield bases[0], bases[1]
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # still importing the app: it cannot shut down
+                proc.kill()
+                proc.wait()
+
+
+def _wait_until_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    """As the browser tests wait, with more patience: two processes importing the whole app at
+    once on a shared 2-core machine took up to two minutes (a guard, not a measure)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(base + "/login", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    pytest.fail(f"server did not answer on {base} within 300 s:\n{log.read_text()}")
+
+
+def _agent_socket(base: str) -> ClientConnection:
+    with httpx.Client(base_url=base) as http:
+        token = CSRF.search(http.get("/login").text)
+        assert token
+        http.post(
+            "/login",
+            data={"email": EMAIL, "password": PASSWORD, "csrf_token": token.group(1)},
+        )
+        cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+    ws_url = base.replace("http://", "ws://") + "/api/helpdesk/chat/agent"
+    return connect(ws_url, additional_headers={"Cookie": cookies, "Origin": base})
+
+
+def _next(ws: ClientConnection, kind: str) -> dict[str, Any]:
+    """The next frame of ``kind`` (others, such as history or typing, are skipped)."""
+    while True:
+        frame: dict[str, Any] = json.loads(ws.recv(timeout=20))
+        if frame["type"] == kind:
+            return frame
+
+
+def test_a_customer_on_one_process_and_an_agent_on_another_talk(
+    servers: tuple[str, str],
+) -> None:
+    a, b = servers
+    with _agent_socket(b) as agent:
+        assert _next(agent, "chats")["chats"] == []
+        started = httpx.post(f"{a}/api/helpdesk/chat", json={"name": "Ana"}).json()
+        ws_url = a.replace("http://", "ws://") + f"/api/helpdesk/chat/ws?token={started['token']}"
+        with connect(ws_url) as customer:
+            customer.send(json.dumps({"type": "message", "body": "Hello from A"}))
+            mine = _next(customer, "message")  # stored, then back on the sender's own socket
+            heard = _next(agent, "message")  # the other process, through the store
+            assert (heard["id"], heard["chat_id"], heard["body"], heard["sender"]) == (
+                mine["id"],
+                started["chat_id"],
+                "Hello from A",
+                "customer",
+            )
+
+            agent.send(json.dumps({"type": "message", "chat_id": started["chat_id"], "body": "Hi"}))
+            assert _next(agent, "message")["body"] == "Hi"  # the agent's own, from B at once
+            reply = _next(customer, "message")
+            assert (reply["sender"], reply["author"], reply["body"]) == ("agent", EMAIL, "Hi")
+            assert reply["seq"] > mine["seq"]
+
+            bodies = [f"part {k}" for k in range(5)] + ["last"]
+            for body in bodies:  # sent back to back: each arrives once, in the order sent
+                customer.send(json.dumps({"type": "message", "body": body}))
+            for ws in (customer, agent):  # a message doubled by the feed would come before "last"
+                got = [_next(ws, "message") for _ in bodies]
+                assert [m["body"] for m in got] == bodies
+                assert [m["seq"] for m in got] == sorted(m["seq"] for m in got)
