@@ -146,7 +146,7 @@ chat_messages = sa.Table(
     sa.Column("sender", sa.String(10), nullable=False),  # customer, agent, system
     sa.Column("author", sa.String(320)),
     sa.Column("body", sa.Text),
-    # the order messages were stored in (migration 0023): an identity on PostgreSQL, written as
+    # the order messages were stored in (migration 0024): an identity on PostgreSQL, written as
     # max + 1 by the insert itself on SQLite (store/chat.py)
     sa.Column("seq", sa.BigInteger, sa.Identity(), nullable=False, unique=True, index=True),
     info=OWNER,

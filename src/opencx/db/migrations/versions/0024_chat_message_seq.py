@@ -6,8 +6,8 @@ server process follow new messages on SQLite (``WHERE seq > :last``). On Postgre
 identity column; on SQLite the store writes ``max(seq) + 1`` in the insert itself, under the
 database's single write lock. Existing messages are numbered by their time, then id.
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-06 08:10:00
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023"
-down_revision = "0022"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
