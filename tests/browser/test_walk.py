@@ -23,6 +23,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +38,8 @@ from opencx.app import create_app
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate, schema
 from opencx.feedback.domain.surveys import template, to_definition
+from opencx.loyalty.domain import Cause, Reward
+from opencx.loyalty.service import LoyaltyService
 from opencx.settings import Settings
 from tests.browser.test_login_and_360 import (
     CHROMIUM_ARGS,
@@ -101,6 +104,10 @@ def walk_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
             .where(schema.surveys.c.key == "nps-purchase")
             .values(definition=to_definition(survey))
         )
+    loyalty = LoyaltyService(engine, FixedClock(T0))  # a member with points: its forms walk
+    loyalty.put_reward(Reward("walk-mug", "Mug", 10))
+    loyalty.put_cause(Cause("walk-trees", "Trees", Decimal("0.01"), "EUR"))
+    loyalty.earn(loyalty.enroll("cust-mal"), 500, "walk-seed")
     access = AccessService(engine, FixedClock(T0))
     for role in ROLES:
         access.create_user(f"{role}@walk.example", role=role, password=PASSWORD, name=role.title())

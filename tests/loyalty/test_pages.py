@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -67,3 +68,78 @@ def test_pages_for_staff_and_the_member(client, services):
 def test_expiry_and_tier_jobs_are_registered_with_the_worker(services):
     names = {job.name for job in services.jobs}
     assert {"loyalty.expiry", "loyalty.tiers"} <= names
+
+
+def _form(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the form posting to ``action`` on ``page``."""
+    start = page.index(f'action="{action}"')
+    form = page[start : page.index("</form>", start)]
+    return dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+
+
+def _options(page: str, name: str) -> list[str]:
+    select = page[page.index(f'name="{name}"') :]
+    return re.findall(r'<option value="([^"]+)"', select[: select.index("</select>")])
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_staff_enroll_redeem_donate_and_adjust_from_the_pages(client, services):
+    from opencx.loyalty.domain import Cause
+
+    bob = customer(services, "bob")
+    services.loyalty.put_reward(Reward("cap", "Cap", 100, stock=5))
+    services.loyalty.put_reward(Reward("car", "Car", 100_000))  # beyond reach
+    services.loyalty.put_reward(Reward("old", "Old", 10, active=False))  # withdrawn
+    services.loyalty.put_reward(Reward("gone", "Gone", 10, stock=0))  # out of stock
+    services.loyalty.put_cause(Cause("trees", "Trees", Decimal("0.01"), "EUR"))
+    services.loyalty.put_cause(Cause("closed", "Closed", Decimal("0.01"), "EUR", active=False))
+    log_in(client, services, "admin")
+
+    profile = client.get(f"/customers/{bob}").text
+    assert "Enroll in Club" in profile
+    r = client.post("/loyalty/enroll", data=_form(profile, "/loyalty/enroll"))
+    assert r.status_code == 200 and "Enrolled" in r.text
+    member = services.loyalty.member_of(bob)
+    assert member is not None and "Enroll in" not in client.get(f"/customers/{bob}").text
+
+    page = client.get(f"/loyalty/members/{member}").text
+    assert "No reward in stock is within this member's reach" in page  # no points yet
+    assert "Remove points" not in page  # floor 0, balance 0: nothing to remove
+    add = {
+        **_form(page, f"/loyalty/members/{member}/adjust"),
+        "points": "300",
+        "reason": "goodwill",
+    }
+    url = f"/loyalty/members/{member}/adjust"
+    assert "Adjustment written" in client.post(url, data=add).text
+    client.post(url, data=add)  # sent twice (a reload): one entry
+    assert services.loyalty.member_view(member).balance == 300
+
+    page = client.get(f"/loyalty/members/{member}").text
+    assert _options(page, "reward_id") == ["cap"]  # only what the ledger accepts now
+    assert _options(page, "cause_id") == ["trees"]
+    assert 'max="300"' in page
+    r = client.post(
+        f"/loyalty/members/{member}/redeem",
+        data={**_form(page, f"/loyalty/members/{member}/redeem"), "reward_id": "cap"},
+    )
+    assert "Reward redeemed" in r.text
+    donate = {**_form(page, f"/loyalty/members/{member}/donate"), "cause_id": "trees"}
+    assert (
+        "Donation written"
+        in client.post(f"/loyalty/members/{member}/donate", data={**donate, "points": "50"}).text
+    )
+    forms = re.findall(r'name="key" value="([^"]+)"', page)
+    remove = {**_form(page, url), "key": next(k for k in forms if k.endswith("-remove"))}
+    remove.update(direction="remove", points="20", reason="correction")
+    assert "Adjustment written" in client.post(url, data=remove).text
+    view = services.loyalty.member_view(member)
+    assert view.balance == 300 - 100 - 50 - 20
+    assert any("goodwill (by" in e.reason for e in view.entries)
+    bad = {**remove, "key": "other", "points": "0"}
+    assert client.post(url, data=bad).status_code == 422
+    client.cookies.clear()
+    log_in(client, services, "analyst")  # reads, acts on nothing
+    page = client.get(f"/loyalty/members/{member}").text
+    assert "member-actions" not in page and "Enroll in" not in client.get(f"/customers/{bob}").text
+    assert client.post(url, data=add).status_code == 403

@@ -145,6 +145,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/loyalty/rewards"): "loyalty:read",
     ("GET", "/loyalty/effectiveness"): "loyalty:read",
     ("GET", "/loyalty/members/{member_id}"): "loyalty:read",
+    ("POST", "/loyalty/members/{member_id}/redeem"): "loyalty:write",
+    ("POST", "/loyalty/members/{member_id}/adjust"): "loyalty:admin",
+    ("POST", "/loyalty/members/{member_id}/donate"): "loyalty:write",
+    ("POST", "/loyalty/enroll"): "loyalty:write",
     # --- helpdesk
     ("POST", "/api/helpdesk/cases"): "helpdesk:write",
     ("GET", "/api/helpdesk/cases"): "helpdesk:read",

@@ -29,6 +29,7 @@ from opencx.loyalty.service.ledger import Posted
 from opencx.loyalty.service.reports import MemberView, Overview
 from opencx.loyalty.store import catalog
 from opencx.loyalty.store import ledger as store
+from opencx.loyalty.store import reports as rstore
 
 T = TypeVar("T")
 
@@ -75,6 +76,10 @@ class LoyaltyService:
         with self.engine.connect() as conn:
             return catalog.all_rewards(conn)
 
+    def causes(self) -> list[Cause]:
+        with self.engine.connect() as conn:
+            return catalog.all_causes(conn)
+
     def put_cause(self, cause: Cause) -> Cause:
         with self.engine.begin() as conn:
             catalog.put_cause(conn, cause)
@@ -93,6 +98,16 @@ class LoyaltyService:
 
     def enroll(self, customer_id: str, source: str = "api") -> str:
         return self._tx(lambda c: ledger.enroll(c, customer_id, self.clock.now(), source))
+
+    def can_enroll(self, customer_id: str) -> bool:
+        """Whether ``customer_id`` may become a member: it exists, is neither merged into
+        another customer nor erased, and is no member yet."""
+        with self.engine.connect() as conn:
+            return ledger.enrollable(conn, customer_id)
+
+    def recent_members(self, limit: int = 20) -> list[Any]:
+        with self.engine.connect() as conn:
+            return rstore.recent_members(conn, limit)
 
     def member_of(self, customer_id: str) -> str | None:
         with self.engine.connect() as conn:
@@ -147,7 +162,6 @@ class LoyaltyService:
     def backfill(self, since: datetime | None = None) -> int:
         """Earn for every past order of current members (the explicit 'living' of history)."""
         from opencx.loyalty.store import orders
-        from opencx.loyalty.store import reports as rstore
 
         with self.engine.begin() as conn:
             customers = [c for _m, c, _e in rstore.active_members(conn)]

@@ -173,6 +173,18 @@ def enroll(conn: Connection, customer_id: str, at: datetime, source: str = "api"
     return member_id
 
 
+def enrollable(conn: Connection, customer_id: str) -> bool:
+    """The customer exists, is not merged into another nor erased, and is no member yet."""
+    row = conn.execute(
+        sa.select(customers.c.merged_into, customers.c.erased_at).where(
+            customers.c.id == customer_id
+        )
+    ).first()
+    if row is None or row.merged_into is not None or row.erased_at is not None:
+        return False
+    return customer_id not in store.member_by_customer(conn, [customer_id])
+
+
 def _expiry(p: Program, at: datetime) -> datetime | None:
     return None if p.expiry_months is None else add_months(at, p.expiry_months)
 

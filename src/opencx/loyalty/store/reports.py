@@ -83,3 +83,26 @@ def qualifying(
     if member_ids is not None:
         q = q.where(entries.c.member_id.in_(list(member_ids)))
     return {r.member_id: Decimal(r.v or 0) for r in conn.execute(q.group_by(entries.c.member_id))}
+
+
+def recent_members(conn: Connection, limit: int) -> list[Any]:
+    """The latest enrolled members with their balances (``id, customer_id, enrolled_at,
+    status, balance``), newest first."""
+    balance = (
+        sa.select(entries.c.member_id, sa.func.sum(entries.c.points).label("balance"))
+        .group_by(entries.c.member_id)
+        .subquery()
+    )
+    q = (
+        sa.select(
+            members.c.id,
+            members.c.customer_id,
+            members.c.enrolled_at,
+            members.c.status,
+            sa.func.coalesce(balance.c.balance, 0).label("balance"),
+        )
+        .outerjoin(balance, balance.c.member_id == members.c.id)
+        .order_by(members.c.enrolled_at.desc(), members.c.id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(q))
