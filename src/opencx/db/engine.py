@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,14 +23,48 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def create_engine_from_url(url: str, **kwargs: Any) -> Engine:
-    """Build an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+PING_AFTER_IDLE = 5.0  # seconds a pooled PostgreSQL connection may rest before a ping
+
+
+def create_engine_from_url(
+    url: str, *, ping_after_idle: float = PING_AFTER_IDLE, **kwargs: Any
+) -> Engine:
+    """Build an engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    A PostgreSQL connection taken from the pool is pinged first (and replaced if the server
+    dropped it) when it rested there ``ping_after_idle`` seconds or more; one back within
+    that time is used as it is, sparing every busy transaction a round trip. A connection
+    the server dropped within that time fails its statement once: SQLAlchemy then discards it
+    and every connection pooled before it, and the next transaction starts afresh.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    _ping_when_idle(engine, ping_after_idle)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, after: float) -> None:
+    """SQLAlchemy's pessimistic disconnect handling, for connections idle ``after`` seconds."""
+    since = "opencx_idle_since"
+
+    def rested(_dbapi_conn: Any, record: Any) -> None:
+        record.info[since] = time.monotonic()
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(since, 0.0) < after:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the pool replaces the connection and tries again
+            raise sa.exc.DisconnectionError(f"pooled connection is dead: {exc}") from exc
+
+    event.listen(engine, "connect", rested)  # a new connection needs no ping
+    event.listen(engine, "checkin", rested)
+    event.listen(engine, "checkout", checkout)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
