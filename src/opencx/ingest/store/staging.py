@@ -10,14 +10,12 @@ order" and "latest earlier line" are questions the database answers.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from sqlalchemy.engine import Connection
 
-from opencx.ingest.store.upserts import sqlite_values
+from opencx.ingest.store.upserts import copy_csv, sqlite_values
 
 PG_TYPES = {"text": "text", "int": "integer", "money": "numeric", "time": "timestamptz"}
 PG_TYPES |= {"bool": "boolean"}
@@ -54,11 +52,9 @@ def stage_rows(conn: Connection, name: str, data: pa.Table) -> None:
         return
     names = ", ".join(columns)
     if conn.dialect.name == "postgresql":
-        buffer = io.BytesIO()
-        pacsv.write_csv(data.select(columns), buffer, pacsv.WriteOptions(include_header=False))
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY {name} ({names}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(buffer.getbuffer())
+            copy.write(copy_csv(data.select(columns)))
         return
     rows = zip(*(sqlite_values(data.column(c)) for c in columns), strict=True)
     marks = ", ".join("?" * len(columns))

@@ -51,6 +51,22 @@ def sqlite_values(array: pa.ChunkedArray | pa.Array) -> list[Any]:
     return values
 
 
+def copy_csv(data: pa.Table) -> bytes:
+    """``data`` as CSV for PostgreSQL's ``COPY … (FORMAT csv)``, without a header.
+
+    A zoned timestamp is written as its UTC text with ``Z`` (the same text Arrow writes for it),
+    by a cast: Arrow's CSV writer formats zoned timestamps through the time-zone database,
+    ~15 µs a value, which made it most of the cost of staging a chunk of order lines.
+    """
+    for i, column in enumerate(data.schema):
+        if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+            text = pc.cast(pc.cast(data.column(i), pa.timestamp("us")), pa.string())
+            data = data.set_column(i, column.name, pc.binary_join_element_wise(text, "Z", ""))
+    buffer = io.BytesIO()
+    pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
+    return buffer.getvalue()
+
+
 def _checked(table: str, columns: Sequence[str]) -> None:
     """Identifiers in the SQL below come from the schema only, never from input data."""
     unknown = set(columns) - set(TABLES[table].c.keys())
@@ -81,11 +97,9 @@ def _upsert_postgres(
         f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
     )
     conn.exec_driver_sql(f"TRUNCATE {temp}")
-    buffer = io.BytesIO()
-    pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {temp} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
-        copy.write(buffer.getvalue())
+        copy.write(copy_csv(data))
     names = ", ".join(columns)
     conn.exec_driver_sql(
         f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp}"  # noqa: S608
