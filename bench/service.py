@@ -71,7 +71,16 @@ def timed(fn: Callable[[int], object], n: int, clients: int) -> tuple[float, lis
     return time.perf_counter() - start, lat
 
 
-def paced(fn: Callable[[int], object], rate: float, seconds: float, clients: int) -> list[float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux ``/proc``): what a message costs the
+    server whatever else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def paced(
+    fn: Callable[[int], object], rate: float, seconds: float, clients: int
+) -> tuple[float, list[float]]:
     """Call ``fn(i)`` at ``rate``/s on a fixed schedule from ``clients`` threads; the latency of
     each call counts from its scheduled time."""
     n = int(rate * seconds)
@@ -97,7 +106,7 @@ def paced(fn: Callable[[int], object], rate: float, seconds: float, clients: int
         t.start()
     for t in threads:
         t.join()
-    return lat
+    return time.perf_counter() - start, lat
 
 
 def p99(lat: list[float]) -> float:
@@ -202,7 +211,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str) -> tuple[subprocess.Popen[bytes], str, str]:
+def start_server(url: str, deflate: bool) -> tuple[subprocess.Popen[bytes], str, str]:
     import httpx
 
     from opencx.access.service import AccessService
@@ -235,6 +244,8 @@ def start_server(url: str) -> tuple[subprocess.Popen[bytes], str, str]:
             "64",
             "--backlog",
             "2048",
+            "--ws-per-message-deflate",  # off as `opencx serve` runs it (opencx.ops.serve)
+            str(deflate).lower(),
         ],
         env=env,
     )
@@ -345,15 +356,27 @@ async def chat_paced(conns: list[object], rate: float, seconds: float) -> tuple[
     return time.perf_counter() - start, latencies
 
 
-async def chat_runs(base: str, args: argparse.Namespace, floor: float, floor_p99: float) -> None:
+async def chat_runs(
+    base: str, pid: int, args: argparse.Namespace, floor: float, floor_p99: float
+) -> None:
     conns = await open_sockets(base, args.sockets)
+    spent = cpu_seconds(pid), time.process_time()
     wall, lat = await chat_saturation(conns, args.messages)
     report(f"chat: {args.sockets} WebSockets, saturation (closed loop)", wall, lat, len(lat), floor)
+    cpu_note(spent, pid, len(lat))
+    spent = cpu_seconds(pid), time.process_time()
     wall, lat = await chat_paced(conns, args.rate, args.seconds)
     name = f"chat: {args.sockets} WebSockets at {args.rate:,.0f}/s (floor p99 {floor_p99:.1f} ms)"
     report(name, wall, lat, len(lat), floor)
+    cpu_note(spent, pid, len(lat))
     for ws in conns:
         await ws.close()  # type: ignore[attr-defined]
+
+
+def cpu_note(before: tuple[float, float], pid: int, n: int) -> None:
+    server = (cpu_seconds(pid) - before[0]) / n * 1000
+    client = (time.process_time() - before[1]) / n * 1000
+    print(f"|   CPU per message: server {server:.2f} ms, load generator {client:.2f} ms |||||")
 
 
 def run_store(kind: str, args: argparse.Namespace) -> None:
@@ -368,14 +391,14 @@ def run_store(kind: str, args: argparse.Namespace) -> None:
             floor_n,
             None,
         )
-        lat = paced(floor_writer.insert, args.rate, args.seconds, threads)
+        wall, lat = paced(floor_writer.insert, args.rate, args.seconds, threads)
         floor_p99 = p99(lat)
-        report(f"floor: the same at {args.rate:,.0f}/s", args.seconds, lat, len(lat), floor)
-        server, base, secret = start_server(url)
+        report(f"floor: the same at {args.rate:,.0f}/s", wall, lat, len(lat), floor)
+        server, base, secret = start_server(url, args.ws_deflate)
         try:
             if args.cases:
                 api_runs(base, secret, args.cases, args.clients, floor)
-            asyncio.run(chat_runs(base, args, floor, floor_p99))
+            asyncio.run(chat_runs(base, server.pid, args, floor, floor_p99))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -391,6 +414,11 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--ws-deflate",
+        action="store_true",
+        help="compress each WebSocket frame, as the server did before 2026-12-06 (for comparing)",
+    )
     args = parser.parse_args()
     for kind in ["postgresql", "sqlite"] if args.db == "both" else [args.db]:
         run_store(kind, args)
