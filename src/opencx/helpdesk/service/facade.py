@@ -24,6 +24,7 @@ from opencx.helpdesk.domain.limits import CatalogLimits
 from opencx.helpdesk.domain.quality import Calibration, Scorecard
 from opencx.helpdesk.domain.reporting import ServiceReport
 from opencx.helpdesk.service import catalog, chat, incidents, intake, quality, working
+from opencx.helpdesk.service import desk as desk_config
 from opencx.helpdesk.service.deps import (
     Deps,
     Identify,
@@ -388,6 +389,41 @@ class HelpdeskService:
     def on_follow_up_requested(self, event: Any, conn: Connection) -> str:
         """Open the closed-loop case for feedback's ``FollowUpRequested``; returns its id."""
         return intake.on_follow_up(conn, event, self.deps).id
+
+    # --- desk configuration (the admin pages) ----------------------------------------------
+    def desk(self) -> desk_config.Desk:
+        """Queues, routing rules, agents (with their open cases) and calendars."""
+        with self.engine.connect() as conn:
+            return desk_config.desk(conn)
+
+    def save_queue(self, **fields: Any) -> str:
+        with self._configuring() as conn:
+            return desk_config.save_queue(conn, self.deps, **fields)
+
+    def save_rule(self, **fields: Any) -> str:
+        with self._configuring() as conn:
+            return desk_config.save_rule(conn, self.deps, **fields)
+
+    def delete_rule(self, name: str) -> None:
+        with self._configuring() as conn:
+            desk_config.delete_rule(conn, self.deps, name)
+
+    def save_agent(self, **fields: Any) -> str:
+        with self._configuring() as conn:
+            return desk_config.save_agent(conn, self.deps, **fields)
+
+    def save_calendar(self, **fields: Any) -> str:
+        with self._configuring() as conn:
+            return desk_config.save_calendar(conn, self.deps, **fields)
+
+    @contextmanager
+    def _configuring(self) -> Iterator[Connection]:
+        """A configuration change's transaction; the cached desk is forgotten after it."""
+        try:
+            with self._tx() as conn:
+                yield conn
+        finally:
+            self.deps.desk_cache.forget()
 
     def configure(self, apply: Callable[[Connection], None]) -> None:
         """Run a configuration change (``store.config`` writers) in one transaction."""

@@ -153,6 +153,16 @@ def load_rules(conn: Connection) -> list[RoutingRule]:
     ]
 
 
+def rule_positions(conn: Connection) -> dict[str, int]:
+    r = routing_rules.c
+    return {name: position for name, position in conn.execute(sa.select(r.name, r.position))}
+
+
+def delete_rule(conn: Connection, name: str) -> bool:
+    query = routing_rules.delete().where(routing_rules.c.name == name)
+    return conn.execute(query).rowcount == 1
+
+
 def save_agent(conn: Connection, agent: Agent) -> None:
     row = {
         "email": agent.email,

@@ -1,5 +1,5 @@
 """Helpdesk pages: queue views, the agent console for one case, the SLA dashboard, the public
-contact form.
+contact form (and, in :mod:`~opencx.helpdesk.pages.desk`, the desk administration pages).
 
 Agents and admins (``helpdesk:read`` to look, ``helpdesk:write`` to act) use the console; the
 contact form at ``/help`` is public (anyone may ask for help) and opens a ``web`` case.
@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from opencx.core import InvalidInput, NotFound, OpenCXError, ensure_utc
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.domain.limits import LinkExpired, TooManyRequests
+from opencx.helpdesk.pages.desk import router as desk_router
 from opencx.helpdesk.service import HelpdeskService, OpenCase
 from opencx.metrics.deps import MetricsServiceDep
 from opencx.metrics.domain.request import MetricRequest
@@ -25,6 +26,7 @@ from opencx.web import Principal, render, require_csrf, require_page_scope
 from opencx.web.auth import access_service, client_ip, current_user
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+router.include_router(desk_router)
 
 Reader = Annotated[Principal, Depends(require_page_scope("helpdesk:read"))]
 Writer = Annotated[Principal, Depends(require_page_scope("helpdesk:write"))]
