@@ -15,6 +15,8 @@ A mapping file may hold::
     currency = "EUR"
     [computed]
     unit_price = "amount / qty"
+    [joined]      # the values of several columns joined with "|", to transform together
+    kind = "incoming|private"        # "true|false" ...
     [transforms.country]
     "Nederland" = "NL"
 
@@ -40,12 +42,15 @@ class Mapping:
 
     ``columns`` maps canonical field → source column (``_line`` is the record number);
     ``constants`` fills a field with one value; ``computed`` holds ``"a / b"`` quotients of
-    two source columns; ``transforms`` replace exact source values per canonical field.
+    two source columns; ``joined`` holds ``"a|b"``: the texts of several columns joined with
+    ``|`` (an empty cell as nothing), for a transform that reads them together;
+    ``transforms`` replace exact source values per canonical field.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
     computed: dict[str, str] = field(default_factory=dict)
+    joined: dict[str, str] = field(default_factory=dict)
     transforms: dict[str, dict[str, str]] = field(default_factory=dict)
     kind: str | None = None
     source: str | None = None
@@ -96,6 +101,7 @@ def mapping_from_dict(data: dict[str, Any], *, where: str = "mapping") -> Mappin
         "columns",
         "constants",
         "computed",
+        "joined",
         "transforms",
         "names",
         "non_merchandise",
@@ -105,7 +111,7 @@ def mapping_from_dict(data: dict[str, Any], *, where: str = "mapping") -> Mappin
     if unknown:
         raise InvalidInput(f"{where}: unknown setting(s) {unknown}; known: {sorted(known)}")
     values: dict[str, Any] = {k: data[k] for k in (*_SCALARS, *_FLAGS) if k in data}
-    for table in ("columns", "constants", "computed"):
+    for table in ("columns", "constants", "computed", "joined"):
         values[table] = {str(k): str(v) for k, v in data.get(table, {}).items()}
     values["transforms"] = {
         str(k): {str(a): str(b) for a, b in v.items()}
@@ -129,6 +135,16 @@ def _check(mapping: Mapping, where: str) -> None:
     for target, expr in mapping.computed.items():
         if expr.count("/") != 1:
             raise InvalidInput(f"{where}: computed {target} = {expr!r}: only 'a / b' is supported")
+    for target, expr in mapping.joined.items():
+        if len(joined_columns(expr)) < 2:
+            raise InvalidInput(
+                f"{where}: joined {target} = {expr!r}: name two or more columns, 'a|b'"
+            )
+
+
+def joined_columns(expr: str) -> list[str]:
+    """The source columns of a ``joined`` field: ``"incoming|private"`` → both names."""
+    return [part.strip() for part in expr.split("|") if part.strip()]
 
 
 def with_flags(mapping: Mapping, *, maps: list[str], **overrides: Any) -> Mapping:

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from opencx.core.errors import InvalidInput, Problem
 from opencx.ingest.domain.kinds import RESERVED, KindSpec
-from opencx.ingest.domain.mapping import Mapping
+from opencx.ingest.domain.mapping import Mapping, joined_columns
 
 
 def _norm(name: str) -> str:
@@ -34,7 +34,9 @@ class ColumnPlan:
         for spec in self.kind.fields:
             if spec.required and not self.provides(spec.name) and spec.default is None:
                 found.append(Problem(self.file, 1, spec.name, "", "missing required column"))
-        for name in self.mapping.columns.values():
+        mapped = [*self.mapping.columns.values()]
+        mapped += [c for expr in self.mapping.joined.values() for c in joined_columns(expr)]
+        for name in mapped:
             if name != "_line" and name not in self.available:
                 found.append(Problem(self.file, 1, name, "", "mapped column is not in the file"))
         if not ignore_unknown:
@@ -46,7 +48,7 @@ class ColumnPlan:
 
     def provides(self, name: str) -> bool:
         m = self.mapping
-        return name in self.sources or name in m.constants or name in m.computed
+        return name in self.sources or name in m.constants or name in m.computed or name in m.joined
 
 
 def plan_columns(file: str, columns: list[str], kind: KindSpec, mapping: Mapping) -> ColumnPlan:
@@ -63,13 +65,18 @@ def plan_columns(file: str, columns: list[str], kind: KindSpec, mapping: Mapping
             else:
                 plan.sources[target] = source
     for spec in kind.fields:
-        if spec.name not in plan.sources and spec.name not in mapping.constants:
+        if spec.name not in plan.sources and spec.name not in {
+            **mapping.constants,
+            **mapping.joined,
+        }:
             match = by_norm.get(_norm(spec.name))
             if match and match not in mapping.columns.values():
                 plan.sources[spec.name] = match
     used = set(plan.sources.values()) | set(plan.extra.values())
     for expr in mapping.computed.values():
         used.update(part.strip() for part in expr.split("/"))
+    for expr in mapping.joined.values():
+        used.update(joined_columns(expr))
     plan.unknown = [c for c in columns if c not in used and c not in RESERVED]
     return plan
 
@@ -103,6 +110,11 @@ def source_text(chunk: pa.Table, lines: pa.Array, plan: ColumnPlan) -> dict[str,
         out[name] = as_text(chunk.column(source))
     for name, value in plan.mapping.constants.items():
         out[name] = pa.repeat(pa.scalar(str(value), pa.string()), n)
+    for name, expr in plan.mapping.joined.items():
+        parts = [as_text(chunk.column(c)) for c in joined_columns(expr) if c in plan.available]
+        out[name] = pc.binary_join_element_wise(
+            *parts, "|", null_handling="replace", null_replacement=""
+        )
     for name, table in plan.mapping.transforms.items():
         if name in out:
             out[name] = _replace_values(out[name], table)

@@ -1,5 +1,5 @@
 """Rules across the fields of one row: returns, anonymous orders, case and subscription times,
-email shape."""
+case event kinds, email shape."""
 
 from __future__ import annotations
 
@@ -60,6 +60,18 @@ def check_subscriptions(parsed: Parsed, mapping: Mapping) -> None:
     )
 
 
+CASE_EVENT_KINDS = ("message_in", "message_out", "note", "status", "assignment")
+"""What an imported case event may be (docs/schema.md): a mapping's transform that misses a
+value (a Zendesk role, a Freshdesk flag) leaves it raw, and the row is refused, not stored."""
+
+
+def check_case_events(parsed: Parsed, mapping: Mapping) -> None:
+    kind = parsed.columns["kind"]
+    known = pc.is_in(kind, value_set=pa.array(CASE_EVENT_KINDS, pa.string()))
+    bad = pc.and_(pc.is_valid(kind), pc.invert(known))
+    parsed.flag(bad, "kind", f"not a case event kind ({', '.join(CASE_EVENT_KINDS)})")
+
+
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
@@ -74,5 +86,6 @@ ROW_RULES = {
     "customers": check_customers,
     "orders": check_orders,
     "cases": check_cases,
+    "case_events": check_case_events,
     "subscriptions": check_subscriptions,
 }
