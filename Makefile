@@ -7,6 +7,8 @@ UV := $(BIN)/uv
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
+# the suite runs on both cores, a test file per worker (module fixtures stay in one process)
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo test lint typecheck contracts pytest install-dev lock clean bench screenshots
 
@@ -40,7 +42,7 @@ contracts: $(VENV)/.dev
 	$(BIN)/lint-imports
 
 pytest: $(VENV)/.dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck contracts pytest
 
