@@ -34,7 +34,7 @@ def test_quickstart_generates_demo_data_and_serves_a_login(tmp_path: Path) -> No
     with log.open("wb") as out:
         server = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # generous: a loaded machine, not a speed check
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:

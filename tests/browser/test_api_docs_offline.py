@@ -10,14 +10,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.test_login_and_360 import CHROMIUM_ARGS, chromium_path, server  # noqa: F401
+from tests.browser.serving import chromium
+from tests.browser.test_login_and_360 import server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
 def test_api_docs_render_offline(server: str) -> None:  # noqa: F811
-    executable = chromium_path()
-    from playwright.sync_api import Route, expect, sync_playwright
+    from playwright.sync_api import Route, expect
 
     own = urlsplit(server).netloc
     blocked: list[str] = []
@@ -30,19 +30,15 @@ def test_api_docs_render_offline(server: str) -> None:  # noqa: F811
             blocked.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(30_000)
-            page.route("**/*", only_local)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server + "/docs")
-            expect(page.locator(".swagger-ui .info .title")).to_contain_text("OpenCX")
-            operations = page.locator(".opblock")
-            expect(operations.first).to_be_visible()
-            assert operations.count() > 10
-            expect(page.locator(".swagger-ui")).to_contain_text("/api/customers")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.route("**/*", only_local)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/docs")
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text("OpenCX")
+        operations = page.locator(".opblock")
+        expect(operations.first).to_be_visible()
+        assert operations.count() > 10
+        expect(page.locator(".swagger-ui")).to_contain_text("/api/customers")
     assert blocked == [] and errors == []

@@ -8,10 +8,7 @@ The invitation is sent by the app's own services and delivered by the outbox to 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +22,7 @@ from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate, schema
 from opencx.outbox import run_once
 from opencx.settings import Settings
-from tests.browser.test_login_and_360 import CHROMIUM_ARGS, chromium_path, free_port, wait_until_up
+from tests.browser.serving import chromium, free_port, served
 from tests.outbox.conftest import smtp_server  # noqa: F401  (the real SMTP server fixture)
 
 pytestmark = pytest.mark.browser
@@ -76,78 +73,41 @@ def loop(tmp_path: Path, smtp_server: Any) -> Iterator[tuple[str, str]]:  # noqa
     text = mail.get_body(("plain",)).get_content()
     link = re.search(re.escape(base) + r"/r/\S+\?score=1", text)
     assert link, text
-    env = {
-        **os.environ,
-        "OPENCX_DATABASE_URL": db_url,
-        "OPENCX_SECRET_KEY": "browser-loop",
-        "OPENCX_BASE_URL": base,
-    }
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from opencx.cli import main; main()",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=tmp_path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_up(base, proc, log)
+    with served(db_url, tmp_path, "browser-loop", {"OPENCX_BASE_URL": base}, port):
         yield base, link.group(0)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_email_link_score_comment_and_the_agent_sees_the_follow_up(
     loop: tuple[str, str], tmp_path: Path
 ) -> None:
     base, link = loop
-    executable = chromium_path()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            phone = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-            phone.set_default_timeout(30_000)
-            phone.goto(link)
-            expect(phone.locator("html")).to_have_attribute("lang", "da")
-            expect(phone.get_by_role("status")).to_contain_text("Din vurdering er gemt")
-            expect(phone.locator("input[name=csat][value='1']")).to_be_checked()
-            comment = phone.get_by_role("textbox", name="Hvad kan vi forbedre?")
-            expect(comment).to_be_visible()
-            comment.fill("Ingen ringede tilbage")
-            phone.get_by_role("button", name="Send").click()
-            expect(phone.locator("#thanks")).to_have_text("Tak for din feedback!")
-            phone.screenshot(path=str(tmp_path / "survey-phone.png"), full_page=True)
+    with chromium() as browser:
+        phone = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        phone.set_default_timeout(30_000)
+        phone.goto(link)
+        expect(phone.locator("html")).to_have_attribute("lang", "da")
+        expect(phone.get_by_role("status")).to_contain_text("Din vurdering er gemt")
+        expect(phone.locator("input[name=csat][value='1']")).to_be_checked()
+        comment = phone.get_by_role("textbox", name="Hvad kan vi forbedre?")
+        expect(comment).to_be_visible()
+        comment.fill("Ingen ringede tilbage")
+        phone.get_by_role("button", name="Send").click()
+        expect(phone.locator("#thanks")).to_have_text("Tak for din feedback!")
+        phone.screenshot(path=str(tmp_path / "survey-phone.png"), full_page=True)
 
-            agent = browser.new_page(viewport={"width": 1280, "height": 900})
-            agent.set_default_timeout(30_000)
-            agent.goto(base + "/feedback")
-            agent.get_by_label("Email").fill(EMAIL)
-            agent.get_by_label("Password").fill(PASSWORD)
-            agent.get_by_role("button", name="Log in").click()
-            expect(agent).to_have_url(base + "/feedback")
-            queue = agent.locator("#followups")
-            expect(queue).to_contain_text("csat score 1 ≤ 2")
-            case_id = queue.locator("tbody tr td").nth(5).inner_text().strip()
-            assert case_id
-            agent.goto(base + f"/helpdesk/cases/{case_id}")
-            expect(agent.locator("body")).to_contain_text("Ingen ringede tilbage")
-            agent.screenshot(path=str(tmp_path / "follow-up-case.png"), full_page=True)
-        finally:
-            browser.close()
+        agent = browser.new_page(viewport={"width": 1280, "height": 900})
+        agent.set_default_timeout(30_000)
+        agent.goto(base + "/feedback")
+        agent.get_by_label("Email").fill(EMAIL)
+        agent.get_by_label("Password").fill(PASSWORD)
+        agent.get_by_role("button", name="Log in").click()
+        expect(agent).to_have_url(base + "/feedback")
+        queue = agent.locator("#followups")
+        expect(queue).to_contain_text("csat score 1 ≤ 2")
+        case_id = queue.locator("tbody tr td").nth(5).inner_text().strip()
+        assert case_id
+        agent.goto(base + f"/helpdesk/cases/{case_id}")
+        expect(agent.locator("body")).to_contain_text("Ingen ringede tilbage")
+        agent.screenshot(path=str(tmp_path / "follow-up-case.png"), full_page=True)

@@ -7,13 +7,6 @@ drives Debian's Chromium (Playwright installs no browser of its own here).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -25,32 +18,13 @@ from sqlalchemy.engine import Engine
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate, schema
-from tests.conftest import unavailable
+from tests.browser.serving import chromium, served
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = ("/usr/bin/chromium", "/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 EMAIL, PASSWORD = "agent@example.org", "browser-pass-1"
 T0 = datetime(2025, 9, 1, 10, 0, tzinfo=UTC)
 XSS_NAME = "Mallory <script>alert(1)</script>"
-
-
-def chromium_path() -> str:
-    for path in CHROMIUM:
-        if Path(path).exists():
-            return path
-    unavailable("Chromium")
-    raise AssertionError("unreachable")
 
 
 def _customer(id_: str, name: str, email: str) -> dict:
@@ -188,26 +162,6 @@ def seed(engine: Engine) -> None:
         )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"opencx serve exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/login", timeout=5) as reply:
-                if reply.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    pytest.fail(f"opencx serve did not answer on {url} within 90 s:\n{log.read_text()}")
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     db_url = f"sqlite:///{tmp_path / 'browser.db'}"
@@ -215,85 +169,51 @@ def server(tmp_path: Path) -> Iterator[str]:
     engine = create_engine_from_url(db_url)
     seed(engine)
     engine.dispose()
-    port = free_port()
-    env = {**os.environ, "OPENCX_DATABASE_URL": db_url, "OPENCX_SECRET_KEY": "browser-test"}
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from opencx.cli import main; main()",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=tmp_path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, proc, log)
-        assert f"OpenCX on {url}/" in log.read_text()
+    with served(db_url, tmp_path, "browser-test") as url:
+        assert f"OpenCX on {url}/" in (tmp_path / "server.log").read_text()
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_log_in_search_and_open_the_360_page(server: str, tmp_path: Path) -> None:
-    executable = chromium_path()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     dialogs: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(30_000)
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
-            page.goto(server + "/customers")
-            expect(page).to_have_url(server + "/login?next=/customers")
-            page.get_by_label("Email").fill(EMAIL)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            expect(page).to_have_url(server + "/customers")
-            expect(page.locator("header")).to_contain_text("Browser Agent")
+        page.goto(server + "/customers")
+        expect(page).to_have_url(server + "/login?next=/customers")
+        page.get_by_label("Email").fill(EMAIL)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(server + "/customers")
+        expect(page.locator("header")).to_contain_text("Browser Agent")
 
-            # a name full of markup is shown as text and never runs
-            expect(page.locator("#customer-list")).to_contain_text(XSS_NAME)
+        # a name full of markup is shown as text and never runs
+        expect(page.locator("#customer-list")).to_contain_text(XSS_NAME)
 
-            page.get_by_role("searchbox", name="Search customers").fill("Ana")
-            page.get_by_role("button", name="Search").click()
-            expect(page).to_have_url(server + "/customers?q=Ana")
-            results = page.locator("#customer-list tbody tr")
-            expect(results).to_have_count(1)
-            results.get_by_role("link", name="Ana de Vries").click()
+        page.get_by_role("searchbox", name="Search customers").fill("Ana")
+        page.get_by_role("button", name="Search").click()
+        expect(page).to_have_url(server + "/customers?q=Ana")
+        results = page.locator("#customer-list tbody tr")
+        expect(results).to_have_count(1)
+        results.get_by_role("link", name="Ana de Vries").click()
 
-            expect(page).to_have_url(server + "/customers/cust-ana")
-            expect(page.locator("#customer-name")).to_have_text("Ana de Vries")
-            timeline = page.locator("#timeline")
-            expect(timeline).to_contain_text("Order SO-1001")
-            expect(timeline).to_contain_text("Survey: After purchase NPS")
-            expect(timeline).to_contain_text("Snelle levering, mooie mok")
-            expect(timeline).to_contain_text("NPS 9")
-            expect(timeline).to_contain_text("page view · checkout")
-            page.screenshot(path=str(tmp_path / "customer-360.png"), full_page=True)
+        expect(page).to_have_url(server + "/customers/cust-ana")
+        expect(page.locator("#customer-name")).to_have_text("Ana de Vries")
+        timeline = page.locator("#timeline")
+        expect(timeline).to_contain_text("Order SO-1001")
+        expect(timeline).to_contain_text("Survey: After purchase NPS")
+        expect(timeline).to_contain_text("Snelle levering, mooie mok")
+        expect(timeline).to_contain_text("NPS 9")
+        expect(timeline).to_contain_text("page view · checkout")
+        page.screenshot(path=str(tmp_path / "customer-360.png"), full_page=True)
 
-            page.get_by_role("link", name="Data", exact=True).click()
-            expect(page.locator('tr[data-table="orders"]')).to_contain_text("2025-09-04")
-            expect(page.locator("#activity .main-svg").first).to_be_visible()
-            page.screenshot(path=str(tmp_path / "data-overview.png"), full_page=True)
-        finally:
-            browser.close()
+        page.get_by_role("link", name="Data", exact=True).click()
+        expect(page.locator('tr[data-table="orders"]')).to_contain_text("2025-09-04")
+        expect(page.locator("#activity .main-svg").first).to_be_visible()
+        page.screenshot(path=str(tmp_path / "data-overview.png"), full_page=True)
     assert dialogs == []
     assert (tmp_path / "customer-360.png").stat().st_size > 10_000

@@ -19,8 +19,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,20 +39,13 @@ from opencx.feedback.domain.surveys import template, to_definition
 from opencx.loyalty.domain import Cause, Reward
 from opencx.loyalty.service import LoyaltyService
 from opencx.settings import Settings
-from tests.browser.test_login_and_360 import (
-    CHROMIUM_ARGS,
-    T0,
-    chromium_path,
-    free_port,
-    seed,
-    wait_until_up,
-)
+from tests.browser.serving import chromium, served
+from tests.browser.test_login_and_360 import T0, seed
 from tests.web.test_route_access import LOGIN, ROUTES, _app_routes
 
 pytestmark = pytest.mark.browser
 
 ROLES = ("agent", "analyst", "admin")  # admin last: its forms disable users, change roles
-SERVE = (sys.executable, "-c", "from opencx.cli import main; main()", "serve")
 PASSWORD = "walk-pass-123"
 SKIP_FORMS = ("/logout", "/logout/everywhere")  # they end the walk's session
 NOT_WALKED = {"/", "/login", "/healthz", "/readyz"}  # redirects and probes, not pages
@@ -112,33 +103,9 @@ def walk_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     for role in ROLES:
         access.create_user(f"{role}@walk.example", role=role, password=PASSWORD, name=role.title())
     engine.dispose()
-    port = free_port()
-    env = {
-        **os.environ,
-        "OPENCX_DATABASE_URL": db_url,
-        "OPENCX_SECRET_KEY": "browser-walk",
-        "OPENCX_WEB_RUNS_JOBS": "false",  # a submitted fit waits for a worker: the walk is quick
-    }
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*SERVE, "--host", "127.0.0.1", "--port", str(port)],
-            cwd=tmp_path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, proc, log)
+    jobs_wait = {"OPENCX_WEB_RUNS_JOBS": "false"}  # a submitted fit waits for a worker: quick
+    with served(db_url, tmp_path, "browser-walk", jobs_wait) as url:
         yield url, db_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _shots(tmp_path: Path) -> Path:
@@ -304,19 +271,13 @@ def _submit_forms(page: Any, base: str, url: str, walk: Walk, errors: list[str])
 
 def test_every_page_and_control_as_every_role(walk_server: tuple[str, str], tmp_path: Path) -> None:
     base, db_url = walk_server
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
 
     routes = page_routes(db_url)
     shots = _shots(tmp_path)
     walks = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            for role in ROLES:
-                walks.append(walk_role(browser, base, role, routes, shots))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for role in ROLES:
+            walks.append(walk_role(browser, base, role, routes, shots))
     problems = [p for w in walks for p in w.problems]
     assert not problems, "\n".join(problems)
     by_role = {w.role: set(w.visited.values()) for w in walks}

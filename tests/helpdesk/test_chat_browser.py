@@ -19,7 +19,7 @@ import pytest
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate
-from tests.browser.test_login_and_360 import CHROMIUM_ARGS, chromium_path, free_port, wait_until_up
+from tests.browser.serving import CHROMIUM_ARGS, chromium_path, free_port, wait_until_up
 
 pytestmark = pytest.mark.browser
 EMAIL, PASSWORD = "agent@example.org", "browser-pass-1"
