@@ -111,6 +111,7 @@ def build(
             clock=clock,
             warehouse_url=settings.warehouse_url,
             bus=bus,
+            contacts=customers.contacts,
         ),
         metrics=MetricsService(engine, clock=clock, warehouse_url=settings.warehouse_url),
         helpdesk=HelpdeskService(
@@ -121,6 +122,7 @@ def build(
             sender=settings.smtp_sender,
             secret_key=settings.secret_key,
             base_url=settings.base_url,
+            contacts=customers.contacts,
         ),
         loyalty=LoyaltyService(engine, clock),
         feedback=FeedbackService(
@@ -135,6 +137,7 @@ def build(
                     for u in (settings.feedback_webhook_urls or "").split(",")
                     if u.strip()
                 ),
+                contacts=customers.contacts,
             ),
         ),
     )
@@ -146,19 +149,20 @@ def _vault(settings: Settings) -> Vault | None:
     """The customers slice's key vault when crypto-shredding is on (docs/security.md)."""
     if not settings.crypto_shredding:
         return None
-    from opencx.core.tombstone import purpose_key
+    from opencx.core.keys import BLIND_INDEX, MASTER_KEY, purpose_key
     from opencx.customers.domain.sealing import Sealer, master_key_from
     from opencx.customers.store.vault import Vault
 
     if settings.master_key:
         master = master_key_from(settings.master_key)
     else:
-        master = purpose_key(settings.secret_key, "opencx/master-key/v1")
-    return Vault(Sealer(master, purpose_key(settings.secret_key, "opencx/blind-index/v1")))
+        master = purpose_key(settings.secret_key, MASTER_KEY)
+    return Vault(Sealer(master, purpose_key(settings.secret_key, BLIND_INDEX)))
 
 
 def _jobs(services: Services) -> list[Job]:
     """Every slice's periodic jobs (docs/jobs.md); the worker runs them. Slices add theirs."""
+    from opencx.customers.jobs import jobs as customers_jobs
     from opencx.feedback.jobs import jobs as feedback_jobs
     from opencx.helpdesk.jobs import jobs as helpdesk_jobs
     from opencx.loyalty.jobs import jobs as loyalty_jobs
@@ -167,10 +171,31 @@ def _jobs(services: Services) -> list[Job]:
 
     return [
         *modeling_jobs(services.modeling),  # on request: fits and scorings from the API
+        *customers_jobs(services.customers),  # on request: scrubbing after an erasure
+        *_access_jobs(services.access),
         *metrics_jobs(services.metrics),
         *feedback_jobs(services.feedback),
         *loyalty_jobs(services.loyalty),
         *helpdesk_jobs(services.helpdesk),
+    ]
+
+
+def _access_jobs(access: AccessService) -> list[Job]:
+    """The access platform's periodic job (it sits below the jobs package, so it is declared
+    here): login-throttle counters nobody charged for a day are deleted every hour, whether
+    or not anyone logs in successfully."""
+    from opencx.jobs import every
+
+    def prune(_: object) -> str:
+        return f"{access.prune_login_throttle()} throttle counter(s) pruned"
+
+    return [
+        Job(
+            name="access.prune_throttle",
+            schedule=every(hours=1),
+            run=prune,
+            description="delete login-throttle counters not charged for a day",
+        )
     ]
 
 
@@ -319,6 +344,7 @@ def wire_customer_lifecycle(bus: EventBus) -> None:
     from opencx.ingest.store import customer_rows as ingest_rows
     from opencx.modeling.store import customer_rows as modeling_rows
     from opencx.outbox.service import on_customer_erased as outbox_erased
+    from opencx.web.idempotency import on_customer_erased as replay_erased
 
     for rows in (ingest_rows, feedback_rows, helpdesk_rows, modeling_rows):
         bus.subscribe(CustomersMerged, rows.on_customers_merged)
@@ -326,6 +352,7 @@ def wire_customer_lifecycle(bus: EventBus) -> None:
     for erase in (ingest_rows, feedback_rows, helpdesk_rows):
         bus.subscribe(CustomerErased, erase.on_customer_erased)
     bus.subscribe(CustomerErased, outbox_erased)
+    bus.subscribe(CustomerErased, replay_erased)  # API answers kept for Idempotency-Key replay
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:

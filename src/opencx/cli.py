@@ -71,15 +71,25 @@ def acting_from_shell() -> contextlib.AbstractContextManager[None]:
 
 
 @app.command()
-def init() -> None:
-    """Create or upgrade the database schema (Alembic migrations)."""
+def init(ctx: typer.Context) -> None:
+    """Create or upgrade the database schema (Alembic migrations); with crypto-shredding on,
+    seal the customers still stored in plaintext."""
     from opencx.db import migrate
     from opencx.settings import Settings
 
     settings = Settings()
     create_postgres_database(settings.database_url)
     migrate(settings.database_url)
+    if settings.crypto_shredding:
+        seal_plaintext_customers(ctx.obj)
     typer.echo(f"database ready: {settings.database_url}")
+
+
+def seal_plaintext_customers(services: Any) -> None:
+    """Seal customers written before crypto-shredding was on (the upgrade path; idempotent
+    and nearly free once done: one probe query)."""
+    if sealed := services.customers.seal_existing():
+        typer.echo(f"sealed the contact fields of {sealed:,} customer(s) (crypto-shredding)")
 
 
 def create_postgres_database(url: str) -> None:
@@ -149,6 +159,8 @@ def quickstart(
     settings = Settings()
     migrate(settings.database_url)
     services = ctx.obj
+    if settings.crypto_shredding:
+        seal_plaintext_customers(services)
     if not services.demo.has_customers():
         typer.echo(f"generating {customers:,} demo customers into {settings.database_url} ...")
         with TableProgress(Console()) as progress:

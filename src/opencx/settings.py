@@ -53,9 +53,11 @@ class Settings(BaseSettings):
     ready_worker_seconds: int = 60  # /readyz fails when no worker was seen for this long (0: off)
     # crypto-shredding: customers' name, email and phone sealed under a per-customer key
     # (docs/security.md); the master key wraps those keys (base64 of 32 bytes; default: derived
-    # from secret_key). Turning it on seals customers written from then on.
-    crypto_shredding: bool = False
+    # from secret_key). On by default; `opencx init` seals customers stored before in plaintext.
+    # Off: contact fields are stored in plaintext and names can be searched.
+    crypto_shredding: bool = True
     master_key: str | None = None
+    old_master_key: str | None = None  # the master key being rotated out (customers rewrap-keys)
 
     @property
     def production(self) -> bool:

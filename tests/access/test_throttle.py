@@ -137,3 +137,30 @@ def test_counters_are_shared_through_the_store_and_hold_no_email(
     with engine.connect() as conn:
         stored = " ".join(str(tuple(r)) for r in conn.execute(sa.select(login_throttle)))
     assert "owner" not in stored and "example.org" not in stored
+
+
+def test_the_hourly_job_prunes_counters_nobody_charged_for_a_day(
+    engine: Engine, clock: FixedClock
+) -> None:
+    """Counters used to be pruned only when someone logged in successfully: a store under a
+    spray with no successful login grew without bound. The scheduler prunes them every hour."""
+    from opencx.app import build
+    from opencx.jobs import Scheduler
+    from opencx.settings import Settings
+
+    services = build(Settings(database_url=str(engine.url)), clock=clock, engine=engine)
+    for n in range(3):  # failures only: no login succeeds
+        services.access.login(f"nobody{n}@example.org", WRONG, Client(f"203.0.113.{n}"))
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(login_throttle)).scalar()
+    prune = [j for j in services.jobs if j.name == "access.prune_throttle"]
+    assert prune and str(prune[0].schedule) == "every 1:00:00"
+    scheduler = Scheduler(engine, clock, prune)
+    outcome = scheduler.tick()
+    assert outcome is not None and outcome.result == "0 throttle counter(s) pruned"
+    clock.advance(timedelta(days=1, hours=1))
+    outcome = scheduler.tick()
+    assert outcome is not None and outcome.result is not None
+    assert outcome.result.endswith("throttle counter(s) pruned") and outcome.result[0] != "0"
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(login_throttle)).scalar() == 0

@@ -47,9 +47,21 @@ def test_show_prints_the_profile_and_recent_timeline(services: Services, people:
 
 
 def test_search_lists_matches(services: Services, people: Any) -> None:
-    result = invoke(services, "search", "example.dk")
+    result = invoke(services, "search", "BO@example.dk")  # sealed: by exact email (default)
     assert result.exit_code == 0
     assert people["bo"] in result.output and people["ann"] not in result.output
+    assert "Bo Jensen" in result.output  # shown opened
+
+
+def test_search_by_part_of_an_email_without_crypto_shredding(
+    engine: Engine, clock: FixedClock, seed: Any
+) -> None:
+    settings = Settings(database_url=str(engine.url), crypto_shredding=False)
+    services = build(settings, clock=clock, engine=engine)
+    bo = seed.customer(created=2, name="Bo Jensen", email="bo@example.dk")
+    seed.customer(name="Ann de Vries", email="ann@example.nl")
+    result = invoke(services, "search", "example.dk")
+    assert result.exit_code == 0 and bo in result.output and "Ann" not in result.output
 
 
 def test_merge_unmerge_and_errors(services: Services, people: Any) -> None:

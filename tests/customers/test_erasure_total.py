@@ -21,11 +21,14 @@ from sqlalchemy.engine import Engine
 
 from opencx.app import Services, build
 from opencx.core import FixedClock
+from opencx.customers.service import SCRUB_JOB
 from opencx.db.schema import customers, outbox
 from opencx.ingest.domain import Mapping
 from opencx.ingest.service import ImportOptions, ImportReport, load_mapping
+from opencx.jobs import Scheduler
 from opencx.outbox.service import enqueue
 from opencx.settings import Settings
+from opencx.web import store as idempotency
 
 SECRET = "erasure-test-secret-0123456789abcdef"
 NAME, EMAIL, PHONE = "Xanthippe Qorvalenko", "xanthippe.qorvalenko@example.org", "+31 6 9876 5432"
@@ -154,16 +157,19 @@ def plant(services: Services, folder: Path) -> str:
     with services.engine.begin() as conn:
         mail = {"to": EMAIL, "subject": "Hi", "text": f"Dear {NAME}"}
         enqueue(conn, kind="email", dedupe_key="xq", payload=mail, now=services.clock.now())
-    with services.engine.connect() as conn:
-        people = (
-            conn.execute(
-                sa.select(customers.c.id).where(
-                    customers.c.merged_into.is_(None), customers.c.email == EMAIL
-                )
-            )
-            .scalars()
-            .all()
+        # an API answer kept for an Idempotency-Key replay that echoes the person
+        now = services.clock.now()
+        idempotency.claim(conn, "api_key:k1", "idem-1", "d" * 64, now=now, until=now)
+        echoed = json.dumps({"name": NAME, "email": EMAIL, "phone": PHONE}, ensure_ascii=False)
+        idempotency.answer(
+            conn,
+            "api_key:k1",
+            "idem-1",
+            status_code=201,
+            media_type="application/json",
+            body=echoed,
         )
+    people = [c.id for c in services.customers.search(EMAIL).customers]  # sealed or not
     assert len(people) == 1 and case.customer_id == services.customers.resolve(people[0])
     return people[0]
 
@@ -214,15 +220,29 @@ def store_bytes(engine: Engine) -> bytes:
     return sqlite_bytes(engine) if engine.dialect.name == "sqlite" else postgres_bytes(engine)
 
 
+def run_scrub(services: Services) -> list[str | None]:
+    """Run what a worker would: the scrub the erasure queued (once), nothing else."""
+    scrub = [j for j in services.jobs if j.name == SCRUB_JOB]
+    scheduler = Scheduler(services.engine, services.clock, scrub)
+    done = []
+    while (outcome := scheduler.tick()) is not None:
+        done.append(outcome.result)
+    return done
+
+
 def test_erasure_is_total_and_survives_a_reimport(
     services: Services, engine: Engine, tmp_path: Path
 ) -> None:
     person = plant(services, tmp_path)
-    assert set(found_in(store_bytes(engine))) == set(NEEDLES)  # the probe sees them all first
+    # the probe sees them all first; the phone's bare digits were only ever a search key, which
+    # customers sealed by crypto-shredding (the default) do not get
+    assert set(found_in(store_bytes(engine))) == set(NEEDLES) - {"698765432"}
     with engine.connect() as conn:
         before = conn.execute(sa.text("SELECT count(*) FROM case_events")).scalar_one()
 
     assert services.customers.erase(person)
+    scrubbed = run_scrub(services)  # queued by the erasure, run by a worker afterwards
+    assert scrubbed == ["store scrubbed"]
     reports = import_everything(services, tmp_path)
     event, recorded = post_api(services)
 
@@ -251,4 +271,44 @@ def test_erasure_is_total_and_survives_a_reimport(
         assert EMAIL not in json.dumps(mail.scalar_one())
     assert alive == 1  # only the bystander: nobody came back as a new customer
     assert found_in(store_bytes(engine)) == []
-    assert BYSTANDER.encode() in store_bytes(engine)  # the search does see live values
+    # the search does see live values (the bystander's own are sealed: crypto-shredding)
+    assert b"of erased people dropped" in store_bytes(engine)
+    assert [c.name for c in services.customers.search("bo@example.org").customers] == [BYSTANDER]
+
+
+def test_erasures_queue_one_scrub_that_runs_afterwards_not_in_the_request(
+    services: Services, engine: Engine
+) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            customers.insert(),
+            [
+                {
+                    "id": f"scrub-{n}",
+                    "source": "shop",
+                    "external_id": f"s{n}",
+                    "name": f"Person {n}",
+                    "created_at": services.clock.now(),
+                    "attributes": {},
+                    "consent_email": False,
+                    "consent_sms": False,
+                    "consent_surveys": False,
+                }
+                for n in range(3)
+            ],
+        )
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert services.customers.erase("scrub-0") and services.customers.erase("scrub-1")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert not [s for s in statements if "VACUUM" in s.upper() or "wal_checkpoint" in s]
+    assert run_scrub(services) == ["store scrubbed"]  # one run for both erasures
+    assert run_scrub(services) == []
+    assert services.customers.erase("scrub-2")
+    assert run_scrub(services) == ["store scrubbed"]

@@ -52,7 +52,9 @@ def add_customer(engine: Engine, clock: FixedClock, **values: Any) -> str:
 @pytest.fixture
 def customer(services: Services, clock: FixedClock) -> Iterator[Any]:
     def make(**values: Any) -> str:
-        return add_customer(services.engine, clock, **values)
+        made = add_customer(services.engine, clock, **values)
+        services.customers.seal_existing()  # stored as crypto-shredding stores them (default)
+        return made
 
     yield make
 

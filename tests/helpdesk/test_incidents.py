@@ -104,6 +104,7 @@ def _seed(services: Services) -> None:
                 )
             ],
         )
+    services.customers.seal_existing()  # stored as crypto-shredding stores them (default)
 
 
 @pytest.fixture

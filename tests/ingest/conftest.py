@@ -44,7 +44,7 @@ def bus() -> EventBus:
 @pytest.fixture
 def ingest(engine: Engine, bus: EventBus, clock: FixedClock) -> IngestService:
     """Wired to the customers slice's tombstones as in ``opencx.app.build``."""
-    erased = CustomerService(engine, clock, bus).erased_among
+    erased = CustomerService(engine, clock, bus, secret_key="test-secret").erased_among
     return IngestService(engine, bus, clock, erased=erased)
 
 

@@ -14,11 +14,11 @@ CUSTOMERS = (
     'C2,Bob Jones,bob@example.com,+31 20 555 0102,NL,"{""tier"": ""silver""}"\n'
 )
 
-KEY = purpose_key("change-me-in-production", ERASED_KEYS)  # the service's default
+KEY = purpose_key("test-secret", ERASED_KEYS)  # the services built here
 
 
 def test_reimport_drops_an_erased_customer(tmp_path, run_import, engine, bus, clock):
-    services = customers.CustomerService(engine, clock, bus)
+    services = customers.CustomerService(engine, clock, bus, secret_key="test-secret")
     bus.subscribe(CustomersUpserted, services.on_customers_upserted)
     path = tmp_path / "customers.csv"
     path.write_text(CUSTOMERS, encoding="utf-8")

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from opencx.core import FixedClock, InvalidInput, NotFound
+from opencx.core.audit import Origin, acting, current_origin
 from opencx.jobs import Job, RunContext, RunStatus, Scheduler, every
 from opencx.jobs.service import Runner
 
@@ -142,3 +143,20 @@ def test_the_runner_thread_picks_up_a_submitted_run_and_stops(sqlite_engine: Eng
         runner.stop()
     assert not any(t.name == "job-runner" for t in threading.enumerate())
     assert queue.status(run_id).status is RunStatus.SUCCEEDED
+
+
+def test_a_submitted_run_acts_for_whoever_asked(engine: Engine) -> None:
+    seen: list[str] = []
+    job = Job("test.who", None, lambda ctx: seen.append(current_origin().actor))
+    clock = FixedClock(START)
+    queue = Scheduler(engine, clock, [job])
+    with acting(Origin("user:u-7", "203.0.113.9", "req-9")):  # what a request's edge sets
+        asked = queue.submit("test.who", {})
+    clock.advance(timedelta(seconds=1))
+    queue.submit("test.who", {}, by="api_key:k1")
+    clock.advance(timedelta(seconds=1))
+    queue.submit("test.who", {})  # nobody asked: the system
+    assert queue.status(asked).requested_by == "user:u-7"
+    while queue.tick() is not None:
+        pass
+    assert sorted(seen) == ["api_key:k1", "system", "user:u-7"]

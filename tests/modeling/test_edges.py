@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from opencx.access.service import AccessService
 from opencx.app import Services, build, create_app
+from opencx.audit.domain import AuditFilter
 from opencx.core import FixedClock
 from opencx.settings import Settings
 
@@ -106,6 +107,10 @@ def test_api_fits_scores_and_lists_with_scopes(client: TestClient, services: Ser
         client, client.post("/api/models/rfm/score", headers=keys["write"]), keys["read"]
     )
     assert scored["output"]["run_id"] == run["id"] and scored["output"]["scores"] > 0
+    # the fit ran in a job, on behalf of the key that asked for it (not `system`)
+    writer = {k.name: k.id for k in services.access.list_api_keys()}["write"]
+    [fitted] = services.audit.records(AuditFilter(action="models.fit"))
+    assert fitted.actor == f"api_key:{writer}" and fitted.target == run["id"]
     other = client.get(f"/api/models/jobs/{job['id']}", headers=keys["other"])
     assert other.status_code == 403
     assert client.get("/api/models/jobs/nope", headers=keys["read"]).status_code == 404

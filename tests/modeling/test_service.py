@@ -8,7 +8,8 @@ import io
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from opencx.core import FixedClock
+from opencx.core import EventBus, FixedClock
+from opencx.customers.service import CustomerService
 from opencx.db.schema import customer_scores, customers, model_runs
 from opencx.modeling.service import ModelingService
 
@@ -17,7 +18,8 @@ MODELS = ("rfm", "personas", "loyalty-types", "clv", "churn", "nbo")
 
 def test_fit_and_score_every_model(synthetic: tuple[Engine, object], clock: FixedClock) -> None:
     engine, _planted = synthetic
-    service = ModelingService(engine, secret_key="test-secret", clock=clock)
+    contacts = CustomerService(engine, clock, EventBus(), secret_key="test-secret").contacts
+    service = ModelingService(engine, secret_key="test-secret", clock=clock, contacts=contacts)
     steps: list[str] = []
     runs = {m: service.fit(m, progress=steps.append) for m in MODELS}
     assert "save" in steps

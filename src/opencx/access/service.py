@@ -142,7 +142,6 @@ def authenticate(
         for key in buckets:
             store.refund_bucket(conn, key)
         store.forget_keys(conn, [pair_key(account, client)])
-        store.prune_throttle(conn, now - FORGET_AFTER)
     return LoginResult(user=user)
 
 
@@ -462,6 +461,13 @@ class AccessService:
             key = revoke_api_key(conn, key_id, self.clock.now())
             self._audit(conn, "access.key_revoke", key.id)
             return key
+
+    def prune_login_throttle(self) -> int:
+        """Delete the throttle counters nobody charged for :data:`FORGET_AFTER` (drained
+        buckets, forgotten pairs); how many. Run every hour by the ``access.prune_throttle``
+        job, so the table stays small whether or not anyone logs in."""
+        with self.engine.begin() as conn:
+            return store.prune_throttle(conn, self.clock.now() - FORGET_AFTER)
 
     def list_api_keys(self) -> list[ApiKey]:
         with self.engine.connect() as conn:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from opencx.core.errors import InvalidInput
+from opencx.core.keys import AUDIT_PSEUDONYM, labelled_key
 
 PSEUDONYM_PREFIX = "p_"
 MAX_LIMIT = 1000
@@ -69,7 +70,7 @@ class AuditFilter:
 
 def audit_key(secret_key: str) -> bytes:
     """The key of the pseudonyms, derived from the application's secret for this use only."""
-    return hashlib.sha256(f"opencx:audit-pseudonym:{secret_key}".encode()).digest()
+    return labelled_key(secret_key, AUDIT_PSEUDONYM)
 
 
 def pseudonym(key: bytes, salt: str, customer_id: str) -> str:

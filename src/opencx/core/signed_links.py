@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 
+from opencx.core.keys import purpose_key
+
 
 class Refusal(Enum):
     """Why a token was refused."""
@@ -40,8 +42,7 @@ class Signed:
 
 
 def _sign(secret: str, purpose: str, body: str) -> str:
-    key = hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
-    mac = hmac.new(key, body.encode(), hashlib.sha256).digest()[:18]
+    mac = hmac.new(purpose_key(secret, purpose), body.encode(), hashlib.sha256).digest()[:18]
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 

@@ -16,17 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-ERASED_KEYS = "opencx/erased-keys/v1"
-"""The purpose of the key that hashes erased people's keys (and their external ids)."""
+from opencx.core.keys import ERASED_KEYS, purpose_key
 
-
-def purpose_key(secret: str, purpose: str) -> bytes:
-    """A key for one purpose derived from the app secret (HMAC-SHA256 of the purpose).
-
-    >>> len(purpose_key("s" * 32, ERASED_KEYS))
-    32
-    """
-    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+__all__ = ["ERASED_KEYS", "ErasedKeys", "KeysOfRows", "keyed_hash", "nothing_erased", "purpose_key"]
 
 
 def keyed_hash(key: bytes, kind: str, value: str) -> str:

@@ -5,4 +5,4 @@ the functions of :mod:`opencx.customers.service`, and the pure rules in
 :mod:`opencx.customers.domain`. See ``docs/customers.md``.
 """
 
-__all__ = ["api", "cli", "domain", "pages", "service", "store"]
+__all__ = ["api", "cli", "domain", "jobs", "pages", "service", "store"]

@@ -198,25 +198,31 @@ def erase(
 
 
 @app.command("rewrap-keys")
-def rewrap_keys(
-    ctx: typer.Context,
-    old_key_env: Annotated[
-        str, typer.Option(help="Environment variable holding the old master key (base64).")
-    ] = "OPENCX_OLD_MASTER_KEY",
-) -> None:
-    """Rotate the crypto-shredding master key: re-wrap every customer key from the old master
-    key to OPENCX_MASTER_KEY; then destroy the old one (backups taken before stop opening)."""
-    import os
-
-    old = os.environ.get(old_key_env)
+def rewrap_keys(ctx: typer.Context) -> None:
+    """Rotate the crypto-shredding master key: re-wrap every customer key from
+    OPENCX_OLD_MASTER_KEY to OPENCX_MASTER_KEY; then destroy the old one (backups taken before
+    stop opening)."""
+    old = ctx.obj.settings.old_master_key
     if not old:
-        typer.echo(f"error: set {old_key_env} to the old master key (base64)", err=True)
+        typer.echo("error: set OPENCX_OLD_MASTER_KEY to the old master key (base64)", err=True)
         raise typer.Exit(code=2)
     try:
         count = customer_service(ctx).rewrap_keys(old)
     except OpenCXError as exc:
         raise _fail(exc) from exc
     typer.echo(f"re-wrapped {count} customer key(s) under the current master key")
+
+
+@app.command("seal")
+def seal(ctx: typer.Context) -> None:
+    """Seal customers stored in plaintext (written before crypto-shredding was on): their
+    name, email and phone encrypted under a key of their own, identities blind. Idempotent;
+    `opencx init` runs it too."""
+    service = customer_service(ctx)
+    if service.vault is None:
+        typer.echo("error: crypto-shredding is off (OPENCX_CRYPTO_SHREDDING=false)", err=True)
+        raise typer.Exit(code=2)
+    typer.echo(f"sealed {service.seal_existing():,} customer(s)")
 
 
 @app.command("merge")

@@ -9,7 +9,7 @@ slices move or erase their own rows in reaction (this slice writes only its own 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import Clock, Conflict, EventBus, InvalidInput, NotFound, new_id
 from opencx.core.audit import PrivilegedActDone
-from opencx.core.tombstone import ERASED_KEYS, KeysOfRows, purpose_key
+from opencx.core.contacts import Contact
+from opencx.core.keys import ERASED_KEYS, purpose_key
+from opencx.core.tombstone import KeysOfRows
 from opencx.customers.domain import (
     Cursor,
     Customer,
@@ -41,11 +43,14 @@ from opencx.customers.domain.sealing import SEALED_FIELDS, Sealer, master_key_fr
 from opencx.customers.domain.tombstones import digests_of_rows
 from opencx.customers.store import merging, people, privacy, tombstones, touchpoints
 from opencx.customers.store import search as finder
+from opencx.customers.store import vault as vault_store
 from opencx.customers.store.vault import Vault
 from opencx.db.engine import scrub_after_erasure
 from opencx.db.schema import metadata
+from opencx.jobs import queue_once
 
 MAX_PAGE = 500
+SCRUB_JOB = "customers.scrub_after_erasure"
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +310,49 @@ def search(
     )
 
 
+def contacts(
+    conn: Connection, ids: Iterable[str], *, vault: Vault | None = None
+) -> dict[str, Contact]:
+    """The name, email and phone of those of ``ids`` that exist, opened (the slice's published
+    read for the others: :class:`opencx.core.contacts.ContactsOf`); an erased person's are
+    None, whether their key is shredded or their row blanked."""
+    rows = people.customers_by_id(conn, ids)
+    if vault is not None:
+        rows = vault.reveal(conn, rows)
+    return {
+        c.id: Contact(c.id, c.name, c.email, c.phone)
+        if c.erased_at is None
+        else Contact(c.id, None, None, None, erased=True)
+        for c in rows
+    }
+
+
+def seal_existing(
+    conn: Connection,
+    vault: Vault,
+    *,
+    now: datetime,
+    bus: EventBus,
+    default_country: str | None = None,
+) -> int:
+    """Seal every customer still stored in plaintext (crypto-shredding turned on over an
+    existing store, or rows the demo wrote): their name, email and phone become tokens under a
+    new data key, their email and phone identities blind indexes, their search keys go.
+    Returns how many customers were sealed; running it again seals nothing."""
+    ids = vault_store.unsealed(conn)
+    for batch in people.chunks(ids, 5000):
+        vault_store.seal_rows(conn, vault, batch, now)
+        finder.forget(conn, batch)
+    # an address sealed meanwhile under another customer (one person: merged now), and rows
+    # written without identities (never indexed: found by email or phone from now on)
+    again = vault_store.blind_identities(conn, vault) + vault_store.without_identities(conn, ids)
+    if again:
+        index_identities(
+            conn, again, now=now, bus=bus, default_country=default_country, vault=vault
+        )
+    return len(ids)
+
+
 def export(
     conn: Connection, customer_id: str, *, now: datetime, vault: Vault | None = None
 ) -> dict[str, Any]:
@@ -411,8 +459,9 @@ class CustomerService:
     clock: Clock
     bus: EventBus
     default_country: str | None = None
-    # build() passes OPENCX_SECRET_KEY; this is the settings' development default
-    secret_key: str = "change-me-in-production"
+    # OPENCX_SECRET_KEY: keys the erased people's hashes (no default: a store hashed under a
+    # default key would forget its tombstones once the real key is set)
+    secret_key: str = field(kw_only=True)
     vault: Vault | None = None  # crypto-shredding of contact fields (OPENCX_CRYPTO_SHREDDING)
 
     def rewrap_keys(self, old_master_key: str) -> int:
@@ -444,6 +493,12 @@ class CustomerService:
         per_row = digests_of_rows(self.erasure_key, rows, self.default_country)
         found = tombstones.known(conn, {d for row in per_row for d in row})
         return [any(d in found for d in row) for row in per_row]
+
+    def contacts(self, conn: Connection, ids: Iterable[str]) -> dict[str, Contact]:
+        """:func:`contacts` in the caller's transaction: the slice's published read of names,
+        emails and phones (:class:`opencx.core.contacts.ContactsOf`, given to the feedback,
+        modeling and helpdesk slices by the composition root)."""
+        return contacts(conn, ids, vault=self.vault)
 
     def on_customers_upserted(self, event: Any, conn: Connection) -> None:
         """Handler of ingest's ``CustomersUpserted``: index identities, merge duplicates."""
@@ -494,11 +549,31 @@ class CustomerService:
         with self.engine.connect() as conn:
             return timeline(conn, customer_id, limit=limit, before=before)
 
+    def seal_existing(self, conn: Connection | None = None) -> int:
+        """:func:`seal_existing` (in ``conn``, else in a transaction of its own); 0 when
+        crypto-shredding is off."""
+        if self.vault is None:
+            return 0
+        if conn is None:
+            with self.engine.connect() as probe:
+                if not vault_store.unsealed(probe, limit=1):
+                    return 0
+            with self.engine.begin() as tx:
+                return self.seal_existing(tx)
+        return seal_existing(
+            conn,
+            self.vault,
+            now=self.clock.now(),
+            bus=self.bus,
+            default_country=self.default_country,
+        )
+
     def add_search_keys(self, conn: Connection | None = None) -> int:
         """Search keys for every customer written without them (the demo, direct loads);
-        none when contact fields are sealed (crypto-shredding: no plaintext copies)."""
+        with crypto-shredding on, those customers are sealed instead (no plaintext copies):
+        returns how many were keyed or sealed."""
         if self.vault is not None:
-            return 0
+            return self.seal_existing(conn)
         if conn is not None:
             return finder.add_missing(conn)
         with self.engine.connect() as probe:
@@ -531,8 +606,9 @@ class CustomerService:
             return found
 
     def erase(self, customer_id: str) -> tuple[str, ...]:
-        """Erase the person (see :func:`erase`); once committed, scrub the store's free space
-        of the old values (:func:`opencx.db.scrub_after_erasure`)."""
+        """Erase the person (see :func:`erase`) and, in the same transaction, queue the job
+        that scrubs the store's files of the old values afterwards (:meth:`scrub`; one run
+        for every erasure committed before it starts), so no request waits for a VACUUM."""
         with self.engine.begin() as conn:
             erased = erase(
                 conn,
@@ -543,9 +619,16 @@ class CustomerService:
                 default_country=self.default_country,
                 vault=self.vault,
             )
-        if erased:
-            scrub_after_erasure(self.engine, [t.name for t in metadata.sorted_tables])
+            if erased:
+                queue_once(conn, SCRUB_JOB, now=self.clock.now())
         return erased
+
+    def scrub(self) -> str:
+        """Scrub the store's files of the values erasures left (:func:`opencx.db.
+        scrub_after_erasure`: SQLite's WAL checkpointed, PostgreSQL's tables vacuumed): the
+        job :data:`SCRUB_JOB` an erasure queues, run by a worker once it committed."""
+        scrub_after_erasure(self.engine, [t.name for t in metadata.sorted_tables])
+        return "store scrubbed"
 
     def merge(self, a: str, b: str) -> tuple[str | None, str, str]:
         """Merge two customers, the survivor chosen by :data:`SURVIVOR_RULE`."""

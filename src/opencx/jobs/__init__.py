@@ -4,7 +4,7 @@ See docs/jobs.md for how a slice declares a job and how runs are claimed, retrie
 """
 
 from opencx.jobs.domain import Job, RunContext, RunStatus, Trigger, cron, every
-from opencx.jobs.service import JobRun, JobState, Outcome, Scheduler
+from opencx.jobs.service import JobRun, JobState, Outcome, Scheduler, queue_once
 
 __all__ = [
     "Job",
@@ -17,4 +17,5 @@ __all__ = [
     "Trigger",
     "cron",
     "every",
+    "queue_once",
 ]

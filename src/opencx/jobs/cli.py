@@ -70,7 +70,7 @@ def run_now(
     """Queue a run of NAME for the worker now (or run it here with --here)."""
     sched = scheduler(ctx.obj)
     try:
-        run_id = sched.request_run(name, by="cli")
+        run_id = sched.request_run(name)
     except NotFound as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from None

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from opencx.core.audit import SYSTEM, Origin, acting, current_origin
 from opencx.core.clock import Clock
 from opencx.core.errors import InvalidInput, NotFound
 from opencx.core.ids import new_id
@@ -181,7 +182,9 @@ class Scheduler:
             progress=self._reporter(run),
         )
         began = time.monotonic()
-        value, error, retry = _call_with_limit(job, context)
+        # the job acts for whoever asked for it (the audit log records them, not `system`)
+        origin = Origin(actor=run.requested_by) if run.requested_by else SYSTEM
+        value, error, retry = _call_with_limit(job, context, origin)
         duration_ms = int((time.monotonic() - began) * 1000)
         finished = self.clock.now()
         if error is None:
@@ -259,8 +262,10 @@ class Scheduler:
 
     # --- operators -----------------------------------------------------------------------
     def request_run(self, name: str, *, by: str | None = None) -> str:
-        """Queue a run of ``name`` now (the page's and ``opencx jobs run``'s "run now")."""
+        """Queue a run of ``name`` now (the page's and ``opencx jobs run``'s "run now"), on
+        behalf of ``by`` (default: the actor of the edge calling, :func:`current_origin`)."""
         job = self.job(name)
+        by = by or _asker()
         if job.on_request:
             raise InvalidInput(f"job {name!r} runs on request with parameters; submit it instead")
         run_id = new_id()
@@ -281,20 +286,14 @@ class Scheduler:
 
         This is how a request hands heavy work (a model fit, an import) to the workers and
         answers 202 at once: ``params`` must be JSON values, and the job reads them from
-        ``ctx.params``. A run in this process's loop starts at once; others poll.
+        ``ctx.params``. A run in this process's loop starts at once; others poll. The run acts
+        on behalf of ``by`` (default: the actor of the edge calling): what it records in the
+        audit log names them, not ``system``.
         """
         job = self.job(name)
-        run_id = new_id()
         with _write(self.engine) as conn:
-            store.insert_run(
-                conn,
-                id=run_id,
-                job=job.name,
-                scheduled_for=self.clock.now(),
-                trigger=Trigger.REQUEST,
-                max_attempts=job.max_attempts,
-                requested_by=by,
-                params=dict(params),
+            run_id = _requested(
+                conn, job.name, self.clock.now(), job.max_attempts, by or _asker(), dict(params)
             )
         self.wake()
         return run_id
@@ -401,7 +400,53 @@ class Runner:
             self._thread = None
 
 
-def _call_with_limit(job: Job, context: RunContext) -> tuple[object, str | None, bool]:
+def queue_once(conn: Connection, name: str, *, now: datetime, max_attempts: int = 3) -> bool:
+    """Queue a run of the on-request job ``name`` in the caller's transaction, unless one is
+    already waiting: work that must follow a change once it commits (the run commits or rolls
+    back with the change; changes made before a waiting run started share it). Whether a run
+    was queued. The run acts for the actor of the edge calling."""
+    if name in store.waiting_runs(conn, [name]):
+        return False
+    _requested(conn, name, now, max_attempts, _asker(), None)
+    return True
+
+
+def _requested(
+    conn: Connection,
+    job: str,
+    now: datetime,
+    max_attempts: int,
+    by: str | None,
+    params: dict[str, Any] | None,
+) -> str:
+    """Insert a run asked for now; its id. A run is unique on (job, scheduled_for): two asked
+    for in one microsecond (or on a fixed clock) each get theirs, a microsecond apart, never one
+    silently dropped; both are due now."""
+    run_id, when = new_id(), now
+    while not store.insert_run(
+        conn,
+        id=run_id,
+        job=job,
+        scheduled_for=when,
+        trigger=Trigger.REQUEST,
+        max_attempts=max_attempts,
+        requested_by=by,
+        params=params,
+        due_at=now,
+    ):
+        when += timedelta(microseconds=1)
+    return run_id
+
+
+def _asker() -> str | None:
+    """The actor of the edge calling now, if any (``system`` asks for nothing)."""
+    actor = current_origin().actor
+    return None if actor == SYSTEM.actor else actor
+
+
+def _call_with_limit(
+    job: Job, context: RunContext, origin: Origin = SYSTEM
+) -> tuple[object, str | None, bool]:
     """Call the job in a thread and wait at most its time limit: (value, error or None,
     whether another attempt could help).
 
@@ -413,7 +458,8 @@ def _call_with_limit(job: Job, context: RunContext) -> tuple[object, str | None,
 
     def target() -> None:
         try:
-            box["value"] = job.run(context)
+            with acting(origin):
+                box["value"] = job.run(context)
         except (InvalidInput, NotFound) as exc:  # the request was wrong: say so, do not retry
             box["error"], box["final"] = str(exc), True
         except Exception as exc:  # any other error is a failed attempt, recorded with the run

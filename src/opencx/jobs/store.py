@@ -86,6 +86,7 @@ class ClaimedRun:
     attempts: int
     lease_until: datetime
     params: dict[str, Any] | None = None
+    requested_by: str | None = None  # the actor who asked (user:…, api_key:…, cli:…)
 
 
 def _insert(conn: Connection) -> Any:
@@ -104,8 +105,10 @@ def insert_run(
     max_attempts: int,
     requested_by: str | None = None,
     params: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
 ) -> bool:
-    """Insert a pending run unless (job, scheduled_for) exists; whether this call inserted it."""
+    """Insert a pending run (due at ``due_at``, default ``scheduled_for``) unless (job,
+    scheduled_for) exists; whether this call inserted it."""
     stmt = (
         _insert(conn)
         .values(
@@ -118,7 +121,7 @@ def insert_run(
             status=RunStatus.PENDING.value,
             attempts=0,
             max_attempts=max_attempts,
-            due_at=scheduled_for,
+            due_at=due_at or scheduled_for,
         )
         .on_conflict_do_nothing(index_elements=["job", "scheduled_for"])
         .returning(job_runs.c.id)  # rowcount is -1 here with psycopg and SQLAlchemy 2.1
@@ -209,6 +212,7 @@ def claim_one(
             job_runs.c.attempts,
             job_runs.c.lease_until,
             job_runs.c.params,
+            job_runs.c.requested_by,
         )
     ).one()
     return ClaimedRun(
@@ -219,6 +223,7 @@ def claim_one(
         attempts=row.attempts,
         lease_until=row.lease_until,
         params=row.params,
+        requested_by=row.requested_by,
     )
 
 

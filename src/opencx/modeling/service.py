@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import Clock, EventBus, InvalidInput, NotFound, SystemClock, new_id
 from opencx.core.audit import PrivilegedActDone
+from opencx.core.contacts import ContactsOf, no_contacts
 from opencx.core.spreadsheet import csv_text
 from opencx.modeling.domain.btyd.diagnostics import Finding, purchase_findings
 from opencx.modeling.domain.catalog.clv import PARAM_TYPES
@@ -61,12 +62,15 @@ class ModelingService:
         clock: Clock | None = None,
         warehouse_url: str | None = None,
         bus: EventBus | None = None,
+        contacts: ContactsOf = no_contacts,
     ) -> None:
         """``secret_key`` signs the fitted artifacts saved with a run (the churn model is a
         pickle): one not signed with it is never unpickled. ``bus`` receives a
         :class:`PrivilegedActDone` for each fit and each download of the churn list (the audit
-        log subscribes to it)."""
+        log subscribes to it). ``contacts`` is the customers slice's read of names and emails
+        (the churn list shows them; sealed in the store under crypto-shredding)."""
         self.bus = bus
+        self.contacts = contacts
         self.engine = engine
         self.clock = clock or SystemClock()
         self.warehouse_url = warehouse_url
@@ -215,6 +219,10 @@ class ModelingService:
             return None, []
         with self.engine.connect() as conn:
             rows = store.scores_for_run(conn, run.id, kind, order_desc=descending, limit=limit)
+            people = self.contacts(conn, [r["customer_id"] for r in rows])
+        for r in rows:
+            person = people.get(r["customer_id"])
+            r["name"], r["email"] = (person.name, person.email) if person else (None, None)
         return run, rows
 
     @staticmethod

@@ -9,8 +9,6 @@ permanent when a retry cannot help (a refused recipient, a 4xx answer).
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import smtplib
 import ssl
@@ -22,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from opencx.core.keys import OUTBOX_WEBHOOK, purpose_key
 from opencx.outbox.domain import (
     DeliveryFailed,
     Kind,
@@ -198,7 +197,7 @@ def sms_body(message: OutboxMessage) -> Any:
 
 def derived_webhook_secret(secret_key: str) -> str:
     """A webhook signing key derived from the app secret, so the secret itself is never shared."""
-    return hmac.new(secret_key.encode(), b"opencx.outbox.webhook", hashlib.sha256).hexdigest()
+    return purpose_key(secret_key, OUTBOX_WEBHOOK).hex()
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,9 +30,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from opencx.core import Clock, InvalidInput, OpenCXError
+from opencx.core import Clock, CustomerErased, InvalidInput, OpenCXError
 from opencx.web import store
 from opencx.web.auth import Principal
 from opencx.web.errors import problem, status_for
@@ -166,3 +166,9 @@ async def idempotency(request: Request, key: KeyHeader = None) -> Idempotency:
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]
+
+
+def on_customer_erased(event: CustomerErased, conn: Connection) -> None:
+    """A person was erased: their values leave every API answer kept for replay (handler
+    wired in ``opencx.app``, run in the erasing transaction)."""
+    store.redact_bodies(conn, event.personal)

@@ -21,6 +21,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from opencx.core.keys import labelled_key, session_label
+
 SESSION_COOKIE = "opencx_session"
 DEVICE_COOKIE = "opencx_device"
 CSRF_COOKIE = "opencx_csrf"
@@ -47,7 +49,7 @@ def new_nonce() -> str:
 
 
 def _mac(secret: str, purpose: str, data: bytes) -> str:
-    key = hashlib.sha256(f"opencx:{purpose}:{secret}".encode()).digest()
+    key = labelled_key(secret, session_label(purpose))
     return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 

@@ -9,6 +9,7 @@ arrive: a key is a promise for a day, as at Stripe.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from opencx.core.redaction import redact, redactable
 from opencx.db.schema import metadata, owned_by
 from opencx.db.types import UtcDateTime
 
@@ -110,6 +112,30 @@ def release(conn: Connection, caller: str, key: str) -> None:
     conn.execute(
         api_idempotency.delete().where(c.caller == caller, c.key == key, c.status_code.is_(None))
     )
+
+
+def redact_bodies(conn: Connection, personal: Sequence[str]) -> int:
+    """Redact ``personal`` values from every stored response (an erased person's name, email
+    or phone echoed by an API answer kept for replay); how many responses changed. The table
+    holds a day of answers, so it is read whole."""
+    values = redactable(personal)
+    if not values:
+        return 0
+    c = api_idempotency.c
+    rows = conn.execute(sa.select(c.caller, c.key, c.body).where(c.body.is_not(None))).all()
+    changed = [
+        {"b_caller": r.caller, "b_key": r.key, "b_body": redacted}
+        for r in rows
+        if (redacted := redact(r.body, values)) != r.body
+    ]
+    if changed:
+        conn.execute(
+            api_idempotency.update()
+            .where(c.caller == sa.bindparam("b_caller"), c.key == sa.bindparam("b_key"))
+            .values(body=sa.bindparam("b_body")),
+            changed,
+        )
+    return len(changed)
 
 
 def purge(conn: Connection, before: datetime) -> int:

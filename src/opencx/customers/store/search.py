@@ -57,6 +57,14 @@ def write(conn: Connection, customer_ids: Iterable[str]) -> int:
     return written
 
 
+def forget(conn: Connection, customer_ids: Iterable[str]) -> None:
+    """Delete the keys of ``customer_ids`` (their contact fields are sealed: no plaintext copy)."""
+    for batch in chunks(sorted(set(customer_ids))):
+        conn.execute(
+            customer_search.delete().where(among(conn, customer_search.c.customer_id, batch))
+        )
+
+
 def missing(conn: Connection) -> bool:
     """Whether some customer has no keys yet (an anti-join on the primary keys)."""
     s = customer_search.c

@@ -14,9 +14,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.customers.domain import Customer
-from opencx.customers.domain.sealing import SEALED_FIELDS, Sealer, is_sealed, seal, unseal
+from opencx.customers.domain.sealing import (
+    BLIND_PREFIX,
+    SEALED_FIELDS,
+    SEALED_PREFIX,
+    Sealer,
+    is_sealed,
+    seal,
+    unseal,
+)
 from opencx.customers.store.people import among, chunks
-from opencx.db.schema import customer_keys
+from opencx.db.schema import customer_keys, customers, identities
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +118,83 @@ class Vault:
     def forget(self, conn: Connection, ids: Iterable[str]) -> None:
         """Shred: delete the data keys of ``ids``; their tokens never open again."""
         conn.execute(customer_keys.delete().where(customer_keys.c.customer_id.in_(list(ids))))
+
+
+def _plaintext() -> sa.ColumnElement[bool]:
+    c = customers.c
+    fields = (c.name, c.email, c.phone)
+    plain = [sa.and_(f.is_not(None), ~f.startswith(SEALED_PREFIX)) for f in fields]
+    return sa.and_(c.erased_at.is_(None), sa.or_(*plain))
+
+
+def unsealed(conn: Connection, limit: int | None = None) -> list[str]:
+    """Customers (not erased) with a name, email or phone stored in plaintext: written before
+    crypto-shredding was turned on, or by a writer that does not seal (the demo)."""
+    query = sa.select(customers.c.id).where(_plaintext()).order_by(customers.c.id)
+    return list(conn.execute(query.limit(limit)).scalars())
+
+
+def seal_rows(conn: Connection, vault: Vault, ids: Sequence[str], now: datetime) -> None:
+    """Seal the stored name, email and phone of ``ids`` in place (their data keys created)."""
+    rows = conn.execute(
+        sa.select(customers.c.id, customers.c.name, customers.c.email, customers.c.phone).where(
+            among(conn, customers.c.id, list(ids))
+        )
+    ).all()
+    order = [r.id for r in rows]
+    columns = {f: [getattr(r, f) for r in rows] for f in SEALED_FIELDS}
+    sealed = vault.seal_columns(conn, order, columns, now)
+    if order:
+        conn.execute(
+            customers.update()
+            .where(customers.c.id == sa.bindparam("b_id"))
+            .values({f: sa.bindparam(f"b_{f}") for f in SEALED_FIELDS}),
+            [
+                {"b_id": cid, **{f"b_{f}": sealed[f][n] for f in SEALED_FIELDS}}
+                for n, cid in enumerate(order)
+            ],
+        )
+
+
+def blind_identities(conn: Connection, vault: Vault) -> list[str]:
+    """Replace every plaintext email and phone identity by its blind index, in place (ids
+    kept, so merges recorded before still undo). One whose blind index is already taken
+    (another customer sealed since with the same address) is deleted instead: the customers
+    whose ids are returned must be indexed again to be merged with that owner."""
+    i = identities.c
+    rows = conn.execute(
+        sa.select(i.id, i.customer_id, i.kind, i.value).where(
+            i.kind.in_(("email", "phone")), ~i.value.startswith(BLIND_PREFIX)
+        )
+    ).all()
+    blinded = {r.id: vault.sealer.blind(r.kind, r.value) for r in rows}
+    taken: set[tuple[str, str]] = set()
+    for batch in chunks(sorted({(r.kind, blinded[r.id]) for r in rows})):
+        for kind in ("email", "phone"):
+            values = [v for k, v in batch if k == kind]
+            if values:
+                query = sa.select(i.value).where(i.kind == kind, among(conn, i.value, values))
+                taken.update((kind, v) for v in conn.execute(query).scalars())
+    clash = [r for r in rows if (r.kind, blinded[r.id]) in taken]
+    keep = [r for r in rows if (r.kind, blinded[r.id]) not in taken]
+    if clash:
+        conn.execute(identities.delete().where(i.id.in_([r.id for r in clash])))
+    if keep:
+        conn.execute(
+            identities.update()
+            .where(i.id == sa.bindparam("b_id"))
+            .values(value=sa.bindparam("b_value")),
+            [{"b_id": r.id, "b_value": blinded[r.id]} for r in keep],
+        )
+    return sorted({r.customer_id for r in clash})
+
+
+def without_identities(conn: Connection, ids: Sequence[str]) -> list[str]:
+    """Those of ``ids`` that have no identity at all (rows written directly, never indexed)."""
+    known: set[str] = set()
+    for batch in chunks(sorted(set(ids))):
+        query = sa.select(identities.c.customer_id).where(
+            among(conn, identities.c.customer_id, batch)
+        )
+        known.update(conn.execute(query.distinct()).scalars())
+    return sorted(set(ids) - known)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from opencx.core.errors import InvalidInput, NotFound
 from opencx.core.events import EventBus
 from opencx.core.ids import new_id
+from opencx.core.keys import FEEDBACK_ANONYMOUS, purpose_key
 from opencx.feedback.domain.events import FollowUpRequested, ResponseRecorded
 from opencx.feedback.domain.loop import follow_up
 from opencx.feedback.domain.responses import (
@@ -53,8 +54,8 @@ class Opened:
 
 def _anonymous_ref(config: FeedbackConfig, invitation_id: str) -> str:
     """The external id of an anonymous response: keyed, so the row names no invitation."""
-    key = hmac.new(config.secret_key.encode(), b"opencx.feedback.anonymous", hashlib.sha256)
-    return hmac.new(key.digest(), invitation_id.encode(), hashlib.sha256).hexdigest()[:40]
+    key = purpose_key(config.secret_key, FEEDBACK_ANONYMOUS)
+    return hmac.new(key, invitation_id.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def _invitation(
@@ -84,7 +85,9 @@ def open_survey(conn: Connection, config: FeedbackConfig, token: str, now: datet
     survey = by_id(conn, row["survey_id"])
     if survey is None:
         raise LinkInvalid("survey link refused: the survey is gone")
-    language = invites.people(conn, [row["customer_id"]]).get(row["customer_id"] or "")
+    language = invites.people(conn, [row["customer_id"]], config.contacts).get(
+        row["customer_id"] or ""
+    )
     lang = language.language if language is not None else None
     if row["opened_at"] is None:
         invites.update(conn, row["id"], opened_at=now)
@@ -141,7 +144,9 @@ def respond(
         if all(earlier.get(k) == a for k, a in given.items()):
             return Recorded(str(found["id"]), True, False, None)
         raise LinkInvalid("survey link refused: this survey was already answered")
-    person = invites.people(conn, [row["customer_id"]]).get(row["customer_id"] or "")
+    person = invites.people(conn, [row["customer_id"]], config.contacts).get(
+        row["customer_id"] or ""
+    )
     context = {"channel": row["channel"], "trigger": row["trigger"], "ref": row["trigger_ref"]}
     return record(
         conn,
@@ -319,6 +324,14 @@ def opt_out(conn: Connection, config: FeedbackConfig, token: str, now: datetime)
     return invites.opt_out(conn, row["customer_id"], now, "link")
 
 
+def _erased(config: FeedbackConfig, conn: Connection, customer_id: str | None) -> bool:
+    """Whether ``customer_id`` names an erased person (the customers slice's published read)."""
+    if customer_id is None:
+        return False
+    found = config.contacts(conn, [customer_id]).get(customer_id)
+    return found is not None and found.erased
+
+
 def import_response(
     conn: Connection,
     config: FeedbackConfig,
@@ -338,7 +351,7 @@ def import_response(
     given = parse_answers(survey, values)
     found = store.by_external(conn, source, external_id)
     owner = found["customer_id"] if found is not None else customer_id
-    if store.customer_erased(conn, owner) or store.customer_erased(conn, customer_id):
+    if _erased(config, conn, owner) or _erased(config, conn, customer_id):
         return Recorded(str(found["id"]) if found else "", False, False, None, dropped=True)
     if found is not None:
         earlier = store.answers_of(conn, found["id"])

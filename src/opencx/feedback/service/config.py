@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from opencx.core.contacts import ContactsOf, no_contacts
 from opencx.feedback.domain.loop import DEFAULT_RULES, LoopRule
 from opencx.feedback.domain.recontact import RecontactPolicy
 
@@ -20,3 +21,5 @@ class FeedbackConfig:
     reminder_after: timedelta = timedelta(days=3)
     rules: tuple[LoopRule, ...] = DEFAULT_RULES
     webhook_urls: tuple[str, ...] = ()  # response.created / response.completed go to each
+    # the customers slice's published read of names, emails and phones (opencx.app wires it)
+    contacts: ContactsOf = no_contacts

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core.errors import InvalidInput
 from opencx.core.ids import new_id
+from opencx.core.keys import FEEDBACK_STAFF_PULSE, purpose_key
 from opencx.feedback.domain.messages import invitation as message
 from opencx.feedback.domain.messages import survey_url
 from opencx.feedback.domain.recontact import Contact, Decision, Reachability, decide
@@ -113,7 +114,7 @@ def invite(
     policy = config.policy.for_survey(dict(survey.recontact))
     when = max(at or now, now)
     ids = list(dict.fromkeys(customer_ids))
-    people = store.people(conn, ids)
+    people = store.people(conn, ids, config.contacts)
     window = max(policy.quiet_days, policy.survey_period_days) * DAY
     past = store.history(conn, ids, when - window)
     versions = version_ids(conn, survey_key)
@@ -166,7 +167,9 @@ def invite(
 def send_due(conn: Connection, config: FeedbackConfig, now: datetime, limit: int = 1000) -> int:
     """Send scheduled invitations whose time has come (the person may have opted out since)."""
     rows = store.due(conn, now, limit)
-    people = store.people(conn, [r["customer_id"] for r in rows if r["customer_id"]])
+    people = store.people(
+        conn, [r["customer_id"] for r in rows if r["customer_id"]], config.contacts
+    )
     surveys: dict[str, Survey] = {}
     sent = 0
     for row in rows:
@@ -191,7 +194,9 @@ def send_reminders(
     rows = store.unanswered(
         conn, now - config.reminder_after, now - 2 * config.reminder_after, limit
     )
-    people = store.people(conn, [r["customer_id"] for r in rows if r["customer_id"]])
+    people = store.people(
+        conn, [r["customer_id"] for r in rows if r["customer_id"]], config.contacts
+    )
     sent = 0
     for row in rows:
         person = people.get(row["customer_id"] or "")
@@ -295,9 +300,9 @@ def on_orders(
 
 def _staff_key(config: FeedbackConfig, survey_key: str, period: str, email: str) -> str:
     """Names one person's pulse of one period without naming the person (keyed hash)."""
-    key = hmac.new(config.secret_key.encode(), b"opencx.feedback.staff_pulse", hashlib.sha256)
+    key = purpose_key(config.secret_key, FEEDBACK_STAFF_PULSE)
     text = f"{survey_key}\x00{period}\x00{email}".encode()
-    return hmac.new(key.digest(), text, hashlib.sha256).hexdigest()[:40]
+    return hmac.new(key, text, hashlib.sha256).hexdigest()[:40]
 
 
 def pulse(

@@ -10,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from opencx.core import contacts as published
+from opencx.core.contacts import ContactsOf
 from opencx.db.schema import customers, invitations, surveys
 from opencx.feedback.domain.recontact import Contact
 from opencx.feedback.store.tables import survey_opt_outs, survey_skips
@@ -29,7 +31,10 @@ class Person:
     opted_out: bool
 
 
-def people(conn: Connection, ids: Iterable[str]) -> dict[str, Person]:
+def people(conn: Connection, ids: Iterable[str], contacts: ContactsOf) -> dict[str, Person]:
+    """The customers among ``ids``: their contact (name, email, phone, erased) from the
+    customers slice's published read ``contacts`` (sealed in the store under crypto-shredding),
+    their language and consent from the canonical row, their opt-out from this slice."""
     wanted = list(set(ids))
     found: dict[str, Person] = {}
     c = customers.c
@@ -38,26 +43,25 @@ def people(conn: Connection, ids: Iterable[str]) -> dict[str, Person]:
         query = (
             sa.select(
                 c.id,
-                c.name,
-                c.email,
-                c.phone,
                 c.language,
                 c.consent_surveys,
-                c.erased_at,
                 survey_opt_outs.c.customer_id.label("opted"),
             )
             .outerjoin(survey_opt_outs, survey_opt_outs.c.customer_id == c.id)
             .where(c.id.in_(part))
         )
-        for r in conn.execute(query):
+        rows = conn.execute(query).all()
+        reach = contacts(conn, [r.id for r in rows])
+        for r in rows:
+            contact = reach.get(r.id) or published.Contact(r.id, None, None, None)
             found[r.id] = Person(
                 r.id,
-                r.name,
-                r.email,
-                r.phone,
+                contact.name,
+                contact.email,
+                contact.phone,
                 r.language,
                 bool(r.consent_surveys),
-                r.erased_at is not None,
+                contact.erased,
                 r.opted is not None,
             )
     return found

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.core.ids import new_id
-from opencx.db.schema import answers, customers, responses, surveys
+from opencx.db.schema import answers, responses, surveys
 from opencx.feedback.domain.responses import Answer
 from opencx.feedback.store.tables import feedback_followups
 
@@ -29,14 +29,6 @@ def by_external(conn: Connection, source: str, external_id: str) -> dict[str, An
         )
     ).first()
     return dict(row._mapping) if row is not None else None
-
-
-def customer_erased(conn: Connection, customer_id: str | None) -> bool:
-    """Whether ``customer_id`` names a customer whose personal data was erased."""
-    if customer_id is None:
-        return False
-    query = sa.select(customers.c.erased_at).where(customers.c.id == customer_id)
-    return conn.execute(query).scalar() is not None
 
 
 def answers_of(conn: Connection, response_id: str) -> dict[str, Answer]:

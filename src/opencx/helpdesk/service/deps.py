@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from opencx.core import Clock, EventBus, NotFound
+from opencx.core.contacts import ContactsOf, no_contacts
 from opencx.helpdesk.domain.cases import (
     Attachment,
     Case,
@@ -79,11 +80,19 @@ class Deps:
     identify: Identify | None = None
     value_of: ValueOf | None = None
     sender: str = "support@opencx.local"
+    contacts: ContactsOf = no_contacts  # the customers slice's read of names and emails
     desk_cache: DeskConfigCache = field(default_factory=DeskConfigCache)
 
     def desk(self, conn: Connection) -> config.DeskConfig:
         """The desk configuration (queues, agents, rules, policies), cached per service."""
         return self.desk_cache.get(conn)
+
+    def customer_name(self, conn: Connection, customer_id: str | None) -> str | None:
+        """The customer's name, through the customers slice (for canned-response placeholders)."""
+        if customer_id is None:
+            return None
+        found = self.contacts(conn, [customer_id]).get(customer_id)
+        return found.name if found else None
 
     def publish(self, event: Any, conn: Connection) -> None:
         if self.bus is not None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import Clock, EventBus, NotFound
+from opencx.core.contacts import ContactsOf, no_contacts
 from opencx.db import is_postgres
 from opencx.helpdesk.domain.cases import (
     Case,
@@ -103,10 +104,13 @@ class HelpdeskService:
     secret_key: str = "change-me"  # signs customers' chat tokens and confirmation links
     base_url: str = "http://127.0.0.1:8000"  # where confirmation links point
     catalog_limits: CatalogLimits = field(default_factory=CatalogLimits)
+    contacts: ContactsOf = no_contacts  # the customers slice's read of names and emails
     deps: Deps = field(init=False)
 
     def __post_init__(self) -> None:
-        self.deps = Deps(self.clock, self.bus, self.identify, self.value_of, self.sender)
+        self.deps = Deps(
+            self.clock, self.bus, self.identify, self.value_of, self.sender, self.contacts
+        )
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:

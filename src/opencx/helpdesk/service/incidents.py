@@ -54,10 +54,13 @@ def notify(conn: Connection, incident_id: str, by: str, secret: str, deps: Deps)
     now = deps.clock.now()
     people = store.affected(conn, incident)
     done = store.noticed(conn, incident.id)
+    contacts = deps.contacts(conn, set(people) - done)
     rows, emailed = [], 0
-    for customer_id, (reason, email) in sorted(people.items()):
+    for customer_id, reason in sorted(people.items()):
         if customer_id in done:
             continue
+        contact = contacts.get(customer_id)
+        email = contact.email if contact else None
         voucher = voucher_code(incident, customer_id, secret)
         if email:
             text = incident.message + (f"\n\nYour voucher: {voucher}" if voucher else "")

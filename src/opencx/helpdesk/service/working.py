@@ -49,7 +49,7 @@ def reply(
     now = deps.clock.now()
     case = get_case(conn, case_id)
     target = after_agent_reply(case.status, status)
-    text = _reply_text(conn, case, agent, body, canned)
+    text = _reply_text(conn, case, agent, body, canned, deps)
     check_attachments(attachments)
     state = store.state_of(conn, case.id)
     event = store.insert_event(
@@ -87,7 +87,7 @@ def reply(
 
 
 def _reply_text(
-    conn: Connection, case: Case, agent: str, body: str | None, canned: str | None
+    conn: Connection, case: Case, agent: str, body: str | None, canned: str | None, deps: Deps
 ) -> str:
     if canned:
         row = config.canned_response(conn, canned)
@@ -98,7 +98,7 @@ def _reply_text(
             "case.subject": case.subject,
             "agent.email": agent,
             "agent.name": agent.split("@")[0],
-            "customer.name": store.customer_name(conn, case.customer_id),
+            "customer.name": deps.customer_name(conn, case.customer_id),
         }
         text = render_canned(canned, row.body, values)
         return f"{text}\n\n{body}" if body else text

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.core.ids import new_id
-from opencx.db.schema import case_events, cases, customers
+from opencx.db.schema import case_events, cases
 from opencx.helpdesk.domain.cases import ACTIVE, Attachment, Case, CaseEvent
 from opencx.helpdesk.store.tables import attachments, case_state
 
@@ -95,14 +95,6 @@ def insert_case(conn: Connection, case: Case, *, contact_email: str | None, now:
             "updated_at": now,
         },
     )
-
-
-def customer_name(conn: Connection, customer_id: str | None) -> str | None:
-    """The customer's name, read from the canonical table (for canned-response placeholders)."""
-    if customer_id is None:
-        return None
-    query = sa.select(customers.c.name).where(customers.c.id == customer_id)
-    return conn.execute(query).scalar_one_or_none()
 
 
 def update_case(conn: Connection, case_id: str, **values: Any) -> None:

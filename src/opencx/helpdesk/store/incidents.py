@@ -49,8 +49,8 @@ def get_incident(conn: Connection, incident_id: str) -> tuple[Incident, Any] | N
     return found, row
 
 
-def affected(conn: Connection, incident: Incident) -> dict[str, tuple[str, str | None]]:
-    """customer id → (reason, email): bought an affected product in the window (orders), or was
+def affected(conn: Connection, incident: Incident) -> dict[str, str]:
+    """customer id → reason: bought an affected product in the window (orders), or was
     active in the window in an affected region (interactions). Merged and erased people are
     left out."""
     found: dict[str, str] = {}
@@ -86,11 +86,11 @@ def affected(conn: Connection, incident: Incident) -> dict[str, tuple[str, str |
         return {}
     c = customers.c
     people = conn.execute(
-        sa.select(c.id, c.email).where(
+        sa.select(c.id).where(
             c.id.in_(sorted(found)), c.merged_into.is_(None), c.erased_at.is_(None)
         )
     )
-    return {r.id: (found[r.id], r.email) for r in people}
+    return {cid: found[cid] for cid in people.scalars()}
 
 
 def noticed(conn: Connection, incident_id: str) -> set[str]:

@@ -10,13 +10,13 @@ key or altered in the database is refused with a hint to refit.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import pickle
 import zlib
 from typing import Any
 
 from opencx.core.errors import Conflict
+from opencx.core.keys import MODEL_ARTIFACT, labelled_key
 
 __all__ = ["ARTIFACT", "ARTIFACT_MAC", "Artifacts"]
 
@@ -30,7 +30,7 @@ class Artifacts:
     """Seals fitted objects into run parameters and opens them, signed with one secret key."""
 
     def __init__(self, secret_key: str) -> None:
-        self._key = hashlib.sha256(b"opencx model artifact\0" + secret_key.encode()).digest()
+        self._key = labelled_key(secret_key, MODEL_ARTIFACT)
 
     def _mac(self, text: str) -> str:
         return hmac.new(self._key, text.encode("ascii"), "sha256").hexdigest()

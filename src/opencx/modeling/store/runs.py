@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.core import new_id
-from opencx.db.schema import customer_scores, customers, model_runs
+from opencx.db.schema import customer_scores, model_runs
 
 __all__ = [
     "ModelRun",
@@ -165,11 +165,11 @@ def scores_for_run(
     order_desc: bool = True,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Scores of one kind from one run, with the customer's name and email, best first."""
+    """Scores of one kind from one run, best first (the customers slice gives their names and
+    emails: :class:`opencx.core.contacts.ContactsOf`)."""
     s = customer_scores
     q = (
-        sa.select(s.c.customer_id, s.c.value, s.c.details, customers.c.name, customers.c.email)
-        .join(customers, customers.c.id == s.c.customer_id)
+        sa.select(s.c.customer_id, s.c.value, s.c.details)
         .where((s.c.model_run_id == run_id) & (s.c.kind == kind))
         .order_by(s.c.value.desc() if order_desc else s.c.value.asc(), s.c.customer_id)
     )
