@@ -102,6 +102,7 @@ def build(
             clock,
             erased=customers.erased_among,
             seal=customers.seal_contacts if customers.vault else plaintext,
+            imports_dir=settings.imports_dir,
         ),
         demo=DemoService(engine, bus, clock),
         customers=customers,
@@ -165,6 +166,7 @@ def _jobs(services: Services) -> list[Job]:
     from opencx.customers.jobs import jobs as customers_jobs
     from opencx.feedback.jobs import jobs as feedback_jobs
     from opencx.helpdesk.jobs import jobs as helpdesk_jobs
+    from opencx.ingest.jobs import jobs as ingest_jobs
     from opencx.loyalty.jobs import jobs as loyalty_jobs
     from opencx.metrics.jobs import jobs as metrics_jobs
     from opencx.modeling.jobs import jobs as modeling_jobs
@@ -172,6 +174,7 @@ def _jobs(services: Services) -> list[Job]:
     return [
         *modeling_jobs(services.modeling),  # on request: fits and scorings from the API
         *customers_jobs(services.customers),  # on request: scrubbing after an erasure
+        *ingest_jobs(services.ingest),  # on request: uploaded files from the page and the API
         *_access_jobs(services.access),
         *metrics_jobs(services.metrics),
         *feedback_jobs(services.feedback),

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # (docs/security.md); the master key wraps those keys (base64 of 32 bytes; default: derived
     # from secret_key). On by default; `opencx init` seals customers stored before in plaintext.
     # Off: contact fields are stored in plaintext and names can be searched.
+    # where uploaded files wait for their import job (default: a folder in the system's temp
+    # folder); every process that runs jobs must see it
+    imports_dir: str | None = None
     crypto_shredding: bool = True
     master_key: str | None = None
     old_master_key: str | None = None  # the master key being rotated out (customers rewrap-keys)

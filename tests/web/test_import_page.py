@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -21,6 +22,8 @@ CSV = (
 
 
 def _upload(client: TestClient, token: str, **fields: str) -> Response:
+    """Upload as the form does, then follow the import's page until the job is done (the
+    app's own job runner imports it outside the request)."""
     data = {
         "csrf_token": token,
         "kind": "customers",
@@ -28,9 +31,23 @@ def _upload(client: TestClient, token: str, **fields: str) -> Response:
         "source": "crm",
         **fields,
     }
-    return client.post(
-        "/data/import", data=data, files={"file": ("crm export.csv", CSV.encode(), "text/csv")}
+    queued = client.post(
+        "/data/import",
+        data=data,
+        files={"file": ("crm export.csv", CSV.encode(), "text/csv")},
+        follow_redirects=False,
     )
+    if queued.status_code != 303:
+        return queued
+    page = re.fullmatch(r"/data/import/jobs/([0-9a-z]+)", queued.headers["location"])
+    assert page, queued.headers["location"]
+    for _ in range(600):
+        shown = client.get(page.group(0))
+        if 'id="import-job"' not in shown.text or 'data-done="true"' in shown.text:
+            return shown
+        assert 'data-status-url="/api/imports/' in shown.text  # the page follows the job
+        time.sleep(0.05)
+    raise AssertionError(f"import {page.group(1)} not done")
 
 
 def _customers(engine: Engine) -> int:

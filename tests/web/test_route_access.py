@@ -56,6 +56,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/data/import"): "imports:write",
     ("POST", "/data/import"): "imports:write",
     ("GET", "/data/import/{token}/rejects.csv"): "imports:write",
+    ("GET", "/data/import/jobs/{job_id}"): "imports:write",
     ("GET", "/ops/metrics"): "ops:read",
     ("GET", "/admin/jobs"): "jobs:read",
     ("POST", "/admin/jobs/{name}/run"): "jobs:run",
@@ -71,6 +72,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/customers/{customer_id}/erase"): "customers:erase",
     # --- ingest
     ("POST", "/api/events"): "events:write",
+    ("POST", "/api/imports"): "imports:write",
+    ("GET", "/api/imports/{job_id}"): "imports:write",
+    ("GET", "/api/imports/{job_id}/rejects.csv"): "imports:write",
     # --- metrics
     ("GET", "/metrics"): "metrics:read",
     ("GET", "/metrics/targets"): "metrics:read",

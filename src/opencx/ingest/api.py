@@ -2,18 +2,34 @@
 
 Validated like a file import (same fields, parsing and rules), written idempotently on
 (source, external id), and published with ``live=True`` so live reactions run.
+
+``POST /api/imports``: a file and its mapping, imported as a job outside the request (202 and
+the job); ``GET /api/imports/{id}`` its status, progress, counts and problems, and
+``GET /api/imports/{id}/rejects.csv`` the rows it put aside.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from opencx.core.errors import NotFound
 from opencx.ingest.deps import IngestServiceDep
 from opencx.ingest.service import ImportReport
+from opencx.ingest.service.uploads import (
+    IMPORT_JOB,
+    REJECTS,
+    check_request,
+    folder_of,
+    job_params,
+    save_upload,
+    uploads_root,
+)
+from opencx.jobs.api import ACCEPTED_RESPONSES, JobOut, accepted, polled
+from opencx.jobs.deps import JobQueueDep
 from opencx.web.auth import Principal, require_scope
 from opencx.web.idempotency import IdempotencyDep
 
@@ -101,3 +117,78 @@ def post_event(
         return EventOut.from_report(body.type, report).model_dump(mode="json")
 
     return idem.respond(principal, write, 201)
+
+
+Importer = Annotated[Principal, Depends(require_scope("imports:write"))]
+
+
+class ImportJobOut(JobOut):
+    """An import run as a job: poll ``status_url`` until ``done``; ``output`` then holds the
+    import's ``status`` (loaded, loaded_with_rejects, failed), its row counts, the first
+    ``problems`` (file, line, column, rule) and ``rejects_url`` when rows were put aside."""
+
+    rejects_url: str | None = None
+
+
+def import_job(queue: JobQueueDep, job_id: str) -> ImportJobOut:
+    """The import job ``job_id`` as the API shows it (NotFound for any other job)."""
+    run = queue.status(job_id, prefix=IMPORT_JOB)
+    base = JobOut.from_domain(run, f"/api/imports/{job_id}")
+    rejects = f"/api/imports/{job_id}/rejects.csv" if run.output.get("rejects") else None
+    return ImportJobOut(**base.model_dump(), rejects_url=rejects)
+
+
+@router.post("/imports", status_code=202, responses=ACCEPTED_RESPONSES)
+def post_import(
+    service: IngestServiceDep,
+    queue: JobQueueDep,
+    _: Importer,
+    kind: Annotated[str, Form(description="what the file holds: customers, orders, ...")],
+    file: Annotated[UploadFile, File(description="CSV, TSV, Parquet, JSON Lines or Excel")],
+    mapping: Annotated[str, Form(description="a bundled mapping's name")] = "",
+    columns: Annotated[str, Form(description="FIELD=Column lines over the mapping")] = "",
+    source: Annotated[str, Form(max_length=100)] = "",
+    allow_rejects: Annotated[bool, Form()] = False,
+    create_missing_customers: Annotated[bool, Form()] = False,
+) -> JSONResponse:
+    """Import a file as a job: 202 with the job and its status URL (``Location``). A wrong kind,
+    mapping or column line is a 422 now; bad rows are the finished job's ``problems``."""
+    check_request(kind, mapping, columns)
+    token, path = save_upload(uploads_root(service.imports_dir), file.filename, file.file)
+    params = job_params(
+        token,
+        path.name,
+        kind=kind,
+        mapping=mapping,
+        columns=columns,
+        source=source,
+        allow_rejects=allow_rejects,
+        create_missing_customers=create_missing_customers,
+    )
+    return accepted(import_job(queue, queue.submit(IMPORT_JOB, params)))
+
+
+@router.get("/imports/{job_id}", response_model=ImportJobOut)
+def get_import(job_id: str, queue: JobQueueDep, _: Importer) -> JSONResponse:
+    """An import job: status, stage (rows read so far), and once done its counts, problems and
+    the link to its rejects."""
+    return polled(import_job(queue, job_id))
+
+
+@router.get(
+    "/imports/{job_id}/rejects.csv",
+    response_class=FileResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "the rows put aside"}},
+)
+def get_import_rejects(
+    job_id: str, service: IngestServiceDep, queue: JobQueueDep, _: Importer
+) -> FileResponse:
+    """The rows the import put aside, each with its problem, to fix and send again."""
+    run = queue.status(job_id, prefix=IMPORT_JOB)
+    token = run.output.get("rejects")
+    if not token:
+        raise NotFound(f"import {job_id} put no rows aside")
+    path = folder_of(uploads_root(service.imports_dir), str(token)) / REJECTS
+    if not path.exists():
+        raise NotFound(f"the reject file of import {job_id} is gone (the folder was cleared)")
+    return FileResponse(path, media_type="text/csv", filename="rejects.csv")

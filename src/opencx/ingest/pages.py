@@ -4,20 +4,25 @@ activity per month and the latest imports."""
 
 from __future__ import annotations
 
-import re
-import secrets
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from opencx.core.errors import InvalidInput, NotFound
+from opencx.core.errors import NotFound
 from opencx.ingest.deps import IngestServiceDep
-from opencx.ingest.domain import KINDS, Mapping, with_flags
-from opencx.ingest.service import ImportOptions, bundled_names, load_mapping
+from opencx.ingest.domain import KINDS
+from opencx.ingest.service import bundled_names, load_mapping
+from opencx.ingest.service.uploads import (
+    IMPORT_JOB,
+    REJECTS,
+    check_request,
+    folder_of,
+    job_params,
+    save_upload,
+    uploads_root,
+)
+from opencx.jobs.deps import JobQueueDep
 from opencx.web import (
     Principal,
     plotly_figure,
@@ -31,8 +36,6 @@ router = APIRouter(include_in_schema=False)
 
 KPI_TABLES = ("customers", "orders", "interactions", "cases", "responses")
 Importer = Annotated[Principal, Depends(require_page_scope("imports:write"))]
-UPLOADS = "opencx-imports"  # under the system's temporary folder: one folder per upload
-SHOWN_PROBLEMS = 50
 
 
 @router.get("/data", response_class=HTMLResponse)
@@ -107,23 +110,17 @@ def _activity_figure(activity: dict[str, list[tuple[str, int]]]) -> dict[str, An
     return {"data": traces, "layout": layout}
 
 
-def _uploads() -> Path:
-    folder = Path(tempfile.gettempdir()) / UPLOADS
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
-
-
 @router.get("/data/import", response_class=HTMLResponse)
 def import_form(request: Request, user: Importer) -> HTMLResponse:
     mappings = [(name, load_mapping(name).kind) for name in bundled_names()]
     return render(request, "ingest/import.html", kinds=list(KINDS), mappings=mappings)
 
 
-@router.post("/data/import", dependencies=[Depends(require_csrf)], response_class=HTMLResponse)
+@router.post("/data/import", dependencies=[Depends(require_csrf)])
 def import_upload(
-    request: Request,
     user: Importer,
     service: IngestServiceDep,
+    queue: JobQueueDep,
     kind: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
     mapping: Annotated[str, Form()] = "",
@@ -131,54 +128,49 @@ def import_upload(
     source: Annotated[str, Form()] = "",
     allow_rejects: Annotated[bool, Form()] = False,
     create_missing_customers: Annotated[bool, Form()] = False,
-) -> HTMLResponse:
-    """Import an uploaded file with its mapping, as ``opencx import`` does; show the result,
-    the problems found and a link to the reject file."""
-    if mapping and mapping not in bundled_names():
-        raise InvalidInput(f"mapping {mapping!r}: choose one of {', '.join(bundled_names())}")
-    base = load_mapping(mapping) if mapping else Mapping()
-    if base.kind and base.kind != kind:
-        raise InvalidInput(f"mapping {mapping!r} is for {base.kind}, not {kind}")
-    merged = with_flags(
-        base,
-        maps=[line.strip() for line in columns.splitlines() if line.strip()],
-        source=source.strip() or None,
-        create_missing_customers=create_missing_customers or None,
-    )
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(file.filename or "upload.csv").name).strip("._")
-    if not name:
-        raise InvalidInput("the uploaded file has no name; give it one ending in .csv, .xlsx, …")
-    token = secrets.token_hex(16)
-    folder = _uploads() / token
-    folder.mkdir(mode=0o700)
-    path = folder / name
-    with path.open("wb") as out:
-        shutil.copyfileobj(file.file, out)
-    options = ImportOptions(
+) -> Response:
+    """Queue the import of an uploaded file with its mapping, as ``POST /api/imports`` does;
+    the job's page follows it and shows the result, the problems and the reject file."""
+    check_request(kind, mapping, columns)
+    token, path = save_upload(uploads_root(service.imports_dir), file.filename, file.file)
+    params = job_params(
+        token,
+        path.name,
         kind=kind,
-        path=path,
-        mapping=merged,
+        mapping=mapping,
+        columns=columns,
+        source=source,
         allow_rejects=allow_rejects,
-        rejects_path=folder / "rejects.csv",
+        create_missing_customers=create_missing_customers,
     )
-    report = service.import_file(options)
-    rejects = token if report.reject_file and Path(report.reject_file).exists() else None
+    job_id = queue.submit(IMPORT_JOB, params)
+    return RedirectResponse(f"/data/import/jobs/{job_id}", status_code=303)
+
+
+@router.get("/data/import/jobs/{job_id}", response_class=HTMLResponse)
+def import_job(request: Request, job_id: str, queue: JobQueueDep, user: Importer) -> HTMLResponse:
+    """An import: its progress while it runs (the page polls ``/api/imports/{id}``), then the
+    result, the problems found and a link to the reject file."""
+    run = queue.status(job_id, prefix=IMPORT_JOB)
+    out = run.output
+    failed = run.done and not out
+    status = 422 if failed or out.get("status") == "failed" else 200
     return render(
         request,
         "ingest/import_result.html",
-        status_code=200 if report.ok else 422,
-        report=report,
-        problems=report.problems[:SHOWN_PROBLEMS],
-        rejects=rejects,
+        status_code=status,
+        run=run,
+        report=out,
+        problems=out.get("problems", []),
+        rejects=out.get("rejects"),
+        status_url=f"/api/imports/{job_id}",
     )
 
 
 @router.get("/data/import/{token}/rejects.csv")
-def import_rejects(token: str, user: Importer) -> FileResponse:
+def import_rejects(token: str, user: Importer, service: IngestServiceDep) -> FileResponse:
     """The rows an import put aside, each with its problem, to fix and upload again."""
-    path = _uploads() / token / "rejects.csv"
-    if not re.fullmatch(r"[0-9a-f]{32}", token) or not path.exists():
-        raise NotFound(
-            "no such reject file (they are kept until the server's temp folder is cleared)"
-        )
+    path = folder_of(uploads_root(service.imports_dir), token) / REJECTS
+    if not path.exists():
+        raise NotFound("no such reject file (they are kept until the imports folder is cleared)")
     return FileResponse(path, media_type="text/csv", filename="rejects.csv")

@@ -64,8 +64,10 @@ class IngestService:
         *,
         erased: ErasedKeys = nothing_erased,
         seal: SealContacts = plaintext,
+        imports_dir: str | None = None,
     ) -> None:
         self.engine = engine
+        self.imports_dir = imports_dir  # where uploads wait for their import job
         self.bus = bus
         self.clock = clock
         self.erased = erased  # the customers slice's tombstones (wired in opencx.app)
