@@ -73,11 +73,13 @@ def test_a_follower_sees_every_message_stored_after_it_started_in_order(
     assert asyncio.run(follow()) == ["one", "two", "three", "é" * 4000]
 
 
-def test_a_notification_too_long_for_postgresql_names_the_message_instead() -> None:
+def test_notifications_carry_a_batch_under_postgresql_limit_in_order() -> None:
     from datetime import UTC, datetime
 
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    short = ChatMessage("m1", "c1", at, "customer", None, "hello", 7)
-    assert chat_feed.decode(chat_feed.encode(short)) == short
-    long = ChatMessage("m2", "c1", at, "customer", None, "é" * 4000, 8)  # 8,000 bytes in UTF-8
-    assert chat_feed.decode(chat_feed.encode(long)) == "m2"
+    batch = [ChatMessage(f"m{k}", "c1", at, "customer", None, "ü" * 300, k) for k in range(60)]
+    batch.insert(7, ChatMessage("long", "c1", at, "customer", None, "é" * 4000, 99))  # 8,000 B
+    payloads = chat_feed.encode(batch)
+    assert len(payloads) > 1 and all(len(p.encode()) < 8000 for p in payloads)
+    decoded = [found for p in payloads for found in chat_feed.decode(p)]
+    assert decoded == [*batch[:7], "long", *batch[8:]]  # the long one is named, to be read back

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -343,7 +343,7 @@ class HelpdeskService:
 
     async def follow_chats(
         self, listening: Callable[[], None], poll_seconds: float = 0.05
-    ) -> AsyncIterator[ChatMessage]:
+    ) -> AsyncGenerator[ChatMessage, None]:
         """Every chat message stored from now on by any process, in the order stored; calls
         ``listening`` once following (messages stored after that call are all seen).
 
