@@ -51,3 +51,32 @@ def test_a_bulk_merge_into_empty_tables_keeps_keys_and_indexes(
         statuses = dict(conn.execute(sa.text("SELECT external_id, status FROM orders")).all())
     assert lines == 4
     assert statuses == {"A1": "partly_returned", "A2": "completed", "R1": "returned"}
+
+
+def test_values_equal_on_every_row_are_stored_as_if_bound(tmp_path, run_import, engine):
+    """A column with one value on every row (the source, a channel, a price) is written as a
+    literal on SQLite: quotes and types come out as the values went in."""
+    path = tmp_path / "o'neil orders.csv"
+    path.write_text(
+        "order_id,customer,placed_at,currency,sku,product_name,quantity,unit_price,channel\n"
+        "A1,C1,2024-01-02 10:00:00,EUR,SKU1,Ann's mug,2,3.50,shop 'x'\n"
+        "A2,C1,2024-01-03 10:00:00,EUR,SKU1,Ann's mug,2,3.50,shop 'x'\n"
+    )
+    report = run_import("orders", path, create_missing_customers=True)
+    assert report.status == "loaded", report.problems
+    query = """
+        SELECT o.source, o.channel, o.status, p.name, l.quantity, l.unit_price, l.discount,
+               l.returns_line_id
+        FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id
+    """
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(query)).all()
+    assert len(rows) == 2
+    for source, channel, status, name, quantity, price, discount, returns in rows:
+        assert (source, channel, status, name) == (
+            "csv:o'neil orders.csv",
+            "shop 'x'",
+            "completed",
+            "Ann's mug",
+        )
+        assert (quantity, float(price), float(discount), returns) == (2, 3.5, 0.0, None)

@@ -79,12 +79,43 @@ def _upsert_sqlite(
 ) -> None:
     columns = data.column_names
     _checked(table, columns)
+    constants = _constants(conn, data)
+    varying = [c for c in columns if c not in constants]
+    values = ", ".join(constants.get(c, "?") for c in columns)
     sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})"  # noqa: S608
         + _conflict_clause(columns, key, update)
     )
-    rows = list(zip(*(sqlite_values(data.column(c)) for c in columns), strict=True))
+    if not varying:
+        conn.exec_driver_sql(sql)
+        return
+    rows = list(zip(*(sqlite_values(data.column(c)) for c in varying), strict=True))
     conn.exec_driver_sql(sql, rows)
+
+
+def _constants(conn: Connection, data: pa.Table) -> dict[str, str]:
+    """Columns with one value on every row of ``data`` (a source, a default, all nulls) → that
+    value as an SQL literal written by SQLite's own ``quote()``, so that ``executemany`` binds
+    only the columns that vary. Binding is most of an insert's cost in Python's ``sqlite3``;
+    a literal is stored exactly as the same value bound (same storage class, same affinity)."""
+    found: dict[str, str] = {}
+    n = data.num_rows
+    for name in data.column_names:
+        column = data.column(name)
+        if column.null_count == n:
+            found[name] = "NULL"
+            continue
+        kind = column.type
+        simple = pa.types.is_string(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind)
+        if not simple or column.null_count or n < 2:
+            continue
+        bounds = pc.min_max(column)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        if low != high or (isinstance(low, str) and "\x00" in low):
+            continue
+        value = sqlite_values(column.slice(0, 1))[0]
+        found[name] = str(conn.exec_driver_sql("SELECT quote(?)", (value,)).scalar_one())
+    return found
 
 
 def _upsert_postgres(
