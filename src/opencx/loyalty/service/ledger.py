@@ -240,16 +240,13 @@ def debit(
     ref: str | None = None,
     floor: Floor = 0,
     fingerprint: str | None = None,
-    check: Callable[[], None] | None = None,
     first_lot: str | None = None,
     locked: bool = False,
 ) -> Posted:
     """Debit ``points``, lots earliest expiry first, down to ``floor`` (``"program"``: the
-    program's floor; ``None``: no floor); ``check`` runs under the lock, before planning."""
+    program's floor; ``None``: no floor)."""
 
     def plan(state: MemberState, eid: str, p: Program) -> Entry:
-        if check is not None:
-            check()
         return plan_debit(
             state,
             entry_id=eid,
@@ -275,34 +272,33 @@ def spend(
 
 
 def redeem(conn: Connection, member_id: str, reward_id: str, key: str, at: datetime) -> Posted:
-    """Spend a reward's price; its stock is checked under a lock on the reward's row (taken
-    after the member's, as every writer does)."""
-    _lock_active(conn, member_id)
-    reward = catalog.reward(conn, reward_id, lock=True)
-    if reward is None:
-        raise NotFound(f"reward {reward_id!r} does not exist")
-
-    def check() -> None:
-        taken = (
-            0 if reward.stock is None else catalog.redemptions(conn, reward_id).get(reward_id, 0)
-        )
-        check_redeemable(reward, taken)
-
+    """Spend a reward's price. Under the member's lock (every writer takes it first), the
+    reward's row is locked and its stock checked, so two members never take the last unit;
+    a retry is answered from its key before the reward is looked at."""
     fp = request_hash(op="redeem", member=member_id, reward=reward_id)
-    return debit(
-        conn,
-        member_id,
-        reward.points,
-        key,
-        at,
-        kind="redeem",
-        reason=reward.name,
-        ref=f"reward:{reward_id}",
-        floor="program",
-        fingerprint=fp,
-        check=check,
-        locked=True,
-    )
+
+    def plan(state: MemberState, eid: str, p: Program) -> Entry:
+        reward = catalog.reward(conn, reward_id, lock=True)
+        if reward is None:
+            raise NotFound(f"reward {reward_id!r} does not exist")
+        limited = reward.stock is not None
+        check_redeemable(
+            reward, catalog.redemptions(conn, reward_id).get(reward_id, 0) if limited else 0
+        )
+        return plan_debit(
+            state,
+            entry_id=eid,
+            member_id=member_id,
+            kind="redeem",
+            points=reward.points,
+            at=at,
+            key=key,
+            floor=p.floor,
+            reason=reward.name,
+            ref=f"reward:{reward_id}",
+        )
+
+    return post(conn, member_id, key, plan, fingerprint=fp)
 
 
 def transfer(
