@@ -25,7 +25,7 @@ from opencx.core.sealing import plaintext
 from opencx.db import create_engine_from_url
 from opencx.jobs import Job, Scheduler
 from opencx.jobs.service import Runner
-from opencx.outbox.transports import OutboxConfig, derived_webhook_secret
+from opencx.outbox.transports import OutboxConfig, TaskHandler, derived_webhook_secret
 from opencx.settings import Settings
 
 if TYPE_CHECKING:  # the slices are imported in build(), so `opencx --help` stays light
@@ -143,7 +143,8 @@ def build(
         ),
     )
     wire_events(services)
-    return replace(services, jobs=tuple(_jobs(services)))
+    outbox = replace(services.outbox, tasks=_tasks(services))
+    return replace(services, outbox=outbox, jobs=tuple(_jobs(services)))
 
 
 def _vault(settings: Settings) -> Vault | None:
@@ -200,6 +201,14 @@ def _access_jobs(access: AccessService) -> list[Job]:
             description="delete login-throttle counters not charged for a day",
         )
     ]
+
+
+def _tasks(services: Services) -> dict[str, TaskHandler]:
+    """Every slice's outbox task handlers (domain events handled asynchronously by the worker,
+    docs/outbox.md); slices add theirs."""
+    from opencx.feedback.jobs import tasks as feedback_tasks
+
+    return {**feedback_tasks(services.feedback)}
 
 
 def _access(settings: Settings, engine: Engine, clock: Clock, bus: EventBus) -> AccessService:

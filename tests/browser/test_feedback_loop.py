@@ -3,12 +3,16 @@ one-click score link opens in Chromium, the comment is given, and the follow-up 
 agent's queue and in the helpdesk.
 
 The invitation is sent by the app's own services and delivered by the outbox to aiosmtpd;
-``opencx serve`` answers the link in a subprocess against the same SQLite store.
+``opencx serve`` answers the link in a subprocess against the same SQLite store, and
+``opencx worker`` opens the follow-up from the outbox task the answer queued.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,7 +78,26 @@ def loop(tmp_path: Path, smtp_server: Any) -> Iterator[tuple[str, str]]:  # noqa
     link = re.search(re.escape(base) + r"/r/\S+\?score=1", text)
     assert link, text
     with served(db_url, tmp_path, "browser-loop", {"OPENCX_BASE_URL": base}, port):
-        yield base, link.group(0)
+        # the worker opens the follow-up (an outbox task) once the answer has committed
+        env = {**os.environ, "OPENCX_DATABASE_URL": db_url, "OPENCX_SECRET_KEY": "browser-loop"}
+        cli = [sys.executable, "-c", "from opencx.cli import main; main()"]
+        with (tmp_path / "worker.log").open("wb") as out:
+            worker = subprocess.Popen(
+                [*cli, "worker", "--no-jobs", "--poll", "0.2"],
+                cwd=tmp_path,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            yield base, link.group(0)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
 
 
 def test_email_link_score_comment_and_the_agent_sees_the_follow_up(
@@ -105,6 +128,11 @@ def test_email_link_score_comment_and_the_agent_sees_the_follow_up(
         agent.get_by_role("button", name="Log in").click()
         expect(agent).to_have_url(base + "/feedback")
         queue = agent.locator("#followups")
+        for _ in range(120):  # the worker (polling every 0.2 s) opens it
+            if queue.count() and "csat score 1 ≤ 2" in queue.inner_text():
+                break
+            agent.wait_for_timeout(500)
+            agent.reload()
         expect(queue).to_contain_text("csat score 1 ≤ 2")
         case_id = queue.locator("tbody tr td").nth(5).inner_text().strip()
         assert case_id

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from opencx.app import Services, build
 from opencx.core import FixedClock
 from opencx.db.schema import customers, outbox
+from opencx.outbox import BatchResult, run_once
 from opencx.settings import Settings
 from tests.outbox.conftest import smtp_server  # noqa: F401  (the real SMTP server, re-used)
 
@@ -63,3 +64,9 @@ def outbox_rows(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(outbox).order_by(outbox.c.created_at, outbox.c.id))
         return [dict(r) for r in rows.mappings()]
+
+
+def run_tasks(services: Services) -> BatchResult:
+    """What the worker does with the outbox's tasks (the closed loop), once; nothing else sent."""
+    task = services.outbox.transports()["task"]
+    return run_once(services.engine, {"task": task}, services.clock.now())

@@ -17,7 +17,7 @@ from opencx.app import Services, build, create_app
 from opencx.core import FixedClock
 from opencx.settings import Settings
 
-from .conftest import BASE, add_customer, outbox_rows
+from .conftest import BASE, add_customer, outbox_rows, run_tasks
 
 EVIL = "<script>alert('x')</script>"
 
@@ -127,6 +127,7 @@ def test_public_pages_one_click_then_comment(
     done = client.post(path, data={"nps": "4", "why_low": "For dyrt"})
     assert done.status_code == 200 and "Tak for din feedback!" in done.text
     assert client.post(path, data={"nps": "4", "why_low": "For dyrt"}).status_code == 200
+    assert run_tasks(services).sent == 1
     assert services.feedback.followups()[0]["reason"] == "nps score 4 ≤ 6"
     gone = client.get("/r/not.a-token.x")
     assert gone.status_code == 410

@@ -17,7 +17,7 @@ from opencx.db.schema import answers, invitations, responses
 from opencx.feedback.domain import FollowUpRequested, template
 from opencx.feedback.service import LinkInvalid
 
-from .conftest import BASE, outbox_rows
+from .conftest import BASE, outbox_rows, run_tasks
 
 
 def _token(payload: dict[str, Any]) -> str:
@@ -50,13 +50,13 @@ def test_invite_send_answer_and_close_the_loop(
     assert [s["rule"] for s in fb.skips(ann)] == ["quiet"]
 
     first = fb.respond(token, {"nps": 3}, finish=False)  # the one-click score
-    assert not first.completed and first.followup_id is None  # the loop waits for the comment
+    assert not first.completed and first.follow_up is None  # the loop waits for the comment
     assert fb.respond(token, {"nps": 3}, finish=False).changed is False  # a double click
     opened = fb.open_survey(token)
     assert opened.answers["nps"].score == 3 and opened.language == "nl"
     done = fb.respond(token, {"nps": 3, "why_low": "De levering was te laat"}, finish=True)
     assert done.completed and done.response_id == first.response_id
-    assert done.followup_id is not None
+    assert done.follow_up == "nps-detractor"
     assert (
         fb.respond(token, {"nps": 3, "why_low": "De levering was te laat"}, finish=True).changed
         is False
@@ -80,6 +80,8 @@ def test_invite_send_answer_and_close_the_loop(
     assert response["completed"] and response["customer_id"] == ann
     assert inv["status"] == "responded" and inv["responded_at"] is not None
 
+    assert heard == []  # the worker opens the follow-up, after the answer committed
+    assert run_tasks(services).sent == 1
     assert [e.reason for e in heard] == ["nps score 3 ≤ 6"]
     [f] = fb.followups()
     assert f["customer_id"] == ann and f["due_at"] == clock.now() + timedelta(hours=48)
@@ -125,7 +127,7 @@ def test_anonymous_survey_keeps_no_link_to_the_person(services: Services, custom
     fb.invite("pulse", [staff])
     token = _token(outbox_rows(services.engine)[0]["payload"])
     got = fb.respond(token, {"enps": 2, "why_low": "Too much overtime"}, finish=True)
-    assert got.followup_id is None  # nobody can be followed up anonymously
+    assert got.follow_up is None  # nobody can be followed up anonymously
     with services.engine.connect() as conn:
         row = conn.execute(sa.select(responses)).mappings().one()
     assert row["customer_id"] is None and row["invitation_id"] is None

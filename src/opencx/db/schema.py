@@ -300,7 +300,7 @@ responses = sa.Table(
     *_sourced(),
     sa.Column("survey_id", ID, sa.ForeignKey("surveys.id"), nullable=False, index=True),
     sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), index=True),
-    sa.Column("invitation_id", ID, sa.ForeignKey("invitations.id")),
+    sa.Column("invitation_id", ID, sa.ForeignKey("invitations.id"), index=True),
     sa.Column("submitted_at", UtcDateTime, nullable=False, index=True),
     sa.Column("channel", sa.String(20)),
     sa.Column("language", sa.String(35)),

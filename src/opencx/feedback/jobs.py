@@ -1,12 +1,17 @@
 """The feedback slice's periodic jobs: distribution (schedules such as relationship NPS, due and
-delayed invitations, reminders) every five minutes, and text analytics every hour."""
+delayed invitations, reminders) every five minutes, and text analytics every hour; and its
+outbox tasks (the closed loop of an answer, run by the worker after the answer committed)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
+from opencx.feedback.domain.events import FOLLOW_UP_TASK
 from opencx.feedback.service import FeedbackService
 from opencx.jobs import Job, RunContext, every
+from opencx.outbox.transports import TaskHandler
 
 
 def jobs(service: FeedbackService) -> list[Job]:
@@ -36,3 +41,12 @@ def jobs(service: FeedbackService) -> list[Job]:
             description="sentiment, themes and answer_topics from the comments",
         ),
     ]
+
+
+def tasks(service: FeedbackService) -> dict[str, TaskHandler]:
+    """Outbox task handlers by name, registered by the composition root with the worker."""
+
+    def follow_up(payload: Mapping[str, Any]) -> None:
+        service.on_follow_up_task(payload)
+
+    return {FOLLOW_UP_TASK: follow_up}

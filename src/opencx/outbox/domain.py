@@ -26,6 +26,7 @@ class Kind(StrEnum):
     EMAIL = "email"
     SMS = "sms"
     WEBHOOK = "webhook"
+    TASK = "task"  # work OpenCX itself does after the change commits (a handler, not a carrier)
 
 
 class Status(StrEnum):
@@ -43,6 +44,7 @@ REQUIRED_KEYS: Mapping[Kind, tuple[str, ...]] = {
     Kind.EMAIL: ("to", "subject", "text"),
     Kind.SMS: ("to", "text"),
     Kind.WEBHOOK: ("url",),
+    Kind.TASK: ("task",),
 }
 
 MAX_DEDUPE_KEY = 300

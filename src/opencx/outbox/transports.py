@@ -1,4 +1,5 @@
-"""Transports: SMTP email (smtplib), SMS through an HTTP provider hook, signed webhooks (httpx).
+"""Transports: SMTP email (smtplib), SMS through an HTTP provider hook, signed webhooks (httpx),
+and tasks (a handler a slice registered, run by the worker after the change committed).
 
 Each transport makes every delivery of one outbox message recognisable as the same message:
 email carries a Message-ID built from the outbox id, HTTP calls an ``Idempotency-Key`` header
@@ -13,7 +14,7 @@ import json
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
@@ -185,6 +186,32 @@ class HttpTransport:
             client.close()
 
 
+TaskHandler = Callable[[Mapping[str, Any]], None]
+
+
+class TaskTransport:
+    """Runs a task message's handler: a domain event handled asynchronously, by the worker.
+
+    The payload's ``task`` names the handler (``"feedback.follow_up"``); the handler receives
+    the payload. Delivery is at least once like every message, so handlers must be idempotent
+    (a second run of the same message changes nothing). A task no handler here knows is
+    retried with backoff (a worker of another version may know it) and reported.
+    """
+
+    def __init__(self, handlers: Mapping[str, TaskHandler]) -> None:
+        self.handlers = handlers
+
+    def send(self, message: OutboxMessage) -> None:
+        name = str(message.payload["task"])
+        handler = self.handlers.get(name)
+        if handler is None:
+            raise DeliveryFailed(f"task {name!r}: no handler in this worker")
+        handler(message.payload)
+
+    def close(self) -> None:
+        return None
+
+
 def webhook_body(message: OutboxMessage) -> Any:
     """A webhook payload ``{"url": ..., "body": {...}}`` posts its ``body`` (default ``{}``)."""
     return message.payload.get("body", {})
@@ -212,9 +239,11 @@ class OutboxConfig:
     smtp_username: str | None = None
     smtp_password: str | None = None
     sms_webhook_url: str | None = None
+    tasks: Mapping[str, TaskHandler] = field(default_factory=dict)  # set by the composition root
 
     def transports(self) -> Mapping[str, Transport]:
-        """One transport per kind; SMS only when a provider hook URL is configured."""
+        """One transport per kind; SMS only when a provider hook URL is configured, tasks only
+        when handlers are registered."""
         found: dict[str, Transport] = {
             Kind.EMAIL.value: SmtpTransport(
                 self.smtp_host,
@@ -230,4 +259,6 @@ class OutboxConfig:
             found[Kind.SMS.value] = HttpTransport(
                 self.webhook_secret, url=self.sms_webhook_url, body=sms_body
             )
+        if self.tasks:
+            found[Kind.TASK.value] = TaskTransport(self.tasks)
         return found

@@ -7,6 +7,11 @@ from datetime import datetime
 
 from opencx.core.events import DomainEvent
 
+FOLLOW_UP_TASK = "feedback.follow_up"
+"""The outbox task a complete answer matching a loop rule queues; the worker runs it
+(``FeedbackService.on_follow_up_task``), which opens the follow-up and publishes
+:class:`FollowUpRequested`."""
+
 
 @dataclass(frozen=True, slots=True)
 class ResponseRecorded(DomainEvent):

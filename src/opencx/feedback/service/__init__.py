@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
-from opencx.core import Clock, EventBus, InvalidInput
+from opencx.core import Clock, EventBus, InvalidInput, ensure_utc
 from opencx.core.ids import new_id
 from opencx.feedback.domain.loop import closure
 from opencx.feedback.domain.surveys import Survey
@@ -167,7 +167,9 @@ class FeedbackService:
     # --- answering -------------------------------------------------------------------------
     def open_survey(self, token: str) -> Opened:
         with self.engine.begin() as conn:
-            return answering.open_survey(conn, self.config, token, self.clock.now())
+            return answering.open_survey(
+                conn, self.config, token, self.clock.now(), cache=self._versions
+            )
 
     def respond(self, token: str, values: Mapping[str, Any], *, finish: bool) -> Recorded:
         with self.engine.begin() as conn:
@@ -180,6 +182,16 @@ class FeedbackService:
                 finish=finish,
                 now=self.clock.now(),
                 cache=self._versions,
+            )
+
+    def on_follow_up_task(self, payload: Mapping[str, Any]) -> str | None:
+        """The outbox task ``feedback.follow_up`` (run by the worker, at least once): open the
+        follow-up a complete answer asked for and hand it to the helpdesk, in one transaction;
+        a repeat opens nothing. The follow-up's id, or None."""
+        at = ensure_utc(datetime.fromisoformat(str(payload["at"])))
+        with self.engine.begin() as conn:
+            return answering.follow_up_response(
+                conn, self.config, self.bus, str(payload["response_id"]), at, self._versions
             )
 
     def opt_out(self, token: str) -> bool:

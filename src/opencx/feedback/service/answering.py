@@ -16,7 +16,7 @@ from opencx.core.errors import InvalidInput, NotFound
 from opencx.core.events import EventBus
 from opencx.core.ids import new_id
 from opencx.core.keys import FEEDBACK_ANONYMOUS, purpose_key
-from opencx.feedback.domain.events import FollowUpRequested, ResponseRecorded
+from opencx.feedback.domain.events import FOLLOW_UP_TASK, FollowUpRequested, ResponseRecorded
 from opencx.feedback.domain.loop import follow_up
 from opencx.feedback.domain.responses import (
     Answer,
@@ -61,40 +61,46 @@ def _anonymous_ref(config: FeedbackConfig, invitation_id: str) -> str:
 def _invitation(
     conn: Connection, config: FeedbackConfig, token: str, now: datetime
 ) -> dict[str, Any]:
+    """The invitation behind a verified token, with its customer's language and its response
+    so far (one query: see ``invitations.answering``)."""
     try:
         claims = verify(config.secret_key, token, now)
     except BadToken as exc:
         raise LinkInvalid(f"survey link refused: {exc}") from None
-    row = invites.get(conn, claims.invitation_id)
+    row = invites.answering(conn, claims.invitation_id)
     if row is None or row["token_hash"] != token_hash(token) or row["status"] == "cancelled":
         raise LinkInvalid("survey link refused: unknown or cancelled invitation")
     return row
 
 
 def _existing(
-    conn: Connection, config: FeedbackConfig, survey: Survey, invitation_id: str
+    conn: Connection, config: FeedbackConfig, survey: Survey, invitation: Mapping[str, Any]
 ) -> dict[str, Any] | None:
-    if survey.anonymous:
-        return store.by_external(conn, "opencx", _anonymous_ref(config, invitation_id))
-    return store.by_invitation(conn, invitation_id)
+    """The response already given through ``invitation`` (``id`` and ``completed``), or None."""
+    if survey.anonymous:  # nothing links an anonymous response to its invitation but a keyed id
+        return store.by_external(conn, "opencx", _anonymous_ref(config, invitation["id"]))
+    if invitation["response_id"] is None:
+        return None
+    return {"id": invitation["response_id"], "completed": invitation["response_completed"]}
 
 
-def open_survey(conn: Connection, config: FeedbackConfig, token: str, now: datetime) -> Opened:
+def open_survey(
+    conn: Connection,
+    config: FeedbackConfig,
+    token: str,
+    now: datetime,
+    cache: dict[str, Survey] | None = None,
+) -> Opened:
     """The survey behind ``token`` with the answers given so far (marks the invitation opened)."""
     row = _invitation(conn, config, token, now)
-    survey = by_id(conn, row["survey_id"])
-    if survey is None:
-        raise LinkInvalid("survey link refused: the survey is gone")
-    language = invites.people(conn, [row["customer_id"]], config.contacts).get(
-        row["customer_id"] or ""
-    )
-    lang = language.language if language is not None else None
+    survey = _survey(conn, row["survey_id"], cache)
     if row["opened_at"] is None:
         invites.update(conn, row["id"], opened_at=now)
-    found = _existing(conn, config, survey, row["id"])
+    found = _existing(conn, config, survey, row)
     given = store.answers_of(conn, found["id"]) if found else {}
     done = bool(found and found["completed"])
-    return Opened(survey, row["id"], lang, given, done, found["id"] if found else None)
+    rid = found["id"] if found else None
+    return Opened(survey, row["id"], row["customer_language"], given, done, rid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +108,7 @@ class Recorded:
     response_id: str
     completed: bool
     changed: bool
-    followup_id: str | None
+    follow_up: str | None  # the loop rule that matched: the worker opens its follow-up
     dropped: bool = False  # an erased person's response: not stored (nor restored)
 
 
@@ -138,15 +144,12 @@ def respond(
     row = _invitation(conn, config, token, now)
     survey = _survey(conn, row["survey_id"], cache)
     given = parse_answers(survey, values)
-    found = _existing(conn, config, survey, row["id"])
+    found = _existing(conn, config, survey, row)
     earlier = store.answers_of(conn, found["id"]) if found else {}
     if found is not None and found["completed"]:
         if all(earlier.get(k) == a for k, a in given.items()):
             return Recorded(str(found["id"]), True, False, None)
         raise LinkInvalid("survey link refused: this survey was already answered")
-    person = invites.people(conn, [row["customer_id"]], config.contacts).get(
-        row["customer_id"] or ""
-    )
     context = {"channel": row["channel"], "trigger": row["trigger"], "ref": row["trigger_ref"]}
     return record(
         conn,
@@ -157,7 +160,7 @@ def respond(
         finish=finish,
         now=now,
         invitation=row,
-        language=person.language if person is not None else None,
+        language=row["customer_language"],
         context=context,
         known=(found, earlier),
     )
@@ -175,18 +178,16 @@ def record(
     invitation: Mapping[str, Any],
     language: str | None,
     context: Mapping[str, Any],
-    known: tuple[dict[str, Any] | None, Mapping[str, Answer]] | None = None,
+    known: tuple[dict[str, Any] | None, Mapping[str, Answer]],
 ) -> Recorded:
-    """Merge ``given`` into the invitation's response (creating it) and run the closed loop.
+    """Merge ``given`` into the invitation's response (creating it) and queue the closed loop.
 
-    ``known`` is the response and answers the caller already read (None: read them here).
+    ``known`` is the response and answers the caller already read. A complete answer that a
+    loop rule matches queues a ``feedback.follow_up`` task in the outbox (same transaction):
+    the worker opens the follow-up and its case, once, outside the respondent's request.
     """
     inv_id = str(invitation.get("id") or "")
-    if known is None:
-        found = _existing(conn, config, survey, inv_id) if inv_id else None
-        earlier: Mapping[str, Answer] = store.answers_of(conn, found["id"]) if found else {}
-    else:
-        found, earlier = known
+    found, earlier = known
     merged = merge(earlier, given, overwrite_scores=True)
     if not merged:
         raise InvalidInput(f"survey {survey.key!r}: no answer given")
@@ -224,7 +225,7 @@ def record(
         store.update_response(
             conn, rid, completed=complete, submission=submission(merged), submitted_at=now
         )
-    store.write_answers(conn, rid, changed, language)
+    store.write_answers(conn, rid, changed, language, fresh=found is None)
     if inv_id and not anonymous:
         invites.update(conn, inv_id, responded_at=now, status="responded" if complete else "sent")
     elif inv_id and complete:
@@ -242,10 +243,52 @@ def record(
     _webhooks(conn, config, body, created=found is None, completed=complete, now=now)
     # the loop waits for the comment: a partial (score only) is followed up by the
     # distribute job once it has stayed partial for an hour (follow_up_partials)
-    followup = (
-        _close_the_loop(conn, config, bus, survey, rid, customer, merged, now) if complete else None
+    rule = _queue_follow_up(conn, config, survey, rid, merged, now) if complete else None
+    return Recorded(rid, complete, bool(changed) or found is None, rule)
+
+
+def _queue_follow_up(
+    conn: Connection,
+    config: FeedbackConfig,
+    survey: Survey,
+    response_id: str,
+    answers: Mapping[str, Answer],
+    now: datetime,
+) -> str | None:
+    """Queue the follow-up a loop rule asks for (one task per response); the matching rule."""
+    if survey.anonymous:
+        return None  # nobody can be followed up without being identified
+    wanted = follow_up(config.rules, answers, now)
+    if wanted is None:
+        return None
+    enqueue(
+        conn,
+        kind="task",
+        dedupe_key=f"{FOLLOW_UP_TASK}:{response_id}",
+        payload={"task": FOLLOW_UP_TASK, "response_id": response_id, "at": now.isoformat()},
+        now=now,
     )
-    return Recorded(rid, complete, bool(changed) or found is None, followup)
+    return wanted.rule
+
+
+def follow_up_response(
+    conn: Connection,
+    config: FeedbackConfig,
+    bus: EventBus,
+    response_id: str,
+    at: datetime,
+    cache: dict[str, Survey] | None = None,
+) -> str | None:
+    """The queued closed loop of one response (the worker's ``feedback.follow_up`` task): open
+    its follow-up, due from the time of the answer, and hand it to the helpdesk. Idempotent: a
+    response has at most one follow-up, so a task delivered twice opens nothing the second
+    time. None when nothing was opened (already followed up, erased meanwhile, no rule)."""
+    row = store.by_id(conn, response_id)
+    if row is None or row["customer_id"] is None:
+        return None  # erased or anonymised since it was queued
+    survey = _survey(conn, row["survey_id"], cache)
+    given = store.answers_of(conn, response_id)
+    return _close_the_loop(conn, config, bus, survey, response_id, row["customer_id"], given, at)
 
 
 def _context_kind(trigger: object) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core import contacts as published
 from opencx.core.contacts import ContactsOf
-from opencx.db.schema import customers, invitations, surveys
+from opencx.db.schema import customers, invitations, responses, surveys
 from opencx.feedback.domain.recontact import Contact
 from opencx.feedback.store.tables import survey_opt_outs, survey_skips
 
@@ -108,6 +108,30 @@ def insert(conn: Connection, row: dict[str, Any]) -> None:
 
 def get(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
     row = conn.execute(sa.select(invitations).where(invitations.c.id == invitation_id)).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def answering(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
+    """The invitation with what answering it needs, in one round trip: its customer's language
+    (``customer_language``) and its response so far (``response_id``, ``response_completed``;
+    None before the first answer)."""
+    i, c, r = invitations.c, customers.c, responses.c
+    query = (
+        sa.select(
+            invitations,
+            c.language.label("customer_language"),
+            r.id.label("response_id"),
+            r.completed.label("response_completed"),
+        )
+        .select_from(
+            invitations.outerjoin(customers, c.id == i.customer_id).outerjoin(
+                responses, r.invitation_id == i.id
+            )
+        )
+        .where(i.id == invitation_id)
+        .limit(1)
+    )
+    row = conn.execute(query).first()
     return dict(row._mapping) if row is not None else None
 
 

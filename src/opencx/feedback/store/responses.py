@@ -55,17 +55,29 @@ def update_response(conn: Connection, response_id: str, **values: Any) -> None:
     conn.execute(responses.update().where(responses.c.id == response_id).values(**values))
 
 
+def by_id(conn: Connection, response_id: str) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(responses).where(responses.c.id == response_id)).first()
+    return dict(row._mapping) if row is not None else None
+
+
 def write_answers(
-    conn: Connection, response_id: str, given: Mapping[str, Answer], language: str | None
+    conn: Connection,
+    response_id: str,
+    given: Mapping[str, Answer],
+    language: str | None,
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Replace the answers of ``response_id`` for the keys in ``given`` (one row per key)."""
+    """Replace the answers of ``response_id`` for the keys in ``given`` (one row per key);
+    ``fresh``: the response was created in this transaction, so there is nothing to replace."""
     if not given:
         return
-    conn.execute(
-        answers.delete().where(
-            answers.c.response_id == response_id, answers.c.question_key.in_(list(given))
+    if not fresh:
+        conn.execute(
+            answers.delete().where(
+                answers.c.response_id == response_id, answers.c.question_key.in_(list(given))
+            )
         )
-    )
     conn.execute(
         answers.insert(),
         [
