@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from opencx.access.service import AccessService
 from opencx.app import Services, build, create_app
 from opencx.core import FixedClock
+from opencx.db.schema import invitations, responses
 from opencx.settings import Settings
 
 from .conftest import BASE, add_customer, outbox_rows, run_tasks
@@ -108,6 +110,32 @@ def test_api_creates_edits_invites_and_imports(
     assert bad.status_code == 422 and "qx-2" in bad.json()["detail"]
 
 
+def test_a_mail_scanner_following_the_score_links_records_nothing(
+    client: TestClient, services: Services, clock: FixedClock
+) -> None:
+    services.feedback.create_from_template("csat", "csat-x", "Help", ["en"])
+    services.feedback.invite("csat-x", [add_customer(services.engine, clock, language="en")])
+    html = outbox_rows(services.engine)[0]["payload"]["html"]
+    links = sorted(set(re.findall(r"https://cx\.example(/r/[^\"?]+\?score=\d)", html)))
+    assert len(links) == 5
+    for link in links:  # a link checker GETs every link of the mail, some twice
+        for _ in range(2):
+            page = client.get(link)
+            assert page.status_code == 200 and "Press Send to save it" in page.text
+    with services.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(responses)).scalar() == 0
+        inv = conn.execute(sa.select(invitations)).mappings().one()
+    assert (inv["status"], inv["opened_at"], inv["responded_at"]) == ("sent", None, None)
+    assert [m["kind"] for m in outbox_rows(services.engine)] == ["email"]  # no webhook, no task
+    # a person's browser runs the page, whose script posts the picked score: now it is saved
+    page = client.get(links[0])
+    assert 'data-picked-key="csat" data-picked-score="1"' in page.text
+    token_path = links[0].split("?")[0]
+    body = json.dumps({"answers": {"csat": 1}, "finish": False})
+    assert client.post(token_path + "/answers", content=body).json()["completed"] is False
+    assert services.feedback.open_survey(token_path.rsplit("/", 1)[1]).answers["csat"].score == 1
+
+
 def test_public_pages_one_click_then_comment(
     client: TestClient, services: Services, clock: FixedClock
 ) -> None:
@@ -120,10 +148,16 @@ def test_public_pages_one_click_then_comment(
     path = url.group(1)
     page = client.get(path + "?score=4")
     assert page.status_code == 200
-    assert 'lang="da"' in page.text and "Din vurdering er gemt" in page.text
+    assert 'lang="da"' in page.text and "Din vurdering er valgt" in page.text
+    assert 'data-saved="Din vurdering er gemt' in page.text  # what the page's script shows
     assert EVIL not in page.text and "&lt;script&gt;" in page.text
     assert 'value="4" checked' in page.text
     assert client.get(path + "?score=4").status_code == 200  # a double click
+    # the page's script saves the picked score (what a browser does, a link checker does not)
+    saved = client.post(
+        path + "/answers", content=json.dumps({"answers": {"nps": 4}, "finish": False})
+    )
+    assert saved.status_code == 200 and saved.json()["completed"] is False
     done = client.post(path, data={"nps": "4", "why_low": "For dyrt"})
     assert done.status_code == 200 and "Tak for din feedback!" in done.text
     assert client.post(path, data={"nps": "4", "why_low": "For dyrt"}).status_code == 200

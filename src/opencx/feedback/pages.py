@@ -226,11 +226,13 @@ def _respond_page(
     service: FeedbackService,
     token: str,
     *,
-    saved: bool = False,
     error: str | None = None,
     status: int = 200,
+    score: int | None = None,
 ) -> HTMLResponse:
-    opened = service.open_survey(token)
+    """The survey form with the answers given so far; ``score`` (a one-click link) is shown
+    picked and nothing is written: the page's script saves it (see ``respond_form``)."""
+    opened = service.open_survey(token, mark_opened=score is None)
     s, lang = opened.survey, opened.language or opened.survey.default_language
     if opened.completed:
         return render(
@@ -240,8 +242,12 @@ def _respond_page(
             lang=lang,
             message=s.text("thanks", lang) or system("thanks", lang),
         )
+    given = dict(opened.answers)
+    picked = _picked(s, score)
+    if picked is not None:
+        given[picked[0]] = Answer(picked[0], s.question(picked[0]).type, score=picked[1])
     values: dict[str, Any] = {}
-    for key, a in opened.answers.items():
+    for key, a in given.items():
         values[key] = a.score if a.score is not None else (a.choices or a.text)
     return render(
         request,
@@ -252,8 +258,8 @@ def _respond_page(
         lang=lang,
         token=token,
         values=values,
-        shown={q.key for q in visible(s, opened.answers)},
-        saved=saved,
+        shown={q.key for q in visible(s, given)},
+        picked=picked,
         error=error,
         pick=pick,
         system=system,
@@ -261,19 +267,24 @@ def _respond_page(
     )
 
 
+def _picked(survey: Survey, score: int | None) -> tuple[str, int] | None:
+    """The main question's key and ``score`` when the score is on its scale, else None."""
+    main = survey.main
+    if score is None or main is None or main.scale is None:
+        return None
+    return (main.key, score) if main.scale[0] <= score <= main.scale[1] else None
+
+
 @public.get("/r/{token}", response_class=HTMLResponse)
 def respond_form(
     request: Request, token: str, service: Service, score: int | None = None
 ) -> HTMLResponse:
-    """The survey; with ``?score=N`` (a one-click link) the score is stored at once."""
+    """The survey. ``?score=N`` (a one-click link in the email) shows the score picked and
+    records nothing: mail scanners and link checkers GET every link. A browser running the
+    page saves the score at once (its script POSTs it to ``/r/{token}/answers``); without
+    script, the Send button saves it. As Formbricks and Qualtrics do with pre-filled links."""
     try:
-        if score is not None:
-            opened = service.open_survey(token)
-            main = opened.survey.main
-            if main is not None and not opened.completed:
-                service.respond(token, {main.key: score}, finish=False)
-            return _respond_page(request, service, token, saved=True)
-        return _respond_page(request, service, token)
+        return _respond_page(request, service, token, score=score)
     except LinkInvalid as exc:
         return _refused(request, exc)
 

@@ -28,6 +28,15 @@ SYSTEM: Mapping[str, Mapping[str, str]] = {
         "da": "Din vurdering er gemt. Vil du fortælle os lidt mere?",
         "el": "Η βαθμολογία σας αποθηκεύτηκε. Θέλετε να μας πείτε κάτι παραπάνω;",
     },
+    "score_picked": {
+        "en": "Your score is selected. Press Send to save it, or tell us a bit more first.",
+        "nl": "Je score is gekozen. Druk op Versturen om hem op te slaan, "
+        "of vertel ons eerst iets meer.",
+        "da": "Din vurdering er valgt. Tryk på Send for at gemme den, "
+        "eller fortæl os lidt mere først.",
+        "el": "Η βαθμολογία σας επιλέχθηκε. Πατήστε Αποστολή για να αποθηκευτεί "
+        "ή πείτε μας πρώτα κάτι παραπάνω.",
+    },
     "not_likely": {
         "en": "Not at all likely",
         "nl": "Helemaal niet waarschijnlijk",

@@ -165,10 +165,17 @@ class FeedbackService:
             return invites.skips(conn, customer_id, limit)
 
     # --- answering -------------------------------------------------------------------------
-    def open_survey(self, token: str) -> Opened:
+    def open_survey(self, token: str, *, mark_opened: bool = True) -> Opened:
+        """The survey behind a link; ``mark_opened=False`` writes nothing (a pre-filled link
+        that a mail scanner may be following)."""
         with self.engine.begin() as conn:
             return answering.open_survey(
-                conn, self.config, token, self.clock.now(), cache=self._versions
+                conn,
+                self.config,
+                token,
+                self.clock.now(),
+                cache=self._versions,
+                mark_opened=mark_opened,
             )
 
     def respond(self, token: str, values: Mapping[str, Any], *, finish: bool) -> Recorded:

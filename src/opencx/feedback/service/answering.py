@@ -90,11 +90,14 @@ def open_survey(
     token: str,
     now: datetime,
     cache: dict[str, Survey] | None = None,
+    *,
+    mark_opened: bool = True,
 ) -> Opened:
-    """The survey behind ``token`` with the answers given so far (marks the invitation opened)."""
+    """The survey behind ``token`` with the answers given so far; marks the invitation opened
+    unless ``mark_opened`` is False (then nothing is written)."""
     row = _invitation(conn, config, token, now)
     survey = _survey(conn, row["survey_id"], cache)
-    if row["opened_at"] is None:
+    if mark_opened and row["opened_at"] is None:
         invites.update(conn, row["id"], opened_at=now)
     found = _existing(conn, config, survey, row)
     given = store.answers_of(conn, found["id"]) if found else {}
