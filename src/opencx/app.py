@@ -133,11 +133,6 @@ def build(
             FeedbackConfig(
                 secret_key=settings.secret_key,
                 base_url=settings.base_url,
-                webhook_urls=tuple(
-                    u.strip()
-                    for u in (settings.feedback_webhook_urls or "").split(",")
-                    if u.strip()
-                ),
                 contacts=customers.contacts,
             ),
         ),

@@ -28,8 +28,6 @@ class Settings(BaseSettings):
     sms_webhook_url: str | None = None
     webhook_secret: str | None = None  # signs outbox webhooks; derived from secret_key if unset
     base_url: str = "http://127.0.0.1:8000"
-    # survey webhooks: response.created / response.completed are POSTed (signed) to each URL
-    feedback_webhook_urls: str | None = None
     env: str = "development"  # "production" turns on the start-up refusals below
     log_format: str = "json"  # json or text
     log_level: str = "INFO"

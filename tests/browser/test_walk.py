@@ -126,6 +126,8 @@ def _candidates(kind: str, name: str, n: int, box: Any) -> list[str]:
         return ["walk-new-pass-456"]
     if kind == "number":
         return [box.get_attribute("min") or "1", "1", "0"]
+    if kind == "url" or name == "url":
+        return [f"https://walk{n}.example/hooks"]
     if kind == "date":
         return ["2026-12-31"]
     if kind == "datetime-local":  # an end after its start

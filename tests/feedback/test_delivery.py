@@ -182,33 +182,3 @@ def test_killed_worker_still_gives_every_customer_exactly_one_invitation(
         per_person[str(message["To"])] += 1
     assert len(per_person) == n and set(per_person.values()) == {1}
     assert len(smtp_server.inbox.messages) <= n + 1
-
-
-def test_response_webhooks_are_signed_sent_once_and_replayable(
-    sqlite_url: str, sqlite_engine: Engine, sms_provider: Any
-) -> None:
-    from opencx.outbox.domain import signature
-    from opencx.outbox.transports import derived_webhook_secret
-
-    url, received = sms_provider  # the same stand-in records JSON POSTs
-    clock = FixedClock(datetime.now(UTC))
-    services = _services(sqlite_url, clock, sqlite_engine, feedback_webhook_urls=url)
-    fb = services.feedback
-    fb.create_from_template("csat", "csat-x", "Help", ["en"])
-    ann = add_customer(sqlite_engine, clock)
-    [invited] = fb.invite("csat-x", [ann], channel="link").invited
-    token = (invited.url or "").rsplit("/", 1)[1]
-    fb.respond(token, {"csat": 2}, finish=False)
-    fb.respond(token, {"csat": 2}, finish=False)  # a double click sends nothing new
-    fb.respond(token, {"csat": 2, "why_low": "Slow"}, finish=True)
-    run_once(sqlite_engine, services.outbox.transports(), clock.now())
-    assert [b["event"] for b in received] == ["response.created", "response.completed"]
-    assert received[1]["answers"] == {"csat": 2, "why_low": "Slow"}
-    assert received[1]["customer_id"] == ann
-    with sqlite_engine.connect() as conn:
-        rows = conn.execute(sa.select(outbox).where(outbox.c.kind == "webhook")).mappings().all()
-    assert {r["status"] for r in rows} == {"sent"}
-    secret = derived_webhook_secret("k").encode()
-    for body, sig in zip(received, SIGNATURES, strict=True):
-        raw = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
-        assert sig == signature(secret, raw)  # the receiver can check who sent it

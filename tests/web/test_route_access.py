@@ -124,6 +124,12 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/feedback/themes"): "feedback:read",
     ("POST", "/feedback/themes/{key}/name"): "feedback:write",
     ("POST", "/feedback/followups/{followup_id}/close"): "feedback:write",
+    ("GET", "/api/feedback/webhooks"): "feedback:admin",
+    ("POST", "/api/feedback/webhooks"): "feedback:admin",
+    ("DELETE", "/api/feedback/webhooks/{subscription_id}"): "feedback:admin",
+    ("GET", "/feedback/webhooks"): "feedback:admin",
+    ("POST", "/feedback/webhooks"): "feedback:admin",
+    ("POST", "/feedback/webhooks/{subscription_id}/remove"): "feedback:admin",
     # --- loyalty
     ("GET", "/api/loyalty/program"): "loyalty:read",
     ("PUT", "/api/loyalty/program"): "loyalty:admin",

@@ -1,7 +1,8 @@
 """HTTP API of the feedback slice: surveys, triggers, invitations, response import, the loop.
 
 Scopes: ``feedback:read`` to read surveys, responses and follow-ups; ``feedback:write`` to create
-and edit surveys and triggers, invite, import responses and close follow-ups. Answering a survey
+and edit surveys and triggers, invite, import responses and close follow-ups;
+``feedback:admin`` to manage webhook subscriptions. Answering a survey
 needs no key: its signed link is the credential (see ``pages.py``).
 """
 
@@ -13,9 +14,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from opencx.core import ensure_utc
+from opencx.core import NotFound, ensure_utc
 from opencx.feedback.deps import FeedbackServiceDep as Service
 from opencx.feedback.domain import Survey, Trigger, parse_definition, template, to_definition
+from opencx.feedback.domain.webhooks import Subscription
 from opencx.feedback.service import InviteResult, LoopStats, Recorded
 from opencx.web import Principal, require_scope
 
@@ -251,3 +253,52 @@ def loop_stats(service: Service, _: Reader, days: int = 90) -> LoopOut:
 @router.get("/skips", summary="Invitations not sent, and why")
 def skips(service: Service, _: Reader, customer_id: str | None = None) -> list[dict[str, Any]]:
     return service.skips(customer_id)
+
+
+# --- webhook subscriptions (admin) ---------------------------------------------------------
+
+Admin = Annotated[Principal, Depends(require_scope("feedback:admin"))]
+
+
+class WebhookIn(BaseModel):
+    url: str
+    events: list[str] = Field(default_factory=list, description="Empty: every event type.")
+    secret: str | None = Field(default=None, description="Omit to have one generated.")
+
+
+class WebhookOut(BaseModel):
+    id: str
+    url: str
+    events: list[str]
+    active: bool
+    created_at: datetime
+    secret: str | None = None  # only in the answer to its creation
+
+    @classmethod
+    def from_domain(cls, s: Subscription, secret: str | None = None) -> WebhookOut:
+        return cls(
+            id=s.id,
+            url=s.url,
+            events=list(s.events),
+            active=s.active,
+            created_at=s.created_at,
+            secret=secret,
+        )
+
+
+@router.get("/webhooks", summary="Webhook subscriptions (secrets are not shown)")
+def webhooks(service: Service, _: Admin) -> list[WebhookOut]:
+    return [WebhookOut.from_domain(s) for s in service.webhooks()]
+
+
+@router.post("/webhooks", status_code=201, summary="Subscribe a URL to response events")
+def add_webhook(body: WebhookIn, service: Service, user: Admin) -> WebhookOut:
+    sub, secret = service.add_webhook(body.url, body.events, secret=body.secret, by=user.name)
+    return WebhookOut.from_domain(sub, secret)
+
+
+@router.delete("/webhooks/{subscription_id}", summary="Remove a webhook subscription")
+def remove_webhook(subscription_id: str, service: Service, _: Admin) -> dict[str, bool]:
+    if not service.remove_webhook(subscription_id):
+        raise NotFound(f"webhook subscription {subscription_id!r} not found")
+    return {"removed": True}

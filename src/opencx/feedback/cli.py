@@ -244,3 +244,49 @@ def trends(ctx: typer.Context, days: Annotated[int, typer.Option(min=1)] = 30) -
     for t in _service(ctx).trends(days):
         shares = f"{t.before_share:6.1%} → {t.recent_share:6.1%}"
         typer.echo(f"{t.theme:<24} {shares}  z={t.z:+.2f}  p={t.p_value:.3g}")
+
+
+webhooks_app = typer.Typer(
+    help="Webhook subscriptions: URLs that receive response events.", no_args_is_help=True
+)
+app.add_typer(webhooks_app, name="webhooks")
+
+
+@webhooks_app.command("list")
+def webhooks_list(ctx: typer.Context) -> None:
+    """List subscriptions (secrets are never shown again)."""
+    hooks = _service(ctx).webhooks()
+    if not hooks:
+        typer.echo("no webhook subscriptions")
+    for h in hooks:
+        typer.echo(f"{h.id}  {h.url}  {','.join(h.events)}  since {h.created_at:%Y-%m-%d}")
+
+
+@webhooks_app.command("add")
+def webhooks_add(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Where to POST the events (http or https).")],
+    event: Annotated[
+        list[str] | None,
+        typer.Option(help="response.created or response.completed (repeat); default: both."),
+    ] = None,
+    secret: Annotated[
+        str | None, typer.Option(help="Signing secret (≥ 16 characters); default: generated.")
+    ] = None,
+) -> None:
+    """Subscribe URL to response events; prints its signing secret once."""
+    try:
+        sub, key = _service(ctx).add_webhook(url, event or (), secret=secret, by="cli")
+    except OpenCXError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"subscribed {sub.id}: {sub.url} ({', '.join(sub.events)})")
+    typer.echo(f"signing secret (shown once): {key}")
+
+
+@webhooks_app.command("remove")
+def webhooks_remove(ctx: typer.Context, subscription_id: str) -> None:
+    """Remove a subscription; its deliveries still queued are dropped."""
+    if not _service(ctx).remove_webhook(subscription_id):
+        typer.echo(f"error: no webhook subscription {subscription_id!r}", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"removed {subscription_id}")

@@ -1,17 +1,17 @@
 """The feedback slice's periodic jobs: distribution (schedules such as relationship NPS, due and
 delayed invitations, reminders) every five minutes, and text analytics every hour; and its
-outbox tasks (the closed loop of an answer, run by the worker after the answer committed)."""
+outbox tasks (the closed loop of an answer and the webhooks of a response, run by the worker
+after the answer committed)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
 
-from opencx.feedback.domain.events import FOLLOW_UP_TASK
+from opencx.feedback.domain.events import FOLLOW_UP_TASK, WEBHOOK_TASK
 from opencx.feedback.service import FeedbackService
 from opencx.jobs import Job, RunContext, every
-from opencx.outbox.transports import TaskHandler
+from opencx.outbox import OutboxMessage
+from opencx.outbox.transports import HttpTransport, TaskHandler
 
 
 def jobs(service: FeedbackService) -> list[Job]:
@@ -46,7 +46,20 @@ def jobs(service: FeedbackService) -> list[Job]:
 def tasks(service: FeedbackService) -> dict[str, TaskHandler]:
     """Outbox task handlers by name, registered by the composition root with the worker."""
 
-    def follow_up(payload: Mapping[str, Any]) -> None:
-        service.on_follow_up_task(payload)
+    def follow_up(message: OutboxMessage) -> None:
+        service.on_follow_up_task(message.payload)
 
-    return {FOLLOW_UP_TASK: follow_up}
+    def webhook(message: OutboxMessage) -> None:
+        """POST the response event to its subscriber, signed with the subscription's secret
+        (read now, so a rotated secret or a removed subscription applies to retries too)."""
+        target = service.webhook_target(str(message.payload["subscription"]))
+        if target is None:
+            return  # the subscription was removed or disabled: nothing more to deliver
+        url, secret = target
+        transport = HttpTransport(secret, url=url)
+        try:
+            transport.send(message)  # body: payload["body"]; Idempotency-Key: the message id
+        finally:
+            transport.close()
+
+    return {FOLLOW_UP_TASK: follow_up, WEBHOOK_TASK: webhook}

@@ -29,6 +29,7 @@ from opencx.feedback.domain import (
     visible,
 )
 from opencx.feedback.domain.messages import scale_labels
+from opencx.feedback.domain.webhooks import WEBHOOK_EVENTS, Subscription
 from opencx.feedback.service import FeedbackService, LinkInvalid
 from opencx.metrics.deps import MetricsServiceDep
 from opencx.web import Principal, render, require_csrf, require_page_scope
@@ -65,6 +66,7 @@ def dashboard(
         kinds=("nps", "csat", "ces", "enps", "custom"),
         languages=SUPPORTED,
         can_write=user.allows("feedback:write"),
+        can_admin=user.allows("feedback:admin"),
     )
 
 
@@ -164,6 +166,60 @@ def responses_page(
 def close_followup(followup_id: str, service: Service, user: Writer) -> RedirectResponse:
     service.close_followup(followup_id)
     return RedirectResponse("/feedback", status_code=303)
+
+
+Admin = Annotated[Principal, Depends(require_page_scope("feedback:admin"))]
+
+
+def _webhooks_page(
+    request: Request,
+    service: FeedbackService,
+    *,
+    created: tuple[Subscription, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "feedback/webhooks.html",
+        status_code=status,
+        hooks=service.webhooks(),
+        events=WEBHOOK_EVENTS,
+        created=created,
+        error=error,
+    )
+
+
+@router.get("/feedback/webhooks", response_class=HTMLResponse)
+def webhooks_page(request: Request, service: Service, user: Admin) -> HTMLResponse:
+    """Webhook subscriptions: who receives response events, signed with which secret."""
+    return _webhooks_page(request, service)
+
+
+@router.post(
+    "/feedback/webhooks", response_class=HTMLResponse, dependencies=[Depends(require_csrf)]
+)
+def add_webhook(
+    request: Request,
+    service: Service,
+    user: Admin,
+    url: Annotated[str, Form()],
+    events: Annotated[list[str] | None, Form()] = None,
+    secret: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Subscribe a URL; the page shows the signing secret this once."""
+    try:
+        created = service.add_webhook(url, events or (), secret=secret or None, by=user.name)
+    except InvalidInput as exc:
+        return _webhooks_page(request, service, error=str(exc), status=422)
+    return _webhooks_page(request, service, created=created, status=201)
+
+
+@router.post("/feedback/webhooks/{subscription_id}/remove", dependencies=[Depends(require_csrf)])
+def remove_webhook(subscription_id: str, service: Service, user: Admin) -> RedirectResponse:
+    if not service.remove_webhook(subscription_id):
+        raise NotFound(f"webhook subscription {subscription_id!r} not found")
+    return RedirectResponse("/feedback/webhooks", status_code=303)
 
 
 DRIVER_SCORES = ("nps", "csat", "ces")  # the score types key drivers are fitted for

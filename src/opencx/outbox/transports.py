@@ -186,16 +186,18 @@ class HttpTransport:
             client.close()
 
 
-TaskHandler = Callable[[Mapping[str, Any]], None]
+TaskHandler = Callable[[OutboxMessage], None]
 
 
 class TaskTransport:
     """Runs a task message's handler: a domain event handled asynchronously, by the worker.
 
     The payload's ``task`` names the handler (``"feedback.follow_up"``); the handler receives
-    the payload. Delivery is at least once like every message, so handlers must be idempotent
-    (a second run of the same message changes nothing). A task no handler here knows is
-    retried with backoff (a worker of another version may know it) and reported.
+    the message (its payload, and its id: the idempotency key of anything it sends). Delivery
+    is at least once like every message, so handlers must be idempotent (a second run of the
+    same message changes nothing). A handler raising :class:`DeliveryFailed` chooses whether
+    a retry can help; a task no handler here knows is retried with backoff (a worker of
+    another version may know it).
     """
 
     def __init__(self, handlers: Mapping[str, TaskHandler]) -> None:
@@ -206,7 +208,7 @@ class TaskTransport:
         handler = self.handlers.get(name)
         if handler is None:
             raise DeliveryFailed(f"task {name!r}: no handler in this worker")
-        handler(message.payload)
+        handler(message)
 
     def close(self) -> None:
         return None

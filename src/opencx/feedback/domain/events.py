@@ -12,6 +12,10 @@ FOLLOW_UP_TASK = "feedback.follow_up"
 (``FeedbackService.on_follow_up_task``), which opens the follow-up and publishes
 :class:`FollowUpRequested`."""
 
+WEBHOOK_TASK = "feedback.webhook"
+"""The outbox task that POSTs one response event to one webhook subscription, signed with its
+secret (``opencx.feedback.jobs``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ResponseRecorded(DomainEvent):

@@ -4,6 +4,7 @@ event bus, and its ``on_*`` methods are the handlers ``opencx.app.wire_events`` 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from opencx.feedback.domain.loop import closure
 from opencx.feedback.domain.surveys import Survey
 from opencx.feedback.domain.text import Driver, Theme, Trend
 from opencx.feedback.domain.triggers import Trigger
+from opencx.feedback.domain.webhooks import Subscription, check_events, check_secret, check_url
 from opencx.feedback.service import analytics, answering, distribution, surveys
 from opencx.feedback.service.analytics import NO_THEME, Analysis
 from opencx.feedback.service.answering import LinkInvalid, Opened, Recorded
@@ -27,6 +29,7 @@ from opencx.feedback.store import invitations as invites
 from opencx.feedback.store import loop as loop_store
 from opencx.feedback.store import responses as response_store
 from opencx.feedback.store import topics as topic_store
+from opencx.feedback.store import webhooks as hook_store
 
 __all__ = [
     "Analysis",
@@ -38,6 +41,9 @@ __all__ = [
     "Opened",
     "Recorded",
 ]
+
+
+HOOKS_TTL = 10.0  # seconds a process keeps the list of active webhook subscriptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,7 @@ class FeedbackService:
     def __init__(self, engine: Engine, clock: Clock, bus: EventBus, config: FeedbackConfig):
         self.engine, self.clock, self.bus, self.config = engine, clock, bus, config
         self._versions: dict[str, Survey] = {}  # survey versions never change once stored
+        self._hooks: tuple[float, list[Subscription]] | None = None  # (read until, active)
         self.staff: Callable[[], Sequence[str]] | None = None
         """Who a ``staff_pulse`` goes to (set in the composition root: the helpdesk's agents)."""
 
@@ -189,7 +196,56 @@ class FeedbackService:
                 finish=finish,
                 now=self.clock.now(),
                 cache=self._versions,
+                hooks=self._active_hooks(conn),
             )
+
+    # --- webhook subscriptions --------------------------------------------------------------
+    def _active_hooks(self, conn: Connection) -> list[Subscription]:
+        """The active subscriptions, re-read at most every ``HOOKS_TTL`` seconds (not once per
+        answer); a change made through this service applies at once, one made by another
+        process within ``HOOKS_TTL``."""
+        now = time.monotonic()
+        if self._hooks is None or self._hooks[0] <= now:
+            self._hooks = (now + HOOKS_TTL, hook_store.subscriptions(conn, active_only=True))
+        return self._hooks[1]
+
+    def add_webhook(
+        self,
+        url: str,
+        events: Sequence[str] = (),
+        *,
+        secret: str | None = None,
+        by: str | None = None,
+    ) -> tuple[Subscription, str]:
+        """Subscribe ``url`` to ``events`` (all when empty); returns it and its signing secret
+        (given, or generated), which is shown only now."""
+        sub = Subscription(
+            new_id(), check_url(url), check_events(events), True, self.clock.now(), by
+        )
+        key = check_secret(secret)
+        with self.engine.begin() as conn:
+            hook_store.insert(conn, sub, key)
+        self._hooks = None
+        return sub, key
+
+    def webhooks(self) -> list[Subscription]:
+        with self.engine.connect() as conn:
+            return hook_store.subscriptions(conn)
+
+    def remove_webhook(self, subscription_id: str) -> bool:
+        """Remove a subscription; its queued deliveries are dropped when their turn comes."""
+        with self.engine.begin() as conn:
+            removed = hook_store.remove(conn, subscription_id)
+        self._hooks = None
+        return removed
+
+    def webhook_target(self, subscription_id: str) -> tuple[str, str] | None:
+        """URL and secret of an active subscription (for the worker's delivery), else None."""
+        with self.engine.connect() as conn:
+            found = hook_store.with_secret(conn, subscription_id)
+        if found is None or not found[0].active:
+            return None
+        return found[0].url, found[1]
 
     def on_follow_up_task(self, payload: Mapping[str, Any]) -> str | None:
         """The outbox task ``feedback.follow_up`` (run by the worker, at least once): open the

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +16,12 @@ from opencx.core.errors import InvalidInput, NotFound
 from opencx.core.events import EventBus
 from opencx.core.ids import new_id
 from opencx.core.keys import FEEDBACK_ANONYMOUS, purpose_key
-from opencx.feedback.domain.events import FOLLOW_UP_TASK, FollowUpRequested, ResponseRecorded
+from opencx.feedback.domain.events import (
+    FOLLOW_UP_TASK,
+    WEBHOOK_TASK,
+    FollowUpRequested,
+    ResponseRecorded,
+)
 from opencx.feedback.domain.loop import follow_up
 from opencx.feedback.domain.responses import (
     Answer,
@@ -27,6 +32,7 @@ from opencx.feedback.domain.responses import (
 )
 from opencx.feedback.domain.surveys import Survey
 from opencx.feedback.domain.tokens import BadToken, token_hash, verify
+from opencx.feedback.domain.webhooks import Subscription
 from opencx.feedback.service.config import FeedbackConfig
 from opencx.feedback.service.surveys import get_survey
 from opencx.feedback.store import invitations as invites
@@ -137,8 +143,9 @@ def respond(
     finish: bool,
     now: datetime,
     cache: dict[str, Survey] | None = None,
+    hooks: Sequence[Subscription] = (),
 ) -> Recorded:
-    """Record answers given through a survey link.
+    """Record answers given through a survey link (``hooks``: the active webhook subscriptions).
 
     A one-click score (``finish=False``) is stored at once; the page then asks for the rest.
     Submitting again merges; once complete, the link answers nothing more, and the same
@@ -166,6 +173,7 @@ def respond(
         language=row["customer_language"],
         context=context,
         known=(found, earlier),
+        hooks=hooks,
     )
 
 
@@ -182,6 +190,7 @@ def record(
     language: str | None,
     context: Mapping[str, Any],
     known: tuple[dict[str, Any] | None, Mapping[str, Answer]],
+    hooks: Sequence[Subscription] = (),
 ) -> Recorded:
     """Merge ``given`` into the invitation's response (creating it) and queue the closed loop.
 
@@ -243,7 +252,7 @@ def record(
         "completed": complete,
         "answers": submission(merged),
     }
-    _webhooks(conn, config, body, created=found is None, completed=complete, now=now)
+    _webhooks(conn, hooks, body, created=found is None, completed=complete, now=now)
     # the loop waits for the comment: a partial (score only) is followed up by the
     # distribute job once it has stayed partial for an hour (follow_up_partials)
     rule = _queue_follow_up(conn, config, survey, rid, merged, now) if complete else None
@@ -452,25 +461,30 @@ def follow_up_partials(
 
 def _webhooks(
     conn: Connection,
-    config: FeedbackConfig,
+    hooks: Sequence[Subscription],
     body: dict[str, Any],
     *,
     created: bool,
     completed: bool,
     now: datetime,
 ) -> None:
-    """Signed webhooks through the outbox (retried, replayable with ``opencx outbox retry``):
-    ``response.created`` once, ``response.completed`` once, to every configured URL."""
+    """Each response event to each subscription that wants it, once, through the outbox (a
+    ``feedback.webhook`` task: signed with the subscription's secret, retried with backoff,
+    replayable with ``opencx outbox retry``)."""
     events = [
         e for e, on in (("response.created", created), ("response.completed", completed)) if on
     ]
-    for url in config.webhook_urls:
-        target = hashlib.sha256(url.encode()).hexdigest()[:12]
+    for hook in hooks:
         for event in events:
-            enqueue(
-                conn,
-                kind="webhook",
-                dedupe_key=f"{event}:{body['response_id']}:{target}",
-                payload={"url": url, "body": {"event": event, **body}},
-                now=now,
-            )
+            if hook.wants(event):
+                enqueue(
+                    conn,
+                    kind="task",
+                    dedupe_key=f"{WEBHOOK_TASK}:{event}:{body['response_id']}:{hook.id}",
+                    payload={
+                        "task": WEBHOOK_TASK,
+                        "subscription": hook.id,
+                        "body": {"event": event, **body},
+                    },
+                    now=now,
+                )

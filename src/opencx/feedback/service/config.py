@@ -20,6 +20,5 @@ class FeedbackConfig:
     token_days: int = 30
     reminder_after: timedelta = timedelta(days=3)
     rules: tuple[LoopRule, ...] = DEFAULT_RULES
-    webhook_urls: tuple[str, ...] = ()  # response.created / response.completed go to each
     # the customers slice's published read of names, emails and phones (opencx.app wires it)
     contacts: ContactsOf = no_contacts

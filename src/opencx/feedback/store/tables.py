@@ -95,3 +95,15 @@ TABLES = (
     answer_topics,
     feedback_themes,
 )
+
+feedback_webhooks = sa.Table(
+    "feedback_webhooks",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("secret", sa.String(200), nullable=False),  # signs each body (HMAC-SHA256)
+    sa.Column("events", sa.JSON, nullable=False),  # e.g. ["response.completed"]
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(200)),
+)
