@@ -81,3 +81,55 @@ def test_a_formbricks_export_imports_and_counts_in_nps(
     assert result.rows and result.rows[0].n == 4
     # 1 promoter (10), 1 passive (8), 2 detractors (3, 6): NPS = (1 - 2) / 4 = -25
     assert round(result.rows[0].value, 6) == -25.0
+
+
+QUALTRICS = EXPORT.with_name("qualtrics_export.csv")
+
+
+def test_a_qualtrics_export_imports_with_its_two_extra_header_rows_skipped(
+    services: Services, clock: FixedClock
+) -> None:
+    services.feedback.create_from_template("nps", "nps-web", "After checkout", ["en"])
+    for ref in ("C001", "C002", "C003"):
+        add_customer(services.engine, clock, source="shop", external_id=ref)
+    mapping = with_flags(
+        load_mapping("qualtrics"),
+        maps=["score:nps=Q1", "text:why_low=Q2_TEXT"],
+        constants={"survey": "nps-web"},
+    )
+    options = ImportOptions(
+        kind="responses",
+        path=QUALTRICS,
+        mapping=mapping,
+        ignore_unknown=True,
+        customer_source="shop",
+    )
+    report = services.ingest.import_file(options)
+    # the question-text row (with a line break in a cell) and the ImportId row are no records
+    assert (report.status, report.rows_loaded, report.rows_rejected) == ("loaded", 4, 0)
+    with services.engine.connect() as conn:
+        got = {
+            r.external_id: r
+            for r in conn.execute(sa.select(responses).where(responses.c.source == "qualtrics"))
+        }
+        texts = dict(
+            conn.execute(
+                sa.select(responses.c.external_id, answers.c.text)
+                .join(answers, answers.c.response_id == responses.c.id)
+                .where(answers.c.question_key == "why_low")
+            ).all()
+        )
+    assert set(got) == {
+        "R_3kVt9xQe2bA1mZp",
+        "R_1OeL5mWq8cYh7Tn",
+        "R_2aPq7Zs4dWn6XkE",
+        "R_9bRt3Vy6fHk2LsQ",
+    }
+    partial = got["R_2aPq7Zs4dWn6XkE"]
+    assert partial.completed is False and partial.customer_id is None  # Finished = 0, anonymous
+    assert got["R_9bRt3Vy6fHk2LsQ"].submitted_at.isoformat() == "2026-02-04T07:56:13+00:00"
+    assert texts["R_9bRt3Vy6fHk2LsQ"] == "Η τιμή είναι πολύ υψηλή"
+    assert services.ingest.import_file(options).status == "loaded"  # again: nothing new
+    result = services.metrics.compute(MetricRequest("nps", min_n=1))
+    # 1 promoter (10), 1 passive (8), 2 detractors (3, 6): NPS = (1 - 2) / 4 = -25
+    assert result.rows[0].n == 4 and round(result.rows[0].value, 6) == -25.0

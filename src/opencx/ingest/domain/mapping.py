@@ -60,6 +60,7 @@ class Mapping:
     delimiter: str | None = None
     whitespace: bool = False
     header: bool = True
+    skip_after_header: int = 0  # rows after the header that are not records (Qualtrics: 2)
     names: tuple[str, ...] = ()
     encoding: str | None = None
     anonymous: AnonymousPolicy = "reject"
@@ -106,6 +107,7 @@ def mapping_from_dict(data: dict[str, Any], *, where: str = "mapping") -> Mappin
         "names",
         "non_merchandise",
         "non_merchandise_prefixes",
+        "skip_after_header",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -118,6 +120,10 @@ def mapping_from_dict(data: dict[str, Any], *, where: str = "mapping") -> Mappin
         for k, v in data.get("transforms", {}).items()
     }
     values["names"] = tuple(data.get("names", ()))
+    skip = data.get("skip_after_header", 0)
+    if not isinstance(skip, int) or isinstance(skip, bool) or not 0 <= skip <= 100:
+        raise InvalidInput(f"{where}: skip_after_header must be a whole number 0..100")
+    values["skip_after_header"] = skip
     values["non_merchandise"] = frozenset(data.get("non_merchandise", ()))
     values["non_merchandise_prefixes"] = tuple(data.get("non_merchandise_prefixes", ()))
     mapping = Mapping(**values)

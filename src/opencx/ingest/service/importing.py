@@ -101,6 +101,7 @@ class IngestService:
                 whitespace=mapping.whitespace,
                 header=mapping.header,
                 names=mapping.names,
+                skip_after_header=mapping.skip_after_header,
             )
             if mapping.source is None:
                 report.source = _source_from_rejects(source_file) or source

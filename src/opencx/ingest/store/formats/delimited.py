@@ -50,6 +50,7 @@ def _csv_read(
         read_options=pacsv.ReadOptions(
             column_names=source.columns,
             skip_rows=1 if source.header else 0,
+            skip_rows_after_names=source.skip_after_header,
             block_size=max(1 << 20, min(chunk_rows * 120, 64 << 20)),
         ),
         parse_options=pacsv.ParseOptions(
@@ -64,7 +65,7 @@ def _csv_read(
             null_values=[""],
         ),
     )
-    line = 2 if source.header else 1
+    line = 2 + source.skip_after_header if source.header else 1
     pending: list[pa.RecordBatch] = []
     rows = 0
     for record_batch in reader:

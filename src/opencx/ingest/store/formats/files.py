@@ -35,6 +35,7 @@ class SourceFile:
     whitespace: bool = False
     header: bool = True
     newlines_in_values: bool = False
+    skip_after_header: int = 0  # rows after the header that are not records (delimited text)
     row_problems: list[Problem] = field(default_factory=list)
 
     @property

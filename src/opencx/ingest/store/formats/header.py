@@ -27,8 +27,10 @@ def open_source(
     whitespace: bool = False,
     header: bool = True,
     names: tuple[str, ...] = (),
+    skip_after_header: int = 0,
 ) -> SourceFile:
-    """Open ``path``, detect its encoding and delimiter and read its header."""
+    """Open ``path``, detect its encoding and delimiter and read its header; delimited text
+    skips ``skip_after_header`` rows after the header (Qualtrics' question texts and ids)."""
     fmt = file_format(path)
     if fmt in ("parquet", "xlsx"):
         return SourceFile(path, fmt, None, _binary_columns(path, fmt))
@@ -50,6 +52,7 @@ def open_source(
         raise InvalidInput(f"--encoding {enc!r}: unknown encoding") from None
     text = text.lstrip("\ufeff")
     source = SourceFile(path, fmt, enc, [], delimiter, whitespace, header)
+    source.skip_after_header = skip_after_header if header else 0
     if fmt == "jsonl":
         source.columns = _json_columns(text, path.name)
         return source
