@@ -54,8 +54,16 @@ class ScoreRow:
     details: dict[str, Any]
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _clean(value: Any) -> Any:
     """JSON-safe: NaN/inf become null, numpy scalars become Python numbers."""
+    kind = type(value)
+    if kind in _PLAIN:  # the common case first: nothing to convert
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

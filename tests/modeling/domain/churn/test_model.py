@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from sklearn.inspection import permutation_importance
 
+from opencx.modeling.domain.churn.ensemble import Ensemble
 from opencx.modeling.domain.churn.model import (
+    _substitution_deltas,
     customer_drivers,
     design_matrix,
     fit_and_evaluate,
@@ -89,3 +91,30 @@ def test_importance_skips_columns_no_tree_uses_and_matches_sklearn_on_the_rest()
     assert expected["cases_cat_billing"] == 0.0
     ours = dict(model_importance(fit.model, x, y, seed=0, top=len(fit.model.columns)))
     assert ours == pytest.approx(expected, abs=1e-12)
+
+
+def test_the_booster_taken_apart_predicts_what_sklearn_predicts_bit_for_bit() -> None:
+    frame, y = _planted(n=1500)
+    x, levels = design_matrix(frame)
+    fit = fit_and_evaluate((x, y), (x, y), (x, y), levels=levels, seed=0)
+    ensemble = Ensemble.of(fit.model.estimator, fit.model.columns)
+    assert ensemble is not None
+    xp = ensemble.prepared(x)
+    outputs = ensemble.outputs(xp)
+    assert np.array_equal(ensemble.risk(outputs), predict_risk(fit.model, x))
+    shuffled = x.copy()
+    shuffled["cases_open"] = x["cases_open"].to_numpy()[::-1]
+    got = ensemble.with_column(xp, outputs, "cases_open", xp[::-1, ensemble.position["cases_open"]])
+    assert np.array_equal(got, predict_risk(fit.model, shuffled))
+    assert np.array_equal(ensemble.prepared(x), xp, equal_nan=True)  # the column is put back
+
+
+def test_drivers_through_the_trees_equal_drivers_from_whole_frames() -> None:
+    frame, y = _planted()
+    fit = fit_snapshot(frame, y, seed=0)
+    x, _ = design_matrix(frame.head(300), levels=fit.model.levels)
+    x = x[list(fit.model.columns)]
+    ensemble = Ensemble.of(fit.model.estimator, fit.model.columns)
+    assert ensemble is not None
+    fast = ensemble.substitution_deltas(x, fit.model.reference)
+    assert np.array_equal(fast, _substitution_deltas(fit.model, x))

@@ -14,7 +14,9 @@ from opencx.db.schema import answers, cases, customers, order_lines, orders, res
 from opencx.modeling.domain.features.customer import (
     FEATURE_COLUMNS,
     customer_features,
+    customer_features_at,
     feature_frame,
+    feature_frames,
 )
 from opencx.modeling.store.warehouse import open_tables, sources
 
@@ -237,3 +239,21 @@ def test_features_cut_at_as_of_on_both_stores(engine: Engine) -> None:
     assert b.cases_total == 1 and b.cases_open == 1 and b.cases_cat_delivery_late == 1
     assert np.isnan(b.nps_latest) and b.is_promoter == 0
     assert set(FEATURE_COLUMNS) <= set(f.columns)
+
+
+def test_features_at_several_cutoffs_in_one_query_equal_one_query_per_cutoff(synthetic) -> None:
+    engine, planted = synthetic
+    cutoffs = [planted.end - timedelta(days=90 * k) for k in (3, 2, 1, 0)]
+    categories = ["billing", "delivery"]
+    with open_tables(engine) as con:
+        src = sources(con)
+        expr = customer_features_at(src, cutoffs, case_categories=categories)
+        together = feature_frames(expr, len(cutoffs))
+        one_by_one = [
+            feature_frame(customer_features(src, cut, case_categories=categories))
+            for cut in cutoffs
+        ]
+    assert [len(f) for f in together] == [len(f) for f in one_by_one]
+    assert together[0]["frequency"].sum() < together[-1]["frequency"].sum()  # cutoffs differ
+    for shared, alone in zip(together, one_by_one, strict=True):
+        pd.testing.assert_frame_equal(shared, alone, check_exact=True)

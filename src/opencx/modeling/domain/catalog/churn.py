@@ -53,6 +53,8 @@ def fit_churn_model(
         metrics = {**fit.metrics, "mode": "snapshot", "split": "stratified 60/20/20"}
     else:
         cutoffs = [data.as_of - window * k for k in (3, 2, 1)]
+        progress("features at the three cutoffs and now (one query)")
+        data.prefetch_features([*cutoffs, data.as_of])
         folds = []
         for name, cut in zip(("train", "calibration", "test"), cutoffs, strict=True):
             progress(f"features as of {cut.date()} ({name})")

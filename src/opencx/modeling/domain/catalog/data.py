@@ -19,7 +19,9 @@ from opencx.modeling.domain.btyd.summary import Period
 from opencx.modeling.domain.features.customer import (
     Sources,
     customer_features,
+    customer_features_at,
     feature_frame,
+    feature_frames,
     order_values,
     purchases_after,
 )
@@ -45,6 +47,17 @@ class ModelData:
             expr = customer_features(self.src, when, case_categories=self.case_categories)
             self._features[when] = feature_frame(expr)
         return self._features[when]
+
+    def prefetch_features(self, cutoffs: Sequence[datetime]) -> None:
+        """Compute the feature frames at ``cutoffs`` not computed yet in one query (the large
+        tables read once for all: :func:`customer_features_at`); :meth:`features` then
+        returns them from the cache."""
+        missing = sorted({c for c in cutoffs if c not in self._features})
+        if len(missing) < 2:
+            return
+        expr = customer_features_at(self.src, missing, case_categories=self.case_categories)
+        for when, frame in zip(missing, feature_frames(expr, len(missing)), strict=True):
+            self._features[when] = frame
 
     def btyd(self, *, period: Period = "W", end: datetime | None = None) -> ir.Table:
         """Per-customer (x, t_x, T, monetary) of the purchases before ``end`` (default

@@ -35,28 +35,27 @@ def _rfm_segments(frame: pd.DataFrame) -> tuple[pd.DataFrame, RfmScores]:
 
 def _rfm_rows(data: ModelData) -> list[ScoreValue]:
     buyers, s = _rfm_segments(data.features())
+    recency = buyers["recency_days"].to_numpy(np.float64).tolist()
+    frequency = buyers["frequency"].to_numpy(np.float64).astype(np.int64).tolist()
+    monetary = buyers["monetary"].to_numpy(np.float64).tolist()
+    codes, r, f, m, fm = (
+        np.asarray(v).astype(np.int64).tolist() for v in (s.segment, s.r, s.f, s.m, s.fm)
+    )
     rows = []
-    for i, cid in enumerate(buyers["customer_id"]):
-        code = int(s.segment[i])
-        rule = SEGMENT_RULES[code - 1]
-        rows.append(
-            ScoreValue(
-                str(cid),
-                "rfm_segment",
-                float(code),
-                {
-                    "name": rule.segment,
-                    "r": int(s.r[i]),
-                    "f": int(s.f[i]),
-                    "m": int(s.m[i]),
-                    "fm": int(s.fm[i]),
-                    "action": rule.action,
-                    "recency_days": round(float(buyers["recency_days"].iloc[i]), 1),
-                    "frequency": int(buyers["frequency"].iloc[i]),
-                    "monetary": round(float(buyers["monetary"].iloc[i]), 2),
-                },
-            )
-        )
+    for i, cid in enumerate(buyers["customer_id"].astype(str).tolist()):
+        rule = SEGMENT_RULES[codes[i] - 1]
+        details = {
+            "name": rule.segment,
+            "r": r[i],
+            "f": f[i],
+            "m": m[i],
+            "fm": fm[i],
+            "action": rule.action,
+            "recency_days": round(recency[i], 1),
+            "frequency": frequency[i],
+            "monetary": round(monetary[i], 2),
+        }
+        rows.append(ScoreValue(cid, "rfm_segment", float(codes[i]), details))
     return rows
 
 

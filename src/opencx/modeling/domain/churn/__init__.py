@@ -1,3 +1,4 @@
-"""Churn risk: ``model`` (calibrated gradient boosting, evaluation and per-customer drivers)."""
+"""Churn risk: ``model`` (calibrated gradient boosting, evaluation and per-customer drivers) and
+``ensemble`` (its trees, to re-predict one changed column)."""
 
-__all__ = ["model"]
+__all__ = ["ensemble", "model"]

@@ -28,8 +28,10 @@ __all__ = [
     "Sources",
     "category_column",
     "customer_features",
+    "customer_features_at",
     "expand_attributes",
     "feature_frame",
+    "feature_frames",
     "order_values",
     "purchases_after",
 ]
@@ -118,26 +120,32 @@ def order_values(src: Sources, as_of: datetime) -> ir.Table:
 def _order_features(src: Sources, as_of: datetime) -> ir.Table:
     ov = order_values(src, as_of)
     p = ov.filter(ov.is_purchase)
-    now = ibis.literal(as_of)
+    return _order_part(p.aggregate(by=[p.customer_id], **_order_metrics(p)), as_of)
+
+
+def _order_metrics(p: ir.Table, where: ir.BooleanValue | None = None) -> dict[str, ir.Value]:
+    """The per-customer order aggregates, of the rows ``where`` holds (all rows by default)."""
 
     def share(cond: ir.BooleanValue) -> ir.FloatingValue:
-        return ibis.ifelse(cond, 1.0, 0.0).mean()
+        return ibis.ifelse(cond, 1.0, 0.0).mean(where=where)
 
-    agg = p.aggregate(
-        by=[p.customer_id],
-        frequency=p.order_id.count(),
-        monetary=p.value.sum(),
-        last_order=p.placed_at.max(),
-        first_order=p.placed_at.min(),
-        discount_share=share(p.discounted),
-        return_rate=share(p.is_return),
-        share_app=share(p.channel == "app"),
-        share_web=share(p.channel == "web"),
-        share_store=share(p.channel == "store"),
-        channels_used=p.channel.nunique(),
-    )
+    return {
+        "frequency": p.order_id.count(where=where),
+        "monetary": p.value.sum(where=where),
+        "last_order": p.placed_at.max(where=where),
+        "first_order": p.placed_at.min(where=where),
+        "discount_share": share(p.discounted),
+        "return_rate": share(p.is_return),
+        "share_app": share(p.channel == "app"),
+        "share_web": share(p.channel == "web"),
+        "share_store": share(p.channel == "store"),
+        "channels_used": p.channel.nunique(where=where),
+    }
+
+
+def _order_part(agg: ir.Table, as_of: datetime) -> ir.Table:
     return agg.mutate(
-        recency_days=_days_between(now, agg.last_order),
+        recency_days=_days_between(ibis.literal(as_of), agg.last_order),
         avg_order_value=agg.monetary / agg.frequency.cast("float64"),
     )
 
@@ -145,14 +153,47 @@ def _order_features(src: Sources, as_of: datetime) -> ir.Table:
 def _interaction_features(src: Sources, as_of: datetime) -> ir.Table:
     i = src.interactions
     i = i.filter((i.occurred_at < ibis.literal(as_of)) & i.customer_id.notnull())
+    return i.aggregate(by=[i.customer_id], **_interaction_metrics(i, as_of))
+
+
+def _interaction_metrics(
+    i: ir.Table, as_of: datetime, where: ir.BooleanValue | None = None
+) -> dict[str, ir.Value]:
     recent = i.occurred_at >= ibis.literal(as_of - timedelta(days=90))
     campaign = i.kind.isin(["campaign_open", "campaign_click"])
-    return i.aggregate(
-        by=[i.customer_id],
-        interactions_total=i.id.count(),
-        interactions_90d=ibis.ifelse(recent, 1, 0).sum(),
-        campaign_engagement_90d=ibis.ifelse(recent & campaign, 1, 0).sum(),
-    )
+    return {
+        "interactions_total": i.id.count(where=where),
+        "interactions_90d": ibis.ifelse(recent, 1, 0).sum(where=where),
+        "campaign_engagement_90d": ibis.ifelse(recent & campaign, 1, 0).sum(where=where),
+    }
+
+
+def _shared_parts(src: Sources, cutoffs: Sequence[datetime]) -> list[tuple[ir.Table, ir.Table]]:
+    """The order and interaction parts at each cutoff from one aggregation of each table: each
+    cutoff's aggregates are taken ``where`` the row precedes it, then split off per cutoff and
+    limited to the customers with a row before it (as the filtered aggregation returns them)."""
+    last = ibis.literal(max(cutoffs))
+    ov = order_values(src, max(cutoffs))
+    p = ov.filter(ov.is_purchase)
+    i = src.interactions
+    i = i.filter((i.occurred_at < last) & i.customer_id.notnull())
+    order_cols, inter_cols = {}, {}
+    for k, cut in enumerate(cutoffs):
+        before = ibis.literal(cut)
+        for name, value in _order_metrics(p, p.placed_at < before).items():
+            order_cols[f"{name}_{k}"] = value
+        for name, value in _interaction_metrics(i, cut, i.occurred_at < before).items():
+            inter_cols[f"{name}_{k}"] = value
+    orders = p.aggregate(by=[p.customer_id], **order_cols)
+    inter = i.aggregate(by=[i.customer_id], **inter_cols)
+    parts = []
+    for k, cut in enumerate(cutoffs):
+        o = orders.filter(orders[f"frequency_{k}"] > 0)
+        o = o.select("customer_id", **{n: o[f"{n}_{k}"] for n in _order_metrics(p)})
+        it = inter.filter(inter[f"interactions_total_{k}"] > 0)
+        it = it.select("customer_id", **{n: it[f"{n}_{k}"] for n in _interaction_metrics(i, cut)})
+        parts.append((_order_part(o, cut), it))
+    return parts
 
 
 def _case_features(src: Sources, as_of: datetime, categories: Sequence[str]) -> ir.Table:
@@ -239,6 +280,44 @@ def customer_features(
     Hughes, A. M. (1994). *Strategic Database Marketing* (RFM). Reichheld, F. (2003). The one
     number you need to grow. *Harvard Business Review* 81(12) (promoter ≥ 9, detractor ≤ 6).
     """
+    return _assemble(
+        src,
+        as_of,
+        case_categories,
+        _order_features(src, as_of),
+        _interaction_features(src, as_of),
+    )
+
+
+def customer_features_at(
+    src: Sources, cutoffs: Sequence[datetime], *, case_categories: Sequence[str] = ()
+) -> ir.Table:
+    """:func:`customer_features` at each of ``cutoffs`` in one query, stacked, with a ``cutoff``
+    column (the cutoff's position in ``cutoffs``).
+
+    The orders and interactions, the large tables, are aggregated once for all cutoffs (each
+    aggregate taken over the rows before its cutoff) instead of once per cutoff; every other
+    column is computed as :func:`customer_features` computes it. Split the result with
+    :func:`feature_frames`.
+    """
+    if not cutoffs:
+        raise ValueError("customer_features_at needs at least one cutoff")
+    tables = [
+        _assemble(src, cut, case_categories, orders, inter).mutate(cutoff=ibis.literal(k))
+        for k, (cut, (orders, inter)) in enumerate(
+            zip(cutoffs, _shared_parts(src, cutoffs), strict=True)
+        )
+    ]
+    return tables[0].union(*tables[1:], distinct=False) if len(tables) > 1 else tables[0]
+
+
+def _assemble(
+    src: Sources,
+    as_of: datetime,
+    case_categories: Sequence[str],
+    orders: ir.Table,
+    interactions: ir.Table,
+) -> ir.Table:
     now = ibis.literal(as_of)
     cu = src.customers
     cu = cu.filter(cu.merged_into.isnull() & cu.erased_at.isnull())
@@ -250,8 +329,8 @@ def customer_features(
         created_at=cu.created_at,
     )
     parts = [
-        _order_features(src, as_of),
-        _interaction_features(src, as_of),
+        orders,
+        interactions,
         _case_features(src, as_of, case_categories),
         _latest_score(src, as_of, "nps", "nps_latest"),
         _latest_score(src, as_of, "csat", "csat_latest"),
@@ -359,7 +438,20 @@ def _as_float(value: object) -> float:
 
 def feature_frame(expr: ir.Table) -> pd.DataFrame:
     """Execute a feature expression; attributes expanded, one row per customer, sorted by id."""
-    frame = expr.execute()
+    return _finished(expr.execute())
+
+
+def feature_frames(expr: ir.Table, n: int) -> list[pd.DataFrame]:
+    """Execute a :func:`customer_features_at` expression of ``n`` cutoffs: one frame per cutoff,
+    each as :func:`feature_frame` gives it."""
+    stacked = expr.execute()
+    return [
+        _finished(part.drop(columns="cutoff").reset_index(drop=True))
+        for part in (stacked[stacked["cutoff"] == k] for k in range(n))
+    ]
+
+
+def _finished(frame: pd.DataFrame) -> pd.DataFrame:
     frame = expand_attributes(frame)
     for col in frame.columns:
         if col in FEATURE_COLUMNS or col.startswith("cases_cat_"):
