@@ -131,7 +131,7 @@ class ReadmeRunner(Runner):
         try:
             with engine.connect() as conn:
                 found = conn.execute(
-                    sa.text("SELECT id FROM customers WHERE name = 'Ana Lima'")
+                    sa.text("SELECT id FROM customers WHERE external_id = '1'")  # Ana (crm.csv)
                 ).scalar_one()
         finally:
             engine.dispose()
