@@ -5,9 +5,7 @@
    to unique (x, t_x, T) rows itself) and by lifetimes, both as its documentation shows (one row
    per customer) and with its ``weights`` option on the same compressed rows.  lifetimes runs in a
    subprocess with a time limit; a fit that exceeds it is reported as "> N s".
-2. Pareto/NBD on 200,000 customers whose purchase times are continuous (rows that do not compress),
-   against lifetimes' weighted fit of the same rows (``--only-continuous`` runs this part alone).
-3. 10,000,000 customers' orders in a DuckDB table -> ``btyd_summary`` (Ibis on DuckDB) ->
+2. 10,000,000 customers' orders in a DuckDB table -> ``btyd_summary`` (Ibis on DuckDB) ->
    compressed in the backend -> fitted BG/NBD and Pareto/NBD parameters.
 
 lifetimes is installed only into the benchmark's environment
@@ -194,30 +192,6 @@ def part_one(n: int) -> None:
                     print(f"  params lifetimes {name} {np.round(res['params'], 5).tolist()}")
 
 
-def continuous(n: int) -> None:
-    """Pareto/NBD on rows that do not compress: purchase times in fractions of a week."""
-    rng = np.random.default_rng(20261206)
-    s = pareto_nbd.simulate_pareto_nbd(PNBD_TRUE, rng.uniform(1.0, 52.0, n), rng)
-    rows = compress(s)
-    print(f"\n## Pareto/NBD, {n:,} customers with continuous times: {len(rows):,} unique rows")
-    load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        wtd = lifetimes("pareto_nbd", "weighted", s, Path(tmp))
-    cpu = time.process_time()
-    us = ours("pareto_nbd", s)
-    cpu = time.process_time() - cpu
-    print(
-        f"lifetimes weighted fit {seconds(wtd.get('fit'), wtd.get('limit'))}, "
-        f"OpenCX fit {us['fit']:.2f} s ({cpu:.2f} s CPU with its predict): "
-        f"{ratio(wtd, us['fit'])} (goal >= 10x); max rel. param diff "
-        f"{max_rel(us['params'], wtd.get('params'))} (goal <= 1e-4); "
-        f"load {load:.1f} -> {os.getloadavg()[0]:.1f}"
-    )
-    print(f"  params OpenCX {np.round(us['params'], 6).tolist()} LL {us['ll']:.2f}")
-    if wtd.get("params"):
-        print(f"  params lifetimes {np.round(wtd['params'], 6).tolist()}")
-
-
 def orders_for(n: int, seed: int) -> Any:
     """Orders (customer_id, placed_at, amount) of n BG/NBD customers who joined in 2025."""
     import pyarrow as pa
@@ -303,16 +277,8 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--big", type=int, default=10_000_000)
     parser.add_argument("--skip-big", action="store_true")
-    parser.add_argument("--continuous", type=int, default=200_000)
-    parser.add_argument(
-        "--only-continuous", action="store_true", help="only the Pareto/NBD continuous-time part"
-    )
     args = parser.parse_args()
-    if args.only_continuous:
-        continuous(args.continuous)
-        return
     part_one(args.customers)
-    continuous(args.continuous)
     if not args.skip_big:
         part_two(args.big)
 

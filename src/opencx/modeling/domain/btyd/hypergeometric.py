@@ -13,7 +13,6 @@ import numpy.typing as npt
 from scipy.special import hyp2f1
 
 FloatArray = npt.NDArray[np.float64]
-_CHECK_EVERY = 4  # terms of beta_integral_series between two convergence checks
 
 
 def damped_hyp2f1(
@@ -81,53 +80,3 @@ def _power_series(a: FloatArray, b: FloatArray, c: FloatArray, z: FloatArray) ->
         if k > 2 and np.all(done):
             break
     return np.where(done, total, np.nan)
-
-
-def beta_integral_series(
-    a: FloatArray, q: FloatArray, z: FloatArray, *, max_terms: int = 20_000
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """``J = ∫_0^1 v^(a-1) (1 - z v)^(-q) dv`` for ``0 <= z < 1``, ``a, q > 0``, with its
-    derivatives: returns ``(J, -dJ/da, dJ/dq, dJ/dz)``.
-
-    ``J = 2F1(q, a; a+1; z) / a = sum_n (q)_n z^n / (n! (a+n))`` (A&S 15.3.1), and each
-    derivative is again a series of positive terms over the same ``c_n = (q)_n z^n / n!``:
-    ``sum c_n / (a+n)^2``, ``sum c_n H_n / (a+n)`` with ``H_n = sum_{k<n} 1/(q+k)``
-    (``d(q)_n/dq = (q)_n H_n``), and ``sum c_n (q+n) / (a+n+1)``. No term cancels another, so
-    each sum is accurate to rounding. Rows stop as they converge (the tail, a geometric series
-    once the term ratio ``z (q+n) / (n+1)`` is below 1, under 1e-16 of each sum); a row not
-    converged after ``max_terms`` terms (``z`` within about 1e-3 of 1) is NaN.
-    """
-    shape = np.broadcast_shapes(np.shape(a), np.shape(q), np.shape(z))
-    aa, qq, zz = (np.broadcast_to(np.asarray(v, np.float64), shape).ravel() for v in (a, q, z))
-    out = np.full((4, aa.shape[0]), np.nan)
-    live = np.arange(aa.shape[0])
-    al, ql, zl = aa, qq, zz
-    sums = np.zeros((4, aa.shape[0]))
-    c, harmonic = np.ones(aa.shape[0]), np.zeros(aa.shape[0])
-    n = 0
-    while n < max_terms and live.shape[0]:
-        for _ in range(_CHECK_EVERY):  # a few terms between convergence checks: no indexing
-            inv = 1.0 / (al + n)
-            t0 = c * inv
-            sums[0] += t0
-            sums[1] += t0 * inv
-            sums[2] += t0 * harmonic
-            cq = c * (ql + n)
-            t3 = cq / (al + (n + 1.0))
-            sums[3] += t3
-            harmonic += 1.0 / (ql + n)
-            c = cq * zl / (n + 1.0)
-            n += 1
-        # the next terms and the ratio of the terms from there on (below 1: a geometric tail)
-        ratio = zl * (ql + n) / (n + 1.0)
-        inv = 1.0 / (al + n)
-        t0 = c * inv
-        bound = 1e-16 * (1.0 - ratio)
-        done = (ratio < 1.0) & (t0 <= bound * sums[0]) & (t0 * harmonic <= bound * sums[2])
-        done &= c * (ql + n) / (al + (n + 1.0)) <= bound * sums[3]
-        out[:, live[done]] = sums[:, done]
-        keep = ~done
-        live, al, ql, zl = live[keep], al[keep], ql[keep], zl[keep]
-        sums, c, harmonic = sums[:, keep], c[keep], harmonic[keep]
-    j, d_a, d_q, d_z = (row.reshape(shape) for row in out)
-    return j, d_a, d_q, d_z
