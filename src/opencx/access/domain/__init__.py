@@ -34,9 +34,19 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset({"*"}),
     # reads everything; works with metrics and models
     "analyst": frozenset({"*:read", "metrics:*", "models:*"}),
-    # serves customers: looks them up, works cases and chats, reads feedback (the desk's
-    # configuration, incidents, QA scorecards and catalog approvals are helpdesk:admin)
-    "agent": frozenset({"customers:read", "helpdesk:read", "helpdesk:write", "feedback:read"}),
+    # serves customers: looks them up, works cases and chats, reads feedback, redeems rewards
+    # and enrolls members for them (the desk's configuration, incidents, QA scorecards and
+    # catalog approvals are helpdesk:admin; point adjustments and programs are loyalty:admin)
+    "agent": frozenset(
+        {
+            "customers:read",
+            "helpdesk:read",
+            "helpdesk:write",
+            "feedback:read",
+            "loyalty:read",
+            "loyalty:write",
+        }
+    ),
 }
 
 _SCOPE = re.compile(r"^(\*|(\*|[a-z][a-z0-9_-]*):(\*|[a-z][a-z0-9_-]*))$")
