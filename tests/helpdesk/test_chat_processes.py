@@ -24,7 +24,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
-from tests.browser.test_login_and_360 import free_port
+from tests.browser.serving import free_port
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 EMAIL, PASSWORD = "agent@example.org", "process-pass-1"
