@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,8 +15,9 @@ from fastapi.testclient import TestClient
 from opencx.access.service import AccessService
 from opencx.app import Services, create_app
 from opencx.audit.store import audit_log
-from opencx.helpdesk.domain.cases import CHANNELS
+from opencx.helpdesk.domain.cases import CHANNELS, PRIORITIES, REPLY_PLACEHOLDERS
 from opencx.helpdesk.domain.routing import Strategy
+from opencx.helpdesk.domain.sla import Target
 from opencx.helpdesk.service import OpenCase
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
@@ -204,5 +206,139 @@ def test_only_admins_open_the_desk_pages(services: Services) -> None:
             "/login",
             data={"email": "ann@shop.nl", "password": PASSWORD, "csrf_token": token.group(1)},
         )
-        for url in ("/helpdesk/admin/queues", "/helpdesk/admin/routing", "/helpdesk/admin/agents"):
+        for url in (
+            "/helpdesk/admin/queues",
+            "/helpdesk/admin/routing",
+            "/helpdesk/admin/agents",
+            "/helpdesk/admin/sla",
+            "/helpdesk/admin/canned",
+        ):
             assert c.get(url).status_code == 403
+
+
+def _checkboxes(html: str, name: str) -> list[str]:
+    return re.findall(rf'name="{name}" value="([^"]+)"', html)
+
+
+def test_sla_policies_from_the_page_set_the_targets_of_new_cases(
+    client: TestClient, services: Services
+) -> None:
+    html, csrf = _csrf(client, "/helpdesk/admin/sla")
+    assert [v for v, _ in _options(html, "calendar")] == ["24x7"]
+    assert _checkboxes(html, "priorities") == list(PRIORITIES)
+    assert _checkboxes(html, "channels") == list(CHANNELS)
+    assert _checkboxes(html, "queues") == ["general"]
+    assert _checkboxes(html, "pause_on") == ["pending_customer", "pending_third_party"]
+    assert 'name="pause_on" value="pending_customer" checked' in html  # the default
+    policy = {
+        "name": "urgent-web",
+        "position": "5",
+        "calendar": "24x7",
+        "first_response": "30",
+        "resolution": "480",
+        "warn_percent": "50",
+        "pause_on": ["pending_customer", "pending_third_party"],
+        "priorities": ["urgent"],
+        "channels": ["web"],
+        "csrf_token": csrf,
+    }
+    r = client.post("/helpdesk/admin/sla", data=policy, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/helpdesk/admin/sla?saved=urgent-web"
+    for field, value, reason in [
+        ("calendar", "moon", "calendar &#39;moon&#39; is not a calendar"),
+        ("priorities", ["asap"], "unknown priority(ies) [&#39;asap&#39;]"),
+        ("channels", ["pigeon"], "unknown channel(s) [&#39;pigeon&#39;]"),
+        ("queues", ["nowhere"], "unknown queue(s) [&#39;nowhere&#39;]"),
+        ("pause_on", ["open"], "unknown pause status(es) [&#39;open&#39;]"),
+        ("first_response", "0", "the first response target is 1-525600 minutes"),
+        ("resolution", "soon", "the resolution target &#39;soon&#39; is not a number"),
+        ("warn_percent", "150", "the warning comes at 1-100 % of a target"),
+    ]:
+        refused = client.post("/helpdesk/admin/sla", data={**policy, field: value})
+        assert refused.status_code == 422 and reason in refused.text, (field, refused.text[-800:])
+        assert "urgent-web" in refused.text  # what was typed stays on the form
+    none = {**policy, "first_response": "", "resolution": ""}
+    refused = client.post("/helpdesk/admin/sla", data=none)
+    assert refused.status_code == 422 and "set at least one target" in refused.text
+
+    case = services.helpdesk.open_case(
+        OpenCase("web", "Down", "Nothing works", email="kees@x.nl", priority="urgent")
+    )
+    assert case.sla_policy == "urgent-web"
+    view = services.helpdesk.case(case.id)
+    first = view.sla.latest(Target.FIRST_RESPONSE)
+    assert first.goal == timedelta(minutes=30) and first.warn_at == case.opened_at + timedelta(
+        minutes=15
+    )
+    other = services.helpdesk.open_case(OpenCase("email", "Hi", "?", email="kees@x.nl"))
+    assert other.sla_policy is None
+
+    html, csrf = _csrf(client, "/helpdesk/admin/sla?edit=urgent-web")
+    assert 'value="30"' in html and 'value="480"' in html and 'value="urgent" checked' in html
+    assert 'name="next_response" type="number" min="1" max="525600" value=""' in html
+    changed = {**policy, "channels": [], "csrf_token": csrf}
+    assert (
+        client.post("/helpdesk/admin/sla", data=changed, follow_redirects=False).status_code == 303
+    )
+    phone = services.helpdesk.open_case(
+        OpenCase("phone", "Down", "!", email="kees@x.nl", priority="urgent")
+    )
+    assert phone.sla_policy == "urgent-web"
+    r = client.post(
+        "/helpdesk/admin/sla/urgent-web/delete", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303 and services.helpdesk.desk().policies == []
+    assert services.helpdesk.case(case.id).sla is None  # no policy, no more alerts
+    assert {"helpdesk.policy_saved", "helpdesk.policy_deleted"} <= _actions(services)
+
+
+def test_canned_responses_from_the_page_fill_agent_replies(
+    client: TestClient, services: Services
+) -> None:
+    html, csrf = _csrf(client, "/helpdesk/admin/canned")
+    shown = re.search(r'id="canned-placeholders">(.*?)</p>', html, re.S)
+    assert shown and re.findall(r"<code>\{\{([a-z_.]+)\}\}</code>", shown.group(1)) == list(
+        REPLY_PLACEHOLDERS
+    )
+    text = {
+        "key": "thanks",
+        "title": "Thanks",
+        "body": "Hello {{customer.name}}, case {{ case.id }} is solved.\r\n{{agent.name}}",
+        "csrf_token": csrf,
+    }
+    r = client.post("/helpdesk/admin/canned", data=text, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/helpdesk/admin/canned?saved=thanks"
+    wrong = client.post("/helpdesk/admin/canned", data={**text, "body": "Hi {{customer.iban}}"})
+    assert (
+        wrong.status_code == 422
+        and "unknown placeholder(s) [&#39;customer.iban&#39;]" in wrong.text
+    )
+    assert "customer.iban" in wrong.text and "Thanks" in wrong.text  # kept on the form
+    for field, value, reason in [
+        ("key", "Thank You", "canned response name &#39;Thank You&#39;"),
+        ("title", " ", "the title is 1-300 characters"),
+        ("body", "  ", "the text is 1-10000 characters"),
+    ]:
+        refused = client.post("/helpdesk/admin/canned", data={**text, field: value})
+        assert refused.status_code == 422 and reason in refused.text, (field, refused.text[-800:])
+
+    case = services.helpdesk.open_case(
+        OpenCase("email", "Pakket", "Waar?", email="kees@x.nl", name="Kees")
+    )
+    html, csrf = _csrf(client, f"/helpdesk/cases/{case.id}")
+    assert 'value="thanks"' in html  # the console offers it
+    event = services.helpdesk.reply(case.id, "lead@shop.nl", canned="thanks")
+    assert event.body == f"Hello Kees, case {case.id} is solved.\nlead"
+
+    html, csrf = _csrf(client, "/helpdesk/admin/canned?edit=thanks")
+    assert "readonly" in html and "{{ case.id }} is solved." in html
+    r = client.post(
+        "/helpdesk/admin/canned/thanks/delete", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303 and services.helpdesk.canned_responses() == []
+    assert {"helpdesk.canned_saved", "helpdesk.canned_deleted"} <= _actions(services)
+
+
+def _actions(services: Services) -> set[str]:
+    with services.engine.connect() as conn:
+        return {a for (a,) in conn.execute(sa.select(audit_log.c.action))}

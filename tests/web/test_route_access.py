@@ -206,6 +206,12 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/helpdesk/admin/agents"): "helpdesk:admin",
     ("GET", "/helpdesk/admin/calendars"): "helpdesk:admin",
     ("POST", "/helpdesk/admin/calendars"): "helpdesk:admin",
+    ("GET", "/helpdesk/admin/sla"): "helpdesk:admin",
+    ("POST", "/helpdesk/admin/sla"): "helpdesk:admin",
+    ("POST", "/helpdesk/admin/sla/{name}/delete"): "helpdesk:admin",
+    ("GET", "/helpdesk/admin/canned"): "helpdesk:admin",
+    ("POST", "/helpdesk/admin/canned"): "helpdesk:admin",
+    ("POST", "/helpdesk/admin/canned/{key}/delete"): "helpdesk:admin",
     ("PUT", "/api/helpdesk/catalog/items"): "helpdesk:admin",
     ("POST", "/api/helpdesk/catalog/requests/{run_id}/decision"): "helpdesk:admin",
     ("GET", "/api/helpdesk/catalog/requests/{run_id}/audit"): "helpdesk:read",
@@ -235,14 +241,16 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/feedback/widget.js"): "the embeddable survey widget's script",
     ("GET", "/loyalty/me/{token}"): "a member's own page: the signed link is the key",
     ("GET", "/help"): "the public contact form",
-    ("POST", "/help"): "the public contact form (CSRF-checked)",
+    ("POST", "/help"): "the public contact form (CSRF-checked; limited per client address)",
     ("GET", "/help/catalog"): "the public self-service catalog",
     ("POST", "/help/catalog/{key}"): (
         "a visitor's self-service request, held until confirmed by mail (CSRF-checked, limited)"
     ),
     ("GET", "/help/chat"): "the public chat widget",
     ("POST", "/api/helpdesk/chat"): "the chat widget starts a chat (no login)",
-    ("POST", "/api/helpdesk/chat/offline"): "the chat widget leaves a message (no login)",
+    ("POST", "/api/helpdesk/chat/offline"): (
+        "the chat widget leaves a message (no login; limited per client address)"
+    ),
     ("POST", "/api/helpdesk/catalog/items/{key}/requests"): (
         "the self-service portal: a visitor's request is held and only a confirmation link is"
         " mailed (limited per client and recipient); a key with helpdesk:write runs it at once"

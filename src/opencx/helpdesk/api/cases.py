@@ -417,7 +417,7 @@ def submit_request(
     client address and per recipient (429 with ``Retry-After``). A trusted system that vouches
     for the address sends an API key holding ``helpdesk:write``: the request runs at once (201).
     """
-    if _vouching_key(request) is not None:
+    if vouching_key(request) is not None:
         return _run_out(service.submit_request(key, body.email, body.form))
     try:
         held = service.hold_request(key, body.email, body.form, client_ip(request))
@@ -433,7 +433,7 @@ def submit_request(
     }
 
 
-def _vouching_key(request: Request) -> str | None:
+def vouching_key(request: Request) -> str | None:
     """The name of the API key sent with the request, which must hold ``helpdesk:write``
     (None: no key sent, an anonymous visitor)."""
     auth = request.headers.get("authorization", "")

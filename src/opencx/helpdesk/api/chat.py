@@ -16,19 +16,22 @@ and whether an agent is online are seen by the sockets of the process where they
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
+from opencx.helpdesk.api.cases import vouching_key
 from opencx.helpdesk.api.chat_hub import GroupWriter, Hub, chat_out, hub_of, message_out, writer_of
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
+from opencx.helpdesk.domain.limits import TooManyRequests
 from opencx.helpdesk.service import HelpdeskService
-from opencx.web.auth import access_service, current_user
+from opencx.web.auth import access_service, client_ip, current_user
 
 router = APIRouter(prefix="/api/helpdesk/chat", tags=["helpdesk chat"])
 
@@ -60,10 +63,22 @@ async def start(body: StartIn, request: Request, service: Service) -> StartOut:
     return StartOut(chat_id=chat.id, token=token, online=bool(hub.agents))
 
 
-@router.post("/offline", status_code=201)
-async def offline(body: OfflineIn, service: Service) -> dict[str, str]:
-    """Public: nobody was online; the message becomes a case answered by email."""
-    case = await run_in_threadpool(service.leave_message, body.name, body.email, body.body)
+@router.post(
+    "/offline",
+    status_code=201,
+    responses={429: {"description": "too many messages from this client address lately"}},
+)
+async def offline(body: OfflineIn, request: Request, service: Service) -> dict[str, str]:
+    """Public: nobody was online; the message becomes a case answered by email. Visitors are
+    limited per client address (429 with ``Retry-After``); an API key holding
+    ``helpdesk:write`` is not."""
+    client = None if vouching_key(request) is not None else client_ip(request)
+    try:
+        case = await run_in_threadpool(
+            partial(service.leave_message, client=client), body.name, body.email, body.body
+        )
+    except TooManyRequests as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.seconds)}) from None
     return {"case_id": case.id}
 
 

@@ -134,6 +134,8 @@ class CaseEvent:
 
 # --- canned responses --------------------------------------------------------------------------
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
+# what an agent's reply fills in (``working._reply_text``); a saved response may use only these
+REPLY_PLACEHOLDERS = ("customer.name", "case.id", "case.subject", "agent.name", "agent.email")
 
 
 def placeholders(template: str) -> set[str]:

@@ -10,6 +10,10 @@ how many of those go out:
 * **per recipient**: :attr:`CatalogLimits.per_address` confirmations to one address (from any
   client) draining one every ``drain``: many machines cannot flood one person.
 
+The contact form and the chat's offline form send no mail, but each opens a case and finds or
+creates a customer for the address typed: :data:`CONTACT_PER_CLIENT` bounds those per client
+address, so one machine cannot fill the desk and the customer list.
+
 Buckets are keyed by an HMAC of the address or e-mail (with the app's secret), so the counters
 hold neither. A bucket's fill after charging one more mail above its capacity means refusal,
 with the time until it would have fitted (``Retry-After``).
@@ -63,6 +67,11 @@ class CatalogLimits:
     per_client: Bucket = field(default_factory=lambda: Bucket(10, timedelta(minutes=6)))
     per_address: Bucket = field(default_factory=lambda: Bucket(3, timedelta(minutes=20)))
     link_valid: timedelta = timedelta(hours=24)
+
+
+#: cases an anonymous visitor opens from one network address (the ``/help`` contact form and
+#: the chat's offline form): each creates a customer and a case for the address typed
+CONTACT_PER_CLIENT = Bucket(5, timedelta(minutes=12))
 
 
 class TooManyRequests(OpenCXError):

@@ -19,6 +19,7 @@ from opencx.core import InvalidInput, NotFound, OpenCXError, ensure_utc
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.domain.limits import LinkExpired, TooManyRequests
 from opencx.helpdesk.pages.desk import router as desk_router
+from opencx.helpdesk.pages.policies import router as policies_router
 from opencx.helpdesk.service import HelpdeskService, OpenCase
 from opencx.metrics.deps import MetricsServiceDep
 from opencx.metrics.domain.request import MetricRequest
@@ -27,6 +28,7 @@ from opencx.web.auth import access_service, client_ip, current_user
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 router.include_router(desk_router)
+router.include_router(policies_router)
 
 Reader = Annotated[Principal, Depends(require_page_scope("helpdesk:read"))]
 Writer = Annotated[Principal, Depends(require_page_scope("helpdesk:write"))]
@@ -175,10 +177,23 @@ def contact_submit(
     message: Annotated[str, Form()],
     name: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    """Public: opens a ``web`` case for the sender (found or created by email address)."""
+    """Public: opens a ``web`` case for the sender (found or created by email address).
+    Visitors are limited per client address (429 with ``Retry-After``); signed-in staff who
+    may work cases are not."""
     cmd = OpenCase(channel="web", subject=subject, body=message, email=email, name=name or None)
+    user = current_user(request)
+    client = None if user is not None and user.allows("helpdesk:write") else client_ip(request)
     try:
-        case = service.open_case(cmd)
+        case = service.open_case(cmd, client=client)
+    except TooManyRequests as exc:
+        return render(
+            request,
+            "helpdesk/contact.html",
+            sent=None,
+            error=str(exc),
+            status_code=429,
+            headers={"Retry-After": str(exc.seconds)},
+        )
     except OpenCXError as exc:
         return render(request, "helpdesk/contact.html", sent=None, error=str(exc), status_code=422)
     return render(request, "helpdesk/contact.html", sent=case.id, error=None)

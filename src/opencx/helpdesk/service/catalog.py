@@ -29,12 +29,11 @@ from opencx.helpdesk.domain.limits import (
     CONFIRM_PURPOSE,
     CatalogLimits,
     LinkExpired,
-    TooManyRequests,
-    bucket_key,
     confirmation_text,
 )
 from opencx.helpdesk.service.deps import Deps, OpenCase
 from opencx.helpdesk.service.intake import open_case
+from opencx.helpdesk.service.limits import charge
 from opencx.helpdesk.store import catalog as store
 from opencx.helpdesk.store import limits as limits_store
 from opencx.outbox.service import enqueue
@@ -145,13 +144,8 @@ def hold(
     for bucket, kind, value, what in (
         (limits.per_client, "client", client, "from your network address"),
         (limits.per_address, "to", address, f"for {address}"),
-    ):
-        level = limits_store.charge(
-            conn, bucket_key(links.secret, kind, value), now=now, drain=bucket.drain
-        )
-        wait = bucket.wait(level)
-        if wait is not None:
-            raise TooManyRequests(what, wait)  # rolls the charges back: a refusal sends nothing
+    ):  # a refusal rolls the charges back: it sends nothing
+        charge(conn, bucket, secret=links.secret, kind=kind, value=value, what=what, now=now)
     expires = now + limits.link_valid
     held_id = store.hold(
         conn, item=item.key, email=address, form=form, created_at=now, expires_at=expires

@@ -1,4 +1,5 @@
-"""Desk configuration from the admin pages: queues, routing rules, agents, working hours.
+"""Desk configuration from the admin pages: queues, routing rules, agents, working hours
+(SLA policies and canned responses: :mod:`~opencx.helpdesk.service.policies`).
 
 Each writer checks its input against what routing and assignment accept (a strategy that
 exists, a queue that is configured, channels the cases know, a calendar that exists) and
@@ -22,6 +23,7 @@ from opencx.helpdesk.domain.calendar import DAYS, BusinessCalendar
 from opencx.helpdesk.domain.cases import CHANNELS
 from opencx.helpdesk.domain.catalog import EMAIL
 from opencx.helpdesk.domain.routing import Agent, RouteCondition, RoutingRule, Strategy
+from opencx.helpdesk.domain.sla import SlaPolicy
 from opencx.helpdesk.service.deps import DEFAULT_QUEUE, Deps
 from opencx.helpdesk.store import cases as case_store
 from opencx.helpdesk.store import config
@@ -42,6 +44,8 @@ class Desk:
     agents: list[Agent]
     calendars: dict[str, BusinessCalendar]
     load: dict[str, int]
+    policies: list[tuple[int, SlaPolicy]]
+    canned: list[Any]
 
     @property
     def queue_names(self) -> list[str]:
@@ -60,12 +64,15 @@ class Desk:
 def desk(conn: Connection) -> Desk:
     calendars = config.load_calendars(conn)
     positions = config.rule_positions(conn)
+    ranks = config.policy_positions(conn)
     return Desk(
         config.load_queues(conn),
         [(positions[rule.name], rule) for rule in config.load_rules(conn)],
         config.load_agents(conn, calendars),
         calendars,
         case_store.load_by_assignee(conn),
+        [(ranks[p.name], p) for p in config.load_policies(conn, calendars)],
+        config.load_canned(conn),
     )
 
 

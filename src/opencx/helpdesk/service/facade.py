@@ -21,10 +21,19 @@ from opencx.helpdesk.domain.cases import (
 from opencx.helpdesk.domain.catalog import CatalogItem
 from opencx.helpdesk.domain.chat import Chat, ChatMessage, ChatPost, chat_of_token, chat_token
 from opencx.helpdesk.domain.incidents import Incident
-from opencx.helpdesk.domain.limits import CatalogLimits
+from opencx.helpdesk.domain.limits import CONTACT_PER_CLIENT, Bucket, CatalogLimits
 from opencx.helpdesk.domain.quality import Calibration, Scorecard
 from opencx.helpdesk.domain.reporting import ServiceReport
-from opencx.helpdesk.service import catalog, chat, incidents, intake, quality, working
+from opencx.helpdesk.service import (
+    catalog,
+    chat,
+    incidents,
+    intake,
+    limits,
+    policies,
+    quality,
+    working,
+)
 from opencx.helpdesk.service import desk as desk_config
 from opencx.helpdesk.service.deps import (
     Deps,
@@ -104,6 +113,7 @@ class HelpdeskService:
     secret_key: str = "change-me"  # signs customers' chat tokens and confirmation links
     base_url: str = "http://127.0.0.1:8000"  # where confirmation links point
     catalog_limits: CatalogLimits = field(default_factory=CatalogLimits)
+    contact_limit: Bucket = CONTACT_PER_CLIENT  # cases visitors open per client address
     contacts: ContactsOf = no_contacts  # the customers slice's read of names and emails
     deps: Deps = field(init=False)
 
@@ -117,9 +127,24 @@ class HelpdeskService:
         with self.engine.begin() as conn:
             yield conn
 
-    def open_case(self, cmd: OpenCase) -> Case:
+    def open_case(self, cmd: OpenCase, *, client: str | None = None) -> Case:
+        """Open a case. ``client``: an anonymous visitor's network address; such cases are
+        limited per address (:class:`TooManyRequests`, nothing stored); staff pass None."""
         with self._tx() as conn:
+            self._limit_visitor(conn, client)
             return intake.open_case(conn, cmd, self.deps)
+
+    def _limit_visitor(self, conn: Connection, client: str | None) -> None:
+        if client is not None:
+            limits.charge(
+                conn,
+                self.contact_limit,
+                secret=self.secret_key,
+                kind="contact",
+                value=client,
+                what="from your network address",
+                now=self.clock.now(),
+            )
 
     def receive_email(self, raw: bytes) -> Case:
         with self._tx() as conn:
@@ -386,8 +411,12 @@ class HelpdeskService:
         with self._tx() as conn:
             return chat.close_into_case(conn, chat_id, agent, resolve, self.deps)
 
-    def leave_message(self, name: str | None, email: str, body: str) -> Case:
+    def leave_message(
+        self, name: str | None, email: str, body: str, *, client: str | None = None
+    ) -> Case:
+        """The chat's offline form; ``client`` as for :meth:`open_case`."""
         with self._tx() as conn:
+            self._limit_visitor(conn, client)
             return chat.leave_message(conn, name, email, body, self.deps)
 
     def on_follow_up_requested(self, event: Any, conn: Connection) -> str:
@@ -419,6 +448,22 @@ class HelpdeskService:
     def save_calendar(self, **fields: Any) -> str:
         with self._configuring() as conn:
             return desk_config.save_calendar(conn, self.deps, **fields)
+
+    def save_policy(self, **fields: Any) -> str:
+        with self._configuring() as conn:
+            return policies.save_policy(conn, self.deps, **fields)
+
+    def delete_policy(self, name: str) -> None:
+        with self._configuring() as conn:
+            policies.delete_policy(conn, self.deps, name)
+
+    def save_canned(self, **fields: Any) -> str:
+        with self._configuring() as conn:
+            return policies.save_canned(conn, self.deps, **fields)
+
+    def delete_canned(self, key: str) -> None:
+        with self._configuring() as conn:
+            policies.delete_canned(conn, self.deps, key)
 
     @contextmanager
     def _configuring(self) -> Iterator[Connection]:

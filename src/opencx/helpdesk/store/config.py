@@ -103,6 +103,16 @@ def load_policies(conn: Connection, cals: dict[str, BusinessCalendar]) -> list[S
     return found
 
 
+def policy_positions(conn: Connection) -> dict[str, int]:
+    p = sla_policies.c
+    return {name: position for name, position in conn.execute(sa.select(p.name, p.position))}
+
+
+def delete_policy(conn: Connection, name: str) -> bool:
+    query = sla_policies.delete().where(sla_policies.c.name == name)
+    return conn.execute(query).rowcount == 1
+
+
 def save_queue(
     conn: Connection, name: str, team: str, strategy: Strategy, email: str | None
 ) -> None:
@@ -201,6 +211,10 @@ def canned_response(conn: Connection, key: str) -> Any:
 
 def load_canned(conn: Connection) -> list[Any]:
     return list(conn.execute(sa.select(canned).order_by(canned.c.key)))
+
+
+def delete_canned(conn: Connection, key: str) -> bool:
+    return conn.execute(canned.delete().where(canned.c.key == key)).rowcount == 1
 
 
 @dataclass(frozen=True, slots=True)

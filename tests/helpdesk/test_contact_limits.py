@@ -1,0 +1,102 @@
+"""The public contact form and the chat's offline form open cases (and customers) for whatever
+address is typed: an anonymous visitor is limited per client address, in the database (every
+process shares the bucket), with a 429 naming when to retry; staff and trusted keys are not."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from opencx.access.service import AccessService
+from opencx.app import Services, create_app
+from opencx.core import FixedClock
+from opencx.db.schema import cases
+from opencx.helpdesk.domain.limits import Bucket
+from opencx.helpdesk.store.tables import rate_buckets
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    services.helpdesk.contact_limit = Bucket(2, timedelta(minutes=30))
+    with TestClient(create_app(services.settings, services=services)) as c:
+        yield c
+
+
+def _cases(services: Services) -> int:
+    with services.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(cases)).scalar_one())
+
+
+def _contact(client: TestClient, n: int) -> tuple[int, str, str | None]:
+    token = CSRF.search(client.get("/help").text)
+    assert token
+    r = client.post(
+        "/help",
+        data={
+            "email": f"v{n}@x.nl",
+            "subject": "Help",
+            "message": "Please",
+            "csrf_token": token.group(1),
+        },
+    )
+    return r.status_code, r.text, r.headers.get("retry-after")
+
+
+def _offline(client: TestClient, n: int, headers: dict[str, str] | None = None) -> object:
+    return client.post(
+        "/api/helpdesk/chat/offline",
+        json={"email": f"w{n}@x.nl", "body": "Call me"},
+        headers=headers or {},
+    )
+
+
+def test_visitors_are_limited_per_client_address_across_both_forms(
+    client: TestClient, services: Services, hclock: FixedClock
+) -> None:
+    status, text, _ = _contact(client, 1)
+    assert status == 200 and 'id="contact-sent"' in text
+    assert _offline(client, 2).status_code == 201  # type: ignore[attr-defined]
+    status, text, retry = _contact(client, 3)
+    assert status == 429 and retry == "1800"
+    assert "too many requests from your network address: try again in 30 minutes" in text
+    refused = _offline(client, 4)
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "1800"  # type: ignore[attr-defined]
+    assert _cases(services) == 2  # a refusal stores nothing (nor a customer)
+    hclock.advance(timedelta(minutes=15))  # half a drain: one more fits after 15 more minutes
+    assert _contact(client, 5)[2] == "900"
+    hclock.advance(timedelta(minutes=15))
+    assert _contact(client, 6)[0] == 200  # refusals cost nothing, so the bucket drained
+    with services.engine.connect() as conn:  # the counter names no address
+        keys = [k for (k,) in conn.execute(sa.select(rate_buckets.c.key))]
+    assert keys and all(k.startswith("contact:") and "testclient" not in k for k in keys)
+
+
+def test_staff_and_keys_that_may_work_cases_are_not_limited(
+    client: TestClient, services: Services
+) -> None:
+    access = AccessService(services.engine, services.clock)
+    access.create_user("ann@shop.nl", role="agent", password=PASSWORD)
+    key = access.create_api_key("widget-proxy", ["helpdesk:write"])
+    bearer = {"Authorization": f"Bearer {key.secret}"}
+    for n in range(4):
+        assert _offline(client, n, bearer).status_code == 201  # type: ignore[attr-defined]
+    reader = access.create_api_key("reader", ["helpdesk:read"])
+    weak = _offline(client, 9, {"Authorization": f"Bearer {reader.secret}"})
+    assert weak.status_code == 403  # type: ignore[attr-defined]
+    token = CSRF.search(client.get("/login").text)
+    assert token
+    client.post(
+        "/login",
+        data={"email": "ann@shop.nl", "password": PASSWORD, "csrf_token": token.group(1)},
+    )
+    for n in range(4):  # an agent logging a visitor's request from the public form
+        assert _contact(client, 10 + n)[0] == 200
+    assert _cases(services) == 8
