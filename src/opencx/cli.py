@@ -88,7 +88,7 @@ def init(ctx: typer.Context) -> None:
 def seal_plaintext_customers(services: Any) -> None:
     """Seal customers written before crypto-shredding was on (the upgrade path; idempotent
     and nearly free once done: one probe query)."""
-    if sealed := services.customers.seal_existing():
+    if sealed := services.customers.seal_existing(thorough=True):
         typer.echo(f"sealed the contact fields of {sealed:,} customer(s) (crypto-shredding)")
 
 

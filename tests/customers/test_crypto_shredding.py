@@ -20,6 +20,7 @@ from opencx.app import Services, build
 from opencx.core import FixedClock
 from opencx.customers.domain import Customer
 from opencx.customers.domain.sealing import Sealer, Unreadable, seal, unseal
+from opencx.customers.store.search import customer_name_terms
 from opencx.db.schema import customer_keys, customers, identities
 from opencx.ingest.domain import Mapping
 from opencx.ingest.service import ImportOptions
@@ -172,3 +173,48 @@ def test_rotating_the_master_key_rewraps_every_customer_key(
     assert rotated.customers.show(ann).profile.customer.email == EMAIL
     with pytest.raises(Unreadable):  # and the old master key no longer opens anything
         services_with(old_key).customers.show(ann)
+
+
+def test_sealed_names_are_found_by_blind_terms_until_erased(
+    services: Services, engine: Engine, tmp_path: Path
+) -> None:
+    """Names are sealed, yet found by any word or word beginning (3+ letters), in any case
+    and without accents; the table holds only blind indexes, and erasure deletes them."""
+    ann = load(services, tmp_path)
+    bo = ids_by_external(engine)["C-2"]
+
+    def hits(text: str) -> list[str]:
+        return [c.id for c in services.customers.search(text).customers]
+
+    for text in ("ωmega", "ΩMEGA vrouw", "vrouwenraad", "Ωme", "vrou ωme"):
+        assert hits(text) == [ann], text
+    assert hits("Bo") == hits("berg") == [bo]  # a short word finds a whole word
+    assert hits("om") == hits("omega bo") == hits("raad") == []  # beginnings only, all words
+    with engine.connect() as conn:
+        terms = conn.execute(sa.select(customer_name_terms.c.term)).scalars().all()
+    assert terms and all(t.startswith("bi1:") for t in terms)
+    assert not any(w in "".join(terms) for w in ("mega", "vrouw", "berg"))
+
+    services.customers.erase(ann)
+    assert hits("ωmega") == []
+    with engine.connect() as conn:
+        left = conn.execute(sa.select(customer_name_terms.c.customer_id)).scalars().all()
+    assert set(left) == {bo}
+
+
+def test_names_sealed_before_terms_existed_get_them_from_init(
+    services: Services, engine: Engine, tmp_path: Path
+) -> None:
+    ann = load(services, tmp_path)
+    with engine.begin() as conn:
+        conn.execute(customer_name_terms.delete())
+    assert services.customers.seal_existing() == 0  # the probe before a search: plaintext only
+    assert [c.id for c in services.customers.search("ωmega").customers] == []
+    services.customers.seal_existing(thorough=True)  # opencx init, customers seal
+    assert [c.id for c in services.customers.search("ωmega").customers] == [ann]
+
+
+def ids_by_external(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(customers.c.external_id, customers.c.id)).all()
+    return {e: i for e, i in rows}

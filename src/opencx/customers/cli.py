@@ -222,7 +222,7 @@ def seal(ctx: typer.Context) -> None:
     if service.vault is None:
         typer.echo("error: crypto-shredding is off (OPENCX_CRYPTO_SHREDDING=false)", err=True)
         raise typer.Exit(code=2)
-    typer.echo(f"sealed {service.seal_existing():,} customer(s)")
+    typer.echo(f"sealed {service.seal_existing(thorough=True):,} customer(s)")
 
 
 @app.command("merge")

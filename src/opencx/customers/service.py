@@ -114,7 +114,8 @@ def index_identities(
     fetched = {c.id: c for c in people.customers_by_id(conn, customer_ids)}
     rows = [c for c in fetched.values() if c.erased_at is None]
     if vault is not None:
-        rows = vault.reveal(conn, rows)
+        rows = vault.reveal(conn, rows)  # names found by their blind terms, rewritten here
+        finder.write_names(conn, {c.id: c.name for c in rows}, vault.sealer.blind)
     finals = people.final_survivors(conn, [c.id for c in rows])
     missing = set(finals.values()) - fetched.keys()
     fetched.update({c.id: c for c in people.customers_by_id(conn, missing)})
@@ -337,12 +338,16 @@ def seal_existing(
 ) -> int:
     """Seal every customer still stored in plaintext (crypto-shredding turned on over an
     existing store, or rows the demo wrote): their name, email and phone become tokens under a
-    new data key, their email and phone identities blind indexes, their search keys go.
+    new data key, their email and phone identities blind indexes, their plaintext search keys
+    go and their names get blind terms (so do names sealed before terms existed).
     Returns how many customers were sealed; running it again seals nothing."""
     ids = vault_store.unsealed(conn)
     for batch in people.chunks(ids, 5000):
         vault_store.seal_rows(conn, vault, batch, now)
         finder.forget(conn, batch)
+    for batch in people.chunks(finder.unnamed(conn), 5000):  # sealed names get blind terms
+        named = vault.reveal(conn, people.customers_by_id(conn, batch))
+        finder.write_names(conn, {c.id: c.name for c in named}, vault.sealer.blind)
     # an address sealed meanwhile under another customer (one person: merged now), and rows
     # written without identities (never indexed: found by email or phone from now on)
     again = vault_store.blind_identities(conn, vault) + vault_store.without_identities(conn, ids)
@@ -399,6 +404,7 @@ def erase(
     if personal is None:
         return ()
     finder.write(conn, group)  # the keys of the erased name, email and phone go too
+    finder.forget_names(conn, group)
     bus.publish(CustomerErased(group, personal), conn)
     return group
 
@@ -549,17 +555,20 @@ class CustomerService:
         with self.engine.connect() as conn:
             return timeline(conn, customer_id, limit=limit, before=before)
 
-    def seal_existing(self, conn: Connection | None = None) -> int:
+    def seal_existing(self, conn: Connection | None = None, *, thorough: bool = False) -> int:
         """:func:`seal_existing` (in ``conn``, else in a transaction of its own); 0 when
-        crypto-shredding is off."""
+        crypto-shredding is off. Without ``conn`` it runs only when a plaintext row exists, or
+        (``thorough``: ``opencx init``, ``customers seal``) a sealed name lacks its terms."""
         if self.vault is None:
             return 0
         if conn is None:
             with self.engine.connect() as probe:
-                if not vault_store.unsealed(probe, limit=1):
+                if not vault_store.unsealed(probe, limit=1) and not (
+                    thorough and finder.unnamed(probe, limit=1)
+                ):
                     return 0
             with self.engine.begin() as tx:
-                return self.seal_existing(tx)
+                return self.seal_existing(tx, thorough=thorough)
         return seal_existing(
             conn,
             self.vault,

@@ -7,6 +7,11 @@ the store folds there with :func:`fold` registered as an SQL function; PostgreSQ
 scripts customers' names are written in (Latin, Greek, Cyrillic), so both stores agree on them
 whatever the database's locale. A phone matches on its digits, as the person typed it
 ("07425 689202" finds "+44 7425 689202").
+
+Sealed names (crypto-shredding) have no folded copy; they are found by their *terms*
+(:func:`name_terms`): each folded word and its beginnings of three letters or more, stored only
+as blind indexes, so "elo" or "Élodie Mül" finds "Élodie Müller" and nothing in the table
+reads as a name without the blind-index key.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ FOLDED_RANGES = (
 )
 PHONE_QUERY = re.compile(r"^\+?[\d\s().\-/]+$")
 MIN_PHONE_DIGITS = 6
+WORD = re.compile(r"\w+")
+MIN_PREFIX = 3  # a word's beginnings shorter than this are not indexed (too many people share them)
+MAX_WORD = 40  # longer words are indexed by their first MAX_WORD letters
+MAX_WORDS = 8  # of a name; the rest is not indexed
 
 
 def fold(text: str | None) -> str | None:
@@ -90,3 +99,38 @@ def phone_digits(query: str) -> str | None:
         return None
     found = (digits(text.replace("(0)", "")) or "").lstrip("0")
     return found if len(found) >= MIN_PHONE_DIGITS else None
+
+
+def name_words(text: str | None) -> list[str]:
+    """The folded words of a name or a query, in order, each at most ``MAX_WORD`` long.
+
+    >>> name_words("Élodie  Müller-Smith"), name_words("O'Brien")
+    (['elodie', 'muller', 'smith'], ['o', 'brien'])
+    """
+    return [w[:MAX_WORD] for w in WORD.findall(fold(text) or "")]
+
+
+def name_terms(name: str | None) -> set[str]:
+    """What a sealed name is found by: each of its first ``MAX_WORDS`` words whole, and each
+    beginning of ``MIN_PREFIX`` letters or more, so a query word finds the names with a word
+    that starts with it (:func:`query_terms`).
+
+    >>> sorted(name_terms("Ana Élodie"))
+    ['ana', 'elo', 'elod', 'elodi', 'elodie']
+    """
+    terms: set[str] = set()
+    for word in name_words(name)[:MAX_WORDS]:
+        terms.add(word)
+        terms.update(word[:n] for n in range(MIN_PREFIX, len(word)))
+    return terms
+
+
+def query_terms(text: str) -> list[str] | None:
+    """The terms a name query must all find, or ``None`` when it has no word; a word shorter
+    than ``MIN_PREFIX`` finds only a whole word ("Li", "Ng").
+
+    >>> query_terms("Élodie Mül"), query_terms("  -- ")
+    (['elodie', 'mul'], None)
+    """
+    words = name_words(text)[:MAX_WORDS]
+    return list(dict.fromkeys(words)) or None

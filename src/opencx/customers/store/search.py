@@ -7,11 +7,15 @@ and, as ``translate``, 300x slower on PostgreSQL: bench/customer_search.py).
 A row is (re)written whenever this slice indexes a customer (imports and the event API publish
 ``CustomersUpserted``; new contacts; erasure), and any customer still without one (rows the
 demo or a test wrote directly) gets it before a search (:func:`add_missing`).
+
+With crypto-shredding on, names are sealed and have no row here; ``customer_name_terms`` holds
+the blind indexes of their terms instead (:func:`write_names`, deleted on erasure): a query's
+words must each find one of a customer's terms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +27,14 @@ from opencx.customers.domain import (
     normalise_external,
     normalise_phone,
 )
-from opencx.customers.domain.search import digits, fold, fold_like, phone_digits
+from opencx.customers.domain.search import (
+    digits,
+    fold,
+    fold_like,
+    name_terms,
+    phone_digits,
+    query_terms,
+)
 from opencx.customers.store.people import among, chunks, to_customer
 from opencx.db.schema import customers, identities, metadata, owned_by
 from opencx.db.types import ID
@@ -39,6 +50,16 @@ customer_search = sa.Table(
     sa.Column("phone_digits", sa.String(40)),
     info=owned_by("customers"),
 )
+
+customer_name_terms = sa.Table(
+    "customer_name_terms",
+    metadata,
+    sa.Column("term", sa.String(80), primary_key=True),  # blind index of a name term
+    sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), primary_key=True, index=True),
+    info=owned_by("customers"),
+)
+
+NAME_TERM = "name"  # the blind-index kind of name terms
 
 
 def write(conn: Connection, customer_ids: Iterable[str]) -> int:
@@ -63,6 +84,38 @@ def forget(conn: Connection, customer_ids: Iterable[str]) -> None:
         conn.execute(
             customer_search.delete().where(among(conn, customer_search.c.customer_id, batch))
         )
+
+
+def write_names(conn: Connection, names: Mapping[str, str | None], blind: Blind) -> int:
+    """(Re)write the blind name terms of the customers in ``names`` (id -> opened name; None
+    or an empty name leaves them none); returns the rows written."""
+    forget_names(conn, names)
+    rows = [
+        {"term": blind(NAME_TERM, term), "customer_id": cid}
+        for cid, name in names.items()
+        for term in name_terms(name)
+    ]
+    for batch in chunks(rows, 20_000):
+        conn.execute(customer_name_terms.insert(), batch)
+    return len(rows)
+
+
+def forget_names(conn: Connection, customer_ids: Iterable[str]) -> None:
+    """Delete the name terms of ``customer_ids`` (erasure, a name rewritten)."""
+    t = customer_name_terms.c
+    for batch in chunks(sorted(set(customer_ids))):
+        conn.execute(customer_name_terms.delete().where(among(conn, t.customer_id, batch)))
+
+
+def unnamed(conn: Connection, limit: int | None = None) -> list[str]:
+    """Customers with a (sealed) name and no name terms: sealed before terms existed."""
+    c, t = customers.c, customer_name_terms.c
+    query = sa.select(c.id).where(
+        c.erased_at.is_(None),
+        c.name.is_not(None),
+        ~sa.exists().where(t.customer_id == c.id),
+    )
+    return list(conn.execute(query.order_by(c.id).limit(limit)).scalars())
 
 
 def missing(conn: Connection) -> bool:
@@ -152,7 +205,8 @@ def matching(
     with or without accents, a phone containing its digits ("07425 689202"), an exact id or
     external id or ``source:id`` (a merged customer's gives its survivor), or a normalised
     email or phone identity. With ``blind`` (crypto-shredding) emails and phones are found by
-    their blind index only, names not at all: they are sealed and have no search keys."""
+    their blind index only, names by the blind indexes of their terms (every word of the
+    query starting a word of the name)."""
     text = text.strip()
     alive = customers.c.merged_into.is_(None)
     if not text:
@@ -182,7 +236,20 @@ def matching(
     found = [named, c.id.in_(by_merged), c.id.in_(by_identity)]
     if blind is None:
         found.append(c.id.in_(_by_keys(fold_like(text), phone_digits(text))))
+    elif terms := query_terms(text):
+        found.append(sa.and_(*(c.id.in_(_by_term(blind(NAME_TERM, t))) for t in terms)))
     return sa.and_(alive, sa.or_(*found))
+
+
+def _by_term(term: str) -> sa.Select[tuple[str]]:
+    """The surviving customer of every customer with the blind name term ``term``."""
+    t = customer_name_terms.c
+    merged = customers.alias("merged")
+    return (
+        sa.select(sa.func.coalesce(merged.c.merged_into, t.customer_id))
+        .select_from(customer_name_terms.join(merged, merged.c.id == t.customer_id))
+        .where(t.term == term)
+    )
 
 
 def _by_keys(pattern: str, phone: str | None) -> sa.Select[tuple[str]]:
