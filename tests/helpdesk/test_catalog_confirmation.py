@@ -250,3 +250,62 @@ def test_a_key_without_helpdesk_write_cannot_skip_the_confirmation(
     missing = client.post(url, json={"form": {"invoice": "F-3"}})
     assert missing.status_code == 422 and "email address is required" in missing.json()["detail"]
     assert count(services, catalog_unconfirmed) == 0 and outbox_rows(services.engine) == []
+
+
+def test_erasure_deletes_the_persons_held_requests_and_runs_follow_merges(
+    client: TestClient, services: Services
+) -> None:
+    """Held requests name no customer yet: erasure finds them by the person's address (its
+    keyed hash, case and accents folded; contacts are sealed in this store); a request held
+    before the key existed is found by its address. Confirmed requests follow merges."""
+    form = {"invoice": "F-1"}
+    mine = services.helpdesk.hold_request("invoice-copy", " Élodie@X.nl", form, "10.0.0.1")
+    other = services.helpdesk.hold_request("invoice-copy", "bo@x.nl", form, "10.0.0.2")
+    with services.engine.begin() as conn:  # held before migration 0028: no key
+        conn.execute(
+            catalog_unconfirmed.update()
+            .where(catalog_unconfirmed.c.id == other.id)
+            .values(email_key=None)
+        )
+    old = services.helpdesk.hold_request("invoice-copy", "ÉLODIE@x.nl", form, "10.0.0.3")
+    with services.engine.begin() as conn:
+        conn.execute(
+            catalog_unconfirmed.update()
+            .where(catalog_unconfirmed.c.id == old.id)
+            .values(email_key=None)
+        )
+        keyed = conn.execute(
+            sa.select(catalog_unconfirmed.c.email_key).where(catalog_unconfirmed.c.id == mine.id)
+        ).scalar_one()
+    assert keyed and "x.nl" not in keyed.lower()
+    person = services.helpdesk.submit_request("invoice-copy", "élodie@x.nl", form)
+    with services.engine.connect() as conn:
+        run = conn.execute(sa.select(catalog_runs).where(catalog_runs.c.id == person.id)).one()
+    survivor = services.helpdesk.submit_request("invoice-copy", "bo@x.nl", form)
+    with services.engine.connect() as conn:
+        bo = conn.execute(
+            sa.select(catalog_runs.c.customer_id).where(catalog_runs.c.id == survivor.id)
+        ).scalar_one()
+    assert run.customer_id and bo and run.customer_id != bo
+
+    merged = services.customers.merge(bo, run.customer_id)
+    with services.engine.connect() as conn:
+        owners = {
+            r.id: r.customer_id
+            for r in conn.execute(sa.select(catalog_runs.c.id, catalog_runs.c.customer_id))
+        }
+    assert owners[person.id] == merged[1] == owners[survivor.id]
+    assert merged[0] is not None
+    services.customers.unmerge(merged[0])
+    with services.engine.connect() as conn:
+        back = conn.execute(
+            sa.select(catalog_runs.c.customer_id).where(catalog_runs.c.id == person.id)
+        ).scalar_one()
+    assert back == run.customer_id
+
+    services.customers.erase(run.customer_id)
+    with services.engine.connect() as conn:
+        held = {r.id for r in conn.execute(sa.select(catalog_unconfirmed.c.id))}
+        erased = conn.execute(sa.select(catalog_runs).where(catalog_runs.c.id == person.id)).one()
+    assert held == {other.id}  # both of hers gone (keyed and unkeyed), Bo's kept
+    assert (erased.email, erased.form) == (None, {})

@@ -18,6 +18,7 @@ MASTER_KEY = "opencx/master-key/v1"  # wraps customers' data keys unless OPENCX_
 BLIND_INDEX = "opencx/blind-index/v1"  # blind indexes of sealed emails and phones (customers)
 FEEDBACK_ANONYMOUS = "opencx.feedback.anonymous"  # external ids of anonymous responses
 FEEDBACK_STAFF_PULSE = "opencx.feedback.staff_pulse"  # one person's pulse, not named
+HELPDESK_HELD_EMAIL = "opencx.helpdesk.held_email"  # finds held catalog requests on erasure
 OUTBOX_WEBHOOK = "opencx.outbox.webhook"  # signs webhooks unless OPENCX_WEBHOOK_SECRET is set
 
 AUDIT_PSEUDONYM = b"opencx:audit-pseudonym:"  # labelled: stored pseudonyms depend on it

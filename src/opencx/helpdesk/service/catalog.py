@@ -8,7 +8,7 @@ and a case carrying the form is opened for a person. Every step is written to th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError, signed_links
 from opencx.core.ids import new_id
+from opencx.core.keys import HELPDESK_HELD_EMAIL, purpose_key
 from opencx.helpdesk.domain.cases import render_canned
 from opencx.helpdesk.domain.catalog import (
     EMAIL,
@@ -30,6 +31,8 @@ from opencx.helpdesk.domain.limits import (
     CatalogLimits,
     LinkExpired,
     confirmation_text,
+    held_email_key,
+    value_folded,
 )
 from opencx.helpdesk.service.deps import Deps, OpenCase
 from opencx.helpdesk.service.intake import open_case
@@ -148,7 +151,13 @@ def hold(
         charge(conn, bucket, secret=links.secret, kind=kind, value=value, what=what, now=now)
     expires = now + limits.link_valid
     held_id = store.hold(
-        conn, item=item.key, email=address, form=form, created_at=now, expires_at=expires
+        conn,
+        item=item.key,
+        email=address,
+        email_key=held_email_key(purpose_key(links.secret, HELPDESK_HELD_EMAIL), address),
+        form=form,
+        created_at=now,
+        expires_at=expires,
     )
     token = signed_links.issue(links.secret, CONFIRM_PURPOSE, held_id, expires)
     link = f"{links.base_url.rstrip('/')}/help/catalog/confirm/{token}"
@@ -194,6 +203,16 @@ def _subject(token: str, secret: str, deps: Deps) -> str:
                 "this confirmation link has expired: please send the form again"
             ) from None
         raise InvalidInput("this confirmation link is not valid (copy the whole link)") from None
+
+
+def forget_held_of(conn: Connection, secret: str, personal: Sequence[str]) -> int:
+    """Erasure: delete the held requests made for any of the person's addresses (``personal``:
+    the values that identified them). Returns how many."""
+    key = purpose_key(secret, HELPDESK_HELD_EMAIL)
+    emails = {value_folded(v) for v in personal if "@" in v}
+    if not emails:
+        return 0
+    return store.forget_held(conn, {held_email_key(key, e) for e in emails}, emails, value_folded)
 
 
 def forget_expired(conn: Connection, deps: Deps) -> tuple[int, int]:

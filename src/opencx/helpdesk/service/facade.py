@@ -222,6 +222,7 @@ class HelpdeskService:
         on_customer_erased(conn, event.customer_ids)
         chat_store.erase_chats(conn, list(event.customer_ids))
         catalog_store.erase_runs(conn, list(event.customer_ids))
+        catalog.forget_held_of(conn, self.secret_key, event.personal)
 
     # --- self-service catalog -------------------------------------------------------------
     def save_catalog_item(self, definition: Mapping[str, Any]) -> CatalogItem:

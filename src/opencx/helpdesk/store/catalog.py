@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -64,6 +65,20 @@ def take_held(conn: Connection, held_id: str) -> Any:
 def held(conn: Connection, held_id: str) -> Any:
     u = catalog_unconfirmed.c
     return conn.execute(sa.select(catalog_unconfirmed).where(u.id == held_id)).first()
+
+
+def forget_held(
+    conn: Connection, keys: set[str], emails: set[str], fold: Callable[[str], str]
+) -> int:
+    """Delete the held requests whose ``email_key`` is among ``keys``, and those held before
+    the key existed (no key) whose address, folded by ``fold``, is among ``emails``."""
+    u = catalog_unconfirmed.c
+    ids = [i for (i,) in conn.execute(sa.select(u.id).where(u.email_key.in_(sorted(keys))))]
+    unkeyed = conn.execute(sa.select(u.id, u.email).where(u.email_key.is_(None)))
+    ids += [r.id for r in unkeyed if fold(r.email) in emails]
+    if not ids:
+        return 0
+    return conn.execute(catalog_unconfirmed.delete().where(u.id.in_(ids))).rowcount
 
 
 def forget_expired(conn: Connection, now: datetime) -> int:

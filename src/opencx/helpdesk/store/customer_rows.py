@@ -1,9 +1,11 @@
-"""A customer's cases and chats follow them: moved on a merge, back on an undo; erased with
-the person.
+"""A customer's cases, chats and self-service requests follow them: moved on a merge, back on
+an undo; erased with the person.
 
 Handlers of the customer lifecycle events (wired in ``opencx.app.wire_customer_lifecycle``), run
 in the transaction of the merge or erasure: this slice owns ``cases``, ``case_events`` and
-``helpdesk_chats`` (docs/decisions/0012-table-ownership.md).
+``helpdesk_chats`` and ``helpdesk_catalog_runs`` (docs/decisions/0012-table-ownership.md). Held
+(unconfirmed) requests belong to no customer yet: erasure finds them by address
+(``HelpdeskService.on_customer_erased``); a merge has nothing of theirs to move.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from opencx.core.events import CustomerErased, CustomersMerged, MergeUndone
 from opencx.core.redaction import redact
 from opencx.db.customer_rows import move_rows, rewrite_column
 from opencx.db.schema import case_events, cases
-from opencx.helpdesk.store.tables import chats
+from opencx.helpdesk.store.tables import catalog_runs, chats
 
-MOVED = (cases, chats)  # the rows a merge's plan lists for this slice
+MOVED = (cases, chats, catalog_runs)  # the rows a merge's plan lists for this slice
 
 
 def on_customers_merged(event: CustomersMerged, conn: Connection) -> None:

@@ -221,7 +221,8 @@ catalog_runs = sa.Table(
     metadata,
     sa.Column("id", ID, primary_key=True),
     sa.Column("item", sa.String(100), nullable=False),
-    sa.Column("customer_id", ID, index=True),
+    # no foreign key, but a customer's: merges move it (in their plan), undos move it back
+    sa.Column("customer_id", ID, index=True, info={"refers_to": "customers.id"}),
     sa.Column("email", sa.String(320)),  # personal data: blanked on erasure
     sa.Column("form", sa.JSON, nullable=False),  # personal data: emptied on erasure
     sa.Column("status", sa.String(20), nullable=False),
@@ -253,8 +254,9 @@ catalog_unconfirmed = sa.Table(
     metadata,
     sa.Column("id", ID, primary_key=True),
     sa.Column("item", sa.String(100), nullable=False),
-    sa.Column("email", sa.String(320), nullable=False),  # personal data: gone at expiry
-    sa.Column("form", sa.JSON, nullable=False),  # personal data: gone at expiry
+    sa.Column("email", sa.String(320), nullable=False),  # personal data: gone at expiry or erasure
+    sa.Column("email_key", sa.String(64), index=True),  # keyed hash: erasure finds it by address
+    sa.Column("form", sa.JSON, nullable=False),  # personal data: gone at expiry or erasure
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
     info=OWNER,
