@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rich.console import Console
-from rich.measure import Measurement
+from rich.cells import cell_len
 from rich.table import Table
 
 __all__ = ["Listing"]
+
+WRAP_AT = 20  # a wrapping column is given at least this many cells before columns are left out
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,13 @@ class Listing:
     def table(self, width: int) -> Table:
         """The table for a terminal ``width`` columns wide."""
         hidden: list[str] = []
-        table = self._table(hidden)
         for name in self.optional:
-            if _width(table) <= width:
+            if self._width(hidden) <= width:
                 break
             hidden.append(name)
-            table = self._table(hidden)
-        if _width(table) > width:
+        if self._width(hidden) > width:
             return self._records()
+        table = self._table(hidden)
         if hidden:
             left_out = ", ".join(c for c in self.columns if c in hidden)
             table.caption = f"not shown at {width} columns: {left_out}"
@@ -54,6 +54,20 @@ class Listing:
             table.add_row(*(row.get(c, "") for c in shown))
         return table
 
+    def _width(self, hidden: Sequence[str]) -> int:
+        """The width the shown columns need: each whole, but a wrapping column only as wide
+        as its longest word or ``WRAP_AT`` (its text folds onto more lines beside the rest)."""
+        shown = [c for c in self.columns if c not in hidden]
+        widths = []
+        for name in shown:
+            cells = [str(row.get(name, "")) for row in self.rows]
+            whole = max([cell_len(name), *(cell_len(c) for c in cells)])
+            if name in self.wrapping:
+                words = [cell_len(w) for c in cells for w in c.split()]
+                whole = min(whole, max([cell_len(name), WRAP_AT, *words]))
+            widths.append(whole)
+        return sum(widths) + 2 * (len(shown) - 1)  # one space of padding each side inside
+
     def _records(self) -> Table:
         table = Table(title=self.title, box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
@@ -64,12 +78,3 @@ class Listing:
             for name in self.columns:
                 table.add_row(name, row.get(name, ""))
         return table
-
-
-_MEASURING = Console(width=10_000, file=None)
-
-
-def _width(table: Table) -> int:
-    """The width ``table`` takes when nothing wraps."""
-    options = _MEASURING.options.update_width(10_000)
-    return Measurement.get(_MEASURING, options, table).maximum
