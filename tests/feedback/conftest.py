@@ -16,7 +16,10 @@ from opencx.core import FixedClock
 from opencx.db.schema import customers, outbox
 from opencx.outbox import BatchResult, run_once
 from opencx.settings import Settings
-from tests.outbox.conftest import smtp_server  # noqa: F401  (the real SMTP server, re-used)
+from tests.outbox.conftest import (  # noqa: F401  (the real SMTP server and worker, re-used)
+    kill_worker_mid_batch,
+    smtp_server,
+)
 
 BASE = "https://cx.example"
 _ids = itertools.count(1)

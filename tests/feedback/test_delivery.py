@@ -6,17 +6,11 @@ the receiver folds into one)."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,16 +99,8 @@ def test_email_and_sms_reach_real_servers(
     assert "Hoe waarschijnlijk" in sms["text"]
 
 
-def _wait(condition: Any, what: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.01)
-
-
 def test_killed_worker_still_gives_every_customer_exactly_one_invitation(
-    sqlite_url: str, sqlite_engine: Engine, smtp_server: Any, tmp_path: Path
+    sqlite_url: str, sqlite_engine: Engine, smtp_server: Any, kill_worker_mid_batch: Any
 ) -> None:
     n = 12
     clock = FixedClock(datetime.now(UTC))
@@ -125,40 +111,7 @@ def test_killed_worker_still_gives_every_customer_exactly_one_invitation(
     assert fb.invite("csat-x", people).sent == n
     assert fb.invite("csat-x", people).sent == 0  # a retried call sends nobody twice
 
-    smtp_server.inbox.delay = 0.05
-    smtp_server.inbox.hold_at = 5  # the 5th message is in flight when the worker dies
-    env = {
-        **os.environ,
-        "OPENCX_DATABASE_URL": sqlite_url,
-        "OPENCX_SMTP_HOST": "127.0.0.1",
-        "OPENCX_SMTP_PORT": str(smtp_server.port),
-        "OPENCX_SMTP_SENDER": SENDER,
-    }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from opencx.cli import main; main()",
-            "worker",
-            "--batch",
-            str(n),
-            "--lease",
-            "5",
-            "--poll",
-            "0.1",
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait(lambda: len(smtp_server.inbox.messages) == 5, "5 messages at the SMTP server")
-    finally:
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-        log.close()
+    kill_worker_mid_batch(sqlite_url, batch=n, held=5, sender=SENDER)  # 5th in flight
     with sqlite_engine.connect() as conn:
         statuses = Counter(conn.execute(sa.select(outbox.c.status)).scalars())
         lease_end = max(

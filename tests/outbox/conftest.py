@@ -5,11 +5,17 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +85,55 @@ def smtp_server() -> Iterator[SmtpServer]:
 def unused_port() -> int:
     """A loopback port nothing listens on (yet)."""
     return free_port()
+
+
+SENDER = "OpenCX <noreply@shop.example>"
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def kill_worker_mid_batch(smtp_server: SmtpServer, tmp_path: Path) -> Callable[..., None]:
+    """``kill(url, batch, held, sender=SENDER)``: run the real ``opencx worker`` on ``url``
+    delivering to ``smtp_server`` (50 ms per message), and SIGKILL it while the ``held``-th
+    message is in flight (accepted by the server, its "250" not yet sent);
+    ``smtp_server.inbox.release`` lets the held message finish for the next worker."""
+
+    def kill(url: str, batch: int, held: int, sender: str = SENDER) -> None:
+        smtp_server.inbox.delay = 0.05
+        smtp_server.inbox.hold_at = held
+        env = {
+            **os.environ,
+            "OPENCX_DATABASE_URL": url,
+            "OPENCX_SMTP_HOST": "127.0.0.1",
+            "OPENCX_SMTP_PORT": str(smtp_server.port),
+            "OPENCX_SMTP_SENDER": sender,
+        }
+        command = ["worker", "--batch", str(batch), "--lease", "5", "--poll", "0.1"]
+        log_path = tmp_path / "worker.log"
+        with log_path.open("w") as log:
+            worker = subprocess.Popen(
+                [sys.executable, "-c", "from opencx.cli import main; main()", *command],
+                env=env,
+                cwd=tmp_path,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                wait_for(
+                    lambda: len(smtp_server.inbox.messages) == held,
+                    f"{held} messages at the SMTP server",
+                    timeout=90.0,  # the worker imports the app first: slow on a loaded machine
+                )
+            finally:
+                worker.send_signal(signal.SIGKILL)
+                worker.wait(timeout=10)
+        assert worker.returncode == -signal.SIGKILL, log_path.read_text()
+
+    return kill

@@ -9,14 +9,8 @@ can recognise it (the at-least-once contract of docs/outbox.md).
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,16 +25,8 @@ SENDER = "OpenCX <noreply@shop.example>"
 N = 10
 
 
-def wait_for(condition: Any, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.01)
-
-
 def test_kill_mid_batch_loses_nothing_and_doubles_at_most_the_one_in_flight(
-    sqlite_url: str, sqlite_engine: Engine, smtp_server: Any, tmp_path: Path
+    sqlite_url: str, sqlite_engine: Engine, smtp_server: Any, kill_worker_mid_batch: Any
 ) -> None:
     now = datetime.now(UTC)
     with sqlite_engine.begin() as conn:
@@ -54,45 +40,7 @@ def test_kill_mid_batch_loses_nothing_and_doubles_at_most_the_one_in_flight(
             )
             for i in range(N)
         ]
-    smtp_server.inbox.delay = 0.05
-    smtp_server.inbox.hold_at = 4  # the 4th message is in flight when the worker dies
-    env = {
-        **os.environ,
-        "OPENCX_DATABASE_URL": sqlite_url,
-        "OPENCX_SMTP_HOST": "127.0.0.1",
-        "OPENCX_SMTP_PORT": str(smtp_server.port),
-        "OPENCX_SMTP_SENDER": SENDER,
-    }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from opencx.cli import main; main()",
-            "worker",
-            "--batch",
-            str(N),
-            "--lease",
-            "5",
-            "--poll",
-            "0.1",
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(
-            lambda: len(smtp_server.inbox.messages) == 4,
-            "4 messages at the SMTP server",
-            timeout=90.0,  # the worker process imports the app first: slow on a loaded machine
-        )
-    finally:
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-        log.close()
-    assert worker.returncode == -signal.SIGKILL, (tmp_path / "worker.log").read_text()
+    kill_worker_mid_batch(sqlite_url, batch=N, held=4)  # the 4th in flight when it dies
 
     with sqlite_engine.connect() as conn:
         at_kill = dict(conn.execute(sa.select(outbox.c.id, outbox.c.status)).all())
