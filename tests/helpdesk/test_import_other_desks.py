@@ -14,6 +14,26 @@ from opencx.ingest.service import ImportOptions, ImportReport, load_mapping
 EXPORT = Path(__file__).resolve().parents[1] / "data" / "helpdesk" / "freshdesk_export.csv"
 
 
+def test_a_status_the_mapping_does_not_know_is_refused_with_its_line_and_column(
+    services: Services, tmp_path: Path
+) -> None:
+    """A custom Freshdesk status ("Escalated") has no place in the case states: the row is
+    refused naming the file, line and column, never stored under the raw value."""
+    lines = EXPORT.read_text().splitlines()
+    lines[2] = lines[2].replace(",Waiting on Customer,", ",Escalated,")
+    custom = tmp_path / "tickets.csv"
+    custom.write_text("\n".join(lines) + "\n")
+    options = ImportOptions(
+        kind="cases", path=custom, mapping=load_mapping("freshdesk"), ignore_unknown=True
+    )
+    report = services.ingest.import_file(options)
+    assert report.rows_loaded == 0  # all or nothing
+    [problem] = report.problems
+    assert (problem.line, problem.column, problem.value) == (3, "status", "Escalated")
+    assert problem.rule.startswith("not a case status (new, open, pending_customer,")
+    assert services.helpdesk.cases() == []
+
+
 def test_freshdesk_export_imports_and_is_measured(services: Services) -> None:
     options = ImportOptions(
         kind="cases", path=EXPORT, mapping=load_mapping("freshdesk"), ignore_unknown=True

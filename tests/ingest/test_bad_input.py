@@ -246,3 +246,28 @@ def test_a_quantity_too_large_for_its_column_is_refused(
     report = run_import("orders", path, create_missing_customers=True)
     assert only_problem(report, "quantity").endswith(": out of range for a whole number")
     assert nothing_written()
+
+
+def test_a_case_status_or_priority_outside_the_helpdesks_is_refused(
+    tmp_path, run_import, nothing_written
+):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "external_id,channel,opened_at,status,priority\nK1,email,2024-01-01 09:00,solved,\n"
+    )
+    report = run_import("cases", path)
+    assert only_problem(report, "status") == (
+        "cases.csv:2: column 'status' value 'solved': not a case status (new, open,"
+        " pending_customer, pending_third_party, resolved, closed); map the export's value in"
+        " the mapping's [transforms.status]"
+    )
+    assert nothing_written()
+    path.write_text(
+        "external_id,channel,opened_at,status,priority\nK1,email,2024-01-01 09:00,open,Medium\n"
+    )
+    report = run_import("cases", path)
+    assert only_problem(report, "priority").startswith(
+        "cases.csv:2: column 'priority' value 'Medium': not a case priority"
+        " (low, normal, high, urgent)"
+    )
+    assert nothing_written()

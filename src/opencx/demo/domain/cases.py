@@ -121,7 +121,7 @@ def _timing(rng: np.random.Generator, people: People, c: dict[str, Any], end: fl
     c["closed"] = np.where(~np.isnan(c["resolved"]) & (closed < end), closed, np.nan)
     c["status"] = np.select(
         [~np.isnan(c["closed"]), ~np.isnan(c["resolved"]), stuck & (first < end), first < end],
-        ["closed", "resolved", "pending", "open"],
+        ["closed", "resolved", "pending_customer", "open"],
         "new",
     ).astype(object)
 

@@ -1,5 +1,5 @@
-"""Rules across the fields of one row: returns, anonymous orders, case and subscription times,
-case event kinds, email shape."""
+"""Rules across the fields of one row: returns, anonymous orders, case statuses, priorities and
+times, subscription times, case event kinds, email shape."""
 
 from __future__ import annotations
 
@@ -42,7 +42,29 @@ def check_anonymous(parsed: Parsed, mapping: Mapping) -> None:
         parsed.flag(pc.is_null(parsed.columns["customer"]), "customer", rule)
 
 
+CASE_STATUSES = ("new", "open", "pending_customer", "pending_third_party", "resolved", "closed")
+CASE_PRIORITIES = ("low", "normal", "high", "urgent")
+"""The states and priorities a case may have (docs/helpdesk.md "Case states"): the helpdesk
+works a case from its status and picks its SLA policy by priority, so a value a mapping's
+transform missed (a custom Freshdesk status such as "Escalated") is refused with its line and
+column, never stored raw. Channels are open-ended (an export's own sources are kept)."""
+
+
+def _one_of(parsed: Parsed, column: str, allowed: tuple[str, ...], what: str) -> None:
+    values = parsed.columns[column]
+    known = pc.is_in(values, value_set=pa.array(allowed, pa.string()))
+    bad = pc.and_(pc.is_valid(values), pc.invert(known))
+    parsed.flag(
+        bad,
+        column,
+        f"not a case {what} ({', '.join(allowed)}); map the export's value in the mapping's"
+        f" [transforms.{column}]",
+    )
+
+
 def check_cases(parsed: Parsed, mapping: Mapping) -> None:
+    _one_of(parsed, "status", CASE_STATUSES, "status")
+    _one_of(parsed, "priority", CASE_PRIORITIES, "priority")
     cols = parsed.columns
     opened, first, resolved = cols["opened_at"], cols["first_response_at"], cols["resolved_at"]
     parsed.flag(
