@@ -317,14 +317,22 @@ def contacts(
     """The name, email and phone of those of ``ids`` that exist, opened (the slice's published
     read for the others: :class:`opencx.core.contacts.ContactsOf`); an erased person's are
     None, whether their key is shredded or their row blanked."""
-    rows = people.customers_by_id(conn, ids)
-    if vault is not None:
-        rows = vault.reveal(conn, rows)
+    rows = people.contact_rows(conn, ids)
+    keys = vault.keys(conn, [r.id for r in rows]) if vault is not None else {}
+
+    def opened(cid: str, field: str, value: str | None) -> str | None:
+        return Vault.open(keys.get(cid), cid, field, value) if vault is not None else value
+
     return {
-        c.id: Contact(c.id, c.name, c.email, c.phone)
-        if c.erased_at is None
-        else Contact(c.id, None, None, None, erased=True)
-        for c in rows
+        r.id: Contact(
+            r.id,
+            opened(r.id, "name", r.name),
+            opened(r.id, "email", r.email),
+            opened(r.id, "phone", r.phone),
+        )
+        if r.erased_at is None
+        else Contact(r.id, None, None, None, erased=True)
+        for r in rows
     }
 
 

@@ -67,6 +67,17 @@ def to_customer(row: Any) -> Customer:
     )
 
 
+def contact_rows(conn: Connection, ids: Iterable[str]) -> list[Any]:
+    """(id, name, email, phone, erased_at) of those of ``ids`` that exist: only the contact
+    columns (a whole row parses its attributes too: 4x the time for a 100,000-person list)."""
+    c = customers.c
+    found: list[Any] = []
+    for batch in chunks(sorted(set(ids))):
+        query = sa.select(c.id, c.name, c.email, c.phone, c.erased_at)
+        found += conn.execute(query.where(among(conn, c.id, batch))).all()
+    return found
+
+
 def get_customer(conn: Connection, customer_id: str) -> Customer | None:
     row = conn.execute(sa.select(customers).where(customers.c.id == customer_id)).first()
     return to_customer(row) if row else None
