@@ -111,3 +111,49 @@ def test_bad_requests_are_refused_before_anything_is_queued(
     reader = services.access.create_api_key("bi", ["*:read"]).secret
     assert post(client, reader).status_code == 403
     assert client.get("/api/imports/nope", headers={"X-API-Key": reader}).status_code == 403
+
+
+def test_uploads_older_than_a_week_are_deleted_by_the_daily_job(
+    services: Services, engine: Engine, clock: FixedClock, tmp_path: Any
+) -> None:
+    """The upload folders (file and rejects) are kept a week after they were last written."""
+    import os
+    from datetime import timedelta
+
+    from opencx.ingest.service.uploads import uploads_root
+    from opencx.jobs import Scheduler
+
+    root = uploads_root(str(tmp_path))
+    now = clock.now().timestamp()
+    folders = {"old": "a" * 32, "recent": "b" * 32, "old_with_new_rejects": "c" * 32}
+    for name, token in folders.items():
+        (root / token).mkdir()
+        (root / token / "upload.csv").write_text("x\n")
+        os.utime(root / token / "upload.csv", (now - 8 * 86400,) * 2)
+        os.utime(root / token, (now - 8 * 86400,) * 2)
+    os.utime(root / folders["recent"] / "upload.csv", (now - 86400,) * 2)
+    (root / folders["old_with_new_rejects"] / "rejects.csv").write_text("y\n")
+    os.utime(root / folders["old_with_new_rejects"] / "rejects.csv", (now - 2 * 86400,) * 2)
+    os.utime(root / folders["old_with_new_rejects"], (now - 8 * 86400,) * 2)
+    (root / "not-an-upload").mkdir()
+    os.utime(root / "not-an-upload", (now - 30 * 86400,) * 2)
+
+    prune = [j for j in services.jobs if j.name == "ingest.prune_uploads"]
+    assert prune and str(prune[0].schedule) == "every 1 day, 0:00:00"
+    outcome = Scheduler(engine, clock, prune).tick()
+    assert outcome is not None and outcome.result == "1 upload(s) deleted"
+    kept = set(folders.values()) | {"not-an-upload"}
+
+    def left() -> set[str]:
+        return {p.name for p in root.iterdir()} & kept
+
+    assert left() == {folders["recent"], folders["old_with_new_rejects"], "not-an-upload"}
+    results = []
+    for _ in range(8):  # a day at a time: each day's run (at the day's slot)
+        clock.advance(timedelta(days=1))
+        outcome = Scheduler(engine, clock, prune).tick()
+        assert outcome is not None
+        results.append(outcome.result)
+    deleted = [int(str(r).split()[0]) for r in results]
+    assert sum(deleted) == 2 and deleted[:4] == [0] * 4, results  # a week after the last write
+    assert left() == {"not-an-upload"}

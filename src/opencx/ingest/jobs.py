@@ -1,5 +1,6 @@
-"""The ingest slice's job: an uploaded file imported outside the request that uploaded it (the
-import page and ``POST /api/imports`` queue it, 202 and a job id), reporting rows read."""
+"""The ingest slice's jobs: an uploaded file imported outside the request that uploaded it (the
+import page and ``POST /api/imports`` queue it, 202 and a job id), reporting rows read; and the
+daily deletion of uploads older than a week."""
 
 from __future__ import annotations
 
@@ -7,15 +8,27 @@ from datetime import timedelta
 from typing import Any
 
 from opencx.ingest.service import IngestService
-from opencx.ingest.service.uploads import IMPORT_JOB, import_upload, uploads_root
-from opencx.jobs import Job, RunContext
+from opencx.ingest.service.uploads import (
+    IMPORT_JOB,
+    KEEP_UPLOADS,
+    PRUNE_JOB,
+    import_upload,
+    prune_uploads,
+    uploads_root,
+)
+from opencx.jobs import Job, RunContext, every
 
 
 def jobs(service: IngestService) -> list[Job]:
-    """Declared for the composition root (``opencx.app``); the page and the API submit it."""
+    """Declared for the composition root (``opencx.app``); the page and the API submit the
+    import, the scheduler runs the pruning."""
 
     def run(ctx: RunContext) -> dict[str, Any]:
         return import_upload(service, uploads_root(service.imports_dir), ctx.params, ctx.progress)
+
+    def prune(ctx: RunContext) -> str:
+        before = ctx.scheduled_for - KEEP_UPLOADS
+        return f"{prune_uploads(uploads_root(service.imports_dir), before)} upload(s) deleted"
 
     return [
         Job(
@@ -25,5 +38,11 @@ def jobs(service: IngestService) -> list[Job]:
             time_limit=timedelta(hours=2),
             max_attempts=1,  # an import is all or nothing; a failed one is said, not re-run
             description="import an uploaded file (submitted by the import page or the API)",
-        )
+        ),
+        Job(
+            name=PRUNE_JOB,
+            schedule=every(days=1),
+            run=prune,
+            description="delete uploaded import files (and their rejects) older than a week",
+        ),
     ]

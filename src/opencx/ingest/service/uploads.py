@@ -4,6 +4,8 @@ outcome (counts, the first problems, the reject file) kept as the job's output.
 
 The folder is under ``imports_dir`` (``OPENCX_IMPORTS_DIR``, default the system's temporary
 folder): every process that runs jobs must see it (a shared volume when workers run elsewhere).
+An upload and its reject file are kept :data:`KEEP_UPLOADS` after they were last written, then
+deleted by :data:`PRUNE_JOB` (:func:`prune_uploads`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -24,6 +27,8 @@ from opencx.ingest.service.report import ImportOptions, ImportReport
 from opencx.ingest.store.mapping_files import bundled_names, load_mapping
 
 IMPORT_JOB = "ingest.import"
+PRUNE_JOB = "ingest.prune_uploads"
+KEEP_UPLOADS = timedelta(days=7)  # an upload's rejects can be downloaded for a week
 UPLOADS = "opencx-imports"
 SHOWN_PROBLEMS = 50
 _TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -66,6 +71,21 @@ def save_upload(root: Path, filename: str | None, content: BinaryIO) -> tuple[st
     with path.open("wb") as out:
         shutil.copyfileobj(content, out)
     return token, path
+
+
+def prune_uploads(root: Path, before: datetime) -> int:
+    """Delete the upload folders under ``root`` whose files were all last written before
+    ``before`` (the upload, its reject file); how many. Anything that is not an upload's folder
+    is left alone."""
+    pruned = 0
+    for folder in root.iterdir():
+        if not (_TOKEN.fullmatch(folder.name) and folder.is_dir()):
+            continue
+        written = [folder.stat().st_mtime, *(f.stat().st_mtime for f in folder.iterdir())]
+        if datetime.fromtimestamp(max(written), UTC) < before:
+            shutil.rmtree(folder, ignore_errors=True)
+            pruned += 1
+    return pruned
 
 
 def job_params(
