@@ -126,7 +126,7 @@ def test_uploads_older_than_a_week_are_deleted_by_the_daily_job(
     root = uploads_root(str(tmp_path))
     now = clock.now().timestamp()
     folders = {"old": "a" * 32, "recent": "b" * 32, "old_with_new_rejects": "c" * 32}
-    for name, token in folders.items():
+    for token in folders.values():
         (root / token).mkdir()
         (root / token / "upload.csv").write_text("x\n")
         os.utime(root / token / "upload.csv", (now - 8 * 86400,) * 2)
