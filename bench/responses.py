@@ -24,12 +24,15 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import numpy as np
@@ -82,34 +85,118 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q)) * 1000.0
 
 
-async def load(base: str, tokens: list[str], concurrency: int) -> tuple[float, list[float], int]:
+def _request(token: str, i: int) -> bytes:
+    body = json.dumps(
+        {
+            "answers": {
+                "csat": 1 + i % 5,
+                ("why_low" if i % 5 < 3 else "why_high"): COMMENTS[i % 3],
+            },
+            "finish": True,
+        }
+    ).encode()
+    head = (
+        f"POST /r/{token}/answers HTTP/1.1\r\nHost: bench\r\n"
+        f"Content-Type: text/plain\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+_LENGTH = re.compile(rb"(?i)\r\ncontent-length: *(\d+)")
+
+
+async def load(
+    host: str, port: int, tokens: list[str], concurrency: int
+) -> tuple[float, list[float], int]:
+    """Post one answer per token, ``concurrency`` keep-alive connections each with one request
+    in flight. A bare HTTP/1.1 client on asyncio streams: the generator shares the two cores
+    with the server, so it must cost little CPU per request (httpx cost about as much as the
+    server's whole request path)."""
     latencies: list[float] = []
     failures = 0
-    queue = list(reversed(tokens))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    requests = [_request(t, i) for i, t in enumerate(tokens)]
+    requests.reverse()
 
-        async def worker() -> None:
-            nonlocal failures
-            while queue:
-                token = queue.pop()
-                i = len(queue)
-                body = {
-                    "answers": {
-                        "csat": 1 + i % 5,
-                        ("why_low" if i % 5 < 3 else "why_high"): COMMENTS[i % 3],
-                    },
-                    "finish": True,
-                }
+    async def worker() -> None:
+        nonlocal failures
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            while requests:
+                request = requests.pop()
                 t0 = time.perf_counter()
-                r = await client.post(f"/r/{token}/answers", content=json.dumps(body))
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                found = _LENGTH.search(head)
+                await reader.readexactly(int(found.group(1)) if found else 0)
                 latencies.append(time.perf_counter() - t0)
-                failures += r.status_code != 200
+                failures += head[9:12] != b"200"
+        finally:
+            writer.close()
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        took = time.perf_counter() - start
-    return took, latencies, failures
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - start, latencies, failures
+
+
+def run_load(
+    host: str, port: int, tokens: list[str], concurrency: int
+) -> tuple[float, list[float], int]:
+    try:
+        import uvloop
+
+        return uvloop.run(load(host, port, tokens, concurrency))
+    except ImportError:
+        return asyncio.run(load(host, port, tokens, concurrency))
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) each live process in ``pids`` has used so far."""
+    out: dict[int, float] = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+    return out
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it (uvicorn's master and its workers)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def backends(url: str, database: str) -> list[int]:
+    """PostgreSQL's server processes serving ``database`` (the pools' connections)."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        pids = conn.execute(
+            sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"
+            ),
+            {"d": database},
+        ).scalars()
+        out = [int(p) for p in pids]
+    engine.dispose()
+    return out
+
+
+def used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(v - before.get(pid, 0.0) for pid, v in after.items())
 
 
 def floor(dsn: str, survey_id: str, n: int, concurrency: int) -> tuple[float, list[float]]:
@@ -163,12 +250,69 @@ def wait_up(base: str, timeout: float = 400.0) -> None:
     raise SystemExit("the server did not come up")
 
 
+def start_server(url: str, args: argparse.Namespace, log: Any) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "OPENCX_DATABASE_URL": url, "OPENCX_SECRET_KEY": SECRET}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "opencx.app:create_app_from_env",
+            "--factory",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--log-level",
+            "warning",
+            "--no-access-log",  # uvicorn's own; OpenCX writes its JSON access line (to ``log``)
+        ],
+        env=env,
+        stderr=log,
+    )
+
+
+def profile(pids: list[int], folder: str, seconds: float) -> list[subprocess.Popen[bytes]]:
+    """``py-spy record`` on each server process (``--profile``): collapsed stacks per pid."""
+    os.makedirs(folder, exist_ok=True)
+    return [
+        subprocess.Popen(
+            [
+                os.path.join(os.path.dirname(sys.executable), "py-spy"),
+                "record",
+                "-p",
+                str(pid),
+                "-d",
+                str(int(seconds)),
+                "-r",
+                "200",
+                "-f",
+                "raw",
+                "-o",
+                os.path.join(folder, f"{pid}.txt"),
+                "--nonblocking",
+                "--gil",  # samples while holding the GIL: where the CPU goes
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--responses", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8931)
+    parser.add_argument("--profile", help="folder for py-spy stacks of each server process")
+    parser.add_argument("--skip-floor", action="store_true")
     args = parser.parse_args()
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     name = f"opencx_bench_{uuid.uuid4().hex[:8]}"
@@ -176,40 +320,38 @@ def main() -> None:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     server = None
+    load_before = os.getloadavg()
+    ftook, flat = 0.0, [0.0]
     try:
         from opencx.db import migrate
 
         migrate(url)
-        warm = 200
+        warm = 400
         tokens = prepare(url, args.responses + warm)
-        env = {**os.environ, "OPENCX_DATABASE_URL": url, "OPENCX_SECRET_KEY": SECRET}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "opencx.app:create_app_from_env",
-                "--factory",
-                "--port",
-                str(args.port),
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-        )
-        base = f"http://127.0.0.1:{args.port}"
+        log = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the process)
+        server = start_server(url, args, log)
+        host, base = "127.0.0.1", f"http://127.0.0.1:{args.port}"
         wait_up(base)
-        asyncio.run(load(base, tokens[:warm], args.concurrency))
-        took, lat, failed = asyncio.run(load(base, tokens[warm:], args.concurrency))
+        run_load(host, args.port, tokens[:warm], args.concurrency)
+        served = descendants(server.pid)
+        pg = backends(url, name)
+        spies = profile(served[1:] or served, args.profile, 3600) if args.profile else []
+        cpu0, pg0, gen0 = cpu_of(served), cpu_of(pg), time.process_time()
+        log0 = os.fstat(log.fileno()).st_size
+        took, lat, failed = run_load(host, args.port, tokens[warm:], args.concurrency)
+        gen = time.process_time() - gen0
+        server_cpu, pg_cpu = used(cpu0, cpu_of(served)), used(pg0, cpu_of(pg + backends(url, name)))
+        for spy in spies:
+            spy.send_signal(2)
+            spy.wait(timeout=60)
+        log_lines = os.fstat(log.fileno()).st_size - log0
         engine = sa.create_engine(url)
         with engine.connect() as conn:
             survey_id = conn.execute(sa.text("SELECT id FROM surveys")).scalar_one()
         engine.dispose()
         dsn = url.replace("postgresql+psycopg://", "postgresql://")
-        ftook, flat = floor(dsn, survey_id, args.responses, args.concurrency)
+        if not args.skip_floor:
+            ftook, flat = floor(dsn, survey_id, args.responses, args.concurrency)
     finally:
         if server is not None:
             server.terminate()
@@ -221,21 +363,30 @@ def main() -> None:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     n = args.responses
-    ours, raw = n / took, n / ftook
+    ours = n / took
+    raw = n / ftook if ftook else float("nan")
     print(
         f"{n} responses, {args.concurrency} in flight, {args.workers} uvicorn workers, "
-        f"{os.cpu_count()} cores shared with the load generator; failures: {failed}"
+        f"{os.cpu_count()} cores shared with the load generator; failures: {failed}; "
+        f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after"
     )
-    print(f"{'':<34} {'resp/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'':<38} {'resp/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     print(
-        f"{'raw psycopg inserts (the floor)':<34} {raw:>8.0f} {percentile(flat, 50):>8.1f} "
+        f"{'raw psycopg inserts (the floor)':<38} {raw:>8.0f} {percentile(flat, 50):>8.1f} "
         f"{percentile(flat, 99):>8.1f}"
     )
     print(
-        f"{'OpenCX over HTTP (/r/<token>/answers)':<34} {ours:>8.0f} {percentile(lat, 50):>8.1f} "
-        f"{percentile(lat, 99):>8.1f}"
+        f"{'OpenCX over HTTP (/r/<token>/answers)':<38} {ours:>8.0f} "
+        f"{percentile(lat, 50):>8.1f} {percentile(lat, 99):>8.1f}"
     )
     print(f"OpenCX / floor throughput: {ours / raw:.2f}")
+    total = server_cpu + pg_cpu + gen
+    print(
+        f"CPU per response: server {server_cpu / n * 1000:.3f} ms, PostgreSQL backends "
+        f"{pg_cpu / n * 1000:.3f} ms, load generator {gen / n * 1000:.3f} ms "
+        f"({gen / total:.0%} of the three); {total / took:.2f} of {os.cpu_count()} cores busy; "
+        f"access log {log_lines / n:.0f} bytes per response"
+    )
 
 
 if __name__ == "__main__":

@@ -405,6 +405,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     from opencx.modeling.pages import clv_panel
 
     app.state.home_panels = [headline_panel, clv_panel]  # the landing page's CX headline
+    from opencx.feedback.pages import ANSWERS_LANE
+
+    app.state.lanes = [ANSWERS_LANE]  # hot public endpoints answered past the router
     finish_web(app)
     return app
 

@@ -1,6 +1,19 @@
 """The database edge: engine, the canonical schema (``metadata``) and Alembic migrations."""
 
-from opencx.db.engine import create_engine_from_url, is_postgres, migrate, transaction
+from opencx.db.engine import (
+    create_engine_from_url,
+    is_postgres,
+    migrate,
+    pipelined,
+    transaction,
+)
 from opencx.db.schema import metadata
 
-__all__ = ["create_engine_from_url", "is_postgres", "metadata", "migrate", "transaction"]
+__all__ = [
+    "create_engine_from_url",
+    "is_postgres",
+    "metadata",
+    "migrate",
+    "pipelined",
+    "transaction",
+]

@@ -7,6 +7,7 @@ Public pages need no login: the token in the link is the credential, checked by 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,8 +15,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
-from opencx.core import InvalidInput, NotFound, ensure_utc
+from opencx.core import InvalidInput, NotFound, OpenCXError, ensure_utc
+from opencx.core.services import service_of
 from opencx.feedback.deps import FeedbackServiceDep as Service
 from opencx.feedback.domain import (
     SUPPORTED,
@@ -33,6 +36,8 @@ from opencx.feedback.domain.webhooks import WEBHOOK_EVENTS, Subscription
 from opencx.feedback.service import FeedbackService, LinkInvalid
 from opencx.metrics.deps import MetricsServiceDep
 from opencx.web import Principal, render, require_csrf, require_page_scope
+from opencx.web.errors import status_for
+from opencx.web.lanes import Lane, read_body, send_json
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 WIDGET_PATH = Path(__file__).resolve().parent / "templates" / "feedback" / "widget.js"
@@ -410,28 +415,47 @@ def opt_out(request: Request, token: str, service: Service, lang: str = "en") ->
 WIDGET_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"}
 
 
-@public.post("/r/{token}/answers")
-async def answer_json(request: Request, token: str, service: Service) -> JSONResponse:
-    """Answers as JSON (``{"answers": {...}, "finish": true}``) for the widget and load tests.
-
-    Sent as ``text/plain`` by the widget, so a browser needs no CORS preflight: the token, not a
-    cookie, is the credential.
-    """
+async def answer(service: FeedbackService, token: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+    """Record a JSON answer (``{"answers": {...}, "finish": true}``); the status and the JSON
+    to send back. Shared by the route and its lane (:data:`ANSWERS_LANE`)."""
     try:
-        body = json.loads(await request.body() or b"{}")
+        body = json.loads(raw or b"{}")
         values = body.get("answers") if isinstance(body, dict) else None
         if not isinstance(values, dict):
             raise InvalidInput("expected a JSON object with an 'answers' object")
         finish = bool(body.get("finish", True))
         got = await run_in_threadpool(service.respond, token, values, finish=finish)
     except json.JSONDecodeError:
-        return JSONResponse({"error": "body is not JSON"}, 422, headers=WIDGET_HEADERS)
+        return 422, {"error": "body is not JSON"}
     except LinkInvalid as exc:
-        return JSONResponse({"error": str(exc)}, 410, headers=WIDGET_HEADERS)
-    except InvalidInput as exc:
-        return JSONResponse({"error": str(exc)}, 422, headers=WIDGET_HEADERS)
-    out = {"response_id": got.response_id, "completed": got.completed, "changed": got.changed}
-    return JSONResponse(out, headers=WIDGET_HEADERS)
+        return 410, {"error": str(exc)}
+    except OpenCXError as exc:
+        return status_for(exc), {"error": str(exc)}
+    return 200, {"response_id": got.response_id, "completed": got.completed, "changed": got.changed}
+
+
+@public.post("/r/{token}/answers")
+async def answer_json(request: Request, token: str, service: Service) -> JSONResponse:
+    """Answers as JSON (``{"answers": {...}, "finish": true}``) for the widget and load tests.
+
+    Sent as ``text/plain`` by the widget, so a browser needs no CORS preflight: the token, not a
+    cookie, is the credential. The application answers it in a lane (:data:`ANSWERS_LANE`).
+    """
+    status, out = await answer(service, token, await request.body())
+    return JSONResponse(out, status, headers=WIDGET_HEADERS)
+
+
+async def _answers_lane(scope: Scope, receive: Receive, send: Send, found: re.Match[str]) -> None:
+    service = service_of(scope["app"].state.services, "feedback", FeedbackService)
+    status, out = await answer(service, found.group(1), await read_body(receive))
+    await send_json(send, status, out, WIDGET_HEADERS)
+
+
+ANSWERS_LANE = Lane(
+    "POST", "/r/{token}/answers", re.compile(r"^/r/([^/]+)/answers$"), _answers_lane
+)
+"""``POST /r/{token}/answers`` past the router: every answer from the widget and the survey
+page's script comes this way (``bench/responses.py`` measures it)."""
 
 
 @public.get("/r/{token}/survey.json")

@@ -34,6 +34,26 @@ RETRYABLE = (Status.PENDING.value, Status.FAILED.value)
 MAX_ERROR_CHARS = 2000
 
 
+_INSERT_ONCE: dict[str, Any] = {}
+
+
+def _insert_once(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id``, built once per dialect
+    (a request that answers a survey queues a task: building the statement cost more CPU
+    than running it)."""
+    stmt = _INSERT_ONCE.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            base: Any = postgresql.insert(outbox)
+        elif dialect == "sqlite":
+            base = sqlite.insert(outbox)
+        else:  # pragma: no cover - only the two supported stores
+            raise NotImplementedError(f"outbox: no ON CONFLICT insert for dialect {dialect!r}")
+        stmt = base.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(outbox.c.id)
+        _INSERT_ONCE[dialect] = stmt
+    return stmt
+
+
 def insert_once(
     conn: Connection,
     *,
@@ -54,15 +74,7 @@ def insert_once(
         "next_attempt_at": now,
         "created_at": now,
     }
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        stmt: Any = postgresql.insert(outbox).values(values)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(outbox).values(values)
-    else:  # pragma: no cover - only the two supported stores
-        raise NotImplementedError(f"outbox: no ON CONFLICT insert for dialect {dialect!r}")
-    stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(outbox.c.id)
-    inserted = conn.execute(stmt).scalar_one_or_none()
+    inserted = conn.execute(_insert_once(conn.dialect.name), values).scalar_one_or_none()
     if inserted is not None:
         return str(inserted)
     existing = conn.execute(

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from opencx.web.account import router as account_router
 from opencx.web.admin import router as admin_router
 from opencx.web.errors import install_error_handlers
+from opencx.web.lanes import Lanes
 from opencx.web.openapi import install_openapi
 from opencx.web.pages import add_coming_soon
 from opencx.web.pages import router as shell_router
@@ -54,6 +55,7 @@ class SecurityHeaders:
 def install_web(app: FastAPI) -> None:
     """Before the slices' routers: handlers, middleware, the shell's pages and /static."""
     install_error_handlers(app)
+    app.add_middleware(Lanes)  # innermost of ours: lanes still get request ids and headers
     app.add_middleware(SecurityHeaders)
     app.include_router(shell_router)
     app.include_router(account_router)

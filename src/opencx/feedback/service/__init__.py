@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import Clock, EventBus, InvalidInput, ensure_utc
 from opencx.core.ids import new_id
+from opencx.db import pipelined
 from opencx.feedback.domain.loop import closure
 from opencx.feedback.domain.surveys import Survey
 from opencx.feedback.domain.text import Driver, Theme, Trend
@@ -186,7 +187,9 @@ class FeedbackService:
             )
 
     def respond(self, token: str, values: Mapping[str, Any], *, finish: bool) -> Recorded:
-        with self.engine.begin() as conn:
+        """Record answers given through a link; on PostgreSQL in two round trips (the read,
+        then the writes with the commit: :func:`opencx.db.pipelined`)."""
+        with pipelined(self.engine) as conn:
             return answering.respond(
                 conn,
                 self.config,

@@ -111,12 +111,9 @@ def get(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
     return dict(row._mapping) if row is not None else None
 
 
-def answering(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
-    """The invitation with what answering it needs, in one round trip: its customer's language
-    (``customer_language``) and its response so far (``response_id``, ``response_completed``;
-    None before the first answer)."""
+def _answering_query() -> sa.Select[Any]:
     i, c, r = invitations.c, customers.c, responses.c
-    query = (
+    return (
         sa.select(
             invitations,
             c.language.label("customer_language"),
@@ -128,15 +125,27 @@ def answering(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
                 responses, r.invitation_id == i.id
             )
         )
-        .where(i.id == invitation_id)
+        .where(i.id == sa.bindparam("invitation_id"))
         .limit(1)
     )
-    row = conn.execute(query).first()
+
+
+# Built once: the answering path runs it on every answer, and building a statement (and its
+# cache key) costs more CPU than the database spends on the query.
+_ANSWERING = _answering_query()
+_UPDATE = invitations.update().where(invitations.c.id == sa.bindparam("invitation_id"))
+
+
+def answering(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
+    """The invitation with what answering it needs, in one round trip: its customer's language
+    (``customer_language``) and its response so far (``response_id``, ``response_completed``;
+    None before the first answer)."""
+    row = conn.execute(_ANSWERING, {"invitation_id": invitation_id}).first()
     return dict(row._mapping) if row is not None else None
 
 
 def update(conn: Connection, invitation_id: str, **values: Any) -> None:
-    conn.execute(invitations.update().where(invitations.c.id == invitation_id).values(**values))
+    conn.execute(_UPDATE, {"invitation_id": invitation_id, **values})
 
 
 def due(conn: Connection, now: datetime, limit: int) -> list[dict[str, Any]]:

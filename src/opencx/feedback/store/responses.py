@@ -14,6 +14,9 @@ from opencx.db.schema import answers, responses, surveys
 from opencx.feedback.domain.responses import Answer
 from opencx.feedback.store.tables import feedback_followups
 
+_INSERT = responses.insert()  # statements built once: the answering path runs them per answer
+_INSERT_ANSWERS = answers.insert()
+
 
 def by_invitation(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
     row = conn.execute(
@@ -47,7 +50,7 @@ def answers_of(conn: Connection, response_id: str) -> dict[str, Answer]:
 
 def insert_response(conn: Connection, row: Mapping[str, Any]) -> str:
     rid = str(row.get("id") or new_id())
-    conn.execute(responses.insert().values(**{**row, "id": rid}))
+    conn.execute(_INSERT, {**row, "id": rid})
     return rid
 
 
@@ -79,7 +82,7 @@ def write_answers(
             )
         )
     conn.execute(
-        answers.insert(),
+        _INSERT_ANSWERS,
         [
             {
                 "id": new_id(),

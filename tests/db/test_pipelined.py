@@ -1,0 +1,79 @@
+"""``pipelined``: a unit of work whose writes travel with the next read or the commit (psycopg's
+pipeline mode on PostgreSQL, a plain transaction on SQLite) keeps the meaning of a transaction:
+reads see the unit's earlier writes, a failing write undoes the whole unit wherever it is
+noticed, and the pooled connection comes back as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from opencx.db import pipelined
+
+probe = sa.Table(
+    "pipelined_probe",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("note", sa.String(20)),
+)
+
+
+@pytest.fixture
+def store(engine: Engine) -> Iterator[Engine]:
+    probe.create(engine)
+    try:
+        yield engine
+    finally:
+        probe.drop(engine)
+
+
+def _notes(engine: Engine) -> list[tuple[int, str]]:
+    with engine.connect() as conn:
+        return [(r.id, r.note) for r in conn.execute(sa.select(probe).order_by(probe.c.id))]
+
+
+def test_reads_see_the_units_writes_and_the_commit_keeps_them(store: Engine) -> None:
+    with pipelined(store) as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one() == 0
+        conn.execute(probe.insert(), {"id": 1, "note": "a"})
+        conn.execute(probe.insert(), [{"id": 2, "note": "b"}, {"id": 3, "note": "c"}])
+        conn.execute(probe.update().where(probe.c.id == 1).values(note="a2"))
+        assert conn.execute(sa.select(probe.c.note).where(probe.c.id == 1)).scalar_one() == "a2"
+        conn.execute(probe.delete().where(probe.c.id == 3))
+        got = conn.execute(probe.insert().returning(probe.c.id), {"id": 4, "note": "d"})
+        assert got.scalar_one() == 4
+    assert _notes(store) == [(1, "a2"), (2, "b"), (4, "d")]
+
+
+def test_a_failing_write_undoes_the_whole_unit(store: Engine) -> None:
+    with store.begin() as conn:
+        conn.execute(probe.insert(), {"id": 1, "note": "kept"})
+    with pytest.raises(sa.exc.IntegrityError), pipelined(store) as conn:
+        conn.execute(probe.insert(), {"id": 2, "note": "new"})
+        conn.execute(probe.insert(), {"id": 1, "note": "duplicate"})  # noticed at the commit
+    with pytest.raises(sa.exc.IntegrityError), pipelined(store) as conn:
+        conn.execute(probe.insert(), {"id": 3, "note": "new"})
+        conn.execute(probe.insert(), {"id": 1, "note": "duplicate"})
+        conn.execute(sa.select(probe.c.id)).all()  # noticed at the next read
+    assert _notes(store) == [(1, "kept")]
+
+
+def test_an_error_in_the_caller_rolls_back(store: Engine) -> None:
+    with pytest.raises(LookupError), pipelined(store) as conn:
+        conn.execute(probe.insert(), {"id": 1, "note": "gone"})
+        raise LookupError("the use case refused")
+    assert _notes(store) == []
+
+
+def test_the_connection_goes_back_to_the_pool_as_it_was(store: Engine) -> None:
+    for n in range(3):
+        with pipelined(store) as conn:
+            conn.execute(probe.insert(), {"id": n, "note": "x"})
+    with store.begin() as conn:  # a plain unit of work on the same pooled connection
+        assert not any(key.startswith("opencx_pipeline") for key in conn.info)
+        conn.execute(probe.insert(), {"id": 10, "note": "plain"})
+        assert conn.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one() == 4
+    assert len(_notes(store)) == 4
