@@ -1,7 +1,9 @@
 """Live chat across server processes: two real uvicorn processes on one store, a customer on
-one and an agent on the other (as behind a load balancer), talking over real WebSockets.
+one and an agent on the other (as behind a load balancer), talking over real WebSockets, with
+typing, read receipts, chats starting and ending, and whether an agent is online.
 
-PostgreSQL carries the messages by LISTEN/NOTIFY, SQLite by polling the message numbers.
+PostgreSQL carries the messages and signals by LISTEN/NOTIFY, SQLite by polling the message and
+signal numbers; each process counts its agents in the store.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from websockets.sync.client import ClientConnection, connect
 
@@ -137,3 +140,69 @@ def test_a_customer_on_one_process_and_an_agent_on_another_talk(
                 got = [_next(ws, "message") for _ in bodies]
                 assert [m["body"] for m in got] == bodies
                 assert [m["seq"] for m in got] == sorted(m["seq"] for m in got)
+
+
+def test_what_is_not_stored_crosses_too_and_a_lost_listener_misses_nothing(
+    servers: tuple[str, str], engine: Engine
+) -> None:
+    """What is not stored crosses too: an agent on B makes a chat started on A *online*, and
+    sees it start; typing and read go both ways; the end reaches the customer. On PostgreSQL,
+    a message stored while the listening connections are down is pushed once they are back."""
+    a, b = servers
+    offline = httpx.post(f"{a}/api/helpdesk/chat", json={"name": "Early"}).json()
+    assert offline["online"] is False  # nobody connected anywhere yet
+    with _agent_socket(b) as agent:
+        _next(agent, "chats")
+        started = httpx.post(f"{a}/api/helpdesk/chat", json={"name": "Ana"}).json()
+        assert started["online"] is True  # the agent is on B; the widget reached A
+        assert _next(agent, "chat_started")["chat"]["id"] == started["chat_id"]
+        chat_id = started["chat_id"]
+        ws_url = a.replace("http://", "ws://") + f"/api/helpdesk/chat/ws?token={started['token']}"
+        with connect(ws_url) as customer:
+            customer.send(json.dumps({"type": "typing"}))
+            assert _next(agent, "typing") | {"upto": None} == {
+                "type": "typing",
+                "chat_id": chat_id,
+                "sender": "customer",
+                "upto": None,
+            }
+            agent.send(json.dumps({"type": "typing", "chat_id": chat_id}))
+            assert _next(customer, "typing")["sender"] == "agent"
+            customer.send(json.dumps({"type": "message", "body": "Hello"}))
+            mine = _next(customer, "message")
+            assert _next(agent, "message")["id"] == mine["id"]
+            agent.send(json.dumps({"type": "read", "chat_id": chat_id, "upto": mine["id"]}))
+            assert _next(customer, "read")["upto"] == mine["id"]
+
+            if engine.dialect.name == "postgresql":  # both processes lose their listener
+                with engine.connect() as conn:
+                    killed = conn.execute(
+                        sa.text(
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+                        )
+                    ).scalar_one()
+                assert killed >= 2
+                customer.send(json.dumps({"type": "message", "body": "while reconnecting"}))
+                assert _next(customer, "message")["body"] == "while reconnecting"
+                heard = _next(agent, "message")  # from the store, once B listens again
+                assert heard["body"] == "while reconnecting"
+
+            agent.send(json.dumps({"type": "end", "chat_id": chat_id}))
+            ended = _next(customer, "ended")
+            assert ended["case_id"] == _next(agent, "ended")["case_id"]
+            customer.send(json.dumps({"type": "message", "body": "one more"}))
+            assert "ended" in _next(customer, "error")["detail"]
+            agent.send(json.dumps({"type": "message", "chat_id": chat_id, "body": "x"}))
+            assert _next(agent, "error")["chat_id"] == chat_id
+            assert [f for f in _rest(agent) if f["type"] == "message"] == []  # none twice
+
+
+def _rest(ws: ClientConnection) -> list[dict[str, Any]]:
+    """The frames that arrive within the next 2 s."""
+    frames = []
+    try:
+        while True:
+            frames.append(json.loads(ws.recv(timeout=2)))
+    except TimeoutError:
+        return frames

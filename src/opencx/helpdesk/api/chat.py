@@ -9,8 +9,8 @@ message is stored before it is fanned out, with its number in the store's order 
 
 Messages cross server processes: each process follows the store (:mod:`.chat_hub`), so a
 customer and an agent connected to different processes behind a load balancer talk as if on
-one. What is not stored does not cross yet: typing and read state, a chat starting or ending,
-and whether an agent is online are seen by the sockets of the process where they happen.
+one. So do typing and read state, a chat starting or ending (signals, not stored), and whether
+an agent is online (each process's agents counted in the store).
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ async def start(body: StartIn, request: Request, service: Service) -> StartOut:
     """Public: start a chat (the widget calls this; no login)."""
     chat, token = await run_in_threadpool(service.start_chat, body.name, body.email, body.language)
     hub = hub_of(request.app)
-    await hub.to_agents({"type": "chat_started", "chat": chat_out(chat)})
-    return StartOut(chat_id=chat.id, token=token, online=bool(hub.agents))
+    await hub.signal(service, {"type": "chat_started", "chat_id": chat.id})
+    return StartOut(chat_id=chat.id, token=token, online=await hub.online(service))
 
 
 @router.post(
@@ -108,7 +108,7 @@ async def customer_socket(ws: WebSocket, token: str) -> None:
         for m in history:
             await ws.send_text(json.dumps(message_out(m)))
         while (data := await _receive(ws)) is not None:
-            await _customer_says(writer_of(ws.app), hub, ws, chat_id, data)
+            await _customer_says(service, writer_of(ws.app), hub, ws, chat_id, data)
     except WebSocketDisconnect:
         pass
     finally:
@@ -116,7 +116,12 @@ async def customer_socket(ws: WebSocket, token: str) -> None:
 
 
 async def _customer_says(
-    writer: GroupWriter, hub: Hub, ws: WebSocket, chat_id: str, data: dict[str, Any]
+    service: HelpdeskService,
+    writer: GroupWriter,
+    hub: Hub,
+    ws: WebSocket,
+    chat_id: str,
+    data: dict[str, Any],
 ) -> None:
     kind = data.get("type")
     if kind == "message":
@@ -127,9 +132,16 @@ async def _customer_says(
             return
         await hub.to_all(chat_id, message_out(m) | {"ref": data.get("ref")})
     elif kind in ("typing", "read"):
-        await hub.to_agents(
-            {"type": kind, "chat_id": chat_id, "sender": "customer", "upto": data.get("upto")}
+        await hub.signal(
+            service,
+            {"type": kind, "chat_id": chat_id, "sender": "customer", "upto": _upto(data)},
         )
+
+
+def _upto(data: dict[str, Any]) -> str | None:
+    """The message a read receipt reaches (an id: at most 40 characters of text)."""
+    upto = data.get("upto")
+    return str(upto)[:40] if upto is not None else None
 
 
 def _same_origin(ws: WebSocket) -> bool:
@@ -150,6 +162,7 @@ async def agent_socket(ws: WebSocket) -> None:
     await ws.accept()
     await hub.follow(service)
     hub.agents.add(ws)
+    await hub.agents_changed(service)
     try:
         chats = await run_in_threadpool(service.open_chats)
         await ws.send_text(json.dumps({"type": "chats", "chats": [chat_out(c) for c in chats]}))
@@ -159,6 +172,7 @@ async def agent_socket(ws: WebSocket) -> None:
         pass
     finally:
         hub.agents.discard(ws)
+        await hub.agents_changed(service)
 
 
 async def _agent_says(
@@ -174,16 +188,14 @@ async def _agent_says(
             m = await writer_of(ws.app).post(chat_id, "agent", agent, str(data.get("body", "")))
             await hub.to_all(chat_id, message_out(m))
         elif kind in ("typing", "read"):
-            await hub.to_customer(
-                chat_id,
-                {"type": kind, "chat_id": chat_id, "sender": "agent", "upto": data.get("upto")},
-            )
+            payload = {"type": kind, "chat_id": chat_id, "sender": "agent", "upto": _upto(data)}
+            await hub.signal(service, payload)
         elif kind in ("handoff", "end"):
             case = await run_in_threadpool(
                 service.close_chat, chat_id, agent, resolve=kind == "end"
             )
-            await hub.to_all(
-                chat_id, {"type": "ended", "chat_id": chat_id, "case_id": case.id, "how": kind}
+            await hub.signal(
+                service, {"type": "ended", "chat_id": chat_id, "case_id": case.id, "how": kind}
             )
     except OpenCXError as exc:
         await ws.send_text(json.dumps({"type": "error", "chat_id": chat_id, "detail": str(exc)}))

@@ -9,7 +9,14 @@
   polling the message numbers on SQLite), so a message stored by another server process (behind
   the same load balancer, or another ``--workers`` process) reaches the sockets connected here.
   Messages posted here are sent at once by the sender's coroutine and skipped when the feed
-  brings them back (their ids are chosen here, before they are stored).
+  brings them back (their ids are chosen here, before they are stored). When the feed breaks
+  (a lost listening connection) it starts again after the last message number it brought, so
+  messages stored meanwhile are pushed too, each once.
+* Signals (typing, read, a chat started or ended) go to this process's sockets at once and, by
+  :meth:`Hub.signal`, to the other processes (NOTIFY, or a table polled on SQLite); each process
+  skips its own. Signals raised while a feed reconnects are lost (they are not kept).
+* Presence: each process with agents connected says how many in the store every 10 s; a chat
+  started through any process is *online* when an agent is connected to any of them.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +35,14 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.core.ids import new_id
 from opencx.core.services import service_of
-from opencx.helpdesk.domain.chat import Chat, ChatMessage, ChatPost
+from opencx.helpdesk.domain.chat import Chat, ChatMessage, ChatPost, ChatSignal
 from opencx.helpdesk.service import HelpdeskService
 
 log = logging.getLogger(__name__)
 MAX_MINE = 100_000  # ids awaiting their echo from the feed; more means the feed is not running
+SEEN = 5_000  # message ids the feed brought lately: a reconnect's catch-up skips them
+TYPING_EVERY = 1.0  # seconds: typing reaches other processes at most this often per chat and side
+PRESENCE_EVERY = 10.0  # seconds between this process's presence refreshes (fresh for 30 s)
 
 
 def message_out(m: ChatMessage) -> dict[str, Any]:
@@ -60,14 +72,20 @@ def chat_out(c: Chat) -> dict[str, Any]:
 
 @dataclass
 class Hub:
-    """Connected sockets: customers per chat, and every agent; and the feed of other processes'
-    messages."""
+    """Connected sockets: customers per chat, and every agent; the feed of other processes'
+    messages and signals; this process's agents announced to the others."""
 
     customers: dict[str, set[WebSocket]] = field(default_factory=dict)
     agents: set[WebSocket] = field(default_factory=set)
     mine: set[str] = field(default_factory=set)  # posted here, not yet back from the feed
     following: asyncio.Task[None] | None = None
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    origin: str = field(default_factory=new_id)  # this process, on the signals it raises
+    last_seq: int | None = None  # the last message number the feed brought (for a reconnect)
+    seen: OrderedDict[str, None] = field(default_factory=OrderedDict)  # the feed's latest ids
+    typed: dict[tuple[str, str], float] = field(default_factory=dict)  # last typing passed on
+    present: asyncio.Task[None] | None = None
+    announced: HelpdeskService | None = None  # where this process's agents were announced
 
     async def _send(self, sockets: set[WebSocket], text: str) -> None:
         for ws in list(sockets):
@@ -98,6 +116,60 @@ class Hub:
                 self.mine.clear()
             self.mine.add(message_id)
 
+    # --- signals: typing, read, a chat started or ended, on every process ------------------
+    async def signal(self, service: HelpdeskService, payload: dict[str, Any]) -> None:
+        """Deliver ``payload`` to this process's sockets at once and raise it for the others
+        (typing at most once a second per chat and side: it comes with every keystroke)."""
+        await self._deliver(service, payload)
+        if payload["type"] == "typing":
+            key, now = (str(payload["chat_id"]), str(payload["sender"])), time.monotonic()
+            if now - self.typed.get(key, -TYPING_EVERY) < TYPING_EVERY:
+                return
+            self.typed[key] = now
+            if len(self.typed) > MAX_MINE:
+                self.typed.clear()
+        try:
+            await run_in_threadpool(service.chat_signal, self.origin, payload)
+        except Exception:  # the store is down: this process's sockets still got it
+            log.exception("raising a chat signal for the other processes failed")
+
+    async def _deliver(self, service: HelpdeskService, payload: dict[str, Any]) -> None:
+        kind, chat_id = payload["type"], str(payload["chat_id"])
+        if kind in ("typing", "read"):
+            if payload.get("sender") == "customer":
+                await self.to_agents(payload)
+            else:
+                await self.to_customer(chat_id, payload)
+        elif kind == "chat_started" and self.agents:
+            chat, _ = await run_in_threadpool(service.chat, chat_id)
+            await self.to_agents({"type": "chat_started", "chat": chat_out(chat)})
+        elif kind == "ended":
+            await self.to_all(chat_id, payload)
+
+    # --- presence: agents connected here, known to every process ---------------------------
+    async def agents_changed(self, service: HelpdeskService) -> None:
+        """An agent connected or left: tell the store now, and keep telling it while any is."""
+        self.announced = service
+        await self._present(service)
+        if self.agents and (self.present is None or self.present.done()):
+            self.present = asyncio.create_task(self._keep_present(service))
+
+    async def _present(self, service: HelpdeskService) -> None:
+        try:
+            await run_in_threadpool(service.set_chat_presence, self.origin, len(self.agents))
+        except Exception:
+            log.exception("announcing this process's agents failed")
+
+    async def _keep_present(self, service: HelpdeskService) -> None:
+        while self.agents:
+            await asyncio.sleep(PRESENCE_EVERY)
+            await self._present(service)
+
+    async def online(self, service: HelpdeskService) -> bool:
+        """An agent is connected here or to another process."""
+        return bool(self.agents) or await run_in_threadpool(service.agents_online) > 0
+
+    # --- following the store ---------------------------------------------------------------
     async def follow(self, service: HelpdeskService) -> None:
         """Follow the store's messages (once per process); returns once following."""
         if self.following is None or self.following.done():
@@ -106,25 +178,46 @@ class Hub:
         await self.ready.wait()
 
     async def stop(self) -> None:
-        """Stop following (server shutdown): the listening connection is closed."""
-        if self.following is not None:
-            self.following.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.following
-            self.following = None
+        """Stop following (server shutdown): the listening connection is closed, and this
+        process's agents are no longer counted."""
+        for task in (self.following, self.present):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self.following = self.present = None
+        if self.announced is not None and self.agents:
+            self.agents.clear()
+            await self._present(self.announced)  # no longer counted by the other processes
 
     async def _follow(self, service: HelpdeskService) -> None:
         while True:
-            try:
-                async for m in service.follow_chats(self.ready.set):
-                    if m.id in self.mine:
-                        self.mine.discard(m.id)
-                    else:
-                        await self.to_all(m.chat_id, message_out(m))
+            try:  # after a lost connection, what was stored meanwhile comes first
+                if self.last_seq is None:
+                    self.last_seq = await run_in_threadpool(service.last_chat_seq)
+                async for m in service.follow_chats(self.ready.set, after=self.last_seq):
+                    if isinstance(m, ChatSignal):
+                        if m.origin != self.origin:
+                            await self._deliver(service, m.payload)
+                    elif self._new(m):
+                        if m.id in self.mine:
+                            self.mine.discard(m.id)
+                        else:
+                            await self.to_all(m.chat_id, message_out(m))
             except Exception:
                 log.exception("following the chat messages failed; again in 1 s")
             self.ready.set()  # a broken feed must not hold up the sockets: they still work here
             await asyncio.sleep(1)
+
+    def _new(self, m: ChatMessage) -> bool:
+        """Whether the feed brings ``m`` for the first time (a reconnect reads some again)."""
+        if m.id in self.seen:
+            return False
+        self.seen[m.id] = None
+        if len(self.seen) > SEEN:
+            self.seen.popitem(last=False)
+        self.last_seq = max(self.last_seq or 0, m.seq or 0)
+        return True
 
 
 class GroupWriter:

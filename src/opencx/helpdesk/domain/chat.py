@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from opencx.core.errors import PermissionDenied
 
@@ -41,6 +41,17 @@ class ChatMessage:
     author: str | None
     body: str | None
     seq: int | None = None  # the store's order of every message of every chat; None until stored
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSignal:
+    """What crosses server processes without being kept: typing, read, a chat started or ended.
+    ``origin`` names the process that raised it (it delivered the signal to its own sockets at
+    once, so it skips its own when the feed brings them back); ``payload`` is what the sockets
+    get, naming chats by id only (no names or addresses)."""
+
+    origin: str
+    payload: dict[str, Any]
 
 
 class ChatPost(NamedTuple):

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
@@ -19,7 +19,14 @@ from opencx.helpdesk.domain.cases import (
     CaseEvent,
 )
 from opencx.helpdesk.domain.catalog import CatalogItem
-from opencx.helpdesk.domain.chat import Chat, ChatMessage, ChatPost, chat_of_token, chat_token
+from opencx.helpdesk.domain.chat import (
+    Chat,
+    ChatMessage,
+    ChatPost,
+    ChatSignal,
+    chat_of_token,
+    chat_token,
+)
 from opencx.helpdesk.domain.incidents import Incident
 from opencx.helpdesk.domain.limits import CONTACT_PER_CLIENT, Bucket, CatalogLimits
 from opencx.helpdesk.domain.quality import Calibration, Scorecard
@@ -52,6 +59,39 @@ from opencx.helpdesk.store import incidents as incident_store
 from opencx.helpdesk.store import quality as quality_store
 
 T = TypeVar("T")
+CATCH_UP = 1000  # message numbers read again after a reconnect (PostgreSQL commits out of order)
+PRESENCE_FRESH = timedelta(seconds=30)  # a process that said nothing for this long has no agents
+
+
+def _messages_since(conn: Connection, seq: int) -> list[ChatMessage]:
+    found: list[ChatMessage] = []
+    while page := chat_store.messages_after(conn, seq):
+        found += page
+        seq = page[-1].seq or seq
+    return found
+
+
+def _last_seq(conn: Connection) -> int:
+    return chat_store.last_seq(conn)
+
+
+def _poll(
+    conn: Connection, seq: int, signalled: int
+) -> tuple[list[ChatMessage | ChatSignal], int, int]:
+    """SQLite: the messages after number ``seq`` and the signals after ``signalled``, by time
+    (a chat's start before its first message, its end after the last), and the new numbers."""
+    messages = chat_store.messages_after(conn, seq)
+    signals = chat_feed.signals_after(conn, signalled)
+    merged = sorted(
+        [(m.at, 0, k, m) for k, m in enumerate(messages)]
+        + [(at, 1, number, signal) for number, at, signal in signals],
+        key=lambda item: item[:3],
+    )
+    return (
+        [item[3] for item in merged],
+        (messages[-1].seq or seq) if messages else seq,
+        signals[-1][0] if signals else signalled,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,30 +408,64 @@ class HelpdeskService:
             return chat.post_many(conn, items, self.deps)
 
     async def follow_chats(
-        self, listening: Callable[[], None], poll_seconds: float = 0.05
-    ) -> AsyncGenerator[ChatMessage, None]:
-        """Every chat message stored from now on by any process, in the order stored; calls
-        ``listening`` once following (messages stored after that call are all seen).
+        self,
+        listening: Callable[[], None],
+        after: int | None = None,
+        poll_seconds: float = 0.05,
+    ) -> AsyncGenerator[ChatMessage | ChatSignal, None]:
+        """Every chat message stored from now on by any process, in the order stored, and every
+        signal raised (:meth:`chat_signal`); calls ``listening`` once following (messages
+        stored after that call are all seen). ``after``: the last message number the caller
+        saw (a reconnect): messages stored since come first, with up to :data:`CATCH_UP`
+        before it again (on PostgreSQL numbers may commit out of order; the caller skips what
+        it has).
 
         PostgreSQL announces each message at commit (LISTEN/NOTIFY); on SQLite this polls the
-        message numbers every ``poll_seconds`` (one indexed query; one writer at a time makes
-        the numbers visible in order).
+        message and signal numbers every ``poll_seconds`` (indexed queries; one writer at a
+        time makes the numbers visible in order).
         """
         if is_postgres(self.engine):
-            feed = chat_feed.listen(self.engine, self._chat_message, listening)
+
+            async def caught_up() -> list[ChatMessage]:
+                listening()
+                if after is None:
+                    return []
+                return await asyncio.to_thread(self._read, _messages_since, after - CATCH_UP)
+
+            feed = chat_feed.listen(self.engine, self._chat_message, caught_up)
             async with aclosing(feed):  # closing this generator closes the listening connection
                 async for m in feed:
                     yield m
             return
-        last = await asyncio.to_thread(self._read, chat_store.last_seq)
+        last = after if after is not None else await asyncio.to_thread(self._read, _last_seq)
+        signalled = await asyncio.to_thread(self._read, chat_feed.last_signal)
         listening()
         while True:
-            found = await asyncio.to_thread(self._read, chat_store.messages_after, last)
+            found, last, signalled = await asyncio.to_thread(self._read, _poll, last, signalled)
             for m in found:
                 yield m
-                last = m.seq or last
             if not found:
                 await asyncio.sleep(poll_seconds)
+
+    def last_chat_seq(self) -> int:
+        """The number of the last chat message stored (0: none yet)."""
+        return self._read(_last_seq)
+
+    def chat_signal(self, origin: str, payload: dict[str, Any]) -> None:
+        """Tell the other server processes' sockets (typing, read, a chat started or ended)."""
+        with self._tx() as conn:
+            chat_feed.signal(conn, origin, payload, self.clock.now())
+
+    def set_chat_presence(self, origin: str, agents: int) -> None:
+        """Process ``origin`` has ``agents`` agents connected (refresh within
+        :data:`PRESENCE_FRESH`, or it counts as gone)."""
+        with self._tx() as conn:
+            chat_feed.set_presence(conn, origin, agents, self.clock.now())
+
+    def agents_online(self) -> int:
+        """Agents connected to any server process (as last said within :data:`PRESENCE_FRESH`)."""
+        with self.engine.connect() as conn:
+            return chat_feed.agents_online(conn, self.clock.now() - PRESENCE_FRESH)
 
     async def _chat_message(self, message_id: str) -> ChatMessage | None:
         return await asyncio.to_thread(self._read, chat_store.message, message_id)

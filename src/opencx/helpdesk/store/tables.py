@@ -152,6 +152,29 @@ chat_messages = sa.Table(
     info=OWNER,
 )
 
+chat_signals = sa.Table(
+    # typing, read, chat started or ended, for the other server processes on SQLite (PostgreSQL
+    # carries them by NOTIFY): polled like the messages, deleted after a minute; chat ids only
+    "helpdesk_chat_signals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("origin", sa.String(26), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    info=OWNER,
+)
+
+chat_presence = sa.Table(
+    # how many agents each server process has connected, refreshed every few seconds, so the
+    # widget reached through one process knows an agent is online on another
+    "helpdesk_chat_presence",
+    metadata,
+    sa.Column("origin", sa.String(26), primary_key=True),
+    sa.Column("agents", sa.Integer, nullable=False),
+    sa.Column("seen_at", UtcDateTime, nullable=False),
+    info=OWNER,
+)
+
 qa_scorecards = sa.Table(
     "helpdesk_qa_scorecards",
     metadata,
