@@ -9,18 +9,21 @@ In one run, against a fresh PostgreSQL database (created and dropped here):
 3. the API: the same through ``POST /api/loyalty/members/{id}/earn|spend`` on a uvicorn server
    on 127.0.0.1 (one process), each request with a bearer key and an ``Idempotency-Key``.
 
-Each prints transactions/s, p50 and p99 latency, the ratio to the floor, and the CPU time per
+Each prints transactions/s, p50 and p99 latency, the ratio to the floor, the CPU time per
 transaction of the Python process doing the work (the bench process for the floor and the
 service, the uvicorn process for the API, read from ``/proc``): with 32 threads under one GIL
-that CPU, not the database, is what caps a process. 20% of service and API requests are
-retries of earlier ones (answered from the key, writing nothing).
+that CPU is what caps a process; and the CPU time per transaction of the PostgreSQL backends
+serving the run's database (read from ``/proc`` before their connections close; the server
+runs on the same two cores, so Python and PostgreSQL CPU together bound the rate). 20% of
+service and API requests are retries of earlier ones (answered from the key, writing nothing).
 
-Usage: ``.venv/bin/python bench/loyalty.py [--requests N] [--clients 32]``.
+Usage: ``.venv/bin/python bench/loyalty.py [--requests N] [--clients 32] [--no-api]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import socket
@@ -42,7 +45,7 @@ PG_ADMIN = os.environ.get(
 MEMBERS = 1000
 
 
-Timing = tuple[float, list[float], float]
+Timing = tuple[float, list[float], float, float]
 
 
 def _cpu_of(pid: int | None) -> float:
@@ -53,9 +56,36 @@ def _cpu_of(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(fn: Callable[[int], object], n: int, clients: int, pid: int | None = None) -> Timing:
-    """Run ``fn(i)`` for i < n on ``clients`` threads: wall seconds, each call's latency, and
-    the CPU seconds the working process (this one, or ``pid``) spent meanwhile."""
+def backend_cpu(dsn: str) -> float:
+    """CPU seconds of the live PostgreSQL backends connected to ``dsn``'s database (other than
+    the asking one): the server side of a run, read before the run's connections close."""
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):  # gone meanwhile
+            total += _cpu_of(pid)
+    return total
+
+
+def timed(
+    fn: Callable[[int], object],
+    n: int,
+    clients: int,
+    pid: int | None = None,
+    dsn: str | None = None,
+) -> Timing:
+    """Run ``fn(i)`` for i < n on ``clients`` threads: wall seconds, each call's latency, the
+    CPU seconds the working process (this one, or ``pid``) spent meanwhile, and the CPU seconds
+    of the database's backends (``dsn``; their connections are opened by the run)."""
 
     def one(i: int) -> float:
         t = time.perf_counter()
@@ -66,11 +96,12 @@ def timed(fn: Callable[[int], object], n: int, clients: int, pid: int | None = N
     start = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         lat = list(pool.map(one, range(n)))
-    return time.perf_counter() - start, lat, _cpu_of(pid) - cpu
+    wall, cpu = time.perf_counter() - start, _cpu_of(pid) - cpu
+    return wall, lat, cpu, backend_cpu(dsn) if dsn else 0.0
 
 
 def report(name: str, timing: Timing, n: int, floor: float | None) -> float:
-    wall, lat, cpu = timing
+    wall, lat, cpu, server = timing
     rate = n / wall
     lat.sort()
     p99 = lat[int(0.99 * (len(lat) - 1))] * 1000
@@ -78,7 +109,7 @@ def report(name: str, timing: Timing, n: int, floor: float | None) -> float:
     p50 = statistics.median(lat) * 1000
     print(
         f"| {name} | {rate:,.0f} tx/s | {p50:.1f} ms | {p99:.1f} ms | {ratio} |"
-        f" {cpu * 1000 / n:.2f} ms |",
+        f" {cpu * 1000 / n:.2f} ms | {server * 1000 / n:.2f} ms |",
         flush=True,
     )
     return rate
@@ -119,11 +150,13 @@ def floor_run(dsn: str, n: int, clients: int) -> Timing:
     import psycopg
 
     local = threading.local()
+    opened: list[psycopg.Connection[tuple[object, ...]]] = []
 
     def one(i: int) -> None:
         conn = getattr(local, "conn", None)
         if conn is None:
             conn = local.conn = psycopg.connect(dsn)
+            opened.append(conn)
         eid = uuid.uuid4().hex[:26]
         now = datetime.now(UTC)
         with conn.transaction():
@@ -138,7 +171,11 @@ def floor_run(dsn: str, n: int, clients: int) -> Timing:
                 (eid, f"m{i % MEMBERS:025d}", now),
             )
 
-    return timed(one, n, clients)
+    try:
+        return timed(one, n, clients, dsn=dsn)
+    finally:
+        for conn in opened:
+            conn.close()
 
 
 def requests_for(members: list[str], n: int, tag: str) -> list[tuple[str, str, str, int]]:
@@ -178,9 +215,13 @@ def service_run(url: str, members: list[str], n: int, clients: int) -> Timing:
             pass
 
     try:
-        return timed(one, n, clients)
+        return timed(one, n, clients, dsn=_dsn(url))
     finally:
         engine.dispose()
+
+
+def _dsn(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def _free_port() -> int:
@@ -244,7 +285,7 @@ def api_run(url: str, members: list[str], n: int, clients: int) -> Timing:
             if r.status_code not in (201, 409):
                 raise RuntimeError(f"{r.status_code}: {r.text}")
 
-        return timed(one, n, clients, server.pid)
+        return timed(one, n, clients, server.pid, _dsn(url))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -254,6 +295,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--no-api", action="store_true", help="the floor and the service only")
     args = parser.parse_args()
     from opencx.db import migrate
 
@@ -268,13 +310,13 @@ def main() -> None:
         n, c = args.requests, args.clients
         print(f"{n:,} transactions, {c} clients, {MEMBERS} members, load {os.getloadavg()[0]:.1f}")
         print(
-            "| path | throughput | p50 | p99 | ratio to floor | CPU per tx |\n"
-            "|---|---:|---:|---:|---:|---:|"
+            "| path | throughput | p50 | p99 | ratio to floor | Python CPU per tx"
+            " | PostgreSQL CPU per tx |\n|---|---:|---:|---:|---:|---:|---:|"
         )
-        dsn = url.replace("postgresql+psycopg://", "postgresql://")
-        floor = report("raw psycopg insert (floor)", floor_run(dsn, n, c), n, None)
+        floor = report("raw psycopg insert (floor)", floor_run(_dsn(url), n, c), n, None)
         report("LoyaltyService earn/spend", service_run(url, members, n, c), n, floor)
-        report("HTTP API earn/spend", api_run(url, members, n, c), n, floor)
+        if not args.no_api:
+            report("HTTP API earn/spend", api_run(url, members, n, c), n, floor)
         print(f"load after: {os.getloadavg()[0]:.1f}")
     finally:
         with admin.connect() as conn:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from opencx.core import Clock, new_id
+from opencx.core import Clock, OpenCXError, new_id
 from opencx.loyalty.domain import (
     LINK_DAYS,
     Cause,
@@ -27,7 +27,7 @@ from opencx.loyalty.service import earning, ledger, reports, status
 from opencx.loyalty.service.earning import earn_orders, record_event
 from opencx.loyalty.service.ledger import Posted
 from opencx.loyalty.service.reports import MemberView, Overview
-from opencx.loyalty.store import catalog
+from opencx.loyalty.store import catalog, posting
 from opencx.loyalty.store import ledger as store
 from opencx.loyalty.store import reports as rstore
 
@@ -47,13 +47,19 @@ class LoyaltyService:
         """Run ``fn`` in a transaction; a lost race on an idempotency key runs it once more
         (the second run finds the key and returns the first result)."""
         try:
-            with self.engine.begin() as conn:
-                return fn(conn)
+            return self._once(fn)
         except IntegrityError as exc:
             if "idempotency_key" not in str(exc.orig):
                 raise
+        return self._once(fn)
+
+    def _once(self, fn: Callable[[Connection], T]) -> T:
         with self.engine.begin() as conn:
-            return fn(conn)
+            try:
+                return fn(conn)
+            except OpenCXError:  # refused (no points, no such member ...): nothing to keep
+                posting.abandon(conn)
+                raise
 
     # --- program and catalog -------------------------------------------------------------
 

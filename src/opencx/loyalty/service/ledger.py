@@ -37,7 +37,7 @@ from opencx.loyalty.domain import (
     settlement_line,
 )
 from opencx.loyalty.domain.causes import Donation
-from opencx.loyalty.store import catalog
+from opencx.loyalty.store import catalog, posting
 from opencx.loyalty.store import ledger as store
 
 
@@ -103,35 +103,40 @@ def post(
 ) -> Posted:
     """Lock the member, return the earlier result of ``key``, else plan and append one entry.
 
-    Three statements: one locks the member's row and reads the key's entry and the program
-    (cached per document), one reads the open lots and debts, one appends (the entry, its lot
-    and its allocations, on PostgreSQL in one statement); the balance after is the balance
-    read plus the entry. Should a concurrent writer of the same key commit while this one
-    waits for the lock, the unique constraint stops the second insert and
+    Two round trips on PostgreSQL (:mod:`opencx.loyalty.store.posting`): one locks the
+    member's row and reads the key's entry, the program (cached per document) and the open lots
+    and debts; one appends the entry, its lot and its allocations. The balance after is the
+    balance read plus the entry. Should a concurrent writer of the same key commit between
+    this one's read and its insert, the unique constraint stops the second insert and
     :meth:`LoyaltyService._tx` runs the request again, which then finds the key.
     ``locked``: the caller holds the lock and has checked the member's status (a merge or an
     erasure moving points of a member it is about to mark).
     """
     if not key or len(key) > 250:
         raise InvalidInput("idempotency key: 1 to 250 characters")
-    status, existing, text = store.lock_member_and_key(conn, member_id, key)
+    read = posting.lock_for_write(conn, member_id, key)
     if not locked:
-        _check_status(member_id, status)
+        _check_status(member_id, read.status)
+    existing = read.existing
     if existing is not None:
-        ensure_same_request(existing.request_hash, fingerprint or existing.request_hash, key)
+        ensure_same_request(existing.request_hash, fingerprint or existing.request_hash or "", key)
         return Posted(
             existing.id,
             existing.member_id,
             existing.kind,
-            int(existing.points),
+            existing.points,
             existing.at,
             key,
             True,
-            store.entry_sum(conn, existing.member_id),
+            # the balance now: the open lots less the debt (the ledger's invariant), or the
+            # sum of the entries of another member the key was written for
+            read.state.balance
+            if existing.member_id == member_id
+            else store.entry_sum(conn, existing.member_id),
         )
-    state = store.open_state(conn, member_id)
-    entry = plan(state, new_id(), parsed_program(text))
-    store.append(conn, entry, request_hash=fingerprint, amount=amount)
+    state = read.state
+    entry = plan(state, new_id(), parsed_program(read.program_text))
+    posting.append(conn, entry, request_hash=fingerprint, amount=amount)
     return Posted(
         entry.id,
         member_id,
@@ -447,6 +452,6 @@ def expire_member(conn: Connection, member_id: str, now: datetime) -> int:
     done = 0
     for entry in plan_expiries(state, member_id=member_id, at=now, new_id=iter(new_id, None)):
         if store.entry_by_key(conn, entry.idempotency_key) is None:
-            store.append(conn, entry)
+            posting.append(conn, entry)
             done -= entry.points
     return done

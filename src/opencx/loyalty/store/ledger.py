@@ -7,7 +7,7 @@ member's open lots and debts are aggregates of those rows; the balance is ``SUM(
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -168,138 +168,8 @@ def debt_moved(conn: Connection, survivor_id: str, merged_id: str, merge_id: str
 # --- entries -------------------------------------------------------------------------------
 
 
-_e = entries.alias("e")
-_LOCK_AND_KEY = (
-    sa.select(
-        members.c.status,
-        _e,
-        sa.select(sa.cast(programs.c.document, sa.Text))
-        .where(programs.c.id == "default")
-        .scalar_subquery()
-        .label("program_text"),
-    )
-    .select_from(members.outerjoin(_e, _e.c.idempotency_key == sa.bindparam("key")))
-    .where(members.c.id == sa.bindparam("member"))
-    .with_for_update(of=members)  # PostgreSQL; SQLite has one writer and renders nothing
-)
-
-
-def lock_member_and_key(
-    conn: Connection, member_id: str, key: str
-) -> tuple[str | None, Any, str | None]:
-    """Lock the member's row (PostgreSQL) and read, in the same round trip, the entry of
-    ``key`` and the program's document text: ``(status, entry row or None, program text)``.
-
-    Both are read in the statement's snapshot, which may predate a writer that committed
-    while this one waited for the lock: a key written meanwhile is caught by the unique
-    constraint (the caller runs again), and a program changed meanwhile is one this write
-    was ordered before.
-    """
-    row = conn.execute(_LOCK_AND_KEY, {"member": member_id, "key": key}).first()
-    if row is None:
-        return None, None, None
-    return row.status, (row if row.id is not None else None), row.program_text
-
-
 def entry_by_key(conn: Connection, key: str) -> Any:
     return conn.execute(sa.select(entries).where(entries.c.idempotency_key == key)).first()
-
-
-_INSERT_ENTRY = entries.insert()
-_INSERT_LOT = lots.insert()
-_INSERT_ALLOCATIONS = allocations.insert()
-
-# PostgreSQL: the entry, its lot and its allocations in one statement (one round trip); the
-# foreign keys of the lot and the allocations are checked at the end of the statement.
-_APPEND_PG = sa.text(
-    """
-    WITH e AS (
-        INSERT INTO loyalty_entries
-            (id, member_id, kind, points, at, idempotency_key, request_hash, reason, ref, amount)
-        VALUES (:id, :member_id, :kind, :points, :at, :idempotency_key, :request_hash,
-                :reason, :ref, :amount)
-    ), l AS (
-        INSERT INTO loyalty_lots (id, member_id, points, available_at, expires_at, origin)
-        SELECT :id, :member_id, :lot_points, :available_at, :expires_at, :origin
-        WHERE :has_lot
-    )
-    INSERT INTO loyalty_allocations (entry_id, member_id, debit_id, lot_id, points)
-    SELECT :id, :member_id, a.debit_id, a.lot_id, a.points
-    FROM unnest(CAST(:debit_ids AS VARCHAR[]), CAST(:lot_ids AS VARCHAR[]),
-                CAST(:allocated AS BIGINT[])) AS a(debit_id, lot_id, points)
-    """
-).bindparams(
-    sa.bindparam("at", type_=UtcDateTime),
-    sa.bindparam("available_at", type_=UtcDateTime),
-    sa.bindparam("expires_at", type_=UtcDateTime),
-    sa.bindparam("has_lot", type_=sa.Boolean),
-)
-
-
-def append(
-    conn: Connection,
-    entry: Entry,
-    *,
-    request_hash: str | None = None,
-    amount: Any = None,
-) -> None:
-    """Insert ``entry`` with its lot and allocations (never an update)."""
-    row = {
-        "id": entry.id,
-        "member_id": entry.member_id,
-        "kind": entry.kind,
-        "points": entry.points,
-        "at": entry.at,
-        "idempotency_key": entry.idempotency_key,
-        "request_hash": request_hash,
-        "reason": entry.reason[:500],
-        "ref": entry.ref,
-        "amount": amount,
-    }
-    lot = entry.lot
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            _APPEND_PG,
-            {
-                **row,
-                "has_lot": lot is not None,
-                "lot_points": None if lot is None else lot.points,
-                "available_at": None if lot is None else lot.available_at,
-                "expires_at": None if lot is None else lot.expires_at,
-                "origin": None if lot is None else lot.origin,
-                "debit_ids": [a.debit_id for a in entry.allocations],
-                "lot_ids": [a.lot_id for a in entry.allocations],
-                "allocated": [a.points for a in entry.allocations],
-            },
-        )
-        return
-    conn.execute(_INSERT_ENTRY, row)
-    if lot is not None:
-        conn.execute(
-            _INSERT_LOT,
-            {
-                "id": lot.id,
-                "member_id": entry.member_id,
-                "points": lot.points,
-                "available_at": lot.available_at,
-                "expires_at": lot.expires_at,
-                "origin": lot.origin,
-            },
-        )
-    if entry.allocations:
-        conn.execute(
-            _INSERT_ALLOCATIONS,
-            [
-                {
-                    "entry_id": entry.id,
-                    "member_id": entry.member_id,
-                    "debit_id": a.debit_id,
-                    "lot_id": a.lot_id,
-                    "points": a.points,
-                }
-                for a in entry.allocations
-            ],
-        )
 
 
 _m = sa.bindparam("member", type_=ID)
@@ -339,16 +209,22 @@ _OPEN_STATE = sa.union_all(
 
 def open_state(conn: Connection, member_id: str) -> MemberState:
     """The member's open lots, what they have paid, open debts and the balance: one query."""
+    return state_of_rows(conn.execute(_OPEN_STATE, {"member": member_id}))
+
+
+def state_of_rows(rows: Iterable[Sequence[Any]]) -> MemberState:
+    """A member's state from its open-state rows ``(k, id, points, available_at, expires_at,
+    origin, n)``: ``k`` "L" for an open lot having paid ``n``, "D" for a debit owing ``n``."""
     found: dict[str, Lot] = {}
     used: dict[str, int] = {}
     owed: dict[str, int] = {}
-    for r in conn.execute(_OPEN_STATE, {"member": member_id}):
-        if r.k == "D":
-            owed[r.id] = int(r.n)
+    for k, id_, points, available_at, expires_at, origin, n in rows:
+        if k == "D":
+            owed[id_] = int(n)
             continue
-        found[r.id] = Lot(r.id, int(r.points), r.available_at, r.expires_at, r.origin)
-        if r.n:
-            used[r.id] = int(r.n)
+        found[id_] = Lot(id_, int(points), available_at, expires_at, origin)
+        if n:
+            used[id_] = int(n)
     in_lots = sum(lot.points for lot in found.values()) - sum(used.values())
     return MemberState(
         MappingProxyType(found),

@@ -1,0 +1,276 @@
+"""A ledger write's reads and its append, in as few round trips as the store allows.
+
+On PostgreSQL the hot path (every earn, spend, redeem, transfer ...) runs on the psycopg
+connection under the SQLAlchemy one, with statements written once here: the member's row lock,
+the key's entry and the member's open lots and debts go out in one pipeline (one round trip,
+the ``BEGIN`` included), and the entry with its lot and allocations is one statement. In READ
+COMMITTED each statement of the pipeline takes its snapshot when it starts, so the key and the
+open state are read *after* the lock is granted: a writer of the same member that committed
+while this one waited is seen. SQLite (one writer at a time) runs the same reads through
+SQLAlchemy Core.
+
+Nothing here decides anything: the domain core plans the entry from what :func:`lock_for_write`
+read, and :func:`append` inserts what it planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from opencx.loyalty.domain import Entry, Lot, MemberState
+from opencx.loyalty.store.ledger import (
+    allocations,
+    entries,
+    lots,
+    members,
+    open_state,
+    programs,
+    state_of_rows,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """The entry an idempotency key already wrote."""
+
+    id: str
+    member_id: str
+    kind: str
+    points: int
+    at: datetime
+    request_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Locked:
+    """What a write reads under the member's lock: its status (None: no such member), the
+    key's earlier entry, the program document's text and the member's open state."""
+
+    status: str | None
+    existing: Keyed | None
+    program_text: str | None
+    state: MemberState
+
+
+def lock_for_write(conn: Connection, member_id: str, key: str) -> Locked:
+    """Lock the member's row (serialising its writers) and read what a write needs."""
+    if conn.dialect.name == "postgresql":
+        return _lock_for_write_pg(conn, member_id, key)
+    row = conn.execute(_LOCK, {"member": member_id}).first()
+    existing = conn.execute(_KEY, {"key": key}).first()
+    return Locked(
+        None if row is None else row.status,
+        None if existing is None else _keyed(existing),
+        None if row is None else row.program_text,
+        open_state(conn, member_id),
+    )
+
+
+_LOCK = (
+    sa.select(
+        members.c.status,
+        sa.select(sa.cast(programs.c.document, sa.Text))
+        .where(programs.c.id == "default")
+        .scalar_subquery()
+        .label("program_text"),
+    )
+    .where(members.c.id == sa.bindparam("member"))
+    .with_for_update()
+)
+_KEY = sa.select(
+    entries.c.id,
+    entries.c.member_id,
+    entries.c.kind,
+    entries.c.points,
+    entries.c.at,
+    entries.c.request_hash,
+).where(entries.c.idempotency_key == sa.bindparam("key"))
+
+
+def _keyed(row: Any) -> Keyed:
+    return Keyed(row[0], row[1], row[2], int(row[3]), _utc(row[4]), row[5])
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+_PG_LOCK = (
+    "SELECT status, (SELECT CAST(document AS TEXT) FROM loyalty_programs"
+    " WHERE id = 'default') FROM loyalty_members WHERE id = %s FOR UPDATE"
+)
+_PG_KEY = (
+    "SELECT id, member_id, kind, points, at, request_hash FROM loyalty_entries"
+    " WHERE idempotency_key = %s"
+)
+# the member's open lots ('L', with what they have paid) and open debts ('D'), as
+# ledger.open_state reads them
+_PG_STATE = """
+SELECT 'L', l.id, l.points, l.available_at, l.expires_at, l.origin, COALESCE(u.used, 0)
+FROM loyalty_lots AS l
+LEFT JOIN (
+    SELECT lot_id, SUM(points) AS used FROM loyalty_allocations
+    WHERE member_id = %(m)s AND lot_id IS NOT NULL GROUP BY lot_id
+) AS u ON u.lot_id = l.id
+WHERE l.member_id = %(m)s AND l.points > COALESCE(u.used, 0)
+UNION ALL
+SELECT 'D', debit_id, NULL, NULL, NULL, NULL, SUM(points) FROM loyalty_allocations
+WHERE member_id = %(m)s AND lot_id IS NULL GROUP BY debit_id HAVING SUM(points) > 0
+"""
+
+
+@contextmanager
+def _driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any]]:
+    """The psycopg connection under ``conn``; its errors come out as SQLAlchemy's (an
+    ``IntegrityError`` on a raced idempotency key, as from any other statement)."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    try:
+        yield raw
+    except psycopg.Error as exc:
+        raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def _lock_for_write_pg(conn: Connection, member_id: str, key: str) -> Locked:
+    with _driver(conn, _PG_LOCK) as raw, raw.pipeline():
+        # one round trip; each statement's snapshot is taken after the lock is granted
+        lock = raw.execute(_PG_LOCK, (member_id,))
+        keyed = raw.execute(_PG_KEY, (key,))
+        state = raw.execute(_PG_STATE, {"m": member_id})
+    row = lock.fetchone()
+    existing = keyed.fetchone()
+    return Locked(
+        None if row is None else row[0],
+        None if existing is None else _keyed(existing),
+        None if row is None else row[1],
+        state_of_rows(
+            (k, i, p, None if a is None else _utc(a), None if x is None else _utc(x), o, n)
+            for k, i, p, a, x, o, n in state.fetchall()
+        ),
+    )
+
+
+def abandon(conn: Connection) -> None:
+    """Roll back a transaction whose request was refused (no points, no such member ...),
+    keeping the connection's prepared statements.
+
+    psycopg forgets every prepared statement of a connection on a rollback (and sends
+    ``DEALLOCATE ALL``, one more round trip), so the next transactions on that connection
+    would have each statement parsed and planned again until it is prepared anew: with one
+    spend in ten refused, that doubled PostgreSQL's CPU per write. A refused write created
+    no table and no type a prepared statement could depend on, so libpq's own rollback is
+    enough; SQLAlchemy's rollback then finds the connection idle and does nothing more.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    with _driver(conn, "ROLLBACK") as raw:
+        if raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            return
+        result = raw.pgconn.exec_(b"ROLLBACK")
+        if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
+            raise psycopg.OperationalError(result.get_error_message())
+
+
+_INSERT_ENTRY = entries.insert()
+_INSERT_LOT = lots.insert()
+_INSERT_ALLOCATIONS = allocations.insert()
+
+# PostgreSQL: the entry, its lot and its allocations in one statement (one round trip); the
+# foreign keys of the lot and the allocations are checked at the end of the statement.
+_APPEND_PG = """
+WITH e AS (
+    INSERT INTO loyalty_entries
+        (id, member_id, kind, points, at, idempotency_key, request_hash, reason, ref, amount)
+    VALUES (%(id)s, %(member_id)s, %(kind)s, %(points)s, %(at)s, %(idempotency_key)s,
+            %(request_hash)s, %(reason)s, %(ref)s, %(amount)s)
+), l AS (
+    INSERT INTO loyalty_lots (id, member_id, points, available_at, expires_at, origin)
+    SELECT %(id)s, %(member_id)s, %(lot_points)s, %(available_at)s, %(expires_at)s, %(origin)s
+    WHERE %(has_lot)s
+)
+INSERT INTO loyalty_allocations (entry_id, member_id, debit_id, lot_id, points)
+SELECT %(id)s, %(member_id)s, a.debit_id, a.lot_id, a.points
+FROM unnest(CAST(%(debit_ids)s AS VARCHAR[]), CAST(%(lot_ids)s AS VARCHAR[]),
+            CAST(%(allocated)s AS BIGINT[])) AS a(debit_id, lot_id, points)
+"""
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError(f"naive datetime {value.isoformat()} given; use UTC-aware values")
+    return value
+
+
+def append(
+    conn: Connection,
+    entry: Entry,
+    *,
+    request_hash: str | None = None,
+    amount: Any = None,
+) -> None:
+    """Insert ``entry`` with its lot and allocations (never an update)."""
+    row = {
+        "id": entry.id,
+        "member_id": entry.member_id,
+        "kind": entry.kind,
+        "points": entry.points,
+        "at": _aware(entry.at),
+        "idempotency_key": entry.idempotency_key,
+        "request_hash": request_hash,
+        "reason": entry.reason[:500],
+        "ref": entry.ref,
+        "amount": amount,
+    }
+    lot = entry.lot
+    if conn.dialect.name == "postgresql":
+        with _driver(conn, _APPEND_PG) as raw:
+            raw.execute(_APPEND_PG, {**row, **_lot_and_allocations(entry, lot)})
+        return
+    conn.execute(_INSERT_ENTRY, row)
+    if lot is not None:
+        conn.execute(
+            _INSERT_LOT,
+            {
+                "id": lot.id,
+                "member_id": entry.member_id,
+                "points": lot.points,
+                "available_at": lot.available_at,
+                "expires_at": lot.expires_at,
+                "origin": lot.origin,
+            },
+        )
+    if entry.allocations:
+        conn.execute(
+            _INSERT_ALLOCATIONS,
+            [
+                {
+                    "entry_id": entry.id,
+                    "member_id": entry.member_id,
+                    "debit_id": a.debit_id,
+                    "lot_id": a.lot_id,
+                    "points": a.points,
+                }
+                for a in entry.allocations
+            ],
+        )
+
+
+def _lot_and_allocations(entry: Entry, lot: Lot | None) -> dict[str, Any]:
+    return {
+        "has_lot": lot is not None,
+        "lot_points": None if lot is None else lot.points,
+        "available_at": None if lot is None else _aware(lot.available_at),
+        "expires_at": None if lot is None else _aware(lot.expires_at),
+        "origin": None if lot is None else lot.origin,
+        "debit_ids": [a.debit_id for a in entry.allocations],
+        "lot_ids": [a.lot_id for a in entry.allocations],
+        "allocated": [a.points for a in entry.allocations],
+    }
