@@ -86,7 +86,9 @@ def fit_models(
 
         def done(run: ModelRun) -> None:
             bar.advance(overall)
-            console.print(f"[green]✓[/green] {run.model} run {run.id}: {_metrics_text(run)}")
+            took = f"{time.perf_counter() - began:.1f} s"
+            text = _metrics_text(run)
+            console.print(f"[green]✓[/green] {run.model} run {run.id} ({took}): {text}")
 
         return service.fit_many(names, as_of=as_of, config=config, progress=step, done=done)
 

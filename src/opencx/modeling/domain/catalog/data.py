@@ -94,7 +94,20 @@ class ModelData:
     def baskets(self, end: datetime | None = None, start: datetime | None = None) -> pd.DataFrame:
         """Merchandise bought in ``[start, end)``: ``order_id, customer_id, placed_at, product_id,
         product_name`` (one row per order line with a positive quantity)."""
-        ov = order_values(self.src, end or self.as_of)
+        lines = self._basket_lines(end or self.as_of, start)
+        return lines.execute().sort_values(["order_id", "product_id"], kind="stable")
+
+    def baskets_around(self, cutoff: datetime) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """``baskets(cutoff)``, ``baskets(start=cutoff)`` and ``baskets()`` from one query: the
+        lines before ``as_of``, split where the engine says they precede ``cutoff``."""
+        lines = self._basket_lines(self.as_of, None)
+        lines = lines.mutate(_before=lines.placed_at < ibis.literal(cutoff))
+        found = lines.execute().sort_values(["order_id", "product_id"], kind="stable")
+        before = found.pop("_before").to_numpy(dtype=bool)
+        return found[before], found[~before], found
+
+    def _basket_lines(self, end: datetime, start: datetime | None) -> ir.Table:
+        ov = order_values(self.src, end)
         if start is not None:
             ov = ov.filter(ov.placed_at >= ibis.literal(start))
         ln = self.src.order_lines
@@ -103,14 +116,13 @@ class ModelData:
         pr = pr.filter(pr.is_merchandise)
         ov = ov.filter(ov.is_purchase)
         j = ov.join(ln, ov.order_id == ln.order_id).join(pr, ln.product_id == pr.id)
-        out = j.select(
+        return j.select(
             order_id=ov.order_id,
             customer_id=ov.customer_id,
             placed_at=ov.placed_at,
             product_id=ln.product_id,
             product_name=pr.name,
         )
-        return out.execute().sort_values(["order_id", "product_id"], kind="stable")
 
     def subscription_churn(self) -> dict[str, bool]:
         """Per subscriber known before ``as_of``: True when every subscription has ended by then."""

@@ -71,8 +71,7 @@ def fit_nbo(
     holdout = timedelta(days=int(config.get("holdout_days", 90)))
     cutoff = data.as_of - holdout
     progress("baskets")
-    train = data.baskets(cutoff)
-    later = data.baskets(data.as_of, start=cutoff)
+    train, later, everything = data.baskets_around(cutoff)
     history = _history(train)
     future: dict[str, set[str]] = {
         c: {str(p) for p in bought} - set(history[c])
@@ -89,7 +88,6 @@ def fit_nbo(
         metrics["hit_rate_popularity"] = round(hit_rate(base, future), 4)
         metrics["customers_evaluated"] = sum(1 for v in future.values() if v)
     progress("fit on all baskets")
-    everything = data.baskets()
     final = fit_associations(_order_baskets(everything), **least)
     names = dict(zip(everything["product_id"], everything["product_name"], strict=True))
     rules = (
