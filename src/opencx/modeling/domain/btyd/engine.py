@@ -9,6 +9,7 @@ rows cross into Python (:func:`fetch_summary`).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
@@ -24,7 +25,10 @@ from opencx.modeling.domain.btyd.summary import (
     period_index,
 )
 
-__all__ = ["btyd_summary", "compressed_btyd_summary", "fetch_summary"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["btyd_summary", "compressed_btyd_summary", "fetch_summary", "summary_of"]
 
 
 def _period_of(at: ir.TimestampValue, period: Period) -> ir.IntegerValue:
@@ -132,7 +136,12 @@ def compressed_btyd_summary(summary: ir.Table) -> ir.Table:
 
 def fetch_summary(table: ir.Table) -> RfmSummary:
     """Execute a (compressed or per-customer) summary expression into an :class:`RfmSummary`."""
-    data = table.to_pyarrow()
+    return summary_of(table.to_pyarrow())
+
+
+def summary_of(data: pa.Table) -> RfmSummary:
+    """The :class:`RfmSummary` of an executed summary (Arrow table with x, t_x, T and maybe
+    monetary, weights, customer_id)."""
     names = set(data.column_names)
 
     def col(name: str) -> FloatArray | None:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from opencx.core.errors import InvalidInput
 from opencx.modeling.domain.btyd.clv import PurchaseParams, expected_purchases
-from opencx.modeling.domain.btyd.engine import fetch_summary
+from opencx.modeling.domain.btyd.engine import summary_of
 from opencx.modeling.domain.btyd.summary import (
     FloatArray,
     Period,
@@ -101,7 +101,7 @@ def fetch_holdout(table: ir.Table) -> HoldoutData:
         raise InvalidInput("holdout table needs x_holdout; build it with calibration_end set")
     durations = np.unique(data.column("duration_holdout").to_numpy(zero_copy_only=False))
     return HoldoutData(
-        fetch_summary(table),
+        summary_of(data),
         np.asarray(data.column("x_holdout").to_numpy(zero_copy_only=False), dtype=np.float64),
         float(durations[0]) if durations.size else 0.0,
     )

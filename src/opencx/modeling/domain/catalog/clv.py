@@ -14,13 +14,13 @@ import pandas as pd
 from opencx.core import InvalidInput
 from opencx.modeling.domain.btyd import bgnbd, clv, holdout, mbgnbd, pareto_nbd
 from opencx.modeling.domain.btyd.clv import PERIODS_PER_MONTH
-from opencx.modeling.domain.btyd.engine import compressed_btyd_summary, fetch_summary
+from opencx.modeling.domain.btyd.engine import fetch_summary
 from opencx.modeling.domain.btyd.gamma_gamma import (
     GammaGammaParams,
     expected_spend,
     fit_gamma_gamma,
 )
-from opencx.modeling.domain.btyd.summary import RfmSummary
+from opencx.modeling.domain.btyd.summary import RfmSummary, compress
 from opencx.modeling.domain.catalog.data import ModelData
 from opencx.modeling.domain.catalog.spec import Fitted, ModelSpec, Progress, ScoreValue
 
@@ -44,10 +44,12 @@ def _customers(data: ModelData) -> RfmSummary:
     )
 
 
-def _compressed(data: ModelData) -> RfmSummary:
-    """The distinct (x, t_x, T) rows with their counts, grouped in the engine: all a purchase
-    model's likelihood needs, however many customers there are."""
-    return fetch_summary(compressed_btyd_summary(data.btyd(period="W")))
+def _compressed(summary: RfmSummary) -> RfmSummary:
+    """The distinct (x, t_x, T) rows of the customers' summary with their counts: all a
+    purchase model's likelihood needs. The rows are in Python already (every customer is
+    scored), so they are folded here rather than grouped again in the engine; the rows come
+    out in (x, t_x, T) order, as SQLite's grouping gave them."""
+    return compress(RfmSummary(summary.x, summary.t_x, summary.T))
 
 
 def _spend_model(summary: RfmSummary) -> GammaGammaParams | None:
@@ -101,23 +103,28 @@ def _clv_rows(
         value = purchases * spend * margin
     ids = summary.customer_ids if summary.customer_ids is not None else np.arange(len(summary))
     model = params.get("purchase_model", "bgnbd")
+    spend_model = "gamma_gamma" if gg else "mean"
+    # Python floats per column at once (the same values float() gives element by element)
+    xs, t_xs, Ts = summary.x.tolist(), summary.t_x.tolist(), summary.T.tolist()
+    alives, values = np.asarray(alive, float).tolist(), np.asarray(value, float).tolist()
+    bought, spent = np.asarray(purchases, float).tolist(), np.asarray(spend, float).tolist()
     rows: list[ScoreValue] = []
-    for i, cid in enumerate(ids):
-        base = {"x": float(summary.x[i]), "t_x": float(summary.t_x[i]), "T": float(summary.T[i])}
-        rows.append(ScoreValue(str(cid), "p_alive", float(alive[i]), {**base, "model": model}))
+    for i, cid in enumerate(ids.tolist()):
+        base = {"x": xs[i], "t_x": t_xs[i], "T": Ts[i]}
+        rows.append(ScoreValue(str(cid), "p_alive", alives[i], {**base, "model": model}))
         rows.append(
             ScoreValue(
                 str(cid),
                 "clv_12m",
-                float(value[i]),
+                values[i],
                 {
-                    "expected_purchases": round(float(purchases[i]), 4),
-                    "expected_spend": round(float(spend[i]), 2),
-                    "p_alive": round(float(alive[i]), 4),
+                    "expected_purchases": round(bought[i], 4),
+                    "expected_spend": round(spent[i], 2),
+                    "p_alive": round(alives[i], 4),
                     "months": months,
                     "margin": margin,
                     "purchase_model": model,
-                    "spend_model": "gamma_gamma" if gg else "mean",
+                    "spend_model": spend_model,
                     "discounted": bool(gg),
                 },
             )
@@ -173,7 +180,7 @@ def fit_clv(
         )
     progress("summary (in the engine)")
     summary = _customers(data)
-    compressed = _compressed(data)
+    compressed = _compressed(summary)
     progress(f"fit {kind}")
     p = clv.PURCHASE_MODELS[kind].fit(compressed)
     params: dict[str, Any] = {name: float(getattr(p, name)) for name in p.NAMES}

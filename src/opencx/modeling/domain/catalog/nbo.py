@@ -19,7 +19,7 @@ from opencx.modeling.domain.recommend.associations import (
     fit_associations,
     hit_rate,
     minimum_together,
-    popular_for,
+    popular_for_each,
     recommend,
     top_rules,
 )
@@ -30,18 +30,17 @@ __all__ = ["SPEC", "fit_nbo", "score_nbo"]
 def _groups(keys: pd.Series, values: pd.Series) -> dict[str, list[str]]:
     """``values`` grouped by ``keys`` (as text): keys in sorted order, values in frame order.
 
-    What ``groupby(keys, sort=True)`` gives, on NumPy arrays: iterating pandas groups of
-    Arrow-backed strings cost over a minute on the 20,000-customer demo.
+    What ``groupby(keys, sort=True)`` gives, on integer codes (``pd.factorize`` sorts only the
+    distinct keys) and slices of one list: iterating pandas groups of Arrow-backed strings
+    cost over a minute on the 20,000-customer demo.
     """
     if keys.empty:
         return {}
-    k = keys.astype(str).to_numpy(dtype=object)
-    v = values.to_numpy(dtype=object)
-    order = np.argsort(k, kind="stable")
-    k, v = k[order], v[order]
-    cut = np.flatnonzero(k[1:] != k[:-1]) + 1
-    starts = np.concatenate(([0], cut))
-    return {str(k[at]): list(part) for at, part in zip(starts, np.split(v, cut), strict=True)}
+    codes, uniques = pd.factorize(keys.astype(str).to_numpy(dtype=object), sort=True)
+    order = np.argsort(codes, kind="stable")
+    v = values.to_numpy(dtype=object)[order].tolist()
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).tolist()
+    return {str(key): v[bounds[i] : bounds[i + 1]] for i, key in enumerate(uniques.tolist())}
 
 
 def _history(baskets: pd.DataFrame) -> dict[str, list[str]]:
@@ -83,7 +82,7 @@ def fit_nbo(
     metrics: dict[str, Any] = {"holdout_days": holdout.days, "k": k}
     if model is not None and future:
         ours = {c: [p for p, _ in items] for c, items in recommend(model, history, k).items()}
-        base = {c: popular_for(model, set(h), k) for c, h in history.items()}
+        base = popular_for_each(model, history, k)
         metrics["hit_rate"] = round(hit_rate(ours, future), 4)
         metrics["hit_rate_popularity"] = round(hit_rate(base, future), 4)
         metrics["customers_evaluated"] = sum(1 for v in future.values() if v)

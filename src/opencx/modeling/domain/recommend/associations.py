@@ -36,6 +36,7 @@ __all__ = [
     "hit_rate",
     "minimum_together",
     "popular_for",
+    "popular_for_each",
     "recommend",
     "top_rules",
 ]
@@ -139,6 +140,29 @@ def popular_for(model: AssociationModel, owned: set[str], k: int) -> list[str]:
     return [model.products[i] for i in order if model.products[i] not in owned][:k]
 
 
+def popular_for_each(
+    model: AssociationModel, history: Mapping[str, Sequence[str]], k: int
+) -> dict[str, list[str]]:
+    """:func:`popular_for` of every customer of ``history`` (their products owned), at once:
+    each row of the owned matrix, in popularity order, gives its first ``k`` unowned products."""
+    n = len(model.products)
+    order = np.lexsort((np.arange(n), -model.counts))
+    ranked = np.asarray(model.products, dtype=object)[order] if n else np.empty(0, object)
+    customers = list(history)
+    out: dict[str, list[str]] = {}
+    block = max(1, 4_000_000 // max(n, 1))
+    for start in range(0, len(customers), block):
+        part = customers[start : start + block]
+        owned = _owned(model, [history[c] for c in part])[:, order].toarray() > 0
+        # stable: the unowned (False) first, each group in popularity order
+        first = np.argsort(owned, axis=1, kind="stable")[:, :k]
+        found = (~np.take_along_axis(owned, first, axis=1)).sum(axis=1).tolist()
+        names = ranked[first].tolist()
+        for row, customer in enumerate(part):
+            out[customer] = names[row][: found[row]]
+    return out
+
+
 def recommend(
     model: AssociationModel, history: Mapping[str, Sequence[str]], k: int = 10
 ) -> dict[str, list[tuple[str, float]]]:
@@ -149,6 +173,7 @@ def recommend(
     """
     n = len(model.products)
     popularity = model.counts / max(model.baskets, 1)
+    products = np.asarray(model.products, dtype=object)
     customers = list(history)
     out: dict[str, list[tuple[str, float]]] = {}
     block = max(1, 4_000_000 // max(n, 1))  # dense scores of at most ~32 MB per block
@@ -160,11 +185,14 @@ def recommend(
         ranked = scores + 1e-6 * popularity
         ranked[owned.nonzero()] = -np.inf
         top = np.argsort(-ranked, axis=1, kind="stable")[:, :k]
+        # the owned products (-inf) sort last: each row's finite ones are a prefix
+        finite = np.isfinite(np.take_along_axis(ranked, top, axis=1)).sum(axis=1).tolist()
+        names = products[top].tolist()
+        values = np.take_along_axis(scores, top, axis=1).tolist()
         for row, customer in enumerate(part):
+            keep = finite[row]
             out[customer] = [
-                (model.products[i], round(float(scores[row, i]), 4))
-                for i in top[row]
-                if np.isfinite(ranked[row, i])
+                (p, round(v, 4)) for p, v in zip(names[row][:keep], values[row][:keep], strict=True)
             ]
     return out
 
@@ -175,9 +203,9 @@ def _owned(model: AssociationModel, baskets: Sequence[Sequence[str]]) -> sp.csr_
     rows: list[int] = []
     cols: list[int] = []
     for r, bought in enumerate(baskets):
-        for i in {index[p] for p in bought if p in index}:
-            rows.append(r)
-            cols.append(i)
+        found = {index[p] for p in bought if p in index}
+        rows.extend([r] * len(found))
+        cols.extend(found)
     shape = (len(baskets), len(model.products))
     return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
 
