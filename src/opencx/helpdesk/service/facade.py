@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
-from contextlib import aclosing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import Clock, EventBus, NotFound
 from opencx.core.contacts import ContactsOf, no_contacts
-from opencx.db import is_postgres
 from opencx.helpdesk.domain.cases import (
     Case,
     CaseEvent,
@@ -34,6 +32,7 @@ from opencx.helpdesk.domain.reporting import ServiceReport
 from opencx.helpdesk.service import (
     catalog,
     chat,
+    following,
     incidents,
     intake,
     limits,
@@ -59,39 +58,6 @@ from opencx.helpdesk.store import incidents as incident_store
 from opencx.helpdesk.store import quality as quality_store
 
 T = TypeVar("T")
-CATCH_UP = 1000  # message numbers read again after a reconnect (PostgreSQL commits out of order)
-PRESENCE_FRESH = timedelta(seconds=30)  # a process that said nothing for this long has no agents
-
-
-def _messages_since(conn: Connection, seq: int) -> list[ChatMessage]:
-    found: list[ChatMessage] = []
-    while page := chat_store.messages_after(conn, seq):
-        found += page
-        seq = page[-1].seq or seq
-    return found
-
-
-def _last_seq(conn: Connection) -> int:
-    return chat_store.last_seq(conn)
-
-
-def _poll(
-    conn: Connection, seq: int, signalled: int
-) -> tuple[list[ChatMessage | ChatSignal], int, int]:
-    """SQLite: the messages after number ``seq`` and the signals after ``signalled``, by time
-    (a chat's start before its first message, its end after the last), and the new numbers."""
-    messages = chat_store.messages_after(conn, seq)
-    signals = chat_feed.signals_after(conn, signalled)
-    merged = sorted(
-        [(m.at, 0, k, m) for k, m in enumerate(messages)]
-        + [(at, 1, number, signal) for number, at, signal in signals],
-        key=lambda item: item[:3],
-    )
-    return (
-        [item[3] for item in merged],
-        (messages[-1].seq or seq) if messages else seq,
-        signals[-1][0] if signals else signalled,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,49 +373,19 @@ class HelpdeskService:
         with self._tx() as conn:
             return chat.post_many(conn, items, self.deps)
 
-    async def follow_chats(
+    def follow_chats(
         self,
         listening: Callable[[], None],
         after: int | None = None,
         poll_seconds: float = 0.05,
     ) -> AsyncGenerator[ChatMessage | ChatSignal, None]:
-        """Every chat message stored from now on by any process, in the order stored, and every
-        signal raised (:meth:`chat_signal`); calls ``listening`` once following (messages
-        stored after that call are all seen). ``after``: the last message number the caller
-        saw (a reconnect): messages stored since come first, with up to :data:`CATCH_UP`
-        before it again (on PostgreSQL numbers may commit out of order; the caller skips what
-        it has).
-
-        PostgreSQL announces each message at commit (LISTEN/NOTIFY); on SQLite this polls the
-        message and signal numbers every ``poll_seconds`` (indexed queries; one writer at a
-        time makes the numbers visible in order).
-        """
-        if is_postgres(self.engine):
-
-            async def caught_up() -> list[ChatMessage]:
-                listening()
-                if after is None:
-                    return []
-                return await asyncio.to_thread(self._read, _messages_since, after - CATCH_UP)
-
-            feed = chat_feed.listen(self.engine, self._chat_message, caught_up)
-            async with aclosing(feed):  # closing this generator closes the listening connection
-                async for m in feed:
-                    yield m
-            return
-        last = after if after is not None else await asyncio.to_thread(self._read, _last_seq)
-        signalled = await asyncio.to_thread(self._read, chat_feed.last_signal)
-        listening()
-        while True:
-            found, last, signalled = await asyncio.to_thread(self._read, _poll, last, signalled)
-            for m in found:
-                yield m
-            if not found:
-                await asyncio.sleep(poll_seconds)
+        """Every chat message stored from now on by any process, and every signal raised
+        (:func:`~opencx.helpdesk.service.following.follow`)."""
+        return following.follow(self.engine, listening, after, poll_seconds)
 
     def last_chat_seq(self) -> int:
         """The number of the last chat message stored (0: none yet)."""
-        return self._read(_last_seq)
+        return self._read(chat_store.last_seq)
 
     def chat_signal(self, origin: str, payload: dict[str, Any]) -> None:
         """Tell the other server processes' sockets (typing, read, a chat started or ended)."""
@@ -457,18 +393,17 @@ class HelpdeskService:
             chat_feed.signal(conn, origin, payload, self.clock.now())
 
     def set_chat_presence(self, origin: str, agents: int) -> None:
-        """Process ``origin`` has ``agents`` agents connected (refresh within
-        :data:`PRESENCE_FRESH`, or it counts as gone)."""
+        """Process ``origin`` has ``agents`` agents connected (refreshed within
+        :data:`~opencx.helpdesk.service.following.PRESENCE_FRESH`, or it counts as gone)."""
         with self._tx() as conn:
             chat_feed.set_presence(conn, origin, agents, self.clock.now())
 
     def agents_online(self) -> int:
-        """Agents connected to any server process (as last said within :data:`PRESENCE_FRESH`)."""
+        """Agents connected to any server process (as each last said, within
+        :data:`~opencx.helpdesk.service.following.PRESENCE_FRESH`)."""
+        since = self.clock.now() - following.PRESENCE_FRESH
         with self.engine.connect() as conn:
-            return chat_feed.agents_online(conn, self.clock.now() - PRESENCE_FRESH)
-
-    async def _chat_message(self, message_id: str) -> ChatMessage | None:
-        return await asyncio.to_thread(self._read, chat_store.message, message_id)
+            return chat_feed.agents_online(conn, since)
 
     def _read(self, query: Callable[..., T], *args: Any) -> T:
         with self.engine.connect() as conn:
