@@ -80,3 +80,74 @@ def test_values_equal_on_every_row_are_stored_as_if_bound(tmp_path, run_import, 
             "Ann's mug",
         )
         assert (quantity, float(price), float(discount), returns) == (2, 3.5, 0.0, None)
+
+
+MIXED = (
+    "order_id,customer,placed_at,currency,sku,product_name,category,quantity,unit_price,"
+    "status,line_no,returns_order\n"
+    "A1,C1,2024-01-02 10:00:00,EUR,SKU1,,,2,3.50,,,\n"
+    "A1,C1,2024-01-02 10:00:00,EUR,SKU2,Lamp,Home,1,10,shipped,,\n"
+    "A2,,2024-01-03 10:00:00,EUR,SKU1,Mug,Kitchen,1,3.50,,,\n"
+    "A3,C2,2024-01-04 10:00:00,EUR,SKU3,Pen,,1,2,,5,\n"
+    "A3,C2,2024-01-04 10:00:00,EUR,SKU1,Mug,,3,3.50,,2,\n"
+    "A2,,2024-01-03 11:00:00,EUR,SKU3,Pen,Office,4,2,,,\n"
+    "R1,C1,2024-01-09 10:00:00,EUR,SKU2,Lamp,,-1,10,,,A1\n"
+)
+
+
+def _stored(engine, source: str) -> list[tuple[object, ...]]:
+    query = """
+        SELECT o.external_id, c.external_id, o.placed_at, o.status, l.line_no, p.external_id,
+               p.name, p.category, l.quantity, l.unit_price, ro.external_id, rl.line_no
+        FROM order_lines l
+        JOIN orders o ON o.id = l.order_id
+        JOIN products p ON p.id = l.product_id
+        LEFT JOIN customers c ON c.id = o.customer_id
+        LEFT JOIN order_lines rl ON rl.id = l.returns_line_id
+        LEFT JOIN orders ro ON ro.id = rl.order_id
+        WHERE o.source = :source
+        ORDER BY o.external_id, l.line_no
+    """
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(query), {"source": source}).all()]
+
+
+def test_the_bulk_merge_gives_the_rows_of_the_ordinary_merge(
+    tmp_path, run_import, engine, monkeypatch
+):
+    """Into empty tables (keys and indexes set aside, order ids computed, first values searched
+    only in columns with some nulls) the same rows as into tables that already hold rows."""
+    inspector = sa.inspect(engine)
+    keys = {
+        t: (inspector.get_pk_constraint(t), inspector.get_unique_constraints(t))
+        for t in ("orders", "order_lines")
+    }
+    path = tmp_path / "orders.csv"
+    path.write_text(MIXED)
+    options = {"create_missing_customers": True, "anonymous": "orders"}
+    monkeypatch.setattr(staged_orders, "BULK_LINES", 1)
+    bulk = run_import("orders", path, source="bulk", **options)
+    monkeypatch.setattr(staged_orders, "BULK_LINES", 10**9)
+    ordinary = run_import("orders", path, source="ordinary", **options)
+
+    assert bulk.status == ordinary.status == "loaded", bulk.problems
+    assert bulk.counts == ordinary.counts
+    rows = _stored(engine, "bulk")
+    assert rows == _stored(engine, "ordinary")
+    # first non-null values in file order: A1's status, SKU1's name and category, SKU3's category
+    assert [r[:2] + r[3:5] + r[6:8] for r in rows] == [
+        ("A1", "C1", "shipped", 1, "Mug", "Kitchen"),
+        ("A1", "C1", "shipped", 2, "Lamp", "Home"),
+        ("A2", None, "completed", 1, "Mug", "Kitchen"),
+        ("A2", None, "completed", 2, "Pen", "Office"),
+        ("A3", "C2", "completed", 2, "Mug", "Kitchen"),
+        ("A3", "C2", "completed", 5, "Pen", "Office"),
+        ("R1", "C1", "returned", 1, "Lamp", "Home"),
+    ]
+    assert rows[-1][-2:] == ("A1", 2)
+    inspector = sa.inspect(engine)
+    assert keys == {
+        t: (inspector.get_pk_constraint(t), inspector.get_unique_constraints(t))
+        for t in ("orders", "order_lines")
+    }
+    assert keys["order_lines"][0]["constrained_columns"] == ["id"]

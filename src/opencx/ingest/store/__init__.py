@@ -11,6 +11,7 @@ from opencx.ingest.store.bulk import (
     end_bulk,
     merging_into_empty,
     restore_indexes,
+    tune_merge,
 )
 from opencx.ingest.store.lookups import (
     anyone_erased,
@@ -71,5 +72,6 @@ __all__ = [
     "staged_order_ids",
     "start_import",
     "survey_ids",
+    "tune_merge",
     "upsert",
 ]

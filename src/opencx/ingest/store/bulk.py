@@ -15,6 +15,10 @@ BULK_CACHE_KIB = 65_536
 """SQLite page cache of an import connection (64 MiB; the default is 2 MiB)."""
 
 
+MERGE_MEMORY = "256MB"
+"""PostgreSQL ``work_mem`` and ``maintenance_work_mem`` of an import's merge (server side)."""
+
+
 DEFERRABLE: dict[str, tuple[str, ...]] = {"orders": ("orders",), "interactions": ("interactions",)}
 """Per kind, the tables whose secondary indexes may be built after the load (on SQLite, when the
 table starts empty). Only tables that no event handler searches by those indexes mid-import."""
@@ -74,37 +78,63 @@ def restore_indexes(conn: Connection, indexes: Iterable[sa.Index]) -> None:
 
 @contextmanager
 def merging_into_empty(conn: Connection, tables: Iterable[str]) -> Iterator[set[str]]:
-    """On PostgreSQL, merge into each empty table of ``tables`` without its foreign keys and
-    secondary indexes, then add them back (each foreign key checked by one query, each index
-    built by one sort) before the transaction ends.
+    """On PostgreSQL, merge into each empty table of ``tables`` without its keys, foreign keys
+    and secondary indexes, then add them back (each index built by one sort, each foreign key
+    checked by one query) before the transaction ends.
 
     Row-by-row foreign-key triggers cost two thirds of an ``INSERT … SELECT`` of a million
-    order lines. Every reference a merge writes comes from a join, and adding the constraint
-    back validates all rows at once, so integrity is still proven before the commit. Dropping
-    locks the table until the commit; an empty table has no reader to keep waiting.
-    On SQLite nothing changes here (see :func:`defer_indexes`). Yields the tables set aside.
+    order lines, and inserting rows one by one into the B-trees of the primary and unique keys
+    (text, in random order) most of the rest: a plain insert and a sort per key measured 2–4×
+    faster. Every reference a merge writes comes from a join or a key the merge computed, and
+    adding a constraint back validates all rows at once, so integrity and uniqueness are still
+    proven before the commit. Dropping locks the table until the commit; an empty table has no
+    reader to keep waiting. A merge into a table set aside must not use ``ON CONFLICT`` (it has
+    no arbiter index then) nor look rows up by key. On SQLite nothing changes here (see
+    :func:`defer_indexes`). Yields the tables set aside.
     """
     if conn.dialect.name != "postgresql":
         yield set()
         return
-    restore: list[str] = []
-    emptied: set[str] = set()
-    for name in tables:
-        t = TABLES[name]
-        if conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first() is not None:
-            continue
-        emptied.add(name)
-        for con_name, definition in conn.exec_driver_sql(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %(t)s::regclass AND contype = 'f' ORDER BY conname",
-            {"t": name},
-        ):
-            conn.exec_driver_sql(f'ALTER TABLE {name} DROP CONSTRAINT "{con_name}"')
-            restore.append(f'ALTER TABLE {name} ADD CONSTRAINT "{con_name}" {definition}')
-        for index in sorted(t.indexes, key=lambda i: str(i.name)):
+    emptied = [name for name in tables if _empty(conn, name)]
+    keys: list[str] = []
+    references: list[str] = []
+    # foreign keys first (a key cannot go while a foreign key uses it), added back last
+    for kinds, restore in (("f", references), ("pu", keys)):
+        for name in emptied:
+            if kinds == "pu" and _referenced(conn, name):
+                continue  # another table's foreign key needs this key: it stays
+            for con_name, definition in conn.exec_driver_sql(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %(t)s::regclass AND strpos(%(kinds)s, contype::text) > 0 "
+                "ORDER BY conname",
+                {"t": name, "kinds": kinds},
+            ):
+                conn.exec_driver_sql(f'ALTER TABLE {name} DROP CONSTRAINT "{con_name}"')
+                restore.append(f'ALTER TABLE {name} ADD CONSTRAINT "{con_name}" {definition}')
+    for name in emptied:
+        for index in sorted(TABLES[name].indexes, key=lambda i: str(i.name)):
             if not index.unique:
                 index.drop(conn)
-                restore.append(str(CreateIndex(index).compile(dialect=conn.dialect)))
-    yield emptied
-    for statement in restore:
+                keys.append(str(CreateIndex(index).compile(dialect=conn.dialect)))
+    yield set(emptied)
+    for statement in keys + references:
         conn.exec_driver_sql(statement)
+
+
+def _empty(conn: Connection, name: str) -> bool:
+    t = TABLES[name]
+    return conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first() is None
+
+
+def _referenced(conn: Connection, name: str) -> bool:
+    sql = "SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = %(t)s::regclass"
+    return conn.exec_driver_sql(sql, {"t": name}).first() is not None
+
+
+def tune_merge(conn: Connection) -> None:
+    """Memory for the sorts, hashes and index builds of the set-based merges, for the rest of
+    the transaction only (``SET LOCAL``): PostgreSQL's defaults (4 MiB, 64 MiB) spill a sort of
+    a few hundred thousand staged lines to disk. On SQLite nothing changes."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{MERGE_MEMORY}'")
+        conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{MERGE_MEMORY}'")

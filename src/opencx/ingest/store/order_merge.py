@@ -63,20 +63,29 @@ class Sql:
             return f"({prefix} || lpad(to_hex({number}), 8, '0'))"
         return f"({prefix} || printf('%08x', {number}))"
 
-    def all_true(self, column: str) -> str:
-        return f"coalesce(bool_and({column}), true)" if self.pg else f"coalesce(min({column}), 1)"
+    def key(self, column: str) -> str:
+        """``column`` as a sort and partition key: byte order on PostgreSQL (the same groups as
+        the database collation, which only an ``ORDER BY`` shown to people would need, and
+        sorts several times faster)."""
+        return f'{column} COLLATE "C"' if self.pg else column
 
 
 def _firsts(
-    key: str, fields: tuple[str, ...], nullable: tuple[str, ...], sums: dict[str, str]
+    key: str, fields: tuple[str, ...], mixed: tuple[str, ...], totals: dict[str, str]
 ) -> str:
-    """Per ``key``: the first row's ``fields``, for a ``nullable`` field its first non-null value
-    in file order (rows found again by ``_row``, the stage's key), and the ``sums``."""
-    picks = "".join(f", min(CASE WHEN {f} IS NOT NULL THEN _row END) AS _{f}_row" for f in nullable)
-    picks += "".join(f", sum({expr}) AS {name}" for name, expr in sums.items())
-    values = ", ".join(f"{'n_' + f if f in nullable else 'a'}.{f} AS {f}" for f in fields)
-    values += "".join(f", g.{name}" for name in sums)
-    joins = "".join(f" LEFT JOIN {STAGE} n_{f} ON n_{f}._row = g._{f}_row" for f in nullable)
+    """Per ``key``: its first staged row (``first_row``, in file order) with that row's
+    ``fields``, and the ``totals`` (name → aggregate over the key's rows).
+
+    A field in ``mixed`` (null on some staged rows, set on others) takes its first non-null value
+    in file order, found again by ``_row``; a field null on every row or on none needs no search
+    (measured: each search is a join of the whole stage). One hash aggregation of the stage and
+    one join back to its first rows answer the rest.
+    """
+    picks = "".join(f", min(CASE WHEN {f} IS NOT NULL THEN _row END) AS _{f}_row" for f in mixed)
+    picks += "".join(f", {expr} AS {name}" for name, expr in totals.items())
+    values = ", ".join(f"{'n_' + f if f in mixed else 'a'}.{f} AS {f}" for f in fields)
+    values += "".join(f", g.{name}" for name in totals)
+    joins = "".join(f" LEFT JOIN {STAGE} n_{f} ON n_{f}._row = g._{f}_row" for f in mixed)
     return f"""
         SELECT g.{key}, g.first_row, {values}
         FROM (SELECT {key}, min(_row) AS first_row{picks} FROM {STAGE} GROUP BY {key}) g
@@ -84,19 +93,21 @@ def _firsts(
     """  # noqa: S608
 
 
-def merge_products(conn: Connection, source: str, ids: MergeIds) -> int:
-    """Create the products first seen in the stage (fields of the SKU's first line)."""
+def merge_products(conn: Connection, source: str, ids: MergeIds, mixed: frozenset[str]) -> int:
+    """Create the products first seen in the stage (fields of the SKU's first line).
+
+    ``mixed``: the staged columns null on some rows and set on others (see :func:`_firsts`).
+    """
     q = Sql(conn)
     fields = ("product_name", "category", "currency")
-    firsts = _firsts("sku", fields, ("product_name", "category"), {})
+    nullable = tuple(f for f in ("product_name", "category") if f in mixed)
+    all_true = "bool_and(merchandise)" if q.pg else "min(merchandise)"
+    firsts = _firsts("sku", fields, nullable, {"merchandise": all_true})
     sql = f"""
         INSERT INTO products (id, source, external_id, name, category, currency, is_merchandise)
-        SELECT {q.hex_id(":prefix", "row_number() OVER (ORDER BY f.first_row)")},
-               CAST(:source AS VARCHAR),
-               f.sku, f.product_name, f.category, f.currency, m.merchandise
+        SELECT {q.hex_id(":prefix", "f.first_row")}, CAST(:source AS VARCHAR),
+               f.sku, f.product_name, f.category, f.currency, coalesce(f.merchandise, true)
         FROM ({firsts}) f
-        JOIN (SELECT sku, {q.all_true("merchandise")} AS merchandise FROM {STAGE}
-              GROUP BY sku) m ON m.sku = f.sku
         WHERE NOT EXISTS (SELECT 1 FROM products p
                           WHERE p.source = :source AND p.external_id = f.sku)
         ON CONFLICT (source, external_id) DO NOTHING
@@ -105,30 +116,34 @@ def merge_products(conn: Connection, source: str, ids: MergeIds) -> int:
     return int(result.rowcount)
 
 
-def merge_orders(conn: Connection, source: str, ids: MergeIds) -> int:
+def merge_orders(
+    conn: Connection, source: str, ids: MergeIds, mixed: frozenset[str], *, empty: bool = False
+) -> int:
     """Upsert one order per staged order id; return how many orders the stage holds.
 
     Its fields come from its first line; a customer or status from its first line that has
     one; without a status it is ``completed``, ``returned`` (all lines returns) or
-    ``partly_returned``.
+    ``partly_returned``. A new order's id is the ids' prefix and its first line's ``_row``
+    (what :func:`merge_lines` computes for lines of new orders). Into an ``empty`` table the
+    orders are plainly inserted (one row per order id already).
     """
     q = Sql(conn)
     updates = ", ".join(f"{f} = excluded.{f}" for f in ORDER_FIELDS)
-    sums = {"ret": "CASE WHEN is_return THEN 1 ELSE 0 END", "n": "1"}
-    firsts = _firsts("order_id", ORDER_FIELDS, ("customer_id", "status"), sums)
+    totals = {"ret": "sum(CASE WHEN is_return THEN 1 ELSE 0 END)", "n": "count(*)"}
+    nullable = tuple(f for f in ("customer_id", "status") if f in mixed)
+    firsts = _firsts("order_id", ORDER_FIELDS, nullable, totals)
     sql = f"""
         INSERT INTO orders (id, source, external_id, {", ".join(ORDER_FIELDS)})
-        SELECT {q.hex_id(":prefix", "row_number() OVER (ORDER BY f.first_row)")},
-               CAST(:source AS VARCHAR),
+        SELECT {q.hex_id(":prefix", "f.first_row")}, CAST(:source AS VARCHAR),
                f.order_id, f.customer_id, f.placed_at, f.channel,
                coalesce(f.status, CASE WHEN f.ret = 0 THEN 'completed'
                                        WHEN f.ret = f.n THEN 'returned'
                                        ELSE 'partly_returned' END),
                f.currency, f.discount_total
         FROM ({firsts}) f
-        WHERE true
-        ON CONFLICT (source, external_id) DO UPDATE SET {updates}
     """  # noqa: S608
+    if not empty:
+        sql += f" WHERE true ON CONFLICT (source, external_id) DO UPDATE SET {updates}"
     result = conn.execute(sa.text(sql), {"prefix": ids.orders, "source": source})
     return int(result.rowcount)
 
@@ -139,49 +154,66 @@ def return_orders(conn: Connection) -> int:
     return int(conn.exec_driver_sql(sql).scalar_one())
 
 
-def _numbered(explicit: bool) -> str:
-    """The staged lines with their order's id, product's id and line number."""
-    line_no = "coalesce(s.line_no, row_number() OVER (PARTITION BY s.order_id ORDER BY s._row))"
+def _numbered(q: Sql, explicit: bool, new_orders: bool) -> str:
+    """The staged lines with their order's id, product's id and line number.
+
+    With ``new_orders`` (every staged order was inserted by :func:`merge_orders` into an empty
+    table) an order's id is computed as that merge made it, from its first line's ``_row``, in
+    the same window that numbers the lines; otherwise it is found by a join on (source,
+    external_id).
+    """
+    window = f"WINDOW w AS (PARTITION BY {q.key('s.order_id')} ORDER BY s._row)"
+    line_no = "coalesce(s.line_no, row_number() OVER w)"
+    if new_orders:
+        order_id = q.hex_id(":orders", "min(s._row) OVER w")
+        orders = ""
+    else:
+        order_id = "o.id"
+        orders = "JOIN orders o ON o.source = :source AND o.external_id = s.order_id"
     numbered = f"""
-        SELECT s._row, o.id AS order_id, {line_no} AS line_no, p.id AS product_id, s.sku,
+        SELECT s._row, {order_id} AS order_id, {line_no} AS line_no, p.id AS product_id, s.sku,
                s.quantity, s.unit_price, s.discount
         FROM {STAGE} s
-        JOIN orders o ON o.source = :source AND o.external_id = s.order_id
+        {orders}
         JOIN products p ON p.source = :source AND p.external_id = s.sku
+        {window}
     """  # noqa: S608
     if not explicit:
         return numbered
     # a line number given twice for one order: the later line wins, as row-by-row upserts did
     return f"""
         SELECT * FROM (
-            SELECT n.*, row_number() OVER (PARTITION BY n.order_id, n.line_no
+            SELECT n.*, row_number() OVER (PARTITION BY {q.key("n.order_id")}, n.line_no
                                            ORDER BY n._row DESC) AS _dup
             FROM ({numbered}) n) d
         WHERE d._dup = 1
     """  # noqa: S608
 
 
-def merge_lines(conn: Connection, source: str, ids: MergeIds, *, empty: bool = False) -> None:
+def merge_lines(
+    conn: Connection,
+    source: str,
+    ids: MergeIds,
+    *,
+    explicit: bool,
+    empty: bool = False,
+    new_orders: bool = False,
+) -> None:
     """Upsert every staged line on (order, line_no); links to returned lines are set after.
 
-    Into an ``empty`` table the lines are plainly inserted: their keys are unique already (a
-    line number given twice keeps the later line), and ``ON CONFLICT``'s speculative insertion
-    costs a fifth to a third of the statement.
+    ``explicit``: some staged line has a ``line_no``. Into an ``empty`` table the lines are
+    plainly inserted: their keys are unique already (a line number given twice keeps the later
+    line), and ``ON CONFLICT``'s speculative insertion costs a fifth to a third of the
+    statement. ``new_orders``: see :func:`_numbered`.
     """
     q = Sql(conn)
-    explicit = (
-        conn.exec_driver_sql(
-            f"SELECT 1 FROM {STAGE} WHERE line_no IS NOT NULL LIMIT 1"  # noqa: S608
-        ).first()
-        is not None
-    )
     changed = ("product_id", "sku", "quantity", "unit_price", "discount", "returns_line_id")
     sql = f"""
         INSERT INTO order_lines (id, order_id, line_no, product_id, sku, quantity, unit_price,
                                  discount, returns_line_id)
         SELECT {q.hex_id(":prefix", "n._row")}, n.order_id, n.line_no, n.product_id, n.sku,
                n.quantity, n.unit_price, n.discount, NULL
-        FROM ({_numbered(explicit)}) n
+        FROM ({_numbered(q, explicit, new_orders)}) n
         WHERE true
     """  # noqa: S608
     if not empty:
@@ -189,7 +221,10 @@ def merge_lines(conn: Connection, source: str, ids: MergeIds, *, empty: bool = F
         ON CONFLICT (order_id, line_no) DO UPDATE SET
             {", ".join(f"{c} = excluded.{c}" for c in changed)}
         """
-    conn.execute(sa.text(sql), {"prefix": ids.lines, "source": source})
+    params = {"prefix": ids.lines, "source": source}
+    if new_orders:
+        params["orders"] = ids.orders
+    conn.execute(sa.text(sql), params)
 
 
 def has_returns(conn: Connection) -> bool:

@@ -58,6 +58,7 @@ class StagedOrderWriter:
             store.create_stage(run.conn, STAGE, STAGE_COLUMNS)
             run.state["orders_staged"] = True
         store.stage_rows(run.conn, STAGE, pa.table(cols))
+        _note_nulls(run, cols)
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
         return n
@@ -68,19 +69,36 @@ class StagedOrderWriter:
             return
         conn, source = run.conn, run.source
         ids = MergeIds(new_id()[:18], new_id()[:18], new_id()[:18])
+        filled: set[str] = run.state["stage_filled"]
+        mixed = frozenset(filled & run.state["stage_null"])
+        store.tune_merge(conn)
         store.analyze(conn, STAGE)
-        created = store.merge_products(conn, source, ids)
+        created = store.merge_products(conn, source, ids, mixed)
         if created:
             run.count("products_created", created)
             store.analyze(conn, "products")
         empty = ("orders", "order_lines") if run.counts.get("lines", 0) >= BULK_LINES else ()
         with store.merging_into_empty(conn, empty) as emptied:
-            run.count("orders", store.merge_orders(conn, source, ids))
+            new_orders = "orders" in emptied
+            run.count("orders", store.merge_orders(conn, source, ids, mixed, empty=new_orders))
+            if not new_orders:
+                store.analyze(conn, "orders")  # the lines find their order by a join
+            store.merge_lines(
+                conn,
+                source,
+                ids,
+                explicit="line_no" in filled,
+                empty="order_lines" in emptied,
+                new_orders=new_orders,
+            )
+        if new_orders:
             store.analyze(conn, "orders")
-            store.merge_lines(conn, source, ids, empty="order_lines" in emptied)
         store.analyze(conn, "order_lines")
-        run.count("return_orders", store.return_orders(conn))
-        if store.has_returns(conn):
+        if "returns" in filled:
+            run.count("return_orders", store.return_orders(conn))
+        else:
+            run.count("return_orders", 0)
+        if "returns" in filled and store.has_returns(conn):
             by_customer = run.mapping.link_returns == "customer_sku"
             linked, unlinked = store.link_returns(conn, source, by_customer=by_customer)
             if linked:
@@ -92,6 +110,23 @@ class StagedOrderWriter:
             run.publish(OrdersImported(order_ids, run.live))
         store.drop_stage(conn, STAGE)
         run.state["orders_staged"] = False
+
+
+def _note_nulls(run: Run, cols: dict[str, pa.Array]) -> None:
+    """Remember which staged columns hold a value somewhere (``stage_filled``) and which a null
+    (``stage_null``), and whether any line is a return or negative (``returns`` filled), so the
+    merge searches for first non-null values only in columns that have both, and skips the
+    return steps for a file without returns."""
+    filled: set[str] = run.state.setdefault("stage_filled", set())
+    null: set[str] = run.state.setdefault("stage_null", set())
+    for name, column in cols.items():
+        if column.null_count:
+            null.add(name)
+        if column.null_count < len(column):
+            filled.add(name)
+    negative = pc.less(cols["quantity"], 0)
+    if pc.any(pc.or_(pc.fill_null(cols["is_return"], False), negative)).as_py():
+        filled.add("returns")
 
 
 def _merchandise(skus: pa.Array, mapping: Mapping) -> pa.Array | None:
