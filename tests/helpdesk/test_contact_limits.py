@@ -100,3 +100,24 @@ def test_staff_and_keys_that_may_work_cases_are_not_limited(
     for n in range(4):  # an agent logging a visitor's request from the public form
         assert _contact(client, 10 + n)[0] == 200
     assert _cases(services) == 8
+
+
+def test_chats_that_give_an_address_share_the_limit_and_anonymous_chats_do_not(
+    client: TestClient, services: Services
+) -> None:
+    """A chat with an email finds or creates a customer, as the forms do: same bucket."""
+    for n in range(2):
+        r = client.post("/api/helpdesk/chat", json={"email": f"c{n}@x.nl"})
+        assert r.status_code == 201
+    refused = client.post("/api/helpdesk/chat", json={"email": "c9@x.nl"})
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "1800"
+    assert _contact(client, 3)[0] == 429  # the contact form shares the bucket
+    for _ in range(5):  # a chat without an address creates no customer: not limited
+        assert client.post("/api/helpdesk/chat", json={"name": "Ana"}).status_code == 201
+    key = AccessService(services.engine, services.clock).create_api_key("w", ["helpdesk:write"])
+    vouched = client.post(
+        "/api/helpdesk/chat",
+        json={"email": "c10@x.nl"},
+        headers={"Authorization": f"Bearer {key.secret}"},
+    )
+    assert vouched.status_code == 201

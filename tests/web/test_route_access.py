@@ -247,7 +247,9 @@ PUBLIC: dict[tuple[str, str], str] = {
         "a visitor's self-service request, held until confirmed by mail (CSRF-checked, limited)"
     ),
     ("GET", "/help/chat"): "the public chat widget",
-    ("POST", "/api/helpdesk/chat"): "the chat widget starts a chat (no login)",
+    ("POST", "/api/helpdesk/chat"): (
+        "the chat widget starts a chat (no login; with an address, limited per client address)"
+    ),
     ("POST", "/api/helpdesk/chat/offline"): (
         "the chat widget leaves a message (no login; limited per client address)"
     ),

@@ -54,10 +54,22 @@ class OfflineIn(BaseModel):
     body: str = Field(max_length=4000)
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={429: {"description": "too many chats with an address from this client lately"}},
+)
 async def start(body: StartIn, request: Request, service: Service) -> StartOut:
-    """Public: start a chat (the widget calls this; no login)."""
-    chat, token = await run_in_threadpool(service.start_chat, body.name, body.email, body.language)
+    """Public: start a chat (the widget calls this; no login). A chat that gives an email
+    address finds or creates the customer, so those are limited per client address with the
+    contact form (429 with ``Retry-After``); an API key holding ``helpdesk:write`` is not."""
+    client = None if vouching_key(request) is not None else client_ip(request)
+    try:
+        chat, token = await run_in_threadpool(
+            partial(service.start_chat, client=client), body.name, body.email, body.language
+        )
+    except TooManyRequests as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.seconds)}) from None
     hub = hub_of(request.app)
     await hub.signal(service, {"type": "chat_started", "chat_id": chat.id})
     return StartOut(chat_id=chat.id, token=token, online=await hub.online(service))

@@ -354,10 +354,18 @@ class HelpdeskService:
 
     # --- live chat -------------------------------------------------------------------------
     def start_chat(
-        self, name: str | None, email: str | None, language: str | None
+        self,
+        name: str | None,
+        email: str | None,
+        language: str | None,
+        *,
+        client: str | None = None,
     ) -> tuple[Chat, str]:
-        """A new chat and the customer's token for it."""
+        """A new chat and the customer's token for it. A chat that gives an address finds or
+        creates its customer, so ``client`` (an anonymous visitor's network address) is limited
+        as for :meth:`open_case`; a chat without one is not."""
         with self._tx() as conn:
+            self._limit_visitor(conn, client if email else None)
             found = chat.start_chat(conn, name, email, language, self.deps)
         return found, chat_token(found.id, self.secret_key)
 
