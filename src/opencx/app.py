@@ -340,6 +340,8 @@ def _wire_demo(services: Services) -> None:
     services.bus.subscribe(DemoGenerated, demo_search_keys)
     # the demo company runs a loyalty program of every type, through the loyalty use cases
     services.bus.subscribe(DemoGenerated, services.loyalty.on_demo_generated)
+    # its surveys are sent and answered through the feedback slice's history load
+    services.demo.surveys = services.feedback.load_history
 
 
 def wire_customer_lifecycle(bus: EventBus) -> None:

@@ -10,6 +10,7 @@ in flight: changing it would orphan them. New purposes use :func:`purpose_key`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
@@ -25,8 +26,10 @@ AUDIT_PSEUDONYM = b"opencx:audit-pseudonym:"  # labelled: stored pseudonyms depe
 MODEL_ARTIFACT = b"opencx model artifact\0"  # labelled: stored artifact signatures depend on it
 
 
+@functools.lru_cache(maxsize=64)
 def purpose_key(secret: str, purpose: str) -> bytes:
-    """The 32-byte key of ``purpose`` (HMAC-SHA256 of the purpose, keyed by the secret).
+    """The 32-byte key of ``purpose`` (HMAC-SHA256 of the purpose, keyed by the secret);
+    derived once per process (every signed link checked or issued needs it).
 
     >>> purpose_key("s" * 32, ERASED_KEYS) != purpose_key("s" * 32, BLIND_INDEX)
     True

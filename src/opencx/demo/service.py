@@ -15,12 +15,16 @@ from opencx.core import Clock, EventBus
 from opencx.core.errors import Conflict
 from opencx.demo.domain.company import DemoSettings, iter_demo
 from opencx.demo.domain.events import DemoGenerated
+from opencx.demo.domain.history import SURVEY_TABLES, survey_history
 from opencx.demo.domain.rows import Progress, TableRows
 from opencx.demo.store import existing
 from opencx.demo.store.bulk import insert_rows
 
 Announce = Callable[[Connection, dict[str, int]], None]
 """Called inside the transaction, after the last row, with the rows written per table."""
+SurveyLoader = Callable[..., dict[str, int]]
+"""The feedback slice's history load: ``(conn, *, surveys, invitations, responses)`` → rows
+written per table (wired in the composition root)."""
 
 
 def write_demo(
@@ -29,9 +33,13 @@ def write_demo(
     progress: Progress | None = None,
     *,
     announce: Announce | None = None,
+    surveys: SurveyLoader | None = None,
 ) -> dict[str, int]:
     """Insert generated ``tables`` (a list, or :func:`iter_demo` to generate while writing) in
     one transaction; return rows written per table.
+
+    With ``surveys``, the survey tables are not inserted: they go to that loader, in the same
+    transaction after the other tables, as a survey history (:func:`survey_history`).
 
     Raises
     ------
@@ -46,9 +54,18 @@ def write_demo(
                 "customers: demo data (source='demo') is already loaded; "
                 "use an empty database or `opencx demo --if-empty`"
             )
+        held: list[TableRows] = []
         for rows in tables:
+            if surveys is not None and rows.table in SURVEY_TABLES:
+                held.append(rows)
+                continue
             counts[rows.table] = counts.get(rows.table, 0) + insert_rows(conn, rows, progress)
             del rows  # let the next table be generated without this one in memory
+        if surveys is not None:
+            for table, n in surveys(conn, **survey_history(held)).items():
+                counts[table] = counts.get(table, 0) + n
+                if progress is not None:
+                    progress(table, n, n)
         if announce is not None:
             announce(conn, counts)
     return counts
@@ -67,6 +84,9 @@ class DemoService:
         self.engine = engine
         self.bus = bus
         self.clock = clock
+        self.surveys: SurveyLoader | None = None
+        """The feedback slice's history load (set in the composition root): the demo's surveys,
+        invitations and responses go through it instead of into the tables directly."""
 
     def has_customers(self) -> bool:
         return has_customers(self.engine)
@@ -84,4 +104,6 @@ class DemoService:
             )
             self.bus.publish(event, conn)
 
-        return write_demo(self.engine, iter_demo(settings), progress, announce=announce)
+        return write_demo(
+            self.engine, iter_demo(settings), progress, announce=announce, surveys=self.surveys
+        )

@@ -20,7 +20,7 @@ from opencx.feedback.domain.surveys import Survey
 from opencx.feedback.domain.text import Driver, Theme, Trend
 from opencx.feedback.domain.triggers import Trigger
 from opencx.feedback.domain.webhooks import Subscription, check_events, check_secret, check_url
-from opencx.feedback.service import analytics, answering, distribution, surveys
+from opencx.feedback.service import analytics, answering, distribution, history, surveys
 from opencx.feedback.service.analytics import NO_THEME, Analysis
 from opencx.feedback.service.answering import LinkInvalid, Opened, Recorded
 from opencx.feedback.service.config import FeedbackConfig
@@ -278,6 +278,20 @@ class FeedbackService:
                 except InvalidInput as exc:
                     raise InvalidInput(f"response {i} ({item.get('external_id')}): {exc}") from exc
         return done
+
+    def load_history(
+        self,
+        conn: Connection,
+        *,
+        surveys: Sequence[Mapping[str, Any]],
+        invitations: Mapping[str, Sequence[Any]],
+        responses: Mapping[str, Sequence[Any]],
+    ) -> dict[str, int]:
+        """Past surveys, invitations and responses in bulk, in the caller's transaction (the
+        demo company's): the slice's rules, nothing live (``service/history.py``)."""
+        return history.load_history(
+            conn, self.config, surveys=surveys, invitations=invitations, responses=responses
+        )
 
     def explore(self, **filters: Any) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

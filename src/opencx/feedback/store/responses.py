@@ -81,22 +81,26 @@ def write_answers(
                 answers.c.response_id == response_id, answers.c.question_key.in_(list(given))
             )
         )
-    conn.execute(
-        _INSERT_ANSWERS,
-        [
-            {
-                "id": new_id(),
-                "response_id": response_id,
-                "question_key": a.question_key,
-                "question_type": a.question_type,
-                "score": a.score,
-                "choices": list(a.choices) if a.choices is not None else None,
-                "text": a.text,
-                "language": language,
-            }
-            for a in given.values()
-        ],
-    )
+    conn.execute(_INSERT_ANSWERS, answer_rows(response_id, given, language))
+
+
+def answer_rows(
+    response_id: str, given: Mapping[str, Answer], language: str | None
+) -> list[dict[str, Any]]:
+    """One typed ``answers`` row per answered question of a response."""
+    return [
+        {
+            "id": new_id(),
+            "response_id": response_id,
+            "question_key": a.question_key,
+            "question_type": a.question_type,
+            "score": a.score,
+            "choices": list(a.choices) if a.choices is not None else None,
+            "text": a.text,
+            "language": language,
+        }
+        for a in given.values()
+    ]
 
 
 def explore(

@@ -13,24 +13,21 @@ from opencx.db.schema import answers, responses, survey_questions, surveys
 from opencx.feedback.domain.surveys import Survey, parse_definition, to_definition
 
 
-def insert_version(conn: Connection, survey: Survey) -> str:
-    """Store ``survey`` (its version number set) with one question row per key."""
-    sid = new_id()
-    conn.execute(
-        surveys.insert().values(
-            id=sid,
-            key=survey.key,
-            kind=survey.kind,
-            name=survey.name,
-            version=survey.version,
-            languages=list(survey.languages),
-            definition=to_definition(survey),
-        )
-    )
-    rows = [
+def version_rows(survey: Survey, survey_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The ``surveys`` row of ``survey`` (its version number set) and its question rows."""
+    row = {
+        "id": survey_id,
+        "key": survey.key,
+        "kind": survey.kind,
+        "name": survey.name,
+        "version": survey.version,
+        "languages": list(survey.languages),
+        "definition": to_definition(survey),
+    }
+    questions = [
         {
             "id": new_id(),
-            "survey_id": sid,
+            "survey_id": survey_id,
             "key": q.key,
             "type": q.type,
             "scale_min": q.scale_min,
@@ -38,8 +35,16 @@ def insert_version(conn: Connection, survey: Survey) -> str:
         }
         for q in survey.questions
     ]
-    if rows:
-        conn.execute(survey_questions.insert(), rows)
+    return row, questions
+
+
+def insert_version(conn: Connection, survey: Survey) -> str:
+    """Store ``survey`` (its version number set) with one question row per key."""
+    sid = new_id()
+    row, questions = version_rows(survey, sid)
+    conn.execute(surveys.insert(), row)
+    if questions:
+        conn.execute(survey_questions.insert(), questions)
     return sid
 
 
