@@ -43,15 +43,21 @@ class LoyaltyService:
         self.engine = engine
         self.clock = clock
 
-    def _tx(self, fn: Callable[[Connection], T]) -> T:
+    def _tx(self, fn: Callable[[Connection], T], *, single: bool = False) -> T:
         """Run ``fn`` in a transaction; a lost race on an idempotency key runs it once more
-        (the second run finds the key and returns the first result)."""
+        (the second run finds the key and returns the first result). ``single``: ``fn`` is
+        one ledger write and nothing else (:func:`posting.single_write`: two round trips)."""
+        once = self._single if single else self._once
         try:
-            return self._once(fn)
+            return once(fn)
         except IntegrityError as exc:
             if "idempotency_key" not in str(exc.orig):
                 raise
-        return self._once(fn)
+        return once(fn)
+
+    def _single(self, fn: Callable[[Connection], T]) -> T:
+        with self.engine.connect() as conn, posting.single_write(conn):
+            return fn(conn)
 
     def _once(self, fn: Callable[[Connection], T]) -> T:
         with self.engine.begin() as conn:
@@ -124,21 +130,29 @@ class LoyaltyService:
         return self._tx(
             lambda c: ledger.earn(
                 c, member_id, points, key, self.clock.now(), reason=reason, fingerprint=fp
-            )
+            ),
+            single=True,
         )
 
     def spend(self, member_id: str, points: int, key: str, reason: str = "") -> Posted:
-        return self._tx(lambda c: ledger.spend(c, member_id, points, key, self.clock.now(), reason))
+        return self._tx(
+            lambda c: ledger.spend(c, member_id, points, key, self.clock.now(), reason),
+            single=True,
+        )
 
     def redeem(self, member_id: str, reward_id: str, key: str) -> Posted:
-        return self._tx(lambda c: ledger.redeem(c, member_id, reward_id, key, self.clock.now()))
+        return self._tx(
+            lambda c: ledger.redeem(c, member_id, reward_id, key, self.clock.now()), single=True
+        )
 
     def transfer(self, from_id: str, to_id: str, points: int, key: str) -> tuple[Posted, Posted]:
         return self._tx(lambda c: ledger.transfer(c, from_id, to_id, points, key, self.clock.now()))
 
     def adjust(self, member_id: str, points: int, reason: str, key: str, by: str) -> Posted:
         now = self.clock.now()
-        return self._tx(lambda c: ledger.adjust(c, member_id, points, reason, key, now, by))
+        return self._tx(
+            lambda c: ledger.adjust(c, member_id, points, reason, key, now, by), single=True
+        )
 
     def donate(self, member_id: str, cause_id: str, points: int, key: str) -> Posted:
         return self._tx(

@@ -2,12 +2,13 @@
 
 On PostgreSQL the hot path (every earn, spend, redeem, transfer ...) runs on the psycopg
 connection under the SQLAlchemy one, with statements written once here: the member's row lock,
-the key's entry and the member's open lots and debts go out in one pipeline (one round trip,
-the ``BEGIN`` included), and the entry with its lot and allocations is one statement. In READ
-COMMITTED each statement of the pipeline takes its snapshot when it starts, so the key and the
-open state are read *after* the lock is granted: a writer of the same member that committed
-while this one waited is seen. SQLite (one writer at a time) runs the same reads through
-SQLAlchemy Core.
+then the key's entry with the member's open lots and debts, go out in one pipeline (one round
+trip), and the entry with its lot and allocations is one statement. In READ COMMITTED each
+statement of the pipeline takes its snapshot when it starts, so the key and the open state are
+read *after* the lock is granted: a writer of the same member that committed while this one
+waited is seen. A transaction that is one write and nothing else (:func:`single_write`) sends
+its ``BEGIN`` with the reads and its ``COMMIT`` with the append: two round trips in all. SQLite
+(one writer at a time) runs the same reads through SQLAlchemy Core.
 
 Nothing here decides anything: the domain core plans the entry from what :func:`lock_for_write`
 read, and :func:`append` inserts what it planned.
@@ -107,14 +108,15 @@ _PG_LOCK = (
     "SELECT status, (SELECT CAST(document AS TEXT) FROM loyalty_programs"
     " WHERE id = 'default') FROM loyalty_members WHERE id = %s FOR UPDATE"
 )
-_PG_KEY = (
-    "SELECT id, member_id, kind, points, at, request_hash FROM loyalty_entries"
-    " WHERE idempotency_key = %s"
-)
-# the member's open lots ('L', with what they have paid) and open debts ('D'), as
-# ledger.open_state reads them
-_PG_STATE = """
-SELECT 'L', l.id, l.points, l.available_at, l.expires_at, l.origin, COALESCE(u.used, 0)
+# after the lock: the key's entry ('K': id, points, at, kind, member, request hash), the
+# member's open lots ('L': id, points, available_at, expires_at, origin, paid) and open debts
+# ('D': debit id, owed), as ledger.open_state reads them
+_PG_READ = """
+SELECT 'K', id, points, at, NULL, kind, NULL, member_id, request_hash
+FROM loyalty_entries WHERE idempotency_key = %(k)s
+UNION ALL
+SELECT 'L', l.id, l.points, l.available_at, l.expires_at, l.origin,
+       CAST(COALESCE(u.used, 0) AS BIGINT), NULL, NULL
 FROM loyalty_lots AS l
 LEFT JOIN (
     SELECT lot_id, SUM(points) AS used FROM loyalty_allocations
@@ -122,7 +124,8 @@ LEFT JOIN (
 ) AS u ON u.lot_id = l.id
 WHERE l.member_id = %(m)s AND l.points > COALESCE(u.used, 0)
 UNION ALL
-SELECT 'D', debit_id, NULL, NULL, NULL, NULL, SUM(points) FROM loyalty_allocations
+SELECT 'D', debit_id, NULL, NULL, NULL, NULL, CAST(SUM(points) AS BIGINT), NULL, NULL
+FROM loyalty_allocations
 WHERE member_id = %(m)s AND lot_id IS NULL GROUP BY debit_id HAVING SUM(points) > 0
 """
 
@@ -140,22 +143,78 @@ def _driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any
 
 
 def _lock_for_write_pg(conn: Connection, member_id: str, key: str) -> Locked:
+    single = conn.info.get(_SINGLE)
+    if single == "committed":
+        raise RuntimeError("single_write: the write is committed; nothing may follow it")
     with _driver(conn, _PG_LOCK) as raw, raw.pipeline():
-        # one round trip; each statement's snapshot is taken after the lock is granted
+        # one round trip; the second statement's snapshot is taken after the lock is granted
+        if single and raw.info.transaction_status == _IDLE:
+            raw.execute("BEGIN")
         lock = raw.execute(_PG_LOCK, (member_id,))
-        keyed = raw.execute(_PG_KEY, (key,))
-        state = raw.execute(_PG_STATE, {"m": member_id})
+        read = raw.execute(_PG_READ, {"k": key, "m": member_id})
     row = lock.fetchone()
-    existing = keyed.fetchone()
+    existing = None
+    open_rows = []
+    for k, i, p, a, x, o, n, m, h in read.fetchall():
+        if k == "K":
+            existing = Keyed(i, m, o, p, _utc(a), h)
+        else:
+            open_rows.append((k, i, p, a and _utc(a), x and _utc(x), o, n))
     return Locked(
         None if row is None else row[0],
-        None if existing is None else _keyed(existing),
+        existing,
         None if row is None else row[1],
-        state_of_rows(
-            (k, i, p, None if a is None else _utc(a), None if x is None else _utc(x), o, n)
-            for k, i, p, a, x, o, n in state.fetchall()
-        ),
+        state_of_rows(open_rows),
     )
+
+
+_SINGLE = "opencx.loyalty.single_write"
+_IDLE = psycopg.pq.TransactionStatus.IDLE
+
+
+@contextmanager
+def single_write(conn: Connection) -> Iterator[None]:
+    """The transaction of one ledger write whose reads are its first statements and whose
+    append is its last (an earn, a spend, an adjustment, a redemption), on ``conn`` fresh
+    from the pool.
+
+    On PostgreSQL the psycopg connection runs in autocommit mode meanwhile, so the ``BEGIN``
+    goes out in the reads' round trip (:func:`lock_for_write`) and the ``COMMIT`` in the
+    append's (:func:`append`): two round trips, where psycopg would add one for its own
+    ``BEGIN`` (its pipeline waits for it) and one for the ``COMMIT``. A write answered from
+    its key commits on leaving; a refused or failed one rolls back through libpq, keeping the
+    prepared statements (:func:`abandon`). SQLAlchemy statements inside (a reward's stock)
+    run in the transaction the reads began. SQLite: an ordinary transaction.
+    """
+    if conn.dialect.name != "postgresql":
+        with conn.begin():
+            yield
+        return
+    with _driver(conn, "BEGIN") as raw:
+        if raw.info.transaction_status != _IDLE:
+            raise RuntimeError("single_write needs a connection outside any transaction")
+        raw.autocommit = True
+        conn.info[_SINGLE] = "open"
+        try:
+            yield
+            if raw.info.transaction_status != _IDLE:  # answered from its key: nothing written
+                raw.commit()
+        except BaseException:
+            _rollback(raw)
+            raise
+        finally:
+            conn.info.pop(_SINGLE, None)
+            if raw.info.transaction_status == _IDLE:
+                raw.autocommit = False
+
+
+def _rollback(raw: psycopg.Connection[Any]) -> None:
+    """ROLLBACK through libpq: psycopg's own would drop the prepared statements."""
+    if raw.info.transaction_status == _IDLE:
+        return
+    result = raw.pgconn.exec_(b"ROLLBACK")
+    if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
+        raise psycopg.OperationalError(result.get_error_message())
 
 
 def abandon(conn: Connection) -> None:
@@ -172,11 +231,7 @@ def abandon(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     with _driver(conn, "ROLLBACK") as raw:
-        if raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
-            return
-        result = raw.pgconn.exec_(b"ROLLBACK")
-        if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
-            raise psycopg.OperationalError(result.get_error_message())
+        _rollback(raw)
 
 
 _INSERT_ENTRY = entries.insert()
@@ -216,7 +271,8 @@ def append(
     request_hash: str | None = None,
     amount: Any = None,
 ) -> None:
-    """Insert ``entry`` with its lot and allocations (never an update)."""
+    """Insert ``entry`` with its lot and allocations (never an update); in a
+    :func:`single_write`, commit with it."""
     row = {
         "id": entry.id,
         "member_id": entry.member_id,
@@ -231,8 +287,15 @@ def append(
     }
     lot = entry.lot
     if conn.dialect.name == "postgresql":
+        params = {**row, **_lot_and_allocations(entry, lot)}
         with _driver(conn, _APPEND_PG) as raw:
-            raw.execute(_APPEND_PG, {**row, **_lot_and_allocations(entry, lot)})
+            if conn.info.get(_SINGLE) != "open":
+                raw.execute(_APPEND_PG, params)
+                return
+            with raw.pipeline():  # the append and the COMMIT: one round trip
+                raw.execute(_APPEND_PG, params)
+                raw.execute("COMMIT")
+            conn.info[_SINGLE] = "committed"
         return
     conn.execute(_INSERT_ENTRY, row)
     if lot is not None:

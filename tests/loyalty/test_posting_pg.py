@@ -1,0 +1,69 @@
+"""On PostgreSQL a ledger write keeps its connection's prepared statements, whatever happens.
+
+psycopg forgets every prepared statement of a connection when it rolls back; a refused spend
+rolled back, so the next writes on that connection were parsed and planned again (twice the
+server's CPU per write in the benchmark). These tests hold one pooled connection and look at
+the server's own list of its prepared statements.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from opencx.core import FixedClock
+from opencx.db import create_engine_from_url
+from opencx.loyalty.domain import InsufficientPoints
+from opencx.loyalty.service import LoyaltyService
+
+pytestmark = pytest.mark.postgres
+
+
+def _member(engine: Engine) -> str:
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO customers (id, source, external_id, created_at, attributes, "
+                "consent_email, consent_sms, consent_surveys) VALUES "
+                "('c1', 'test', 'c1', now(), '{}', false, false, false)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO loyalty_members (id, customer_id, enrolled_at, source, status) "
+                "VALUES ('m1', 'c1', now(), 'test', 'active')"
+            )
+        )
+    return "m1"
+
+
+def _prepared(engine: Engine) -> int:
+    # the pool's only connection; committed, as a rollback would drop them (psycopg)
+    with engine.begin() as conn:
+        return int(conn.execute(sa.text("SELECT count(*) FROM pg_prepared_statements")).scalar())
+
+
+def test_a_refused_or_repeated_write_keeps_the_prepared_statements(
+    pg_clean: Engine, clock: FixedClock
+) -> None:
+    url = pg_clean.url.render_as_string(hide_password=False)
+    engine = create_engine_from_url(url, pool_size=1, max_overflow=0)
+    try:
+        member = _member(engine)
+        service = LoyaltyService(engine, clock)
+        for i in range(8):  # psycopg prepares a statement on its fifth run
+            service.earn(member, 10, f"earn-{i}")
+            service.spend(member, 1, f"spend-{i}")
+        prepared = _prepared(engine)
+        assert prepared >= 3  # the lock, the read, the append (an earn's and a spend's)
+
+        with pytest.raises(InsufficientPoints):
+            service.spend(member, 10_000, "too-much")
+        assert service.earn(member, 10, "earn-0").duplicate
+        assert _prepared(engine) == prepared
+
+        assert service.spend(member, 5, "after").balance == 8 * 10 - 8 - 5
+        assert service.audit(member)[2]
+    finally:
+        engine.dispose()
