@@ -232,7 +232,9 @@ def merge_members(
         _move_lots(conn, merged.id, survivor.id, f"merge:{key}:{merged.id}", now)
         debt = store.open_state(conn, merged.id).debt
         if debt:
-            _move_debt(conn, merged.id, survivor.id, debt, f"merge:{key}:{merged.id}", now)
+            _transfer_debt(
+                conn, debt, f"merge:{key}:{merged.id}", now, merged=merged.id, survivor=survivor.id
+            )
         store.set_member(conn, merged.id, status="merged", merged_into=survivor.id)
 
 
@@ -254,79 +256,68 @@ def unmerge_members(conn: Connection, merge: Any, now: datetime) -> None:
     _move_lots(conn, survivor.id, merged.id, key, now, only=brought)
     debt = store.debt_moved(conn, survivor.id, merged.id, merge.merge_id)
     if debt:
-        _move_debt_back(conn, merged.id, survivor.id, debt, key, now)
+        _transfer_debt(conn, debt, key, now, merged=merged.id, survivor=survivor.id, back=True)
     store.set_member(conn, merged.id, status="active", merged_into=None)
 
 
-def _move_debt(
-    conn: Connection, merged: str, survivor: str, debt: int, key: str, now: datetime
+def _transfer_debt(
+    conn: Connection,
+    debt: int,
+    key: str,
+    now: datetime,
+    *,
+    merged: str,
+    survivor: str,
+    back: bool = False,
 ) -> None:
-    def settle(s: MemberState, eid: str, _p: Program) -> Entry:
-        return plan_credit(
-            s,
-            entry_id=eid,
-            member_id=merged,
-            kind="merge_in",
-            points=debt,
-            at=now,
-            key=f"{key}:debt:in",
-            reason="debt moved to survivor",
-        )
+    """Move ``debt`` points of debt from the merged member to its survivor on a merge, or back
+    when the merge is undone (``back``).
 
-    def owe(s: MemberState, eid: str, _p: Program) -> Entry:
-        return plan_debit(
-            s,
-            entry_id=eid,
-            member_id=survivor,
-            kind="merge_out",
-            points=debt,
-            at=now,
-            key=f"{key}:debt:out",
-            floor=None,
-            reason=f"debt of merged member {merged}",
-        )
-
-    post(conn, merged, f"{key}:debt:in", settle, locked=True)
-    post(conn, survivor, f"{key}:debt:out", owe, locked=True)
-
-
-def _move_debt_back(
-    conn: Connection, merged: str, survivor: str, debt: int, key: str, now: datetime
-) -> None:
-    """An undone merge: the debt the survivor took over goes back to the merged member (a
-    debit with no floor, so it is debt again unless the member's spendable lots pay it) and
-    the survivor is credited what it took over, in a lot expiring as an earn would."""
-
-    def owe(s: MemberState, eid: str, _p: Program) -> Entry:
-        return plan_debit(
-            s,
-            entry_id=eid,
-            member_id=merged,
-            kind="merge_out",
-            points=debt,
-            at=now,
-            key=f"{key}:debt:out",
-            floor=None,
-            reason=f"merge undone: debt back from member {survivor}",
-            ref=f"member:{survivor}",
-        )
+    The member relieved is credited (``{key}:debt:in``: on a merge that credit settles exactly
+    the merged member's open debt; back, it is the survivor's lot, expiring as an earn would)
+    and the other is debited with no floor (``{key}:debt:out``: debt again unless its spendable
+    lots pay it). :func:`opencx.loyalty.store.ledger.debt_moved` finds a merge's transfer by the
+    survivor's ``debt:out`` key, so an undo moves back what the merge moved.
+    """
+    if back:
+        relieved, charged = survivor, merged
+        credit_reason = f"merge undone: debt of member {merged} back to it"
+        debit_reason = f"merge undone: debt back from member {survivor}"
+    else:
+        relieved, charged = merged, survivor
+        credit_reason, debit_reason = "debt moved to survivor", f"debt of merged member {merged}"
 
     def settle(s: MemberState, eid: str, p: Program) -> Entry:
+        months = p.expiry_months if back else None
         return plan_credit(
             s,
             entry_id=eid,
-            member_id=survivor,
+            member_id=relieved,
             kind="merge_in",
             points=debt,
             at=now,
             key=f"{key}:debt:in",
-            expires_at=None if p.expiry_months is None else add_months(now, p.expiry_months),
-            reason=f"merge undone: debt of member {merged} back to it",
-            ref=f"member:{merged}",
+            expires_at=None if months is None else add_months(now, months),
+            reason=credit_reason,
+            ref=f"member:{charged}" if back else None,
         )
 
-    post(conn, survivor, f"{key}:debt:in", settle, locked=True)
-    post(conn, merged, f"{key}:debt:out", owe, locked=True)
+    def owe(s: MemberState, eid: str, _p: Program) -> Entry:
+        return plan_debit(
+            s,
+            entry_id=eid,
+            member_id=charged,
+            kind="merge_out",
+            points=debt,
+            at=now,
+            key=f"{key}:debt:out",
+            floor=None,
+            reason=debit_reason,
+            ref=f"member:{relieved}" if back else None,
+        )
+
+    post(conn, relieved, f"{key}:debt:in", settle, locked=True)
+    post(conn, charged, f"{key}:debt:out", owe, locked=True)
 
 
 def _forfeit(conn: Connection, member_id: str, lot_id: str, points: int, now: datetime) -> None:

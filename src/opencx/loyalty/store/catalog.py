@@ -77,6 +77,21 @@ settlements = sa.Table(
 )
 
 
+def _upsert(
+    conn: Connection,
+    table: sa.Table,
+    row_id: str,
+    values: dict[str, Any],
+    *,
+    on_insert: dict[str, Any] | None = None,
+) -> None:
+    """Set ``values`` on the row ``row_id`` of ``table``, inserting it (with ``on_insert``
+    besides, e.g. a creation time) if there is none."""
+    done = conn.execute(table.update().where(table.c.id == row_id).values(**values))
+    if done.rowcount == 0:
+        conn.execute(table.insert().values(id=row_id, **values, **(on_insert or {})))
+
+
 def _reward(r: Any) -> Reward:
     return Reward(r.id, r.name, int(r.points), r.stock, bool(r.active), r.description or "")
 
@@ -116,9 +131,7 @@ def put_reward(conn: Connection, reward: Reward, at: Any) -> None:
         "stock": reward.stock,
         "active": reward.active,
     }
-    done = conn.execute(rewards.update().where(rewards.c.id == reward.id).values(**values))
-    if done.rowcount == 0:
-        conn.execute(rewards.insert().values(id=reward.id, created_at=at, **values))
+    _upsert(conn, rewards, reward.id, values, on_insert={"created_at": at})
 
 
 def cause(conn: Connection, cause_id: str) -> Cause | None:
@@ -142,8 +155,7 @@ def put_cause(conn: Connection, c: Cause) -> None:
         "currency": c.currency,
         "active": c.active,
     }
-    if conn.execute(causes.update().where(causes.c.id == c.id).values(**values)).rowcount == 0:
-        conn.execute(causes.insert().values(id=c.id, **values))
+    _upsert(conn, causes, c.id, values)
 
 
 def add_donation(conn: Connection, d: Donation) -> None:
@@ -198,8 +210,7 @@ def put_partner(conn: Connection, p: Partner) -> None:
         "currency": p.currency,
         "active": p.active,
     }
-    if conn.execute(partners.update().where(partners.c.id == p.id).values(**values)).rowcount == 0:
-        conn.execute(partners.insert().values(id=p.id, **values))
+    _upsert(conn, partners, p.id, values)
 
 
 def add_settlement(conn: Connection, s: SettlementLine) -> None:
