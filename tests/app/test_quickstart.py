@@ -70,6 +70,7 @@ def test_quickstart_fits_every_model_and_shows_each_step(
     assert r.exit_code == 0, r.output
     # progress: every step of every model, as a line with its elapsed time off a terminal
     assert "churn: fit and calibrate (" in r.output and "nbo: fit on all baskets (" in r.output
+    assert "analysing survey comments" in r.output  # the demo's surveys: sent, answered, analysed
     engine = create_engine_from_url(url)
     try:
         modeling = ModelingService(engine, secret_key="unused-here")
