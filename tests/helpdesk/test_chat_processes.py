@@ -187,6 +187,9 @@ def test_what_is_not_stored_crosses_too_and_a_lost_listener_misses_nothing(
                 assert _next(customer, "message")["body"] == "while reconnecting"
                 heard = _next(agent, "message")  # from the store, once B listens again
                 assert heard["body"] == "while reconnecting"
+                agent.send(json.dumps({"type": "message", "chat_id": chat_id, "body": "back"}))
+                # on A once it listens again (signals raised before that are lost, by design)
+                assert _next(customer, "message")["body"] == "back"
 
             agent.send(json.dumps({"type": "end", "chat_id": chat_id}))
             ended = _next(customer, "ended")
