@@ -67,3 +67,17 @@ def test_a_refused_or_repeated_write_keeps_the_prepared_statements(
         assert service.audit(member)[2]
     finally:
         engine.dispose()
+
+
+def test_a_write_on_a_plain_connection_is_kept_by_its_commit(
+    pg_clean: Engine, clock: FixedClock
+) -> None:
+    """The ledger's statements run under SQLAlchemy; they still begin its transaction, so a
+    caller's ``conn.commit()`` commits them (SQLAlchemy commits nothing it did not begin)."""
+    from opencx.loyalty.service import ledger
+
+    member = _member(pg_clean)
+    with pg_clean.connect() as conn:
+        ledger.earn(conn, member, 25, "plain-1", clock.now())
+        conn.commit()
+    assert LoyaltyService(pg_clean, clock).member_view(member).balance == 25

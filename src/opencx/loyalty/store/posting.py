@@ -142,10 +142,19 @@ def _driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any
         raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
 
+def _in_transaction(conn: Connection) -> None:
+    """Begin SQLAlchemy's transaction if it has not begun: statements run beside it do not
+    autobegin it, and its ``commit()`` would then commit nothing (a write lost silently)."""
+    if not conn.in_transaction():
+        conn.begin()
+
+
 def _lock_for_write_pg(conn: Connection, member_id: str, key: str) -> Locked:
     single = conn.info.get(_SINGLE)
     if single == "committed":
         raise RuntimeError("single_write: the write is committed; nothing may follow it")
+    if not single:
+        _in_transaction(conn)
     with _driver(conn, _PG_LOCK) as raw, raw.pipeline():
         # one round trip; the second statement's snapshot is taken after the lock is granted
         if single and raw.info.transaction_status == _IDLE:
@@ -290,6 +299,7 @@ def append(
         params = {**row, **_lot_and_allocations(entry, lot)}
         with _driver(conn, _APPEND_PG) as raw:
             if conn.info.get(_SINGLE) != "open":
+                _in_transaction(conn)
                 raw.execute(_APPEND_PG, params)
                 return
             with raw.pipeline():  # the append and the COMMIT: one round trip
