@@ -81,3 +81,23 @@ def test_a_write_on_a_plain_connection_is_kept_by_its_commit(
         ledger.earn(conn, member, 25, "plain-1", clock.now())
         conn.commit()
     assert LoyaltyService(pg_clean, clock).member_view(member).balance == 25
+
+
+def test_statements_run_beside_sqlalchemy_are_shown_to_its_listeners(
+    pg_clean: Engine, clock: FixedClock
+) -> None:
+    """The suite's table-ownership guard listens to ``before_cursor_execute``: it sees the
+    ledger's lock, read and append like any statement SQLAlchemy runs."""
+    member = _member(pg_clean)
+    seen: list[str] = []
+
+    def listen(_conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
+        seen.append(" ".join(str(statement).split()))
+
+    sa.event.listen(pg_clean, "before_cursor_execute", listen)
+    try:
+        LoyaltyService(pg_clean, clock).earn(member, 5, "seen-1")
+    finally:
+        sa.event.remove(pg_clean, "before_cursor_execute", listen)
+    assert any(s.startswith("SELECT status") and "FOR UPDATE" in s for s in seen)
+    assert any("INSERT INTO loyalty_entries" in s for s in seen)

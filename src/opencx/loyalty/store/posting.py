@@ -142,6 +142,14 @@ def _driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any
         raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
 
+def _announce(conn: Connection, statement: str, parameters: Any) -> None:
+    """Show a statement run beside SQLAlchemy to its ``before_cursor_execute`` listeners, as
+    if SQLAlchemy had run it: whatever watches every statement (the suite's table-ownership
+    guard) sees these too."""
+    for listener in conn.dispatch.before_cursor_execute:
+        listener(conn, None, statement, parameters, None, False)
+
+
 def _in_transaction(conn: Connection) -> None:
     """Begin SQLAlchemy's transaction if it has not begun: statements run beside it do not
     autobegin it, and its ``commit()`` would then commit nothing (a write lost silently)."""
@@ -159,8 +167,11 @@ def _lock_for_write_pg(conn: Connection, member_id: str, key: str) -> Locked:
         # one round trip; the second statement's snapshot is taken after the lock is granted
         if single and raw.info.transaction_status == _IDLE:
             raw.execute("BEGIN")
-        lock = raw.execute(_PG_LOCK, (member_id,))
-        read = raw.execute(_PG_READ, {"k": key, "m": member_id})
+        lock_params, read_params = (member_id,), {"k": key, "m": member_id}
+        _announce(conn, _PG_LOCK, lock_params)
+        _announce(conn, _PG_READ, read_params)
+        lock = raw.execute(_PG_LOCK, lock_params)
+        read = raw.execute(_PG_READ, read_params)
     row = lock.fetchone()
     existing = None
     open_rows = []
@@ -297,6 +308,7 @@ def append(
     lot = entry.lot
     if conn.dialect.name == "postgresql":
         params = {**row, **_lot_and_allocations(entry, lot)}
+        _announce(conn, _APPEND_PG, params)
         with _driver(conn, _APPEND_PG) as raw:
             if conn.info.get(_SINGLE) != "open":
                 _in_transaction(conn)
