@@ -303,14 +303,36 @@ def link_returns(conn: Connection, source: str, *, by_customer: bool) -> tuple[i
     return int(linked), int(total) - int(linked)
 
 
-def staged_order_ids(conn: Connection, source: str, batch: int) -> Iterator[tuple[str, ...]]:
-    """The ids of the staged orders in file order, ``batch`` at a time."""
-    sql = f"""
-        SELECT o.id FROM (SELECT order_id, min(_row) AS first_row FROM {STAGE}
-                          GROUP BY order_id) f
-        JOIN orders o ON o.source = :source AND o.external_id = f.order_id
-        ORDER BY f.first_row
-    """  # noqa: S608
-    result = conn.execute(sa.text(sql), {"source": source})
+def staged_order_ids(
+    conn: Connection, source: str, batch: int, *, new_orders: str | None = None
+) -> Iterator[tuple[str, ...]]:
+    """The ids of the staged orders in file order, ``batch`` at a time.
+
+    ``new_orders``: the id prefix of :func:`merge_orders` when every staged order is new (its id
+    is computed from its first line, as there, without a join). On PostgreSQL read through the
+    driver's cursor: a plain tuple per row, not a SQLAlchemy row built per id.
+    """
+    q = Sql(conn)
+    mark = "%(value)s" if q.pg else ":value"
+    if new_orders is not None:
+        sql = f"""
+            SELECT {q.hex_id(mark, "min(_row)")} FROM {STAGE}
+            GROUP BY order_id ORDER BY min(_row)
+        """  # noqa: S608
+    else:
+        sql = f"""
+            SELECT o.id FROM (SELECT order_id, min(_row) AS first_row FROM {STAGE}
+                              GROUP BY order_id) f
+            JOIN orders o ON o.source = {mark} AND o.external_id = f.order_id
+            ORDER BY f.first_row
+        """  # noqa: S608
+    params = {"value": source if new_orders is None else new_orders}
+    if q.pg:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            yield tuple(r[0] for r in rows)
+        return
+    result = conn.execute(sa.text(sql), params)
     while rows := result.fetchmany(batch):
         yield tuple(r[0] for r in rows)

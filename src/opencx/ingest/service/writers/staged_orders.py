@@ -91,14 +91,15 @@ class StagedOrderWriter:
                 empty="order_lines" in emptied,
                 new_orders=new_orders,
             )
-        if new_orders:
-            store.analyze(conn, "orders")
-        store.analyze(conn, "order_lines")
-        if "returns" in filled:
-            run.count("return_orders", store.return_orders(conn))
-        else:
-            run.count("return_orders", 0)
-        if "returns" in filled and store.has_returns(conn):
+        returns = "returns" in filled
+        # rebuilding the keys of the tables set aside counted their rows for the planner; the
+        # return links, which search both tables, want their columns' statistics too
+        if returns or not new_orders:
+            if new_orders:
+                store.analyze(conn, "orders")
+            store.analyze(conn, "order_lines")
+        run.count("return_orders", store.return_orders(conn) if returns else 0)
+        if returns and store.has_returns(conn):
             by_customer = run.mapping.link_returns == "customer_sku"
             linked, unlinked = store.link_returns(conn, source, by_customer=by_customer)
             if linked:
@@ -106,7 +107,8 @@ class StagedOrderWriter:
             if unlinked:
                 run.count("returns_unlinked", unlinked)
         # published once the lines are written: a subscriber reads each order whole
-        for order_ids in store.staged_order_ids(conn, source, EVENT_BATCH):
+        computed = ids.orders if new_orders else None
+        for order_ids in store.staged_order_ids(conn, source, EVENT_BATCH, new_orders=computed):
             run.publish(OrdersImported(order_ids, run.live))
         store.drop_stage(conn, STAGE)
         run.state["orders_staged"] = False
