@@ -164,3 +164,23 @@ def test_agents_online_are_counted_across_processes_while_fresh(
     assert services.helpdesk.agents_online() == 1  # a's word is 35 s old: it may have died
     services.helpdesk.set_chat_presence("process-b", 0)
     assert services.helpdesk.agents_online() == 0
+
+
+def test_a_signal_after_a_quiet_minute_reaches_a_follower_that_saw_the_last_one(
+    services: Services, hclock: FixedClock
+) -> None:
+    """SQLite keeps signals a minute: the one raised after a quiet minute replaces them all, and
+    still gets a number above those a follower has seen (a rowid reused from 1 was never read)."""
+    chat, _ = services.helpdesk.start_chat("Ana", None, None)
+    typing = {"type": "typing", "chat_id": chat.id, "sender": "customer", "upto": None}
+    ended = {"type": "ended", "chat_id": chat.id, "case_id": "c1", "how": "end"}
+    services.helpdesk.chat_signal("process-a", typing)  # before the follower: it starts past it
+    hclock.advance(timedelta(minutes=2))
+
+    def act() -> None:
+        services.helpdesk.chat_signal("process-b", ended)
+        hclock.advance(timedelta(seconds=1))  # SQLite's feed orders the two by time
+        _post(services, chat.id, "after")
+
+    seen = _follow(services, 2, act)
+    assert [s for s in seen if isinstance(s, ChatSignal)] == [ChatSignal("process-b", ended)]

@@ -125,8 +125,10 @@ def signal(conn: Connection, origin: str, payload: dict[str, Any], now: datetime
         text = json.dumps({"origin": origin, "payload": payload}, separators=(",", ":"))
         conn.execute(sa.text("SELECT pg_notify(:c, :p)"), {"c": SIGNALS, "p": text})
         return
-    conn.execute(chat_signals.delete().where(chat_signals.c.at < now - SIGNAL_KEPT))
+    # inserted before the old rows go, so the table is never empty: SQLite numbers a row one
+    # above the largest left, and a number going back below what followers read is never read
     conn.execute(chat_signals.insert(), {"origin": origin, "payload": payload, "at": now})
+    conn.execute(chat_signals.delete().where(chat_signals.c.at < now - SIGNAL_KEPT))
 
 
 def signals_after(conn: Connection, number: int) -> list[tuple[int, datetime, ChatSignal]]:
