@@ -15,6 +15,7 @@ from opencx.db.schema import customers
 from opencx.helpdesk.domain.cases import Attachment
 from opencx.helpdesk.domain.events import CaseResolved
 from opencx.helpdesk.service import OpenCase
+from opencx.helpdesk.store import cases as case_store
 from opencx.helpdesk.store import config
 
 from .conftest import H, configure_demo_desk, outbox_rows
@@ -147,6 +148,21 @@ def test_sla_warning_then_breach_escalate_once_through_the_outbox(
     subjects = [r.payload["subject"] for r in outbox_rows(engine)]
     assert subjects == [f"SLA warning: [#{case_id}]", f"SLA breach: [#{case_id}]"]
     assert services.helpdesk.check_slas() == []
+
+
+def test_a_case_whose_policy_is_deleted_leaves_the_alert_run(
+    services: Services, hclock: FixedClock, engine: Engine
+) -> None:
+    """Its next alert time goes with the policy: otherwise, once past, the case came back in every
+    run (oldest first, up to the run's limit) and enough of them held up live cases' alerts."""
+    configure_demo_desk(services)
+    case_id = _open(services, category="billing")
+    services.helpdesk.delete_policy("standard")
+    hclock.advance(5 * H)  # past the deleted policy's warning and breach
+    assert services.helpdesk.check_slas() == []
+    with engine.connect() as conn:
+        assert case_store.due_case_ids(conn, hclock.now() + 1000 * H) == []
+    assert services.helpdesk.case(case_id).sla is None
 
 
 def test_the_sla_check_is_a_job_the_worker_runs_every_minute(

@@ -44,7 +44,8 @@ def refresh_sla(conn: Connection, case_id: str, now: datetime, deps: Deps) -> No
     store.ensure_state(conn, case.id, now)
     found = sla_report(conn, case, now, deps)
     calendar = found[1].calendar if found else None
-    values: dict[str, Any] = {"updated_at": now}
+    # no policy (or its policy deleted): no next alert, or the alert run visits it for ever
+    values: dict[str, Any] = {"updated_at": now, "sla_due_at": None}
     for name, end in (("first_response", case.first_response_at), ("resolution", case.resolved_at)):
         wall = (end - case.opened_at).total_seconds() if end else None
         business = (
