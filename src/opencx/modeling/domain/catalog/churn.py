@@ -7,6 +7,7 @@ it signed (see :mod:`opencx.modeling.store.artifacts`) and hands it back to :fun
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from itertools import pairwise
 from typing import Any
@@ -17,11 +18,14 @@ from opencx.core import InvalidInput
 from opencx.modeling.domain.catalog.data import ModelData
 from opencx.modeling.domain.catalog.spec import Fitted, ModelSpec, Progress, ScoreValue
 from opencx.modeling.domain.churn.model import (
+    ChurnFit,
     ChurnModel,
     customer_drivers,
     design_matrix,
-    fit_and_evaluate,
+    evaluate,
+    fit_churn,
     fit_snapshot,
+    model_importance,
     predict_risk,
 )
 
@@ -67,8 +71,11 @@ def fit_churn_model(
         parts = [(x_train, folds[0][1])]
         for frame, y in folds[1:]:
             parts.append((design_matrix(frame, levels=levels)[0], y))
+        # fit_and_evaluate's three steps, each reported
         progress("fit and calibrate")
-        fit = fit_and_evaluate(parts[0], parts[1], parts[2], levels=levels)
+        model = fit_churn(*parts[0], *parts[1], levels=levels)
+        progress("evaluate and permutation importance (test fold)")
+        fit = ChurnFit(model, evaluate(model, *parts[2]), model_importance(model, *parts[2]))
         metrics = {
             **fit.metrics,
             "mode": "time",
@@ -78,16 +85,21 @@ def fit_churn_model(
     params = {"importance": fit.importance, "mode": mode}
     progress("score")
     frame = data.features()
-    rows = _churn_rows(fit.model, frame if mode == "snapshot" else frame[frame["frequency"] > 0])
+    scored = frame if mode == "snapshot" else frame[frame["frequency"] > 0]
+    rows = _churn_rows(fit.model, scored, lambda: progress("each customer's drivers"))
     table = data.features()[["customer_id", *fit.model.columns]]
     return Fitted(params, metrics, table, rows, artifact=fit.model)
 
 
-def _churn_rows(model: ChurnModel, frame: pd.DataFrame) -> list[ScoreValue]:
+def _churn_rows(
+    model: ChurnModel, frame: pd.DataFrame, drivers_next: Callable[[], None] | None = None
+) -> list[ScoreValue]:
     if frame.empty:
         return []
     x, _ = design_matrix(frame.reset_index(drop=True), levels=model.levels)
     risk = predict_risk(model, x)
+    if drivers_next is not None:
+        drivers_next()
     drivers = customer_drivers(model, x)
     return [
         ScoreValue(
