@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,11 +16,12 @@ from rich.table import Table
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
 from opencx.core.spreadsheet import csv_text
-from opencx.metrics.domain import METRICS, MetricRequest, MetricResult
-from opencx.metrics.domain.request import parse_filters, parse_time
-from opencx.metrics.domain.targets import Target
-from opencx.metrics.service import MetricsService
-from opencx.metrics.store.warehouse import RollupState
+from opencx.metrics.domain.catalogue import CATALOGUE
+
+if TYPE_CHECKING:  # imported when a command runs: `opencx metrics --help` imports no Ibis
+    from opencx.metrics.domain import MetricResult
+    from opencx.metrics.service import MetricsService
+    from opencx.metrics.store.warehouse import RollupState
 
 app = typer.Typer(help="CX metrics with intervals: NPS, CSAT, CES, churn, retention, ...")
 targets_app = typer.Typer(help="Targets per metric, with the owner alerts go to.")
@@ -36,6 +37,8 @@ Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
 
 def metrics_service(ctx: typer.Context) -> MetricsService:
     """The :class:`MetricsService` of the services the ``opencx`` command built."""
+    from opencx.metrics.service import MetricsService
+
     return service_of(ctx.obj, "metrics", MetricsService)
 
 
@@ -107,6 +110,8 @@ def compute_metric(
     """Compute the metric this command is named after (``opencx metrics nps ...``)."""
     if fmt not in {"table", "csv", "json"}:
         raise typer.BadParameter(f"format {fmt!r}: use table, csv or json")
+    from opencx.metrics.domain import MetricRequest
+
     try:
         request = MetricRequest.from_text(
             str(ctx.info_name),
@@ -123,7 +128,7 @@ def compute_metric(
     show(result, fmt)
 
 
-for _metric in METRICS.values():
+for _metric in CATALOGUE:
     app.command(name=_metric.name, help=f"{_metric.title}: {_metric.definition}.")(compute_metric)
 
 
@@ -139,14 +144,14 @@ def list_metrics(fmt: Format = "table") -> None:
                 "definition": m.definition,
                 "reference": m.reference,
             }
-            for m in METRICS.values()
+            for m in CATALOGUE
         ]
         typer.echo(json.dumps(listed, indent=2))
         return
     table = Table(title="Metrics")
     for col in ("name", "title", "unit", "definition"):
         table.add_column(col)
-    for m in METRICS.values():
+    for m in CATALOGUE:
         table.add_row(m.name, m.title, m.unit, m.definition)
     console.print(table)
 
@@ -163,6 +168,9 @@ def set_target(
     where: Where = None,
 ) -> None:
     """Set the target of METRIC, e.g. ``opencx metrics targets set nps '>=' 40 --owner a@b.c``."""
+    from opencx.metrics.domain.request import parse_filters, parse_time
+    from opencx.metrics.domain.targets import Target
+
     try:
         filters = parse_filters(where or [])
         target = Target(metric, comparator, value, owner, parse_time(due, "due"), period, filters)
