@@ -324,20 +324,21 @@ def _substitution_deltas(model: ChurnModel, x: pd.DataFrame) -> FloatArray:
 def _top_drivers(
     model: ChurnModel, x: pd.DataFrame, deltas: FloatArray, top: int
 ) -> list[list[Driver]]:
+    # each row's columns by falling delta: the same per-row sort, run over all rows at once
+    order = np.argsort(-deltas, axis=1)[:, :top]
+    picked = np.take_along_axis(deltas, order, axis=1).tolist()
+    order_rows = order.tolist()
+    shown = np.unique(order[np.take_along_axis(deltas, order, axis=1) > 0]).tolist()
+    # Python values, as to_dict gives them, of the columns some row shows
+    values = {j: x[model.columns[j]].tolist() for j in shown}
+    typical = [model.reference.get(c) for c in model.columns]
     out: list[list[Driver]] = []
-    records = x.to_dict(orient="records")
-    for i, row in enumerate(records):
-        order = np.argsort(-deltas[i])[:top]
+    for i, (cols, deltas_i) in enumerate(zip(order_rows, picked, strict=True)):
         out.append(
             [
-                Driver(
-                    model.columns[j],
-                    _plain(row[model.columns[j]]),
-                    model.reference.get(model.columns[j]),
-                    round(float(deltas[i, j]), 4),
-                )
-                for j in order
-                if deltas[i, j] > 0
+                Driver(model.columns[j], _plain(values[j][i]), typical[j], round(d, 4))
+                for j, d in zip(cols, deltas_i, strict=True)
+                if d > 0
             ]
         )
     return out
