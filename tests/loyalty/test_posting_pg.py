@@ -101,3 +101,24 @@ def test_statements_run_beside_sqlalchemy_are_shown_to_its_listeners(
         sa.event.remove(pg_clean, "before_cursor_execute", listen)
     assert any(s.startswith("SELECT status") and "FOR UPDATE" in s for s in seen)
     assert any("INSERT INTO loyalty_entries" in s for s in seen)
+
+
+def test_a_connection_the_server_dropped_fails_one_write_then_is_replaced(
+    pg_clean: Engine, clock: FixedClock
+) -> None:
+    url = pg_clean.url.render_as_string(hide_password=False)
+    engine = create_engine_from_url(url, ping_after_idle=3600.0, pool_size=1, max_overflow=0)
+    try:
+        member = _member(engine)
+        service = LoyaltyService(engine, clock)
+        service.earn(member, 5, "drop-1")
+        with engine.begin() as conn:
+            pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        with pg_clean.begin() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        with pytest.raises(sa.exc.OperationalError) as caught:
+            service.earn(member, 5, "drop-2")
+        assert caught.value.connection_invalidated
+        assert service.earn(member, 5, "drop-2").balance == 10  # a fresh connection
+    finally:
+        engine.dispose()

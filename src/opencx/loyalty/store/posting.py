@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import sqlalchemy as sa
@@ -133,13 +133,19 @@ WHERE member_id = %(m)s AND lot_id IS NULL GROUP BY debit_id HAVING SUM(points) 
 @contextmanager
 def _driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any]]:
     """The psycopg connection under ``conn``; its errors come out as SQLAlchemy's (an
-    ``IntegrityError`` on a raced idempotency key, as from any other statement)."""
+    ``IntegrityError`` on a raced idempotency key, as from any other statement), and a
+    connection the server dropped is invalidated, so the pool replaces it."""
     raw = conn.connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     try:
         yield raw
     except psycopg.Error as exc:
-        raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+        dropped = conn.dialect.is_disconnect(cast(Any, exc), conn.connection, None)
+        if dropped:
+            conn.invalidate(exc)
+        raise sa.exc.DBAPIError.instance(
+            statement, None, exc, psycopg.Error, connection_invalidated=dropped
+        ) from exc
 
 
 def _announce(conn: Connection, statement: str, parameters: Any) -> None:
@@ -220,7 +226,10 @@ def single_write(conn: Connection) -> Iterator[None]:
             if raw.info.transaction_status != _IDLE:  # answered from its key: nothing written
                 raw.commit()
         except BaseException:
-            _rollback(raw)
+            try:
+                _rollback(raw)
+            except psycopg.Error:  # the connection is gone or unusable: the pool replaces it
+                conn.invalidate()
             raise
         finally:
             conn.info.pop(_SINGLE, None)
@@ -230,6 +239,8 @@ def single_write(conn: Connection) -> Iterator[None]:
 
 def _rollback(raw: psycopg.Connection[Any]) -> None:
     """ROLLBACK through libpq: psycopg's own would drop the prepared statements."""
+    if raw.closed or raw.broken:
+        raise psycopg.OperationalError("the connection was closed")
     if raw.info.transaction_status == _IDLE:
         return
     result = raw.pgconn.exec_(b"ROLLBACK")
@@ -251,7 +262,10 @@ def abandon(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     with _driver(conn, "ROLLBACK") as raw:
-        _rollback(raw)
+        try:
+            _rollback(raw)
+        except psycopg.Error:  # the connection is gone or unusable: the pool replaces it
+            conn.invalidate()
 
 
 _INSERT_ENTRY = entries.insert()
