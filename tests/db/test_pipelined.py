@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from opencx.db import pipelined
+from opencx.db import create_engine_from_url, pipelined
 
 probe = sa.Table(
     "pipelined_probe",
@@ -77,3 +77,29 @@ def test_the_connection_goes_back_to_the_pool_as_it_was(store: Engine) -> None:
         conn.execute(probe.insert(), {"id": 10, "note": "plain"})
         assert conn.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one() == 4
     assert len(_notes(store)) == 4
+
+
+def test_a_failed_unit_leaves_its_connection_usable(store: Engine) -> None:
+    url = store.url.render_as_string(hide_password=False)
+    one = (
+        create_engine_from_url(url, pool_size=1, max_overflow=0)
+        if store.url.get_backend_name() == "postgresql"
+        else store
+    )
+    try:
+        for n in range(3):  # the same pooled connection each time
+            with pytest.raises(sa.exc.IntegrityError), pipelined(one) as conn:
+                conn.execute(probe.insert(), [{"id": n, "note": "a"}, {"id": n, "note": "b"}])
+            with pipelined(one) as conn:
+                conn.execute(probe.insert(), {"id": 100 + n, "note": "after"})
+            with pytest.raises(LookupError), one.begin() as conn:  # a plain transaction again
+                conn.execute(probe.insert(), {"id": 200 + n, "note": "rolled back"})
+                raise LookupError("not in autocommit any more")
+            with one.begin() as conn:
+                assert (
+                    conn.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one()
+                    == n + 1
+                )
+    finally:
+        if one is not store:
+            one.dispose()

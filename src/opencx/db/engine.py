@@ -124,11 +124,13 @@ _SYNCING: weakref.WeakSet[Engine] = weakref.WeakSet()
 def pipelined(engine: Engine) -> Iterator[Connection]:
     """One unit of work (as :func:`transaction`) whose statements travel together.
 
-    On PostgreSQL the connection is in psycopg's pipeline mode: ``BEGIN`` goes with the first
-    statement, a write is sent with the next read or with ``COMMIT``, and a read waits for its
-    rows as usual. A transaction that reads once, then writes, takes two round trips instead
-    of one per statement plus ``BEGIN`` and ``COMMIT``. A failed write raises at the next read
-    or at the commit (then the whole unit is rolled back, as always). On SQLite, where a
+    On PostgreSQL the connection is in psycopg's pipeline mode with the transaction's ``BEGIN``
+    and ``COMMIT`` sent as statements: ``BEGIN`` goes with the first statement, a write is sent
+    with the next read or with the ``COMMIT``, and a read waits for its rows as usual. A unit
+    that reads once, then writes, takes two round trips instead of one per statement plus
+    ``BEGIN`` and ``COMMIT``. A failed write raises at the next read or at the commit, and the
+    whole unit is rolled back, as always. (psycopg's own transaction would wait for its
+    ``BEGIN`` and for the end of the pipeline: two more round trips.) On SQLite, where a
     statement is a function call, it is :func:`transaction`.
     """
     if not is_postgres(engine):
@@ -139,14 +141,28 @@ def pipelined(engine: Engine) -> Iterator[Connection]:
         event.listen(engine, "after_cursor_execute", _sync_reads)
         _SYNCING.add(engine)
     with engine.connect() as conn:
+        # SQLAlchemy and psycopg leave the transaction to these statements; the pool restores
+        # the connection's isolation level when it takes the connection back
+        conn.execution_options(isolation_level="AUTOCOMMIT")
         driver: Any = conn.connection.driver_connection
-        with driver.pipeline() as pipe:
-            conn.info[_PIPELINE] = pipe
-            try:
-                with conn.begin():
+        failure: type[Exception] = engine.dialect.loaded_dbapi.Error
+        try:
+            with driver.pipeline() as pipe:
+                driver.execute("BEGIN")
+                conn.info[_PIPELINE] = pipe
+                try:
                     yield conn
-            finally:
+                except BaseException:
+                    conn.info.pop(_PIPELINE, None)
+                    driver.execute("ROLLBACK")
+                    raise
                 conn.info.pop(_PIPELINE, None)
+                driver.execute("COMMIT")  # sent, and any failure raised, as the pipeline ends
+        except failure as exc:  # a queued write failed: the server rolled the unit back
+            # (the pool's reset ends the aborted transaction); raised as SQLAlchemy would
+            raise sa.exc.DBAPIError.instance(
+                "COMMIT", None, exc, failure, dialect=engine.dialect
+            ) from exc
 
 
 def _sync_reads(
