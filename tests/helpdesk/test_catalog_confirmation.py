@@ -309,3 +309,14 @@ def test_erasure_deletes_the_persons_held_requests_and_runs_follow_merges(
         erased = conn.execute(sa.select(catalog_runs).where(catalog_runs.c.id == person.id)).one()
     assert held == {other.id}  # both of hers gone (keyed and unkeyed), Bo's kept
     assert (erased.email, erased.form) == (None, {})
+
+
+def test_ipv6_visitors_are_limited_per_network(services: Services) -> None:
+    services.helpdesk.catalog_limits = CatalogLimits(per_client=Bucket(2, timedelta(minutes=30)))
+    services.helpdesk.save_catalog_item(INVOICE)
+    form = {"invoice": "F-1"}
+    for n in (1, 2):
+        services.helpdesk.hold_request("invoice-copy", f"v{n}@x.nl", form, f"2001:db8:7::{n}")
+    with pytest.raises(TooManyRequests):  # another address of the same /64
+        services.helpdesk.hold_request("invoice-copy", "v3@x.nl", form, "2001:db8:7:0:a::3")
+    services.helpdesk.hold_request("invoice-copy", "v4@x.nl", form, "2001:db8:8::1")

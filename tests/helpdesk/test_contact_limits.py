@@ -16,7 +16,8 @@ from opencx.access.service import AccessService
 from opencx.app import Services, create_app
 from opencx.core import FixedClock
 from opencx.db.schema import cases
-from opencx.helpdesk.domain.limits import Bucket
+from opencx.helpdesk.domain.limits import Bucket, TooManyRequests
+from opencx.helpdesk.service import OpenCase
 from opencx.helpdesk.store.tables import rate_buckets
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -121,3 +122,24 @@ def test_chats_that_give_an_address_share_the_limit_and_anonymous_chats_do_not(
         headers={"Authorization": f"Bearer {key.secret}"},
     )
     assert vouched.status_code == 201
+
+
+def test_an_ipv6_client_is_counted_by_its_network_not_each_address(services: Services) -> None:
+    """A host with IPv6 sends from any address of its /64: counted per address, a new address
+    per request passed every limit."""
+    services.helpdesk.contact_limit = Bucket(2, timedelta(minutes=30))
+
+    def contact(n: int, client: str) -> None:
+        cmd = OpenCase(channel="web", subject="Help", body="Please", email=f"v{n}@x.nl")
+        services.helpdesk.open_case(cmd, client=client)
+
+    contact(1, "2001:db8:0:1::1")
+    contact(2, "2001:db8:0:1::2")
+    with pytest.raises(TooManyRequests):
+        contact(3, "2001:db8:0:1:ffff::3")
+    with pytest.raises(TooManyRequests):  # the offline form shares the bucket
+        services.helpdesk.leave_message(None, "v4@x.nl", "Call me", client="2001:db8:0:1::4")
+    contact(5, "2001:db8:0:2::1")  # another network
+    contact(6, "203.0.113.7")
+    contact(7, "203.0.113.8")  # an IPv4 address is a client of its own
+    assert _cases(services) == 5

@@ -15,7 +15,9 @@ creates a customer for the address typed: :data:`CONTACT_PER_CLIENT` bounds thos
 address, so one machine cannot fill the desk and the customer list.
 
 Buckets are keyed by an HMAC of the address or e-mail (with the app's secret), so the counters
-hold neither. A bucket's fill after charging one more mail above its capacity means refusal,
+hold neither. A client is counted by its network (:func:`client_network`): an IPv6 host has a
+whole /64 of addresses to send from, so one bucket per address would not limit it. A
+bucket's fill after charging one more mail above its capacity means refusal,
 with the time until it would have fitted (``Retry-After``).
 
 References
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -101,6 +104,29 @@ def bucket_key(secret: str, kind: str, value: str) -> str:
     normal = value.strip().casefold()
     mac = hmac.new(secret.encode(), f"{kind}:{normal}".encode(), hashlib.sha256).hexdigest()
     return f"{kind}:{mac[:40]}"
+
+
+IPV6_NETWORK = 64  # prefix length a client's IPv6 address is counted by (one site's subnet)
+
+
+def client_network(address: str) -> str:
+    """What a client is counted by: an IPv4 address itself, an IPv6 address its /64 network
+    (a host picks any address of it), anything else (no address known) as given.
+
+    >>> client_network("2001:db8:0:1::a"), client_network("2001:DB8:0:1:ffff::9")
+    ('2001:db8:0:1::/64', '2001:db8:0:1::/64')
+    >>> client_network("203.0.113.7"), client_network("::ffff:203.0.113.7")
+    ('203.0.113.7', '203.0.113.7')
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_NETWORK), strict=False))
+    return str(ip)
 
 
 def held_email_key(key: bytes, email: str) -> str:

@@ -30,6 +30,7 @@ from opencx.helpdesk.domain.limits import (
     CONFIRM_PURPOSE,
     CatalogLimits,
     LinkExpired,
+    client_network,
     confirmation_text,
     held_email_key,
     value_folded,
@@ -145,7 +146,7 @@ def hold(
         raise InvalidInput(f"{item.title}: {address[:80]!r} is not an email address")
     now, limits = deps.clock.now(), links.limits
     for bucket, kind, value, what in (
-        (limits.per_client, "client", client, "from your network address"),
+        (limits.per_client, "client", client_network(client), "from your network address"),
         (limits.per_address, "to", address, f"for {address}"),
     ):  # a refusal rolls the charges back: it sends nothing
         charge(conn, bucket, secret=links.secret, kind=kind, value=value, what=what, now=now)

@@ -26,7 +26,12 @@ from opencx.helpdesk.domain.chat import (
     chat_token,
 )
 from opencx.helpdesk.domain.incidents import Incident
-from opencx.helpdesk.domain.limits import CONTACT_PER_CLIENT, Bucket, CatalogLimits
+from opencx.helpdesk.domain.limits import (
+    CONTACT_PER_CLIENT,
+    Bucket,
+    CatalogLimits,
+    client_network,
+)
 from opencx.helpdesk.domain.quality import Calibration, Scorecard
 from opencx.helpdesk.domain.reporting import ServiceReport
 from opencx.helpdesk.service import (
@@ -147,7 +152,7 @@ class HelpdeskService:
                 self.contact_limit,
                 secret=self.secret_key,
                 kind="contact",
-                value=client,
+                value=client_network(client),
                 what="from your network address",
                 now=self.clock.now(),
             )
