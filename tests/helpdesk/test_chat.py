@@ -12,6 +12,8 @@ from starlette.websockets import WebSocketDisconnect
 
 from opencx.access.service import AccessService
 from opencx.app import Services, create_app
+from opencx.core.ids import new_id
+from opencx.helpdesk.domain.chat import ChatPost
 
 from .conftest import outbox_rows
 
@@ -160,3 +162,18 @@ def test_chats_follow_merges_and_their_undo_and_erasure_blanks_them(
         services.bus.publish(CustomerErased((back.customer_id,)), conn)
     erased, messages = services.helpdesk.chat(started["chat_id"])
     assert (erased.name, erased.email, [m.body for m in messages]) == (None, None, [None])
+
+
+def test_an_agent_connecting_first_after_a_start_gets_no_old_message_as_new(
+    client: TestClient, services: Services
+) -> None:
+    """The first socket makes the process follow the store; messages stored before that are in
+    the chats' history, never pushed as if just said (a chat long ended showed up as waiting)."""
+    chat, _ = services.helpdesk.start_chat("Ana", None, None)
+    services.helpdesk.chat_post_many([ChatPost(new_id(), chat.id, "customer", None, "old")])
+    _agent(client, services)
+    with client.websocket_connect("/api/helpdesk/chat/agent") as agent:
+        assert agent.receive_json()["type"] == "chats"
+        services.helpdesk.chat_post_many([ChatPost(new_id(), chat.id, "customer", None, "new")])
+        said = agent.receive_json()
+        assert (said["type"], said["body"]) == ("message", "new")

@@ -82,6 +82,7 @@ class Hub:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     origin: str = field(default_factory=new_id)  # this process, on the signals it raises
     last_seq: int | None = None  # the last message number the feed brought (for a reconnect)
+    floor: int = 0  # the last message number stored before this process first followed
     seen: OrderedDict[str, None] = field(default_factory=OrderedDict)  # the feed's latest ids
     typed: dict[tuple[str, str], float] = field(default_factory=dict)  # last typing passed on
     present: asyncio.Task[None] | None = None
@@ -193,9 +194,10 @@ class Hub:
     async def _follow(self, service: HelpdeskService) -> None:
         while True:
             try:  # after a lost connection, what was stored meanwhile comes first
-                if self.last_seq is None:
-                    self.last_seq = await run_in_threadpool(service.last_chat_seq)
-                async for m in service.follow_chats(self.ready.set, after=self.last_seq):
+                if self.last_seq is None:  # the history before it is no news: never pushed
+                    self.last_seq = self.floor = await run_in_threadpool(service.last_chat_seq)
+                feed = service.follow_chats(self.ready.set, after=self.last_seq, floor=self.floor)
+                async for m in feed:
                     if isinstance(m, ChatSignal):
                         if m.origin != self.origin:
                             await self._deliver(service, m.payload)

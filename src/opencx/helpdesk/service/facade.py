@@ -391,10 +391,11 @@ class HelpdeskService:
         listening: Callable[[], None],
         after: int | None = None,
         poll_seconds: float = 0.05,
+        floor: int = 0,
     ) -> AsyncGenerator[ChatMessage | ChatSignal, None]:
         """Every chat message stored from now on by any process, and every signal raised
         (:func:`~opencx.helpdesk.service.following.follow`)."""
-        return following.follow(self.engine, listening, after, poll_seconds)
+        return following.follow(self.engine, listening, after, poll_seconds, floor)
 
     def last_chat_seq(self) -> int:
         """The number of the last chat message stored (0: none yet)."""

@@ -33,13 +33,15 @@ async def follow(
     listening: Callable[[], None],
     after: int | None = None,
     poll_seconds: float = 0.05,
+    floor: int = 0,
 ) -> AsyncGenerator[ChatMessage | ChatSignal, None]:
     """Every chat message stored from now on by any process, in the order stored, and every
     signal raised; calls ``listening`` once following (messages stored after that call are all
     seen). ``after``: the last message number the caller saw (a reconnect): messages stored
     since come first, with up to :data:`CATCH_UP` before it again (on PostgreSQL numbers may
-    commit out of order; the caller skips what it has). SQLite is polled every
-    ``poll_seconds``."""
+    commit out of order; the caller skips what it has), but none numbered ``floor`` or below
+    (stored before the caller first followed: the last number it read then). SQLite is polled
+    every ``poll_seconds``."""
 
     def read(query: Callable[..., T], *args: Any) -> T:
         with engine.connect() as conn:
@@ -51,7 +53,8 @@ async def follow(
             listening()
             if after is None:
                 return []
-            return await asyncio.to_thread(read, _messages_since, after - CATCH_UP)
+            since = max(after - CATCH_UP, floor)
+            return await asyncio.to_thread(read, _messages_since, since)
 
         async def read_back(message_id: str) -> ChatMessage | None:
             return await asyncio.to_thread(read, chat_store.message, message_id)
