@@ -184,3 +184,21 @@ def test_the_example_desk_routes_and_times_cases(services: Services) -> None:
     services.helpdesk.configure(lambda conn: setup_example(conn, ["ann@shop.nl", "bob@shop.nl"]))
     case = services.helpdesk.case(_open(services, category="refund", priority="urgent")).case
     assert (case.queue, case.sla_policy, case.assignee) == ("billing", "urgent", "ann@shop.nl")
+
+
+def test_policies_and_rules_at_one_position_are_tried_by_name_whatever_was_edited(
+    services: Services,
+) -> None:
+    """Two at one position (the pages allow it) are tried in name order on both stores: not in
+    the order the rows lie, which on PostgreSQL changes when one is edited."""
+    desk = services.helpdesk
+    desk.save_queue(name="billing", team="Finance", strategy="round_robin", email=None)
+    desk.save_queue(name="support", team="Support", strategy="round_robin", email=None)
+    for name, minutes in (("alpha", 30), ("beta", 60)):
+        desk.save_policy(name=name, position=10, calendar="24x7", first_response=minutes)
+    for name, queue in (("alpha", "billing"), ("beta", "support")):
+        desk.save_rule(name=name, position=10, queue=queue)
+    desk.save_policy(name="alpha", position=10, calendar="24x7", first_response=45)  # edited
+    desk.save_rule(name="alpha", position=10, queue="billing", skills="nl")
+    case = desk.open_case(OpenCase("web", "Down", "!", email="kees@x.nl"))
+    assert (case.sla_policy, case.queue) == ("alpha", "billing")

@@ -77,7 +77,9 @@ def save_policy(conn: Connection, policy: SlaPolicy, position: int) -> None:
 
 
 def load_policies(conn: Connection, cals: dict[str, BusinessCalendar]) -> list[SlaPolicy]:
-    rows = conn.execute(sa.select(sla_policies).order_by(sla_policies.c.position))
+    rows = conn.execute(
+        sa.select(sla_policies).order_by(sla_policies.c.position, sla_policies.c.name)
+    )
     found = []
     for r in rows:
         c = r.condition
@@ -146,7 +148,9 @@ def save_rule(conn: Connection, rule: RoutingRule, position: int) -> None:
 
 
 def load_rules(conn: Connection) -> list[RoutingRule]:
-    rows = conn.execute(sa.select(routing_rules).order_by(routing_rules.c.position))
+    rows = conn.execute(
+        sa.select(routing_rules).order_by(routing_rules.c.position, routing_rules.c.name)
+    )
     return [
         RoutingRule(
             r.name,
