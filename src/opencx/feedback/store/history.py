@@ -1,5 +1,5 @@
 """Set-based writes of loaded history (``service/history.py``): one ``executemany`` per table
-and batch of rows."""
+and batch of rows (:func:`opencx.db.bulk.insert_columns`)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from opencx.db.bulk import insert_columns
 from opencx.db.schema import answers, invitations, responses, survey_questions, surveys
 from opencx.feedback.domain.surveys import Survey
 from opencx.feedback.store.surveys import version_rows
 
-BATCH = 5_000
-
 
 def _insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    stmt = table.insert()
-    for start in range(0, len(rows), BATCH):
-        conn.execute(stmt, list(rows[start : start + BATCH]))
+    if rows:
+        names = list(rows[0])
+        insert_columns(conn, table, {n: [r[n] for r in rows] for n in names})
 
 
 def insert_surveys(conn: Connection, made: Sequence[Survey]) -> None:
@@ -30,9 +29,7 @@ def insert_surveys(conn: Connection, made: Sequence[Survey]) -> None:
 
 
 def insert_invitations(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> None:
-    names = list(columns)
-    rows = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-    _insert(conn, invitations, rows)
+    insert_columns(conn, invitations, columns)
 
 
 def insert_responses(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
