@@ -33,7 +33,7 @@ ALWAYS = "24x7"
 OFFICE_HOURS = dict.fromkeys(DAYS[:5], "09:00-17:00")
 
 
-def _page(
+def desk_page(
     request: Request,
     service: HelpdeskService,
     template: str,
@@ -60,7 +60,7 @@ def _saved(url: str, what: str) -> RedirectResponse:
     return RedirectResponse(f"{url}?saved={quote(what)}", status_code=303)
 
 
-def _try(
+def saved_or_refused(
     save: Callable[[], Any], url: str, what: str, refused: Callable[[str], HTMLResponse]
 ) -> Response:
     try:
@@ -79,7 +79,7 @@ def queues_page(request: Request, service: Service, user: Admin, edit: str = "")
     change one."""
     desk = service.desk()
     chosen = next((q for q in desk.queues if q.name == edit), None)
-    return _page(request, service, "admin_queues.html", edit=chosen, form=None)
+    return desk_page(request, service, "admin_queues.html", edit=chosen, form=None)
 
 
 @router.post("/helpdesk/admin/queues", response_class=HTMLResponse, dependencies=CSRF)
@@ -95,7 +95,7 @@ def save_queue(
     form = {"name": name, "team": team, "strategy": strategy, "email": email}
 
     def refused(reason: str) -> HTMLResponse:
-        return _page(
+        return desk_page(
             request,
             service,
             "admin_queues.html",
@@ -105,7 +105,9 @@ def save_queue(
             form=form,
         )
 
-    return _try(lambda: service.save_queue(**form), "/helpdesk/admin/queues", name.strip(), refused)
+    return saved_or_refused(
+        lambda: service.save_queue(**form), "/helpdesk/admin/queues", name.strip(), refused
+    )
 
 
 # --- routing rules --------------------------------------------------------------------------
@@ -117,7 +119,7 @@ def routing_page(request: Request, service: Service, user: Admin, edit: str = ""
     value → queue and the skills an agent needs); a form to add or change one."""
     desk = service.desk()
     chosen = next(((p, r) for p, r in desk.rules if r.name == edit), None)
-    return _page(request, service, "admin_routing.html", edit=chosen, form=None)
+    return desk_page(request, service, "admin_routing.html", edit=chosen, form=None)
 
 
 @router.post("/helpdesk/admin/routing", response_class=HTMLResponse, dependencies=CSRF)
@@ -128,7 +130,7 @@ async def save_rule(request: Request, service: Service, user: Admin) -> Response
     return await run_in_threadpool(_save_rule, request, service, given, channels)
 
 
-def _number(text: str, what: str, cast: Callable[[str], Any]) -> Any:
+def parsed_number(text: str, what: str, cast: Callable[[str], Any]) -> Any:
     try:
         return cast(text.strip())
     except ValueError:
@@ -139,7 +141,7 @@ def _save_rule(
     request: Request, service: HelpdeskService, form: dict[str, str], channels: list[str]
 ) -> Response:
     def refused(reason: str) -> HTMLResponse:
-        return _page(
+        return desk_page(
             request,
             service,
             "admin_routing.html",
@@ -153,18 +155,18 @@ def _save_rule(
         value = form.get("min_customer_value", "").strip()
         service.save_rule(
             name=form.get("name", ""),
-            position=_number(form.get("position", "0") or "0", "the position", int),
+            position=parsed_number(form.get("position", "0") or "0", "the position", int),
             queue=form.get("queue", ""),
             channels=channels,
             categories=form.get("categories", ""),
             languages=form.get("languages", ""),
-            min_customer_value=_number(value, "the minimum customer value", float)
+            min_customer_value=parsed_number(value, "the minimum customer value", float)
             if value
             else None,
             skills=form.get("skills", ""),
         )
 
-    return _try(save, "/helpdesk/admin/routing", form.get("name", "").strip(), refused)
+    return saved_or_refused(save, "/helpdesk/admin/routing", form.get("name", "").strip(), refused)
 
 
 @router.post("/helpdesk/admin/routing/{name}/delete", dependencies=CSRF)
@@ -191,7 +193,7 @@ def agents_page(request: Request, service: Service, user: Admin, edit: str = "")
     make a user an agent or change one."""
     desk = service.desk()
     chosen = next((a for a in desk.agents if a.email == edit), None)
-    return _page(
+    return desk_page(
         request, service, "admin_agents.html", edit=chosen, form=None, users=_workers(request)
     )
 
@@ -211,7 +213,7 @@ def _save_agent(
     users = {u.email.lower(): u for u in _workers(request)}
 
     def refused(reason: str) -> HTMLResponse:
-        return _page(
+        return desk_page(
             request,
             service,
             "admin_agents.html",
@@ -232,13 +234,13 @@ def _save_agent(
             name=form.get("name", "") or (found.name if found and found.name else ""),
             queues=queues,
             skills=form.get("skills", ""),
-            capacity=_number(form.get("capacity", "") or "0", "the capacity", int),
+            capacity=parsed_number(form.get("capacity", "") or "0", "the capacity", int),
             calendar=form.get("calendar") or None,
             active=form.get("active") == "on",
             user_id=found.id if found else None,
         )
 
-    return _try(save, "/helpdesk/admin/agents", email, refused)
+    return saved_or_refused(save, "/helpdesk/admin/agents", email, refused)
 
 
 # --- working hours (calendars) --------------------------------------------------------------
@@ -256,7 +258,7 @@ def calendars_page(request: Request, service: Service, user: Admin, edit: str = 
 def _calendars(request: Request, service: HelpdeskService, **context: Any) -> HTMLResponse:
     specs = {name: _spec(cal) for name, cal in service.desk().calendars.items()}
     zones = sorted(available_timezones())
-    return _page(
+    return desk_page(
         request,
         service,
         "admin_calendars.html",
@@ -302,7 +304,7 @@ def save_calendar(
     def refused(reason: str) -> HTMLResponse:
         return _calendars(request, service, error=reason, status_code=422, edit=None, form=form)
 
-    return _try(
+    return saved_or_refused(
         lambda: service.save_calendar(name=name, tz=tz, hours=hours, holidays=holidays),
         "/helpdesk/admin/calendars",
         name.strip(),

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.domain.cases import PRIORITIES, REPLY_PLACEHOLDERS
-from opencx.helpdesk.pages.desk import CSRF, Admin, _number, _page, _try
+from opencx.helpdesk.pages.desk import CSRF, Admin, desk_page, parsed_number, saved_or_refused
 from opencx.helpdesk.service import HelpdeskService
 from opencx.helpdesk.service.policies import MAX_CANNED_BODY, MAX_TARGET_MINUTES, PAUSE_STATUSES
 
@@ -28,7 +28,7 @@ TARGETS = ("first_response", "next_response", "resolution")
 
 
 def _policies(request: Request, service: HelpdeskService, **context: Any) -> HTMLResponse:
-    return _page(
+    return desk_page(
         request,
         service,
         "admin_sla.html",
@@ -56,7 +56,7 @@ async def save_policy(request: Request, service: Service, user: Admin) -> Respon
 
 
 def _minutes(text: str, what: str) -> int | None:
-    return _number(text, f"the {what} target", int) if text.strip() else None
+    return parsed_number(text, f"the {what} target", int) if text.strip() else None
 
 
 def _save_policy(
@@ -71,18 +71,18 @@ def _save_policy(
         targets = {t: _minutes(form.get(t, ""), t.replace("_", " ")) for t in TARGETS}
         service.save_policy(
             name=form.get("name", ""),
-            position=_number(form.get("position", "0") or "0", "the position", int),
+            position=parsed_number(form.get("position", "0") or "0", "the position", int),
             calendar=form.get("calendar", ""),
-            warn_percent=_number(form.get("warn_percent", "75") or "75", "the warning", int),
+            warn_percent=parsed_number(form.get("warn_percent", "75") or "75", "the warning", int),
             categories=form.get("categories", ""),
-            min_customer_value=_number(value, "the minimum customer value", float)
+            min_customer_value=parsed_number(value, "the minimum customer value", float)
             if value
             else None,
             **targets,
             **lists,
         )
 
-    return _try(save, "/helpdesk/admin/sla", form.get("name", "").strip(), refused)
+    return saved_or_refused(save, "/helpdesk/admin/sla", form.get("name", "").strip(), refused)
 
 
 @router.post("/helpdesk/admin/sla/{name}/delete", dependencies=CSRF)
@@ -95,7 +95,7 @@ def delete_policy(name: str, service: Service, user: Admin) -> RedirectResponse:
 
 
 def _canned(request: Request, service: HelpdeskService, **context: Any) -> HTMLResponse:
-    return _page(
+    return desk_page(
         request,
         service,
         "admin_canned.html",
@@ -126,7 +126,9 @@ def save_canned(
     def refused(reason: str) -> HTMLResponse:
         return _canned(request, service, error=reason, status_code=422, edit=None, form=form)
 
-    return _try(lambda: service.save_canned(**form), "/helpdesk/admin/canned", key.strip(), refused)
+    return saved_or_refused(
+        lambda: service.save_canned(**form), "/helpdesk/admin/canned", key.strip(), refused
+    )
 
 
 @router.post("/helpdesk/admin/canned/{key}/delete", dependencies=CSRF)

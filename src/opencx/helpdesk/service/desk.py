@@ -76,7 +76,7 @@ def desk(conn: Connection) -> Desk:
     )
 
 
-def _name(value: str, what: str) -> str:
+def checked_name(value: str, what: str) -> str:
     name = value.strip()
     if not NAME.match(name):
         raise InvalidInput(
@@ -86,19 +86,19 @@ def _name(value: str, what: str) -> str:
     return name
 
 
-def _listed(text: Iterable[str] | str) -> list[str]:
+def listed(text: Iterable[str] | str) -> list[str]:
     items = text.replace("\n", ",").split(",") if isinstance(text, str) else text
     return sorted({i.strip() for i in items if i.strip()})
 
 
-def _act(conn: Connection, deps: Deps, action: str, target: str | None, **detail: Any) -> None:
+def audit_act(conn: Connection, deps: Deps, action: str, target: str | None, **detail: Any) -> None:
     deps.publish(PrivilegedActDone(f"helpdesk.{action}", target=target, detail=detail), conn)
 
 
 def save_queue(
     conn: Connection, deps: Deps, *, name: str, team: str, strategy: str, email: str | None
 ) -> str:
-    name, team = _name(name, "queue"), team.strip()
+    name, team = checked_name(name, "queue"), team.strip()
     if not 0 < len(team) <= 100:
         raise InvalidInput(f"queue {name!r}: the team is 1-100 characters")
     if strategy not in {s.value for s in Strategy}:
@@ -110,7 +110,7 @@ def save_queue(
     if mailbox is not None and (len(mailbox) > 320 or not EMAIL.match(mailbox)):
         raise InvalidInput(f"queue {name!r}: {mailbox[:80]!r} is not an email address")
     config.save_queue(conn, name, team, Strategy(strategy), mailbox)
-    _act(conn, deps, "queue_saved", name, strategy=strategy)
+    audit_act(conn, deps, "queue_saved", name, strategy=strategy)
     return name
 
 
@@ -127,21 +127,21 @@ def save_rule(
     min_customer_value: float | None = None,
     skills: str = "",
 ) -> str:
-    name = _name(name, "routing rule")
+    name = checked_name(name, "routing rule")
     known = desk(conn)
     if queue not in known.queue_names:
         raise InvalidInput(f"routing rule {name!r}: queue {queue!r} is not a configured queue")
-    chosen = _listed(channels)
+    chosen = listed(channels)
     unknown = [c for c in chosen if c not in CHANNELS]
     if unknown:
         raise InvalidInput(f"routing rule {name!r}: unknown channel(s) {unknown}")
-    langs = [lang.lower() for lang in _listed(languages)]
+    langs = [lang.lower() for lang in listed(languages)]
     bad = [lang for lang in langs if not LANGUAGE.match(lang)]
     if bad:
         raise InvalidInput(
             f"routing rule {name!r}: language(s) {bad} are not primary language codes (nl, de)"
         )
-    cats = _listed(categories)
+    cats = listed(categories)
     if any(len(c) > 100 for c in cats):
         raise InvalidInput(f"routing rule {name!r}: a category is at most 100 characters")
     if min_customer_value is not None and min_customer_value < 0:
@@ -155,18 +155,18 @@ def save_rule(
         frozenset(_skills(skills, f"routing rule {name!r}")),
     )
     config.save_rule(conn, rule, position)
-    _act(conn, deps, "rule_saved", name, queue=queue, position=position)
+    audit_act(conn, deps, "rule_saved", name, queue=queue, position=position)
     return name
 
 
 def delete_rule(conn: Connection, deps: Deps, name: str) -> None:
     if not config.delete_rule(conn, name):
         raise InvalidInput(f"routing rule {name!r} does not exist")
-    _act(conn, deps, "rule_deleted", name)
+    audit_act(conn, deps, "rule_deleted", name)
 
 
 def _skills(text: str, where: str) -> list[str]:
-    found = [s.lower() for s in _listed(text)]
+    found = [s.lower() for s in listed(text)]
     bad = [s for s in found if not SKILL.match(s)]
     if bad:
         raise InvalidInput(
@@ -192,7 +192,7 @@ def save_agent(
     if len(address) > 320 or not EMAIL.match(address):
         raise InvalidInput(f"agent: {address[:80]!r} is not an email address")
     known = desk(conn)
-    chosen = _listed(queues)
+    chosen = listed(queues)
     unknown = [q for q in chosen if q not in known.queue_names]
     if unknown:
         raise InvalidInput(f"agent {address}: queue(s) {unknown} are not configured")
@@ -214,7 +214,7 @@ def save_agent(
         active,
     )
     config.save_agent(conn, agent)
-    _act(conn, deps, "agent_saved", user_id, capacity=capacity, active=active)
+    audit_act(conn, deps, "agent_saved", user_id, capacity=capacity, active=active)
     return address
 
 
@@ -227,11 +227,11 @@ def save_calendar(
     hours: dict[str, str],
     holidays: str,
 ) -> str:
-    name = _name(name, "calendar")
+    name = checked_name(name, "calendar")
     if name == ALWAYS:
         raise InvalidInput(f"calendar {ALWAYS!r} is built in (always open) and cannot change")
     days: list[date] = []
-    for text in _listed(holidays):
+    for text in listed(holidays):
         try:
             days.append(date.fromisoformat(text))
         except ValueError:
@@ -240,5 +240,5 @@ def save_calendar(
             ) from None
     spec = {d: hours[d].strip() for d in DAYS if hours.get(d, "").strip()}
     config.save_calendar(conn, name, tz, spec, days)  # validates zone and windows
-    _act(conn, deps, "calendar_saved", name, tz=tz, holidays=len(days))
+    audit_act(conn, deps, "calendar_saved", name, tz=tz, holidays=len(days))
     return name

@@ -23,7 +23,7 @@ from opencx.helpdesk.domain.cases import (
 )
 from opencx.helpdesk.domain.sla import Condition, SlaPolicy
 from opencx.helpdesk.service.deps import Deps
-from opencx.helpdesk.service.desk import _act, _listed, _name, desk
+from opencx.helpdesk.service.desk import audit_act, checked_name, desk, listed
 from opencx.helpdesk.store import config
 
 PAUSE_STATUSES = tuple(sorted(s.value for s in PENDING))
@@ -32,7 +32,7 @@ MAX_CANNED_BODY = 10_000
 
 
 def _chosen(values: Iterable[str], known: Iterable[str], what: str, where: str) -> frozenset[str]:
-    chosen = _listed(values)
+    chosen = listed(values)
     unknown = [v for v in chosen if v not in set(known)]
     if unknown:
         raise InvalidInput(f"{where}: unknown {what} {unknown}")
@@ -66,7 +66,7 @@ def save_policy(
     min_customer_value: float | None = None,
 ) -> str:
     """Add or change a policy; targets in minutes of business time of ``calendar``."""
-    name = _name(name, "SLA policy")
+    name = checked_name(name, "SLA policy")
     where = f"SLA policy {name!r}"
     known = desk(conn)
     hours = known.calendars.get(calendar)
@@ -85,7 +85,7 @@ def save_policy(
         raise InvalidInput(f"{where}: the position is 0-10000")
     if min_customer_value is not None and min_customer_value < 0:
         raise InvalidInput(f"{where}: the minimum customer value is not negative")
-    cats = frozenset(_listed(categories))
+    cats = frozenset(listed(categories))
     if any(len(c) > 100 for c in cats):
         raise InvalidInput(f"{where}: a category is at most 100 characters")
     condition = Condition(
@@ -104,7 +104,7 @@ def save_policy(
         pause_on=_chosen(pause_on, PAUSE_STATUSES, "pause status(es)", where),
     )
     config.save_policy(conn, policy, position)
-    _act(conn, deps, "policy_saved", name, calendar=calendar, position=position)
+    audit_act(conn, deps, "policy_saved", name, calendar=calendar, position=position)
     return name
 
 
@@ -112,12 +112,12 @@ def delete_policy(conn: Connection, deps: Deps, name: str) -> None:
     """Remove a policy: new cases no longer get it; cases under it keep their stored times."""
     if not config.delete_policy(conn, name):
         raise InvalidInput(f"SLA policy {name!r} does not exist")
-    _act(conn, deps, "policy_deleted", name)
+    audit_act(conn, deps, "policy_deleted", name)
 
 
 def save_canned(conn: Connection, deps: Deps, *, key: str, title: str, body: str) -> str:
     """Add or change a canned response; it may use only the placeholders a reply fills in."""
-    key = _name(key, "canned response")
+    key = checked_name(key, "canned response")
     title = title.strip()
     if not 0 < len(title) <= 300:
         raise InvalidInput(f"canned response {key!r}: the title is 1-300 characters")
@@ -130,11 +130,11 @@ def save_canned(conn: Connection, deps: Deps, *, key: str, title: str, body: str
             + ", ".join("{{" + p + "}}" for p in REPLY_PLACEHOLDERS)
         )
     config.save_canned(conn, key, title, body.replace("\r\n", "\n"))
-    _act(conn, deps, "canned_saved", key)
+    audit_act(conn, deps, "canned_saved", key)
     return key
 
 
 def delete_canned(conn: Connection, deps: Deps, key: str) -> None:
     if not config.delete_canned(conn, key):
         raise InvalidInput(f"canned response {key!r} does not exist")
-    _act(conn, deps, "canned_deleted", key)
+    audit_act(conn, deps, "canned_deleted", key)
