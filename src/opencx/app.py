@@ -5,10 +5,10 @@ This is the only module that knows every slice. Nothing is created at import tim
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Connection, Engine
@@ -248,12 +248,23 @@ def wire_events(services: Services) -> None:
     from opencx.customers.domain import CustomerErased
 
     services.bus.subscribe(CustomerErased, services.helpdesk.on_customer_erased)
+    services.bus.subscribe(CustomerErased, _uploads_erased(services))
     wire_customer_lifecycle(services.bus)
     _wire_audit(services)
     _wire_loyalty(services)
     _wire_feedback(services)
     _wire_helpdesk(services)
     _wire_demo(services)
+
+
+def _uploads_erased(services: Services) -> Callable[[Any, Connection], None]:
+    """Uploaded import files (and their rejects) that mention an erased person go at once."""
+    from opencx.ingest.service.uploads import forget_uploads_of, uploads_root
+
+    def erased(event: Any, conn: Connection) -> None:
+        forget_uploads_of(uploads_root(services.ingest.imports_dir), event.personal)
+
+    return erased
 
 
 def _wire_audit(services: Services) -> None:

@@ -157,3 +157,29 @@ def test_uploads_older_than_a_week_are_deleted_by_the_daily_job(
     deleted = [int(str(r).split()[0]) for r in results]
     assert sum(deleted) == 2 and deleted[:4] == [0] * 4, results  # a week after the last write
     assert left() == {"not-an-upload"}
+
+
+def test_erasure_deletes_every_upload_that_mentions_the_person(
+    client: TestClient, services: Services, engine: Engine, tmp_path: Any
+) -> None:
+    """An uploaded file (and its rejects) holds the person's data as typed: an erasure deletes
+    each upload that mentions them, and each it cannot read as text; others stay."""
+    from opencx.ingest.service.uploads import uploads_root
+
+    key = services.access.create_api_key("crm sync", ["imports:write"]).secret
+    out = done(client, post(client, key, allow_rejects="true"), key)["output"]
+    assert out["rows_loaded"] == 1
+    root = uploads_root(str(tmp_path))
+    (imported,) = [p for p in root.iterdir() if p.is_dir() and len(p.name) == 32]
+    other, sheet = root / ("d" * 32), root / ("e" * 32)
+    other.mkdir()
+    (other / "orders.csv").write_text("order_id,customer\nO-1,C9\n")
+    sheet.mkdir()
+    (sheet / "customers.xlsx").write_bytes(b"PK\x03\x04 not text")
+    with engine.connect() as conn:
+        ana = conn.execute(sa.select(customers.c.id).where(customers.c.external_id == "C1"))
+        ana_id = ana.scalar_one()
+
+    services.customers.erase(ana_id)
+    assert not imported.exists() and not sheet.exists()
+    assert (other / "orders.csv").exists()

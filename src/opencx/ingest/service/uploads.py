@@ -5,7 +5,8 @@ outcome (counts, the first problems, the reject file) kept as the job's output.
 The folder is under ``imports_dir`` (``OPENCX_IMPORTS_DIR``, default the system's temporary
 folder): every process that runs jobs must see it (a shared volume when workers run elsewhere).
 An upload and its reject file are kept :data:`KEEP_UPLOADS` after they were last written, then
-deleted by :data:`PRUNE_JOB` (:func:`prune_uploads`).
+deleted by :data:`PRUNE_JOB` (:func:`prune_uploads`); an erasure deletes at once every upload
+that mentions the person (:func:`forget_uploads_of`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -86,6 +87,45 @@ def prune_uploads(root: Path, before: datetime) -> int:
             shutil.rmtree(folder, ignore_errors=True)
             pruned += 1
     return pruned
+
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson"}
+MIN_MENTION = 3  # shorter values ("Li") are not searched for: they would match every file
+_CHUNK = 1 << 20
+
+
+def forget_uploads_of(root: Path, personal: Sequence[str]) -> int:
+    """Erasure: delete every upload folder (file and rejects) that mentions one of ``personal``
+    (the erased person's name, email, phone, identity values) in any case, or that holds a file
+    it cannot read as text (a spreadsheet, a compressed file: it may). How many were deleted.
+    An import still reading a deleted file finishes from its open handle; a queued one fails
+    with "no upload"; either way no row of the person is loaded again (their keys are
+    tombstoned)."""
+    values = {v.casefold() for v in personal if len(v.strip()) >= MIN_MENTION}
+    if not values:
+        return 0
+    deleted = 0
+    for folder in root.iterdir():
+        if not (_TOKEN.fullmatch(folder.name) and folder.is_dir()):
+            continue
+        if any(_mentions(f, values) for f in folder.iterdir() if f.is_file()):
+            shutil.rmtree(folder, ignore_errors=True)
+            deleted += 1
+    return deleted
+
+
+def _mentions(path: Path, values: set[str]) -> bool:
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return True
+    overlap = max(len(v) for v in values)
+    tail = ""
+    with path.open(encoding="utf-8", errors="replace") as text:
+        while chunk := text.read(_CHUNK):
+            window = tail + chunk.casefold()
+            if any(v in window for v in values):
+                return True
+            tail = window[-overlap:]
+    return False
 
 
 def job_params(
