@@ -86,10 +86,14 @@ def _parse(text: pa.Array, spec: FieldSpec, parsed: Parsed, plan: ColumnPlan) ->
 def _parse_int(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
     ok = pc.match_substring_regex(text, INT_RE)
     parsed.flag(pc.invert(ok), name, "not a whole number")
-    digits = pc.utf8_length(pc.replace_substring_regex(text, r"^[+-]?0*", ""))
-    huge = pc.and_(ok, pc.greater(digits, 18))  # would not even fit 64 bits: no cast
-    parsed.flag(huge, name, "out of range for a whole number")
-    fits = pc.and_(ok, pc.invert(huge))
+    fits = ok
+    # a value of at most 18 characters has at most 18 digits: the regex that counts them runs
+    # only when a longer value is there
+    if pc.any(pc.greater(pc.utf8_length(text), 18)).as_py():
+        digits = pc.utf8_length(pc.replace_substring_regex(text, r"^[+-]?0*", ""))
+        huge = pc.and_(ok, pc.greater(digits, 18))  # would not even fit 64 bits: no cast
+        parsed.flag(huge, name, "out of range for a whole number")
+        fits = pc.and_(ok, pc.invert(huge))
     values = pc.cast(pc.if_else(fits, text, pa.scalar(None, pa.string())), pa.int64())
     parsed.flag(pc.greater(pc.abs(values), INT32), name, "out of range for a whole number")
     return values
@@ -103,8 +107,12 @@ def _parse_money(text: pa.Array, spec: FieldSpec, parsed: Parsed, decimal: str) 
     rule = f"not a number (decimal separator {decimal!r}; use --decimal to change it)"
     parsed.flag(pc.invert(ok), spec.name, rule)
     clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
-    whole = pc.replace_substring_regex(clean, r"^[+-]?0*(\d*)(\.\d*)?$", r"\1")
-    parsed.flag(pc.greater(pc.utf8_length(whole), MONEY_INTEGER_DIGITS), spec.name, MONEY_RANGE)
+    # a value of at most 14 characters has at most 14 digits before the point: the regex that
+    # counts them (a quarter of a chunk's parsing) runs only when a longer value is there
+    if pc.any(pc.greater(pc.utf8_length(clean), MONEY_INTEGER_DIGITS)).as_py():
+        whole = pc.replace_substring_regex(clean, r"^[+-]?0*(\d*)(\.\d*)?$", r"\1")
+        too_big = pc.greater(pc.utf8_length(whole), MONEY_INTEGER_DIGITS)
+        parsed.flag(too_big, spec.name, MONEY_RANGE)
     if not spec.negative_ok:
         parsed.flag(pc.starts_with(clean, "-"), spec.name, "negative amount is not allowed")
     return clean
