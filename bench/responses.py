@@ -117,9 +117,8 @@ async def load(
     requests = [_request(t, i) for i, t in enumerate(tokens)]
     requests.reverse()
 
-    async def worker() -> None:
+    async def worker(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         nonlocal failures
-        reader, writer = await asyncio.open_connection(host, port)
         try:
             while requests:
                 request = requests.pop()
@@ -133,8 +132,16 @@ async def load(
         finally:
             writer.close()
 
+    # Connections are opened one by one before the clock starts. A keep-alive connection stays
+    # with the uvicorn worker that accepted it, and a worker accepts every connection waiting
+    # when it wakes: opened all at once, they tended to land on one worker (one core, its GIL
+    # the limit) while the other idled. "cores used by each server process" shows the split.
+    connections = []
+    for _ in range(concurrency):
+        connections.append(await asyncio.open_connection(host, port))
+        await asyncio.sleep(0.02)
     start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(r, w) for r, w in connections))
     return time.perf_counter() - start, latencies, failures
 
 
@@ -340,7 +347,9 @@ def main() -> None:
         log0 = os.fstat(log.fileno()).st_size
         took, lat, failed = run_load(host, args.port, tokens[warm:], args.concurrency)
         gen = time.process_time() - gen0
-        server_cpu, pg_cpu = used(cpu0, cpu_of(served)), used(pg0, cpu_of(pg + backends(url, name)))
+        cpu1 = cpu_of(served)
+        server_cpu, pg_cpu = used(cpu0, cpu1), used(pg0, cpu_of(pg + backends(url, name)))
+        per_process = [cpu1[p] - cpu0.get(p, 0.0) for p in served if p in cpu1]
         for spy in spies:
             spy.send_signal(2)
             spy.wait(timeout=60)
@@ -387,6 +396,10 @@ def main() -> None:
         f"({gen / total:.0%} of the three); {total / took:.2f} of {os.cpu_count()} cores busy; "
         f"access log {log_lines / n:.0f} bytes per response"
     )
+    # keep-alive connections stay with the worker that accepted them: an uneven split leaves
+    # one worker's core idle while the other's GIL is the limit
+    shares = ", ".join(f"{c / took:.2f}" for c in per_process if c > 0.01 * took)
+    print(f"cores used by each server process during the run: {shares}")
 
 
 if __name__ == "__main__":
