@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from opencx.app import Services, create_app
-from opencx.web.lanes import Lane, read_body, send_json
+from opencx.web.lanes import MAX_BODY, Lane, read_body, send_json
 
 
 async def _echo(scope: Scope, receive: Receive, send: Send, found: re.Match[str]) -> None:
@@ -71,3 +71,29 @@ def test_every_lane_stands_for_a_declared_route(app: FastAPI) -> None:
         assert (lane.method, lane.path) in declared
         sample = re.sub(r"\{[^}]+\}", "abc.1.def", lane.path)
         assert lane.pattern.match(sample), f"{lane.path}: the pattern misses its own template"
+
+
+async def _broken(scope: Scope, receive: Receive, send: Send, found: re.Match[str]) -> None:
+    await read_body(receive)
+    raise RuntimeError("the database went away")
+
+
+BROKEN = Lane(
+    "POST", "/probe/broken", re.compile(r"^/probe/broken$"), _broken, {"X-Probe": "error"}
+)
+
+
+def test_an_unexpected_error_or_a_huge_body_gets_an_answer_with_the_lanes_headers(
+    app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the exception handlers do for a route: the widget's CORS header stays on a 500,
+    so the page can read it; a body over the limit is 413, read no further."""
+    app.state.lanes = [*app.state.lanes, BROKEN, PROBE]
+    with TestClient(app, raise_server_exceptions=False) as client:
+        with caplog.at_level(logging.ERROR, logger="opencx.web.lanes"):
+            got = client.post("/probe/broken", content=b"{}")
+        assert got.status_code == 500 and got.json() == {"error": "internal error; try again"}
+        assert got.headers["x-probe"] == "error"
+        assert any("the database went away" in (r.exc_text or "") for r in caplog.records)
+        huge = client.post("/probe/lane/ann", content=b"x" * (MAX_BODY + 1))
+        assert huge.status_code == 413 and "over 1,048,576 bytes" in huge.json()["error"]

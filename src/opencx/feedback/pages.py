@@ -457,7 +457,11 @@ async def _answers_lane(scope: Scope, receive: Receive, send: Send, found: re.Ma
 
 
 ANSWERS_LANE = Lane(
-    "POST", "/r/{token}/answers", re.compile(r"^/r/([^/]+)/answers$"), _answers_lane
+    "POST",
+    "/r/{token}/answers",
+    re.compile(r"^/r/([^/]+)/answers$"),
+    _answers_lane,
+    WIDGET_HEADERS,
 )
 """``POST /r/{token}/answers`` past the router: every answer from the widget and the survey
 page's script comes this way (``bench/responses.py`` measures it)."""

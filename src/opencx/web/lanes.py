@@ -8,31 +8,43 @@ route (OpenAPI, the route-access tests) and shares the handler's logic: the lane
 router's match over every route, the dependency solving and the response classes, which cost
 more CPU per request than the endpoint's own work (``bench/responses.py``).
 
-Lanes are registered on ``app.state.lanes`` by the composition root.
+Lanes are registered on ``app.state.lanes`` by the composition root. What FastAPI's exception
+handlers would do for a route, :class:`Lanes` does for a lane: a body over :data:`MAX_BODY` is
+413, an unexpected error is logged and answered 500 in JSON, both with the lane's own headers
+(the widget's CORS header, so the browser lets the page read the error).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 Handler = Callable[[Scope, Receive, Send, "re.Match[str]"], Awaitable[None]]
+MAX_BODY = 1 << 20  # a lane's request body, whole (a survey's answers are a few KB)
+log = logging.getLogger(__name__)
+
+
+class BodyTooLarge(Exception):
+    """A lane's request body is over :data:`MAX_BODY`."""
 
 
 @dataclass(frozen=True, slots=True)
 class Lane:
     """``handle(scope, receive, send, match)`` answers ``method`` requests whose path matches
-    ``pattern``; ``path`` is the route template named in the access line and metrics."""
+    ``pattern``; ``path`` is the route template named in the access line and metrics;
+    ``headers`` go on the lane's error answers too."""
 
     method: str
     path: str
     pattern: re.Pattern[str]
     handle: Handler
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Lanes:
@@ -49,19 +61,48 @@ class Lanes:
                     found = lane.pattern.match(scope["path"])
                     if found is not None:
                         scope["route"] = lane  # the access line names lane.path, as for a route
-                        await lane.handle(scope, receive, send, found)
+                        await _answer(lane, scope, receive, send, found)
                         return
         await self.app(scope, receive, send)
 
 
-async def read_body(receive: Receive) -> bytes:
-    """The request body, whole."""
+async def _answer(
+    lane: Lane, scope: Scope, receive: Receive, send: Send, found: re.Match[str]
+) -> None:
+    started = False
+
+    async def sending(message: Any) -> None:
+        nonlocal started
+        started = True
+        await send(message)
+
+    try:
+        await lane.handle(scope, receive, sending, found)
+    except BodyTooLarge:
+        if not started:
+            error = f"the request body is over {MAX_BODY:,} bytes"
+            await send_json(send, 413, {"error": error}, lane.headers)
+    except Exception:
+        log.exception("%s %s failed", lane.method, lane.path)
+        if not started:
+            await send_json(send, 500, {"error": "internal error; try again"}, lane.headers)
+        else:
+            raise
+
+
+async def read_body(receive: Receive, limit: int = MAX_BODY) -> bytes:
+    """The request body, whole; :class:`BodyTooLarge` past ``limit`` bytes."""
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(size)
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
