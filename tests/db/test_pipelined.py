@@ -103,3 +103,23 @@ def test_a_failed_unit_leaves_its_connection_usable(store: Engine) -> None:
     finally:
         if one is not store:
             one.dispose()
+
+
+def test_a_connection_the_server_dropped_fails_one_unit_then_is_replaced(pg_clean: Engine) -> None:
+    url = pg_clean.url.render_as_string(hide_password=False)
+    one = create_engine_from_url(url, ping_after_idle=3600.0, pool_size=1, max_overflow=0)
+    probe.create(pg_clean)
+    try:
+        with pipelined(one) as conn:
+            pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        with pg_clean.begin() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        with pytest.raises(sa.exc.OperationalError) as caught, pipelined(one) as conn:
+            conn.execute(probe.insert(), {"id": 1, "note": "lost"})  # queued: fails at COMMIT
+        assert caught.value.connection_invalidated
+        with pipelined(one) as conn:  # a fresh connection
+            conn.execute(probe.insert(), {"id": 2, "note": "kept"})
+        assert _notes(pg_clean) == [(2, "kept")]
+    finally:
+        one.dispose()
+        probe.drop(pg_clean)

@@ -7,7 +7,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -154,14 +154,24 @@ def pipelined(engine: Engine) -> Iterator[Connection]:
                     yield conn
                 except BaseException:
                     conn.info.pop(_PIPELINE, None)
-                    driver.execute("ROLLBACK")
+                    if not (driver.closed or driver.broken):
+                        driver.execute("ROLLBACK")
                     raise
                 conn.info.pop(_PIPELINE, None)
                 driver.execute("COMMIT")  # sent, and any failure raised, as the pipeline ends
         except failure as exc:  # a queued write failed: the server rolled the unit back
-            # (the pool's reset ends the aborted transaction); raised as SQLAlchemy would
+            # (the pool's reset ends the aborted transaction); raised as SQLAlchemy would, and
+            # a connection the server dropped is invalidated, so the pool replaces it
+            dropped = engine.dialect.is_disconnect(cast(Any, exc), conn.connection, None)
+            if dropped:
+                conn.invalidate(exc)
             raise sa.exc.DBAPIError.instance(
-                "COMMIT", None, exc, failure, dialect=engine.dialect
+                "COMMIT",
+                None,
+                exc,
+                failure,
+                dialect=engine.dialect,
+                connection_invalidated=dropped,
             ) from exc
 
 
