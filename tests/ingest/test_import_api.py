@@ -139,7 +139,7 @@ def test_uploads_older_than_a_week_are_deleted_by_the_daily_job(
     os.utime(root / "not-an-upload", (now - 30 * 86400,) * 2)
 
     prune = [j for j in services.jobs if j.name == "ingest.prune_uploads"]
-    assert prune and str(prune[0].schedule) == "every 1 day, 0:00:00"
+    assert prune and str(prune[0].schedule) == "cron 30 3 * * *"
     outcome = Scheduler(engine, clock, prune).tick()
     assert outcome is not None and outcome.result == "1 upload(s) deleted"
     kept = set(folders.values()) | {"not-an-upload"}

@@ -16,7 +16,7 @@ from opencx.ingest.service.uploads import (
     prune_uploads,
     uploads_root,
 )
-from opencx.jobs import Job, RunContext, every
+from opencx.jobs import Job, RunContext, cron
 
 
 def jobs(service: IngestService) -> list[Job]:
@@ -41,7 +41,7 @@ def jobs(service: IngestService) -> list[Job]:
         ),
         Job(
             name=PRUNE_JOB,
-            schedule=every(days=1),
+            schedule=cron("30 3 * * *"),  # daily, at a quiet hour (UTC)
             run=prune,
             description="delete uploaded import files (and their rejects) older than a week",
         ),
