@@ -7,9 +7,6 @@ the case.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +16,7 @@ import pytest
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate
-from tests.browser.serving import CHROMIUM_ARGS, chromium_path, free_port, wait_until_up
+from tests.browser.serving import CHROMIUM_ARGS, chromium_path, served
 
 pytestmark = pytest.mark.browser
 EMAIL, PASSWORD = "agent@example.org", "browser-pass-1"
@@ -34,37 +31,8 @@ def server(tmp_path: Path) -> Iterator[str]:
         EMAIL, role="agent", password=PASSWORD, name="Chat Agent"
     )
     engine.dispose()
-    port = free_port()
-    env = {**os.environ, "OPENCX_DATABASE_URL": db_url, "OPENCX_SECRET_KEY": "browser-test"}
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from opencx.cli import main; main()",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=tmp_path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, proc, log)
+    with served(db_url, tmp_path, "browser-test") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_a_customer_and_an_agent_chat_in_two_browsers(server: str, tmp_path: Path) -> None:
