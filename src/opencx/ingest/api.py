@@ -22,10 +22,8 @@ from opencx.ingest.service import ImportReport
 from opencx.ingest.service.uploads import (
     IMPORT_JOB,
     REJECTS,
-    check_request,
     folder_of,
-    job_params,
-    save_upload,
+    queue_upload,
     uploads_root,
 )
 from opencx.jobs.api import ACCEPTED_RESPONSES, JobOut, accepted, polled
@@ -153,11 +151,11 @@ def post_import(
 ) -> JSONResponse:
     """Import a file as a job: 202 with the job and its status URL (``Location``). A wrong kind,
     mapping or column line is a 422 now; bad rows are the finished job's ``problems``."""
-    check_request(kind, mapping, columns)
-    token, path = save_upload(uploads_root(service.imports_dir), file.filename, file.file)
-    params = job_params(
-        token,
-        path.name,
+    job_id = queue_upload(
+        queue.submit,
+        service.imports_dir,
+        file.filename,
+        file.file,
         kind=kind,
         mapping=mapping,
         columns=columns,
@@ -165,7 +163,7 @@ def post_import(
         allow_rejects=allow_rejects,
         create_missing_customers=create_missing_customers,
     )
-    return accepted(import_job(queue, queue.submit(IMPORT_JOB, params)))
+    return accepted(import_job(queue, job_id))
 
 
 @router.get("/imports/{job_id}", response_model=ImportJobOut)

@@ -16,10 +16,8 @@ from opencx.ingest.service import bundled_names, load_mapping
 from opencx.ingest.service.uploads import (
     IMPORT_JOB,
     REJECTS,
-    check_request,
     folder_of,
-    job_params,
-    save_upload,
+    queue_upload,
     uploads_root,
 )
 from opencx.jobs.deps import JobQueueDep
@@ -131,11 +129,11 @@ def import_upload(
 ) -> Response:
     """Queue the import of an uploaded file with its mapping, as ``POST /api/imports`` does;
     the job's page follows it and shows the result, the problems and the reject file."""
-    check_request(kind, mapping, columns)
-    token, path = save_upload(uploads_root(service.imports_dir), file.filename, file.file)
-    params = job_params(
-        token,
-        path.name,
+    job_id = queue_upload(
+        queue.submit,
+        service.imports_dir,
+        file.filename,
+        file.file,
         kind=kind,
         mapping=mapping,
         columns=columns,
@@ -143,7 +141,6 @@ def import_upload(
         allow_rejects=allow_rejects,
         create_missing_customers=create_missing_customers,
     )
-    job_id = queue.submit(IMPORT_JOB, params)
     return RedirectResponse(f"/data/import/jobs/{job_id}", status_code=303)
 
 

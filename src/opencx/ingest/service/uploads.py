@@ -128,9 +128,11 @@ def _mentions(path: Path, values: set[str]) -> bool:
     return False
 
 
-def job_params(
-    token: str,
-    file: str,
+def queue_upload(
+    submit: Callable[[str, dict[str, Any]], str],
+    imports_dir: str | None,
+    filename: str | None,
+    content: BinaryIO,
     *,
     kind: str,
     mapping: str = "",
@@ -138,11 +140,15 @@ def job_params(
     source: str = "",
     allow_rejects: bool = False,
     create_missing_customers: bool = False,
-) -> dict[str, Any]:
-    """What :data:`IMPORT_JOB` is submitted with (JSON values only)."""
-    return {
+) -> str:
+    """Check the request, store the file and submit :data:`IMPORT_JOB` for it (the page and
+    ``POST /api/imports`` alike); the job's id. A wrong kind, mapping or column line raises
+    :class:`InvalidInput` before anything is stored."""
+    check_request(kind, mapping, columns)
+    token, path = save_upload(uploads_root(imports_dir), filename, content)
+    params = {
         "upload": token,
-        "file": file,
+        "file": path.name,
         "kind": kind,
         "mapping": mapping,
         "columns": _maps(columns),
@@ -150,6 +156,7 @@ def job_params(
         "allow_rejects": allow_rejects,
         "create_missing_customers": create_missing_customers,
     }
+    return submit(IMPORT_JOB, params)
 
 
 def folder_of(root: Path, token: str) -> Path:
