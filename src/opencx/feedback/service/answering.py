@@ -22,7 +22,7 @@ from opencx.feedback.domain.events import (
     FollowUpRequested,
     ResponseRecorded,
 )
-from opencx.feedback.domain.loop import follow_up
+from opencx.feedback.domain.loop import FollowUp, follow_up
 from opencx.feedback.domain.responses import (
     Answer,
     merge,
@@ -259,6 +259,14 @@ def record(
     return Recorded(rid, complete, bool(changed) or found is None, rule)
 
 
+def _wanted(
+    config: FeedbackConfig, survey: Survey, answers: Mapping[str, Answer], now: datetime
+) -> FollowUp | None:
+    """The loop rule these answers match, if any; none for an anonymous survey (nobody can be
+    followed up without being identified)."""
+    return None if survey.anonymous else follow_up(config.rules, answers, now)
+
+
 def _queue_follow_up(
     conn: Connection,
     config: FeedbackConfig,
@@ -268,9 +276,7 @@ def _queue_follow_up(
     now: datetime,
 ) -> str | None:
     """Queue the follow-up a loop rule asks for (one task per response); the matching rule."""
-    if survey.anonymous:
-        return None  # nobody can be followed up without being identified
-    wanted = follow_up(config.rules, answers, now)
+    wanted = _wanted(config, survey, answers, now)
     if wanted is None:
         return None
     enqueue(
@@ -324,9 +330,7 @@ def _close_the_loop(
     now: datetime,
 ) -> str | None:
     """Open one follow-up per response when a rule matches; publish it for the helpdesk."""
-    if survey.anonymous:
-        return None  # nobody can be followed up without being identified
-    wanted = follow_up(config.rules, answers, now)
+    wanted = _wanted(config, survey, answers, now)
     if wanted is None:
         return None
     fid = new_id()
