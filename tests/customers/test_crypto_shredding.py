@@ -218,3 +218,22 @@ def ids_by_external(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(customers.c.external_id, customers.c.id)).all()
     return {e: i for e, i in rows}
+
+
+def test_a_renamed_customer_is_found_by_the_new_name_only(
+    services: Services, engine: Engine, tmp_path: Path
+) -> None:
+    load(services, tmp_path)
+    bo = ids_by_external(engine)["C-2"]
+    path = tmp_path / "renamed.csv"
+    path.write_text("external_id,name,email\nC-2,Bo Lund,bo@example.nl\n", encoding="utf-8")
+    report = services.ingest.import_file(
+        ImportOptions(kind="customers", path=path, mapping=Mapping(source="crm"))
+    )
+    assert report.rows_loaded == 1
+
+    def hits(text: str) -> list[str]:
+        return [c.id for c in services.customers.search(text).customers]
+
+    assert hits("lund") == hits("bo lun") == [bo]
+    assert hits("berg") == []

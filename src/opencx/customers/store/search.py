@@ -87,16 +87,27 @@ def forget(conn: Connection, customer_ids: Iterable[str]) -> None:
 
 
 def write_names(conn: Connection, names: Mapping[str, str | None], blind: Blind) -> int:
-    """(Re)write the blind name terms of the customers in ``names`` (id -> opened name; None
-    or an empty name leaves them none); returns the rows written."""
-    forget_names(conn, names)
-    rows = [
-        {"term": blind(NAME_TERM, term), "customer_id": cid}
-        for cid, name in names.items()
-        for term in name_terms(name)
-    ]
-    rows.sort(key=lambda r: (r["term"], r["customer_id"]))  # in key order: 20-35% faster
-    for batch in chunks(rows, 20_000):
+    """Bring the blind name terms of the customers in ``names`` (id -> opened name; None or an
+    empty name leaves them none) up to date: only terms that changed are deleted or inserted,
+    so indexing the same people again (a re-import) writes nothing. Returns the rows inserted."""
+    t = customer_name_terms.c
+    wanted = {
+        (blind(NAME_TERM, term), cid) for cid, name in names.items() for term in name_terms(name)
+    }
+    have: set[tuple[str, str]] = set()
+    for batch in chunks(sorted(names)):
+        query = sa.select(t.term, t.customer_id).where(among(conn, t.customer_id, batch))
+        have.update((term, cid) for term, cid in conn.execute(query))
+    gone = sorted(have - wanted)
+    if gone:
+        conn.execute(
+            customer_name_terms.delete().where(
+                t.term == sa.bindparam("b_term"), t.customer_id == sa.bindparam("b_id")
+            ),
+            [{"b_term": term, "b_id": cid} for term, cid in gone],
+        )
+    rows = [{"term": term, "customer_id": cid} for term, cid in sorted(wanted - have)]
+    for batch in chunks(rows, 20_000):  # in key order: 20-35% faster
         conn.execute(customer_name_terms.insert(), batch)
     return len(rows)
 
