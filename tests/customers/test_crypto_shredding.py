@@ -190,6 +190,10 @@ def test_sealed_names_are_found_by_blind_terms_until_erased(
         assert hits(text) == [ann], text
     assert hits("Bo") == hits("berg") == [bo]  # a short word finds a whole word
     assert hits("om") == hits("omega bo") == hits("raad") == []  # beginnings only, all words
+    hint = services.customers.search("om").hint  # and a short word says why
+    assert hint is not None and "(om)" in hint and "at least 3 letters" in hint
+    assert services.customers.search("raad").hint is None  # long enough: nothing to say
+    assert services.customers.search("Bo").hint is None  # found
     with engine.connect() as conn:
         terms = conn.execute(sa.select(customer_name_terms.c.term)).scalars().all()
     assert terms and all(t.startswith("bi1:") for t in terms)

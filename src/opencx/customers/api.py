@@ -66,6 +66,9 @@ class SearchOut(BaseModel):
     first: int = Field(description="the position of this page's first customer, from 1")
     next_after: str | None = Field(description="pass as `after` for the next page")
     prev_before: str | None = Field(description="pass as `before` for the previous page")
+    hint: str | None = Field(
+        default=None, description="why nothing was found, when the query cannot find a name"
+    )
 
     @classmethod
     def from_domain(cls, page: SearchPage) -> SearchOut:
@@ -76,6 +79,7 @@ class SearchOut(BaseModel):
             first=page.first,
             next_after=page.next_after,
             prev_before=page.prev_before,
+            hint=page.hint,
         )
 
 

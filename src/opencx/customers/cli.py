@@ -152,6 +152,8 @@ def search(
         )
     console = _console()
     console.print(table)
+    if page.hint:
+        console.print(escape(page.hint))
     if page.prev_before:
         console.print(f"previous: --before {page.prev_before}")
     if page.next_after:

@@ -40,6 +40,7 @@ from opencx.customers.domain import (
     survivor_order,
 )
 from opencx.customers.domain.sealing import SEALED_FIELDS, Sealer, master_key_from
+from opencx.customers.domain.search import sealed_hint
 from opencx.customers.domain.tombstones import digests_of_rows
 from opencx.customers.store import merging, people, privacy, tombstones, touchpoints
 from opencx.customers.store import search as finder
@@ -82,6 +83,8 @@ class SearchPage:
     total: int = 0
     first: int = 1
     prev_before: str | None = None
+    hint: str | None = None
+    """Why nothing was found, when the query could not find a sealed name (too short a word)."""
 
     @property
     def last(self) -> int:
@@ -299,7 +302,10 @@ def search(
         conn, text, above=above, default_country=default_country, blind=blind
     )
     if not page:
-        return SearchPage((), None, total, total + 1 if after else 1, after if total else None)
+        hint = sealed_hint(text) if blind is not None and not total else None
+        return SearchPage(
+            (), None, total, total + 1 if after else 1, after if total else None, hint
+        )
     first = ahead + 1
     last = first + len(page) - 1
     return SearchPage(

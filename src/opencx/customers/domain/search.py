@@ -134,3 +134,19 @@ def query_terms(text: str) -> list[str] | None:
     """
     words = name_words(text)[:MAX_WORDS]
     return list(dict.fromkeys(words)) or None
+
+
+def sealed_hint(text: str) -> str | None:
+    """Why a query may find no sealed name, or ``None``: a word shorter than ``MIN_PREFIX``
+    finds only a name with that whole word (its beginnings are not indexed).
+
+    >>> sealed_hint("el")[:52], sealed_hint("elo")
+    ('Names are sealed: a word shorter than 3 letters (el)', None)
+    """
+    short = [w for w in name_words(text)[:MAX_WORDS] if len(w) < MIN_PREFIX]
+    if not short:
+        return None
+    return (
+        f"Names are sealed: a word shorter than {MIN_PREFIX} letters ({', '.join(short)}) "
+        f"finds only that whole word; type at least {MIN_PREFIX} letters of a name."
+    )
