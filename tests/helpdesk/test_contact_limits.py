@@ -103,18 +103,24 @@ def test_staff_and_keys_that_may_work_cases_are_not_limited(
     assert _cases(services) == 8
 
 
-def test_chats_that_give_an_address_share_the_limit_and_anonymous_chats_do_not(
-    client: TestClient, services: Services
+def test_chats_that_give_an_address_share_the_limit_and_every_chat_has_its_own(
+    client: TestClient, services: Services, hclock: FixedClock
 ) -> None:
-    """A chat with an email finds or creates a customer, as the forms do: same bucket."""
+    """A chat with an email finds or creates a customer, as the forms do: same bucket. Every
+    chat waits in the agents' queue, so chats also have a looser bucket of their own."""
     for n in range(2):
         r = client.post("/api/helpdesk/chat", json={"email": f"c{n}@x.nl"})
         assert r.status_code == 201
     refused = client.post("/api/helpdesk/chat", json={"email": "c9@x.nl"})
     assert refused.status_code == 429 and refused.headers["retry-after"] == "1800"
     assert _contact(client, 3)[0] == 429  # the contact form shares the bucket
-    for _ in range(5):  # a chat without an address creates no customer: not limited
+    services.helpdesk.chat_limit = Bucket(6, timedelta(minutes=1))  # 2 charged (refusals cost 0)
+    for _ in range(4):  # a chat without an address creates no customer: only the chat bucket
         assert client.post("/api/helpdesk/chat", json={"name": "Ana"}).status_code == 201
+    flood = client.post("/api/helpdesk/chat", json={"name": "Bot"})
+    assert flood.status_code == 429 and flood.headers["retry-after"] == "60"
+    hclock.advance(timedelta(minutes=1))
+    assert client.post("/api/helpdesk/chat", json={"name": "Ana"}).status_code == 201
     key = AccessService(services.engine, services.clock).create_api_key("w", ["helpdesk:write"])
     vouched = client.post(
         "/api/helpdesk/chat",

@@ -12,7 +12,9 @@ how many of those go out:
 
 The contact form and the chat's offline form send no mail, but each opens a case and finds or
 creates a customer for the address typed: :data:`CONTACT_PER_CLIENT` bounds those per client
-address, so one machine cannot fill the desk and the customer list.
+address, so one machine cannot fill the desk and the customer list. Every chat a visitor starts
+waits in the agents' queue: :data:`CHAT_PER_CLIENT` bounds those (a chat that gives an email
+is charged to both buckets).
 
 Buckets are keyed by an HMAC of the address or e-mail (with the app's secret), so the counters
 hold neither. A client is counted by its network (:func:`client_network`): an IPv6 host has a
@@ -76,6 +78,11 @@ class CatalogLimits:
 #: cases an anonymous visitor opens from one network address (the ``/help`` contact form and
 #: the chat's offline form): each creates a customer and a case for the address typed
 CONTACT_PER_CLIENT = Bucket(5, timedelta(minutes=12))
+
+#: chats an anonymous visitor starts from one network address, with or without an email: each
+#: waits in every agent's queue, so a script starting chats would bury the real ones; looser
+#: than the forms' bucket (an office behind one address chats more than it fills forms)
+CHAT_PER_CLIENT = Bucket(20, timedelta(seconds=90))
 
 
 class TooManyRequests(OpenCXError):

@@ -27,6 +27,7 @@ from opencx.helpdesk.domain.chat import (
 )
 from opencx.helpdesk.domain.incidents import Incident
 from opencx.helpdesk.domain.limits import (
+    CHAT_PER_CLIENT,
     CONTACT_PER_CLIENT,
     Bucket,
     CatalogLimits,
@@ -125,6 +126,7 @@ class HelpdeskService:
     base_url: str = "http://127.0.0.1:8000"  # where confirmation links point
     catalog_limits: CatalogLimits = field(default_factory=CatalogLimits)
     contact_limit: Bucket = CONTACT_PER_CLIENT  # cases visitors open per client address
+    chat_limit: Bucket = CHAT_PER_CLIENT  # chats visitors start per client address
     contacts: ContactsOf = no_contacts  # the customers slice's read of names and emails
     deps: Deps = field(init=False)
 
@@ -145,13 +147,15 @@ class HelpdeskService:
             self._limit_visitor(conn, client)
             return intake.open_case(conn, cmd, self.deps)
 
-    def _limit_visitor(self, conn: Connection, client: str | None) -> None:
+    def _limit_visitor(
+        self, conn: Connection, client: str | None, *, kind: str = "contact"
+    ) -> None:
         if client is not None:
             limits.charge(
                 conn,
-                self.contact_limit,
+                self.chat_limit if kind == "chat" else self.contact_limit,
                 secret=self.secret_key,
-                kind="contact",
+                kind=kind,
                 value=client_network(client),
                 what="from your network address",
                 now=self.clock.now(),
@@ -368,8 +372,9 @@ class HelpdeskService:
     ) -> tuple[Chat, str]:
         """A new chat and the customer's token for it. A chat that gives an address finds or
         creates its customer, so ``client`` (an anonymous visitor's network address) is limited
-        as for :meth:`open_case`; a chat without one is not."""
+        as for :meth:`open_case`; every chat also counts against the looser chat limit."""
         with self._tx() as conn:
+            self._limit_visitor(conn, client, kind="chat")
             self._limit_visitor(conn, client if email else None)
             found = chat.start_chat(conn, name, email, language, self.deps)
         return found, chat_token(found.id, self.secret_key)
