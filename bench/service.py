@@ -294,11 +294,14 @@ def api_runs(base: str, secret: str, n: int, clients: int, floor: float) -> None
     report("API: agent reply (outbox email)", wall, lat, n, floor)
 
 
-async def open_sockets(base: str, sockets: int) -> list[object]:
+async def open_sockets(base: str, secret: str, sockets: int) -> list[object]:
+    """``sockets`` chats, started through a widget proxy's key (``helpdesk:write`` vouches for
+    its visitors), since anonymous chats from one address are rate limited."""
     import httpx
     import websockets
 
-    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+    auth = {"Authorization": f"Bearer {secret}"}
+    async with httpx.AsyncClient(base_url=base, timeout=120, headers=auth) as http:
         sem = asyncio.Semaphore(32)
 
         async def start(i: int) -> str:
@@ -357,9 +360,9 @@ async def chat_paced(conns: list[object], rate: float, seconds: float) -> tuple[
 
 
 async def chat_runs(
-    base: str, pid: int, args: argparse.Namespace, floor: float, floor_p99: float
+    base: str, secret: str, pid: int, args: argparse.Namespace, floor: float, floor_p99: float
 ) -> None:
-    conns = await open_sockets(base, args.sockets)
+    conns = await open_sockets(base, secret, args.sockets)
     spent = cpu_seconds(pid), time.process_time()
     wall, lat = await chat_saturation(conns, args.messages)
     report(f"chat: {args.sockets} WebSockets, saturation (closed loop)", wall, lat, len(lat), floor)
@@ -398,7 +401,7 @@ def run_store(kind: str, args: argparse.Namespace) -> None:
         try:
             if args.cases:
                 api_runs(base, secret, args.cases, args.clients, floor)
-            asyncio.run(chat_runs(base, server.pid, args, floor, floor_p99))
+            asyncio.run(chat_runs(base, secret, server.pid, args, floor, floor_p99))
         finally:
             server.terminate()
             server.wait(timeout=30)
