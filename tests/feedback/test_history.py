@@ -124,6 +124,14 @@ def test_history_goes_through_the_slices_rules(
         (lambda h: h["invitations"]["channel"].__setitem__(1, "pigeon"), "channel 'pigeon'"),
         (lambda h: h["surveys"][1].__setitem__("kind", "mood"), "kind 'mood'"),
         (lambda h: h["invitations"].pop("sent_at"), "column 'sent_at' is missing"),
+        (
+            lambda h: h["responses"]["submitted_at"].__setitem__(1, datetime(2025, 3, 4, 9)),
+            "response 2 (old-tool/x2): submitted_at 2025-03-04T09:00:00 has no time zone",
+        ),
+        (
+            lambda h: h["invitations"]["opened_at"].__setitem__(1, "2025-03-01"),
+            "invitation 2: opened_at '2025-03-01' is not a time",
+        ),
     ],
 )
 def test_a_broken_rule_refuses_the_whole_load(

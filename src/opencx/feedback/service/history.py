@@ -121,6 +121,18 @@ def _columns(data: Mapping[str, Sequence[Any]], required: Sequence[str], what: s
     return sizes.pop() if sizes else 0
 
 
+def _when(value: Any, where: str, column: str, *, optional: bool = False) -> datetime | None:
+    """``value`` if it is a time with a zone: a naive time would be read as UTC by one store
+    and as local time by another, so history is refused rather than shifted."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, datetime):
+        raise InvalidInput(f"{where}: {column} {value!r} is not a time")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{where}: {column} {value.isoformat()} has no time zone")
+    return value
+
+
 def _invitations(
     config: FeedbackConfig, data: Mapping[str, Sequence[Any]], surveys: dict[str, Survey]
 ) -> dict[str, list[Any]]:
@@ -132,6 +144,9 @@ def _invitations(
         survey = _survey(surveys, data["survey"][i], where)
         if data["channel"][i] not in CHANNELS:
             raise InvalidInput(f"{where}: channel {data['channel'][i]!r} is not one of {CHANNELS}")
+        _when(data["sent_at"][i], where, "sent_at")
+        if "opened_at" in data:
+            _when(data["opened_at"][i], where, "opened_at", optional=True)
         survey_ids.append(survey.id)
         # the hash of the signed link it was sent with, as for a live invitation
         hashes.append(token_hash(token_for(config, ids[i], data["sent_at"][i])))
@@ -166,6 +181,7 @@ def _responses(
     for i in range(n):
         where = f"response {i + 1} ({data['source'][i]}/{data['external_id'][i]})"
         survey = _survey(surveys, data["survey"][i], where)
+        _when(data["submitted_at"][i], where, "submitted_at")
         try:
             given = parse_answers(survey, data["values"][i])
         except InvalidInput as exc:
