@@ -33,11 +33,13 @@ def test_the_metric_alerts_check_is_a_declared_job(services: Services) -> None:
 
 
 def test_list_run_here_and_history(services: Services) -> None:
-    listed = runner.invoke(jobs_app, ["list"], obj=services)
-    assert listed.exit_code == 0, listed.output
-    # "last run" (—) is an optional column: shown or left out as the job names' width allows
-    assert re.search(r"metrics\.alerts\s+cron 0 6 \* \* \*\s+(—\s+)?never", listed.output)
-    assert all(len(line) <= 80 for line in listed.output.splitlines())  # CliRunner's width
+    wide = runner.invoke(jobs_app, ["list"], obj=services, env={"COLUMNS": "240"})
+    assert wide.exit_code == 0, wide.output  # every column fits: job, schedule, last run, status
+    assert re.search(r"metrics\.alerts\s+cron 0 6 \* \* \*\s+—\s+never", wide.output)
+    listed = runner.invoke(jobs_app, ["list"], obj=services, env={"COLUMNS": "80"})
+    assert listed.exit_code == 0, listed.output  # optional columns give way, the row stays
+    assert re.search(r"metrics\.alerts\s.*never", listed.output)
+    assert all(len(line) <= 80 for line in listed.output.splitlines())
     ran = runner.invoke(jobs_app, ["run", "metrics.alerts", "--here"], obj=services)
     assert ran.exit_code == 0, ran.output
     assert re.match(r"metrics\.alerts: succeeded in \d+ ms: no targets", ran.output)
