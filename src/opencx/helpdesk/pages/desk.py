@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -20,14 +20,13 @@ from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.domain.calendar import DAYS, BusinessCalendar
 from opencx.helpdesk.domain.cases import CHANNELS
 from opencx.helpdesk.domain.routing import Strategy
+from opencx.helpdesk.pages.roles import CSRF, Admin
 from opencx.helpdesk.service import HelpdeskService
-from opencx.web import Principal, render, require_csrf, require_page_scope
+from opencx.web import render
 from opencx.web.auth import access_service
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-Admin = Annotated[Principal, Depends(require_page_scope("helpdesk:admin"))]
-CSRF = [Depends(require_csrf)]
 STRATEGIES = tuple(s.value for s in Strategy)
 ALWAYS = "24x7"
 OFFICE_HOURS = dict.fromkeys(DAYS[:5], "09:00-17:00")

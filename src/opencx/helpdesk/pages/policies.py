@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.domain.cases import PRIORITIES, REPLY_PLACEHOLDERS
-from opencx.helpdesk.pages.desk import CSRF, Admin, desk_page, parsed_number, saved_or_refused
+from opencx.helpdesk.pages.desk import desk_page, parsed_number, saved_or_refused
+from opencx.helpdesk.pages.roles import CSRF, Admin
 from opencx.helpdesk.service import HelpdeskService
 from opencx.helpdesk.service.policies import MAX_CANNED_BODY, MAX_TARGET_MINUTES, PAUSE_STATUSES
 
