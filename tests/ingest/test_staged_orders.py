@@ -3,8 +3,12 @@ secondary indexes aside and inserts plainly; everything is back, and right, afte
 
 from __future__ import annotations
 
+import psycopg
+import pyarrow as pa
+import pytest
 import sqlalchemy as sa
 
+from opencx.ingest import store
 from opencx.ingest.service.writers import staged_orders
 
 ORDERS = (
@@ -151,3 +155,19 @@ def test_the_bulk_merge_gives_the_rows_of_the_ordinary_merge(
         for t in ("orders", "order_lines")
     }
     assert keys["order_lines"][0]["constrained_columns"] == ["id"]
+
+
+def test_a_chunk_copied_behind_is_in_before_the_next_statement_and_its_error_is_raised(
+    pg_clean,
+):
+    """PostgreSQL copies a chunk into the stage while the next one is checked: a statement sent
+    meanwhile sees every row of it, and a copy that fails raises its own error."""
+    rows = pa.table({"order_id": [f"A{i}" for i in range(20_000)], "quantity": [1] * 20_000})
+    with pg_clean.connect() as conn, conn.begin():
+        store.create_stage(conn, "_t_stage", {"order_id": "text", "quantity": "int"})
+        pending = store.CopyBehind(conn, "_t_stage", rows)
+        assert conn.exec_driver_sql("SELECT count(*) FROM _t_stage").scalar_one() == 20_000
+        pending.wait()
+        bad = store.CopyBehind(conn, "_t_stage", pa.table({"quantity": ["x"]}))
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            bad.wait()

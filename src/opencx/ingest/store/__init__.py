@@ -37,10 +37,17 @@ from opencx.ingest.store.order_merge import (
     staged_order_ids,
 )
 from opencx.ingest.store.runs import finish_import, start_import
-from opencx.ingest.store.staging import analyze, create_stage, drop_stage, stage_rows
+from opencx.ingest.store.staging import (
+    CopyBehind,
+    analyze,
+    create_stage,
+    drop_stage,
+    stage_rows,
+)
 from opencx.ingest.store.upserts import mark_partly_returned, upsert
 
 __all__ = [
+    "CopyBehind",
     "analyze",
     "anyone_erased",
     "begin_bulk",

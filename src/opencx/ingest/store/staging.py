@@ -10,6 +10,7 @@ order" and "latest earlier line" are questions the database answers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 
 import pyarrow as pa
@@ -59,6 +60,45 @@ def stage_rows(conn: Connection, name: str, data: pa.Table) -> None:
     rows = zip(*(sqlite_values(data.column(c)) for c in columns), strict=True)
     marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {name} ({names}) VALUES ({marks})", list(rows))  # noqa: S608
+
+
+class CopyBehind:
+    """PostgreSQL: a chunk's ``COPY`` into the stage, run by a thread while the caller checks
+    the next chunk (the client's parsing on one core, the server's on the other).
+
+    The thread holds the driver connection's lock from the start of the ``COPY`` to its end
+    (psycopg 3 serialises every operation on a connection by that lock), so any statement the
+    caller sends meanwhile, commit and rollback included, waits for the rows to be in: the
+    order of the statements is the order they were issued in. :meth:`wait` ends the copy and
+    raises its error, if any; call it before relying on the staged rows.
+    """
+
+    def __init__(self, conn: Connection, name: str, data: pa.Table) -> None:
+        columns = [c for c in data.column_names if data.column(c).null_count < data.num_rows]
+        sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        started = threading.Event()
+        self._error: BaseException | None = None
+
+        def copy() -> None:
+            try:
+                with cursor.copy(sql) as stream:
+                    started.set()
+                    stream.write(copy_csv(data.select(columns)))
+            except BaseException as exc:  # raised again by wait()
+                self._error = exc
+            finally:
+                started.set()
+
+        self._thread = threading.Thread(target=copy, name=f"copy-{name}", daemon=True)
+        self._thread.start()
+        started.wait()  # the copy holds the connection now: later statements queue behind it
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def analyze(conn: Connection, name: str) -> None:

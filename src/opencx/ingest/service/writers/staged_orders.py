@@ -35,6 +35,7 @@ EVENT_BATCH = 50_000
 
 class StagedOrderWriter:
     def resolve(self, run: Run, parsed: Parsed) -> None:
+        _settle(run)
         parsed.columns["customer_id"] = resolve_customers(
             run, parsed, when="placed_at", required=False
         )
@@ -54,10 +55,16 @@ class StagedOrderWriter:
         if merchandise is not None:
             cols["merchandise"] = merchandise
             run.count("non_merchandise_lines", int(pc.sum(pc.invert(merchandise)).as_py() or 0))
+        _settle(run)
         if not run.state.get("orders_staged"):
             store.create_stage(run.conn, STAGE, STAGE_COLUMNS)
             run.state["orders_staged"] = True
-        store.stage_rows(run.conn, STAGE, pa.table(cols))
+        if run.conn.dialect.name == "postgresql":
+            # copied while the next chunk is read and checked; settled before the next
+            # statement of this writer (any other statement queues behind it anyway)
+            run.state["stage_copy"] = store.CopyBehind(run.conn, STAGE, pa.table(cols))
+        else:
+            store.stage_rows(run.conn, STAGE, pa.table(cols))
         _note_nulls(run, cols)
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
@@ -65,6 +72,7 @@ class StagedOrderWriter:
 
     def finish(self, run: Run) -> None:
         """Merge the staged lines into products, orders and order lines; announce the orders."""
+        _settle(run)
         if not run.state.get("orders_staged"):
             return
         conn, source = run.conn, run.source
@@ -112,6 +120,13 @@ class StagedOrderWriter:
             run.publish(OrdersImported(order_ids, run.live))
         store.drop_stage(conn, STAGE)
         run.state["orders_staged"] = False
+
+
+def _settle(run: Run) -> None:
+    """Wait for the chunk being copied into the stage, if any; raise its error."""
+    pending: store.CopyBehind | None = run.state.pop("stage_copy", None)
+    if pending is not None:
+        pending.wait()
 
 
 def _note_nulls(run: Run, cols: dict[str, pa.Array]) -> None:
