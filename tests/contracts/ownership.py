@@ -41,6 +41,10 @@ EXEMPT_WRITERS = frozenset({"db"})
 PASS_THROUGH = frozenset({"core"})
 """Frames skipped when looking for the writer: the event bus calls handlers of other slices."""
 
+PASS_THROUGH_MODULES = frozenset({"opencx.db.driver"})
+"""Modules whose frames are skipped too: :mod:`opencx.db.driver` runs (and announces) the
+statements a slice's store wrote, so the store that called it is the writer."""
+
 _VERB = re.compile(
     r"""^\s*(?:
         (?P<insert>INSERT(?:\s+OR\s+\w+)?\s+INTO)
@@ -113,7 +117,7 @@ def writer_of(frame: FrameType | None) -> tuple[str, str]:
     """The slice of the innermost ``opencx.<slice>`` frame, and its ``module:function``."""
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
-        if module.startswith("opencx."):
+        if module.startswith("opencx.") and module not in PASS_THROUGH_MODULES:
             part = module.split(".")[1]
             if part not in PASS_THROUGH:
                 return part, f"{module}:{frame.f_code.co_name}"

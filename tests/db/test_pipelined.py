@@ -1,7 +1,7 @@
-"""``pipelined``: a unit of work whose writes travel with the next read or the commit (psycopg's
-pipeline mode on PostgreSQL, a plain transaction on SQLite) keeps the meaning of a transaction:
-reads see the unit's earlier writes, a failing write undoes the whole unit wherever it is
-noticed, and the pooled connection comes back as it was."""
+"""``pipelined``: a unit of work whose writes travel together at its end (on PostgreSQL: reads
+as they come, queued writes with one ``BEGIN``/``COMMIT`` or alone; a plain transaction on
+SQLite) keeps the meaning of a transaction: reads see the unit's earlier writes, a failing write
+undoes the whole unit wherever it is noticed, and the pooled connection comes back as it was."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from opencx.db import create_engine_from_url, pipelined
+from opencx.db import create_engine_from_url, driver, pipelined
 
 probe = sa.Table(
     "pipelined_probe",
@@ -123,3 +123,59 @@ def test_a_connection_the_server_dropped_fails_one_unit_then_is_replaced(pg_clea
     finally:
         one.dispose()
         probe.drop(pg_clean)
+
+
+_INSERT = "INSERT INTO pipelined_probe (id, note) VALUES (%(id)s, %(note)s)"
+
+
+def test_driver_statements_are_queued_seen_by_later_reads_and_committed(pg_clean: Engine) -> None:
+    probe.create(pg_clean)
+    try:
+        with pipelined(pg_clean) as conn:
+            assert driver.in_unit(conn)
+            driver.write(conn, _INSERT, {"id": 1, "note": "a"})
+            rows = driver.read(
+                conn, "SELECT note FROM pipelined_probe WHERE id = %(id)s", {"id": 1}
+            )
+            assert rows == [("a",)]
+            driver.write(conn, _INSERT, {"id": 2, "note": "b"})
+            conn.execute(probe.update().where(probe.c.id == 2).values(note="b2"))
+        with pipelined(pg_clean) as conn:  # one write alone: its own transaction
+            driver.write(conn, _INSERT, {"id": 3, "note": "c"})
+        assert _notes(pg_clean) == [(1, "a"), (2, "b2"), (3, "c")]
+    finally:
+        probe.drop(pg_clean)
+
+
+def test_queued_driver_writes_fail_together(pg_clean: Engine) -> None:
+    probe.create(pg_clean)
+    try:
+        with pytest.raises(sa.exc.IntegrityError), pipelined(pg_clean) as conn:
+            driver.write(conn, _INSERT, {"id": 1, "note": "a"})
+            driver.write(conn, _INSERT, {"id": 1, "note": "duplicate"})
+        with pytest.raises(LookupError), pipelined(pg_clean) as conn:
+            driver.write(conn, _INSERT, {"id": 2, "note": "refused"})
+            raise LookupError("the use case refused")
+        with pipelined(pg_clean) as conn:  # the same pooled connection, usable
+            driver.write(conn, _INSERT, {"id": 4, "note": "kept"})
+        assert _notes(pg_clean) == [(4, "kept")]
+    finally:
+        probe.drop(pg_clean)
+
+
+def test_driver_statements_are_shown_to_sqlalchemys_listeners(pg_clean: Engine) -> None:
+    """The suite's table-ownership guard listens to ``before_cursor_execute``."""
+    probe.create(pg_clean)
+    seen: list[str] = []
+
+    def listen(_conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    sa.event.listen(pg_clean, "before_cursor_execute", listen)
+    try:
+        with pipelined(pg_clean) as conn:
+            driver.write(conn, _INSERT, {"id": 1, "note": "a"})
+    finally:
+        sa.event.remove(pg_clean, "before_cursor_execute", listen)
+        probe.drop(pg_clean)
+    assert _INSERT in seen

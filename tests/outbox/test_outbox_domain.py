@@ -122,6 +122,7 @@ def test_public_surface() -> None:
         "Status",
         "Transport",
         "enqueue",
+        "queue",
         "run",
         "run_once",
     ]

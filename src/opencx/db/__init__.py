@@ -1,12 +1,7 @@
 """The database edge: engine, the canonical schema (``metadata``) and Alembic migrations."""
 
-from opencx.db.engine import (
-    create_engine_from_url,
-    is_postgres,
-    migrate,
-    pipelined,
-    transaction,
-)
+from opencx.db.driver import pipelined
+from opencx.db.engine import create_engine_from_url, is_postgres, migrate, transaction
 from opencx.db.schema import metadata
 
 __all__ = [

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import time
-import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -114,86 +113,6 @@ def transaction(engine: Engine) -> Iterator[Connection]:
     """One unit of work: commit on success, roll back on any exception."""
     with engine.begin() as conn:
         yield conn
-
-
-_PIPELINE = "opencx_pipeline"  # key in the pooled connection's info while it is pipelined
-_SYNCING: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-@contextmanager
-def pipelined(engine: Engine) -> Iterator[Connection]:
-    """One unit of work (as :func:`transaction`) whose statements travel together.
-
-    On PostgreSQL the connection is in psycopg's pipeline mode with the transaction's ``BEGIN``
-    and ``COMMIT`` sent as statements: ``BEGIN`` goes with the first statement, a write is sent
-    with the next read or with the ``COMMIT``, and a read waits for its rows as usual. A unit
-    that reads once, then writes, takes two round trips instead of one per statement plus
-    ``BEGIN`` and ``COMMIT``. A failed write raises at the next read or at the commit, and the
-    whole unit is rolled back, as always. (psycopg's own transaction would wait for its
-    ``BEGIN`` and for the end of the pipeline: two more round trips.) On SQLite, where a
-    statement is a function call, it is :func:`transaction`.
-    """
-    if not is_postgres(engine):
-        with engine.begin() as conn:
-            yield conn
-        return
-    if engine not in _SYNCING:
-        event.listen(engine, "after_cursor_execute", _sync_reads)
-        _SYNCING.add(engine)
-    with engine.connect() as conn:
-        # SQLAlchemy and psycopg leave the transaction to these statements; the pool restores
-        # the connection's isolation level when it takes the connection back
-        conn.execution_options(isolation_level="AUTOCOMMIT")
-        driver: Any = conn.connection.driver_connection
-        failure: type[Exception] = engine.dialect.loaded_dbapi.Error
-        try:
-            with driver.pipeline() as pipe:
-                driver.execute("BEGIN")
-                conn.info[_PIPELINE] = pipe
-                try:
-                    yield conn
-                except BaseException:
-                    conn.info.pop(_PIPELINE, None)
-                    if not (driver.closed or driver.broken):
-                        driver.execute("ROLLBACK")
-                    raise
-                conn.info.pop(_PIPELINE, None)
-                driver.execute("COMMIT")  # sent, and any failure raised, as the pipeline ends
-        except failure as exc:  # a queued write failed: the server rolled the unit back
-            # (the pool's reset ends the aborted transaction); raised as SQLAlchemy would, and
-            # a connection the server dropped is invalidated, so the pool replaces it
-            dropped = engine.dialect.is_disconnect(cast(Any, exc), conn.connection, None)
-            if dropped:
-                conn.invalidate(exc)
-            raise sa.exc.DBAPIError.instance(
-                "COMMIT",
-                None,
-                exc,
-                failure,
-                dialect=engine.dialect,
-                connection_invalidated=dropped,
-            ) from exc
-
-
-def _sync_reads(
-    conn: Connection,
-    _cursor: Any,
-    _statement: str,
-    _parameters: Any,
-    context: Any,
-    _executemany: bool,
-) -> None:
-    """In a pipelined unit of work, fetch a statement's rows as soon as it was sent: SQLAlchemy
-    reads the result's description right after ``execute``. Writes without ``RETURNING``
-    stay queued."""
-    pipe = conn.info.get(_PIPELINE)
-    if pipe is None:
-        return
-    compiled = getattr(context, "compiled", None)
-    writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
-    if compiled is not None and writes and not compiled.effective_returning:
-        return
-    pipe.sync()
 
 
 def alembic_config(url: str) -> Any:

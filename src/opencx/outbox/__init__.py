@@ -4,7 +4,7 @@ See docs/outbox.md for the delivery contract (at least once, with idempotency ke
 """
 
 from opencx.outbox.domain import DeliveryFailed, Kind, OutboxMessage, RetryPolicy, Status, Transport
-from opencx.outbox.service import BatchResult, enqueue, run, run_once
+from opencx.outbox.service import BatchResult, enqueue, queue, run, run_once
 
 __all__ = [
     "BatchResult",
@@ -15,6 +15,7 @@ __all__ = [
     "Status",
     "Transport",
     "enqueue",
+    "queue",
     "run",
     "run_once",
 ]

@@ -77,6 +77,21 @@ def enqueue(
     )
 
 
+def queue(
+    conn: Connection, *, kind: str, dedupe_key: str, payload: dict[str, Any], now: datetime
+) -> None:
+    """:func:`enqueue` for a caller that needs no id back (a follow-up task, a webhook).
+
+    In a pipelined unit of work (:func:`opencx.db.pipelined`) the message travels with the
+    unit's other writes instead of costing a round trip of its own; a second call with the
+    same ``dedupe_key`` changes nothing, as with :func:`enqueue`.
+    """
+    validate_message(kind, dedupe_key, payload)
+    store.insert_if_new(
+        conn, id=new_id(), kind=kind, dedupe_key=dedupe_key, payload=payload, now=now
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     """What one ``run_once`` did."""

@@ -23,10 +23,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg.types.json import Json
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from opencx.core.redaction import redact_json
+from opencx.db import driver
 from opencx.db.schema import outbox
 from opencx.outbox.domain import OutboxMessage, Status
 
@@ -34,14 +36,14 @@ RETRYABLE = (Status.PENDING.value, Status.FAILED.value)
 MAX_ERROR_CHARS = 2000
 
 
-_INSERT_ONCE: dict[str, Any] = {}
+_INSERT_ONCE: dict[tuple[str, bool], Any] = {}
 
 
-def _insert_once(dialect: str) -> Any:
-    """``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id``, built once per dialect
+def _insert_once(dialect: str, *, returning: bool = True) -> Any:
+    """``INSERT … ON CONFLICT (dedupe_key) DO NOTHING [RETURNING id]``, built once per dialect
     (a request that answers a survey queues a task: building the statement cost more CPU
     than running it)."""
-    stmt = _INSERT_ONCE.get(dialect)
+    stmt = _INSERT_ONCE.get((dialect, returning))
     if stmt is None:
         if dialect == "postgresql":
             base: Any = postgresql.insert(outbox)
@@ -49,9 +51,62 @@ def _insert_once(dialect: str) -> Any:
             base = sqlite.insert(outbox)
         else:  # pragma: no cover - only the two supported stores
             raise NotImplementedError(f"outbox: no ON CONFLICT insert for dialect {dialect!r}")
-        stmt = base.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(outbox.c.id)
-        _INSERT_ONCE[dialect] = stmt
+        stmt = base.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        if returning:
+            stmt = stmt.returning(outbox.c.id)
+        _INSERT_ONCE[dialect, returning] = stmt
     return stmt
+
+
+# the same insert on the driver's connection, in a pipelined unit of work (opencx.db.driver)
+_PG_INSERT_IF_NEW = """
+INSERT INTO outbox (id, kind, dedupe_key, payload, status, attempts, next_attempt_at, created_at)
+VALUES (%(id)s, %(kind)s, %(dedupe_key)s, %(payload)s, %(status)s, 0, %(now)s, %(now)s)
+ON CONFLICT (dedupe_key) DO NOTHING
+"""
+
+
+def insert_if_new(
+    conn: Connection,
+    *,
+    id: str,
+    kind: str,
+    dedupe_key: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+) -> None:
+    """:func:`insert_once` without reading back which id holds the key: in a pipelined unit
+    of work the insert is queued and travels with the unit's other writes."""
+    if driver.in_unit(conn):
+        values = {
+            "id": id,
+            "kind": kind,
+            "dedupe_key": dedupe_key,
+            "payload": Json(dict(payload)),
+            "status": Status.PENDING.value,
+            "now": _aware(now),
+        }
+        driver.write(conn, _PG_INSERT_IF_NEW, values)
+        return
+    conn.execute(
+        _insert_once(conn.dialect.name, returning=False),
+        {
+            "id": id,
+            "kind": kind,
+            "dedupe_key": dedupe_key,
+            "payload": dict(payload),
+            "status": Status.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value.isoformat()} given; use UTC-aware values")
+    return value
 
 
 def insert_once(

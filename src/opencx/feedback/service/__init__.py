@@ -188,7 +188,7 @@ class FeedbackService:
 
     def respond(self, token: str, values: Mapping[str, Any], *, finish: bool) -> Recorded:
         """Record answers given through a link; on PostgreSQL in two round trips (the read,
-        then the writes with the commit: :func:`opencx.db.pipelined`)."""
+        then the writes together: :func:`opencx.db.pipelined`)."""
         with pipelined(self.engine) as conn:
             return answering.respond(
                 conn,

@@ -39,7 +39,7 @@ from opencx.feedback.store import invitations as invites
 from opencx.feedback.store import loop as loop_store
 from opencx.feedback.store import responses as store
 from opencx.feedback.store.surveys import by_id
-from opencx.outbox import enqueue
+from opencx.outbox import queue
 
 
 class LinkInvalid(NotFound):
@@ -209,8 +209,13 @@ def record(
         raise InvalidInput(f"survey {survey.key!r}: please answer {missing}")
     changed = {k: a for k, a in merged.items() if earlier.get(k) != a}
     anonymous = survey.anonymous
+    change: dict[str, Any] | None = None  # the invitation's state after this answer
+    if inv_id and not anonymous:
+        change = {"responded_at": now, "status": "responded" if complete else "sent"}
+    elif inv_id and complete:
+        change = {"status": "responded"}
     if found is None:
-        rid = store.insert_response(
+        rid = store.create_response(
             conn,
             {
                 "source": "opencx",
@@ -231,17 +236,17 @@ def record(
                 "completed": complete,
                 "submission": submission(merged),
             },
+            changed,
+            invitation=(inv_id, change) if change is not None else None,
         )
     else:
         rid = str(found["id"])
         store.update_response(
             conn, rid, completed=complete, submission=submission(merged), submitted_at=now
         )
-    store.write_answers(conn, rid, changed, language, fresh=found is None)
-    if inv_id and not anonymous:
-        invites.update(conn, inv_id, responded_at=now, status="responded" if complete else "sent")
-    elif inv_id and complete:
-        invites.update(conn, inv_id, status="responded")
+        store.write_answers(conn, rid, changed, language)
+        if change is not None:
+            invites.update(conn, inv_id, **change)
     customer = None if anonymous else invitation.get("customer_id")
     bus.publish(ResponseRecorded(rid, survey.key, customer, complete, found is None), conn)
     body = {
@@ -279,7 +284,7 @@ def _queue_follow_up(
     wanted = _wanted(config, survey, answers, now)
     if wanted is None:
         return None
-    enqueue(
+    queue(
         conn,
         kind="task",
         dedupe_key=f"{FOLLOW_UP_TASK}:{response_id}",
@@ -481,7 +486,7 @@ def _webhooks(
     for hook in hooks:
         for event in events:
             if hook.wants(event):
-                enqueue(
+                queue(
                     conn,
                     kind="task",
                     dedupe_key=f"{WEBHOOK_TASK}:{event}:{body['response_id']}:{hook.id}",

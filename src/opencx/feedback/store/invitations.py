@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +12,9 @@ from sqlalchemy.engine import Connection
 
 from opencx.core import contacts as published
 from opencx.core.contacts import ContactsOf
+from opencx.db import driver
 from opencx.db.schema import customers, invitations, responses, surveys
+from opencx.db.types import UtcDateTime
 from opencx.feedback.domain.recontact import Contact
 from opencx.feedback.store.tables import survey_opt_outs, survey_skips
 
@@ -136,10 +138,37 @@ _ANSWERING = _answering_query()
 _UPDATE = invitations.update().where(invitations.c.id == sa.bindparam("invitation_id"))
 
 
+# the same read on the driver's connection, in a pipelined unit of work (opencx.db.driver)
+_ANSWERING_COLUMNS = (
+    *(c.name for c in invitations.columns),
+    "customer_language",
+    "response_id",
+    "response_completed",
+)
+_PG_ANSWERING = (
+    "SELECT "  # noqa: S608 (column names from the table definition, no input)
+    + ", ".join(f'i."{c.name}"' for c in invitations.columns)
+    + ", c.language, r.id, r.completed FROM invitations AS i"
+    " LEFT OUTER JOIN customers AS c ON c.id = i.customer_id"
+    " LEFT OUTER JOIN responses AS r ON r.invitation_id = i.id"
+    " WHERE i.id = %(invitation_id)s LIMIT 1"
+)
+_TIMES = tuple(c.name for c in invitations.columns if isinstance(c.type, UtcDateTime))
+
+
 def answering(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
     """The invitation with what answering it needs, in one round trip: its customer's language
     (``customer_language``) and its response so far (``response_id``, ``response_completed``;
     None before the first answer)."""
+    if driver.in_unit(conn):
+        rows = driver.read(conn, _PG_ANSWERING, {"invitation_id": invitation_id})
+        if not rows:
+            return None
+        found = driver.columns(_ANSWERING_COLUMNS, rows[0])
+        for name in _TIMES:
+            if found[name] is not None:
+                found[name] = found[name].astimezone(UTC)
+        return found
     row = conn.execute(_ANSWERING, {"invitation_id": invitation_id}).first()
     return dict(row._mapping) if row is not None else None
 

@@ -20,12 +20,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from opencx.db.driver import IDLE, announce, driver, rollback
 from opencx.loyalty.domain import Entry, Lot, MemberState
 from opencx.loyalty.store.ledger import (
     allocations,
@@ -130,32 +131,6 @@ WHERE member_id = %(m)s AND lot_id IS NULL GROUP BY debit_id HAVING SUM(points) 
 """
 
 
-@contextmanager
-def _driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any]]:
-    """The psycopg connection under ``conn``; its errors come out as SQLAlchemy's (an
-    ``IntegrityError`` on a raced idempotency key, as from any other statement), and a
-    connection the server dropped is invalidated, so the pool replaces it."""
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    try:
-        yield raw
-    except psycopg.Error as exc:
-        dropped = conn.dialect.is_disconnect(cast(Any, exc), conn.connection, None)
-        if dropped:
-            conn.invalidate(exc)
-        raise sa.exc.DBAPIError.instance(
-            statement, None, exc, psycopg.Error, connection_invalidated=dropped
-        ) from exc
-
-
-def _announce(conn: Connection, statement: str, parameters: Any) -> None:
-    """Show a statement run beside SQLAlchemy to its ``before_cursor_execute`` listeners, as
-    if SQLAlchemy had run it: whatever watches every statement (the suite's table-ownership
-    guard) sees these too."""
-    for listener in conn.dispatch.before_cursor_execute:
-        listener(conn, None, statement, parameters, None, False)
-
-
 def _in_transaction(conn: Connection) -> None:
     """Begin SQLAlchemy's transaction if it has not begun: statements run beside it do not
     autobegin it, and its ``commit()`` would then commit nothing (a write lost silently)."""
@@ -169,13 +144,13 @@ def _lock_for_write_pg(conn: Connection, member_id: str, key: str) -> Locked:
         raise RuntimeError("single_write: the write is committed; nothing may follow it")
     if not single:
         _in_transaction(conn)
-    with _driver(conn, _PG_LOCK) as raw, raw.pipeline():
+    with driver(conn, _PG_LOCK) as raw, raw.pipeline():
         # one round trip; the second statement's snapshot is taken after the lock is granted
-        if single and raw.info.transaction_status == _IDLE:
+        if single and raw.info.transaction_status == IDLE:
             raw.execute("BEGIN")
         lock_params, read_params = (member_id,), {"k": key, "m": member_id}
-        _announce(conn, _PG_LOCK, lock_params)
-        _announce(conn, _PG_READ, read_params)
+        announce(conn, _PG_LOCK, lock_params)
+        announce(conn, _PG_READ, read_params)
         lock = raw.execute(_PG_LOCK, lock_params)
         read = raw.execute(_PG_READ, read_params)
     row = lock.fetchone()
@@ -195,7 +170,6 @@ def _lock_for_write_pg(conn: Connection, member_id: str, key: str) -> Locked:
 
 
 _SINGLE = "opencx.loyalty.single_write"
-_IDLE = psycopg.pq.TransactionStatus.IDLE
 
 
 @contextmanager
@@ -216,36 +190,25 @@ def single_write(conn: Connection) -> Iterator[None]:
         with conn.begin():
             yield
         return
-    with _driver(conn, "BEGIN") as raw:
-        if raw.info.transaction_status != _IDLE:
+    with driver(conn, "BEGIN") as raw:
+        if raw.info.transaction_status != IDLE:
             raise RuntimeError("single_write needs a connection outside any transaction")
         raw.autocommit = True
         conn.info[_SINGLE] = "open"
         try:
             yield
-            if raw.info.transaction_status != _IDLE:  # answered from its key: nothing written
+            if raw.info.transaction_status != IDLE:  # answered from its key: nothing written
                 raw.commit()
         except BaseException:
             try:
-                _rollback(raw)
+                rollback(raw)
             except psycopg.Error:  # the connection is gone or unusable: the pool replaces it
                 conn.invalidate()
             raise
         finally:
             conn.info.pop(_SINGLE, None)
-            if raw.info.transaction_status == _IDLE:
+            if raw.info.transaction_status == IDLE:
                 raw.autocommit = False
-
-
-def _rollback(raw: psycopg.Connection[Any]) -> None:
-    """ROLLBACK through libpq: psycopg's own would drop the prepared statements."""
-    if raw.closed or raw.broken:
-        raise psycopg.OperationalError("the connection was closed")
-    if raw.info.transaction_status == _IDLE:
-        return
-    result = raw.pgconn.exec_(b"ROLLBACK")
-    if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
-        raise psycopg.OperationalError(result.get_error_message())
 
 
 def abandon(conn: Connection) -> None:
@@ -261,9 +224,9 @@ def abandon(conn: Connection) -> None:
     """
     if conn.dialect.name != "postgresql":
         return
-    with _driver(conn, "ROLLBACK") as raw:
+    with driver(conn, "ROLLBACK") as raw:
         try:
-            _rollback(raw)
+            rollback(raw)
         except psycopg.Error:  # the connection is gone or unusable: the pool replaces it
             conn.invalidate()
 
@@ -322,8 +285,8 @@ def append(
     lot = entry.lot
     if conn.dialect.name == "postgresql":
         params = {**row, **_lot_and_allocations(entry, lot)}
-        _announce(conn, _APPEND_PG, params)
-        with _driver(conn, _APPEND_PG) as raw:
+        announce(conn, _APPEND_PG, params)
+        with driver(conn, _APPEND_PG) as raw:
             if conn.info.get(_SINGLE) != "open":
                 _in_transaction(conn)
                 raw.execute(_APPEND_PG, params)

@@ -1,0 +1,216 @@
+"""Statements on the psycopg connection under a SQLAlchemy one, and the unit of work built on it.
+
+SQLAlchemy Core wraps every statement in an execution context, a result and its metadata; on a
+path that runs a few statements per request (a survey answer, a ledger write) that wrapping costs
+more CPU than PostgreSQL spends on the statements. A store may run such a path's statements on
+the driver's connection instead, with the helpers here, and stay honest about it:
+
+- :func:`driver` hands out the psycopg connection; its errors come out as SQLAlchemy's (an
+  ``IntegrityError`` as from any statement), and a connection the server dropped is invalidated,
+  so the pool replaces it.
+- :func:`announce` shows a statement to SQLAlchemy's ``before_cursor_execute`` listeners, as if
+  SQLAlchemy had run it: whatever watches every statement (the suite's table-ownership guard)
+  sees these too. This module's frames are skipped when the guard looks for the writer.
+- :func:`rollback` rolls back through libpq: psycopg's own ``rollback()`` forgets every prepared
+  statement of the connection (and sends ``DEALLOCATE ALL``), so the next transactions would have
+  each statement parsed and planned again.
+
+:func:`pipelined` is a unit of work made for a request that reads, decides, then writes (a
+survey answer): on PostgreSQL its reads run as they come, outside any transaction, and its
+writes travel together at the end: one write alone is one statement (atomic by itself), several
+go out as ``BEGIN``, the writes and ``COMMIT`` in one round trip. A read-then-write answer is two
+round trips and no ``BEGIN``/``COMMIT`` of its own. Reads before the first write see committed
+data, as every statement does in READ COMMITTED, and hold no locks: a unit that must lock (``FOR
+UPDATE``) or run other statements after a write gets a real transaction at that point (see
+:func:`pipelined`).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+IDLE = psycopg.pq.TransactionStatus.IDLE
+_UNIT = "opencx_pipeline"  # key in the pooled connection's info while a unit runs on it
+_WATCHED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@contextmanager
+def driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any]]:
+    """The psycopg connection under ``conn``; a psycopg error inside comes out as SQLAlchemy's
+    (naming ``statement``), and a connection the server dropped is invalidated."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    try:
+        yield raw
+    except psycopg.Error as exc:
+        dropped = conn.dialect.is_disconnect(cast(Any, exc), conn.connection, None)
+        if dropped:
+            conn.invalidate(exc)
+        raise sa.exc.DBAPIError.instance(
+            statement, None, exc, psycopg.Error, connection_invalidated=dropped
+        ) from exc
+
+
+def announce(conn: Connection, statement: str, parameters: Any) -> None:
+    """Show a statement run beside SQLAlchemy to its ``before_cursor_execute`` listeners."""
+    for listener in conn.dispatch.before_cursor_execute:
+        listener(conn, None, statement, parameters, None, False)
+
+
+def rollback(raw: psycopg.Connection[Any]) -> None:
+    """ROLLBACK through libpq, keeping the prepared statements; nothing when idle."""
+    if raw.closed or raw.broken:
+        raise psycopg.OperationalError("the connection was closed")
+    if raw.info.transaction_status == IDLE:
+        return
+    result = raw.pgconn.exec_(b"ROLLBACK")
+    if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
+        raise psycopg.OperationalError(result.get_error_message())
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A :func:`pipelined` unit on PostgreSQL: its driver connection and its queued writes."""
+
+    raw: psycopg.Connection[Any]
+    writes: list[tuple[str, Any]] = field(default_factory=list)
+    begun: bool = (
+        False  # a transaction is open on the server (a lock, or a statement after a write)
+    )
+
+
+def in_unit(conn: Connection) -> bool:
+    """Whether ``conn`` runs a :func:`pipelined` unit on PostgreSQL (then a store may use
+    :func:`read` and :func:`write`)."""
+    return _UNIT in conn.info
+
+
+def read(conn: Connection, statement: str, parameters: Any) -> list[tuple[Any, ...]]:
+    """Run a read in the unit (after sending its queued writes, so it sees them); its rows."""
+    unit: _Unit = conn.info[_UNIT]
+    announce(conn, statement, parameters)
+    if unit.writes:
+        _begin(conn, unit)
+    with driver(conn, statement) as raw:
+        return raw.execute(statement, parameters).fetchall()
+
+
+def write(conn: Connection, statement: str, parameters: Any) -> None:
+    """Queue a write (no ``RETURNING``): it goes out with the unit's end, or before its next
+    statement."""
+    unit: _Unit = conn.info[_UNIT]
+    announce(conn, statement, parameters)
+    unit.writes.append((statement, parameters))
+
+
+def _begin(conn: Connection, unit: _Unit) -> None:
+    """Open the unit's transaction (once) and send its queued writes, in one round trip; a
+    failed write raises here."""
+    writes, unit.writes = unit.writes, []
+    with driver(conn, writes[0][0] if writes else "BEGIN") as raw, raw.pipeline():
+        if not unit.begun:
+            raw.execute("BEGIN")
+            unit.begun = True
+        for statement, parameters in writes:
+            raw.execute(statement, parameters)
+
+
+def _end(conn: Connection, unit: _Unit) -> None:
+    """Send the queued writes with the commit: one round trip."""
+    writes = unit.writes
+    if not writes and not unit.begun:
+        return
+    with driver(conn, writes[0][0] if writes else "COMMIT") as raw:
+        if len(writes) == 1 and not unit.begun:  # one statement is its own transaction
+            raw.execute(*writes[0])
+            return
+        with raw.pipeline():
+            if not unit.begun:
+                raw.execute("BEGIN")
+            for statement, parameters in writes:
+                raw.execute(statement, parameters)
+            raw.execute("COMMIT")
+
+
+def _before_statement(
+    conn: Connection,
+    cursor: Any,
+    _statement: str,
+    _parameters: Any,
+    context: Any,
+    _executemany: bool,
+) -> None:
+    """A statement SQLAlchemy runs inside a unit: a write, a locking read or any statement
+    after a queued write gets the unit's transaction first (with the queued writes sent), so
+    it commits or rolls back with the rest and sees what the unit wrote."""
+    if cursor is None:  # an announcement (this module's own statements)
+        return
+    unit = conn.info.get(_UNIT)
+    if unit is None or (unit.begun and not unit.writes):
+        return
+    if unit.writes or not _plain_read(context):
+        _begin(conn, unit)
+
+
+def _plain_read(context: Any) -> bool:
+    compiled = getattr(context, "compiled", None)
+    if compiled is None or context.isinsert or context.isupdate or context.isdelete:
+        return False  # a textual statement counts as a write
+    select = getattr(compiled, "statement", None)
+    return isinstance(select, sa.Select) and select._for_update_arg is None
+
+
+@contextmanager
+def pipelined(engine: Engine) -> Iterator[Connection]:
+    """One unit of work whose writes travel together at its end (see the module's docstring).
+
+    On PostgreSQL the connection runs in autocommit meanwhile. A store runs the unit's hot
+    statements with :func:`read` and :func:`write`; statements through SQLAlchemy work too:
+    reads as they come, and a write, a locking read or any statement after a queued write first
+    opens a transaction (``BEGIN`` with the queued writes: one round trip), which the unit's end
+    commits. A failing write raises where it is sent (at the end, or before the next statement)
+    and undoes the whole unit; so does an exception in the caller. The connection goes back to
+    the pool as it came, its prepared statements kept. On SQLite, where a statement is a
+    function call, it is an ordinary transaction.
+    """
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as conn:
+            yield conn
+        return
+    if engine not in _WATCHED:
+        event.listen(engine, "before_cursor_execute", _before_statement)
+        _WATCHED.add(engine)
+    with engine.connect() as conn, driver(conn, "BEGIN") as raw:
+        if raw.info.transaction_status != IDLE:
+            raise RuntimeError("pipelined needs a connection outside any transaction")
+        raw.autocommit = True
+        info = conn.info  # kept: an invalidated connection would reconnect to reach it
+        unit = info[_UNIT] = _Unit(raw)
+        try:
+            yield conn
+            _end(conn, unit)
+        except BaseException:
+            try:
+                rollback(raw)
+            except psycopg.Error:  # the connection is gone or unusable: the pool replaces it
+                if not conn.invalidated:
+                    conn.invalidate()
+            raise
+        finally:
+            info.pop(_UNIT, None)
+            if not (raw.closed or raw.broken) and raw.info.transaction_status == IDLE:
+                raw.autocommit = False
+
+
+def columns(names: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    """A row read with :func:`read` as a mapping of its column names."""
+    return dict(zip(names, row, strict=True))
