@@ -40,6 +40,9 @@ STAGE_COLUMNS = {
 }
 """The stage's columns: the order line fields the merge reads (``customer_id`` resolved)."""
 
+STAGE_KEYS = ("_row", "order_id", "sku")
+"""The stage's columns the merges join or group on: the only ones analyzed."""
+
 ORDER_FIELDS = ("customer_id", "placed_at", "channel", "status", "currency", "discount_total")
 
 
@@ -117,7 +120,13 @@ def merge_products(conn: Connection, source: str, ids: MergeIds, mixed: frozense
 
 
 def merge_orders(
-    conn: Connection, source: str, ids: MergeIds, mixed: frozenset[str], *, empty: bool = False
+    conn: Connection,
+    source: str,
+    ids: MergeIds,
+    mixed: frozenset[str],
+    *,
+    empty: bool = False,
+    returns: bool = True,
 ) -> int:
     """Upsert one order per staged order id; return how many orders the stage holds.
 
@@ -125,13 +134,23 @@ def merge_orders(
     one; without a status it is ``completed``, ``returned`` (all lines returns) or
     ``partly_returned``. A new order's id is the ids' prefix and its first line's ``_row``
     (what :func:`merge_lines` computes for lines of new orders). Into an ``empty`` table the
-    orders are plainly inserted (one row per order id already).
+    orders are plainly inserted (one row per order id already). ``returns``: some staged line
+    is a return; without any, and without a customer or status to search for, PostgreSQL takes
+    each order's first line by one sort (``DISTINCT ON``) instead of grouping the stage and
+    joining it back (0.57 -> 0.25 s of server CPU for 500,000 lines, load 6).
     """
     q = Sql(conn)
     updates = ", ".join(f"{f} = excluded.{f}" for f in ORDER_FIELDS)
     totals = {"ret": "sum(CASE WHEN is_return THEN 1 ELSE 0 END)", "n": "count(*)"}
     nullable = tuple(f for f in ("customer_id", "status") if f in mixed)
     firsts = _firsts("order_id", ORDER_FIELDS, nullable, totals)
+    if q.pg and not returns and not nullable:
+        key = q.key("order_id")
+        firsts = f"""
+            SELECT DISTINCT ON ({key}) order_id, _row AS first_row,
+                   {", ".join(ORDER_FIELDS)}, 0 AS ret, 1 AS n
+            FROM {STAGE} ORDER BY {key}, _row
+        """  # noqa: S608
     sql = f"""
         INSERT INTO orders (id, source, external_id, {", ".join(ORDER_FIELDS)})
         SELECT {q.hex_id(":prefix", "f.first_row")}, CAST(:source AS VARCHAR),

@@ -101,8 +101,12 @@ class CopyBehind:
             raise error
 
 
-def analyze(conn: Connection, name: str) -> None:
+def analyze(conn: Connection, name: str, columns: tuple[str, ...] = ()) -> None:
     """Give the planner a table's real size before a merge reads it: PostgreSQL never
     auto-analyzes temp tables, and a table filled in this transaction looks empty to it (a
-    nested loop over 500,000 staged lines then takes minutes instead of seconds)."""
-    conn.exec_driver_sql(f"ANALYZE {name}")
+    nested loop over 500,000 staged lines then takes minutes instead of seconds).
+
+    ``columns``: only these get statistics (the row count is always counted): the stage's
+    join and grouping keys, not its 17 columns (0.30 -> 0.13 s of server CPU a 500,000-line
+    stage, load 4)."""
+    conn.exec_driver_sql(f"ANALYZE {name}" + (f" ({', '.join(columns)})" if columns else ""))

@@ -23,7 +23,7 @@ from opencx.ingest import store
 from opencx.ingest.domain import Mapping, OrdersImported
 from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.service.run import Run, keep, resolve_customers
-from opencx.ingest.store.order_merge import STAGE, STAGE_COLUMNS, MergeIds
+from opencx.ingest.store.order_merge import STAGE, STAGE_COLUMNS, STAGE_KEYS, MergeIds
 
 BULK_LINES = 100_000
 """From this many staged lines on, empty order tables are merged into without their foreign keys
@@ -80,7 +80,7 @@ class StagedOrderWriter:
         filled: set[str] = run.state["stage_filled"]
         mixed = frozenset(filled & run.state["stage_null"])
         store.tune_merge(conn)
-        store.analyze(conn, STAGE)
+        store.analyze(conn, STAGE, STAGE_KEYS)
         created = store.merge_products(conn, source, ids, mixed)
         if created:
             run.count("products_created", created)
@@ -88,7 +88,9 @@ class StagedOrderWriter:
         empty = ("orders", "order_lines") if run.counts.get("lines", 0) >= BULK_LINES else ()
         with store.merging_into_empty(conn, empty) as emptied:
             new_orders = "orders" in emptied
-            run.count("orders", store.merge_orders(conn, source, ids, mixed, empty=new_orders))
+            returns = "returns" in filled
+            merged = store.merge_orders(conn, source, ids, mixed, empty=new_orders, returns=returns)
+            run.count("orders", merged)
             if not new_orders:
                 store.analyze(conn, "orders")  # the lines find their order by a join
             store.merge_lines(
@@ -99,7 +101,6 @@ class StagedOrderWriter:
                 empty="order_lines" in emptied,
                 new_orders=new_orders,
             )
-        returns = "returns" in filled
         # rebuilding the keys of the tables set aside counted their rows for the planner; the
         # return links, which search both tables, want their columns' statistics too
         if returns or not new_orders:
