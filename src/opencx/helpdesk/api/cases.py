@@ -1,9 +1,5 @@
-"""HTTP API of the helpdesk: open and work cases, read them with their timeline and SLA timers.
-
-Scopes: ``helpdesk:read`` to read cases, ``helpdesk:write`` to open and work them (agents hold
-both); scorecards, incidents, catalog items and approvals need ``helpdesk:admin``. The acting
-agent is the logged-in user's email, or ``api:<key name>`` for a key.
-"""
+"""HTTP API of the helpdesk's cases: open and work them, read them with their timeline and SLA
+timers, merge and split them, download their attachments (scopes: :mod:`.roles`)."""
 
 from __future__ import annotations
 
@@ -12,33 +8,17 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from opencx.access.domain import grants_scope
 from opencx.core import InvalidInput
+from opencx.helpdesk.api.roles import Reader, Writer, actor_of
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.domain.cases import Attachment, Case, CaseEvent
-from opencx.helpdesk.domain.limits import LinkExpired, TooManyRequests
 from opencx.helpdesk.domain.sla import Timer
 from opencx.helpdesk.service import CaseView, OpenCase
-from opencx.web import Principal, require_scope
-from opencx.web.auth import access_service, client_ip
 
 router = APIRouter(prefix="/api/helpdesk", tags=["helpdesk"])
-
-Reader = Annotated[Principal, Depends(require_scope("helpdesk:read"))]
-Writer = Annotated[Principal, Depends(require_scope("helpdesk:write"))]
-# what changes the desk for everyone or grants value: scorecards, incidents, catalog, approvals
-Admin = Annotated[Principal, Depends(require_scope("helpdesk:admin"))]
-
-
-def actor_of(request: Request, principal: Principal) -> str:
-    if principal.kind == "user":
-        user = access_service(request).get_user(principal.id)
-        if user is not None:
-            return user.email
-    return f"api:{principal.name}"
 
 
 class AttachmentIn(BaseModel):
@@ -289,189 +269,3 @@ def attachment(attachment_id: str, service: Service, who: Reader) -> Response:
     safe = re.sub(r"[^A-Za-z0-9._ -]", "_", row.name)
     headers = {"Content-Disposition": f'attachment; filename="{safe}"'}
     return Response(row.data, media_type="application/octet-stream", headers=headers)
-
-
-# --- agent quality -------------------------------------------------------------------------
-class ReviewIn(BaseModel):
-    scorecard: str
-    answers: dict[str, int | None]
-    comment: str | None = None
-
-
-@router.put("/qa/scorecards", status_code=200)
-def save_scorecard(body: dict[str, Any], service: Service, who: Admin) -> dict[str, Any]:
-    """Create or replace a scorecard: ``{key, name, sections: [{name, questions: [{key, text,
-    weight, max_points, critical}]}]}``."""
-    card = service.save_scorecard(body)
-    return {"key": card.key, "questions": len(card.questions)}
-
-
-@router.post("/cases/{case_id}/reviews", status_code=201)
-def review(
-    case_id: str, body: ReviewIn, request: Request, service: Service, who: Writer
-) -> dict[str, Any]:
-    done = service.review(
-        case_id, body.scorecard, actor_of(request, who), body.answers, body.comment
-    )
-    return {"id": done.id, "agent": done.agent, "reviewer": done.reviewer, "score": done.score}
-
-
-@router.get("/cases/{case_id}/calibration")
-def calibration(case_id: str, scorecard: str, service: Service, who: Reader) -> dict[str, Any]:
-    c = service.calibration(case_id, scorecard)
-    return {
-        "reviews": c.reviews,
-        "spread": c.spread,
-        "stdev": c.stdev,
-        "disagreements": list(c.disagreements),
-    }
-
-
-@router.get("/agents/{agent}/coaching")
-def coaching(agent: str, scorecard: str, service: Service, who: Reader) -> dict[str, Any]:
-    average, needs = service.coaching(agent, scorecard)
-    return {
-        "agent": agent,
-        "average_score": average,
-        "needs": [{"question": q, "share": s, "reviews": n} for q, s, n in needs],
-    }
-
-
-# --- proactive incidents -------------------------------------------------------------------
-class IncidentIn(BaseModel):
-    title: str = Field(max_length=300)
-    starts_at: datetime
-    ends_at: datetime
-    products: list[str] = []
-    regions: list[str] = []
-    message: str
-    points: int = 0
-    voucher_prefix: str | None = Field(None, max_length=40)
-
-
-@router.post("/incidents", status_code=201)
-def declare_incident(
-    body: IncidentIn, request: Request, service: Service, who: Admin
-) -> dict[str, str]:
-    incident = service.declare_incident(
-        **body.model_dump(exclude={"products", "regions"}),
-        products=frozenset(body.products),
-        regions=frozenset(p.upper() for p in body.regions),
-        by=actor_of(request, who),
-    )
-    return {"id": incident.id}
-
-
-@router.post("/incidents/{incident_id}/notify")
-def notify_incident(
-    incident_id: str, request: Request, service: Service, who: Admin
-) -> dict[str, Any]:
-    """Message and compensate every affected customer (once; a second call adds only new ones)."""
-    done = service.notify_incident(incident_id, actor_of(request, who))
-    return {
-        "incident_id": done.incident_id,
-        "affected": done.affected,
-        "emailed": done.emailed,
-        "already_notified": done.already,
-    }
-
-
-# --- self-service catalog ------------------------------------------------------------------
-class RequestIn(BaseModel):
-    email: str | None = Field(None, max_length=320)
-    form: dict[str, Any]
-
-
-class DecisionIn(BaseModel):
-    approve: bool
-
-
-def _run_out(run: Any) -> dict[str, Any]:
-    return {"id": run.id, "item": run.item, "status": run.status, "case_id": run.case_id}
-
-
-@router.put("/catalog/items")
-def save_catalog_item(body: dict[str, Any], service: Service, who: Admin) -> dict[str, Any]:
-    """Create or replace an item: ``{key, title, fields: [{name, label, required, kind,
-    choices}], action: email|webhook, settings: {subject, template | url}, approvals, queue}``."""
-    item = service.save_catalog_item(body)
-    return {"key": item.key, "fields": len(item.fields), "approvals": item.approvals}
-
-
-@router.post(
-    "/catalog/items/{key}/requests",
-    status_code=201,
-    responses={
-        202: {"description": "held: only a confirmation mail went to the address"},
-        429: {"description": "too many confirmation mails from this client or to this address"},
-    },
-)
-def submit_request(
-    key: str, body: RequestIn, request: Request, response: Response, service: Service
-) -> dict[str, Any]:
-    """Public: a customer submits an item's form (the self-service portal calls this).
-
-    Without credentials the request is **held** (202, ``status: unconfirmed``): only a mail with
-    a signed confirmation link goes to ``email``, and the request runs when the link is
-    followed (``POST /api/helpdesk/catalog/confirmations``). Confirmation mails are limited per
-    client address and per recipient (429 with ``Retry-After``). A trusted system that vouches
-    for the address sends an API key holding ``helpdesk:write``: the request runs at once (201).
-    """
-    if vouching_key(request) is not None:
-        return _run_out(service.submit_request(key, body.email, body.form))
-    try:
-        held = service.hold_request(key, body.email, body.form, client_ip(request))
-    except TooManyRequests as exc:
-        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.seconds)}) from None
-    response.status_code = 202
-    return {
-        "id": held.id,
-        "item": held.item,
-        "status": "unconfirmed",
-        "case_id": None,
-        "expires_at": held.expires_at,
-    }
-
-
-def vouching_key(request: Request) -> str | None:
-    """The name of the API key sent with the request, which must hold ``helpdesk:write``
-    (None: no key sent, an anonymous visitor)."""
-    auth = request.headers.get("authorization", "")
-    token = auth[7:] if auth[:7].lower() == "bearer " else request.headers.get("x-api-key", "")
-    if not token.strip():
-        return None
-    key = access_service(request).active_key(token.strip())
-    if key is None:
-        raise HTTPException(401, "API key unknown or revoked", {"WWW-Authenticate": "Bearer"})
-    if not grants_scope(frozenset(key.scopes), "helpdesk:write"):
-        raise HTTPException(403, "scope 'helpdesk:write' required to run a request unconfirmed")
-    return key.name
-
-
-class ConfirmIn(BaseModel):
-    token: str = Field(max_length=200)
-
-
-@router.post("/catalog/confirmations")
-def confirm_request(body: ConfirmIn, service: Service) -> dict[str, Any]:
-    """Public: the confirmation link's token makes a held request real (once; again gives the
-    same request). An expired link is 410, a forged one 422."""
-    try:
-        return _run_out(service.confirm_request(body.token))
-    except LinkExpired as exc:
-        raise HTTPException(410, str(exc)) from None
-
-
-@router.post("/catalog/requests/{run_id}/decision")
-def decide_request(
-    run_id: str, body: DecisionIn, request: Request, service: Service, who: Admin
-) -> dict[str, Any]:
-    return _run_out(service.decide_request(run_id, actor_of(request, who), yes=body.approve))
-
-
-@router.get("/catalog/requests/{run_id}/audit")
-def request_audit(run_id: str, service: Service, who: Reader) -> list[dict[str, Any]]:
-    return [
-        {"at": r.at, "actor": r.actor, "step": r.step, "detail": r.detail}
-        for r in service.request_trail(run_id)
-    ]

@@ -26,8 +26,8 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
-from opencx.helpdesk.api.cases import vouching_key
 from opencx.helpdesk.api.chat_hub import GroupWriter, Hub, chat_out, hub_of, message_out, writer_of
+from opencx.helpdesk.api.roles import vouching_key
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.domain.limits import TooManyRequests
 from opencx.helpdesk.service import HelpdeskService
