@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import Clock, EventBus, InvalidInput, ensure_utc
@@ -189,18 +190,26 @@ class FeedbackService:
     def respond(self, token: str, values: Mapping[str, Any], *, finish: bool) -> Recorded:
         """Record answers given through a link; on PostgreSQL in two round trips (the read,
         then the writes together: :func:`opencx.db.pipelined`)."""
-        with pipelined(self.engine) as conn:
-            return answering.respond(
-                conn,
-                self.config,
-                self.bus,
-                token,
-                values,
-                finish=finish,
-                now=self.clock.now(),
-                cache=self._versions,
-                hooks=self._active_hooks(conn),
-            )
+        for attempt in (1, 2):
+            try:
+                with pipelined(self.engine) as conn:
+                    return answering.respond(
+                        conn,
+                        self.config,
+                        self.bus,
+                        token,
+                        values,
+                        finish=finish,
+                        now=self.clock.now(),
+                        cache=self._versions,
+                        hooks=self._active_hooks(conn),
+                    )
+            except sa.exc.IntegrityError:
+                # a click at the same moment through the same link (a double click) created the
+                # response first; once more, this answer finds it and merges into it
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     # --- webhook subscriptions --------------------------------------------------------------
     def _active_hooks(self, conn: Connection) -> list[Subscription]:
