@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex
 
+from opencx.ingest.store import sqlite_images
 from opencx.ingest.store.tables import TABLES
 
 BULK_CACHE_KIB = 65_536
@@ -29,17 +30,20 @@ def begin_bulk(conn: Connection) -> None:
 
     On SQLite, no foreign-key checks row by row (every reference an import writes was looked
     up in the same transaction first), and a 64 MiB page cache instead of 2 MiB, so index pages
-    of a large load are not spilled to the WAL and read back again and again. Durability is
-    unchanged (``synchronous`` stays as the engine set it).
+    of a large load are not spilled to the WAL and read back again and again, and an in-memory
+    schema for the images of large upserts (``store.sqlite_images``). Durability is unchanged
+    (``synchronous`` stays as the engine set it).
     """
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        sqlite_images.attach(conn)  # large upserts arrive as images written in C
         conn.commit()
 
 
 def end_bulk(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
+        sqlite_images.detach(conn)
         conn.exec_driver_sql("PRAGMA foreign_keys = ON")
         conn.exec_driver_sql("PRAGMA cache_size = -2000")
         conn.commit()

@@ -16,6 +16,7 @@ import pyarrow.csv as pacsv
 from sqlalchemy.engine import Connection
 
 from opencx.db import schema
+from opencx.ingest.store import sqlite_images
 from opencx.ingest.store.tables import KEYS, TABLES, batched
 
 
@@ -41,13 +42,7 @@ def _conflict_clause(columns: Sequence[str], key: tuple[str, ...] | None, update
 
 
 def sqlite_values(array: pa.ChunkedArray | pa.Array) -> list[Any]:
-    if pa.types.is_timestamp(array.type):
-        # SQLAlchemy's stored text of UtcDateTime on SQLite: naive UTC "YYYY-MM-DD HH:MM:SS.ffffff"
-        # (a plain cast of the UTC values: ~30x faster than strftime, same text)
-        array = pc.cast(pc.cast(array, pa.timestamp("us")), pa.string())
-    elif pa.types.is_boolean(array.type):
-        array = pc.cast(array, pa.int8())
-    values: list[Any] = array.to_pylist()
+    values: list[Any] = sqlite_images.stored(array).to_pylist()
     return values
 
 
@@ -87,6 +82,17 @@ def _upsert_sqlite(
         + _conflict_clause(columns, key, update)
     )
     if not varying:
+        conn.exec_driver_sql(sql)
+        return
+    if sqlite_images.usable(conn, data.select(varying)):
+        # the same statement fed by a SELECT: rows in the same order, the same upserts
+        image = sqlite_images.image_of(conn, data.select(varying))
+        picked = ", ".join(constants.get(c, c) for c in columns)
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"SELECT {picked} FROM {image} WHERE true ORDER BY rowid"
+            + _conflict_clause(columns, key, update)
+        )
         conn.exec_driver_sql(sql)
         return
     rows = list(zip(*(sqlite_values(data.column(c)) for c in varying), strict=True))

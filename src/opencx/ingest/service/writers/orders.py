@@ -48,6 +48,46 @@ class OrderState:
             return [f"{prefix}{slots[e] >> 24:08x}" for e in exts]
         return [existing.get(e) or f"{prefix}{slots[e] >> 24:08x}" for e in exts]
 
+    def number_lines(self, exts: list[str], at: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+        """The ids of the orders ``exts`` (each seen before or registered by ``_orders``) and
+        the number of each line of a chunk, whose ``at`` gives each line's position in
+        ``exts``: a line's number is its order's lines seen so far, this one included.
+
+        One dictionary lookup per order, not per line; the counts seen go back into ``slots``.
+        """
+        slots = self.slots
+        values = np.fromiter((slots[e] for e in exts), np.int64, len(exts))
+        counts = np.bincount(at, minlength=len(exts))
+        by_order = np.argsort(at, kind="stable")
+        starts = np.cumsum(counts) - counts
+        rank = np.empty(len(at), np.int64)
+        rank[by_order] = np.arange(len(at)) - np.repeat(starts, counts)
+        numbers = (values & 0xFFFFFF)[at] + rank + 1
+        slots.update(zip(exts, (values + counts).tolist(), strict=True))
+        if self.existing:
+            ids = pa.array(self.order_ids(exts), pa.string())
+        else:
+            ids = hex_ids(self.prefix, values >> 24)
+        return ids, numbers
+
+
+def hex_ids(prefix: str, numbers: np.ndarray) -> pa.Array:
+    """``prefix`` and each number as 8 lowercase hex digits (``f"{prefix}{n:08x}"`` for numbers
+    below 2**32), built as one Arrow buffer instead of a Python string per row."""
+    if len(numbers) and int(numbers.max()) >= 1 << 32:
+        return pa.array([f"{prefix}{n:08x}" for n in numbers.tolist()], pa.string())
+    head = np.frombuffer(prefix.encode("ascii"), np.uint8)
+    shifts = np.arange(28, -4, -4, dtype=np.uint64)
+    nibbles = (numbers.astype(np.uint64)[:, None] >> shifts) & np.uint64(0xF)
+    width = len(head) + 8
+    data = np.empty((len(numbers), width), np.uint8)
+    data[:, : len(head)] = head
+    data[:, len(head) :] = np.frombuffer(b"0123456789abcdef", np.uint8)[nibbles]
+    offsets = np.arange(0, (len(numbers) + 1) * width, width, dtype=np.int32)
+    return pa.Array.from_buffers(
+        pa.string(), len(numbers), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+
 
 class OrderWriter:
     def resolve(self, run: Run, parsed: Parsed) -> None:
@@ -66,19 +106,20 @@ class OrderWriter:
             return 0
         cols["is_return"] = return_mask(Parsed(cols, np.zeros(n, bool), [], {}), run.mapping)
         product_ids = self._products(run, state, cols)
-        new_orders = self._orders(run, state, cols)
-        exts = cols["order_id"].to_pylist()
-        line_nos = self._line_numbers(state, exts, cols["line_no"])
         unique = pc.unique(cols["order_id"])
-        ids = pa.array(state.order_ids(unique.to_pylist()), pa.string())
-        order_ids = pc.take(ids, pc.index_in(cols["order_id"], value_set=unique)).to_pylist()
+        exts = unique.to_pylist()
+        at = pc.index_in(cols["order_id"], value_set=unique).to_numpy()
+        new_orders = self._orders(run, state, cols, exts, at)
+        ids, numbers = state.number_lines(exts, at)
+        line_nos = self._line_numbers(numbers, cols["line_no"])
+        order_ids = pc.take(ids, at)
         line_ids = self._line_ids(run, state, new_orders, order_ids, line_nos)
         returns = self._link_returns(run, state, cols, order_ids, line_ids)
         lines = pa.table(
             {
-                "id": pa.array(line_ids, pa.string()),
-                "order_id": pa.array(order_ids, pa.string()),
-                "line_no": pa.array(line_nos, pa.int32()),
+                "id": line_ids,
+                "order_id": order_ids,
+                "line_no": line_nos,
                 "product_id": product_ids,
                 "sku": cols["sku"],
                 "quantity": cols["quantity"],
@@ -146,10 +187,15 @@ class OrderWriter:
         state.products.update(zip(skus, ids, strict=True))
         run.count("products_created", len(ids))
 
-    def _orders(self, run: Run, state: OrderState, cols: dict[str, Any]) -> set[str]:
-        """Insert the orders first seen in this chunk; return the ids that were already stored."""
-        exts = cols["order_id"]
-        fresh = [e for e in pc.unique(exts).to_pylist() if e not in state.slots]
+    def _orders(
+        self, run: Run, state: OrderState, cols: dict[str, Any], exts: list[str], at: np.ndarray
+    ) -> set[str]:
+        """Insert the orders first seen in this chunk (``exts``: the chunk's order ids in order of
+        first appearance, ``at``: each line's position in them); return the ids that were
+        already stored."""
+        slots = state.slots
+        is_fresh = np.fromiter((e not in slots for e in exts), bool, len(exts))
+        fresh = [e for e, f in zip(exts, is_fresh.tolist(), strict=True) if f]
         if not fresh:
             return set()
         found = (
@@ -158,77 +204,73 @@ class OrderWriter:
             else {}
         )
         state.existing.update(found)
-        for ext in fresh:
-            state.slots[ext] = state.next_index << 24
-            state.next_index += 1
-        table = pa.table({name: cols[name] for name in (*ORDER_FIELDS, "order_id")})
-        table = table.append_column("ret", pc.cast(cols["is_return"], pa.int32()))
-        table = table.filter(pc.is_in(exts, value_set=pa.array(fresh, pa.string())))
-        aggs = [(f, "first") for f in ORDER_FIELDS] + [("ret", "sum"), ("ret", "count")]
-        first = table.group_by("order_id", use_threads=False).aggregate(aggs)
-        computed = pc.if_else(
-            pc.equal(first.column("ret_sum"), 0),
-            "completed",
-            pc.if_else(
-                pc.equal(first.column("ret_sum"), first.column("ret_count")),
-                "returned",
-                "partly_returned",
-            ),
+        start = state.next_index
+        slots.update(zip(fresh, [i << 24 for i in range(start, start + len(fresh))], strict=True))
+        state.next_index += len(fresh)
+        # an order's fields come from its first line that has them (Arrow's "first" skips nulls)
+        first_rows = np.unique(at, return_index=True)[1][is_fresh]
+        heads = {f: _firsts(cols[f], first_rows, at, is_fresh) for f in ORDER_FIELDS}
+        returns = np.bincount(at, weights=cols["is_return"].to_numpy(zero_copy_only=False))
+        lines = np.bincount(at)
+        ret_sum, ret_count = returns[is_fresh], lines[is_fresh]
+        computed = np.where(
+            ret_sum == 0, "completed", np.where(ret_sum == ret_count, "returned", "partly_returned")
         )
-        ids = state.order_ids(first.column("order_id").to_pylist())
+        ids = state.order_ids(fresh)
         data = pa.table(
             {
                 "id": pa.array(ids, pa.string()),
                 "source": pa.repeat(pa.scalar(run.source), len(ids)),
-                "external_id": first.column("order_id"),
-                **{f: first.column(f"{f}_first") for f in ORDER_FIELDS},
+                "external_id": pa.array(fresh, pa.string()),
+                **heads,
             }
         )
         data = data.set_column(
             data.column_names.index("status"),
             "status",
-            pc.coalesce(data.column("status"), computed),
+            pc.coalesce(data.column("status"), pa.array(computed, pa.string())),
         )
         store.upsert(run.conn, "orders", data)
         run.count("orders", len(ids))
-        run.count("return_orders", int(pc.sum(pc.greater(first.column("ret_sum"), 0)).as_py()))
+        run.count("return_orders", int((ret_sum > 0).sum()))
         return set(found.values())
 
     @staticmethod
-    def _line_numbers(state: OrderState, exts: list[str], given: pa.Array) -> list[int]:
-        slots = state.slots
-        numbers = []
-        for ext in exts:
-            slot = slots[ext] + 1
-            slots[ext] = slot
-            numbers.append(slot & 0xFFFFFF)
-        if given.null_count < len(given):
-            explicit = given.to_pylist()
-            numbers = [e if e is not None else n for e, n in zip(explicit, numbers, strict=True)]
-        return numbers
+    def _line_numbers(numbers: np.ndarray, given: pa.Array) -> pa.Array:
+        """Each line's number: the one the file gives, else its place in its order."""
+        counted = pa.array(numbers, pa.int32())
+        if given.null_count == len(given):
+            return counted
+        return pc.coalesce(pc.cast(given, pa.int32()), counted)
 
     @staticmethod
     def _line_ids(
-        run: Run, state: OrderState, stored: set[str], order_ids: list[str], line_nos: list[int]
-    ) -> list[str]:
-        fresh = new_ids(len(order_ids))
+        run: Run, state: OrderState, stored: set[str], order_ids: pa.Array, line_nos: pa.Array
+    ) -> pa.Array:
+        fresh = hex_ids(new_id()[:18], np.arange(len(order_ids)))
         if not state.existing:
             return fresh
         stored_ids = set(state.existing.values())
-        known = store.line_ids(run.conn, {o for o in order_ids if o in stored_ids})
-        return [known.get((o, n)) or f for o, n, f in zip(order_ids, line_nos, fresh, strict=True)]
+        orders, numbers = order_ids.to_pylist(), line_nos.to_pylist()
+        known = store.line_ids(run.conn, {o for o in orders if o in stored_ids})
+        ids = [
+            known.get((o, n)) or f
+            for o, n, f in zip(orders, numbers, fresh.to_pylist(), strict=True)
+        ]
+        return pa.array(ids, pa.string())
 
     def _link_returns(
         self,
         run: Run,
         state: OrderState,
         cols: dict[str, Any],
-        order_ids: list[str],
-        line_ids: list[str],
+        order_array: pa.Array,
+        line_array: pa.Array,
     ) -> pa.Array:
         is_return = cols["is_return"].to_pylist()
         if not any(is_return) and run.mapping.link_returns is None:
-            return pa.nulls(len(order_ids), pa.string())
+            return pa.nulls(len(order_array), pa.string())
+        order_ids, line_ids = order_array.to_pylist(), line_array.to_pylist()
         skus = cols["sku"].to_pylist()
         quantities = cols["quantity"].to_pylist()
         by_order = self._returns_by_order(run, state, cols)
@@ -271,3 +313,16 @@ class OrderWriter:
         by_id = {v: k for k, v in ids.items()}
         lines = store.lines_by_sku(run.conn, list(by_id))
         return {(by_id[o], sku): (line, o) for (o, sku), line in lines.items()}
+
+
+def _firsts(
+    column: pa.Array, first_rows: np.ndarray, at: np.ndarray, fresh: np.ndarray
+) -> pa.Array:
+    """Per fresh order, the first non-null value of ``column`` among its lines: the value on
+    its first line, unless the column is null on some lines and set on others."""
+    if column.null_count in (0, len(column)):
+        return column.take(pa.array(first_rows))
+    table = pa.table({"at": pa.array(at), "v": column})
+    first = table.group_by("at", use_threads=False).aggregate([("v", "first")])
+    by_order = first.sort_by("at").column("v_first")
+    return by_order.take(pa.array(np.flatnonzero(fresh)))

@@ -1,0 +1,106 @@
+"""Arrow tables into an SQLite import without binding their values one by one in Python.
+
+Python's ``sqlite3`` turns every value of an ``executemany`` into a Python object and binds it
+through the interpreter: about 40 % of a large import's time. Here the ADBC SQLite driver
+(``adbc-driver-sqlite``: C, Arrow-native, its own copy of SQLite) writes the rows into a private
+scratch file; the file's bytes are then loaded (``sqlite3.Connection.deserialize``) into an
+in-memory schema attached to the import's own connection, and one ``INSERT … SELECT`` moves the
+rows into the canonical table inside the import's transaction. A rolled-back import leaves
+nothing behind: the scratch file is deleted at once and the image is memory of the connection.
+
+Two copies of SQLite in one process must never open the same file (one closing its descriptor
+drops the other's POSIX locks, see sqlite.org/howtocorrupt.html, 2.2.1), so the driver only ever
+opens its own scratch file, and the import's connection only ever sees that file's bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy.engine import Connection
+
+SCHEMA = "_ingest_image"
+"""The in-memory schema attached to an import's connection that holds the latest image."""
+
+MIN_ROWS = 64
+"""Fewer rows are bound by ``executemany``: writing a scratch file costs about a millisecond."""
+
+_ON = "opencx_sqlite_images"
+
+
+def attach(conn: Connection) -> None:
+    """Let :func:`image_of` load images into ``conn`` (an SQLite import's connection), before
+    its transaction begins; :func:`detach` after it ends."""
+    conn.exec_driver_sql(f"ATTACH DATABASE ':memory:' AS {SCHEMA}")
+    conn.info[_ON] = True
+
+
+def detach(conn: Connection) -> None:
+    if conn.info.pop(_ON, False):
+        conn.exec_driver_sql(f"DETACH DATABASE {SCHEMA}")
+
+
+def usable(conn: Connection, data: pa.Table) -> bool:
+    """Whether ``data`` goes in as an image: the connection is attached, the table is large
+    enough and every column has a type the image keeps exactly as ``executemany`` binds it."""
+    return (
+        bool(conn.info.get(_ON))
+        and data.num_rows >= MIN_ROWS
+        and all(_bindable(f.type) for f in data.schema)
+    )
+
+
+def image_of(conn: Connection, data: pa.Table) -> str:
+    """Load ``data`` into the attached schema; return the table to ``SELECT … ORDER BY rowid``
+    from. Values are stored as ``executemany`` binds them (see :func:`stored`)."""
+    import adbc_driver_sqlite.dbapi as adbc  # imported here: pandas and Arrow datasets come along
+
+    fd, path = tempfile.mkstemp(prefix="opencx-import-", suffix=".db")
+    os.close(fd)
+    try:
+        with adbc.connect(path, autocommit=True) as scratch, scratch.cursor() as cur:
+            cur.execute("PRAGMA journal_mode = OFF")  # a throwaway file: no journal, no sync
+            cur.execute("PRAGMA synchronous = OFF")
+            cur.adbc_ingest("rows", _as_stored(data), mode="create")
+        with open(path, "rb") as handle:
+            image = handle.read()
+    finally:
+        os.unlink(path)
+    conn.connection.driver_connection.deserialize(image, name=SCHEMA)  # type: ignore[union-attr]
+    return f"{SCHEMA}.rows"
+
+
+def _bindable(kind: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_timestamp(kind)
+        or pa.types.is_null(kind)
+    )
+
+
+def stored(array: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """``array`` as SQLite stores it: a timestamp as SQLAlchemy's text of ``UtcDateTime``
+    (naive UTC ``YYYY-MM-DD HH:MM:SS.ffffff``, by a cast: ~30x faster than ``strftime``), a
+    boolean as 0/1; anything else unchanged."""
+    if pa.types.is_timestamp(array.type):
+        return pc.cast(pc.cast(array, pa.timestamp("us")), pa.string())
+    if pa.types.is_boolean(array.type):
+        return pc.cast(array, pa.int8())
+    if pa.types.is_null(array.type):
+        return array.cast(pa.string())
+    return array
+
+
+def _as_stored(data: pa.Table) -> pa.Table:
+    for i, field in enumerate(data.schema):
+        column = stored(data.column(i))
+        if column is not data.column(i):
+            data = data.set_column(i, field.name, column)
+    return data
