@@ -157,6 +157,57 @@ def test_the_bulk_merge_gives_the_rows_of_the_ordinary_merge(
     assert keys["order_lines"][0]["constrained_columns"] == ["id"]
 
 
+INTERLEAVED = (
+    "order_id,customer,placed_at,currency,sku,quantity,unit_price,channel\n"
+    "B2,C2,2024-01-02 11:00:00,EUR,SKU2,1,3,store\n"
+    "B1,C1,2024-01-02 10:00:00,EUR,SKU1,1,2,web\n"
+    "B2,C2,2024-01-02 11:30:00,EUR,SKU1,2,2,web\n"
+    "B1,C1,2024-01-02 10:05:00,EUR,SKU2,1,3,phone\n"
+    "B1,C1,2024-01-02 10:09:00,EUR,SKU3,4,1,store\n"
+)
+
+
+def test_an_order_takes_its_first_line_when_its_lines_are_apart_and_none_is_a_return(
+    tmp_path, run_import, engine, monkeypatch
+):
+    """Without returns PostgreSQL takes each order's first line by one sort (DISTINCT ON):
+    the same orders as the grouping, into empty tables and into tables that hold rows."""
+    path = tmp_path / "orders.csv"
+    path.write_text(INTERLEAVED)
+    monkeypatch.setattr(staged_orders, "BULK_LINES", 1)
+    bulk = run_import("orders", path, source="bulk", create_missing_customers=True)
+    monkeypatch.setattr(staged_orders, "BULK_LINES", 10**9)
+    ordinary = run_import("orders", path, source="ordinary", create_missing_customers=True)
+
+    assert bulk.status == ordinary.status == "loaded", bulk.problems
+    assert bulk.counts["orders"] == ordinary.counts["orders"] == 2
+    query = """
+        SELECT o.external_id, o.channel, o.status, l.line_no, l.sku
+        FROM orders o JOIN order_lines l ON l.order_id = o.id
+        WHERE o.source = :source ORDER BY o.external_id, l.line_no
+    """
+    with engine.connect() as conn:
+        rows = {
+            source: [tuple(r) for r in conn.execute(sa.text(query), {"source": source})]
+            for source in ("bulk", "ordinary")
+        }
+        placed = conn.execute(
+            sa.text("SELECT external_id, placed_at FROM orders WHERE source = 'bulk'")
+        ).all()
+    assert (
+        rows["bulk"]
+        == rows["ordinary"]
+        == [
+            ("B1", "web", "completed", 1, "SKU1"),
+            ("B1", "web", "completed", 2, "SKU2"),
+            ("B1", "web", "completed", 3, "SKU3"),
+            ("B2", "store", "completed", 1, "SKU2"),
+            ("B2", "store", "completed", 2, "SKU1"),
+        ]
+    )
+    assert sorted((e, str(p)[11:16]) for e, p in placed) == [("B1", "10:00"), ("B2", "11:00")]
+
+
 def test_a_chunk_copied_behind_is_in_before_the_next_statement_and_its_error_is_raised(
     pg_clean,
 ):
