@@ -403,6 +403,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         docs_url=None,  # served offline by opencx.web.site.install_api_docs
         redoc_url=None,  # ReDoc loads from a CDN: blank offline, so not offered
         lifespan=lifespan,
+        # OpenCX reports through its own access line and Prometheus metrics (opencx.ops.http);
+        # FastAPI's OpenTelemetry hooks would look up three providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.services = services
     app.state.job_queue = queue

@@ -92,4 +92,11 @@ def configure_logging(settings: Any) -> None:
     handler._opencx = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(getattr(settings, "log_level", "INFO").upper())
+    # no line shows where it was logged from, nor the thread or process: a record need not
+    # walk the stack or look them up (one access line per request; the logging HOWTO's
+    # "Optimization")
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     logging.getLogger("alembic").setLevel(logging.WARNING)  # /readyz asks it on every call
