@@ -5,7 +5,10 @@
    to unique (x, t_x, T) rows itself) and by lifetimes, both as its documentation shows (one row
    per customer) and with its ``weights`` option on the same compressed rows.  lifetimes runs in a
    subprocess with a time limit; a fit that exceeds it is reported as "> N s".
-2. 10,000,000 customers' orders in a DuckDB table -> ``btyd_summary`` (Ibis on DuckDB) ->
+2. Pareto/NBD on 200,000 customers whose purchase times are continuous (rows that do not
+   compress), against lifetimes' weighted fit of the same rows, wall and CPU time
+   (``--only-continuous`` runs this part alone).
+3. 10,000,000 customers' orders in a DuckDB table -> ``btyd_summary`` (Ibis on DuckDB) ->
    compressed in the backend -> fitted BG/NBD and Pareto/NBD parameters.
 
 lifetimes is installed only into the benchmark's environment
@@ -57,14 +60,14 @@ def simulate(n: int, seed: int) -> dict[str, RfmSummary]:
 
 
 def ours(model: str, s: RfmSummary) -> dict[str, Any]:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if model == "bgnbd":
         p: Any = bgnbd.fit_bgnbd(s)
     elif model == "pareto_nbd":
         p = pareto_nbd.fit_pareto_nbd(s)
     else:
         p = gamma_gamma.fit_gamma_gamma(s)
-    fit = time.perf_counter() - t0
+    fit, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     if model == "bgnbd":
         bgnbd.probability_alive(p, s), bgnbd.expected_purchases(p, s, 52.0)
@@ -76,6 +79,7 @@ def ours(model: str, s: RfmSummary) -> dict[str, Any]:
     return {
         "params": p.as_array().tolist(),
         "fit": fit,
+        "fit_cpu": fit_cpu,
         "predict": predict,
         "ll": p.fit.log_likelihood,
     }
@@ -93,7 +97,7 @@ def lifetimes_worker(model: str, mode: str, path: str) -> None:
     x, t_x, T, m, w = d["x"], d["t_x"], d["T"], d["m"], d["w"]
     weights = None if mode == "documented" else pd.Series(w)
     f, r, TT = pd.Series(x), pd.Series(t_x), pd.Series(T)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if model == "bgnbd":
         fitter: Any = BetaGeoFitter().fit(f, r, TT, weights=weights)
         names = ["r", "alpha", "a", "b"]
@@ -103,7 +107,7 @@ def lifetimes_worker(model: str, mode: str, path: str) -> None:
     else:
         fitter = GammaGammaFitter().fit(f, pd.Series(m), weights=weights)
         names = ["p", "q", "v"]
-    fit = time.perf_counter() - t0
+    fit, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
     predict = None
     if mode == "documented":
         t0 = time.perf_counter()
@@ -114,7 +118,7 @@ def lifetimes_worker(model: str, mode: str, path: str) -> None:
             fitter.conditional_expected_number_of_purchases_up_to_time(52.0, f, r, TT)
         predict = time.perf_counter() - t0
     params = [float(fitter.params_[k]) for k in names]
-    print(json.dumps({"params": params, "fit": fit, "predict": predict}))
+    print(json.dumps({"params": params, "fit": fit, "fit_cpu": fit_cpu, "predict": predict}))
 
 
 def lifetimes(model: str, mode: str, s: RfmSummary, tmp: Path) -> dict[str, Any]:
@@ -190,6 +194,39 @@ def part_one(n: int) -> None:
             for name, res in (("documented", doc), ("weighted", wtd)):
                 if res.get("params"):
                     print(f"  params lifetimes {name} {np.round(res['params'], 5).tolist()}")
+
+
+def continuous(n: int) -> None:
+    """Pareto/NBD on rows that do not compress: purchase times in fractions of a week."""
+    rng = np.random.default_rng(20261206)
+    s = pareto_nbd.simulate_pareto_nbd(PNBD_TRUE, rng.uniform(1.0, 52.0, n), rng)
+    rows = compress(s)
+    print(f"\n## Pareto/NBD, {n:,} customers with continuous times: {len(rows):,} unique rows")
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        wtd = lifetimes("pareto_nbd", "weighted", s, Path(tmp))
+    us = ours("pareto_nbd", s)
+    print(
+        f"lifetimes weighted fit {seconds(wtd.get('fit'), wtd.get('limit'))} wall, "
+        f"{seconds(wtd.get('fit_cpu'), wtd.get('limit'))} CPU; OpenCX fit {us['fit']:.2f} s wall, "
+        f"{us['fit_cpu']:.2f} s CPU: {ratio(wtd, us['fit'])} wall, "
+        f"{cpu_ratio(wtd, us['fit_cpu'])} CPU (goal >= 10x); max rel. param diff "
+        f"{max_rel(us['params'], wtd.get('params'))} (goal <= 1e-4); "
+        f"load {' '.join(f'{v:.1f}' for v in load)} -> "
+        f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}"
+    )
+    print(f"  params OpenCX {np.round(us['params'], 7).tolist()} LL {us['ll']:.4f}")
+    if wtd.get("params"):
+        theirs = pareto_nbd.ParetoNbdParams(*wtd["params"])
+        ll = float(pareto_nbd.pareto_nbd_log_likelihood(theirs, rows) @ rows.w)
+        print(f"  params lifetimes {np.round(wtd['params'], 7).tolist()} LL {ll:.4f}")
+
+
+def cpu_ratio(theirs: dict[str, Any], our: float) -> str:
+    if theirs.get("fit_cpu") is None:
+        return "n/a"
+    r = theirs["fit_cpu"] / our
+    return f"{r:.1f}x" if r < 10 else f"{r:.0f}x"
 
 
 def orders_for(n: int, seed: int) -> Any:
@@ -277,8 +314,16 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--big", type=int, default=10_000_000)
     parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--continuous", type=int, default=200_000)
+    parser.add_argument(
+        "--only-continuous", action="store_true", help="only the Pareto/NBD continuous-time part"
+    )
     args = parser.parse_args()
+    if args.only_continuous:
+        continuous(args.continuous)
+        return
     part_one(args.customers)
+    continuous(args.continuous)
     if not args.skip_big:
         part_two(args.big)
 
