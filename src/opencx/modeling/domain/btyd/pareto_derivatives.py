@@ -18,7 +18,7 @@ the exact rows, each one gradient pass, converging at the rate of the Hessian's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.special import expit, gammaln, polygamma, psi
@@ -35,7 +35,7 @@ from opencx.modeling.domain.btyd.summary import FloatArray, Levels, RfmSummary, 
 
 COARSE_ROWS = 20_000  #: more distinct rows than this are first fitted with rounded times
 COARSE_STEPS = 64  #: rounded to 1/COARSE_STEPS of the mean T
-_REFINE = 2  #: grid starts refined by Newton
+_REFINE = 2  #: grid starts tried by Newton (the second only if the first does not converge)
 
 
 class ParetoLikelihood:
@@ -112,6 +112,10 @@ def rounded(rows: RfmSummary, step: float) -> RfmSummary:
     return compress(RfmSummary(rows.x, t_x, T, weights=rows.w))
 
 
+#: rows -> their exact weighted log-likelihood at theta (the hyp2f1 form: cheaper per pass)
+ValueOf = Callable[[RfmSummary], Callable[[FloatArray], float]]
+
+
 def fit_by_newton(
     rows: RfmSummary,
     grid: Sequence[Sequence[float]],
@@ -119,17 +123,22 @@ def fit_by_newton(
     penalizer: float = 0.0,
     scale: float = 1.0,
     coarse_rows: int = COARSE_ROWS,
+    value_of: ValueOf | None = None,
 ) -> tuple[FloatArray, FitInfo] | None:
     """Estimate and FitInfo (its log-likelihood from the quadrature), or None when Newton does
     not converge (an optimum on a bound of the log-parameters) and the caller must fall back.
-    More than ``coarse_rows`` rows are first fitted with times rounded to ``scale/64``."""
+    More than ``coarse_rows`` rows are first fitted with times rounded to ``scale/64``.  The
+    grid of starts is ranked by ``value_of`` (default: the quadrature's value)."""
     n = rows.n_customers
     if n <= 0 or len(rows) == 0:
         return None
     coarse = rounded(rows, scale / COARSE_STEPS) if len(rows) > coarse_rows else rows
-    best = _best_from_grid(ParetoLikelihood(coarse), grid, penalizer)
-    if best is None:
+    model = ParetoLikelihood(coarse)
+    value = value_of(coarse) if value_of is not None else (lambda t: model(t, 0)[0])
+    found = _from_grid(model, value, grid, penalizer)
+    if found is None:
         return None
+    best, tried = found
     if coarse is not rows:
         try:
             best = newton(
@@ -140,7 +149,7 @@ def fit_by_newton(
         if not best.converged:
             return None
     info = info_from_hessian(
-        best.log_likelihood, n, best.hessian, converged=True, penalizer=penalizer, starts=_REFINE
+        best.log_likelihood, n, best.hessian, converged=True, penalizer=penalizer, starts=tried
     )
     return best.theta, info
 
@@ -159,33 +168,27 @@ def fit_by_gradient(
     return maximise(loglik, grid, n=rows.n_customers, penalizer=penalizer, refine=_REFINE)
 
 
-def _best_from_grid(
-    model: ParetoLikelihood, grid: Sequence[Sequence[float]], penalizer: float
-) -> NewtonResult | None:
-    """Newton from the ``_REFINE`` best grid points; the converged optimum with the highest
-    penalised likelihood (ties to the earlier start), or None if none converged."""
-
-    def objective(theta: FloatArray, ll: float) -> float:
-        f = -ll / model.n + penalizer * float(theta @ theta)
-        return f if np.isfinite(f) else np.inf
-
+def _from_grid(
+    model: ParetoLikelihood,
+    value: Callable[[FloatArray], float],
+    grid: Sequence[Sequence[float]],
+    penalizer: float,
+) -> tuple[NewtonResult, int] | None:
+    """Newton from the best grid point, or from the next best when it does not converge (at
+    most ``_REFINE`` tries): the optimum and the number of starts tried, or None."""
     starts = [np.asarray(p, dtype=np.float64) for p in grid]
     with np.errstate(all="ignore"):
-        values = [objective(t, model(t, 0)[0]) for t in starts]
-    ranked = sorted(range(len(starts)), key=lambda i: values[i])[:_REFINE]
-    best: NewtonResult | None = None
-    for i in ranked:
+        values = [-value(t) / model.n + penalizer * float(t @ t) for t in starts]
+    ranked = sorted(
+        range(len(starts)), key=lambda i: values[i] if np.isfinite(values[i]) else np.inf
+    )
+    for tried, i in enumerate(ranked[:_REFINE], start=1):
         if not np.isfinite(values[i]):
-            continue
+            break
         try:
             res = newton(model, starts[i], n=model.n, penalizer=penalizer)
         except ValueError:
             continue
-        better = (
-            best is None
-            or objective(res.theta, res.log_likelihood)
-            < objective(best.theta, best.log_likelihood) - 1e-13
-        )
-        if res.converged and better:
-            best = res
-    return best
+        if res.converged:
+            return res, tried
+    return None

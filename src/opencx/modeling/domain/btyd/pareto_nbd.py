@@ -9,6 +9,7 @@ Purchase rate lambda ~ Gamma(r, alpha), dropout rate mu ~ Gamma(s, beta).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -141,7 +142,7 @@ def fit_pareto_nbd(
     def exact(theta: FloatArray) -> float:
         return float(rows.w @ _loglik_rows(theta, rows, pairs))
 
-    found = fit_by_newton(rows, grid, penalizer=penalizer, scale=scale)
+    found = fit_by_newton(rows, grid, penalizer=penalizer, scale=scale, value_of=_exact_value)
     if found is None:  # an optimum on a bound (no drop-out): L-BFGS-B, analytic gradient
         found = fit_by_gradient(rows, grid, penalizer=penalizer)
     theta, info = found
@@ -158,6 +159,12 @@ def fit_pareto_nbd(
     theta, info = maximise(loglik, grid, n=rows.n_customers, penalizer=penalizer, refine=2)
     r, alpha, s_, beta = (float(v) for v in theta)
     return ParetoNbdParams(r, alpha, s_, beta, fit=info)
+
+
+def _exact_value(rows: RfmSummary) -> Callable[[FloatArray], float]:
+    """The rows' weighted log-likelihood in the hyp2f1 form, per distinct (x, t) pair."""
+    pairs = _Pairs.of(rows)
+    return lambda theta: float(rows.w @ _loglik_rows(theta, rows, pairs))
 
 
 def probability_alive(p: ParetoNbdParams, summary: RfmSummary) -> FloatArray:
