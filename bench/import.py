@@ -12,7 +12,8 @@ Generates an orders CSV (one row per order line) in a temporary folder, then, in
    ``VmHWM``) and rows/s. This runs first, while the parent is small (see :func:`peak_memory`).
 
 Usage: ``OMP_NUM_THREADS=1 .venv/bin/python bench/import.py [--lines N] [--big-lines N]
-[--big-stores sqlite,postgresql]``.
+[--big-stores sqlite,postgresql] [--stores sqlite,postgresql]`` (``--stores sqlite --big-lines 0``
+runs only the SQLite comparison).
 """
 
 from __future__ import annotations
@@ -248,6 +249,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=500_000)
     parser.add_argument("--big-lines", type=int, default=5_000_000)
     parser.add_argument("--big-stores", default="sqlite,postgresql")
+    parser.add_argument("--stores", default="sqlite,postgresql", help="stores of the comparison")
     parser.add_argument("--child", nargs=2, metavar=("CSV", "URL"))
     parser.add_argument("--generate", nargs=2, metavar=("CSV", "LINES"))
     parser.add_argument("--migrate", metavar="URL")
@@ -263,21 +265,25 @@ def main() -> None:
     if args.generate:
         generate(Path(args.generate[0]), int(args.generate[1]), seed=11)
         return
+    stores = set(filter(None, args.stores.split(",")))
     with tempfile.TemporaryDirectory(prefix="opencx-bench-") as tmp:
         folder = Path(tmp)
-        for store in filter(None, args.big_stores.split(",")):
+        for store in filter(None, args.big_stores.split(",") if args.big_lines else []):
             peak_memory(args.big_lines, folder, store)
         csv = folder / "orders.csv"
         generate(csv, args.lines)
         print(f"{args.lines:,} order lines, {csv.stat().st_size / 1e6:.0f} MB CSV", flush=True)
-        sqlite = f"sqlite:///{folder / 'opencx.db'}"
-        compare(
-            "SQLite",
-            args.lines,
-            opencx_import(sqlite, csv),
-            pandas_import(f"sqlite:///{folder / 'pandas.db'}", csv),
-            sqlite_floor(csv, folder),
-        )
+        if "sqlite" in stores:
+            sqlite = f"sqlite:///{folder / 'opencx.db'}"
+            compare(
+                "SQLite",
+                args.lines,
+                opencx_import(sqlite, csv),
+                pandas_import(f"sqlite:///{folder / 'pandas.db'}", csv),
+                sqlite_floor(csv, folder),
+            )
+        if "postgresql" not in stores:
+            return
         name, pg = fresh_postgres()
         try:
             ours = opencx_import(pg, csv)

@@ -3,12 +3,37 @@ found chunk by chunk in bounded memory."""
 
 from __future__ import annotations
 
+import threading
+
+import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.ingest.domain.validation.parsed import Parsed
+
+_HASHER: list[duckdb.DuckDBPyConnection] = []
+_HASHER_LOCK = threading.Lock()
+
+
+def row_hashes(columns: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
+    """A 64-bit hash of each row of ``columns`` (their values as text; a null is not ``""``),
+    computed column-wise by DuckDB's ``hash`` on the Arrow buffers: no Python object per value.
+
+    One in-memory DuckDB database per process (made on first use, 50 ms), a cursor of its own
+    per call, so threads never share one (a cursor costs microseconds).
+    """
+    with _HASHER_LOCK:
+        if not _HASHER:
+            _HASHER.append(duckdb.connect(config={"threads": 1}))
+        cursor = _HASHER[0].cursor()
+    try:
+        rows = pa.table({f"c{i}": pc.cast(c, pa.string()) for i, c in enumerate(columns)})
+        names = ", ".join(rows.column_names)
+        result = cursor.execute(f"SELECT hash({names}) AS h FROM rows").fetchnumpy()  # noqa: S608
+    finally:
+        cursor.close()
+    return np.asarray(result["h"], dtype=np.uint64)
 
 
 class DuplicateFinder:
@@ -26,22 +51,21 @@ class DuplicateFinder:
         n = chunk.num_rows
         if not columns or n == 0:
             return np.zeros(n, dtype=bool)
-        parts = [pc.fill_null(pc.cast(chunk.column(c), pa.string()), "\x00") for c in columns]
-        joined = pc.binary_join_element_wise(*parts, "\x1f")
-        text = np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
-        # categorize=False: the same hashes, without first factorizing mostly-distinct rows
-        hashes = pd.util.hash_array(text, categorize=False)
+        hashes = row_hashes([chunk.column(c) for c in columns])
         order = np.argsort(hashes, kind="stable")
         ordered = hashes[order]
+        # in hash order: a repeat of the row before it in the chunk, or of an earlier chunk's
         repeated = np.zeros(n, dtype=bool)
-        repeated[order[1:]] = ordered[1:] == ordered[:-1]
+        repeated[1:] = ordered[1:] == ordered[:-1]
         seen = self._seen
-        if seen.size:
-            pos = np.minimum(np.searchsorted(seen, hashes), seen.size - 1)
-            repeated |= seen[pos] == hashes
-        new = np.unique(hashes[~repeated])
-        self._seen = np.insert(seen, np.searchsorted(seen, new), new)
-        return repeated
+        if seen.size:  # sorted queries: the binary searches walk the array in one direction
+            pos = np.minimum(np.searchsorted(seen, ordered), seen.size - 1)
+            repeated |= seen[pos] == ordered
+        # the new hashes are sorted already: a stable sort of the two runs is one merge
+        self._seen = np.sort(np.concatenate([seen, ordered[~repeated]]), kind="stable")
+        marked = np.empty(n, dtype=bool)
+        marked[order] = repeated
+        return marked
 
 
 class OrderHeads:
@@ -66,25 +90,21 @@ class OrderHeads:
         if "order_id" not in parsed.columns or parsed.bad.size == 0:
             return
         fields = [f for f in self.HEAD if f in parsed.columns]
-        keys = _hashes([parsed.columns["order_id"]])
-        heads = _hashes(
+        keys = row_hashes([parsed.columns["order_id"]])
+        heads = row_hashes(
             [_day(parsed.columns[f]) if f == "placed_at" else parsed.columns[f] for f in fields]
         )
         numbers = np.asarray(lines.to_numpy(zero_copy_only=False), dtype=np.int64)
-        frame = pd.DataFrame({"k": keys, "h": heads, "line": numbers})
-        first = frame.drop_duplicates("k")
+        # each key's first row in the chunk (np.unique: keys sorted, first index of each)
+        unique, first_at, inverse = np.unique(keys, return_index=True, return_inverse=True)
         known = self._keys
-        first_head = pd.Series(first["h"].to_numpy(), index=first["k"].to_numpy())
-        first_line = pd.Series(first["line"].to_numpy(), index=first["k"].to_numpy())
         if known.size:
             pos = np.minimum(np.searchsorted(known, keys), known.size - 1)
             seen = known[pos] == keys
         else:
             pos, seen = np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
-        expected = np.where(
-            seen, self._heads[pos] if known.size else 0, first_head[keys].to_numpy()
-        )
-        where = np.where(seen, self._lines[pos] if known.size else 0, first_line[keys].to_numpy())
+        expected = np.where(seen, self._heads[pos] if known.size else 0, heads[first_at][inverse])
+        where = np.where(seen, self._lines[pos] if known.size else 0, numbers[first_at][inverse])
         conflict = expected != heads
         for line in np.unique(where[conflict]).tolist():
             rows = conflict & (where == line)
@@ -94,15 +114,13 @@ class OrderHeads:
                 f"conflicts with line {line}: one order_id, another customer, placed_at or "
                 "currency (an order has one of each; is it another order?)",
             )
-        new = ~seen
+        new = ~seen[first_at]  # per unique key (sorted): not known before this chunk
         if new.any():
-            fresh = first[first["k"].isin(keys[new])]
-            order = np.argsort(fresh["k"].to_numpy(), kind="stable")
-            add_k = fresh["k"].to_numpy()[order]
+            add_k, firsts = unique[new], first_at[new]
             at = np.searchsorted(known, add_k)
             self._keys = np.insert(known, at, add_k)
-            self._heads = np.insert(self._heads, at, fresh["h"].to_numpy()[order])
-            self._lines = np.insert(self._lines, at, fresh["line"].to_numpy()[order])
+            self._heads = np.insert(self._heads, at, heads[firsts])
+            self._lines = np.insert(self._lines, at, numbers[firsts])
 
 
 def _day(times: pa.Array) -> pa.Array:
@@ -111,10 +129,3 @@ def _day(times: pa.Array) -> pa.Array:
         return pc.cast(times, pa.date32())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return times
-
-
-def _hashes(columns: list[pa.Array]) -> np.ndarray:
-    parts = [pc.fill_null(pc.cast(c, pa.string()), "\x00") for c in columns]
-    joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
-    text = np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
-    return np.asarray(pd.util.hash_array(text, categorize=False), dtype=np.uint64)
