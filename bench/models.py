@@ -215,11 +215,11 @@ def continuous(n: int) -> None:
         f"load {' '.join(f'{v:.1f}' for v in load)} -> "
         f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}"
     )
-    print(f"  params OpenCX {np.round(us['params'], 7).tolist()} LL {us['ll']:.4f}")
+    print(f"  params OpenCX {np.round(us['params'], 7).tolist()} LL {us['ll']:.6f}")
     if wtd.get("params"):
         theirs = pareto_nbd.ParetoNbdParams(*wtd["params"])
         ll = float(pareto_nbd.pareto_nbd_log_likelihood(theirs, rows) @ rows.w)
-        print(f"  params lifetimes {np.round(wtd['params'], 7).tolist()} LL {ll:.4f}")
+        print(f"  params lifetimes {np.round(wtd['params'], 7).tolist()} LL {ll:.6f}")
 
 
 def cpu_ratio(theirs: dict[str, Any], our: float) -> str:
