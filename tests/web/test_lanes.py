@@ -4,8 +4,10 @@ for a declared route (so the API docs and the route-access tests cover it)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import threading
 from collections.abc import Iterator
 
 import fastapi.routing
@@ -16,7 +18,7 @@ from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from opencx.app import Services, create_app
-from opencx.web.lanes import MAX_BODY, Lane, read_body, send_json
+from opencx.web.lanes import MAX_BODY, Lane, Threads, read_body, send_json
 
 
 async def _echo(scope: Scope, receive: Receive, send: Send, found: re.Match[str]) -> None:
@@ -97,3 +99,20 @@ def test_an_unexpected_error_or_a_huge_body_gets_an_answer_with_the_lanes_header
         assert any("the database went away" in (r.exc_text or "") for r in caplog.records)
         huge = client.post("/probe/lane/ann", content=b"x" * (MAX_BODY + 1))
         assert huge.status_code == 413 and "over 1,048,576 bytes" in huge.json()["error"]
+
+
+def test_threads_run_the_work_off_the_loop_and_hand_back_results_and_errors() -> None:
+    threads = Threads(2, "lane-test")
+
+    async def main() -> tuple[list[str], str]:
+        loop_thread = threading.current_thread().name
+        names = await asyncio.gather(
+            *(threads.run(lambda: threading.current_thread().name) for _ in range(8))
+        )
+        with pytest.raises(ZeroDivisionError):
+            await threads.run(lambda: 1 // 0)
+        return names, loop_thread
+
+    names, loop_thread = asyncio.run(main())
+    assert loop_thread not in names
+    assert set(names) <= {"lane-test-0", "lane-test-1"}

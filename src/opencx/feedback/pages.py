@@ -6,12 +6,10 @@ Public pages need no login: the token in the link is the credential, checked by 
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -41,7 +39,7 @@ from opencx.feedback.service import FeedbackService, LinkInvalid
 from opencx.metrics.deps import MetricsServiceDep
 from opencx.web import Principal, render, require_csrf, require_page_scope
 from opencx.web.errors import status_for
-from opencx.web.lanes import Lane, read_body, send_json
+from opencx.web.lanes import Lane, Threads, read_body, send_json
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 WIDGET_PATH = Path(__file__).resolve().parent / "templates" / "feedback" / "widget.js"
@@ -420,9 +418,7 @@ WIDGET_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store
 # answers get threads of their own: the event loop's default executor also runs every
 # asyncio.to_thread of the process (the chat feed's polls), which a burst of survey answers
 # would otherwise hold up; as many threads as it has (6 on 2 cores: 12 measured slower)
-ANSWERING = ThreadPoolExecutor(
-    max_workers=min(32, (os.cpu_count() or 1) + 4), thread_name_prefix="opencx-answers"
-)
+ANSWERING = Threads(min(32, (os.cpu_count() or 1) + 4), "opencx-answers")
 
 
 async def answer(service: FeedbackService, token: str, raw: bytes) -> tuple[int, dict[str, Any]]:
@@ -434,10 +430,9 @@ async def answer(service: FeedbackService, token: str, raw: bytes) -> tuple[int,
         if not isinstance(values, dict):
             raise InvalidInput("expected a JSON object with an 'answers' object")
         finish = bool(body.get("finish", True))
-        # an executor (a C queue) hands the blocking unit of work to a thread for less CPU
-        # than Starlette's threadpool (anyio: Python queue, cancel scope)
-        respond = functools.partial(service.respond, token, values, finish=finish)
-        got = await asyncio.get_running_loop().run_in_executor(ANSWERING, respond)
+        # threads of its own (a C queue) take the blocking unit of work for less CPU than
+        # Starlette's threadpool (anyio: Python queue, cancel scope) or an executor
+        got = await ANSWERING.run(functools.partial(service.respond, token, values, finish=finish))
     except json.JSONDecodeError:
         return 422, {"error": "body is not JSON"}
     except LinkInvalid as exc:
