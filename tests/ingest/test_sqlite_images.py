@@ -4,9 +4,13 @@ not even a scratch file."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
@@ -35,7 +39,15 @@ def orders_csv(path: Path, lines: int, *, bad_at: int | None = None) -> Path:
         )
     if bad_at is not None:
         rows[bad_at] = rows[bad_at].replace(",EUR,", ",EURO,")
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    text = "\n".join(rows) + "\n"
+    if path.suffix == ".parquet":  # read in batches of exactly chunk_rows rows
+        names = HEADER.split(",")
+        options = pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True
+        )
+        pq.write_table(pacsv.read_csv(io.BytesIO(text.encode()), convert_options=options), path)
+    else:  # read in blocks of 1 MiB or more: one chunk here
+        path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -80,7 +92,7 @@ def import_orders(url: str, path: Path, **options: object) -> str:
 
 
 def test_images_store_what_executemany_stores(tmp_path, monkeypatch):
-    path = orders_csv(tmp_path / "orders.csv", 600)
+    path = orders_csv(tmp_path / "orders.parquet", 600)
     written: list[int] = []
     image_of = sqlite_images.image_of
 
@@ -105,7 +117,7 @@ def test_a_failed_import_leaves_no_rows_and_no_scratch_file(tmp_path, monkeypatc
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    path = orders_csv(tmp_path / "orders.csv", 600, bad_at=590)  # in the third chunk
+    path = orders_csv(tmp_path / "orders.parquet", 600, bad_at=590)  # in the third chunk
     url = f"sqlite:///{tmp_path / 'failed.db'}"
 
     assert import_orders(url, path, chunk_rows=250) == "failed"
@@ -130,3 +142,33 @@ def test_small_chunks_are_bound_large_ones_imaged(tmp_path, monkeypatch, rows):
     path = orders_csv(tmp_path / "orders.csv", rows)
     assert import_orders(f"sqlite:///{tmp_path / 'o.db'}", path) == "loaded"
     assert bool(written) == (rows >= sqlite_images.MIN_ROWS)
+
+
+def test_a_write_that_fails_in_its_thread_fails_the_import_and_leaves_nothing(
+    tmp_path, monkeypatch
+):
+    """The lines of a chunk are written by a thread while the next chunk is read: its error
+    reaches the import, which then commits nothing."""
+    calls: list[int] = []
+    image_of = sqlite_images.image_of
+
+    def failing(driver, data):
+        calls.append(data.num_rows)
+        if len(calls) == 4:  # the second chunk's lines (each chunk: its orders, its lines)
+            raise OSError(28, "No space left on device")
+        return image_of(driver, data)
+
+    monkeypatch.setattr(sqlite_images, "image_of", failing)
+    path = orders_csv(tmp_path / "orders.parquet", 600)
+    url = f"sqlite:///{tmp_path / 'failed.db'}"
+
+    with pytest.raises(OSError, match="No space left"):
+        import_orders(url, path, chunk_rows=250)
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        for table in ("customers", "products", "orders", "order_lines"):
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() == 0
+        status = conn.exec_driver_sql("SELECT status FROM imports").scalar_one()
+    engine.dispose()
+    assert status == "failed" and len(calls) == 4

@@ -132,7 +132,7 @@ def _create_customers(run: Run, parsed: Parsed, missing: set[str], when: str | N
             "consent_surveys": pa.repeat(pa.scalar(False), n),
         }
     )
-    store.upsert(run.conn, "customers", data, update=False)
+    store.write_behind(run.conn, [("customers", data, False)])  # SQLite: by a thread
     run.customers.update(zip(first.column("external_id").to_pylist(), ids, strict=True))
     run.count("customers_created", n)
     run.publish(CustomersUpserted(tuple(ids), run.live))

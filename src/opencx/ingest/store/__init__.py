@@ -44,7 +44,7 @@ from opencx.ingest.store.staging import (
     drop_stage,
     stage_rows,
 )
-from opencx.ingest.store.upserts import mark_partly_returned, upsert
+from opencx.ingest.store.upserts import mark_partly_returned, settle, upsert, write_behind
 
 __all__ = [
     "CopyBehind",
@@ -75,10 +75,12 @@ __all__ = [
     "question_types",
     "restore_indexes",
     "return_orders",
+    "settle",
     "stage_rows",
     "staged_order_ids",
     "start_import",
     "survey_ids",
     "tune_merge",
     "upsert",
+    "write_behind",
 ]

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex
 
-from opencx.ingest.store import sqlite_images
+from opencx.ingest.store import sqlite_images, upserts
 from opencx.ingest.store.tables import TABLES
 
 BULK_CACHE_KIB = 65_536
@@ -38,11 +38,13 @@ def begin_bulk(conn: Connection) -> None:
         conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         sqlite_images.attach(conn)  # large upserts arrive as images written in C
+        upserts.begin_writing_behind(conn)
         conn.commit()
 
 
 def end_bulk(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
+        upserts.end_writing_behind(conn)
         sqlite_images.detach(conn)
         conn.exec_driver_sql("PRAGMA foreign_keys = ON")
         conn.exec_driver_sql("PRAGMA cache_size = -2000")

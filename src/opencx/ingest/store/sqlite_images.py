@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,6 +25,9 @@ from sqlalchemy.engine import Connection
 
 SCHEMA = "_ingest_image"
 """The in-memory schema attached to an import's connection that holds the latest image."""
+
+ROWS = f"{SCHEMA}.rows"
+"""The image's table (``SELECT … FROM ROWS ORDER BY rowid`` gives the rows in their order)."""
 
 MIN_ROWS = 64
 """Fewer rows are bound by ``executemany``: writing a scratch file costs about a millisecond."""
@@ -53,9 +57,10 @@ def usable(conn: Connection, data: pa.Table) -> bool:
     )
 
 
-def image_of(conn: Connection, data: pa.Table) -> str:
-    """Load ``data`` into the attached schema; return the table to ``SELECT … ORDER BY rowid``
-    from. Values are stored as ``executemany`` binds them (see :func:`stored`)."""
+def image_of(driver: Any, data: pa.Table) -> str:
+    """Load ``data`` into the attached schema of ``driver`` (the ``sqlite3`` connection of an
+    attached import connection); return :data:`ROWS`. Values are stored as ``executemany``
+    binds them (see :func:`stored`)."""
     import adbc_driver_sqlite.dbapi as adbc  # imported here: pandas and Arrow datasets come along
 
     fd, path = tempfile.mkstemp(prefix="opencx-import-", suffix=".db")
@@ -69,8 +74,8 @@ def image_of(conn: Connection, data: pa.Table) -> str:
             image = handle.read()
     finally:
         os.unlink(path)
-    conn.connection.driver_connection.deserialize(image, name=SCHEMA)  # type: ignore[union-attr]
-    return f"{SCHEMA}.rows"
+    driver.deserialize(image, name=SCHEMA)
+    return ROWS
 
 
 def _bindable(kind: pa.DataType) -> bool:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from opencx.db import schema
@@ -72,38 +75,165 @@ def _checked(table: str, columns: Sequence[str]) -> None:
 def _upsert_sqlite(
     conn: Connection, table: str, data: pa.Table, key: tuple[str, ...] | None, update: bool
 ) -> None:
+    settle(conn)  # the rows a thread is still writing come first
+    prepared = _prepare_sqlite(conn, table, data, key, update)
+    if prepared.data is None:
+        conn.exec_driver_sql(prepared.sql)
+    elif prepared.from_image:
+        sqlite_images.image_of(conn.connection.driver_connection, prepared.data)
+        conn.exec_driver_sql(prepared.sql)
+    else:
+        rows = zip(*(sqlite_values(c) for c in prepared.data.columns), strict=True)
+        conn.exec_driver_sql(prepared.sql, list(rows))
+
+
+@dataclass(frozen=True)
+class _SqliteUpsert:
+    sql: str
+    data: pa.Table | None  # the columns that vary (None: every column is one literal)
+    from_image: bool  # the statement SELECTs ``data`` from its image; else binds its rows
+
+
+def _prepare_sqlite(
+    conn: Connection, table: str, data: pa.Table, key: tuple[str, ...] | None, update: bool
+) -> _SqliteUpsert:
     columns = data.column_names
     _checked(table, columns)
-    constants = _constants(conn, data)
+    constants = _constants(data)
     varying = [c for c in columns if c not in constants]
-    values = ", ".join(constants.get(c, "?") for c in columns)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})"  # noqa: S608
-        + _conflict_clause(columns, key, update)
-    )
-    if not varying:
-        conn.exec_driver_sql(sql)
-        return
-    if sqlite_images.usable(conn, data.select(varying)):
+    conflict = _conflict_clause(columns, key, update)
+    names = ", ".join(columns)
+    if varying and sqlite_images.usable(conn, data.select(varying)):
         # the same statement fed by a SELECT: rows in the same order, the same upserts
-        image = sqlite_images.image_of(conn, data.select(varying))
         picked = ", ".join(constants.get(c, c) for c in columns)
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-            f"SELECT {picked} FROM {image} WHERE true ORDER BY rowid"
-            + _conflict_clause(columns, key, update)
-        )
-        conn.exec_driver_sql(sql)
+        sql = f"INSERT INTO {table} ({names}) SELECT {picked} FROM {sqlite_images.ROWS}"  # noqa: S608
+        sql += f" WHERE true ORDER BY rowid{conflict}"
+        return _SqliteUpsert(sql, data.select(varying), True)
+    values = ", ".join(constants.get(c, "?") for c in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({values}){conflict}"  # noqa: S608
+    return _SqliteUpsert(sql, data.select(varying) if varying else None, False)
+
+
+def _execute_sqlite(driver: Any, prepared: _SqliteUpsert) -> None:
+    """Run ``prepared`` on the DBAPI connection (a write-behind thread: no SQLAlchemy)."""
+    if prepared.data is None:
+        driver.execute(prepared.sql)
+    elif prepared.from_image:
+        sqlite_images.image_of(driver, prepared.data)
+        driver.execute(prepared.sql)
+    else:
+        rows = zip(*(sqlite_values(c) for c in prepared.data.columns), strict=True)
+        driver.executemany(prepared.sql, list(rows))
+
+
+_WRITER = "opencx_write_behind"
+
+
+class WriteBehind:
+    """SQLite: upserts run in order by one thread while the caller goes on (reads and checks
+    the next chunk: Arrow's parsing on one core, SQLite's B-trees on the other; ``sqlite3`` and
+    the ADBC driver let go of the GIL while they work).
+
+    Any statement on the connection (its ``before_cursor_execute``), a commit and a rollback
+    first wait for every queued write (:func:`settle`): the statements run in the order they
+    were issued, a failed write raises in the caller (so no commit follows it; the writes
+    queued after it are skipped) and a rollback still undoes everything. Only on a connection
+    prepared by :func:`begin_writing_behind` (a file import's); elsewhere upserts run at once.
+    """
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-write-behind")
+        self._queued: list[Future[None]] = []
+        self._failed = False
+
+    def submit(self, prepared: list[_SqliteUpsert]) -> None:
+        self._queued.append(self._thread.submit(self._write, prepared))
+
+    def _write(self, prepared: list[_SqliteUpsert]) -> None:
+        if self._failed:
+            return
+        try:
+            for statement in prepared:
+                _execute_sqlite(self._driver, statement)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def settle(self, *, raise_error: bool = True) -> None:
+        """Wait for every queued write; raise the first error (unless ``raise_error`` is off)."""
+        queued, self._queued = self._queued, []
+        errors = [f.exception() for f in queued]  # each waits for its write to end
+        self._failed = False
+        error = next((e for e in errors if e is not None), None)
+        if error is not None and raise_error:
+            raise error
+
+    def close(self) -> None:
+        self.settle(raise_error=False)
+        self._thread.shutdown()
+
+
+def write_behind(conn: Connection, writes: Sequence[tuple[str, pa.Table, bool]]) -> None:
+    """Upsert each ``(table, data, update)`` in order: queued on the connection's
+    :class:`WriteBehind` where it has one, else at once."""
+    writer: WriteBehind | None = conn.info.get(_WRITER)
+    if writer is None:
+        for table, data, update in writes:
+            upsert(conn, table, data, update=update)
         return
-    rows = list(zip(*(sqlite_values(data.column(c)) for c in varying), strict=True))
-    conn.exec_driver_sql(sql, rows)
+    writer.submit(
+        [
+            _prepare_sqlite(conn, table, data, KEYS.get(table), update)
+            for table, data, update in writes
+            if data.num_rows
+        ]
+    )
 
 
-def _constants(conn: Connection, data: pa.Table) -> dict[str, str]:
+def settle(conn: Connection, *, raise_error: bool = True) -> None:
+    """Wait for the writes queued on ``conn``, if any; raise the first error."""
+    writer: WriteBehind | None = conn.info.get(_WRITER)
+    if writer is not None:
+        writer.settle(raise_error=raise_error)
+
+
+def _settle_before_statement(conn: Connection, *_args: Any) -> None:
+    settle(conn)
+
+
+def _settle_before_rollback(conn: Connection) -> None:
+    settle(conn, raise_error=False)  # everything is undone anyway
+
+
+_LISTENERS = (
+    ("before_cursor_execute", _settle_before_statement),
+    ("commit", _settle_before_statement),
+    ("rollback", _settle_before_rollback),
+)
+
+
+def begin_writing_behind(conn: Connection) -> None:
+    """Give ``conn`` (SQLite, images attached) a :class:`WriteBehind` for :func:`write_behind`."""
+    for name, listener in _LISTENERS:
+        event.listen(conn, name, listener)
+    conn.info[_WRITER] = WriteBehind(conn.connection.driver_connection)
+
+
+def end_writing_behind(conn: Connection) -> None:
+    writer: WriteBehind | None = conn.info.pop(_WRITER, None)
+    if writer is not None:
+        writer.close()
+        for name, listener in _LISTENERS:
+            event.remove(conn, name, listener)
+
+
+def _constants(data: pa.Table) -> dict[str, str]:
     """Columns with one value on every row of ``data`` (a source, a default, all nulls) → that
-    value as an SQL literal written by SQLite's own ``quote()``, so that ``executemany`` binds
-    only the columns that vary. Binding is most of an insert's cost in Python's ``sqlite3``;
-    a literal is stored exactly as the same value bound (same storage class, same affinity)."""
+    value as an SQL literal written as SQLite's own ``quote()`` writes it (a text in single
+    quotes, each quote doubled; an integer in decimal), so that only the columns that vary are
+    bound. A literal is stored exactly as the same value bound (same storage class, same
+    affinity). Made in Python: a statement here would wait for a :class:`WriteBehind`."""
     found: dict[str, str] = {}
     n = data.num_rows
     for name in data.column_names:
@@ -120,7 +250,7 @@ def _constants(conn: Connection, data: pa.Table) -> dict[str, str]:
         if low != high or (isinstance(low, str) and "\x00" in low):
             continue
         value = sqlite_values(column.slice(0, 1))[0]
-        found[name] = str(conn.exec_driver_sql("SELECT quote(?)", (value,)).scalar_one())
+        found[name] = "'" + value.replace("'", "''") + "'" if isinstance(value, str) else str(value)
     return found
 
 

@@ -96,7 +96,9 @@ class OrderWriter:
         )
 
     def finish(self, run: Run) -> None:
-        """Nothing staged: each chunk was written as it came."""
+        """Nothing staged: each chunk was written as it came (the last one perhaps by a thread,
+        waited for here)."""
+        store.settle(run.conn)
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
         state: OrderState = run.state.setdefault("orders", OrderState())
@@ -109,7 +111,11 @@ class OrderWriter:
         unique = pc.unique(cols["order_id"])
         exts = unique.to_pylist()
         at = pc.index_in(cols["order_id"], value_set=unique).to_numpy()
-        new_orders = self._orders(run, state, cols, exts, at)
+        new_orders, orders = self._orders(run, state, cols, exts, at)
+        writes = [("orders", orders, True)] if orders is not None else []
+        if writes and (run.mapping.link_returns or pc.any(cols["is_return"]).as_py()):
+            store.write_behind(run.conn, writes)  # the return links update these orders
+            writes = []
         ids, numbers = state.number_lines(exts, at)
         line_nos = self._line_numbers(numbers, cols["line_no"])
         order_ids = pc.take(ids, at)
@@ -128,7 +134,9 @@ class OrderWriter:
                 "returns_line_id": returns,
             }
         )
-        store.upsert(run.conn, "order_lines", lines)
+        # written by a thread while the next chunk is read and checked (SQLite; at once
+        # elsewhere): any later statement waits for them
+        store.write_behind(run.conn, [*writes, ("order_lines", lines, True)])
         # published once the lines are written: a subscriber reads each order whole
         run.publish(OrdersImported(tuple(ids.to_pylist()), run.live))
         run.count("lines", n)
@@ -189,15 +197,15 @@ class OrderWriter:
 
     def _orders(
         self, run: Run, state: OrderState, cols: dict[str, Any], exts: list[str], at: np.ndarray
-    ) -> set[str]:
-        """Insert the orders first seen in this chunk (``exts``: the chunk's order ids in order of
-        first appearance, ``at``: each line's position in them); return the ids that were
-        already stored."""
+    ) -> tuple[set[str], pa.Table | None]:
+        """The orders first seen in this chunk (``exts``: the chunk's order ids in order of
+        first appearance, ``at``: each line's position in them), to upsert; and the ids of
+        those already stored."""
         slots = state.slots
         is_fresh = np.fromiter((e not in slots for e in exts), bool, len(exts))
         fresh = [e for e, f in zip(exts, is_fresh.tolist(), strict=True) if f]
         if not fresh:
-            return set()
+            return set(), None
         found = (
             store.ids_by_external_id(run.conn, "orders", run.source, fresh)
             if run.stored("orders")
@@ -230,10 +238,9 @@ class OrderWriter:
             "status",
             pc.coalesce(data.column("status"), pa.array(computed, pa.string())),
         )
-        store.upsert(run.conn, "orders", data)
         run.count("orders", len(ids))
         run.count("return_orders", int((ret_sum > 0).sum()))
-        return set(found.values())
+        return set(found.values()), data
 
     @staticmethod
     def _line_numbers(numbers: np.ndarray, given: pa.Array) -> pa.Array:
