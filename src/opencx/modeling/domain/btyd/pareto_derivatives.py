@@ -35,7 +35,7 @@ from opencx.modeling.domain.btyd.summary import FloatArray, Levels, RfmSummary, 
 
 COARSE_ROWS = 20_000  #: more distinct rows than this are first fitted with rounded times
 COARSE_STEPS = 64  #: rounded to 1/COARSE_STEPS of the mean T
-_REFINE = 2  #: grid starts tried by Newton (the second only if the first does not converge)
+_REFINE = 2  #: grid starts refined by L-BFGS-B when Newton from the best one does not converge
 
 
 class ParetoLikelihood:
@@ -174,21 +174,17 @@ def _from_grid(
     grid: Sequence[Sequence[float]],
     penalizer: float,
 ) -> tuple[NewtonResult, int] | None:
-    """Newton from the best grid point, or from the next best when it does not converge (at
-    most ``_REFINE`` tries): the optimum and the number of starts tried, or None."""
+    """Newton from the best grid point: the optimum and the number of starts tried (1), or None
+    when it does not converge (a ridge or a bound: then L-BFGS-B refines the two best)."""
     starts = [np.asarray(p, dtype=np.float64) for p in grid]
     with np.errstate(all="ignore"):
         values = [-value(t) / model.n + penalizer * float(t @ t) for t in starts]
-    ranked = sorted(
-        range(len(starts)), key=lambda i: values[i] if np.isfinite(values[i]) else np.inf
-    )
-    for tried, i in enumerate(ranked[:_REFINE], start=1):
-        if not np.isfinite(values[i]):
-            break
-        try:
-            res = newton(model, starts[i], n=model.n, penalizer=penalizer)
-        except ValueError:
-            continue
-        if res.converged:
-            return res, tried
-    return None
+    finite = [i for i in range(len(starts)) if np.isfinite(values[i])]
+    if not finite:
+        return None
+    best = min(finite, key=lambda i: values[i])
+    try:
+        res = newton(model, starts[best], n=model.n, penalizer=penalizer)
+    except ValueError:
+        return None
+    return (res, 1) if res.converged else None
