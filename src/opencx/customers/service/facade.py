@@ -1,11 +1,7 @@
-"""Customer use cases: resolve identities, merge and unmerge, the 360 profile, search, privacy.
-
-Functions take a connection (the caller's unit of work), the event bus and plain values; the
-:class:`CustomerService` object wraps them in transactions for the edges and the event bus.
-A merge, an undo and an erasure always publish their event in the same transaction: the other
-slices move or erase their own rows in reaction (this slice writes only its own tables).
+"""The customers slice for edges and event handlers: :class:`CustomerService` runs each use case
+of :mod:`.identities`, :mod:`.profiles` and :mod:`.privacy` in a transaction of its own, with
+the event bus, the vault (crypto-shredding) and the audit of privileged acts.
 """
-
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
