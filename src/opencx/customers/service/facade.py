@@ -2,6 +2,7 @@
 of :mod:`.identities`, :mod:`.profiles` and :mod:`.privacy` in a transaction of its own, with
 the event bus, the vault (crypto-shredding) and the audit of privileged acts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
