@@ -90,17 +90,24 @@ def insert_if_new(
         return
     conn.execute(
         _insert_once(conn.dialect.name, returning=False),
-        {
-            "id": id,
-            "kind": kind,
-            "dedupe_key": dedupe_key,
-            "payload": dict(payload),
-            "status": Status.PENDING.value,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        },
+        _pending(id, kind, dedupe_key, payload, now),
     )
+
+
+def _pending(
+    id: str, kind: str, dedupe_key: str, payload: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The row of a new pending message, due now."""
+    return {
+        "id": id,
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "payload": dict(payload),
+        "status": Status.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 def _aware(value: datetime) -> datetime:
@@ -119,16 +126,7 @@ def insert_once(
     now: datetime,
 ) -> str:
     """Insert a pending message unless ``dedupe_key`` exists; return the id that holds the key."""
-    values = {
-        "id": id,
-        "kind": kind,
-        "dedupe_key": dedupe_key,
-        "payload": dict(payload),
-        "status": Status.PENDING.value,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
+    values = _pending(id, kind, dedupe_key, payload, now)
     inserted = conn.execute(_insert_once(conn.dialect.name), values).scalar_one_or_none()
     if inserted is not None:
         return str(inserted)
