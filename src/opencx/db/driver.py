@@ -27,6 +27,7 @@ UPDATE``) or run other statements after a write gets a real transaction at that 
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ from sqlalchemy.engine import Connection, Engine
 IDLE = psycopg.pq.TransactionStatus.IDLE
 _UNIT = "opencx_pipeline"  # key in the pooled connection's info while a unit runs on it
 _WATCHED: weakref.WeakSet[Engine] = weakref.WeakSet()
+_WATCHING = threading.Lock()
 
 
 @contextmanager
@@ -187,8 +189,10 @@ def pipelined(engine: Engine) -> Iterator[Connection]:
             yield conn
         return
     if engine not in _WATCHED:
-        event.listen(engine, "before_cursor_execute", _before_statement)
-        _WATCHED.add(engine)
+        with _WATCHING:  # once per engine, whichever thread comes first
+            if engine not in _WATCHED:
+                event.listen(engine, "before_cursor_execute", _before_statement)
+                _WATCHED.add(engine)
     with engine.connect() as conn, driver(conn, "BEGIN") as raw:
         if raw.info.transaction_status != IDLE:
             raise RuntimeError("pipelined needs a connection outside any transaction")
