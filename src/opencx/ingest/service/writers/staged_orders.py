@@ -8,8 +8,9 @@ external_id) and lines by (order, line_no), so a re-import updates in place. Ret
 (negative quantity, marked by the mapping) are linked to the line they reverse: to the line of
 ``returns_order`` with the same SKU, or, with the mapping's ``link_returns = "customer_sku"``, to
 the latest earlier line of the same customer and SKU. The results are those of
-``writers.orders`` (row by row, kept for SQLite, where binding the rows once into the canonical
-tables measured faster than staging them and merging).
+``writers.orders`` (kept for SQLite: its upserts reach the canonical tables as images the ADBC
+driver writes in C, one ``INSERT ... SELECT`` per chunk and table, which measured faster than
+staging the whole file and merging; ``store.upserts``).
 """
 
 from __future__ import annotations
