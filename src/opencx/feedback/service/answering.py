@@ -241,12 +241,14 @@ def record(
         )
     else:
         rid = str(found["id"])
-        store.update_response(
-            conn, rid, completed=complete, submission=submission(merged), submitted_at=now
+        store.revise_response(
+            conn,
+            rid,
+            {"completed": complete, "submission": submission(merged), "submitted_at": now},
+            changed,
+            language,
+            invitation=(inv_id, change) if change is not None else None,
         )
-        store.write_answers(conn, rid, changed, language)
-        if change is not None:
-            invites.update(conn, inv_id, **change)
     customer = None if anonymous else invitation.get("customer_id")
     bus.publish(ResponseRecorded(rid, survey.key, customer, complete, found is None), conn)
     body = {

@@ -117,6 +117,63 @@ def create_response(
     return rid
 
 
+# an answer to a response already there (a one-click score, then the comment), in a pipelined
+# unit of work: the response and the invitation updated and the replaced answers deleted in one
+# statement, the new answers inserted in a second; both go with BEGIN and COMMIT in one round trip
+_PG_REVISE = """
+WITH r AS (
+    UPDATE responses SET completed = %(completed)s, submission = %(submission)s,
+        submitted_at = %(submitted_at)s
+    WHERE id = %(id)s
+), d AS (
+    DELETE FROM answers WHERE response_id = %(id)s AND question_key = ANY(%(keys)s)
+)
+UPDATE invitations SET status = %(status)s,
+    responded_at = COALESCE(%(responded_at)s, responded_at)
+WHERE id = %(invitation)s
+"""
+_PG_INSERT_ANSWERS = """
+INSERT INTO answers (id, response_id, question_key, question_type, score, choices, text, language)
+SELECT id, response_id, question_key, question_type, score, choices, text, language
+FROM json_populate_recordset(NULL::answers, %(answers)s)
+"""
+
+
+def revise_response(
+    conn: Connection,
+    response_id: str,
+    values: Mapping[str, Any],
+    given: Mapping[str, Answer],
+    language: str | None,
+    *,
+    invitation: tuple[str, Mapping[str, Any]] | None,
+) -> None:
+    """Update a response (``values``: ``completed``, ``submission``, ``submitted_at``), replace
+    its answers for the keys in ``given`` and bring its invitation up to date (as in
+    :func:`create_response`). In a pipelined unit of work on PostgreSQL: two statements, queued."""
+    if not driver.in_unit(conn):
+        update_response(conn, response_id, **values)
+        write_answers(conn, response_id, given, language)
+        if invitation is not None:
+            invites.update(conn, invitation[0], **invitation[1])
+        return
+    change = invitation[1] if invitation is not None else {}
+    params = {
+        "id": response_id,
+        "completed": values["completed"],
+        "submission": Json(values["submission"]),
+        "submitted_at": values["submitted_at"],
+        "keys": list(given),
+        "invitation": invitation[0] if invitation is not None else None,
+        "status": change.get("status"),
+        "responded_at": change.get("responded_at"),
+    }
+    driver.write(conn, _PG_REVISE, params)
+    if given:
+        rows = Json(answer_rows(response_id, given, language))
+        driver.write(conn, _PG_INSERT_ANSWERS, {"answers": rows})
+
+
 def update_response(conn: Connection, response_id: str, **values: Any) -> None:
     conn.execute(responses.update().where(responses.c.id == response_id).values(**values))
 
