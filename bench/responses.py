@@ -8,9 +8,9 @@ In one run, on a fresh PostgreSQL database (created and dropped here):
    verifies the token, reads the invitation with its customer's language and response so far
    (one query; survey versions are cached), checks the answers, writes the response, two typed
    answers and the invitation (one statement), and checks the closed-loop rules: a low score
-   (CSAT 1–2, 40% of the requests) queues one outbox task, sent with that statement between
-   ``BEGIN`` and ``COMMIT``; the worker (not running here) opens the follow-up and its case
-   later. Text analytics is not in this path either (a job).
+   (CSAT 1–2, 40% of the requests) queues one outbox task, sent with that statement in one
+   pipeline (one implicit transaction); the worker (not running here) opens the follow-up and
+   its case later. Text analytics is not in this path either (a job).
 2. The floor: the same rows (one response and two answers per transaction) inserted with plain
    psycopg by ``--concurrency`` threads, no validation, no reads.
 

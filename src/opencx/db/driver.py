@@ -18,7 +18,8 @@ the driver's connection instead, with the helpers here, and stay honest about it
 :func:`pipelined` is a unit of work made for a request that reads, decides, then writes (a
 survey answer): on PostgreSQL its reads run as they come, outside any transaction, and its
 writes travel together at the end: one write alone is one statement (atomic by itself), several
-go out as ``BEGIN``, the writes and ``COMMIT`` in one round trip. A read-then-write answer is two
+go out in one pipeline with one sync point, which PostgreSQL runs as one implicit transaction:
+one round trip, no ``BEGIN`` or ``COMMIT``. A read-then-write answer is two
 round trips and no ``BEGIN``/``COMMIT`` of its own. Reads before the first write see committed
 data, as every statement does in READ COMMITTED, and hold no locks: a unit that must lock (``FOR
 UPDATE``) or run other statements after a write gets a real transaction at that point (see
@@ -127,20 +128,22 @@ def _begin(conn: Connection, unit: _Unit) -> None:
 
 
 def _end(conn: Connection, unit: _Unit) -> None:
-    """Send the queued writes with the commit: one round trip."""
+    """Send the queued writes with the commit: one round trip. Outside a transaction, one write
+    is its own transaction, and several sent as one pipeline (one sync point) are one implicit
+    transaction: a failure rolls back those that ran and skips the rest (libpq's pipeline mode),
+    with no ``BEGIN`` and ``COMMIT`` to send."""
     writes = unit.writes
     if not writes and not unit.begun:
         return
     with driver(conn, writes[0][0] if writes else "COMMIT") as raw:
-        if len(writes) == 1 and not unit.begun:  # one statement is its own transaction
+        if len(writes) == 1 and not unit.begun:
             raw.execute(*writes[0])
             return
         with raw.pipeline():
-            if not unit.begun:
-                raw.execute("BEGIN")
             for statement, parameters in writes:
                 raw.execute(statement, parameters)
-            raw.execute("COMMIT")
+            if unit.begun:
+                raw.execute("COMMIT")
 
 
 def _before_statement(

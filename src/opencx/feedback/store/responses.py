@@ -119,7 +119,7 @@ def create_response(
 
 # an answer to a response already there (a one-click score, then the comment), in a pipelined
 # unit of work: the response and the invitation updated and the replaced answers deleted in one
-# statement, the new answers inserted in a second; both go with BEGIN and COMMIT in one round trip
+# statement, the new answers inserted in a second; both go in one round trip and one transaction
 _PG_REVISE = """
 WITH r AS (
     UPDATE responses SET completed = %(completed)s, submission = %(submission)s,
