@@ -190,26 +190,26 @@ class FeedbackService:
     def respond(self, token: str, values: Mapping[str, Any], *, finish: bool) -> Recorded:
         """Record answers given through a link; on PostgreSQL in two round trips (the read,
         then the writes together: :func:`opencx.db.pipelined`)."""
-        for attempt in (1, 2):
-            try:
-                with pipelined(self.engine) as conn:
-                    return answering.respond(
-                        conn,
-                        self.config,
-                        self.bus,
-                        token,
-                        values,
-                        finish=finish,
-                        now=self.clock.now(),
-                        cache=self._versions,
-                        hooks=self._active_hooks(conn),
-                    )
-            except sa.exc.IntegrityError:
-                # a click at the same moment through the same link (a double click) created the
-                # response first; once more, this answer finds it and merges into it
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return self._respond(token, values, finish=finish)
+        except sa.exc.IntegrityError:
+            # a click at the same moment through the same link (a double click) created the
+            # response first; once more, this answer finds it and merges into it
+            return self._respond(token, values, finish=finish)
+
+    def _respond(self, token: str, values: Mapping[str, Any], *, finish: bool) -> Recorded:
+        with pipelined(self.engine) as conn:
+            return answering.respond(
+                conn,
+                self.config,
+                self.bus,
+                token,
+                values,
+                finish=finish,
+                now=self.clock.now(),
+                cache=self._versions,
+                hooks=self._active_hooks(conn),
+            )
 
     # --- webhook subscriptions --------------------------------------------------------------
     def _active_hooks(self, conn: Connection) -> list[Subscription]:

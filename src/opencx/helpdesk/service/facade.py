@@ -147,15 +147,15 @@ class HelpdeskService:
             self._limit_visitor(conn, client)
             return intake.open_case(conn, cmd, self.deps)
 
-    def _limit_visitor(
-        self, conn: Connection, client: str | None, *, kind: str = "contact"
-    ) -> None:
+    def _limit_visitor(self, conn: Connection, client: str | None, *, chat: bool = False) -> None:
+        """Charge ``client``'s network (None: staff or a vouching key, not limited) to the
+        bucket of cases visitors open, or with ``chat`` to the bucket of chats they start."""
         if client is not None:
             limits.charge(
                 conn,
-                self.chat_limit if kind == "chat" else self.contact_limit,
+                self.chat_limit if chat else self.contact_limit,
                 secret=self.secret_key,
-                kind=kind,
+                kind="chat" if chat else "contact",
                 value=client_network(client),
                 what="from your network address",
                 now=self.clock.now(),
@@ -374,7 +374,7 @@ class HelpdeskService:
         creates its customer, so ``client`` (an anonymous visitor's network address) is limited
         as for :meth:`open_case`; every chat also counts against the looser chat limit."""
         with self._tx() as conn:
-            self._limit_visitor(conn, client, kind="chat")
+            self._limit_visitor(conn, client, chat=True)
             self._limit_visitor(conn, client if email else None)
             found = chat.start_chat(conn, name, email, language, self.deps)
         return found, chat_token(found.id, self.secret_key)
