@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from opencx.app import Services, build
+from opencx.access.service import AccessService
+from opencx.app import Services, build, create_app
 from opencx.core import FixedClock
 from opencx.customers.domain import Customer
 from opencx.customers.domain.sealing import Sealer, Unreadable, seal, unseal
@@ -194,6 +196,12 @@ def test_sealed_names_are_found_by_blind_terms_until_erased(
     assert hint is not None and "(om)" in hint and "at least 3 letters" in hint
     assert services.customers.search("raad").hint is None  # long enough: nothing to say
     assert services.customers.search("Bo").hint is None  # found
+    key = AccessService(services.engine, services.clock).create_api_key("r", ["customers:read"])
+    with TestClient(create_app(services.settings, services=services)) as client:
+        found = client.get(
+            "/api/customers", params={"q": "om"}, headers={"Authorization": f"Bearer {key.secret}"}
+        ).json()
+    assert found["customers"] == [] and found["hint"] == hint
     with engine.connect() as conn:
         terms = conn.execute(sa.select(customer_name_terms.c.term)).scalars().all()
     assert terms and all(t.startswith("bi1:") for t in terms)
