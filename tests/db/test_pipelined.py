@@ -6,6 +6,7 @@ undoes the whole unit wherever it is noticed, and the pooled connection comes ba
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -156,6 +157,10 @@ def test_queued_driver_writes_fail_together(pg_clean: Engine) -> None:
         with pytest.raises(LookupError), pipelined(pg_clean) as conn:
             driver.write(conn, _INSERT, {"id": 2, "note": "refused"})
             raise LookupError("the use case refused")
+        naive = datetime(2026, 1, 1, 12)  # refused as UtcDateTime refuses it, before sending
+        refused = "naive datetime 2026-01-01T12:00:00 given for at"
+        with pytest.raises(ValueError, match=refused), pipelined(pg_clean) as conn:
+            driver.write(conn, _INSERT, {"id": 3, "note": "early", "at": naive})
         with pipelined(pg_clean) as conn:  # the same pooled connection, usable
             driver.write(conn, _INSERT, {"id": 4, "note": "kept"})
         assert _notes(pg_clean) == [(4, "kept")]

@@ -116,3 +116,20 @@ def test_threads_run_the_work_off_the_loop_and_hand_back_results_and_errors() ->
     names, loop_thread = asyncio.run(main())
     assert loop_thread not in names
     assert set(names) <= {"lane-test-0", "lane-test-1"}
+
+
+def test_work_whose_request_went_away_while_queued_is_not_done() -> None:
+    """As with an executor: a cancelled request's unit of work never starts."""
+    threads = Threads(1, "lane-cancel")
+    gate, done = threading.Event(), []
+
+    async def main() -> None:
+        busy = threads.run(gate.wait)  # the only thread waits, so the next job stays queued
+        queued = threads.run(lambda: done.append("ran"))
+        queued.cancel()
+        gate.set()
+        await busy
+        await threads.run(lambda: None)  # everything queued before it has been taken
+
+    asyncio.run(main())
+    assert done == []

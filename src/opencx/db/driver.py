@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, cast
 
 import psycopg
@@ -97,21 +98,32 @@ def in_unit(conn: Connection) -> bool:
     return _UNIT in conn.info
 
 
-def read(conn: Connection, statement: str, parameters: Any) -> list[tuple[Any, ...]]:
+def aware(parameters: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``parameters`` once every time among them has a zone: what ``UtcDateTime`` refuses on
+    SQLAlchemy's path is refused here too (a naive time would be read in the session's zone)."""
+    for name, value in parameters.items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError(
+                f"naive datetime {value.isoformat()} given for {name}; use UTC-aware values"
+            )
+    return parameters
+
+
+def read(conn: Connection, statement: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Run a read in the unit (after sending its queued writes, so it sees them); its rows."""
     unit: _Unit = conn.info[_UNIT]
-    announce(conn, statement, parameters)
+    announce(conn, statement, aware(parameters))
     if unit.writes:
         _begin(conn, unit)
     with driver(conn, statement) as raw:
         return raw.execute(statement, parameters).fetchall()
 
 
-def write(conn: Connection, statement: str, parameters: Any) -> None:
+def write(conn: Connection, statement: str, parameters: Mapping[str, Any]) -> None:
     """Queue a write (no ``RETURNING``): it goes out with the unit's end, or before its next
     statement."""
     unit: _Unit = conn.info[_UNIT]
-    announce(conn, statement, parameters)
+    announce(conn, statement, aware(parameters))
     unit.writes.append((statement, parameters))
 
 

@@ -84,7 +84,7 @@ def insert_if_new(
             "dedupe_key": dedupe_key,
             "payload": Json(dict(payload)),
             "status": Status.PENDING.value,
-            "now": _aware(now),
+            "now": now,
         }
         driver.write(conn, _PG_INSERT_IF_NEW, values)
         return
@@ -108,12 +108,6 @@ def _pending(
         "next_attempt_at": now,
         "created_at": now,
     }
-
-
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime {value.isoformat()} given; use UTC-aware values")
-    return value
 
 
 def insert_once(

@@ -173,6 +173,8 @@ class Threads:
     def _serve(jobs: Jobs) -> None:
         while True:
             loop, done, fn = jobs.get()
+            if done.cancelled():  # the request went away while queued: its work is not done
+                continue
             try:
                 result, error = fn(), None
             except BaseException as exc:  # handed to the awaiting request, as an executor does
