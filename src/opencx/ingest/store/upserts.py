@@ -148,6 +148,11 @@ class WriteBehind:
         self._failed = False
 
     def submit(self, prepared: list[_SqliteUpsert]) -> None:
+        """Queue a chunk's writes once the chunk before it is written: one chunk is written
+        while the next is read, never more, so memory stays bounded by the chunk size (a chunk
+        that runs no statement would otherwise queue the whole file). A failed write is kept
+        for :meth:`settle` to raise."""
+        self._queued = [f for f in self._queued if f.exception() is not None]  # waits for each
         self._queued.append(self._thread.submit(self._write, prepared))
 
     def _write(self, prepared: list[_SqliteUpsert]) -> None:
