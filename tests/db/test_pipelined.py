@@ -115,9 +115,12 @@ def test_a_connection_the_server_dropped_fails_one_unit_then_is_replaced(pg_clea
             pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
         with pg_clean.begin() as conn:
             conn.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        connects: list[object] = []
+        sa.event.listen(one, "connect", lambda *_: connects.append(1))
         with pytest.raises(sa.exc.OperationalError) as caught, pipelined(one) as conn:
             conn.execute(probe.insert(), {"id": 1, "note": "lost"})  # queued: fails at COMMIT
         assert caught.value.connection_invalidated
+        assert connects == []  # no connection opened to clean up after the lost one
         with pipelined(one) as conn:  # a fresh connection
             conn.execute(probe.insert(), {"id": 2, "note": "kept"})
         assert _notes(pg_clean) == [(2, "kept")]

@@ -122,3 +122,31 @@ def test_a_connection_the_server_dropped_fails_one_write_then_is_replaced(
         assert service.earn(member, 5, "drop-2").balance == 10  # a fresh connection
     finally:
         engine.dispose()
+
+
+def test_a_dropped_write_does_not_reconnect_on_its_way_out(
+    pg_clean: Engine, clock: FixedClock
+) -> None:
+    """A write whose connection the server dropped fails without opening another one to
+    clean up (its marks are kept on the connection it came with, as ``pipelined`` keeps its
+    own): with the server gone, that cleanup's connect would fail and hide the first error."""
+    url = pg_clean.url.render_as_string(hide_password=False)
+    engine = create_engine_from_url(url, ping_after_idle=3600.0, pool_size=1, max_overflow=0)
+    connects: list[object] = []
+    try:
+        member = _member(engine)
+        service = LoyaltyService(engine, clock)
+        service.earn(member, 5, "drop-1")
+        with engine.begin() as conn:
+            pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        with pg_clean.begin() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        sa.event.listen(engine, "connect", lambda *_: connects.append(1))
+        with pytest.raises(sa.exc.OperationalError) as caught:
+            service.earn(member, 5, "drop-2")
+        assert caught.value.connection_invalidated
+        assert connects == []
+        assert service.earn(member, 5, "drop-2").balance == 10  # a fresh connection
+        assert len(connects) == 1
+    finally:
+        engine.dispose()

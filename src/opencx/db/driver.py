@@ -11,6 +11,9 @@ the driver's connection instead, with the helpers here, and stay honest about it
 - :func:`announce` shows a statement to SQLAlchemy's ``before_cursor_execute`` listeners, as if
   SQLAlchemy had run it: whatever watches every statement (the suite's table-ownership guard)
   sees these too. This module's frames are skipped when the guard looks for the writer.
+- :func:`autocommit` lends a unit of work that sends its own ``BEGIN`` and ``COMMIT`` (this
+  module's :func:`pipelined`, the loyalty ledger's ``single_write``) the connection in
+  autocommit mode, and on the way out rolls back, invalidates and restores it the one way.
 - :func:`rollback` rolls back through libpq: psycopg's own ``rollback()`` forgets every prepared
   statement of the connection (and sends ``DEALLOCATE ALL``), so the next transactions would have
   each statement parsed and planned again.
@@ -51,8 +54,7 @@ _WATCHING = threading.Lock()
 def driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any]]:
     """The psycopg connection under ``conn``; a psycopg error inside comes out as SQLAlchemy's
     (naming ``statement``), and a connection the server dropped is invalidated."""
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
+    raw = _psycopg(conn)
     try:
         yield raw
     except psycopg.Error as exc:
@@ -62,6 +64,12 @@ def driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any]
         raise sa.exc.DBAPIError.instance(
             statement, None, exc, psycopg.Error, connection_invalidated=dropped
         ) from exc
+
+
+def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    return raw
 
 
 def announce(conn: Connection, statement: str, parameters: Any) -> None:
@@ -79,6 +87,47 @@ def rollback(raw: psycopg.Connection[Any]) -> None:
     result = raw.pgconn.exec_(b"ROLLBACK")
     if result.status != psycopg.pq.ExecStatus.COMMAND_OK:
         raise psycopg.OperationalError(result.get_error_message())
+
+
+def rollback_or_invalidate(conn: Connection, raw: psycopg.Connection[Any]) -> None:
+    """:func:`rollback` ``raw`` (under ``conn``); a connection that cannot roll back is gone
+    or unusable, and is invalidated (once), so the pool replaces it."""
+    try:
+        rollback(raw)
+    except psycopg.Error:
+        if not conn.invalidated:
+            conn.invalidate()
+
+
+@contextmanager
+def autocommit(
+    conn: Connection, user: str, mark: str
+) -> Iterator[tuple[psycopg.Connection[Any], dict[Any, Any]]]:
+    """The psycopg connection under ``conn`` (fresh from the pool, outside any transaction)
+    in autocommit mode, for a unit of work that sends its own ``BEGIN`` and ``COMMIT`` (or
+    none), with the connection's ``info`` where the unit keeps its state under ``mark``.
+
+    If the body raises, whatever transaction it left open is rolled back through libpq
+    (:func:`rollback`, keeping the prepared statements); a connection that cannot roll back is
+    invalidated, so the pool replaces it. On leaving, ``mark`` is removed from the ``info``
+    taken on entry (an invalidated connection would reconnect to reach it through ``conn``)
+    and an idle connection leaves autocommit mode. ``user`` names the caller in the error for
+    a connection already in a transaction.
+    """
+    raw = _psycopg(conn)
+    if raw.info.transaction_status != IDLE:
+        raise RuntimeError(f"{user} needs a connection outside any transaction")
+    raw.autocommit = True
+    info = conn.info
+    try:
+        yield raw, info
+    except BaseException:
+        rollback_or_invalidate(conn, raw)
+        raise
+    finally:
+        info.pop(mark, None)
+        if not (raw.closed or raw.broken) and raw.info.transaction_status == IDLE:
+            raw.autocommit = False
 
 
 @dataclass(slots=True)
@@ -208,26 +257,10 @@ def pipelined(engine: Engine) -> Iterator[Connection]:
             if engine not in _WATCHED:
                 event.listen(engine, "before_cursor_execute", _before_statement)
                 _WATCHED.add(engine)
-    with engine.connect() as conn, driver(conn, "BEGIN") as raw:
-        if raw.info.transaction_status != IDLE:
-            raise RuntimeError("pipelined needs a connection outside any transaction")
-        raw.autocommit = True
-        info = conn.info  # kept: an invalidated connection would reconnect to reach it
+    with engine.connect() as conn, autocommit(conn, "pipelined", _UNIT) as (raw, info):
         unit = info[_UNIT] = _Unit(raw)
-        try:
-            yield conn
-            _end(conn, unit)
-        except BaseException:
-            try:
-                rollback(raw)
-            except psycopg.Error:  # the connection is gone or unusable: the pool replaces it
-                if not conn.invalidated:
-                    conn.invalidate()
-            raise
-        finally:
-            info.pop(_UNIT, None)
-            if not (raw.closed or raw.broken) and raw.info.transaction_status == IDLE:
-                raw.autocommit = False
+        yield conn
+        _end(conn, unit)
 
 
 def columns(names: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:

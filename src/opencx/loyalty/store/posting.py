@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from opencx.db.driver import IDLE, announce, driver, rollback
+from opencx.db.driver import IDLE, announce, autocommit, driver, rollback_or_invalidate
 from opencx.loyalty.domain import Entry, Lot, MemberState
 from opencx.loyalty.store.ledger import (
     allocations,
@@ -190,25 +189,12 @@ def single_write(conn: Connection) -> Iterator[None]:
         with conn.begin():
             yield
         return
-    with driver(conn, "BEGIN") as raw:
-        if raw.info.transaction_status != IDLE:
-            raise RuntimeError("single_write needs a connection outside any transaction")
-        raw.autocommit = True
-        conn.info[_SINGLE] = "open"
-        try:
-            yield
-            if raw.info.transaction_status != IDLE:  # answered from its key: nothing written
+    with autocommit(conn, "single_write", _SINGLE) as (raw, info):
+        info[_SINGLE] = "open"
+        yield
+        if raw.info.transaction_status != IDLE:  # answered from its key: nothing written
+            with driver(conn, "COMMIT"):
                 raw.commit()
-        except BaseException:
-            try:
-                rollback(raw)
-            except psycopg.Error:  # the connection is gone or unusable: the pool replaces it
-                conn.invalidate()
-            raise
-        finally:
-            conn.info.pop(_SINGLE, None)
-            if raw.info.transaction_status == IDLE:
-                raw.autocommit = False
 
 
 def abandon(conn: Connection) -> None:
@@ -225,10 +211,7 @@ def abandon(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     with driver(conn, "ROLLBACK") as raw:
-        try:
-            rollback(raw)
-        except psycopg.Error:  # the connection is gone or unusable: the pool replaces it
-            conn.invalidate()
+        rollback_or_invalidate(conn, raw)
 
 
 _INSERT_ENTRY = entries.insert()
