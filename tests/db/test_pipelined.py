@@ -187,3 +187,72 @@ def test_driver_statements_are_shown_to_sqlalchemys_listeners(pg_clean: Engine) 
         sa.event.remove(pg_clean, "before_cursor_execute", listen)
         probe.drop(pg_clean)
     assert _INSERT in seen
+
+
+# the same insert written three ways, so an error can be traced to one of them
+_FIRST = "INSERT INTO pipelined_probe (id, note) VALUES (%(id)s, %(note)s)"
+_SECOND = "INSERT INTO pipelined_probe (note, id) VALUES (%(note)s, %(id)s)"
+_THIRD = "INSERT INTO pipelined_probe AS p (id, note) VALUES (%(id)s, %(note)s)"
+
+
+@pytest.mark.parametrize("noticed", ["at the end", "at a read", "with a transaction"])
+def test_a_failed_write_is_named_in_its_error(pg_clean: Engine, noticed: str) -> None:
+    """Queued writes travel as one pipeline; the error names the one that failed (the
+    second), not the pipeline's first statement."""
+    probe.create(pg_clean)
+    try:
+        with pytest.raises(sa.exc.IntegrityError) as caught, pipelined(pg_clean) as conn:
+            if noticed == "with a transaction":  # BEGIN goes first in the pipeline
+                conn.execute(sa.select(probe.c.id).with_for_update()).all()
+            driver.write(conn, _FIRST, {"id": 1, "note": "a"})
+            driver.write(conn, _SECOND, {"id": 1, "note": "duplicate"})
+            driver.write(conn, _THIRD, {"id": 2, "note": "skipped"})
+            if noticed == "at a read":
+                driver.read(conn, "SELECT 1", {})
+        assert caught.value.statement == _SECOND
+        assert "pipelined_probe_pkey" in str(caught.value)
+        assert _notes(pg_clean) == []
+    finally:
+        probe.drop(pg_clean)
+
+
+def test_a_pipeline_names_the_statement_that_failed_or_itself(pg_clean: Engine) -> None:
+    with pg_clean.connect() as conn:
+        with pytest.raises(sa.exc.DataError) as caught, driver.pipeline(conn) as sent:
+            sent.execute("SELECT 1")
+            sent.execute("SELECT 1 / 0")
+            sent.execute("SELECT 2")
+        assert caught.value.statement == "SELECT 1 / 0"
+        driver.rollback(sent.raw)
+        # the connection lost: no one statement to blame
+        pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        conn.commit()
+        with pg_clean.begin() as other:  # waits until the backend is gone
+            other.execute(sa.text("SELECT pg_terminate_backend(:p, 10000)"), {"p": pid})
+        with pytest.raises(sa.exc.OperationalError) as caught, driver.pipeline(conn) as sent:
+            sent.execute("SELECT 1")
+            sent.execute("SELECT 2")
+        assert caught.value.connection_invalidated
+        named = caught.value.statement
+        assert named is not None
+        assert named.startswith("-- a pipeline of\nSELECT 1")  # lost at the first, or after
+
+
+def test_a_driver_error_in_a_units_body_is_not_named_after_begin(pg_clean: Engine) -> None:
+    with pytest.raises(sa.exc.DataError) as caught, pipelined(pg_clean) as conn:
+        raw = conn.connection.driver_connection
+        raw.execute("SELECT 1 / 0")  # type: ignore[union-attr]
+    assert caught.value.statement is None
+    with pipelined(pg_clean) as conn:  # the connection is usable
+        assert driver.read(conn, "SELECT 2", {}) == [(2,)]
+
+
+def test_pipelined_needs_an_engine_that_watches_its_statements(pg_clean: Engine) -> None:
+    """The listener that gives a unit its transaction before a SQLAlchemy write is put on the
+    engine where it is made; an engine made elsewhere is refused, not run unwatched."""
+    bare = sa.create_engine(pg_clean.url)
+    try:
+        with pytest.raises(RuntimeError, match="create_engine_from_url"), pipelined(bare):
+            pass
+    finally:
+        bare.dispose()

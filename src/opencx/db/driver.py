@@ -31,7 +31,6 @@ UPDATE``) or run other statements after a write gets a real transaction at that 
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -46,8 +45,7 @@ from sqlalchemy.engine import Connection, Engine
 
 IDLE = psycopg.pq.TransactionStatus.IDLE
 _UNIT = "opencx_pipeline"  # key in the pooled connection's info while a unit runs on it
-_WATCHED: weakref.WeakSet[Engine] = weakref.WeakSet()
-_WATCHING = threading.Lock()
+_WATCHED: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines given to watch()
 
 
 @contextmanager
@@ -58,12 +56,60 @@ def driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any]
     try:
         yield raw
     except psycopg.Error as exc:
-        dropped = conn.dialect.is_disconnect(cast(Any, exc), conn.connection, None)
-        if dropped:
-            conn.invalidate(exc)
-        raise sa.exc.DBAPIError.instance(
-            statement, None, exc, psycopg.Error, connection_invalidated=dropped
-        ) from exc
+        raise _failed(conn, raw, statement, exc) from exc
+
+
+def _failed(
+    conn: Connection, raw: psycopg.Connection[Any], statement: str | None, exc: psycopg.Error
+) -> sa.exc.StatementError:
+    """SQLAlchemy's error for ``exc`` raised by ``statement`` (None: not known) on ``raw``,
+    the connection under ``conn``; a dropped connection is invalidated."""
+    dropped = conn.dialect.is_disconnect(cast(Any, exc), cast(Any, raw), None)
+    if dropped and not conn.invalidated:
+        conn.invalidate(exc)
+    return sa.exc.DBAPIError.instance(
+        statement, None, exc, psycopg.Error, connection_invalidated=dropped
+    )
+
+
+@dataclass(slots=True)
+class Pipeline:
+    """Statements sent in psycopg's pipeline mode (one round trip), each remembered with its
+    cursor so that a failure names the statement that failed."""
+
+    raw: psycopg.Connection[Any]
+    statements: list[str] = field(default_factory=list)
+    cursors: list[psycopg.Cursor[Any]] = field(default_factory=list)
+
+    def execute(self, statement: str, parameters: Any = None) -> psycopg.Cursor[Any]:
+        self.statements.append(statement)
+        cursor = self.raw.execute(statement, parameters)
+        self.cursors.append(cursor)
+        return cursor
+
+    def failing(self, exc: psycopg.Error) -> str:
+        """What ``exc`` came from. PostgreSQL answers a pipeline's statements in order and
+        skips those after an error, and psycopg gives a cursor its result only once the result
+        is checked: an error the server reported belongs to the first statement without a
+        result. An error with no statement to blame (the connection lost, a failure at the
+        sync point) names the pipeline: the statements sent (or being sent) so far."""
+        if exc.sqlstate is not None:
+            for cursor, statement in zip(self.cursors, self.statements, strict=False):
+                if cursor.pgresult is None:
+                    return statement
+        return "-- a pipeline of\n" + ";\n".join(self.statements)
+
+
+@contextmanager
+def pipeline(conn: Connection) -> Iterator[Pipeline]:
+    """A :class:`Pipeline` on the psycopg connection under ``conn``; a psycopg error comes out
+    as SQLAlchemy's, naming the statement that failed (see :meth:`Pipeline.failing`)."""
+    sent = Pipeline(_psycopg(conn))
+    try:
+        with sent.raw.pipeline():
+            yield sent
+    except psycopg.Error as exc:
+        raise _failed(conn, sent.raw, sent.failing(exc), exc) from exc
 
 
 def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
@@ -107,7 +153,9 @@ def autocommit(
     in autocommit mode, for a unit of work that sends its own ``BEGIN`` and ``COMMIT`` (or
     none), with the connection's ``info`` where the unit keeps its state under ``mark``.
 
-    If the body raises, whatever transaction it left open is rolled back through libpq
+    A psycopg error from the body comes out as SQLAlchemy's (statements run through
+    :func:`driver` or :func:`pipeline` are named there). If the body raises, whatever
+    transaction it left open is rolled back through libpq
     (:func:`rollback`, keeping the prepared statements); a connection that cannot roll back is
     invalidated, so the pool replaces it. On leaving, ``mark`` is removed from the ``info``
     taken on entry (an invalidated connection would reconnect to reach it through ``conn``)
@@ -121,6 +169,10 @@ def autocommit(
     info = conn.info
     try:
         yield raw, info
+    except psycopg.Error as exc:  # run on ``raw`` by the body itself: no statement to name
+        failed = _failed(conn, raw, None, exc)
+        rollback_or_invalidate(conn, raw)
+        raise failed from exc
     except BaseException:
         rollback_or_invalidate(conn, raw)
         raise
@@ -180,12 +232,12 @@ def _begin(conn: Connection, unit: _Unit) -> None:
     """Open the unit's transaction (once) and send its queued writes, in one round trip; a
     failed write raises here."""
     writes, unit.writes = unit.writes, []
-    with driver(conn, writes[0][0] if writes else "BEGIN") as raw, raw.pipeline():
+    with pipeline(conn) as sent:
         if not unit.begun:
-            raw.execute("BEGIN")
+            sent.execute("BEGIN")
             unit.begun = True
         for statement, parameters in writes:
-            raw.execute(statement, parameters)
+            sent.execute(statement, parameters)
 
 
 def _end(conn: Connection, unit: _Unit) -> None:
@@ -196,15 +248,15 @@ def _end(conn: Connection, unit: _Unit) -> None:
     writes = unit.writes
     if not writes and not unit.begun:
         return
-    with driver(conn, writes[0][0] if writes else "COMMIT") as raw:
-        if len(writes) == 1 and not unit.begun:
+    if len(writes) == 1 and not unit.begun:
+        with driver(conn, writes[0][0]) as raw:
             raw.execute(*writes[0])
-            return
-        with raw.pipeline():
-            for statement, parameters in writes:
-                raw.execute(statement, parameters)
-            if unit.begun:
-                raw.execute("COMMIT")
+        return
+    with pipeline(conn) as sent:
+        for statement, parameters in writes:
+            sent.execute(statement, parameters)
+        if unit.begun:
+            sent.execute("COMMIT")
 
 
 def _before_statement(
@@ -235,6 +287,13 @@ def _plain_read(context: Any) -> bool:
     return isinstance(select, sa.Select) and select._for_update_arg is None
 
 
+def watch(engine: Engine) -> None:
+    """Have :func:`pipelined` units on ``engine`` see the statements SQLAlchemy runs in them
+    (``create_engine_from_url`` calls it once, for a PostgreSQL engine)."""
+    event.listen(engine, "before_cursor_execute", _before_statement)
+    _WATCHED.add(engine)
+
+
 @contextmanager
 def pipelined(engine: Engine) -> Iterator[Connection]:
     """One unit of work whose writes travel together at its end (see the module's docstring).
@@ -253,10 +312,10 @@ def pipelined(engine: Engine) -> Iterator[Connection]:
             yield conn
         return
     if engine not in _WATCHED:
-        with _WATCHING:  # once per engine, whichever thread comes first
-            if engine not in _WATCHED:
-                event.listen(engine, "before_cursor_execute", _before_statement)
-                _WATCHED.add(engine)
+        raise RuntimeError(
+            "pipelined needs an engine made by create_engine_from_url, which has it see the"
+            " statements SQLAlchemy runs"
+        )
     with engine.connect() as conn, autocommit(conn, "pipelined", _UNIT) as (raw, info):
         unit = info[_UNIT] = _Unit(raw)
         yield conn

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from opencx.db import driver
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -49,6 +51,7 @@ def create_engine_from_url(
     kwargs.setdefault("pool_size", POOL_SIZE)
     engine = sa.create_engine(url, **kwargs)
     _ping_when_idle(engine, ping_after_idle)
+    driver.watch(engine)
     return engine
 
 

@@ -25,7 +25,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from opencx.db.driver import IDLE, announce, autocommit, driver, rollback_or_invalidate
+from opencx.db.driver import (
+    IDLE,
+    announce,
+    autocommit,
+    driver,
+    pipeline,
+    rollback_or_invalidate,
+)
 from opencx.loyalty.domain import Entry, Lot, MemberState
 from opencx.loyalty.store.ledger import (
     allocations,
@@ -143,15 +150,15 @@ def _lock_for_write_pg(conn: Connection, member_id: str, key: str) -> Locked:
         raise RuntimeError("single_write: the write is committed; nothing may follow it")
     if not single:
         _in_transaction(conn)
-    with driver(conn, _PG_LOCK) as raw, raw.pipeline():
+    with pipeline(conn) as sent:
         # one round trip; the second statement's snapshot is taken after the lock is granted
-        if single and raw.info.transaction_status == IDLE:
-            raw.execute("BEGIN")
+        if single and sent.raw.info.transaction_status == IDLE:
+            sent.execute("BEGIN")
         lock_params, read_params = (member_id,), {"k": key, "m": member_id}
         announce(conn, _PG_LOCK, lock_params)
         announce(conn, _PG_READ, read_params)
-        lock = raw.execute(_PG_LOCK, lock_params)
-        read = raw.execute(_PG_READ, read_params)
+        lock = sent.execute(_PG_LOCK, lock_params)
+        read = sent.execute(_PG_READ, read_params)
     row = lock.fetchone()
     existing = None
     open_rows = []
@@ -269,15 +276,15 @@ def append(
     if conn.dialect.name == "postgresql":
         params = {**row, **_lot_and_allocations(entry, lot)}
         announce(conn, _APPEND_PG, params)
-        with driver(conn, _APPEND_PG) as raw:
-            if conn.info.get(_SINGLE) != "open":
-                _in_transaction(conn)
+        if conn.info.get(_SINGLE) != "open":
+            _in_transaction(conn)
+            with driver(conn, _APPEND_PG) as raw:
                 raw.execute(_APPEND_PG, params)
-                return
-            with raw.pipeline():  # the append and the COMMIT: one round trip
-                raw.execute(_APPEND_PG, params)
-                raw.execute("COMMIT")
-            conn.info[_SINGLE] = "committed"
+            return
+        with pipeline(conn) as sent:  # the append and the COMMIT: one round trip
+            sent.execute(_APPEND_PG, params)
+            sent.execute("COMMIT")
+        conn.info[_SINGLE] = "committed"
         return
     conn.execute(_INSERT_ENTRY, row)
     if lot is not None:
