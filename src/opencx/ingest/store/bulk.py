@@ -15,6 +15,15 @@ from opencx.ingest.store.tables import TABLES
 BULK_CACHE_KIB = 65_536
 """SQLite page cache of an import connection (64 MiB; the default is 2 MiB)."""
 
+BULK_PRAGMAS: dict[str, int] = {"foreign_keys": 0, "cache_size": -BULK_CACHE_KIB}
+"""SQLite settings of an import connection, each set by :func:`begin_bulk` and put back as it
+found it by :func:`end_bulk` (the connection goes back to the pool and serves other work).
+
+No foreign-key checks row by row: every reference an import writes was looked up in the same
+transaction first. A 64 MiB page cache instead of 2 MiB, so the index pages of a large load
+are not spilled to the WAL and read back again and again. Durability is unchanged:
+``synchronous`` and ``journal_mode`` stay as the engine set them (see ``bench/RESULTS.md``
+for the settings measured and not adopted)."""
 
 MERGE_MEMORY = "256MB"
 """PostgreSQL ``work_mem`` and ``maintenance_work_mem`` of an import's merge (server side)."""
@@ -24,31 +33,46 @@ DEFERRABLE: dict[str, tuple[str, ...]] = {"orders": ("orders",), "interactions":
 """Per kind, the tables whose secondary indexes may be built after the load (on SQLite, when the
 table starts empty). Only tables that no event handler searches by those indexes mid-import."""
 
+_FOUND = "opencx_bulk_pragmas"
+
 
 def begin_bulk(conn: Connection) -> None:
-    """Tune a connection for one long write, before its transaction begins.
+    """Tune a connection for one long write, before its transaction begins; :func:`end_bulk`
+    after it ends, whether it committed or not.
 
-    On SQLite, no foreign-key checks row by row (every reference an import writes was looked
-    up in the same transaction first), and a 64 MiB page cache instead of 2 MiB, so index pages
-    of a large load are not spilled to the WAL and read back again and again, and an in-memory
-    schema for the images of large upserts (``store.sqlite_images``). Durability is unchanged
-    (``synchronous`` stays as the engine set it).
+    On SQLite, :data:`BULK_PRAGMAS` (the values found kept for :func:`end_bulk`), an in-memory
+    schema for the images of large upserts (``store.sqlite_images``) and a thread that runs
+    the upserts behind the caller (``store.upserts.WriteBehind``).
     """
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    if conn.dialect.name != "sqlite":
+        return
+    try:
+        found = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in BULK_PRAGMAS}
+        conn.info[_FOUND] = found
+        for name, value in BULK_PRAGMAS.items():
+            conn.exec_driver_sql(f"PRAGMA {name} = {int(value)}")
         sqlite_images.attach(conn)  # large upserts arrive as images written in C
         upserts.begin_writing_behind(conn)
         conn.commit()
+    except BaseException:
+        end_bulk(conn)
+        raise
 
 
 def end_bulk(conn: Connection) -> None:
-    if conn.dialect.name == "sqlite":
+    """Undo :func:`begin_bulk`: every setting as it was found. A connection that cannot be put
+    back is discarded by its pool (invalidated), never handed to other work half-tuned."""
+    if conn.dialect.name != "sqlite":
+        return
+    try:
         upserts.end_writing_behind(conn)
         sqlite_images.detach(conn)
-        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
-        conn.exec_driver_sql("PRAGMA cache_size = -2000")
+        for name, value in conn.info.pop(_FOUND, {}).items():
+            conn.exec_driver_sql(f"PRAGMA {name} = {int(value)}")
         conn.commit()
+    except BaseException:
+        conn.invalidate()
+        raise
 
 
 def defer_indexes(conn: Connection, kind: str) -> list[sa.Index]:

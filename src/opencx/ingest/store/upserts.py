@@ -7,7 +7,7 @@ a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT``.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -77,14 +77,8 @@ def _upsert_sqlite(
 ) -> None:
     settle(conn)  # the rows a thread is still writing come first
     prepared = _prepare_sqlite(conn, table, data, key, update)
-    if prepared.data is None:
-        conn.exec_driver_sql(prepared.sql)
-    elif prepared.from_image:
-        sqlite_images.image_of(conn.connection.driver_connection, prepared.data)
-        conn.exec_driver_sql(prepared.sql)
-    else:
-        rows = zip(*(sqlite_values(c) for c in prepared.data.columns), strict=True)
-        conn.exec_driver_sql(prepared.sql, list(rows))
+    # through SQLAlchemy: its errors (DBAPIError) are those callers handle, e.g. a lost race
+    _execute_sqlite(conn.connection.driver_connection, prepared, conn.exec_driver_sql)
 
 
 @dataclass(frozen=True)
@@ -114,16 +108,24 @@ def _prepare_sqlite(
     return _SqliteUpsert(sql, data.select(varying) if varying else None, False)
 
 
-def _execute_sqlite(driver: Any, prepared: _SqliteUpsert) -> None:
-    """Run ``prepared`` on the DBAPI connection (a write-behind thread: no SQLAlchemy)."""
-    if prepared.data is None:
-        driver.execute(prepared.sql)
-    elif prepared.from_image:
+def _execute_sqlite(
+    driver: Any, prepared: _SqliteUpsert, execute: Callable[..., Any] | None = None
+) -> None:
+    """Run ``prepared``: its image (if any) loaded into ``driver``, the DBAPI connection, then
+    its statement run by ``execute`` (``exec_driver_sql`` of the caller's connection: a list
+    of rows is an ``executemany``), or by ``driver`` itself on a :class:`WriteBehind` thread,
+    where SQLAlchemy must not run (its events would wait for the thread)."""
+    rows = None
+    if prepared.from_image:
         sqlite_images.image_of(driver, prepared.data)
+    elif prepared.data is not None:
+        rows = list(zip(*(sqlite_values(c) for c in prepared.data.columns), strict=True))
+    if execute is not None:
+        execute(prepared.sql, rows)
+    elif rows is None:
         driver.execute(prepared.sql)
     else:
-        rows = zip(*(sqlite_values(c) for c in prepared.data.columns), strict=True)
-        driver.executemany(prepared.sql, list(rows))
+        driver.executemany(prepared.sql, rows)
 
 
 _WRITER = "opencx_write_behind"
