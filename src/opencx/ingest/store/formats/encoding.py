@@ -98,6 +98,7 @@ class DecodedStream(io.RawIOBase):
         self._decoder = codecs.getincrementaldecoder(encoding)()
         self._whitespace = whitespace
         self._pending = b""
+        self._offset = 0  # how much of ``_pending`` was read
         self._tail = ""  # whitespace mode: an incomplete last line
         self._line = 1
         self._eof = False
@@ -111,16 +112,24 @@ class DecodedStream(io.RawIOBase):
         super().close()
 
     def readinto(self, buffer: Any) -> int:
-        while not self._pending and not self._eof:
+        while self._offset == len(self._pending) and not self._eof:
             self._fill()
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
+        start = self._offset
+        n = min(len(buffer), len(self._pending) - start)
+        buffer[:n] = memoryview(self._pending)[start : start + n]
+        self._offset = start + n
         return n
 
     def _fill(self) -> None:
         block = self._raw.read(1 << 20)
         final = not block
+        self._offset = 0
+        if self._passthrough and block.isascii() and block and not self._decoder.getstate()[0]:
+            # ASCII after whole characters is UTF-8 as it is, with no non-ASCII line: checked
+            # in C at gigabytes a second (decoding it cost 0.2 s of CPU per 40 MB)
+            self._line += block.count(b"\n")
+            self._pending = block
+            return
         try:
             text = self._decoder.decode(block, final=final)
         except UnicodeDecodeError as exc:
@@ -151,5 +160,7 @@ class DecodedStream(io.RawIOBase):
 
 
 def _first_high_line(data: bytes, first_line: int) -> int | None:
+    if data.isascii():
+        return None
     match = _HIGH.search(data)
     return None if match is None else first_line + data[: match.start()].count(b"\n")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
+import numpy as np
 import pyarrow as pa
 
 from opencx.core.errors import InvalidInput, Problem
@@ -77,7 +78,8 @@ def open_binary(path: Path) -> IO[bytes]:
 
 
 def numbered(table: pa.Table, first_line: int) -> Batch:
-    return Batch(table, pa.array(range(first_line, first_line + table.num_rows), pa.int64()))
+    numbers = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
+    return Batch(table, pa.array(numbers))
 
 
 def rows_table(columns: list[str], rows: list[list[str | None]]) -> pa.Table:
