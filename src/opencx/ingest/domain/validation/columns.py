@@ -87,7 +87,10 @@ def as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = pc.cast(array, pa.string())
     trimmed = pc.utf8_trim_whitespace(array)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    blank = pc.equal(trimmed, "")
+    if not pc.any(blank).as_py():  # the usual column: no value of spaces only
+        return trimmed
+    return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
 
 
 def _replace_values(array: pa.Array, table: dict[str, str]) -> pa.Array:

@@ -72,6 +72,10 @@ def _detect_format(text: pa.Array) -> str | None:
 
 
 def _cast_iso(text: pa.Array, timezone: str) -> pa.Array:
+    try:  # the usual column, naive times only, in one cast (a time with a zone fails it)
+        return _to_utc(pc.cast(text, pa.timestamp("us")), timezone)
+    except pa.ArrowInvalid:
+        pass
     zoned = pc.match_substring_regex(text, r"(Z|[+-]\d{2}:?\d{2})$")
     naive_text = pc.if_else(zoned, pa.scalar(None, pa.string()), text)
     zoned_text = pc.if_else(zoned, text, pa.scalar(None, pa.string()))
@@ -110,8 +114,8 @@ def _to_utc(naive: pa.Array, timezone: str) -> pa.Array:
     """Naive local times → UTC. Ambiguous times take the first (summer) offset, as zoneinfo's
     ``fold=0``; times inside a spring-forward gap are converted with zoneinfo row by row."""
     zone = _zone(timezone)
-    if timezone.upper() == "UTC":
-        return pc.assume_timezone(naive, "UTC")
+    if timezone.upper() == "UTC":  # the same numbers, labelled UTC
+        return naive.view(pa.timestamp(naive.type.unit, "UTC"))
     early = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="earliest")
     late = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="latest")
     gap = np.flatnonzero(np.asarray(pc.fill_null(pc.not_equal(early, late), False)))
