@@ -55,10 +55,36 @@ class Run:
         self.bus.publish(event, self.conn)
 
 
+def id_prefix() -> str:
+    """A fresh id's time and random head: ``numbered_ids`` completes it with 8 hex digits."""
+    return new_id()[:18]
+
+
+_HEX_PAIRS = np.frombuffer(b"".join(b"%02x" % i for i in range(256)), np.uint16)
+"""The two hex digits of each byte value, as one 16-bit cell per byte."""
+
+
+def numbered_ids(prefix: str, numbers: np.ndarray) -> pa.Array:
+    """``prefix`` and each number as 8 lowercase hex digits (``f"{prefix}{n:08x}"`` for numbers
+    below 2**32): ids as long as :func:`new_id`'s, built as one Arrow buffer, not a Python
+    string per row."""
+    n = len(numbers)
+    if n and int(numbers.max()) >= 1 << 32:
+        return pa.array([f"{prefix}{i:08x}" for i in numbers.tolist()], pa.string())
+    head = np.frombuffer(prefix.encode("ascii"), np.uint8)
+    width = len(head) + 8
+    data = np.empty((n, width), np.uint8)
+    data[:, : len(head)] = head
+    big_endian = numbers.astype(">u4").view(np.uint8).reshape(n, 4)
+    data[:, len(head) :] = _HEX_PAIRS[big_endian].view(np.uint8).reshape(n, 8)
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+
 def new_ids(n: int) -> list[str]:
     """``n`` fresh ids sharing one time prefix (cheap for millions of rows)."""
-    prefix = new_id()[:18]
-    return [f"{prefix}{i:08x}" for i in range(n)]
+    ids: list[str] = numbered_ids(id_prefix(), np.arange(n)).to_pylist()
+    return ids
 
 
 def json_or_empty(array: pa.Array) -> pa.Array:
@@ -75,7 +101,9 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
     file has it) and announced with :class:`CustomersUpserted`.
     """
     refs = parsed.columns["customer"]
-    wanted = set(pc.unique(pc.drop_null(refs)).to_pylist()) - run.customers.keys()
+    unique = pc.unique(pc.drop_null(refs))
+    names = unique.to_pylist()
+    wanted = set(names) - run.customers.keys()
     source = run.customer_source or run.source
     if wanted and run.stored("customers", source):
         run.customers.update(store.ids_by_external_id(run.conn, "customers", source, wanted))
@@ -88,9 +116,10 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
         parsed.flag(unknown, "customer", rule)
     if required:
         parsed.flag(pc.is_null(refs), "customer", "required value is missing")
-    keys = pa.array(list(run.customers), pa.string())
-    index = pc.index_in(refs, value_set=keys)
-    return pc.take(pa.array(list(run.customers.values()), pa.string()), index)
+    # the chunk's own references only, not every customer the run has seen (which grew with
+    # the file and was rebuilt into Arrow arrays on each chunk)
+    ids = pa.array([run.customers.get(name) for name in names], pa.string())
+    return pc.take(ids, pc.index_in(refs, value_set=unique))
 
 
 def _create_customers(run: Run, parsed: Parsed, missing: set[str], when: str | None) -> None:
@@ -139,4 +168,7 @@ def _create_customers(run: Run, parsed: Parsed, missing: set[str], when: str | N
 
 
 def keep(array: pa.Array, mask: np.ndarray) -> pa.Array:
+    """The rows of ``array`` where ``mask`` is true (``array`` itself when no row is bad)."""
+    if mask.all():
+        return array
     return pc.filter(array, pa.array(mask))

@@ -14,11 +14,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from opencx.core import new_id
 from opencx.ingest import store
 from opencx.ingest.domain import OrdersImported
 from opencx.ingest.domain.validation import Parsed, return_mask
-from opencx.ingest.service.run import Run, keep, new_ids, resolve_customers
+from opencx.ingest.service.run import (
+    Run,
+    id_prefix,
+    keep,
+    new_ids,
+    numbered_ids,
+    resolve_customers,
+)
 
 ORDER_FIELDS = ("customer_id", "placed_at", "channel", "status", "currency", "discount_total")
 
@@ -26,67 +32,50 @@ ORDER_FIELDS = ("customer_id", "placed_at", "channel", "status", "currency", "di
 class OrderState:
     """What the run knows about orders: per order id, its index and lines so far.
 
-    Ids of orders created by this run are ``prefix + index`` so the map holds one int per
-    order; orders found in the database keep their own id in ``existing``.
+    Ids of orders created by this run are their index after ``prefix`` (``numbered_ids``) so
+    the map holds one int per order; orders found in the database keep their own id in
+    ``existing``.
     """
 
     def __init__(self) -> None:
-        self.prefix = new_id()[:18]
+        self.prefix = id_prefix()
         self.slots: dict[str, int] = {}  # external id -> (index << 24) | lines seen
         self.existing: dict[str, str] = {}  # external id -> id of orders already stored
         self.products: dict[str, str] = {}
         self.last_line: dict[tuple[str, str], tuple[str, str]] = {}  # (customer, sku) -> line
         self.next_index = 0
 
-    def order_id(self, ext: str) -> str:
-        return self.existing.get(ext) or f"{self.prefix}{self.slots[ext] >> 24:08x}"
-
-    def order_ids(self, exts: list[str]) -> list[str]:
-        """:meth:`order_id` of many (one comprehension, no per-row method call)."""
-        prefix, slots, existing = self.prefix, self.slots, self.existing
-        if not existing:
-            return [f"{prefix}{slots[e] >> 24:08x}" for e in exts]
-        return [existing.get(e) or f"{prefix}{slots[e] >> 24:08x}" for e in exts]
-
-    def number_lines(self, exts: list[str], at: np.ndarray) -> tuple[pa.Array, np.ndarray]:
-        """The ids of the orders ``exts`` (each seen before or registered by ``_orders``) and
-        the number of each line of a chunk, whose ``at`` gives each line's position in
-        ``exts``: a line's number is its order's lines seen so far, this one included.
-
-        One dictionary lookup per order, not per line; the counts seen go back into ``slots``.
-        """
+    def slots_of(self, exts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The slot of each of ``exts``, and which are new to the run: those get the next
+        indexes and no line yet (kept in ``slots`` once :meth:`number_lines` counted them)."""
         slots = self.slots
-        values = np.fromiter((slots[e] for e in exts), np.int64, len(exts))
+        values = np.array([slots.get(e, -1) for e in exts], np.int64)
+        fresh = values < 0
+        count = int(fresh.sum())
+        values[fresh] = np.arange(self.next_index, self.next_index + count, dtype=np.int64) << 24
+        self.next_index += count
+        return values, fresh
+
+    def ids(self, exts: list[str], values: np.ndarray) -> pa.Array:
+        """The ids of the orders ``exts`` whose slots are ``values``."""
+        ids = numbered_ids(self.prefix, values >> 24)
+        if not self.existing:
+            return ids
+        stored = pa.array([self.existing.get(e) for e in exts], pa.string())
+        return pc.coalesce(stored, ids)
+
+    def number_lines(self, exts: list[str], values: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """The number of each line of a chunk whose ``at`` gives each line's position in
+        ``exts`` (slots ``values``): its order's lines seen so far, this one included. The
+        counts go back into ``slots``: one dictionary write per order, not per line."""
         counts = np.bincount(at, minlength=len(exts))
         by_order = np.argsort(at, kind="stable")
         starts = np.cumsum(counts) - counts
         rank = np.empty(len(at), np.int64)
         rank[by_order] = np.arange(len(at)) - np.repeat(starts, counts)
-        numbers = (values & 0xFFFFFF)[at] + rank + 1
-        slots.update(zip(exts, (values + counts).tolist(), strict=True))
-        if self.existing:
-            ids = pa.array(self.order_ids(exts), pa.string())
-        else:
-            ids = hex_ids(self.prefix, values >> 24)
-        return ids, numbers
-
-
-def hex_ids(prefix: str, numbers: np.ndarray) -> pa.Array:
-    """``prefix`` and each number as 8 lowercase hex digits (``f"{prefix}{n:08x}"`` for numbers
-    below 2**32), built as one Arrow buffer instead of a Python string per row."""
-    if len(numbers) and int(numbers.max()) >= 1 << 32:
-        return pa.array([f"{prefix}{n:08x}" for n in numbers.tolist()], pa.string())
-    head = np.frombuffer(prefix.encode("ascii"), np.uint8)
-    shifts = np.arange(28, -4, -4, dtype=np.uint64)
-    nibbles = (numbers.astype(np.uint64)[:, None] >> shifts) & np.uint64(0xF)
-    width = len(head) + 8
-    data = np.empty((len(numbers), width), np.uint8)
-    data[:, : len(head)] = head
-    data[:, len(head) :] = np.frombuffer(b"0123456789abcdef", np.uint8)[nibbles]
-    offsets = np.arange(0, (len(numbers) + 1) * width, width, dtype=np.int32)
-    return pa.Array.from_buffers(
-        pa.string(), len(numbers), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
-    )
+        numbers: np.ndarray = (values & 0xFFFFFF)[at] + rank + 1
+        self.slots.update(zip(exts, (values + counts).tolist(), strict=True))
+        return numbers
 
 
 class OrderWriter:
@@ -111,15 +100,16 @@ class OrderWriter:
         unique = pc.unique(cols["order_id"])
         exts = unique.to_pylist()
         at = pc.index_in(cols["order_id"], value_set=unique).to_numpy()
-        new_orders, orders = self._orders(run, state, cols, exts, at)
+        values, fresh = state.slots_of(exts)
+        orders = self._orders(run, state, cols, exts, values, fresh, at)
         writes = [("orders", orders, True)] if orders is not None else []
         if writes and (run.mapping.link_returns or pc.any(cols["is_return"]).as_py()):
             store.write_behind(run.conn, writes)  # the return links update these orders
             writes = []
-        ids, numbers = state.number_lines(exts, at)
-        line_nos = self._line_numbers(numbers, cols["line_no"])
+        ids = state.ids(exts, values)
+        line_nos = self._line_numbers(state.number_lines(exts, values, at), cols["line_no"])
         order_ids = pc.take(ids, at)
-        line_ids = self._line_ids(run, state, new_orders, order_ids, line_nos)
+        line_ids = self._line_ids(run, state, exts, at, order_ids, line_nos)
         returns = self._link_returns(run, state, cols, order_ids, line_ids)
         lines = pa.table(
             {
@@ -135,9 +125,9 @@ class OrderWriter:
             }
         )
         # written by a thread while the next chunk is read and checked (SQLite; at once
-        # elsewhere): any later statement waits for them
+        # elsewhere): any later statement on the connection waits for them, so a subscriber
+        # of the event below, which reads through it, sees each order whole
         store.write_behind(run.conn, [*writes, ("order_lines", lines, True)])
-        # published once the lines are written: a subscriber reads each order whole
         run.publish(OrdersImported(tuple(ids.to_pylist()), run.live))
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
@@ -196,40 +186,38 @@ class OrderWriter:
         run.count("products_created", len(ids))
 
     def _orders(
-        self, run: Run, state: OrderState, cols: dict[str, Any], exts: list[str], at: np.ndarray
-    ) -> tuple[set[str], pa.Table | None]:
-        """The orders first seen in this chunk (``exts``: the chunk's order ids in order of
-        first appearance, ``at``: each line's position in them), to upsert; and the ids of
-        those already stored."""
-        slots = state.slots
-        is_fresh = np.fromiter((e not in slots for e in exts), bool, len(exts))
-        fresh = [e for e, f in zip(exts, is_fresh.tolist(), strict=True) if f]
-        if not fresh:
-            return set(), None
-        found = (
-            store.ids_by_external_id(run.conn, "orders", run.source, fresh)
-            if run.stored("orders")
-            else {}
-        )
-        state.existing.update(found)
-        start = state.next_index
-        slots.update(zip(fresh, [i << 24 for i in range(start, start + len(fresh))], strict=True))
-        state.next_index += len(fresh)
+        self,
+        run: Run,
+        state: OrderState,
+        cols: dict[str, Any],
+        exts: list[str],
+        values: np.ndarray,
+        fresh: np.ndarray,
+        at: np.ndarray,
+    ) -> pa.Table | None:
+        """The orders first seen in this chunk, to upsert (``exts``: the chunk's order ids in
+        order of first appearance, ``values`` their slots, ``fresh`` which are new to the run,
+        ``at``: each line's position in them); the ids of those already stored go to
+        ``state.existing``."""
+        if not fresh.any():
+            return None
+        new = [e for e, f in zip(exts, fresh.tolist(), strict=True) if f]
+        if run.stored("orders"):
+            state.existing.update(store.ids_by_external_id(run.conn, "orders", run.source, new))
         # an order's fields come from its first line that has them (Arrow's "first" skips nulls)
-        first_rows = np.unique(at, return_index=True)[1][is_fresh]
-        heads = {f: _firsts(cols[f], first_rows, at, is_fresh) for f in ORDER_FIELDS}
+        first_rows = np.unique(at, return_index=True)[1][fresh]
+        heads = {f: _firsts(cols[f], first_rows, at, fresh) for f in ORDER_FIELDS}
         returns = np.bincount(at, weights=cols["is_return"].to_numpy(zero_copy_only=False))
         lines = np.bincount(at)
-        ret_sum, ret_count = returns[is_fresh], lines[is_fresh]
+        ret_sum, ret_count = returns[fresh], lines[fresh]
         computed = np.where(
             ret_sum == 0, "completed", np.where(ret_sum == ret_count, "returned", "partly_returned")
         )
-        ids = state.order_ids(fresh)
         data = pa.table(
             {
-                "id": pa.array(ids, pa.string()),
-                "source": pa.repeat(pa.scalar(run.source), len(ids)),
-                "external_id": pa.array(fresh, pa.string()),
+                "id": state.ids(new, values[fresh]),
+                "source": pa.repeat(pa.scalar(run.source), len(new)),
+                "external_id": pa.array(new, pa.string()),
                 **heads,
             }
         )
@@ -238,9 +226,9 @@ class OrderWriter:
             "status",
             pc.coalesce(data.column("status"), pa.array(computed, pa.string())),
         )
-        run.count("orders", len(ids))
+        run.count("orders", len(new))
         run.count("return_orders", int((ret_sum > 0).sum()))
-        return set(found.values()), data
+        return data
 
     @staticmethod
     def _line_numbers(numbers: np.ndarray, given: pa.Array) -> pa.Array:
@@ -252,19 +240,29 @@ class OrderWriter:
 
     @staticmethod
     def _line_ids(
-        run: Run, state: OrderState, stored: set[str], order_ids: pa.Array, line_nos: pa.Array
+        run: Run,
+        state: OrderState,
+        exts: list[str],
+        at: np.ndarray,
+        order_ids: pa.Array,
+        line_nos: pa.Array,
     ) -> pa.Array:
-        fresh = hex_ids(new_id()[:18], np.arange(len(order_ids)))
+        """Fresh ids, except for the lines of orders stored before the run (``exts[at]`` in
+        ``state.existing``), which keep the id of the stored line of the same number."""
+        ids = numbered_ids(id_prefix(), np.arange(len(order_ids)))
         if not state.existing:
-            return fresh
-        stored_ids = set(state.existing.values())
-        orders, numbers = order_ids.to_pylist(), line_nos.to_pylist()
-        known = store.line_ids(run.conn, {o for o in orders if o in stored_ids})
-        ids = [
-            known.get((o, n)) or f
-            for o, n, f in zip(orders, numbers, fresh.to_pylist(), strict=True)
-        ]
-        return pa.array(ids, pa.string())
+            return ids
+        stored = np.array([e in state.existing for e in exts], bool)[at]
+        rows = pa.array(np.flatnonzero(stored))
+        if len(rows) == 0:
+            return ids
+        orders, numbers = order_ids.take(rows).to_pylist(), line_nos.take(rows).to_pylist()
+        known = store.line_ids(run.conn, set(orders))
+        found = [known.get(key) for key in zip(orders, numbers, strict=True)]
+        hit = np.zeros(len(ids), bool)
+        hit[stored] = [f is not None for f in found]
+        kept = pa.array([f for f in found if f is not None], pa.string())
+        return pc.replace_with_mask(ids, pa.array(hit), kept)
 
     def _link_returns(
         self,
@@ -274,9 +272,9 @@ class OrderWriter:
         order_array: pa.Array,
         line_array: pa.Array,
     ) -> pa.Array:
-        is_return = cols["is_return"].to_pylist()
-        if not any(is_return) and run.mapping.link_returns is None:
+        if run.mapping.link_returns is None and not pc.any(cols["is_return"]).as_py():
             return pa.nulls(len(order_array), pa.string())
+        is_return = cols["is_return"].to_pylist()
         order_ids, line_ids = order_array.to_pylist(), line_array.to_pylist()
         skus = cols["sku"].to_pylist()
         quantities = cols["quantity"].to_pylist()
@@ -314,7 +312,9 @@ class OrderWriter:
         targets = [t for t in pc.unique(pc.drop_null(cols["returns_order"])).to_pylist()]
         if not targets:
             return {}
-        ids = {t: state.order_id(t) for t in targets if t in state.slots}
+        seen = [t for t in targets if t in state.slots]
+        slots = np.array([state.slots[t] for t in seen], np.int64)
+        ids = dict(zip(seen, state.ids(seen, slots).to_pylist(), strict=True))
         missing = [t for t in targets if t not in ids]
         ids.update(store.ids_by_external_id(run.conn, "orders", run.source, missing))
         by_id = {v: k for k, v in ids.items()}
