@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from opencx.core import contacts as published
@@ -138,21 +139,12 @@ _ANSWERING = _answering_query()
 _UPDATE = invitations.update().where(invitations.c.id == sa.bindparam("invitation_id"))
 
 
-# the same read on the driver's connection, in a pipelined unit of work (opencx.db.driver)
-_ANSWERING_COLUMNS = (
-    *(c.name for c in invitations.columns),
-    "customer_language",
-    "response_id",
-    "response_completed",
-)
-_PG_ANSWERING = (
-    "SELECT "  # noqa: S608 (column names from the table definition, no input)
-    + ", ".join(f'i."{c.name}"' for c in invitations.columns)
-    + ", c.language, r.id, r.completed FROM invitations AS i"
-    " LEFT OUTER JOIN customers AS c ON c.id = i.customer_id"
-    " LEFT OUTER JOIN responses AS r ON r.invitation_id = i.id"
-    " WHERE i.id = %(invitation_id)s LIMIT 1"
-)
+# the same query compiled once for the driver's connection, in a pipelined unit of work
+# (opencx.db.driver): psycopg's placeholders, with the values SQLAlchemy bound (the limit)
+_PG_COMPILED = _ANSWERING.compile(dialect=postgresql.psycopg.dialect())  # type: ignore[no-untyped-call]
+_PG_ANSWERING = _PG_COMPILED.string
+_PG_BOUND = {k: v for k, v in _PG_COMPILED.params.items() if k != "invitation_id"}
+_ANSWERING_COLUMNS = tuple(str(c.key) for c in _ANSWERING.selected_columns)
 _TIMES = tuple(c.name for c in invitations.columns if isinstance(c.type, UtcDateTime))
 
 
@@ -161,7 +153,7 @@ def answering(conn: Connection, invitation_id: str) -> dict[str, Any] | None:
     (``customer_language``) and its response so far (``response_id``, ``response_completed``;
     None before the first answer)."""
     if driver.in_unit(conn):
-        rows = driver.read(conn, _PG_ANSWERING, {"invitation_id": invitation_id})
+        rows = driver.read(conn, _PG_ANSWERING, {**_PG_BOUND, "invitation_id": invitation_id})
         if not rows:
             return None
         found = driver.columns(_ANSWERING_COLUMNS, rows[0])
