@@ -293,6 +293,7 @@ class IngestService:
             for problem in source_file.row_problems:
                 chunks.unreadable(problem)
             chunks.finish()
+            store.settle(conn)  # every write done and announced before the indexes and commit
             store.restore_indexes(conn, deferred)
             rejects.close()
             if report.rows_read == 0 and not source_file.row_problems:

@@ -161,10 +161,12 @@ def _create_customers(run: Run, parsed: Parsed, missing: set[str], when: str | N
             "consent_surveys": pa.repeat(pa.scalar(False), n),
         }
     )
-    store.write_behind(run.conn, [("customers", data, False)])  # SQLite: by a thread
     run.customers.update(zip(first.column("external_id").to_pylist(), ids, strict=True))
     run.count("customers_created", n)
-    run.publish(CustomersUpserted(tuple(ids), run.live))
+    created = CustomersUpserted(tuple(ids), run.live)
+    # SQLite: written by a thread while the chunk's other rows are built; announced (handlers
+    # read the rows) once written, when the import next waits for its writes
+    store.write_behind(run.conn, [("customers", data, False)], then=lambda: run.publish(created))
 
 
 def keep(array: pa.Array, mask: np.ndarray) -> pa.Array:

@@ -141,21 +141,36 @@ class WriteBehind:
     were issued, a failed write raises in the caller (so no commit follows it; the writes
     queued after it are skipped) and a rollback still undoes everything. Only on a connection
     prepared by :func:`begin_writing_behind` (a file import's); elsewhere upserts run at once.
+
+    What must follow a write (``then``: an event whose handlers read the rows) runs on the
+    caller's thread once the write is done, at the next :meth:`submit` or explicit
+    :func:`settle`, when nothing is queued: its statements wait for nothing, and the write
+    itself overlaps whatever the caller did in between.
     """
 
     def __init__(self, driver: Any) -> None:
         self._driver = driver
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-write-behind")
         self._queued: list[Future[None]] = []
+        self._then: list[Callable[[], None]] = []
         self._failed = False
 
-    def submit(self, prepared: list[_SqliteUpsert]) -> None:
+    def submit(self, prepared: list[_SqliteUpsert], then: Callable[[], None] | None) -> None:
         """Queue a chunk's writes once the chunk before it is written: one chunk is written
         while the next is read, never more, so memory stays bounded by the chunk size (a chunk
         that runs no statement would otherwise queue the whole file). A failed write is kept
         for :meth:`settle` to raise."""
         self._queued = [f for f in self._queued if f.exception() is not None]  # waits for each
+        if not self._queued:
+            self._follow()
         self._queued.append(self._thread.submit(self._write, prepared))
+        if then is not None:
+            self._then.append(then)
+
+    def _follow(self) -> None:
+        """Run what follows the writes done (they are, and nothing is queued)."""
+        while self._then:
+            self._then.pop(0)()
 
     def _write(self, prepared: list[_SqliteUpsert]) -> None:
         if self._failed:
@@ -167,55 +182,93 @@ class WriteBehind:
             self._failed = True
             raise
 
-    def settle(self, *, raise_error: bool = True) -> None:
-        """Wait for every queued write; raise the first error (unless ``raise_error`` is off)."""
+    def settle(self, *, raise_error: bool = True, follow: bool = False) -> None:
+        """Wait for every queued write; raise the first error (unless ``raise_error`` is off);
+        then, with ``follow``, run what follows them (not from within another statement's
+        event: it may run statements)."""
         queued, self._queued = self._queued, []
         errors = [f.exception() for f in queued]  # each waits for its write to end
         self._failed = False
         error = next((e for e in errors if e is not None), None)
-        if error is not None and raise_error:
-            raise error
+        if error is not None:
+            self.discard()  # the import fails: nothing follows
+            if raise_error:
+                raise error
+        if follow:
+            self._follow()
+
+    def pending(self) -> bool:
+        """Whether something must still follow a write (a commit then would skip it)."""
+        return bool(self._then)
+
+    def discard(self) -> None:
+        """Forget what was to follow the writes (they are being rolled back)."""
+        self._then.clear()
 
     def close(self) -> None:
+        self.discard()
         self.settle(raise_error=False)
         self._thread.shutdown()
 
 
-def write_behind(conn: Connection, writes: Sequence[tuple[str, pa.Table, bool]]) -> None:
-    """Upsert each ``(table, data, update)`` in order: queued on the connection's
-    :class:`WriteBehind` where it has one, else at once."""
+def write_behind(
+    conn: Connection,
+    writes: Sequence[tuple[str, pa.Table, bool]],
+    *,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Upsert each ``(table, data, update)`` in order, then call ``then``: queued on the
+    connection's :class:`WriteBehind` where it has one (``then`` once the writes are done, on
+    this thread, before the commit), else at once."""
     writer: WriteBehind | None = conn.info.get(_WRITER)
     if writer is None:
         for table, data, update in writes:
             upsert(conn, table, data, update=update)
+        if then is not None:
+            then()
         return
     writer.submit(
         [
             _prepare_sqlite(conn, table, data, KEYS.get(table), update)
             for table, data, update in writes
             if data.num_rows
-        ]
+        ],
+        then,
     )
 
 
 def settle(conn: Connection, *, raise_error: bool = True) -> None:
-    """Wait for the writes queued on ``conn``, if any; raise the first error."""
+    """Wait for the writes queued on ``conn``, if any; raise the first error; run what follows
+    them (see :func:`write_behind`)."""
     writer: WriteBehind | None = conn.info.get(_WRITER)
     if writer is not None:
-        writer.settle(raise_error=raise_error)
+        writer.settle(raise_error=raise_error, follow=True)
 
 
 def _settle_before_statement(conn: Connection, *_args: Any) -> None:
-    settle(conn)
+    writer: WriteBehind | None = conn.info.get(_WRITER)
+    if writer is not None:
+        writer.settle()  # only waits: what follows the writes runs at an explicit settle
+
+
+def _settle_before_commit(conn: Connection) -> None:
+    writer: WriteBehind | None = conn.info.get(_WRITER)
+    if writer is not None:
+        writer.settle()
+        if writer.pending():
+            raise RuntimeError("a write's follow-up has not run: call store.settle before commit")
 
 
 def _settle_before_rollback(conn: Connection) -> None:
-    settle(conn, raise_error=False)  # everything is undone anyway
+    writer: WriteBehind | None = conn.info.get(_WRITER)
+    if writer is not None:
+        writer.settle(raise_error=False)  # everything is undone anyway
+        writer.discard()
 
 
 _LISTENERS = (
     ("before_cursor_execute", _settle_before_statement),
-    ("commit", _settle_before_statement),
+    ("commit", _settle_before_commit),
     ("rollback", _settle_before_rollback),
 )
 
