@@ -11,11 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.special import expit
 
+from opencx.modeling.domain.btyd import pareto_nbd
 from opencx.modeling.domain.btyd.bgnbd import fit_bgnbd
 from opencx.modeling.domain.btyd.gamma_gamma import expected_spend, fit_gamma_gamma
 from opencx.modeling.domain.btyd.mbgnbd import fit_mbgnbd
-from opencx.modeling.domain.btyd.pareto_nbd import fit_pareto_nbd
+from opencx.modeling.domain.btyd.pareto_nbd import (
+    ParetoNbdParams,
+    expected_purchases,
+    fit_pareto_nbd,
+    probability_alive,
+)
 from opencx.modeling.domain.btyd.sbg import fit_sbg
 from opencx.modeling.domain.btyd.summary import RfmSummary
 from tests.conftest import data_file
@@ -54,6 +61,20 @@ def test_pareto_nbd_matches_fader_hardie_2005_note(cdnow: RfmSummary) -> None:
     )
     assert p.fit.log_likelihood == pytest.approx(-9595.0, abs=0.05)
     assert all(np.isfinite(p.fit.std_errors))
+
+
+def test_pareto_nbd_predictions_keep_the_hypergeometric_forms_values(cdnow: RfmSummary) -> None:
+    """P(alive) and the conditional expectation integrate the died term by quadrature (as the
+    fit does); at the published estimate, where the hypergeometric form (FH 2005 note, eqs.
+    18, 23 and 27) keeps its digits, both give the same values on every CDNOW customer."""
+    p = ParetoNbdParams(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+    alive, died = pareto_nbd._log_odds_dead_complement(p.as_array(), cdnow)
+    former_alive = expit(alive - died)
+    np.testing.assert_allclose(probability_alive(p, cdnow), former_alive, rtol=1e-11)
+    u = np.log1p(39.0 / (p.beta + cdnow.T))
+    rate = (p.r + cdnow.x) / (p.alpha + cdnow.T) * (p.beta + cdnow.T)
+    former = rate * pareto_nbd._growth(p.s - 1.0, u) * former_alive
+    np.testing.assert_allclose(expected_purchases(p, cdnow, 39.0), former, rtol=1e-11)
 
 
 def test_mbgnbd_on_cdnow_matches_lifetimes(cdnow: RfmSummary) -> None:

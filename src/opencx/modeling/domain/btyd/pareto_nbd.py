@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import expit, gammaln
 
+from opencx.modeling.domain.btyd.dropout_integral import dropout_integral
 from opencx.modeling.domain.btyd.hypergeometric import log_hyp2f1_shifted
 from opencx.modeling.domain.btyd.likelihood import FitInfo, maximise, start_grid
 from opencx.modeling.domain.btyd.pareto_derivatives import fit_by_gradient, fit_by_newton
@@ -167,12 +168,25 @@ def _exact_value(rows: RfmSummary) -> Callable[[FloatArray], float]:
     return lambda theta: float(rows.w @ _loglik_rows(theta, rows, pairs))
 
 
+def _log_odds_alive(p: ParetoNbdParams, s: RfmSummary) -> FloatArray:
+    """ln P(alive) - ln P(dead) per row: the 'alive at T' term over the 'died in (t_x, T]' term
+    ``s D``, with D the fit's Gauss-Legendre quadrature (:mod:`dropout_integral`). The
+    hypergeometric form of D is a difference ``F(t_x) - F(T)``: it loses digits at extreme
+    parameters and all of them when T - t_x is small against the integrand's decay (D = 0,
+    so P(alive) = 1 exactly, for a customer who bought just before T); the quadrature keeps
+    them (D = 0 only at T = t_x, where P(alive) is 1)."""
+    theta = p.as_array()
+    alive = -(p.r + s.x) * np.log(p.alpha + s.T) - p.s * np.log(p.beta + s.T)
+    died = np.log(p.s) + dropout_integral(theta, s.x, s.t_x, s.T).log_value
+    return np.asarray(alive - died, dtype=np.float64)
+
+
 def probability_alive(p: ParetoNbdParams, summary: RfmSummary) -> FloatArray:
-    """P(alive | x, t_x, T), Fader & Hardie (2005 note) eq. 18, as a logistic of log-odds."""
+    """P(alive | x, t_x, T), Fader & Hardie (2005 note) eq. 18, as a logistic of log-odds (the
+    died term integrated as in the fit, :func:`_log_odds_alive`)."""
 
     def chunk(s: RfmSummary) -> FloatArray:
-        alive, died = _log_odds_dead_complement(p.as_array(), s)
-        return np.asarray(expit(alive - died), dtype=np.float64)
+        return np.asarray(expit(_log_odds_alive(p, s)), dtype=np.float64)
 
     return map_distinct(chunk, summary)
 
@@ -191,8 +205,8 @@ def expected_purchases(p: ParetoNbdParams, summary: RfmSummary, horizon: float) 
     def chunk(s: RfmSummary) -> FloatArray:
         u = np.log1p(float(horizon) / (p.beta + s.T))
         rate = (p.r + s.x) / (p.alpha + s.T) * (p.beta + s.T)
-        alive, died = _log_odds_dead_complement(p.as_array(), s)
-        return np.asarray(rate * _growth(p.s - 1.0, u) * expit(alive - died), dtype=np.float64)
+        alive = expit(_log_odds_alive(p, s))
+        return np.asarray(rate * _growth(p.s - 1.0, u) * alive, dtype=np.float64)
 
     return map_distinct(chunk, summary)
 
