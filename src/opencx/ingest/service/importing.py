@@ -256,6 +256,7 @@ class IngestService:
             try:
                 self._load(conn, options, source_file, plan, report, rejects, progress)
             finally:
+                rejects.close()  # already closed unless the load raised
                 store.end_bulk(conn)
         if rejects.rows:
             report.reject_file = str(rejects.path)
@@ -292,6 +293,7 @@ class IngestService:
                     progress(batch.table.num_rows)
             for problem in source_file.row_problems:
                 chunks.unreadable(problem)
+            store.settle(conn)  # a write that failed behind raises its own error, problems or not
             chunks.finish()
             store.settle(conn)  # every write done and announced before the indexes and commit
             store.restore_indexes(conn, deferred)

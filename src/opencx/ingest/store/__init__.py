@@ -5,12 +5,16 @@ overview queries, and files (``store.formats`` readers, reject files, mapping fi
 Every write runs inside the caller's transaction.
 """
 
+from opencx.ingest.store.behind import queue_jobs, settle
 from opencx.ingest.store.bulk import (
+    SetAside,
     begin_bulk,
     defer_indexes,
     end_bulk,
     merging_into_empty,
     restore_indexes,
+    restore_keys,
+    set_aside,
     tune_merge,
 )
 from opencx.ingest.store.lookups import (
@@ -26,6 +30,15 @@ from opencx.ingest.store.lookups import (
     question_scales,
     question_types,
     survey_ids,
+)
+from opencx.ingest.store.order_copy import (
+    copy_job,
+    copy_returns_job,
+    fill_products_job,
+    link_copied_returns,
+    lock_source,
+    set_statuses_job,
+    stored_orders,
 )
 from opencx.ingest.store.order_merge import (
     has_returns,
@@ -44,19 +57,28 @@ from opencx.ingest.store.staging import (
     drop_stage,
     stage_rows,
 )
-from opencx.ingest.store.upserts import mark_partly_returned, settle, upsert, write_behind
+from opencx.ingest.store.upserts import (
+    mark_partly_returned,
+    upsert,
+    upsert_job,
+    write_behind,
+)
 
 __all__ = [
     "CopyBehind",
+    "SetAside",
     "analyze",
     "anyone_erased",
     "begin_bulk",
+    "copy_job",
+    "copy_returns_job",
     "create_stage",
     "defer_indexes",
     "drop_stage",
     "end_bulk",
     "erased_customers",
     "existing_case_events",
+    "fill_products_job",
     "finish_import",
     "has_returns",
     "has_rows",
@@ -64,7 +86,9 @@ __all__ = [
     "ids_by_external_id",
     "line_ids",
     "lines_by_sku",
+    "link_copied_returns",
     "link_returns",
+    "lock_source",
     "mark_partly_returned",
     "merge_lines",
     "merge_orders",
@@ -73,14 +97,20 @@ __all__ = [
     "of_erased_customers",
     "question_scales",
     "question_types",
+    "queue_jobs",
     "restore_indexes",
+    "restore_keys",
     "return_orders",
+    "set_aside",
+    "set_statuses_job",
     "settle",
     "stage_rows",
     "staged_order_ids",
     "start_import",
+    "stored_orders",
     "survey_ids",
     "tune_merge",
     "upsert",
+    "upsert_job",
     "write_behind",
 ]

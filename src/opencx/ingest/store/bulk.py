@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex
 
-from opencx.ingest.store import sqlite_images, upserts
+from opencx.ingest.store import behind, sqlite_images
 from opencx.ingest.store.tables import TABLES
 
 BULK_CACHE_KIB = 65_536
@@ -40,11 +41,13 @@ def begin_bulk(conn: Connection) -> None:
     """Tune a connection for one long write, before its transaction begins; :func:`end_bulk`
     after it ends, whether it committed or not.
 
-    On SQLite, :data:`BULK_PRAGMAS` (the values found kept for :func:`end_bulk`), an in-memory
-    schema for the images of large upserts (``store.sqlite_images``) and a thread that runs
-    the upserts behind the caller (``store.upserts.WriteBehind``).
+    On both stores, a thread that runs the writes behind the caller (``store.behind``) while
+    the next chunk is read. On SQLite also :data:`BULK_PRAGMAS` (the values found kept for
+    :func:`end_bulk`) and an in-memory schema for the images of large upserts
+    (``store.sqlite_images``).
     """
     if conn.dialect.name != "sqlite":
+        behind.begin_writing_behind(conn)
         return
     try:
         found = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in BULK_PRAGMAS}
@@ -52,7 +55,7 @@ def begin_bulk(conn: Connection) -> None:
         for name, value in BULK_PRAGMAS.items():
             conn.exec_driver_sql(f"PRAGMA {name} = {int(value)}")
         sqlite_images.attach(conn)  # large upserts arrive as images written in C
-        upserts.begin_writing_behind(conn)
+        behind.begin_writing_behind(conn)
         conn.commit()
     except BaseException:
         end_bulk(conn)
@@ -63,9 +66,10 @@ def end_bulk(conn: Connection) -> None:
     """Undo :func:`begin_bulk`: every setting as it was found. A connection that cannot be put
     back is discarded by its pool (invalidated), never handed to other work half-tuned."""
     if conn.dialect.name != "sqlite":
+        behind.end_writing_behind(conn)
         return
     try:
-        upserts.end_writing_behind(conn)
+        behind.end_writing_behind(conn)
         sqlite_images.detach(conn)
         for name, value in conn.info.pop(_FOUND, {}).items():
             conn.exec_driver_sql(f"PRAGMA {name} = {int(value)}")
@@ -122,9 +126,24 @@ def merging_into_empty(conn: Connection, tables: Iterable[str]) -> Iterator[set[
     no arbiter index then) nor look rows up by key. On SQLite nothing changes here (see
     :func:`defer_indexes`). Yields the tables set aside.
     """
+    aside = set_aside(conn, tables)
+    yield set(aside.tables)
+    restore_keys(conn, aside)
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """Tables whose keys and indexes :func:`set_aside` dropped, and the DDL that restores them."""
+
+    tables: tuple[str, ...]
+    statements: tuple[str, ...]
+
+
+def set_aside(conn: Connection, tables: Iterable[str]) -> SetAside:
+    """Drop the foreign keys, keys and secondary indexes of each empty table of ``tables`` (on
+    PostgreSQL; see :func:`merging_into_empty`); :func:`restore_keys` adds them back."""
     if conn.dialect.name != "postgresql":
-        yield set()
-        return
+        return SetAside((), ())
     emptied = [name for name in tables if _empty(conn, name)]
     keys: list[str] = []
     references: list[str] = []
@@ -146,8 +165,13 @@ def merging_into_empty(conn: Connection, tables: Iterable[str]) -> Iterator[set[
             if not index.unique:
                 index.drop(conn)
                 keys.append(str(CreateIndex(index).compile(dialect=conn.dialect)))
-    yield set(emptied)
-    for statement in keys + references:
+    return SetAside(tuple(emptied), tuple(keys + references))
+
+
+def restore_keys(conn: Connection, aside: SetAside) -> None:
+    """Add back what :func:`set_aside` dropped: each index built by one sort, each foreign key
+    validated by one query over the whole table."""
+    for statement in aside.statements:
         conn.exec_driver_sql(statement)
 
 

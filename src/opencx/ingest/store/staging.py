@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import Any
 
 import pyarrow as pa
 from sqlalchemy.engine import Connection
 
+from opencx.ingest.store import behind
 from opencx.ingest.store.upserts import copy_csv, sqlite_values
 
 PG_TYPES = {"text": "text", "int": "integer", "money": "numeric", "time": "timestamptz"}
@@ -63,42 +65,50 @@ def stage_rows(conn: Connection, name: str, data: pa.Table) -> None:
 
 
 class CopyBehind:
-    """PostgreSQL: a chunk's ``COPY`` into the stage, run by a thread while the caller checks
-    the next chunk (the client's parsing on one core, the server's on the other).
+    """PostgreSQL: a chunk's ``COPY`` into the stage, run by the connection's write-behind
+    thread (``store.behind``; a thread of its own on a connection without one) while the caller
+    checks the next chunk (the client's parsing on one core, the server's on the other).
 
-    The thread holds the driver connection's lock from the start of the ``COPY`` to its end
-    (psycopg 3 serialises every operation on a connection by that lock), so any statement the
-    caller sends meanwhile, commit and rollback included, waits for the rows to be in: the
-    order of the statements is the order they were issued in. :meth:`wait` ends the copy and
-    raises its error, if any; call it before relying on the staged rows.
+    On an import's connection every statement first settles the write-behind
+    (``store.settle``): it waits for the rows to be in, and a failed copy raises its own error
+    there. On a connection without one this returns once the ``COPY`` has begun: it holds the
+    driver connection's lock from then to its end (psycopg 3 serialises every operation on a
+    connection by that lock), so a statement sent meanwhile waits for the rows too; only
+    :meth:`wait` raises the copy's error then. :meth:`wait` ends the copy and raises its error,
+    if any.
     """
 
     def __init__(self, conn: Connection, name: str, data: pa.Table) -> None:
-        columns = [c for c in data.column_names if data.column(c).null_count < data.num_rows]
-        sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         started = threading.Event()
-        self._error: BaseException | None = None
 
-        def copy() -> None:
+        def copy(driver: Any) -> None:
             try:
-                with cursor.copy(sql) as stream:
+                columns = [
+                    c for c in data.column_names if data.column(c).null_count < data.num_rows
+                ]
+                sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
+                with driver.cursor() as cursor, cursor.copy(sql) as stream:
                     started.set()
                     stream.write(copy_csv(data.select(columns)))
-            except BaseException as exc:  # raised again by wait()
-                self._error = exc
             finally:
                 started.set()
 
-        self._thread = threading.Thread(target=copy, name=f"copy-{name}", daemon=True)
-        self._thread.start()
-        started.wait()  # the copy holds the connection now: later statements queue behind it
+        self._conn = conn
+        self._own: behind.WriteBehind | None = None
+        if not behind.queue_jobs(conn, [copy]):
+            self._own = behind.WriteBehind(conn.connection.driver_connection)
+            self._own.submit([copy])
+            started.wait()  # the copy holds the connection now: later statements queue behind it
 
     def wait(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        if self._own is not None:
+            own, self._own = self._own, None
+            try:
+                own.settle()
+            finally:
+                own.close()
+        else:
+            behind.settle(self._conn)
 
 
 def analyze(conn: Connection, name: str, columns: tuple[str, ...] = ()) -> None:

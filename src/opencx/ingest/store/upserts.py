@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from opencx.db import schema
-from opencx.ingest.store import sqlite_images
+from opencx.ingest.store import behind, sqlite_images
 from opencx.ingest.store.tables import KEYS, TABLES, batched
 
 
@@ -75,7 +74,7 @@ def _checked(table: str, columns: Sequence[str]) -> None:
 def _upsert_sqlite(
     conn: Connection, table: str, data: pa.Table, key: tuple[str, ...] | None, update: bool
 ) -> None:
-    settle(conn)  # the rows a thread is still writing come first
+    behind.settle(conn)  # the rows a thread is still writing come first
     prepared = _prepare_sqlite(conn, table, data, key, update)
     # through SQLAlchemy: its errors (DBAPIError) are those callers handle, e.g. a lost race
     _execute_sqlite(conn.connection.driver_connection, prepared, conn.exec_driver_sql)
@@ -113,8 +112,8 @@ def _execute_sqlite(
 ) -> None:
     """Run ``prepared``: its image (if any) loaded into ``driver``, the DBAPI connection, then
     its statement run by ``execute`` (``exec_driver_sql`` of the caller's connection: a list
-    of rows is an ``executemany``), or by ``driver`` itself on a :class:`WriteBehind` thread,
-    where SQLAlchemy must not run (its events would wait for the thread)."""
+    of rows is an ``executemany``), or by ``driver`` itself on a write-behind thread
+    (``store.behind``), where SQLAlchemy must not run (its events would wait for the thread)."""
     rows = None
     if prepared.from_image:
         sqlite_images.image_of(driver, prepared.data)
@@ -128,89 +127,6 @@ def _execute_sqlite(
         driver.executemany(prepared.sql, rows)
 
 
-_WRITER = "opencx_write_behind"
-
-
-class WriteBehind:
-    """SQLite: upserts run in order by one thread while the caller goes on (reads and checks
-    the next chunk: Arrow's parsing on one core, SQLite's B-trees on the other; ``sqlite3`` and
-    the ADBC driver let go of the GIL while they work).
-
-    Any statement on the connection (its ``before_cursor_execute``), a commit and a rollback
-    first wait for every queued write (:func:`settle`): the statements run in the order they
-    were issued, a failed write raises in the caller (so no commit follows it; the writes
-    queued after it are skipped) and a rollback still undoes everything. Only on a connection
-    prepared by :func:`begin_writing_behind` (a file import's); elsewhere upserts run at once.
-
-    What must follow a write (``then``: an event whose handlers read the rows) runs on the
-    caller's thread once the write is done, at the next :meth:`submit` or explicit
-    :func:`settle`, when nothing is queued: its statements wait for nothing, and the write
-    itself overlaps whatever the caller did in between.
-    """
-
-    def __init__(self, driver: Any) -> None:
-        self._driver = driver
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-write-behind")
-        self._queued: list[Future[None]] = []
-        self._then: list[Callable[[], None]] = []
-        self._failed = False
-
-    def submit(self, prepared: list[_SqliteUpsert], then: Callable[[], None] | None) -> None:
-        """Queue a chunk's writes once the chunk before it is written: one chunk is written
-        while the next is read, never more, so memory stays bounded by the chunk size (a chunk
-        that runs no statement would otherwise queue the whole file). A failed write is kept
-        for :meth:`settle` to raise."""
-        self._queued = [f for f in self._queued if f.exception() is not None]  # waits for each
-        if not self._queued:
-            self._follow()
-        self._queued.append(self._thread.submit(self._write, prepared))
-        if then is not None:
-            self._then.append(then)
-
-    def _follow(self) -> None:
-        """Run what follows the writes done (they are, and nothing is queued)."""
-        while self._then:
-            self._then.pop(0)()
-
-    def _write(self, prepared: list[_SqliteUpsert]) -> None:
-        if self._failed:
-            return
-        try:
-            for statement in prepared:
-                _execute_sqlite(self._driver, statement)
-        except BaseException:
-            self._failed = True
-            raise
-
-    def settle(self, *, raise_error: bool = True, follow: bool = False) -> None:
-        """Wait for every queued write; raise the first error (unless ``raise_error`` is off);
-        then, with ``follow``, run what follows them (not from within another statement's
-        event: it may run statements)."""
-        queued, self._queued = self._queued, []
-        errors = [f.exception() for f in queued]  # each waits for its write to end
-        self._failed = False
-        error = next((e for e in errors if e is not None), None)
-        if error is not None:
-            self.discard()  # the import fails: nothing follows
-            if raise_error:
-                raise error
-        if follow:
-            self._follow()
-
-    def pending(self) -> bool:
-        """Whether something must still follow a write (a commit then would skip it)."""
-        return bool(self._then)
-
-    def discard(self) -> None:
-        """Forget what was to follow the writes (they are being rolled back)."""
-        self._then.clear()
-
-    def close(self) -> None:
-        self.discard()
-        self.settle(raise_error=False)
-        self._thread.shutdown()
-
-
 def write_behind(
     conn: Connection,
     writes: Sequence[tuple[str, pa.Table, bool]],
@@ -218,74 +134,25 @@ def write_behind(
     then: Callable[[], None] | None = None,
 ) -> None:
     """Upsert each ``(table, data, update)`` in order, then call ``then``: queued on the
-    connection's :class:`WriteBehind` where it has one (``then`` once the writes are done, on
-    this thread, before the commit), else at once."""
-    writer: WriteBehind | None = conn.info.get(_WRITER)
-    if writer is None:
+    connection's write-behind thread where it has one (``store.behind``; ``then`` once the
+    writes are done, on this thread, before the commit), else at once."""
+    if not behind.writing_behind(conn):
         for table, data, update in writes:
             upsert(conn, table, data, update=update)
         if then is not None:
             then()
         return
-    writer.submit(
-        [
-            _prepare_sqlite(conn, table, data, KEYS.get(table), update)
-            for table, data, update in writes
-            if data.num_rows
-        ],
-        then,
-    )
-
-
-def settle(conn: Connection, *, raise_error: bool = True) -> None:
-    """Wait for the writes queued on ``conn``, if any; raise the first error; run what follows
-    them (see :func:`write_behind`)."""
-    writer: WriteBehind | None = conn.info.get(_WRITER)
-    if writer is not None:
-        writer.settle(raise_error=raise_error, follow=True)
-
-
-def _settle_before_statement(conn: Connection, *_args: Any) -> None:
-    writer: WriteBehind | None = conn.info.get(_WRITER)
-    if writer is not None:
-        writer.settle()  # only waits: what follows the writes runs at an explicit settle
-
-
-def _settle_before_commit(conn: Connection) -> None:
-    writer: WriteBehind | None = conn.info.get(_WRITER)
-    if writer is not None:
-        writer.settle()
-        if writer.pending():
-            raise RuntimeError("a write's follow-up has not run: call store.settle before commit")
-
-
-def _settle_before_rollback(conn: Connection) -> None:
-    writer: WriteBehind | None = conn.info.get(_WRITER)
-    if writer is not None:
-        writer.settle(raise_error=False)  # everything is undone anyway
-        writer.discard()
-
-
-_LISTENERS = (
-    ("before_cursor_execute", _settle_before_statement),
-    ("commit", _settle_before_commit),
-    ("rollback", _settle_before_rollback),
-)
-
-
-def begin_writing_behind(conn: Connection) -> None:
-    """Give ``conn`` (SQLite, images attached) a :class:`WriteBehind` for :func:`write_behind`."""
-    for name, listener in _LISTENERS:
-        event.listen(conn, name, listener)
-    conn.info[_WRITER] = WriteBehind(conn.connection.driver_connection)
-
-
-def end_writing_behind(conn: Connection) -> None:
-    writer: WriteBehind | None = conn.info.pop(_WRITER, None)
-    if writer is not None:
-        writer.close()
-        for name, listener in _LISTENERS:
-            event.remove(conn, name, listener)
+    jobs: list[behind.Job] = []
+    for table, data, update in writes:
+        if data.num_rows == 0:
+            continue
+        if conn.dialect.name == "postgresql":
+            _checked(table, data.column_names)
+            jobs.append(partial(upsert_job, table=table, data=data, update=update))
+        else:
+            prepared = _prepare_sqlite(conn, table, data, KEYS.get(table), update)
+            jobs.append(partial(_execute_sqlite, prepared=prepared))
+    behind.queue_jobs(conn, jobs, then=then)
 
 
 def _constants(data: pa.Table) -> dict[str, str]:
@@ -293,7 +160,7 @@ def _constants(data: pa.Table) -> dict[str, str]:
     value as an SQL literal written as SQLite's own ``quote()`` writes it (a text in single
     quotes, each quote doubled; an integer in decimal), so that only the columns that vary are
     bound. A literal is stored exactly as the same value bound (same storage class, same
-    affinity). Made in Python: a statement here would wait for a :class:`WriteBehind`."""
+    affinity). Made in Python: a statement here would wait for the write-behind thread."""
     found: dict[str, str] = {}
     n = data.num_rows
     for name in data.column_names:
@@ -320,16 +187,42 @@ def _upsert_postgres(
     columns = data.column_names
     _checked(table, columns)
     temp = f"_ingest_{table}"
-    conn.exec_driver_sql(
-        f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-    )
+    conn.exec_driver_sql(_temp_like(table))
     conn.exec_driver_sql(f"TRUNCATE {temp}")
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {temp} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
         copy.write(copy_csv(data))
+    conn.exec_driver_sql(_insert_from_temp(table, columns, key, update))
+
+
+def upsert_job(driver: Any, *, table: str, data: pa.Table, update: bool) -> None:
+    """:func:`upsert` on PostgreSQL, run on the psycopg connection (a write-behind thread:
+    ``store.behind``)."""
+    columns = data.column_names
+    _checked(table, columns)
+    with driver.cursor() as cursor:
+        cursor.execute(_temp_like(table))
+        cursor.execute(f"TRUNCATE _ingest_{table}")
+        with cursor.copy(
+            f"COPY _ingest_{table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
+        ) as copy:
+            copy.write(copy_csv(data))
+        cursor.execute(_insert_from_temp(table, columns, KEYS.get(table), update))
+
+
+def _temp_like(table: str) -> str:
+    return (
+        f"CREATE TEMP TABLE IF NOT EXISTS _ingest_{table} (LIKE {table} INCLUDING DEFAULTS)"
+        " ON COMMIT DROP"
+    )
+
+
+def _insert_from_temp(
+    table: str, columns: Sequence[str], key: tuple[str, ...] | None, update: bool
+) -> str:
     names = ", ".join(columns)
-    conn.exec_driver_sql(
-        f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp}"  # noqa: S608
+    return (
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM _ingest_{table}"  # noqa: S608
         + _conflict_clause(columns, key, update)
     )
 

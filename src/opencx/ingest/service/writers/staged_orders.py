@@ -1,19 +1,27 @@
-"""Writer for order files on PostgreSQL: staging, then merging.
+"""Writer for order files on PostgreSQL: new orders copied straight in, the others staged, then
+merged.
 
-One row per order line, grouped into orders by the order id: each chunk's checked lines
-(customer resolved) are appended to a per-import staging table (``COPY``); when the file is
-read, one set-based statement per table creates the products, upserts the orders and the
-lines, and links the returns (``store.order_merge``). Orders are found again by (source,
-external_id) and lines by (order, line_no), so a re-import updates in place. Return lines
-(negative quantity, marked by the mapping) are linked to the line they reverse: to the line of
-``returns_order`` with the same SKU, or, with the mapping's ``link_returns = "customer_sku"``, to
-the latest earlier line of the same customer and SKU. The results are those of
-``writers.orders`` (kept for SQLite: its upserts reach the canonical tables as images the ADBC
-driver writes in C, one ``INSERT ... SELECT`` per chunk and table, which measured faster than
-staging the whole file and merging; ``store.upserts``).
+One row per order line, grouped into orders by the order id. An order not in the store yet is
+written by ``COPY`` into ``orders`` and ``order_lines`` as its chunk is read, numbered and given
+ids by the client (``writers.new_orders``); into empty order tables, from a large first chunk on,
+their keys, foreign keys and indexes are set aside and added back at the end (each validated by
+one query over the whole table). The lines of orders already stored are appended to a
+per-import staging table; when the file is read, one set-based statement per table creates the
+products, upserts those orders and their lines, and links the returns
+(``store.order_merge``). Orders are found again by (source, external_id) and lines by (order,
+line_no), so a re-import updates in place. Return lines (negative quantity, marked by the
+mapping) are linked to the line they reverse: to the line of ``returns_order`` with the same
+SKU, or, with the mapping's ``link_returns = "customer_sku"``, to the latest earlier line of the
+same customer and SKU (a file that links so, or gives line numbers or statuses, is merged
+whole). Every write goes by the import's write-behind thread (``store.behind``) while the next
+chunk is read. The results are those of ``writers.orders`` (kept for SQLite: its upserts reach
+the canonical tables as images the ADBC driver writes in C, one ``INSERT ... SELECT`` per chunk
+and table, which measured faster than staging the whole file and merging; ``store.upserts``).
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -24,11 +32,16 @@ from opencx.ingest import store
 from opencx.ingest.domain import Mapping, OrdersImported
 from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.service.run import Run, keep, resolve_customers
+from opencx.ingest.service.writers import new_orders
+from opencx.ingest.service.writers.new_orders import NewOrders
+from opencx.ingest.store.behind import Job
 from opencx.ingest.store.order_merge import STAGE, STAGE_COLUMNS, STAGE_KEYS, MergeIds
 
-BULK_LINES = 100_000
-"""From this many staged lines on, empty order tables are merged into without their foreign keys
-and secondary indexes (``store.merging_into_empty``); a small file is not worth the table locks."""
+BULK_LINES = 50_000
+"""From this many staged lines on (or this many in the first chunk, for orders copied straight
+in), empty order tables are written without their foreign keys and secondary indexes, added back
+at the end (``store.merging_into_empty``, ``store.set_aside``); a small file is not worth the
+table locks."""
 
 EVENT_BATCH = 50_000
 """Order ids per ``OrdersImported`` event (the default chunk size)."""
@@ -36,13 +49,14 @@ EVENT_BATCH = 50_000
 
 class StagedOrderWriter:
     def resolve(self, run: Run, parsed: Parsed) -> None:
-        _settle(run)
         parsed.columns["customer_id"] = resolve_customers(
             run, parsed, when="placed_at", required=False
         )
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
-        """Stage the chunk's valid lines; they reach the canonical tables in :meth:`finish`."""
+        """Copy the chunk's valid lines of new orders in (``writers.new_orders``) and stage the
+        others; the staged ones reach the canonical tables in :meth:`finish`. Either way the
+        rows go by the write-behind thread (``store.behind``) while the next chunk is read."""
         cols = {
             name: keep(parsed.columns[name], mask)
             for name in STAGE_COLUMNS
@@ -56,28 +70,48 @@ class StagedOrderWriter:
         if merchandise is not None:
             cols["merchandise"] = merchandise
             run.count("non_merchandise_lines", int(pc.sum(pc.invert(merchandise)).as_py() or 0))
-        _settle(run)
-        if not run.state.get("orders_staged"):
-            store.create_stage(run.conn, STAGE, STAGE_COLUMNS)
-            run.state["orders_staged"] = True
-        if run.conn.dialect.name == "postgresql":
-            # copied while the next chunk is read and checked; settled before the next
-            # statement of this writer (any other statement queues behind it anyway)
-            run.state["stage_copy"] = store.CopyBehind(run.conn, STAGE, pa.table(cols))
-        else:
-            store.stage_rows(run.conn, STAGE, pa.table(cols))
-        _note_nulls(run, cols)
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
+        if "new_orders" not in run.state:
+            run.state["new_orders"] = _copying(run, parsed, n)
+        direct: NewOrders | None = run.state["new_orders"]
+        jobs, staged = _copy_new(run, direct, cols) if direct is not None else ([], cols)
+        if staged:
+            jobs.append(_stage(run, staged))
+        if not store.queue_jobs(run.conn, jobs):  # a connection without a write-behind thread
+            driver = run.conn.connection.driver_connection
+            for job in jobs:
+                job(driver)
         return n
 
     def finish(self, run: Run) -> None:
-        """Merge the staged lines into products, orders and order lines; announce the orders."""
-        _settle(run)
-        if not run.state.get("orders_staged"):
-            return
+        """Merge the staged lines into products, orders and order lines; add back the keys set
+        aside for new orders; link the returns; announce the orders."""
+        store.settle(run.conn)
+        direct: NewOrders | None = run.state.get("new_orders")
+        aside: store.SetAside | None = run.state.pop("set_aside", None)
+        if run.state.get("orders_staged"):
+            self._merge(run)
+        if aside is not None:
+            store.restore_keys(run.conn, aside)
+        if direct is not None and direct.returns_table:
+            linked, unlinked = store.link_copied_returns(run.conn, run.source)
+            if linked:
+                run.count("returns_linked", linked)
+            if unlinked:
+                run.count("returns_unlinked", unlinked)
+        if direct is not None:
+            # published once the lines are written: a subscriber reads each order whole
+            ids = direct.order_ids()
+            for start in range(0, len(ids), EVENT_BATCH):
+                run.publish(OrdersImported(tuple(ids[start : start + EVENT_BATCH]), run.live))
+        if run.state.get("orders_staged"):
+            self._announce_staged(run)
+
+    def _merge(self, run: Run) -> None:
         conn, source = run.conn, run.source
         ids = MergeIds(new_id()[:18], new_id()[:18], new_id()[:18])
+        run.state["merge_ids"] = ids
         filled: set[str] = run.state["stage_filled"]
         mixed = frozenset(filled & run.state["stage_null"])
         store.tune_merge(conn)
@@ -86,9 +120,11 @@ class StagedOrderWriter:
         if created:
             run.count("products_created", created)
             store.analyze(conn, "products")
-        empty = ("orders", "order_lines") if run.counts.get("lines", 0) >= BULK_LINES else ()
+        large = run.state.get("staged_lines", 0) >= BULK_LINES
+        empty = ("orders", "order_lines") if large else ()
         with store.merging_into_empty(conn, empty) as emptied:
             new_orders = "orders" in emptied
+            run.state["merged_new_orders"] = new_orders
             returns = "returns" in filled
             merged = store.merge_orders(conn, source, ids, mixed, empty=new_orders, returns=returns)
             run.count("orders", merged)
@@ -116,19 +152,63 @@ class StagedOrderWriter:
                 run.count("returns_linked", linked)
             if unlinked:
                 run.count("returns_unlinked", unlinked)
-        # published once the lines are written: a subscriber reads each order whole
-        computed = ids.orders if new_orders else None
+
+    def _announce_staged(self, run: Run) -> None:
+        """Publish the staged orders, once their lines are written (a subscriber reads each
+        order whole), in file order; drop the stage."""
+        conn, source = run.conn, run.source
+        ids: MergeIds = run.state["merge_ids"]
+        computed = ids.orders if run.state["merged_new_orders"] else None
         for order_ids in store.staged_order_ids(conn, source, EVENT_BATCH, new_orders=computed):
             run.publish(OrdersImported(order_ids, run.live))
         store.drop_stage(conn, STAGE)
         run.state["orders_staged"] = False
 
 
-def _settle(run: Run) -> None:
-    """Wait for the chunk being copied into the stage, if any; raise its error."""
-    pending: store.CopyBehind | None = run.state.pop("stage_copy", None)
-    if pending is not None:
-        pending.wait()
+def _copying(run: Run, parsed: Parsed, lines: int) -> NewOrders | None:
+    """On the first chunk: whether new orders are copied straight in (``writers.new_orders``),
+    and, for a large file into empty order tables, their keys set aside until the end.
+
+    Only the merge handles a file that gives line numbers or statuses (a line number given
+    twice, or an order's status on a later line, is settled by the whole file) or links returns
+    to a customer's earlier line; and only PostgreSQL copies."""
+    if run.conn.dialect.name != "postgresql":
+        return None
+    if run.mapping.link_returns == "customer_sku" or {"line_no", "status"} & parsed.raw.keys():
+        return None
+    store.lock_source(run.conn, run.source)
+    if lines >= BULK_LINES:
+        run.state["set_aside"] = store.set_aside(run.conn, ("orders", "order_lines"))
+    return NewOrders()
+
+
+def _copy_new(
+    run: Run, direct: NewOrders, cols: dict[str, pa.Array]
+) -> tuple[list[Job], dict[str, pa.Array]]:
+    """The jobs copying the lines of new orders in, and the lines of stored orders (to stage)."""
+    products, jobs = new_orders.product_ids(run, direct, cols)
+    stored = new_orders.split_stored(run, direct, cols["order_id"])
+    if stored is None:
+        return jobs + new_orders.copy_jobs(run, direct, cols, products), {}
+    new = _take(cols, ~stored)
+    if len(new["order_id"]):
+        jobs += new_orders.copy_jobs(run, direct, new, products.filter(pa.array(~stored)))
+    return jobs, _take(cols, stored)
+
+
+def _stage(run: Run, staged: dict[str, pa.Array]) -> Job:
+    """The job copying lines into the stage (made on first use) for the merge."""
+    if not run.state.get("orders_staged"):
+        store.create_stage(run.conn, STAGE, STAGE_COLUMNS)
+        run.state["orders_staged"] = True
+    run.state["staged_lines"] = run.state.get("staged_lines", 0) + len(staged["order_id"])
+    _note_nulls(run, staged)
+    return partial(store.copy_job, table=STAGE, data=pa.table(staged))
+
+
+def _take(cols: dict[str, pa.Array], mask: np.ndarray) -> dict[str, pa.Array]:
+    kept = pa.array(mask)
+    return {name: column.filter(kept) for name, column in cols.items()}
 
 
 def _note_nulls(run: Run, cols: dict[str, pa.Array]) -> None:

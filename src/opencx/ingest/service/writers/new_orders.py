@@ -1,0 +1,244 @@
+"""Orders an import creates, on PostgreSQL: their rows made by the client and copied straight in.
+
+An order not in the store when the import first meets it is new: the client gives it an id
+(``prefix + index``, in order of first appearance), takes its fields from its first line (the
+order-head check has made its customer, day and currency agree on every line), numbers its lines
+in file order (continuing across chunks for an order whose lines are far apart) and gives them
+ids; the rows go in by ``COPY`` on the write-behind thread. An order's status without a status
+column is computed from its lines as the merge computes it (``completed``, ``returned`` when
+every line is a return, else ``partly_returned``); when a later chunk changes it, the order is
+updated. An order already stored is left to the merge: its lines go to the stage
+(``writers.staged_orders``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from opencx.ingest import store
+from opencx.ingest.service.run import Run, id_prefix, new_ids, numbered_ids
+from opencx.ingest.service.writers.orders import OrderState
+from opencx.ingest.store.behind import Job
+
+ORDER_FIELDS = ("customer_id", "placed_at", "channel", "currency", "discount_total")
+"""An order's fields taken from its first line (its status is computed)."""
+
+
+@dataclass
+class NewOrders:
+    """What the import knows of the orders it creates and of the products it has met."""
+
+    orders: OrderState = field(default_factory=OrderState)  # ext -> index << 24 | lines so far
+    returns: dict[str, int] = field(default_factory=dict)  # ext -> return lines, when any
+    stored: set[str] = field(default_factory=set)  # orders found in the store: merged
+    products: dict[str, str] = field(default_factory=dict)  # sku -> product id
+    unnamed: set[str] = field(default_factory=set)  # skus created without a name or category
+    line_prefix: str = field(default_factory=id_prefix)
+    lines: int = 0  # lines copied so far: the next line's number in its id
+    returns_table: bool = False
+
+    def order_ids(self) -> list[str]:
+        """The ids of the orders created, in order of first appearance."""
+        ids: list[str] = numbered_ids(
+            self.orders.prefix, np.arange(self.orders.next_index)
+        ).to_pylist()
+        return ids
+
+
+def split_stored(run: Run, state: NewOrders, order_ids: pa.Array) -> np.ndarray | None:
+    """Per line of a chunk, whether its order is stored already (its lines are merged); ``None``
+    when no line's is. Orders first met are looked up in one query, and only when the source had
+    orders before the import."""
+    slots, stored = state.orders.slots, state.stored
+    exts = pc.unique(order_ids).to_pylist()
+    fresh = [e for e in exts if e not in slots and e not in stored]
+    if fresh and run.stored("orders"):
+        stored.update(store.stored_orders(run.conn, run.source, fresh))
+    if not stored:
+        return None
+    mask = pc.is_in(order_ids, value_set=pa.array(list(stored), pa.string())).to_numpy(
+        zero_copy_only=False
+    )
+    return mask if mask.any() else None
+
+
+def product_ids(
+    run: Run, state: NewOrders, cols: dict[str, pa.Array]
+) -> tuple[pa.Array, list[Job]]:
+    """Each line's product id; the products first met are created (first line's fields, the
+    merchandise flag of the mapping): the jobs that create them, to run before the lines'."""
+    skus = cols["sku"]
+    known = state.products
+    wanted = set(pc.unique(skus).to_pylist()) - known.keys()
+    if wanted and run.stored("products"):
+        known.update(store.ids_by_external_id(run.conn, "products", run.source, wanted))
+    missing = wanted - known.keys()
+    jobs = _fill_products(run, state, cols) if state.unnamed else []
+    if missing:
+        rows = pa.table(
+            {
+                "sku": skus,
+                "name": cols["product_name"],
+                "category": cols["category"],
+                "currency": cols["currency"],
+            }
+        )
+        rows = rows.filter(pc.is_in(skus, value_set=pa.array(list(missing), pa.string())))
+        # a product's name and category: its first line's that has one (Arrow's "first" skips
+        # nulls), as the merge takes them
+        first = rows.group_by("sku", use_threads=False).aggregate(
+            [("name", "first"), ("category", "first"), ("currency", "first")]
+        )
+        new_skus = first.column("sku").to_pylist()
+        ids = new_ids(len(new_skus))
+        merch = [not run.mapping.is_non_merchandise(s) for s in new_skus]
+        data = pa.table(
+            {
+                "id": pa.array(ids, pa.string()),
+                "source": pa.repeat(pa.scalar(run.source), len(ids)),
+                "external_id": first.column("sku"),
+                "name": first.column("name_first"),
+                "category": first.column("category_first"),
+                "currency": first.column("currency_first"),
+                "is_merchandise": pa.array(merch),
+            }
+        )
+        jobs.append(partial(store.upsert_job, table="products", data=data, update=False))
+        known.update(zip(new_skus, ids, strict=True))
+        unnamed = pc.or_(pc.is_null(data.column("name")), pc.is_null(data.column("category")))
+        state.unnamed.update(data.column("external_id").filter(unnamed).to_pylist())
+        run.count("products_created", len(ids))
+    keys = pa.array(list(known), pa.string())
+    values = pa.array(list(known.values()), pa.string())
+    return pc.take(values, pc.index_in(skus, value_set=keys)), jobs
+
+
+def _fill_products(run: Run, state: NewOrders, cols: dict[str, pa.Array]) -> list[Job]:
+    """The job giving products created by this import without a name or category the first
+    one a later line has (as the merge takes the first non-null value in file order)."""
+    rows = pa.table(
+        {"sku": cols["sku"], "name": cols["product_name"], "category": cols["category"]}
+    )
+    rows = rows.filter(pc.is_in(rows.column("sku"), value_set=pa.array(list(state.unnamed))))
+    rows = rows.filter(
+        pc.or_(pc.is_valid(rows.column("name")), pc.is_valid(rows.column("category")))
+    )
+    if rows.num_rows == 0:
+        return []
+    first = rows.group_by("sku", use_threads=False).aggregate(
+        [("name", "first"), ("category", "first")]
+    )
+    skus = first.column("sku").to_pylist()
+    ids = [state.products[s] for s in skus]
+    complete = pc.and_(
+        pc.is_valid(first.column("name_first")), pc.is_valid(first.column("category_first"))
+    )
+    state.unnamed.difference_update(first.column("sku").filter(complete).to_pylist())
+    return [
+        partial(
+            store.fill_products_job,
+            ids=ids,
+            names=first.column("name_first").to_pylist(),
+            categories=first.column("category_first").to_pylist(),
+        )
+    ]
+
+
+def copy_jobs(
+    run: Run, state: NewOrders, cols: dict[str, pa.Array], products: pa.Array
+) -> list[Job]:
+    """The jobs that copy a chunk's lines of new orders (``cols``, every order not stored) and
+    create the orders first met; the counts of orders and return orders."""
+    unique = pc.unique(cols["order_id"])
+    exts = unique.to_pylist()
+    at = pc.index_in(cols["order_id"], value_set=unique).to_numpy()
+    orders = state.orders
+    values, is_new = orders.slots_of(exts)
+    new = [e for e, f in zip(exts, is_new.tolist(), strict=True) if f]
+    before = values & 0xFFFFFF
+    ids = orders.ids(exts, values)
+    numbers = orders.number_lines(exts, values, at)
+    is_return = pc.fill_null(cols["is_return"], False).to_numpy(zero_copy_only=False)
+    counts = np.bincount(at, minlength=len(exts))
+    returns = np.bincount(at, weights=is_return, minlength=len(exts)).astype(np.int64)
+    returns_before = np.fromiter((state.returns.get(e, 0) for e in exts), np.int64, len(exts))
+    status = _status(returns_before + returns, before + counts)
+    jobs: list[Job] = []
+    if new:
+        first_rows = np.unique(at, return_index=True)[1][is_new]
+        heads = {f: cols[f].take(pa.array(first_rows)) for f in ORDER_FIELDS}
+        data = pa.table(
+            {
+                "id": ids.filter(pa.array(is_new)),
+                "source": pa.repeat(pa.scalar(run.source), len(new)),
+                "external_id": pa.array(new, pa.string()),
+                **heads,
+                "status": pa.array(status[is_new], pa.string()),
+            }
+        )
+        jobs.append(partial(store.copy_job, table="orders", data=data))
+        run.count("orders", len(new))
+    # an order met before: its status changes with these lines when its counts cross a line
+    changed = ~is_new & (status != _status(returns_before, before))
+    if changed.any():
+        where = np.flatnonzero(changed)
+        jobs.append(
+            partial(
+                store.set_statuses_job,
+                ids=ids.take(pa.array(where)).to_pylist(),
+                statuses=status[where].tolist(),
+            )
+        )
+    with_returns = np.flatnonzero(returns > 0)
+    run.count("return_orders", int((returns_before[with_returns] == 0).sum()))
+    for i in with_returns.tolist():
+        state.returns[exts[i]] = int(returns_before[i] + returns[i])
+    n = len(at)
+    line_ids = numbered_ids(state.line_prefix, np.arange(state.lines, state.lines + n))
+    state.lines += n
+    lines = pa.table(
+        {
+            "id": line_ids,
+            "order_id": pc.take(ids, pa.array(at)),
+            "line_no": pa.array(numbers, pa.int32()),
+            "product_id": products,
+            "sku": cols["sku"],
+            "quantity": cols["quantity"],
+            "unit_price": cols["unit_price"],
+            "discount": cols["discount"],
+        }
+    )
+    jobs.append(partial(store.copy_job, table="order_lines", data=lines))
+    jobs.extend(_returns(state, cols, line_ids, is_return))
+    return jobs
+
+
+def _status(returns: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    return np.where(
+        returns == 0, "completed", np.where(returns == lines, "returned", "partly_returned")
+    )
+
+
+def _returns(
+    state: NewOrders, cols: dict[str, pa.Array], line_ids: pa.Array, is_return: np.ndarray
+) -> list[Job]:
+    """The job copying the chunk's return lines (returns, or a negative quantity) to be linked
+    to the lines they reverse once every line is in (``store.link_copied_returns``)."""
+    negative = pc.fill_null(pc.less(cols["quantity"], 0), False).to_numpy(zero_copy_only=False)
+    mask = pa.array(is_return.astype(bool) | negative)
+    if not pc.any(mask).as_py():
+        return []
+    data = pa.table(
+        {
+            "line_id": line_ids.filter(mask),
+            "sku": cols["sku"].filter(mask),
+            "returns_order": cols["returns_order"].filter(mask),
+        }
+    )
+    create, state.returns_table = not state.returns_table, True
+    return [partial(store.copy_returns_job, data=data, create=create)]
