@@ -10,7 +10,7 @@ export MKL_NUM_THREADS ?= 1
 # the suite runs on both cores, a test file per worker (module fixtures stay in one process)
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint typecheck contracts pytest install-dev lock clean bench screenshots
+.PHONY: demo test lint typecheck contracts pytest install-dev install-bench lock clean bench screenshots
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,17 @@ screenshots: $(VENV)/.dev
 lock: | $(BIN)/uv
 	$(UV) pip compile pyproject.toml --extra dev --extra spark -p 3.11 -o requirements/dev.lock --quiet
 	$(UV) pip compile pyproject.toml -c requirements/dev.lock -p 3.11 -o requirements/base.lock --quiet
+	$(UV) pip compile pyproject.toml --extra bench -c requirements/dev.lock -p 3.11 -o requirements/bench.lock --quiet
 
-bench: $(VENV)/.dev
+# the benchmarks' peers and profiler (lifetimes, py-spy): the `bench` extra, locked against
+# dev.lock (every package they share keeps its dev.lock version; only theirs are added)
+$(VENV)/.bench: requirements/bench.lock $(VENV)/.dev
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/bench.lock
+	touch $@
+
+install-bench: $(VENV)/.bench
+
+bench: $(VENV)/.bench
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -11,8 +11,8 @@
 3. 10,000,000 customers' orders in a DuckDB table -> ``btyd_summary`` (Ibis on DuckDB) ->
    compressed in the backend -> fitted BG/NBD and Pareto/NBD parameters.
 
-lifetimes is installed only into the benchmark's environment
-(``.venv/bin/uv pip install --python .venv/bin/python lifetimes``), never into the lock files.
+lifetimes is the ``bench`` extra, locked in ``requirements/bench.lock`` against dev.lock (it
+changes no version there): ``make install-bench`` installs it (``make bench`` does too).
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/models.py [--customers N] [--big N]``.
 """
 

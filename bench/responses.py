@@ -17,6 +17,8 @@ In one run, on a fresh PostgreSQL database (created and dropped here):
 Prints responses/s and p50/p99 latency for both, and the ratios.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/responses.py [--responses 3000] [--concurrency 16]
+
+``--profile DIR`` needs py-spy, the ``bench`` extra: ``make install-bench``.
 """
 
 from __future__ import annotations
