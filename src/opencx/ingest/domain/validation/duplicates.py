@@ -86,41 +86,74 @@ class OrderHeads:
         self._lines = np.empty(0, dtype=np.int64)
 
     def check(self, parsed: Parsed, lines: pa.Array) -> None:
-        """Flag each row of ``parsed`` whose order head differs from its order's first row."""
+        """Flag each row of ``parsed`` whose order head differs from its order's first row.
+
+        Within the chunk the order ids are dictionary-encoded (each id's code in order of first
+        appearance) and each row's head is compared with its order's first row value by value;
+        heads are hashed only for the first rows (kept for later chunks) and for the rows of
+        orders seen in an earlier chunk (compared with the head kept)."""
         if "order_id" not in parsed.columns or parsed.bad.size == 0:
             return
-        fields = [f for f in self.HEAD if f in parsed.columns]
-        keys = row_hashes([parsed.columns["order_id"]])
-        heads = row_hashes(
-            [_day(parsed.columns[f]) if f == "placed_at" else parsed.columns[f] for f in fields]
-        )
+        heads = [
+            _day(parsed.columns[f]) if f == "placed_at" else parsed.columns[f]
+            for f in self.HEAD
+            if f in parsed.columns
+        ]
+        encoded = pc.dictionary_encode(_whole(parsed.columns["order_id"]), null_encoding="encode")
+        codes = np.asarray(encoded.indices)
+        # a new order's code is one more than any before it: its first row raises the maximum
+        first_at = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+        keys = row_hashes([encoded.dictionary])
         numbers = np.asarray(lines.to_numpy(zero_copy_only=False), dtype=np.int64)
-        # each key's first row in the chunk (np.unique: keys sorted, first index of each)
-        unique, first_at, inverse = np.unique(keys, return_index=True, return_inverse=True)
         known = self._keys
         if known.size:
             pos = np.minimum(np.searchsorted(known, keys), known.size - 1)
             seen = known[pos] == keys
         else:
             pos, seen = np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
-        expected = np.where(seen, self._heads[pos] if known.size else 0, heads[first_at][inverse])
-        where = np.where(seen, self._lines[pos] if known.size else 0, numbers[first_at][inverse])
-        conflict = expected != heads
+        first_of_row = first_at[codes]
+        conflict = np.zeros(len(codes), dtype=bool)
+        for column in heads:
+            conflict |= _differs(column, first_of_row)
+        where = numbers[first_of_row]
+        earlier = seen[codes]
+        if earlier.any():  # the rows of orders seen in an earlier chunk: their kept head
+            rows = np.flatnonzero(earlier)
+            at = pos[codes[rows]]
+            conflict[rows] = self._heads[at] != row_hashes([_rows(c, rows) for c in heads])
+            where[rows] = self._lines[at]
         for line in np.unique(where[conflict]).tolist():
-            rows = conflict & (where == line)
             parsed.flag(
-                rows,
+                conflict & (where == line),
                 "order_id",
                 f"conflicts with line {line}: one order_id, another customer, placed_at or "
                 "currency (an order has one of each; is it another order?)",
             )
-        new = ~seen[first_at]  # per unique key (sorted): not known before this chunk
-        if new.any():
-            add_k, firsts = unique[new], first_at[new]
+        if not seen.all():
+            order = np.argsort(keys[~seen], kind="stable")
+            add_k, firsts = keys[~seen][order], first_at[~seen][order]
             at = np.searchsorted(known, add_k)
             self._keys = np.insert(known, at, add_k)
-            self._heads = np.insert(self._heads, at, heads[firsts])
+            self._heads = np.insert(self._heads, at, row_hashes([_rows(c, firsts) for c in heads]))
             self._lines = np.insert(self._lines, at, numbers[firsts])
+
+
+def _whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def _rows(column: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    return _whole(column).take(pa.array(rows))
+
+
+def _differs(column: pa.Array | pa.ChunkedArray, first: np.ndarray) -> np.ndarray:
+    """Per row: its value is not the one of row ``first`` (a null equals only a null)."""
+    column = _whole(column)
+    other = column.take(pa.array(first))
+    unequal = pc.fill_null(pc.not_equal(column, other), False)
+    if column.null_count:
+        unequal = pc.or_(unequal, pc.xor(pc.is_null(column), pc.is_null(other)))
+    return np.asarray(unequal)
 
 
 def _day(times: pa.Array) -> pa.Array:

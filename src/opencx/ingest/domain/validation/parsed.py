@@ -20,6 +20,8 @@ class Parsed:
 
     def flag(self, mask: pa.Array | np.ndarray, column: str, rule: str) -> None:
         """Mark every row where ``mask`` is true with ``rule``."""
+        if isinstance(mask, pa.BooleanArray) and mask.true_count == 0:  # the usual rule: no row
+            return
         rows = np.flatnonzero(
             np.asarray(pc.fill_null(mask, False))
             if isinstance(mask, (pa.Array, pa.ChunkedArray))

@@ -68,9 +68,10 @@ def parse_chunk(chunk: pa.Table, lines: pa.Array, plan: ColumnPlan) -> Parsed:
 
 def _parse(text: pa.Array, spec: FieldSpec, parsed: Parsed, plan: ColumnPlan) -> pa.Array:
     if spec.type == "str":
-        if spec.max_len is not None:
-            too_long = pc.greater(pc.utf8_length(text), spec.max_len)
-            parsed.flag(too_long, spec.name, f"longer than {spec.max_len} characters")
+        limit = spec.max_len  # characters are counted only when some value has more bytes
+        if limit is not None and (pc.max(pc.binary_length(text)).as_py() or 0) > limit:
+            too_long = pc.greater(pc.utf8_length(text), limit)
+            parsed.flag(too_long, spec.name, f"longer than {limit} characters")
         return text
     if spec.type == "int":
         return _parse_int(text, spec.name, parsed)
