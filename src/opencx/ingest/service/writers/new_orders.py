@@ -37,7 +37,7 @@ class NewOrders:
     returns: dict[str, int] = field(default_factory=dict)  # ext -> return lines, when any
     stored: set[str] = field(default_factory=set)  # orders found in the store: merged
     products: dict[str, str] = field(default_factory=dict)  # sku -> product id
-    unnamed: set[str] = field(default_factory=set)  # skus created without a name or category
+    unnamed: dict[str, frozenset[str]] = field(default_factory=dict)  # sku -> fields it lacks
     line_prefix: str = field(default_factory=id_prefix)
     lines: int = 0  # lines copied so far: the next line's number in its id
     returns_table: bool = False
@@ -110,8 +110,15 @@ def product_ids(
         )
         jobs.append(partial(store.upsert_job, table="products", data=data, update=False))
         known.update(zip(new_skus, ids, strict=True))
-        unnamed = pc.or_(pc.is_null(data.column("name")), pc.is_null(data.column("category")))
-        state.unnamed.update(data.column("external_id").filter(unnamed).to_pylist())
+        for sku, name, category in zip(
+            new_skus,
+            data.column("name").to_pylist(),
+            data.column("category").to_pylist(),
+            strict=True,
+        ):
+            lacking = frozenset(f for f, v in (("name", name), ("category", category)) if v is None)
+            if lacking:
+                state.unnamed[sku] = lacking
         run.count("products_created", len(ids))
     keys = pa.array(list(known), pa.string())
     values = pa.array(list(known.values()), pa.string())
@@ -121,32 +128,36 @@ def product_ids(
 def _fill_products(run: Run, state: NewOrders, cols: dict[str, pa.Array]) -> list[Job]:
     """The job giving products created by this import without a name or category the first
     one a later line has (as the merge takes the first non-null value in file order)."""
-    rows = pa.table(
-        {"sku": cols["sku"], "name": cols["product_name"], "category": cols["category"]}
-    )
-    rows = rows.filter(pc.is_in(rows.column("sku"), value_set=pa.array(list(state.unnamed))))
-    rows = rows.filter(
-        pc.or_(pc.is_valid(rows.column("name")), pc.is_valid(rows.column("category")))
-    )
-    if rows.num_rows == 0:
+    skus = cols["sku"]
+    given = {}
+    for field_, column in (("name", cols["product_name"]), ("category", cols["category"])):
+        lacking = [s for s, missing in state.unnamed.items() if field_ in missing]
+        if not lacking or column.null_count == len(column):
+            continue
+        wanted = pc.and_(pc.is_valid(column), pc.is_in(skus, value_set=pa.array(lacking)))
+        if pc.any(wanted).as_py():
+            firsts = pa.table({"sku": skus.filter(wanted), "v": column.filter(wanted)})
+            firsts = firsts.group_by("sku", use_threads=False).aggregate([("v", "first")])
+            given[field_] = dict(
+                zip(
+                    firsts.column("sku").to_pylist(),
+                    firsts.column("v_first").to_pylist(),
+                    strict=True,
+                )
+            )
+    if not given:
         return []
-    first = rows.group_by("sku", use_threads=False).aggregate(
-        [("name", "first"), ("category", "first")]
-    )
-    skus = first.column("sku").to_pylist()
-    ids = [state.products[s] for s in skus]
-    complete = pc.and_(
-        pc.is_valid(first.column("name_first")), pc.is_valid(first.column("category_first"))
-    )
-    state.unnamed.difference_update(first.column("sku").filter(complete).to_pylist())
-    return [
-        partial(
-            store.fill_products_job,
-            ids=ids,
-            names=first.column("name_first").to_pylist(),
-            categories=first.column("category_first").to_pylist(),
-        )
-    ]
+    found = sorted(set().union(*given.values()))
+    names = [given.get("name", {}).get(s) for s in found]
+    categories = [given.get("category", {}).get(s) for s in found]
+    for sku in found:
+        missing = state.unnamed[sku] - {f for f in given if sku in given[f]}
+        if missing:
+            state.unnamed[sku] = missing
+        else:
+            del state.unnamed[sku]
+    ids = [state.products[s] for s in found]
+    return [partial(store.fill_products_job, ids=ids, names=names, categories=categories)]
 
 
 def copy_jobs(
