@@ -59,12 +59,13 @@ def split_stored(run: Run, state: NewOrders, order_ids: pa.Array) -> np.ndarray 
     fresh = [e for e in exts if e not in slots and e not in stored]
     if fresh and run.stored("orders"):
         stored.update(store.stored_orders(run.conn, run.source, fresh))
-    if not stored:
+    here = [e for e in exts if e in stored]  # the chunk's own, not every stored order so far
+    if not here:
         return None
-    mask = pc.is_in(order_ids, value_set=pa.array(list(stored), pa.string())).to_numpy(
+    mask: np.ndarray = pc.is_in(order_ids, value_set=pa.array(here, pa.string())).to_numpy(
         zero_copy_only=False
     )
-    return mask if mask.any() else None
+    return mask
 
 
 def product_ids(
