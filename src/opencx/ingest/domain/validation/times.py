@@ -111,16 +111,18 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _to_utc(naive: pa.Array, timezone: str) -> pa.Array:
-    """Naive local times → UTC. Ambiguous times take the first (summer) offset, as zoneinfo's
-    ``fold=0``; times inside a spring-forward gap are converted with zoneinfo row by row."""
+    """Naive local times → UTC, labelled UTC. Ambiguous times take the first (summer) offset,
+    as zoneinfo's ``fold=0``; times inside a spring-forward gap are converted with zoneinfo row
+    by row."""
     zone = _zone(timezone)
+    utc = pa.timestamp(naive.type.unit, "UTC")
     if timezone.upper() == "UTC":  # the same numbers, labelled UTC
-        return naive.view(pa.timestamp(naive.type.unit, "UTC"))
+        return naive.view(utc)
     early = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="earliest")
     late = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="latest")
     gap = np.flatnonzero(np.asarray(pc.fill_null(pc.not_equal(early, late), False)))
-    if gap.size == 0:
-        return early
+    if gap.size == 0:  # the same instants, relabelled: a mixed column's zoned half is UTC
+        return early.view(utc)
     values = early.to_pylist()
     local = naive.to_pylist()
     for i in gap.tolist():
