@@ -1,0 +1,92 @@
+"""Setting aside the keys of empty order tables on PostgreSQL (``store.set_aside``) leaves
+``customers`` readable, and keeps the keys of a table a writer filled first."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+from opencx.db.schema import customers, orders, products
+from opencx.ingest import store
+from opencx.ingest.store import bulk
+
+pytestmark = pytest.mark.postgres
+
+CONSTRAINTS = """
+    SELECT conrelid::regclass::text, conname FROM pg_constraint
+    WHERE conrelid IN ('orders'::regclass, 'order_lines'::regclass) ORDER BY 1, 2
+"""
+
+
+def _constraints(engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql(CONSTRAINTS)]
+
+
+def _readable(engine, table: sa.Table) -> bool:
+    """Whether another session reads ``table`` without waiting (a 200 ms lock timeout)."""
+    with engine.connect() as conn, conn.begin():
+        conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+        try:
+            conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+        except OperationalError:
+            return False
+    return True
+
+
+def test_customers_stay_readable_while_order_keys_are_aside(pg_clean):
+    before = _constraints(pg_clean)
+    with pg_clean.connect() as conn, conn.begin() as tx:
+        aside = store.set_aside(conn, ("orders", "order_lines"))
+        assert aside.tables == ("orders", "order_lines")
+        names = {name for _, name in _constraints_in(conn)}
+        assert not any("customer" in n for n in {n for _, n in before} - names)
+        assert _readable(pg_clean, customers)
+        assert not _readable(pg_clean, orders)  # the tables set aside wait for the commit
+        assert not _readable(pg_clean, products)  # its foreign key went
+        store.restore_keys(conn, aside)
+        tx.commit()
+    assert _constraints(pg_clean) == before
+
+
+def _constraints_in(conn) -> list[tuple[str, str]]:
+    return [tuple(r) for r in conn.exec_driver_sql(CONSTRAINTS)]
+
+
+def test_the_foreign_key_to_customers_is_kept(pg_clean):
+    with pg_clean.connect() as conn, conn.begin() as tx:
+        store.set_aside(conn, ("orders", "order_lines"))
+        kept = {
+            (table, target)
+            for table, target in conn.exec_driver_sql(
+                "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid IN ('orders'::regclass, 'order_lines'::regclass)"
+            )
+        }
+        tx.rollback()
+    assert kept == {("orders", "customers")}
+
+
+def test_a_table_filled_before_the_locks_were_held_keeps_its_keys(pg_clean, monkeypatch):
+    before = _constraints(pg_clean)
+    with pg_clean.begin() as conn:
+        conn.execute(
+            orders.insert().values(
+                id="o1",
+                source="api",
+                external_id="E1",
+                placed_at=datetime(2024, 1, 2, tzinfo=UTC),
+                currency="EUR",
+            )
+        )
+    checks = iter([True, True])  # the first look sees both tables empty, as just before a write
+    real = bulk._empty
+    monkeypatch.setattr(bulk, "_empty", lambda conn, name: next(checks, None) or real(conn, name))
+    with pg_clean.connect() as conn, conn.begin() as tx:
+        aside = store.set_aside(conn, ("orders", "order_lines"))
+        assert aside.tables == () and aside.statements == ()
+        assert _constraints_in(conn) == before
+        tx.rollback()
