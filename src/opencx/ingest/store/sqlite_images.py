@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -60,7 +63,23 @@ def usable(conn: Connection, data: pa.Table) -> bool:
 def image_of(driver: Any, data: pa.Table) -> str:
     """Load ``data`` into the attached schema of ``driver`` (the ``sqlite3`` connection of an
     attached import connection); return :data:`ROWS`. Values are stored as ``executemany``
-    binds them (see :func:`stored`)."""
+    binds them (see :func:`stored`). The image is the one :func:`build` made of ``data`` on
+    another thread when this call is within :func:`built_ahead` of it, else built here."""
+    ahead = getattr(_ahead, "image", None)
+    if ahead is not None and ahead[0] is data:
+        _ahead.image = None
+        image = ahead[1]
+    else:
+        image = build(data)
+    driver.deserialize(image, name=SCHEMA)
+    return ROWS
+
+
+def build(data: pa.Table) -> bytes:
+    """The bytes of an SQLite file holding ``data`` as table ``rows``, as :func:`image_of`
+    loads it. Uses no connection of the import's: a thread of its own may build chunk k+1's
+    image while the import's connection inserts chunk k's (the ADBC ingest, the file's write
+    and read and Arrow's casts let go of the GIL). No scratch file is left, whatever fails."""
     import adbc_driver_sqlite.dbapi as adbc  # imported here: pandas and Arrow datasets come along
 
     fd, path = tempfile.mkstemp(prefix="opencx-import-", suffix=".db")
@@ -71,11 +90,24 @@ def image_of(driver: Any, data: pa.Table) -> str:
             cur.execute("PRAGMA synchronous = OFF")
             cur.adbc_ingest("rows", _as_stored(data), mode="create")
         with open(path, "rb") as handle:
-            image = handle.read()
+            return handle.read()
     finally:
         os.unlink(path)
-    driver.deserialize(image, name=SCHEMA)
-    return ROWS
+
+
+_ahead = threading.local()
+
+
+@contextmanager
+def built_ahead(data: pa.Table, image: bytes) -> Iterator[None]:
+    """Within: :func:`image_of` of this very table, on this thread, loads ``image`` (made by
+    :func:`build` of ``data`` elsewhere) instead of building it again. The image is let go
+    of on the way out, loaded or not."""
+    _ahead.image = (data, image)
+    try:
+        yield
+    finally:
+        _ahead.image = None
 
 
 def _bindable(kind: pa.DataType) -> bool:

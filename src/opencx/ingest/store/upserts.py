@@ -151,8 +151,34 @@ def write_behind(
             jobs.append(partial(upsert_job, table=table, data=data, update=update))
         else:
             prepared = _prepare_sqlite(conn, table, data, KEYS.get(table), update)
-            jobs.append(partial(_execute_sqlite, prepared=prepared))
+            if prepared.from_image:
+                jobs.append(_ImageWrite(prepared))
+            else:
+                jobs.append(partial(_execute_sqlite, prepared=prepared))
     behind.queue_jobs(conn, jobs, then=then)
+
+
+class _ImageWrite:
+    """An SQLite upsert fed by an image, in two steps (a two-step job of ``store.behind``):
+    :meth:`prepare` builds the image without the connection (on the write-behind's builder
+    thread, while the writer runs the statements queued before it); calling it with the
+    driver connection loads that image and runs the statement (on the writer thread)."""
+
+    def __init__(self, prepared: _SqliteUpsert) -> None:
+        self._prepared = prepared
+        self._image: bytes | None = None
+
+    def prepare(self) -> None:
+        if self._prepared.data is None:  # from_image: the varying columns are the image's
+            raise RuntimeError("an image write without rows")  # a bug guard
+        self._image = sqlite_images.build(self._prepared.data)
+
+    def __call__(self, driver: Any) -> None:
+        image, self._image = self._image, None  # let go of once loaded
+        if image is None:
+            raise RuntimeError("an image write runs once, after it is prepared")  # bug guard
+        with sqlite_images.built_ahead(self._prepared.data, image):
+            _execute_sqlite(driver, self._prepared)
 
 
 def _constants(data: pa.Table) -> dict[str, str]:
