@@ -255,6 +255,11 @@ class IngestService:
             store.begin_bulk(conn)
             try:
                 self._load(conn, options, source_file, plan, report, rejects, progress)
+            except Exception as exc:
+                conflict = _written_meanwhile(exc, source_file.name)
+                if conflict is None:
+                    raise
+                raise conflict from exc
             finally:
                 rejects.close()  # already closed unless the load raised
                 store.end_bulk(conn)
@@ -306,6 +311,22 @@ class IngestService:
                 report.status, report.rows_loaded = "failed", 0
             else:
                 report.status = "loaded_with_rejects" if report.rows_rejected else "loaded"
+
+
+def _written_meanwhile(exc: Exception, name: str) -> Conflict | None:
+    """A unique key broken by rows another writer committed while the import ran (an order
+    posted by the API after the import found it new and before its ``COPY``): said as such,
+    since nothing in the file is wrong and running it again updates those rows. ``exc`` is
+    SQLAlchemy's error, or the driver's own from a write behind (``store.behind``)."""
+    error = exc.orig if isinstance(exc, DBAPIError) else exc
+    if getattr(error, "sqlstate", None) != "23505":
+        return None
+    diag = getattr(error, "diag", None)
+    detail = getattr(diag, "message_detail", None) or str(error).splitlines()[0]
+    return Conflict(
+        f"{name}: another writer stored some of the same rows while this import ran "
+        f"({detail}); nothing was imported: import the file again, it then updates them"
+    )
 
 
 def file_sha256(path: Path) -> str:

@@ -1,0 +1,67 @@
+"""An order another writer commits while an import of the same order runs (posted by the API
+after the import found it new, before its ``COPY``): the import fails saying so, nothing is
+written, and running it again updates that order."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from opencx.core import Conflict, EventBus
+from opencx.ingest.domain import Mapping
+from opencx.ingest.service import ImportOptions, IngestService
+
+pytestmark = pytest.mark.postgres
+
+EVENT = (
+    "INSERT INTO orders (id, source, external_id, placed_at, channel, status, currency, "
+    "discount_total) VALUES ('evt1', 'shop', 'O5', now(), 'web', 'completed', 'EUR', 0)"
+)
+
+
+def _count(engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql(sql).scalar_one())
+
+
+def test_an_order_written_meanwhile_fails_the_import_by_name(tmp_path, pg_clean, clock):
+    path = tmp_path / "orders.csv"
+    rows = [f"O{i},2024-01-02 10:00:00,EUR,SKU{i % 5},1,3.50\n" for i in range(20)]
+    path.write_text("order_id,placed_at,currency,sku,quantity,unit_price\n" + "".join(rows))
+    ingest = IngestService(pg_clean, EventBus(), clock)
+    options = ImportOptions(
+        kind="orders", path=path, mapping=Mapping(source="shop", anonymous="orders")
+    )
+    event = pg_clean.connect()
+    tx = event.begin()
+    event.exec_driver_sql(EVENT)  # not committed yet: the import finds O5 new
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["report"] = ingest.import_file(options)
+        except Exception as exc:  # the test looks at what was raised
+            outcome["error"] = exc
+
+    importer = threading.Thread(target=run)
+    importer.start()
+    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    for _ in range(200):  # the import's COPY waits on the event's O5
+        if _count(pg_clean, waiting):
+            break
+        time.sleep(0.05)
+    tx.commit()
+    event.close()
+    importer.join(30)
+
+    error = outcome.get("error")
+    assert isinstance(error, Conflict), outcome
+    assert "orders.csv: another writer stored some of the same rows" in str(error)
+    assert "(shop, O5)" in str(error) and "import the file again" in str(error)
+    assert _count(pg_clean, "SELECT count(*) FROM orders") == 1  # the event's only
+
+    report = ingest.import_file(options)
+    assert report.status == "loaded" and report.counts["orders"] == 20
+    assert _count(pg_clean, "SELECT count(*) FROM orders") == 20
