@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.ingest import store
-from opencx.ingest.service.run import Run, id_prefix, new_ids, numbered_ids
-from opencx.ingest.service.writers.orders import OrderState
+from opencx.ingest.service.run import Run, id_prefix, numbered_ids
+from opencx.ingest.service.writers.orders import OrderState, new_products
 from opencx.ingest.store.behind import Job
 
 ORDER_FIELDS = ("customer_id", "placed_at", "channel", "currency", "discount_total")
@@ -81,34 +81,9 @@ def product_ids(
     missing = wanted - known.keys()
     jobs = _fill_products(run, state, cols) if state.unnamed else []
     if missing:
-        rows = pa.table(
-            {
-                "sku": skus,
-                "name": cols["product_name"],
-                "category": cols["category"],
-                "currency": cols["currency"],
-            }
-        )
-        rows = rows.filter(pc.is_in(skus, value_set=pa.array(list(missing), pa.string())))
-        # a product's name and category: its first line's that has one (Arrow's "first" skips
-        # nulls), as the merge takes them
-        first = rows.group_by("sku", use_threads=False).aggregate(
-            [("name", "first"), ("category", "first"), ("currency", "first")]
-        )
-        new_skus = first.column("sku").to_pylist()
-        ids = new_ids(len(new_skus))
-        merch = [not run.mapping.is_non_merchandise(s) for s in new_skus]
-        data = pa.table(
-            {
-                "id": pa.array(ids, pa.string()),
-                "source": pa.repeat(pa.scalar(run.source), len(ids)),
-                "external_id": first.column("sku"),
-                "name": first.column("name_first"),
-                "category": first.column("category_first"),
-                "currency": first.column("currency_first"),
-                "is_merchandise": pa.array(merch),
-            }
-        )
+        data = new_products(run, cols, missing)
+        new_skus = data.column("external_id").to_pylist()
+        ids = data.column("id").to_pylist()
         jobs.append(partial(store.upsert_job, table="products", data=data, update=False))
         known.update(zip(new_skus, ids, strict=True))
         for sku, name, category in zip(

@@ -155,34 +155,10 @@ class OrderWriter:
     def _create_products(
         self, run: Run, state: OrderState, cols: dict[str, Any], missing: set[str]
     ) -> None:
-        rows = pa.table(
-            {
-                "sku": cols["sku"],
-                "name": cols["product_name"],
-                "category": cols["category"],
-                "currency": cols["currency"],
-            }
-        )
-        rows = rows.filter(pc.is_in(rows.column("sku"), value_set=pa.array(list(missing))))
-        first = rows.group_by("sku", use_threads=False).aggregate(
-            [("name", "first"), ("category", "first"), ("currency", "first")]
-        )
-        skus = first.column("sku").to_pylist()
-        ids = new_ids(len(skus))
-        merch = [not run.mapping.is_non_merchandise(s) for s in skus]
-        data = pa.table(
-            {
-                "id": pa.array(ids, pa.string()),
-                "source": pa.repeat(pa.scalar(run.source), len(ids)),
-                "external_id": first.column("sku"),
-                "name": first.column("name_first"),
-                "category": first.column("category_first"),
-                "currency": first.column("currency_first"),
-                "is_merchandise": pa.array(merch),
-            }
-        )
+        data = new_products(run, cols, missing)
         store.upsert(run.conn, "products", data, update=False)
-        state.products.update(zip(skus, ids, strict=True))
+        ids = data.column("id").to_pylist()
+        state.products.update(zip(data.column("external_id").to_pylist(), ids, strict=True))
         run.count("products_created", len(ids))
 
     def _orders(
@@ -333,3 +309,34 @@ def _firsts(
     first = table.group_by("at", use_threads=False).aggregate([("v", "first")])
     by_order = first.sort_by("at").column("v_first")
     return by_order.take(pa.array(np.flatnonzero(fresh)))
+
+
+def new_products(run: Run, cols: dict[str, Any], missing: set[str]) -> pa.Table:
+    """The rows of the products first met among a chunk's lines (SKUs ``missing``), given new
+    ids: each one's name, category and currency from its first line that has one (Arrow's
+    ``first`` skips nulls, as the merge takes them), its merchandise flag from the mapping."""
+    rows = pa.table(
+        {
+            "sku": cols["sku"],
+            "name": cols["product_name"],
+            "category": cols["category"],
+            "currency": cols["currency"],
+        }
+    )
+    rows = rows.filter(pc.is_in(rows.column("sku"), value_set=pa.array(list(missing), pa.string())))
+    first = rows.group_by("sku", use_threads=False).aggregate(
+        [("name", "first"), ("category", "first"), ("currency", "first")]
+    )
+    skus = first.column("sku").to_pylist()
+    ids = new_ids(len(skus))
+    return pa.table(
+        {
+            "id": pa.array(ids, pa.string()),
+            "source": pa.repeat(pa.scalar(run.source), len(ids)),
+            "external_id": first.column("sku"),
+            "name": first.column("name_first"),
+            "category": first.column("category_first"),
+            "currency": first.column("currency_first"),
+            "is_merchandise": pa.array([not run.mapping.is_non_merchandise(s) for s in skus]),
+        }
+    )
