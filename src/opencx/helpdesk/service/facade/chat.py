@@ -14,7 +14,8 @@ from opencx.helpdesk.domain.chat import (
     chat_of_token,
     chat_token,
 )
-from opencx.helpdesk.service import chat, following
+from opencx.helpdesk.service import chat as chat_cases
+from opencx.helpdesk.service import following
 from opencx.helpdesk.service.facade.units import Units
 from opencx.helpdesk.store import chat as chat_store
 from opencx.helpdesk.store import chat_feed
@@ -37,7 +38,7 @@ class LiveChat(Units):
         with self._tx() as conn:
             self._limit_visitor(conn, client, chat=True)
             self._limit_visitor(conn, client if email else None)
-            found = chat.start_chat(conn, name, email, language, self.deps)
+            found = chat_cases.start_chat(conn, name, email, language, self.deps)
         return found, chat_token(found.id, self.secret_key)
 
     def chat_of_token(self, token: str) -> str:
@@ -45,12 +46,12 @@ class LiveChat(Units):
 
     def chat_post(self, chat_id: str, sender: str, author: str | None, body: str) -> ChatMessage:
         with self._tx() as conn:
-            return chat.post(conn, chat_id, sender, author, body, self.deps)
+            return chat_cases.post(conn, chat_id, sender, author, body, self.deps)
 
-    def chat_post_many(self, items: Sequence[ChatPost]) -> list[chat.Posted]:
+    def chat_post_many(self, items: Sequence[ChatPost]) -> list[chat_cases.Posted]:
         """Many chat messages in one transaction; each item's message or error."""
         with self._tx() as conn:
-            return chat.post_many(conn, items, self.deps)
+            return chat_cases.post_many(conn, items, self.deps)
 
     def follow_chats(
         self,
@@ -87,7 +88,7 @@ class LiveChat(Units):
 
     def chat(self, chat_id: str) -> tuple[Chat, list[ChatMessage]]:
         with self.engine.connect() as conn:
-            return chat.get_chat(conn, chat_id), chat_store.messages(conn, chat_id)
+            return chat_cases.get_chat(conn, chat_id), chat_store.messages(conn, chat_id)
 
     def open_chats(self) -> list[Chat]:
         with self.engine.connect() as conn:
@@ -95,7 +96,7 @@ class LiveChat(Units):
 
     def close_chat(self, chat_id: str, agent: str, *, resolve: bool) -> Case:
         with self._tx() as conn:
-            return chat.close_into_case(conn, chat_id, agent, resolve, self.deps)
+            return chat_cases.close_into_case(conn, chat_id, agent, resolve, self.deps)
 
     def leave_message(
         self, name: str | None, email: str, body: str, *, client: str | None = None
@@ -103,4 +104,4 @@ class LiveChat(Units):
         """The chat's offline form; ``client`` as for :meth:`open_case`."""
         with self._tx() as conn:
             self._limit_visitor(conn, client)
-            return chat.leave_message(conn, name, email, body, self.deps)
+            return chat_cases.leave_message(conn, name, email, body, self.deps)

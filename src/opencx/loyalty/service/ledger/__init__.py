@@ -1,12 +1,11 @@
 """Writing the ledger: enroll, earn, spend, redeem, transfer, adjust, donate, partners, expiry.
 
-One module per noun: :mod:`.entries` (the one write path every entry takes, credits, debits,
-expiry), :mod:`.members` (enrolling), :mod:`.spending` (spend, redeem, transfer, adjust),
+One module per noun: :mod:`.bookkeeping` (the one write path every entry takes, credits, debits,
+expiry), :mod:`.enrolment` (enrolling), :mod:`.spending` (spend, redeem, transfer, adjust),
 :mod:`.causes` (donations) and :mod:`.partners` (partner points). Every name imports from here.
 """
 
-from opencx.loyalty.service.ledger.causes import donate
-from opencx.loyalty.service.ledger.entries import (
+from opencx.loyalty.service.ledger.bookkeeping import (
     Floor,
     Posted,
     check_active,
@@ -18,7 +17,8 @@ from opencx.loyalty.service.ledger.entries import (
     program,
     request_hash,
 )
-from opencx.loyalty.service.ledger.members import enroll, enrollable
+from opencx.loyalty.service.ledger.causes import donate
+from opencx.loyalty.service.ledger.enrolment import enroll, enrollable
 from opencx.loyalty.service.ledger.partners import partner_points
 from opencx.loyalty.service.ledger.spending import adjust, redeem, spend, transfer
 

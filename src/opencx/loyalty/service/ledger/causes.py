@@ -11,7 +11,7 @@ from opencx.loyalty.domain import (
     donation_amount,
 )
 from opencx.loyalty.domain.causes import Donation
-from opencx.loyalty.service.ledger.entries import Posted, debit, request_hash
+from opencx.loyalty.service.ledger.bookkeeping import Posted, debit, request_hash
 from opencx.loyalty.store import catalog
 
 

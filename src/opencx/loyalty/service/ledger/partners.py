@@ -10,7 +10,7 @@ from opencx.core import NotFound
 from opencx.loyalty.domain import (
     settlement_line,
 )
-from opencx.loyalty.service.ledger.entries import Posted, debit, earn, request_hash
+from opencx.loyalty.service.ledger.bookkeeping import Posted, debit, earn, request_hash
 from opencx.loyalty.store import catalog
 
 

@@ -15,7 +15,7 @@ from opencx.loyalty.domain import (
     check_redeemable,
     plan_debit,
 )
-from opencx.loyalty.service.ledger.entries import (
+from opencx.loyalty.service.ledger.bookkeeping import (
     Posted,
     check_active,
     debit,
