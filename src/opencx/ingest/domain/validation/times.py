@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from opencx.core.errors import InvalidInput
 from opencx.ingest.domain.validation.columns import ColumnPlan
 from opencx.ingest.domain.validation.parsed import Parsed
+from opencx.ingest.domain.validation.shapes import all_iso_of_one_width
 
 ISO_RE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 
@@ -42,8 +43,11 @@ def parse_datetime(text: pa.Array, name: str, parsed: Parsed, plan: ColumnPlan) 
         return pa.nulls(len(text), pa.timestamp("us", "UTC"))
     plan.date_formats[name] = fmt
     if fmt == "ISO":
-        ok = pc.match_substring_regex(text, ISO_RE)
-        clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
+        if all_iso_of_one_width(text):  # the usual column: every value matches ISO_RE
+            clean = text
+        else:
+            ok = pc.match_substring_regex(text, ISO_RE)
+            clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
         values = _cast_iso(clean, plan.mapping.timezone)
     else:
         values = pc.strptime(text, format=fmt, unit="us", error_is_null=True)

@@ -16,6 +16,7 @@ from opencx.ingest.domain.kinds import FieldSpec
 from opencx.ingest.domain.mapping import Mapping
 from opencx.ingest.domain.validation.columns import ColumnPlan, as_text, source_text
 from opencx.ingest.domain.validation.parsed import Parsed
+from opencx.ingest.domain.validation.shapes import all_digits, all_plain_amounts
 from opencx.ingest.domain.validation.times import parse_datetime
 
 INT_RE = r"^[+-]?\d+$"
@@ -53,7 +54,11 @@ def parse_chunk(chunk: pa.Table, lines: pa.Array, plan: ColumnPlan) -> Parsed:
         if spec.name in parsed.columns:
             continue
         text = raw.get(spec.name)
-        if text is None:
+        if text is None:  # not in the file: its default (or null) on every row, parsed once
+            column = _absent(spec, chunk.num_rows, plan)
+            if column is not None:
+                parsed.columns[spec.name] = column
+                continue
             text = pa.nulls(chunk.num_rows, pa.string())
         if spec.default is not None:
             text = pc.fill_null(text, spec.default)
@@ -64,6 +69,19 @@ def parse_chunk(chunk: pa.Table, lines: pa.Array, plan: ColumnPlan) -> Parsed:
         spec = FieldSpec(name, "int") if name.startswith("score:") else FieldSpec(name)
         parsed.columns[name] = _parse(raw[name], spec, parsed, plan)
     return parsed
+
+
+def _absent(spec: FieldSpec, n: int, plan: ColumnPlan) -> pa.Array | None:
+    """The column of a field the file does not give: its default (or null) parsed once and
+    repeated on ``n`` rows, or None when that one value breaks a rule (then every row is
+    parsed, so each is flagged as before)."""
+    if spec.required and spec.default is None:
+        return None
+    probe = Parsed({}, np.zeros(1, dtype=bool), [], {})
+    one = _parse(pa.array([spec.default], pa.string()), spec, probe, plan)
+    if probe.problems:
+        return None
+    return pa.repeat(one[0], n)
 
 
 def _parse(text: pa.Array, spec: FieldSpec, parsed: Parsed, plan: ColumnPlan) -> pa.Array:
@@ -85,6 +103,8 @@ def _parse(text: pa.Array, spec: FieldSpec, parsed: Parsed, plan: ColumnPlan) ->
 
 
 def _parse_int(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
+    if all_digits(text) and (pc.max(pc.binary_length(text)).as_py() or 0) <= 9:
+        return pc.cast(text, pa.int64())  # the usual column: small whole numbers, all fit
     ok = pc.match_substring_regex(text, INT_RE)
     parsed.flag(pc.invert(ok), name, "not a whole number")
     fits = ok
@@ -101,13 +121,16 @@ def _parse_int(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
 
 
 def _parse_money(text: pa.Array, spec: FieldSpec, parsed: Parsed, decimal: str) -> pa.Array:
-    text = pc.replace_substring(text, " ", "")
-    if decimal == ",":
-        text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
-    ok = pc.match_substring_regex(text, MONEY_RE)
     rule = f"not a number (decimal separator {decimal!r}; use --decimal to change it)"
-    parsed.flag(pc.invert(ok), spec.name, rule)
-    clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
+    if decimal == "." and all_plain_amounts(text):  # the usual column: all match, no space
+        clean = text
+    else:
+        text = pc.replace_substring(text, " ", "")
+        if decimal == ",":
+            text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
+        ok = pc.match_substring_regex(text, MONEY_RE)
+        parsed.flag(pc.invert(ok), spec.name, rule)
+        clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
     # a value of at most 14 characters has at most 14 digits before the point: the regex that
     # counts them (a quarter of a chunk's parsing) runs only when a longer value is there
     if pc.any(pc.greater(pc.utf8_length(clean), MONEY_INTEGER_DIGITS)).as_py():
