@@ -101,58 +101,66 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
     file has it) and announced with :class:`CustomersUpserted`.
     """
     refs = parsed.columns["customer"]
-    unique = pc.unique(pc.drop_null(refs))
-    names = unique.to_pylist()
-    wanted = set(names) - run.customers.keys()
+    if isinstance(refs, pa.ChunkedArray):
+        refs = refs.combine_chunks()
+    # the chunk's own references only, not every customer the run has seen (which grew with
+    # the file): each distinct one once, in order of first appearance, a null left null
+    encoded = pc.dictionary_encode(refs)
+    names = encoded.dictionary.to_pylist()
+    known = run.customers
+    wanted = [name for name in names if name not in known]
     source = run.customer_source or run.source
     if wanted and run.stored("customers", source):
-        run.customers.update(store.ids_by_external_id(run.conn, "customers", source, wanted))
-    missing = wanted - run.customers.keys()
+        known.update(store.ids_by_external_id(run.conn, "customers", source, set(wanted)))
+    missing = [name for name in wanted if name not in known]
     if missing and run.mapping.create_missing_customers:
-        _create_customers(run, parsed, missing, when)
+        _create_customers(run, parsed, encoded, missing, when)
     elif missing:
         unknown = pc.is_in(refs, value_set=pa.array(sorted(missing), pa.string()))
         rule = "unknown customer (import customers first or pass --create-missing-customers)"
         parsed.flag(unknown, "customer", rule)
     if required:
         parsed.flag(pc.is_null(refs), "customer", "required value is missing")
-    # the chunk's own references only, not every customer the run has seen (which grew with
-    # the file and was rebuilt into Arrow arrays on each chunk)
-    ids = pa.array([run.customers.get(name) for name in names], pa.string())
-    return pc.take(ids, pc.index_in(refs, value_set=unique))
+    ids = pa.array([known.get(name) for name in names], pa.string())
+    return pc.take(ids, encoded.indices)
 
 
-def _create_customers(run: Run, parsed: Parsed, missing: set[str], when: str | None) -> None:
-    refs = parsed.columns["customer"]
-    ok = pc.and_(
-        pc.is_in(refs, value_set=pa.array(list(missing), pa.string())),
-        pc.invert(pa.array(parsed.bad)),
+def _create_customers(
+    run: Run, parsed: Parsed, encoded: pa.DictionaryArray, missing: list[str], when: str | None
+) -> None:
+    """Create the customers ``missing`` (some of ``encoded``'s dictionary, the chunk's
+    references) from the first of their valid rows."""
+    refs = encoded.dictionary
+    is_missing = pc.is_in(refs, value_set=pa.array(missing, pa.string())).to_numpy(
+        zero_copy_only=False
     )
+    codes = pc.fill_null(encoded.indices, len(refs)).to_numpy()  # a null: past the end
+    ok = np.append(is_missing, False)[codes] & ~parsed.bad
+    kept = pa.array(ok)
     rows = pa.table(
         {
-            "external_id": pc.filter(refs, ok),
+            "code": pa.array(codes[ok]),
             "country": pc.filter(
-                parsed.columns.get("country", pa.nulls(len(refs), pa.string())), ok
+                parsed.columns.get("country", pa.nulls(len(codes), pa.string())), kept
             ),
-            "created_at": pc.filter(parsed.columns[when], ok)
+            "created_at": pc.filter(parsed.columns[when], kept)
             if when
-            else pa.repeat(
-                pa.scalar(run.now, pa.timestamp("us", "UTC")), int(pc.sum(ok).as_py() or 0)
-            ),
+            else pa.repeat(pa.scalar(run.now, pa.timestamp("us", "UTC")), int(ok.sum())),
         }
     )
     if rows.num_rows == 0:
         return
-    first = rows.group_by("external_id", use_threads=False).aggregate(
+    first = rows.group_by("code", use_threads=False).aggregate(
         [("created_at", "min"), ("country", "first")]
     )
     n = first.num_rows
     ids = new_ids(n)
+    external_ids = refs.take(first.column("code"))
     data = pa.table(
         {
             "id": pa.array(ids, pa.string()),
             "source": pa.repeat(pa.scalar(run.source), n),
-            "external_id": first.column("external_id"),
+            "external_id": external_ids,
             "country": first.column("country_first"),
             "created_at": first.column("created_at_min"),
             "attributes": pa.repeat(pa.scalar("{}"), n),
@@ -161,7 +169,7 @@ def _create_customers(run: Run, parsed: Parsed, missing: set[str], when: str | N
             "consent_surveys": pa.repeat(pa.scalar(False), n),
         }
     )
-    run.customers.update(zip(first.column("external_id").to_pylist(), ids, strict=True))
+    run.customers.update(zip(external_ids.to_pylist(), ids, strict=True))
     run.count("customers_created", n)
     created = CustomersUpserted(tuple(ids), run.live)
     # SQLite: written by a thread while the chunk's other rows are built; announced (handlers

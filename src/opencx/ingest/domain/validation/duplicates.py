@@ -52,11 +52,14 @@ class DuplicateFinder:
         if not columns or n == 0:
             return np.zeros(n, dtype=bool)
         hashes = row_hashes([chunk.column(c) for c in columns])
-        order = np.argsort(hashes, kind="stable")
+        order = np.argsort(hashes)
         ordered = hashes[order]
         # in hash order: a repeat of the row before it in the chunk, or of an earlier chunk's
         repeated = np.zeros(n, dtype=bool)
         repeated[1:] = ordered[1:] == ordered[:-1]
+        if repeated.any():  # rows alike within the chunk: the first in file order is no repeat
+            order = np.argsort(hashes, kind="stable")
+            ordered = hashes[order]
         seen = self._seen
         if seen.size:  # sorted queries: the binary searches walk the array in one direction
             pos = np.minimum(np.searchsorted(seen, ordered), seen.size - 1)
@@ -99,7 +102,7 @@ class OrderHeads:
             for f in self.HEAD
             if f in parsed.columns
         ]
-        encoded = pc.dictionary_encode(_whole(parsed.columns["order_id"]), null_encoding="encode")
+        encoded = parsed.encoded("order_id")
         codes = np.asarray(encoded.indices)
         # a new order's code is one more than any before it: its first row raises the maximum
         first_at = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -17,6 +17,19 @@ class Parsed:
     bad: np.ndarray
     problems: list[tuple[int, str, str, str]]  # (row index, column, value, rule)
     raw: dict[str, pa.Array]  # source strings of each field, for messages
+    encoded_columns: dict[str, pa.DictionaryArray] = field(default_factory=dict)
+
+    def encoded(self, name: str) -> pa.DictionaryArray:
+        """Column ``name`` dictionary-encoded (its distinct values in order of first
+        appearance, a null one of them), made once per chunk for the checks and the writer."""
+        found = self.encoded_columns.get(name)
+        if found is None:
+            column = self.columns[name]
+            if isinstance(column, pa.ChunkedArray):
+                column = column.combine_chunks()
+            found = pc.dictionary_encode(column, null_encoding="encode")
+            self.encoded_columns[name] = found
+        return found
 
     def flag(self, mask: pa.Array | np.ndarray, column: str, rule: str) -> None:
         """Mark every row where ``mask`` is true with ``rule``."""

@@ -27,6 +27,8 @@ from opencx.ingest.service.run import (
 )
 
 ORDER_FIELDS = ("customer_id", "placed_at", "channel", "status", "currency", "discount_total")
+STATUSES = pa.array(["completed", "returned", "partly_returned"], pa.string())
+"""An order's status when the file gives none: no return line, all, or some."""
 
 
 class OrderState:
@@ -97,9 +99,12 @@ class OrderWriter:
             return 0
         cols["is_return"] = return_mask(Parsed(cols, np.zeros(n, bool), [], {}), run.mapping)
         product_ids = self._products(run, state, cols)
-        unique = pc.unique(cols["order_id"])
-        exts = unique.to_pylist()
-        at = pc.index_in(cols["order_id"], value_set=unique).to_numpy()
+        # the chunk's order ids in order of first appearance, and each line's place among them
+        encoded = parsed.encoded("order_id") if mask.all() else None
+        if encoded is None:
+            encoded = pc.dictionary_encode(cols["order_id"], null_encoding="encode")
+        exts = encoded.dictionary.to_pylist()
+        at = np.asarray(encoded.indices)
         values, fresh = state.slots_of(exts)
         orders = self._orders(run, state, cols, exts, values, fresh, at)
         writes = [("orders", orders, True)] if orders is not None else []
@@ -134,22 +139,22 @@ class OrderWriter:
         return n
 
     def _products(self, run: Run, state: OrderState, cols: dict[str, Any]) -> pa.Array:
-        skus = cols["sku"]
-        wanted = set(pc.unique(skus).to_pylist()) - state.products.keys()
+        # the chunk's own SKUs, each once (not every product the run has met, rebuilt per chunk)
+        encoded = pc.dictionary_encode(cols["sku"])
+        names = encoded.dictionary.to_pylist()
+        products = state.products
+        wanted = {name for name in names if name not in products}
         if wanted and run.stored("products"):
-            state.products.update(
-                store.ids_by_external_id(run.conn, "products", run.source, wanted)
-            )
-        missing = wanted - state.products.keys()
+            products.update(store.ids_by_external_id(run.conn, "products", run.source, wanted))
+        missing = wanted - products.keys()
         if missing:
             self._create_products(run, state, cols, missing)
-        keys = pa.array(list(state.products), pa.string())
         ids = pc.take(
-            pa.array(list(state.products.values()), pa.string()), pc.index_in(skus, value_set=keys)
+            pa.array([products.get(name) for name in names], pa.string()), encoded.indices
         )
         if run.mapping.non_merchandise or run.mapping.non_merchandise_prefixes:
-            flags = [run.mapping.is_non_merchandise(s) for s in skus.to_pylist()]
-            run.count("non_merchandise_lines", sum(flags))
+            flags = pa.array([run.mapping.is_non_merchandise(name) for name in names], pa.bool_())
+            run.count("non_merchandise_lines", pc.sum(flags.take(encoded.indices)).as_py() or 0)
         return ids
 
     def _create_products(
@@ -181,13 +186,14 @@ class OrderWriter:
         if run.stored("orders"):
             state.existing.update(store.ids_by_external_id(run.conn, "orders", run.source, new))
         # an order's fields come from its first line that has them (Arrow's "first" skips nulls)
-        first_rows = np.unique(at, return_index=True)[1][fresh]
+        # ``at`` numbers the orders in order of first appearance: a first line raises its maximum
+        first_rows = np.flatnonzero(np.diff(np.maximum.accumulate(at), prepend=-1) > 0)[fresh]
         heads = {f: _firsts(cols[f], first_rows, at, fresh) for f in ORDER_FIELDS}
         returns = np.bincount(at, weights=cols["is_return"].to_numpy(zero_copy_only=False))
         lines = np.bincount(at)
         ret_sum, ret_count = returns[fresh], lines[fresh]
-        computed = np.where(
-            ret_sum == 0, "completed", np.where(ret_sum == ret_count, "returned", "partly_returned")
+        computed = STATUSES.take(
+            pa.array(np.where(ret_sum == 0, 0, np.where(ret_sum == ret_count, 1, 2)))
         )
         data = pa.table(
             {
@@ -200,7 +206,7 @@ class OrderWriter:
         data = data.set_column(
             data.column_names.index("status"),
             "status",
-            pc.coalesce(data.column("status"), pa.array(computed, pa.string())),
+            pc.coalesce(data.column("status"), computed),
         )
         run.count("orders", len(new))
         run.count("return_orders", int((ret_sum > 0).sum()))
