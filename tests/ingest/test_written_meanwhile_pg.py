@@ -65,3 +65,59 @@ def test_an_order_written_meanwhile_fails_the_import_by_name(tmp_path, pg_clean,
     report = ingest.import_file(options)
     assert report.status == "loaded" and report.counts["orders"] == 20
     assert _count(pg_clean, "SELECT count(*) FROM orders") == 20
+
+
+CUSTOMER = (
+    "INSERT INTO customers (id, source, external_id, created_at, attributes, consent_email, "
+    "consent_sms, consent_surveys) VALUES ('cust5', 'shop', 'C5', now(), '{}', false, false, "
+    "false)"
+)
+
+
+def test_a_customer_written_meanwhile_fails_the_import_by_name(tmp_path, pg_clean, clock):
+    """A customer the import creates (``--create-missing-customers``) that another writer
+    commits meanwhile: a conflict naming its key, nothing written; the second run uses it."""
+    path = tmp_path / "orders.csv"
+    rows = [f"O{i},C{i},2024-01-02 10:00:00,EUR,SKU{i % 5},1,3.50\n" for i in range(20)]
+    header = "order_id,customer,placed_at,currency,sku,quantity,unit_price\n"
+    path.write_text(header + "".join(rows))
+    ingest = IngestService(pg_clean, EventBus(), clock)
+    options = ImportOptions(
+        kind="orders", path=path, mapping=Mapping(source="shop", create_missing_customers=True)
+    )
+    writer = pg_clean.connect()
+    tx = writer.begin()
+    writer.exec_driver_sql(CUSTOMER)  # not committed yet: the import finds C5 missing
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["report"] = ingest.import_file(options)
+        except Exception as exc:  # the test looks at what was raised
+            outcome["error"] = exc
+
+    importer = threading.Thread(target=run)
+    importer.start()
+    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    for _ in range(200):  # the import's write of C5 waits on the other writer's
+        if _count(pg_clean, waiting):
+            break
+        time.sleep(0.05)
+    tx.commit()
+    writer.close()
+    importer.join(30)
+
+    error = outcome.get("error")
+    assert isinstance(error, Conflict), outcome
+    assert "orders.csv: another writer stored some of the same rows" in str(error)
+    assert "(shop, C5)" in str(error) and "import the file again" in str(error)
+    assert _count(pg_clean, "SELECT count(*) FROM customers") == 1  # the other writer's only
+    assert _count(pg_clean, "SELECT count(*) FROM orders") == 0
+
+    report = ingest.import_file(options)
+    assert report.status == "loaded" and report.counts["orders"] == 20
+    assert report.counts["customers_created"] == 19
+    owner = "SELECT customer_id FROM orders WHERE external_id = 'O5'"
+    assert _count(pg_clean, "SELECT count(*) FROM customers") == 20
+    with pg_clean.connect() as conn:
+        assert conn.exec_driver_sql(owner).scalar_one() == "cust5"

@@ -16,7 +16,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from opencx.ingest.store.upserts import copy_csv
+from opencx.ingest.store.upserts import copy_rows
 
 COPIED_RETURNS = "_ingest_copied_returns"
 """Return lines copied straight in, each with the order it returns (if given): linked at the end."""
@@ -52,12 +52,7 @@ def stored_orders(conn: Connection, source: str, external_ids: list[str]) -> set
 def copy_job(driver: Any, *, table: str, data: pa.Table) -> None:
     """``COPY`` ``data`` into ``table`` (columns named as the table's; those null on every row
     are left out, so they take their default). ``table`` and the names come from code."""
-    columns = [c for c in data.column_names if data.column(c).null_count < data.num_rows]
-    if data.num_rows == 0:
-        return
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
-    with driver.cursor() as cursor, cursor.copy(sql) as copy:
-        copy.write(copy_csv(data.select(columns)))
+    copy_rows(driver, table, data)
 
 
 def copy_returns_job(driver: Any, *, data: pa.Table, create: bool) -> None:
