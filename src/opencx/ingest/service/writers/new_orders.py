@@ -13,6 +13,7 @@ updated. An order already stored is left to the merge: its lines go to the stage
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -22,7 +23,8 @@ import pyarrow.compute as pc
 
 from opencx.ingest import store
 from opencx.ingest.service.run import Run, id_prefix, numbered_ids
-from opencx.ingest.service.writers.orders import OrderState, new_products
+from opencx.ingest.service.writers.order_state import OrderState
+from opencx.ingest.service.writers.orders import new_products
 from opencx.ingest.store.behind import Job
 
 ORDER_FIELDS = ("customer_id", "placed_at", "channel", "currency", "discount_total")
@@ -33,7 +35,7 @@ ORDER_FIELDS = ("customer_id", "placed_at", "channel", "currency", "discount_tot
 class NewOrders:
     """What the import knows of the orders it creates and of the products it has met."""
 
-    orders: OrderState = field(default_factory=OrderState)  # ext -> index << 24 | lines so far
+    orders: OrderState = field(default_factory=OrderState)  # the orders met, their lines
     returns: dict[str, int] = field(default_factory=dict)  # ext -> return lines, when any
     stored: set[str] = field(default_factory=set)  # orders found in the store: merged
     products: dict[str, str] = field(default_factory=dict)  # sku -> product id
@@ -42,22 +44,26 @@ class NewOrders:
     lines: int = 0  # lines copied so far: the next line's number in its id
     returns_table: bool = False
 
-    def order_ids(self) -> list[str]:
-        """The ids of the orders created, in order of first appearance."""
-        ids: list[str] = numbered_ids(
-            self.orders.prefix, np.arange(self.orders.next_index)
-        ).to_pylist()
-        return ids
+    def order_ids(self, batch: int) -> Iterator[tuple[str, ...]]:
+        """The ids of the orders created, in order of first appearance, ``batch`` at a time
+        (made batch by batch: a whole file's ids as Python strings were ≈ 80 bytes an order)."""
+        for start in range(0, self.orders.next_index, batch):
+            numbers = np.arange(start, min(start + batch, self.orders.next_index))
+            yield tuple(numbered_ids(self.orders.prefix, numbers).to_pylist())
 
 
 def split_stored(run: Run, state: NewOrders, order_ids: pa.Array) -> np.ndarray | None:
     """Per line of a chunk, whether its order is stored already (its lines are merged); ``None``
     when no line's is. Orders first met are looked up in one query, and only when the source had
     orders before the import."""
-    slots, stored = state.orders.slots, state.stored
-    exts = pc.unique(order_ids).to_pylist()
-    fresh = [e for e in exts if e not in slots and e not in stored]
-    if fresh and run.stored("orders"):
+    if not run.stored("orders"):  # then no order is
+        return None
+    stored = state.stored
+    unique = pc.unique(order_ids)
+    exts = unique.to_pylist()
+    met = (state.orders.find(unique) >= 0).tolist()
+    fresh = [e for e, m in zip(exts, met, strict=True) if not m and e not in stored]
+    if fresh:
         stored.update(store.stored_orders(run.conn, run.source, fresh))
     here = [e for e in exts if e in stored]  # the chunk's own, not every stored order so far
     if not here:
@@ -145,7 +151,7 @@ def copy_jobs(
     exts = unique.to_pylist()
     at = pc.index_in(cols["order_id"], value_set=unique).to_numpy()
     orders = state.orders
-    values, is_new = orders.slots_of(exts)
+    values, is_new = orders.slots_of(unique)
     new = [e for e, f in zip(exts, is_new.tolist(), strict=True) if f]
     before = values & 0xFFFFFF
     ids = orders.ids(exts, values)

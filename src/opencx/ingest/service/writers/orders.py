@@ -25,59 +25,11 @@ from opencx.ingest.service.run import (
     numbered_ids,
     resolve_customers,
 )
+from opencx.ingest.service.writers.order_state import OrderState
 
 ORDER_FIELDS = ("customer_id", "placed_at", "channel", "status", "currency", "discount_total")
 STATUSES = pa.array(["completed", "returned", "partly_returned"], pa.string())
 """An order's status when the file gives none: no return line, all, or some."""
-
-
-class OrderState:
-    """What the run knows about orders: per order id, its index and lines so far.
-
-    Ids of orders created by this run are their index after ``prefix`` (``numbered_ids``) so
-    the map holds one int per order; orders found in the database keep their own id in
-    ``existing``.
-    """
-
-    def __init__(self) -> None:
-        self.prefix = id_prefix()
-        self.slots: dict[str, int] = {}  # external id -> (index << 24) | lines seen
-        self.existing: dict[str, str] = {}  # external id -> id of orders already stored
-        self.products: dict[str, str] = {}
-        self.last_line: dict[tuple[str, str], tuple[str, str]] = {}  # (customer, sku) -> line
-        self.next_index = 0
-
-    def slots_of(self, exts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The slot of each of ``exts``, and which are new to the run: those get the next
-        indexes and no line yet (kept in ``slots`` once :meth:`number_lines` counted them)."""
-        slots = self.slots
-        values = np.array([slots.get(e, -1) for e in exts], np.int64)
-        fresh = values < 0
-        count = int(fresh.sum())
-        values[fresh] = np.arange(self.next_index, self.next_index + count, dtype=np.int64) << 24
-        self.next_index += count
-        return values, fresh
-
-    def ids(self, exts: list[str], values: np.ndarray) -> pa.Array:
-        """The ids of the orders ``exts`` whose slots are ``values``."""
-        ids = numbered_ids(self.prefix, values >> 24)
-        if not self.existing:
-            return ids
-        stored = pa.array([self.existing.get(e) for e in exts], pa.string())
-        return pc.coalesce(stored, ids)
-
-    def number_lines(self, exts: list[str], values: np.ndarray, at: np.ndarray) -> np.ndarray:
-        """The number of each line of a chunk whose ``at`` gives each line's position in
-        ``exts`` (slots ``values``): its order's lines seen so far, this one included. The
-        counts go back into ``slots``: one dictionary write per order, not per line."""
-        counts = np.bincount(at, minlength=len(exts))
-        by_order = np.argsort(at, kind="stable")
-        starts = np.cumsum(counts) - counts
-        rank = np.empty(len(at), np.int64)
-        rank[by_order] = np.arange(len(at)) - np.repeat(starts, counts)
-        numbers: np.ndarray = (values & 0xFFFFFF)[at] + rank + 1
-        self.slots.update(zip(exts, (values + counts).tolist(), strict=True))
-        return numbers
 
 
 class OrderWriter:
@@ -105,7 +57,7 @@ class OrderWriter:
             encoded = pc.dictionary_encode(cols["order_id"], null_encoding="encode")
         exts = encoded.dictionary.to_pylist()
         at = np.asarray(encoded.indices)
-        values, fresh = state.slots_of(exts)
+        values, fresh = state.slots_of(encoded.dictionary)
         orders = self._orders(run, state, cols, exts, values, fresh, at)
         writes = [("orders", orders, True)] if orders is not None else []
         if writes and (run.mapping.link_returns or pc.any(cols["is_return"]).as_py()):
@@ -294,9 +246,9 @@ class OrderWriter:
         targets = [t for t in pc.unique(pc.drop_null(cols["returns_order"])).to_pylist()]
         if not targets:
             return {}
-        seen = [t for t in targets if t in state.slots]
-        slots = np.array([state.slots[t] for t in seen], np.int64)
-        ids = dict(zip(seen, state.ids(seen, slots).to_pylist(), strict=True))
+        index = state.find(targets)
+        seen = [t for t, i in zip(targets, index.tolist(), strict=True) if i >= 0]
+        ids = dict(zip(seen, state.ids(seen, index[index >= 0] << 24).to_pylist(), strict=True))
         missing = [t for t in targets if t not in ids]
         ids.update(store.ids_by_external_id(run.conn, "orders", run.source, missing))
         by_id = {v: k for k, v in ids.items()}

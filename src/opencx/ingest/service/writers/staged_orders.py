@@ -102,9 +102,8 @@ class StagedOrderWriter:
                 run.count("returns_unlinked", unlinked)
         if direct is not None:
             # published once the lines are written: a subscriber reads each order whole
-            ids = direct.order_ids()
-            for start in range(0, len(ids), EVENT_BATCH):
-                run.publish(OrdersImported(tuple(ids[start : start + EVENT_BATCH]), run.live))
+            for ids in direct.order_ids(EVENT_BATCH):
+                run.publish(OrdersImported(ids, run.live))
         if run.state.get("orders_staged"):
             self._announce_staged(run)
 

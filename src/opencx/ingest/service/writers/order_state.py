@@ -1,0 +1,158 @@
+"""The orders one import has met, in compact arrays: per order its index (its id, for an order
+the import creates) and its lines so far, found again by its external id."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from opencx.ingest.domain.validation.duplicates import row_hashes
+from opencx.ingest.service.run import id_prefix, numbered_ids
+
+
+class OrderState:
+    """What the run knows about orders: per order met, its index and lines so far.
+
+    Ids of orders created by this run are their index after ``prefix`` (``numbered_ids``);
+    orders found in the database keep their own id in ``existing``. The orders met are kept in
+    NumPy arrays, not a dictionary of Python strings (≈ 110 bytes an order): a sorted array of
+    64-bit hashes of their external ids with each one's index (12 bytes), and per index the
+    lines seen so far (4 bytes) and the external id's UTF-8 bytes (its length and an 8-byte
+    offset). A hash found is confirmed by comparing the external id itself, so two ids whose
+    hashes collide are still two orders: no line is ever numbered or attributed by a hash.
+    """
+
+    def __init__(self) -> None:
+        self.prefix = id_prefix()
+        self.existing: dict[str, str] = {}  # external id -> id of orders already stored
+        self.products: dict[str, str] = {}
+        self.last_line: dict[tuple[str, str], tuple[str, str]] = {}  # (customer, sku) -> line
+        self.next_index = 0
+        self._keys = np.empty(0, np.uint64)  # hashes of the external ids met, sorted
+        self._at = np.empty(0, np.int32)  # the index of the order of each of _keys
+        self._lines = np.zeros(0, np.int32)  # per index: lines seen so far
+        self._ends = np.zeros(1, np.int64)  # per index: where its external id ends in _text
+        self._text = np.empty(0, np.uint8)  # the external ids met, in index order, UTF-8
+
+    def find(self, exts: pa.Array | list[str]) -> np.ndarray:
+        """The index of each of ``exts`` (unique), or -1 for an order not met yet."""
+        array = _strings(exts)
+        return self._find(array, order_hashes(array))
+
+    def slots_of(self, exts: pa.Array | list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The slot (``index << 24 | lines so far``) of each of ``exts`` (unique), and which
+        are new to the run: those get the next indexes and no line yet."""
+        array = _strings(exts)
+        hashes = order_hashes(array)
+        index = self._find(array, hashes)
+        fresh = index < 0
+        count = int(fresh.sum())
+        if count:
+            index[fresh] = np.arange(self.next_index, self.next_index + count, dtype=np.int64)
+            self._add(array.filter(pa.array(fresh)), hashes[fresh], index[fresh])
+        values = (index << 24) | self._lines[index].astype(np.int64)
+        return values, fresh
+
+    def ids(self, exts: pa.Array | list[str], values: np.ndarray) -> pa.Array:
+        """The ids of the orders ``exts`` whose slots are ``values``."""
+        ids = numbered_ids(self.prefix, values >> 24)
+        if not self.existing:
+            return ids
+        names = exts.to_pylist() if isinstance(exts, pa.Array) else exts
+        stored = pa.array([self.existing.get(e) for e in names], pa.string())
+        return pc.coalesce(stored, ids)
+
+    def number_lines(
+        self, exts: pa.Array | list[str], values: np.ndarray, at: np.ndarray
+    ) -> np.ndarray:
+        """The number of each line of a chunk whose ``at`` gives each line's position in
+        ``exts`` (slots ``values``): its order's lines seen so far, this one included. The
+        counts are added to the orders' lines seen."""
+        counts = np.bincount(at, minlength=len(values))
+        by_order = np.argsort(at, kind="stable")
+        starts = np.cumsum(counts) - counts
+        rank = np.empty(len(at), np.int64)
+        rank[by_order] = np.arange(len(at)) - np.repeat(starts, counts)
+        numbers: np.ndarray = (values & 0xFFFFFF)[at] + rank + 1
+        self._lines[values >> 24] += counts.astype(np.int32)
+        return numbers
+
+    def _find(self, exts: pa.Array, hashes: np.ndarray) -> np.ndarray:
+        index = np.full(len(hashes), -1, np.int64)
+        keys = self._keys
+        if not keys.size:
+            return index
+        left = np.searchsorted(keys, hashes, "left")
+        right = np.searchsorted(keys, hashes, "right")
+        one = np.flatnonzero(right - left == 1)  # one order with that hash: is it this one?
+        candidates = self._at[left[one]].astype(np.int64)
+        same = pc.equal(self._exts_at(candidates), exts.take(pa.array(one)))
+        found = np.asarray(pc.fill_null(same, False), bool)
+        index[one[found]] = candidates[found]
+        for i in np.flatnonzero(right - left > 1).tolist():  # hashes that collided before
+            ext = exts[i].as_py()
+            for j in self._at[left[i] : right[i]].tolist():
+                if self._exts_at(np.array([j])).to_pylist() == [ext]:
+                    index[i] = j
+        return index
+
+    def _add(self, exts: pa.Array, hashes: np.ndarray, index: np.ndarray) -> None:
+        """Keep the orders ``exts`` (new, in index order from ``next_index``)."""
+        n, count = self.next_index, len(index)
+        offsets, data = _utf8(exts)
+        end = int(self._ends[n])
+        self._text = _room(self._text, end + len(data))
+        self._text[end : end + len(data)] = data
+        self._ends = _room(self._ends, n + count + 1)
+        self._ends[n + 1 : n + count + 1] = end + offsets[1:]
+        self._lines = _room(self._lines, n + count)
+        self._lines[n : n + count] = 0
+        order = np.argsort(hashes, kind="stable")
+        where = np.searchsorted(self._keys, hashes[order])
+        self._keys = np.insert(self._keys, where, hashes[order])
+        self._at = np.insert(self._at, where, index[order].astype(np.int32))
+        self.next_index = n + count
+
+    def _exts_at(self, index: np.ndarray) -> pa.Array:
+        """The external ids of the orders ``index``, as one Arrow array."""
+        starts, ends = self._ends[index], self._ends[index + 1]
+        lengths = ends - starts
+        offsets = np.zeros(len(index) + 1, np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        at = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+        data = self._text[at]
+        buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        return pa.Array.from_buffers(pa.large_string(), len(index), buffers)
+
+
+def order_hashes(exts: pa.Array) -> np.ndarray:
+    """A 64-bit hash of each external id (a found one is confirmed by the id itself)."""
+    return row_hashes([exts])
+
+
+def _strings(exts: pa.Array | list[str]) -> pa.Array:
+    if isinstance(exts, pa.ChunkedArray):
+        exts = exts.combine_chunks()
+    if not isinstance(exts, pa.Array):
+        return pa.array(exts, pa.large_string())
+    return exts if exts.type == pa.large_string() else pc.cast(exts, pa.large_string())
+
+
+def _utf8(exts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (from 0) and bytes of a ``large_string`` array."""
+    _, offsets_buffer, data_buffer = exts.buffers()
+    offsets = np.frombuffer(offsets_buffer, np.int64)[exts.offset : exts.offset + len(exts) + 1]
+    if data_buffer is None or not len(offsets):
+        return np.zeros(len(exts) + 1, np.int64), np.empty(0, np.uint8)
+    data = np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]]
+    return offsets - offsets[0], data
+
+
+def _room(array: np.ndarray, size: int) -> np.ndarray:
+    """``array``, grown (by half again at least) to hold ``size`` values."""
+    if size <= len(array):
+        return array
+    grown = np.zeros(max(size, len(array) * 3 // 2, 1024), array.dtype)
+    grown[: len(array)] = array
+    return grown
