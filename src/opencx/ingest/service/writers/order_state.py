@@ -35,12 +35,14 @@ class OrderState:
         self._ends = np.zeros(1, np.int64)  # per index: where its external id ends in _text
         self._text = np.empty(0, np.uint8)  # the external ids met, in index order, UTF-8
 
-    def find(self, exts: pa.Array | list[str]) -> np.ndarray:
+    def find(self, exts: pa.Array | pa.ChunkedArray | list[str]) -> np.ndarray:
         """The index of each of ``exts`` (unique), or -1 for an order not met yet."""
         array = _strings(exts)
         return self._find(array, order_hashes(array))
 
-    def slots_of(self, exts: pa.Array | list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def slots_of(
+        self, exts: pa.Array | pa.ChunkedArray | list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The slot (``index << 24 | lines so far``) of each of ``exts`` (unique), and which
         are new to the run: those get the next indexes and no line yet."""
         array = _strings(exts)
@@ -54,7 +56,7 @@ class OrderState:
         values = (index << 24) | self._lines[index].astype(np.int64)
         return values, fresh
 
-    def ids(self, exts: pa.Array | list[str], values: np.ndarray) -> pa.Array:
+    def ids(self, exts: pa.Array | pa.ChunkedArray | list[str], values: np.ndarray) -> pa.Array:
         """The ids of the orders ``exts`` whose slots are ``values``."""
         ids = numbered_ids(self.prefix, values >> 24)
         if not self.existing:
@@ -64,7 +66,7 @@ class OrderState:
         return pc.coalesce(stored, ids)
 
     def number_lines(
-        self, exts: pa.Array | list[str], values: np.ndarray, at: np.ndarray
+        self, exts: pa.Array | pa.ChunkedArray | list[str], values: np.ndarray, at: np.ndarray
     ) -> np.ndarray:
         """The number of each line of a chunk whose ``at`` gives each line's position in
         ``exts`` (slots ``values``): its order's lines seen so far, this one included. The
@@ -83,18 +85,24 @@ class OrderState:
         keys = self._keys
         if not keys.size:
             return index
-        left = np.searchsorted(keys, hashes, "left")
-        right = np.searchsorted(keys, hashes, "right")
-        one = np.flatnonzero(right - left == 1)  # one order with that hash: is it this one?
+        # sorted queries: the binary searches walk the array in one direction (2-3x faster)
+        order = np.argsort(hashes)
+        left = np.empty(len(hashes), np.int64)
+        left[order] = np.searchsorted(keys, hashes[order])
+        hits = np.flatnonzero(keys[np.minimum(left, keys.size - 1)] == hashes)
+        right = np.searchsorted(keys, hashes[hits], "right")
+        many = right - left[hits] > 1
+        one = hits[~many]  # one order met with that hash: is it this one?
         candidates = self._at[left[one]].astype(np.int64)
-        same = pc.equal(self._exts_at(candidates), exts.take(pa.array(one)))
+        same = pc.equal(self._exts_at(candidates, exts.type), exts.take(pa.array(one)))
         found = np.asarray(pc.fill_null(same, False), bool)
         index[one[found]] = candidates[found]
-        for i in np.flatnonzero(right - left > 1).tolist():  # hashes that collided before
-            ext = exts[i].as_py()
-            for j in self._at[left[i] : right[i]].tolist():
-                if self._exts_at(np.array([j])).to_pylist() == [ext]:
+        for i, end in zip(hits[many].tolist(), right[many].tolist(), strict=True):
+            ext = exts[i].as_py()  # a hash that two orders met share: which one, if any?
+            for j in self._at[left[i] : end].tolist():
+                if self._exts_at(np.array([j]), exts.type).to_pylist() == [ext]:
                     index[i] = j
+                    break
         return index
 
     def _add(self, exts: pa.Array, hashes: np.ndarray, index: np.ndarray) -> None:
@@ -114,16 +122,16 @@ class OrderState:
         self._at = np.insert(self._at, where, index[order].astype(np.int32))
         self.next_index = n + count
 
-    def _exts_at(self, index: np.ndarray) -> pa.Array:
-        """The external ids of the orders ``index``, as one Arrow array."""
+    def _exts_at(self, index: np.ndarray, kind: pa.DataType) -> pa.Array:
+        """The external ids of the orders ``index``, as one Arrow array of type ``kind``."""
         starts, ends = self._ends[index], self._ends[index + 1]
         lengths = ends - starts
-        offsets = np.zeros(len(index) + 1, np.int64)
+        offsets = np.zeros(len(index) + 1, np.int64 if kind == pa.large_string() else np.int32)
         np.cumsum(lengths, out=offsets[1:])
         at = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
         data = self._text[at]
         buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
-        return pa.Array.from_buffers(pa.large_string(), len(index), buffers)
+        return pa.Array.from_buffers(kind, len(index), buffers)
 
 
 def order_hashes(exts: pa.Array) -> np.ndarray:
@@ -131,22 +139,24 @@ def order_hashes(exts: pa.Array) -> np.ndarray:
     return row_hashes([exts])
 
 
-def _strings(exts: pa.Array | list[str]) -> pa.Array:
+def _strings(exts: pa.Array | pa.ChunkedArray | list[str]) -> pa.Array:
+    """``exts`` as one Arrow array of ``string`` or ``large_string``."""
     if isinstance(exts, pa.ChunkedArray):
         exts = exts.combine_chunks()
     if not isinstance(exts, pa.Array):
-        return pa.array(exts, pa.large_string())
-    return exts if exts.type == pa.large_string() else pc.cast(exts, pa.large_string())
+        return pa.array(exts, pa.string())
+    return exts if exts.type in (pa.string(), pa.large_string()) else pc.cast(exts, pa.string())
 
 
 def _utf8(exts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (from 0) and bytes of a ``large_string`` array."""
+    """The offsets (from 0) and bytes of a ``string`` or ``large_string`` array."""
     _, offsets_buffer, data_buffer = exts.buffers()
-    offsets = np.frombuffer(offsets_buffer, np.int64)[exts.offset : exts.offset + len(exts) + 1]
+    width = np.int64 if exts.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(offsets_buffer, width)[exts.offset : exts.offset + len(exts) + 1]
     if data_buffer is None or not len(offsets):
         return np.zeros(len(exts) + 1, np.int64), np.empty(0, np.uint8)
     data = np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]]
-    return offsets - offsets[0], data
+    return (offsets - offsets[0]).astype(np.int64), data
 
 
 def _room(array: np.ndarray, size: int) -> np.ndarray:
