@@ -1,15 +1,17 @@
-"""The byte-level shape checks that let parsing skip a regular expression: each says "every
-value has this shape" only when the regular expression it stands for matches every value, and
-says it for the usual columns (so the fast way is taken)."""
+"""The byte-level checks that let parsing skip a regular expression or the UTF-8 trim: each says
+"every value has this shape" only when the regular expression it stands for matches every value,
+and says it for the usual columns (so the fast way is taken); text is trimmed as before."""
 
 from __future__ import annotations
 
 import re
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opencx.ingest.domain.validation.columns import as_text
 from opencx.ingest.domain.validation.shapes import (
     all_digits,
     all_iso_of_one_width,
@@ -92,3 +94,25 @@ def test_what_the_regex_refuses_is_left_to_it() -> None:
     assert not all_iso_of_one_width(pa.array(["2024-01-31", "2024-01-3x"]))
     assert not all_iso_of_one_width(pa.array(["2024-01-31", "2024-01-31T10:05"]))  # two widths
     assert not all_iso_of_one_width(pa.array(["2024-01-31T10:05:09Z"]))
+
+
+def _trimmed_as_before(values: list[str | None]) -> list[str | None]:
+    trimmed = pc.utf8_trim_whitespace(pa.array(values, pa.string())).to_pylist()
+    return [None if v == "" else v for v in trimmed]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.none(), st.text(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x7fa1é\xa0\u3000", max_size=6)
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_text_is_trimmed_as_by_the_utf8_trim(values) -> None:
+    """ASCII columns are trimmed byte-wise; the four separators \\x1c-\\x1f, which only the
+    UTF-8 trim takes for whitespace, and any non-ASCII byte send a column the UTF-8 way."""
+    assert as_text(pa.array(values, pa.string())).to_pylist() == _trimmed_as_before(values)
+    assert as_text(_sliced(values)).to_pylist() == _trimmed_as_before(values)

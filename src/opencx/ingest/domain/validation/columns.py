@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -86,11 +87,24 @@ def as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
         array = array.combine_chunks()
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = pc.cast(array, pa.string())
-    trimmed = pc.utf8_trim_whitespace(array)
+    # the same trim, byte-wise, when no byte is non-ASCII or one of the four separators
+    # (\x1c-\x1f) that the UTF-8 trim counts as whitespace and the ASCII one does not
+    plain = pa.types.is_string(array.type) and _plain_ascii(array)
+    trimmed = pc.ascii_trim_whitespace(array) if plain else pc.utf8_trim_whitespace(array)
     blank = pc.equal(trimmed, "")
     if not pc.any(blank).as_py():  # the usual column: no value of spaces only
         return trimmed
     return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
+
+
+def _plain_ascii(array: pa.Array) -> bool:
+    n = len(array)
+    _, offsets_buffer, data_buffer = array.buffers()
+    if n == 0 or offsets_buffer is None or data_buffer is None:
+        return n == 0
+    offsets = np.frombuffer(offsets_buffer, np.int32, n + 1, offset=array.offset * 4)
+    data = np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]]
+    return data.size == 0 or (int(data.max()) < 0x80 and not ((data - 0x1C) < 4).any())
 
 
 def _replace_values(array: pa.Array, table: dict[str, str]) -> pa.Array:
