@@ -8,7 +8,10 @@ import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
+from opencx.core import EventBus
 from opencx.ingest import store
+from opencx.ingest.domain import Mapping
+from opencx.ingest.service import ImportOptions, IngestService
 from opencx.ingest.service.writers import staged_orders
 
 ORDERS = (
@@ -222,3 +225,42 @@ def test_a_chunk_copied_behind_is_in_before_the_next_statement_and_its_error_is_
         bad = store.CopyBehind(conn, "_t_stage", pa.table({"quantity": ["x"]}))
         with pytest.raises(psycopg.errors.InvalidTextRepresentation):
             bad.wait()
+
+
+@pytest.mark.postgres
+def test_a_reimport_rewrites_only_the_rows_it_changes(tmp_path, pg_clean, clock):
+    """A re-import merges into stored orders: an order or line whose stored values are the
+    file's is left as it is (same row version), a changed one is updated, a return link is
+    set again; the counts are those of the file."""
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS)
+    ingest = IngestService(pg_clean, EventBus(), clock)
+    options = ImportOptions(
+        kind="orders", path=path, mapping=Mapping(source="shop", create_missing_customers=True)
+    )
+    first = ingest.import_file(options)
+    versions = """
+        SELECT o.external_id || ':' || l.sku, l.xmin::text, o.xmin::text, l.quantity,
+               l.returns_line_id IS NOT NULL, o.status
+        FROM orders o JOIN order_lines l ON l.order_id = o.id ORDER BY 1
+    """
+    with pg_clean.connect() as conn:
+        before = {r[0]: r[1:] for r in conn.exec_driver_sql(versions)}
+    path.write_text(
+        ORDERS.replace(
+            "A2,C2,2024-01-03 10:00:00,EUR,SKU1,1,", "A2,C2,2024-01-03 10:00:00,EUR,SKU1,4,"
+        )
+    )
+    again = ingest.import_file(options)
+    with pg_clean.connect() as conn:
+        after = {r[0]: r[1:] for r in conn.exec_driver_sql(versions)}
+
+    assert first.status == again.status == "loaded"
+    assert again.counts["orders"] == first.counts["orders"] == 3
+    # the changed line is a new version; its order, unchanged, is the same one
+    assert after["A2:SKU1"][0] != before["A2:SKU1"][0] and after["A2:SKU1"][2] == 4
+    assert after["A2:SKU1"][1] == before["A2:SKU1"][1]
+    assert after["A1:SKU1"][0] == before["A1:SKU1"][0]  # an unchanged line: the same version
+    assert after["A1:SKU1"][2:] == before["A1:SKU1"][2:]
+    assert after["A1:SKU1"][4] == "partly_returned"  # its return linked again
+    assert after["R1:SKU2"][2:] == before["R1:SKU2"][2:] == (-1, True, "returned")
