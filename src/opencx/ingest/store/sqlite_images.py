@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import adbc_driver_manager as adbc
+import adbc_driver_sqlite
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy.engine import Connection
@@ -80,19 +82,34 @@ def build(data: pa.Table) -> bytes:
     loads it. Uses no connection of the import's: a thread of its own may build chunk k+1's
     image while the import's connection inserts chunk k's (the ADBC ingest, the file's write
     and read and Arrow's casts let go of the GIL). No scratch file is left, whatever fails."""
-    import adbc_driver_sqlite.dbapi as adbc  # imported here: pandas and Arrow datasets come along
-
     fd, path = tempfile.mkstemp(prefix="opencx-import-", suffix=".db")
     os.close(fd)
     try:
-        with adbc.connect(path, autocommit=True) as scratch, scratch.cursor() as cur:
-            cur.execute("PRAGMA journal_mode = OFF")  # a throwaway file: no journal, no sync
-            cur.execute("PRAGMA synchronous = OFF")
-            cur.adbc_ingest("rows", _as_stored(data), mode="create")
+        with (
+            adbc_driver_sqlite.connect(path) as database,
+            adbc.AdbcConnection(database) as scratch,  # autocommit: ADBC's default
+        ):
+            for pragma in _SCRATCH_PRAGMAS:
+                with adbc.AdbcStatement(scratch) as statement:
+                    statement.set_sql_query(pragma)
+                    statement.execute_update()
+            with adbc.AdbcStatement(scratch) as statement:
+                statement.set_options(**_INGEST)
+                statement.bind_stream(_as_stored(data))
+                statement.execute_update()  # C, without the GIL
         with open(path, "rb") as handle:
             return handle.read()
     finally:
         os.unlink(path)
+
+
+_SCRATCH_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF")
+"""A throwaway file: no journal, no sync."""
+
+_INGEST = {
+    adbc.INGEST_OPTION_TARGET_TABLE: "rows",
+    adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_CREATE,
+}
 
 
 _ahead = threading.local()
