@@ -206,6 +206,8 @@ def _constants(data: pa.Table) -> dict[str, str]:
         simple = pa.types.is_string(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind)
         if not simple or column.null_count or n < 2:
             continue
+        if column[0] != column[n - 1]:  # an id, a name: varies, told without a pass over it
+            continue
         bounds = pc.min_max(column)
         low, high = bounds["min"].as_py(), bounds["max"].as_py()
         if low != high or (isinstance(low, str) and "\x00" in low):
