@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from opencx.core import InvalidInput
 
@@ -186,8 +187,6 @@ def test_oversized_field(tmp_path, run_import, nothing_written):
 
 
 def test_failed_run_is_recorded(tmp_path, run_import, engine):
-    import sqlalchemy as sa
-
     report = run_import("orders", orders_file(tmp_path, GOOD))
     with engine.connect() as conn:
         row = conn.execute(
@@ -271,3 +270,14 @@ def test_a_case_status_or_priority_outside_the_helpdesks_is_refused(
         " (low, normal, high, urgent)"
     )
     assert nothing_written()
+
+
+def test_a_quantity_with_a_plus_sign_loads_as_its_number(tmp_path, run_import, engine):
+    """``+5`` passes the whole-number rule; it once reached Arrow's cast, which refuses a "+",
+    and the import stopped on a raw ``ArrowInvalid``."""
+    path = orders_file(tmp_path, GOOD, "A2,C1,2024-01-02 10:00:00,EUR,SKU2,+5,1\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert report.status == "loaded", report.problems
+    with engine.connect() as conn:
+        quantities = conn.execute(sa.text("SELECT quantity FROM order_lines ORDER BY quantity"))
+        assert 5 in [q for (q,) in quantities]

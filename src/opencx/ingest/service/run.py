@@ -159,7 +159,8 @@ def _create_customers(
     data = pa.table(
         {
             "id": pa.array(ids, pa.string()),
-            "source": pa.repeat(pa.scalar(run.source), n),
+            # in the source they are looked up in, so that the next run finds them
+            "source": pa.repeat(pa.scalar(run.customer_source or run.source), n),
             "external_id": external_ids,
             "country": first.column("country_first"),
             "created_at": first.column("created_at_min"),

@@ -107,6 +107,7 @@ def _parse_int(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
         return pc.cast(text, pa.int64())  # the usual column: small whole numbers, all fit
     ok = pc.match_substring_regex(text, INT_RE)
     parsed.flag(pc.invert(ok), name, "not a whole number")
+    text = pc.replace_substring_regex(text, r"^\+", "")  # "+5": Arrow's cast takes no sign "+"
     fits = ok
     # a value of at most 18 characters has at most 18 digits: the regex that counts them runs
     # only when a longer value is there
