@@ -26,6 +26,33 @@ def _count(engine, sql: str) -> int:
         return int(conn.exec_driver_sql(sql).scalar_one())
 
 
+def _import_while_uncommitted(ingest, options, engine, statement: str) -> Exception | None:
+    """Run ``statement`` in another transaction, start the import, commit that transaction
+    once the import waits on its lock, and give back what the import raised."""
+    writer = engine.connect()
+    tx = writer.begin()
+    writer.exec_driver_sql(statement)  # not committed yet: the import finds its key new
+    outcome: dict[str, Exception] = {}
+
+    def run() -> None:
+        try:
+            ingest.import_file(options)
+        except Exception as exc:  # the test looks at what was raised
+            outcome["error"] = exc
+
+    importer = threading.Thread(target=run)
+    importer.start()
+    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    for _ in range(200):  # the import's write of that key waits on the other transaction
+        if _count(engine, waiting):
+            break
+        time.sleep(0.05)
+    tx.commit()
+    writer.close()
+    importer.join(30)
+    return outcome.get("error")
+
+
 def test_an_order_written_meanwhile_fails_the_import_by_name(tmp_path, pg_clean, clock):
     path = tmp_path / "orders.csv"
     rows = [f"O{i},2024-01-02 10:00:00,EUR,SKU{i % 5},1,3.50\n" for i in range(20)]
@@ -34,30 +61,8 @@ def test_an_order_written_meanwhile_fails_the_import_by_name(tmp_path, pg_clean,
     options = ImportOptions(
         kind="orders", path=path, mapping=Mapping(source="shop", anonymous="orders")
     )
-    event = pg_clean.connect()
-    tx = event.begin()
-    event.exec_driver_sql(EVENT)  # not committed yet: the import finds O5 new
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["report"] = ingest.import_file(options)
-        except Exception as exc:  # the test looks at what was raised
-            outcome["error"] = exc
-
-    importer = threading.Thread(target=run)
-    importer.start()
-    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-    for _ in range(200):  # the import's COPY waits on the event's O5
-        if _count(pg_clean, waiting):
-            break
-        time.sleep(0.05)
-    tx.commit()
-    event.close()
-    importer.join(30)
-
-    error = outcome.get("error")
-    assert isinstance(error, Conflict), outcome
+    error = _import_while_uncommitted(ingest, options, pg_clean, EVENT)
+    assert isinstance(error, Conflict), error
     assert "orders.csv: another writer stored some of the same rows" in str(error)
     assert "(shop, O5)" in str(error) and "import the file again" in str(error)
     assert _count(pg_clean, "SELECT count(*) FROM orders") == 1  # the event's only
@@ -85,30 +90,8 @@ def test_a_customer_written_meanwhile_fails_the_import_by_name(tmp_path, pg_clea
     options = ImportOptions(
         kind="orders", path=path, mapping=Mapping(source="shop", create_missing_customers=True)
     )
-    writer = pg_clean.connect()
-    tx = writer.begin()
-    writer.exec_driver_sql(CUSTOMER)  # not committed yet: the import finds C5 missing
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["report"] = ingest.import_file(options)
-        except Exception as exc:  # the test looks at what was raised
-            outcome["error"] = exc
-
-    importer = threading.Thread(target=run)
-    importer.start()
-    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-    for _ in range(200):  # the import's write of C5 waits on the other writer's
-        if _count(pg_clean, waiting):
-            break
-        time.sleep(0.05)
-    tx.commit()
-    writer.close()
-    importer.join(30)
-
-    error = outcome.get("error")
-    assert isinstance(error, Conflict), outcome
+    error = _import_while_uncommitted(ingest, options, pg_clean, CUSTOMER)
+    assert isinstance(error, Conflict), error
     assert "orders.csv: another writer stored some of the same rows" in str(error)
     assert "(shop, C5)" in str(error) and "import the file again" in str(error)
     assert _count(pg_clean, "SELECT count(*) FROM customers") == 1  # the other writer's only
