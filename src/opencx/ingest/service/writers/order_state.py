@@ -61,8 +61,7 @@ class OrderState:
         ids = numbered_ids(self.prefix, values >> 24)
         if not self.existing:
             return ids
-        names = exts.to_pylist() if isinstance(exts, pa.Array) else exts
-        stored = pa.array([self.existing.get(e) for e in names], pa.string())
+        stored = pa.array([self.existing.get(e) for e in _strings(exts).to_pylist()], pa.string())
         return pc.coalesce(stored, ids)
 
     def number_lines(
