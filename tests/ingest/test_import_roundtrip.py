@@ -39,14 +39,19 @@ def test_reimport_creates_no_duplicates(tmp_path, run_import, table_counts, engi
     assert rows(engine, "SELECT count(*) FROM imports WHERE status = 'loaded'") == [(2,)]
 
 
+def _placed_at(engine) -> dict[str, datetime]:
+    """Each stored order's time, by its external id."""
+    from opencx.db.schema import orders
+
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.select(orders.c.external_id, orders.c.placed_at)).all())
+
+
 def test_timezone_converts_naive_local_times(tmp_path, run_import, engine):
     path = tmp_path / "orders.csv"
     path.write_text(ORDERS)
     run_import("orders", path, create_missing_customers=True, timezone="Europe/Amsterdam")
-    with engine.connect() as conn:
-        from opencx.db.schema import orders
-
-        placed = dict(conn.execute(sa.select(orders.c.external_id, orders.c.placed_at)).all())
+    placed = _placed_at(engine)
     assert placed["A1"] == datetime(2024, 1, 2, 9, 0, tzinfo=UTC)  # CET = UTC+1
     assert placed["A2"] == datetime(2024, 3, 31, 1, 30, tzinfo=UTC)  # in the DST gap: +1 kept
 
@@ -56,10 +61,7 @@ def test_timezone_converts_a_column_without_a_time_in_the_gap(tmp_path, run_impo
     path.write_text(ORDERS.replace("2024-03-31 02:30:00", "2024-07-01 12:00:00"))
     report = run_import("orders", path, create_missing_customers=True, timezone="Europe/Paris")
     assert report.status == "loaded"
-    with engine.connect() as conn:
-        from opencx.db.schema import orders
-
-        placed = dict(conn.execute(sa.select(orders.c.external_id, orders.c.placed_at)).all())
+    placed = _placed_at(engine)
     assert placed["A1"] == datetime(2024, 1, 2, 9, 0, tzinfo=UTC)  # CET = UTC+1
     assert placed["A2"] == datetime(2024, 7, 1, 10, 0, tzinfo=UTC)  # CEST = UTC+2
 
@@ -69,10 +71,7 @@ def test_timezone_applies_only_to_the_naive_times_of_a_mixed_column(tmp_path, ru
     path.write_text(ORDERS.replace("2024-03-31 02:30:00", "2024-07-01T12:00:00Z"))
     report = run_import("orders", path, create_missing_customers=True, timezone="Europe/Paris")
     assert report.status == "loaded"
-    with engine.connect() as conn:
-        from opencx.db.schema import orders
-
-        placed = dict(conn.execute(sa.select(orders.c.external_id, orders.c.placed_at)).all())
+    placed = _placed_at(engine)
     assert placed["A1"] == datetime(2024, 1, 2, 9, 0, tzinfo=UTC)  # naive: Paris time
     assert placed["A2"] == datetime(2024, 7, 1, 12, 0, tzinfo=UTC)  # zoned: as given
 
