@@ -16,7 +16,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from opencx.ingest.store.upserts import copy_rows
+from opencx.ingest.store.pg_copy import CopyWrite, copy_rows
 
 COPIED_RETURNS = "_ingest_copied_returns"
 """Return lines copied straight in, each with the order it returns (if given): linked at the end."""
@@ -49,10 +49,11 @@ def stored_orders(conn: Connection, source: str, external_ids: list[str]) -> set
     return {r[0] for r in rows}
 
 
-def copy_job(driver: Any, *, table: str, data: pa.Table) -> None:
-    """``COPY`` ``data`` into ``table`` (columns named as the table's; those null on every row
-    are left out, so they take their default). ``table`` and the names come from code."""
-    copy_rows(driver, table, data)
+def copy_job(table: str, data: pa.Table) -> CopyWrite:
+    """The job that copies ``data`` into ``table`` (columns named as the table's; those null on
+    every row are left out, so they take their default), its rows encoded ahead of the
+    statement (``pg_copy.CopyWrite``). ``table`` and the names come from code."""
+    return CopyWrite(table, data)
 
 
 def copy_returns_job(driver: Any, *, data: pa.Table, create: bool) -> None:
@@ -63,7 +64,7 @@ def copy_returns_job(driver: Any, *, data: pa.Table, create: bool) -> None:
             f"CREATE TEMP TABLE {COPIED_RETURNS} (line_id text, sku text, returns_order text)"
             " ON COMMIT DROP"
         )
-    copy_job(driver, table=COPIED_RETURNS, data=data)
+    copy_rows(driver, COPIED_RETURNS, data)
 
 
 def set_statuses_job(driver: Any, *, ids: list[str], statuses: list[str]) -> None:

@@ -18,7 +18,8 @@ import pyarrow as pa
 from sqlalchemy.engine import Connection
 
 from opencx.ingest.store import behind
-from opencx.ingest.store.upserts import copy_csv, sqlite_values
+from opencx.ingest.store.pg_copy import copy_csv
+from opencx.ingest.store.upserts import sqlite_values
 
 PG_TYPES = {"text": "text", "int": "integer", "money": "numeric", "time": "timestamptz"}
 PG_TYPES |= {"bool": "boolean"}

@@ -6,7 +6,6 @@ a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT``.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -14,10 +13,10 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from sqlalchemy.engine import Connection
 
 from opencx.ingest.store import behind, sqlite_images
+from opencx.ingest.store.pg_copy import CopyWrite, copy_csv
 from opencx.ingest.store.tables import KEYS, TABLES
 
 
@@ -45,22 +44,6 @@ def _conflict_clause(columns: Sequence[str], key: tuple[str, ...] | None, update
 def sqlite_values(array: pa.ChunkedArray | pa.Array) -> list[Any]:
     values: list[Any] = sqlite_images.stored(array).to_pylist()
     return values
-
-
-def copy_csv(data: pa.Table) -> bytes:
-    """``data`` as CSV for PostgreSQL's ``COPY … (FORMAT csv)``, without a header.
-
-    A zoned timestamp is written as its UTC text with ``Z`` (the same text Arrow writes for it),
-    by a cast: Arrow's CSV writer formats zoned timestamps through the time-zone database,
-    ~15 µs a value, which made it most of the cost of staging a chunk of order lines.
-    """
-    for i, column in enumerate(data.schema):
-        if pa.types.is_timestamp(column.type) and column.type.tz is not None:
-            text = pc.cast(pc.cast(data.column(i), pa.timestamp("us")), pa.string())
-            data = data.set_column(i, column.name, pc.binary_join_element_wise(text, "Z", ""))
-    buffer = io.BytesIO()
-    pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
-    return buffer.getvalue()
 
 
 def _checked(table: str, columns: Sequence[str]) -> None:
@@ -138,10 +121,11 @@ def write_behind(
 
     ``update`` false: rows the caller looked up and found missing (the customers an import
     creates). On PostgreSQL's write-behind thread they are copied straight into the table
-    (:func:`insert_job`), not through a temporary table and ``ON CONFLICT DO NOTHING``: a key
-    another writer stored meanwhile then fails the import at once with a unique violation
-    naming it, where skipping the row failed it later on the foreign key of a row referring
-    to the id it did not get (46,000 customers: 0.52–0.57 → 0.36–0.43 s of server CPU)."""
+    (``pg_copy.CopyWrite``, encoded ahead), not through a temporary table and ``ON CONFLICT
+    DO NOTHING``: a key another writer stored meanwhile then fails the import at once with a
+    unique violation naming it, where skipping the row failed it later on the foreign key of a
+    row referring to the id it did not get (46,000 customers: 0.52–0.57 → 0.36–0.43 s of
+    server CPU)."""
     if not behind.writing_behind(conn):
         for table, data, update in writes:
             upsert(conn, table, data, update=update)
@@ -154,8 +138,10 @@ def write_behind(
             continue
         if conn.dialect.name == "postgresql":
             _checked(table, data.column_names)
-            job = upsert_job if update else insert_job
-            jobs.append(partial(job, table=table, data=data, update=update))
+            if update:
+                jobs.append(partial(upsert_job, table=table, data=data, update=update))
+            else:
+                jobs.append(CopyWrite(table, data))
         else:
             prepared = _prepare_sqlite(conn, table, data, KEYS.get(table), update)
             if prepared.from_image:
@@ -243,27 +229,6 @@ def upsert_job(driver: Any, *, table: str, data: pa.Table, update: bool) -> None
         ) as copy:
             copy.write(copy_csv(data))
         cursor.execute(_insert_from_temp(table, columns, KEYS.get(table), update))
-
-
-def insert_job(driver: Any, *, table: str, data: pa.Table, update: bool = False) -> None:
-    """Copy ``data`` (new rows) straight into ``table``, on the psycopg connection (a
-    write-behind thread); columns null on every row are left out (they take their default).
-    ``update`` must be false: a row whose key is stored already fails the ``COPY``."""
-    if update:
-        raise ValueError("insert_job writes new rows only")  # a bug guard
-    _checked(table, data.column_names)
-    copy_rows(driver, table, data)
-
-
-def copy_rows(driver: Any, table: str, data: pa.Table) -> None:
-    """``COPY`` ``data`` into ``table`` on the psycopg connection ``driver``; columns null on
-    every row are left out. ``table`` and the column names come from code."""
-    if data.num_rows == 0:
-        return
-    columns = [c for c in data.column_names if data.column(c).null_count < data.num_rows]
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
-    with driver.cursor() as cursor, cursor.copy(sql) as copy:
-        copy.write(copy_csv(data.select(columns)))
 
 
 def _temp_like(table: str) -> str:

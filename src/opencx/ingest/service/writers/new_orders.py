@@ -174,7 +174,7 @@ def copy_jobs(
                 "status": pa.array(status[is_new], pa.string()),
             }
         )
-        jobs.append(partial(store.copy_job, table="orders", data=data))
+        jobs.append(store.copy_job("orders", data))
         run.count("orders", len(new))
     # an order met before: its status changes with these lines when its counts cross a line
     changed = ~is_new & (status != _status(returns_before, before))
@@ -206,7 +206,7 @@ def copy_jobs(
             "discount": cols["discount"],
         }
     )
-    jobs.append(partial(store.copy_job, table="order_lines", data=lines))
+    jobs.append(store.copy_job("order_lines", lines))
     jobs.extend(_returns(state, cols, line_ids, is_return))
     return jobs
 

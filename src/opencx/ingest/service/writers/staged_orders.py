@@ -21,8 +21,6 @@ and table, which measured faster than staging the whole file and merging; ``stor
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -202,7 +200,7 @@ def _stage(run: Run, staged: dict[str, pa.Array]) -> Job:
         run.state["orders_staged"] = True
     run.state["staged_lines"] = run.state.get("staged_lines", 0) + len(staged["order_id"])
     _note_nulls(run, staged)
-    return partial(store.copy_job, table=STAGE, data=pa.table(staged))
+    return store.copy_job(STAGE, pa.table(staged))
 
 
 def _take(cols: dict[str, pa.Array], mask: np.ndarray) -> dict[str, pa.Array]:
