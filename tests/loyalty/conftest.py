@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +9,6 @@ from sqlalchemy.engine import Engine
 
 from opencx.app import Services, build
 from opencx.core import FixedClock
-from opencx.db import migrate
 from opencx.settings import Settings
 
 PROGRAM: dict[str, Any] = {
@@ -38,21 +35,6 @@ PROGRAM: dict[str, Any] = {
         {"key": "vip", "fee": "49", "term_months": 12, "multiplier": 2, "welcome_points": 500}
     ],
 }
-
-
-@pytest.fixture(scope="session")
-def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One SQLite file migrated to head per session; each test gets a copy (migrating is slow)."""
-    path = tmp_path_factory.mktemp("loyalty") / "template.db"
-    migrate(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path, _migrated_sqlite: Path) -> str:
-    target = tmp_path / "opencx.db"
-    shutil.copyfile(_migrated_sqlite, target)
-    return f"sqlite:///{target}"
 
 
 @pytest.fixture
