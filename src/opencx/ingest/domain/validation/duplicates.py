@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from opencx.ingest.domain.validation.kept_rows import KeptRows, same_rows
 from opencx.ingest.domain.validation.parsed import Parsed
 
 _HASHER: list[duckdb.DuckDBPyConnection] = []
@@ -36,43 +37,118 @@ def row_hashes(columns: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
     return np.asarray(result["h"], dtype=np.uint64)
 
 
-class DuplicateFinder:
-    """Exact duplicate rows across the whole file, by a 64-bit hash of the row's text.
+class HashedRows:
+    """Distinct rows met in a file, found again by a 64-bit hash confirmed by the values.
 
-    Only the hashes are kept, sorted in one NumPy array (8 bytes per distinct row), so a file
-    of millions of rows costs tens of megabytes; lookups are binary searches per chunk.
+    In memory, the hashes sorted (8 bytes a row) and, beside each, the number of its row among
+    those kept (4 bytes); the rows themselves, as text, in a scratch file (:class:`KeptRows`).
+    A hash found is confirmed by comparing the row read back, so two distinct rows whose hashes
+    collide are never taken for one.
     """
 
     def __init__(self) -> None:
-        self._seen = np.empty(0, dtype=np.uint64)
+        self.keys = np.empty(0, dtype=np.uint64)  # sorted
+        self._where = np.empty(0, dtype=np.uint32)  # per key: its row's number in _rows
+        self._rows = KeptRows()
+
+    def find(
+        self, hashes: np.ndarray, rows: pa.Table, order: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Per row of ``rows`` (hashes ``hashes``, sorted by ``order`` if given), the position
+        in :attr:`keys` of the row kept with the same values in those columns (a kept row may
+        hold more), or -1."""
+        found = np.full(len(hashes), -1, dtype=np.int64)
+        keys = self.keys
+        if not keys.size:
+            return found
+        # sorted queries: the binary searches walk the array in one direction
+        if order is None:
+            order = np.argsort(hashes)
+        left = np.empty(len(hashes), dtype=np.int64)
+        left[order] = np.searchsorted(keys, hashes[order])
+        hits = np.flatnonzero(keys[np.minimum(left, keys.size - 1)] == hashes)
+        if not hits.size:
+            return found
+        # each hit against every kept row of its hash (one, unless hashes collided)
+        counts = np.searchsorted(keys, hashes[hits], "right") - left[hits]
+        pairs = np.repeat(hits, counts)
+        starts = np.cumsum(counts) - counts
+        at = np.repeat(left[hits] - starts, counts) + np.arange(len(pairs))
+        same = same_rows(self.rows(at).select(rows.column_names), rows.take(pa.array(pairs)))
+        found[pairs[same]] = at[same]
+        return found
+
+    def rows(self, at: np.ndarray) -> pa.Table:
+        """The rows kept at positions ``at`` of :attr:`keys`."""
+        return self._rows.take(self._where[at].astype(np.int64))
+
+    def add(
+        self, hashes: np.ndarray, rows: pa.Table, order: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Keep ``rows`` (distinct, none kept yet; ``order``: the stable sort of ``hashes``, if
+        known). Return that order and where the rows went in it (positions in :attr:`keys`
+        before the insertion, for arrays kept beside it: ``np.insert(array, at,
+        values[order])``)."""
+        if order is None:
+            order = np.argsort(hashes, kind="stable")
+        added = hashes[order]
+        at = np.searchsorted(self.keys, added)
+        numbers = (self._rows.count + order).astype(np.uint32)  # kept in their own order
+        self._rows.keep(rows)
+        self.keys = np.insert(self.keys, at, added)
+        self._where = np.insert(self._where, at, numbers)
+        return order, at
+
+
+class DuplicateFinder:
+    """Exact duplicate rows across the whole file, found by a 64-bit hash of the row's text and
+    confirmed by its values (:class:`HashedRows`: 12 bytes in memory per distinct row, the rows
+    in a scratch file), so a file of millions of rows costs tens of megabytes; lookups are
+    binary searches per chunk.
+    """
+
+    def __init__(self) -> None:
+        self._seen = HashedRows()
 
     def mark(self, chunk: pa.Table, columns: list[str]) -> np.ndarray:
         """Return a mask of rows that repeat an earlier row of the file exactly."""
         n = chunk.num_rows
         if not columns or n == 0:
             return np.zeros(n, dtype=bool)
-        hashes = row_hashes([chunk.column(c) for c in columns])
-        order = np.argsort(hashes)
-        ordered = hashes[order]
-        # in hash order: a repeat of the row before it in the chunk, or of an earlier chunk's
-        repeated = np.zeros(n, dtype=bool)
-        repeated[1:] = ordered[1:] == ordered[:-1]
-        if repeated.any():  # rows alike within the chunk: the first in file order is no repeat
-            order = np.argsort(hashes, kind="stable")
-            ordered = hashes[order]
-        seen = self._seen
-        if seen.size:  # sorted queries: the binary searches walk the array in one direction
-            pos = np.minimum(np.searchsorted(seen, ordered), seen.size - 1)
-            repeated |= seen[pos] == ordered
-        # the new hashes are sorted already: a stable sort of the two runs is one merge, done
-        # in place (``np.sort`` made a third copy of every hash kept, each chunk: 38 MiB more
-        # at the peak of a 5M-line file)
-        merged = np.concatenate([seen, ordered[~repeated]])
-        merged.sort(kind="stable")
-        self._seen = merged
-        marked = np.empty(n, dtype=bool)
-        marked[order] = repeated
-        return marked
+        rows = pa.table({f"c{i}": _text(chunk.column(c)) for i, c in enumerate(columns)})
+        hashes = row_hashes(list(rows.columns))
+        order = np.argsort(hashes, kind="stable")
+        repeated = _repeated_within(rows, hashes, order)
+        repeated |= self._seen.find(hashes, rows, order) >= 0
+        if not repeated.any():
+            self._seen.add(hashes, rows, order)
+        elif not repeated.all():
+            new = np.flatnonzero(~repeated)
+            self._seen.add(hashes[new], rows.take(pa.array(new)))
+        return repeated
+
+
+def _repeated_within(rows: pa.Table, hashes: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Per row, whether an earlier row of ``rows`` holds the same values (``order`` sorts
+    ``hashes``): only rows whose hash another row shares are compared, by a grouping on the
+    values themselves."""
+    repeated = np.zeros(rows.num_rows, dtype=bool)
+    ordered = hashes[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return repeated
+    shared = np.zeros(rows.num_rows, dtype=bool)
+    shared[order[1:][same]] = True
+    shared[order[:-1][same]] = True
+    involved = np.flatnonzero(shared)  # in file order
+    numbered = rows.take(pa.array(involved)).append_column(
+        "_row", pa.array(np.arange(len(involved)))
+    )
+    firsts = numbered.group_by(rows.column_names, use_threads=False).aggregate([("_row", "min")])
+    first = np.zeros(len(involved), dtype=bool)
+    first[np.asarray(firsts.column("_row_min"))] = True
+    repeated[involved[~first]] = True
+    return repeated
 
 
 class OrderHeads:
@@ -81,15 +157,16 @@ class OrderHeads:
     conflict reported on its line (merging them would silently move lines between customers,
     days or currencies).
 
-    Kept as hashes in sorted NumPy arrays (16 bytes per order plus its first line), like
-    :class:`DuplicateFinder`, so millions of orders fit in memory.
+    Each order's id and head (its first row's) are kept like :class:`DuplicateFinder`'s rows:
+    a sorted hash of the id in memory with its first row's line (20 bytes an order), the id
+    and head themselves in a scratch file, so millions of orders fit in memory and an order
+    found by its hash is confirmed by its id, a head compared by its values.
     """
 
     HEAD = ("customer", "placed_at", "currency")
 
     def __init__(self) -> None:
-        self._keys = np.empty(0, dtype=np.uint64)
-        self._heads = np.empty(0, dtype=np.uint64)
+        self._orders = HashedRows()
         self._lines = np.empty(0, dtype=np.int64)
 
     def check(self, parsed: Parsed, lines: pa.Array) -> None:
@@ -97,8 +174,8 @@ class OrderHeads:
 
         Within the chunk the order ids are dictionary-encoded (each id's code in order of first
         appearance) and each row's head is compared with its order's first row value by value;
-        heads are hashed only for the first rows (kept for later chunks) and for the rows of
-        orders seen in an earlier chunk (compared with the head kept)."""
+        the orders met in an earlier chunk are found by the hash of their id (confirmed by the
+        id) and their rows compared with the head kept."""
         if "order_id" not in parsed.columns or parsed.bad.size == 0:
             return
         heads = [
@@ -110,14 +187,11 @@ class OrderHeads:
         codes = np.asarray(encoded.indices)
         # a new order's code is one more than any before it: its first row raises the maximum
         first_at = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
-        keys = row_hashes([encoded.dictionary])
+        ids = _text(encoded.dictionary)
+        keys = row_hashes([ids])
         numbers = np.asarray(lines.to_numpy(zero_copy_only=False), dtype=np.int64)
-        known = self._keys
-        if known.size:
-            pos = np.minimum(np.searchsorted(known, keys), known.size - 1)
-            seen = known[pos] == keys
-        else:
-            pos, seen = np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
+        pos = self._orders.find(keys, pa.table({"k": ids}))
+        seen = pos >= 0
         first_of_row = first_at[codes]
         conflict = np.zeros(len(codes), dtype=bool)
         for column in heads:
@@ -127,7 +201,8 @@ class OrderHeads:
         if earlier.any():  # the rows of orders seen in an earlier chunk: their kept head
             rows = np.flatnonzero(earlier)
             at = pos[codes[rows]]
-            conflict[rows] = self._heads[at] != row_hashes([_rows(c, rows) for c in heads])
+            kept = self._orders.rows(at).drop_columns(["k"])
+            conflict[rows] = ~same_rows(kept, _head_rows(heads, rows))
             where[rows] = self._lines[at]
         for line in np.unique(where[conflict]).tolist():
             parsed.flag(
@@ -137,12 +212,21 @@ class OrderHeads:
                 "currency (an order has one of each; is it another order?)",
             )
         if not seen.all():
-            order = np.argsort(keys[~seen], kind="stable")
-            add_k, firsts = keys[~seen][order], first_at[~seen][order]
-            at = np.searchsorted(known, add_k)
-            self._keys = np.insert(known, at, add_k)
-            self._heads = np.insert(self._heads, at, row_hashes([_rows(c, firsts) for c in heads]))
-            self._lines = np.insert(self._lines, at, numbers[firsts])
+            new = np.flatnonzero(~seen)
+            firsts = first_at[new]
+            added = _head_rows(heads, firsts).add_column(0, "k", ids.take(pa.array(new)))
+            order, at = self._orders.add(keys[new], added)
+            self._lines = np.insert(self._lines, at, numbers[firsts][order])
+
+
+def _head_rows(heads: list[pa.Array | pa.ChunkedArray], rows: np.ndarray) -> pa.Table:
+    """The head columns of ``rows``, as text."""
+    return pa.table({f"h{i}": _text(_rows(c, rows)) for i, c in enumerate(heads)})
+
+
+def _text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """``column`` as text, as it is hashed (a null stays null)."""
+    return column if column.type == pa.string() else pc.cast(column, pa.string())
 
 
 def _whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
