@@ -20,8 +20,8 @@ from opencx.loyalty.domain import InsufficientPoints
 from opencx.loyalty.service import LoyaltyService
 
 CLIENTS = 32
-REQUESTS = 10_000
-MEMBERS = 200
+REQUESTS = 2_000
+MEMBERS = 40
 
 
 def _seed_members(engine: Engine, n: int) -> list[str]:
