@@ -1,4 +1,4 @@
-"""32 clients, 10,000 earn and spend requests, 20% of them retried: each applied exactly once.
+"""32 clients, 2,000 earn and spend requests to 40 members, 20% of them retried: each applied once.
 
 Runs against the real PostgreSQL server: writes for one member are serialised by a row lock,
 retries are answered from the unique idempotency key, and the balances come out exact.
