@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,38 @@ def test_a_quantity_with_a_plus_sign_loads_as_its_number(tmp_path, run_import, e
     with engine.connect() as conn:
         quantities = conn.execute(sa.text("SELECT quantity FROM order_lines ORDER BY quantity"))
         assert 5 in [q for (q,) in quantities]
+
+
+@pytest.mark.parametrize(
+    "placed_at", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59.999999-14:00"]
+)
+def test_a_time_outside_the_years_1_to_9999_in_utc_is_refused_on_both_stores(
+    tmp_path, run_import, nothing_written, placed_at
+):
+    """A zoned time can cross into year 0 or 10000 once in UTC: PostgreSQL's binary COPY stored
+    the first (1 BC) and every read of that order then failed in psycopg; the second was stored
+    on both stores and Python could not read it back."""
+    path = orders_file(tmp_path, GOOD, f"A2,C1,{placed_at},EUR,SKU1,1,1\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, "placed_at") == (
+        f"orders.csv:3: column 'placed_at' value '{placed_at}': outside the years 1-9999 once "
+        "in UTC (no store keeps it)"
+    )
+    assert nothing_written()
+
+
+def test_the_first_and_last_instants_in_utc_load_and_read_back_on_both_stores(
+    tmp_path, run_import, engine
+):
+    path = orders_file(
+        tmp_path,
+        "A1,C1,0001-01-01T01:00:00+01:00,EUR,SKU1,1,1\n",
+        "A2,C1,9999-12-31T23:59:59.999999Z,EUR,SKU1,1,1\n",
+    )
+    report = run_import("orders", path, create_missing_customers=True)
+    assert report.status == "loaded", report.problems
+    with engine.connect() as conn:
+        query = sa.select(sa.column("placed_at")).select_from(sa.table("orders"))
+        rows = conn.execute(query.order_by("placed_at"))
+        times = [datetime.fromisoformat(str(t)).replace(tzinfo=None) for (t,) in rows]
+    assert times == [datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)], times

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -13,6 +13,8 @@ from opencx.core.errors import InvalidInput
 from opencx.ingest.domain.validation.columns import ColumnPlan
 from opencx.ingest.domain.validation.parsed import Parsed
 from opencx.ingest.domain.validation.shapes import all_iso_of_one_width
+
+_MICRO = timedelta(microseconds=1)
 
 ISO_RE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 
@@ -55,7 +57,22 @@ def parse_datetime(text: pa.Array, name: str, parsed: Parsed, plan: ColumnPlan) 
     failed = pc.and_(pc.is_valid(text), pc.is_null(values))
     given = "the --date-format" if plan.mapping.date_format else "the column's date format"
     parsed.flag(failed, name, f"not a date in {given} {fmt!r} (unparseable or mixed formats)")
-    return pc.cast(values, pa.timestamp("us", "UTC"))
+    values = pc.cast(values, pa.timestamp("us", "UTC"))
+    micros = np.asarray(pc.fill_null(values.view(pa.int64()), 0))
+    outside = (micros < FIRST_INSTANT) | (micros > LAST_INSTANT)
+    if outside.any():
+        parsed.flag(outside, name, "outside the years 1-9999 once in UTC (no store keeps it)")
+    return values
+
+
+FIRST_INSTANT = (datetime(1, 1, 1, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)) // _MICRO
+"""Microseconds since 1970 of 0001-01-01 00:00 UTC: the first instant Python, and so the
+stores read back (PostgreSQL keeps years BC, and a zoned time can cross into them)."""
+
+LAST_INSTANT = (
+    datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+) // _MICRO
+"""Microseconds since 1970 of the last instant of year 9999 in UTC."""
 
 
 def _detect_format(text: pa.Array) -> str | None:
