@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-
-from opencx.ingest.store.upserts import sqlite_values
 
 STAGE = "_ingest_order_stage"
 RETURNS = "_ingest_order_returns"
@@ -280,15 +276,14 @@ def has_returns(conn: Connection) -> bool:
     return conn.exec_driver_sql(sql).first() is not None
 
 
-RETURN_COLUMNS = ("order_id", "line_no", "sku", "returns_order", "prev_order", "prev_line")
-"""The columns of :data:`RETURNS`: per return line, its order (external id) and line number,
-its SKU, the order it names (``returns_order``) and the latest earlier non-return line of the
-file with the same customer and SKU (its order's external id and line number)."""
-
-
 def link_returns(conn: Connection, source: str, *, by_customer: bool) -> tuple[int, int]:
-    """Link each staged return line to the line it reverses; return (linked, unlinked): the
-    stage's return lines listed in :data:`RETURNS`, then :func:`link_listed_returns`."""
+    """Link each staged return line to the line it reverses; return (linked, unlinked).
+
+    A return with ``returns_order`` links to that order's first positive line of the same SKU;
+    otherwise, with ``by_customer``, to the latest earlier non-return line of the file with the
+    same customer and SKU. The orders of the linked lines become ``partly_returned`` (when
+    ``completed``).
+    """
     is_ret = "(s.is_return OR s.quantity < 0)"
     sql = f"""
         CREATE TEMP TABLE {RETURNS} AS
@@ -307,33 +302,6 @@ def link_returns(conn: Connection, source: str, *, by_customer: bool) -> tuple[i
         WHERE r.is_ret
     """  # noqa: S608
     conn.exec_driver_sql(sql)
-    return link_listed_returns(conn, source, by_customer=by_customer)
-
-
-def list_returns_job(driver: Any, *, data: pa.Table, create: bool) -> None:
-    """SQLite: append a chunk's return lines (``data``, columns :data:`RETURN_COLUMNS`) to
-    :data:`RETURNS`, made first when ``create`` (inside the import's transaction, which a
-    failed import rolls back with it), for :func:`link_listed_returns` once every line is in.
-    Runs on the ``sqlite3`` connection (a write-behind thread: ``store.behind``)."""
-    if create:
-        if not driver.in_transaction:
-            driver.execute("BEGIN")  # pysqlite begins implicitly before DML only
-        driver.execute(f"CREATE TEMP TABLE {RETURNS} ({', '.join(RETURN_COLUMNS)})")
-    rows = zip(*(sqlite_values(data.column(c)) for c in RETURN_COLUMNS), strict=True)
-    marks = ", ".join("?" * len(RETURN_COLUMNS))
-    driver.executemany(f"INSERT INTO {RETURNS} VALUES ({marks})", list(rows))  # noqa: S608
-
-
-def link_listed_returns(conn: Connection, source: str, *, by_customer: bool) -> tuple[int, int]:
-    """Link each return line listed in :data:`RETURNS` to the line it reverses, once every line
-    of the import is in; drop the list; return (linked, unlinked).
-
-    A return with ``returns_order`` links to that order's first positive line of the same SKU
-    (as the import leaves it: before or after the return in the file, stored or new);
-    otherwise, with ``by_customer``, to the latest earlier non-return line of the file with the
-    same customer and SKU. The orders of the linked lines become ``partly_returned`` (when
-    ``completed``).
-    """
     by_target = """
         SELECT l2.id FROM orders o2 JOIN order_lines l2 ON l2.order_id = o2.id
         WHERE o2.source = :source AND o2.external_id = r.returns_order AND l2.sku = r.sku
