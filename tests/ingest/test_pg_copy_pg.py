@@ -16,9 +16,20 @@ from opencx.ingest.store import pg_copy
 pytestmark = pytest.mark.postgres
 
 AMOUNTS = [
-    "0", "-0", "+5", ".5", "5.", "007.50", "13.21", "-0.0001", "99999999999999.9999",
-    "-12345678901234.5678", "1e3", "2.5E-3", None,
-]  # fmt: skip
+    "0",
+    "-0",
+    "+5",
+    ".5",
+    "5.",
+    "007.50",
+    "13.21",
+    "-0.0001",
+    "99999999999999.9999",
+    "-12345678901234.5678",
+    "1e3",
+    "2.5E-3",
+    None,
+]
 NAMES = ["", "Élodie ☕", 'a,b"c', "tab\there", "line\nbreak", "back\\slash", None]
 
 
