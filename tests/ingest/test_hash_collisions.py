@@ -6,7 +6,6 @@ head conflicts are still found, on both stores."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -18,11 +17,11 @@ import sqlalchemy as sa
 from opencx.ingest.domain.validation import (
     DuplicateFinder,
     OrderHeads,
-    Parsed,
     duplicates,
     kept_rows,
 )
 from opencx.ingest.service.writers import order_state
+from tests.ingest.test_order_heads import DAY, NEXT_DAY, chunk, conflicts
 
 
 def _colliding(columns: list[pa.Array]) -> np.ndarray:
@@ -75,36 +74,15 @@ def test_rows_whose_hashes_collide_are_repeats_only_when_equal(
     assert 0 < sum(marked) < len(rows) - 30  # both kinds, and many rows kept
 
 
-DAY = datetime(2024, 1, 2, 10, 0, tzinfo=UTC)
-NEXT_DAY = datetime(2024, 1, 3, 9, 0, tzinfo=UTC)
-
-
-def _heads_chunk(rows: list[tuple[str, str | None, datetime, str]]) -> Parsed:
-    names = ("order_id", "customer", "placed_at", "currency")
-    columns = {
-        name: pa.array(
-            [row[i] for row in rows], pa.timestamp("us", "UTC") if i == 2 else pa.string()
-        )
-        for i, name in enumerate(names)
-    }
-    return Parsed(columns, np.zeros(len(rows), bool), [], dict(columns))
-
-
-def _conflicts(heads: OrderHeads, parsed: Parsed, first_line: int) -> list[tuple[int, str]]:
-    lines = pa.array(range(first_line, first_line + len(parsed.bad)), pa.int64())
-    heads.check(parsed, lines)
-    return sorted((first_line + row, rule.split(":")[0]) for row, _, _, rule in parsed.problems)
-
-
 @IN_MEMORY_OR_NOT
 def test_orders_whose_id_hashes_collide_keep_their_own_heads(
     colliding, monkeypatch, in_memory
 ) -> None:
     monkeypatch.setattr(kept_rows, "IN_MEMORY", in_memory)
     heads = OrderHeads()
-    first = _heads_chunk([("A", "c1", DAY, "EUR"), ("B", "c2", NEXT_DAY, "USD")])
-    assert _conflicts(heads, first, 2) == []
-    later = _heads_chunk(
+    first = chunk([("A", "c1", DAY, "EUR"), ("B", "c2", NEXT_DAY, "USD")])
+    assert conflicts(heads, first, 2) == []
+    later = chunk(
         [
             ("B", "c2", NEXT_DAY, "USD"),  # B's head, not A's
             ("C", "c3", DAY, "EUR"),  # a new order, not A nor B
@@ -112,9 +90,9 @@ def test_orders_whose_id_hashes_collide_keep_their_own_heads(
             ("A", None, DAY, "EUR"),  # a conflict with line 2
         ]
     )
-    assert _conflicts(heads, later, 4) == [(7, "conflicts with line 2")]
-    last = _heads_chunk([("C", "c3", DAY, "EUR"), ("B", "c2", DAY, "USD")])
-    assert _conflicts(heads, last, 8) == [(9, "conflicts with line 3")]
+    assert conflicts(heads, later, 4) == [(7, "conflicts with line 2")]
+    last = chunk([("C", "c3", DAY, "EUR"), ("B", "c2", DAY, "USD")])
+    assert conflicts(heads, last, 8) == [(9, "conflicts with line 3")]
 
 
 HEADER = "order_id,customer,placed_at,currency,sku,quantity,unit_price\n"
