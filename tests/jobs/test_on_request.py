@@ -67,6 +67,44 @@ def test_progress_is_visible_while_the_run_works(engine: Engine) -> None:
     assert seen == [("halfway", 0.5), ("clipped", 1.0)]
 
 
+def test_progress_never_waits_for_a_lock_the_work_itself_holds(sqlite_engine: Engine) -> None:
+    """On SQLite an import holds the write lock from its first row to its commit: each report
+    is shown by this process at once and reaches the store once the lock is free, instead of
+    waiting out the busy timeout (30 s) and being lost, as it was at every chunk."""
+    engine = sqlite_engine
+    seen: list[tuple[str | None, float | None]] = []
+    box: dict[str, Scheduler] = {}
+
+    def importing(ctx: RunContext) -> None:
+        with engine.connect() as holder:  # the import's own transaction, as the writer does
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+            for stage in ("10,000 rows read", "20,000 rows read"):
+                ctx.progress(stage, None)
+                run = box["queue"].status(ctx.params["me"])
+                seen.append((run.stage, run.progress))
+            holder.rollback()
+        ctx.progress("done", 0.9)
+
+    queue = box["queue"] = Scheduler(engine, FixedClock(START), [Job("test.lock", None, importing)])
+    run_id = queue.submit("test.lock", {})
+    with engine.begin() as conn:
+        from opencx.jobs.store import job_runs
+
+        conn.execute(job_runs.update().values(params={"me": run_id}))
+    with engine.connect() as conn:
+        timeout = conn.connection.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    queue.tick()
+    assert seen == [("10,000 rows read", None), ("20,000 rows read", None)]
+    done = queue.status(run_id)
+    assert done.status is RunStatus.SUCCEEDED and done.stage == "done"
+    with engine.connect() as conn:  # the pooled connections wait for locks again
+        assert conn.connection.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0] == (
+            timeout
+        )
+    stranger = Scheduler(engine, FixedClock(START), [])  # another process reads the store
+    assert stranger.status(run_id).stage == "done"
+
+
 def test_bad_input_is_recorded_once_and_not_retried(engine: Engine) -> None:
     queue = Scheduler(engine, FixedClock(START), [FIT])
     run_id = queue.submit("test.fit", {"model": "churn", "as_of": "1900-01-01"})

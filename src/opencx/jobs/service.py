@@ -97,12 +97,26 @@ class JobState:
 
 
 @contextmanager
-def _write(engine: Engine) -> Iterator[Connection]:
-    """A short write transaction; on SQLite the write lock is taken first (BEGIN IMMEDIATE)."""
-    with engine.connect() as conn, conn.begin():
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        yield conn
+def _write(engine: Engine, *, wait: bool = True) -> Iterator[Connection]:
+    """A short write transaction; on SQLite the write lock is taken first (BEGIN IMMEDIATE).
+
+    ``wait=False``: on SQLite, fail at once (``database is locked``) instead of waiting out the
+    busy timeout when another connection holds the write lock, as an import does for its whole
+    length."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.driver_connection if sqlite and not wait else None
+        waited = raw.execute("PRAGMA busy_timeout").fetchone()[0] if raw is not None else 0
+        if raw is not None:
+            raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            with conn.begin():
+                if sqlite:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                yield conn
+        finally:
+            if raw is not None:
+                raw.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 class Scheduler:
@@ -127,6 +141,9 @@ class Scheduler:
         self.worker = worker
         self._scheduled: dict[str, datetime] = {}
         self._wake = threading.Event()
+        # where the runs this process executes have got to (run id -> stage, fraction): what
+        # `status` shows while a run cannot record it, on SQLite while an import holds the lock
+        self._reached: dict[str, tuple[str, float | None]] = {}
 
     # --- scheduling ----------------------------------------------------------------------
     def schedule_due(self, now: datetime) -> int:
@@ -184,7 +201,10 @@ class Scheduler:
         began = time.monotonic()
         # the job acts for whoever asked for it (the audit log records them, not `system`)
         origin = Origin(actor=run.requested_by) if run.requested_by else SYSTEM
-        value, error, retry = _call_with_limit(job, context, origin)
+        try:
+            value, error, retry = _call_with_limit(job, context, origin)
+        finally:
+            self._reached.pop(run.id, None)
         duration_ms = int((time.monotonic() - began) * 1000)
         finished = self.clock.now()
         if error is None:
@@ -216,15 +236,22 @@ class Scheduler:
         return Outcome(job.name, run.id, status, duration_ms, result, error, recorded)
 
     def _reporter(self, run: store.ClaimedRun) -> Any:
-        """The run's ``progress(stage, fraction)``: one short write per call, fenced."""
+        """The run's ``progress(stage, fraction)``: kept in this process (its ``status`` shows
+        it at once) and written to the store for other processes in one short fenced write that
+        never waits for a lock. On SQLite the work itself may hold the write lock (an import
+        does, start to end): the write then fails at once and the next report tries again."""
 
         def report(stage: str, fraction: float | None = None) -> None:
             clipped = None if fraction is None else min(max(float(fraction), 0.0), 1.0)
+            self._reached[run.id] = (stage, clipped)
             try:
-                with _write(self.engine) as conn:
+                with _write(self.engine, wait=False) as conn:
                     store.record_progress(conn, run, stage=stage, progress=clipped)
             except DBAPIError as exc:  # progress is advisory: never fail the work for it
-                log.warning("job %s: progress not recorded: %s", run.job, exc)
+                locked = "database is locked" in str(exc.orig)  # the next report tries again
+                (log.debug if locked else log.warning)(
+                    "job %s: progress not recorded: %s", run.job, exc
+                )
 
         return report
 
@@ -306,7 +333,12 @@ class Scheduler:
         if row is None or not str(row["job"]).startswith(prefix):
             raise NotFound(f"job {run_id!r} not found")
         status = RunStatus(row["status"])
-        progress = 1.0 if status is RunStatus.SUCCEEDED else row["progress"]
+        stage, progress = row["stage"], row["progress"]
+        reached = self._reached.get(run_id)
+        if status is RunStatus.RUNNING and reached is not None:
+            stage, progress = reached  # this process runs it: its latest report
+        if status is RunStatus.SUCCEEDED:
+            progress = 1.0
         return JobRun(
             id=row["id"],
             job=row["job"],
@@ -317,7 +349,7 @@ class Scheduler:
             started_at=row["started_at"],
             finished_at=row["finished_at"],
             attempts=row["attempts"],
-            stage=row["stage"],
+            stage=stage,
             progress=progress,
             result=row["result"],
             error=row["error"],
