@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from opencx.demo.domain.rows import DAY, TableRows, make_ids, pick
 
@@ -173,6 +172,8 @@ class People:
 
 
 def _traits(rng: np.random.Generator, n: int, tp: TrueParameters) -> tuple[np.ndarray, ...]:
+    from scipy import stats
+
     u = rng.standard_normal(n)
 
     def linked(rho: float) -> np.ndarray:

@@ -13,7 +13,6 @@ no invitation) and improves over time. Sizes are in :data:`LOYALTY` / :data:`PUL
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from opencx.demo.domain.feedback import waves
 from opencx.demo.domain.orders import Orders
@@ -68,6 +67,8 @@ def _loyalty_answers(
     rng: np.random.Generator, people: People, o: Orders, cust: np.ndarray, wave: np.ndarray
 ) -> dict[str, np.ndarray]:
     """The six answers of each respondent (customer ``cust`` answering at ``wave``)."""
+    from scipy import stats
+
     n, u = len(cust), people.u[cust]
     by_customer = np.argsort(o.customer, kind="stable")  # orders grouped by customer, in time
     bounds = np.searchsorted(o.customer[by_customer], np.arange(people.n + 1))

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +31,8 @@ def key_drivers(
 ) -> list[Driver]:
     """OLS of ``scores`` on theme indicators; themes with fewer than ``min_count`` responses are
     left out (too few to say anything). Sorted by effect, most negative first."""
+    from scipy import stats
+
     names = sorted({t for ts in themes for t in ts})
     counts = {n: sum(1 for ts in themes if n in ts) for n in names}
     names = [n for n in names if counts[n] >= min_count]
@@ -68,6 +69,8 @@ class Trend:
 
 def trending(recent: Sequence[Sequence[str]], before: Sequence[Sequence[str]]) -> list[Trend]:
     """Themes whose share of comments changed between two windows, most rising first."""
+    from scipy import stats
+
     n1, n0 = len(recent), len(before)
     if n1 == 0 or n0 == 0:
         return []

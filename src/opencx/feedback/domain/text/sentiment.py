@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
 
 NPS_LIKE = frozenset({"nps", "enps"})
 
@@ -79,6 +83,9 @@ def fit(
     texts: Sequence[str], labels: Sequence[int], *, c: float = 4.0, max_features: int = 200_000
 ) -> SentimentModel:
     """Fit on ``texts`` with binary ``labels`` (1 positive, 0 negative); both classes needed."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     y = np.asarray(labels, dtype=int)
     if len(set(y.tolist())) < 2:
         raise ValueError("sentiment: need both positive and negative examples to learn from")

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from opencx.feedback.domain.text.language import STOP_WORDS
 
@@ -47,6 +45,9 @@ def tokens(text: str) -> list[str]:
 
 def discover(texts: Sequence[str], k: int = 8, top: int = 15, seed: int = 7) -> list[Theme]:
     """``k`` themes from ``texts`` (at least ``2 k`` comments), strongest terms first."""
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     if len(texts) < 2 * k:
         raise ValueError(f"themes: need at least {2 * k} comments to find {k} themes")
     vec = TfidfVectorizer(

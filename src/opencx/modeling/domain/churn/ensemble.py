@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 __all__ = ["Ensemble"]
 
@@ -150,6 +149,8 @@ class Ensemble:
     ) -> dict[str, float]:
         """Mean drop in ROC AUC when each of ``columns`` is shuffled, ``repeats`` times: the
         shuffles of ``sklearn.inspection.permutation_importance`` (same seeds, same order)."""
+        from sklearn.metrics import roc_auc_score
+
         truth = np.asarray(y)
         xp = self.prepared(x)
         outputs = self.outputs(xp)

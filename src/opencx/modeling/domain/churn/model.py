@@ -31,12 +31,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.frozen import FrozenEstimator
-from sklearn.inspection import permutation_importance
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
-from sklearn.model_selection import train_test_split
 
 from opencx.core import InvalidInput
 from opencx.modeling.domain.churn.ensemble import Ensemble
@@ -164,6 +158,10 @@ def fit_churn(
     *Annals of Statistics* 29(5). Zadrozny, B. & Elkan, C. (2002). Transforming classifier
     scores into accurate multiclass probability estimates. *KDD* (isotonic calibration).
     """
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.frozen import FrozenEstimator
+
     booster = HistGradientBoostingClassifier(
         learning_rate=0.05,
         max_iter=200,
@@ -197,6 +195,8 @@ def predict_risk(model: ChurnModel, x: pd.DataFrame) -> FloatArray:
 
 def evaluate(model: ChurnModel, x: pd.DataFrame, y: npt.ArrayLike) -> dict[str, float]:
     """ROC AUC, PR AUC (average precision), Brier score, size and base rate on ``(x, y)``."""
+    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
     truth = np.asarray(y, dtype=np.int64)
     p = predict_risk(model, x)
     both = len(set(truth.tolist())) == 2
@@ -255,6 +255,8 @@ class _Through:
 
 def _auc(estimator: _Through, x: pd.DataFrame, y: npt.ArrayLike) -> float:
     """ROC AUC of the positive class, as sklearn's ``"roc_auc"`` scorer computes it."""
+    from sklearn.metrics import roc_auc_score
+
     return float(roc_auc_score(y, estimator.predict_proba(x)[:, 1]))
 
 
@@ -263,6 +265,8 @@ def model_importance(
 ) -> list[tuple[str, float]]:
     """Permutation importance (mean drop in ROC AUC over 5 shuffles of at most
     :data:`IMPORTANCE_ROWS` rows of ``x``), largest first."""
+    from sklearn.inspection import permutation_importance
+
     truth = np.asarray(y)
     if len(set(truth.tolist())) < 2:
         return []
@@ -374,6 +378,8 @@ def fit_snapshot(
     exclude: Sequence[str] = SNAPSHOT_EXCLUDED,
 ) -> ChurnFit:
     """Snapshot data: stratified 60/20/20 train / calibration / test split, then fit."""
+    from sklearn.model_selection import train_test_split
+
     x, levels = design_matrix(frame, exclude=exclude)
     truth = np.asarray(y, dtype=np.int64)
     idx = np.arange(len(x))

@@ -21,9 +21,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 
 __all__ = [
     "PERSONA_FEATURES",
@@ -159,6 +156,9 @@ def choose_k(
     z: FloatArray, ks: Sequence[int] = range(3, 9), *, sample_size: int = 2_000, seed: int = 0
 ) -> tuple[int, dict[int, float]]:
     """The k with the highest silhouette on a fixed sample; ties go to the smaller k."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
     rng = np.random.default_rng(seed)
     idx = rng.choice(len(z), size=min(sample_size, len(z)), replace=False)
     sample = z[np.sort(idx)]
@@ -186,6 +186,8 @@ def _match_ids(
     scale: FloatArray,
     features: tuple[str, ...],
 ) -> tuple[int, ...]:
+    from scipy.optimize import linear_sum_assignment
+
     if previous is None or previous.features != features:
         return tuple(range(1, len(new_z) + 1))
     prev_z = _standardise(previous.centroids, mean, scale)
@@ -218,6 +220,8 @@ def fit_personas(
     Rousseeuw, P. J. (1987). Silhouettes. *J. Comput. Appl. Math.* 20, 53–65.
     Kuhn, H. W. (1955). The Hungarian method for the assignment problem. *Naval Res. Logist.* 2.
     """
+    from sklearn.cluster import KMeans
+
     x = persona_matrix(frame, features)
     mean, scale = _moments(x)
     z = _standardise(x, mean, scale)
