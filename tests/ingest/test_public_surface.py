@@ -19,6 +19,7 @@ EVENTS = [
     "OrdersImported",
     "ProductsUpserted",
     "ResponsesImported",
+    "ReturnsLinked",
     "SubscriptionsImported",
 ]
 

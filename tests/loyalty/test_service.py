@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from opencx.core import Conflict, InvalidInput
 from opencx.customers.service import merge
+from opencx.ingest.domain import Mapping
+from opencx.ingest.service import ImportOptions
 from opencx.loyalty.domain import (
     Cause,
     Challenge,
@@ -96,6 +98,30 @@ def test_returns_reverse_pro_rata_as_compensating_entries(services, clock):
         ],
     )
     assert services.loyalty.member_view(member).balance == 75  # re-delivered: no second reversal
+    audit_all(services)
+
+
+def test_a_live_file_reverses_a_return_listed_before_its_order(services, tmp_path):
+    """The return is linked once the whole file is in (SQLite writes chunk by chunk and links
+    at the end): its order's points are reversed all the same, once, on both stores."""
+    member = services.loyalty.enroll(customer(services, "bo"))
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
+        "r1,bo,2026-01-12T10:00:00Z,EUR,MUG,-1,25.00,o1\n"
+        "o1,bo,2026-01-10T10:00:00Z,EUR,MUG,4,25.00,\n"
+    )
+    for _ in range(2):  # imported twice: the second import reverses nothing more
+        report = services.ingest.import_file(
+            ImportOptions(
+                kind="orders", path=path, mapping=Mapping(source="shop"), live=True, chunk_rows=1
+            )
+        )
+        assert report.status == "loaded", report.problems
+        assert report.counts.get("returns_linked") == 1
+        view = services.loyalty.member_view(member)
+        assert view.balance == 75
+        assert sorted((e.kind, e.points) for e in view.entries) == [("earn", 100), ("reverse", -25)]
     audit_all(services)
 
 

@@ -7,6 +7,7 @@ from opencx.ingest.domain import (
     OrdersImported,
     ProductsUpserted,
     ResponsesImported,
+    ReturnsLinked,
     SubscriptionsImported,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "OrdersImported",
     "ProductsUpserted",
     "ResponsesImported",
+    "ReturnsLinked",
     "SubscriptionsImported",
 ]

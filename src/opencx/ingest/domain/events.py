@@ -42,6 +42,18 @@ class OrdersImported(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnsLinked(DomainEvent):
+    """Return lines were linked to the lines they reverse after their own orders were announced
+    (:class:`OrdersImported`): an import written chunk by chunk links its returns once the
+    whole file is in. ``order_ids`` are the orders whose lines the returns reverse; a
+    subscriber that reads an order's returns (loyalty's reversal of points) reads them again.
+    Published once per import, in its transaction, after every link is set."""
+
+    order_ids: tuple[str, ...]
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SubscriptionsImported(DomainEvent):
     """Subscription rows were written."""
 

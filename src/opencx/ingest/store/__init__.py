@@ -25,7 +25,6 @@ from opencx.ingest.store.lookups import (
     ids_any_source,
     ids_by_external_id,
     line_ids,
-    lines_by_sku,
     of_erased_customers,
     question_scales,
     question_types,
@@ -42,6 +41,7 @@ from opencx.ingest.store.order_copy import (
 )
 from opencx.ingest.store.order_merge import (
     has_returns,
+    link_listed_returns,
     link_returns,
     merge_lines,
     merge_orders,
@@ -58,7 +58,6 @@ from opencx.ingest.store.staging import (
     stage_rows,
 )
 from opencx.ingest.store.upserts import (
-    mark_partly_returned,
     upsert,
     upsert_job,
     write_behind,
@@ -85,11 +84,10 @@ __all__ = [
     "ids_any_source",
     "ids_by_external_id",
     "line_ids",
-    "lines_by_sku",
     "link_copied_returns",
+    "link_listed_returns",
     "link_returns",
     "lock_source",
-    "mark_partly_returned",
     "merge_lines",
     "merge_orders",
     "merge_products",

@@ -100,20 +100,6 @@ def line_ids(conn: Connection, order_ids: Iterable[str]) -> dict[tuple[str, int]
     return found
 
 
-def lines_by_sku(conn: Connection, order_ids: Iterable[str]) -> dict[tuple[str, str], str]:
-    """``(order_id, sku) → id`` of the first positive line per sku of ``order_ids``."""
-    t = schema.order_lines
-    found: dict[tuple[str, str], str] = {}
-    for part in batched(order_ids):
-        query = (
-            sa.select(t.c.order_id, t.c.sku, t.c.id)
-            .where(t.c.order_id.in_(part), t.c.quantity > 0)
-            .order_by(t.c.line_no.desc())
-        )
-        found.update({(o, s): id_ for o, s, id_ in conn.execute(query)})
-    return found
-
-
 def survey_ids(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
     """``key → id`` of the latest version of each survey."""
     t = schema.surveys

@@ -6,7 +6,7 @@ a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -15,10 +15,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy.engine import Connection
 
-from opencx.db import schema
 from opencx.ingest.store import behind, sqlite_images
 from opencx.ingest.store.pg_copy import CopyWrite, copy_csv
-from opencx.ingest.store.tables import KEYS, TABLES, batched
+from opencx.ingest.store.tables import KEYS, TABLES
 
 
 def upsert(conn: Connection, table: str, data: pa.Table, *, update: bool = True) -> None:
@@ -247,13 +246,3 @@ def _insert_from_temp(
         f"INSERT INTO {table} ({names}) SELECT {names} FROM _ingest_{table}"  # noqa: S608
         + _conflict_clause(columns, key, update)
     )
-
-
-def mark_partly_returned(conn: Connection, order_ids: Iterable[str]) -> None:
-    t = schema.orders
-    for part in batched(set(order_ids)):
-        conn.execute(
-            t.update()
-            .where(t.c.id.in_(part), t.c.status == "completed")
-            .values(status="partly_returned")
-        )

@@ -27,7 +27,7 @@ class OrderState:
         self.prefix = id_prefix()
         self.existing: dict[str, str] = {}  # external id -> id of orders already stored
         self.products: dict[str, str] = {}
-        self.last_line: dict[tuple[str, str], tuple[str, str]] = {}  # (customer, sku) -> line
+        self.last_line: dict[tuple[str, str], tuple[str, int]] = {}  # (customer, sku) -> line
         self.next_index = 0
         self._keys = np.empty(0, np.uint64)  # hashes of the external ids met, sorted
         self._at = np.empty(0, np.int32)  # the index of the order of each of _keys

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.ingest import store
-from opencx.ingest.domain import OrdersImported
+from opencx.ingest.domain import OrdersImported, ReturnsLinked
 from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.service.run import (
     Run,
@@ -39,9 +39,24 @@ class OrderWriter:
         )
 
     def finish(self, run: Run) -> None:
-        """Nothing staged: each chunk was written as it came (the last one perhaps by a thread,
-        waited for here)."""
+        """Each chunk was written as it came (the last one perhaps by a thread, waited for
+        here); the return lines listed are linked now that every line is in, and the orders
+        they return announced again (:class:`ReturnsLinked`: their own orders were announced
+        chunk by chunk, before the links existed)."""
         store.settle(run.conn)
+        listed: list[pa.Table] = run.state.pop("returns_listed", [])
+        if not listed:
+            return
+        by_customer = run.mapping.link_returns == "customer_sku"
+        links = store.link_listed_returns(
+            run.conn, run.source, pa.concat_tables(listed), by_customer=by_customer
+        )
+        if links.linked:
+            run.count("returns_linked", links.linked)
+        if links.unlinked:
+            run.count("returns_unlinked", links.unlinked)
+        if links.returned:
+            run.publish(ReturnsLinked(links.returned, run.live))
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
         state: OrderState = run.state.setdefault("orders", OrderState())
@@ -60,14 +75,10 @@ class OrderWriter:
         values, fresh = state.slots_of(encoded.dictionary)
         orders = self._orders(run, state, cols, exts, values, fresh, at)
         writes = [("orders", orders, True)] if orders is not None else []
-        if writes and (run.mapping.link_returns or pc.any(cols["is_return"]).as_py()):
-            store.write_behind(run.conn, writes)  # the return links update these orders
-            writes = []
         ids = state.ids(exts, values)
         line_nos = self._line_numbers(state.number_lines(exts, values, at), cols["line_no"])
         order_ids = pc.take(ids, at)
         line_ids = self._line_ids(run, state, exts, at, order_ids, line_nos)
-        returns = self._link_returns(run, state, cols, order_ids, line_ids)
         lines = pa.table(
             {
                 "id": line_ids,
@@ -78,13 +89,15 @@ class OrderWriter:
                 "quantity": cols["quantity"],
                 "unit_price": cols["unit_price"],
                 "discount": cols["discount"],
-                "returns_line_id": returns,
+                # a re-imported return line loses its link until the returns are linked again
+                "returns_line_id": pa.nulls(n, pa.string()),
             }
         )
         # written by a thread while the next chunk is read and checked (SQLite; at once
         # elsewhere): any later statement on the connection waits for them, so a subscriber
         # of the event below, which reads through it, sees each order whole
         store.write_behind(run.conn, [*writes, ("order_lines", lines, True)])
+        self._list_returns(run, state, cols, line_nos)
         run.publish(OrdersImported(tuple(ids.to_pylist()), run.live))
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
@@ -198,62 +211,33 @@ class OrderWriter:
         kept = pa.array([f for f in found if f is not None], pa.string())
         return pc.replace_with_mask(ids, pa.array(hit), kept)
 
-    def _link_returns(
-        self,
-        run: Run,
-        state: OrderState,
-        cols: dict[str, Any],
-        order_array: pa.Array,
-        line_array: pa.Array,
-    ) -> pa.Array:
-        if run.mapping.link_returns is None and not pc.any(cols["is_return"]).as_py():
-            return pa.nulls(len(order_array), pa.string())
-        is_return = cols["is_return"].to_pylist()
-        order_ids, line_ids = order_array.to_pylist(), line_array.to_pylist()
-        skus = cols["sku"].to_pylist()
-        quantities = cols["quantity"].to_pylist()
-        by_order = self._returns_by_order(run, state, cols)
+    def _list_returns(
+        self, run: Run, state: OrderState, cols: dict[str, Any], line_nos: pa.Array
+    ) -> None:
+        """List the chunk's return lines (a return, or a negative quantity) to be linked once
+        every line is in (``store.link_listed_returns``, the rule of the staged merge): each
+        with its order and line number, SKU, the order it names and, with ``link_returns =
+        "customer_sku"``, the latest earlier non-return line of its customer and SKU."""
+        negative = pc.fill_null(pc.less(cols["quantity"], 0), False)
+        is_ret = pc.or_(pc.fill_null(cols["is_return"], False), negative)
         by_customer = run.mapping.link_returns == "customer_sku"
-        customers = cols["customer_id"].to_pylist()
-        targets = cols["returns_order"].to_pylist()
-        exts = cols["order_id"].to_pylist()
-        any_targets = cols["returns_order"].null_count < len(exts)
-        links: list[str | None] = []
-        originals: set[str] = set()
-        for i, sku in enumerate(skus):
-            link: tuple[str, str] | None = None
-            if is_return[i] or quantities[i] < 0:
-                if targets[i] is not None:
-                    link = by_order.get((targets[i], sku))
-                elif by_customer and customers[i] is not None:
-                    link = state.last_line.get((customers[i], sku))
-                run.count("returns_linked" if link else "returns_unlinked")
-            else:
-                if any_targets:
-                    by_order.setdefault((exts[i], sku), (line_ids[i], order_ids[i]))
-                if by_customer and customers[i] is not None:
-                    state.last_line[(customers[i], sku)] = (line_ids[i], order_ids[i])
-            links.append(link[0] if link else None)
-            if link:
-                originals.add(link[1])
-        store.mark_partly_returned(run.conn, originals)
-        return pa.array(links, pa.string())
-
-    @staticmethod
-    def _returns_by_order(
-        run: Run, state: OrderState, cols: dict[str, Any]
-    ) -> dict[tuple[str, str], tuple[str, str]]:
-        targets = [t for t in pc.unique(pc.drop_null(cols["returns_order"])).to_pylist()]
-        if not targets:
-            return {}
-        index = state.find(targets)
-        seen = [t for t, i in zip(targets, index.tolist(), strict=True) if i >= 0]
-        ids = dict(zip(seen, state.ids(seen, index[index >= 0] << 24).to_pylist(), strict=True))
-        missing = [t for t in targets if t not in ids]
-        ids.update(store.ids_by_external_id(run.conn, "orders", run.source, missing))
-        by_id = {v: k for k, v in ids.items()}
-        lines = store.lines_by_sku(run.conn, list(by_id))
-        return {(by_id[o], sku): (line, o) for (o, sku), line in lines.items()}
+        if not by_customer and not pc.any(is_ret).as_py():
+            return
+        data = {
+            "order_id": cols["order_id"],
+            "line_no": line_nos,
+            "sku": cols["sku"],
+            "returns_order": cols["returns_order"],
+        }
+        if by_customer:
+            data["prev_order"], data["prev_line"] = _previous_lines(state, cols, line_nos, is_ret)
+        else:
+            data["prev_order"] = pa.nulls(len(is_ret), pa.string())
+            data["prev_line"] = pa.nulls(len(is_ret), pa.int32())
+        listed = pa.table(data).filter(is_ret)
+        if listed.num_rows == 0:
+            return
+        run.state.setdefault("returns_listed", []).append(listed)
 
 
 def _firsts(
@@ -267,6 +251,31 @@ def _firsts(
     first = table.group_by("at", use_threads=False).aggregate([("v", "first")])
     by_order = first.sort_by("at").column("v_first")
     return by_order.take(pa.array(np.flatnonzero(fresh)))
+
+
+def _previous_lines(
+    state: OrderState, cols: dict[str, Any], line_nos: pa.Array, is_ret: pa.Array
+) -> tuple[pa.Array, pa.Array]:
+    """Per line, the latest earlier non-return line of the file with its customer and SKU (its
+    order's external id and line number; null for a line without a customer or without one)."""
+    last = state.last_line
+    customers, skus = cols["customer_id"].to_pylist(), cols["sku"].to_pylist()
+    exts, numbers = cols["order_id"].to_pylist(), line_nos.to_pylist()
+    prev: list[tuple[str, int] | None] = []
+    for customer, sku, ext, number, ret in zip(
+        customers, skus, exts, numbers, is_ret.to_pylist(), strict=True
+    ):
+        if customer is None:
+            prev.append(None)
+        elif ret:
+            prev.append(last.get((customer, sku)))
+        else:
+            prev.append(None)
+            last[(customer, sku)] = (ext, number)
+    return (
+        pa.array([p[0] if p else None for p in prev], pa.string()),
+        pa.array([p[1] if p else None for p in prev], pa.int32()),
+    )
 
 
 def new_products(run: Run, cols: dict[str, Any], missing: set[str]) -> pa.Table:

@@ -144,11 +144,11 @@ class StagedOrderWriter:
         run.count("return_orders", store.return_orders(conn) if returns else 0)
         if returns and store.has_returns(conn):
             by_customer = run.mapping.link_returns == "customer_sku"
-            linked, unlinked = store.link_returns(conn, source, by_customer=by_customer)
-            if linked:
-                run.count("returns_linked", linked)
-            if unlinked:
-                run.count("returns_unlinked", unlinked)
+            links = store.link_returns(conn, source, by_customer=by_customer)
+            if links.linked:
+                run.count("returns_linked", links.linked)
+            if links.unlinked:
+                run.count("returns_unlinked", links.unlinked)
 
     def _announce_staged(self, run: Run) -> None:
         """Publish the staged orders, once their lines are written (a subscriber reads each

@@ -1,0 +1,118 @@
+"""Returns are linked once the whole file is in, by one rule on both stores: a return line that
+names the order it returns links to that order's first positive line of the same SKU, wherever
+the order's lines are in the file (before the return, after it, in other chunks) and as the
+import leaves them (a re-import that changes an order's lines)."""
+
+from __future__ import annotations
+
+import io
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import sqlalchemy as sa
+
+HEADER = "order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
+
+# Read two lines a chunk: R1 returns A1's SKU1 before A1 is met (chunk 1); A1's lines are in
+# chunk 2; R2's lines return A1's SKU2 (chunk 3) and a SKU A1 does not have (chunk 4).
+FIRST = (
+    HEADER + "R1,C1,2024-01-09 10:00:00,EUR,SKU1,-1,3.50,A1\n"
+    "A2,C2,2024-01-03 10:00:00,EUR,SKU1,1,3.50,\n"
+    "A1,C1,2024-01-02 10:00:00,EUR,SKU1,2,3.50,\n"
+    "A1,C1,2024-01-02 10:00:00,EUR,SKU2,1,10,\n"
+    "A2,C2,2024-01-03 10:00:00,EUR,SKU2,1,10,\n"
+    "R2,C1,2024-01-10 10:00:00,EUR,SKU2,-1,10,A1\n"
+    "R2,C1,2024-01-10 10:00:00,EUR,SKU9,-1,10,A1\n"
+)
+
+# The same file again, A1's two lines swapped (line 1 is now SKU2), and R3, a return of A1's
+# SKU1, first: every return must link to the line that holds its SKU once the file is in.
+AGAIN = (
+    HEADER + "R3,C1,2024-01-11 10:00:00,EUR,SKU1,-2,3.50,A1\n"
+    "R1,C1,2024-01-09 10:00:00,EUR,SKU1,-1,3.50,A1\n"
+    "A2,C2,2024-01-03 10:00:00,EUR,SKU1,1,3.50,\n"
+    "A1,C1,2024-01-02 10:00:00,EUR,SKU2,1,10,\n"
+    "A1,C1,2024-01-02 10:00:00,EUR,SKU1,2,3.50,\n"
+    "A2,C2,2024-01-03 10:00:00,EUR,SKU2,1,10,\n"
+    "R2,C1,2024-01-10 10:00:00,EUR,SKU2,-1,10,A1\n"
+    "R2,C1,2024-01-10 10:00:00,EUR,SKU9,-1,10,A1\n"
+)
+
+LINKS = """
+    SELECT o.external_id, l.line_no, l.sku, ro.external_id, rl.line_no, rl.sku
+    FROM order_lines l
+    JOIN orders o ON o.id = l.order_id
+    LEFT JOIN order_lines rl ON rl.id = l.returns_line_id
+    LEFT JOIN orders ro ON ro.id = rl.order_id
+    WHERE l.quantity < 0
+    ORDER BY o.external_id, l.line_no
+"""
+
+
+def _parquet(path, text: str):
+    """``text`` (CSV) as a Parquet file, read in chunks of exactly ``chunk_rows`` rows."""
+    names = text.split("\n", 1)[0].split(",")
+    options = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True
+    )
+    pq.write_table(pacsv.read_csv(io.BytesIO(text.encode()), convert_options=options), path)
+    return path
+
+
+def _links(engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(LINKS)).all()]
+
+
+def _statuses(engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text("SELECT external_id, status FROM orders")).all())
+
+
+def _reported(report) -> tuple[int, int, int, int]:
+    counts = report.counts
+    return (
+        counts.get("orders", 0),
+        counts.get("return_orders", 0),
+        counts.get("returns_linked", 0),
+        counts.get("returns_unlinked", 0),
+    )
+
+
+def test_returns_link_to_lines_before_or_after_them_in_any_chunk(tmp_path, run_import, engine):
+    path = _parquet(tmp_path / "orders.parquet", FIRST)
+    report = run_import("orders", path, create_missing_customers=True, chunk_rows=2)
+
+    assert report.status == "loaded", report.problems
+    assert _reported(report) == (4, 2, 2, 1)
+    assert _links(engine) == [
+        ("R1", 1, "SKU1", "A1", 1, "SKU1"),
+        ("R2", 1, "SKU2", "A1", 2, "SKU2"),
+        ("R2", 2, "SKU9", None, None, None),
+    ]
+    assert _statuses(engine) == {
+        "A1": "partly_returned",
+        "A2": "completed",
+        "R1": "returned",
+        "R2": "returned",
+    }
+
+
+def test_a_reimport_that_changes_an_order_links_to_its_new_lines(tmp_path, run_import, engine):
+    first = _parquet(tmp_path / "first.parquet", FIRST)
+    again = _parquet(tmp_path / "again.parquet", AGAIN)
+    options = {"create_missing_customers": True, "chunk_rows": 2, "source": "shop"}
+    assert run_import("orders", first, **options).status == "loaded"
+
+    report = run_import("orders", again, **options)
+
+    assert report.status == "loaded", report.problems
+    assert _reported(report) == (5, 3, 3, 1)
+    assert _links(engine) == [
+        ("R1", 1, "SKU1", "A1", 2, "SKU1"),
+        ("R2", 1, "SKU2", "A1", 1, "SKU2"),
+        ("R2", 2, "SKU9", None, None, None),
+        ("R3", 1, "SKU1", "A1", 2, "SKU1"),
+    ]
+    assert _statuses(engine)["A1"] == "partly_returned"
