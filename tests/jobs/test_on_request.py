@@ -105,6 +105,40 @@ def test_progress_never_waits_for_a_lock_the_work_itself_holds(sqlite_engine: En
     assert stranger.status(run_id).stage == "done"
 
 
+def test_a_late_report_of_an_abandoned_attempt_is_not_shown_as_the_next_ones(
+    engine: Engine,
+) -> None:
+    """An attempt past its time limit is abandoned, but its thread runs on and may still report;
+    the retry's status must not show that report."""
+    clock = FixedClock(START)
+    release, reported = threading.Event(), threading.Event()
+    seen: list[str | None] = []
+    box: dict[str, Scheduler] = {}
+
+    def slow(ctx: RunContext) -> None:
+        if ctx.attempt == 1:
+            release.wait(30)
+            ctx.progress("attempt 1, too late", 0.5)
+            reported.set()
+            return
+        seen.append(box["queue"].status(ctx.params["me"]).stage)
+
+    job = Job("test.slow", None, slow, time_limit=timedelta(seconds=0.2), max_attempts=2)
+    queue = box["queue"] = Scheduler(engine, clock, [job])
+    run_id = queue.submit("test.slow", {})
+    with engine.begin() as conn:
+        from opencx.jobs.store import job_runs
+
+        conn.execute(job_runs.update().values(params={"me": run_id}))
+    queue.tick()
+    assert queue.status(run_id).status is RunStatus.FAILED
+    release.set()
+    assert reported.wait(30)
+    clock.advance(timedelta(seconds=31))
+    queue.tick()
+    assert seen == [None] and queue.status(run_id).status is RunStatus.SUCCEEDED
+
+
 def test_bad_input_is_recorded_once_and_not_retried(engine: Engine) -> None:
     queue = Scheduler(engine, FixedClock(START), [FIT])
     run_id = queue.submit("test.fit", {"model": "churn", "as_of": "1900-01-01"})

@@ -141,9 +141,10 @@ class Scheduler:
         self.worker = worker
         self._scheduled: dict[str, datetime] = {}
         self._wake = threading.Event()
-        # where the runs this process executes have got to (run id -> stage, fraction): what
-        # `status` shows while a run cannot record it, on SQLite while an import holds the lock
-        self._reached: dict[str, tuple[str, float | None]] = {}
+        # where the runs this process executes have got to (run id -> attempt, stage, fraction):
+        # what `status` shows while a run cannot record it, on SQLite while an import holds the
+        # write lock
+        self._reached: dict[str, tuple[int, str, float | None]] = {}
 
     # --- scheduling ----------------------------------------------------------------------
     def schedule_due(self, now: datetime) -> int:
@@ -196,7 +197,7 @@ class Scheduler:
             deadline=started + job.time_limit,
             trigger=Trigger(run.trigger),
             params=dict(run.params or {}),
-            progress=self._reporter(run),
+            progress=(reports := _Reports(self, run)),
         )
         began = time.monotonic()
         # the job acts for whoever asked for it (the audit log records them, not `system`)
@@ -204,7 +205,7 @@ class Scheduler:
         try:
             value, error, retry = _call_with_limit(job, context, origin)
         finally:
-            self._reached.pop(run.id, None)
+            reports.close()  # a job abandoned at its time limit may still report: ignored
         duration_ms = int((time.monotonic() - began) * 1000)
         finished = self.clock.now()
         if error is None:
@@ -234,26 +235,6 @@ class Scheduler:
             extra={"job": job.name, "status": status.value, "duration_ms": duration_ms},
         )
         return Outcome(job.name, run.id, status, duration_ms, result, error, recorded)
-
-    def _reporter(self, run: store.ClaimedRun) -> Any:
-        """The run's ``progress(stage, fraction)``: kept in this process (its ``status`` shows
-        it at once) and written to the store for other processes in one short fenced write that
-        never waits for a lock. On SQLite the work itself may hold the write lock (an import
-        does, start to end): the write then fails at once and the next report tries again."""
-
-        def report(stage: str, fraction: float | None = None) -> None:
-            clipped = None if fraction is None else min(max(float(fraction), 0.0), 1.0)
-            self._reached[run.id] = (stage, clipped)
-            try:
-                with _write(self.engine, wait=False) as conn:
-                    store.record_progress(conn, run, stage=stage, progress=clipped)
-            except DBAPIError as exc:  # progress is advisory: never fail the work for it
-                locked = "database is locked" in str(exc.orig)  # the next report tries again
-                (log.debug if locked else log.warning)(
-                    "job %s: progress not recorded: %s", run.job, exc
-                )
-
-        return report
 
     def tick(self) -> Outcome | None:
         """One pass: schedule, claim one due run, execute it."""
@@ -335,8 +316,8 @@ class Scheduler:
         status = RunStatus(row["status"])
         stage, progress = row["stage"], row["progress"]
         reached = self._reached.get(run_id)
-        if status is RunStatus.RUNNING and reached is not None:
-            stage, progress = reached  # this process runs it: its latest report
+        if status is RunStatus.RUNNING and reached is not None and reached[0] == row["attempts"]:
+            _, stage, progress = reached  # this process runs this attempt: its latest report
         if status is RunStatus.SUCCEEDED:
             progress = 1.0
         return JobRun(
@@ -474,6 +455,43 @@ def _asker() -> str | None:
     """The actor of the edge calling now, if any (``system`` asks for nothing)."""
     actor = current_origin().actor
     return None if actor == SYSTEM.actor else actor
+
+
+class _Reports:
+    """An attempt's ``progress(stage, fraction)``: kept in its scheduler (whose ``status`` shows
+    it at once) and written to the store for other processes in one short fenced write that
+    never waits for a lock. On SQLite the work itself may hold the write lock (an import holds
+    it from its first row to its commit): the write then fails at once and the next report
+    tries again. Once the attempt is left (done, failed or abandoned at its time limit), its
+    reports are ignored, so a late one never shows as the next attempt's."""
+
+    def __init__(self, scheduler: Scheduler, run: store.ClaimedRun) -> None:
+        self.scheduler, self.run = scheduler, run
+        self._lock = threading.Lock()
+        self._open = True
+
+    def __call__(self, stage: str, fraction: float | None = None) -> None:
+        run = self.run
+        clipped = None if fraction is None else min(max(float(fraction), 0.0), 1.0)
+        with self._lock:
+            if not self._open:
+                return
+            self.scheduler._reached[run.id] = (run.attempts, stage, clipped)
+        try:
+            with _write(self.scheduler.engine, wait=False) as conn:
+                store.record_progress(conn, run, stage=stage, progress=clipped)
+        except DBAPIError as exc:  # progress is advisory: never fail the work for it
+            locked = "database is locked" in str(exc.orig)  # the next report tries again
+            (log.debug if locked else log.warning)(
+                "job %s: progress not recorded: %s", run.job, exc
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._open = False
+            reached = self.scheduler._reached
+            if reached.get(self.run.id, (None,))[0] == self.run.attempts:
+                del reached[self.run.id]
 
 
 def _call_with_limit(
