@@ -116,3 +116,53 @@ def test_a_reimport_that_changes_an_order_links_to_its_new_lines(tmp_path, run_i
         ("R3", 1, "SKU1", "A1", 2, "SKU1"),
     ]
     assert _statuses(engine)["A1"] == "partly_returned"
+
+
+A1_SKU1 = "A1,C1,2024-01-02 10:00:00,EUR,SKU1,2,3.50,\n"
+A1_SKU2 = "A1,C1,2024-01-02 10:00:00,EUR,SKU2,1,10,\n"
+A1_SKU3 = "A1,C1,2024-01-02 10:00:00,EUR,SKU3,2,3.50,\n"
+ORDER = HEADER + A1_SKU1 + A1_SKU2
+RETURN = HEADER + "R1,C1,2024-01-09 10:00:00,EUR,SKU1,-1,3.50,A1\n"
+# A1 again, its lines swapped (line 1 is now SKU2); then A1 without SKU1 at all
+SWAPPED = HEADER + A1_SKU2 + A1_SKU1
+WITHOUT = HEADER + A1_SKU2 + A1_SKU3
+
+
+def test_a_stored_return_follows_its_sku_when_a_reimport_swaps_the_lines(
+    tmp_path, run_import, engine
+):
+    options = {"create_missing_customers": True, "chunk_rows": 1, "source": "shop"}
+    for name, text in (("order", ORDER), ("return", RETURN)):
+        report = run_import("orders", _parquet(tmp_path / f"{name}.parquet", text), **options)
+        assert report.status == "loaded", report.problems
+    assert _links(engine) == [("R1", 1, "SKU1", "A1", 1, "SKU1")]
+    assert _statuses(engine)["A1"] == "partly_returned"
+
+    report = run_import("orders", _parquet(tmp_path / "swapped.parquet", SWAPPED), **options)
+
+    assert report.status == "loaded", report.problems
+    assert _links(engine) == [("R1", 1, "SKU1", "A1", 2, "SKU1")]
+    assert _statuses(engine) == {"A1": "partly_returned", "R1": "returned"}
+
+    report = run_import("orders", _parquet(tmp_path / "without.parquet", WITHOUT), **options)
+
+    assert report.status == "loaded", report.problems
+    assert _links(engine) == [("R1", 1, "SKU1", None, None, None)]  # A1 has no SKU1 any more
+    assert _statuses(engine) == {"A1": "completed", "R1": "returned"}
+
+
+def test_an_order_event_that_swaps_the_lines_keeps_its_return_on_its_sku(ingest, engine):
+    def order(order_id: str, *lines: tuple[str, int, str | None]) -> None:
+        rows = [
+            {"sku": sku, "quantity": quantity, "unit_price": "3.50", "returns_order": target}
+            for sku, quantity, target in lines
+        ]
+        data = {"order_id": order_id, "placed_at": "2024-01-02T10:00:00Z", "currency": "EUR"}
+        ingest.ingest_event("order", {**data, "lines": rows}, source="shop")
+
+    order("A1", ("SKU1", 2, None), ("SKU2", 1, None))
+    order("R1", ("SKU1", -1, "A1"))
+    order("A1", ("SKU2", 1, None), ("SKU1", 2, None))
+
+    assert _links(engine) == [("R1", 1, "SKU1", "A1", 2, "SKU1")]
+    assert _statuses(engine) == {"A1": "partly_returned", "R1": "returned"}

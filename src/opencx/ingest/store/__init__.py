@@ -41,13 +41,17 @@ from opencx.ingest.store.order_copy import (
 )
 from opencx.ingest.store.order_merge import (
     has_returns,
-    link_listed_returns,
-    link_returns,
     merge_lines,
     merge_orders,
     merge_products,
     return_orders,
     staged_order_ids,
+)
+from opencx.ingest.store.return_links import (
+    ReturnLinks,
+    link_listed_returns,
+    link_returns,
+    relink_stored_returns,
 )
 from opencx.ingest.store.runs import finish_import, start_import
 from opencx.ingest.store.staging import (
@@ -65,6 +69,7 @@ from opencx.ingest.store.upserts import (
 
 __all__ = [
     "CopyBehind",
+    "ReturnLinks",
     "SetAside",
     "analyze",
     "anyone_erased",
@@ -96,6 +101,7 @@ __all__ = [
     "question_scales",
     "question_types",
     "queue_jobs",
+    "relink_stored_returns",
     "restore_indexes",
     "restore_keys",
     "return_orders",

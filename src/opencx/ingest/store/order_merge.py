@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 STAGE = "_ingest_order_stage"
-RETURNS = "_ingest_order_returns"
 
 STAGE_COLUMNS = {
     "order_id": "text",
@@ -275,131 +273,6 @@ def merge_lines(
 def has_returns(conn: Connection) -> bool:
     sql = f"SELECT 1 FROM {STAGE} WHERE is_return OR quantity < 0 LIMIT 1"  # noqa: S608
     return conn.exec_driver_sql(sql).first() is not None
-
-
-RETURN_COLUMNS = {
-    "order_id": "TEXT",
-    "line_no": "INTEGER",
-    "sku": "TEXT",
-    "returns_order": "TEXT",
-    "prev_order": "TEXT",
-    "prev_line": "INTEGER",
-}
-"""The columns of :data:`RETURNS`: per return line, its order (external id) and line number,
-its SKU, the order it names (``returns_order``) and the latest earlier non-return line of the
-file with the same customer and SKU (its order's external id and line number)."""
-
-
-@dataclass(frozen=True)
-class ReturnLinks:
-    """What linking an import's return lines did: how many were linked and left unlinked, and
-    (when asked for) the ids of the orders whose lines they were linked to."""
-
-    linked: int
-    unlinked: int
-    returned: tuple[str, ...] = ()
-
-
-def link_returns(conn: Connection, source: str, *, by_customer: bool) -> ReturnLinks:
-    """Link each staged return line to the line it reverses: the stage's return lines listed
-    in :data:`RETURNS`, then linked as :func:`link_listed_returns` does."""
-    is_ret = "(s.is_return OR s.quantity < 0)"
-    sql = f"""
-        CREATE TEMP TABLE {RETURNS} AS
-        WITH n AS (
-            SELECT s._row, s.order_id, s.sku, s.customer_id, s.returns_order,
-                   {is_ret} AS is_ret,
-                   coalesce(s.line_no, row_number() OVER (PARTITION BY s.order_id
-                                                          ORDER BY s._row)) AS line_no,
-                   max(CASE WHEN NOT {is_ret} THEN s._row END) OVER (
-                       PARTITION BY s.customer_id, s.sku ORDER BY s._row
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_row
-            FROM {STAGE} s)
-        SELECT r.order_id, r.line_no, r.sku, r.returns_order,
-               p.order_id AS prev_order, p.line_no AS prev_line
-        FROM n r LEFT JOIN n p ON p._row = r.prev_row AND r.customer_id IS NOT NULL
-        WHERE r.is_ret
-    """  # noqa: S608
-    conn.exec_driver_sql(sql)
-    return _link_listed(conn, source, by_customer=by_customer, returned=False)
-
-
-def link_listed_returns(
-    conn: Connection, source: str, listed: pa.Table, *, by_customer: bool
-) -> ReturnLinks:
-    """Link each return line of ``listed`` (columns :data:`RETURN_COLUMNS`, gathered chunk by
-    chunk) to the line it reverses, once every line of the import is in; the result names the
-    orders whose lines were linked.
-
-    A return with ``returns_order`` links to that order's first positive line of the same SKU
-    (as the import leaves it: before or after the return in the file, stored or new);
-    otherwise, with ``by_customer``, to the latest earlier non-return line of the file with the
-    same customer and SKU. The orders of the linked lines become ``partly_returned`` (when
-    ``completed``).
-    """
-    columns = ", ".join(f"{name} {kind}" for name, kind in RETURN_COLUMNS.items())
-    conn.exec_driver_sql(f"CREATE TEMP TABLE {RETURNS} ({columns})")
-    rows = listed.select(list(RETURN_COLUMNS)).to_pylist()
-    marks = ", ".join(f":{name}" for name in RETURN_COLUMNS)
-    conn.execute(sa.text(f"INSERT INTO {RETURNS} VALUES ({marks})"), rows)  # noqa: S608
-    return _link_listed(conn, source, by_customer=by_customer, returned=True)
-
-
-def _link_listed(
-    conn: Connection, source: str, *, by_customer: bool, returned: bool
-) -> ReturnLinks:
-    """Link the return lines listed in :data:`RETURNS` (see :func:`link_listed_returns`); drop
-    the list; with ``returned``, name the orders whose lines were linked."""
-    by_target = """
-        SELECT l2.id FROM orders o2 JOIN order_lines l2 ON l2.order_id = o2.id
-        WHERE o2.source = :source AND o2.external_id = r.returns_order AND l2.sku = r.sku
-          AND l2.quantity > 0
-        ORDER BY l2.line_no LIMIT 1
-    """
-    by_previous = """
-        SELECT l3.id FROM orders o3 JOIN order_lines l3 ON l3.order_id = o3.id
-        WHERE o3.source = :source AND o3.external_id = r.prev_order AND l3.line_no = r.prev_line
-    """
-    previous = f"WHEN r.prev_order IS NOT NULL THEN ({by_previous})" if by_customer else ""
-    links = f"""
-        SELECT l.id AS line_id,
-               CASE WHEN r.returns_order IS NOT NULL THEN ({by_target}) {previous} END AS target
-        FROM {RETURNS} r
-        JOIN orders o ON o.source = :source AND o.external_id = r.order_id
-        JOIN order_lines l ON l.order_id = o.id AND l.line_no = r.line_no
-    """  # noqa: S608
-    update = f"""
-        UPDATE order_lines SET returns_line_id = t.target FROM ({links}) t
-        WHERE order_lines.id = t.line_id AND t.target IS NOT NULL
-    """  # noqa: S608
-    params = {"source": source}
-    conn.execute(sa.text(update), params)
-    originals = f"""
-        SELECT t.order_id FROM order_lines t WHERE t.id IN (
-            SELECT l.returns_line_id FROM {RETURNS} r
-            JOIN orders o ON o.source = :source AND o.external_id = r.order_id
-            JOIN order_lines l ON l.order_id = o.id AND l.line_no = r.line_no
-            WHERE l.returns_line_id IS NOT NULL)
-    """  # noqa: S608
-    conn.execute(
-        sa.text(
-            f"""UPDATE orders SET status = 'partly_returned'
-            WHERE status = 'completed' AND id IN ({originals})"""  # noqa: S608
-        ),
-        params,
-    )
-    counts = f"""
-        SELECT count(*), count(l.returns_line_id) FROM {RETURNS} r
-        JOIN orders o ON o.source = :source AND o.external_id = r.order_id
-        JOIN order_lines l ON l.order_id = o.id AND l.line_no = r.line_no
-    """  # noqa: S608
-    total, linked = conn.execute(sa.text(counts), params).one()
-    ids: tuple[str, ...] = ()
-    if returned and linked:
-        query = f"SELECT DISTINCT order_id FROM ({originals}) x ORDER BY order_id"  # noqa: S608
-        ids = tuple(conn.execute(sa.text(query), params).scalars())
-    conn.exec_driver_sql(f"DROP TABLE {RETURNS}")
-    return ReturnLinks(int(linked), int(total) - int(linked), ids)
 
 
 def staged_order_ids(

@@ -42,21 +42,24 @@ class OrderWriter:
         """Each chunk was written as it came (the last one perhaps by a thread, waited for
         here); the return lines listed are linked now that every line is in, and the orders
         they return announced again (:class:`ReturnsLinked`: their own orders were announced
-        chunk by chunk, before the links existed)."""
+        chunk by chunk, before the links existed); stored returns of the orders it rewrote
+        follow their SKU (``store.relink_stored_returns``)."""
         store.settle(run.conn)
         listed: list[pa.Table] = run.state.pop("returns_listed", [])
-        if not listed:
-            return
-        by_customer = run.mapping.link_returns == "customer_sku"
-        links = store.link_listed_returns(
-            run.conn, run.source, pa.concat_tables(listed), by_customer=by_customer
-        )
-        if links.linked:
-            run.count("returns_linked", links.linked)
-        if links.unlinked:
-            run.count("returns_unlinked", links.unlinked)
-        if links.returned:
-            run.publish(ReturnsLinked(links.returned, run.live))
+        if listed:
+            by_customer = run.mapping.link_returns == "customer_sku"
+            links = store.link_listed_returns(
+                run.conn, run.source, pa.concat_tables(listed), by_customer=by_customer
+            )
+            if links.linked:
+                run.count("returns_linked", links.linked)
+            if links.unlinked:
+                run.count("returns_unlinked", links.unlinked)
+            if links.returned:
+                run.publish(ReturnsLinked(links.returned, run.live))
+        state: OrderState | None = run.state.get("orders")
+        if state is not None and state.existing:  # stored orders rewritten: keep their returns
+            relink_stored(run)
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
         state: OrderState = run.state.setdefault("orders", OrderState())
@@ -238,6 +241,16 @@ class OrderWriter:
         if listed.num_rows == 0:
             return
         run.state.setdefault("returns_listed", []).append(listed)
+
+
+def relink_stored(run: Run) -> None:
+    """Keep stored returns on the lines of their SKU once an import rewrote stored orders,
+    and those orders' status on what the returns imply (``store.relink_stored_returns``)."""
+    relinked, unlinked = store.relink_stored_returns(run.conn, run.source)
+    if relinked:
+        run.count("stored_returns_relinked", relinked)
+    if unlinked:
+        run.count("stored_returns_unlinked", unlinked)
 
 
 def _firsts(

@@ -32,6 +32,7 @@ from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.service.run import Run, keep, resolve_customers
 from opencx.ingest.service.writers import new_orders
 from opencx.ingest.service.writers.new_orders import NewOrders
+from opencx.ingest.service.writers.orders import relink_stored
 from opencx.ingest.store.behind import Job
 from opencx.ingest.store.order_merge import STAGE, STAGE_COLUMNS, STAGE_KEYS, MergeIds
 
@@ -149,6 +150,8 @@ class StagedOrderWriter:
                 run.count("returns_linked", links.linked)
             if links.unlinked:
                 run.count("returns_unlinked", links.unlinked)
+        if not new_orders:  # stored orders rewritten: keep their returns on their SKU
+            relink_stored(run)
 
     def _announce_staged(self, run: Run) -> None:
         """Publish the staged orders, once their lines are written (a subscriber reads each
