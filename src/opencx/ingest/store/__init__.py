@@ -62,6 +62,7 @@ from opencx.ingest.store.staging import (
     stage_rows,
 )
 from opencx.ingest.store.upserts import (
+    set_statuses,
     upsert,
     upsert_job,
     write_behind,
@@ -106,6 +107,7 @@ __all__ = [
     "restore_keys",
     "return_orders",
     "set_aside",
+    "set_statuses",
     "set_statuses_job",
     "settle",
     "stage_rows",

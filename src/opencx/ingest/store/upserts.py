@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.ingest.store import behind, sqlite_images
@@ -246,3 +247,18 @@ def _insert_from_temp(
         f"INSERT INTO {table} ({names}) SELECT {names} FROM _ingest_{table}"  # noqa: S608
         + _conflict_clause(columns, key, update)
     )
+
+
+def set_statuses(conn: Connection, ids: list[str], statuses: list[str]) -> None:
+    """Give the orders ``ids`` (written earlier in this import) their ``statuses``: on SQLite
+    queued on the write-behind thread after those orders' rows (``store.behind``), else at
+    once."""
+    rows = list(zip(statuses, ids, strict=True))
+
+    def job(driver: Any) -> None:
+        driver.executemany("UPDATE orders SET status = ? WHERE id = ?", rows)
+
+    if conn.dialect.name == "sqlite" and behind.queue_jobs(conn, [job]):
+        return
+    params = [{"status": s, "id": i} for s, i in rows]
+    conn.execute(sa.text("UPDATE orders SET status = :status WHERE id = :id"), params)

@@ -28,6 +28,8 @@ class OrderState:
         self.existing: dict[str, str] = {}  # external id -> id of orders already stored
         self.products: dict[str, str] = {}
         self.last_line: dict[tuple[str, str], tuple[str, int]] = {}  # (customer, sku) -> line
+        self.returns: dict[str, int] = {}  # external id -> its return lines so far, when any
+        self.given: set[str] = set()  # external ids of the orders whose status the file gave
         self.next_index = 0
         self._keys = np.empty(0, np.uint64)  # hashes of the external ids met, sorted
         self._at = np.empty(0, np.int32)  # the index of the order of each of _keys
@@ -78,6 +80,45 @@ class OrderState:
         numbers: np.ndarray = (values & 0xFFFFFF)[at] + rank + 1
         self._lines[values >> 24] += counts.astype(np.int32)
         return numbers
+
+    def statuses(
+        self,
+        exts: list[str],
+        values: np.ndarray,
+        at: np.ndarray,
+        is_return: np.ndarray,
+        given: pa.Array | None,
+    ) -> tuple[pa.Array, np.ndarray, int]:
+        """Each order's status once a chunk's lines are in, as the whole file sets it: the
+        first status its lines give (``given``: per order, the chunk's first; null for none),
+        else ``completed``, ``returned`` (every line so far a return) or ``partly_returned``.
+        ``exts``: the chunk's orders in order of first appearance, ``values`` their slots
+        before the chunk's lines are numbered, ``at`` each line's place among them. Also
+        returns which orders met in an earlier chunk change status, and how many orders get
+        their first return line (``return_orders``)."""
+        lines_before = (values & 0xFFFFFF).astype(np.int64)
+        lines = lines_before + np.bincount(at, minlength=len(exts))
+        returns = np.bincount(at, weights=is_return, minlength=len(exts)).astype(np.int64)
+        before = np.zeros(len(exts), np.int64)
+        if self.returns:
+            before = np.fromiter((self.returns.get(e, 0) for e in exts), np.int64, len(exts))
+        for i in np.flatnonzero(returns).tolist():
+            self.returns[exts[i]] = int(before[i] + returns[i])
+        status = _computed(before + returns, lines)
+        changed = (lines_before > 0) & (status != _computed(before, lines_before))
+        if given is not None and given.null_count < len(given):
+            stated = np.asarray(pc.is_valid(given), bool)
+            was = np.fromiter((e in self.given for e in exts), bool, len(exts))
+            if was.any():
+                changed &= ~was
+            if (stated & ~was).any():
+                status = np.where(stated & ~was, given.to_numpy(zero_copy_only=False), status)
+                changed |= stated & ~was & (lines_before > 0)
+                self.given.update(e for e, g in zip(exts, stated & ~was, strict=True) if g)
+        elif self.given:
+            changed &= ~np.fromiter((e in self.given for e in exts), bool, len(exts))
+        first_returns = int(((before == 0) & (returns > 0)).sum())
+        return pa.array(status, pa.string()), changed, first_returns
 
     def _find(self, exts: pa.Array, hashes: np.ndarray) -> np.ndarray:
         index = np.full(len(hashes), -1, np.int64)
@@ -131,6 +172,13 @@ class OrderState:
         data = self._text[at]
         buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
         return pa.Array.from_buffers(kind, len(index), buffers)
+
+
+def _computed(returns: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    """The status of orders with these counts of return lines and lines (no status given)."""
+    return np.where(
+        returns == 0, "completed", np.where(returns == lines, "returned", "partly_returned")
+    ).astype(object)
 
 
 def order_hashes(exts: pa.Array) -> np.ndarray:

@@ -28,8 +28,6 @@ from opencx.ingest.service.run import (
 from opencx.ingest.service.writers.order_state import OrderState
 
 ORDER_FIELDS = ("customer_id", "placed_at", "channel", "status", "currency", "discount_total")
-STATUSES = pa.array(["completed", "returned", "partly_returned"], pa.string())
-"""An order's status when the file gives none: no return line, all, or some."""
 
 
 class OrderWriter:
@@ -76,7 +74,8 @@ class OrderWriter:
         exts = encoded.dictionary.to_pylist()
         at = np.asarray(encoded.indices)
         values, fresh = state.slots_of(encoded.dictionary)
-        orders = self._orders(run, state, cols, exts, values, fresh, at)
+        status = self._statuses(run, state, cols, exts, values, at)
+        orders = self._orders(run, state, cols, exts, values, fresh, at, status)
         writes = [("orders", orders, True)] if orders is not None else []
         ids = state.ids(exts, values)
         line_nos = self._line_numbers(state.number_lines(exts, values, at), cols["line_no"])
@@ -134,6 +133,31 @@ class OrderWriter:
         state.products.update(zip(data.column("external_id").to_pylist(), ids, strict=True))
         run.count("products_created", len(ids))
 
+    def _statuses(
+        self,
+        run: Run,
+        state: OrderState,
+        cols: dict[str, Any],
+        exts: list[str],
+        values: np.ndarray,
+        at: np.ndarray,
+    ) -> pa.Array:
+        """Each of the chunk's orders' status as its lines so far set it (``OrderState.
+        statuses``); the orders met in an earlier chunk whose status these lines change are
+        updated (after their rows, by the same write-behind queue)."""
+        given = None
+        if cols["status"].null_count < len(cols["status"]):
+            everyone = np.ones(len(exts), bool)
+            given = _firsts(cols["status"], _first_rows(at), at, everyone)
+        is_return = cols["is_return"].to_numpy(zero_copy_only=False).astype(np.int64)
+        status, changed, first_returns = state.statuses(exts, values, at, is_return, given)
+        run.count("return_orders", first_returns)
+        if changed.any():
+            where = pa.array(np.flatnonzero(changed))
+            ids = state.ids([exts[i] for i in where.to_pylist()], values[changed])
+            store.set_statuses(run.conn, ids.to_pylist(), status.take(where).to_pylist())
+        return status
+
     def _orders(
         self,
         run: Run,
@@ -143,26 +167,21 @@ class OrderWriter:
         values: np.ndarray,
         fresh: np.ndarray,
         at: np.ndarray,
+        status: pa.Array,
     ) -> pa.Table | None:
         """The orders first seen in this chunk, to upsert (``exts``: the chunk's order ids in
         order of first appearance, ``values`` their slots, ``fresh`` which are new to the run,
-        ``at``: each line's position in them); the ids of those already stored go to
-        ``state.existing``."""
+        ``at``: each line's position in them, ``status`` each one's status); the ids of those
+        already stored go to ``state.existing``."""
         if not fresh.any():
             return None
         new = [e for e, f in zip(exts, fresh.tolist(), strict=True) if f]
         if run.stored("orders"):
             state.existing.update(store.ids_by_external_id(run.conn, "orders", run.source, new))
         # an order's fields come from its first line that has them (Arrow's "first" skips nulls)
-        # ``at`` numbers the orders in order of first appearance: a first line raises its maximum
-        first_rows = np.flatnonzero(np.diff(np.maximum.accumulate(at), prepend=-1) > 0)[fresh]
+        first_rows = _first_rows(at)[fresh]
         heads = {f: _firsts(cols[f], first_rows, at, fresh) for f in ORDER_FIELDS}
-        returns = np.bincount(at, weights=cols["is_return"].to_numpy(zero_copy_only=False))
-        lines = np.bincount(at)
-        ret_sum, ret_count = returns[fresh], lines[fresh]
-        computed = STATUSES.take(
-            pa.array(np.where(ret_sum == 0, 0, np.where(ret_sum == ret_count, 1, 2)))
-        )
+        heads["status"] = status.filter(pa.array(fresh))
         data = pa.table(
             {
                 "id": state.ids(new, values[fresh]),
@@ -171,13 +190,7 @@ class OrderWriter:
                 **heads,
             }
         )
-        data = data.set_column(
-            data.column_names.index("status"),
-            "status",
-            pc.coalesce(data.column("status"), computed),
-        )
         run.count("orders", len(new))
-        run.count("return_orders", int((ret_sum > 0).sum()))
         return data
 
     @staticmethod
@@ -251,6 +264,12 @@ def relink_stored(run: Run) -> None:
         run.count("stored_returns_relinked", relinked)
     if unlinked:
         run.count("stored_returns_unlinked", unlinked)
+
+
+def _first_rows(at: np.ndarray) -> np.ndarray:
+    """The first line of each of a chunk's orders: ``at`` numbers them in order of first
+    appearance, so a first line raises its running maximum."""
+    return np.flatnonzero(np.diff(np.maximum.accumulate(at), prepend=-1) > 0)
 
 
 def _firsts(
