@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
@@ -317,3 +319,32 @@ def test_the_first_and_last_instants_in_utc_load_and_read_back_on_both_stores(
         rows = conn.execute(query.order_by("placed_at"))
         times = [datetime.fromisoformat(str(t)).replace(tzinfo=None) for (t,) in rows]
     assert times == [datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)], times
+
+
+@pytest.mark.parametrize("column", ["product_name", "channel", "sku"])
+def test_a_nul_character_in_a_parquet_text_is_refused_on_both_stores(
+    tmp_path, run_import, nothing_written, column
+):
+    """A Parquet string may hold U+0000, which PostgreSQL cannot store (it raised
+    CharacterNotInRepertoire from its COPY) and SQLite's text functions cut at: refused by
+    file:line:column on both stores, like any other bad value."""
+    rows = {
+        "order_id": ["A1", "A2"],
+        "customer": ["C1", "C1"],
+        "placed_at": ["2024-01-02 10:00:00"] * 2,
+        "currency": ["EUR", "EUR"],
+        "sku": ["SKU1", "SKU1"],
+        "quantity": ["2", "1"],
+        "unit_price": ["3.50", "3.50"],
+        "product_name": ["Mug", "Mug"],
+        "channel": ["web", "web"],
+    }
+    rows[column][1] = rows[column][1][:1] + "\x00" + rows[column][1][1:]
+    path = tmp_path / "orders.parquet"
+    pq.write_table(pa.table(rows), path)
+    report = run_import("orders", path, create_missing_customers=True)
+    assert only_problem(report, column) == (
+        f"orders.parquet:2: column '{column}' value {rows[column][1]!r}: "
+        "holds a NUL character (U+0000), which no store keeps"
+    )
+    assert nothing_written()
