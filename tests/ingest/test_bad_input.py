@@ -201,6 +201,16 @@ def test_failed_run_is_recorded(tmp_path, run_import, engine):
     assert Path(report.reject_file).read_text().splitlines()[1].startswith("A1,C1,")
 
 
+def test_a_failed_import_reports_no_counts(tmp_path, run_import, nothing_written):
+    """Nothing is written, so nothing is counted: the customers and products it would have
+    created, its orders and lines were rolled back."""
+    path = orders_file(tmp_path, GOOD, "A2,C2,2024-01-02 10:00:00,EUR,SKU1,2,veel\n")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert report.status == "failed" and report.problem_count == 1
+    assert report.counts == {}
+    assert nothing_written()
+
+
 def test_unreadable_file_run_is_recorded_as_failed(tmp_path, run_import, engine):
     import sqlalchemy as sa
 

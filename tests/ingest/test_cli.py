@@ -53,6 +53,7 @@ def test_import_command_reports_problems_then_loads(tmp_path, sqlite_url):
     assert failed.returncode == 1, failed.stderr
     assert "orders.csv:3: column 'unit_price' value 'veel': not a number" in failed.stderr
     assert "nothing was written" in failed.stdout
+    assert "customers_created" not in failed.stdout  # nothing written claims no counts
     assert (tmp_path / "orders.rejects.csv").exists()
     loaded = opencx(*args, "--allow-rejects", url=sqlite_url, cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr

@@ -305,11 +305,11 @@ class IngestService:
             rejects.close()
             if report.rows_read == 0 and not source_file.row_problems:
                 raise InvalidInput(f"{source_file.name}: line 2: the file has no data rows")
-            report.counts = dict(run.counts)
             if report.problem_count and not options.allow_rejects:
-                tx.rollback()
+                tx.rollback()  # nothing written: nothing counted either
                 report.status, report.rows_loaded = "failed", 0
             else:
+                report.counts = dict(run.counts)
                 report.status = "loaded_with_rejects" if report.rows_rejected else "loaded"
 
 
