@@ -11,6 +11,7 @@ chunks the SQLite writer gathered by :func:`link_listed_returns`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -146,38 +147,56 @@ def _link_listed(
     return ReturnLinks(int(linked), int(total) - int(linked), ids)
 
 
-def relink_stored_returns(conn: Connection, source: str) -> tuple[int, int]:
-    """After an import that rewrote stored orders of ``source`` (a re-import may give an order
-    new lines under the same line numbers): each return line linked to a line of ``source``
-    that now holds another SKU is linked to that order's first line of its SKU with a
-    positive quantity, or unlinked when the order has none; then each order of ``source``
-    that a return line reverses, left ``completed`` by the import, becomes
-    ``partly_returned`` (the status the returns imply). Return (relinked, unlinked).
+REWRITTEN = "_ingest_rewritten_orders"
 
-    Only the lines that carry a link are read (their partial index), not the import's.
+
+def relink_stored_returns(
+    conn: Connection, source: str, rewritten: Sequence[str] | None = None
+) -> tuple[int, int]:
+    """After an import that rewrote stored orders of ``source`` (a re-import may give an order
+    new lines under the same line numbers): each return line linked to a line of those orders
+    that now holds another SKU is linked to that order's first line of its SKU with a
+    positive quantity, or unlinked when the order has none; then each of those orders that a
+    return line reverses, left ``completed`` by the import, becomes ``partly_returned`` (the
+    status the returns imply). Return (relinked, unlinked).
+
+    ``rewritten``: the ids of the stored orders the import wrote; ``None``: the orders of the
+    stage (PostgreSQL's merge). Only their lines and the links to them are read.
     """
     params = {"source": source}
-    relink = """
+    if rewritten is None:
+        orders = f"""
+            SELECT o.id FROM orders o
+            WHERE o.source = :source AND o.external_id IN (SELECT order_id FROM {STAGE})
+        """  # noqa: S608
+    else:
+        conn.exec_driver_sql(f"CREATE TEMP TABLE {REWRITTEN} (id TEXT PRIMARY KEY)")
+        insert = f"INSERT INTO {REWRITTEN} VALUES (:id)"  # noqa: S608
+        conn.execute(sa.text(insert), [{"id": i} for i in rewritten])
+        orders = f"SELECT id FROM {REWRITTEN}"  # noqa: S608
+    relink = f"""
         UPDATE order_lines SET returns_line_id = (
             SELECT l2.id FROM order_lines t JOIN order_lines l2 ON l2.order_id = t.order_id
             WHERE t.id = order_lines.returns_line_id AND l2.sku = order_lines.sku
               AND l2.quantity > 0
             ORDER BY l2.line_no LIMIT 1)
-        WHERE returns_line_id IS NOT NULL AND EXISTS (
-            SELECT 1 FROM order_lines t JOIN orders o ON o.id = t.order_id
-            WHERE t.id = order_lines.returns_line_id AND o.source = :source
-              AND t.sku <> order_lines.sku)
+        WHERE returns_line_id IS NOT NULL
+          AND returns_line_id IN (SELECT t.id FROM order_lines t WHERE t.order_id IN ({orders}))
+          AND EXISTS (SELECT 1 FROM order_lines t
+                      WHERE t.id = order_lines.returns_line_id AND t.sku <> order_lines.sku)
         RETURNING returns_line_id
-    """
+    """  # noqa: S608
     moved = [target for (target,) in conn.execute(sa.text(relink), params)]
     conn.execute(
         sa.text(
-            """UPDATE orders SET status = 'partly_returned'
-            WHERE source = :source AND status = 'completed' AND id IN (
-                SELECT t.order_id FROM order_lines r JOIN order_lines t
-                ON t.id = r.returns_line_id WHERE r.returns_line_id IS NOT NULL)"""
+            f"""UPDATE orders SET status = 'partly_returned'
+            WHERE status = 'completed' AND id IN ({orders}) AND EXISTS (
+                SELECT 1 FROM order_lines t JOIN order_lines r ON r.returns_line_id = t.id
+                WHERE t.order_id = orders.id AND r.returns_line_id IS NOT NULL)"""  # noqa: S608
         ),
         params,
     )
+    if rewritten is not None:
+        conn.exec_driver_sql(f"DROP TABLE {REWRITTEN}")
     relinked = sum(target is not None for target in moved)
     return relinked, len(moved) - relinked

@@ -57,7 +57,7 @@ class OrderWriter:
                 run.publish(ReturnsLinked(links.returned, run.live))
         state: OrderState | None = run.state.get("orders")
         if state is not None and state.existing:  # stored orders rewritten: keep their returns
-            relink_stored(run)
+            relink_stored(run, list(state.existing.values()))
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
         state: OrderState = run.state.setdefault("orders", OrderState())
@@ -256,10 +256,11 @@ class OrderWriter:
         run.state.setdefault("returns_listed", []).append(listed)
 
 
-def relink_stored(run: Run) -> None:
-    """Keep stored returns on the lines of their SKU once an import rewrote stored orders,
-    and those orders' status on what the returns imply (``store.relink_stored_returns``)."""
-    relinked, unlinked = store.relink_stored_returns(run.conn, run.source)
+def relink_stored(run: Run, rewritten: list[str] | None) -> None:
+    """Keep stored returns on the lines of their SKU once an import rewrote stored orders
+    (``rewritten``: their ids; ``None``: the staged ones), and those orders' status on what
+    the returns imply (``store.relink_stored_returns``)."""
+    relinked, unlinked = store.relink_stored_returns(run.conn, run.source, rewritten)
     if relinked:
         run.count("stored_returns_relinked", relinked)
     if unlinked:

@@ -151,7 +151,7 @@ class StagedOrderWriter:
             if links.unlinked:
                 run.count("returns_unlinked", links.unlinked)
         if not new_orders:  # stored orders rewritten: keep their returns on their SKU
-            relink_stored(run)
+            relink_stored(run, None)
 
     def _announce_staged(self, run: Run) -> None:
         """Publish the staged orders, once their lines are written (a subscriber reads each
