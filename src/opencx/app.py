@@ -277,15 +277,13 @@ def _wire_audit(services: Services) -> None:
 
 
 def _wire_loyalty(services: Services) -> None:
-    """Live orders earn points (history imports do not), their returns linked at the end of an
-    import reverse them, an incident's compensation earns; members follow merges, their undo
-    and erasure."""
+    """Live orders earn points (history imports do not), so does an incident's compensation;
+    members follow merges, their undo and erasure."""
     from opencx.customers.domain import CustomerErased, CustomersMerged, MergeUndone
     from opencx.helpdesk.domain.incidents import CompensationGranted
-    from opencx.ingest.domain import OrdersImported, ReturnsLinked
+    from opencx.ingest.domain import OrdersImported
 
     services.bus.subscribe(OrdersImported, services.loyalty.on_orders_imported)
-    services.bus.subscribe(ReturnsLinked, services.loyalty.on_returns_linked)
     services.bus.subscribe(CustomersMerged, services.loyalty.on_customers_merged)
     services.bus.subscribe(MergeUndone, services.loyalty.on_merge_undone)
     services.bus.subscribe(CustomerErased, services.loyalty.on_customer_erased)

@@ -19,7 +19,6 @@ EVENTS = [
     "OrdersImported",
     "ProductsUpserted",
     "ResponsesImported",
-    "ReturnsLinked",
     "SubscriptionsImported",
 ]
 

@@ -23,6 +23,7 @@ from opencx.loyalty.domain import (
     Reward,
     verify_draw,
 )
+from tests.ingest.test_return_links import _parquet
 from tests.loyalty.conftest import customer, order
 
 MUG = {"sku": "MUG", "quantity": 2, "unit_price": "25.00"}
@@ -101,28 +102,93 @@ def test_returns_reverse_pro_rata_as_compensating_entries(services, clock):
     audit_all(services)
 
 
+def _live_file(services, path, text: str, chunk_rows: int = 1):
+    """Import ``text`` (CSV) as a live orders file of ``shop``, as Parquet read ``chunk_rows``
+    rows a chunk."""
+    report = services.ingest.import_file(
+        ImportOptions(
+            kind="orders",
+            path=_parquet(path, text),
+            mapping=Mapping(source="shop"),
+            live=True,
+            chunk_rows=chunk_rows,
+        )
+    )
+    assert report.status == "loaded", report.problems
+    return report
+
+
+def _entries(services, member) -> tuple[int, list[tuple[str, int]]]:
+    view = services.loyalty.member_view(member)
+    return view.balance, sorted((e.kind, e.points) for e in view.entries)
+
+
 def test_a_live_file_reverses_a_return_listed_before_its_order(services, tmp_path):
     """The return is linked once the whole file is in (SQLite writes chunk by chunk and links
     at the end): its order's points are reversed all the same, once, on both stores."""
     member = services.loyalty.enroll(customer(services, "bo"))
-    path = tmp_path / "orders.csv"
-    path.write_text(
+    text = (
         "order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
         "r1,bo,2026-01-12T10:00:00Z,EUR,MUG,-1,25.00,o1\n"
         "o1,bo,2026-01-10T10:00:00Z,EUR,MUG,4,25.00,\n"
     )
     for _ in range(2):  # imported twice: the second import reverses nothing more
-        report = services.ingest.import_file(
-            ImportOptions(
-                kind="orders", path=path, mapping=Mapping(source="shop"), live=True, chunk_rows=1
-            )
-        )
-        assert report.status == "loaded", report.problems
+        report = _live_file(services, tmp_path / "orders.parquet", text)
         assert report.counts.get("returns_linked") == 1
-        view = services.loyalty.member_view(member)
-        assert view.balance == 75
-        assert sorted((e.kind, e.points) for e in view.entries) == [("earn", 100), ("reverse", -25)]
+        assert _entries(services, member) == (75, [("earn", 100), ("reverse", -25)])
     audit_all(services)
+
+
+EXCHANGE = [
+    {"sku": "MUG", "quantity": -1, "unit_price": "25.00", "is_return": True, "returns_order": "o1"},
+    {"sku": "PLATE", "quantity": 1, "unit_price": "100.00"},
+]
+
+
+def test_an_exchange_event_reverses_the_original_once(services):
+    """o2 returns one mug of o1 and buys a plate: o1 loses 25 points, o2 earns 100; o2's own
+    return line, linked to o1, is not reversed against o2 too."""
+    member = services.loyalty.enroll(customer(services, "bo"))
+    order(services, "o1", "bo", [{"sku": "MUG", "quantity": 4, "unit_price": "25.00"}])
+    order(services, "o2", "bo", EXCHANGE)
+    assert _entries(services, member) == (175, [("earn", 100), ("earn", 100), ("reverse", -25)])
+    audit_all(services)
+
+
+def test_an_exchange_in_a_live_file_reverses_the_original_once(services, tmp_path):
+    member = services.loyalty.enroll(customer(services, "bo"))
+    text = (
+        "order_id,customer,placed_at,currency,sku,quantity,unit_price,is_return,returns_order\n"
+        "o1,bo,2026-01-10T10:00:00Z,EUR,MUG,4,25.00,,\n"
+        "o2,bo,2026-01-12T10:00:00Z,EUR,MUG,-1,25.00,true,o1\n"
+        "o2,bo,2026-01-12T10:00:00Z,EUR,PLATE,1,100.00,,\n"
+    )
+    _live_file(services, tmp_path / "orders.parquet", text, chunk_rows=50_000)
+    assert _entries(services, member) == (175, [("earn", 100), ("earn", 100), ("reverse", -25)])
+
+
+def test_an_order_spanning_chunks_earns_on_all_its_lines(services, tmp_path):
+    member = services.loyalty.enroll(customer(services, "bo"))
+    text = (
+        "order_id,customer,placed_at,currency,sku,quantity,unit_price\n"
+        "o1,bo,2026-01-10T10:00:00Z,EUR,MUG,1,25.00\n"
+        "o1,bo,2026-01-10T10:00:00Z,EUR,PLATE,3,25.00\n"
+    )
+    _live_file(services, tmp_path / "orders.parquet", text)
+    assert _entries(services, member) == (100, [("earn", 100)])
+
+
+def test_an_order_cancelled_on_a_later_chunk_earns_nothing(services, tmp_path):
+    member = services.loyalty.enroll(customer(services, "bo"))
+    text = (
+        "order_id,customer,placed_at,currency,sku,quantity,unit_price,status\n"
+        "o1,bo,2026-01-10T10:00:00Z,EUR,MUG,4,25.00,\n"
+        "o1,bo,2026-01-10T10:00:00Z,EUR,PLATE,1,25.00,cancelled\n"
+    )
+    _live_file(services, tmp_path / "orders.parquet", text)
+    with services.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT status FROM orders")).scalar_one() == "cancelled"
+    assert _entries(services, member) == (0, [])
 
 
 def test_rewards_stock_idempotency_and_insufficient_points(services, clock):

@@ -7,7 +7,6 @@ from opencx.ingest.domain import (
     OrdersImported,
     ProductsUpserted,
     ResponsesImported,
-    ReturnsLinked,
     SubscriptionsImported,
 )
 
@@ -18,6 +17,5 @@ __all__ = [
     "OrdersImported",
     "ProductsUpserted",
     "ResponsesImported",
-    "ReturnsLinked",
     "SubscriptionsImported",
 ]

@@ -11,7 +11,6 @@ from opencx.ingest.domain.events import (
     OrdersImported,
     ProductsUpserted,
     ResponsesImported,
-    ReturnsLinked,
     SubscriptionsImported,
 )
 from opencx.ingest.domain.kinds import KINDS, RESERVED, FieldSpec, FieldType, KindSpec
@@ -40,7 +39,6 @@ __all__ = [
     "OrdersImported",
     "ProductsUpserted",
     "ResponsesImported",
-    "ReturnsLinked",
     "SubscriptionsImported",
     "mapping_from_dict",
     "score_scale",

@@ -1,7 +1,9 @@
 """What an import announces: one event per kind of row written, with the ids and ``live``.
 
-Each event is published once per chunk, inside the import's transaction, so a subscriber's writes
-commit or roll back with the rows. ``live`` says whether the rows are the present or history:
+Each event is published inside the import's transaction, so a subscriber's writes commit or roll
+back with the rows: once per chunk, except :class:`OrdersImported`, published once the whole file
+is in (50,000 ids an event), so a subscriber sees each order whole, with its status and its
+returns linked. ``live`` says whether the rows are the present or history:
 
 - ``live=False`` (a file import, the default): history. Subscribers that react to the present
   (points for a purchase, a survey invitation after a case) ignore it; bookkeeping that must
@@ -36,18 +38,6 @@ class ProductsUpserted(DomainEvent):
 @dataclass(frozen=True, slots=True)
 class OrdersImported(DomainEvent):
     """Orders (with their lines) were written; ``live=False`` for history imports."""
-
-    order_ids: tuple[str, ...]
-    live: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ReturnsLinked(DomainEvent):
-    """Return lines were linked to the lines they reverse after their own orders were announced
-    (:class:`OrdersImported`): an import written chunk by chunk links its returns once the
-    whole file is in. ``order_ids`` are the orders whose lines the returns reverse; a
-    subscriber that reads an order's returns (loyalty's reversal of points) reads them again.
-    Published once per import, in its transaction, after every link is set."""
 
     order_ids: tuple[str, ...]
     live: bool

@@ -37,12 +37,10 @@ file with the same customer and SKU (its order's external id and line number).""
 
 @dataclass(frozen=True)
 class ReturnLinks:
-    """What linking an import's return lines did: how many were linked and left unlinked, and
-    (when asked for) the ids of the orders whose lines they were linked to."""
+    """What linking an import's return lines did: how many were linked and left unlinked."""
 
     linked: int
     unlinked: int
-    returned: tuple[str, ...] = ()
 
 
 def link_returns(conn: Connection, source: str, *, by_customer: bool) -> ReturnLinks:
@@ -66,15 +64,14 @@ def link_returns(conn: Connection, source: str, *, by_customer: bool) -> ReturnL
         WHERE r.is_ret
     """  # noqa: S608
     conn.exec_driver_sql(sql)
-    return _link_listed(conn, source, by_customer=by_customer, returned=False)
+    return _link_listed(conn, source, by_customer=by_customer)
 
 
 def link_listed_returns(
     conn: Connection, source: str, listed: pa.Table, *, by_customer: bool
 ) -> ReturnLinks:
     """Link each return line of ``listed`` (columns :data:`RETURN_COLUMNS`, gathered chunk by
-    chunk) to the line it reverses, once every line of the import is in; the result names the
-    orders whose lines were linked.
+    chunk) to the line it reverses, once every line of the import is in.
 
     A return with ``returns_order`` links to that order's first positive line of the same SKU
     (as the import leaves it: before or after the return in the file, stored or new);
@@ -87,14 +84,12 @@ def link_listed_returns(
     rows = listed.select(list(RETURN_COLUMNS)).to_pylist()
     marks = ", ".join(f":{name}" for name in RETURN_COLUMNS)
     conn.execute(sa.text(f"INSERT INTO {RETURNS} VALUES ({marks})"), rows)  # noqa: S608
-    return _link_listed(conn, source, by_customer=by_customer, returned=True)
+    return _link_listed(conn, source, by_customer=by_customer)
 
 
-def _link_listed(
-    conn: Connection, source: str, *, by_customer: bool, returned: bool
-) -> ReturnLinks:
+def _link_listed(conn: Connection, source: str, *, by_customer: bool) -> ReturnLinks:
     """Link the return lines listed in :data:`RETURNS` (see :func:`link_listed_returns`); drop
-    the list; with ``returned``, name the orders whose lines were linked."""
+    the list."""
     by_target = """
         SELECT l2.id FROM orders o2 JOIN order_lines l2 ON l2.order_id = o2.id
         WHERE o2.source = :source AND o2.external_id = r.returns_order AND l2.sku = r.sku
@@ -139,12 +134,8 @@ def _link_listed(
         JOIN order_lines l ON l.order_id = o.id AND l.line_no = r.line_no
     """  # noqa: S608
     total, linked = conn.execute(sa.text(counts), params).one()
-    ids: tuple[str, ...] = ()
-    if returned and linked:
-        query = f"SELECT DISTINCT order_id FROM ({originals}) x ORDER BY order_id"  # noqa: S608
-        ids = tuple(conn.execute(sa.text(query), params).scalars())
     conn.exec_driver_sql(f"DROP TABLE {RETURNS}")
-    return ReturnLinks(int(linked), int(total) - int(linked), ids)
+    return ReturnLinks(int(linked), int(total) - int(linked))
 
 
 REWRITTEN = "_ingest_rewritten_orders"

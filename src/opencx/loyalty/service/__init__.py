@@ -266,13 +266,6 @@ class LoyaltyService:
         if event.live:
             earn_orders(conn, event.order_ids, self.clock.now())
 
-    def on_returns_linked(self, event: Any, conn: Connection) -> None:
-        """Returns of a live import linked after their orders were announced reverse the
-        points of the orders they return (earning again is a duplicate, the reversal counts
-        what was reversed already: a second event changes nothing)."""
-        if event.live:
-            earn_orders(conn, event.order_ids, self.clock.now())
-
     def on_compensation_granted(self, event: Any, conn: Connection) -> None:
         """An incident's compensation (helpdesk) credits its points to the customer's active
         membership, once per incident and customer (the event's key is the idempotency key);

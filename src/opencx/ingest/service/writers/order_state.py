@@ -3,6 +3,8 @@ the import creates) and its lines so far, found again by its external id."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -119,6 +121,13 @@ class OrderState:
             changed &= ~np.fromiter((e in self.given for e in exts), bool, len(exts))
         first_returns = int(((before == 0) & (returns > 0)).sum())
         return pa.array(status, pa.string()), changed, first_returns
+
+    def order_ids(self, batch: int) -> Iterator[tuple[str, ...]]:
+        """The ids of every order met, in order of first appearance, ``batch`` at a time."""
+        for start in range(0, self.next_index, batch):
+            index = np.arange(start, min(start + batch, self.next_index), dtype=np.int64)
+            exts = self._exts_at(index, pa.string())
+            yield tuple(self.ids(exts, index << 24).to_pylist())
 
     def _find(self, exts: pa.Array, hashes: np.ndarray) -> np.ndarray:
         index = np.full(len(hashes), -1, np.int64)

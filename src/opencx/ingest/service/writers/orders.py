@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.ingest import store
-from opencx.ingest.domain import OrdersImported, ReturnsLinked
+from opencx.ingest.domain import OrdersImported
 from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.service.run import (
     Run,
@@ -30,6 +30,10 @@ from opencx.ingest.service.writers.order_state import OrderState
 ORDER_FIELDS = ("customer_id", "placed_at", "channel", "status", "currency", "discount_total")
 
 
+EVENT_BATCH = 50_000
+"""Order ids per ``OrdersImported`` event (the default chunk size)."""
+
+
 class OrderWriter:
     def resolve(self, run: Run, parsed: Parsed) -> None:
         parsed.columns["customer_id"] = resolve_customers(
@@ -38,10 +42,11 @@ class OrderWriter:
 
     def finish(self, run: Run) -> None:
         """Each chunk was written as it came (the last one perhaps by a thread, waited for
-        here); the return lines listed are linked now that every line is in, and the orders
-        they return announced again (:class:`ReturnsLinked`: their own orders were announced
-        chunk by chunk, before the links existed); stored returns of the orders it rewrote
-        follow their SKU (``store.relink_stored_returns``)."""
+        here); the return lines listed are linked now that every line is in; stored returns
+        of the orders it rewrote follow their SKU (``store.relink_stored_returns``); then the
+        orders are announced, whole, with their final status and links (a subscriber that
+        earned on a chunk's lines, or reversed an exchange's own return line before it was
+        linked, could not take it back)."""
         store.settle(run.conn)
         listed: list[pa.Table] = run.state.pop("returns_listed", [])
         if listed:
@@ -53,11 +58,13 @@ class OrderWriter:
                 run.count("returns_linked", links.linked)
             if links.unlinked:
                 run.count("returns_unlinked", links.unlinked)
-            if links.returned:
-                run.publish(ReturnsLinked(links.returned, run.live))
         state: OrderState | None = run.state.get("orders")
-        if state is not None and state.existing:  # stored orders rewritten: keep their returns
+        if state is None:
+            return
+        if state.existing:  # stored orders rewritten: keep their returns
             relink_stored(run, list(state.existing.values()))
+        for ids in state.order_ids(EVENT_BATCH):
+            run.publish(OrdersImported(ids, run.live))
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
         state: OrderState = run.state.setdefault("orders", OrderState())
@@ -96,11 +103,9 @@ class OrderWriter:
             }
         )
         # written by a thread while the next chunk is read and checked (SQLite; at once
-        # elsewhere): any later statement on the connection waits for them, so a subscriber
-        # of the event below, which reads through it, sees each order whole
+        # elsewhere): any later statement on the connection waits for them
         store.write_behind(run.conn, [*writes, ("order_lines", lines, True)])
         self._list_returns(run, state, cols, line_nos)
-        run.publish(OrdersImported(tuple(ids.to_pylist()), run.live))
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
         return n
