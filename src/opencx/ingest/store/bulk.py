@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex
 
-from opencx.ingest.store import behind, sqlite_images
+from opencx.ingest.store import behind, checkpoints, sqlite_images
 from opencx.ingest.store.tables import TABLES
 
 BULK_CACHE_KIB = 65_536
@@ -43,16 +43,18 @@ def begin_bulk(conn: Connection) -> None:
 
     On both stores, a thread that runs the writes behind the caller (``store.behind``) while
     the next chunk is read. On SQLite also :data:`BULK_PRAGMAS` (the values found kept for
-    :func:`end_bulk`) and an in-memory schema for the images of large upserts
+    :func:`end_bulk`), the commit made durable by itself and its checkpoint left to a thread
+    (``store.checkpoints``), and an in-memory schema for the images of large upserts
     (``store.sqlite_images``).
     """
     if conn.dialect.name != "sqlite":
         behind.begin_writing_behind(conn)
         return
     try:
-        found = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in BULK_PRAGMAS}
+        tuned = {**BULK_PRAGMAS, **checkpoints.leave_checkpoint(conn)}
+        found = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in tuned}
         conn.info[_FOUND] = found
-        for name, value in BULK_PRAGMAS.items():
+        for name, value in tuned.items():
             conn.exec_driver_sql(f"PRAGMA {name} = {int(value)}")
         sqlite_images.attach(conn)  # large upserts arrive as images written in C
         behind.begin_writing_behind(conn)
@@ -68,6 +70,7 @@ def end_bulk(conn: Connection) -> None:
     if conn.dialect.name != "sqlite":
         behind.end_writing_behind(conn)
         return
+    checkpoint = checkpoints.checkpoint_after(conn)  # the commit left its checkpoint to a thread
     try:
         behind.end_writing_behind(conn)
         sqlite_images.detach(conn)
@@ -77,6 +80,8 @@ def end_bulk(conn: Connection) -> None:
     except BaseException:
         conn.invalidate()
         raise
+    finally:
+        checkpoint()
 
 
 def defer_indexes(conn: Connection, kind: str) -> list[sa.Index]:
