@@ -30,7 +30,7 @@ from opencx.ingest.service.api_events import event_records
 from opencx.ingest.service.chunks import Chunks, writer_for
 from opencx.ingest.service.overview import DataOverview, overview_of
 from opencx.ingest.service.report import ImportOptions, ImportReport
-from opencx.ingest.service.run import Run
+from opencx.ingest.service.run import FIRST_CHUNK_SHARE, Run
 from opencx.ingest.store.formats import (
     SourceFile,
     batches,
@@ -276,6 +276,8 @@ class IngestService:
         rejects: RejectFile,
         progress: Callable[[int], None] | None,
     ) -> None:
+        # on PostgreSQL a delimited file's first chunk is smaller (``run.FIRST_CHUNK_SHARE``)
+        smaller = conn.dialect.name == "postgresql" and source_file.format == "csv"
         with conn.begin() as tx:
             run = Run(
                 conn,
@@ -287,12 +289,14 @@ class IngestService:
                 customer_source=options.customer_source,
                 erased=self.erased,
                 seal=self.seal,
+                first_share=FIRST_CHUNK_SHARE if smaller else 1,
             )
             chunks = Chunks(
                 run, plan, writer_for(options.kind, conn.dialect.name), options, report, rejects
             )
             deferred = store.defer_indexes(conn, options.kind)
-            for batch in batches(source_file, options.chunk_rows):
+            first = max(1, options.chunk_rows // run.first_share)
+            for batch in batches(source_file, options.chunk_rows, first_rows=first):
                 chunks.process(batch)
                 if progress:
                     progress(batch.table.num_rows)

@@ -38,9 +38,10 @@ from opencx.ingest.store.order_merge import STAGE, STAGE_COLUMNS, STAGE_KEYS, Me
 
 BULK_LINES = 50_000
 """From this many staged lines on (or this many in the first chunk, for orders copied straight
-in), empty order tables are written without their foreign keys and secondary indexes, added back
-at the end (``store.merging_into_empty``, ``store.set_aside``); a small file is not worth the
-table locks."""
+in; divided by ``Run.first_share`` when the first chunk was read that much smaller), empty
+order tables are written without their foreign keys and secondary indexes, added back at the
+end (``store.merging_into_empty``, ``store.set_aside``); a small file is not worth the table
+locks."""
 
 EVENT_BATCH = 50_000
 """Order ids per ``OrdersImported`` event (the default chunk size)."""
@@ -177,7 +178,7 @@ def _copying(run: Run, parsed: Parsed, lines: int) -> NewOrders | None:
     if run.mapping.link_returns == "customer_sku" or {"line_no", "status"} & parsed.raw.keys():
         return None
     store.lock_source(run.conn, run.source)
-    if lines >= BULK_LINES:
+    if lines >= BULK_LINES // run.first_share:
         run.state["set_aside"] = store.set_aside(run.conn, ("orders", "order_lines"))
     return NewOrders()
 

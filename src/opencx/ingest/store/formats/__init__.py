@@ -27,6 +27,13 @@ READERS: dict[str, Callable[[SourceFile, int], Iterator[Batch]]] = {
 }
 
 
-def batches(source: SourceFile, chunk_rows: int) -> Generator[Batch, None, None]:
-    """Stream the rows of ``source`` in batches of at most ``chunk_rows`` rows."""
+def batches(
+    source: SourceFile, chunk_rows: int, *, first_rows: int | None = None
+) -> Generator[Batch, None, None]:
+    """Stream the rows of ``source`` in batches of about ``chunk_rows`` rows. ``first_rows``:
+    a delimited file's first batch holds about that many (it is read in smaller blocks); the
+    other formats read every batch at ``chunk_rows``."""
+    if source.format == "csv":
+        yield from csv_batches(source, chunk_rows, first_rows)
+        return
     yield from READERS[source.format](source, chunk_rows)

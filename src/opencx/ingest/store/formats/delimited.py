@@ -16,10 +16,17 @@ from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, open_binary
 
 
-def csv_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
+def csv_batches(
+    source: SourceFile, chunk_rows: int, first_rows: int | None = None
+) -> Iterator[Batch]:
     """The rows of a delimited file in batches of at least ``chunk_rows`` rows, each row
     numbered by the line of the file it starts on (what an editor shows); a record with the
-    wrong number of fields is put aside as a row problem, numbered the same way."""
+    wrong number of fields is put aside as a row problem, numbered the same way.
+
+    The file is read by the MiB (about 120 bytes a row). With ``first_rows`` every block is
+    that small (``first_rows * 120`` bytes, 1 MiB at least): the first batch is the first
+    block, checked and written while the rest is read; each later batch gathers blocks until
+    it holds ``chunk_rows`` rows."""
     skipped: list[Any] = []  # the parser's InvalidRow records, in file order
 
     def on_invalid(row: Any) -> str:
@@ -33,7 +40,9 @@ def csv_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
         whitespace=source.whitespace,
     )
     try:
-        yield from _csv_read(source, chunk_rows, stream, on_invalid, skipped)
+        yield from _csv_read(
+            source, chunk_rows, first_rows or chunk_rows, stream, on_invalid, skipped
+        )
     except pa.ArrowInvalid as exc:  # what the parser cannot split into rows: said, not raised
         detail = str(exc).split("\n")[0].removeprefix("CSV parse error: ")
         raise InvalidInput(f"{source.name}: cannot be read as delimited text: {detail}") from None
@@ -44,6 +53,7 @@ def csv_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
 def _csv_read(
     source: SourceFile,
     chunk_rows: int,
+    first_rows: int,
     stream: DecodedStream,
     on_invalid: Any,
     skipped: list[Any],
@@ -54,7 +64,7 @@ def _csv_read(
             column_names=source.columns,
             skip_rows=1 if source.header else 0,
             skip_rows_after_names=source.skip_after_header,
-            block_size=max(1 << 20, min(chunk_rows * 120, 64 << 20)),
+            block_size=max(1 << 20, min(min(first_rows, chunk_rows) * 120, 64 << 20)),
             # one thread: the parser then gives each record it puts aside its number (with
             # threads it gives none); measured no slower for this streaming reader
             use_threads=False,
@@ -73,11 +83,12 @@ def _csv_read(
     )
     lines = _Lines(source, first=2 + source.skip_after_header if source.header else 1)
     pending: list[pa.RecordBatch] = []
-    rows = 0
+    rows, wanted = 0, first_rows
     for record_batch in reader:
         pending.append(record_batch)
         rows += record_batch.num_rows
-        if rows >= chunk_rows:
+        if rows >= wanted:
+            wanted = chunk_rows
             table = pa.Table.from_batches(pending)
             yield Batch(table, lines.number(table, skipped))
             pending, rows = [], 0
