@@ -77,6 +77,14 @@ def test_export_holds_everything_about_the_person(engine: Engine, zoe: Any) -> N
     assert "bo@example.dk" not in json.dumps(data)
 
 
+def test_export_lists_orders_by_when_they_were_placed(engine: Engine, zoe: Any, seed: Any) -> None:
+    seed.order(zoe["zoe"], seed.day(1), [(1, "3.00", True)])  # placed first, stored last
+    with engine.connect() as conn:
+        data = service.export(conn, zoe["zoe"], now=NOW)
+    prices = [o["lines"][0]["unit_price"].rstrip("0").rstrip(".") for o in data["orders"]]
+    assert prices == ["3", "15", "10"]
+
+
 def aggregates(engine: Engine, customer_id: str) -> tuple[Any, ...]:
     with engine.connect() as conn:
         p = service.profile(conn, customer_id).profile

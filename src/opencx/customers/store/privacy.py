@@ -73,7 +73,12 @@ def export_rows(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
     found = {
         "customers": _rows(conn, sa.select(customers).where(customers.c.id.in_(ids))),
         "identities": _rows(conn, sa.select(identities).where(identities.c.customer_id.in_(ids))),
-        "orders": _rows(conn, sa.select(orders).where(orders.c.customer_id.in_(ids))),
+        "orders": _rows(
+            conn,
+            sa.select(orders)
+            .where(orders.c.customer_id.in_(ids))
+            .order_by(orders.c.placed_at, orders.c.id),
+        ),
         "subscriptions": _rows(
             conn, sa.select(subscriptions).where(subscriptions.c.customer_id.in_(ids))
         ),
