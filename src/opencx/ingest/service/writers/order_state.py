@@ -30,12 +30,12 @@ class OrderState:
         self.existing: dict[str, str] = {}  # external id -> id of orders already stored
         self.products: dict[str, str] = {}
         self.last_line: dict[tuple[str, str], tuple[str, int]] = {}  # (customer, sku) -> line
-        self.returns: dict[str, int] = {}  # external id -> its return lines so far, when any
-        self.given: set[str] = set()  # external ids of the orders whose status the file gave
         self.next_index = 0
         self._keys = np.empty(0, np.uint64)  # hashes of the external ids met, sorted
         self._at = np.empty(0, np.int32)  # the index of the order of each of _keys
         self._lines = np.zeros(0, np.int32)  # per index: lines seen so far
+        self._returns = np.zeros(0, np.int32)  # per index: return lines seen so far
+        self._given = np.zeros(0, bool)  # per index: whether the file gave its status
         self._ends = np.zeros(1, np.int64)  # per index: where its external id ends in _text
         self._text = np.empty(0, np.uint8)  # the external ids met, in index order, UTF-8
 
@@ -101,24 +101,18 @@ class OrderState:
         lines_before = (values & 0xFFFFFF).astype(np.int64)
         lines = lines_before + np.bincount(at, minlength=len(exts))
         returns = np.bincount(at, weights=is_return, minlength=len(exts)).astype(np.int64)
-        before = np.zeros(len(exts), np.int64)
-        if self.returns:
-            before = np.fromiter((self.returns.get(e, 0) for e in exts), np.int64, len(exts))
-        for i in np.flatnonzero(returns).tolist():
-            self.returns[exts[i]] = int(before[i] + returns[i])
+        index = values >> 24
+        before = self._returns[index].astype(np.int64)
+        self._returns[index] += returns.astype(np.int32)
         status = _computed(before + returns, lines)
-        changed = (lines_before > 0) & (status != _computed(before, lines_before))
+        was = self._given[index]
+        changed = (lines_before > 0) & (status != _computed(before, lines_before)) & ~was
         if given is not None and given.null_count < len(given):
-            stated = np.asarray(pc.is_valid(given), bool)
-            was = np.fromiter((e in self.given for e in exts), bool, len(exts))
-            if was.any():
-                changed &= ~was
-            if (stated & ~was).any():
-                status = np.where(stated & ~was, given.to_numpy(zero_copy_only=False), status)
-                changed |= stated & ~was & (lines_before > 0)
-                self.given.update(e for e, g in zip(exts, stated & ~was, strict=True) if g)
-        elif self.given:
-            changed &= ~np.fromiter((e in self.given for e in exts), bool, len(exts))
+            stated = np.asarray(pc.is_valid(given), bool) & ~was
+            if stated.any():
+                status = np.where(stated, given.to_numpy(zero_copy_only=False), status)
+                changed |= stated & (lines_before > 0)
+                self._given[index[stated]] = True
         first_returns = int(((before == 0) & (returns > 0)).sum())
         return pa.array(status, pa.string()), changed, first_returns
 
@@ -165,6 +159,10 @@ class OrderState:
         self._ends[n + 1 : n + count + 1] = end + offsets[1:]
         self._lines = _room(self._lines, n + count)
         self._lines[n : n + count] = 0
+        self._returns = _room(self._returns, n + count)
+        self._returns[n : n + count] = 0
+        self._given = _room(self._given, n + count)
+        self._given[n : n + count] = False
         order = np.argsort(hashes, kind="stable")
         where = np.searchsorted(self._keys, hashes[order])
         self._keys = np.insert(self._keys, where, hashes[order])
