@@ -237,8 +237,11 @@ def peak_memory(lines: int, folder: Path, store: str) -> None:
         proc = subprocess.Popen(
             [sys.executable, __file__, "--child", str(big), url], stdout=subprocess.PIPE, text=True
         )
-        out = proc.stdout.read().split() if proc.stdout else []
+        printed = proc.stdout.read().splitlines() if proc.stdout else []
         _, status, usage = os.wait4(proc.pid, 0)
+        # the child's last line is its figures; lines before it (the SQLite checkpoint's) are shown
+        print(*printed[:-1], sep="\n", flush=True)
+        out = printed[-1].split() if printed else []
     finally:
         if name:
             drop_postgres(name)
