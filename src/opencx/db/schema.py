@@ -71,8 +71,19 @@ customers = sa.Table(
     sa.Column("merged_into", ID, sa.ForeignKey("customers.id"), nullable=True),
     sa.Column("erased_at", UtcDateTime),
     sa.UniqueConstraint("source", "external_id", name="uq_customers_source_external_id"),
-    sa.Index("ix_customers_email", "email"),
-    sa.Index("ix_customers_name", "name"),
+    # partial: customers an import creates from orders have neither (migration 0030)
+    sa.Index(
+        "ix_customers_email",
+        "email",
+        sqlite_where=sa.text("email IS NOT NULL"),
+        postgresql_where=sa.text("email IS NOT NULL"),
+    ),
+    sa.Index(
+        "ix_customers_name",
+        "name",
+        sqlite_where=sa.text("name IS NOT NULL"),
+        postgresql_where=sa.text("name IS NOT NULL"),
+    ),
     info=owned_by("customers", loaded_by=("ingest", "demo")),
 )
 
