@@ -81,3 +81,78 @@ def test_line_breaks_and_bad_records_across_chunks(
         "mixed.csv:7: column 'currency'",
         "mixed.csv:8: column '*'",
     ]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 50_000])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_blank_lines_are_counted(
+    engine: Engine, tmp_path: Path, chunk_rows: int, newline: str
+) -> None:
+    """The reader skips empty lines without numbering them: each shifted every later line."""
+    path = tmp_path / "blank.csv"
+    lines = [
+        HEAD.rstrip("\n"),
+        "",  # line 2: blank lines at the start of the data
+        "",
+        "O1,C1,2024-03-01,EUR,S1,1,2.5",  # line 4
+        "O2,C1,2024-03-01,EURO,S1,1,2.5",  # line 5
+        "",  # lines 6-8: several in a row
+        "",
+        "",
+        "O3,C1,2024-03-01,EUR,S1",  # line 9: too few fields
+        "",  # line 10: right before the bad one
+        "O4,C1,2024-03-01,EURO,S1,1,2.5",  # line 11
+        "",
+        "O5,C1,2024-03-01,EUR,S1,1,2.5,X",  # line 13: too many fields
+        "",
+        "O6,C1,2024-03-01,EURO,S1,1,2.5",  # line 15
+        "",  # trailing blank lines
+        "",
+    ]
+    path.write_bytes(newline.join(lines).encode())
+    assert _problems(engine, path, chunk_rows) == [
+        "blank.csv:11: column 'currency'",
+        "blank.csv:13: column '*'",
+        "blank.csv:15: column 'currency'",
+        "blank.csv:5: column 'currency'",
+        "blank.csv:9: column '*'",
+    ]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+def test_blank_lines_inside_quoted_values_are_lines_of_their_record(
+    engine: Engine, tmp_path: Path, chunk_rows: int
+) -> None:
+    path = tmp_path / "quoted.csv"
+    path.write_text(
+        HEAD
+        + 'O1,C1,2024-03-01,EUR,"a\n\nb",1,2.5\n'  # lines 2-4: a blank line inside a value
+        + "\n"  # line 5: a blank line between records
+        + 'O2,C1,2024-03-01,EUR,S1,1,2.5,"\n\n"\n'  # lines 6-8: too many fields
+        + "\n"  # line 9
+        + "O3,C1,2024-03-01,EURO,S1,1,2.5\n"  # line 10
+    )
+    assert _problems(engine, path, chunk_rows) == [
+        "quoted.csv:10: column 'currency'",
+        "quoted.csv:6: column '*'",
+    ]
+
+
+@pytest.mark.parametrize("offset", [-2, -1, 0, 1, 2])
+def test_a_blank_line_where_the_file_is_read_in_two(
+    engine: Engine, tmp_path: Path, offset: int
+) -> None:
+    """The file is read by the MiB: an empty CRLF line at the cut (also between its \\r and
+    \\n, or between the line break before it and its own) is one line, counted once."""
+    head = HEAD.replace("\n", "\r\n").encode()
+    row = "O{:07d},C{},2024-03-01,EUR,S1,1,2.5\r\n"
+    width = len(row.format(0, 1))
+    blank_at = (1 << 20) + offset  # where the empty line begins
+    rows = (blank_at - len(head)) // width
+    pad = blank_at - len(head) - rows * width
+    body = [row.format(i, 1) for i in range(rows - 1)] + [row.format(rows, "1" * (pad + 1))]
+    data = head + "".join(body).encode() + b"\r\n" + b"X1,C1,2024-03-01,EURO,S1,1,2.5\r\n"
+    assert data.index(b"\r\n\r\n") + 2 == blank_at
+    path = tmp_path / "cut.csv"
+    path.write_bytes(data)
+    assert _problems(engine, path) == [f"cut.csv:{rows + 3}: column 'currency'"]

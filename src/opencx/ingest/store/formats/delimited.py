@@ -33,15 +33,17 @@ def csv_batches(
         skipped.append(row)
         return "skip"
 
+    blanks = _BlankLines()
     stream = DecodedStream(
         open_binary(source.path),
         source.encoding or "utf-8",
         source.name,
         whitespace=source.whitespace,
+        observe=blanks.see,
     )
     try:
         yield from _csv_read(
-            source, chunk_rows, first_rows or chunk_rows, stream, on_invalid, skipped
+            source, chunk_rows, first_rows or chunk_rows, stream, on_invalid, skipped, blanks
         )
     except pa.ArrowInvalid as exc:  # what the parser cannot split into rows: said, not raised
         detail = str(exc).split("\n")[0].removeprefix("CSV parse error: ")
@@ -57,6 +59,7 @@ def _csv_read(
     stream: DecodedStream,
     on_invalid: Any,
     skipped: list[Any],
+    blanks: _BlankLines,
 ) -> Iterator[Batch]:
     reader = pacsv.open_csv(
         io.BufferedReader(stream, 1 << 20),
@@ -81,7 +84,7 @@ def _csv_read(
             null_values=[""],
         ),
     )
-    lines = _Lines(source, first=2 + source.skip_after_header if source.header else 1)
+    lines = _Lines(source, 2 + source.skip_after_header if source.header else 1, blanks)
     pending: list[pa.RecordBatch] = []
     rows, wanted = 0, first_rows
     for record_batch in reader:
@@ -100,13 +103,17 @@ def _csv_read(
 
 class _Lines:
     """Where each record of a delimited file starts: its record number (the parser counts the
-    header and every record, kept or put aside) plus the line breaks inside quoted values of
-    the records before it."""
+    header and every record, kept or put aside, but no empty line after the header) plus the
+    line breaks inside quoted values of the records before it, plus the empty lines between
+    records before it."""
 
-    def __init__(self, source: SourceFile, first: int) -> None:
+    def __init__(self, source: SourceFile, first: int, blanks: _BlankLines) -> None:
         self.source = source
         self.record = first  # the number of the next record not numbered yet
         self.breaks = 0  # line breaks inside the values of the records numbered so far
+        self.blank_lines = blanks
+        self.blanks = 0  # empty lines between the records numbered so far
+        self.first = first  # the lines before it (header, skipped rows) are counted by the parser
 
     def number(self, table: pa.Table | None, skipped: list[Any]) -> pa.Array:
         """The first line of each row of ``table`` (the next rows read; None: none is left),
@@ -127,7 +134,9 @@ class _Lines:
         if table is not None and self.source.newlines_in_values:
             breaks[kept] = _breaks(table)
         breaks[~kept] = [_text_breaks(row.text or "") for row in aside]
-        first = span + self.breaks + np.cumsum(breaks) - breaks
+        first = span + self.breaks + np.cumsum(breaks) - breaks + self.blanks
+        if self.blank_lines.found:
+            first += self._blanks_before(first, breaks, last=table is None)
         for row, line in zip(aside, first[~kept].tolist(), strict=True):
             self.source.row_problems.append(
                 Problem(
@@ -141,6 +150,83 @@ class _Lines:
         self.record += n + taken
         self.breaks += int(breaks.sum())
         return pa.array(first[kept])
+
+    def _blanks_before(self, first: np.ndarray, breaks: np.ndarray, last: bool) -> np.ndarray:
+        """Per record, the empty lines found between records up to it (and not before the
+        records numbered so far). ``first`` counts those before: an empty line is there at
+        ``line - blanks`` (less those taken since), either a record's first line (the empty
+        line comes before it: a record never begins with one), inside a record (a line of a
+        quoted value), or past the last (kept for the next records; dropped when ``last``)."""
+        found = self.blank_lines.found
+        shift = np.zeros(len(first), np.int64)
+        if not len(first):  # the end: no record after them
+            del found[:]
+            return shift
+        end = int(first[-1] + 1 + breaks[-1])
+        used, extra = 0, 0
+        for line in found:
+            used += 1
+            if line < self.first:  # the header's and skipped rows: counted by the parser
+                continue
+            at = line - extra
+            if at >= end:
+                if not last:
+                    used -= 1  # before a later record
+                    break
+                continue  # after the last record
+            i = int(np.searchsorted(first, at, side="right")) - 1
+            if i >= 0 and at != first[i]:
+                continue  # a line of record i's quoted value
+            shift[max(i, 0)] += 1  # before the first record: its own
+            extra += 1
+        del found[:used]
+        self.blanks += extra
+        return np.cumsum(shift)
+
+
+class _BlankLines:
+    """The numbers of the empty lines of a delimited text, found in its blocks as the parser
+    is given them (it skips them and numbers no record after them the more), in order. Lines
+    end in \\n, \\r\\n or a lone \\r, found with NumPy (0.2-0.4 ms a MiB, CRLF or not)."""
+
+    def __init__(self) -> None:
+        self.found: list[int] = []
+        self._line = 1  # the line the next byte is on
+        self._at_start = True  # the next byte begins a line
+        self._cr = b""  # a \r that ended the last block (a \n may follow it in the next)
+        self._bom = True  # a UTF-8 byte order mark may begin the next block (the parser drops it)
+
+    def see(self, block: bytes, final: bool) -> None:
+        if self._bom and block:
+            block = block.removeprefix(b"\xef\xbb\xbf")
+            self._bom = False
+        if self._cr:
+            block = self._cr + block
+            self._cr = b""
+        if not final and block.endswith(b"\r"):
+            block, self._cr = block[:-1], b"\r"
+        if not block:
+            return
+        data = np.frombuffer(block, np.uint8)
+        ends = np.flatnonzero(data == 10)  # where each line break ends: a \n or a lone \r
+        starts = ends  # where it begins (a \r\n's \r)
+        if b"\r" in block:
+            cr = np.flatnonzero(data == 13)
+            lone = cr[data[np.minimum(cr + 1, len(data) - 1)] != 10]  # the last byte: the end
+            if len(lone):
+                ends = np.sort(np.concatenate([ends, lone]))
+            after_cr = (data[ends] == 10) & (data[np.maximum(ends - 1, 0)] == 13) & (ends > 0)
+            starts = ends - after_cr
+        begins = np.empty(len(ends), np.int64)  # where the line each break ends began
+        begins[:1] = 0
+        begins[1:] = ends[:-1] + 1
+        empty = np.flatnonzero(starts == begins)
+        if len(empty) and empty[0] == 0 and not self._at_start:
+            empty = empty[1:]
+        if len(empty):
+            self.found.extend((self._line + empty).tolist())
+        self._line += len(ends)
+        self._at_start = block[-1] in b"\r\n"
 
 
 def _breaks(table: pa.Table) -> np.ndarray:
