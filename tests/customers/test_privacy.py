@@ -13,7 +13,15 @@ from sqlalchemy.engine import Engine
 from opencx.core import EventBus
 from opencx.core.tombstone import ERASED_KEYS, purpose_key
 from opencx.customers import service
-from opencx.db.schema import answers, customers, identities, metadata, outbox
+from opencx.db.schema import (
+    answers,
+    case_events,
+    customers,
+    identities,
+    invitations,
+    metadata,
+    outbox,
+)
 from opencx.outbox.service import enqueue
 
 KEY = purpose_key("test-secret", ERASED_KEYS)
@@ -83,6 +91,75 @@ def test_export_lists_orders_by_when_they_were_placed(engine: Engine, zoe: Any, 
         data = service.export(conn, zoe["zoe"], now=NOW)
     prices = [o["lines"][0]["unit_price"].rstrip("0").rstrip(".") for o in data["orders"]]
     assert prices == ["3", "15", "10"]
+
+
+def test_export_lists_everything_by_time_then_id(engine: Engine, zoe: Any, seed: Any) -> None:
+    """Each list in a stable order, not the store's physical one (which PostgreSQL changes
+    after deletes): each row below is stored after the fixture's, but comes before it."""
+    me = zoe["zoe"]
+    seed.subscription(me, seed.day(0), plan="first")
+    seed.interaction(me, seed.day(2), kind="first")
+    seed.interaction(me, seed.day(7), id="i0000", external_id="i0000")  # same time, lower id
+    seed.case(me, seed.day(4), subject="first")
+    first_response = seed.response(me, seed.day(2), [("nps", 9, None)])
+    seed.score(me, seed.model_run(seed.day(2)), "clv", 1.0)
+    survey = seed.survey()
+    with engine.begin() as conn:
+        for iid, at in (("v0002", seed.day(9)), ("v0001", seed.day(8)), ("v0000", None)):
+            conn.execute(
+                invitations.insert().values(
+                    id=iid,
+                    survey_id=survey,
+                    customer_id=me,
+                    channel="email",
+                    status="scheduled",
+                    scheduled_at=at,
+                )
+            )
+        alias_case = conn.execute(
+            sa.select(case_events.c.case_id).where(case_events.c.kind == "message_in")
+        ).scalar_one()
+        conn.execute(  # the same time as the case's first event, a lower id
+            case_events.insert().values(
+                id="e0000",
+                case_id=alias_case,
+                at=seed.day(5, 1),
+                kind="note",
+                actor="agent",
+                body="same time",
+                properties={},
+            )
+        )
+        response = conn.execute(
+            sa.select(answers.c.response_id).where(answers.c.text.like("%too slow"))
+        ).scalar_one()
+        conn.execute(
+            answers.insert().values(
+                id="a0000",
+                response_id=response,
+                question_key="q_a",
+                question_type="text",
+                text="asked first",
+            )
+        )
+    with engine.connect() as conn:
+        data = service.export(conn, me, now=NOW)
+    assert [s["plan"] for s in data["subscriptions"]] == ["first", "gold"]
+    assert [(i["kind"], i["id"] == "i0000") for i in data["interactions"]] == [
+        ("first", False),
+        ("visit", True),
+        ("visit", False),
+    ]
+    assert [c["subject"] for c in data["cases"]] == ["first", f"Order for {NAME}"]
+    events = data["cases"][1]["events"]
+    assert [(e["id"] == "e0000", e["kind"]) for e in events][:2] == [
+        (True, "note"),
+        (False, "message_in"),
+    ]
+    assert [i["id"] for i in data["invitations"]] == ["v0001", "v0002", "v0000"]
+    assert data["responses"][0]["id"] == first_response
+    assert [a["question_key"] for a in data["responses"][1]["answers"]] == ["q_a", "q_nps"]
+    assert [s["value"] for s in data["scores"]] == [1.0, 50.0]
 
 
 def aggregates(engine: Engine, customer_id: str) -> tuple[Any, ...]:

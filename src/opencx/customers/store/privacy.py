@@ -31,6 +31,7 @@ from opencx.db.schema import (
     identities,
     interactions,
     invitations,
+    model_runs,
     order_lines,
     orders,
     responses,
@@ -66,13 +67,26 @@ def _nest(
 
 
 def export_rows(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
-    """Every row that belongs to the customers ``ids`` (a survivor and its merged customers)."""
+    """Every row that belongs to the customers ``ids`` (a survivor and its merged customers),
+    each list in a stable order: by time, then id (a store's physical order changes after
+    deletes); an order's lines by number, a case's events by time, a response's answers by
+    question; scores by their model run's time, run and kind."""
     order_ids = sa.select(orders.c.id).where(orders.c.customer_id.in_(ids))
     case_ids = sa.select(cases.c.id).where(cases.c.customer_id.in_(ids))
     response_ids = sa.select(responses.c.id).where(responses.c.customer_id.in_(ids))
     found = {
-        "customers": _rows(conn, sa.select(customers).where(customers.c.id.in_(ids))),
-        "identities": _rows(conn, sa.select(identities).where(identities.c.customer_id.in_(ids))),
+        "customers": _rows(
+            conn,
+            sa.select(customers)
+            .where(customers.c.id.in_(ids))
+            .order_by(customers.c.created_at, customers.c.id),
+        ),
+        "identities": _rows(
+            conn,
+            sa.select(identities)
+            .where(identities.c.customer_id.in_(ids))
+            .order_by(identities.c.created_at, identities.c.id),
+        ),
         "orders": _rows(
             conn,
             sa.select(orders)
@@ -80,39 +94,74 @@ def export_rows(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
             .order_by(orders.c.placed_at, orders.c.id),
         ),
         "subscriptions": _rows(
-            conn, sa.select(subscriptions).where(subscriptions.c.customer_id.in_(ids))
+            conn,
+            sa.select(subscriptions)
+            .where(subscriptions.c.customer_id.in_(ids))
+            .order_by(subscriptions.c.started_at, subscriptions.c.id),
         ),
         "interactions": _rows(
-            conn, sa.select(interactions).where(interactions.c.customer_id.in_(ids))
+            conn,
+            sa.select(interactions)
+            .where(interactions.c.customer_id.in_(ids))
+            .order_by(interactions.c.occurred_at, interactions.c.id),
         ),
-        "cases": _rows(conn, sa.select(cases).where(cases.c.customer_id.in_(ids))),
+        "cases": _rows(
+            conn,
+            sa.select(cases)
+            .where(cases.c.customer_id.in_(ids))
+            .order_by(cases.c.opened_at, cases.c.id),
+        ),
         "invitations": _rows(
-            conn, sa.select(invitations).where(invitations.c.customer_id.in_(ids))
+            conn,
+            sa.select(invitations)
+            .where(invitations.c.customer_id.in_(ids))
+            .order_by(invitations.c.scheduled_at.nulls_last(), invitations.c.id),
         ),
-        "responses": _rows(conn, sa.select(responses).where(responses.c.customer_id.in_(ids))),
+        "responses": _rows(
+            conn,
+            sa.select(responses)
+            .where(responses.c.customer_id.in_(ids))
+            .order_by(responses.c.submitted_at, responses.c.id),
+        ),
         "scores": _rows(
-            conn, sa.select(customer_scores).where(customer_scores.c.customer_id.in_(ids))
+            conn,
+            sa.select(customer_scores)
+            .outerjoin(model_runs, model_runs.c.id == customer_scores.c.model_run_id)
+            .where(customer_scores.c.customer_id.in_(ids))
+            .order_by(
+                model_runs.c.fitted_at.nulls_last(),
+                customer_scores.c.model_run_id,
+                customer_scores.c.kind,
+                customer_scores.c.customer_id,
+            ),
         ),
         "merges": _rows(
             conn,
-            sa.select(customer_merges).where(
+            sa.select(customer_merges)
+            .where(
                 sa.or_(customer_merges.c.survivor_id.in_(ids), customer_merges.c.merged_id.in_(ids))
-            ),
+            )
+            .order_by(customer_merges.c.at, customer_merges.c.id),
         ),
     }
     lines = _rows(
         conn,
         sa.select(order_lines)
         .where(order_lines.c.order_id.in_(order_ids))
-        .order_by(order_lines.c.line_no),
+        .order_by(order_lines.c.order_id, order_lines.c.line_no),
     )
     events = _rows(
         conn,
         sa.select(case_events)
         .where(case_events.c.case_id.in_(case_ids))
-        .order_by(case_events.c.at),
+        .order_by(case_events.c.at, case_events.c.id),
     )
-    given = _rows(conn, sa.select(answers).where(answers.c.response_id.in_(response_ids)))
+    given = _rows(
+        conn,
+        sa.select(answers)
+        .where(answers.c.response_id.in_(response_ids))
+        .order_by(answers.c.response_id, answers.c.question_key),
+    )
     _nest(found["orders"], lines, "order_id", "lines")
     _nest(found["cases"], events, "case_id", "events")
     _nest(found["responses"], given, "response_id", "answers")
