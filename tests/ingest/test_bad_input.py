@@ -358,3 +358,33 @@ def test_a_nul_character_in_a_parquet_text_is_refused_on_both_stores(
         "holds a NUL character (U+0000), which no store keeps"
     )
     assert nothing_written()
+
+
+def test_a_reject_file_with_a_nul_character_can_be_fixed_and_loaded(
+    tmp_path, run_import, table_counts
+):
+    """The reject file shows a NUL as ␀ (U+2400): written as it was, it made the reject file
+    binary, and importing it again, even fixed, failed whole ('a NUL byte: this is not a text
+    file')."""
+    rows = {
+        "order_id": ["A1", "A2", "A3"],
+        "customer": ["C1", "C1", "C1"],
+        "placed_at": ["2024-01-02 10:00:00"] * 3,
+        "currency": ["EUR"] * 3,
+        "sku": ["SKU1"] * 3,
+        "quantity": ["2", "1", "x"],
+        "unit_price": ["3.50"] * 3,
+        "product_name": ["Mug", "M\x00ug", "Mug"],
+    }
+    path = tmp_path / "orders.parquet"
+    pq.write_table(pa.table(rows), path)
+    report = run_import("orders", path, create_missing_customers=True, allow_rejects=True)
+    assert (report.rows_loaded, report.rows_rejected) == (1, 2)
+    reject = Path(report.reject_file)
+    assert b"\x00" not in reject.read_bytes()
+    text = reject.read_text(encoding="utf-8")
+    assert ",M\u2400ug," in text and "holds a NUL character (U+0000)" in text
+    reject.write_text(text.replace("M\u2400ug", "Mug").replace(",x,", ",1,"), encoding="utf-8")
+    fixed = run_import("orders", reject, create_missing_customers=True)
+    assert (fixed.status, fixed.rows_loaded) == ("loaded", 2)
+    assert table_counts()["orders"] == 3

@@ -2,6 +2,10 @@
 
 Re-importing a fixed reject file reads ``_source`` back, so the rows land on the same
 (source, external_id) keys as the first run; ``_line`` and ``_problems`` are ignored.
+
+A NUL character (U+0000, refused in any value) is written as ``␀`` (U+2400): a raw NUL made
+the reject file a binary file, which editors mangle and an import refuses whole ("a NUL byte:
+this is not a text file"), so it could not be fixed and loaded again.
 """
 
 from __future__ import annotations
@@ -37,6 +41,16 @@ def default_reject_path(path: Path, folder: Path | None = None) -> Path:
 def _writable(folder: Path) -> bool:
     # root ignores permission bits, so a folder without any write bit counts as read-only too
     return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
+
+
+NUL_SHOWN = "\u2400"  # ␀, SYMBOL FOR NULL
+
+
+def _shown(value: object) -> object:
+    """``value`` as the reject file shows it: a NUL character as ``␀``."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", NUL_SHOWN)
+    return value
 
 
 def _describe(problem: Problem) -> str:
@@ -77,13 +91,12 @@ class RejectFile:
         line_numbers = lines.take(pa.array(order, pa.int64())).to_pylist()
         for record, line, row in zip(picked, line_numbers, order, strict=True):
             problems = "; ".join(_describe(p) for p in rows[row])
-            writer.writerow(
-                {**record, "_line": line, "_problems": problems, "_source": self.source}
-            )
+            shown = {k: _shown(v) for k, v in record.items()}
+            writer.writerow({**shown, "_line": line, "_problems": problems, "_source": self.source})
             self.rows += 1
 
     def add_unreadable(self, problem: Problem) -> None:
-        text = f"{problem.rule}; row text: {problem.value}"
+        text = f"{problem.rule}; row text: {_shown(problem.value)}"
         self._open().writerow({"_line": problem.line, "_problems": text, "_source": self.source})
         self.rows += 1
 
