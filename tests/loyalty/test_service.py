@@ -346,3 +346,67 @@ def test_members_follow_merges_and_erasure(services, clock):
     view = services.loyalty.member_view(survivor_member)
     assert view.status == "erased" and view.balance == 0
     audit_all(services)
+
+
+def test_a_return_a_reimport_unlinks_gives_its_points_back(services, tmp_path):
+    """A re-import that gives o1 other lines unlinks r1's stored return from it (it returned a
+    mug o1 no longer holds): the 25 points it reversed come back, once; a later file that links
+    it again reverses them again, once; a relink to another mug line of o1 changes nothing."""
+    member = services.loyalty.enroll(customer(services, "bo"))
+    head = "order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
+    o1_mug = "o1,bo,2026-01-10T10:00:00Z,EUR,MUG,4,25.00,\n"
+    r1 = "r1,bo,2026-01-12T10:00:00Z,EUR,MUG,-1,25.00,o1\n"
+    o1_plate = "o1,bo,2026-01-10T10:00:00Z,EUR,PLATE,4,25.00,\n"
+    path = tmp_path / "orders.parquet"
+    _live_file(services, path, head + o1_mug + r1)
+    assert _entries(services, member) == (75, [("earn", 100), ("reverse", -25)])
+    for _ in range(2):  # o1 without its mug: r1 unlinked, its 25 points back, once
+        _live_file(services, path, head + o1_plate)
+        assert _entries(services, member) == (
+            100,
+            [("earn", 100), ("reinstate", 25), ("reverse", -25)],
+        )
+    again = [("earn", 100), ("reinstate", 25)]
+    for _ in range(2):  # linked again: reversed again, once
+        _live_file(services, path, head + o1_mug + r1)
+        assert _entries(services, member) == (75, [*again, ("reverse", -25), ("reverse", -25)])
+    o1_both = o1_plate.replace(",4,", ",2,") + o1_mug.replace(",4,", ",2,")
+    _live_file(services, path, head + o1_both)  # r1 relinked to o1's line 2: still a mug
+    assert _entries(services, member)[0] == 75
+    audit_all(services)
+
+
+def test_a_return_a_reimport_moves_to_another_order_moves_its_reversal(services, tmp_path):
+    """r1 returned a mug of o1; its re-import says it returns o3's: o1 gets its 25 points
+    back and o3 loses 25, once each."""
+    member = services.loyalty.enroll(customer(services, "bo"))
+    head = "order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
+    orders_ = (
+        "o1,bo,2026-01-10T10:00:00Z,EUR,MUG,4,25.00,\no3,bo,2026-01-11T10:00:00Z,EUR,MUG,4,25.00,\n"
+    )
+    path = tmp_path / "orders.parquet"
+    _live_file(services, path, head + orders_ + "r1,bo,2026-01-12T10:00:00Z,EUR,MUG,-1,25.00,o1\n")
+    assert _entries(services, member)[0] == 175
+    for _ in range(2):
+        _live_file(services, path, head + "r1,bo,2026-01-12T10:00:00Z,EUR,MUG,-1,25.00,o3\n")
+        with services.engine.connect() as conn:
+            by_order = dict(
+                conn.execute(
+                    sa.text(
+                        "SELECT ref, sum(points) FROM loyalty_entries "
+                        "WHERE kind <> 'earn' GROUP BY ref"
+                    )
+                ).all()
+            )
+        assert _entries(services, member)[0] == 175
+        assert {ref: int(p) for ref, p in by_order.items() if int(p)} == {
+            f"order:{_order_id(services, 'o3')}": -25
+        }
+    audit_all(services)
+
+
+def _order_id(services, external_id: str) -> str:
+    with services.engine.connect() as conn:
+        return conn.execute(
+            sa.text("SELECT id FROM orders WHERE external_id = :e"), {"e": external_id}
+        ).scalar_one()

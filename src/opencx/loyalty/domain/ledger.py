@@ -30,7 +30,9 @@ from typing import Any, TypeVar
 
 from opencx.core.errors import Conflict, InvalidInput
 
-CREDIT_KINDS = frozenset({"earn", "adjust_in", "transfer_in", "merge_in", "partner_earn", "bonus"})
+CREDIT_KINDS = frozenset(
+    {"earn", "adjust_in", "transfer_in", "merge_in", "partner_earn", "bonus", "reinstate"}
+)
 DEBIT_KINDS = frozenset(
     {
         "spend",

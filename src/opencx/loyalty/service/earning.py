@@ -4,7 +4,8 @@ An order earns once (key ``order:<id>``), on its positive merchandise lines, wit
 tier and paid-plan multipliers, in a lot that waits out the return window. When the order comes
 back with return lines (or cancelled), the points reverse pro rata to the value returned, as
 compensating ``reverse`` entries against the order's own lot first; reversals are cumulative
-(key ``order:<id>:reverse:<total>``), so re-delivered imports never reverse twice.
+(key ``order:<id>:reverse:<total>``), so re-delivered imports never reverse twice. A return a
+re-import unlinks gives its points back (``reinstate``, key ``order:<id>:reinstate:<total>``).
 """
 
 from __future__ import annotations
@@ -75,6 +76,27 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> li
         if member_id is None:
             continue
         done += _earn_order(conn, p, member_id, order, now)
+    return done + _reinstate_moved(conn, p, {f.id for f in facts}, members.values(), now)
+
+
+def _reinstate_moved(
+    conn: Connection, p: Program, seen: set[str], member_ids: Iterable[str], now: datetime
+) -> list[Posted]:
+    """Give back the points of the members' other reversed orders that no return reverses
+    any more: a re-import that links a stored return to another order announces the return,
+    not the order it left. Only given back here: a reversal a floor cut short stays so."""
+    owner = {
+        ref.removeprefix("order:"): member_id
+        for member_id, ref in store.still_reversed(conn, sorted(set(member_ids)))
+        if ref.removeprefix("order:") not in seen
+    }
+    if not owner:
+        return []
+    facts = orders.order_facts(conn, sorted(owner))
+    done: list[Posted] = []
+    for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
+        if order.id in owner:
+            done += _reverse_returns(conn, p, owner[order.id], order, now, reverse=False)
     return done
 
 
@@ -116,20 +138,49 @@ def _earn_order(
 
 
 def _reverse_returns(
-    conn: Connection, p: Program, member_id: str, order: orders.OrderFacts, now: datetime
+    conn: Connection,
+    p: Program,
+    member_id: str,
+    order: orders.OrderFacts,
+    now: datetime,
+    *,
+    reverse: bool = True,
 ) -> list[Posted]:
+    """Bring the points reversed on ``order`` to what its returns now take: ``reverse`` entries
+    up to it, or ``reinstate`` entries back down to it when returns no longer reverse it (a
+    re-import unlinked them; ``reverse=False``: only those). Keyed by the running total of each
+    kind, so the same state posts nothing twice, and a reversal after a reinstatement gets a
+    key of its own."""
     ref = f"order:{order.id}"
     sums = store.points_by_ref(conn, [ref]).get(ref, {})
-    earned, done = sums.get("earn", 0), -sums.get("reverse", 0)
-    points = reversal_points(earned, order.gross, order.returned, done)
-    if points <= 0:
-        return []
+    earned = sums.get("earn", 0)
+    reversed_, reinstated = -sums.get("reverse", 0), sums.get("reinstate", 0)
+    done = reversed_ - reinstated
+    target = reversal_points(earned, order.gross, order.returned, 0)
     lot = store.lot_of_origin(conn, ref)
+    if target < done:
+        back = done - target
+        return [
+            earn(
+                conn,
+                member_id,
+                back,
+                f"{ref}:reinstate:{reinstated + back}",
+                now,
+                kind="reinstate",
+                reason="return undone",
+                ref=ref,
+                times=None if lot is None else store.lot_times(conn, lot),
+            )
+        ]
+    points = target - done
+    if points <= 0 or not reverse:
+        return []
     store.member_row(conn, member_id, lock=True)
     points = capped_reversal(store.open_state(conn, member_id), points, now, p.floor, lot)
     if points <= 0:
         return []
-    key = f"{ref}:reverse:{done + points}"
+    key = f"{ref}:reverse:{reversed_ + points}"
     return [
         debit(
             conn,

@@ -86,7 +86,7 @@ def overview(conn: Connection, now: datetime) -> Overview:
         earned=sum(by_kind.get(k, 0) for k in EARNED),
         redeemed=-sum(by_kind.get(k, 0) for k in REDEEMED),
         expired=-by_kind.get("expire", 0),
-        reversed=-by_kind.get("reverse", 0),
+        reversed=-by_kind.get("reverse", 0) - by_kind.get("reinstate", 0),
         tiers=tiers,
         plans=plans,
     )

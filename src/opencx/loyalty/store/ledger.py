@@ -345,3 +345,31 @@ def points_by_ref(conn: Connection, refs: Sequence[str]) -> dict[str, dict[str, 
 def lot_of_origin(conn: Connection, origin: str) -> str | None:
     row = conn.execute(sa.select(lots.c.id).where(lots.c.origin == origin)).first()
     return None if row is None else str(row.id)
+
+
+def still_reversed(conn: Connection, member_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """``(member id, ref)`` of the members' orders (``order:<id>``) whose reversals are not
+    all given back."""
+    if not member_ids:
+        return []
+    e = entries.c
+    rows = conn.execute(
+        sa.select(e.member_id, e.ref)
+        .where(
+            e.member_id.in_(list(member_ids)),
+            e.kind.in_(("reverse", "reinstate")),
+            e.ref.like("order:%"),
+        )
+        .group_by(e.member_id, e.ref)
+        .having(sa.func.sum(e.points) < 0)
+        .order_by(e.member_id, e.ref)
+    )
+    return [(r.member_id, r.ref) for r in rows]
+
+
+def lot_times(conn: Connection, lot_id: str) -> tuple[datetime, datetime | None]:
+    """When the lot's points become spendable and when they expire."""
+    row = conn.execute(
+        sa.select(lots.c.available_at, lots.c.expires_at).where(lots.c.id == lot_id)
+    ).one()
+    return row.available_at, row.expires_at

@@ -156,8 +156,10 @@ def earn(
     amount: Decimal | None = None,
     fingerprint: str | None = None,
     locked: bool = False,
+    times: tuple[datetime, datetime | None] | None = None,
 ) -> Posted:
-    """Credit ``points`` in a new lot expiring by the program's rule."""
+    """Credit ``points`` in a new lot expiring by the program's rule (``times``: spendable
+    from and expiring at these instead, an earlier lot's)."""
 
     def plan(state: MemberState, eid: str, p: Program) -> Entry:
         return plan_credit(
@@ -168,8 +170,12 @@ def earn(
             points=points,
             at=at,
             key=key,
-            available_at=at + timedelta(days=p.pending_days) if pending else at,
-            expires_at=_expiry(p, at),
+            available_at=times[0]
+            if times
+            else at + timedelta(days=p.pending_days)
+            if pending
+            else at,
+            expires_at=times[1] if times else _expiry(p, at),
             reason=reason,
             ref=ref,
             origin=ref if kind == "earn" else None,
