@@ -10,6 +10,7 @@ import io
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import pytest
 import sqlalchemy as sa
 
 HEADER = "order_id,customer,placed_at,currency,sku,quantity,unit_price,returns_order\n"
@@ -128,27 +129,55 @@ SWAPPED = HEADER + A1_SKU2 + A1_SKU1
 WITHOUT = HEADER + A1_SKU2 + A1_SKU3
 
 
+# orders without returns, re-imported beside A1: with them the store holds fewer linked returns
+# than the import rewrites orders, and SQLite reads the links from the returns' side
+OTHERS = "".join(f"B{i},C2,2024-01-03 10:00:00,EUR,SKU1,1,3.50,\n" for i in range(3))
+
+
+@pytest.mark.parametrize("others", ["", OTHERS], ids=["alone", "with_others"])
 def test_a_stored_return_follows_its_sku_when_a_reimport_swaps_the_lines(
-    tmp_path, run_import, engine
+    tmp_path, run_import, engine, others
 ):
     options = {"create_missing_customers": True, "chunk_rows": 1, "source": "shop"}
-    for name, text in (("order", ORDER), ("return", RETURN)):
+    for name, text in (("order", ORDER + others), ("return", RETURN)):
         report = run_import("orders", _parquet(tmp_path / f"{name}.parquet", text), **options)
         assert report.status == "loaded", report.problems
     assert _links(engine) == [("R1", 1, "SKU1", "A1", 1, "SKU1")]
     assert _statuses(engine)["A1"] == "partly_returned"
+    plain = {f"B{i}": "completed" for i in range(3)} if others else {}
 
-    report = run_import("orders", _parquet(tmp_path / "swapped.parquet", SWAPPED), **options)
+    report = run_import(
+        "orders", _parquet(tmp_path / "swapped.parquet", SWAPPED + others), **options
+    )
 
     assert report.status == "loaded", report.problems
+    assert report.counts.get("stored_returns_relinked") == 1
     assert _links(engine) == [("R1", 1, "SKU1", "A1", 2, "SKU1")]
-    assert _statuses(engine) == {"A1": "partly_returned", "R1": "returned"}
+    assert _statuses(engine) == {"A1": "partly_returned", "R1": "returned", **plain}
 
-    report = run_import("orders", _parquet(tmp_path / "without.parquet", WITHOUT), **options)
+    report = run_import(
+        "orders", _parquet(tmp_path / "without.parquet", WITHOUT + others), **options
+    )
 
     assert report.status == "loaded", report.problems
+    assert report.counts.get("stored_returns_unlinked") == 1
     assert _links(engine) == [("R1", 1, "SKU1", None, None, None)]  # A1 has no SKU1 any more
-    assert _statuses(engine) == {"A1": "completed", "R1": "returned"}
+    assert _statuses(engine) == {"A1": "completed", "R1": "returned", **plain}
+
+
+def test_a_reimport_into_a_store_without_linked_returns_reads_no_links(
+    tmp_path, run_import, engine
+):
+    """A re-import of orders when no stored return links anything: nothing to relink, and the
+    orders keep the status the file gives them."""
+    options = {"create_missing_customers": True, "chunk_rows": 1, "source": "shop"}
+    for name in ("first", "again"):
+        report = run_import(
+            "orders", _parquet(tmp_path / f"{name}.parquet", SWAPPED + OTHERS), **options
+        )
+        assert report.status == "loaded", report.problems
+        assert "stored_returns_relinked" not in report.counts
+    assert set(_statuses(engine).values()) == {"completed"}
 
 
 def test_an_order_event_that_swaps_the_lines_keeps_its_return_on_its_sku(ingest, engine):

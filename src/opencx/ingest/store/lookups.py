@@ -3,7 +3,8 @@ query per row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,14 +24,26 @@ def has_rows(conn: Connection, table: str, source: str) -> bool:
 def ids_by_external_id(
     conn: Connection, table: str, source: str, external_ids: Iterable[str]
 ) -> dict[str, str]:
-    """``external_id → id`` for the rows of ``source`` in ``table`` among ``external_ids``."""
-    t = TABLES[table]
+    """``external_id → id`` for the rows of ``source`` in ``table`` among ``external_ids``.
+
+    In the driver's own SQL, not a compiled ``IN`` (an import asks this for every chunk: the
+    124,811 orders of a re-import of the bench file in 0.23–0.26 s against 0.39–0.44 s): on
+    SQLite ``BATCH`` keys a statement, elsewhere ``KEYS_PER_QUERY`` as one array."""
+    name = TABLES[table].name
     found: dict[str, str] = {}
-    for part in batched(external_ids):
-        query = sa.select(t.c.external_id, t.c.id).where(
-            t.c.source == source, t.c.external_id.in_(part)
+    if conn.dialect.name == "sqlite":
+        for part in batched(external_ids):
+            marks = ",".join("?" * len(part))
+            query = f"SELECT external_id, id FROM {name} WHERE source = ? AND external_id IN "  # noqa: S608
+            query += f"({marks})"
+            found.update(conn.exec_driver_sql(query, (source, *part)).all())
+        return found
+    keys = list(external_ids)
+    query = f"SELECT external_id, id FROM {name} WHERE source = %s AND external_id = ANY(%s)"  # noqa: S608
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        found.update(
+            conn.exec_driver_sql(query, (source, keys[start : start + KEYS_PER_QUERY])).all()
         )
-        found.update({ext: id_ for ext, id_ in conn.execute(query)})
     return found
 
 
@@ -90,14 +103,21 @@ def of_erased_customers(
     return found
 
 
-def line_ids(conn: Connection, order_ids: Iterable[str]) -> dict[tuple[str, int], str]:
-    """``(order_id, line_no) → line id`` of existing lines of ``order_ids``."""
-    t = schema.order_lines
-    found: dict[tuple[str, int], str] = {}
-    for part in batched(order_ids):
-        query = sa.select(t.c.order_id, t.c.line_no, t.c.id).where(t.c.order_id.in_(part))
-        found.update({(o, n): id_ for o, n, id_ in conn.execute(query)})
-    return found
+KEYS_PER_QUERY = 100_000
+"""Keys sent in one parameter by :func:`list_param`."""
+
+
+def listed(conn: Connection, name: str) -> str:
+    """A query of the values of a list sent as the one parameter ``name`` (``list_param``): the
+    right side of an ``IN``, or the rows of an ``INSERT``."""
+    if conn.dialect.name == "sqlite":
+        return f"(SELECT value FROM json_each(:{name}))"  # noqa: S608
+    return f"(SELECT unnest(CAST(:{name} AS text[])))"
+
+
+def list_param(conn: Connection, values: Sequence[str]) -> Any:
+    """``values`` as one parameter: a JSON array (``json_each``) on SQLite, an array elsewhere."""
+    return json.dumps(list(values)) if conn.dialect.name == "sqlite" else list(values)
 
 
 def survey_ids(conn: Connection, keys: Iterable[str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from opencx.ingest.store.lookups import KEYS_PER_QUERY, list_param, listed
 from opencx.ingest.store.order_merge import STAGE
 
 RETURNS = "_ingest_order_returns"
@@ -155,6 +156,9 @@ def relink_stored_returns(
     stage (PostgreSQL's merge). Only their lines and the links to them are read.
     """
     params = {"source": source}
+    returns = _linked_returns(conn, None if rewritten is None else len(rewritten))
+    if returns == 0:  # no stored return links anything: nothing to follow
+        return 0, 0
     if rewritten is None:
         orders = f"""
             SELECT o.id FROM orders o
@@ -162,28 +166,46 @@ def relink_stored_returns(
         """  # noqa: S608
     else:
         conn.exec_driver_sql(f"CREATE TEMP TABLE {REWRITTEN} (id TEXT PRIMARY KEY)")
-        insert = f"INSERT INTO {REWRITTEN} VALUES (:id)"  # noqa: S608
-        conn.execute(sa.text(insert), [{"id": i} for i in rewritten])
+        for start in range(0, len(rewritten), KEYS_PER_QUERY):
+            part = rewritten[start : start + KEYS_PER_QUERY]
+            insert = f"INSERT INTO {REWRITTEN} SELECT * FROM {listed(conn, 'ids')} AS ids"  # noqa: S608
+            conn.execute(sa.text(insert), {"ids": list_param(conn, part)})
         orders = f"SELECT id FROM {REWRITTEN}"  # noqa: S608
+    # which links to read: those to the rewritten orders' lines, found from those orders; or,
+    # on SQLite when the store holds fewer linked returns than orders were rewritten, every
+    # linked return, each checked against them (SQLite's planner drives from the orders'
+    # list whatever the counts: a first re-import of 124,811 orders read their 500,000 lines
+    # to find no link)
+    from_returns = conn.dialect.name == "sqlite" and returns is not None
+    if from_returns:
+        links = f"""EXISTS (SELECT 1 FROM order_lines t
+                      WHERE t.id = order_lines.returns_line_id AND t.sku <> order_lines.sku
+                        AND t.order_id IN ({orders}))"""  # noqa: S608
+        reversed_ = f"""id IN (SELECT t.order_id FROM order_lines r
+                CROSS JOIN order_lines t ON t.id = r.returns_line_id
+                WHERE r.returns_line_id IS NOT NULL AND t.order_id IN ({orders}))"""  # noqa: S608
+    else:
+        links = f"""returns_line_id IN (
+                SELECT t.id FROM order_lines t WHERE t.order_id IN ({orders}))
+          AND EXISTS (SELECT 1 FROM order_lines t
+                      WHERE t.id = order_lines.returns_line_id AND t.sku <> order_lines.sku)"""  # noqa: S608
+        reversed_ = f"""id IN ({orders}) AND EXISTS (
+                SELECT 1 FROM order_lines t JOIN order_lines r ON r.returns_line_id = t.id
+                WHERE t.order_id = orders.id AND r.returns_line_id IS NOT NULL)"""  # noqa: S608
     relink = f"""
         UPDATE order_lines SET returns_line_id = (
             SELECT l2.id FROM order_lines t JOIN order_lines l2 ON l2.order_id = t.order_id
             WHERE t.id = order_lines.returns_line_id AND l2.sku = order_lines.sku
               AND l2.quantity > 0
             ORDER BY l2.line_no LIMIT 1)
-        WHERE returns_line_id IS NOT NULL
-          AND returns_line_id IN (SELECT t.id FROM order_lines t WHERE t.order_id IN ({orders}))
-          AND EXISTS (SELECT 1 FROM order_lines t
-                      WHERE t.id = order_lines.returns_line_id AND t.sku <> order_lines.sku)
+        WHERE returns_line_id IS NOT NULL AND {links}
         RETURNING returns_line_id
     """  # noqa: S608
     moved = [target for (target,) in conn.execute(sa.text(relink), params)]
     conn.execute(
         sa.text(
             f"""UPDATE orders SET status = 'partly_returned'
-            WHERE status = 'completed' AND id IN ({orders}) AND EXISTS (
-                SELECT 1 FROM order_lines t JOIN order_lines r ON r.returns_line_id = t.id
-                WHERE t.order_id = orders.id AND r.returns_line_id IS NOT NULL)"""  # noqa: S608
+            WHERE status = 'completed' AND {reversed_}"""  # noqa: S608
         ),
         params,
     )
@@ -191,3 +213,14 @@ def relink_stored_returns(
         conn.exec_driver_sql(f"DROP TABLE {REWRITTEN}")
     relinked = sum(target is not None for target in moved)
     return relinked, len(moved) - relinked
+
+
+def _linked_returns(conn: Connection, rewritten: int | None) -> int | None:
+    """0 when no stored return line is linked; on SQLite with ``rewritten`` orders, the number
+    of linked return lines when it is below that (else ``None``: many, or not counted). Read
+    from the partial index of the links, up to ``rewritten + 1`` of its entries."""
+    limit = 1 if rewritten is None or conn.dialect.name != "sqlite" else rewritten
+    query = f"""SELECT count(*) FROM (SELECT 1 FROM order_lines
+        WHERE returns_line_id IS NOT NULL LIMIT {int(limit)}) AS linked"""  # noqa: S608
+    found = int(conn.execute(sa.text(query)).scalar_one())
+    return found if found < limit or found == 0 else None

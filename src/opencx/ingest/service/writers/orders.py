@@ -87,7 +87,9 @@ class OrderWriter:
         ids = state.ids(exts, values)
         line_nos = self._line_numbers(state.number_lines(exts, values, at), cols["line_no"])
         order_ids = pc.take(ids, at)
-        line_ids = self._line_ids(run, state, exts, at, order_ids, line_nos)
+        # fresh ids: a line of a stored order keeps its own, since the upsert's key is the
+        # order and the line number and it never updates the id
+        line_ids = numbered_ids(id_prefix(), np.arange(len(order_ids)))
         lines = pa.table(
             {
                 "id": line_ids,
@@ -205,32 +207,6 @@ class OrderWriter:
         if given.null_count == len(given):
             return counted
         return pc.coalesce(pc.cast(given, pa.int32()), counted)
-
-    @staticmethod
-    def _line_ids(
-        run: Run,
-        state: OrderState,
-        exts: list[str],
-        at: np.ndarray,
-        order_ids: pa.Array,
-        line_nos: pa.Array,
-    ) -> pa.Array:
-        """Fresh ids, except for the lines of orders stored before the run (``exts[at]`` in
-        ``state.existing``), which keep the id of the stored line of the same number."""
-        ids = numbered_ids(id_prefix(), np.arange(len(order_ids)))
-        if not state.existing:
-            return ids
-        stored = np.array([e in state.existing for e in exts], bool)[at]
-        rows = pa.array(np.flatnonzero(stored))
-        if len(rows) == 0:
-            return ids
-        orders, numbers = order_ids.take(rows).to_pylist(), line_nos.take(rows).to_pylist()
-        known = store.line_ids(run.conn, set(orders))
-        found = [known.get(key) for key in zip(orders, numbers, strict=True)]
-        hit = np.zeros(len(ids), bool)
-        hit[stored] = [f is not None for f in found]
-        kept = pa.array([f for f in found if f is not None], pa.string())
-        return pc.replace_with_mask(ids, pa.array(hit), kept)
 
     def _list_returns(
         self, run: Run, state: OrderState, cols: dict[str, Any], line_nos: pa.Array
