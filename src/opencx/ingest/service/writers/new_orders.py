@@ -90,7 +90,13 @@ def product_ids(
         data = new_products(run, cols, missing)
         new_skus = data.column("external_id").to_pylist()
         ids = data.column("id").to_pylist()
-        jobs.append(partial(store.upsert_job, table="products", data=data, update=False))
+        aside: store.SetAside | None = run.state.get("set_aside")
+        if aside is not None and aside.tables:
+            # products is locked by this import (store.set_aside): no other writer can store
+            # one of these keys meanwhile, so they go in by COPY, without a temporary table
+            jobs.append(store.copy_job("products", data))
+        else:
+            jobs.append(partial(store.upsert_job, table="products", data=data, update=False))
         known.update(zip(new_skus, ids, strict=True))
         for sku, name, category in zip(
             new_skus,
