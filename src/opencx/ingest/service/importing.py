@@ -30,7 +30,7 @@ from opencx.ingest.service.api_events import event_records
 from opencx.ingest.service.chunks import Chunks, writer_for
 from opencx.ingest.service.overview import DataOverview, overview_of
 from opencx.ingest.service.report import ImportOptions, ImportReport
-from opencx.ingest.service.run import FIRST_CHUNK_SHARE, Run
+from opencx.ingest.service.run import Run
 from opencx.ingest.store.formats import (
     SourceFile,
     batches,
@@ -276,8 +276,6 @@ class IngestService:
         rejects: RejectFile,
         progress: Callable[[int], None] | None,
     ) -> None:
-        # on PostgreSQL a delimited file's first chunk is smaller (``run.FIRST_CHUNK_SHARE``)
-        smaller = conn.dialect.name == "postgresql" and source_file.format == "csv"
         with conn.begin() as tx:
             run = Run(
                 conn,
@@ -289,7 +287,7 @@ class IngestService:
                 customer_source=options.customer_source,
                 erased=self.erased,
                 seal=self.seal,
-                first_share=FIRST_CHUNK_SHARE if smaller else 1,
+                first_share=store.first_chunk_share(conn, source_file.format),
             )
             chunks = Chunks(
                 run, plan, writer_for(options.kind, conn.dialect.name), options, report, rejects

@@ -19,12 +19,6 @@ from opencx.ingest import store
 from opencx.ingest.domain import CustomersUpserted, Mapping
 from opencx.ingest.domain.validation import Parsed
 
-FIRST_CHUNK_SHARE = 4
-"""On PostgreSQL, a delimited file's first chunk holds about ``chunk_rows / FIRST_CHUNK_SHARE``
-rows (``formats.batches``' ``first_rows``; ``Run.first_share``): the server, which bounds a
-large import, starts on its first ``COPY`` once that much is checked instead of a whole
-chunk."""
-
 
 @dataclass
 class Run:
@@ -39,7 +33,7 @@ class Run:
     customer_source: str | None = None
     erased: ErasedKeys = nothing_erased  # which rows carry an erased person's key
     seal: SealContacts = plaintext  # customers' contact fields, sealed when shredding is on
-    first_share: int = 1  # the first chunk holds chunk_rows / first_share rows (FIRST_CHUNK_SHARE)
+    first_share: int = 1  # the first chunk holds chunk_rows / first_share rows (store.bulk)
     customers: dict[str, str] = field(default_factory=dict)  # external id -> id (this run)
     counts: dict[str, int] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)  # per-writer state across chunks

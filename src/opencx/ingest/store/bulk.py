@@ -1,4 +1,5 @@
-"""A connection tuned for one long write: SQLite pragmas; secondary indexes built after a load."""
+"""A connection tuned for one long write: SQLite pragmas; secondary indexes built after a load;
+how large an import's first chunk is read."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ for the settings measured and not adopted)."""
 MERGE_MEMORY = "256MB"
 """PostgreSQL ``work_mem`` and ``maintenance_work_mem`` of an import's merge (server side)."""
 
+
+FIRST_CHUNK_SHARE = 4
+"""On PostgreSQL, a delimited file's first chunk holds about ``chunk_rows / FIRST_CHUNK_SHARE``
+rows (see :func:`first_chunk_share`)."""
 
 DEFERRABLE: dict[str, tuple[str, ...]] = {"orders": ("orders",), "interactions": ("interactions",)}
 """Per kind, the tables whose secondary indexes may be built after the load (on SQLite, when the
@@ -82,6 +87,19 @@ def end_bulk(conn: Connection) -> None:
         raise
     finally:
         checkpoint()
+
+
+def first_chunk_share(conn: Connection, file_format: str) -> int:
+    """How many times smaller than the others the first chunk of a ``file_format`` file is read
+    (``formats.batches``' ``first_rows``; ``Run.first_share``).
+
+    On PostgreSQL a delimited file's first chunk is :data:`FIRST_CHUNK_SHARE` times smaller:
+    the server, which bounds a large import, starts on its first ``COPY`` once that much is
+    checked instead of a whole chunk. SQLite (measured without a gain), and Parquet, JSON and
+    Excel files, read every chunk whole (1)."""
+    if conn.dialect.name == "postgresql" and file_format == "csv":
+        return FIRST_CHUNK_SHARE
+    return 1
 
 
 def defer_indexes(conn: Connection, kind: str) -> list[sa.Index]:
