@@ -195,3 +195,46 @@ def test_an_order_event_that_swaps_the_lines_keeps_its_return_on_its_sku(ingest,
 
     assert _links(engine) == [("R1", 1, "SKU1", "A1", 2, "SKU1")]
     assert _statuses(engine) == {"A1": "partly_returned", "R1": "returned"}
+
+
+def test_many_returns_link_by_order_and_by_customer(tmp_path, run_import, engine):
+    """More return lines than ``sqlite_images.MIN_ROWS`` (SQLite lists them from an image of
+    their rows; PostgreSQL links a file's from its stage): each links to its own original
+    line, by the order it names (even rows) or by its customer's latest earlier line of its
+    SKU."""
+    n = 80
+    rows = [f"O{i},C{i},2024-01-02 10:00:00,EUR,SKU{i % 7},{i % 3 + 1},3.50,\n" for i in range(n)]
+    rows += [
+        f"R{i},C{i},2024-01-09 10:00:00,EUR,SKU{i % 7},-1,3.50,{f'O{i}' if i % 2 == 0 else ''}\n"
+        for i in range(n)
+    ]
+    path = tmp_path / "orders.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    options = {"link_returns": "customer_sku", "return_prefix": "R"}
+    report = run_import("orders", path, create_missing_customers=True, **options)
+
+    assert report.status == "loaded", report.problems
+    assert _reported(report) == (2 * n, n, n, 0)
+    assert _links(engine) == [
+        (f"R{i}", 1, f"SKU{i % 7}", f"O{i}", 1, f"SKU{i % 7}") for i in sorted(range(n), key=str)
+    ]
+    assert set(_statuses(engine).values()) == {"partly_returned", "returned"}
+
+
+def test_an_order_event_with_many_return_lines_links_each(ingest, engine):
+    """The event API lists an order's return lines (copied on PostgreSQL, bound on SQLite)."""
+    n = 70
+
+    def order(order_id: str, quantity: int, target: str | None) -> None:
+        rows = [
+            {"sku": f"SKU{k}", "quantity": quantity, "unit_price": "3.50", "returns_order": target}
+            for k in range(n)
+        ]
+        data = {"order_id": order_id, "placed_at": "2024-01-02T10:00:00Z", "currency": "EUR"}
+        ingest.ingest_event("order", {**data, "lines": rows}, source="shop")
+
+    order("A1", 2, None)
+    order("R1", -1, "A1")
+
+    assert _links(engine) == [("R1", k + 1, f"SKU{k}", "A1", k + 1, f"SKU{k}") for k in range(n)]
+    assert _statuses(engine) == {"A1": "partly_returned", "R1": "returned"}

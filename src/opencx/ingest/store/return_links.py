@@ -18,8 +18,11 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from opencx.ingest.store import sqlite_images
 from opencx.ingest.store.lookups import KEYS_PER_QUERY, list_param, listed
 from opencx.ingest.store.order_merge import STAGE
+from opencx.ingest.store.pg_copy import copy_rows
+from opencx.ingest.store.upserts import sqlite_values
 
 RETURNS = "_ingest_order_returns"
 
@@ -82,10 +85,31 @@ def link_listed_returns(
     """
     columns = ", ".join(f"{name} {kind}" for name, kind in RETURN_COLUMNS.items())
     conn.exec_driver_sql(f"CREATE TEMP TABLE {RETURNS} ({columns})")
-    rows = listed.select(list(RETURN_COLUMNS)).to_pylist()
-    marks = ", ".join(f":{name}" for name in RETURN_COLUMNS)
-    conn.execute(sa.text(f"INSERT INTO {RETURNS} VALUES ({marks})"), rows)  # noqa: S608
+    _fill(conn, listed.select(list(RETURN_COLUMNS)))
     return _link_listed(conn, source, by_customer=by_customer)
+
+
+def _fill(conn: Connection, data: pa.Table) -> None:
+    """Put ``data`` into :data:`RETURNS` as the neighbouring writes put rows in: by ``COPY``
+    on PostgreSQL; on SQLite by one ``INSERT … SELECT`` from an image of the rows written in C
+    (``store.sqlite_images``, an import's connection), else by one ``executemany`` of
+    positional rows."""
+    if data.num_rows == 0:
+        return
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        copy_rows(driver, RETURNS, data)
+        return
+    names = ", ".join(data.column_names)
+    if sqlite_images.usable(conn, data):
+        rows = sqlite_images.image_of(driver, data)
+        conn.exec_driver_sql(
+            f"INSERT INTO {RETURNS} ({names}) SELECT {names} FROM {rows} ORDER BY rowid"  # noqa: S608
+        )
+        return
+    values = list(zip(*(sqlite_values(c) for c in data.columns), strict=True))
+    marks = ", ".join("?" * data.num_columns)
+    conn.exec_driver_sql(f"INSERT INTO {RETURNS} ({names}) VALUES ({marks})", values)  # noqa: S608
 
 
 def _link_listed(conn: Connection, source: str, *, by_customer: bool) -> ReturnLinks:
