@@ -36,7 +36,6 @@ class NewOrders:
     """What the import knows of the orders it creates and of the products it has met."""
 
     orders: OrderState = field(default_factory=OrderState)  # the orders met, their lines
-    returns: dict[str, int] = field(default_factory=dict)  # ext -> return lines, when any
     stored: set[str] = field(default_factory=set)  # orders found in the store: merged
     products: dict[str, str] = field(default_factory=dict)  # sku -> product id
     unnamed: dict[str, frozenset[str]] = field(default_factory=dict)  # sku -> fields it lacks
@@ -159,14 +158,12 @@ def copy_jobs(
     orders = state.orders
     values, is_new = orders.slots_of(unique)
     new = [e for e, f in zip(exts, is_new.tolist(), strict=True) if f]
-    before = values & 0xFFFFFF
     ids = orders.ids(exts, values)
     numbers = orders.number_lines(exts, values, at)
     is_return = pc.fill_null(cols["is_return"], False).to_numpy(zero_copy_only=False)
-    counts = np.bincount(at, minlength=len(exts))
-    returns = np.bincount(at, weights=is_return, minlength=len(exts)).astype(np.int64)
-    returns_before = np.fromiter((state.returns.get(e, 0) for e in exts), np.int64, len(exts))
-    status = _status(returns_before + returns, before + counts)
+    # computed from the lines (no status column): an order met before changes status with
+    # these lines when its counts cross a line
+    status, changed, first_returns = orders.statuses(exts, values, at, is_return, None)
     jobs: list[Job] = []
     if new:
         first_rows = np.unique(at, return_index=True)[1][is_new]
@@ -177,26 +174,21 @@ def copy_jobs(
                 "source": pa.repeat(pa.scalar(run.source), len(new)),
                 "external_id": pa.array(new, pa.string()),
                 **heads,
-                "status": pa.array(status[is_new], pa.string()),
+                "status": status.filter(pa.array(is_new)),
             }
         )
         jobs.append(store.copy_job("orders", data))
         run.count("orders", len(new))
-    # an order met before: its status changes with these lines when its counts cross a line
-    changed = ~is_new & (status != _status(returns_before, before))
     if changed.any():
-        where = np.flatnonzero(changed)
+        where = pa.array(np.flatnonzero(changed))
         jobs.append(
             partial(
                 store.set_statuses_job,
-                ids=ids.take(pa.array(where)).to_pylist(),
-                statuses=status[where].tolist(),
+                ids=ids.take(where).to_pylist(),
+                statuses=status.take(where).to_pylist(),
             )
         )
-    with_returns = np.flatnonzero(returns > 0)
-    run.count("return_orders", int((returns_before[with_returns] == 0).sum()))
-    for i in with_returns.tolist():
-        state.returns[exts[i]] = int(returns_before[i] + returns[i])
+    run.count("return_orders", first_returns)
     n = len(at)
     line_ids = numbered_ids(state.line_prefix, np.arange(state.lines, state.lines + n))
     state.lines += n
@@ -215,12 +207,6 @@ def copy_jobs(
     jobs.append(store.copy_job("order_lines", lines))
     jobs.extend(_returns(state, cols, line_ids, is_return))
     return jobs
-
-
-def _status(returns: np.ndarray, lines: np.ndarray) -> np.ndarray:
-    return np.where(
-        returns == 0, "completed", np.where(returns == lines, "returned", "partly_returned")
-    )
 
 
 def _returns(
