@@ -17,16 +17,9 @@ from opencx.db import create_engine_from_url, migrate
 from opencx.ingest.domain import Mapping
 from opencx.ingest.service import ImportOptions, IngestService
 from opencx.ingest.store import bulk, checkpoints
+from tests.ingest.test_bulk_settings import orders_csv
 
 AUTOCHECKPOINT = 100  # pages: a small import's log crosses it
-
-
-def orders_csv(path: Path, lines: int) -> Path:
-    rows = ["order_id,customer,placed_at,currency,sku,quantity,unit_price"]
-    for i in range(lines):
-        rows.append(f"O{i // 3},C{i // 6},2024-03-{i // 3 % 28 + 1:02d},EUR,S{i % 9},1,2.5")
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture
