@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError, PermissionDenied
@@ -98,3 +101,35 @@ def test_api_docs_use_local_assets(client: TestClient) -> None:
     assert js.status_code == 200 and len(js.content) > 100_000
     assert client.get("/docs/assets/swagger-ui.css").status_code == 200
     assert client.get("/redoc").status_code == 404
+
+
+def test_a_write_behind_sqlites_write_lock_gets_503_naming_the_cause(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response], engine: Engine
+) -> None:
+    """An SQLite import holds the store's write lock for its whole transaction: a write from a
+    page or the API waits out the busy timeout (30 s; 0.2 s here), then gets 503 with a
+    ``Retry-After`` and the cause, where it got a bare 500 ``Internal Server Error``."""
+
+    @event.listens_for(engine, "checkout")
+    def short_wait(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_conn.execute("PRAGMA busy_timeout = 200")
+
+    holder = sqlite3.connect(str(engine.url.database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, as an import's transaction holds it
+    try:
+        api = client.post("/api/helpdesk/chat", json={"name": "Ana"})
+        page = log_in(users["agent"])  # signing in writes the session
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    assert api.status_code == 503, api.text
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.headers["retry-after"] == "30"
+    assert "SQLite's write lock" in api.json()["detail"]
+    assert "import" in api.json()["detail"]
+    assert page.status_code == 503, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Error 503" in page.text and "write lock (an import holds it" in page.text
+    assert client.post("/api/helpdesk/chat", json={"name": "Ana"}).status_code == 201
+    assert log_in(users["agent"]).status_code == 303

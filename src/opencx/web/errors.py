@@ -1,7 +1,10 @@
 """Domain errors to HTTP, in one table: a JSON problem for the API, an HTML page for pages.
 
 API answers follow RFC 9457 (``application/problem+json`` with ``title``, ``status`` and
-``detail``); everything under ``/api`` is API, everything else a page.
+``detail``); everything under ``/api`` is API, everything else a page. A write that waited out
+SQLite's busy timeout behind another writer (an import holds the store's write lock for its
+whole transaction) gets 503 with a ``Retry-After`` and a sentence naming the cause, not a bare
+500.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -110,9 +114,33 @@ def _login_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse(login_url(exc.next_url), status_code=303)
 
 
+STORE_BUSY = (
+    "the store is busy: another write holds SQLite's write lock (an import holds it until it"
+    " ends) and this change waited 30 s for it; nothing was saved. Try again once the import"
+    " has finished; on PostgreSQL writes go on beside an import"
+)
+RETRY_AFTER = "30"
+
+
+def _store_busy(request: Request, exc: Exception) -> Response:
+    """SQLite's ``database is locked`` once the busy timeout ran out: 503, said plainly; any
+    other operational error is left to the server's 500 (re-raised)."""
+    assert isinstance(exc, sqlalchemy.exc.OperationalError)
+    if "database is locked" not in str(exc.orig):
+        raise exc
+    headers = {"Retry-After": RETRY_AFTER}
+    if is_api(request):
+        return problem(503, STORE_BUSY, headers)
+    page = error_page(request, 503, STORE_BUSY)
+    page.headers.update(headers)
+    return page
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map domain errors, HTTP errors and login redirects for every route of ``app``."""
+    """Map domain errors, HTTP errors, a busy store and login redirects for every route of
+    ``app``."""
     app.add_exception_handler(OpenCXError, _domain_error)
+    app.add_exception_handler(sqlalchemy.exc.OperationalError, _store_busy)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(LoginRequired, _login_required)
