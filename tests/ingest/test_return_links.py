@@ -238,3 +238,48 @@ def test_an_order_event_with_many_return_lines_links_each(ingest, engine):
 
     assert _links(engine) == [("R1", k + 1, f"SKU{k}", "A1", k + 1, f"SKU{k}") for k in range(n)]
     assert _statuses(engine) == {"A1": "partly_returned", "R1": "returned"}
+
+
+A2_SKU1 = "A2,C1,2024-01-03 10:00:00,EUR,SKU1,1,3.50,\n"
+R1_OF = HEADER + "R1,C1,2024-01-09 10:00:00,EUR,SKU1,-1,3.50,{}\n"
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 1000], ids=["chunked", "whole"])
+def test_an_order_a_reimported_return_leaves_is_completed_again(
+    tmp_path, run_import, engine, chunk_rows
+):
+    """R1 re-imported as the return of another order, then of an order that does not exist:
+    each order it left is ``completed`` again (nothing links to it, none of its lines is a
+    return), the unmatched return is unlinked and counted so; O1, given ``partly_returned``
+    by its file and never linked to, keeps it."""
+    options = {"create_missing_customers": True, "chunk_rows": chunk_rows, "source": "shop"}
+    given = "order_id,customer,placed_at,currency,sku,quantity,unit_price,status\n"
+    given += "O1,C1,2024-01-04 10:00:00,EUR,SKU1,1,3.50,partly_returned\n"
+    files = (("order", ORDER + A2_SKU1), ("given", given), ("return", R1_OF.format("A1")))
+    for name, text in files:
+        report = run_import("orders", _parquet(tmp_path / f"{name}.parquet", text), **options)
+        assert report.status == "loaded", report.problems
+    assert _statuses(engine)["A1"] == "partly_returned"
+
+    report = run_import("orders", _parquet(tmp_path / "a2.parquet", R1_OF.format("A2")), **options)
+
+    assert report.status == "loaded", report.problems
+    assert _links(engine) == [("R1", 1, "SKU1", "A2", 1, "SKU1")]
+    assert _statuses(engine) == {
+        "A1": "completed",
+        "A2": "partly_returned",
+        "O1": "partly_returned",
+        "R1": "returned",
+    }
+
+    report = run_import("orders", _parquet(tmp_path / "zz.parquet", R1_OF.format("ZZ")), **options)
+
+    assert report.status == "loaded", report.problems
+    assert _reported(report)[2:] == (0, 1)
+    assert _links(engine) == [("R1", 1, "SKU1", None, None, None)]
+    assert _statuses(engine) == {
+        "A1": "completed",
+        "A2": "completed",
+        "O1": "partly_returned",
+        "R1": "returned",
+    }

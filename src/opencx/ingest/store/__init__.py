@@ -48,10 +48,14 @@ from opencx.ingest.store.order_merge import (
     staged_order_ids,
 )
 from opencx.ingest.store.return_links import (
+    LinkedOrdersJob,
     ReturnLinks,
+    complete_unreturned,
+    has_linked_returns,
     link_listed_returns,
     link_returns,
     relink_stored_returns,
+    staged_linked_orders,
 )
 from opencx.ingest.store.runs import finish_import, start_import
 from opencx.ingest.store.staging import (
@@ -70,11 +74,13 @@ from opencx.ingest.store.upserts import (
 
 __all__ = [
     "CopyBehind",
+    "LinkedOrdersJob",
     "ReturnLinks",
     "SetAside",
     "analyze",
     "anyone_erased",
     "begin_bulk",
+    "complete_unreturned",
     "copy_job",
     "copy_returns_job",
     "create_stage",
@@ -86,6 +92,7 @@ __all__ = [
     "fill_products_job",
     "finish_import",
     "first_chunk_share",
+    "has_linked_returns",
     "has_returns",
     "has_rows",
     "ids_any_source",
@@ -111,6 +118,7 @@ __all__ = [
     "set_statuses_job",
     "settle",
     "stage_rows",
+    "staged_linked_orders",
     "staged_order_ids",
     "start_import",
     "stored_orders",

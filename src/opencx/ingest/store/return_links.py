@@ -11,8 +11,10 @@ chunks the SQLite writer gathered by :func:`link_listed_returns`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -248,3 +250,76 @@ def _linked_returns(conn: Connection, rewritten: int | None) -> int | None:
         WHERE returns_line_id IS NOT NULL LIMIT {int(limit)}) AS linked"""  # noqa: S608
     found = int(conn.execute(sa.text(query)).scalar_one())
     return found if found < limit or found == 0 else None
+
+
+def has_linked_returns(conn: Connection) -> bool:
+    """Whether any stored return line is linked (one entry of the links' partial index)."""
+    query = "SELECT 1 FROM order_lines WHERE returns_line_id IS NOT NULL LIMIT 1"
+    return conn.execute(sa.text(query)).first() is not None
+
+
+class LinkedOrdersJob:
+    """On the import's write-behind thread (or at once), before it rewrites the lines of the
+    orders ``order_ids``: add to ``found`` the orders their stored return lines are linked to
+    (the rewrite resets those links; :func:`complete_unreturned` settles those orders at the
+    end). Ids not stored yet match nothing. Two steps (``store.behind``), the first empty:
+    queued with a chunk's images, it does not make the next chunk wait for this one's
+    writes."""
+
+    def __init__(self, conn: Connection, order_ids: list[str], found: list[str]) -> None:
+        self._listed = "(SELECT unnest(%s::text[]))"
+        self._param: str | list[str] = order_ids
+        if conn.dialect.name == "sqlite":
+            self._listed, self._param = "(SELECT value FROM json_each(?))", json.dumps(order_ids)
+        self._found = found
+
+    def prepare(self) -> None:
+        pass
+
+    def __call__(self, driver: Any) -> None:
+        rows = driver.execute(
+            f"""SELECT DISTINCT t.order_id FROM order_lines r
+            JOIN order_lines t ON t.id = r.returns_line_id
+            WHERE r.order_id IN {self._listed} AND r.returns_line_id IS NOT NULL""",  # noqa: S608
+            (self._param,),
+        ).fetchall()
+        self._found.extend(order_id for (order_id,) in rows)
+
+
+def staged_linked_orders(conn: Connection, source: str) -> list[str]:
+    """PostgreSQL's merge, before it rewrites the staged orders' lines: the orders, not staged
+    themselves, that those orders' stored return lines are linked to (the merge resets the
+    links; :func:`complete_unreturned` settles those orders at the end)."""
+    query = f"""
+        SELECT DISTINCT t.order_id FROM orders o
+        JOIN order_lines r ON r.order_id = o.id AND r.returns_line_id IS NOT NULL
+        JOIN order_lines t ON t.id = r.returns_line_id
+        JOIN orders ot ON ot.id = t.order_id
+        WHERE o.source = :source AND o.external_id IN (SELECT order_id FROM {STAGE})
+          AND NOT (ot.source = :source AND ot.external_id IN (SELECT order_id FROM {STAGE}))
+    """  # noqa: S608
+    return [order_id for (order_id,) in conn.execute(sa.text(query), {"source": source})]
+
+
+def complete_unreturned(conn: Connection, order_ids: Sequence[str]) -> int:
+    """Once an import's returns are linked: each of ``order_ids`` (orders a re-imported return
+    line was linked to, which the import did not write itself) that is ``partly_returned``
+    while no return line links to it any more and none of its own lines is a return becomes
+    ``completed`` again, the status an import gives an order without returns (the reverse of
+    :func:`link_listed_returns`' mark). Return how many."""
+    changed = 0
+    ids = sorted(set(order_ids))
+    for start in range(0, len(ids), KEYS_PER_QUERY):
+        part = ids[start : start + KEYS_PER_QUERY]
+        update = f"""
+            UPDATE orders SET status = 'completed'
+            WHERE status = 'partly_returned' AND id IN {listed(conn, "ids")}
+              AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id
+                              AND (l.quantity < 0 OR l.returns_line_id IS NOT NULL))
+              AND NOT EXISTS (SELECT 1 FROM order_lines t
+                              JOIN order_lines r ON r.returns_line_id = t.id
+                              WHERE t.order_id = orders.id)
+        """  # noqa: S608
+        result = conn.execute(sa.text(update), {"ids": list_param(conn, part)})
+        changed += int(result.rowcount)
+    return changed

@@ -115,8 +115,10 @@ def write_behind(
     writes: Sequence[tuple[str, pa.Table, bool]],
     *,
     then: Callable[[], None] | None = None,
+    before: Sequence[behind.Job] = (),
 ) -> None:
-    """Upsert each ``(table, data, update)`` in order, then call ``then``: queued on the
+    """Run the jobs ``before`` (on the driver connection), upsert each ``(table, data,
+    update)`` in order, then call ``then``: queued on the
     connection's write-behind thread where it has one (``store.behind``; ``then`` once the
     writes are done, on this thread, before the commit), else at once.
 
@@ -128,12 +130,14 @@ def write_behind(
     row referring to the id it did not get (46,000 customers: 0.52–0.57 → 0.36–0.43 s of
     server CPU)."""
     if not behind.writing_behind(conn):
+        for job in before:
+            job(conn.connection.driver_connection)
         for table, data, update in writes:
             upsert(conn, table, data, update=update)
         if then is not None:
             then()
         return
-    jobs: list[behind.Job] = []
+    jobs: list[behind.Job] = list(before)
     for table, data, update in writes:
         if data.num_rows == 0:
             continue

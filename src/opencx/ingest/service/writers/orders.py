@@ -63,6 +63,10 @@ class OrderWriter:
             return
         if state.existing:  # stored orders rewritten: keep their returns
             relink_stored(run, list(state.existing.values()))
+        linked: list[str] | None = run.state.pop("linked_orders", None)
+        if linked:  # orders whose re-imported returns went elsewhere, not written here
+            rewritten = set(state.existing.values())
+            store.complete_unreturned(run.conn, [i for i in linked if i not in rewritten])
         for ids in state.order_ids(EVENT_BATCH):
             run.publish(OrdersImported(ids, run.live))
 
@@ -104,13 +108,29 @@ class OrderWriter:
                 "returns_line_id": pa.nulls(n, pa.string()),
             }
         )
+        before = self._linked_orders(run, ids)
         # written by a thread while the next chunk is read and checked (SQLite; at once
         # elsewhere): any later statement on the connection waits for them
-        store.write_behind(run.conn, [*writes, ("order_lines", lines, True)])
+        store.write_behind(run.conn, [*writes, ("order_lines", lines, True)], before=before)
         self._list_returns(run, state, cols, line_nos)
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
         return n
+
+    @staticmethod
+    def _linked_orders(run: Run, ids: pa.Array) -> list[store.LinkedOrdersJob]:
+        """The job noting, before the chunk's lines are written (which resets the links of its
+        stored return lines), the orders those links go to (``store.LinkedOrdersJob``), for
+        ``finish`` to settle their status once the returns are linked; none when the store
+        held no linked return."""
+        if not run.stored("orders"):
+            return []
+        if "linked_orders" not in run.state:  # asked once
+            run.state["linked_orders"] = [] if store.has_linked_returns(run.conn) else None
+        found: list[str] | None = run.state["linked_orders"]
+        if found is None:
+            return []
+        return [store.LinkedOrdersJob(run.conn, ids.to_pylist(), found)]
 
     def _products(self, run: Run, state: OrderState, cols: dict[str, Any]) -> pa.Array:
         # the chunk's own SKUs, each once (not every product the run has met, rebuilt per chunk)

@@ -133,6 +133,8 @@ class StagedOrderWriter:
             run.count("orders", merged)
             if not new_orders:
                 store.analyze(conn, "orders")  # the lines find their order by a join
+            # orders the staged orders' stored returns are linked to: the merge resets links
+            linked = [] if new_orders else store.staged_linked_orders(conn, source)
             store.merge_lines(
                 conn,
                 source,
@@ -157,6 +159,8 @@ class StagedOrderWriter:
                 run.count("returns_unlinked", links.unlinked)
         if not new_orders:  # stored orders rewritten: keep their returns on their SKU
             relink_stored(run, None)
+        if linked:  # orders whose re-imported returns went elsewhere, not staged themselves
+            store.complete_unreturned(conn, linked)
 
     def _announce_staged(self, run: Run) -> None:
         """Publish the staged orders, once their lines are written (a subscriber reads each
