@@ -388,3 +388,26 @@ def test_a_reject_file_with_a_nul_character_can_be_fixed_and_loaded(
     fixed = run_import("orders", reject, create_missing_customers=True)
     assert (fixed.status, fixed.rows_loaded) == ("loaded", 2)
     assert table_counts()["orders"] == 3
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_rows_that_cannot_be_read_are_counted_as_read_and_rejected(
+    tmp_path, run_import, engine, kind
+):
+    """Every data row of the file is read, the ones the reader cannot split into fields too:
+    three rows, two of them bad, are 3 read, 1 loaded, 2 rejected (it said 1 read)."""
+    if kind == "csv":
+        path = orders_file(tmp_path, "A0,C1\n", GOOD, "A2,C2,2024-01-02 10:00:00,EUR,SKU1,2,1,9\n")
+    else:
+        path = tmp_path / "orders.jsonl"
+        good = (
+            '{"order_id": "A1", "customer": "C1", "placed_at": "2024-01-02 10:00:00",'
+            ' "currency": "EUR", "sku": "SKU1", "quantity": "2", "unit_price": "3.50"}\n'
+        )
+        path.write_text(good + '{"order_id": "A0",\n' + "not json\n", encoding="utf-8")
+    report = run_import("orders", path, create_missing_customers=True, allow_rejects=True)
+    assert report.status == "loaded_with_rejects", report.problems
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 1, 2)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT rows_read, rows_loaded, rows_rejected FROM imports"))
+        assert tuple(row.one()) == (3, 1, 2)

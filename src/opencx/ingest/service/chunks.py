@@ -133,7 +133,10 @@ class Chunks:
         self.rejects.add_rows(batch.table, lines, by_row)
 
     def unreadable(self, problem: Problem) -> None:
+        """A data row the reader could not split into fields (a record with the wrong number
+        of fields, a line that is not JSON, a formula without a value): read, and rejected."""
         self._keep(problem)
+        self.report.rows_read += 1
         self.report.rows_rejected += 1
         self.rejects.add_unreadable(problem)
 
