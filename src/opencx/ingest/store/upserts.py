@@ -32,14 +32,26 @@ def upsert(conn: Connection, table: str, data: pa.Table, *, update: bool = True)
         _upsert_sqlite(conn, table, data, key, update)
 
 
-def _conflict_clause(columns: Sequence[str], key: tuple[str, ...] | None, update: bool) -> str:
+def _conflict_clause(
+    columns: Sequence[str], key: tuple[str, ...] | None, update: bool, *, unchanged: str = ""
+) -> str:
+    """The statement's ``ON CONFLICT`` clause. ``unchanged``: the table (SQLite) whose stored
+    rows that already hold every updated value are left as they are (``DO UPDATE ... WHERE``
+    some value differs): rewriting a row to its own values changes nothing a reader sees, but
+    wrote the row, its changed indexes' entries and checked its foreign keys, the most of a
+    re-import of unchanged orders."""
     if key is None:
         return ""
     changed = [c for c in columns if c not in key and c != "id"]
     if not update or not changed:
         return f" ON CONFLICT ({', '.join(key)}) DO NOTHING"
     sets = ", ".join(f"{c} = excluded.{c}" for c in changed)
-    return f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+    clause = f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+    if unchanged:
+        # IS NOT: null-safe; both sides carry the column's affinity, so equal values are
+        # stored alike
+        clause += " WHERE " + " OR ".join(f"{unchanged}.{c} IS NOT excluded.{c}" for c in changed)
+    return clause
 
 
 def sqlite_values(array: pa.ChunkedArray | pa.Array) -> list[Any]:
@@ -77,7 +89,7 @@ def _prepare_sqlite(
     _checked(table, columns)
     constants = _constants(data)
     varying = [c for c in columns if c not in constants]
-    conflict = _conflict_clause(columns, key, update)
+    conflict = _conflict_clause(columns, key, update, unchanged=table)
     names = ", ".join(columns)
     if varying and sqlite_images.usable(conn, data.select(varying)):
         # the same statement fed by a SELECT: rows in the same order, the same upserts
