@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
+from opencx.db import create_engine_from_url
 from tests.browser.serving import free_port
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
@@ -34,18 +36,42 @@ EMAIL, PASSWORD = "agent@example.org", "process-pass-1"
 pytestmark = pytest.mark.slow  # two server processes start per store
 
 
-@pytest.fixture
-def servers(engine: Engine, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two ``opencx`` web processes (A, B) on the test's store, with the same secret key."""
-    url = engine.url.render_as_string(hide_password=False)
-    AccessService(engine, FixedClock(datetime(2026, 1, 1, tzinfo=UTC))).create_user(
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[Engine]:
+    """The store of this module's tests on each kind, shared by them as their server processes
+    are (starting two processes takes seconds, minutes on a busy machine): a fresh SQLite file;
+    the session's PostgreSQL database, emptied once they are done."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("chat-processes") / "opencx.db"
+        shutil.copyfile(migrated_sqlite, path)
+        engine = create_engine_from_url(f"sqlite:///{path}")
+        yield engine
+        engine.dispose()
+        return
+    engine = request.getfixturevalue("pg_engine")
+    emptying = request.getfixturevalue("_emptying")
+    yield engine
+    with engine.begin() as conn:
+        emptying.empty(conn)
+
+
+@pytest.fixture(scope="module")
+def servers(store: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """Two ``opencx`` web processes (A, B) on the module's store, with the same secret key,
+    shared by its tests: none needs fresh processes (each starts its own chats, and the one
+    that needs nobody online waits until the store says so)."""
+    url = store.url.render_as_string(hide_password=False)
+    AccessService(store, FixedClock(datetime(2026, 1, 1, tzinfo=UTC))).create_user(
         EMAIL, role="agent", password=PASSWORD
     )
     env = {**os.environ, "OPENCX_DATABASE_URL": url, "OPENCX_SECRET_KEY": "two-processes"}
     command = [sys.executable, "-m", "uvicorn", "opencx.app:create_app_from_env", "--factory"]
     procs, bases = [], []
+    folder = tmp_path_factory.mktemp("chat-servers")
     try:
-        logs = [tmp_path / f"server-{name}.log" for name in "ab"]
+        logs = [folder / f"server-{name}.log" for name in "ab"]
         for log in logs:  # both start at once: importing the app takes seconds on a busy machine
             port = free_port()
             with log.open("wb") as out:
@@ -70,6 +96,18 @@ def servers(engine: Engine, tmp_path: Path) -> Iterator[tuple[str, str]]:
             except subprocess.TimeoutExpired:  # still importing the app: it cannot shut down
                 proc.kill()
                 proc.wait()
+
+
+def _nobody_online(store: Engine) -> None:
+    """Wait until no process counts an agent in the store: an earlier test's agent left, and
+    its process says so when it sees the socket close, or at its next refresh (10 s)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with store.connect() as conn:
+            if not conn.execute(sa.text("SELECT sum(agents) FROM helpdesk_chat_presence")).scalar():
+                return
+        time.sleep(0.1)
+    pytest.fail("an agent that left is still counted online after 20 s")
 
 
 def _wait_until_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
@@ -113,7 +151,7 @@ def test_a_customer_on_one_process_and_an_agent_on_another_talk(
 ) -> None:
     a, b = servers
     with _agent_socket(b) as agent:
-        assert _next(agent, "chats")["chats"] == []
+        _next(agent, "chats")
         started = httpx.post(f"{a}/api/helpdesk/chat", json={"name": "Ana"}).json()
         ws_url = a.replace("http://", "ws://") + f"/api/helpdesk/chat/ws?token={started['token']}"
         with connect(ws_url) as customer:
@@ -143,12 +181,13 @@ def test_a_customer_on_one_process_and_an_agent_on_another_talk(
 
 
 def test_what_is_not_stored_crosses_too_and_a_lost_listener_misses_nothing(
-    servers: tuple[str, str], engine: Engine
+    servers: tuple[str, str], store: Engine
 ) -> None:
     """What is not stored crosses too: an agent on B makes a chat started on A *online*, and
     sees it start; typing and read go both ways; the end reaches the customer. On PostgreSQL,
     a message stored while the listening connections are down is pushed once they are back."""
     a, b = servers
+    _nobody_online(store)
     offline = httpx.post(f"{a}/api/helpdesk/chat", json={"name": "Early"}).json()
     assert offline["online"] is False  # nobody connected anywhere yet
     with _agent_socket(b) as agent:
@@ -174,8 +213,8 @@ def test_what_is_not_stored_crosses_too_and_a_lost_listener_misses_nothing(
             agent.send(json.dumps({"type": "read", "chat_id": chat_id, "upto": mine["id"]}))
             assert _next(customer, "read")["upto"] == mine["id"]
 
-            if engine.dialect.name == "postgresql":  # both processes lose their listener
-                with engine.connect() as conn:
+            if store.dialect.name == "postgresql":  # both processes lose their listener
+                with store.connect() as conn:
                     killed = conn.execute(
                         sa.text(
                             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
