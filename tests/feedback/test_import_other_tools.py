@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from opencx.app import Services
@@ -86,8 +87,9 @@ def test_a_formbricks_export_imports_and_counts_in_nps(
 QUALTRICS = EXPORT.with_name("qualtrics_export.csv")
 
 
+@pytest.mark.parametrize("blank", [False, True], ids=["as_exported", "blank_line"])
 def test_a_qualtrics_export_imports_with_its_two_extra_header_rows_skipped(
-    services: Services, clock: FixedClock
+    services: Services, clock: FixedClock, tmp_path: Path, blank: bool
 ) -> None:
     services.feedback.create_from_template("nps", "nps-web", "After checkout", ["en"])
     for ref in ("C001", "C002", "C003"):
@@ -97,9 +99,14 @@ def test_a_qualtrics_export_imports_with_its_two_extra_header_rows_skipped(
         maps=["score:nps=Q1", "text:why_low=Q2_TEXT"],
         constants={"survey": "nps-web"},
     )
+    path = QUALTRICS
+    if blank:  # an empty line after the question texts (a file edited and saved): not a row
+        lines = QUALTRICS.read_bytes().split(b"\n")
+        path = tmp_path / QUALTRICS.name
+        path.write_bytes(b"\n".join([*lines[:3], b"", *lines[3:]]))
     options = ImportOptions(
         kind="responses",
-        path=QUALTRICS,
+        path=path,
         mapping=mapping,
         ignore_unknown=True,
         customer_source="shop",

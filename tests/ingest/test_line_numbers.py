@@ -156,3 +156,58 @@ def test_a_blank_line_where_the_file_is_read_in_two(
     path = tmp_path / "cut.csv"
     path.write_bytes(data)
     assert _problems(engine, path) == [f"cut.csv:{rows + 3}: column 'currency'"]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+def test_rows_skipped_after_the_header_are_records_not_lines(
+    engine: Engine, tmp_path: Path, chunk_rows: int
+) -> None:
+    """A mapping's ``skip_after_header`` skips that many records (Qualtrics' question texts and
+    ids): an empty line among them is none of them (it was counted as one, and the ids row
+    loaded as data), and a record's line break moves the lines of the data after it."""
+    path = tmp_path / "survey.csv"
+    path.write_text(
+        HEAD
+        + 'Order,Customer,"Placed\nat",Currency,SKU,Quantity,Price\n'  # lines 2-3
+        + "\n"  # line 4
+        + "QID1,QID2,QID3,QID4,QID5,QID6,QID7\n"  # line 5
+        + "\n"  # line 6
+        + "O1,C1,2024-03-01,EURO,S1,1,2.5\n"  # line 7
+        + "O2,C1,2024-03-01,EUR,S1\n"  # line 8: too few fields
+        + "O3,C1,2024-03-01,EURO,S1,1,2.5\n"  # line 9
+    )
+    service = IngestService(engine, EventBus(), FixedClock())
+    options = ImportOptions(
+        kind="orders",
+        path=path,
+        mapping=Mapping(create_missing_customers=True, skip_after_header=2),
+        chunk_rows=chunk_rows,
+    )
+    report = service.import_file(options)
+    assert report.status == "failed"
+    assert sorted(str(p).split(" value ")[0] for p in report.problems) == [
+        "survey.csv:7: column 'currency'",
+        "survey.csv:8: column '*'",
+        "survey.csv:9: column 'currency'",
+    ]
+    assert report.rows_read == 3
+
+
+def test_rows_skipped_after_the_header_may_be_longer_than_the_sample(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A survey of many long questions: the rows skipped after the header are read past the
+    sample that found the header (256 KiB) until they end."""
+    path = tmp_path / "long.csv"
+    questions = ",".join(["a long question text " * 3] * 5_000)  # about 320 KB
+    path.write_text(HEAD + questions + "\n" + questions + "\n" + "O1,C1,2024-03-01,EURO,S1,1,2.5\n")
+    service = IngestService(engine, EventBus(), FixedClock())
+    options = ImportOptions(
+        kind="orders",
+        path=path,
+        mapping=Mapping(create_missing_customers=True, skip_after_header=2),
+    )
+    report = service.import_file(options)
+    assert [str(p).split(" value ")[0] for p in report.problems] == [
+        "long.csv:4: column 'currency'"
+    ]

@@ -66,7 +66,7 @@ def _csv_read(
         read_options=pacsv.ReadOptions(
             column_names=source.columns,
             skip_rows=1 if source.header else 0,
-            skip_rows_after_names=source.skip_after_header,
+            skip_rows_after_names=source.skip_rows,
             block_size=max(1 << 20, min(min(first_rows, chunk_rows) * 120, 64 << 20)),
             # one thread: the parser then gives each record it puts aside its number (with
             # threads it gives none); measured no slower for this streaming reader
@@ -84,7 +84,8 @@ def _csv_read(
             null_values=[""],
         ),
     )
-    lines = _Lines(source, 2 + source.skip_after_header if source.header else 1, blanks)
+    first = 2 + source.skip_rows if source.header else 1
+    lines = _Lines(source, first, max(first, source.data_line), blanks)
     pending: list[pa.RecordBatch] = []
     rows, wanted = 0, first_rows
     for record_batch in reader:
@@ -103,17 +104,20 @@ def _csv_read(
 
 class _Lines:
     """Where each record of a delimited file starts: its record number (the parser counts the
-    header and every record, kept or put aside, but no empty line after the header) plus the
-    line breaks inside quoted values of the records before it, plus the empty lines between
-    records before it."""
+    header and every record, kept or put aside, but no empty line after the header; the rows
+    it skips after the header, empty lines among them included) plus the line breaks inside
+    quoted values of the records before it (the header and skipped rows too), plus the empty
+    lines between records before it."""
 
-    def __init__(self, source: SourceFile, first: int, blanks: _BlankLines) -> None:
+    def __init__(self, source: SourceFile, first: int, start: int, blanks: _BlankLines) -> None:
         self.source = source
         self.record = first  # the number of the next record not numbered yet
-        self.breaks = 0  # line breaks inside the values of the records numbered so far
+        # line breaks inside the values of the records numbered so far (at first those of the
+        # header and the rows skipped after it, which start on line ``start``)
+        self.breaks = start - first
         self.blank_lines = blanks
         self.blanks = 0  # empty lines between the records numbered so far
-        self.first = first  # the lines before it (header, skipped rows) are counted by the parser
+        self.start = start  # the lines before it (header, skipped rows) are accounted for
 
     def number(self, table: pa.Table | None, skipped: list[Any]) -> pa.Array:
         """The first line of each row of ``table`` (the next rows read; None: none is left),
@@ -166,7 +170,7 @@ class _Lines:
         used, extra = 0, 0
         for line in found:
             used += 1
-            if line < self.first:  # the header's and skipped rows: counted by the parser
+            if line < self.start:  # among the header and skipped rows: accounted for
                 continue
             at = line - extra
             if at >= end:

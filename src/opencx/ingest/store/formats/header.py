@@ -57,7 +57,29 @@ def open_source(
         source.columns = _json_columns(text, path.name)
         return source
     _read_header(source, text, names)
+    if source.skip_after_header:
+        _skip_rows(source, text, whole=len(sample) < SAMPLE_BYTES)
     return source
+
+
+def _skip_rows(source: SourceFile, text: str, *, whole: bool) -> None:
+    """:func:`_skipped_rows` on the sample, or, when the rows go on past it, on the file's
+    first :data:`MAX_HEADER_BYTES` (a survey of many long questions)."""
+    try:
+        if _skipped_rows(source, text, whole=whole):
+            return
+        with open_binary(source.path) as raw:
+            head = raw.read(MAX_HEADER_BYTES)
+        longer = head.decode(source.encoding or "utf-8", errors="replace").lstrip("\ufeff")
+        if _skipped_rows(source, longer, whole=len(head) < MAX_HEADER_BYTES):
+            return
+    except csv.Error as exc:
+        raise InvalidInput(f"{source.name}: {exc} (is this a delimited text file?)") from None
+    raise InvalidInput(
+        f"{source.name}: the {source.skip_after_header} rows after the header that the mapping "
+        f"skips do not end within the first {MAX_HEADER_BYTES >> 20} MiB of the file (is this "
+        "the export the mapping is for?)"
+    )
 
 
 def _sample(path: Path) -> bytes:
@@ -114,6 +136,29 @@ def _parse_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None
         source.columns = [c.strip() for c in first]
     else:
         source.columns = [f"column{i + 1}" for i in range(len(first))]
+
+
+def _skipped_rows(source: SourceFile, text: str, *, whole: bool) -> bool:
+    """Set what the parser skips after the header for the mapping's ``skip_after_header``
+    rows (Qualtrics' question texts and import ids), and the line the data begins on; whether
+    ``text`` (the file's beginning; ``whole``: all of it) told. Those rows are records: the
+    parser counts an empty line among them as one of the rows it skips, so each is skipped
+    with them (else the last of them became data), and a record whose quoted value holds a
+    line break takes more than one line."""
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=source.delimiter or ",")
+    next(reader, None)  # the header
+    rows = records = 0
+    while records < source.skip_after_header:
+        row = next(reader, None)
+        if row is None:  # the file ends among them: no data rows (said when it is read)
+            break
+        rows += 1
+        records += bool(row)  # an empty line is no record
+    data_line = reader.line_num + 1
+    if not whole and next(reader, None) is None:  # they may go on past the text
+        return False
+    source.skip_rows, source.data_line = rows, data_line
+    return True
 
 
 def _json_columns(text: str, name: str) -> list[str]:
