@@ -32,6 +32,7 @@ def _import_while_uncommitted(ingest, options, engine, statement: str) -> Except
     writer = engine.connect()
     tx = writer.begin()
     writer.exec_driver_sql(statement)  # not committed yet: the import finds its key new
+    holder = int(writer.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
     outcome: dict[str, Exception] = {}
 
     def run() -> None:
@@ -42,7 +43,12 @@ def _import_while_uncommitted(ingest, options, engine, statement: str) -> Except
 
     importer = threading.Thread(target=run)
     importer.start()
-    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    # a backend waiting on this writer's transaction (not any lock wait on the server: other
+    # tests' databases share it)
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        f" AND {holder} = ANY(pg_blocking_pids(pid))"
+    )
     for _ in range(200):  # the import's write of that key waits on the other transaction
         if _count(engine, waiting):
             break
