@@ -289,7 +289,10 @@ class LinkedOrdersJob:
 def staged_linked_orders(conn: Connection, source: str) -> list[str]:
     """PostgreSQL's merge, before it rewrites the staged orders' lines: the orders, not staged
     themselves, that those orders' stored return lines are linked to (the merge resets the
-    links; :func:`complete_unreturned` settles those orders at the end)."""
+    links; :func:`complete_unreturned` settles those orders at the end). None when no stored
+    return is linked (one entry of the links' partial index read)."""
+    if not has_linked_returns(conn):
+        return []
     query = f"""
         SELECT DISTINCT t.order_id FROM orders o
         JOIN order_lines r ON r.order_id = o.id AND r.returns_line_id IS NOT NULL
