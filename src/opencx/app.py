@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Connection, Engine
 
 from opencx.core import (
@@ -29,6 +28,8 @@ from opencx.outbox.transports import OutboxConfig, TaskHandler, derived_webhook_
 from opencx.settings import Settings
 
 if TYPE_CHECKING:  # the slices are imported in build(), so `opencx --help` stays light
+    from fastapi import APIRouter, FastAPI  # a CLI command builds the services, not the app
+
     from opencx.access.service import AccessService
     from opencx.audit.service import AuditService
     from opencx.customers.service import CustomerService
@@ -364,7 +365,6 @@ def wire_customer_lifecycle(bus: EventBus) -> None:
     from opencx.ingest.store import customer_rows as ingest_rows
     from opencx.modeling.store import customer_rows as modeling_rows
     from opencx.outbox.service import on_customer_erased as outbox_erased
-    from opencx.web.idempotency import on_customer_erased as replay_erased
 
     for rows in (ingest_rows, feedback_rows, helpdesk_rows, modeling_rows):
         bus.subscribe(CustomersMerged, rows.on_customers_merged)
@@ -372,11 +372,21 @@ def wire_customer_lifecycle(bus: EventBus) -> None:
     for erase in (ingest_rows, feedback_rows, helpdesk_rows):
         bus.subscribe(CustomerErased, erase.on_customer_erased)
     bus.subscribe(CustomerErased, outbox_erased)
-    bus.subscribe(CustomerErased, replay_erased)  # API answers kept for Idempotency-Key replay
+    bus.subscribe(CustomerErased, _replay_erased)  # API answers kept for Idempotency-Key replay
+
+
+def _replay_erased(event: CustomerErased, conn: Connection) -> None:
+    """The API answers kept for replay forget an erased person. The web package (FastAPI) is
+    imported at the first erasure, not by every CLI command's build (tests/contracts)."""
+    from opencx.web.idempotency import on_customer_erased
+
+    on_customer_erased(event, conn)
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
     """The web application: the page shell and every slice's API routes and pages."""
+    from fastapi import FastAPI
+
     from opencx.ops.web import install_ops
     from opencx.web.site import finish_web, install_web
 

@@ -6,26 +6,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from ibis.backends import BaseBackend
 from sqlalchemy.engine import Engine
 
 from opencx.core.clock import Clock, SystemClock
 from opencx.core.errors import InvalidInput, NotFound
-from opencx.metrics.domain import (
-    METRICS,
-    PERIODS,
-    Metric,
-    MetricRequest,
-    MetricResult,
-    MetricRow,
-    metric_named,
-)
-from opencx.metrics.domain.computation import compute, compute_suite
-from opencx.metrics.domain.frames import table
-from opencx.metrics.domain.periods import period_named
+from opencx.metrics.domain.request import MetricRequest
+from opencx.metrics.domain.result import MetricResult, MetricRow
 from opencx.metrics.domain.targets import (
     Move,
     Target,
@@ -34,9 +23,14 @@ from opencx.metrics.domain.targets import (
     target_status,
 )
 from opencx.metrics.store import targets as store
-from opencx.metrics.store import warehouse
-from opencx.metrics.store.backends import connect, parquet_connection
 from opencx.outbox.service import enqueue
+
+if TYPE_CHECKING:  # the definitions and backends (Ibis) are imported by the methods that
+    # compute: every CLI command builds this service, few of them compute (tests/contracts)
+    from ibis.backends import BaseBackend
+
+    from opencx.metrics.domain.metric import Metric
+    from opencx.metrics.store import warehouse
 
 OVERVIEW = (
     "nps",
@@ -83,6 +77,8 @@ class MetricsService:
     @contextmanager
     def tables(self) -> Iterator[BaseBackend]:
         """An Ibis backend over the canonical tables, closed afterwards."""
+        from opencx.metrics.store.backends import connect
+
         url = self.warehouse_url or self.engine.url.render_as_string(hide_password=False)
         con = connect(url, threads=self.threads)
         try:
@@ -93,6 +89,9 @@ class MetricsService:
 
     def compute(self, request: MetricRequest) -> MetricResult:
         """``request`` computed where the data lives."""
+        from opencx.metrics.domain.computation import compute
+        from opencx.metrics.domain.registry import metric_named
+
         metric_named(request.metric)
         with self.tables() as con:
             return compute(request, con)
@@ -100,6 +99,8 @@ class MetricsService:
     # --- rollups of a Parquet warehouse ---------------------------------------------------------
     def rollups(self) -> list[warehouse.RollupState]:
         """Each rollup of the Parquet warehouse: fresh, stale or missing, and why."""
+        from opencx.metrics.store import warehouse
+
         return warehouse.states(self._parquet_folder())
 
     def refresh_rollups(
@@ -107,6 +108,9 @@ class MetricsService:
     ) -> list[warehouse.RollupState]:
         """Bring the warehouse's rollups (all, or ``names``) up to date with its tables: keep,
         append the rows of added files, or rebuild (always, with ``full``)."""
+        from opencx.metrics.store import warehouse
+        from opencx.metrics.store.backends import parquet_connection
+
         folder = self._parquet_folder()
         con = parquet_connection(folder, threads=self.threads, rollups=False)
         try:
@@ -129,6 +133,8 @@ class MetricsService:
 
     def currencies(self) -> tuple[str, ...]:
         """The currency codes of the orders, as pages show a money metric's unit."""
+        from opencx.metrics.domain.frames import table
+
         with self.tables() as con:
             orders = table(con, "orders")
             found = orders.select("currency").distinct().limit(20).to_pyarrow()
@@ -136,10 +142,14 @@ class MetricsService:
 
     def catalogue(self) -> list[Metric]:
         """Every metric, in the registry's order."""
+        from opencx.metrics.domain.registry import METRICS
+
         return list(METRICS.values())
 
     # --- overview ----------------------------------------------------------------------------
     def overview(self, period: str = "month", names: Sequence[str] = OVERVIEW) -> list[Tile]:
+        from opencx.metrics.domain.computation import compute_suite
+
         targets = self.targets()
         now = self.clock.now()
         tiles = []
@@ -155,6 +165,9 @@ class MetricsService:
 
     # --- targets and alerts ------------------------------------------------------------------
     def set_target(self, target: Target) -> Target:
+        from opencx.metrics.domain.periods import period_named
+        from opencx.metrics.domain.registry import metric_named
+
         metric_named(target.metric)
         period_named(target.period)
         with self.engine.begin() as conn:
@@ -170,6 +183,8 @@ class MetricsService:
                 raise NotFound(f"no metric target {target_id!r}")
 
     def statuses(self) -> list[TargetStatus]:
+        from opencx.metrics.domain.computation import compute
+
         now = self.clock.now()
         out = []
         with self.tables() as con:
@@ -184,6 +199,10 @@ class MetricsService:
         The current, incomplete period is left out. Each alert's dedupe key names the target,
         the period and the series, so running the check again sends nothing twice.
         """
+        from opencx.metrics.domain.computation import compute
+        from opencx.metrics.domain.periods import PERIODS
+        from opencx.metrics.domain.registry import METRICS
+
         now = self.clock.now()
         found: list[tuple[Target, Move]] = []
         with self.tables() as con:
@@ -212,6 +231,8 @@ def _request(target: Target) -> MetricRequest:
 
 
 def _email(target: Target, move: Move) -> dict[str, Any]:
+    from opencx.metrics.domain.registry import METRICS
+
     metric = METRICS[move.metric]
     where = ", ".join(f"{k} {v}" for k, v in move.keys.items()) or "all customers"
     verb = "rose" if move.change > 0 else "dropped"

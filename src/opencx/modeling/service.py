@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection, Engine
 from threadpoolctl import threadpool_limits
@@ -17,16 +17,15 @@ from opencx.core.audit import PrivilegedActDone
 from opencx.core.contacts import ContactsOf, no_contacts
 from opencx.core.spreadsheet import csv_text
 from opencx.modeling.domain.btyd.diagnostics import Finding, purchase_findings
-from opencx.modeling.domain.catalog.clv import PARAM_TYPES
-from opencx.modeling.domain.catalog.data import ModelData
-from opencx.modeling.domain.catalog.registry import models
-from opencx.modeling.domain.catalog.spec import ModelSpec, ScoreValue, fingerprint
-from opencx.modeling.domain.features.customer import Sources
 from opencx.modeling.store import runs as store
-from opencx.modeling.store import warehouse
 from opencx.modeling.store.artifacts import Artifacts
 from opencx.modeling.store.runs import ModelRun, ScoreRow
-from opencx.web.formatting import label, number, readable
+
+if TYPE_CHECKING:  # the catalog (pandas, SciPy, Ibis) is imported by the methods that fit and
+    # score: every CLI command builds this service, few of them model (tests/contracts)
+    from opencx.modeling.domain.catalog.data import ModelData
+    from opencx.modeling.domain.catalog.spec import ModelSpec, ScoreValue
+    from opencx.modeling.domain.features.customer import Sources
 
 __all__ = ["FIT_JOB", "SCORE_JOB", "Headline", "ModelingService"]
 
@@ -85,6 +84,9 @@ class ModelingService:
     # --- data -----------------------------------------------------------------------------
     @contextmanager
     def _data(self, as_of: datetime | None) -> Iterator[ModelData]:
+        from opencx.modeling.domain.catalog.data import ModelData
+        from opencx.modeling.store import warehouse
+
         with warehouse.open_tables(self.engine, self.warehouse_url) as con:
             src = warehouse.sources(con)
             probe = ModelData(src, as_of or self.clock.now())
@@ -93,6 +95,8 @@ class ModelingService:
 
     @staticmethod
     def specs() -> dict[str, ModelSpec]:
+        from opencx.modeling.domain.catalog.registry import models
+
         return models()
 
     def check_model(self, model: str) -> None:
@@ -100,7 +104,7 @@ class ModelingService:
         self._spec(model)
 
     def _spec(self, model: str) -> ModelSpec:
-        specs = models()
+        specs = self.specs()
         if model not in specs:
             raise NotFound(f"model {model!r}: known models are {', '.join(specs)}")
         return specs[model]
@@ -152,6 +156,8 @@ class ModelingService:
     def _fit_on(
         self, data: ModelData, spec: ModelSpec, cfg: dict[str, Any], progress: Progress
     ) -> ModelRun:
+        from opencx.modeling.domain.catalog.spec import fingerprint
+
         with self.engine.connect() as conn:
             prev_run = store.latest_run(conn, spec.name)
         _check_history(spec.name, data)
@@ -236,6 +242,8 @@ class ModelingService:
     @staticmethod
     def clv_findings(run: ModelRun) -> list[Finding]:
         """What the CLV run's purchase model can be trusted for, in plain words."""
+        from opencx.modeling.domain.catalog.clv import PARAM_TYPES
+
         kind = str(run.params.get("purchase_model", "bgnbd"))
         names = PARAM_TYPES[kind].NAMES if kind in PARAM_TYPES else ()
         values = {n: float(run.params[n]) for n in names if n in run.params}
@@ -309,6 +317,8 @@ def _check_history(model: str, data: ModelData) -> None:
 def _reason_text(reason: dict[str, Any]) -> str:
     """``Days since last purchase: 448 (typical 93), +15.2 pts risk``: the feature by its
     label, values to the digits that mean something, the risk it adds in percentage points."""
+    from opencx.web.formatting import label, number, readable  # the web package: FastAPI
+
     feature = label(reason.get("feature", ""))
     value, typical, delta = reason.get("value"), reason.get("typical"), reason.get("delta")
     shown = [readable(v) if isinstance(v, int | float) else str(v) for v in (value, typical)]

@@ -17,9 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from opencx.core.keys import OUTBOX_WEBHOOK, purpose_key
 from opencx.outbox.domain import (
@@ -30,6 +28,9 @@ from opencx.outbox.domain import (
     email_message_id,
     signature,
 )
+
+if TYPE_CHECKING:  # a CLI command or the web process builds this; only a delivery needs httpx
+    import httpx
 
 USER_AGENT = "opencx-outbox/0.1"
 RETRYABLE_HTTP = frozenset({408, 425, 429})
@@ -166,6 +167,8 @@ class HttpTransport:
             "Idempotency-Key": message.idempotency_key,
             "X-OpenCX-Signature": signature(self.secret, body),
         }
+        import httpx
+
         if self._client is None:
             self._client = httpx.Client(timeout=self.timeout)
         try:

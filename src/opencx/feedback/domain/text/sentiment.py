@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SciPy's sparse matrices come with scikit-learn, when a model is fitted
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -69,6 +69,8 @@ class SentimentModel:
 def _features(
     words: TfidfVectorizer, chars: TfidfVectorizer, texts: Sequence[str]
 ) -> sparse.csr_matrix:
+    from scipy import sparse
+
     return sparse.hstack([words.transform(texts), chars.transform(texts)]).tocsr()
 
 
