@@ -140,3 +140,42 @@ def test_a_value_the_column_cannot_hold_is_refused_as_before(conn):
     assert rows.sql.endswith("(FORMAT binary)")
     with pytest.raises(psycopg.errors.StringDataRightTruncation, match=r"varying\(3\)"):
         pg_copy.send(conn, rows)
+
+
+def test_the_order_stage_takes_binary_rows_that_hold_what_its_csv_rows_held(conn):
+    """The order stage (no canonical table) is copied in binary from the types it is made
+    with; every value reaches the merge as the server parsed it from CSV (an amount as the
+    same number, and, cast to the canonical amount's type, the same bytes)."""
+    from opencx.ingest.store import staging
+    from opencx.ingest.store.order_merge import STAGE_COLUMNS
+
+    n = len(AMOUNTS)
+    times = [datetime(2024, 3, 31, 1, 30, 15, 250, tzinfo=UTC)] * (n - 1) + [None]
+    data = pa.table(
+        {
+            "order_id": pa.array([f"A{i}" for i in range(n)]),
+            "customer_id": pa.array((NAMES * 2)[:n]),
+            "placed_at": pa.array(times, pa.timestamp("us", "UTC")),
+            "unit_price": pa.array([*AMOUNTS[:-3], "1.5", "-2", None]),
+            "discount_total": pa.array(["0.25"] * n),
+            "quantity": pa.array([i - 3 for i in range(n)], pa.int64()),
+            "is_return": pa.array([i % 3 == 0 if i != 4 else None for i in range(n)]),
+        }
+    )
+    columns = {c: t for c, t in STAGE_COLUMNS.items() if c in data.column_names}
+    cols = ", ".join(f"{c} {staging.PG_TYPES[t]}" for c, t in columns.items())
+    for name in ("_bin_stage", "_csv_stage"):
+        conn.execute(f"CREATE TEMP TABLE {name} (_row bigint GENERATED ALWAYS AS IDENTITY, {cols})")
+    types = {c: staging.BINARY_TYPES[t] for c, t in columns.items()}
+    assert pg_copy.payload("_bin_stage", data, types).sql.endswith("(FORMAT binary)")
+    staging.stage_job("_bin_stage", columns, data)(conn)
+    sql = f"COPY _csv_stage ({', '.join(data.column_names)}) FROM STDIN (FORMAT csv)"
+    pg_copy.send(conn, pg_copy.Payload(sql, (pg_copy.copy_csv(data),)))
+    read = (
+        "SELECT _row, order_id, customer_id, placed_at, unit_price, "
+        "numeric_send(unit_price::numeric(18, 4)), discount_total, quantity, is_return "
+        "FROM {} ORDER BY _row"
+    )
+    binary = conn.execute(read.format("_bin_stage")).fetchall()
+    assert binary == conn.execute(read.format("_csv_stage")).fetchall()
+    assert binary[8][4] == Decimal("99999999999999.9999") and binary[-1][4] is None

@@ -63,6 +63,7 @@ from opencx.ingest.store.staging import (
     analyze,
     create_stage,
     drop_stage,
+    stage_job,
     stage_rows,
 )
 from opencx.ingest.store.upserts import (
@@ -117,6 +118,7 @@ __all__ = [
     "set_statuses",
     "set_statuses_job",
     "settle",
+    "stage_job",
     "stage_rows",
     "staged_linked_orders",
     "staged_order_ids",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,13 +66,15 @@ class Payload:
     parts: tuple[Any, ...]
 
 
-def payload(table: str, data: pa.Table) -> Payload:
-    """``data``'s rows for ``COPY table``: binary when ``table`` is a canonical table and every
-    column can be encoded exactly, else CSV. Columns null on every row are left out (they take
-    their default). ``table`` and the column names come from code."""
+def payload(table: str, data: pa.Table, types: Mapping[str, str] | None = None) -> Payload:
+    """``data``'s rows for ``COPY table``: binary when ``table`` is a canonical table, or
+    ``types`` gives its columns' types (as SQLAlchemy compiles them for PostgreSQL: a staging
+    table's), and every column can be encoded exactly, else CSV. Columns null on every row are
+    left out (they take their default). ``table`` and the column names come from code."""
     columns = [c for c in data.column_names if data.column(c).null_count < data.num_rows]
     data = data.select(columns)
-    encoded = binary_rows(table, data) if table in TABLES else None
+    known = types is not None or table in TABLES
+    encoded = binary_rows(table, data, types) if known else None
     if encoded is not None:
         order, parts = encoded
         sql = f"COPY {table} ({', '.join(order)}) FROM STDIN (FORMAT binary)"
@@ -94,8 +96,9 @@ class CopyWrite:
     before it); calling it with the psycopg connection sends it (preparing it first when
     nothing did: a connection without a write-behind thread)."""
 
-    def __init__(self, table: str, data: pa.Table) -> None:
+    def __init__(self, table: str, data: pa.Table, types: Mapping[str, str] | None = None) -> None:
         self._table = table
+        self._types = types
         self._data: pa.Table | None = data
         self._rows: Payload | None = None
 
@@ -104,7 +107,7 @@ class CopyWrite:
         if data is None:
             raise RuntimeError("a copy is prepared once")  # a bug guard
         if data.num_rows:
-            self._rows = payload(self._table, data)
+            self._rows = payload(self._table, data, self._types)
 
     def __call__(self, driver: Any) -> None:
         if self._data is not None:
@@ -138,9 +141,12 @@ class _Field:
     values: pa.Array | None = None
 
 
-def binary_rows(table: str, data: pa.Table) -> tuple[list[str], tuple[Any, ...]] | None:
-    """``data`` as the rows of a binary ``COPY`` into ``table``: the column order used (fixed
-    widths first) and the payload's parts; None when some column cannot be encoded exactly."""
+def binary_rows(
+    table: str, data: pa.Table, types: Mapping[str, str] | None = None
+) -> tuple[list[str], tuple[Any, ...]] | None:
+    """``data`` as the rows of a binary ``COPY`` into ``table`` (a canonical table, or one whose
+    column types ``types`` gives): the column order used (fixed widths first) and the payload's
+    parts; None when some column cannot be encoded exactly."""
     n = data.num_rows
     if n == 0 or data.num_columns == 0:
         return None
@@ -148,7 +154,11 @@ def binary_rows(table: str, data: pa.Table) -> tuple[list[str], tuple[Any, ...]]
     for name in data.column_names:
         column = data.column(name)
         array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        found = _field(array, TABLES[table].c[name].type.compile(dialect=_DIALECT))
+        if types is not None:
+            pg_type = types[name]
+        else:
+            pg_type = TABLES[table].c[name].type.compile(dialect=_DIALECT)
+        found = _field(array, pg_type)
         if found is None:
             return None
         fields[name] = found

@@ -212,7 +212,7 @@ def _stage(run: Run, staged: dict[str, pa.Array]) -> Job:
         run.state["orders_staged"] = True
     run.state["staged_lines"] = run.state.get("staged_lines", 0) + len(staged["order_id"])
     _note_nulls(run, staged)
-    return store.copy_job(STAGE, pa.table(staged))
+    return store.stage_job(STAGE, STAGE_COLUMNS, pa.table(staged))
 
 
 def _take(cols: dict[str, pa.Array], mask: np.ndarray) -> dict[str, pa.Array]:
