@@ -224,14 +224,22 @@ def plan_credit(
     return Entry(entry_id, member_id, kind, points, at, key, reason, ref, lot, tuple(allocations))
 
 
-def _debit_lots(state: MemberState, at: datetime, first_lot: str | None) -> list[Lot]:
+FirstLots = str | tuple[str, ...] | None
+"""Lots a debit takes before all others, even while pending: one, several (an order's own lots:
+the one it earned and those a reinstatement gave back), or none."""
+
+
+def _debit_lots(state: MemberState, at: datetime, first_lot: FirstLots) -> list[Lot]:
     lots = _spendable_lots(state, at)
-    if first_lot is not None and first_lot in state.lots and state.remaining(first_lot) > 0:
-        lots = [state.lots[first_lot], *(lot for lot in lots if lot.id != first_lot)]
+    firsts = (first_lot,) if isinstance(first_lot, str) else first_lot or ()
+    own = [state.lots[i] for i in firsts if i in state.lots and state.remaining(i) > 0]
+    if own:
+        ids = {lot.id for lot in own}
+        lots = [*own, *(lot for lot in lots if lot.id not in ids)]
     return lots
 
 
-def debit_capacity(state: MemberState, at: datetime, first_lot: str | None = None) -> int:
+def debit_capacity(state: MemberState, at: datetime, first_lot: FirstLots = None) -> int:
     """Points a debit can take without debt: spendable lots (and ``first_lot``) less debt."""
     return sum(state.remaining(lot.id) for lot in _debit_lots(state, at, first_lot)) - state.debt
 
@@ -246,7 +254,7 @@ def plan_debit(
     at: datetime,
     key: str,
     floor: int | None = 0,
-    first_lot: str | None = None,
+    first_lot: FirstLots = None,
     reason: str = "",
     ref: str | None = None,
 ) -> Entry:
@@ -321,7 +329,7 @@ def reversal_points(earned: int, gross: Decimal | int, returned: Decimal | int, 
 
 
 def capped_reversal(
-    state: MemberState, points: int, at: datetime, floor: int | None, lot_id: str | None
+    state: MemberState, points: int, at: datetime, floor: int | None, lot_id: FirstLots
 ) -> int:
     """A reversal takes its own lot even while pending; beyond that it respects the floor."""
     if floor is None:

@@ -70,13 +70,15 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> li
     p = program(conn)
     facts = orders.order_facts(conn, sorted(set(order_ids)))
     members = _member_ids(conn, p, facts, now)
-    done: list[Posted] = []
+    # points a moved return gives back first: the reversal on the order it now names may
+    # need them (at the floor, it would otherwise be cut short and the points made up)
+    done = _reinstate_moved(conn, p, {f.id for f in facts}, members.values(), now)
     for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
         member_id = members.get(order.customer_id or "")
         if member_id is None:
             continue
         done += _earn_order(conn, p, member_id, order, now)
-    return done + _reinstate_moved(conn, p, {f.id for f in facts}, members.values(), now)
+    return done
 
 
 def _reinstate_moved(
@@ -157,7 +159,7 @@ def _reverse_returns(
     reversed_, reinstated = -sums.get("reverse", 0), sums.get("reinstate", 0)
     done = reversed_ - reinstated
     target = reversal_points(earned, order.gross, order.returned, 0)
-    lot = store.lot_of_origin(conn, ref)
+    own = store.lots_of_origin(conn, ref)
     if target < done:
         back = done - target
         return [
@@ -170,14 +172,14 @@ def _reverse_returns(
                 kind="reinstate",
                 reason="return undone",
                 ref=ref,
-                times=None if lot is None else store.lot_times(conn, lot),
+                times=store.lot_times(conn, own[0]) if own else None,
             )
         ]
     points = target - done
     if points <= 0 or not reverse:
         return []
     store.member_row(conn, member_id, lock=True)
-    points = capped_reversal(store.open_state(conn, member_id), points, now, p.floor, lot)
+    points = capped_reversal(store.open_state(conn, member_id), points, now, p.floor, own)
     if points <= 0:
         return []
     key = f"{ref}:reverse:{reversed_ + points}"
@@ -192,7 +194,7 @@ def _reverse_returns(
             reason="return",
             ref=ref,
             floor=p.floor,
-            first_lot=lot,
+            first_lot=own,
         )
     ]
 

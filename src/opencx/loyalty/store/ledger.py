@@ -343,8 +343,17 @@ def points_by_ref(conn: Connection, refs: Sequence[str]) -> dict[str, dict[str, 
 
 
 def lot_of_origin(conn: Connection, origin: str) -> str | None:
-    row = conn.execute(sa.select(lots.c.id).where(lots.c.origin == origin)).first()
-    return None if row is None else str(row.id)
+    """The first lot of ``origin`` (an order's earn)."""
+    found = lots_of_origin(conn, origin)
+    return found[0] if found else None
+
+
+def lots_of_origin(conn: Connection, origin: str) -> tuple[str, ...]:
+    """The lots of ``origin``, first made first: an order's earn, then its reinstatements."""
+    rows = conn.execute(
+        sa.select(lots.c.id).where(lots.c.origin == origin).order_by(lots.c.id)
+    ).scalars()
+    return tuple(str(r) for r in rows)
 
 
 def still_reversed(conn: Connection, member_ids: Sequence[str]) -> list[tuple[str, str]]:

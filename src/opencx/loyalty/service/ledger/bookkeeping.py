@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from opencx.core import Conflict, InvalidInput, NotFound, new_id
 from opencx.loyalty.domain import (
     Entry,
+    FirstLots,
     MemberState,
     Program,
     add_months,
@@ -178,7 +179,8 @@ def earn(
             expires_at=times[1] if times else _expiry(p, at),
             reason=reason,
             ref=ref,
-            origin=ref if kind == "earn" else None,
+            # points given back are the order's own again: a later return reverses them first
+            origin=ref if kind in ("earn", "reinstate") else None,
         )
 
     return post(conn, member_id, key, plan, fingerprint=fingerprint, amount=amount, locked=locked)
@@ -199,7 +201,7 @@ def debit(
     ref: str | None = None,
     floor: Floor = 0,
     fingerprint: str | None = None,
-    first_lot: str | None = None,
+    first_lot: FirstLots = None,
     locked: bool = False,
 ) -> Posted:
     """Debit ``points``, lots earliest expiry first, down to ``floor`` (``"program"``: the
