@@ -282,9 +282,10 @@ def _wire_loyalty(services: Services) -> None:
     members follow merges, their undo and erasure."""
     from opencx.customers.domain import CustomerErased, CustomersMerged, MergeUndone
     from opencx.helpdesk.domain.incidents import CompensationGranted
-    from opencx.ingest.domain import OrdersImported
+    from opencx.ingest.domain import OrdersImported, ReturnsMoved
 
     services.bus.subscribe(OrdersImported, services.loyalty.on_orders_imported)
+    services.bus.subscribe(ReturnsMoved, services.loyalty.on_returns_moved)
     services.bus.subscribe(CustomersMerged, services.loyalty.on_customers_merged)
     services.bus.subscribe(MergeUndone, services.loyalty.on_merge_undone)
     services.bus.subscribe(CustomerErased, services.loyalty.on_customer_erased)

@@ -10,7 +10,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from opencx.ingest.domain import Mapping
+from opencx.ingest.service import ImportOptions
 from opencx.loyalty.domain import InsufficientPoints
+from tests.ingest.test_return_links import _parquet
 from tests.loyalty.conftest import customer
 from tests.loyalty.test_service import _live_file, audit_all
 
@@ -133,3 +136,63 @@ def test_reinstated_after_the_lot_expired(services, tmp_path, clock):
     services.loyalty.run_expiry()
     assert _balance(services, m_bo) == 0
     audit_all(services)
+
+
+def test_move_to_another_customers_order(services, tmp_path):
+    """r1 (bo's) returned bo's o1; corrected, r1 is al's return of al's o5: bo gets his 25
+    back (o1 is announced as an order the return left), al loses 25."""
+    bo = customer(services, "bo")
+    al = customer(services, "al")
+    m_bo, m_al = services.loyalty.enroll(bo), services.loyalty.enroll(al)
+    path = tmp_path / "orders.parquet"
+    o5 = "o5,al,2026-01-11T10:00:00Z,EUR,MUG,4,25.00,\n"
+    _live_file(services, path, HEAD + O1.format(c="bo") + o5 + R1.format(c="bo", o="o1"))
+    assert (_balance(services, m_bo), _balance(services, m_al)) == (75, 100)
+    _live_file(services, path, HEAD + R1.format(c="al", o="o5"))
+    assert (_balance(services, m_bo), _balance(services, m_al)) == (100, 75)
+    _live_file(services, path, HEAD + R1.format(c="al", o="o5"))  # the same file again
+    assert (_balance(services, m_bo), _balance(services, m_al)) == (100, 75)
+    audit_all(services)
+
+
+def _anonymous_file(services, path, text):
+    mapping = Mapping(source="shop", anonymous="orders")
+    options = ImportOptions(
+        kind="orders", path=_parquet(path, text), mapping=mapping, live=True, chunk_rows=1
+    )
+    report = services.ingest.import_file(options)
+    assert report.status == "loaded", report.problems
+
+
+def test_unlink_of_a_return_without_customer(services, tmp_path):
+    """r1 has no customer (a guest return at the till) and returned bo's o1; re-imported
+    naming an order that does not exist, the link goes: bo gets his 25 back."""
+    bo = customer(services, "bo")
+    m_bo = services.loyalty.enroll(bo)
+    path = tmp_path / "orders.parquet"
+    _anonymous_file(services, path, HEAD + O1.format(c="bo") + R1.format(c="", o="o1"))
+    assert _balance(services, m_bo) == 75
+    _anonymous_file(services, path, HEAD + R1.format(c="", o="o9"))
+    assert _balance(services, m_bo) == 100
+    audit_all(services)
+
+
+def test_a_history_import_that_moves_a_return_gives_nothing_back(services, tmp_path):
+    """The orders a return leaves are announced as the import is: a history import (not
+    live) gives nothing back, as it earns nothing."""
+    bo = customer(services, "bo")
+    m_bo = services.loyalty.enroll(bo)
+    path = tmp_path / "orders.parquet"
+    _live_file(services, path, HEAD + O1.format(c="bo") + R1.format(c="bo", o="o1"))
+    assert _balance(services, m_bo) == 75
+    report = services.ingest.import_file(
+        ImportOptions(
+            kind="orders",
+            path=_parquet(path, HEAD + R1.format(c="bo", o="o9")),
+            mapping=Mapping(source="shop"),
+            live=False,
+            chunk_rows=1,
+        )
+    )
+    assert report.status == "loaded", report.problems
+    assert _balance(services, m_bo) == 75

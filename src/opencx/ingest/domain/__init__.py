@@ -11,6 +11,7 @@ from opencx.ingest.domain.events import (
     OrdersImported,
     ProductsUpserted,
     ResponsesImported,
+    ReturnsMoved,
     SubscriptionsImported,
 )
 from opencx.ingest.domain.kinds import KINDS, RESERVED, FieldSpec, FieldType, KindSpec
@@ -39,6 +40,7 @@ __all__ = [
     "OrdersImported",
     "ProductsUpserted",
     "ResponsesImported",
+    "ReturnsMoved",
     "SubscriptionsImported",
     "mapping_from_dict",
     "score_scale",

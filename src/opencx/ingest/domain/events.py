@@ -44,6 +44,16 @@ class OrdersImported(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnsMoved(DomainEvent):
+    """Stored orders that re-imported return lines no longer reverse (the returns now name
+    another order, or none), announced before the import's own orders; the orders themselves
+    were not in the file. ``live=False`` for history imports."""
+
+    order_ids: tuple[str, ...]
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SubscriptionsImported(DomainEvent):
     """Subscription rows were written."""
 

@@ -24,7 +24,7 @@ from opencx.loyalty.domain import (
 )
 from opencx.loyalty.domain import program_document as document_of
 from opencx.loyalty.service import earning, ledger, reports, status
-from opencx.loyalty.service.earning import earn_orders, record_event
+from opencx.loyalty.service.earning import earn_orders, record_event, reinstate_orders
 from opencx.loyalty.service.ledger import Posted
 from opencx.loyalty.service.reports import MemberView, Overview
 from opencx.loyalty.store import catalog, posting
@@ -265,6 +265,11 @@ class LoyaltyService:
         """Live orders earn; a history import does not (use ``backfill`` to ask for it)."""
         if event.live:
             earn_orders(conn, event.order_ids, self.clock.now())
+
+    def on_returns_moved(self, event: Any, conn: Connection) -> None:
+        """Orders a re-import's returns left give back what those returns took (live only)."""
+        if event.live:
+            reinstate_orders(conn, event.order_ids, self.clock.now())
 
     def on_compensation_granted(self, event: Any, conn: Connection) -> None:
         """An incident's compensation (helpdesk) credits its points to the customer's active

@@ -81,6 +81,27 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> li
     return done
 
 
+def reinstate_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> list[Posted]:
+    """Give back what returns no longer take on these orders (a re-import moved their returns
+    to another order, or to none: ``ReturnsMoved``), to their customers' active members; only
+    given back here, never earned or reversed (an order a history import wrote earned
+    nothing, and nothing was reversed on it)."""
+    p = program(conn)
+    facts = orders.order_facts(conn, sorted(set(order_ids)))
+    customer_ids = sorted({f.customer_id for f in facts if f.customer_id})
+    members = {
+        c: r.id
+        for c, r in store.member_by_customer(conn, customer_ids).items()
+        if r.status == "active"
+    }
+    done: list[Posted] = []
+    for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
+        member_id = members.get(order.customer_id or "")
+        if member_id is not None:
+            done += _reverse_returns(conn, p, member_id, order, now, reverse=False)
+    return done
+
+
 def _reinstate_moved(
     conn: Connection, p: Program, seen: set[str], member_ids: Iterable[str], now: datetime
 ) -> list[Posted]:

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.ingest import store
-from opencx.ingest.domain import OrdersImported
+from opencx.ingest.domain import OrdersImported, ReturnsMoved
 from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.service.run import (
     Run,
@@ -66,7 +66,10 @@ class OrderWriter:
         linked: list[str] | None = run.state.pop("linked_orders", None)
         if linked:  # orders whose re-imported returns went elsewhere, not written here
             rewritten = set(state.existing.values())
-            store.complete_unreturned(run.conn, [i for i in linked if i not in rewritten])
+            left = sorted({i for i in linked if i not in rewritten})
+            store.complete_unreturned(run.conn, left)
+            if left:  # before the import's orders: what they gave back may pay what they take
+                run.publish(ReturnsMoved(tuple(left), run.live))
         for ids in state.order_ids(EVENT_BATCH):
             run.publish(OrdersImported(ids, run.live))
 

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from opencx.core import new_id
 from opencx.ingest import store
-from opencx.ingest.domain import Mapping, OrdersImported
+from opencx.ingest.domain import Mapping, OrdersImported, ReturnsMoved
 from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.service.run import Run, keep, resolve_customers
 from opencx.ingest.service.writers import new_orders
@@ -161,6 +161,8 @@ class StagedOrderWriter:
             relink_stored(run, None)
         if linked:  # orders whose re-imported returns went elsewhere, not staged themselves
             store.complete_unreturned(conn, linked)
+            # announced before the staged orders: what they gave back may pay what those take
+            run.publish(ReturnsMoved(tuple(sorted(set(linked))), run.live))
 
     def _announce_staged(self, run: Run) -> None:
         """Publish the staged orders, once their lines are written (a subscriber reads each
