@@ -74,6 +74,15 @@ def export_rows(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
     order_ids = sa.select(orders.c.id).where(orders.c.customer_id.in_(ids))
     case_ids = sa.select(cases.c.id).where(cases.c.customer_id.in_(ids))
     response_ids = sa.select(responses.c.id).where(responses.c.customer_id.in_(ids))
+    owned = (  # list, table, the time each row is ordered by (then its id)
+        ("identities", identities, identities.c.created_at),
+        ("orders", orders, orders.c.placed_at),
+        ("subscriptions", subscriptions, subscriptions.c.started_at),
+        ("interactions", interactions, interactions.c.occurred_at),
+        ("cases", cases, cases.c.opened_at),
+        ("invitations", invitations, invitations.c.scheduled_at.nulls_last()),
+        ("responses", responses, responses.c.submitted_at),
+    )
     found = {
         "customers": _rows(
             conn,
@@ -81,48 +90,13 @@ def export_rows(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
             .where(customers.c.id.in_(ids))
             .order_by(customers.c.created_at, customers.c.id),
         ),
-        "identities": _rows(
-            conn,
-            sa.select(identities)
-            .where(identities.c.customer_id.in_(ids))
-            .order_by(identities.c.created_at, identities.c.id),
-        ),
-        "orders": _rows(
-            conn,
-            sa.select(orders)
-            .where(orders.c.customer_id.in_(ids))
-            .order_by(orders.c.placed_at, orders.c.id),
-        ),
-        "subscriptions": _rows(
-            conn,
-            sa.select(subscriptions)
-            .where(subscriptions.c.customer_id.in_(ids))
-            .order_by(subscriptions.c.started_at, subscriptions.c.id),
-        ),
-        "interactions": _rows(
-            conn,
-            sa.select(interactions)
-            .where(interactions.c.customer_id.in_(ids))
-            .order_by(interactions.c.occurred_at, interactions.c.id),
-        ),
-        "cases": _rows(
-            conn,
-            sa.select(cases)
-            .where(cases.c.customer_id.in_(ids))
-            .order_by(cases.c.opened_at, cases.c.id),
-        ),
-        "invitations": _rows(
-            conn,
-            sa.select(invitations)
-            .where(invitations.c.customer_id.in_(ids))
-            .order_by(invitations.c.scheduled_at.nulls_last(), invitations.c.id),
-        ),
-        "responses": _rows(
-            conn,
-            sa.select(responses)
-            .where(responses.c.customer_id.in_(ids))
-            .order_by(responses.c.submitted_at, responses.c.id),
-        ),
+        **{
+            name: _rows(
+                conn,
+                sa.select(table).where(table.c.customer_id.in_(ids)).order_by(time, table.c.id),
+            )
+            for name, table, time in owned
+        },
         "scores": _rows(
             conn,
             sa.select(customer_scores)
