@@ -211,3 +211,67 @@ def test_rows_skipped_after_the_header_may_be_longer_than_the_sample(
     assert [str(p).split(" value ")[0] for p in report.problems] == [
         "long.csv:4: column 'currency'"
     ]
+
+
+def _import(engine: Engine, path: Path, chunk_rows: int = 50_000, **mapping: object):
+    service = IngestService(engine, EventBus(), FixedClock())
+    return service.import_file(
+        ImportOptions(
+            kind="orders",
+            path=path,
+            mapping=Mapping(create_missing_customers=True, **mapping),  # type: ignore[arg-type]
+            chunk_rows=chunk_rows,
+            allow_rejects=True,
+        )
+    )
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lone_cr_line_ends_are_line_ends(
+    engine: Engine, tmp_path: Path, chunk_rows: int, newline: str
+) -> None:
+    """An old Mac file (each line ends in a lone \\r) reads as LF and CRLF files do, with the
+    same line numbers (the header's reader refused it: "new-line character seen in unquoted
+    field")."""
+    path = tmp_path / "mac.csv"
+    lines = [
+        HEAD.rstrip("\n"),
+        "O1,C1,2024-03-01,EUR,S1,1,2.5",  # line 2
+        'O2,C1,2024-03-01,EUR,"a' + newline + 'b",1,2.5',  # lines 3-4 (its line end inside)
+        "",  # line 5
+        "O3,C1,2024-03-01,EURO,S1,1,2.5",  # line 6
+        "O4,C1,2024-03-01,EUR,S1",  # line 7: too few fields
+        "O5,C1,2024-03-01,EUR,S1,1,2.5",  # line 8
+    ]
+    path.write_bytes((newline.join(lines) + newline).encode())
+    report = _import(engine, path, chunk_rows)
+    assert report.status == "loaded_with_rejects", report.problems
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 3, 2)
+    assert sorted(str(p).split(" value ")[0] for p in report.problems) == [
+        "mac.csv:6: column 'currency'",
+        "mac.csv:7: column '*'",
+    ]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lone_cr_line_ends_in_whitespace_separated_columns(
+    engine: Engine, tmp_path: Path, newline: str
+) -> None:
+    """Columns separated by spaces (``whitespace = true``): a lone \\r ends a line too (the
+    whole file was one line)."""
+    path = tmp_path / "mac.txt"
+    lines = [
+        HEAD.rstrip("\n").replace(",", " "),
+        "O1 C1 2024-03-01 EUR S1 1 2.5",  # line 2
+        "",  # line 3
+        "O3 C1 2024-03-01 EURO S1 1 2.5",  # line 4
+        "O4 C1 2024-03-01 EUR S1",  # line 5: too few fields
+    ]
+    path.write_bytes((newline.join(lines) + newline).encode())
+    report = _import(engine, path, whitespace=True)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 1, 2)
+    assert sorted(str(p).split(" value ")[0] for p in report.problems) == [
+        "mac.txt:4: column 'currency'",
+        "mac.txt:5: column '*'",
+    ]

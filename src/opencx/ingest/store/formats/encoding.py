@@ -160,11 +160,11 @@ class DecodedStream(io.RawIOBase):
         self._line += block.count(b"\n")
         if self._whitespace:
             text = self._tail + text
-            head, sep, self._tail = text.rpartition("\n")
-            if final:
-                head, self._tail = text, ""
-            rows = (",".join(line.split()) for line in head.split("\n"))
-            text = "\n".join(rows) + sep
+            # the last line end (\n, \r\n or a lone \r; a \r that ends the block may be the
+            # first half of a \r\n): the lines before it are whole
+            cut = len(text) if final else max(text.rfind("\n"), text.rfind("\r", 0, -1)) + 1
+            head, self._tail = text[:cut], text[cut:]
+            text = "\n".join(",".join(line.split()) for line in _LINE_END.split(head))
         if self._passthrough:
             self._pending = block
         else:
@@ -172,6 +172,9 @@ class DecodedStream(io.RawIOBase):
         self._eof = final
         if self._observe is not None:
             self._observe(self._pending, final)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _first_high_line(data: bytes, first_line: int) -> int | None:

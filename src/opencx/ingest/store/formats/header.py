@@ -127,7 +127,8 @@ def _parse_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None
         except csv.Error:
             source.delimiter = ","
     first = next(csv.reader([lines[0]], delimiter=source.delimiter or ","), [])
-    rows = list(csv.reader(io.StringIO(text), delimiter=source.delimiter or ","))
+    # universal newlines: a lone \r (an old Mac file) ends a line, as it does for the parser
+    rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=source.delimiter or ","))
     source.newlines_in_values = any("\n" in cell or "\r" in cell for row in rows for cell in row)
     if names:
         source.columns = list(names)
