@@ -275,3 +275,79 @@ def test_lone_cr_line_ends_in_whitespace_separated_columns(
         "mac.txt:4: column 'currency'",
         "mac.txt:5: column '*'",
     ]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+@pytest.mark.parametrize("lead", ["\n", "\r\n\r\n", "\n  \n\t\n"])
+def test_empty_lines_before_the_header(
+    engine: Engine, tmp_path: Path, chunk_rows: int, lead: str
+) -> None:
+    """The header is the first line that is not empty (nor only spaces): the lines before it
+    are numbered (every column was 'missing' at line 1)."""
+    path = tmp_path / "lead.csv"
+    before = lead.count("\n")
+    path.write_text(
+        lead
+        + HEAD
+        + "O1,C1,2024-03-01,EUR,S1,1,2.5\n"  # line before + 2
+        + "\n"
+        + "O2,C1,2024-03-01,EURO,S1,1,2.5\n"  # line before + 4
+        + "O3,C1,2024-03-01,EUR,S1\n",  # line before + 5: too few fields
+        newline="",
+    )
+    report = _import(engine, path, chunk_rows)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 1, 2)
+    assert sorted(str(p).split(" value ")[0] for p in report.problems) == [
+        f"lead.csv:{before + 4}: column 'currency'",
+        f"lead.csv:{before + 5}: column '*'",
+    ]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+def test_empty_lines_before_the_header_and_rows_skipped_after_it(
+    engine: Engine, tmp_path: Path, chunk_rows: int
+) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text(
+        "\n\n"
+        + HEAD  # line 3
+        + 'Order,Customer,"Placed\nat",Currency,SKU,Quantity,Price\n'  # lines 4-5
+        + "\n"  # line 6
+        + "QID1,QID2,QID3,QID4,QID5,QID6,QID7\n"  # line 7
+        + "O1,C1,2024-03-01,EURO,S1,1,2.5\n"  # line 8
+    )
+    report = _import(engine, path, chunk_rows, skip_after_header=2)
+    assert report.rows_read == 1
+    assert [str(p).split(" value ")[0] for p in report.problems] == [
+        "survey.csv:8: column 'currency'"
+    ]
+
+
+NAMES = ("order_id", "customer", "placed_at", "currency", "sku", "quantity", "unit_price")
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+@pytest.mark.parametrize("names", [NAMES, ()])
+@pytest.mark.parametrize("lead", ["", "\n", "\n \n"])
+def test_no_header_and_empty_first_lines(
+    engine: Engine, tmp_path: Path, chunk_rows: int, names: tuple[str, ...], lead: str
+) -> None:
+    """``header = false``: the first row is data also after empty lines (without names, the
+    first data row was taken as the header and silently not loaded)."""
+    path = tmp_path / "nh.csv"
+    before = lead.count("\n")
+    path.write_text(
+        lead
+        + "O1,C1,2024-03-01,EUR,S1,1,2.5\n"  # line before + 1
+        + "\n"
+        + "O2,C1,2024-03-01,EURO,S1,1,2.5\n"  # line before + 3
+        + "O3,C1,2024-03-01,EUR,S1,1,2.5\n"  # line before + 4
+    )
+    columns = {name: f"column{i}" for i, name in enumerate(NAMES, start=1)}
+    report = _import(
+        engine, path, chunk_rows, header=False, names=names, columns={} if names else columns
+    )
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
+    assert [str(p).split(" value ")[0] for p in report.problems] == [
+        f"nh.csv:{before + 3}: column 'currency'"
+    ]

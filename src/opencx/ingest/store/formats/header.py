@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from opencx.core.errors import InvalidInput
@@ -17,6 +18,7 @@ from opencx.ingest.store.formats.files import SourceFile, file_format, open_bina
 
 MAX_COLUMNS = 4096
 MAX_HEADER_BYTES = 16 << 20  # a header line longer than this is not a header
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def open_source(
@@ -110,8 +112,8 @@ def _read_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None:
         raise InvalidInput(f"{source.name}: {exc} (is this a delimited text file?)") from None
     if len(source.columns) > MAX_COLUMNS:
         raise InvalidInput(
-            f"{source.name}: line 1: {len(source.columns):,} columns; at most {MAX_COLUMNS:,} "
-            "are read (is the delimiter right, is this the right file?)"
+            f"{source.name}: line {source.lead_lines + 1}: {len(source.columns):,} columns; at "
+            f"most {MAX_COLUMNS:,} are read (is the delimiter right, is this the right file?)"
         )
 
 
@@ -126,7 +128,18 @@ def _parse_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None
             source.delimiter = sniffed.delimiter
         except csv.Error:
             source.delimiter = ","
-    first = next(csv.reader([lines[0]], delimiter=source.delimiter or ","), [])
+    physical = _LINE_END.split(text)
+    lead = next((i for i, line in enumerate(physical) if line.strip()), len(physical))
+    if lead == len(physical):  # a sample of empty lines (an empty file is refused before)
+        raise InvalidInput(
+            f"{source.name}: lines 1-{lead}: empty (nothing in the first "
+            f"{SAMPLE_BYTES >> 10} KiB of the file)"
+        )
+    # the lines before the header (or the first row) that are empty or only spaces: the parser
+    # skips them, and the lines after them are numbered as they are in the file
+    source.lead_lines = lead
+    line = ",".join(physical[lead].split()) if source.whitespace else physical[lead]
+    first = next(csv.reader([line], delimiter=source.delimiter or ","), [])
     # universal newlines: a lone \r (an old Mac file) ends a line, as it does for the parser
     rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=source.delimiter or ","))
     source.newlines_in_values = any("\n" in cell or "\r" in cell for row in rows for cell in row)
@@ -147,7 +160,8 @@ def _skipped_rows(source: SourceFile, text: str, *, whole: bool) -> bool:
     with them (else the last of them became data), and a record whose quoted value holds a
     line break takes more than one line."""
     reader = csv.reader(io.StringIO(text, newline=None), delimiter=source.delimiter or ",")
-    next(reader, None)  # the header
+    for _ in range(source.lead_lines + 1):  # the empty lines before the header, and it
+        next(reader, None)
     rows = records = 0
     while records < source.skip_after_header:
         row = next(reader, None)
