@@ -351,3 +351,40 @@ def test_no_header_and_empty_first_lines(
     assert [str(p).split(" value ")[0] for p in report.problems] == [
         f"nh.csv:{before + 3}: column 'currency'"
     ]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_lines_of_spaces_are_empty_lines(
+    engine: Engine, tmp_path: Path, chunk_rows: int, newline: str
+) -> None:
+    """A line of only spaces or tabs (no delimiter) is skipped as an empty line is, and
+    counted (it was rejected, 'expected 7 fields, found 1'); among the rows skipped after the
+    header it is none of them."""
+    path = tmp_path / "spaces.csv"
+    lines = [
+        HEAD.rstrip("\n"),
+        "   ",  # line 2
+        "O1,C1,2024-03-01,EUR,S1,1,2.5",  # line 3
+        "\t",  # line 4
+        "O2,C1,2024-03-01,EURO,S1,1,2.5",  # line 5
+        " \t ",  # line 6
+        "O3,C1,2024-03-01,EUR,S1",  # line 7: too few fields
+        "  ",  # line 8: the last
+    ]
+    path.write_bytes(newline.join(lines).encode())
+    report = _import(engine, path, chunk_rows)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 1, 2)
+    assert sorted(str(p).split(" value ")[0] for p in report.problems) == [
+        "spaces.csv:5: column 'currency'",
+        "spaces.csv:7: column '*'",
+    ]
+    survey = tmp_path / "survey.csv"
+    lines[1:1] = ["Order,Customer,Placed,Currency,SKU,Quantity,Price", "  ", "QID1,QID2,QID3"]
+    survey.write_bytes(newline.join(lines).encode())
+    report = _import(engine, survey, chunk_rows, skip_after_header=2)
+    assert report.rows_read == 3
+    assert sorted(str(p).split(" value ")[0] for p in report.problems) == [
+        "survey.csv:10: column '*'",
+        "survey.csv:8: column 'currency'",
+    ]

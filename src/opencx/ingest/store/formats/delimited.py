@@ -142,6 +142,8 @@ class _Lines:
         if self.blank_lines.found:
             first += self._blanks_before(first, breaks, last=table is None)
         for row, line in zip(aside, first[~kept].tolist(), strict=True):
+            if row.actual_columns == 1 and not (row.text or "").strip():
+                continue  # a line of only spaces: an empty line, no record (counted as one)
             self.source.row_problems.append(
                 Problem(
                     self.source.name,

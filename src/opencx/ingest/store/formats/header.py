@@ -168,7 +168,7 @@ def _skipped_rows(source: SourceFile, text: str, *, whole: bool) -> bool:
         if row is None:  # the file ends among them: no data rows (said when it is read)
             break
         rows += 1
-        records += bool(row)  # an empty line is no record
+        records += bool(row) and not (len(row) == 1 and not row[0].strip())  # nor one of spaces
     data_line = reader.line_num + 1
     if not whole and next(reader, None) is None:  # they may go on past the text
         return False
