@@ -51,10 +51,24 @@ _UTF8_SEQUENCE = re.compile(
 _HIGH = re.compile(rb"[\x80-\xff]")
 
 
+def line_ends(data: bytes) -> int:
+    """The line ends in ``data``: ``\n``, ``\r\n`` or a lone ``\r`` (an old Mac file), as the
+    parser ends lines (counted in C)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def last_line_end(data: bytes) -> int:
+    """Where the last line end of ``data`` is (-1: none)."""
+    return max(data.rfind(b"\n"), data.rfind(b"\r"))
+
+
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
 def _mixed_lines(data: bytes, first_line: int = 1) -> tuple[int, int] | None:
     """(a line that is UTF-8 with non-ASCII text, a line that is not UTF-8), or None."""
     utf8 = other = None
-    for number, line in enumerate(data.split(b"\n"), start=first_line):
+    for number, line in enumerate(_LINE_END_BYTES.split(data), start=first_line):
         if not _HIGH.search(line):
             continue
         try:
@@ -82,7 +96,8 @@ def check_one_encoding(sample: bytes, encoding: str, name: str) -> None:
     lines, which it would load as mojibake without a word ("Ã©lodie")."""
     if codecs.lookup(encoding).name.startswith("utf"):
         return
-    cut = sample[: sample.rfind(b"\n")] if b"\n" in sample else sample
+    end = last_line_end(sample)
+    cut = sample[:end] if end >= 0 else sample
     found = _mixed_lines(cut)
     if found:
         raise mixed_encodings(name, *found, encoding)
@@ -111,6 +126,7 @@ class DecodedStream(io.RawIOBase):
         self._offset = 0  # how much of ``_pending`` was read
         self._tail = ""  # whitespace mode: an incomplete last line
         self._line = 1
+        self._cr = False  # the last block ended in \r: a \n that starts the next ends no line
         self._eof = False
         self._first_utf8: int | None = None  # UTF-8 mode: the first line with non-ASCII text
         self._observe = observe
@@ -138,7 +154,7 @@ class DecodedStream(io.RawIOBase):
         if self._passthrough and block.isascii() and block and not self._decoder.getstate()[0]:
             # ASCII after whole characters is UTF-8 as it is, with no non-ASCII line: checked
             # in C at gigabytes a second (decoding it cost 0.2 s of CPU per 40 MB)
-            self._line += block.count(b"\n")
+            self._count_lines(block)
             self._pending = block
             if self._observe is not None:
                 self._observe(block, False)
@@ -146,7 +162,7 @@ class DecodedStream(io.RawIOBase):
         try:
             text = self._decoder.decode(block, final=final)
         except UnicodeDecodeError as exc:
-            line = self._line + block[: exc.start].count(b"\n")
+            line = self._line + self._ends(block[: exc.start])
             bad = block[exc.start : exc.start + 4]
             first = self._first_utf8 or _first_high_line(block[: exc.start], self._line)
             if self._passthrough and first is not None:  # UTF-8 so far, then another encoding
@@ -157,7 +173,7 @@ class DecodedStream(io.RawIOBase):
             ) from None
         if self._passthrough and self._first_utf8 is None:
             self._first_utf8 = _first_high_line(block, self._line)
-        self._line += block.count(b"\n")
+        self._count_lines(block)
         if self._whitespace:
             text = self._tail + text
             # the last line end (\n, \r\n or a lone \r; a \r that ends the block may be the
@@ -173,6 +189,15 @@ class DecodedStream(io.RawIOBase):
         if self._observe is not None:
             self._observe(self._pending, final)
 
+    def _ends(self, data: bytes) -> int:
+        """The line ends in ``data``, which follows the blocks read so far."""
+        return line_ends(data) - (self._cr and data.startswith(b"\n"))
+
+    def _count_lines(self, block: bytes) -> None:
+        self._line += self._ends(block)
+        if block:
+            self._cr = block.endswith(b"\r")
+
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -181,4 +206,4 @@ def _first_high_line(data: bytes, first_line: int) -> int | None:
     if data.isascii():
         return None
     match = _HIGH.search(data)
-    return None if match is None else first_line + data[: match.start()].count(b"\n")
+    return None if match is None else first_line + line_ends(data[: match.start()])

@@ -13,6 +13,8 @@ from opencx.ingest.store.formats.encoding import (
     SAMPLE_BYTES,
     check_one_encoding,
     detect_encoding,
+    last_line_end,
+    line_ends,
 )
 from opencx.ingest.store.formats.files import SourceFile, file_format, open_binary
 
@@ -44,7 +46,7 @@ def open_source(
         text = sample.decode(enc, errors="strict")
     except UnicodeDecodeError as exc:
         if exc.end < len(sample) - 4:  # not just a character cut at the end of the sample
-            line = sample[: exc.start].count(b"\n") + 1
+            line = line_ends(sample[: exc.start]) + 1
             raise InvalidInput(
                 f"{path.name}: line {line}: bytes {sample[exc.start : exc.start + 4]!r} cannot be "
                 f"decoded as {enc} (give the file's encoding with --encoding, e.g. cp1252)"
@@ -89,7 +91,7 @@ def _sample(path: Path) -> bytes:
     empty or binary file is refused here, naming its line."""
     with open_binary(path) as raw:
         sample = raw.read(SAMPLE_BYTES)
-        while b"\n" not in sample and len(sample) < MAX_HEADER_BYTES:  # a very wide header
+        while last_line_end(sample) < 0 and len(sample) < MAX_HEADER_BYTES:  # a wide header
             more = raw.read(SAMPLE_BYTES)
             if not more:
                 break
@@ -97,7 +99,7 @@ def _sample(path: Path) -> bytes:
     if not sample.strip():
         raise InvalidInput(f"{path.name}: line 1: the file is empty")
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        line = sample[: sample.index(b"\x00")].count(b"\n") + 1
+        line = line_ends(sample[: sample.index(b"\x00")]) + 1
         raise InvalidInput(
             f"{path.name}: line {line}: a NUL byte: this is not a text file (a binary or "
             "corrupt file saved as .csv?)"
