@@ -50,15 +50,22 @@ def multiplier(conn: Connection, p: Program, member_id: str, at: datetime) -> De
 
 
 def _member_ids(
-    conn: Connection, p: Program, facts: Sequence[orders.OrderFacts], now: datetime
+    conn: Connection,
+    p: Program,
+    facts: Sequence[orders.OrderFacts],
+    now: datetime,
+    *,
+    enroll_new: bool = True,
 ) -> dict[str, str]:
+    """Customer id → active member id of the orders' customers; with the program's
+    auto-enrolment (and ``enroll_new``) the others are enrolled."""
     customer_ids = sorted({f.customer_id for f in facts if f.customer_id})
     found = {
         c: r.id
         for c, r in store.member_by_customer(conn, customer_ids).items()
         if r.status == "active"
     }
-    if p.auto_enroll:
+    if p.auto_enroll and enroll_new:
         for c in customer_ids:
             if c not in found:
                 found[c] = enroll(conn, c, now, source="order")
@@ -70,9 +77,7 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> li
     p = program(conn)
     facts = orders.order_facts(conn, sorted(set(order_ids)))
     members = _member_ids(conn, p, facts, now)
-    # points a moved return gives back first: the reversal on the order it now names may
-    # need them (at the floor, it would otherwise be cut short and the points made up)
-    done = _reinstate_moved(conn, p, {f.id for f in facts}, members.values(), now)
+    done: list[Posted] = []
     for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
         member_id = members.get(order.customer_id or "")
         if member_id is None:
@@ -88,38 +93,12 @@ def reinstate_orders(conn: Connection, order_ids: Iterable[str], now: datetime) 
     nothing, and nothing was reversed on it)."""
     p = program(conn)
     facts = orders.order_facts(conn, sorted(set(order_ids)))
-    customer_ids = sorted({f.customer_id for f in facts if f.customer_id})
-    members = {
-        c: r.id
-        for c, r in store.member_by_customer(conn, customer_ids).items()
-        if r.status == "active"
-    }
+    members = _member_ids(conn, p, facts, now, enroll_new=False)
     done: list[Posted] = []
     for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
         member_id = members.get(order.customer_id or "")
         if member_id is not None:
             done += _reverse_returns(conn, p, member_id, order, now, reverse=False)
-    return done
-
-
-def _reinstate_moved(
-    conn: Connection, p: Program, seen: set[str], member_ids: Iterable[str], now: datetime
-) -> list[Posted]:
-    """Give back the points of the members' other reversed orders that no return reverses
-    any more: a re-import that links a stored return to another order announces the return,
-    not the order it left. Only given back here: a reversal a floor cut short stays so."""
-    owner = {
-        ref.removeprefix("order:"): member_id
-        for member_id, ref in store.still_reversed(conn, sorted(set(member_ids)))
-        if ref.removeprefix("order:") not in seen
-    }
-    if not owner:
-        return []
-    facts = orders.order_facts(conn, sorted(owner))
-    done: list[Posted] = []
-    for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
-        if order.id in owner:
-            done += _reverse_returns(conn, p, owner[order.id], order, now, reverse=False)
     return done
 
 

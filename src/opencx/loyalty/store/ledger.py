@@ -356,26 +356,6 @@ def lots_of_origin(conn: Connection, origin: str) -> tuple[str, ...]:
     return tuple(str(r) for r in rows)
 
 
-def still_reversed(conn: Connection, member_ids: Sequence[str]) -> list[tuple[str, str]]:
-    """``(member id, ref)`` of the members' orders (``order:<id>``) whose reversals are not
-    all given back."""
-    if not member_ids:
-        return []
-    e = entries.c
-    rows = conn.execute(
-        sa.select(e.member_id, e.ref)
-        .where(
-            e.member_id.in_(list(member_ids)),
-            e.kind.in_(("reverse", "reinstate")),
-            e.ref.like("order:%"),
-        )
-        .group_by(e.member_id, e.ref)
-        .having(sa.func.sum(e.points) < 0)
-        .order_by(e.member_id, e.ref)
-    )
-    return [(r.member_id, r.ref) for r in rows]
-
-
 def lot_times(conn: Connection, lot_id: str) -> tuple[datetime, datetime | None]:
     """When the lot's points become spendable and when they expire."""
     row = conn.execute(
