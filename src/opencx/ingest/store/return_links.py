@@ -182,8 +182,7 @@ def relink_stored_returns(
     stage (PostgreSQL's merge). Only their lines and the links to them are read.
     """
     params = {"source": source}
-    returns = _linked_returns(conn, None if rewritten is None else len(rewritten))
-    if returns == 0:  # no stored return links anything: nothing to follow
+    if not has_linked_returns(conn):  # no stored return links anything: nothing to follow
         return 0, 0
     if rewritten is None:
         orders = f"""
@@ -202,7 +201,11 @@ def relink_stored_returns(
     # linked return, each checked against them (SQLite's planner drives from the orders'
     # list whatever the counts: a first re-import of 124,811 orders read their 500,000 lines
     # to find no link)
-    from_returns = conn.dialect.name == "sqlite" and returns is not None
+    from_returns = (
+        conn.dialect.name == "sqlite"
+        and rewritten is not None
+        and _linked_fewer_than(conn, len(rewritten))
+    )
     if from_returns:
         links = f"""EXISTS (SELECT 1 FROM order_lines t
                       WHERE t.id = order_lines.returns_line_id AND t.sku <> order_lines.sku
@@ -241,15 +244,12 @@ def relink_stored_returns(
     return relinked, len(moved) - relinked
 
 
-def _linked_returns(conn: Connection, rewritten: int | None) -> int | None:
-    """0 when no stored return line is linked; on SQLite with ``rewritten`` orders, the number
-    of linked return lines when it is below that (else ``None``: many, or not counted). Read
-    from the partial index of the links, up to ``rewritten + 1`` of its entries."""
-    limit = 1 if rewritten is None or conn.dialect.name != "sqlite" else rewritten
+def _linked_fewer_than(conn: Connection, n: int) -> bool:
+    """Whether fewer than ``n`` stored return lines are linked (at most ``n`` entries of the
+    links' partial index read)."""
     query = f"""SELECT count(*) FROM (SELECT 1 FROM order_lines
-        WHERE returns_line_id IS NOT NULL LIMIT {int(limit)}) AS linked"""  # noqa: S608
-    found = int(conn.execute(sa.text(query)).scalar_one())
-    return found if found < limit or found == 0 else None
+        WHERE returns_line_id IS NOT NULL LIMIT {int(n)}) AS linked"""  # noqa: S608
+    return int(conn.execute(sa.text(query)).scalar_one()) < n
 
 
 def has_linked_returns(conn: Connection) -> bool:
