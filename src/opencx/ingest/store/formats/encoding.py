@@ -62,6 +62,10 @@ def last_line_end(data: bytes) -> int:
     return max(data.rfind(b"\n"), data.rfind(b"\r"))
 
 
+LINE_END = re.compile(r"\r\n|\r|\n")
+"""A line end as the parser ends lines: ``\\n``, ``\\r\\n`` or a lone ``\\r`` (an old Mac file)."""
+
+
 _LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
@@ -180,7 +184,7 @@ class DecodedStream(io.RawIOBase):
             # first half of a \r\n): the lines before it are whole
             cut = len(text) if final else max(text.rfind("\n"), text.rfind("\r", 0, -1)) + 1
             head, self._tail = text[:cut], text[cut:]
-            text = "\n".join(",".join(line.split()) for line in _LINE_END.split(head))
+            text = "\n".join(",".join(line.split()) for line in LINE_END.split(head))
         if self._passthrough:
             self._pending = block
         else:
@@ -197,9 +201,6 @@ class DecodedStream(io.RawIOBase):
         self._line += self._ends(block)
         if block:
             self._cr = block.endswith(b"\r")
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _first_high_line(data: bytes, first_line: int) -> int | None:

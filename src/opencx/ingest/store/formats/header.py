@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 
 from opencx.core.errors import InvalidInput
 from opencx.ingest.store.formats.encoding import (
+    LINE_END,
     SAMPLE_BYTES,
     check_one_encoding,
     detect_encoding,
@@ -20,7 +20,6 @@ from opencx.ingest.store.formats.files import SourceFile, file_format, open_bina
 
 MAX_COLUMNS = 4096
 MAX_HEADER_BYTES = 16 << 20  # a header line longer than this is not a header
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def open_source(
@@ -130,7 +129,7 @@ def _parse_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None
             source.delimiter = sniffed.delimiter
         except csv.Error:
             source.delimiter = ","
-    physical = _LINE_END.split(text)
+    physical = LINE_END.split(text)
     lead = next((i for i, line in enumerate(physical) if line.strip()), len(physical))
     if lead == len(physical):  # a sample of empty lines (an empty file is refused before)
         raise InvalidInput(
