@@ -1,5 +1,6 @@
 """Setting aside the keys of empty order tables on PostgreSQL (``store.set_aside``) leaves
-``customers`` readable, and keeps the keys of a table a writer filled first."""
+``customers`` readable once some are stored (their foreign key goes only while none is), and
+keeps the keys of a table a writer filled first."""
 
 from __future__ import annotations
 
@@ -89,6 +90,7 @@ def test_a_table_filled_before_the_locks_were_held_keeps_its_keys(pg_clean, monk
         aside = store.set_aside(conn, ("orders", "order_lines"))
         assert aside.tables == () and aside.statements == ()
         assert _constraints_in(conn) == before
+        assert _readable(pg_clean, orders)  # its locks were let go
         tx.rollback()
 
 
@@ -108,3 +110,91 @@ def test_the_partial_index_of_return_links_stays_and_the_others_come_back(pg_cle
         tx.rollback()
     assert during == ["ix_order_lines_returns_line_id"]
     assert after == before
+
+
+def _foreign_keys(conn) -> set[tuple[str, str]]:
+    return {
+        (table, target)
+        for table, target in conn.exec_driver_sql(
+            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid IN ('orders'::regclass, 'order_lines'::regclass)"
+        )
+    }
+
+
+def _customer(conn, ident: str = "c1") -> None:
+    conn.execute(
+        customers.insert().values(
+            id=ident, source="api", external_id=ident, created_at=datetime(2024, 1, 2, tzinfo=UTC)
+        )
+    )
+
+
+def test_the_foreign_key_to_customers_goes_while_no_customer_is_stored(pg_clean):
+    """A first import into a new store creates its customers: nothing to read there yet, so
+    the foreign key to them is set aside too, and added back (validated) at the end."""
+    before = _constraints(pg_clean)
+    with pg_clean.connect() as conn, conn.begin() as tx:
+        aside = store.set_aside(conn, ("orders", "order_lines"), referenced=("customers",))
+        assert ("orders", "customers") not in _foreign_keys(conn)
+        assert not _readable(pg_clean, customers)  # locked until the commit
+        _customer(conn)  # the import's own customers, then its orders
+        conn.execute(
+            orders.insert().values(
+                id="o1",
+                source="api",
+                external_id="E1",
+                customer_id="c1",
+                placed_at=datetime(2024, 1, 2, tzinfo=UTC),
+                currency="EUR",
+            )
+        )
+        store.restore_keys(conn, aside)
+        assert _constraints_in(conn) == before
+        tx.commit()
+    assert _readable(pg_clean, customers)
+
+
+def test_an_order_of_no_stored_customer_fails_when_the_key_comes_back(pg_clean):
+    with pg_clean.connect() as conn, conn.begin() as tx:
+        aside = store.set_aside(conn, ("orders", "order_lines"), referenced=("customers",))
+        conn.execute(
+            orders.insert().values(
+                id="o1",
+                source="api",
+                external_id="E1",
+                customer_id="nobody",
+                placed_at=datetime(2024, 1, 2, tzinfo=UTC),
+                currency="EUR",
+            )
+        )
+        with pytest.raises(sa.exc.IntegrityError, match="fk_orders_customer_id"):
+            store.restore_keys(conn, aside)
+        tx.rollback()
+
+
+def test_stored_customers_keep_their_foreign_key_and_stay_readable(pg_clean):
+    with pg_clean.begin() as conn:
+        _customer(conn)
+    with pg_clean.connect() as conn, conn.begin() as tx:
+        aside = store.set_aside(conn, ("orders", "order_lines"), referenced=("customers",))
+        assert aside.tables == ("orders", "order_lines")
+        assert ("orders", "customers") in _foreign_keys(conn)
+        assert _readable(pg_clean, customers)
+        tx.rollback()
+
+
+def test_customers_stored_before_the_locks_were_held_let_go_of_them(pg_clean, monkeypatch):
+    """Customers stored between the first look and the locks: the locks are let go (a
+    savepoint) and taken again without customers, whose foreign key stays."""
+    with pg_clean.begin() as conn:
+        _customer(conn)
+    checks = iter([True, True, True])  # orders, order_lines, customers: empty at first look
+    real = bulk._empty
+    monkeypatch.setattr(bulk, "_empty", lambda conn, name: next(checks, None) or real(conn, name))
+    with pg_clean.connect() as conn, conn.begin() as tx:
+        aside = store.set_aside(conn, ("orders", "order_lines"), referenced=("customers",))
+        assert aside.tables == ("orders", "order_lines")
+        assert ("orders", "customers") in _foreign_keys(conn)
+        assert _readable(pg_clean, customers)
+        tx.rollback()

@@ -49,6 +49,8 @@ EVENT_BATCH = 50_000
 
 class StagedOrderWriter:
     def resolve(self, run: Run, parsed: Parsed) -> None:
+        if "new_orders" not in run.state:  # the first chunk: before its customers are created
+            run.state["new_orders"] = _copying(run, parsed, len(parsed.bad))
         parsed.columns["customer_id"] = resolve_customers(
             run, parsed, when="placed_at", required=False
         )
@@ -72,8 +74,6 @@ class StagedOrderWriter:
             run.count("non_merchandise_lines", int(pc.sum(pc.invert(merchandise)).as_py() or 0))
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
-        if "new_orders" not in run.state:
-            run.state["new_orders"] = _copying(run, parsed, n)
         direct: NewOrders | None = run.state["new_orders"]
         jobs, staged = _copy_new(run, direct, cols) if direct is not None else ([], cols)
         if staged:
@@ -177,8 +177,10 @@ class StagedOrderWriter:
 
 
 def _copying(run: Run, parsed: Parsed, lines: int) -> NewOrders | None:
-    """On the first chunk: whether new orders are copied straight in (``writers.new_orders``),
-    and, for a large file into empty order tables, their keys set aside until the end.
+    """On the first chunk (``lines`` rows), before its customers are looked up or created:
+    whether new orders are copied straight in (``writers.new_orders``), and, for a large file
+    into empty order tables, their keys set aside until the end; the foreign key to
+    ``customers`` too when no customer is stored yet (``store.set_aside``'s ``referenced``).
 
     Only the merge handles a file that gives line numbers or statuses (a line number given
     twice, or an order's status on a later line, is settled by the whole file) or links returns
@@ -189,7 +191,9 @@ def _copying(run: Run, parsed: Parsed, lines: int) -> NewOrders | None:
         return None
     store.lock_source(run.conn, run.source)
     if lines >= BULK_LINES // run.first_share:
-        run.state["set_aside"] = store.set_aside(run.conn, ("orders", "order_lines"))
+        run.state["set_aside"] = store.set_aside(
+            run.conn, ("orders", "order_lines"), referenced=("customers",)
+        )
     return NewOrders()
 
 
