@@ -244,18 +244,25 @@ def relink_stored_returns(
     return relinked, len(moved) - relinked
 
 
+LINKED = "SELECT 1 FROM order_lines WHERE returns_line_id IS NOT NULL ORDER BY returns_line_id"
+"""Stored return lines that are linked, read from the links' partial index. The ``ORDER BY``
+(the index's order) makes the planner take that index under a ``LIMIT`` whatever it knows of
+the table: without it, on ``order_lines`` just filled and not yet analyzed (the first import
+of a large file, then the same file again), PostgreSQL expected nearly every line to be
+linked and scanned the whole table to find none (500,000 lines: 250–330 ms; by the index:
+0.02 ms)."""
+
+
 def _linked_fewer_than(conn: Connection, n: int) -> bool:
     """Whether fewer than ``n`` stored return lines are linked (at most ``n`` entries of the
     links' partial index read)."""
-    query = f"""SELECT count(*) FROM (SELECT 1 FROM order_lines
-        WHERE returns_line_id IS NOT NULL LIMIT {int(n)}) AS linked"""  # noqa: S608
+    query = f"SELECT count(*) FROM ({LINKED} LIMIT {int(n)}) AS linked"  # noqa: S608
     return int(conn.execute(sa.text(query)).scalar_one()) < n
 
 
 def has_linked_returns(conn: Connection) -> bool:
     """Whether any stored return line is linked (one entry of the links' partial index)."""
-    query = "SELECT 1 FROM order_lines WHERE returns_line_id IS NOT NULL LIMIT 1"
-    return conn.execute(sa.text(query)).first() is not None
+    return conn.execute(sa.text(f"{LINKED} LIMIT 1")).first() is not None
 
 
 class LinkedOrdersJob:
