@@ -4,14 +4,19 @@ keeps the keys of a table a writer filled first."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
+from opencx.core import EventBus
 from opencx.db.schema import customers, orders, products
 from opencx.ingest import store
+from opencx.ingest.domain import Mapping
+from opencx.ingest.service import ImportOptions, IngestService
+from opencx.ingest.service.writers import staged_orders
 from opencx.ingest.store import bulk
 
 pytestmark = pytest.mark.postgres
@@ -198,3 +203,56 @@ def test_customers_stored_before_the_locks_were_held_let_go_of_them(pg_clean, mo
         assert ("orders", "customers") in _foreign_keys(conn)
         assert _readable(pg_clean, customers)
         tx.rollback()
+
+
+def test_two_first_imports_that_looked_before_either_locked_both_load(
+    tmp_path, pg_clean, clock, monkeypatch
+):
+    """Two first imports of different sources both find the tables empty, then both lock:
+    each one's first look holds a read lock the other's ``LOCK TABLE`` waits for. The server
+    breaks the deadlock by failing one's statement; that import goes on without setting
+    anything aside (it failed whole, "deadlock detected", before the fix)."""
+    monkeypatch.setattr(staged_orders, "BULK_LINES", 8)
+    both_looked = threading.Barrier(2, timeout=10)
+    looked = threading.local()
+    real = bulk._empty
+
+    def empty(conn, name):
+        found = real(conn, name)
+        if name == "customers" and not getattr(looked, "done", False):  # the last first look
+            looked.done = True
+            both_looked.wait()
+        return found
+
+    monkeypatch.setattr(bulk, "_empty", empty)
+    before = _constraints(pg_clean)
+    ingest = IngestService(pg_clean, EventBus(), clock)
+    outcome: dict[str, object] = {}
+
+    def run(source: str) -> None:
+        path = tmp_path / f"{source}.csv"
+        rows = [
+            f"{source}{i},c{i % 7},2024-01-02 10:00:00,EUR,S{i % 3},1,2.50\n" for i in range(40)
+        ]
+        path.write_text(
+            "order_id,customer,placed_at,currency,sku,quantity,unit_price\n" + "".join(rows)
+        )
+        mapping = Mapping(source=source, create_missing_customers=True)
+        try:
+            report = ingest.import_file(
+                ImportOptions(kind="orders", path=path, mapping=mapping, chunk_rows=40)
+            )
+            outcome[source] = report.status
+        except Exception as exc:  # the test looks at what was raised
+            outcome[source] = exc
+
+    threads = [threading.Thread(target=run, args=(source,)) for source in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert outcome == {"A": "loaded", "B": "loaded"}
+    with pg_clean.connect() as conn:
+        counts = conn.exec_driver_sql("SELECT source, count(*) FROM orders GROUP BY 1 ORDER BY 1")
+        assert [tuple(r) for r in counts] == [("A", 40), ("B", 40)]
+    assert _constraints(pg_clean) == before

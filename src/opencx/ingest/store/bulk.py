@@ -174,6 +174,14 @@ with the check, 5.5–5.8 s without it, under the same load."""
 
 _SAVEPOINT = "opencx_set_aside"
 
+LOCK_LOST = frozenset({"40P01", "55P03"})
+"""Errors of the locks' statement after which :func:`set_aside` sets nothing aside, and the
+import goes on with its keys: a deadlock (another transaction holds a lock, taken by a read
+before, that this import's statement waits for, and waits for one this import holds: two
+first imports that both looked at the empty tables before either locked them; a page that
+read ``orders`` and then ``customers`` meanwhile) or ``lock_timeout``. The savepoint rolled
+back, the import keeps only what it held before."""
+
 
 @dataclass(frozen=True)
 class SetAside:
@@ -193,8 +201,10 @@ def set_aside(
     caller names it before writing any row of its own there.
 
     Every table whose lock a drop takes is locked first, by one statement in a fixed order, so
-    two imports wait for each other instead of deadlocking (each would hold a lock the other's
-    drop needs); then emptiness is checked again, now that no writer can add rows. When a
+    two imports do not each hold a lock the other's drop needs; the first look's reads still
+    hold theirs, so two imports that looked before either locked deadlock on that statement:
+    then (:data:`LOCK_LOST`) nothing is set aside and the import goes on as into tables with
+    rows. Emptiness is checked again once locked, now that no writer can add rows. When a
     table was filled in between (an event, another source's import), the locks are let go (a
     savepoint rolled back) and a table of ``referenced`` keeps its foreign keys, a table of
     ``tables`` its keys: the import merges as into a table with rows."""
@@ -207,7 +217,14 @@ def set_aside(
     also = [name for name in REFERENCED_WHEN_EMPTY if name in wanted and _empty(conn, name)]
     locked = [*also, *REFERENCED_ASIDE, *emptied]
     conn.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
-    conn.exec_driver_sql(f"LOCK TABLE {', '.join(locked)} IN ACCESS EXCLUSIVE MODE")
+    try:
+        conn.exec_driver_sql(f"LOCK TABLE {', '.join(locked)} IN ACCESS EXCLUSIVE MODE")
+    except sa.exc.DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in LOCK_LOST:
+            raise
+        conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")  # the import goes on
+        conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+        return SetAside((), ())
     if not all(_empty(conn, name) for name in (*also, *emptied)):
         conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")  # its locks go with it
         conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
