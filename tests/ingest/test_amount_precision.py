@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 
 from opencx.core import InvalidInput
 from opencx.db.schema import order_lines, orders, products, subscriptions
+from opencx.ingest.domain import Mapping
 from opencx.ingest.domain.kinds import FieldSpec
 from opencx.ingest.domain.validation.parsed import Parsed
-from opencx.ingest.domain.validation.values import MONEY_RE, _round_money
+from opencx.ingest.domain.validation.values import MONEY_RE, _quotient, _round_money
 
 AMOUNT = st.from_regex(r"\A[+-]?0{0,3}[0-9]{0,15}(\.[0-9]{0,9})?\Z").filter(
     lambda v: re.fullmatch(MONEY_RE, v) is not None
@@ -197,3 +198,59 @@ def test_what_each_store_keeps_of_an_amount(tmp_path, run_import, engine):
     assert [read[f"A{i}"] for i in range(len(KEPT))] == [
         Decimal(sqlite if on_sqlite else postgres) for sqlite, postgres in KEPT.values()
     ]
+
+
+# amount / quantity: the exact quotient rounded half away from zero (a double missed ties)
+QUOTIENTS = {
+    ("1.00", "32"): "0.0313",  # 0.03125: half to even gave 0.0312
+    ("0.0003", "2"): "0.0002",  # 0.00015: the double 0.000149999... gave 0.0001
+    ("-0.0005", "2"): "-0.0003",
+    ("10000000000.00005", "1"): "10000000000.0001",
+    ("2", "3"): "0.6667",
+    ("12345.6", "10"): "1234.5600",
+}
+
+
+def test_a_computed_amount_is_the_exact_quotient_rounded_half_away_from_zero(
+    tmp_path, run_import, engine
+):
+    path = tmp_path / "orders.tsv"
+    rows = [
+        f"A{i}\tC1\t2024-01-02 10:00:00\tEUR\tSKU1\t1\t{amount}\t{count}\n"
+        for i, (amount, count) in enumerate(QUOTIENTS)
+    ]
+    header = "order_id\tcustomer\tplaced_at\tcurrency\tsku\tquantity\tBedrag\tAantal\n"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    mapping = Mapping(computed={"unit_price": "Bedrag / Aantal"})
+    report = run_import("orders", path, mapping=mapping, create_missing_customers=True)
+    assert report.status == "loaded", report.problems
+    with engine.connect() as conn:
+        query = sa.select(orders.c.external_id, order_lines.c.unit_price).join(orders)
+        read = {order: price for order, price in conn.execute(query)}
+    assert [read[f"A{i}"] for i in range(len(QUOTIENTS))] == [
+        Decimal(q) for q in QUOTIENTS.values()
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 2, 4, 6]).flatmap(
+                lambda places: st.decimals(-(10**10), 10**10, places=places)
+            ),
+            st.sampled_from(["2", "4", "8", "16", "32", "3", "7", "0.5", "-2", "0.0016"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_quotient_is_decimals_round_half_up_to_4_places(pairs) -> None:
+    left = [str(a) for a, _ in pairs]
+    right = [b for _, b in pairs]
+    parsed = Parsed({}, np.zeros(len(pairs), dtype=bool), [], {})
+    got = _quotient(pa.table({"a": left, "b": right}), "a / b", "x", parsed, Mapping())
+    for a, b, kept in zip(left, right, got.to_pylist(), strict=True):
+        exact = (Decimal(a) / Decimal(b)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        if abs(exact) >= 10**14:
+            continue
+        assert Decimal(kept) == exact, (a, b)

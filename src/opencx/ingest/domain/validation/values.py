@@ -7,6 +7,7 @@ rule, which are flagged on :class:`Parsed` with the column and the rule.
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
 import pyarrow as pa
@@ -265,18 +266,64 @@ def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
 def _quotient(
     chunk: pa.Table, expr: str, target: str, parsed: Parsed, mapping: Mapping
 ) -> pa.Array:
+    """``left / right`` of two amount columns, the exact quotient rounded half away from zero
+    to 4 decimals like every amount (:func:`_round_money`). Divided as doubles, and again as
+    Decimals for the rows where a double cannot tell which way the quotient rounds."""
     left, _, right = (part.strip() for part in expr.partition("/"))
-    values = []
+    texts = []
     for column in (left, right):
         text = as_text(chunk.column(column))
         parsed.raw.setdefault(target, text)
-        spec = FieldSpec(target, "money")
-        values.append(pc.cast(_parse_money(text, spec, parsed, mapping.decimal), pa.float64()))
-    parsed.flag(pc.equal(values[1], 0.0), target, f"{right} is zero, cannot divide {left} by it")
-    quotient = pc.round(
-        pc.divide(values[0], pc.if_else(pc.equal(values[1], 0.0), None, values[1])), 4
-    )
-    too_big = pc.greater_equal(pc.abs(quotient), MONEY_LIMIT)
+        texts.append(_parse_money(text, FieldSpec(target, "money"), parsed, mapping.decimal))
+    values = [pc.cast(text, pa.float64()) for text in texts]
+    zero = pc.equal(values[1], 0.0)
+    parsed.flag(zero, target, f"{right} is zero, cannot divide {left} by it")
+    quotient = pc.divide(values[0], pc.if_else(zero, None, values[1]))
+    rounded = pc.round(quotient, MONEY_SCALE, round_mode="half_towards_infinity")
+    too_big = np.array(pc.fill_null(pc.greater_equal(pc.abs(rounded), MONEY_LIMIT), False))
+    doubtful = _near_half(quotient)
+    exact = _exact_quotients(*(text.take(pa.array(doubtful)).to_pylist() for text in texts))
+    too_big[doubtful] = [abs(q) >= MONEY_LIMIT for q in exact]
     parsed.flag(too_big, target, MONEY_RANGE)
-    quotient = pc.if_else(too_big, pa.scalar(None, pa.float64()), quotient)
-    return pc.cast(quotient, pa.string())
+    # as decimal text (a double's own text can be 1.2e+13), each the nearest of 4 decimals
+    kept = pc.if_else(too_big, pa.scalar(None, pa.float64()), rounded)
+    text = pc.cast(pc.cast(kept, pa.decimal128(MONEY_INTEGER_DIGITS + 4, 4)), pa.string())
+    if not doubtful.size:
+        return text
+    big = too_big[doubtful]
+    exact_text = pa.array(
+        [None if b else str(q) for q, b in zip(exact, big, strict=True)], pa.string()
+    )
+    return pc.replace_with_mask(text, _mask(len(text), doubtful), exact_text)
+
+
+def _near_half(quotient: pa.Array) -> np.ndarray:
+    """Rows whose double quotient, scaled to 4 decimals, lies so near a half (within its
+    possible error, a few units in its last place, with 20-fold room) that the exact quotient
+    may round the other way; also every row too large for a double to hold 4 decimals."""
+    values = np.asarray(pc.fill_null(quotient, 0.0).to_numpy(zero_copy_only=False))
+    scaled = np.abs(values) * 10.0**MONEY_SCALE
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(scaled - np.floor(scaled) - 0.5)
+        return np.flatnonzero(np.isfinite(scaled) & (gap <= 1e-9 + scaled * 1e-14))
+
+
+def _exact_quotients(left: list[str], right: list[str]) -> list[Decimal]:
+    """Each ``left / right`` rounded half away from zero to 4 decimals (one of 10^14 or more
+    as it is: out of range either way)."""
+    scale = Decimal(1).scaleb(-MONEY_SCALE)
+    found = []
+    with localcontext() as context:
+        context.prec = 60  # 14 + 4 digits and far more: exact to past the 5th decimal
+        for a, b in zip(left, right, strict=True):
+            quotient = Decimal(a) / Decimal(b)
+            if abs(quotient) < MONEY_LIMIT:
+                quotient = quotient.quantize(scale, ROUND_HALF_UP)
+            found.append(quotient if quotient else quotient.copy_abs())  # never -0.0000
+    return found
+
+
+def _mask(n: int, rows: np.ndarray) -> pa.Array:
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    return pa.array(mask)
