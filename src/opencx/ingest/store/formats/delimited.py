@@ -65,7 +65,7 @@ def _csv_read(
         io.BufferedReader(stream, 1 << 20),
         read_options=pacsv.ReadOptions(
             column_names=source.columns,
-            skip_rows=source.lead_lines + (1 if source.header else 0),
+            skip_rows=source.lead_lines + (source.header_lines if source.header else 0),
             skip_rows_after_names=source.skip_rows,
             block_size=max(1 << 20, min(min(first_rows, chunk_rows) * 120, 64 << 20)),
             # one thread: the parser then gives each record it puts aside its number (with
@@ -84,7 +84,7 @@ def _csv_read(
             null_values=[""],
         ),
     )
-    first = 1 + source.lead_lines + (1 + source.skip_rows if source.header else 0)
+    first = 1 + source.lead_lines + (source.header_lines + source.skip_rows if source.header else 0)
     lines = _Lines(source, first, max(first, source.data_line), blanks)
     pending: list[pa.RecordBatch] = []
     rows, wanted = 0, first_rows

@@ -37,6 +37,7 @@ class SourceFile:
     header: bool = True
     newlines_in_values: bool = False
     lead_lines: int = 0  # empty lines (or only spaces) before the header or the first row
+    header_lines: int = 1  # the header's lines (a quoted name may hold a line break)
     skip_after_header: int = 0  # rows after the header that are not records (delimited text)
     skip_rows: int = 0  # what the parser skips for them: those rows and the empty lines among them
     data_line: int = 0  # the line after them (a row may span lines); 0: right after the header

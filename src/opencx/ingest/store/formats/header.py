@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from opencx.core.errors import InvalidInput
@@ -37,32 +38,45 @@ def open_source(
     fmt = file_format(path)
     if fmt in ("parquet", "xlsx"):
         return SourceFile(path, fmt, None, _binary_columns(path, fmt))
-    sample = _sample(path)
+    sample, whole = _sample(path)
     enc = encoding or detect_encoding(sample)
     if encoding is None:
         check_one_encoding(sample, enc, path.name)
+    text = _decoded(sample, enc, path.name)
+    source = SourceFile(path, fmt, enc, [], delimiter, whitespace, header)
+    source.skip_after_header = skip_after_header if header else 0
+    if fmt == "jsonl":
+        source.columns = _json_columns(text, path.name)
+        return source
+    if not _read_header(source, text, names, whole=whole):  # a quoted value goes on past it
+        sample, whole = _sample(path, MAX_HEADER_BYTES)
+        text = _decoded(sample, enc, path.name)
+        if not _read_header(source, text, names, whole=whole):
+            raise InvalidInput(
+                f"{source.name}: line {source.lead_lines + 1}: the header does not end within "
+                f"the first {MAX_HEADER_BYTES >> 20} MiB of the file (a quoted value never "
+                "closed?)"
+            )
+    if source.skip_after_header:
+        _skip_rows(source, text, whole=whole)
+    return source
+
+
+def _decoded(sample: bytes, enc: str, name: str) -> str:
+    """The text of ``sample`` (a character cut at its end left out), without a BOM."""
     try:
         text = sample.decode(enc, errors="strict")
     except UnicodeDecodeError as exc:
         if exc.end < len(sample) - 4:  # not just a character cut at the end of the sample
             line = line_ends(sample[: exc.start]) + 1
             raise InvalidInput(
-                f"{path.name}: line {line}: bytes {sample[exc.start : exc.start + 4]!r} cannot be "
+                f"{name}: line {line}: bytes {sample[exc.start : exc.start + 4]!r} cannot be "
                 f"decoded as {enc} (give the file's encoding with --encoding, e.g. cp1252)"
             ) from None
         text = sample[: exc.start].decode(enc)
     except LookupError:
         raise InvalidInput(f"--encoding {enc!r}: unknown encoding") from None
-    text = text.lstrip("\ufeff")
-    source = SourceFile(path, fmt, enc, [], delimiter, whitespace, header)
-    source.skip_after_header = skip_after_header if header else 0
-    if fmt == "jsonl":
-        source.columns = _json_columns(text, path.name)
-        return source
-    _read_header(source, text, names)
-    if source.skip_after_header:
-        _skip_rows(source, text, whole=len(sample) < SAMPLE_BYTES)
-    return source
+    return text.lstrip("\ufeff")
 
 
 def _skip_rows(source: SourceFile, text: str, *, whole: bool) -> None:
@@ -85,15 +99,16 @@ def _skip_rows(source: SourceFile, text: str, *, whole: bool) -> None:
     )
 
 
-def _sample(path: Path) -> bytes:
-    """The first 256 KiB (or the whole first line, when the header is wider than that); an
-    empty or binary file is refused here, naming its line."""
+def _sample(path: Path, size: int = SAMPLE_BYTES) -> tuple[bytes, bool]:
+    """The first ``size`` bytes (or the whole first line, when the header is wider than that),
+    and whether they are the whole file; an empty or binary file is refused here, naming its
+    line."""
     with open_binary(path) as raw:
-        sample = raw.read(SAMPLE_BYTES)
-        while last_line_end(sample) < 0 and len(sample) < MAX_HEADER_BYTES:  # a wide header
-            more = raw.read(SAMPLE_BYTES)
-            if not more:
-                break
+        sample = raw.read(size)
+        whole = len(sample) < size
+        while not whole and last_line_end(sample) < 0 and len(sample) < MAX_HEADER_BYTES:
+            more = raw.read(SAMPLE_BYTES)  # a wide header
+            whole = len(more) < SAMPLE_BYTES
             sample += more
     if not sample.strip():
         raise InvalidInput(f"{path.name}: line 1: the file is empty")
@@ -103,12 +118,14 @@ def _sample(path: Path) -> bytes:
             f"{path.name}: line {line}: a NUL byte: this is not a text file (a binary or "
             "corrupt file saved as .csv?)"
         )
-    return sample
+    return sample, whole
 
 
-def _read_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None:
+def _read_header(source: SourceFile, text: str, names: tuple[str, ...], *, whole: bool) -> bool:
+    """Read the header (or the first row) from ``text``; False when it goes on past it."""
     try:
-        _parse_header(source, text, names)
+        if not _parse_header(source, text, names, whole=whole):
+            return False
     except csv.Error as exc:  # e.g. a field over the csv module's limit: not a CSV we can read
         raise InvalidInput(f"{source.name}: {exc} (is this a delimited text file?)") from None
     if len(source.columns) > MAX_COLUMNS:
@@ -116,9 +133,10 @@ def _read_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None:
             f"{source.name}: line {source.lead_lines + 1}: {len(source.columns):,} columns; at "
             f"most {MAX_COLUMNS:,} are read (is the delimiter right, is this the right file?)"
         )
+    return True
 
 
-def _parse_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None:
+def _parse_header(source: SourceFile, text: str, names: tuple[str, ...], *, whole: bool) -> bool:
     lines = text.splitlines()
     if source.whitespace:
         lines = [",".join(line.split()) for line in lines]
@@ -129,21 +147,26 @@ def _parse_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None
             source.delimiter = sniffed.delimiter
         except csv.Error:
             source.delimiter = ","
-    physical = LINE_END.split(text)
-    lead = next((i for i, line in enumerate(physical) if line.strip()), len(physical))
-    if lead == len(physical):  # a sample of empty lines (an empty file is refused before)
-        raise InvalidInput(
-            f"{source.name}: lines 1-{lead}: empty (nothing in the first "
-            f"{SAMPLE_BYTES >> 10} KiB of the file)"
-        )
     # the lines before the header (or the first row) that are empty or only spaces: the parser
     # skips them, and the lines after them are numbered as they are in the file
+    blank = _BLANK_LINES.match(text)
+    start = blank.end() if blank else 0
+    lead = _text_breaks(text[:start])
+    if not text[start:].strip():  # a sample of empty lines (an empty file is refused before)
+        raise InvalidInput(
+            f"{source.name}: lines 1-{lead + 1}: empty (nothing in the first "
+            f"{SAMPLE_BYTES >> 10} KiB of the file)"
+        )
     source.lead_lines = lead
-    line = ",".join(physical[lead].split()) if source.whitespace else physical[lead]
-    first = next(csv.reader([line], delimiter=source.delimiter or ","), [])
-    # universal newlines: a lone \r (an old Mac file) ends a line, as it does for the parser
-    rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=source.delimiter or ","))
-    source.newlines_in_values = any("\n" in cell or "\r" in cell for row in rows for cell in row)
+    if source.whitespace:
+        line = LINE_END.split(text[start:], maxsplit=1)[0]
+        first, end = line.split(), start + len(line)
+    else:
+        record = _header_record(source, text, start, whole=whole)
+        if record is None:
+            return False
+        first, end = record
+    source.header_lines = 1 + _text_breaks(text[start:end])  # its quoted values' line breaks
     if names:
         source.columns = list(names)
         source.header = [c.strip().lower() for c in first] == [n.lower() for n in names]
@@ -151,6 +174,60 @@ def _parse_header(source: SourceFile, text: str, names: tuple[str, ...]) -> None
         source.columns = [c.strip() for c in first]
     else:
         source.columns = [f"column{i + 1}" for i in range(len(first))]
+    # whether the records the parser reads hold line breaks in values (the header's are its
+    # own); universal newlines: a lone \r (an old Mac file) ends a line, as for the parser
+    body = io.StringIO(text[end if source.header else start :], newline=None)
+    rows = csv.reader(body, delimiter=source.delimiter or ",")
+    source.newlines_in_values = any("\n" in cell or "\r" in cell for row in rows for cell in row)
+    return True
+
+
+_BLANK_LINES = re.compile(r"(?:[^\S\r\n]*(?:\r\n|\r|\n))*")
+"""The empty lines (or lines of spaces) that begin a text."""
+
+
+def _header_record(
+    source: SourceFile, text: str, start: int, *, whole: bool
+) -> tuple[list[str], int] | None:
+    """The cells of the record that begins at ``text[start]`` (the header, or the first row)
+    and where its last line ends: a quoted cell may hold line breaks (``"order\nid"``), each
+    read as ``\n``. A quote opens a quoted value only at the start of a cell (as the csv module
+    reads it). None when the record goes on past ``text`` (``whole``: all of the file), and
+    InvalidInput, naming the line and column, when a quoted value is never closed."""
+    delimiter = source.delimiter or ","
+    d = re.escape(delimiter)
+    # a quoted value (its quotes doubled inside) closed or not, and what follows its closing
+    # quote up to the next cell; or a value not quoted
+    cell = re.compile(
+        rf'"(?P<quoted>(?>[^"]*(?:""[^"]*)*))(?:\Z|"(?P<tail>[^{d}\r\n]*))|[^{d}\r\n]*'
+    )
+    cells: list[str] = []
+    pos = start
+    while True:
+        match = cell.match(text, pos)
+        assert match is not None  # the last branch matches the empty string
+        if match["quoted"] is None:
+            value = match.group()
+        elif match["tail"] is None:  # the quote is never closed
+            if not whole:
+                return None
+            line = source.lead_lines + 1 + _text_breaks(text[start:pos])
+            what = "the header" if source.header else "the first row"
+            raise InvalidInput(
+                f"{source.name}: line {line}: column {len(cells) + 1} of {what}: a quoted "
+                'value that is never closed (a " without its closing ")'
+            )
+        else:
+            value = match["quoted"].replace('""', '"') + match["tail"]
+        cells.append(LINE_END.sub("\n", value))
+        pos = match.end()
+        if not text.startswith(delimiter, pos):
+            return (cells, pos) if whole or pos < len(text) else None
+        pos += len(delimiter)
+
+
+def _text_breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def _skipped_rows(source: SourceFile, text: str, *, whole: bool) -> bool:
