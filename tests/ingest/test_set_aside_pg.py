@@ -58,6 +58,19 @@ def test_customers_stay_readable_while_order_keys_are_aside(pg_clean):
     assert _constraints(pg_clean) == before
 
 
+def _order(conn, customer_id: str | None = None) -> None:
+    conn.execute(
+        orders.insert().values(
+            id="o1",
+            source="api",
+            external_id="E1",
+            customer_id=customer_id,
+            placed_at=datetime(2024, 1, 2, tzinfo=UTC),
+            currency="EUR",
+        )
+    )
+
+
 def _constraints_in(conn) -> list[tuple[str, str]]:
     return [tuple(r) for r in conn.exec_driver_sql(CONSTRAINTS)]
 
@@ -79,15 +92,7 @@ def test_the_foreign_key_to_customers_is_kept(pg_clean):
 def test_a_table_filled_before_the_locks_were_held_keeps_its_keys(pg_clean, monkeypatch):
     before = _constraints(pg_clean)
     with pg_clean.begin() as conn:
-        conn.execute(
-            orders.insert().values(
-                id="o1",
-                source="api",
-                external_id="E1",
-                placed_at=datetime(2024, 1, 2, tzinfo=UTC),
-                currency="EUR",
-            )
-        )
+        _order(conn)
     checks = iter([True, True])  # the first look sees both tables empty, as just before a write
     real = bulk._empty
     monkeypatch.setattr(bulk, "_empty", lambda conn, name: next(checks, None) or real(conn, name))
@@ -144,16 +149,7 @@ def test_the_foreign_key_to_customers_goes_while_no_customer_is_stored(pg_clean)
         assert ("orders", "customers") not in _foreign_keys(conn)
         assert not _readable(pg_clean, customers)  # locked until the commit
         _customer(conn)  # the import's own customers, then its orders
-        conn.execute(
-            orders.insert().values(
-                id="o1",
-                source="api",
-                external_id="E1",
-                customer_id="c1",
-                placed_at=datetime(2024, 1, 2, tzinfo=UTC),
-                currency="EUR",
-            )
-        )
+        _order(conn, "c1")
         store.restore_keys(conn, aside)
         assert _constraints_in(conn) == before
         tx.commit()
@@ -163,40 +159,27 @@ def test_the_foreign_key_to_customers_goes_while_no_customer_is_stored(pg_clean)
 def test_an_order_of_no_stored_customer_fails_when_the_key_comes_back(pg_clean):
     with pg_clean.connect() as conn, conn.begin() as tx:
         aside = store.set_aside(conn, ("orders", "order_lines"), referenced=("customers",))
-        conn.execute(
-            orders.insert().values(
-                id="o1",
-                source="api",
-                external_id="E1",
-                customer_id="nobody",
-                placed_at=datetime(2024, 1, 2, tzinfo=UTC),
-                currency="EUR",
-            )
-        )
+        _order(conn, "nobody")
         with pytest.raises(sa.exc.IntegrityError, match="fk_orders_customer_id"):
             store.restore_keys(conn, aside)
         tx.rollback()
 
 
-def test_stored_customers_keep_their_foreign_key_and_stay_readable(pg_clean):
+@pytest.mark.parametrize("looked_before", [False, True])
+def test_stored_customers_keep_their_foreign_key_and_stay_readable(
+    pg_clean, monkeypatch, looked_before
+):
+    """Customers stored keep the foreign key to them, and stay readable; also when they were
+    stored between the first look and the locks (``looked_before``): the locks are let go (a
+    savepoint) and taken again without customers."""
     with pg_clean.begin() as conn:
         _customer(conn)
-    with pg_clean.connect() as conn, conn.begin() as tx:
-        aside = store.set_aside(conn, ("orders", "order_lines"), referenced=("customers",))
-        assert aside.tables == ("orders", "order_lines")
-        assert ("orders", "customers") in _foreign_keys(conn)
-        assert _readable(pg_clean, customers)
-        tx.rollback()
-
-
-def test_customers_stored_before_the_locks_were_held_let_go_of_them(pg_clean, monkeypatch):
-    """Customers stored between the first look and the locks: the locks are let go (a
-    savepoint) and taken again without customers, whose foreign key stays."""
-    with pg_clean.begin() as conn:
-        _customer(conn)
-    checks = iter([True, True, True])  # orders, order_lines, customers: empty at first look
-    real = bulk._empty
-    monkeypatch.setattr(bulk, "_empty", lambda conn, name: next(checks, None) or real(conn, name))
+    if looked_before:
+        checks = iter([True, True, True])  # orders, order_lines, customers: empty at first look
+        real = bulk._empty
+        monkeypatch.setattr(
+            bulk, "_empty", lambda conn, name: next(checks, None) or real(conn, name)
+        )
     with pg_clean.connect() as conn, conn.begin() as tx:
         aside = store.set_aside(conn, ("orders", "order_lines"), referenced=("customers",))
         assert aside.tables == ("orders", "order_lines")
