@@ -239,3 +239,28 @@ def test_two_first_imports_that_looked_before_either_locked_both_load(
         counts = conn.exec_driver_sql("SELECT source, count(*) FROM orders GROUP BY 1 ORDER BY 1")
         assert [tuple(r) for r in counts] == [("A", 40), ("B", 40)]
     assert _constraints(pg_clean) == before
+
+
+def test_a_first_import_failing_on_its_first_chunk_locks_nothing(tmp_path, pg_clean, clock):
+    """A bad line in the first chunk fails an all-or-nothing import: the rest of the file is
+    still read (every problem is reported) but nothing will be written, so no table is locked
+    meanwhile (the set-aside had locked customers, products and orders for that read)."""
+    path = tmp_path / "orders.csv"
+    rows = [f"O{i},c{i % 97},2024-01-02 10:00:00,EUR,S{i % 3},1,2.50\n" for i in range(30_000)]
+    rows[0] = rows[0].replace("EUR", "EURO")  # line 2: not a currency
+    path.write_text(
+        "order_id,customer,placed_at,currency,sku,quantity,unit_price\n" + "".join(rows)
+    )
+    ingest = IngestService(pg_clean, EventBus(), clock)
+    mapping = Mapping(source="shop", create_missing_customers=True)
+    readable: list[bool] = []
+
+    def after_chunk(_rows: int) -> None:
+        readable.append(all(_readable(pg_clean, t) for t in (customers, orders, products)))
+
+    report = ingest.import_file(
+        ImportOptions(kind="orders", path=path, mapping=mapping, chunk_rows=8_000),
+        progress=after_chunk,
+    )
+    assert report.status == "failed" and report.problem_count == 1
+    assert len(readable) >= 2 and all(readable)  # a chunk read after the failing one

@@ -49,7 +49,11 @@ EVENT_BATCH = 50_000
 
 class StagedOrderWriter:
     def resolve(self, run: Run, parsed: Parsed) -> None:
-        if "new_orders" not in run.state:  # the first chunk: before its customers are created
+        # the first chunk, before its customers are created, when nothing in it has failed
+        # the import already: one that has is not written, unless rejects are allowed (then
+        # decided by write, after them: their foreign key stays)
+        creates = run.mapping.create_missing_customers and not parsed.problems
+        if creates and "new_orders" not in run.state:
             run.state["new_orders"] = _copying(run, parsed, len(parsed.bad))
         parsed.columns["customer_id"] = resolve_customers(
             run, parsed, when="placed_at", required=False
@@ -74,6 +78,8 @@ class StagedOrderWriter:
             run.count("non_merchandise_lines", int(pc.sum(pc.invert(merchandise)).as_py() or 0))
         run.count("lines", n)
         run.count("anonymous_lines", cols["customer_id"].null_count)
+        if "new_orders" not in run.state:  # the first chunk written (see resolve)
+            run.state["new_orders"] = _copying(run, parsed, len(parsed.bad))
         direct: NewOrders | None = run.state["new_orders"]
         jobs, staged = _copy_new(run, direct, cols) if direct is not None else ([], cols)
         if staged:
@@ -177,10 +183,12 @@ class StagedOrderWriter:
 
 
 def _copying(run: Run, parsed: Parsed, lines: int) -> NewOrders | None:
-    """On the first chunk (``lines`` rows), before its customers are looked up or created:
-    whether new orders are copied straight in (``writers.new_orders``), and, for a large file
-    into empty order tables, their keys set aside until the end; the foreign key to
-    ``customers`` too when no customer is stored yet (``store.set_aside``'s ``referenced``).
+    """On the first chunk written (``lines`` rows), before the customers it creates, if any
+    (``StagedOrderWriter.resolve``): whether new orders are copied straight in
+    (``writers.new_orders``), and, for a large file into empty order tables, their keys set
+    aside until the end; the foreign key to ``customers`` too when no customer is stored yet
+    (``store.set_aside``'s ``referenced``). Never for a chunk that fails the import: its
+    locks would hold every reader of those tables while the rest of the file is checked.
 
     Only the merge handles a file that gives line numbers or statuses (a line number given
     twice, or an order's status on a later line, is settled by the whole file) or links returns
