@@ -256,3 +256,11 @@ def test_pipelined_needs_an_engine_that_watches_its_statements(pg_clean: Engine)
             pass
     finally:
         bare.dispose()
+
+
+def test_idle_is_psycopgs_idle_status() -> None:
+    """The module names libpq's idle status without importing psycopg (a SQLite command loads
+    none, tests/contracts/test_cli_start.py); it must stay psycopg's own value."""
+    import psycopg
+
+    assert driver.IDLE == psycopg.pq.TransactionStatus.IDLE

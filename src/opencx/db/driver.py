@@ -36,14 +36,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-IDLE = psycopg.pq.TransactionStatus.IDLE
+if TYPE_CHECKING:  # imported where a PostgreSQL connection is used: a SQLite command loads none
+    import psycopg
+
+#: libpq's PQTRANS_IDLE, as psycopg.pq.TransactionStatus.IDLE (an IntEnum) compares equal to it
+IDLE = 0
 _UNIT = "opencx_pipeline"  # key in the pooled connection's info while a unit runs on it
 _WATCHED: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines given to watch()
 
@@ -52,6 +55,8 @@ _WATCHED: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines given to watch(
 def driver(conn: Connection, statement: str) -> Iterator[psycopg.Connection[Any]]:
     """The psycopg connection under ``conn``; a psycopg error inside comes out as SQLAlchemy's
     (naming ``statement``), and a connection the server dropped is invalidated."""
+    import psycopg
+
     raw = _psycopg(conn)
     try:
         yield raw
@@ -64,6 +69,8 @@ def _failed(
 ) -> sa.exc.StatementError:
     """SQLAlchemy's error for ``exc`` raised by ``statement`` (None: not known) on ``raw``,
     the connection under ``conn``; a dropped connection is invalidated."""
+    import psycopg
+
     dropped = conn.dialect.is_disconnect(cast(Any, exc), cast(Any, raw), None)
     if dropped and not conn.invalidated:
         conn.invalidate(exc)
@@ -104,6 +111,8 @@ class Pipeline:
 def pipeline(conn: Connection) -> Iterator[Pipeline]:
     """A :class:`Pipeline` on the psycopg connection under ``conn``; a psycopg error comes out
     as SQLAlchemy's, naming the statement that failed (see :meth:`Pipeline.failing`)."""
+    import psycopg
+
     sent = Pipeline(_psycopg(conn))
     try:
         with sent.raw.pipeline():
@@ -113,6 +122,8 @@ def pipeline(conn: Connection) -> Iterator[Pipeline]:
 
 
 def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
+    import psycopg
+
     raw = conn.connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     return raw
@@ -126,6 +137,8 @@ def announce(conn: Connection, statement: str, parameters: Any) -> None:
 
 def rollback(raw: psycopg.Connection[Any]) -> None:
     """ROLLBACK through libpq, keeping the prepared statements; nothing when idle."""
+    import psycopg
+
     if raw.closed or raw.broken:
         raise psycopg.OperationalError("the connection was closed")
     if raw.info.transaction_status == IDLE:
@@ -138,6 +151,8 @@ def rollback(raw: psycopg.Connection[Any]) -> None:
 def rollback_or_invalidate(conn: Connection, raw: psycopg.Connection[Any]) -> None:
     """:func:`rollback` ``raw`` (under ``conn``); a connection that cannot roll back is gone
     or unusable, and is invalidated (once), so the pool replaces it."""
+    import psycopg
+
     try:
         rollback(raw)
     except psycopg.Error:
@@ -162,6 +177,8 @@ def autocommit(
     and an idle connection leaves autocommit mode. ``user`` names the caller in the error for
     a connection already in a transaction.
     """
+    import psycopg
+
     raw = _psycopg(conn)
     if raw.info.transaction_status != IDLE:
         raise RuntimeError(f"{user} needs a connection outside any transaction")

@@ -23,7 +23,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from psycopg.types.json import Json
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -77,7 +76,9 @@ def insert_if_new(
 ) -> None:
     """:func:`insert_once` without reading back which id holds the key: in a pipelined unit
     of work the insert is queued and travels with the unit's other writes."""
-    if driver.in_unit(conn):
+    if driver.in_unit(conn):  # PostgreSQL: psycopg is loaded (a SQLite command loads none)
+        from psycopg.types.json import Json
+
         values = {
             "id": id,
             "kind": kind,

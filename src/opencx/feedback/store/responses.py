@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from psycopg.types.json import Json
 from sqlalchemy.engine import Connection
 
 from opencx.core.ids import new_id
@@ -101,6 +100,8 @@ def create_response(
         if invitation is not None:
             invites.update(conn, invitation[0], **invitation[1])
         return rid
+    from psycopg.types.json import Json  # PostgreSQL only: a SQLite command loads no psycopg
+
     submitted: datetime = row["submitted_at"]
     if submitted.tzinfo is None:
         raise ValueError(f"naive datetime {submitted.isoformat()} given; use UTC-aware values")
@@ -157,6 +158,8 @@ def revise_response(
         if invitation is not None:
             invites.update(conn, invitation[0], **invitation[1])
         return
+    from psycopg.types.json import Json  # PostgreSQL only: a SQLite command loads no psycopg
+
     change = invitation[1] if invitation is not None else {}
     params = {
         "id": response_id,
