@@ -131,4 +131,6 @@ def migrate(url: str, revision: str = "head") -> None:
     """Apply Alembic migrations up to ``revision`` (what ``opencx init`` runs)."""
     from alembic import command
 
-    command.upgrade(alembic_config(url), revision)
+    config = alembic_config(url)
+    config.attributes["upgrade_only"] = True  # env.py: no slice's store imported (autogenerate)
+    command.upgrade(config, revision)

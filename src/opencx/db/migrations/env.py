@@ -11,17 +11,20 @@ from alembic import context
 import opencx
 from opencx.db.schema import metadata
 
-# Slice-private tables (loyalty, service hub, ...) live in each slice's store.py on the same
-# metadata; import them all so autogenerate sees the whole schema.
-for _mod in pkgutil.iter_modules(opencx.__path__):
-    if _mod.ispkg:
-        try:
-            importlib.import_module(f"opencx.{_mod.name}.store")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"opencx.{_mod.name}.store":
-                raise
-
 config = context.config
+
+# Slice-private tables (loyalty, service hub, ...) live in each slice's store.py on the same
+# metadata; import them all so autogenerate sees the whole schema. An upgrade runs the
+# migrations alone (``opencx.db.migrate`` says so): the stores import Arrow, NumPy and the web
+# package's FastAPI, which ``opencx init`` does not need (tests/contracts/test_cli_start.py).
+if not config.attributes.get("upgrade_only"):
+    for _mod in pkgutil.iter_modules(opencx.__path__):
+        if _mod.ispkg:
+            try:
+                importlib.import_module(f"opencx.{_mod.name}.store")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"opencx.{_mod.name}.store":
+                    raise
 
 
 def run_migrations_online() -> None:
