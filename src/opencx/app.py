@@ -5,9 +5,11 @@ This is the only module that knows every slice. Nothing is created at import tim
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import importlib
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection, Engine
@@ -20,14 +22,16 @@ from opencx.core import (
     MergeUndone,
     SystemClock,
 )
+from opencx.core.events import Handler
 from opencx.core.sealing import plaintext
 from opencx.db import create_engine_from_url
+from opencx.db.schema import load_tables_with
 from opencx.jobs import Job, Scheduler
 from opencx.jobs.service import Runner
 from opencx.outbox.transports import OutboxConfig, TaskHandler, derived_webhook_secret
 from opencx.settings import Settings
 
-if TYPE_CHECKING:  # the slices are imported in build(), so `opencx --help` stays light
+if TYPE_CHECKING:  # each slice is imported where its service is built (Services), on first use
     from fastapi import APIRouter, FastAPI  # a CLI command builds the services, not the app
 
     from opencx.access.service import AccessService
@@ -43,104 +47,192 @@ if TYPE_CHECKING:  # the slices are imported in build(), so `opencx --help` stay
     from opencx.modeling.service import ModelingService
 
 
-@dataclass(frozen=True, slots=True)
+#: every slice's service, in the order :meth:`Services.built` builds them
+SERVICE_NAMES = (
+    "access",
+    "audit",
+    "customers",
+    "ingest",
+    "demo",
+    "modeling",
+    "metrics",
+    "helpdesk",
+    "loyalty",
+    "feedback",
+)
+
+
 class Services:
-    """Everything a request, a command or a worker needs, built once per process.
+    """Everything a request, a command or a worker needs, one set per process.
+
+    The settings, engine, bus and clock exist at once; each slice's service is built on first
+    use, together with the services it is given (ingest takes the customers slice's
+    tombstones). A command builds what it calls and what handles the events it raises (the bus
+    is wired by :func:`build`, each handler reaching its service when an event comes):
+    ``opencx customers search`` imports no ingest (Arrow, DuckDB), demo (NumPy) or helpdesk
+    code (tests/contracts/test_cli_start.py). The web app and the worker build every service
+    at start (:meth:`built`, the jobs), so no request pays for a build.
 
     Edges reach a slice's service through one typed accessor per slice (a FastAPI dependency
     made by :func:`opencx.web.provide`, a CLI function calling
-    :func:`opencx.core.services.service_of`), by the field's name and class.
+    :func:`opencx.core.services.service_of`), by the attribute's name and class.
     """
 
-    settings: Settings
-    engine: Engine
-    bus: EventBus
-    clock: Clock
-    outbox: OutboxConfig
-    access: AccessService
-    audit: AuditService
-    ingest: IngestService
-    demo: DemoService
-    customers: CustomerService
-    modeling: ModelingService
-    metrics: MetricsService
-    helpdesk: HelpdeskService
-    loyalty: LoyaltyService
-    feedback: FeedbackService
-    jobs: tuple[Job, ...] = ()  # every slice's periodic jobs (_jobs below), run by the worker
+    def __init__(self, settings: Settings, engine: Engine, bus: EventBus, clock: Clock) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.bus = bus
+        self.clock = clock
 
+    def built(self) -> Services:
+        """This container with every service built (the web app's and the worker's start)."""
+        for name in SERVICE_NAMES:
+            getattr(self, name)
+        return self
 
-def build(
-    settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None
-) -> Services:
-    """Build the engine, the services and the event wiring for ``settings``."""
-    from opencx.audit.service import AuditService
-    from opencx.customers.service import CustomerService
-    from opencx.demo.service import DemoService
-    from opencx.feedback.service import FeedbackConfig, FeedbackService
-    from opencx.helpdesk.service import HelpdeskService
-    from opencx.ingest.service import IngestService
-    from opencx.loyalty.service import LoyaltyService
-    from opencx.metrics.service import MetricsService
-    from opencx.modeling.service import ModelingService
+    @cached_property
+    def outbox(self) -> OutboxConfig:
+        """The transports' settings and every slice's task handlers (:func:`_tasks`)."""
+        return replace(_outbox_config(self.settings), tasks=_tasks(self))
 
-    engine = engine or create_engine_from_url(settings.database_url)
-    bus, clock = EventBus(), clock or SystemClock()
-    customers = CustomerService(
-        engine, clock, bus, secret_key=settings.secret_key, vault=_vault(settings)
-    )
-    services = Services(
-        settings=settings,
-        engine=engine,
-        bus=bus,
-        clock=clock,
-        outbox=_outbox_config(settings),
-        access=_access(settings, engine, clock, bus),
-        audit=AuditService(engine, clock, secret_key=settings.secret_key),
-        ingest=IngestService(
-            engine,
-            bus,
-            clock,
+    @cached_property
+    def jobs(self) -> tuple[Job, ...]:
+        """Every slice's periodic jobs (:func:`_jobs`), run by the worker."""
+        return tuple(_jobs(self))
+
+    @cached_property
+    def access(self) -> AccessService:
+        return _access(self.settings, self.engine, self.clock, self.bus)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from opencx.audit.service import AuditService
+
+        return AuditService(self.engine, self.clock, secret_key=self.settings.secret_key)
+
+    @cached_property
+    def customers(self) -> CustomerService:
+        from opencx.customers.service import CustomerService
+
+        settings = self.settings
+        return CustomerService(
+            self.engine,
+            self.clock,
+            self.bus,
+            secret_key=settings.secret_key,
+            vault=_vault(settings),
+        )
+
+    @cached_property
+    def ingest(self) -> IngestService:
+        from opencx.ingest.service import IngestService
+
+        customers = self.customers
+        return IngestService(
+            self.engine,
+            self.bus,
+            self.clock,
             erased=customers.erased_among,
             seal=customers.seal_contacts if customers.vault else plaintext,
-            imports_dir=settings.imports_dir,
-        ),
-        demo=DemoService(engine, bus, clock),
-        customers=customers,
-        modeling=ModelingService(
-            engine,
-            secret_key=settings.secret_key,
-            clock=clock,
-            warehouse_url=settings.warehouse_url,
-            bus=bus,
-            contacts=customers.contacts,
-        ),
-        metrics=MetricsService(engine, clock=clock, warehouse_url=settings.warehouse_url),
-        helpdesk=HelpdeskService(
-            engine,
-            clock,
-            bus,
+            imports_dir=self.settings.imports_dir,
+        )
+
+    @cached_property
+    def demo(self) -> DemoService:
+        from opencx.demo.service import DemoService
+
+        demo = DemoService(self.engine, self.bus, self.clock)
+        # its surveys are sent and answered through the feedback slice's history load
+        demo.surveys = self.feedback.load_history
+        return demo
+
+    @cached_property
+    def modeling(self) -> ModelingService:
+        from opencx.modeling.service import ModelingService
+
+        return ModelingService(
+            self.engine,
+            secret_key=self.settings.secret_key,
+            clock=self.clock,
+            warehouse_url=self.settings.warehouse_url,
+            bus=self.bus,
+            contacts=self.customers.contacts,
+        )
+
+    @cached_property
+    def metrics(self) -> MetricsService:
+        from opencx.metrics.service import MetricsService
+
+        return MetricsService(
+            self.engine, clock=self.clock, warehouse_url=self.settings.warehouse_url
+        )
+
+    @cached_property
+    def helpdesk(self) -> HelpdeskService:
+        from opencx.helpdesk.service import HelpdeskService
+
+        settings, customers = self.settings, self.customers
+        return HelpdeskService(
+            self.engine,
+            self.clock,
+            self.bus,
             identify=customers.identify_contact,
             sender=settings.smtp_sender,
             secret_key=settings.secret_key,
             base_url=settings.base_url,
             contacts=customers.contacts,
-        ),
-        loyalty=LoyaltyService(engine, clock),
-        feedback=FeedbackService(
-            engine,
-            clock,
-            bus,
-            FeedbackConfig(
-                secret_key=settings.secret_key,
-                base_url=settings.base_url,
-                contacts=customers.contacts,
-            ),
-        ),
-    )
+        )
+
+    @cached_property
+    def loyalty(self) -> LoyaltyService:
+        from opencx.loyalty.service import LoyaltyService
+
+        return LoyaltyService(self.engine, self.clock)
+
+    @cached_property
+    def feedback(self) -> FeedbackService:
+        from opencx.feedback.service import FeedbackConfig, FeedbackService
+
+        settings = self.settings
+        config = FeedbackConfig(
+            secret_key=settings.secret_key,
+            base_url=settings.base_url,
+            contacts=self.customers.contacts,
+        )
+        feedback = FeedbackService(self.engine, self.clock, self.bus, config)
+        # a staff_pulse trigger (agent eNPS) goes to the helpdesk's agents, read when it runs
+        feedback.staff = lambda: self.helpdesk.agent_emails()
+        return feedback
+
+
+def build(
+    settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None
+) -> Services:
+    """The engine, the bus wired with every cross-slice reaction, and the services (each
+    built on first use, :class:`Services`) for ``settings``."""
+    engine = engine or create_engine_from_url(settings.database_url)
+    services = Services(settings, engine, EventBus(), clock or SystemClock())
     wire_events(services)
-    outbox = replace(services.outbox, tasks=_tasks(services))
-    return replace(services, outbox=outbox, jobs=tuple(_jobs(services)))
+    load_tables_with(_load_customer_tables)
+    return services
+
+
+#: the stores of the slices whose own tables hold rows of a customer (a merge plans their
+#: moves: ``opencx.customers.store.merging.customer_tables``); the canonical ones are in
+#: ``opencx.db.schema``. tests/contracts/test_cli_start.py checks that these are all.
+CUSTOMER_TABLE_STORES = (
+    "opencx.feedback.store",
+    "opencx.helpdesk.store",
+    "opencx.loyalty.store",
+    "opencx.modeling.store",
+)
+
+
+def _load_customer_tables() -> None:
+    """The slices' tables that hold a customer's rows, on the metadata before a merge is planned
+    (a command imports a slice's store only when it builds its service)."""
+    for store in CUSTOMER_TABLE_STORES:
+        importlib.import_module(store)
 
 
 def _vault(settings: Settings) -> Vault | None:
@@ -241,16 +333,18 @@ def _outbox_config(settings: Settings) -> OutboxConfig:
 
 
 def wire_events(services: Services) -> None:
-    """Cross-slice reactions, all in one place. Each handler runs in the publisher's transaction."""
+    """Cross-slice reactions, all in one place. Each handler runs in the publisher's transaction
+    and reaches its service (built then, :class:`Services`) or module when an event comes."""
     from opencx.ingest.domain import CustomersUpserted
 
+    bus = services.bus
     # identity resolution for every customer write, bulk history included: it is not a reaction
-    services.bus.subscribe(CustomersUpserted, services.customers.on_customers_upserted)
-    from opencx.customers.domain import CustomerErased
-
-    services.bus.subscribe(CustomerErased, services.helpdesk.on_customer_erased)
-    services.bus.subscribe(CustomerErased, _uploads_erased(services))
-    wire_customer_lifecycle(services.bus)
+    bus.subscribe(
+        CustomersUpserted, lambda e, conn: services.customers.on_customers_upserted(e, conn)
+    )
+    bus.subscribe(CustomerErased, lambda e, conn: services.helpdesk.on_customer_erased(e, conn))
+    bus.subscribe(CustomerErased, _uploads_erased(services))
+    wire_customer_lifecycle(bus)
     _wire_audit(services)
     _wire_loyalty(services)
     _wire_feedback(services)
@@ -258,11 +352,12 @@ def wire_events(services: Services) -> None:
     _wire_demo(services)
 
 
-def _uploads_erased(services: Services) -> Callable[[Any, Connection], None]:
+def _uploads_erased(services: Services) -> Handler:
     """Uploaded import files (and their rejects) that mention an erased person go at once."""
-    from opencx.ingest.service.uploads import forget_uploads_of, uploads_root
 
-    def erased(event: Any, conn: Connection) -> None:
+    def erased(event: CustomerErased, conn: Connection) -> None:
+        from opencx.ingest.service.uploads import forget_uploads_of, uploads_root
+
         forget_uploads_of(uploads_root(services.ingest.imports_dir), event.personal)
 
     return erased
@@ -273,40 +368,58 @@ def _wire_audit(services: Services) -> None:
     recorded, then the person's pseudonym salt is forgotten (docs/security.md, audit log)."""
     from opencx.core.audit import PrivilegedActDone
 
-    services.bus.subscribe(PrivilegedActDone, services.audit.on_act)
-    services.bus.subscribe(CustomerErased, services.audit.on_customer_erased)
+    bus = services.bus
+    bus.subscribe(PrivilegedActDone, lambda e, conn: services.audit.on_act(e, conn))
+    bus.subscribe(CustomerErased, lambda e, conn: services.audit.on_customer_erased(e, conn))
 
 
 def _wire_loyalty(services: Services) -> None:
     """Live orders earn points (history imports do not), so does an incident's compensation;
     members follow merges, their undo and erasure."""
-    from opencx.customers.domain import CustomerErased, CustomersMerged, MergeUndone
     from opencx.helpdesk.domain.incidents import CompensationGranted
     from opencx.ingest.domain import OrdersImported, ReturnsMoved
 
-    services.bus.subscribe(OrdersImported, services.loyalty.on_orders_imported)
-    services.bus.subscribe(ReturnsMoved, services.loyalty.on_returns_moved)
-    services.bus.subscribe(CustomersMerged, services.loyalty.on_customers_merged)
-    services.bus.subscribe(MergeUndone, services.loyalty.on_merge_undone)
-    services.bus.subscribe(CustomerErased, services.loyalty.on_customer_erased)
-    services.bus.subscribe(CompensationGranted, services.loyalty.on_compensation_granted)
+    bus = services.bus
+    # history imports (live=False) reach no service: a history import builds none
+    bus.subscribe(
+        OrdersImported, _live(lambda e, conn: services.loyalty.on_orders_imported(e, conn))
+    )
+    bus.subscribe(ReturnsMoved, _live(lambda e, conn: services.loyalty.on_returns_moved(e, conn)))
+    bus.subscribe(CustomersMerged, lambda e, conn: services.loyalty.on_customers_merged(e, conn))
+    bus.subscribe(MergeUndone, lambda e, conn: services.loyalty.on_merge_undone(e, conn))
+    bus.subscribe(CustomerErased, lambda e, conn: services.loyalty.on_customer_erased(e, conn))
+    bus.subscribe(
+        CompensationGranted, lambda e, conn: services.loyalty.on_compensation_granted(e, conn)
+    )
 
 
 def _wire_feedback(services: Services) -> None:
     """Live events invite to surveys (history imports do not: the service ignores live=False)."""
     from opencx.ingest.domain import CasesImported, InteractionsImported, OrdersImported
 
-    feedback = services.feedback
-    services.bus.subscribe(
-        CasesImported, lambda e, conn: feedback.on_cases(e.case_ids, e.live, conn)
+    bus = services.bus
+    bus.subscribe(
+        CasesImported, _live(lambda e, conn: services.feedback.on_cases(e.case_ids, e.live, conn))
     )
-    services.bus.subscribe(
+    bus.subscribe(
         InteractionsImported,
-        lambda e, conn: feedback.on_interactions(e.interaction_ids, e.live, conn),
+        _live(lambda e, conn: services.feedback.on_interactions(e.interaction_ids, e.live, conn)),
     )
-    services.bus.subscribe(
-        OrdersImported, lambda e, conn: feedback.on_orders(e.order_ids, e.live, conn)
+    bus.subscribe(
+        OrdersImported,
+        _live(lambda e, conn: services.feedback.on_orders(e.order_ids, e.live, conn)),
     )
+
+
+def _live(handle: Handler) -> Handler:
+    """``handle`` for a live event only: the services ignore a history import's (live=False),
+    so it is not handed to them, and a history import builds none of them."""
+
+    def handler(event: Any, conn: Connection) -> None:
+        if event.live:
+            handle(event, conn)
+
+    return handler
 
 
 def _wire_helpdesk(services: Services) -> None:
@@ -314,28 +427,24 @@ def _wire_helpdesk(services: Services) -> None:
     from opencx.feedback.domain.events import FollowUpRequested
     from opencx.helpdesk.domain.events import CaseResolved
 
-    feedback, helpdesk = services.feedback, services.helpdesk
-
     def case_resolved(event: CaseResolved, conn: Connection) -> None:
         # closes the loop of a follow-up case; any other case invites (its first resolution)
-        feedback.on_case_resolved(event.case_id, event.reopened, conn)
+        services.feedback.on_case_resolved(event.case_id, event.reopened, conn)
 
     def follow_up(event: FollowUpRequested, conn: Connection) -> None:
-        feedback.link_case(event.followup_id, helpdesk.on_follow_up_requested(event, conn), conn)
+        case_id = services.helpdesk.on_follow_up_requested(event, conn)
+        services.feedback.link_case(event.followup_id, case_id, conn)
 
     services.bus.subscribe(CaseResolved, case_resolved)
     services.bus.subscribe(FollowUpRequested, follow_up)
-    feedback.staff = helpdesk.agent_emails  # a staff_pulse trigger (agent eNPS) goes to the agents
 
 
 def _wire_demo(services: Services) -> None:
     """The demo is recorded like an import (kind ``demo``), in the transaction that wrote it."""
     from opencx.demo.domain.events import DemoGenerated
 
-    ingest = services.ingest
-
     def demo_generated(event: DemoGenerated, conn: Connection) -> None:
-        ingest.record_load(
+        services.ingest.record_load(
             conn,
             kind="demo",
             name=event.command,
@@ -352,28 +461,43 @@ def _wire_demo(services: Services) -> None:
 
     services.bus.subscribe(DemoGenerated, demo_search_keys)
     # the demo company runs a loyalty program of every type, through the loyalty use cases
-    services.bus.subscribe(DemoGenerated, services.loyalty.on_demo_generated)
-    # its surveys are sent and answered through the feedback slice's history load
-    services.demo.surveys = services.feedback.load_history
+    services.bus.subscribe(
+        DemoGenerated, lambda e, conn: services.loyalty.on_demo_generated(e, conn)
+    )
+
+
+#: the modules of the slices that keep rows of a customer, each with the lifecycle handlers
+#: ``on_customers_merged``, ``on_merge_undone`` and (all but modeling) ``on_customer_erased``
+CUSTOMER_ROWS = (
+    "opencx.ingest.store.customer_rows",
+    "opencx.feedback.store.customer_rows",
+    "opencx.helpdesk.store.customer_rows",
+    "opencx.modeling.store.customer_rows",
+)
 
 
 def wire_customer_lifecycle(bus: EventBus) -> None:
     """Every slice that keeps rows of a customer moves them on a merge, moves them back on an
     undo and erases its copies of the person on an erasure: each writes only its own tables
-    (docs/decisions/0012-table-ownership.md). A new slice with such rows subscribes here."""
-    from opencx.feedback.store import customer_rows as feedback_rows
-    from opencx.helpdesk.store import customer_rows as helpdesk_rows
-    from opencx.ingest.store import customer_rows as ingest_rows
-    from opencx.modeling.store import customer_rows as modeling_rows
-    from opencx.outbox.service import on_customer_erased as outbox_erased
-
-    for rows in (ingest_rows, feedback_rows, helpdesk_rows, modeling_rows):
-        bus.subscribe(CustomersMerged, rows.on_customers_merged)
-        bus.subscribe(MergeUndone, rows.on_merge_undone)
-    for erase in (ingest_rows, feedback_rows, helpdesk_rows):
-        bus.subscribe(CustomerErased, erase.on_customer_erased)
-    bus.subscribe(CustomerErased, outbox_erased)
+    (docs/decisions/0012-table-ownership.md). A new slice with such rows subscribes here.
+    The stores are imported at the first event (the ingest store loads Arrow)."""
+    for rows in CUSTOMER_ROWS:
+        bus.subscribe(CustomersMerged, _imported(rows, "on_customers_merged"))
+        bus.subscribe(MergeUndone, _imported(rows, "on_merge_undone"))
+    for rows in CUSTOMER_ROWS[:3]:
+        bus.subscribe(CustomerErased, _imported(rows, "on_customer_erased"))
+    bus.subscribe(CustomerErased, _imported("opencx.outbox.service", "on_customer_erased"))
     bus.subscribe(CustomerErased, _replay_erased)  # API answers kept for Idempotency-Key replay
+
+
+def _imported(module: str, name: str) -> Handler:
+    """The handler ``module.name``, imported when its first event comes."""
+
+    def handle(event: Any, conn: Connection) -> None:
+        handler: Handler = getattr(importlib.import_module(module), name)
+        handler(event, conn)
+
+    return handle
 
 
 def _replay_erased(event: CustomerErased, conn: Connection) -> None:
@@ -391,7 +515,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     from opencx.ops.web import install_ops
     from opencx.web.site import finish_web, install_web
 
-    services = services or build(settings)
+    services = (services or build(settings)).built()  # no request builds one
     queue = job_queue(services)
 
     @asynccontextmanager

@@ -10,6 +10,7 @@ and fails when that slice is not the table's owner (tests/contracts/).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +26,29 @@ metadata = sa.MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+
+_TABLE_LOADERS: list[Callable[[], object]] = []
+
+
+def load_tables_with(loader: Callable[[], object]) -> None:
+    """Have :func:`every_table` call ``loader`` first (once registered, however often asked).
+
+    A slice's own tables join :data:`metadata` when its store is imported, which a process does
+    when it uses the slice (the composition root builds each service on first use). Code that
+    must see every slice's tables (a merge plans the moves of every slice's rows of a customer)
+    asks :func:`every_table`; the composition root, which knows the slices, registers here the
+    import of their stores.
+    """
+    if loader not in _TABLE_LOADERS:
+        _TABLE_LOADERS.append(loader)
+
+
+def every_table() -> list[sa.Table]:
+    """The tables of :data:`metadata`, dependencies first, once every registered loader ran."""
+    for loader in _TABLE_LOADERS:
+        loader()
+    return list(metadata.sorted_tables)
 
 
 def owned_by(owner: str, *, loaded_by: tuple[str, ...] = ()) -> dict[str, Any]:

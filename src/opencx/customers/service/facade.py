@@ -37,7 +37,7 @@ from opencx.customers.store import search as finder
 from opencx.customers.store import vault as vault_store
 from opencx.customers.store.vault import Vault
 from opencx.db.engine import scrub_after_erasure
-from opencx.db.schema import metadata
+from opencx.db.schema import every_table
 from opencx.jobs import queue_once
 
 SCRUB_JOB = "customers.scrub_after_erasure"
@@ -222,7 +222,7 @@ class CustomerService:
         """Scrub the store's files of the values erasures left (:func:`opencx.db.
         scrub_after_erasure`: SQLite's WAL checkpointed, PostgreSQL's tables vacuumed): the
         job :data:`SCRUB_JOB` an erasure queues, run by a worker once it committed."""
-        scrub_after_erasure(self.engine, [t.name for t in metadata.sorted_tables])
+        scrub_after_erasure(self.engine, [t.name for t in every_table()])
         return "store scrubbed"
 
     def merge(self, a: str, b: str) -> tuple[str | None, str, str]:

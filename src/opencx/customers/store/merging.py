@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from opencx.core import CustomerMerge, new_id
 from opencx.customers.domain import Claim, Identity, Merge, MergePair, plan_keyed_moves
 from opencx.customers.store.people import among, chunks
-from opencx.db.schema import customer_merges, customers, identities, metadata
+from opencx.db.schema import customer_merges, customers, every_table, identities
 
 OWN = "customers"
 
@@ -27,9 +27,10 @@ OWN = "customers"
 def customer_tables() -> list[sa.Table]:
     """Every table of other slices whose rows belong to a customer (``customer_id`` referring
     to ``customers.id``), in a stable order; a new slice's table joins by declaring the key: a
-    foreign key, or ``info={"refers_to": "customers.id"}`` on a column kept without one."""
+    foreign key, or ``info={"refers_to": "customers.id"}`` on a column kept without one. The
+    slices' stores not imported yet are (:func:`opencx.db.schema.every_table`)."""
     found = []
-    for table in metadata.sorted_tables:
+    for table in every_table():
         column = table.c.get("customer_id")
         if table.info.get("owner") == OWN or column is None:
             continue
