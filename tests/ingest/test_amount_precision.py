@@ -9,12 +9,14 @@ SQLite keeps an amount as a double (REAL): the last test shows what each store r
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 from hypothesis import given
@@ -254,3 +256,33 @@ def test_a_quotient_is_decimals_round_half_up_to_4_places(pairs) -> None:
         if abs(exact) >= 10**14:
             continue
         assert Decimal(kept) == exact, (a, b)
+
+
+def test_an_amount_given_as_a_number_is_read_as_that_number_on_both_stores(
+    tmp_path, run_import, ingest, engine
+):
+    """A JSON number or a Parquet double is a number, however Python or Arrow writes it: their
+    texts '5e-05', '1.5e-07' and '1.234567890125e+11' were refused as not a number."""
+    head = {"customer": "C1", "currency": "EUR", "placed_at": "2024-01-02T10:00:00Z"}
+    line = {"sku": "SKU1", "quantity": 1, "unit_price": 5e-05, "discount": 1.5e-07}
+    order = {"order_id": "E1", **head, "lines": [line]}
+    ingest.ingest_event("order", order, create_missing_customers=True)
+    path = tmp_path / "orders.jsonl"
+    rows = [{"order_id": "J1", **head, **line, "unit_price": 0.00015}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    report = run_import("orders", path, create_missing_customers=True)
+    assert report.status == "loaded", report.problems
+    prices = {"order_id": ["P1", "P2"], "unit_price": [123456789012.5, 1.5e-7]}
+    table = pa.table({**{k: [v, v] for k, v in head.items()}, "sku": ["SKU1"] * 2, **prices})
+    pq.write_table(table.append_column("quantity", pa.array([1, 1])), tmp_path / "o.parquet")
+    report = run_import("orders", tmp_path / "o.parquet", create_missing_customers=True)
+    assert report.status == "loaded", report.problems
+    with engine.connect() as conn:
+        query = sa.select(orders.c.external_id, order_lines.c.unit_price, order_lines.c.discount)
+        read = {o: (p, d) for o, p, d in conn.execute(query.join_from(order_lines, orders))}
+    assert read == {
+        "E1": (Decimal("0.0001"), Decimal("0.0000")),
+        "J1": (Decimal("0.0002"), Decimal("0.0000")),
+        "P1": (Decimal("123456789012.5000"), Decimal("0.0000")),
+        "P2": (Decimal("0.0000"), Decimal("0.0000")),
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pyarrow as pa
@@ -82,11 +83,25 @@ def plan_columns(file: str, columns: list[str], kind: KindSpec, mapping: Mapping
     return plan
 
 
+def plain_number(text: str) -> str:
+    """A number's text without an exponent (``5e-05`` → ``0.00005``, ``1.2e+11`` →
+    ``120000000000``): Python and Arrow write a float so, and an amount must be plain digits."""
+    if "e" not in text and "E" not in text:
+        return text
+    try:
+        return format(Decimal(text), "f")
+    except InvalidOperation:
+        return text
+
+
 def as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        floats = pa.types.is_floating(array.type)
         array = pc.cast(array, pa.string())
+        if floats:  # a double of a Parquet file: Arrow writes 1.5e-7 and 1.234567890125e+11
+            array = _without_exponents(array)
     if pa.types.is_string(array.type) and _nothing_to_trim(array):
         return array  # the usual column: every value begins and ends with a visible character
     # the same trim, byte-wise, when no byte is non-ASCII or one of the four separators
@@ -97,6 +112,16 @@ def as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     if not pc.any(blank).as_py():  # the usual column: no value of spaces only
         return trimmed
     return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
+
+
+def _without_exponents(text: pa.Array) -> pa.Array:
+    rows = np.flatnonzero(pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(False))
+    if rows.size == 0:
+        return text
+    plain = [plain_number(value) for value in text.take(pa.array(rows)).to_pylist()]
+    mask = np.zeros(len(text), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(text, pa.array(mask), pa.array(plain, pa.string()))
 
 
 def _nothing_to_trim(array: pa.Array) -> bool:

@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from opencx.core.errors import InvalidInput, Problem
+from opencx.ingest.domain.validation.columns import plain_number
 
 
 @dataclass
@@ -99,8 +100,8 @@ def cell_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):  # a JSON or Excel number
+        return str(int(value)) if value.is_integer() else plain_number(repr(value))
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, (dict, list)):
