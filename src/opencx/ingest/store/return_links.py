@@ -28,8 +28,8 @@ from opencx.ingest.store.upserts import sqlite_values
 
 RETURNS = "_ingest_order_returns"
 TARGETS = "_ingest_return_targets"
-"""Per listed return line: its own line's id (``line_id``) and the id of the line it reverses
-(``target``, null when none is found)."""
+"""On SQLite, per listed return line: its own line's id (``line_id``) and the id of the line it
+reverses (``target``, null when none is found)."""
 
 RETURN_COLUMNS = {
     "order_id": "TEXT",
@@ -122,12 +122,13 @@ def _link_listed(conn: Connection, source: str, *, by_customer: bool) -> ReturnL
     the list.
 
     Each listed return finds its own line and its target by lookups on the unique keys
-    ((source, external id) of an order, (order, line number) of a line), run per listed line,
-    into :data:`TARGETS`; the links and the statuses are then joined to it by primary keys.
-    No plan here depends on the canonical tables' statistics: on tables just filled (no
-    ``ANALYZE`` yet) PostgreSQL joined the list to every line of the source by nested loops
-    over sequential scans (10,000 returns listed after 20,000 lines: 47 s; one return event
-    after 10,000 orders: three scans of every line)."""
+    ((source, external id) of an order, (order, line number) of a line), run per listed line;
+    the links and the statuses are then joined to those by primary keys. No plan here depends
+    on the canonical tables' statistics: on tables just filled (no ``ANALYZE`` yet) PostgreSQL
+    joined the list to every line of the source by nested loops over sequential scans (10,000
+    returns listed after 20,000 lines: 47 s; one return event after 10,000 orders: three
+    scans of every line). PostgreSQL does it in one statement (an event's few returns pay for
+    each round trip and temporary table), SQLite through :data:`TARGETS`."""
     by_line = """
         SELECT l.id FROM orders o JOIN order_lines l ON l.order_id = o.id
         WHERE o.source = :source AND o.external_id = r.order_id AND l.line_no = r.line_no
@@ -144,37 +145,45 @@ def _link_listed(conn: Connection, source: str, *, by_customer: bool) -> ReturnL
     """
     previous = f"WHEN r.prev_order IS NOT NULL THEN ({by_previous})" if by_customer else ""
     targets = f"""
-        CREATE TEMP TABLE {TARGETS} AS
         SELECT ({by_line}) AS line_id,
                CASE WHEN r.returns_order IS NOT NULL THEN ({by_target}) {previous} END AS target
         FROM {RETURNS} r
     """  # noqa: S608
+    link = """
+        UPDATE order_lines SET returns_line_id = t.target FROM {t} t
+        WHERE order_lines.id = t.line_id AND t.target IS NOT NULL
+    """
+    # the orders of the lines linked: partly returned
+    mark = """
+        UPDATE orders SET status = 'partly_returned'
+        WHERE status = 'completed' AND id IN ({originals})
+    """
+    counts = "count(t.line_id), count(CASE WHEN t.line_id IS NOT NULL THEN t.target END)"
     params = {"source": source}
-    postgres = conn.dialect.name == "postgresql"
-    if postgres:  # the list's and the targets' row counts (temp tables: never auto-analyzed)
+    if conn.dialect.name == "postgresql":
+        # the list's row count (a temp table is never auto-analyzed): an event's one return
+        # counted as 490 ran a JIT compile of the lookups
         conn.exec_driver_sql(f"ANALYZE {RETURNS}")
-    conn.execute(sa.text(targets), params)
+        originals = "SELECT o.order_id FROM order_lines o JOIN linked k ON o.id = k.target"
+        statement = f"""
+            WITH t AS MATERIALIZED ({targets}),
+            linked AS ({link.format(t="t")} RETURNING order_lines.returns_line_id AS target),
+            marked AS ({mark.format(originals=originals)} RETURNING orders.id)
+            SELECT {counts} FROM t
+        """  # noqa: S608
+        total, linked = conn.execute(sa.text(statement), params).one()
+        conn.exec_driver_sql(f"DROP TABLE {RETURNS}")
+        return ReturnLinks(int(linked), int(total) - int(linked))
+    conn.execute(sa.text(f"CREATE TEMP TABLE {TARGETS} AS {targets}"), params)
     conn.exec_driver_sql(f"DROP TABLE {RETURNS}")
-    if postgres:
-        conn.exec_driver_sql(f"ANALYZE {TARGETS}")
-    conn.exec_driver_sql(
-        f"""UPDATE order_lines SET returns_line_id = t.target FROM {TARGETS} t
-        WHERE order_lines.id = t.line_id AND t.target IS NOT NULL"""  # noqa: S608
-    )
+    conn.exec_driver_sql(link.format(t=TARGETS))
     originals = f"""
         SELECT o.order_id FROM {TARGETS} t
         JOIN order_lines l ON l.id = t.line_id
         JOIN order_lines o ON o.id = l.returns_line_id
     """  # noqa: S608
-    conn.exec_driver_sql(
-        f"""UPDATE orders SET status = 'partly_returned'
-        WHERE status = 'completed' AND id IN ({originals})"""  # noqa: S608
-    )
-    counts = f"""
-        SELECT count(*), count(l.returns_line_id) FROM {TARGETS} t
-        JOIN order_lines l ON l.id = t.line_id
-    """  # noqa: S608
-    total, linked = conn.exec_driver_sql(counts).one()
+    conn.exec_driver_sql(mark.format(originals=originals))
+    total, linked = conn.exec_driver_sql(f"SELECT {counts} FROM {TARGETS} t").one()  # noqa: S608
     conn.exec_driver_sql(f"DROP TABLE {TARGETS}")
     return ReturnLinks(int(linked), int(total) - int(linked))
 
