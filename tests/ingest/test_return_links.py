@@ -283,3 +283,101 @@ def test_an_order_a_reimported_return_leaves_is_completed_again(
         "O1": "partly_returned",
         "R1": "returned",
     }
+
+
+GIVEN = "order_id,customer,placed_at,currency,sku,quantity,unit_price,status\n"
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 1000], ids=["chunked", "whole"])
+def test_a_given_status_stays_when_the_return_linked_to_it_moves(
+    tmp_path, run_import, engine, chunk_rows
+):
+    """O1, given ``partly_returned`` by its file, had R1 linked to it; R1 re-imported as the
+    return of A2 leaves it, and O1 keeps the status its file gave (it was made ``completed``
+    as if its status had been computed); A2's computed status follows the return as before."""
+    options = {"create_missing_customers": True, "chunk_rows": chunk_rows, "source": "shop"}
+    given = GIVEN + "O1,C1,2024-01-04 10:00:00,EUR,SKU1,1,3.50,partly_returned\n"
+    files = (("order", ORDER + A2_SKU1), ("given", given), ("return", R1_OF.format("O1")))
+    for name, text in files:
+        report = run_import("orders", _parquet(tmp_path / f"{name}.parquet", text), **options)
+        assert report.status == "loaded", report.problems
+    assert _links(engine) == [("R1", 1, "SKU1", "O1", 1, "SKU1")]
+
+    report = run_import("orders", _parquet(tmp_path / "a2.parquet", R1_OF.format("A2")), **options)
+
+    assert report.status == "loaded", report.problems
+    assert _links(engine) == [("R1", 1, "SKU1", "A2", 1, "SKU1")]
+    assert _statuses(engine) == {
+        "A1": "completed",
+        "A2": "partly_returned",
+        "O1": "partly_returned",
+        "R1": "returned",
+    }
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 1000], ids=["chunked", "whole"])
+def test_a_given_completed_stays_when_a_return_links_to_it(
+    tmp_path, run_import, engine, chunk_rows
+):
+    """O2's file gives it ``completed`` on its second line (a chunk after its first, read one
+    line a chunk): R2, a return of its SKU1, links to it and O2 stays ``completed``, while A1,
+    whose status was computed, becomes ``partly_returned``. O2 imported again from a file
+    without statuses has its status computed: the return still linked to it makes it
+    ``partly_returned``."""
+    options = {"create_missing_customers": True, "chunk_rows": chunk_rows, "source": "shop"}
+    o2 = (
+        "O2,C1,2024-01-04 10:00:00,EUR,SKU1,1,3.50,\n"
+        "O2,C1,2024-01-04 10:00:00,EUR,SKU2,1,10,completed\n"
+    )
+    returns = (
+        HEADER + "R1,C1,2024-01-09 10:00:00,EUR,SKU1,-1,3.50,A1\n"
+        "R2,C1,2024-01-09 10:00:00,EUR,SKU1,-1,3.50,O2\n"
+    )
+    files = (("order", ORDER), ("given", GIVEN + o2), ("returns", returns))
+    for name, text in files:
+        report = run_import("orders", _parquet(tmp_path / f"{name}.parquet", text), **options)
+        assert report.status == "loaded", report.problems
+
+    assert _links(engine) == [
+        ("R1", 1, "SKU1", "A1", 1, "SKU1"),
+        ("R2", 1, "SKU1", "O2", 1, "SKU1"),
+    ]
+    assert _statuses(engine) == {
+        "A1": "partly_returned",
+        "O2": "completed",
+        "R1": "returned",
+        "R2": "returned",
+    }
+
+    computed = (
+        "order_id,customer,placed_at,currency,sku,quantity,unit_price\n"
+        "O2,C1,2024-01-04 10:00:00,EUR,SKU1,1,3.50\n"
+        "O2,C1,2024-01-04 10:00:00,EUR,SKU2,1,10\n"
+    )
+    report = run_import("orders", _parquet(tmp_path / "o2.parquet", computed), **options)
+
+    assert report.status == "loaded", report.problems
+    assert _statuses(engine)["O2"] == "partly_returned"
+
+
+def test_an_order_events_given_status_stays_when_a_return_links_to_it(ingest, engine):
+    """The event API keeps an order's given status as a file import does: E1, posted with
+    ``completed``, stays so when a return event links to it; E2, posted without, becomes
+    ``partly_returned``."""
+    head = {"placed_at": "2024-01-02T10:00:00Z", "currency": "EUR"}
+    line = {"sku": "SKU1", "unit_price": "3.50"}
+
+    def post(**data: object) -> None:
+        ingest.ingest_event("order", {**head, **data}, source="shop")
+
+    post(order_id="E1", status="completed", lines=[{**line, "quantity": 2}])
+    post(order_id="E2", lines=[{**line, "quantity": 2}])
+    for target in ("E1", "E2"):
+        post(order_id=f"R{target}", lines=[{**line, "quantity": -1, "returns_order": target}])
+
+    assert _statuses(engine) == {
+        "E1": "completed",
+        "E2": "partly_returned",
+        "RE1": "returned",
+        "RE2": "returned",
+    }

@@ -184,6 +184,9 @@ orders = sa.Table(
     sa.Column("status", sa.String(20), nullable=False, default="completed"),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("discount_total", MONEY, nullable=False, default=0),
+    # the status is the one the order's file or event gave, not computed from its lines: the
+    # returns linked to it later, or moved away, leave it alone (docs/import.md)
+    sa.Column("status_given", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("source", "external_id", name="uq_orders_source_external_id"),
     info=owned_by("ingest", loaded_by=("demo",)),
 )

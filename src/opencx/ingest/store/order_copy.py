@@ -113,7 +113,7 @@ def link_copied_returns(conn: Connection, source: str) -> tuple[int, int]:
     )
     conn.exec_driver_sql(
         f"""UPDATE orders SET status = 'partly_returned'
-        WHERE status = 'completed' AND id IN (
+        WHERE status = 'completed' AND NOT status_given AND id IN (
             SELECT t.order_id FROM order_lines t WHERE t.id IN (
                 SELECT l.returns_line_id FROM {COPIED_RETURNS} r
                 JOIN order_lines l ON l.id = r.line_id

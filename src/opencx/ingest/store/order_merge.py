@@ -131,16 +131,18 @@ def merge_orders(
 
     Its fields come from its first line; a customer or status from its first line that has
     one; without a status it is ``completed``, ``returned`` (all lines returns) or
-    ``partly_returned``. A new order's id is the ids' prefix and its first line's ``_row``
-    (what :func:`merge_lines` computes for lines of new orders). Into an ``empty`` table the
-    orders are plainly inserted (one row per order id already). ``returns``: some staged line
-    is a return; without any, and without a customer or status to search for, PostgreSQL takes
-    each order's first line by one sort (``DISTINCT ON``) instead of grouping the stage and
-    joining it back (0.57 -> 0.25 s of server CPU for 500,000 lines, load 6). A stored order
-    whose fields are all the staged ones is left out (see :func:`merge_lines`).
+    ``partly_returned`` (``status_given`` tells the two apart). A new order's id is the
+    ids' prefix and its first line's ``_row`` (what :func:`merge_lines` computes for lines
+    of new orders). Into an ``empty`` table the orders are plainly inserted (one row per
+    order id already). ``returns``: some staged line is a return; without any, and without a
+    customer or status to search for, PostgreSQL takes each order's first line by one sort
+    (``DISTINCT ON``) instead of grouping the stage and joining it back (0.57 -> 0.25 s of
+    server CPU for 500,000 lines, load 6). A stored order whose fields are all the staged
+    ones is left out (see :func:`merge_lines`).
     """
     q = Sql(conn)
-    updates = ", ".join(f"{f} = excluded.{f}" for f in ORDER_FIELDS)
+    written = (*ORDER_FIELDS, "status_given")  # given: the file's status, not computed
+    updates = ", ".join(f"{f} = excluded.{f}" for f in written)
     totals = {"ret": "sum(CASE WHEN is_return THEN 1 ELSE 0 END)", "n": "count(*)"}
     nullable = tuple(f for f in ("customer_id", "status") if f in mixed)
     firsts = _firsts("order_id", ORDER_FIELDS, nullable, totals)
@@ -157,17 +159,17 @@ def merge_orders(
                coalesce(f.status, CASE WHEN f.ret = 0 THEN 'completed'
                                        WHEN f.ret = f.n THEN 'returned'
                                        ELSE 'partly_returned' END) AS status,
-               f.currency, f.discount_total
+               f.currency, f.discount_total, f.status IS NOT NULL AS status_given
         FROM ({firsts}) f
     """  # noqa: S608
-    into = f"INSERT INTO orders (id, source, external_id, {', '.join(ORDER_FIELDS)})"
+    into = f"INSERT INTO orders (id, source, external_id, {', '.join(written)})"
     params = {"prefix": ids.orders, "source": source}
     if empty:
         return int(conn.execute(sa.text(f"{into} {rows}"), params).rowcount)
-    same = " AND ".join(f"s.{f} IS NOT DISTINCT FROM r.{f}" for f in ORDER_FIELDS)
+    same = " AND ".join(f"s.{f} IS NOT DISTINCT FROM r.{f}" for f in written)
     conn.execute(
         sa.text(
-            f"""{into} SELECT id, source, external_id, {", ".join(ORDER_FIELDS)}
+            f"""{into} SELECT id, source, external_id, {", ".join(written)}
             FROM ({rows}) r
             WHERE NOT EXISTS (SELECT 1 FROM orders s WHERE s.source = r.source
                               AND s.external_id = r.external_id AND {same})

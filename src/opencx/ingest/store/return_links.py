@@ -153,10 +153,10 @@ def _link_listed(conn: Connection, source: str, *, by_customer: bool) -> ReturnL
         UPDATE order_lines SET returns_line_id = t.target FROM {t} t
         WHERE order_lines.id = t.line_id AND t.target IS NOT NULL
     """
-    # the orders of the lines linked: partly returned
+    # the orders of the lines linked: partly returned, unless their file gave their status
     mark = """
         UPDATE orders SET status = 'partly_returned'
-        WHERE status = 'completed' AND id IN ({originals})
+        WHERE status = 'completed' AND NOT status_given AND id IN ({originals})
     """
     counts = "count(t.line_id), count(CASE WHEN t.line_id IS NOT NULL THEN t.target END)"
     params = {"source": source}
@@ -257,7 +257,7 @@ def relink_stored_returns(
     conn.execute(
         sa.text(
             f"""UPDATE orders SET status = 'partly_returned'
-            WHERE status = 'completed' AND {reversed_}"""  # noqa: S608
+            WHERE status = 'completed' AND NOT status_given AND {reversed_}"""  # noqa: S608
         ),
         params,
     )
@@ -346,7 +346,7 @@ def complete_unreturned(conn: Connection, order_ids: Sequence[str]) -> int:
         part = ids[start : start + KEYS_PER_QUERY]
         update = f"""
             UPDATE orders SET status = 'completed'
-            WHERE status = 'partly_returned' AND id IN {listed(conn, "ids")}
+            WHERE status = 'partly_returned' AND NOT status_given AND id IN {listed(conn, "ids")}
               AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id
                               AND (l.quantity < 0 OR l.returns_line_id IS NOT NULL))
               AND NOT EXISTS (SELECT 1 FROM order_lines t

@@ -265,16 +265,17 @@ def _insert_from_temp(
     )
 
 
-def set_statuses(conn: Connection, ids: list[str], statuses: list[str]) -> None:
-    """Give the orders ``ids`` (written earlier in this import) their ``statuses``: on SQLite
-    queued on the write-behind thread after those orders' rows (``store.behind``), else at
-    once."""
-    rows = list(zip(statuses, ids, strict=True))
+def set_statuses(conn: Connection, ids: list[str], statuses: list[str], given: list[bool]) -> None:
+    """Give the orders ``ids`` (written earlier in this import) their ``statuses``, and whether
+    their file gave them (``given``): on SQLite queued on the write-behind thread after those
+    orders' rows (``store.behind``), else at once."""
+    rows = list(zip(statuses, given, ids, strict=True))
 
     def job(driver: Any) -> None:
-        driver.executemany("UPDATE orders SET status = ? WHERE id = ?", rows)
+        driver.executemany("UPDATE orders SET status = ?, status_given = ? WHERE id = ?", rows)
 
     if conn.dialect.name == "sqlite" and behind.queue_jobs(conn, [job]):
         return
-    params = [{"status": s, "id": i} for s, i in rows]
-    conn.execute(sa.text("UPDATE orders SET status = :status WHERE id = :id"), params)
+    params = [{"status": s, "given": g, "id": i} for s, g, i in rows]
+    update = "UPDATE orders SET status = :status, status_given = :given WHERE id = :id"
+    conn.execute(sa.text(update), params)

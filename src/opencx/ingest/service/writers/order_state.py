@@ -116,6 +116,11 @@ class OrderState:
         first_returns = int(((before == 0) & (returns > 0)).sum())
         return pa.array(status, pa.string()), changed, first_returns
 
+    def given(self, values: np.ndarray) -> np.ndarray:
+        """Whether the file gave a status to each of the orders whose slots are ``values``."""
+        given: np.ndarray = self._given[values >> 24]
+        return given
+
     def order_ids(self, batch: int) -> Iterator[tuple[str, ...]]:
         """The ids of every order met, in order of first appearance, ``batch`` at a time."""
         for start in range(0, self.next_index, batch):

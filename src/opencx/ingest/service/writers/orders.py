@@ -88,8 +88,8 @@ class OrderWriter:
         exts = encoded.dictionary.to_pylist()
         at = np.asarray(encoded.indices)
         values, fresh = state.slots_of(encoded.dictionary)
-        status = self._statuses(run, state, cols, exts, values, at)
-        orders = self._orders(run, state, cols, exts, values, fresh, at, status)
+        status, given = self._statuses(run, state, cols, exts, values, at)
+        orders = self._orders(run, state, cols, exts, values, fresh, at, (status, given))
         writes = [("orders", orders, True)] if orders is not None else []
         ids = state.ids(exts, values)
         line_nos = self._line_numbers(state.number_lines(exts, values, at), cols["line_no"])
@@ -171,10 +171,11 @@ class OrderWriter:
         exts: list[str],
         values: np.ndarray,
         at: np.ndarray,
-    ) -> pa.Array:
+    ) -> tuple[pa.Array, pa.Array]:
         """Each of the chunk's orders' status as its lines so far set it (``OrderState.
-        statuses``); the orders met in an earlier chunk whose status these lines change are
-        updated (after their rows, by the same write-behind queue)."""
+        statuses``), and whether its file gave it; the orders met in an earlier chunk whose
+        status these lines change are updated (after their rows, by the same write-behind
+        queue)."""
         given = None
         if cols["status"].null_count < len(cols["status"]):
             everyone = np.ones(len(exts), bool)
@@ -182,11 +183,17 @@ class OrderWriter:
         is_return = cols["is_return"].to_numpy(zero_copy_only=False).astype(np.int64)
         status, changed, first_returns = state.statuses(exts, values, at, is_return, given)
         run.count("return_orders", first_returns)
+        given_now = pa.array(state.given(values), pa.bool_())
         if changed.any():
             where = pa.array(np.flatnonzero(changed))
             ids = state.ids([exts[i] for i in where.to_pylist()], values[changed])
-            store.set_statuses(run.conn, ids.to_pylist(), status.take(where).to_pylist())
-        return status
+            store.set_statuses(
+                run.conn,
+                ids.to_pylist(),
+                status.take(where).to_pylist(),
+                given_now.take(where).to_pylist(),
+            )
+        return status, given_now
 
     def _orders(
         self,
@@ -197,12 +204,12 @@ class OrderWriter:
         values: np.ndarray,
         fresh: np.ndarray,
         at: np.ndarray,
-        status: pa.Array,
+        status: tuple[pa.Array, pa.Array],
     ) -> pa.Table | None:
         """The orders first seen in this chunk, to upsert (``exts``: the chunk's order ids in
         order of first appearance, ``values`` their slots, ``fresh`` which are new to the run,
-        ``at``: each line's position in them, ``status`` each one's status); the ids of those
-        already stored go to ``state.existing``."""
+        ``at``: each line's position in them, ``status`` each one's status and whether the
+        file gave it); the ids of those already stored go to ``state.existing``."""
         if not fresh.any():
             return None
         new = [e for e, f in zip(exts, fresh.tolist(), strict=True) if f]
@@ -211,13 +218,14 @@ class OrderWriter:
         # an order's fields come from its first line that has them (Arrow's "first" skips nulls)
         first_rows = _first_rows(at)[fresh]
         heads = {f: _firsts(cols[f], first_rows, at, fresh) for f in ORDER_FIELDS}
-        heads["status"] = status.filter(pa.array(fresh))
+        heads["status"] = status[0].filter(pa.array(fresh))
         data = pa.table(
             {
                 "id": state.ids(new, values[fresh]),
                 "source": pa.repeat(pa.scalar(run.source), len(new)),
                 "external_id": pa.array(new, pa.string()),
                 **heads,
+                "status_given": status[1].filter(pa.array(fresh)),
             }
         )
         run.count("orders", len(new))
