@@ -138,5 +138,107 @@ def test_a_quoted_header_name_never_closed_is_refused(
     the line and the column where it opens."""
     path = tmp_path / "open.csv"
     path.write_text(text)
-    with pytest.raises(InvalidInput, match=f"open.csv: {where}: a quoted value that is never"):
+    with pytest.raises(InvalidInput, match=rf"open\.csv: {where}: a quoted value that is never"):
         _import(engine, path)
+
+
+@pytest.mark.parametrize("size", [300 << 10, (1 << 20) + (200 << 10)])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("empty", ["\n", "\r\n", "\r", " \t\n", " \r\n"])
+def test_empty_lines_longer_than_the_sample(
+    engine: Engine, tmp_path: Path, size: int, bom: bytes, empty: str
+) -> None:
+    """More than 256 KiB of empty lines (or lines of spaces) before the header: the header
+    after them is read and every line numbered (the file was refused as empty); past 1 MiB
+    too, where the parser could skip no more lines. ' \\r\\n' cuts a \\r\\n at each block's
+    end (256 KiB, 1 MiB)."""
+    path = tmp_path / "lead.csv"
+    count = size // len(empty)
+    lines = [f"order_id,{NAMES}"] + [row.format(nl="\n") for row in ROWS]
+    path.write_bytes(bom + (empty * count).encode() + "\n".join(lines).encode())
+    report = _import(engine, path)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 2, 3)
+    assert _lines(report) == _expected("lead.csv", count + 1)
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_many_empty_lines_before_a_quoted_header_and_skipped_rows(
+    engine: Engine, tmp_path: Path, chunk_rows: int, newline: str
+) -> None:
+    """CRLF or lone CR empty lines (1.2 MiB of them) before a header whose names hold line
+    breaks, then a survey's skipped rows with an empty line among them."""
+    path = tmp_path / "survey.csv"
+    count = 600_000
+    lines = [
+        *[""] * count,  # lines 1-600,000
+        f'"order{newline}id",{NAMES.replace(",unit_price", "")},"unit{newline}price"',  # -3
+        '"Order\nnumber",Customer,Placed,Currency,SKU,Quantity,Price',  # lines 600,004-5
+        "",
+        "QID1,QID2,QID3,QID4,QID5,QID6,QID7",  # line 600,007
+        *(row.format(nl=newline) for row in ROWS),
+    ]
+    path.write_bytes(newline.join(lines).encode())
+    report = _import(engine, path, chunk_rows, skip_after_header=2)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 2, 3)
+    assert _lines(report) == _expected("survey.csv", count + 7)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_many_empty_lines_in_other_encodings(engine: Engine, tmp_path: Path, encoding: str) -> None:
+    """UTF-16 (its BOM first) and cp1252 (detected on the header after the empty lines)."""
+    path = tmp_path / "lead.csv"
+    lines = [f"order_id,{NAMES}"] + [row.format(nl="\n") for row in ROWS]
+    lines[1] = lines[1].replace("S1", "Café")
+    path.write_bytes(("\r\n" * 200_000 + "\n".join(lines)).encode(encoding))
+    report = _import(engine, path)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 2, 3)
+    assert _lines(report) == _expected("lead.csv", 200_001)
+
+
+def test_many_empty_lines_compressed_and_without_header(engine: Engine, tmp_path: Path) -> None:
+    """A .gz file, and ``header = false`` with names: the first row after the empty lines."""
+    import gzip
+
+    path = tmp_path / "lead.csv.gz"
+    rows = [row.format(nl="\n") for row in ROWS]
+    path.write_bytes(gzip.compress(("\n" * 400_000 + "\n".join(rows)).encode()))
+    names = ("order_id", *NAMES.split(","))
+    report = _import(engine, path, header=False, names=names)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 2, 3)
+    assert _lines(report) == _expected("lead.csv.gz", 400_000)
+
+
+def test_a_long_line_of_spaces_before_the_header(engine: Engine, tmp_path: Path) -> None:
+    """A line of 2 MiB of spaces (no line end in the sample) is an empty line too."""
+    path = tmp_path / "spaces.csv"
+    lines = [" " * (2 << 20), "", f"order_id,{NAMES}"] + [row.format(nl="\n") for row in ROWS]
+    path.write_bytes("\n".join(lines).encode())
+    report = _import(engine, path)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 2, 3)
+    assert _lines(report) == _expected("spaces.csv", 3)
+
+
+@pytest.mark.parametrize("data", [b"\n" * 400_000, b"\xef\xbb\xbf" + b" \r\n" * 200_000, b""])
+def test_a_file_of_only_empty_lines_is_empty(engine: Engine, tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(data)
+    with pytest.raises(InvalidInput, match=r"empty\.csv: line 1: the file is empty"):
+        _import(engine, path)
+
+
+def test_many_empty_lines_before_whitespace_separated_columns(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "lead.txt"
+    lines = [f"order_id,{NAMES}"] + [row.format(nl="\n") for row in ROWS if '"' not in row]
+    text = "\n".join(lines).replace(",", "  ")
+    path.write_bytes((" \t \n" * 100_000 + text).encode())
+    report = _import(engine, path, whitespace=True)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (4, 1, 3)
+    at = 100_001  # the header's line; the row with a quoted value is left out
+    assert _lines(report) == [
+        f"lead.txt:{at + 3}: column 'currency'",
+        f"lead.txt:{at + 4}: column '*'",
+        f"lead.txt:{at + 5}: column 'currency'",
+    ]

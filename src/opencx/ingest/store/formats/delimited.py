@@ -33,17 +33,21 @@ def csv_batches(
         skipped.append(row)
         return "skip"
 
-    blanks = _BlankLines()
+    # the parser is given the file from the line after the header (or from the first row):
+    # it can skip rows only within its first block, and the empty lines before may be many
+    given = 1 + source.lead_lines + (source.header_lines if source.header else 0)
+    blanks = _BlankLines(given)
     stream = DecodedStream(
         open_binary(source.path),
         source.encoding or "utf-8",
         source.name,
         whitespace=source.whitespace,
         observe=blanks.see,
+        skip_lines=given - 1,
     )
     try:
         yield from _csv_read(
-            source, chunk_rows, first_rows or chunk_rows, stream, on_invalid, skipped, blanks
+            source, chunk_rows, first_rows or chunk_rows, stream, on_invalid, skipped, blanks, given
         )
     except pa.ArrowInvalid as exc:  # what the parser cannot split into rows: said, not raised
         detail = str(exc).split("\n")[0].removeprefix("CSV parse error: ")
@@ -60,12 +64,40 @@ def _csv_read(
     on_invalid: Any,
     skipped: list[Any],
     blanks: _BlankLines,
+    given: int,
 ) -> Iterator[Batch]:
-    reader = pacsv.open_csv(
+    try:
+        reader = _open(source, chunk_rows, first_rows, stream, on_invalid)
+    except pa.ArrowInvalid as exc:
+        if str(exc) == "Empty CSV file":  # nothing after the header (or only empty lines)
+            return
+        raise
+    # the parser numbers the rows it skips after the header, and the records after them
+    first = 1 + source.skip_rows
+    lines = _Lines(source, first, max(given + source.skip_rows, source.data_line), blanks)
+    pending: list[pa.RecordBatch] = []
+    rows, wanted = 0, first_rows
+    for record_batch in reader:
+        pending.append(record_batch)
+        rows += record_batch.num_rows
+        if rows >= wanted:
+            wanted = chunk_rows
+            table = pa.Table.from_batches(pending)
+            yield Batch(table, lines.number(table, skipped))
+            pending, rows = [], 0
+    if rows:
+        table = pa.Table.from_batches(pending)
+        yield Batch(table, lines.number(table, skipped))
+    lines.number(None, skipped)
+
+
+def _open(
+    source: SourceFile, chunk_rows: int, first_rows: int, stream: DecodedStream, on_invalid: Any
+) -> pacsv.CSVStreamingReader:
+    return pacsv.open_csv(
         io.BufferedReader(stream, 1 << 20),
         read_options=pacsv.ReadOptions(
             column_names=source.columns,
-            skip_rows=source.lead_lines + (source.header_lines if source.header else 0),
             skip_rows_after_names=source.skip_rows,
             block_size=max(1 << 20, min(min(first_rows, chunk_rows) * 120, 64 << 20)),
             # one thread: the parser then gives each record it puts aside its number (with
@@ -84,22 +116,6 @@ def _csv_read(
             null_values=[""],
         ),
     )
-    first = 1 + source.lead_lines + (source.header_lines + source.skip_rows if source.header else 0)
-    lines = _Lines(source, first, max(first, source.data_line), blanks)
-    pending: list[pa.RecordBatch] = []
-    rows, wanted = 0, first_rows
-    for record_batch in reader:
-        pending.append(record_batch)
-        rows += record_batch.num_rows
-        if rows >= wanted:
-            wanted = chunk_rows
-            table = pa.Table.from_batches(pending)
-            yield Batch(table, lines.number(table, skipped))
-            pending, rows = [], 0
-    if rows:
-        table = pa.Table.from_batches(pending)
-        yield Batch(table, lines.number(table, skipped))
-    lines.number(None, skipped)
 
 
 class _Lines:
@@ -218,9 +234,9 @@ class _BlankLines:
     is given them (it skips them and numbers no record after them the more), in order. Lines
     end in \\n, \\r\\n or a lone \\r, found with NumPy (0.2-0.4 ms a MiB, CRLF or not)."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_line: int) -> None:
         self.found: list[int] = []
-        self._line = 1  # the line the next byte is on
+        self._line = first_line  # the line the next byte is on
         self._at_start = True  # the next byte begins a line
         self._cr = b""  # a \r that ended the last block (a \n may follow it in the next)
         self._bom = True  # a UTF-8 byte order mark may begin the next block (the parser drops it)

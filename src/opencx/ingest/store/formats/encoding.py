@@ -7,6 +7,7 @@ import codecs
 import io
 import re
 from collections.abc import Callable
+from itertools import islice
 from typing import IO, Any
 
 from opencx.core.errors import InvalidInput
@@ -53,8 +54,11 @@ _HIGH = re.compile(rb"[\x80-\xff]")
 
 def line_ends(data: bytes) -> int:
     """The line ends in ``data``: ``\n``, ``\r\n`` or a lone ``\r`` (an old Mac file), as the
-    parser ends lines (counted in C)."""
-    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    parser ends lines (counted in C; a file with no \r is counted once)."""
+    ends = data.count(b"\n")
+    if b"\r" in data:
+        ends += data.count(b"\r") - data.count(b"\r\n")
+    return ends
 
 
 def last_line_end(data: bytes) -> int:
@@ -95,21 +99,24 @@ def mixed_encodings(name: str, utf8_line: int, other_line: int, other: str) -> I
     )
 
 
-def check_one_encoding(sample: bytes, encoding: str, name: str) -> None:
+def check_one_encoding(sample: bytes, encoding: str, name: str, first_line: int = 1) -> None:
     """InvalidInput when a file guessed to be single-byte (cp1252, latin-1) also holds UTF-8
-    lines, which it would load as mojibake without a word ("Ã©lodie")."""
+    lines, which it would load as mojibake without a word ("Ã©lodie"); ``sample`` begins on
+    line ``first_line``."""
     if codecs.lookup(encoding).name.startswith("utf"):
         return
     end = last_line_end(sample)
     cut = sample[:end] if end >= 0 else sample
-    found = _mixed_lines(cut)
+    found = _mixed_lines(cut, first_line)
     if found:
         raise mixed_encodings(name, *found, encoding)
 
 
 class DecodedStream(io.RawIOBase):
     """UTF-8 bytes from a file in any encoding; an undecodable byte raises with its line.
-    ``observe`` is given each block of those bytes as it is made, and True with the last."""
+    ``observe`` is given each block of those bytes as it is made, and True with the last.
+    ``skip_lines``: the first lines are left out (the empty lines before a header and the
+    header, however long: the parser can skip rows only within its first block)."""
 
     def __init__(
         self,
@@ -119,6 +126,7 @@ class DecodedStream(io.RawIOBase):
         *,
         whitespace: bool = False,
         observe: Callable[[bytes, bool], None] | None = None,
+        skip_lines: int = 0,
     ):
         self._raw = raw
         self._name = name
@@ -134,6 +142,8 @@ class DecodedStream(io.RawIOBase):
         self._eof = False
         self._first_utf8: int | None = None  # UTF-8 mode: the first line with non-ASCII text
         self._observe = observe
+        self._skip = skip_lines  # lines still to leave out
+        self._skip_lf = False  # the last line left out ended a block in \r: a \n may follow
 
     def readable(self) -> bool:
         return True
@@ -159,9 +169,9 @@ class DecodedStream(io.RawIOBase):
             # ASCII after whole characters is UTF-8 as it is, with no non-ASCII line: checked
             # in C at gigabytes a second (decoding it cost 0.2 s of CPU per 40 MB)
             self._count_lines(block)
-            self._pending = block
+            self._pending = self._skipped(block)
             if self._observe is not None:
-                self._observe(block, False)
+                self._observe(self._pending, False)
             return
         try:
             text = self._decoder.decode(block, final=final)
@@ -185,13 +195,27 @@ class DecodedStream(io.RawIOBase):
             cut = len(text) if final else max(text.rfind("\n"), text.rfind("\r", 0, -1)) + 1
             head, self._tail = text[:cut], text[cut:]
             text = "\n".join(",".join(line.split()) for line in LINE_END.split(head))
-        if self._passthrough:
-            self._pending = block
-        else:
-            self._pending = text.encode("utf-8")
+        self._pending = self._skipped(block if self._passthrough else text.encode("utf-8"))
         self._eof = final
         if self._observe is not None:
             self._observe(self._pending, final)
+
+    def _skipped(self, data: bytes) -> bytes:
+        """``data`` less the lines still to leave out (a \r\n cut by blocks ends one line)."""
+        if self._skip_lf and data:
+            self._skip_lf = False
+            data = data.removeprefix(b"\n")
+        if not self._skip or not data:
+            return data
+        ends = line_ends(data)
+        if ends < self._skip:
+            self._skip -= ends
+            self._skip_lf = data.endswith(b"\r")
+            return b""
+        last = next(islice(_LINE_END_BYTES.finditer(data), self._skip - 1, None))
+        self._skip = 0
+        self._skip_lf = last.end() == len(data) and data.endswith(b"\r")
+        return data[last.end() :]
 
     def _ends(self, data: bytes) -> int:
         """The line ends in ``data``, which follows the blocks read so far."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from opencx.core.errors import InvalidInput
 from opencx.ingest.store.formats.encoding import (
@@ -38,37 +41,49 @@ def open_source(
     fmt = file_format(path)
     if fmt in ("parquet", "xlsx"):
         return SourceFile(path, fmt, None, _binary_columns(path, fmt))
-    sample, whole = _sample(path)
-    enc = encoding or detect_encoding(sample)
+    head = _sample(path)
+    enc = encoding or detect_encoding(head.sample)
     if encoding is None:
-        check_one_encoding(sample, enc, path.name)
-    text = _decoded(sample, enc, path.name)
+        check_one_encoding(head.sample, enc, path.name, head.lines + 1)
+    text = _decoded(head, enc, path.name)
     source = SourceFile(path, fmt, enc, [], delimiter, whitespace, header)
     source.skip_after_header = skip_after_header if header else 0
     if fmt == "jsonl":
-        source.columns = _json_columns(text, path.name)
+        source.columns = _json_columns(text, path.name, head.lines + 1)
         return source
-    if not _read_header(source, text, names, whole=whole):  # a quoted value goes on past it
-        sample, whole = _sample(path, MAX_HEADER_BYTES)
-        text = _decoded(sample, enc, path.name)
-        if not _read_header(source, text, names, whole=whole):
+    if not _read_header(source, text, names, head):  # a quoted value goes on past the sample
+        head = _sample(path, MAX_HEADER_BYTES)
+        text = _decoded(head, enc, path.name)
+        if not _read_header(source, text, names, head):
             raise InvalidInput(
                 f"{source.name}: line {source.lead_lines + 1}: the header does not end within "
                 f"the first {MAX_HEADER_BYTES >> 20} MiB of the file (a quoted value never "
                 "closed?)"
             )
     if source.skip_after_header:
-        _skip_rows(source, text, whole=whole)
+        _skip_rows(source, text, head)
     return source
 
 
-def _decoded(sample: bytes, enc: str, name: str) -> str:
-    """The text of ``sample`` (a character cut at its end left out), without a BOM."""
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """A delimited file's beginning from its first line that is not empty (nor only spaces):
+    ``sample`` (its BOM kept in front), whether it runs to the end of the file (``whole``),
+    and the empty lines before it (``lines``)."""
+
+    sample: bytes
+    whole: bool
+    lines: int
+
+
+def _decoded(head: _Head, enc: str, name: str) -> str:
+    """The text of ``head`` (a character cut at its end left out), without a BOM."""
+    sample = head.sample
     try:
         text = sample.decode(enc, errors="strict")
     except UnicodeDecodeError as exc:
         if exc.end < len(sample) - 4:  # not just a character cut at the end of the sample
-            line = line_ends(sample[: exc.start]) + 1
+            line = head.lines + line_ends(sample[: exc.start]) + 1
             raise InvalidInput(
                 f"{name}: line {line}: bytes {sample[exc.start : exc.start + 4]!r} cannot be "
                 f"decoded as {enc} (give the file's encoding with --encoding, e.g. cp1252)"
@@ -79,16 +94,15 @@ def _decoded(sample: bytes, enc: str, name: str) -> str:
     return text.lstrip("\ufeff")
 
 
-def _skip_rows(source: SourceFile, text: str, *, whole: bool) -> None:
+def _skip_rows(source: SourceFile, text: str, head: _Head) -> None:
     """:func:`_skipped_rows` on the sample, or, when the rows go on past it, on the file's
-    first :data:`MAX_HEADER_BYTES` (a survey of many long questions)."""
+    first :data:`MAX_HEADER_BYTES` from the header (a survey of many long questions)."""
     try:
-        if _skipped_rows(source, text, whole=whole):
+        if _skipped_rows(source, text, head):
             return
-        with open_binary(source.path) as raw:
-            head = raw.read(MAX_HEADER_BYTES)
-        longer = head.decode(source.encoding or "utf-8", errors="replace").lstrip("\ufeff")
-        if _skipped_rows(source, longer, whole=len(head) < MAX_HEADER_BYTES):
+        head = _sample(source.path, MAX_HEADER_BYTES)
+        longer = head.sample.decode(source.encoding or "utf-8", errors="replace")
+        if _skipped_rows(source, longer.lstrip("\ufeff"), head):
             return
     except csv.Error as exc:
         raise InvalidInput(f"{source.name}: {exc} (is this a delimited text file?)") from None
@@ -99,32 +113,64 @@ def _skip_rows(source: SourceFile, text: str, *, whole: bool) -> None:
     )
 
 
-def _sample(path: Path, size: int = SAMPLE_BYTES) -> tuple[bytes, bool]:
-    """The first ``size`` bytes (or the whole first line, when the header is wider than that),
-    and whether they are the whole file; an empty or binary file is refused here, naming its
-    line."""
+def _sample(path: Path, size: int = SAMPLE_BYTES) -> _Head:
+    """The file from its first line that is not empty: ``size`` bytes of it (or its whole
+    first line, when the header is wider than that); an empty or binary file is refused
+    here, naming its line."""
     with open_binary(path) as raw:
-        sample = raw.read(size)
-        whole = len(sample) < size
+        sample, lines = _past_empty_lines(raw, path.name)
+        more = raw.read(max(size - len(sample), 1))
+        whole = len(more) < max(size - len(sample), 1)
+        sample += more
         while not whole and last_line_end(sample) < 0 and len(sample) < MAX_HEADER_BYTES:
             more = raw.read(SAMPLE_BYTES)  # a wide header
             whole = len(more) < SAMPLE_BYTES
             sample += more
-    if not sample.strip():
-        raise InvalidInput(f"{path.name}: line 1: the file is empty")
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        line = line_ends(sample[: sample.index(b"\x00")]) + 1
+        line = lines + line_ends(sample[: sample.index(b"\x00")]) + 1
         raise InvalidInput(
             f"{path.name}: line {line}: a NUL byte: this is not a text file (a binary or "
             "corrupt file saved as .csv?)"
         )
-    return sample, whole
+    return _Head(sample, whole, lines)
 
 
-def _read_header(source: SourceFile, text: str, names: tuple[str, ...], *, whole: bool) -> bool:
+_UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+
+
+def _past_empty_lines(raw: IO[bytes], name: str) -> tuple[bytes, int]:
+    """The bytes of ``raw`` from its first line that is not empty (nor only spaces), a BOM
+    kept in front, at least a block of them, and the lines before: read by the block, and
+    only the last line kept while they go on (a file of 1 GiB of empty lines, then a
+    header). InvalidInput when the file holds nothing else."""
+    data = raw.read(SAMPLE_BYTES)
+    bom = next((b for b in (codecs.BOM_UTF8, *_UTF16) if data.startswith(b)), b"")
+    width = 2 if bom in _UTF16 else 1  # else ASCII spaces and line ends are a byte each
+    data, lines = data[len(bom) :], 0
+    while True:
+        text = data[: len(data) - len(data) % width]
+        if width == 2:  # a byte a character, the ASCII ones as they are
+            text = text.decode(_UTF16[bom], errors="replace").encode("latin-1", errors="replace")
+        spaces = len(text) - len(text.lstrip())  # ASCII spaces, tabs and line ends
+        # where the line of the first character that is not a space begins
+        cut = max(text.rfind(b"\n", 0, spaces), text.rfind(b"\r", 0, spaces)) + 1
+        if spaces < len(text):
+            return bom + data[cut * width :], lines + line_ends(text[:cut])
+        if cut == len(text) and text.endswith(b"\r"):
+            cut -= 1  # the \r of a \r\n cut by the block's end: kept for the next
+        lines += line_ends(text[:cut])
+        data = data[cut * width :]
+        data = data[max(0, len(data) - SAMPLE_BYTES) // width * width :]  # a line of spaces
+        more = raw.read(SAMPLE_BYTES)
+        if not more:
+            raise InvalidInput(f"{name}: line 1: the file is empty")
+        data += more
+
+
+def _read_header(source: SourceFile, text: str, names: tuple[str, ...], head: _Head) -> bool:
     """Read the header (or the first row) from ``text``; False when it goes on past it."""
     try:
-        if not _parse_header(source, text, names, whole=whole):
+        if not _parse_header(source, text, names, head):
             return False
     except csv.Error as exc:  # e.g. a field over the csv module's limit: not a CSV we can read
         raise InvalidInput(f"{source.name}: {exc} (is this a delimited text file?)") from None
@@ -136,7 +182,7 @@ def _read_header(source: SourceFile, text: str, names: tuple[str, ...], *, whole
     return True
 
 
-def _parse_header(source: SourceFile, text: str, names: tuple[str, ...], *, whole: bool) -> bool:
+def _parse_header(source: SourceFile, text: str, names: tuple[str, ...], head: _Head) -> bool:
     lines = text.splitlines()
     if source.whitespace:
         lines = [",".join(line.split()) for line in lines]
@@ -151,18 +197,18 @@ def _parse_header(source: SourceFile, text: str, names: tuple[str, ...], *, whol
     # skips them, and the lines after them are numbered as they are in the file
     blank = _BLANK_LINES.match(text)
     start = blank.end() if blank else 0
-    lead = _text_breaks(text[:start])
-    if not text[start:].strip():  # a sample of empty lines (an empty file is refused before)
+    lead = head.lines + _text_breaks(text[:start])
+    if not text[start:].strip():  # lines of spaces that are not ASCII (the others are skipped)
         raise InvalidInput(
             f"{source.name}: lines 1-{lead + 1}: empty (nothing in the first "
-            f"{SAMPLE_BYTES >> 10} KiB of the file)"
+            f"{SAMPLE_BYTES >> 10} KiB after line {head.lines})"
         )
     source.lead_lines = lead
     if source.whitespace:
         line = LINE_END.split(text[start:], maxsplit=1)[0]
         first, end = line.split(), start + len(line)
     else:
-        record = _header_record(source, text, start, whole=whole)
+        record = _header_record(source, text, start, whole=head.whole)
         if record is None:
             return False
         first, end = record
@@ -230,7 +276,7 @@ def _text_breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
-def _skipped_rows(source: SourceFile, text: str, *, whole: bool) -> bool:
+def _skipped_rows(source: SourceFile, text: str, head: _Head) -> bool:
     """Set what the parser skips after the header for the mapping's ``skip_after_header``
     rows (Qualtrics' question texts and import ids), and the line the data begins on; whether
     ``text`` (the file's beginning; ``whole``: all of it) told. Those rows are records: the
@@ -238,8 +284,8 @@ def _skipped_rows(source: SourceFile, text: str, *, whole: bool) -> bool:
     with them (else the last of them became data), and a record whose quoted value holds a
     line break takes more than one line."""
     reader = csv.reader(io.StringIO(text, newline=None), delimiter=source.delimiter or ",")
-    for _ in range(source.lead_lines + 1):  # the empty lines before the header, and it
-        next(reader, None)
+    for _ in range(source.lead_lines - head.lines + 1):  # the empty lines before the header,
+        next(reader, None)  # and it
     rows = records = 0
     while records < source.skip_after_header:
         row = next(reader, None)
@@ -247,16 +293,16 @@ def _skipped_rows(source: SourceFile, text: str, *, whole: bool) -> bool:
             break
         rows += 1
         records += bool(row) and not (len(row) == 1 and not row[0].strip())  # nor one of spaces
-    data_line = reader.line_num + 1
-    if not whole and next(reader, None) is None:  # they may go on past the text
+    data_line = head.lines + reader.line_num + 1
+    if not head.whole and next(reader, None) is None:  # they may go on past the text
         return False
     source.skip_rows, source.data_line = rows, data_line
     return True
 
 
-def _json_columns(text: str, name: str) -> list[str]:
+def _json_columns(text: str, name: str, first_line: int) -> list[str]:
     seen: dict[str, None] = {}
-    for number, line in enumerate(text.splitlines()[:1000], start=1):
+    for number, line in enumerate(text.splitlines()[:1000], start=first_line):
         if not line.strip():
             continue
         try:
