@@ -85,6 +85,26 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def migration_engine(url: str) -> Engine:
+    """The engine the migrations run on: on SQLite, in the store's own journal (WAL) and sync
+    level, with foreign keys off as batch migrations need (a table they rebuild is dropped,
+    which with foreign keys on would delete its children's rows). In SQLite's default rollback
+    journal each DDL statement commits alone (the sqlite3 module begins no transaction before
+    one) and waits for the disk: 2.6 s of a new store's 4-5 s ``opencx init`` here."""
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_journal)
+    return engine
+
+
+def _sqlite_journal(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA secure_delete=ON")  # a rebuilt table's old pages are zeroed, as ever
+    cur.close()
+
+
 def scrub_after_erasure(engine: Engine, tables: Iterable[str]) -> None:
     """Remove the old versions an erasure left in the store's files (run after its commit).
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-import sqlalchemy as sa
 from alembic import context
 
 import opencx
+from opencx.db.engine import migration_engine
 from opencx.db.schema import metadata
 
 config = context.config
@@ -34,7 +34,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = sa.create_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = migration_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
         context.configure(
             connection=connection,
