@@ -92,7 +92,7 @@ def main() -> None:
                 wall = statistics.median(t[0] for t in times[name])
                 cpu = statistics.median(t[1] for t in times[name])
                 cells.append(f"{wall:.2f} / {cpu:.2f}")
-            label = " ".join(["opencx", *args[:2], *args[5:]])
+            label = " ".join(["opencx", *args[:2], *args[4:]])
             print(f"{label:<30}{cells[0]:>22}{cells[1]:>26}")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
 
