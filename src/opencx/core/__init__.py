@@ -18,7 +18,7 @@ from opencx.core.events import (
     MergeUndone,
 )
 from opencx.core.ids import new_id
-from opencx.core.money import Money, to_decimal
+from opencx.core.money import Money, to_amount, to_decimal
 
 __all__ = [
     "Clock",
@@ -39,5 +39,6 @@ __all__ = [
     "SystemClock",
     "ensure_utc",
     "new_id",
+    "to_amount",
     "to_decimal",
 ]

@@ -3,9 +3,64 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from opencx.core.errors import InvalidInput
+
+MONEY_INTEGER_DIGITS = 14
+"""Digits an amount has at most before its point: every amount is stored as ``numeric(18, 4)``
+on PostgreSQL (which refuses more) and as a double on SQLite (which would keep it, rounded)."""
+MONEY_SCALE = 4
+"""Decimals an amount keeps: more are rounded half away from zero, as PostgreSQL rounds a
+``numeric(18, 4)`` it is given, before either store sees the value."""
+MONEY_LIMIT = Decimal(10) ** MONEY_INTEGER_DIGITS
+"""The least amount (in absolute value) that no store keeps."""
+MONEY_STEP = Decimal(1).scaleb(-MONEY_SCALE)
+
+
+def round_money(value: Decimal) -> Decimal:
+    """``value`` rounded half away from zero to :data:`MONEY_SCALE` decimals (PostgreSQL's
+    rule for ``numeric``); ValueError when the result is :data:`MONEY_LIMIT` or more in absolute
+    value, which PostgreSQL refuses and SQLite would keep.
+
+    >>> round_money(Decimal("0.00005")), round_money(Decimal("-2.00015"))
+    (Decimal('0.0001'), Decimal('-2.0002'))
+    """
+    if not value.is_finite() or abs(value) >= MONEY_LIMIT:
+        raise ValueError(
+            f"amount {value} is out of range (at most {MONEY_INTEGER_DIGITS} digits"
+            f" before the decimal point)"
+        )
+    rounded = value.quantize(MONEY_STEP, rounding=ROUND_HALF_UP)
+    if abs(rounded) >= MONEY_LIMIT:
+        raise ValueError(
+            f"amount {value} is out of range once rounded to {MONEY_SCALE} decimals"
+            f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
+        )
+    return rounded
+
+
+def to_amount(value: object, *, where: str, positive: bool = False) -> Decimal:
+    """Parse an amount a user gives (a rate, a fee): a number of at most
+    :data:`MONEY_INTEGER_DIGITS` digits before the point and :data:`MONEY_SCALE` after it,
+    never negative, and above zero when ``positive``; InvalidInput names ``where`` otherwise.
+
+    >>> to_amount("49.90", where="fee")
+    Decimal('49.90')
+    """
+    amount = to_decimal(value, where=where)
+    if abs(amount) >= MONEY_LIMIT:
+        raise InvalidInput(
+            f"{where}: {value} is out of range for an amount"
+            f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
+        )
+    if amount != amount.quantize(MONEY_STEP):
+        raise InvalidInput(f"{where}: {value} has more than {MONEY_SCALE} decimals")
+    if positive and amount <= 0:
+        raise InvalidInput(f"{where}: must be greater than 0")
+    if amount < 0:
+        raise InvalidInput(f"{where}: must not be negative")
+    return amount
 
 
 def to_decimal(value: object, *, where: str = "amount") -> Decimal:

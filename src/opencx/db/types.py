@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+
+from opencx.core.money import round_money
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -40,5 +43,33 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         return when.astimezone(UTC)
 
 
-MONEY = sa.Numeric(18, 4, asdecimal=True)
+class Money(sa.types.TypeDecorator[Decimal]):
+    """An amount: ``numeric(18, 4)`` (the DDL is that of ``sa.Numeric(18, 4)``), with one rule
+    on every backend for what is bound to it: rounded half away from zero to 4 decimals, and
+    refused (ValueError) from 10^14 on. PostgreSQL rounds so and refuses such a value itself
+    (a DataError); SQLite stores a REAL and would keep both as given. The last guard: users'
+    amounts are checked where they arrive (:func:`opencx.core.money.to_amount`, the API
+    models, the ingest slice's validation), so it never fires on their input.
+
+    A literal compared with (or added to) a column is bound as the plain ``Numeric`` was, not
+    rounded: a filter ``amount > 0.00001`` means what it says.
+    """
+
+    impl = sa.Numeric(18, 4, asdecimal=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
+            raise TypeError(f"expected an amount, got {type(value).__name__}")
+        # a float goes through its shortest repr: 0.1 is 0.1, not 0.1000000000000000055...
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        return round_money(amount)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        return self.impl_instance.coerce_compared_value(op, value)
+
+
+MONEY = Money()
 ID = sa.String(26)

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_SCALE
 from opencx.loyalty.deps import LoyaltyServiceDep as Service
 from opencx.loyalty.domain import Cause, Partner, Reward, program_document
 from opencx.loyalty.service import MemberView, Overview, Posted
@@ -27,6 +28,14 @@ router = APIRouter(prefix="/api/loyalty", tags=["loyalty"])
 Reader = Annotated[Principal, Depends(require_scope("loyalty:read"))]
 Writer = Annotated[Principal, Depends(require_scope("loyalty:write"))]
 Admin = Annotated[Principal, Depends(require_scope("loyalty:admin"))]
+
+
+Rate = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=MONEY_INTEGER_DIGITS + MONEY_SCALE, decimal_places=MONEY_SCALE),
+]
+"""Money per point: above zero, at most 14 digits before the point and 4 after it (what both
+stores keep of an amount); anything else is a 422 naming the field, never a store's error."""
 
 
 def idempotency_key(principal: Principal, key: str | None) -> str:
@@ -201,14 +210,14 @@ class RewardOut(RewardIn):
 
 class CauseIn(BaseModel):
     name: str
-    money_per_point: Decimal
+    money_per_point: Rate
     currency: str = "EUR"
 
 
 class PartnerDefIn(BaseModel):
     name: str
-    cost_per_point: Decimal
-    value_per_point: Decimal
+    cost_per_point: Rate
+    value_per_point: Rate
     currency: str = "EUR"
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from opencx.core.errors import InvalidInput
-from opencx.core.money import to_decimal
+from opencx.core.money import to_amount, to_decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,7 @@ def parse_plans(raw: Any, currency: str) -> tuple[Plan, ...]:
             Plan(
                 key=str(p["key"]),
                 name=str(p.get("name", p["key"])),
-                fee=to_decimal(p["fee"], where=f"{where}.fee"),
+                fee=to_amount(p["fee"], where=f"{where}.fee"),
                 currency=currency,
                 term_months=term,
                 multiplier=to_decimal(p.get("multiplier", 1), where=f"{where}.multiplier"),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from opencx.core.errors import InvalidInput
-from opencx.core.money import to_decimal
+from opencx.core.money import to_amount
 from opencx.loyalty.domain.membership import Plan, parse_plans
 from opencx.loyalty.domain.rules import EarningRules, parse_rules
 from opencx.loyalty.domain.tiers import TierPolicy, parse_tiers
@@ -71,7 +71,9 @@ def parse_program(raw: Mapping[str, Any]) -> Program:
         expiry_months=expiry,
         pending_days=pending,
         floor=floor,
-        point_value=to_decimal(raw.get("point_value", "0.01"), where="program.point_value"),
+        point_value=to_amount(
+            raw.get("point_value", "0.01"), where="program.point_value", positive=True
+        ),
         auto_enroll=bool(raw.get("auto_enroll", False)),
         earning=parse_rules(raw.get("earning", {})),
         tiers=parse_tiers(raw.get("tiers", {})),

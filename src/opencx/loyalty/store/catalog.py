@@ -10,11 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.db.schema import metadata
-from opencx.db.types import ID, UtcDateTime
+from opencx.db.types import ID, MONEY, UtcDateTime
 from opencx.loyalty.domain import Cause, Donation, Partner, Reward, SettlementLine
 from opencx.loyalty.store.ledger import entries
-
-MONEY = sa.Numeric(18, 4)
 
 rewards = sa.Table(
     "loyalty_rewards",

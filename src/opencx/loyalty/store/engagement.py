@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.db.schema import metadata
-from opencx.db.types import ID, UtcDateTime
+from opencx.db.types import ID, MONEY, UtcDateTime
 from opencx.loyalty.domain import Activity, Challenge, Term
 
 activities = sa.Table(
@@ -72,7 +72,7 @@ tier_changes = sa.Table(
     sa.Column("member_id", ID, nullable=False, index=True),
     sa.Column("tier", sa.String(40)),
     sa.Column("previous", sa.String(40)),
-    sa.Column("value", sa.Numeric(18, 4), nullable=False),
+    sa.Column("value", MONEY, nullable=False),
     sa.Column("at", UtcDateTime, nullable=False),
 )
 
@@ -84,7 +84,7 @@ terms = sa.Table(
     sa.Column("plan", sa.String(40), nullable=False),
     sa.Column("starts_at", UtcDateTime, nullable=False),
     sa.Column("ends_at", UtcDateTime, nullable=False),
-    sa.Column("fee", sa.Numeric(18, 4), nullable=False),
+    sa.Column("fee", MONEY, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("idempotency_key", sa.String(250), nullable=False),
     sa.UniqueConstraint("idempotency_key", name="uq_loyalty_terms_idempotency_key"),

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from opencx.core.events import CustomerMerge
 from opencx.db.customer_rows import move_rows
 from opencx.db.schema import metadata
-from opencx.db.types import ID, UtcDateTime
+from opencx.db.types import ID, MONEY, UtcDateTime
 from opencx.loyalty.domain import Allocation, Entry, Lot, MemberState
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -57,7 +57,7 @@ entries = sa.Table(
     sa.Column("request_hash", sa.String(64)),
     sa.Column("reason", sa.String(500), nullable=False, default=""),
     sa.Column("ref", sa.String(120)),
-    sa.Column("amount", sa.Numeric(18, 4)),  # the money behind it (an order's value)
+    sa.Column("amount", MONEY),  # the money behind it (an order's value)
     sa.UniqueConstraint("idempotency_key", name="uq_loyalty_entries_idempotency_key"),
     sa.Index("ix_loyalty_entries_member_at", "member_id", "at"),
     sa.Index("ix_loyalty_entries_ref", "ref"),

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_SCALE
 from opencx.ingest.domain.kinds import FieldSpec
 from opencx.ingest.domain.mapping import Mapping
 from opencx.ingest.domain.validation.columns import ColumnPlan, as_text, source_text
@@ -35,16 +36,13 @@ FALSE = ("false", "f", "no", "n", "0", "nee")
 INT32 = 2**31 - 1
 
 
-# amounts are stored as Numeric(18, 4) (opencx.db.types.MONEY): at most 14 digits before the
-# point on both stores (SQLite would keep a longer one as a float, or inf; PostgreSQL refuses it)
-MONEY_INTEGER_DIGITS = 14
+# amounts are stored as Numeric(18, 4) (opencx.db.types.MONEY): at most MONEY_INTEGER_DIGITS
+# (14) digits before the point on both stores (SQLite would keep a longer one as a float, or inf;
+# PostgreSQL refuses it), MONEY_SCALE (4) after it; the rule is opencx.core.money's
 MONEY_LIMIT = 10.0**MONEY_INTEGER_DIGITS
 MONEY_RANGE = (
     f"out of range for an amount (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
 )
-MONEY_SCALE = 4
-"""Decimals an amount keeps: more are rounded half away from zero, as PostgreSQL rounds a
-``numeric(18, 4)`` it is given, before either store sees the value."""
 MONEY_ROUNDED_RANGE = (
     f"out of range for an amount once rounded to {MONEY_SCALE} decimals"
     f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
