@@ -92,7 +92,8 @@ def fill_products_job(
 def link_copied_returns(conn: Connection, source: str) -> tuple[int, int]:
     """Link each copied return line that names the order it returns to that order's first
     positive line of the same SKU (as ``store.link_returns`` does for staged lines); mark those
-    orders ``partly_returned`` (when ``completed``). Return (linked, unlinked)."""
+    orders ``partly_returned`` (when ``completed`` and not given by their file, ``status_given``).
+    Return (linked, unlinked)."""
     # one set-based statement: a correlated subquery per return, planned before the tables
     # just loaded had column statistics, scanned every line per return (100,000 returns of a
     # 200,000-line file ran past 10 minutes); the stage and the lines are counted first

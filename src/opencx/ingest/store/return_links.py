@@ -86,7 +86,7 @@ def link_listed_returns(
     (as the import leaves it: before or after the return in the file, stored or new);
     otherwise, with ``by_customer``, to the latest earlier non-return line of the file with the
     same customer and SKU. The orders of the linked lines become ``partly_returned`` (when
-    ``completed``).
+    ``completed`` and computed: a status the order's file gave, ``status_given``, is kept).
     """
     columns = ", ".join(f"{name} {kind}" for name, kind in RETURN_COLUMNS.items())
     conn.exec_driver_sql(f"CREATE TEMP TABLE {RETURNS} ({columns})")
@@ -198,8 +198,8 @@ def relink_stored_returns(
     new lines under the same line numbers): each return line linked to a line of those orders
     that now holds another SKU is linked to that order's first line of its SKU with a
     positive quantity, or unlinked when the order has none; then each of those orders that a
-    return line reverses, left ``completed`` by the import, becomes ``partly_returned`` (the
-    status the returns imply). Return (relinked, unlinked).
+    return line reverses, left ``completed`` by the import (computed, not given), becomes
+    ``partly_returned`` (the status the returns imply). Return (relinked, unlinked).
 
     ``rewritten``: the ids of the stored orders the import wrote; ``None``: the orders of the
     stage (PostgreSQL's merge). Only their lines and the links to them are read.
@@ -336,8 +336,9 @@ def staged_linked_orders(conn: Connection, source: str) -> list[str]:
 
 def complete_unreturned(conn: Connection, order_ids: Sequence[str]) -> int:
     """Once an import's returns are linked: each of ``order_ids`` (orders a re-imported return
-    line was linked to, which the import did not write itself) that is ``partly_returned``
-    while no return line links to it any more and none of its own lines is a return becomes
+    line was linked to, which the import did not write itself) that is ``partly_returned``,
+    a status computed (not given by its file: ``status_given``), while no return line links
+    to it any more and none of its own lines is a return becomes
     ``completed`` again, the status an import gives an order without returns (the reverse of
     :func:`link_listed_returns`' mark). Return how many."""
     changed = 0
