@@ -242,3 +242,38 @@ def test_many_empty_lines_before_whitespace_separated_columns(
         f"lead.txt:{at + 4}: column '*'",
         f"lead.txt:{at + 5}: column 'currency'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "header", "line"),
+    [
+        ("\n\n\n", f"order_id,{NAMES}\n", 5),
+        ("", f'"order\r\nid",{NAMES}\r\n\r\n', 3),
+        ("\r\n" * 200_000, f'"order\nid",{NAMES}\n' + "\n" * 200_000, 200_003),
+    ],
+)
+def test_a_header_with_no_rows_after_it_names_the_line_after_it(
+    engine: Engine, tmp_path: Path, before: str, header: str, line: int
+) -> None:
+    """A header followed by nothing, or by empty lines only: 'no data rows' names the line
+    after the header (it was always line 2)."""
+    path = tmp_path / "none.csv"
+    path.write_bytes((before + header).encode())
+    with pytest.raises(InvalidInput, match=rf"none\.csv: line {line}: the file has no data rows"):
+        _import(engine, path)
+
+
+def test_header_problems_name_the_header_line(engine: Engine, tmp_path: Path) -> None:
+    """A missing column, an unknown one and a column twice name the line the header is on
+    after empty lines (they named line 1)."""
+    path = tmp_path / "late.csv"
+    lines = ["", "  ", f'order_id,{NAMES.replace(",currency", "")},"Colour\nname"', "O1"]
+    path.write_bytes("\n".join(lines).encode())
+    report = _import(engine, path)
+    assert sorted(str(p).split(" value ")[0] for p in report.problems) == [
+        "late.csv:3: column 'Colour\\nname'",
+        "late.csv:3: column 'currency'",
+    ]
+    path.write_bytes(f"\n\n\norder_id,{NAMES},sku\nO1\n".encode())
+    with pytest.raises(InvalidInput, match=r"late\.csv: line 4: column\(s\) \['sku'\] appear"):
+        _import(engine, path)

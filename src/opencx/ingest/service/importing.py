@@ -240,7 +240,13 @@ class IngestService:
         progress: Callable[[int], None] | None,
     ) -> None:
         kind = KINDS[options.kind]
-        plan = plan_columns(source_file.name, source_file.columns, kind, options.mapping)
+        plan = plan_columns(
+            source_file.name,
+            source_file.columns,
+            kind,
+            options.mapping,
+            header_line=source_file.lead_lines + 1,
+        )
         header = plan.header_problems(options.ignore_unknown)
         if header:
             report.status = "failed"
@@ -306,7 +312,8 @@ class IngestService:
             store.restore_indexes(conn, deferred)
             rejects.close()
             if report.rows_read == 0 and not source_file.row_problems:
-                raise InvalidInput(f"{source_file.name}: line 2: the file has no data rows")
+                line = source_file.first_data_line
+                raise InvalidInput(f"{source_file.name}: line {line}: the file has no data rows")
             if report.problem_count and not options.allow_rejects:
                 tx.rollback()  # nothing written: nothing counted either
                 report.status, report.rows_loaded = "failed", 0

@@ -30,20 +30,23 @@ class ColumnPlan:
     extra: dict[str, str] = field(default_factory=dict)  # score:<key> / text:<key> -> source
     unknown: list[str] = field(default_factory=list)
     date_formats: dict[str, str] = field(default_factory=dict)  # detected per field
+    header_line: int = 1  # the line the header is on (after empty lines)
 
     def header_problems(self, ignore_unknown: bool) -> list[Problem]:
         found = []
+        line = self.header_line
         for spec in self.kind.fields:
             if spec.required and not self.provides(spec.name) and spec.default is None:
-                found.append(Problem(self.file, 1, spec.name, "", "missing required column"))
+                found.append(Problem(self.file, line, spec.name, "", "missing required column"))
         mapped = [*self.mapping.columns.values()]
         mapped += [c for expr in self.mapping.joined.values() for c in joined_columns(expr)]
         for name in mapped:
             if name != "_line" and name not in self.available:
-                found.append(Problem(self.file, 1, name, "", "mapped column is not in the file"))
+                rule = "mapped column is not in the file"
+                found.append(Problem(self.file, line, name, "", rule))
         if not ignore_unknown:
             rule = "unknown column (map it with --map FIELD=COLUMN or pass --ignore-unknown)"
-            found += [Problem(self.file, 1, name, "", rule) for name in self.unknown]
+            found += [Problem(self.file, line, name, "", rule) for name in self.unknown]
         return found
 
     available: tuple[str, ...] = ()
@@ -53,12 +56,17 @@ class ColumnPlan:
         return name in self.sources or name in m.constants or name in m.computed or name in m.joined
 
 
-def plan_columns(file: str, columns: list[str], kind: KindSpec, mapping: Mapping) -> ColumnPlan:
-    """Match source columns to canonical fields: explicit mapping first, then same name."""
-    plan = ColumnPlan(file, kind, mapping, available=tuple(columns))
+def plan_columns(
+    file: str, columns: list[str], kind: KindSpec, mapping: Mapping, *, header_line: int = 1
+) -> ColumnPlan:
+    """Match source columns to canonical fields: explicit mapping first, then same name.
+    ``header_line``: the line the header is on, named by its problems."""
+    plan = ColumnPlan(file, kind, mapping, available=tuple(columns), header_line=header_line)
     dupes = {c for c in columns if columns.count(c) > 1}
     if dupes:
-        raise InvalidInput(f"{file}: line 1: column(s) {sorted(dupes)} appear more than once")
+        raise InvalidInput(
+            f"{file}: line {header_line}: column(s) {sorted(dupes)} appear more than once"
+        )
     by_norm = {_norm(c): c for c in columns}
     for target, source in mapping.columns.items():
         if source == "_line" or source in columns:

@@ -74,7 +74,7 @@ def _csv_read(
         raise
     # the parser numbers the rows it skips after the header, and the records after them
     first = 1 + source.skip_rows
-    lines = _Lines(source, first, max(given + source.skip_rows, source.data_line), blanks)
+    lines = _Lines(source, first, source.first_data_line, blanks)
     pending: list[pa.RecordBatch] = []
     rows, wanted = 0, first_rows
     for record_batch in reader:

@@ -48,6 +48,12 @@ class SourceFile:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def first_data_line(self) -> int:
+        """The line the data begins on: after the empty lines, the header and the rows skipped
+        after it (2 in a file with a one-line header)."""
+        return max(1 + self.lead_lines + (self.header_lines if self.header else 0), self.data_line)
+
 
 def file_format(path: Path) -> str:
     """The format from the file name (``.gz`` is read through transparently)."""
