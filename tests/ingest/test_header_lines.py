@@ -277,3 +277,36 @@ def test_header_problems_name_the_header_line(engine: Engine, tmp_path: Path) ->
     path.write_bytes(f"\n\n\norder_id,{NAMES},sku\nO1\n".encode())
     with pytest.raises(InvalidInput, match=r"late\.csv: line 4: column\(s\) \['sku'\] appear"):
         _import(engine, path)
+
+
+@pytest.mark.parametrize("chunk_rows", [7_000, 50_000])
+def test_quoted_line_breaks_past_the_sample(
+    engine: Engine, tmp_path: Path, chunk_rows: int
+) -> None:
+    """Quoted values holding line breaks only after the first 256 KiB (the sample the header is
+    read from), some across the parser's block ends: each record is read whole and every line
+    numbered (the parser was told no value held one: a record cut at a block's end, and every
+    line after a break named a line early)."""
+    path = tmp_path / "notes.csv"
+    lines, expected, line = [f"order_id,{NAMES},note"], [], 2
+    for i in range(60_000):
+        note = f'"n{i}\r\nsecond\nthird"' if i > 10_000 and i % 701 == 0 else "n"
+        currency = "EURO" if i % 997 == 0 else "EUR"
+        lines.append(f"O{i},C1,2024-03-01,{currency},S1,1,2.5,{note}")
+        if currency == "EURO":
+            expected.append(f"notes.csv:{line}: column 'currency'")
+        line += 1 + 2 * (note != "n")
+    path.write_bytes(("\n".join(lines) + "\n").encode())
+    service = IngestService(engine, EventBus(), FixedClock())
+    report = service.import_file(
+        ImportOptions(
+            kind="orders",
+            path=path,
+            mapping=Mapping(create_missing_customers=True),
+            chunk_rows=chunk_rows,
+            allow_rejects=True,
+            ignore_unknown=True,
+        )
+    )
+    assert (report.rows_read, report.rows_rejected) == (60_000, len(expected))
+    assert _lines(report) == expected

@@ -106,7 +106,9 @@ def _open(
         ),
         parse_options=pacsv.ParseOptions(
             delimiter=source.delimiter or ",",
-            newlines_in_values=source.newlines_in_values,
+            # a quoted value may hold line breaks anywhere in the file, not only in the sample
+            # the header was read from (one thread: no slower than False, measured)
+            newlines_in_values=True,
             invalid_row_handler=on_invalid,
         ),
         convert_options=pacsv.ConvertOptions(
@@ -151,7 +153,7 @@ class _Lines:
             numbers = np.array([row.number or self.record for row in aside], np.int64)
             kept[np.clip(numbers - self.record, 0, n + taken - 1)] = False
         breaks = np.zeros(n + taken, np.int64)
-        if table is not None and self.source.newlines_in_values:
+        if table is not None:
             breaks[kept] = _breaks(table)
         breaks[~kept] = [_text_breaks(row.text or "") for row in aside]
         first = span + self.breaks + np.cumsum(breaks) - breaks + self.blanks
@@ -275,10 +277,13 @@ class _BlankLines:
 
 
 def _breaks(table: pa.Table) -> np.ndarray:
-    """Per row, the line breaks inside its values (\n, \r\n or a lone \r each count one)."""
+    """Per row, the line breaks inside its values (\n, \r\n or a lone \r each count one);
+    a column none of whose bytes is a control character (\r and \n among them) holds none."""
     total = np.zeros(table.num_rows, np.int64)
     for column in table.columns:
         if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            continue
+        if not any(_controls(chunk) for chunk in column.chunks):
             continue
         count = pc.add(
             pc.count_substring(column, "\n"),
@@ -286,6 +291,13 @@ def _breaks(table: pa.Table) -> np.ndarray:
         )
         total += np.asarray(pc.fill_null(count, 0).to_numpy(zero_copy_only=False), np.int64)
     return total
+
+
+def _controls(array: pa.Array) -> bool:
+    """Whether a byte of the text of ``array`` (or of the buffer it is a slice of) is below
+    14: a \n or \r may be among them (the minimum of its bytes: no copy)."""
+    data = array.buffers()[2]
+    return data is not None and data.size > 0 and int(np.frombuffer(data, np.uint8).min()) < 14
 
 
 def _text_breaks(text: str) -> int:

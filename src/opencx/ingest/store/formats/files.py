@@ -36,7 +36,6 @@ class SourceFile:
     delimiter: str | None = None
     whitespace: bool = False
     header: bool = True
-    newlines_in_values: bool = False
     lead_lines: int = 0  # empty lines (or only spaces) before the header or the first row
     header_lines: int = 1  # the header's lines (a quoted name may hold a line break)
     skip_after_header: int = 0  # rows after the header that are not records (delimited text)

@@ -220,11 +220,6 @@ def _parse_header(source: SourceFile, text: str, names: tuple[str, ...], head: _
         source.columns = [c.strip() for c in first]
     else:
         source.columns = [f"column{i + 1}" for i in range(len(first))]
-    # whether the records the parser reads hold line breaks in values (the header's are its
-    # own); universal newlines: a lone \r (an old Mac file) ends a line, as for the parser
-    body = io.StringIO(text[end if source.header else start :], newline=None)
-    rows = csv.reader(body, delimiter=source.delimiter or ",")
-    source.newlines_in_values = any("\n" in cell or "\r" in cell for row in rows for cell in row)
     return True
 
 
