@@ -13,6 +13,8 @@ pytestmark = pytest.mark.postgres
 
 def test_linked_returns_are_read_from_their_index_on_lines_not_analyzed(pg_clean):
     with pg_clean.connect() as conn, conn.begin() as tx:
+        # no autovacuum analyzes the table meanwhile (it takes this lock too, and gives way)
+        conn.exec_driver_sql("LOCK TABLE order_lines IN SHARE UPDATE EXCLUSIVE MODE")
         conn.exec_driver_sql(
             "INSERT INTO orders (id, source, external_id, placed_at, channel, status, currency, "
             "discount_total) VALUES ('o1', 'shop', 'E1', now(), 'web', 'completed', 'EUR', 0)"
