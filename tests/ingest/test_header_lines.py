@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from opencx.core import EventBus, FixedClock
 from opencx.core.errors import InvalidInput
-from opencx.ingest.domain import Mapping
-from opencx.ingest.service import ImportOptions, ImportReport, IngestService
+from opencx.ingest.service import ImportReport
+from tests.ingest.test_line_numbers import _import
 
 NAMES = "customer,placed_at,currency,sku,quantity,unit_price"
 ROWS = [
@@ -22,21 +21,6 @@ ROWS = [
     'O4,C1,2024-03-01,EUR,"a{nl}b",1,2.5',  # header + 5, 6
     "O5,C1,2024-03-01,EURO,S1,1,2.5",  # header + 7
 ]
-
-
-def _import(
-    engine: Engine, path: Path, chunk_rows: int = 50_000, **mapping: object
-) -> ImportReport:
-    service = IngestService(engine, EventBus(), FixedClock())
-    return service.import_file(
-        ImportOptions(
-            kind="orders",
-            path=path,
-            mapping=Mapping(create_missing_customers=True, **mapping),  # type: ignore[arg-type]
-            chunk_rows=chunk_rows,
-            allow_rejects=True,
-        )
-    )
 
 
 def _lines(report: ImportReport) -> list[str]:
@@ -109,16 +93,7 @@ def test_a_quoted_header_name_longer_than_the_sample(engine: Engine, tmp_path: P
     lines = [f'order_id,{NAMES},"{notes}\n\n"'] + [row.format(nl="\n") + "," for row in ROWS]
     lines[2] = ""
     path.write_bytes("\n".join(lines).encode())
-    service = IngestService(engine, EventBus(), FixedClock())
-    report = service.import_file(
-        ImportOptions(
-            kind="orders",
-            path=path,
-            mapping=Mapping(create_missing_customers=True),
-            allow_rejects=True,
-            ignore_unknown=True,
-        )
-    )
+    report = _import(engine, path, ignore_unknown=True)
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 2, 3)
     assert _lines(report) == _expected("long.csv", 4)
 
@@ -297,16 +272,6 @@ def test_quoted_line_breaks_past_the_sample(
             expected.append(f"notes.csv:{line}: column 'currency'")
         line += 1 + 2 * (note != "n")
     path.write_bytes(("\n".join(lines) + "\n").encode())
-    service = IngestService(engine, EventBus(), FixedClock())
-    report = service.import_file(
-        ImportOptions(
-            kind="orders",
-            path=path,
-            mapping=Mapping(create_missing_customers=True),
-            chunk_rows=chunk_rows,
-            allow_rejects=True,
-            ignore_unknown=True,
-        )
-    )
+    report = _import(engine, path, chunk_rows, ignore_unknown=True)
     assert (report.rows_read, report.rows_rejected) == (60_000, len(expected))
     assert _lines(report) == expected

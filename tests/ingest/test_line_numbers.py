@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from opencx.core import EventBus, FixedClock
 from opencx.ingest.domain import Mapping
-from opencx.ingest.service import ImportOptions, IngestService
+from opencx.ingest.service import ImportOptions, ImportReport, IngestService
 
 HEAD = "order_id,customer,placed_at,currency,sku,quantity,unit_price\n"
 
@@ -213,7 +213,15 @@ def test_rows_skipped_after_the_header_may_be_longer_than_the_sample(
     ]
 
 
-def _import(engine: Engine, path: Path, chunk_rows: int = 50_000, **mapping: object):
+def _import(
+    engine: Engine,
+    path: Path,
+    chunk_rows: int = 50_000,
+    *,
+    ignore_unknown: bool = False,
+    **mapping: object,
+) -> ImportReport:
+    """Import ``path`` as orders, rejects allowed (also used by ``test_header_lines``)."""
     service = IngestService(engine, EventBus(), FixedClock())
     return service.import_file(
         ImportOptions(
@@ -222,6 +230,7 @@ def _import(engine: Engine, path: Path, chunk_rows: int = 50_000, **mapping: obj
             mapping=Mapping(create_missing_customers=True, **mapping),  # type: ignore[arg-type]
             chunk_rows=chunk_rows,
             allow_rejects=True,
+            ignore_unknown=ignore_unknown,
         )
     )
 
