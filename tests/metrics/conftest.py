@@ -409,6 +409,8 @@ def _arrow_type(col: sa.Column[Any]) -> pa.DataType:
     name = type(t).__name__
     if name == "UtcDateTime":
         return pa.timestamp("us", tz="UTC")
+    if isinstance(t, sa.types.TypeDecorator):  # MONEY: the Numeric it stores
+        t = t.impl_instance
     if isinstance(t, sa.Numeric) and not isinstance(t, sa.Float):
         return pa.decimal128(18, 4)
     if isinstance(t, sa.Boolean):
