@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,15 @@ PING_AFTER_IDLE = 5.0  # seconds a pooled PostgreSQL connection may rest before 
 POOL_SIZE = 12
 
 
+REQUEST_LOCK_TIMEOUT: ContextVar[str | None] = ContextVar("opencx_lock_timeout", default=None)
+"""Set by the web edge while it answers a request (``opencx.web.site``): on PostgreSQL, a
+connection taken from the pool then waits at most that long for a table or row lock
+(``lock_timeout``), so a request that meets a table a first import has locked until it commits
+(docs/operations.md) fails at once with 503 (``opencx.web.errors``) instead of holding its
+pooled connection for the whole import until the pool runs out for every other request. A
+connection taken outside a request (jobs, the worker, the CLI) waits as long as it must."""
+
+
 def create_engine_from_url(
     url: str, *, ping_after_idle: float = PING_AFTER_IDLE, **kwargs: Any
 ) -> Engine:
@@ -51,8 +61,27 @@ def create_engine_from_url(
     kwargs.setdefault("pool_size", POOL_SIZE)
     engine = sa.create_engine(url, **kwargs)
     _ping_when_idle(engine, ping_after_idle)
+    _lock_timeout_in_requests(engine)
     driver.watch(engine)
     return engine
+
+
+def _lock_timeout_in_requests(engine: Engine) -> None:
+    """Give each PostgreSQL connection, as it leaves the pool, the ``lock_timeout`` of
+    :data:`REQUEST_LOCK_TIMEOUT` (none outside a request). The setting stays on the connection,
+    so a round trip is spent only when a connection goes from requests to other work or back."""
+    key = "opencx_lock_timeout"
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        wanted = REQUEST_LOCK_TIMEOUT.get() or "0"
+        if record.info.get(key, "0") == wanted:
+            return
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, false)", (wanted,))
+        dbapi_conn.commit()  # kept whatever the next transaction does
+        record.info[key] = wanted
+
+    event.listen(engine, "checkout", checkout)
 
 
 def _ping_when_idle(engine: Engine, after: float) -> None:

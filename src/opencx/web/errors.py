@@ -120,18 +120,37 @@ STORE_BUSY = (
     " has finished; on PostgreSQL writes go on beside an import"
 )
 RETRY_AFTER = "30"
+LOCK_TIMEOUT = "10s"
+"""How long a request waits for a PostgreSQL lock before it is answered 503 (``app.state.
+lock_timeout`` overrides it; ``opencx.db.engine.REQUEST_LOCK_TIMEOUT``, ``web.site``)."""
+TABLES_LOCKED = (
+    "the store is busy: a table this request needs is locked (a first import into an empty"
+    " store locks its order tables, and customers when it creates the first ones, until it"
+    " ends: docs/operations.md) and this request waited {timeout} for it; nothing was saved."
+    " Try again once the import has finished"
+)
+LOCK_STATES = frozenset({"55P03", "40P01"})
+"""PostgreSQL's ``lock_not_available`` (a request's ``lock_timeout`` ran out:
+``opencx.db.engine.REQUEST_LOCK_TIMEOUT``) and ``deadlock_detected`` (the server ended this
+request's transaction to let another go on): both a busy store, worth sending again."""
 
 
 def _store_busy(request: Request, exc: Exception) -> Response:
-    """SQLite's ``database is locked`` once the busy timeout ran out: 503, said plainly; any
-    other operational error is left to the server's 500 (re-raised)."""
+    """SQLite's ``database is locked`` once the busy timeout ran out, or a PostgreSQL lock the
+    request could not get (:data:`LOCK_STATES`): 503, said plainly; any other operational error
+    is left to the server's 500 (re-raised)."""
     assert isinstance(exc, sqlalchemy.exc.OperationalError)
-    if "database is locked" not in str(exc.orig):
+    if getattr(exc.orig, "sqlstate", None) in LOCK_STATES:
+        timeout = getattr(request.app.state, "lock_timeout", LOCK_TIMEOUT)
+        detail = TABLES_LOCKED.format(timeout=timeout)
+    elif "database is locked" in str(exc.orig):
+        detail = STORE_BUSY
+    else:
         raise exc
     headers = {"Retry-After": RETRY_AFTER}
     if is_api(request):
-        return problem(503, STORE_BUSY, headers)
-    page = error_page(request, 503, STORE_BUSY)
+        return problem(503, detail, headers)
+    page = error_page(request, 503, detail)
     page.headers.update(headers)
     return page
 

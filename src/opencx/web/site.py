@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from opencx.db.engine import REQUEST_LOCK_TIMEOUT
 from opencx.web.account import router as account_router
 from opencx.web.admin import router as admin_router
-from opencx.web.errors import install_error_handlers
+from opencx.web.errors import LOCK_TIMEOUT, install_error_handlers
 from opencx.web.lanes import Lanes
 from opencx.web.openapi import install_openapi
 from opencx.web.pages import add_coming_soon
@@ -52,11 +53,31 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class RequestLockTimeout:
+    """Marks the handling of each HTTP request, lanes included, so the PostgreSQL connections
+    it takes wait at most :data:`LOCK_TIMEOUT` for a lock (``REQUEST_LOCK_TIMEOUT``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        timeout = getattr(scope["app"].state, "lock_timeout", LOCK_TIMEOUT)
+        token = REQUEST_LOCK_TIMEOUT.set(timeout)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            REQUEST_LOCK_TIMEOUT.reset(token)
+
+
 def install_web(app: FastAPI) -> None:
     """Before the slices' routers: handlers, middleware, the shell's pages and /static."""
     install_error_handlers(app)
     app.add_middleware(Lanes)  # innermost of ours: lanes still get request ids and headers
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLockTimeout)
     app.include_router(shell_router)
     app.include_router(account_router)
     app.include_router(admin_router)
