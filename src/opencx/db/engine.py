@@ -33,6 +33,11 @@ PING_AFTER_IDLE = 5.0  # seconds a pooled PostgreSQL connection may rest before 
 POOL_SIZE = 12
 
 
+LOCK_STATES = frozenset({"55P03", "40P01"})
+"""PostgreSQL's ``lock_not_available`` (a ``lock_timeout`` ran out) and ``deadlock_detected``
+(the server ended one transaction to let another go on): a lock not got, worth trying again
+(``ingest.store.bulk.set_aside`` goes on without it; the web answers 503)."""
+
 REQUEST_LOCK_TIMEOUT: ContextVar[str | None] = ContextVar("opencx_lock_timeout", default=None)
 """Set by the web edge while it answers a request (``opencx.web.site``): on PostgreSQL, a
 connection taken from the pool then waits at most that long for a table or row lock

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError, PermissionDenied
+from opencx.db.engine import LOCK_STATES
 from opencx.web.auth import LoginRequired, login_url
 from opencx.web.render import render
 
@@ -129,16 +130,12 @@ TABLES_LOCKED = (
     " ends: docs/operations.md) and this request waited {timeout} for it; nothing was saved."
     " Try again once the import has finished"
 )
-LOCK_STATES = frozenset({"55P03", "40P01"})
-"""PostgreSQL's ``lock_not_available`` (a request's ``lock_timeout`` ran out:
-``opencx.db.engine.REQUEST_LOCK_TIMEOUT``) and ``deadlock_detected`` (the server ended this
-request's transaction to let another go on): both a busy store, worth sending again."""
 
 
 def _store_busy(request: Request, exc: Exception) -> Response:
     """SQLite's ``database is locked`` once the busy timeout ran out, or a PostgreSQL lock the
-    request could not get (:data:`LOCK_STATES`): 503, said plainly; any other operational error
-    is left to the server's 500 (re-raised)."""
+    request could not get (``db.engine.LOCK_STATES``): 503, said plainly; any other
+    operational error is left to the server's 500 (re-raised)."""
     assert isinstance(exc, sqlalchemy.exc.OperationalError)
     if getattr(exc.orig, "sqlstate", None) in LOCK_STATES:
         timeout = getattr(request.app.state, "lock_timeout", LOCK_TIMEOUT)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex
 
+from opencx.db.engine import LOCK_STATES
 from opencx.ingest.store import behind, checkpoints, sqlite_images
 from opencx.ingest.store.tables import TABLES
 
@@ -174,14 +175,6 @@ with the check, 5.5–5.8 s without it, under the same load."""
 
 _SAVEPOINT = "opencx_set_aside"
 
-LOCK_LOST = frozenset({"40P01", "55P03"})
-"""Errors of the locks' statement after which :func:`set_aside` sets nothing aside, and the
-import goes on with its keys: a deadlock (another transaction holds a lock, taken by a read
-before, that this import's statement waits for, and waits for one this import holds: two
-first imports that both looked at the empty tables before either locked them; a page that
-read ``orders`` and then ``customers`` meanwhile) or ``lock_timeout``. The savepoint rolled
-back, the import keeps only what it held before."""
-
 
 @dataclass(frozen=True)
 class SetAside:
@@ -203,11 +196,11 @@ def set_aside(
     Every table whose lock a drop takes is locked first, by one statement in a fixed order, so
     two imports do not each hold a lock the other's drop needs; the first look's reads still
     hold theirs, so two imports that looked before either locked deadlock on that statement:
-    then (:data:`LOCK_LOST`) nothing is set aside and the import goes on as into tables with
-    rows. Emptiness is checked again once locked, now that no writer can add rows. When a
-    table was filled in between (an event, another source's import), the locks are let go (a
-    savepoint rolled back) and a table of ``referenced`` keeps its foreign keys, a table of
-    ``tables`` its keys: the import merges as into a table with rows."""
+    then (``db.engine.LOCK_STATES``) nothing is set aside and the import goes on as into
+    tables with rows. Emptiness is checked again once locked, now that no writer can add
+    rows. When a table was filled in between (an event, another source's import), the locks
+    are let go (a savepoint rolled back) and a table of ``referenced`` keeps its foreign keys,
+    a table of ``tables`` its keys: the import merges as into a table with rows."""
     if conn.dialect.name != "postgresql":
         return SetAside((), ())
     emptied = [name for name in tables if _empty(conn, name)]
@@ -220,14 +213,12 @@ def set_aside(
     try:
         conn.exec_driver_sql(f"LOCK TABLE {', '.join(locked)} IN ACCESS EXCLUSIVE MODE")
     except sa.exc.DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) not in LOCK_LOST:
+        if getattr(exc.orig, "sqlstate", None) not in LOCK_STATES:
             raise
-        conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")  # the import goes on
-        conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+        _let_go(conn)  # the import goes on
         return SetAside((), ())
     if not all(_empty(conn, name) for name in (*also, *emptied)):
-        conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")  # its locks go with it
-        conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+        _let_go(conn)
         return set_aside(conn, tables) if also else SetAside((), ())
     conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
     keys, references = _drop_constraints(conn, emptied, locked)
@@ -237,6 +228,12 @@ def set_aside(
                 index.drop(conn)
                 keys.append(str(CreateIndex(index).compile(dialect=conn.dialect)))
     return SetAside(tuple(emptied), tuple(keys + references))
+
+
+def _let_go(conn: Connection) -> None:
+    """Roll back to :func:`set_aside`'s savepoint: the locks taken since go with it."""
+    conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+    conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
 
 
 def _partial(index: sa.Index) -> bool:
