@@ -33,6 +33,7 @@ from opencx.db.driver import (
     pipeline,
     rollback_or_invalidate,
 )
+from opencx.db.types import MONEY
 from opencx.loyalty.domain import Entry, Lot, MemberState
 from opencx.loyalty.store.ledger import (
     allocations,
@@ -259,7 +260,16 @@ def append(
     amount: Any = None,
 ) -> None:
     """Insert ``entry`` with its lot and allocations (never an update); in a
-    :func:`single_write`, commit with it."""
+    :func:`single_write`, commit with it.
+
+    ``amount`` is bound by the house money rule on both stores (:data:`opencx.db.types.MONEY`,
+    the column's type: rounded half away from zero to 4 decimals; from 10^14 on, or not
+    finite, a ``StatementError`` whose ``orig`` is the ValueError, as SQLAlchemy raises it on
+    SQLite), before anything is sent: PostgreSQL's statement is written by hand, and the
+    column's type would not run there.
+    """
+    if conn.dialect.name == "postgresql":
+        amount = _money(amount, conn)
     row = {
         "id": entry.id,
         "member_id": entry.member_id,
@@ -313,6 +323,15 @@ def append(
                 for a in entry.allocations
             ],
         )
+
+
+def _money(amount: Any, conn: Connection) -> Any:
+    try:
+        return MONEY.process_bind_param(amount, conn.dialect)
+    except Exception as exc:  # as SQLAlchemy wraps a bind processor's error
+        raise sa.exc.StatementError(
+            str(exc), "INSERT INTO loyalty_entries", {"amount": amount}, exc
+        ) from exc
 
 
 def _lot_and_allocations(entry: Entry, lot: Lot | None) -> dict[str, Any]:
