@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from opencx.core.errors import InvalidInput
 
@@ -61,6 +61,36 @@ def to_amount(value: object, *, where: str, positive: bool = False) -> Decimal:
     if amount < 0:
         raise InvalidInput(f"{where}: must not be negative")
     return amount
+
+
+CENT = Decimal("0.01")
+
+
+def amount_at_rate(units: int, rate: Decimal, *, where: str, currency: str = "") -> Decimal:
+    """``units`` at ``rate`` each (points donated at a cause's rate, a partner's points at its
+    cost), to the cent with banker's rounding; InvalidInput names ``where`` and the limit when
+    the amount is :data:`MONEY_LIMIT` or more, which no store keeps (checked before rounding
+    too, so a product past Decimal's 28 digits is never quantized).
+
+    >>> amount_at_rate(250, Decimal("0.0125"), where="points")
+    Decimal('3.12')
+    """
+    amount = rate * units
+    if abs(amount) < MONEY_LIMIT:
+        amount = amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    if abs(amount) >= MONEY_LIMIT:
+        unit = f" {currency}" if currency else ""
+        raise InvalidInput(
+            f"{where}: {units} at {_plain(rate)}{unit} each is {_plain(amount)}{unit}, out of"
+            f" range for an amount (less than 10^{MONEY_INTEGER_DIGITS}: at most"
+            f" {MONEY_INTEGER_DIGITS} digits before the decimal point)"
+        )
+    return amount
+
+
+def _plain(value: Decimal) -> str:
+    """``value`` without trailing zeros or an exponent: ``1000.0000`` is ``1000``."""
+    return f"{value.normalize():f}"
 
 
 def to_decimal(value: object, *, where: str = "amount") -> Decimal:

@@ -53,6 +53,7 @@ from opencx.loyalty.domain.partners import (
     PartnerStatement,
     SettlementLine,
     partner_statement,
+    settlement_amount,
     settlement_line,
 )
 from opencx.loyalty.domain.program import Program, parse_program, program_document
@@ -130,6 +131,7 @@ __all__ = [
     "rebuild",
     "reversal_points",
     "seed_commitment",
+    "settlement_amount",
     "settlement_line",
     "stock_left",
     "verify_draw",

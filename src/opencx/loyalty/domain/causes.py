@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
+
+from opencx.core.money import amount_at_rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +44,10 @@ class CauseStatement:
 
 
 def donation_amount(cause: Cause, points: int) -> Decimal:
-    """Money a donation of ``points`` stands for, to the cent (banker's rounding)."""
-    return (cause.money_per_point * points).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+    """Money a donation of ``points`` stands for, to the cent (banker's rounding);
+    InvalidInput naming ``points`` and the limit when it is 10^14 or more, which no store
+    keeps."""
+    return amount_at_rate(points, cause.money_per_point, where="points", currency=cause.currency)
 
 
 def cause_statement(cause: Cause, donations: Iterable[Donation]) -> CauseStatement:

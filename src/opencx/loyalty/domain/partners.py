@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
+
+from opencx.core.money import amount_at_rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,20 +50,23 @@ class PartnerStatement:
         return self.receivable - self.payable
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+def settlement_amount(partner: Partner, points: int, *, awarded: bool) -> Decimal:
+    """What ``points`` awarded (at the partner's cost) or accepted (at its value) settle for,
+    to the cent (banker's rounding); InvalidInput naming ``points`` and the limit when it is
+    10^14 or more, which no store keeps."""
+    rate = partner.cost_per_point if awarded else partner.value_per_point
+    return amount_at_rate(points, rate, where="points", currency=partner.currency)
 
 
 def settlement_line(
     partner: Partner, entry_id: str, points: int, at: datetime, *, awarded: bool
 ) -> SettlementLine:
-    rate = partner.cost_per_point if awarded else partner.value_per_point
     return SettlementLine(
         partner.id,
         entry_id,
         "receivable" if awarded else "payable",
         points,
-        _cents(rate * points),
+        settlement_amount(partner, points, awarded=awarded),
         partner.currency,
         at,
     )

@@ -22,6 +22,7 @@ def donate(
     if cause is None or not cause.active:
         raise NotFound(f"cause {cause_id!r} does not exist or takes no donations")
     fp = request_hash(op="donate", member=member_id, cause=cause_id, points=points)
+    amount = donation_amount(cause, points)  # refused (10^14 or more) before any write
     posted = debit(
         conn,
         member_id,
@@ -35,7 +36,6 @@ def donate(
         fingerprint=fp,
     )
     if not posted.duplicate:
-        amount = donation_amount(cause, points)
         catalog.add_donation(
             conn,
             Donation(posted.entry_id, cause_id, member_id, points, amount, cause.currency, at),
