@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
@@ -168,7 +169,12 @@ class LoyaltyService:
         )
 
     def record_event(
-        self, member_id: str, kind: str, key: str, at: datetime | None = None, value: float = 1.0
+        self,
+        member_id: str,
+        kind: str,
+        key: str,
+        at: datetime | None = None,
+        value: Decimal = Decimal(1),
     ) -> list[Posted]:
         when = at or self.clock.now()
         return self._tx(lambda c: record_event(c, member_id, kind, key, when, value))

@@ -200,10 +200,17 @@ def _reverse_returns(
 
 
 def record_event(
-    conn: Connection, member_id: str, kind: str, key: str, at: datetime, value: float = 1.0
+    conn: Connection,
+    member_id: str,
+    kind: str,
+    key: str,
+    at: datetime,
+    value: Decimal = Decimal(1),
 ) -> list[Posted]:
     """An activity (review, referral, survey, birthday, app download, visit, ...): its event
-    points under the rule's cap, and the challenges it completes."""
+    points under the rule's cap, and the challenges it completes. ``value`` (what a ``sum``
+    challenge adds up) arrives checked by the edge (at most 14 digits before the point and 4
+    after it) and is kept as the activities' double, as an order's value is."""
     p = program(conn)
     store.member_row(conn, member_id, lock=True)
     fresh = engagement.add_activity(
@@ -211,7 +218,7 @@ def record_event(
         id=new_id(),
         member_id=member_id,
         kind=kind,
-        value=value,
+        value=float(value),
         at=at,
         idempotency_key=f"event:{key}",
     )
