@@ -74,6 +74,17 @@ def test_an_amount_of_10_to_the_14_or_more_is_refused_on_both_stores(engine, amo
         assert conn.execute(sa.select(sa.func.count()).select_from(amounts)).scalar_one() == 0
 
 
+@pytest.mark.parametrize("given", ["abc", "", "1,5", "1.2.3", "0x10", "12 EUR"])
+def test_a_string_that_is_no_number_is_a_value_error_on_both_stores(engine, amounts, given):
+    """As the other refusals (before: decimal.InvalidOperation, an ArithmeticError)."""
+    with engine.begin() as conn, pytest.raises(sa.exc.StatementError) as caught:
+        conn.execute(amounts.insert().values(amount=given))
+    assert isinstance(caught.value.orig, ValueError)
+    assert str(caught.value.orig) == f"amount {given!r} is not a number"
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(amounts)).scalar_one() == 0
+
+
 def test_a_literal_compared_with_an_amount_is_not_rounded(engine, amounts):
     with engine.begin() as conn:
         conn.execute(amounts.insert().values(amount=Decimal("0.0001")))

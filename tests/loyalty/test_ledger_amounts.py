@@ -70,7 +70,7 @@ def test_an_entry_amount_is_rounded_half_away_from_zero_on_both_stores(
     assert dict(_written(services)) == {"k1": kept}
 
 
-@pytest.mark.parametrize("given", [*REFUSED, Decimal("-Infinity"), True])
+@pytest.mark.parametrize("given", [*REFUSED, Decimal("-Infinity"), True, "abc"])
 def test_an_entry_amount_out_of_range_is_refused_alike_and_nothing_is_written(
     services, member, unit, given
 ):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,8 +46,10 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
 class Money(sa.types.TypeDecorator[Decimal]):
     """An amount: ``numeric(18, 4)`` (the DDL is that of ``sa.Numeric(18, 4)``), with one rule
     on every backend for what is bound to it: rounded half away from zero to 4 decimals, and
-    refused (ValueError) from 10^14 on. PostgreSQL rounds so and refuses such a value itself
-    (a DataError); SQLite stores a REAL and would keep both as given. The last guard: users'
+    refused (ValueError) from 10^14 on and when it is no number (a string such as ``'abc'``;
+    a TypeError when it is no amount at all: a bool, a date). PostgreSQL rounds so and refuses
+    such a value itself (a DataError); SQLite stores a REAL and would keep both as given. The
+    last guard: users'
     amounts are checked where they arrive (:func:`opencx.core.money.to_amount`, the API
     models, the ingest slice's validation), so it never fires on their input.
 
@@ -64,7 +66,10 @@ class Money(sa.types.TypeDecorator[Decimal]):
         if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
             raise TypeError(f"expected an amount, got {type(value).__name__}")
         # a float goes through its shortest repr: 0.1 is 0.1, not 0.1000000000000000055...
-        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        try:
+            amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        except InvalidOperation:  # an ArithmeticError: the refusals here are ValueErrors
+            raise ValueError(f"amount {value!r} is not a number") from None
         return round_money(amount)
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
