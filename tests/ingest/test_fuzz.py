@@ -55,7 +55,7 @@ EXPECTED = {
     "mixed_utf8_latin1.csv": "mixes encodings: line 3 is UTF-8, line 4 is not",
     "utf8_then_latin1_beyond_sample.csv": "mixes encodings: line 2 is UTF-8, line 12002 is not",
     "field_over_128k.csv": "problems",  # line 2, name: longer than 300 characters
-    "unbalanced_quote.csv": "problems",
+    "unbalanced_quote.csv": "line 2: column 2 (name): a quoted value that is never closed",
     "header_only_commas.csv": "appear more than once",
     "conflicting_order_ids.csv": "problems",
     "thirty_digit_quantity.csv": "problems",

@@ -14,6 +14,7 @@ import pyarrow.csv as pacsv
 from opencx.core.errors import InvalidInput, Problem
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, open_binary
+from opencx.ingest.store.formats.records import Tail, check_last_record, record_too_long
 
 
 def csv_batches(
@@ -21,7 +22,10 @@ def csv_batches(
 ) -> Iterator[Batch]:
     """The rows of a delimited file in batches of at least ``chunk_rows`` rows, each row
     numbered by the line of the file it starts on (what an editor shows); a record with the
-    wrong number of fields is put aside as a row problem, numbered the same way.
+    wrong number of fields is put aside as a row problem, numbered the same way. A quote that
+    is never closed (the parser takes the rest of the file as its value), or a record longer
+    than a block, raises InvalidInput naming the line it opens on (after the batches before
+    it: the import is all-or-nothing): no line after it can be told to be a record.
 
     The file is read by the MiB (about 120 bytes a row). With ``first_rows`` every block is
     that small (``first_rows * 120`` bytes, 1 MiB at least): the first batch is the first
@@ -36,7 +40,8 @@ def csv_batches(
     # the parser is given the file from the line after the header (or from the first row):
     # it can skip rows only within its first block, and the empty lines before may be many
     given = 1 + source.lead_lines + (source.header_lines if source.header else 0)
-    blanks = _BlankLines(given)
+    tail = Tail()
+    blanks = _BlankLines(given, tail)
     stream = DecodedStream(
         open_binary(source.path),
         source.encoding or "utf-8",
@@ -47,7 +52,7 @@ def csv_batches(
     )
     try:
         yield from _csv_read(
-            source, chunk_rows, first_rows or chunk_rows, stream, on_invalid, skipped, blanks, given
+            source, chunk_rows, first_rows or chunk_rows, stream, on_invalid, skipped, blanks, tail
         )
     except pa.ArrowInvalid as exc:  # what the parser cannot split into rows: said, not raised
         detail = str(exc).split("\n")[0].removeprefix("CSV parse error: ")
@@ -64,42 +69,77 @@ def _csv_read(
     on_invalid: Any,
     skipped: list[Any],
     blanks: _BlankLines,
-    given: int,
+    tail: Tail,
 ) -> Iterator[Batch]:
+    block = max(1 << 20, min(min(first_rows, chunk_rows) * 120, 64 << 20))
     try:
-        reader = _open(source, chunk_rows, first_rows, stream, on_invalid)
+        reader = _open(source, block, stream, on_invalid)
     except pa.ArrowInvalid as exc:
         if str(exc) == "Empty CSV file":  # nothing after the header (or only empty lines)
             return
+        if _STRADDLING in str(exc):  # the first record is longer than a block
+            raise record_too_long(source, source.first_data_line, block) from None
         raise
     # the parser numbers the rows it skips after the header, and the records after them
     first = 1 + source.skip_rows
     lines = _Lines(source, first, source.first_data_line, blanks)
+    try:
+        for table in _tables(reader, first_rows, chunk_rows):
+            yield Batch(table, lines.number(table, skipped))
+    except _Straddling as exc:  # the records before the one the parser cannot hold numbered
+        if exc.table is not None:
+            lines.number(exc.table, skipped)
+        lines.number(None, skipped)
+        raise record_too_long(source, lines.end, block) from None
+    lines.number(None, skipped)
+    if lines.last:  # the parser takes a quote open at the end of the file as closed there
+        check_last_record(source, tail, lines.last)
+
+
+def _tables(
+    reader: pacsv.CSVStreamingReader, first_rows: int, chunk_rows: int
+) -> Iterator[pa.Table]:
+    """The parser's batches gathered into tables of ``first_rows`` rows, then ``chunk_rows``;
+    :class:`_Straddling` with the rows not given yet when a record is longer than a block."""
     pending: list[pa.RecordBatch] = []
     rows, wanted = 0, first_rows
-    for record_batch in reader:
-        pending.append(record_batch)
-        rows += record_batch.num_rows
-        if rows >= wanted:
-            wanted = chunk_rows
-            table = pa.Table.from_batches(pending)
-            yield Batch(table, lines.number(table, skipped))
-            pending, rows = [], 0
+    try:
+        for record_batch in reader:
+            pending.append(record_batch)
+            rows += record_batch.num_rows
+            if rows >= wanted:
+                wanted = chunk_rows
+                yield pa.Table.from_batches(pending)
+                pending, rows = [], 0
+    except pa.ArrowInvalid as exc:
+        if _STRADDLING not in str(exc):
+            raise
+        raise _Straddling(pa.Table.from_batches(pending) if pending else None) from None
     if rows:
-        table = pa.Table.from_batches(pending)
-        yield Batch(table, lines.number(table, skipped))
-    lines.number(None, skipped)
+        yield pa.Table.from_batches(pending)
+
+
+class _Straddling(Exception):
+    """A record longer than the parser's block, after the rows of ``table``."""
+
+    def __init__(self, table: pa.Table | None) -> None:
+        super().__init__()
+        self.table = table
+
+
+_STRADDLING = "straddling object straddles two block boundaries"
+"""The parser's error for a record longer than its block (a quoted value never closed?)."""
 
 
 def _open(
-    source: SourceFile, chunk_rows: int, first_rows: int, stream: DecodedStream, on_invalid: Any
+    source: SourceFile, block: int, stream: DecodedStream, on_invalid: Any
 ) -> pacsv.CSVStreamingReader:
     return pacsv.open_csv(
         io.BufferedReader(stream, 1 << 20),
         read_options=pacsv.ReadOptions(
             column_names=source.columns,
             skip_rows_after_names=source.skip_rows,
-            block_size=max(1 << 20, min(min(first_rows, chunk_rows) * 120, 64 << 20)),
+            block_size=block,
             # one thread: the parser then gives each record it puts aside its number (with
             # threads it gives none); measured no slower for this streaming reader
             use_threads=False,
@@ -136,6 +176,8 @@ class _Lines:
         self.blank_lines = blanks
         self.blanks = 0  # empty lines between the records numbered so far
         self.start = start  # the lines before it (header, skipped rows) are accounted for
+        self.last = 0  # the first line of the last record numbered (0: none yet)
+        self.end = start  # the line after it
 
     def number(self, table: pa.Table | None, skipped: list[Any]) -> pa.Array:
         """The first line of each row of ``table`` (the next rows read; None: none is left),
@@ -173,6 +215,9 @@ class _Lines:
             )
         self.record += n + taken
         self.breaks += int(breaks.sum())
+        if n + taken:
+            self.last = int(first[-1])
+            self.end = self.last + int(breaks[-1]) + 1
         return pa.array(first[kept])
 
     def _blanks_before(self, first: np.ndarray, breaks: np.ndarray, last: bool) -> np.ndarray:
@@ -234,10 +279,12 @@ class _Lines:
 class _BlankLines:
     """The numbers of the empty lines of a delimited text, found in its blocks as the parser
     is given them (it skips them and numbers no record after them the more), in order. Lines
-    end in \\n, \\r\\n or a lone \\r, found with NumPy (0.2-0.4 ms a MiB, CRLF or not)."""
+    end in \\n, \\r\\n or a lone \\r, found with NumPy (0.2-0.4 ms a MiB, CRLF or not).
+    Each block is kept in ``tail`` with the line it begins on (its line ends counted here)."""
 
-    def __init__(self, first_line: int) -> None:
+    def __init__(self, first_line: int, tail: Tail) -> None:
         self.found: list[int] = []
+        self._tail = tail
         self._line = first_line  # the line the next byte is on
         self._at_start = True  # the next byte begins a line
         self._cr = b""  # a \r that ended the last block (a \n may follow it in the next)
@@ -254,6 +301,7 @@ class _BlankLines:
             block, self._cr = block[:-1], b"\r"
         if not block:
             return
+        self._tail.keep(block, self._line, self._at_start)
         data = np.frombuffer(block, np.uint8)
         ends = np.flatnonzero(data == 10)  # where each line break ends: a \n or a lone \r
         starts = ends  # where it begins (a \r\n's \r)

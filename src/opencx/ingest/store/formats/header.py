@@ -21,6 +21,7 @@ from opencx.ingest.store.formats.encoding import (
     line_ends,
 )
 from opencx.ingest.store.formats.files import SourceFile, file_format, open_binary
+from opencx.ingest.store.formats.records import read_record
 
 MAX_COLUMNS = 4096
 MAX_HEADER_BYTES = 16 << 20  # a header line longer than this is not a header
@@ -231,40 +232,20 @@ def _header_record(
     source: SourceFile, text: str, start: int, *, whole: bool
 ) -> tuple[list[str], int] | None:
     """The cells of the record that begins at ``text[start]`` (the header, or the first row)
-    and where its last line ends: a quoted cell may hold line breaks (``"order\nid"``), each
-    read as ``\n``. A quote opens a quoted value only at the start of a cell (as the csv module
-    reads it). None when the record goes on past ``text`` (``whole``: all of the file), and
-    InvalidInput, naming the line and column, when a quoted value is never closed."""
-    delimiter = source.delimiter or ","
-    d = re.escape(delimiter)
-    # a quoted value (its quotes doubled inside) closed or not, and what follows its closing
-    # quote up to the next cell; or a value not quoted
-    cell = re.compile(
-        rf'"(?P<quoted>(?>[^"]*(?:""[^"]*)*))(?:\Z|"(?P<tail>[^{d}\r\n]*))|[^{d}\r\n]*'
-    )
-    cells: list[str] = []
-    pos = start
-    while True:
-        match = cell.match(text, pos)
-        assert match is not None  # the last branch matches the empty string
-        if match["quoted"] is None:
-            value = match.group()
-        elif match["tail"] is None:  # the quote is never closed
-            if not whole:
-                return None
-            line = source.lead_lines + 1 + _text_breaks(text[start:pos])
-            what = "the header" if source.header else "the first row"
-            raise InvalidInput(
-                f"{source.name}: line {line}: column {len(cells) + 1} of {what}: a quoted "
-                'value that is never closed (a " without its closing ")'
-            )
-        else:
-            value = match["quoted"].replace('""', '"') + match["tail"]
-        cells.append(LINE_END.sub("\n", value))
-        pos = match.end()
-        if not text.startswith(delimiter, pos):
-            return (cells, pos) if whole or pos < len(text) else None
-        pos += len(delimiter)
+    and where its last line ends (:func:`read_record`). None when the record goes on past
+    ``text`` (``whole``: all of the file), and InvalidInput, naming the line and column, when a
+    quoted value is never closed."""
+    record = read_record(text, start, source.delimiter or ",")
+    if not record.closed:
+        if not whole:
+            return None
+        line = source.lead_lines + 1 + _text_breaks(text[start : record.end])
+        what = "the header" if source.header else "the first row"
+        raise InvalidInput(
+            f"{source.name}: line {line}: column {len(record.cells) + 1} of {what}: a quoted "
+            'value that is never closed (a " without its closing ")'
+        )
+    return (record.cells, record.end) if whole or record.end < len(text) else None
 
 
 def _text_breaks(text: str) -> int:
