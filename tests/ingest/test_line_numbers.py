@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from opencx.core import EventBus, FixedClock
+from opencx.core import EventBus, FixedClock, InvalidInput
 from opencx.ingest.domain import Mapping
 from opencx.ingest.service import ImportOptions, ImportReport, IngestService
 
@@ -211,6 +211,44 @@ def test_rows_skipped_after_the_header_may_be_longer_than_the_sample(
     assert [str(p).split(" value ")[0] for p in report.problems] == [
         "long.csv:4: column 'currency'"
     ]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50_000])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_skipped_row_may_hold_a_value_over_128_kib(
+    engine: Engine, tmp_path: Path, chunk_rows: int, newline: str
+) -> None:
+    """A question text of 140 KB with a line break among the rows a mapping skips: they are
+    read as the parser reads them. Before: 'field larger than field limit (131072) (is this a
+    delimited text file?)', the csv module's limit, nothing read."""
+    path = tmp_path / "survey.csv"
+    question = '"' + "a long question " * 8_750 + newline + 'its second line"'
+    lines = [
+        HEAD.strip(),
+        f"{question},Q2,Q3,Q4,Q5,Q6,Q7",  # lines 2-3
+        "QID1,QID2,QID3,QID4,QID5,QID6,QID7",  # line 4
+        "O1,C1,2024-03-01,EURO,S1,1,2.5",  # line 5
+        "O2,C1,2024-03-01,EUR,S1,1,2.5",  # line 6
+        "O3,C1,2024-03-01,EURO,S1,1,2.5",  # line 7
+    ]
+    path.write_bytes((newline.join(lines) + newline).encode())
+    report = _import(engine, path, chunk_rows, skip_after_header=2)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 1, 2)
+    assert [str(p).split(" value ")[0] for p in report.problems] == [
+        "survey.csv:5: column 'currency'",
+        "survey.csv:7: column 'currency'",
+    ]
+
+
+def test_a_quote_never_closed_in_a_skipped_row_is_refused(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text(HEAD + "Q1,Q2,Q3,Q4,Q5,Q6,Q7\n" + 'QID1,"QID2\nO1,C1,2024-03-01,EUR,S1,1,2.5\n')
+    with pytest.raises(InvalidInput) as caught:
+        _import(engine, path, skip_after_header=2)
+    assert str(caught.value) == (
+        "survey.csv: line 3: column 2 of a row the mapping skips after the header "
+        '(skip_after_header = 2): a quoted value that is never closed (a " without its closing ")'
+    )
 
 
 def _import(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import re
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -21,7 +21,7 @@ from opencx.ingest.store.formats.encoding import (
     line_ends,
 )
 from opencx.ingest.store.formats.files import SourceFile, file_format, open_binary
-from opencx.ingest.store.formats.records import read_record
+from opencx.ingest.store.formats.records import Record, read_record
 
 MAX_COLUMNS = 4096
 MAX_HEADER_BYTES = 16 << 20  # a header line longer than this is not a header
@@ -98,15 +98,12 @@ def _decoded(head: _Head, enc: str, name: str) -> str:
 def _skip_rows(source: SourceFile, text: str, head: _Head) -> None:
     """:func:`_skipped_rows` on the sample, or, when the rows go on past it, on the file's
     first :data:`MAX_HEADER_BYTES` from the header (a survey of many long questions)."""
-    try:
-        if _skipped_rows(source, text, head):
-            return
-        head = _sample(source.path, MAX_HEADER_BYTES)
-        longer = head.sample.decode(source.encoding or "utf-8", errors="replace")
-        if _skipped_rows(source, longer.lstrip("\ufeff"), head):
-            return
-    except csv.Error as exc:
-        raise InvalidInput(f"{source.name}: {exc} (is this a delimited text file?)") from None
+    if _skipped_rows(source, text, head):
+        return
+    head = _sample(source.path, MAX_HEADER_BYTES)
+    longer = head.sample.decode(source.encoding or "utf-8", errors="replace")
+    if _skipped_rows(source, longer.lstrip("\ufeff"), head):
+        return
     raise InvalidInput(
         f"{source.name}: the {source.skip_after_header} rows after the header that the mapping "
         f"skips do not end within the first {MAX_HEADER_BYTES >> 20} MiB of the file (is this "
@@ -259,21 +256,47 @@ def _skipped_rows(source: SourceFile, text: str, head: _Head) -> bool:
     parser counts an empty line among them as one of the rows it skips, so each is skipped
     with them (else the last of them became data), and a record whose quoted value holds a
     line break takes more than one line."""
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=source.delimiter or ",")
-    for _ in range(source.lead_lines - head.lines + 1):  # the empty lines before the header,
-        next(reader, None)  # and it
+    pos = _line_start(text, source.lead_lines - head.lines + source.header_lines)
     rows = records = 0
-    while records < source.skip_after_header:
-        row = next(reader, None)
-        if row is None:  # the file ends among them: no data rows (said when it is read)
-            break
+    while records < source.skip_after_header and pos < len(text):
+        empty = LINE_END.match(text, pos)
+        if empty:  # a row the parser skips, no record
+            rows, pos = rows + 1, empty.end()
+            continue
+        record = read_record(text, pos, source.delimiter or ",")
+        if not head.whole and (not record.closed or record.end == len(text)):
+            return False  # it may go on past the text
+        if not record.closed:
+            raise _skipped_never_closed(source, head, text, record)
         rows += 1
-        records += bool(row) and not (len(row) == 1 and not row[0].strip())  # nor one of spaces
-    data_line = head.lines + reader.line_num + 1
-    if not head.whole and next(reader, None) is None:  # they may go on past the text
+        cells = record.cells
+        records += not (len(cells) == 1 and not cells[0].strip())  # nor one of spaces
+        end = LINE_END.match(text, record.end)
+        pos = end.end() if end else record.end
+    if not head.whole and pos == len(text):  # they may go on past the text
         return False
-    source.skip_rows, source.data_line = rows, data_line
+    lines = _text_breaks(text[:pos]) + (pos > 0 and text[pos - 1] not in "\r\n")
+    source.skip_rows, source.data_line = rows, head.lines + lines + 1
     return True
+
+
+def _line_start(text: str, lines: int) -> int:
+    """Where the line after the first ``lines`` lines of ``text`` begins (its end: no more)."""
+    if not lines:
+        return 0
+    end = next(islice(LINE_END.finditer(text), lines - 1, None), None)
+    return len(text) if end is None else end.end()
+
+
+def _skipped_never_closed(
+    source: SourceFile, head: _Head, text: str, record: Record
+) -> InvalidInput:
+    line = head.lines + 1 + _text_breaks(text[: record.end])
+    return InvalidInput(
+        f"{source.name}: line {line}: column {len(record.cells) + 1} of a row the mapping skips "
+        f"after the header (skip_after_header = {source.skip_after_header}): a quoted value "
+        'that is never closed (a " without its closing ")'
+    )
 
 
 def _json_columns(text: str, name: str, first_line: int) -> list[str]:
