@@ -108,6 +108,13 @@ customers = sa.Table(
         sqlite_where=sa.text("name IS NOT NULL"),
         postgresql_where=sa.text("name IS NOT NULL"),
     ),
+    # partial: holds only erased customers; "was anyone erased?" is one probe (migration 0032)
+    sa.Index(
+        "ix_customers_erased_at",
+        "erased_at",
+        sqlite_where=sa.text("erased_at IS NOT NULL"),
+        postgresql_where=sa.text("erased_at IS NOT NULL"),
+    ),
     info=owned_by("customers", loaded_by=("ingest", "demo")),
 )
 

@@ -77,11 +77,23 @@ def erased_customers(conn: Connection, ids: Iterable[str]) -> set[str]:
     return found
 
 
+ANY_ERASED = (
+    sa.select(sa.literal(1))
+    .where(schema.customers.c.erased_at.is_not(None))
+    .order_by(schema.customers.c.erased_at)
+    .limit(1)
+)
+"""Whether a customer was erased: one probe of the partial index of erased customers (migration
+0032), read in its order so that no plan scans the table instead, as PostgreSQL's did on
+customers an import had just created, their ``erased_at`` not analyzed yet (3 ms an API event
+with 45,898 customers)."""
+
+
 def anyone_erased(conn: Connection) -> bool:
-    """Whether any customer was ever erased (if not, an import has nobody's rows to drop)."""
-    erased = sa.select(sa.literal(1)).where(schema.customers.c.erased_at.is_not(None)).limit(1)
+    """Whether any customer was ever erased (if not, an import has nobody's rows to drop).
+    Asked by every import and API event."""
     keys = sa.select(sa.literal(1)).select_from(schema.erased_keys).limit(1)
-    return any(conn.execute(q).first() is not None for q in (keys, erased))
+    return any(conn.execute(q).first() is not None for q in (keys, ANY_ERASED))
 
 
 def of_erased_customers(

@@ -51,11 +51,19 @@ def copy_csv(data: pa.Table) -> bytes:
     """
     for i, column in enumerate(data.schema):
         if pa.types.is_timestamp(column.type) and column.type.tz is not None:
-            text = pc.cast(pc.cast(data.column(i), pa.timestamp("us")), pa.string())
-            data = data.set_column(i, column.name, pc.binary_join_element_wise(text, "Z", ""))
+            data = data.set_column(i, column.name, csv_text(data.column(i)))
     buffer = io.BytesIO()
     pacsv.write_csv(data, buffer, pacsv.WriteOptions(include_header=False))
     return buffer.getvalue()
+
+
+def csv_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """``column``'s values as :func:`copy_csv` writes them (Arrow's CSV writer casts each column
+    to text; a zoned timestamp is its UTC text with ``Z``), a null left null."""
+    if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+        text = pc.cast(pc.cast(column, pa.timestamp("us")), pa.string())
+        return pc.binary_join_element_wise(text, "Z", "")
+    return pc.cast(column, pa.string())
 
 
 @dataclass(frozen=True)

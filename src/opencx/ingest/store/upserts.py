@@ -1,7 +1,8 @@
 """Writes of an Arrow table into a canonical table, inside the caller's transaction.
 
 On SQLite one ``executemany`` of ``INSERT ... ON CONFLICT DO UPDATE``; on PostgreSQL ``COPY`` into
-a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT``.
+a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT``, or, for a few rows (an event's),
+one ``INSERT ... VALUES ... ON CONFLICT``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.ingest.store import behind, sqlite_images
-from opencx.ingest.store.pg_copy import CopyWrite, copy_csv
+from opencx.ingest.store.pg_copy import CopyWrite, copy_csv, csv_text
 from opencx.ingest.store.tables import KEYS, TABLES
 
 
@@ -219,11 +220,21 @@ def _constants(data: pa.Table) -> dict[str, str]:
     return found
 
 
+VALUES_ROWS = 64
+"""Fewer rows go into PostgreSQL by one ``INSERT ... VALUES`` (:func:`_values_insert`) rather than
+a temporary table: an event's order (a customer, an order, its lines) spent 5–6 ms of its 17–19
+ms creating, truncating and filling three temporary tables, and each created one wrote and,
+dropped at commit, deleted rows of the system catalogs (bench/events.py)."""
+
+
 def _upsert_postgres(
     conn: Connection, table: str, data: pa.Table, key: tuple[str, ...] | None, update: bool
 ) -> None:
     columns = data.column_names
     _checked(table, columns)
+    if data.num_rows < VALUES_ROWS:
+        conn.exec_driver_sql(*_values_insert(table, data, key, update))
+        return
     temp = f"_ingest_{table}"
     conn.exec_driver_sql(_temp_like(table))
     conn.exec_driver_sql(f"TRUNCATE {temp}")
@@ -246,6 +257,23 @@ def upsert_job(driver: Any, *, table: str, data: pa.Table, update: bool) -> None
         ) as copy:
             copy.write(copy_csv(data))
         cursor.execute(_insert_from_temp(table, columns, KEYS.get(table), update))
+
+
+def _values_insert(
+    table: str, data: pa.Table, key: tuple[str, ...] | None, update: bool
+) -> tuple[str, tuple[str | None, ...]]:
+    """The statement and parameters that upsert ``data`` as :func:`_insert_from_temp` does from
+    its temporary table. Every value is bound as the text ``COPY`` would read (``csv_text``) with
+    no type of its own, so PostgreSQL reads it with its column's input function, as ``COPY``
+    does (the same rounding of a numeric, the same error for a text too long), and rows of one
+    key in ``data`` fail alike (``ON CONFLICT DO UPDATE`` cannot change a row twice)."""
+    columns = data.column_names
+    texts = [csv_text(data.column(i)).to_pylist() for i in range(len(columns))]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    rows = ", ".join([row] * data.num_rows)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows}"  # noqa: S608
+    params = tuple(value for values in zip(*texts, strict=True) for value in values)
+    return sql + _conflict_clause(columns, key, update), params
 
 
 def _temp_like(table: str) -> str:
