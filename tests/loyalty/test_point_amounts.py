@@ -99,7 +99,7 @@ def test_a_donation_worth_10_to_the_14_is_a_422_and_writes_nothing(client, servi
     assert services.loyalty.audit(member) == (1, 1, True)
 
 
-@pytest.mark.parametrize(("action", "points"), [("award", BIG), ("accept", BIG), ("award", 10**19)])
+@pytest.mark.parametrize(("action", "points"), [("award", BIG), ("accept", BIG)])
 def test_partner_points_worth_10_to_the_14_are_a_422_and_write_nothing(
     client, services, admin, member, action, points
 ):

@@ -1,6 +1,7 @@
 """The ledger invariants hold through the service and the store too (SQLite and PostgreSQL):
 random sequences of earn, spend, transfer, retries and expiry, then an audit of each member;
-and of earn, redeem, donations and partner points, some refused, then the money rows."""
+of earn, redeem, donations and partner points, some refused, then the money rows; and of
+points up to 2^64 and past the ledger's bound, then the balances and the refused keys."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from opencx.core import InvalidInput
 from opencx.core.money import MONEY_LIMIT
 from opencx.loyalty.domain import (
+    POINTS_LIMIT,
     Cause,
     InsufficientPoints,
     OutOfStock,
@@ -169,3 +171,71 @@ def test_earn_redeem_donate_and_partner_sequences_keep_the_ledger_whole(services
             line = lines.pop(row.id)
             assert line.amount == settlement_amount(air, value, awarded=op == "award")
     assert donations == lines == {}
+
+
+# points around the ledger's bound (10^12) and far past it: refused as an entry (10^12 or
+# more), or as a balance that would reach ±10^12, or taken (3.3 × 10^11 up to 10^12 - 1)
+points = st.one_of(
+    st.integers(1, 300),
+    st.integers(POINTS_LIMIT // 3, POINTS_LIMIT - 1),
+    st.integers(POINTS_LIMIT, 2**64),
+    st.sampled_from([POINTS_LIMIT - 1, POINTS_LIMIT, 2**62, 2**63 - 1, 2**63]),
+)
+bound_step = st.one_of(
+    st.tuples(st.sampled_from(["earn", "spend", "transfer", "up", "down"]), st.booleans(), points),
+    st.tuples(st.just("retry"), st.booleans(), st.integers(0, 50)),
+)
+
+
+def _bounded(services, op: str, member: str, other: str, value: int, key: str) -> None:
+    loyalty = services.loyalty
+    if op == "earn":
+        loyalty.earn(member, value, key)
+    elif op == "spend":
+        loyalty.spend(member, value, key)
+    elif op == "transfer":
+        loyalty.transfer(member, other, value, key)
+    else:
+        loyalty.adjust(member, value if op == "up" else -value, "r", key, "t")
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(bound_step, min_size=1, max_size=20))
+def test_huge_points_are_refused_whole_and_balances_stay_within_the_bound(services, steps) -> None:
+    """With no floor (debits may go into debt down to the bound): every refusal for the bound
+    names it and writes nothing under its key; each balance is the sum of its entries, within
+    ±(10^12 - 1), and each entry moves less than 10^12 points."""
+    services.loyalty.configure({"floor": None})
+    members = _members(services, 2)
+    done: list[tuple[str, str, str, int, str]] = []
+    refused: set[str] = set()
+    for op, first, value in steps:
+        member, other = members if first else members[::-1]
+        if op == "retry":
+            if done:
+                op_, member_, other_, value_, key = done[value % len(done)]
+                _bounded(services, op_, member_, other_, value_, key)  # answered from its key
+            continue
+        key = f"k{uuid.uuid4().hex}"
+        try:
+            _bounded(services, op, member, other, value, key)
+            done.append((op, member, other, value, key))
+        except (InvalidInput, InsufficientPoints) as exc:  # a transfer has a floor of 0
+            assert isinstance(exc, InsufficientPoints) or "out of range" in str(exc), exc
+            kind = "a balance" if " would take " in str(exc) else "an entry"
+            event(f"refused: {type(exc).__name__ if isinstance(exc, InsufficientPoints) else kind}")
+            refused.add(key)
+    with services.engine.connect() as conn:
+        mine = sa.select(entries).where(entries.c.member_id.in_(members))
+        written = list(conn.execute(mine))
+    keys = {r.idempotency_key.removesuffix(":out").removesuffix(":in") for r in written}
+    assert not refused & keys
+    assert {k for *_, k in done} == keys
+    assert all(abs(int(r.points)) < POINTS_LIMIT for r in written)
+    for member in members:
+        projected, rebuilt, same = services.loyalty.audit(member)
+        assert same and projected == rebuilt == services.loyalty.member_view(member).balance
+        assert rebuilt == sum(int(r.points) for r in written if r.member_id == member)
+        assert abs(rebuilt) < POINTS_LIMIT

@@ -75,7 +75,8 @@ def adjust(
     reason: Annotated[str, typer.Option(help="Why (kept in the ledger)")],
     key: Annotated[str | None, typer.Option(help="Idempotency key (default: new)")] = None,
 ) -> None:
-    """An admin adjustment, up or down, with a reason."""
+    """An admin adjustment, up or down, with a reason (at most 999999999999 points either way,
+    and a balance within as many)."""
     try:
         p = _service(ctx).adjust(member_id, points, reason, key or f"cli:{new_id()}", "cli")
     except OpenCXError as exc:
@@ -91,8 +92,11 @@ def reward(
     points: int,
     stock: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """Add or change a catalog reward."""
-    _service(ctx).put_reward(Reward(reward_id, name, points, stock))
+    """Add or change a catalog reward (1 to 999999999999 points; a stock of as many at most)."""
+    try:
+        _service(ctx).put_reward(Reward(reward_id, name, points, stock))
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
     typer.echo(f"reward {reward_id}: {name} for {points} points")
 
 

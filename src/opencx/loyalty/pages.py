@@ -20,6 +20,7 @@ from markupsafe import Markup
 from opencx.core import InvalidInput, new_id
 from opencx.core.services import service_of
 from opencx.loyalty.deps import LoyaltyServiceDep as Service
+from opencx.loyalty.domain import POINTS_LIMIT
 from opencx.loyalty.service import LoyaltyService, MemberView
 from opencx.web import Principal, plotly_figure, render, require_csrf, require_page_scope
 from opencx.web.auth import csrf_token_for, current_user
@@ -117,16 +118,22 @@ def member(
 def _controls(service: LoyaltyService, v: MemberView, user: Principal) -> dict[str, Any] | None:
     """What the member page offers ``user`` for this member, each choice one the ledger takes:
     rewards active, in stock and within the points the member may spend under the program's
-    floor (``room``, None: no floor); active causes and at most the spendable points (a
-    donation never goes below zero)."""
+    floor (``room``; with no floor, what keeps the balance within the ledger's bound); active
+    causes and at most the spendable points (a donation never goes below zero); and at most
+    the points an adjustment may add (``addable``: one entry's and the balance's bound,
+    :data:`~opencx.loyalty.domain.POINTS_LIMIT`). The forms' bounds guide the browser; the
+    ledger checks them again."""
     if v.status != "active" or not user.allows("loyalty:write"):
         return None
     floor = service.program().floor
-    room = None if floor is None else v.spendable - floor
+    most = POINTS_LIMIT - 1  # what one entry may move, and a balance may reach either way
+    room = min(most, most + v.balance)
+    if floor is not None:
+        room = min(room, v.spendable - floor)
     rewards = [
         r
         for r, taken in v.rewards
-        if r.active and (r.stock is None or taken < r.stock) and (room is None or r.points <= room)
+        if r.active and (r.stock is None or taken < r.stock) and r.points <= room
     ]
     return {
         "key": new_id(),
@@ -134,6 +141,7 @@ def _controls(service: LoyaltyService, v: MemberView, user: Principal) -> dict[s
         "room": room,
         "causes": [c for c in service.causes() if c.active],
         "donatable": max(v.spendable, 0),
+        "addable": max(min(most - v.balance, most), 0),
         "admin": user.allows("loyalty:admin"),
     }
 

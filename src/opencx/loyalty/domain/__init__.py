@@ -29,6 +29,7 @@ from opencx.loyalty.domain.games import (
 from opencx.loyalty.domain.ledger import (
     CREDIT_KINDS,
     DEBIT_KINDS,
+    POINTS_LIMIT,
     Allocation,
     DuplicateKey,
     Entry,
@@ -38,6 +39,7 @@ from opencx.loyalty.domain.ledger import (
     MemberState,
     balance,
     capped_reversal,
+    check_points,
     debit_capacity,
     ensure_same_request,
     plan_credit,
@@ -57,7 +59,13 @@ from opencx.loyalty.domain.partners import (
     settlement_line,
 )
 from opencx.loyalty.domain.program import Program, parse_program, program_document
-from opencx.loyalty.domain.rewards import OutOfStock, Reward, check_redeemable, stock_left
+from opencx.loyalty.domain.rewards import (
+    OutOfStock,
+    Reward,
+    check_redeemable,
+    check_reward,
+    stock_left,
+)
 from opencx.loyalty.domain.rules import (
     EarningRules,
     EventRule,
@@ -72,6 +80,7 @@ __all__ = [
     "CREDIT_KINDS",
     "DEBIT_KINDS",
     "LINK_DAYS",
+    "POINTS_LIMIT",
     "Activity",
     "Allocation",
     "BadLink",
@@ -106,7 +115,9 @@ __all__ = [
     "balance",
     "capped_reversal",
     "cause_statement",
+    "check_points",
     "check_redeemable",
+    "check_reward",
     "completed",
     "debit_capacity",
     "donation_amount",

@@ -48,6 +48,39 @@ DEBIT_KINDS = frozenset(
 )
 
 
+POINTS_DIGITS = 12
+POINTS_LIMIT = 10**POINTS_DIGITS
+"""The least number of points, in absolute value, that no entry moves and no balance reaches:
+an entry moves at most 999,999,999,999 points and a balance stays within ±999,999,999,999
+(checked before anything is written), so neither the ledger's BIGINT columns (2^63 - 1, about
+9.2 × 10^18) nor a sum over millions of members' balances or entries can overflow."""
+
+
+def check_points(points: int, *, where: str = "points", unit: str = " points") -> int:
+    """``points`` when an entry (or a reward's price, a stock: ``unit`` ``""``) may hold that
+    many; InvalidInput naming ``where`` and the limit otherwise.
+
+    >>> check_points(999_999_999_999)
+    999999999999
+    """
+    if abs(points) >= POINTS_LIMIT:
+        raise InvalidInput(
+            f"{where}: {points} is out of range (at most {POINTS_LIMIT - 1}{unit},"
+            f" {POINTS_DIGITS} digits)"
+        )
+    return points
+
+
+def _check_balance(state: MemberState, member_id: str, change: int) -> None:
+    after = state.balance + change
+    if abs(after) >= POINTS_LIMIT:
+        raise InvalidInput(
+            f"points: {abs(change)} would take member {member_id}'s balance from"
+            f" {state.balance} to {after}, out of range (a balance stays within"
+            f" ±{POINTS_LIMIT - 1} points)"
+        )
+
+
 class InsufficientPoints(Conflict):
     """A debit asks for more points than the member may spend."""
 
@@ -208,10 +241,19 @@ def plan_credit(
     reason: str = "",
     ref: str | None = None,
     origin: str | None = None,
+    bounded: bool = True,
 ) -> Entry:
-    """A credit opening a lot of ``points``; it settles open debt first, oldest debt first."""
+    """A credit opening a lot of ``points``; it settles open debt first, oldest debt first.
+
+    ``bounded``: refused (InvalidInput naming ``points`` and the limit) when the entry or the
+    balance after it reaches :data:`POINTS_LIMIT`; a merge, which moves points that exist
+    (never more than a lot or a debt holds), passes False and is never refused for it.
+    """
     if points <= 0:
         raise InvalidInput(f"points: {points} must be positive")
+    if bounded:
+        check_points(points)
+        _check_balance(state, member_id, points)
     lot = Lot(entry_id, points, available_at or at, expires_at, origin)
     allocations: list[Allocation] = []
     left = points
@@ -257,14 +299,20 @@ def plan_debit(
     first_lot: FirstLots = None,
     reason: str = "",
     ref: str | None = None,
+    bounded: bool = True,
 ) -> Entry:
     """A debit of ``points`` paid by lots earliest expiry first (``first_lot`` before all).
 
     What the lots cannot pay becomes debt if the balance may go down to ``floor``
     (``None``: no floor); otherwise :class:`InsufficientPoints`, and nothing is planned.
+    ``bounded`` as for :func:`plan_credit` (checked first: an entry out of range is refused as
+    such, not as points the member lacks).
     """
     if points <= 0:
         raise InvalidInput(f"points: {points} must be positive")
+    if bounded:
+        check_points(points)
+        _check_balance(state, member_id, -points)
     capacity = debit_capacity(state, at, first_lot)
     if floor is not None and capacity - points < floor:
         raise InsufficientPoints(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from opencx.core.errors import Conflict
+from opencx.core.errors import Conflict, InvalidInput
+from opencx.loyalty.domain.ledger import check_points
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +16,20 @@ class Reward:
     stock: int | None = None  # None: unlimited
     active: bool = True
     description: str = ""
+
+
+def check_reward(reward: Reward) -> Reward:
+    """``reward`` when its price is 1 to 999,999,999,999 points (what one entry may debit,
+    :data:`~opencx.loyalty.domain.ledger.POINTS_LIMIT`) and its stock, if any, 0 to as many;
+    InvalidInput naming ``points`` or ``stock`` and the limit otherwise."""
+    if reward.points <= 0:
+        raise InvalidInput(f"points: {reward.points} must be positive")
+    check_points(reward.points)
+    if reward.stock is not None:
+        if reward.stock < 0:
+            raise InvalidInput(f"stock: {reward.stock} must not be negative")
+        check_points(reward.stock, where="stock", unit="")
+    return reward
 
 
 class OutOfStock(Conflict):

@@ -19,6 +19,7 @@ from opencx.loyalty.domain import (
     Partner,
     Program,
     Reward,
+    check_reward,
     issue_link,
     parse_program,
     verify_link,
@@ -81,6 +82,7 @@ class LoyaltyService:
         return program
 
     def put_reward(self, reward: Reward) -> Reward:
+        check_reward(reward)
         with self.engine.begin() as conn:
             catalog.put_reward(conn, reward, self.clock.now())
         return reward

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy.engine import Connection
 
-from opencx.core import new_id
+from opencx.core import InvalidInput, new_id
 from opencx.loyalty.domain import (
     Program,
     capped_reversal,
@@ -111,8 +111,8 @@ def _earn_order(
         mult = multiplier(conn, p, member_id, order.placed_at)
         points = order_points(p.earning, order.lines, multiplier=mult)
         if points > 0:
-            out.append(
-                earn(
+            try:
+                posted = earn(
                     conn,
                     member_id,
                     points,
@@ -124,7 +124,11 @@ def _earn_order(
                     amount=order.gross,
                     reason="order",
                 )
-            )
+            except InvalidInput as exc:  # past the ledger's bound: say which order
+                raise InvalidInput(
+                    f"order {order.id} of {order.gross} {order.currency}: {exc}"
+                ) from exc
+            out.append(posted)
         engagement.add_activity(
             conn,
             id=new_id(),

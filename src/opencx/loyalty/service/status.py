@@ -188,6 +188,7 @@ def _move_lots(
                 if undo
                 else f"merged into member {survivor}",
                 ref=f"member:{survivor}",
+                bounded=False,  # moves points that exist
             )
 
         def into(s: MemberState, eid: str, _p: Program, src: Any = lot, n: int = left) -> Entry:
@@ -206,6 +207,7 @@ def _move_lots(
                 if undo
                 else f"merged from member {merged}",
                 ref=f"member:{merged}",
+                bounded=False,  # moves points that exist
             )
 
         post(conn, merged, f"{key}:{lot.id}:out", out, locked=True)
@@ -300,6 +302,7 @@ def _transfer_debt(
             expires_at=None if months is None else add_months(now, months),
             reason=credit_reason,
             ref=f"member:{charged}" if back else None,
+            bounded=False,  # moves points that exist
         )
 
     def owe(s: MemberState, eid: str, _p: Program) -> Entry:
@@ -314,6 +317,7 @@ def _transfer_debt(
             floor=None,
             reason=debit_reason,
             ref=f"member:{relieved}" if back else None,
+            bounded=False,  # moves points that exist
         )
 
     post(conn, relieved, f"{key}:debt:in", settle, locked=True)
@@ -333,6 +337,7 @@ def _forfeit(conn: Connection, member_id: str, lot_id: str, points: int, now: da
             floor=None,
             first_lot=lot_id,
             reason="erased",
+            bounded=False,  # an erasure is never refused
         )
 
     post(conn, member_id, f"erase:{lot_id}", plan, locked=True)

@@ -7,9 +7,7 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from opencx.core import NotFound
-from opencx.loyalty.domain import (
-    donation_amount,
-)
+from opencx.loyalty.domain import check_points, donation_amount
 from opencx.loyalty.domain.causes import Donation
 from opencx.loyalty.service.ledger.bookkeeping import Posted, debit, request_hash
 from opencx.loyalty.store import catalog
@@ -22,6 +20,7 @@ def donate(
     if cause is None or not cause.active:
         raise NotFound(f"cause {cause_id!r} does not exist or takes no donations")
     fp = request_hash(op="donate", member=member_id, cause=cause_id, points=points)
+    check_points(points)  # the points first: the amount follows from them
     amount = donation_amount(cause, points)  # refused (10^14 or more) before any write
     posted = debit(
         conn,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from opencx.core import NotFound
-from opencx.loyalty.domain import settlement_amount, settlement_line
+from opencx.loyalty.domain import check_points, settlement_amount, settlement_line
 from opencx.loyalty.service.ledger.bookkeeping import Posted, debit, earn, request_hash
 from opencx.loyalty.store import catalog
 
@@ -29,6 +29,7 @@ def partner_points(
     fp = request_hash(
         op="partner", partner=partner_id, member=member_id, points=points, award=award
     )
+    check_points(points)  # the points first: the amount follows from them
     settlement_amount(partner, points, awarded=award)  # refused (10^14 or more) before any write
     if award:
         posted = earn(

@@ -12,6 +12,7 @@ from opencx.loyalty.domain import (
     Entry,
     MemberState,
     Program,
+    check_points,
     check_redeemable,
     plan_debit,
 )
@@ -115,6 +116,7 @@ def adjust(
         raise InvalidInput("adjustment: a reason is required")
     if points == 0:
         raise InvalidInput("adjustment: points must not be zero")
+    check_points(points)  # signed, as given (the debit below would name -points)
     fp = request_hash(op="adjust", member=member_id, points=points, reason=reason)
     text = f"{reason.strip()} (by {by})"
     if points > 0:
