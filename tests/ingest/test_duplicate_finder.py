@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opencx.ingest.domain.validation import DuplicateFinder
 
@@ -34,3 +36,24 @@ def test_a_chunk_of_distinct_rows_has_no_repeat() -> None:
     chunk = pa.table({"a": pa.array([f"v{i}" for i in range(5_000)]), "b": pa.nulls(5_000)})
     assert not finder.mark(chunk, ["a", "b"]).any()
     assert finder.mark(chunk, ["a", "b"]).all()  # the same rows again, in the next chunk
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "", None]), st.sampled_from(["x", None, "y"])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_a_file_of_one_chunk_is_marked_alike_without_hashes(rows) -> None:
+    """An API event's finder (``alone``) groups by values where a file's hashes: same marks."""
+    chunk = pa.table(
+        {
+            "a": pa.array([r[0] for r in rows], pa.string()),
+            "b": pa.array([r[1] for r in rows], pa.string()),
+        }
+    )
+    marked = DuplicateFinder(alone=True).mark(chunk, ["a", "b"]).tolist()
+    assert marked == DuplicateFinder().mark(chunk, ["a", "b"]).tolist()
+    assert marked == _reference([f"{r[0]!r}|{r[1]!r}" for r in rows])

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opencx.ingest.domain.validation import OrderHeads, Parsed
 
@@ -70,3 +72,23 @@ def test_an_order_seen_in_an_earlier_chunk_keeps_its_first_rows_head() -> None:
     ]
     last = chunk([("D", "c4", LATER, "USD"), ("D", "c4", LATER, "EUR"), ("Z", "c9", DAY, "EUR")])
     assert conflicts(heads, last, 9) == [(9, "conflicts with line 7")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C", None]),
+            st.sampled_from(["c1", "c2", None]),
+            st.sampled_from([DAY, LATER, NEXT_DAY]),
+            st.sampled_from(["EUR", "USD", None]),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_a_file_of_one_chunk_is_checked_alike_without_hashes(rows) -> None:
+    """An API event's check (``alone``: no order kept, none hashed) names the same conflicts."""
+    assert conflicts(OrderHeads(alone=True), chunk(rows), 2) == conflicts(
+        OrderHeads(), chunk(rows), 2
+    )

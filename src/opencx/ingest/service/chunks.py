@@ -68,10 +68,10 @@ class Chunks:
     ) -> None:
         self.run, self.plan, self.writer = run, plan, writer
         self.options, self.report, self.rejects = options, report, rejects
-        self.rows = DuplicateFinder()
-        self.keys = DuplicateFinder()
+        self.rows = DuplicateFinder(alone=run.alone)
+        self.keys = DuplicateFinder(alone=run.alone)
         self.key = "external_id" if "external_id" in plan.kind.names else None
-        self.orders = OrderHeads() if plan.kind.name == "orders" else None
+        self.orders = OrderHeads(alone=run.alone) if plan.kind.name == "orders" else None
 
     def process(self, batch: Batch) -> None:
         report = self.report

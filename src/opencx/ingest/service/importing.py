@@ -152,6 +152,7 @@ class IngestService:
                         live=live,
                         erased=self.erased,
                         seal=self.seal,
+                        alone=True,
                     )
                     rejects = DiscardedRejects(Path("event"), batch.table.column_names, source)
                     # one record: written directly (a stage and a merge per event would cost

@@ -34,6 +34,9 @@ class Run:
     erased: ErasedKeys = nothing_erased  # which rows carry an erased person's key
     seal: SealContacts = plaintext  # customers' contact fields, sealed when shredding is on
     first_share: int = 1  # the first chunk holds chunk_rows / first_share rows (store.bulk)
+    # one chunk of a few rows (an API event): nothing is kept for a later chunk, and whether a
+    # table holds rows of the source is not asked (its few keys are looked up at once)
+    alone: bool = False
     customers: dict[str, str] = field(default_factory=dict)  # external id -> id (this run)
     counts: dict[str, int] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)  # per-writer state across chunks
@@ -45,8 +48,12 @@ class Run:
         """Whether ``table`` held rows of ``source`` when the run started (asked once).
 
         If not, every row of that source was written by this run and is in its caches, so the
-        per-chunk lookups by external id are skipped.
+        per-chunk lookups by external id are skipped. A run :attr:`alone` takes it as true:
+        looking its few keys up costs what asking would (a statement), and a busy store holds
+        them.
         """
+        if self.alone:
+            return True
         key = f"stored:{table}:{source or self.source}"
         if key not in self.state:
             self.state[key] = store.has_rows(self.conn, table, source or self.source)

@@ -107,8 +107,11 @@ class DuplicateFinder:
     binary searches per chunk.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, alone: bool = False) -> None:
         self._seen = HashedRows()
+        # the file is one chunk (an API event): its rows are grouped by their values, neither
+        # hashed (DuckDB's query costs half a millisecond however few the rows) nor kept
+        self._alone = alone
 
     def mark(self, chunk: pa.Table, columns: list[str]) -> np.ndarray:
         """Return a mask of rows that repeat an earlier row of the file exactly."""
@@ -116,6 +119,8 @@ class DuplicateFinder:
         if not columns or n == 0:
             return np.zeros(n, dtype=bool)
         rows = pa.table({f"c{i}": _text(chunk.column(c)) for i, c in enumerate(columns)})
+        if self._alone:
+            return _repeated_among(rows)
         hashes = row_hashes(list(rows.columns))
         order = np.argsort(hashes, kind="stable")
         repeated = _repeated_within(rows, hashes, order)
@@ -141,13 +146,17 @@ def _repeated_within(rows: pa.Table, hashes: np.ndarray, order: np.ndarray) -> n
     shared[order[1:][same]] = True
     shared[order[:-1][same]] = True
     involved = np.flatnonzero(shared)  # in file order
-    numbered = rows.take(pa.array(involved)).append_column(
-        "_row", pa.array(np.arange(len(involved)))
-    )
+    repeated[involved] = _repeated_among(rows.take(pa.array(involved)))
+    return repeated
+
+
+def _repeated_among(rows: pa.Table) -> np.ndarray:
+    """Per row, whether an earlier row of ``rows`` holds the same values (a null equals only a
+    null), by a grouping on the values themselves."""
+    numbered = rows.append_column("_row", pa.array(np.arange(rows.num_rows)))
     firsts = numbered.group_by(rows.column_names, use_threads=False).aggregate([("_row", "min")])
-    first = np.zeros(len(involved), dtype=bool)
-    first[np.asarray(firsts.column("_row_min"))] = True
-    repeated[involved[~first]] = True
+    repeated = np.ones(rows.num_rows, dtype=bool)
+    repeated[np.asarray(firsts.column("_row_min"))] = False
     return repeated
 
 
@@ -165,9 +174,10 @@ class OrderHeads:
 
     HEAD = ("customer", "placed_at", "currency")
 
-    def __init__(self) -> None:
+    def __init__(self, *, alone: bool = False) -> None:
         self._orders = HashedRows()
         self._lines = np.empty(0, dtype=np.int64)
+        self._alone = alone  # the file is one chunk: no earlier order to find, none kept
 
     def check(self, parsed: Parsed, lines: pa.Array) -> None:
         """Flag each row of ``parsed`` whose order head differs from its order's first row.
@@ -188,9 +198,12 @@ class OrderHeads:
         # a new order's code is one more than any before it: its first row raises the maximum
         first_at = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
         ids = _text(encoded.dictionary)
-        keys = row_hashes([ids])
         numbers = np.asarray(lines.to_numpy(zero_copy_only=False), dtype=np.int64)
-        pos = self._orders.find(keys, pa.table({"k": ids}))
+        if self._alone:
+            keys, pos = np.empty(0, np.uint64), np.full(len(ids), -1, np.int64)
+        else:
+            keys = row_hashes([ids])
+            pos = self._orders.find(keys, pa.table({"k": ids}))
         seen = pos >= 0
         first_of_row = first_at[codes]
         conflict = np.zeros(len(codes), dtype=bool)
@@ -211,7 +224,7 @@ class OrderHeads:
                 f"conflicts with line {line}: one order_id, another customer, placed_at or "
                 "currency (an order has one of each; is it another order?)",
             )
-        if not seen.all():
+        if not seen.all() and not self._alone:
             new = np.flatnonzero(~seen)
             firsts = first_at[new]
             added = _head_rows(heads, firsts).add_column(0, "k", ids.take(pa.array(new)))
