@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from opencx.core import InvalidInput
+from opencx.ingest.store.formats import batches, open_source
 
 HEADER = "order_id,customer,placed_at,currency,sku,quantity,unit_price\n"
 GOOD = "A1,C1,2024-01-02 10:00:00,EUR,SKU1,2,3.50\n"
@@ -411,3 +412,57 @@ def test_rows_that_cannot_be_read_are_counted_as_read_and_rejected(
     with engine.connect() as conn:
         row = conn.execute(sa.text("SELECT rows_read, rows_loaded, rows_rejected FROM imports"))
         assert tuple(row.one()) == (3, 1, 2)
+
+
+def test_a_json_lines_file_of_objects_with_no_field_names_their_first_line(
+    tmp_path, run_import, nothing_written
+):
+    """JSON Lines has no header: 'no data rows' said 'line 2' (the line after a header) of a
+    file whose objects ``{}`` begin on line 3, and they were dropped unsaid."""
+    path = tmp_path / "people.jsonl"
+    path.write_text("\n\n{}\n{}\n")
+    with pytest.raises(InvalidInput) as caught:
+        run_import("customers", path, constants={"external_id": "c1"})
+    assert str(caught.value) == (
+        "people.jsonl: line 3: the file has no data rows: its 2 JSON objects hold no field ({})"
+    )
+    report = run_import("customers", path)  # a missing column is named on the first object
+    assert [str(p) for p in report.problems] == [
+        "people.jsonl:3: column 'external_id' value '': missing required column"
+    ]
+    assert nothing_written()
+
+
+def test_objects_with_no_field_before_the_first_with_one_are_rows(tmp_path):
+    """1,001 ``{}`` (past the 1,000 lines the columns are read from), then an object with a
+    field, in chunks of 100: every object is a row numbered by its line, the empty ones null
+    in every column (as they are once a column is known). Before, the chunks of ``{}`` were
+    tables of no row numbering 100 lines each."""
+    path = tmp_path / "people.jsonl"
+    path.write_text("{}\n" * 1_001 + '{"external_id": "c1"}\n')
+    read = list(batches(open_source(path), 100))
+    assert [(b.table.num_rows, len(b.lines)) for b in read] == [(1_002, 1_002)]
+    assert read[0].lines.to_pylist() == list(range(1, 1_003))
+    assert read[0].table.column("external_id").null_count == 1_001
+
+
+def test_a_json_line_that_is_no_object_past_the_first_1000_is_refused(
+    tmp_path, run_import, nothing_written
+):
+    """It raised TypeError ('int' object is not iterable); in the first 1,000 lines it was
+    refused so already."""
+    path = tmp_path / "people.jsonl"
+    path.write_text('{"external_id": "c1"}\n' * 1_001 + "5\n")
+    with pytest.raises(InvalidInput) as caught:
+        run_import("customers", path, duplicates="skip", allow_rejects=True)
+    assert str(caught.value) == "people.jsonl: line 1002: each line must be a JSON object"
+    assert nothing_written()
+
+
+def test_a_parquet_file_with_no_rows_names_no_line(tmp_path, run_import, nothing_written):
+    path = tmp_path / "people.parquet"
+    pq.write_table(pa.table({"external_id": pa.array([], pa.string())}), path)
+    with pytest.raises(InvalidInput) as caught:
+        run_import("customers", path)
+    assert str(caught.value) == "people.parquet: the file has no data rows"  # was 'line 2'
+    assert nothing_written()

@@ -313,14 +313,21 @@ class IngestService:
             store.restore_indexes(conn, deferred)
             rejects.close()
             if report.rows_read == 0 and not source_file.row_problems:
-                line = source_file.first_data_line
-                raise InvalidInput(f"{source_file.name}: line {line}: the file has no data rows")
+                raise InvalidInput(_no_data_rows(source_file))
             if report.problem_count and not options.allow_rejects:
                 tx.rollback()  # nothing written: nothing counted either
                 report.status, report.rows_loaded = "failed", 0
             else:
                 report.counts = dict(run.counts)
                 report.status = "loaded_with_rejects" if report.rows_rejected else "loaded"
+
+
+def _no_data_rows(source_file: SourceFile) -> str:
+    """'The file has no data rows', on the line they would begin on (a Parquet file has no
+    lines)."""
+    if source_file.format == "parquet":
+        return f"{source_file.name}: the file has no data rows"
+    return f"{source_file.name}: line {source_file.first_data_line}: the file has no data rows"
 
 
 def _written_meanwhile(exc: Exception, name: str) -> Conflict | None:

@@ -49,8 +49,9 @@ def open_source(
     text = _decoded(head, enc, path.name)
     source = SourceFile(path, fmt, enc, [], delimiter, whitespace, header)
     source.skip_after_header = skip_after_header if header else 0
-    if fmt == "jsonl":
+    if fmt == "jsonl":  # no header: its problems and 'no data rows' name the first object
         source.columns = _json_columns(text, path.name, head.lines + 1)
+        source.header, source.lead_lines = False, head.lines
         return source
     if not _read_header(source, text, names, head):  # a quoted value goes on past the sample
         head = _sample(path, MAX_HEADER_BYTES)

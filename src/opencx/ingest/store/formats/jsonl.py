@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import pyarrow as pa
 
-from opencx.core.errors import Problem
+from opencx.core.errors import InvalidInput, Problem
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, open_binary, rows_table
 
@@ -30,6 +30,7 @@ def json_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
 def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[Batch]:
     rows: list[list[str | None]] = []
     lines: list[int] = []
+    empty: list[int] = []  # the lines of objects with no field ({}) while none has one
     for number, line in enumerate(text, start=1):
         if not line.strip():
             continue
@@ -40,8 +41,15 @@ def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[B
                 Problem(source.name, number, "*", line.strip()[:200], f"not valid JSON: {exc.msg}")
             )
             continue
+        if not isinstance(record, dict):  # as in the first lines (formats.header)
+            raise InvalidInput(f"{source.name}: line {number}: each line must be a JSON object")
+        if not record and not source.columns:  # a row of no column: kept for the first one
+            empty.append(number)
+            continue
         extra = [k for k in record if k not in source.columns]
         source.columns.extend(extra)
+        if empty:  # rows of nulls, as an object with no field is once a column is known
+            rows, lines, empty = [[] for _ in empty] + rows, empty + lines, []
         rows.append([cell_text(record.get(c)) for c in source.columns])
         lines.append(number)
         if len(rows) >= chunk_rows:
@@ -49,3 +57,10 @@ def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[B
             rows, lines = [], []
     if rows:
         yield Batch(rows_table(source.columns, rows), pa.array(lines, pa.int64()))
+    if empty:
+        objects = (
+            "its JSON object holds" if len(empty) == 1 else f"its {len(empty):,} JSON objects hold"
+        )
+        raise InvalidInput(
+            f"{source.name}: line {empty[0]}: the file has no data rows: {objects} no field ({{}})"
+        )
