@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from opencx.app import Services, create_app
-from opencx.loyalty.api import exact_json
 from opencx.loyalty.domain import Challenge
+from opencx.web.exact_json import exact_json
 from tests.loyalty.conftest import customer
 from tests.loyalty.test_api import bearer
 

@@ -29,9 +29,12 @@ from opencx.ingest.service.uploads import (
 from opencx.jobs.api import ACCEPTED_RESPONSES, JobOut, accepted, polled
 from opencx.jobs.deps import JobQueueDep
 from opencx.web.auth import Principal, require_scope
+from opencx.web.exact_json import ExactJsonRoute
 from opencx.web.idempotency import IdempotencyDep
 
-router = APIRouter(prefix="/api", tags=["ingest"])
+router = APIRouter(prefix="/api", tags=["ingest"], route_class=ExactJsonRoute)
+"""JSON numbers are read exactly (:mod:`opencx.web.exact_json`): an event's amount is the
+Decimal it spells, held to the import's rules as a file's text is."""
 
 
 class EventIn(BaseModel):

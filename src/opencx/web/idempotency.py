@@ -26,6 +26,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
@@ -36,6 +37,7 @@ from opencx.core import Clock, CustomerErased, InvalidInput, OpenCXError
 from opencx.web import store
 from opencx.web.auth import Principal
 from opencx.web.errors import problem, status_for
+from opencx.web.exact_json import exact_json
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -71,15 +73,34 @@ def scoped_key(principal: Principal, key: str | None) -> str:
 
 def request_digest(method: str, target: str, body: bytes) -> str:
     """What makes two requests "the same": method, path and query, and the body (a JSON body
-    compared as data, so key order and spacing do not matter)."""
+    compared as data, so key order and spacing do not matter; its numbers as the routes read
+    them, exactly: ``1.00004999999999999999`` and ``1.00005`` differ, ``0.10`` and ``0.1`` do
+    not)."""
     try:
-        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+        data = exact_json(body)
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=_number)
         payload = canonical.encode()
     except ValueError:
         payload = body
     h = hashlib.sha256(f"{method} {target}\n".encode())
     h.update(payload)
     return h.hexdigest()
+
+
+def _number(value: object) -> float | dict[str, str]:
+    """A JSON number read as a Decimal, in one form per value: the float it was before when
+    that float is the number itself (``0.1``, ``0.10``: so a digest stored before reads the
+    same), else its digits without trailing zeros and its exponent, tagged so no string or
+    float equals it (``1.00004999999999999999``: ``100004999999999999999e-20``)."""
+    if not isinstance(value, Decimal):
+        raise TypeError(f"{type(value).__name__} is not JSON")
+    near = float(value)
+    if Decimal(repr(near)) == value:
+        return near
+    sign, digits, exponent = value.as_tuple()
+    kept = "".join(map(str, digits)).rstrip("0") or "0"
+    exponent = int(exponent) + len(digits) - len(kept)
+    return {"$number": f"{'-' if sign else ''}{kept}e{exponent}"}
 
 
 class Idempotency:

@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -107,8 +108,45 @@ def cell_text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, float):  # a JSON or Excel number
         return str(int(value)) if value.is_integer() else plain_number(repr(value))
+    if isinstance(value, Decimal):  # a JSON number of the event API, read exactly
+        return decimal_text(value)
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value)
     return str(value)
+
+
+PLAIN_EXPONENTS = 1000
+"""How far from 1 (in powers of ten) a number is written out in plain digits; past that it
+keeps its exponent, and an amount or a whole number refuses it (as ``inf`` was refused)."""
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as the value of a cell: a whole one as a whole number (``2.0``, ``1E+1``:
+    ``2``, ``10``, as a float's), any other in plain digits as sent (``0.10``, ``5E-5``:
+    ``0.10``, ``0.00005``), so the import's rules see the number itself.
+
+    >>> decimal_text(Decimal("1E+1")), decimal_text(Decimal("1.00004999999999999999"))
+    ('10', '1.00004999999999999999')
+    """
+    if not value.is_finite() or abs(value.adjusted()) > PLAIN_EXPONENTS:
+        return str(value)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value, "f")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON text, as ``json.dumps`` writes it, with each Decimal written as the
+    number it is (``json.dumps`` takes no Decimal): a JSON field's numbers keep their digits."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return str(value)
+    if isinstance(value, dict):
+        items = (
+            f"{json.dumps(str(k), ensure_ascii=False)}: {json_text(v)}" for k, v in value.items()
+        )
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(json_text(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)

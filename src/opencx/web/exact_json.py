@@ -1,0 +1,67 @@
+"""Request bodies read as exact JSON: every number with a fraction or an exponent is the Decimal
+it spells, never a binary float, so an amount is checked (and kept) as it was sent.
+
+FastAPI parses a body with ``json.loads`` into floats, and pydantic's own JSON parser reads a
+Decimal through a float too (``12345678901234.56789`` becomes ``12345678901234.568``). A router
+built with ``route_class=ExactJsonRoute`` reads its bodies with :func:`exact_json` instead: the
+loyalty API and the event API (``POST /api/events``) do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Coroutine
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+__all__ = ["ExactJsonRoute", "exact_json"]
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _constant(name: str) -> NoReturn:
+    raise _NotJson(name)
+
+
+def exact_json(body: bytes) -> Any:
+    """``body`` as JSON, every number with a fraction or an exponent read as the Decimal it
+    spells (``12345678901234.56789`` stays itself; a binary float would make it
+    ``12345678901234.568``); ``NaN`` and ``Infinity``, which JSON has not (RFC 8259), are a
+    JSONDecodeError at their position, as any other malformed body.
+
+    >>> exact_json(b'{"value": 0.1, "points": 5}')
+    {'value': Decimal('0.1'), 'points': 5}
+    """
+    try:
+        return json.loads(body, parse_float=Decimal, parse_constant=_constant)
+    except _NotJson as exc:
+        text = body.decode("utf-8", "replace")
+        found = re.search(rf"[\[:,]\s*({re.escape(str(exc))})", text)
+        where = found.start(1) if found else 0
+        raise json.JSONDecodeError(f"{exc} is not a JSON number", text, where) from None
+
+
+class _ExactJsonRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = exact_json(await self.body())
+        return self._json
+
+
+class ExactJsonRoute(APIRoute):
+    """A route whose JSON body is read by :func:`exact_json`, so an amount is validated as
+    sent (its digits and decimals), never after a trip through binary floating point."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def exact(request: Request) -> Response:
+            return await handler(_ExactJsonRequest(request.scope, request.receive))
+
+        return exact

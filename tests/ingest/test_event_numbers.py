@@ -1,0 +1,175 @@
+"""``POST /api/events`` reads JSON numbers exactly (``opencx.web.exact_json``): an amount is the
+Decimal it spells, held to the import's amount rules (at most 4 decimals, rounded half away
+from zero; at most 14 digits before the point), never a binary float first. Both stores.
+
+Before, the body went through ``json.loads`` into floats: ``1.00004999999999999999`` became
+1.00005 and was stored as 1.0001 (a file import, reading the text, stores 1.0000), and two
+bodies differing past a float's 17 digits were one request to the ``Idempotency-Key`` check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from opencx.app import Services, build, create_app
+from opencx.core import FixedClock
+from opencx.db.types import MONEY
+from opencx.settings import Settings
+from tests.ingest.test_event_api import count, key
+
+
+@pytest.fixture
+def services(engine: Engine, clock: FixedClock) -> Services:
+    return build(
+        Settings(database_url=str(engine.url), secret_key="test-secret"), clock=clock, engine=engine
+    )
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services.settings, services=services)) as c:
+        yield c
+
+
+def _post(client, headers: dict[str, str], body: str, **extra: str):
+    headers = {**headers, "Content-Type": "application/json", **extra}
+    return client.post("/api/events", content=body, headers=headers)
+
+
+def _order(lines: str, discount_total: str = "0") -> str:
+    return (
+        '{"type": "order", "source": "shop", "create_missing_customers": true, "data": {'
+        '"order_id": "o-1", "customer": "c-1", "currency": "EUR", "placed_at":'
+        f' "2026-01-10T10:00:00Z", "discount_total": {discount_total}, "lines": [{lines}]}}}}'
+    )
+
+
+def _lines(engine) -> list[tuple[int, Decimal, Decimal]]:
+    with engine.connect() as conn:
+        q = sa.text(
+            "SELECT l.quantity, l.unit_price, l.discount FROM order_lines l"
+            " JOIN products p ON p.id = l.product_id ORDER BY p.external_id"
+        ).columns(quantity=sa.Integer, unit_price=MONEY, discount=MONEY)
+        return [(q_, u, d) for q_, u, d in conn.execute(q)]
+
+
+def _discount_total(engine) -> Decimal:
+    with engine.connect() as conn:
+        q = sa.text("SELECT discount_total FROM orders").columns(discount_total=MONEY)
+        return Decimal(conn.execute(q).scalar_one())
+
+
+def test_tenths_are_kept_exactly_and_add_up(client, services, engine):
+    """0.1 × 1 + 0.1 × 2 + ... + 0.1 × 7 is 2.8 (a float sum would be 2.8000000000000003)."""
+    lines = ", ".join(
+        f'{{"sku": "S{q}", "quantity": {q}, "unit_price": 0.1, "discount": 0.1}}'
+        for q in range(1, 8)
+    )
+    r = _post(client, key(services, "events:write"), _order(lines, "0.1"))
+    assert r.status_code == 201, r.text
+    kept = _lines(engine)
+    assert [(u, d) for _, u, d in kept] == [(Decimal("0.1"), Decimal("0.1"))] * 7
+    assert sum(q * u - d for q, u, d in kept) == Decimal("2.1")
+    assert sum(q * u for q, u, _ in kept) == Decimal("2.8") != sum(q * 0.1 for q in range(1, 8))
+    assert _discount_total(engine) == Decimal("0.1")
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("1.00004999999999999999", "1.0000"),  # a float reads 1.00005: 1.0001
+        ("0.000049999999999999999", "0.0000"),  # a float reads 5e-05: 0.0001
+        ("-2.000149999999999999999", "-2.0001"),
+        ("2.00015", "2.0002"),  # half away from zero, as a file import rounds
+        ("-0.00005", "-0.0001"),
+        ("5E-5", "0.0001"),
+        ("12.3456", "12.3456"),
+        ("7.00", "7"),
+        ("1e2", "100"),
+    ],
+)
+def test_an_amount_with_more_than_4_decimals_is_rounded_as_a_file_import_rounds(
+    client, services, engine, sent, kept
+):
+    line = f'{{"sku": "MUG", "quantity": 1, "unit_price": {sent}, "discount": {sent}}}'
+    r = _post(client, key(services, "events:write"), _order(line, sent))
+    assert r.status_code == 201, r.text
+    assert _lines(engine) == [(1, Decimal(kept), Decimal(kept))]
+    assert _discount_total(engine) == Decimal(kept)
+
+
+@pytest.mark.parametrize(
+    ("sent", "rule"),
+    [
+        ("100000000000000", "out of range for an amount"),
+        ("1e14", "out of range for an amount"),
+        ("99999999999999.99995", "out of range for an amount once rounded to 4 decimals"),
+        ("1e400", "out of range for an amount"),
+    ],
+)
+def test_an_amount_out_of_range_is_a_422_and_writes_nothing(client, services, engine, sent, rule):
+    line = f'{{"sku": "MUG", "quantity": 1, "unit_price": {sent}}}'
+    r = _post(client, key(services, "events:write"), _order(line))
+    assert r.status_code == 422, r.text
+    assert "unit_price" in r.text and rule in r.text, r.text
+    assert count(engine, "orders") == count(engine, "order_lines") == 0
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(client, services, engine, constant):
+    line = f'{{"sku": "MUG", "quantity": 1, "unit_price": {constant}}}'
+    body = _order(line)
+    r = _post(client, key(services, "events:write"), body)
+    assert r.status_code == 422, r.text
+    [error] = r.json()["detail"]
+    assert error["loc"] == ["body", body.index(constant)]
+    assert count(engine, "orders") == 0
+
+
+def test_whole_numbers_and_nested_numbers_read_as_before(client, services, engine):
+    """A quantity of 2.0 or 1e1 is a whole number; numbers inside a JSON field (an
+    interaction's properties) keep their digits."""
+    lines = (
+        '{"sku": "A", "quantity": 2.0, "unit_price": 1, "line_no": 1e0},'
+        ' {"sku": "B", "quantity": 1e1, "unit_price": 2.5, "line_no": 2}'
+    )
+    headers = key(services, "events:write")
+    assert _post(client, headers, _order(lines)).status_code == 201
+    assert _lines(engine) == [(2, Decimal(1), Decimal(0)), (10, Decimal("2.5"), Decimal(0))]
+    body = (
+        '{"type": "interaction", "source": "shop", "create_missing_customers": true, "data": {'
+        '"external_id": "v-1", "customer": "c-1", "channel": "web", "kind": "view",'
+        ' "occurred_at": "2026-01-10T10:00:00Z",'
+        ' "properties": {"value": 0.1, "big": 12345678901234.56789, "list": [1.5e-7, 2, true]}}}'
+    )
+    r = _post(client, headers, body)
+    assert r.status_code == 201, r.text
+    with engine.connect() as conn:
+        q = sa.text("SELECT CAST(properties AS TEXT) FROM interactions")
+        kept = conn.execute(q).scalar_one()
+    assert json.loads(kept, parse_float=Decimal) == {
+        "value": Decimal("0.1"),
+        "big": Decimal("12345678901234.56789"),
+        "list": [Decimal("1.5E-7"), 2, True],
+    }
+
+
+def test_the_idempotency_key_tells_amounts_apart_past_a_float_s_digits(client, services, engine):
+    """The same key with 1.00004999999999999999 then 1.00005 is two requests (a float reads
+    both as 1.00005): the second is refused, not answered with the first's answer."""
+    headers = {**key(services, "events:write"), "Idempotency-Key": "k1"}
+    first = _order('{"sku": "MUG", "quantity": 1, "unit_price": 1.00004999999999999999}')
+    second = first.replace("1.00004999999999999999", "1.00005")
+    assert _post(client, headers, first).status_code == 201
+    again = _post(client, headers, second)
+    assert again.status_code == 422 and "Idempotent-Replayed" not in again.headers, again.text
+    assert _lines(engine) == [(1, Decimal("1.0000"), Decimal(0))]
+    replay = _post(client, headers, first)
+    assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
