@@ -275,3 +275,36 @@ def test_quoted_line_breaks_past_the_sample(
     report = _import(engine, path, chunk_rows, ignore_unknown=True)
     assert (report.rows_read, report.rows_rejected) == (60_000, len(expected))
     assert _lines(report) == expected
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_spaces_before_quoted_names_and_values(
+    engine: Engine, tmp_path: Path, newline: str
+) -> None:
+    """``order_id, "customer"``: a quote after spaces opens a quoted name, and a value written
+    so (``O1, "C1"``) is read as a quoted value is (its doubled quotes single, ``""`` none).
+    Before: columns '"customer"' and the others unknown, nothing read. A quoted value after a
+    space that holds the delimiter has been split by the parser: its record is put aside,
+    saying so."""
+    path = tmp_path / "spaced.csv"
+    lines = [
+        'order_id, "customer", "placed_at", "currency", "sku", "product_name",quantity, '
+        '"unit, price"',
+        'O1, "C1", 2024-03-01, "EUR", "S1",  "27"" Monitor" , 1, "2.5"',
+        'O2, "C1", 2024-03-01, "EUR", "S2", "", 1, 2.5',
+        'O3, "C1", 2024-03-01, "EUR", "S3", "Desk, oak", 1, 2.5',  # line 4
+    ]
+    path.write_bytes((newline.join(lines) + newline).encode())
+    report = _import(engine, path, columns={"unit_price": "unit, price"})
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
+    assert [str(p) for p in report.problems] == [
+        'spaced.csv:4: column \'*\' value \'O3, "C1", 2024-03-01, "EUR", "S3", "Desk, oak", 1, '
+        "2.5': "
+        'expected 8 fields, found 9 (a quoted value after a space, as in 1, "a, b", is split '
+        "at its delimiter)"
+    ]
+    with engine.connect() as conn:
+        names = conn.exec_driver_sql("SELECT external_id, name FROM products ORDER BY 1").all()
+        customers = conn.exec_driver_sql("SELECT external_id FROM customers").scalars().all()
+    assert [tuple(row) for row in names] == [("S1", '27" Monitor'), ("S2", None)]
+    assert customers == ["C1"]

@@ -85,7 +85,8 @@ def _csv_read(
     lines = _Lines(source, first, source.first_data_line, blanks)
     try:
         for table in _tables(reader, first_rows, chunk_rows):
-            yield Batch(table, lines.number(table, skipped))
+            numbers = lines.number(table, skipped)
+            yield Batch(_unquoted(table) if source.spaced_quotes else table, numbers)
     except _Straddling as exc:  # the records before the one the parser cannot hold numbered
         if exc.table is not None:
             lines.number(exc.table, skipped)
@@ -125,6 +126,27 @@ class _Straddling(Exception):
     def __init__(self, table: pa.Table | None) -> None:
         super().__init__()
         self.table = table
+
+
+_SPACED = r'^ +"((?:[^"]|"")*)" *$'
+"""A value written `` "like this"``: spaces, then a quoted value (its quotes doubled)."""
+
+_SPLIT = ' (a quoted value after a space, as in 1, "a, b", is split at its delimiter)'
+"""What a record with too many fields of a file written so is told."""
+
+
+def _unquoted(table: pa.Table) -> pa.Table:
+    """Values written with spaces before their quote (``1, "Ann"``: the parser reads a quote
+    only at a value's first character) read as quoted values are: ``Ann``. A quoted value
+    that holds the delimiter was split by then (its record has too many fields)."""
+    for i, column in enumerate(table.columns):
+        spaced = pc.match_substring_regex(column, _SPACED)
+        if not pc.any(spaced).as_py():
+            continue
+        inner = pc.replace_substring(pc.replace_substring_regex(column, _SPACED, r"\1"), '""', '"')
+        inner = pc.if_else(pc.equal(inner, ""), pa.scalar(None, pa.string()), inner)  # ``, ""``
+        table = table.set_column(i, table.field(i), pc.if_else(spaced, inner, column))
+    return table
 
 
 _STRADDLING = "straddling object straddles two block boundaries"
@@ -204,15 +226,10 @@ class _Lines:
         for row, line in zip(aside, first[~kept].tolist(), strict=True):
             if row.actual_columns == 1 and not (row.text or "").strip():
                 continue  # a line of only spaces: an empty line, no record (counted as one)
-            self.source.row_problems.append(
-                Problem(
-                    self.source.name,
-                    line,
-                    "*",
-                    row.text,
-                    f"expected {row.expected_columns} fields, found {row.actual_columns}",
-                )
-            )
+            rule = f"expected {row.expected_columns} fields, found {row.actual_columns}"
+            if self.source.spaced_quotes and row.actual_columns > row.expected_columns:
+                rule += _SPLIT
+            self.source.row_problems.append(Problem(self.source.name, line, "*", row.text, rule))
         self.record += n + taken
         self.breaks += int(breaks.sum())
         if n + taken:

@@ -42,6 +42,7 @@ class SourceFile:
     skip_after_header: int = 0  # rows after the header that are not records (delimited text)
     skip_rows: int = 0  # what the parser skips for them: those rows and the empty lines among them
     data_line: int = 0  # the line after them (a row may span lines); 0: right after the header
+    spaced_quotes: bool = False  # values written ``1, "Ann"`` (spaces before the quote)
     row_problems: list[Problem] = field(default_factory=list)
 
     @property

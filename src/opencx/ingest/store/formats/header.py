@@ -21,7 +21,7 @@ from opencx.ingest.store.formats.encoding import (
     line_ends,
 )
 from opencx.ingest.store.formats.files import SourceFile, file_format, open_binary
-from opencx.ingest.store.formats.records import Record, read_record
+from opencx.ingest.store.formats.records import Record, read_record, spaced_quotes
 
 MAX_COLUMNS = 4096
 MAX_HEADER_BYTES = 16 << 20  # a header line longer than this is not a header
@@ -64,6 +64,8 @@ def open_source(
             )
     if source.skip_after_header:
         _skip_rows(source, text, head)
+    # ``1, "Ann"``: the parser reads a quote after a space as text; the sample tells
+    source.spaced_quotes = not source.whitespace and spaced_quotes(text, source.delimiter or ",")
     return source
 
 
@@ -230,10 +232,10 @@ def _header_record(
     source: SourceFile, text: str, start: int, *, whole: bool
 ) -> tuple[list[str], int] | None:
     """The cells of the record that begins at ``text[start]`` (the header, or the first row)
-    and where its last line ends (:func:`read_record`). None when the record goes on past
-    ``text`` (``whole``: all of the file), and InvalidInput, naming the line and column, when a
-    quoted value is never closed."""
-    record = read_record(text, start, source.delimiter or ",")
+    and where its last line ends (:func:`read_record`; a header's quote may follow spaces,
+    ``id, "name"``). None when the record goes on past ``text`` (``whole``: all of the file),
+    and InvalidInput, naming the line and column, when a quoted value is never closed."""
+    record = read_record(text, start, source.delimiter or ",", spaced=source.header)
     if not record.closed:
         if not whole:
             return None

@@ -27,20 +27,23 @@ class Record(NamedTuple):
 
 
 @functools.cache
-def _cell(delimiter: str) -> re.Pattern[str]:
+def _cell(delimiter: str, spaced: bool) -> re.Pattern[str]:
     """A quoted value (its quotes doubled inside) closed or not, and what follows its closing
-    quote up to the next cell; or a value not quoted."""
+    quote up to the next cell; or a value not quoted. ``spaced``: spaces may come before the
+    quote (``id, "name"``)."""
     d = re.escape(delimiter)
     return re.compile(
-        rf'"(?P<quoted>(?>[^"]*(?:""[^"]*)*))(?:\Z|"(?P<tail>[^{d}\r\n]*))|[^{d}\r\n]*'
+        (" *" if spaced else "")
+        + rf'"(?P<quoted>(?>[^"]*(?:""[^"]*)*))(?:\Z|"(?P<tail>[^{d}\r\n]*))|[^{d}\r\n]*'
     )
 
 
-def read_record(text: str, start: int, delimiter: str) -> Record:
+def read_record(text: str, start: int, delimiter: str, *, spaced: bool = False) -> Record:
     """The record that begins at ``text[start]``: its cells, a quoted cell's line breaks each
     read as ``\\n``, and where its last line ends; or, when a quoted value goes on to the end of
-    ``text``, the cells before it and where it opens (``closed`` False)."""
-    cell = _cell(delimiter)
+    ``text``, the cells before it and where it opens (``closed`` False). A quote opens a value
+    at its first character, as the parser reads it, or (``spaced``) after spaces too."""
+    cell = _cell(delimiter, spaced and delimiter != " ")
     cells: list[str] = []
     pos = start
     while True:
@@ -57,6 +60,17 @@ def read_record(text: str, start: int, delimiter: str) -> Record:
         if not text.startswith(delimiter, pos):
             return Record(cells, pos, closed=True)
         pos += len(delimiter)
+
+
+_SPACED_QUOTE = '(?:^|{}) +"'
+"""A value written with spaces before its opening quote (``1, "Ann"``), in a text."""
+
+
+def spaced_quotes(text: str, delimiter: str) -> bool:
+    """Whether a value of ``text`` is written with spaces before its quote (``1, "Ann"``)."""
+    if delimiter == " " or ' "' not in text:  # found in C first: the usual file has none
+        return False
+    return re.search(_SPACED_QUOTE.format(re.escape(delimiter)), text, re.MULTILINE) is not None
 
 
 def text_breaks(text: str) -> int:
