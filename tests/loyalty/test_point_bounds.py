@@ -244,3 +244,27 @@ def test_an_order_earning_10_to_the_12_points_is_refused_naming_it(services):
         assert conn.execute(sa.text("SELECT count(*) FROM orders")).scalar_one() == 0
     order(services, "o1", "ann", [{"sku": "MUG", "quantity": 1, "unit_price": str(MOST)}])
     assert services.loyalty.member_view(member).balance == MOST
+
+
+def test_a_survivor_past_the_bound_spends_and_returns_back_toward_it(services):
+    """Past the bound after a merge, a member "can then spend" (docs/loyalty.md, Bounds): any
+    debit moves its balance back toward the range and is taken, however small; so are an
+    admin's adjustment down and an order's return. Before, each was refused ('would take member
+    M's balance from 1300000000100 to 1300000000000, out of range') unless it brought the
+    balance under the bound at once: a return of the survivor's order failed its event whole."""
+    a_c, b_c = customer(services, "ann"), customer(services, "bob")
+    a, b = services.loyalty.enroll(a_c), services.loyalty.enroll(b_c)
+    order(services, "o1", "ann", [{"sku": "MUG", "quantity": 4, "unit_price": "25.00"}])
+    services.loyalty.earn(a, 600_000_000_000, "a")
+    services.loyalty.earn(b, 700_000_000_000, "b")
+    with services.engine.begin() as conn:
+        assert merge(conn, a_c, b_c, "manual", now=services.clock.now(), bus=services.bus)
+    assert services.loyalty.member_view(a).balance == 1_300_000_000_100
+    assert services.loyalty.spend(a, 100, "s").balance == 1_300_000_000_000
+    assert services.loyalty.adjust(a, -5, "typo", "j", "admin").balance == 1_299_999_999_995
+    ret = {"sku": "MUG", "quantity": -1, "unit_price": "25.00", "is_return": True}
+    order(services, "r1", "ann", [{**ret, "returns_order": "o1"}])
+    assert services.loyalty.member_view(a).balance == 1_299_999_999_970
+    with pytest.raises(InvalidInput, match="out of range"):  # further out: still refused
+        services.loyalty.earn(a, 1, "c")
+    assert services.loyalty.audit(a) == (1_299_999_999_970, 1_299_999_999_970, True)

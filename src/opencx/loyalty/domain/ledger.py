@@ -72,8 +72,10 @@ def check_points(points: int, *, where: str = "points", unit: str = " points") -
 
 
 def _check_balance(state: MemberState, member_id: str, change: int) -> None:
+    """Refuse a ``change`` that takes the balance out of range, or further out: one past the
+    bound (a merge's survivor) is brought back toward it by any debit (a spend, a return)."""
     after = state.balance + change
-    if abs(after) >= POINTS_LIMIT:
+    if abs(after) >= POINTS_LIMIT and abs(after) > abs(state.balance):
         raise InvalidInput(
             f"points: {abs(change)} would take member {member_id}'s balance from"
             f" {state.balance} to {after}, out of range (a balance stays within"
