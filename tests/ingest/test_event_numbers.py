@@ -133,6 +133,21 @@ def test_nan_and_infinity_are_not_json(client, services, engine, constant):
     assert count(engine, "orders") == 0
 
 
+@pytest.mark.parametrize("number", ["1e9999999999999999999", "-1E-99999999999999999999"])
+def test_an_exponent_no_decimal_holds_is_not_json_either(client, services, engine, number):
+    """An exponent past 10^18 either way, which a Decimal cannot hold: a 422 json_invalid at
+    the number, as NaN. Before, decimal.InvalidOperation escaped the JSON reader, a 400 'There
+    was an error parsing the body' naming nothing (a float had read it as inf, or 0.0)."""
+    body = _order(f'{{"sku": "MUG", "quantity": 1, "unit_price": {number}}}')
+    for extra in ({}, {"Idempotency-Key": "k-1"}):
+        r = _post(client, key(services, "events:write"), body, **extra)
+        assert r.status_code == 422, r.text
+        [error] = r.json()["detail"]
+        assert error["loc"] == ["body", body.index(number)]
+        assert error["ctx"]["error"] == f"{number} is out of range for a number"
+    assert count(engine, "orders") == 0
+
+
 def test_whole_numbers_and_nested_numbers_read_as_before(client, services, engine):
     """A quantity of 2.0 or 1e1 is a whole number; numbers inside a JSON field (an
     interaction's properties) keep their digits."""

@@ -26,25 +26,34 @@ class _NotJson(ValueError):
 
 
 def _constant(name: str) -> NoReturn:
-    raise _NotJson(name)
+    raise _NotJson(name, f"{name} is not a JSON number")
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # an exponent past what a Decimal holds (10^18 either way)
+        raise _NotJson(text, f"{text} is out of range for a number") from None
 
 
 def exact_json(body: bytes) -> Any:
     """``body`` as JSON, every number with a fraction or an exponent read as the Decimal it
     spells (``12345678901234.56789`` stays itself; a binary float would make it
     ``12345678901234.568``); ``NaN`` and ``Infinity``, which JSON has not (RFC 8259), are a
-    JSONDecodeError at their position, as any other malformed body.
+    JSONDecodeError at their position, as any other malformed body, and so is a number whose
+    exponent no Decimal holds (``1e9999999999999999999``).
 
     >>> exact_json(b'{"value": 0.1, "points": 5}')
     {'value': Decimal('0.1'), 'points': 5}
     """
     try:
-        return json.loads(body, parse_float=Decimal, parse_constant=_constant)
+        return json.loads(body, parse_float=_decimal, parse_constant=_constant)
     except _NotJson as exc:
+        spelled, message = exc.args
         text = body.decode("utf-8", "replace")
-        found = re.search(rf"[\[:,]\s*({re.escape(str(exc))})", text)
+        found = re.search(rf"[\[:,]\s*({re.escape(spelled)})(?![0-9.eE+-])", text)
         where = found.start(1) if found else 0
-        raise json.JSONDecodeError(f"{exc} is not a JSON number", text, where) from None
+        raise json.JSONDecodeError(message, text, where) from None
 
 
 class _ExactJsonRequest(Request):
