@@ -12,6 +12,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opencx.ingest.service.writers import order_state as orders
 
@@ -99,3 +101,26 @@ def test_an_order_whose_lines_are_chunks_apart_is_one_order_numbered_in_file_ord
         ("A3", 1, "SKU1"),
         ("A4", 1, "SKU1"),
     ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["A", "B", "Ω", "", "A1", "x" * 40]), unique=True, min_size=1),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_run_alone_finds_and_numbers_its_orders_as_a_file_does(calls):
+    """An API event's state (``alone``: Python's string hash, no DuckDB query) gives the same
+    slots, new orders and line numbers as a file's, call after call."""
+    alone, file = orders.OrderState(alone=True), orders.OrderState()
+    for exts in calls:
+        results = []
+        for state in (alone, file):
+            values, fresh = state.slots_of(exts)
+            at = np.arange(len(exts)).repeat(2)
+            numbers = state.number_lines(exts, values, at)
+            results.append((values.tolist(), fresh.tolist(), numbers.tolist()))
+        assert results[0] == results[1]
+        assert alone.find(["A", "zz", *exts]).tolist() == file.find(["A", "zz", *exts]).tolist()

@@ -74,7 +74,7 @@ class OrderWriter:
             run.publish(OrdersImported(ids, run.live))
 
     def write(self, run: Run, parsed: Parsed, mask: np.ndarray) -> int:
-        state: OrderState = run.state.setdefault("orders", OrderState())
+        state: OrderState = run.state.setdefault("orders", OrderState(alone=run.alone))
         cols = {name: keep(parsed.columns[name], mask) for name in parsed.columns}
         n = len(cols["order_id"])
         if n == 0:
