@@ -1,19 +1,23 @@
-"""Fixtures for import tests: a real ingest service on the parametrised store."""
+"""Fixtures for import tests: a real ingest service on the parametrised store, and the whole app
+over HTTP (``services``, ``client``: a test module may give its own ``services``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from opencx.app import Services, build, create_app
 from opencx.core import EventBus, FixedClock
 from opencx.customers.service import CustomerService
 from opencx.ingest.domain import Mapping, with_flags
 from opencx.ingest.service import ImportOptions, ImportReport, IngestService
+from opencx.settings import Settings
 from tests.conftest import shared_data as find_shared_data
 
 CANONICAL = (
@@ -101,3 +105,16 @@ def shared_data() -> Callable[[str], Path]:
     """``shared_data(name)`` of tests/conftest.py (``OPENCX_DATA_DIR``): skip locally, fail under
     CI, if absent."""
     return find_shared_data
+
+
+@pytest.fixture
+def services(engine: Engine, clock: FixedClock) -> Services:
+    return build(
+        Settings(database_url=str(engine.url), secret_key="test-secret"), clock=clock, engine=engine
+    )
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services.settings, services=services)) as c:
+        yield c

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from opencx.access.service import AccessService
-from opencx.app import Services, build, create_app
-from opencx.core import FixedClock
+from opencx.app import Services
 from opencx.ingest.domain import CustomersUpserted, InteractionsImported, OrdersImported
-from opencx.settings import Settings
-
-
-@pytest.fixture
-def services(engine: Engine, clock: FixedClock) -> Services:
-    return build(
-        Settings(database_url=str(engine.url), secret_key="test-secret"), clock=clock, engine=engine
-    )
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 def key(services: Services, *scopes: str) -> dict[str, str]:

@@ -10,32 +10,13 @@ bodies differing past a float's 17 digits were one request to the ``Idempotency-
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 
-from opencx.app import Services, build, create_app
-from opencx.core import FixedClock
 from opencx.db.types import MONEY
-from opencx.settings import Settings
 from tests.ingest.test_event_api import count, key
-
-
-@pytest.fixture
-def services(engine: Engine, clock: FixedClock) -> Services:
-    return build(
-        Settings(database_url=str(engine.url), secret_key="test-secret"), clock=clock, engine=engine
-    )
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 def _post(client, headers: dict[str, str], body: str, **extra: str):

@@ -5,7 +5,6 @@ the key that asked for it; the route needs ``imports:write``."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from opencx.app import Services, build, create_app
+from opencx.app import Services, build
 from opencx.audit.domain import AuditFilter
 from opencx.core import FixedClock
 from opencx.db.schema import customers
@@ -38,12 +37,6 @@ def services(engine: Engine, clock: FixedClock, tmp_path: Any) -> Services:
         database_url=str(engine.url), secret_key="import-api-secret", imports_dir=str(tmp_path)
     )
     return build(settings, clock=clock, engine=engine)
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 def post(client: TestClient, key: str, **form: str) -> Any:
