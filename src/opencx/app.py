@@ -545,7 +545,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.state.services = services
     app.state.job_queue = queue
     app.state.stopping = []  # async callables run at shutdown, in order
-    install_web(app)
+    install_web(app, lock_timeout=settings.request_lock_timeout_seconds)
     install_ops(app, settings)
     for router in _routers():
         app.include_router(router)

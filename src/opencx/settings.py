@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-production"
 MIN_SECRET_KEY = 32
+MAX_LOCK_TIMEOUT = 2_147_483  # seconds: PostgreSQL's lock_timeout is at most 2^31 - 1 ms
 
 
 class Settings(BaseSettings):
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
     login_ip_seconds: float = Field(default=30, gt=0)
     login_account_burst: int = Field(default=10, ge=1)
     login_account_seconds: float = Field(default=180, gt=0)
+    # on PostgreSQL a web request waits at most this many seconds for a table or row lock (a
+    # first import into an empty store locks its tables until it ends: docs/operations.md),
+    # then is answered 503 with Retry-After; 0: it waits as long as jobs and the CLI do
+    request_lock_timeout_seconds: float = Field(default=10, allow_inf_nan=False)
     ready_outbox_backlog: int = 1000  # /readyz fails with more messages overdue than this
     # the web process runs work submitted on request (model fits: 202 + job id) in a thread of
     # its own; turn off where dedicated `opencx worker` processes run them
@@ -59,6 +64,17 @@ class Settings(BaseSettings):
     crypto_shredding: bool = True
     master_key: str | None = None
     old_master_key: str | None = None  # the master key being rotated out (customers rewrap-keys)
+
+    @field_validator("request_lock_timeout_seconds")
+    @classmethod
+    def _lock_timeout(cls, seconds: float) -> float:
+        if seconds == 0 or 0.001 <= seconds <= MAX_LOCK_TIMEOUT:
+            return seconds
+        raise ValueError(
+            f"OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS is {seconds:g}: give 0 (requests wait for a "
+            f"lock as long as they must) or from 0.001 (1 ms) to {MAX_LOCK_TIMEOUT} seconds "
+            "(PostgreSQL's lock_timeout counts whole milliseconds, at most 2^31 - 1)"
+        )
 
     @property
     def production(self) -> bool:

@@ -39,12 +39,19 @@ LOCK_STATES = frozenset({"55P03", "40P01"})
 (``ingest.store.bulk.set_aside`` goes on without it; the web answers 503)."""
 
 REQUEST_LOCK_TIMEOUT: ContextVar[str | None] = ContextVar("opencx_lock_timeout", default=None)
-"""Set by the web edge while it answers a request (``opencx.web.site``): on PostgreSQL, a
+"""Set by the web edge while it answers a request (``opencx.web.site``, from
+``OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS`` through :func:`lock_timeout`): on PostgreSQL, a
 connection taken from the pool then waits at most that long for a table or row lock
 (``lock_timeout``), so a request that meets a table a first import has locked until it commits
 (docs/operations.md) fails at once with 503 (``opencx.web.errors``) instead of holding its
 pooled connection for the whole import until the pool runs out for every other request. A
 connection taken outside a request (jobs, the worker, the CLI) waits as long as it must."""
+
+
+def lock_timeout(seconds: float | None) -> str | None:
+    """PostgreSQL's ``lock_timeout`` for a wait of ``seconds`` (``'300ms'``), in the whole
+    milliseconds it counts; ``None`` for 0 or ``None`` (no limit)."""
+    return f"{round(seconds * 1000)}ms" if seconds else None
 
 
 def create_engine_from_url(

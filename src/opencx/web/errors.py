@@ -121,14 +121,16 @@ STORE_BUSY = (
     " has finished; on PostgreSQL writes go on beside an import"
 )
 RETRY_AFTER = "30"
-LOCK_TIMEOUT = "10s"
-"""How long a request waits for a PostgreSQL lock before it is answered 503 (``app.state.
-lock_timeout`` overrides it; ``opencx.db.engine.REQUEST_LOCK_TIMEOUT``, ``web.site``)."""
 TABLES_LOCKED = (
     "the store is busy: a table this request needs is locked (a first import into an empty"
     " store locks its order tables, and customers when it creates the first ones, until it"
-    " ends: docs/operations.md) and this request waited {timeout} for it; nothing was saved."
-    " Try again once the import has finished"
+    " ends: docs/operations.md) and this request waited {timeout:g} s for it"
+    " (OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS); nothing was saved. Try again once the import has"
+    " finished"
+)
+DEADLOCK = (
+    "the store is busy: this request and another each waited for a lock the other held, and"
+    " PostgreSQL ended this one to let the other go on; nothing was saved. Try again"
 )
 
 
@@ -137,9 +139,11 @@ def _store_busy(request: Request, exc: Exception) -> Response:
     request could not get (``db.engine.LOCK_STATES``): 503, said plainly; any other
     operational error is left to the server's 500 (re-raised)."""
     assert isinstance(exc, sqlalchemy.exc.OperationalError)
-    if getattr(exc.orig, "sqlstate", None) in LOCK_STATES:
-        timeout = getattr(request.app.state, "lock_timeout", LOCK_TIMEOUT)
-        detail = TABLES_LOCKED.format(timeout=timeout)
+    state = getattr(exc.orig, "sqlstate", None)
+    if state == "40P01":  # deadlock_detected
+        detail = DEADLOCK
+    elif state in LOCK_STATES:  # lock_not_available: the request's lock_timeout ran out
+        detail = TABLES_LOCKED.format(timeout=getattr(request.app.state, "lock_timeout", 0))
     elif "database is locked" in str(exc.orig):
         detail = STORE_BUSY
     else:

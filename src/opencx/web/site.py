@@ -13,10 +13,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from opencx.db.engine import REQUEST_LOCK_TIMEOUT
+from opencx.db.engine import REQUEST_LOCK_TIMEOUT, lock_timeout
 from opencx.web.account import router as account_router
 from opencx.web.admin import router as admin_router
-from opencx.web.errors import LOCK_TIMEOUT, install_error_handlers
+from opencx.web.errors import install_error_handlers
 from opencx.web.lanes import Lanes
 from opencx.web.openapi import install_openapi
 from opencx.web.pages import add_coming_soon
@@ -55,7 +55,8 @@ class SecurityHeaders:
 
 class RequestLockTimeout:
     """Marks the handling of each HTTP request, lanes included, so the PostgreSQL connections
-    it takes wait at most :data:`LOCK_TIMEOUT` for a lock (``REQUEST_LOCK_TIMEOUT``)."""
+    it takes wait at most ``app.state.lock_timeout`` seconds for a lock
+    (``OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS``; ``REQUEST_LOCK_TIMEOUT``); 0 or unset: no limit."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -64,16 +65,19 @@ class RequestLockTimeout:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        timeout = getattr(scope["app"].state, "lock_timeout", LOCK_TIMEOUT)
-        token = REQUEST_LOCK_TIMEOUT.set(timeout)
+        token = REQUEST_LOCK_TIMEOUT.set(
+            lock_timeout(getattr(scope["app"].state, "lock_timeout", 0))
+        )
         try:
             await self.app(scope, receive, send)
         finally:
             REQUEST_LOCK_TIMEOUT.reset(token)
 
 
-def install_web(app: FastAPI) -> None:
-    """Before the slices' routers: handlers, middleware, the shell's pages and /static."""
+def install_web(app: FastAPI, *, lock_timeout: float = 0) -> None:
+    """Before the slices' routers: handlers, middleware, the shell's pages and /static.
+    ``lock_timeout``: the seconds a request waits for a PostgreSQL lock (0: no limit)."""
+    app.state.lock_timeout = lock_timeout
     install_error_handlers(app)
     app.add_middleware(Lanes)  # innermost of ours: lanes still get request ids and headers
     app.add_middleware(SecurityHeaders)
