@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import IO, Any
 
 import pyarrow as pa
@@ -12,6 +13,11 @@ import pyarrow as pa
 from opencx.core.errors import InvalidInput, Problem
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, open_binary, rows_table
+
+EXACT = json.JSONDecoder(parse_float=Decimal)
+"""Reads a line's numbers exactly: one with a fraction or an exponent is the Decimal it spells
+(``1.00004999999999999999`` stays itself; a float would make it ``1.00005``), so a file's
+amount is held to the import's rules as a CSV file's text and an event's number are."""
 
 
 def records_batch(records: list[dict[str, Any]]) -> Batch:
@@ -35,7 +41,7 @@ def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[B
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = EXACT.decode(line)
         except json.JSONDecodeError as exc:
             source.row_problems.append(
                 Problem(source.name, number, "*", line.strip()[:200], f"not valid JSON: {exc.msg}")
