@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from opencx.db.types import MONEY
+from opencx.web.exact_json import exact_json
 from tests.ingest.test_event_api import count, key
 
 
@@ -127,6 +128,42 @@ def test_an_exponent_no_decimal_holds_is_not_json_either(client, services, engin
         assert error["loc"] == ["body", body.index(number)]
         assert error["ctx"]["error"] == f"{number} is out of range for a number"
     assert count(engine, "orders") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "spelled"),
+    [
+        (rb'"\ud800"', rb"\ud800"),
+        (rb'"a\uDFFFb"', rb"\uDFFF"),
+        ('"a\udc00"'.encode("utf-8", "surrogatepass"), b"\xed\xb0\x80"),
+    ],
+    ids=["high escaped", "low escaped", "raw bytes"],
+)
+def test_a_lone_surrogate_is_not_json_either(client, services, engine, text, spelled):
+    """A string holding half a UTF-16 pair, which no UTF-8 text holds: a 422 json_invalid at
+    it. Before, the JSON reader took it (json.loads lets surrogates pass) and the event failed
+    later, a 500 UnicodeEncodeError ('surrogates not allowed') in Arrow or the driver."""
+    body = (
+        b'{"type": "interaction", "source": "shop", "create_missing_customers": true, "data":'
+        b' {"external_id": "e1", "customer": "c1", "channel": "web", "kind": "view",'
+        b' "occurred_at": "2026-01-01T00:00:00Z", "properties": {"x": ' + text + b"}}}"
+    )
+    r = client.post(
+        "/api/events",
+        content=body,
+        headers={**key(services, "events:write"), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    [error] = r.json()["detail"]
+    assert error["loc"] == ["body", body.index(spelled)]
+    assert "a lone surrogate" in error["ctx"]["error"]
+    assert count(engine, "interactions") == 0
+
+
+def test_a_pair_of_surrogates_is_its_character():
+    assert exact_json(b'{"\\ud83d\\ude00": ["\\ud83d\\ude00", "\xf0\x9f\x98\x80"]}') == {
+        "\U0001f600": ["\U0001f600", "\U0001f600"]
+    }
 
 
 def test_whole_numbers_and_nested_numbers_read_as_before(client, services, engine):

@@ -41,19 +41,59 @@ def exact_json(body: bytes) -> Any:
     spells (``12345678901234.56789`` stays itself; a binary float would make it
     ``12345678901234.568``); ``NaN`` and ``Infinity``, which JSON has not (RFC 8259), are a
     JSONDecodeError at their position, as any other malformed body, and so is a number whose
-    exponent no Decimal holds (``1e9999999999999999999``).
+    exponent no Decimal holds (``1e9999999999999999999``) or a string holding a lone surrogate
+    (``"\\ud800"``, which no UTF-8 text holds).
 
     >>> exact_json(b'{"value": 0.1, "points": 5}')
     {'value': Decimal('0.1'), 'points': 5}
     """
     try:
-        return json.loads(body, parse_float=_decimal, parse_constant=_constant)
+        data = json.loads(body, parse_float=_decimal, parse_constant=_constant)
+        _no_lone_surrogate(data)
+        return data
     except _NotJson as exc:
         spelled, message = exc.args
         text = body.decode("utf-8", "replace")
         found = re.search(rf"[\[:,]\s*({re.escape(spelled)})(?![0-9.eE+-])", text)
         where = found.start(1) if found else 0
         raise json.JSONDecodeError(message, text, where) from None
+    except _LoneSurrogate as exc:
+        char = exc.args[0]
+        try:
+            text = body.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:  # another encoding json.loads detected: no position
+            text = body.decode("utf-8", "replace")
+        spelled = re.compile(rf"\\u{ord(char):04x}|{char}", re.IGNORECASE)
+        found = spelled.search(text)
+        raise json.JSONDecodeError(
+            f"a lone surrogate (\\u{ord(char):04x}, half a UTF-16 pair) is no character",
+            text,
+            found.start() if found else 0,
+        ) from None
+
+
+class _LoneSurrogate(ValueError):
+    pass
+
+
+def _no_lone_surrogate(value: Any) -> None:
+    """Raise _LoneSurrogate with the first surrogate a string of ``value`` holds: half a pair,
+    which ``json.loads`` lets pass (a pair of escapes is read as one character) and no UTF-8
+    text, Arrow array or driver takes (a UnicodeEncodeError, a 500, where it is written)."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found:
+            raise _LoneSurrogate(found.group())
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_lone_surrogate(key)
+            _no_lone_surrogate(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_lone_surrogate(item)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _ExactJsonRequest(Request):
