@@ -105,3 +105,19 @@ def test_the_import_command_reads_a_json_lines_amount_exactly(tmp_path, sqlite_u
         "orders.jsonl:1: column 'unit_price' value '99999999999999.99995': out of range for an"
         " amount once rounded to 4 decimals" in failed.stderr
     )
+
+
+@pytest.mark.parametrize("number", ["1e9999999999999999999", "-1E-99999999999999999999"])
+def test_a_number_no_decimal_holds_puts_its_line_aside(tmp_path, run_import, table_counts, number):
+    """Past 10^18 either way (a float read the first as inf, the second as 0.0): its line is a
+    rejected row, as a line that is not JSON is, named as the event API names it."""
+    path = jsonl_file(tmp_path, "3.50", number, "4.50")
+    report = run_import("orders", path, create_missing_customers=True, allow_rejects=True)
+    assert report.status == "loaded_with_rejects", report.problems
+    assert [(p.line, p.rule) for p in report.problems] == [
+        (2, f"not valid JSON: {number} is out of range for a number")
+    ]
+    assert (report.rows_loaded, report.rows_rejected, table_counts()["order_lines"]) == (2, 1, 2)
+    report = run_import("orders", path, create_missing_customers=True)
+    assert report.status == "failed"
+    assert table_counts()["order_lines"] == 2

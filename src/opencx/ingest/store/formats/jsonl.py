@@ -20,6 +20,28 @@ EXACT = json.JSONDecoder(parse_float=Decimal)
 amount is held to the import's rules as a CSV file's text and an event's number are."""
 
 
+def _out_of_range(line: str) -> str:
+    """Why :data:`EXACT` could not read ``line``: a number whose exponent no Decimal holds
+    (``1e9999999999999999999``, past 10^18 either way; a float read it as inf), said as
+    ``opencx.web.exact_json`` says it of an event's."""
+
+    def checked(text: str) -> Decimal:
+        try:
+            return Decimal(text)
+        except ArithmeticError:
+            raise _Unreadable(text) from None
+
+    try:
+        json.loads(line, parse_float=checked)
+    except _Unreadable as exc:
+        return f"{exc} is out of range for a number"
+    return "a number is out of range"  # not reached: the same line, the same numbers
+
+
+class _Unreadable(ValueError):
+    pass
+
+
 def records_batch(records: list[dict[str, Any]]) -> Batch:
     """A batch from JSON-like records (the event API), values as text like the file readers."""
     columns = list(dict.fromkeys(k for record in records for k in record))
@@ -42,9 +64,10 @@ def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[B
             continue
         try:
             record = EXACT.decode(line)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, ArithmeticError) as exc:
+            rule = exc.msg if isinstance(exc, json.JSONDecodeError) else _out_of_range(line)
             source.row_problems.append(
-                Problem(source.name, number, "*", line.strip()[:200], f"not valid JSON: {exc.msg}")
+                Problem(source.name, number, "*", line.strip()[:200], f"not valid JSON: {rule}")
             )
             continue
         if not isinstance(record, dict):  # as in the first lines (formats.header)
