@@ -5,6 +5,7 @@ and keys belong to their caller."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -118,6 +119,48 @@ def test_a_server_error_keeps_no_answer_so_the_retry_runs(
     r = client.post("/api/events", json=event(), headers=headers)
     assert r.status_code == 201 and "Idempotent-Replayed" not in r.headers
     assert interactions(services.engine) == 1
+
+
+def keys(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(sa.text("SELECT key FROM api_idempotency")).scalars())
+
+
+def test_the_table_keeps_a_day_of_keys(
+    client: TestClient, services: Services, clock: FixedClock
+) -> None:
+    """Bounded without a job: each new key deletes the records older than 24 h (store.purge,
+    in the claim's transaction); a replay or a younger record deletes nothing."""
+    headers = caller(services)
+    for i in range(3):
+        sent = client.post(
+            "/api/events",
+            json=event(f"old-{i}"),
+            headers={**headers, "Idempotency-Key": f"old-{i}"},
+        )
+        assert sent.status_code == 201
+    clock.advance(timedelta(hours=23))
+    assert (
+        client.post(
+            "/api/events", json=event("new"), headers={**headers, "Idempotency-Key": "new"}
+        ).status_code
+        == 201
+    )
+    assert keys(services.engine) == ["new", "old-0", "old-1", "old-2"]  # all within the day
+    clock.advance(timedelta(hours=2))  # the old ones are 25 h old, "new" 2 h
+    again = client.post(
+        "/api/events", json=event("new"), headers={**headers, "Idempotency-Key": "new"}
+    )
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert keys(services.engine) == ["new", "old-0", "old-1", "old-2"]  # a replay claims nothing
+    assert (
+        client.post(
+            "/api/events", json=event("next"), headers={**headers, "Idempotency-Key": "next"}
+        ).status_code
+        == 201
+    )
+    assert keys(services.engine) == ["new", "next"]
+    assert interactions(services.engine) == 5
 
 
 def test_json_bodies_compare_as_data() -> None:
