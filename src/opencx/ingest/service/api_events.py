@@ -15,9 +15,17 @@ def event_records(event_type: str, data: dict[str, Any]) -> tuple[str, list[dict
         raise InvalidInput(f"event type {event_type!r}: use one of {', '.join(EVENT_KINDS)}")
     kind = EVENT_KINDS[event_type]
     if kind != "orders":
+        if not data:
+            raise InvalidInput("event: data holds no field ({})")
         return kind, [data]
     lines = data.get("lines")
     if not isinstance(lines, list) or not lines or not all(isinstance(x, dict) for x in lines):
         raise InvalidInput("event: an order needs 'lines', a non-empty list of objects")
     head = {k: v for k, v in data.items() if k != "lines"}
+    if not head:  # then a line of no field is a record of none (formats.records_batch)
+        empty = next((i for i, line in enumerate(lines) if not line), None)
+        if empty is not None:
+            raise InvalidInput(
+                f"event: lines[{empty}] holds no field ({{}}), nor does the order besides 'lines'"
+            )
     return kind, [{**head, **line} for line in lines]

@@ -43,8 +43,13 @@ class _Unreadable(ValueError):
 
 
 def records_batch(records: list[dict[str, Any]]) -> Batch:
-    """A batch from JSON-like records (the event API), values as text like the file readers."""
+    """A batch from JSON-like records (the event API), values as text like the file readers;
+    a record of no field ({}) is refused, naming it (from 1), when no record has one: the
+    table would have no column, so no row, for its line numbers."""
     columns = list(dict.fromkeys(k for record in records for k in record))
+    if not columns and records:
+        others = ", nor does any other" if len(records) > 1 else ""
+        raise InvalidInput(f"record 1 of {len(records)} holds no field ({{}}){others}")
     rows = [[cell_text(record.get(c)) for c in columns] for record in records]
     return Batch(rows_table(columns, rows), pa.array(range(1, len(rows) + 1), pa.int64()))
 
