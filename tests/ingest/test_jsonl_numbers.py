@@ -121,3 +121,26 @@ def test_a_number_no_decimal_holds_puts_its_line_aside(tmp_path, run_import, tab
     report = run_import("orders", path, create_missing_customers=True)
     assert report.status == "failed"
     assert table_counts()["order_lines"] == 2
+
+
+def test_a_lone_surrogate_puts_its_line_aside(tmp_path, run_import, engine):
+    """A string holding half a UTF-16 pair ('\\ud800', which json reads and no UTF-8 text
+    holds): its line is not valid JSON, a rejected row. Before, Arrow failed the import with
+    'surrogates not allowed', naming no line."""
+    path = tmp_path / "orders.jsonl"
+    lines = [
+        f'{{"order_id": "A{i}", {HEAD}, "quantity": 1, "unit_price": 1, "name": "x"}}'
+        for i in range(3)
+    ]
+    lines[1] = lines[1].replace('"x"', '"a\\udfffb"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = run_import(
+        "orders",
+        path,
+        allow_rejects=True,
+        create_missing_customers=True,
+        maps=["product_name=name"],
+    )
+    rule = "not valid JSON: a lone surrogate (\\udfff, half a UTF-16 pair) is no character"
+    assert [(p.line, p.rule) for p in report.problems] == [(2, rule)]
+    assert report.rows_loaded == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
@@ -42,6 +43,41 @@ class _Unreadable(ValueError):
     pass
 
 
+def _unreadable(line: str, exc: Exception) -> str:
+    return str(exc) if isinstance(exc, _Unreadable) else _out_of_range(line)
+
+
+def _decoded(line: str) -> Any:
+    """``line`` read by :data:`EXACT`; _Unreadable when a string of it holds a lone
+    surrogate."""
+    record = EXACT.decode(line)
+    if "\\u" in line:  # a surrogate is read from its escape only (the text is UTF-8)
+        _no_lone_surrogate(record)
+    return record
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogate(value: Any) -> None:
+    """_Unreadable when a string of ``value`` holds half a UTF-16 pair (``"\\ud800"``, which
+    ``json`` reads and no UTF-8 text, so no Arrow array, holds: 'surrogates not allowed')."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found:
+            raise _Unreadable(
+                f"a lone surrogate (\\u{ord(found.group()):04x}, half a UTF-16 pair) is no"
+                " character"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_lone_surrogate(key)
+            _no_lone_surrogate(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_lone_surrogate(item)
+
+
 def records_batch(records: list[dict[str, Any]]) -> Batch:
     """A batch from JSON-like records (the event API), values as text like the file readers;
     a record of no field ({}) is refused, naming it (from 1), when no record has one: the
@@ -68,11 +104,12 @@ def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[B
         if not line.strip():
             continue
         try:
-            record = EXACT.decode(line)
-        except (json.JSONDecodeError, ArithmeticError) as exc:
-            rule = exc.msg if isinstance(exc, json.JSONDecodeError) else _out_of_range(line)
+            record = _decoded(line)
+        except (json.JSONDecodeError, ArithmeticError, _Unreadable) as exc:
+            rule = exc.msg if isinstance(exc, json.JSONDecodeError) else _unreadable(line, exc)
+            shown = line.strip()[:200].encode("utf-8", "backslashreplace").decode("utf-8")
             source.row_problems.append(
-                Problem(source.name, number, "*", line.strip()[:200], f"not valid JSON: {rule}")
+                Problem(source.name, number, "*", shown, f"not valid JSON: {rule}")
             )
             continue
         if not isinstance(record, dict):  # as in the first lines (formats.header)
