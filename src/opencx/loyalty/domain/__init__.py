@@ -58,7 +58,12 @@ from opencx.loyalty.domain.partners import (
     settlement_amount,
     settlement_line,
 )
-from opencx.loyalty.domain.program import Program, parse_program, program_document
+from opencx.loyalty.domain.program import (
+    Program,
+    check_program_points,
+    parse_program,
+    program_document,
+)
 from opencx.loyalty.domain.rewards import (
     OutOfStock,
     Reward,
@@ -116,6 +121,7 @@ __all__ = [
     "capped_reversal",
     "cause_statement",
     "check_points",
+    "check_program_points",
     "check_redeemable",
     "check_reward",
     "completed",

@@ -75,6 +75,13 @@ def active_term(terms: Iterable[Term], now: datetime) -> Term | None:
     return max(live, key=lambda t: t.ends_at, default=None)
 
 
+def _whole(value: Any, where: str) -> int:
+    try:
+        return int(value)  # as before: 500, "500" and 500.0 are 500
+    except (TypeError, ValueError, OverflowError):  # "many", null, NaN, a float's infinity
+        raise InvalidInput(f"{where}: {value!r} is not a whole number") from None
+
+
 def parse_plans(raw: Any, currency: str) -> tuple[Plan, ...]:
     if not isinstance(raw, list):
         raise InvalidInput("program.plans: expected a list")
@@ -94,7 +101,7 @@ def parse_plans(raw: Any, currency: str) -> tuple[Plan, ...]:
                 currency=currency,
                 term_months=term,
                 multiplier=to_decimal(p.get("multiplier", 1), where=f"{where}.multiplier"),
-                welcome_points=int(p.get("welcome_points", 0)),
+                welcome_points=_whole(p.get("welcome_points", 0), f"{where}.welcome_points"),
                 benefits=tuple(str(b) for b in p.get("benefits", ())),
             )
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from opencx.core.errors import InvalidInput
 from opencx.core.money import to_amount
+from opencx.loyalty.domain.ledger import POINTS_DIGITS, POINTS_LIMIT, check_points
 from opencx.loyalty.domain.membership import Plan, parse_plans
 from opencx.loyalty.domain.rules import EarningRules, parse_rules
 from opencx.loyalty.domain.tiers import TierPolicy, parse_tiers
@@ -79,6 +80,28 @@ def parse_program(raw: Mapping[str, Any]) -> Program:
         tiers=parse_tiers(raw.get("tiers", {})),
         plans=parse_plans(raw.get("plans", []), currency),
     )
+
+
+def check_program_points(program: Program) -> Program:
+    """``program`` when each of its point values is within :data:`POINTS_LIMIT`, as an entry
+    is: each event's points, each plan's welcome points, and the points a currency unit earns;
+    InvalidInput naming the first that is not, with the ledger's sentence. Checked when a
+    program is set; a stored document is read as it is (the ledger refuses such an earn).
+
+    >>> check_program_points(parse_program({"earning": {"points_per_unit": 10}})).name
+    'Loyalty'
+    """
+    per_unit = program.earning.points_per_unit
+    if per_unit >= POINTS_LIMIT:  # one currency unit would earn more than an entry moves
+        raise InvalidInput(
+            f"earning.points_per_unit: {per_unit} is out of range (at most {POINTS_LIMIT - 1}"
+            f" points, {POINTS_DIGITS} digits)"
+        )
+    for name, rule in program.earning.events.items():
+        check_points(rule.points, where=f"earning.events.{name}.points")
+    for i, plan in enumerate(program.plans):
+        check_points(plan.welcome_points, where=f"plans[{i}].welcome_points")
+    return program
 
 
 def program_document(program: Program) -> dict[str, Any]:

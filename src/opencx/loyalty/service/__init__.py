@@ -19,6 +19,7 @@ from opencx.loyalty.domain import (
     Partner,
     Program,
     Reward,
+    check_program_points,
     check_reward,
     issue_link,
     parse_program,
@@ -76,7 +77,7 @@ class LoyaltyService:
             return ledger.program(conn)
 
     def configure(self, document: dict[str, Any]) -> Program:
-        program = parse_program(document)
+        program = check_program_points(parse_program(document))
         with self.engine.begin() as conn:
             store.save_program(conn, document_of(program), self.clock.now())
         return program
