@@ -164,7 +164,10 @@ def draw_create(
     ctx: typer.Context, name: str, prize: str, winners: int = 1, points_per_ticket: int = 100
 ) -> None:
     """Create a draw; prints its id and the secret seed (keep it; only its hash is stored)."""
-    draw_id, seed = _service(ctx).create_draw(name, prize, winners, points_per_ticket)
+    try:
+        draw_id, seed = _service(ctx).create_draw(name, prize, winners, points_per_ticket)
+    except OpenCXError as exc:
+        raise _fail(exc) from exc
     typer.echo(
         f"draw {draw_id}\nseed {seed}  (publish sha256(seed) now, reveal the seed at the draw)"
     )

@@ -37,7 +37,7 @@ challenges = sa.Table(
     sa.Column("target", sa.Integer, nullable=False),
     sa.Column("starts_at", UtcDateTime, nullable=False),
     sa.Column("ends_at", UtcDateTime, nullable=False),
-    sa.Column("points", sa.Integer, nullable=False, default=0),
+    sa.Column("points", sa.BigInteger, nullable=False, default=0),  # BIGINT: migration 0033
     sa.Column("badge", sa.String(100)),
 )
 
@@ -57,7 +57,7 @@ draws = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("prize", sa.String(200), nullable=False),
     sa.Column("winners", sa.Integer, nullable=False),
-    sa.Column("points_per_ticket", sa.Integer, nullable=False),  # balance per ticket
+    sa.Column("points_per_ticket", sa.BigInteger, nullable=False),  # balance per ticket
     sa.Column("commitment", sa.String(64), nullable=False),  # sha256 of the seed, published
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("seed", sa.String(200)),  # revealed at the draw
