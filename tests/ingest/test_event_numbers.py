@@ -194,6 +194,28 @@ def test_whole_numbers_and_nested_numbers_read_as_before(client, services, engin
     }
 
 
+def test_a_deeply_nested_json_field_is_kept_as_json_dumps_writes_it(client, services, engine):
+    """Properties nested 600 deep, a number at the bottom: stored as json.dumps writes them,
+    with the number's digits. Before, the JSON field's writer recursed in Python (two frames a
+    level) and a RecursionError was a 500 from about 400 levels (json.dumps, used before
+    ab7780c, took them)."""
+    depth = 600
+    nested = "[" * depth + "0.10" + "]" * depth
+    body = (
+        '{"type": "interaction", "source": "shop", "create_missing_customers": true, "data": {'
+        '"external_id": "v-1", "customer": "c-1", "channel": "web", "kind": "view",'
+        f' "occurred_at": "2026-01-10T10:00:00Z", "properties": {{"deep": {nested}}}}}}}'
+    )
+    r = _post(client, key(services, "events:write"), body)
+    assert r.status_code == 201, r.text
+    with engine.connect() as conn:
+        kept = conn.execute(sa.text("SELECT CAST(properties AS TEXT) FROM interactions")).scalar()
+    value = json.loads(kept, parse_float=Decimal)["deep"]
+    for _ in range(depth):
+        [value] = value
+    assert value == Decimal("0.10") and str(value) == "0.10"
+
+
 def test_the_idempotency_key_tells_amounts_apart_past_a_float_s_digits(client, services, engine):
     """The same key with 1.00004999999999999999 then 1.00005 is two requests (a float reads
     both as 1.00005): the second is refused, not answered with the first's answer."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import re
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -140,14 +142,29 @@ def decimal_text(value: Decimal) -> str:
 
 def json_text(value: Any) -> str:
     """``value`` as JSON text, as ``json.dumps`` writes it, with each Decimal written as the
-    number it is (``json.dumps`` takes no Decimal): a JSON field's numbers keep their digits."""
-    if isinstance(value, Decimal) and value.is_finite():
-        return str(value)
-    if isinstance(value, dict):
-        items = (
-            f"{json.dumps(str(k), ensure_ascii=False)}: {json_text(v)}" for k, v in value.items()
-        )
-        return "{" + ", ".join(items) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(json_text(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+    number it is (``json.dumps`` takes no Decimal): a JSON field's numbers keep their digits.
+
+    ``json.dumps`` writes it (no recursion in Python, which failed a field nested some 400
+    deep), each Decimal first as a string holding :data:`_MARK` and its number's index, then
+    that string replaced by the number's text.
+
+    >>> json_text({"a": [Decimal("0.10"), 1.5, "x"]})
+    '{"a": [0.10, 1.5, "x"]}'
+    """
+    numbers: list[str] = []
+
+    def number(found: object) -> str:
+        if not isinstance(found, Decimal) or not found.is_finite():
+            raise TypeError(f"{type(found).__name__} is not JSON")
+        numbers.append(str(found))
+        return f"{_MARK}:{len(numbers) - 1}"
+
+    text = json.dumps(value, ensure_ascii=False, default=number)
+    if not numbers:
+        return text
+    return _MARKED.sub(lambda m: numbers[int(m[1])], text)
+
+
+_MARK = secrets.token_hex(16)
+"""Random per process, never written out: no text sent can spell it."""
+_MARKED = re.compile(f'"{_MARK}:([0-9]+)"')
