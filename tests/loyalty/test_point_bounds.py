@@ -105,6 +105,25 @@ def test_an_entry_of_10_to_the_12_points_or_more_is_a_422_naming_points(
     assert services.loyalty.audit(ann) == (MOST, MOST, True)
 
 
+@pytest.mark.parametrize(
+    "number", ["1e5000", "1E+10000000", "1" * 5000 + ".0", "0." + "0" * 1000 + "1"]
+)
+def test_a_number_past_a_thousand_digits_is_not_json_either(client, services, admin, number):
+    """A JSON number whose exponent or digits pass 1,000 is a 422 json_invalid at it, as one
+    no Decimal holds is: a float read it as inf (or 0), refused at once. Read exactly, 1e5000
+    became a 5,001-digit int that the bound's sentence could not print (Python's 4,300-digit
+    limit: a 500), and 1E+10000000, ten bytes, took pydantic 6 s of CPU to make an int."""
+    ann = _member(services, "ann")
+    body = f'{{"points": {number}}}'
+    headers = {**admin, "Idempotency-Key": "k", "Content-Type": "application/json"}
+    r = client.post(f"/api/loyalty/members/{ann}/earn", content=body, headers=headers)
+    assert r.status_code == 422, r.text[:300]
+    [error] = r.json()["detail"]
+    assert error["type"] == "json_invalid" and error["loc"] == ["body", body.index(number)]
+    assert error["ctx"]["error"].endswith("is out of range for a number")
+    assert _entries(services) == []
+
+
 def test_two_earns_of_2_to_the_62_leave_no_balance_of_2_to_the_63(client, services, admin):
     ann = _member(services, "ann")
     for key in ("a", "b"):

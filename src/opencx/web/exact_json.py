@@ -29,20 +29,31 @@ def _constant(name: str) -> NoReturn:
     raise _NotJson(name, f"{name} is not a JSON number")
 
 
+DIGITS = 1000
+"""The most digits, and the largest exponent either way, of a JSON number read: past them it is
+out of range, as a float made it inf (or 0) and an int field refused it at once. Read exactly,
+``1e5000`` became a 5,001-digit int no message could print (Python's 4,300-digit limit), and
+``1E+10000000``, ten bytes, an int pydantic spent 6 s of CPU making."""
+
+
 def _decimal(text: str) -> Decimal:
-    try:
-        return Decimal(text)
+    try:  # a text this long holds more digits (a sign, a point, an exponent's few characters)
+        number = None if len(text) > 3 * DIGITS else Decimal(text)
     except ArithmeticError:  # an exponent past what a Decimal holds (10^18 either way)
-        raise _NotJson(text, f"{text} is out of range for a number") from None
+        number = None
+    if number is None or abs(number.adjusted()) > DIGITS or len(number.as_tuple().digits) > DIGITS:
+        shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
+        raise _NotJson(text, f"{shown} is out of range for a number") from None
+    return number
 
 
 def exact_json(body: bytes) -> Any:
     """``body`` as JSON, every number with a fraction or an exponent read as the Decimal it
     spells (``12345678901234.56789`` stays itself; a binary float would make it
     ``12345678901234.568``); ``NaN`` and ``Infinity``, which JSON has not (RFC 8259), are a
-    JSONDecodeError at their position, as any other malformed body, and so is a number whose
-    exponent no Decimal holds (``1e9999999999999999999``) or a string holding a lone surrogate
-    (``"\\ud800"``, which no UTF-8 text holds).
+    JSONDecodeError at their position, as any other malformed body, and so is a number of more
+    than :data:`DIGITS` digits or an exponent past them (``1e5000``), or a string holding a lone
+    surrogate (``"\\ud800"``, which no UTF-8 text holds).
 
     >>> exact_json(b'{"value": 0.1, "points": 5}')
     {'value': Decimal('0.1'), 'points': 5}
