@@ -76,7 +76,8 @@ def test_a_committed_import_puts_every_setting_back(one_connection, tmp_path):
     finally:
         sqlite_images.image_of = image_of
     assert status == "loaded"
-    assert seen and set(seen) == {-bulk.BULK_CACHE_KIB}
+    # the tables were empty: the small cache of a first load (bulk.EMPTY_LOAD_CACHE_KIB)
+    assert seen and set(seen) == {-bulk.EMPTY_LOAD_CACHE_KIB}
     assert settings(one_connection) == before
     assert before["cache_size"] == -3172 and before["foreign_keys"] == 1
     assert sqlite_images.SCHEMA not in before["attached"]
@@ -117,3 +118,22 @@ def test_a_connection_that_cannot_be_put_back_is_discarded(one_connection, tmp_p
     monkeypatch.undo()
     after = settings(one_connection)  # a new connection, as the engine makes them
     assert after["cache_size"] == -2000 and sqlite_images.SCHEMA not in after["attached"]
+
+
+def test_a_load_into_tables_that_hold_rows_keeps_the_large_cache(one_connection, tmp_path):
+    """Stored rows' index pages are read back as the new rows go in: the large cache stays."""
+    seen: list[object] = []
+    image_of = sqlite_images.image_of
+
+    def watched(driver, data):
+        seen.append(driver.execute("PRAGMA cache_size").fetchone()[0])
+        return image_of(driver, data)
+
+    assert import_orders(one_connection, orders_csv(tmp_path / "o.csv", 300)) == "loaded"
+    sqlite_images.image_of = watched
+    try:  # the same orders again: they are stored now
+        assert import_orders(one_connection, orders_csv(tmp_path / "o.csv", 300)) == "loaded"
+    finally:
+        sqlite_images.image_of = image_of
+    assert seen and set(seen) == {-bulk.BULK_CACHE_KIB}
+    assert settings(one_connection)["cache_size"] == -2000

@@ -16,7 +16,7 @@ from opencx.core import EventBus, FixedClock
 from opencx.db import create_engine_from_url, migrate
 from opencx.ingest.domain import Mapping
 from opencx.ingest.service import ImportOptions, IngestService
-from opencx.ingest.store import bulk, checkpoints
+from opencx.ingest.store import checkpoints
 from tests.ingest.test_bulk_settings import orders_csv
 
 AUTOCHECKPOINT = 100  # pages: a small import's log crosses it
@@ -46,7 +46,7 @@ def import_orders(engine: Engine, path: Path) -> str:
 
 
 def pragmas(driver: Any) -> dict[str, int]:
-    names = ("synchronous", "wal_autocheckpoint", "cache_size")
+    names = ("synchronous", "wal_autocheckpoint", "cache_size", "foreign_keys")
     return {name: driver.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
 
 
@@ -58,8 +58,9 @@ def test_the_import_commit_syncs_the_log_and_copies_nothing(store, tmp_path):
         at_commit.append(pragmas(conn.connection.driver_connection))
 
     assert import_orders(store, orders_csv(tmp_path / "o.csv", 3000)) == "loaded"
-    imports = [p for p in at_commit if p["cache_size"] == -bulk.BULK_CACHE_KIB]
-    others = [p for p in at_commit if p["cache_size"] != -bulk.BULK_CACHE_KIB]
+    # an import's connection checks no foreign key row by row (store.bulk.BULK_PRAGMAS)
+    imports = [p for p in at_commit if p["foreign_keys"] == 0]
+    others = [p for p in at_commit if p["foreign_keys"] == 1]
     # FULL: the commit syncs the log (durable when it returns); no checkpoint inside it
     assert imports and all(p["synchronous"] == 2 and p["wal_autocheckpoint"] == 0 for p in imports)
     # the run's records before and after it: the engine's own settings
@@ -71,6 +72,7 @@ def test_the_import_commit_syncs_the_log_and_copies_nothing(store, tmp_path):
             "synchronous": 1,
             "wal_autocheckpoint": AUTOCHECKPOINT,
             "cache_size": -2000,
+            "foreign_keys": 1,
         }
 
 

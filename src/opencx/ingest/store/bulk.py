@@ -18,6 +18,16 @@ from opencx.ingest.store.tables import TABLES
 BULK_CACHE_KIB = 65_536
 """SQLite page cache of an import connection (64 MiB; the default is 2 MiB)."""
 
+EMPTY_LOAD_CACHE_KIB = 2_000
+"""SQLite page cache of an import into empty tables (:func:`defer_indexes`): SQLite's default.
+Their secondary indexes are built after the load and their keys filled in key order, so no
+page is read back, and a small cache spills pages on the writer's thread while rows are still
+read, where a large one left 60 MB for the commit to write on the import's own thread. The
+bench's 500,000 lines: 1.46–1.87 s against 1.70–2.03 s with 64 MiB; 5,000,000 lines 13.3–14.2 s
+and 832–859 MiB against 15.8–16.2 s and 921–948 MiB. Into tables that hold rows, 64 MiB stays:
+the same file into a store already holding it under another source took 2.55–2.72 s against
+2.88–3.10 s with 2 MiB (bench/RESULTS.md, issue 16, eleventh session)."""
+
 BULK_PRAGMAS: dict[str, int] = {"foreign_keys": 0, "cache_size": -BULK_CACHE_KIB}
 """SQLite settings of an import connection, each set by :func:`begin_bulk` and put back as it
 found it by :func:`end_bulk` (the connection goes back to the pool and serves other work).
@@ -126,6 +136,8 @@ def defer_indexes(conn: Connection, kind: str) -> list[sa.Index]:
             if not index.unique:
                 index.drop(conn)
                 dropped.append(index)
+    if dropped and _FOUND in conn.info:  # a load into empty tables (put back by end_bulk)
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{EMPTY_LOAD_CACHE_KIB}")
     return dropped
 
 
