@@ -1,13 +1,16 @@
-"""Fixtures: the whole app's services on the parametrised store, and order events."""
+"""Fixtures: the whole app's services on the parametrised store, the app over HTTP (``client``),
+and order events."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from opencx.app import Services, build
+from opencx.app import Services, build, create_app
 from opencx.core import FixedClock
 from opencx.settings import Settings
 
@@ -44,6 +47,12 @@ def services(engine: Engine, clock: FixedClock) -> Services:
     )
     s.loyalty.configure(PROGRAM)
     return s
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services.settings, services=services)) as c:
+        yield c
 
 
 def customer(services: Services, ext: str, email: str | None = None) -> str:

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from fastapi.testclient import TestClient
-
 from opencx.access.service import AccessService
-from opencx.app import Services, create_app
+from opencx.app import Services
 from tests.loyalty.conftest import customer, order
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 def bearer(services: Services, *scopes: str) -> dict[str, str]:

@@ -10,7 +10,6 @@ JSON number 12345678901234.56789 was stored as 12345678901234.568.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,17 +17,11 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from opencx.app import Services, create_app
+from opencx.app import Services
 from opencx.loyalty.domain import Challenge
 from opencx.web.exact_json import exact_json
 from tests.loyalty.conftest import customer
 from tests.loyalty.test_api import bearer
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 @pytest.fixture

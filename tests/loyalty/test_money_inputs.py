@@ -9,15 +9,13 @@ on PostgreSQL; zero and negative rates, point values and fees were accepted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from opencx.access.service import AccessService
-from opencx.app import Services, create_app
+from opencx.app import Services
 from opencx.core import InvalidInput
 from opencx.loyalty.domain import Partner, parse_program
 from opencx.loyalty.store import catalog
@@ -31,12 +29,6 @@ BAD_RATES = [
     ("0", "greater than 0"),
     ("-0.05", "greater than 0"),
 ]
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 @pytest.fixture

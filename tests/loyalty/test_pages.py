@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
 
 from opencx.access.service import AccessService
-from opencx.app import Services, create_app
+from opencx.app import Services
 from opencx.loyalty.domain import Reward
 from tests.loyalty.conftest import customer, order
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 def log_in(client: TestClient, services: Services, role: str) -> None:

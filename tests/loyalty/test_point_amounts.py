@@ -8,14 +8,13 @@ ledger's BIGINT first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from opencx.app import Services, create_app
+from opencx.app import Services
 from opencx.core.errors import InvalidInput
 from opencx.core.money import amount_at_rate
 from opencx.loyalty.domain import Cause, Partner, donation_amount, settlement_amount
@@ -24,12 +23,6 @@ from tests.loyalty.test_api import bearer
 
 BIG = 10**11  # points: at 1000 EUR a point, 10^14 EUR
 LIMIT = "out of range for an amount (less than 10^14: at most 14 digits before the decimal point)"
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 @pytest.fixture

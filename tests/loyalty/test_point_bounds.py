@@ -11,7 +11,6 @@ taken, leaving a balance of 2^63 that no BIGINT holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -19,7 +18,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from opencx.app import Services, create_app
+from opencx.app import Services
 from opencx.core import InvalidInput
 from opencx.customers.service import merge
 from opencx.loyalty.cli import app as cli
@@ -42,12 +41,6 @@ def balance_refusal(member: str, change: int, before: int) -> str:
         f"points: {abs(change)} would take member {member}'s balance from {before} to"
         f" {before + change}, out of range (a balance stays within ±999999999999 points)"
     )
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 @pytest.fixture

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from opencx.app import Services, create_app
 from opencx.loyalty.cli import app as cli
 from opencx.loyalty.domain import POINTS_LIMIT, program_document
 from opencx.loyalty.service.ledger.bookkeeping import parsed_program
@@ -45,12 +42,6 @@ def with_value(where: str, value: Any) -> dict[str, Any]:
 
 
 FIELDS = ["earning.events.review.points", "plans[0].welcome_points", "earning.points_per_unit"]
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
 
 
 @pytest.mark.parametrize("where", FIELDS)
