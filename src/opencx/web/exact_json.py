@@ -18,6 +18,8 @@ from typing import Any, NoReturn
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
+from opencx.core.text import lone_surrogate
+
 __all__ = ["ExactJsonRoute", "exact_json"]
 
 
@@ -60,7 +62,9 @@ def exact_json(body: bytes) -> Any:
     """
     try:
         data = json.loads(body, parse_float=_decimal, parse_constant=_constant)
-        _no_lone_surrogate(data)
+        char = lone_surrogate(data)
+        if char is not None:
+            raise _LoneSurrogate(char)
         return data
     except _NotJson as exc:
         spelled, message = exc.args
@@ -85,26 +89,6 @@ def exact_json(body: bytes) -> Any:
 
 class _LoneSurrogate(ValueError):
     pass
-
-
-def _no_lone_surrogate(value: Any) -> None:
-    """Raise _LoneSurrogate with the first surrogate a string of ``value`` holds: half a pair,
-    which ``json.loads`` lets pass (a pair of escapes is read as one character) and no UTF-8
-    text, Arrow array or driver takes (a UnicodeEncodeError, a 500, where it is written)."""
-    if isinstance(value, str):
-        found = _SURROGATE.search(value)
-        if found:
-            raise _LoneSurrogate(found.group())
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _no_lone_surrogate(key)
-            _no_lone_surrogate(item)
-    elif isinstance(value, list):
-        for item in value:
-            _no_lone_surrogate(item)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _ExactJsonRequest(Request):

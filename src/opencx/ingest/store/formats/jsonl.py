@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
@@ -12,6 +11,7 @@ from typing import IO, Any
 import pyarrow as pa
 
 from opencx.core.errors import InvalidInput, Problem
+from opencx.core.text import lone_surrogate
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, open_binary, rows_table
 
@@ -52,30 +52,12 @@ def _decoded(line: str) -> Any:
     surrogate."""
     record = EXACT.decode(line)
     if "\\u" in line:  # a surrogate is read from its escape only (the text is UTF-8)
-        _no_lone_surrogate(record)
-    return record
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _no_lone_surrogate(value: Any) -> None:
-    """_Unreadable when a string of ``value`` holds half a UTF-16 pair (``"\\ud800"``, which
-    ``json`` reads and no UTF-8 text, so no Arrow array, holds: 'surrogates not allowed')."""
-    if isinstance(value, str):
-        found = _SURROGATE.search(value)
-        if found:
+        char = lone_surrogate(record)
+        if char is not None:
             raise _Unreadable(
-                f"a lone surrogate (\\u{ord(found.group()):04x}, half a UTF-16 pair) is no"
-                " character"
+                f"a lone surrogate (\\u{ord(char):04x}, half a UTF-16 pair) is no character"
             )
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _no_lone_surrogate(key)
-            _no_lone_surrogate(item)
-    elif isinstance(value, list):
-        for item in value:
-            _no_lone_surrogate(item)
+    return record
 
 
 def records_batch(records: list[dict[str, Any]]) -> Batch:
