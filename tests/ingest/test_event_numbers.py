@@ -228,3 +228,20 @@ def test_the_idempotency_key_tells_amounts_apart_past_a_float_s_digits(client, s
     assert _lines(engine) == [(1, Decimal("1.0000"), Decimal(0))]
     replay = _post(client, headers, first)
     assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.parametrize("number", ["1e400", "-2.5E+309", "1e-400", "0.5e-330"])
+def test_a_json_fields_number_no_double_holds_is_refused(client, services, engine, number):
+    """Properties are read back as doubles wherever they are shown: 1e400 was stored, then shown
+    as null (infinity) in the profile, the timeline and the export; 1e-400 as 0."""
+    body = (
+        '{"type": "interaction", "source": "shop", "create_missing_customers": true, "data": {'
+        '"external_id": "v-1", "customer": "c-1", "channel": "web", "kind": "view",'
+        f' "occurred_at": "2026-01-10T10:00:00Z", "properties": {{"x": [1, {{"y": {number}}}]}}}}}}'
+    )
+    r = _post(client, key(services, "events:write"), body)
+    assert r.status_code == 422, r.text
+    assert "properties: a number in it is out of range" in r.text
+    assert count(engine, "interactions") == 0
+    tiny = body.replace(number, "5e-324").replace("v-1", "v-2")  # the smallest double: kept
+    assert _post(client, key(services, "events:write"), tiny).status_code == 201

@@ -7,6 +7,7 @@ rule, which are flagged on :class:`Parsed` with the column and the rule.
 from __future__ import annotations
 
 import json
+import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
@@ -248,17 +249,45 @@ def _parse_bool(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
 
 
 def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
+    """A JSON object per row. Its numbers are kept as they are spelled, but read back as
+    doubles wherever the field is shown (a profile, a timeline, an export): one a double cannot
+    hold (``1e400``, read back as infinity and shown as null; ``1e-400``, read back as 0) is
+    refused rather than stored to be lost."""
     bad = np.zeros(len(text), dtype=bool)
+    far = np.zeros(len(text), dtype=bool)
     for i, value in enumerate(text.to_pylist()):
         if value is None:
             continue
         try:
-            ok = isinstance(json.loads(value), dict)
+            ok = isinstance(json.loads(value, parse_float=_double), dict)
+        except _OutOfRange:
+            far[i] = True
+            continue
         except json.JSONDecodeError:
             ok = False
         bad[i] = not ok
     parsed.flag(bad, name, "not a JSON object")
+    parsed.flag(
+        far,
+        name,
+        "a number in it is out of range: read back as a double (within ±1.8e308, and not"
+        " smaller than 5e-324 unless 0) wherever the field is shown",
+    )
     return text
+
+
+class _OutOfRange(ValueError):
+    pass
+
+
+def _double(spelled: str) -> float:
+    """A JSON number as a double; _OutOfRange when the double is infinite, or 0 where the number
+    is not (its digits before the exponent hold one that is not 0)."""
+    number = float(spelled)
+    significand = spelled.lower().partition("e")[0]
+    if math.isinf(number) or (number == 0 and any(c in "123456789" for c in significand)):
+        raise _OutOfRange(spelled)
+    return number
 
 
 def _quotient(
