@@ -168,3 +168,22 @@ def test_json_bodies_compare_as_data() -> None:
     assert one == request_digest("POST", "/api/events", b'{"b":[1,2],"a":1}')
     assert one != request_digest("POST", "/api/events", b'{"a": 2, "b": [1, 2]}')
     assert one != request_digest("POST", "/api/other", b'{"a": 1, "b": [1, 2]}')
+
+
+def test_a_key_past_its_day_is_a_new_request(
+    client: TestClient, services: Services, clock: FixedClock
+) -> None:
+    """After 24 h a key promises nothing: its next request runs as a new one (not replayed, not
+    compared with the old body), even while no other new key has purged the old record."""
+    headers = {**caller(services), "Idempotency-Key": "daily-sync"}
+    assert client.post("/api/events", json=event("a"), headers=headers).status_code == 201
+    clock.advance(timedelta(hours=23))
+    refused = client.post("/api/events", json=event("b"), headers=headers)
+    assert refused.status_code == 422  # within the day: another request under the same key
+    clock.advance(timedelta(hours=2))
+    fresh = client.post("/api/events", json=event("b"), headers=headers)
+    assert fresh.status_code == 201 and "Idempotent-Replayed" not in fresh.headers
+    again = client.post("/api/events", json=event("b"), headers=headers)
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == fresh.json()
+    assert interactions(services.engine) == 2
+    assert keys(services.engine) == ["daily-sync"]

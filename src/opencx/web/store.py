@@ -3,8 +3,9 @@ of the request and, once answered, the response to replay (see :mod:`opencx.web.
 
 A row is claimed by inserting it (unique on caller and key: of two requests at the same moment
 one insert wins), answered by an update, and released (deleted) when the request failed with
-a server error, so a retry runs it again. Rows older than :data:`KEEP` are purged as new keys
-arrive: a key is a promise for a day, as at Stripe.
+a server error, so a retry runs it again. A key is a promise for a day, as at Stripe: a record
+older than :data:`KEEP` is taken over by the next request with its key, as a new one, and purged
+as new keys arrive.
 """
 
 from __future__ import annotations
@@ -57,13 +58,25 @@ def _insert(conn: Connection) -> Any:
 def claim(
     conn: Connection, caller: str, key: str, digest: str, *, now: datetime, until: datetime
 ) -> bool:
-    """Insert the record of a new key; False when (caller, key) exists already."""
-    stmt = (
-        _insert(conn)
-        .values(caller=caller, key=key, request_digest=digest, created_at=now, claimed_until=until)
-        .on_conflict_do_nothing(index_elements=["caller", "key"])
-        .returning(api_idempotency.c.key)  # rowcount is -1 here with psycopg and SQLAlchemy 2.1
+    """Insert the record of a new key, or take over one older than :data:`KEEP` (a key is a
+    promise for a day: past it the request is a new one, replayed or compared with nothing,
+    whether or not the purge has deleted the old record yet); False when (caller, key) holds a
+    record of the last day."""
+    stmt = _insert(conn).values(
+        caller=caller, key=key, request_digest=digest, created_at=now, claimed_until=until
     )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["caller", "key"],
+        set_={
+            "request_digest": stmt.excluded.request_digest,
+            "created_at": stmt.excluded.created_at,
+            "claimed_until": stmt.excluded.claimed_until,
+            "status_code": None,
+            "media_type": None,
+            "body": None,
+        },
+        where=api_idempotency.c.created_at < now - KEEP,
+    ).returning(api_idempotency.c.key)  # rowcount is -1 here with psycopg and SQLAlchemy 2.1
     return conn.execute(stmt).first() is not None
 
 
