@@ -342,6 +342,12 @@ def user_error(exc: Exception) -> str | None:
         return f"not allowed to use {exc.filename} ({exc.strerror}): choose a place you can write"
     if isinstance(exc, ConnectionError):
         return f"cannot reach a server ({exc}): is it running, and are its settings right?"
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        from opencx.settings import refused
+
+        return refused(exc)
     import sqlalchemy.exc
 
     if isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.ProgrammingError):

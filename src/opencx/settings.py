@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-production"
@@ -120,3 +120,19 @@ def check_production(settings: Settings) -> None:
     """Raise :class:`UnsafeSettings` when ``settings`` is production and unsafe."""
     if settings.production and (problems := settings.unsafe_for_production()):
         raise UnsafeSettings(problems)
+
+
+def refused(exc: ValidationError) -> str | None:
+    """The settings ``exc`` refused, each by its variable and value, what is wrong with it and
+    where it is read: a line an operator can act on, not pydantic's report; None when ``exc``
+    is not about :class:`Settings`."""
+    if exc.title != Settings.__name__:
+        return None
+    prefix = Settings.model_config.get("env_prefix", "")
+    said = []
+    for error in exc.errors(include_url=False):
+        name = f"{prefix}{'_'.join(str(part) for part in error['loc'])}".upper()
+        shown = error["input"] if isinstance(error["input"], str | int | float) else None
+        value = f" = {shown!r}" if shown is not None else ""
+        said.append(f"{name}{value}: {error['msg'].removeprefix('Value error, ')}")
+    return "setting refused (from the environment or .env): " + "; ".join(said)

@@ -46,6 +46,29 @@ def test_uninitialised_database_says_run_init(tmp_path: Path) -> None:
     assert debug.returncode != 0 and "Traceback" in debug.stderr
 
 
+def test_a_setting_refused_is_named_with_its_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bad setting is one line naming each variable, its value and what is wrong (pydantic's
+    report was a Rich traceback of 80 lines); the .env file is read the same way."""
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    monkeypatch.setenv("OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS", "abc")
+    monkeypatch.setenv("OPENCX_PORT", "eighty")
+    one_line_error(
+        opencx("customers", "search", "x", db=db, cwd=tmp_path),
+        "setting refused",
+        "OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS = 'abc': Input should be a valid number",
+        "OPENCX_PORT = 'eighty': Input should be a valid integer",
+    )
+    monkeypatch.delenv("OPENCX_PORT")
+    monkeypatch.delenv("OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS")
+    (tmp_path / ".env").write_text("OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS=-3\n")
+    one_line_error(
+        opencx("customers", "search", "x", db=db, cwd=tmp_path),
+        "OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS = '-3': OPENCX_REQUEST_LOCK_TIMEOUT_SECONDS is -3",
+    )
+
+
 def test_missing_folder_of_the_store(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'nowhere' / 'x.db'}"
     one_line_error(opencx("customers", "search", "x", db=db, cwd=tmp_path), "folder")
