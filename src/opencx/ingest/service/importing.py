@@ -301,6 +301,10 @@ class IngestService:
             )
             deferred = store.defer_indexes(conn, options.kind)
             first = max(1, options.chunk_rows // run.first_share)
+            # what a writer may weigh on the first chunk: how many rows it asked for (a full
+            # first chunk: the file goes on), and how large the file is
+            run.state["first_rows"] = first
+            run.state["file_bytes"] = _size(source_file.path)
             for batch in batches(source_file, options.chunk_rows, first_rows=first):
                 chunks.process(batch)
                 if progress:
@@ -344,6 +348,13 @@ def _written_meanwhile(exc: Exception, name: str) -> Conflict | None:
         f"{name}: another writer stored some of the same rows while this import ran "
         f"({detail}); nothing was imported: import the file again, it then updates them"
     )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def file_sha256(path: Path) -> str:
