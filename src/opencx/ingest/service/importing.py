@@ -295,17 +295,14 @@ class IngestService:
                 erased=self.erased,
                 seal=self.seal,
                 first_share=store.first_chunk_share(conn, source_file.format),
+                chunk_rows=options.chunk_rows,
+                file_bytes=_size(source_file.path),
             )
             chunks = Chunks(
                 run, plan, writer_for(options.kind, conn.dialect.name), options, report, rejects
             )
             deferred = store.defer_indexes(conn, options.kind)
-            first = max(1, options.chunk_rows // run.first_share)
-            # what a writer may weigh on the first chunk: how many rows it asked for (a full
-            # first chunk: the file goes on), and how large the file is
-            run.state["first_rows"] = first
-            run.state["file_bytes"] = _size(source_file.path)
-            for batch in batches(source_file, options.chunk_rows, first_rows=first):
+            for batch in batches(source_file, options.chunk_rows, first_rows=run.first_rows):
                 chunks.process(batch)
                 if progress:
                     progress(batch.table.num_rows)

@@ -34,12 +34,20 @@ class Run:
     erased: ErasedKeys = nothing_erased  # which rows carry an erased person's key
     seal: SealContacts = plaintext  # customers' contact fields, sealed when shredding is on
     first_share: int = 1  # the first chunk holds chunk_rows / first_share rows (store.bulk)
+    chunk_rows: int = 0  # rows a chunk of the file is read with (0: no file, an event)
+    file_bytes: int = 0  # the size of the file read (0: none, or unknown)
     # one chunk of a few rows (an API event): nothing is kept for a later chunk, and whether a
     # table holds rows of the source is not asked (its few keys are looked up at once)
     alone: bool = False
     customers: dict[str, str] = field(default_factory=dict)  # external id -> id (this run)
     counts: dict[str, int] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)  # per-writer state across chunks
+
+    @property
+    def first_rows(self) -> int:
+        """The rows the file's first chunk is read with: :attr:`chunk_rows` / :attr:`first_share`
+        (1 at least); a first chunk that holds them is full, and the file goes on past it."""
+        return max(1, self.chunk_rows // self.first_share)
 
     def count(self, name: str, n: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + n

@@ -204,8 +204,7 @@ def _copying(run: Run, parsed: Parsed, lines: int) -> NewOrders | None:
     if run.mapping.link_returns == "customer_sku" or {"line_no", "status"} & parsed.raw.keys():
         return None
     store.lock_source(run.conn, run.source)
-    full = lines >= run.state.get("first_rows", lines + 1)  # the file goes on past it
-    large = full and run.state.get("file_bytes", 0) >= BULK_BYTES
+    large = run.file_bytes >= BULK_BYTES and lines >= run.first_rows  # full: more follow
     if lines >= BULK_LINES // run.first_share or large:
         run.state["set_aside"] = store.set_aside(
             run.conn, ("orders", "order_lines"), referenced=("customers",)
