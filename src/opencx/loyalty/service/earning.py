@@ -177,6 +177,9 @@ def _reverse_returns(
                 reason="return undone",
                 ref=ref,
                 times=store.lot_times(conn, own[0]) if own else None,
+                # points the order earned come back, as a merge moves points that exist: never
+                # refused for the bound (the balance may pass it by what was reversed)
+                bounded=False,
             )
         ]
     points = target - done

@@ -158,9 +158,12 @@ def earn(
     fingerprint: str | None = None,
     locked: bool = False,
     times: tuple[datetime, datetime | None] | None = None,
+    bounded: bool = True,
 ) -> Posted:
     """Credit ``points`` in a new lot expiring by the program's rule (``times``: spendable
-    from and expiring at these instead, an earlier lot's)."""
+    from and expiring at these instead, an earlier lot's). ``bounded``: as for
+    :func:`~opencx.loyalty.domain.plan_credit` (False: points that existed come back, a
+    reinstatement, and the balance may pass the bound)."""
 
     def plan(state: MemberState, eid: str, p: Program) -> Entry:
         return plan_credit(
@@ -181,6 +184,7 @@ def earn(
             ref=ref,
             # points given back are the order's own again: a later return reverses them first
             origin=ref if kind in ("earn", "reinstate") else None,
+            bounded=bounded,
         )
 
     return post(conn, member_id, key, plan, fingerprint=fingerprint, amount=amount, locked=locked)
