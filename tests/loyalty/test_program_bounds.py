@@ -97,3 +97,113 @@ def test_a_stored_program_past_the_bound_is_still_read():
     """A program saved before the check is read as it is; the ledger refuses its earns."""
     text = json.dumps(with_value("earning.events.review.points", 10**13))
     assert parsed_program(text).earning.events["review"].points == 10**13
+
+
+def _tier_program(basis: str, where: str, value: Any) -> dict[str, Any]:
+    """PROGRAM with the tiers on ``basis`` and the value at ``where`` (a field of the second
+    level, gold, or a multiplier) set to ``value``."""
+    document = copy.deepcopy(PROGRAM)
+    document["tiers"]["basis"] = basis
+    group, _, name = where.rpartition(".")
+    if group == "tiers.levels[1]":
+        document["tiers"]["levels"][1][name] = value
+    elif group == "plans[0]":
+        document["plans"][0][name] = value
+    else:
+        document["earning"].setdefault(group.removeprefix("earning."), {})[name] = value
+    return document
+
+
+MULTIPLIERS = [
+    "earning.categories.shoes",
+    "earning.products.MUG",
+    "tiers.levels[1].multiplier",
+    "plans[0].multiplier",
+]
+
+
+@pytest.mark.parametrize("where", MULTIPLIERS)
+@pytest.mark.parametrize("value", [POINTS_LIMIT, 10**40, "1e5000"])
+def test_a_multiplier_past_the_bound_is_refused_naming_it(client, services, where, value):
+    """A multiplier of 10^12 or more would make one currency unit earn more than an entry
+    moves; '1e5000' made every order's points an int of 5,001 digits, which the ledger's
+    refusal could not print (a 500 for each order event)."""
+    admin = bearer(services, "loyalty:*")
+    before = client.get("/api/loyalty/program", headers=admin).json()
+    r = client.put(
+        "/api/loyalty/program", json=_tier_program("points", where, value), headers=admin
+    )
+    assert r.status_code == 422, r.text
+    shown = "1E+5000" if value == "1e5000" else value
+    assert r.json()["detail"] == f"{where}: {shown} is out of range (at most {MOST}, 12 digits)"
+    assert client.get("/api/loyalty/program", headers=admin).json() == before
+
+
+@pytest.mark.parametrize("where", ["tiers.levels[1].multiplier", "plans[0].multiplier"])
+def test_a_negative_tier_or_plan_multiplier_is_refused(client, services, where):
+    admin = bearer(services, "loyalty:*")
+    r = client.put("/api/loyalty/program", json=_tier_program("points", where, -2), headers=admin)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == f"{where}: a multiplier must not be negative"
+
+
+@pytest.mark.parametrize(
+    ("basis", "where", "value", "rule"),
+    [
+        ("points", "entry", POINTS_LIMIT, f"(at most {MOST} points, 12 digits)"),
+        ("points", "re_entry", 10**40, f"(at most {MOST} points, 12 digits)"),
+        ("points", "retain", -POINTS_LIMIT, f"(at most {MOST} points, 12 digits)"),
+        ("orders", "entry", POINTS_LIMIT, f"(at most {MOST}, 12 digits)"),
+        (
+            "spend",
+            "entry",
+            10**14,
+            "for an amount (at most 14 digits before the decimal point)",
+        ),
+    ],
+)
+def test_a_tier_threshold_past_its_basis_bound_is_refused(
+    client, services, basis, where, value, rule
+):
+    """Thresholds are held to the bound of what they are compared with: points earned as an
+    entry's points, an order count to as many, spend as an amount (less than 10^14)."""
+    admin = bearer(services, "loyalty:*")
+    before = client.get("/api/loyalty/program", headers=admin).json()
+    body = _tier_program(basis, f"tiers.levels[1].{where}", value)
+    r = client.put("/api/loyalty/program", json=body, headers=admin)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == f"tiers.levels[1].{where}: {value} is out of range {rule}"
+    assert client.get("/api/loyalty/program", headers=admin).json() == before
+
+
+@pytest.mark.parametrize(
+    ("basis", "value"), [("points", MOST), ("orders", MOST), ("spend", "99999999999999.9999")]
+)
+def test_the_highest_threshold_and_multiplier_of_each_bound_are_taken(
+    client, services, basis, value
+):
+    admin = bearer(services, "loyalty:*")
+    body = _tier_program(basis, "tiers.levels[1].entry", value)
+    body["tiers"]["levels"][1]["multiplier"] = MOST
+    body["earning"]["categories"]["shoes"] = "999999999999.9999"
+    r = client.put("/api/loyalty/program", json=body, headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["tiers"]["levels"][1]["entry"] == str(value)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_the_cli_refuses_a_threshold_and_a_multiplier_in_the_same_words(services, tmp_path):
+    before = program_document(services.loyalty.program())
+    runner = CliRunner()
+    for where, body in [
+        ("tiers.levels[1].entry", _tier_program("points", "tiers.levels[1].entry", 10**12)),
+        ("plans[0].multiplier", _tier_program("points", "plans[0].multiplier", 10**12)),
+    ]:
+        path = tmp_path / "program.json"
+        path.write_text(json.dumps(body))
+        r = runner.invoke(cli, ["configure", str(path)], obj=services)
+        assert r.exit_code == 1, r.output
+        unit = " points" if where.endswith("entry") else ""
+        detail = f"{where}: {10**12} is out of range (at most {MOST}{unit}, 12 digits)"
+        assert r.output.strip() == f"error: {path}: {detail}"
+    assert program_document(services.loyalty.program()) == before

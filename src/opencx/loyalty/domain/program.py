@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from opencx.core.errors import InvalidInput
-from opencx.core.money import to_amount
+from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_LIMIT, to_amount
 from opencx.loyalty.domain.ledger import POINTS_DIGITS, POINTS_LIMIT, check_points
 from opencx.loyalty.domain.membership import Plan, parse_plans
 from opencx.loyalty.domain.rules import EarningRules, parse_rules
@@ -82,25 +82,66 @@ def parse_program(raw: Mapping[str, Any]) -> Program:
     )
 
 
+def _within(value: Decimal | int, where: str, unit: str = " points") -> None:
+    """InvalidInput naming ``where`` when ``value`` reaches :data:`POINTS_LIMIT` either way,
+    in the ledger's words (:func:`check_points`), for a point value that may hold a fraction
+    (a multiplier, a threshold: ``unit`` ``""`` for a number that is no points)."""
+    if abs(value) >= POINTS_LIMIT:
+        raise InvalidInput(
+            f"{where}: {value} is out of range (at most {POINTS_LIMIT - 1}{unit},"
+            f" {POINTS_DIGITS} digits)"
+        )
+
+
+def _multiplier(value: Decimal, where: str) -> None:
+    if value < 0:
+        raise InvalidInput(f"{where}: a multiplier must not be negative")
+    _within(value, where, "")
+
+
+def _threshold(value: Decimal, basis: str, where: str) -> None:
+    """A tier threshold in its basis's bound: points earned as an entry's points, spend as an
+    amount (:data:`~opencx.core.money.MONEY_LIMIT`), an order count as a number of 12 digits."""
+    if basis == "spend":
+        if abs(value) >= MONEY_LIMIT:
+            raise InvalidInput(
+                f"{where}: {value} is out of range for an amount"
+                f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
+            )
+        return
+    _within(value, where, " points" if basis == "points" else "")
+
+
 def check_program_points(program: Program) -> Program:
     """``program`` when each of its point values is within :data:`POINTS_LIMIT`, as an entry
-    is: each event's points, each plan's welcome points, and the points a currency unit earns;
-    InvalidInput naming the first that is not, with the ledger's sentence. Checked when a
-    program is set; a stored document is read as it is (the ledger refuses such an earn).
+    is: each event's points, each plan's welcome points, the points a currency unit earns and
+    every multiplier of them (categories, products, tiers, plans: none of 10^12 or more, none
+    negative), and each tier threshold (``entry``, ``retain``, ``re_entry``) in the bound of
+    the tiers' basis (points, an amount of spend, an order count); InvalidInput naming the
+    first that is not, with the ledger's sentence. Checked when a program is set; a stored
+    document is read as it is (the ledger refuses such an earn).
 
     >>> check_program_points(parse_program({"earning": {"points_per_unit": 10}})).name
     'Loyalty'
     """
-    per_unit = program.earning.points_per_unit
-    if per_unit >= POINTS_LIMIT:  # one currency unit would earn more than an entry moves
-        raise InvalidInput(
-            f"earning.points_per_unit: {per_unit} is out of range (at most {POINTS_LIMIT - 1}"
-            f" points, {POINTS_DIGITS} digits)"
-        )
-    for name, rule in program.earning.events.items():
+    earning = program.earning
+    _within(earning.points_per_unit, "earning.points_per_unit")
+    for group, multipliers in (("categories", earning.categories), ("products", earning.products)):
+        for name, value in multipliers.items():
+            _multiplier(value, f"earning.{group}.{name}")
+    for name, rule in earning.events.items():
         check_points(rule.points, where=f"earning.events.{name}.points")
+    basis = program.tiers.basis
+    for i, tier in enumerate(program.tiers.tiers):
+        where = f"tiers.levels[{i}]"
+        for field_, value in (("entry", tier.entry), ("retain", tier.retain)):
+            _threshold(value, basis, f"{where}.{field_}")
+        if tier.re_entry is not None:
+            _threshold(tier.re_entry, basis, f"{where}.re_entry")
+        _multiplier(tier.multiplier, f"{where}.multiplier")
     for i, plan in enumerate(program.plans):
         check_points(plan.welcome_points, where=f"plans[{i}].welcome_points")
+        _multiplier(plan.multiplier, f"plans[{i}].multiplier")
     return program
 
 
