@@ -32,12 +32,15 @@ ROUNDED = [
     (7, Decimal("7")),
     ("1.23455", Decimal("1.2346")),
     (Decimal("99999999999.99995"), Decimal("100000000000")),
+    (Decimal("1e-999999999"), Decimal("0")),
 ]
 REFUSED = [
     Decimal("123456789012345"),
     Decimal("100000000000000"),
     Decimal("-100000000000000"),
     Decimal("99999999999999.99995"),  # rounds up to 10^14
+    Decimal("1e999999999"),  # past Decimal's Emax: abs() raised decimal.Overflow
+    Decimal("-1e999999999"),
     Decimal("Infinity"),
     Decimal("NaN"),
 ]

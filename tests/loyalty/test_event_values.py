@@ -1,6 +1,8 @@
 """An event's ``value`` (and every amount the loyalty API reads) is read from the JSON as the
-Decimal it spells, with the house money bounds: at most 14 digits before the point and 4 after
-it, else a 422 naming ``value``, and nothing written. Values within the bounds behave as before.
+Decimal it spells. The value is an amount by the rule ``POST /api/events`` reads one by
+(``opencx.core.money.round_money``): more than 4 decimals rounded half away from zero, 10^14 or
+more (also once rounded) a 422 naming ``value``, and nothing written; a rate keeps its stricter
+bounds (at most 4 decimals, else a 422).
 
 Before, the body went through ``json.loads`` into a float: 12345678901234.56789 was taken as
 12345678901234.568, 0.00001, 1e14 and 1e400 (infinity) were stored, and NaN was a 500 on SQLite
@@ -45,22 +47,24 @@ def _values(services: Services) -> list[float]:
         return [float(v) for v in conn.execute(q).scalars()]
 
 
+RANGE = "out of range (at most 14 digits before the decimal point)"
+ROUNDED = "out of range once rounded to 4 decimals (at most 14 digits before the decimal point)"
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("12345678901234.56789", "no more than 18 digits in total"),
-        ("0.00001", "no more than 4 decimal places"),
-        ("1e-5", "no more than 4 decimal places"),
-        ("0.1000000000000000055511151231257827", "no more than 18 digits in total"),
-        ("100000000000000", "no more than 14 digits before the decimal point"),
-        ("1e14", "no more than 14 digits before the decimal point"),
-        ("-1E14", "no more than 14 digits before the decimal point"),
-        ("1e400", "no more than 18 digits in total"),
-        ('"1.00005"', "no more than 4 decimal places"),
+        ("100000000000000", RANGE),
+        ("1e14", RANGE),
+        ("-1E14", RANGE),
+        ("1e400", RANGE),
+        ('"1e999999999"', RANGE),
+        ("99999999999999.99995", ROUNDED),
+        ("-99999999999999.99995", ROUNDED),
         ('"NaN"', "finite number"),
     ],
 )
-def test_a_value_out_of_range_or_too_precise_is_a_422_and_writes_nothing(
+def test_a_value_out_of_range_is_a_422_and_writes_nothing(
     client, services, writer, member, value, message
 ):
     r = _event(client, writer, member, f'{{"kind": "visit", "value": {value}}}', "v")
@@ -69,6 +73,54 @@ def test_a_value_out_of_range_or_too_precise_is_a_422_and_writes_nothing(
     assert error["loc"] == ["body", "value"] and message in error["msg"]
     assert _values(services) == []
     assert services.loyalty.member_view(member).entries == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("12345678901234.56789", Decimal("12345678901234.5679")),
+        ("0.00001", Decimal(0)),
+        ("1e-5", Decimal(0)),
+        ("0.00005", Decimal("0.0001")),
+        ("-2.00015", Decimal("-2.0002")),
+        ("0.1000000000000000055511151231257827", Decimal("0.1")),
+        ('"1.00005"', Decimal("1.0001")),
+        ("99999999999999.99994", Decimal("99999999999999.9999")),
+        ('"1e-999999999"', Decimal(0)),
+    ],
+)
+def test_more_than_4_decimals_are_rounded_as_the_event_api_rounds_an_amount(
+    client, services, writer, member, value, kept
+):
+    """The loyalty event's value is read by the rule POST /api/events reads an amount by
+    (opencx.core.money.round_money: half away from zero to 4 decimals). Before, every value
+    here was a 422 ('no more than 4 decimal places', 'no more than 18 digits in total')."""
+    r = _event(client, writer, member, f'{{"kind": "visit", "value": {value}}}', "v")
+    assert r.status_code == 201, r.text
+    assert _values(services) == [float(kept)]
+
+
+def test_the_value_is_rounded_as_an_order_line_amount_of_post_api_events(
+    client, services, writer, member
+):
+    """The same digits sent to POST /api/events as an order line's unit price and to the
+    loyalty event as its value are kept alike."""
+    customer_headers = bearer(services, "events:write")
+    digits = "12.34565"
+    body = (
+        '{"type": "order", "source": "shop", "data": {"order_id": "o1", "customer": "ann",'
+        ' "currency": "EUR",'
+        ' "placed_at": "2026-01-10T10:00:00Z", "lines": [{"sku": "MUG", "quantity": 1,'
+        f' "unit_price": {digits}}}]}}}}'
+    )
+    headers = {**customer_headers, "Content-Type": "application/json"}
+    r = client.post("/api/events", content=body, headers=headers)
+    assert r.status_code < 300, r.text
+    assert _event(client, writer, member, f'{{"kind": "visit", "value": {digits}}}', "v").is_success
+    with services.engine.connect() as conn:
+        price = conn.execute(sa.text("SELECT unit_price FROM order_lines")).scalar_one()
+    assert Decimal(str(price)) == Decimal("12.3457")
+    assert _values(services) == [12.3457, 12.3457]  # the order's value as loyalty keeps it too
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])

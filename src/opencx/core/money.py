@@ -26,7 +26,7 @@ def round_money(value: Decimal) -> Decimal:
     >>> round_money(Decimal("0.00005")), round_money(Decimal("-2.00015"))
     (Decimal('0.0001'), Decimal('-2.0002'))
     """
-    if not value.is_finite() or abs(value) >= MONEY_LIMIT:
+    if not value.is_finite() or value.copy_abs() >= MONEY_LIMIT:  # abs() overflows at 1e1000000
         raise ValueError(
             f"amount {value} is out of range (at most {MONEY_INTEGER_DIGITS} digits"
             f" before the decimal point)"

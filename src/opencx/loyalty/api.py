@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_SCALE
+from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_SCALE, round_money
 from opencx.loyalty.deps import LoyaltyServiceDep as Service
 from opencx.loyalty.domain import Cause, Partner, Reward, program_document
 from opencx.loyalty.service import MemberView, Overview, Posted
@@ -37,10 +37,10 @@ Rate = Annotated[
 ]
 """Money per point: above zero, at most 14 digits before the point and 4 after it (what both
 stores keep of an amount); anything else is a 422 naming the field, never a store's error."""
-Amount = Annotated[
-    Decimal, Field(max_digits=MONEY_INTEGER_DIGITS + MONEY_SCALE, decimal_places=MONEY_SCALE)
-]
-"""An amount of either sign with the same bounds (an event's value)."""
+Amount = Annotated[Decimal, AfterValidator(round_money)]
+"""An amount of either sign (an event's value) read as ``POST /api/events`` reads one, by the
+house rule (``opencx.core.money.round_money``, what ``MONEY`` stores): more than 4 decimals are
+rounded half away from zero, and 10^14 or more, also once rounded, is a 422 naming the field."""
 
 
 def idempotency_key(principal: Principal, key: str | None) -> str:

@@ -216,8 +216,10 @@ def record_event(
 ) -> list[Posted]:
     """An activity (review, referral, survey, birthday, app download, visit, ...): its event
     points under the rule's cap, and the challenges it completes. ``value`` (what a ``sum``
-    challenge adds up) arrives checked by the edge (at most 14 digits before the point and 4
-    after it) and is kept as the activities' double, as an order's value is."""
+    challenge adds up) arrives from the edge as an amount by the house rule (rounded half away
+    from zero to 4 decimals, under 10^14 in size: ``opencx.core.money.round_money``, as
+    ``POST /api/events`` reads one) and is kept as the activities' double, as an order's
+    value is."""
     p = program(conn)
     store.member_row(conn, member_id, lock=True)
     fresh = engagement.add_activity(
