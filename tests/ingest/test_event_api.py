@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -106,3 +107,57 @@ def test_unknown_customer_and_scope(client, services):
     )
     response = client.post("/api/events", json=body, headers=key(services, "events:write"))
     assert response.status_code == 422 and "unknown customer" in response.json()["detail"]
+
+
+def _order_event(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "order_id": "o-1",
+        "customer": "c-1",
+        "currency": "EUR",
+        "placed_at": "2026-01-10T10:00:00Z",
+        "lines": [
+            {"sku": "MUG", "quantity": 1, "unit_price": "7.50"},
+            {"sku": "CUP", "quantity": 1, "unit_price": "2"},
+        ],
+    }
+    data.update(changes)
+    return {"type": "order", "source": "shop", "data": data}
+
+
+@pytest.mark.parametrize("amount", ["1E-5001", "1,5", "12 EUR"])
+def test_an_amount_that_is_no_number_is_said_in_the_api_s_words(client, services, engine, amount):
+    """An amount sent as a string that is no number is named by its place in the body and told
+    what an event may send; before, 'unit_price: not a number (decimal separator '.'; use
+    --decimal to change it)', an option of the command, which an API caller cannot pass."""
+    body = _order_event()
+    body["data"]["lines"][1]["unit_price"] = amount  # type: ignore[index]
+    response = client.post("/api/events", json=body, headers=key(services, "events:write"))
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert detail == (
+        "event rejected: data.customer: unknown customer (send a customer event for it first,"
+        " or set create_missing_customers: true) (value 'c-1'); data.lines[1].unit_price: not"
+        " a number (send a JSON number, or a string of digits with '.' before the decimals and"
+        f' no exponent, such as "7.50") (value {amount!r})'
+    )
+    assert "--" not in detail
+    assert count(engine, "orders") == count(engine, "products") == 0
+
+
+def test_unknown_and_missing_fields_are_named_by_their_path(client, services, engine):
+    """Not 'unknown column (map it with --map FIELD=COLUMN or pass --ignore-unknown)': an
+    event's fields are not mapped, and there is nothing to pass."""
+    body = _order_event(gift="yes")
+    body["data"]["lines"][1]["colour"] = "red"  # type: ignore[index]
+    del body["data"]["order_id"]  # type: ignore[attr-defined]
+    response = client.post("/api/events", json=body, headers=key(services, "events:write"))
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    fields = "order_id, customer, placed_at, channel, status, currency, discount_total, line_no,"
+    assert detail.startswith(
+        "data.order_id: required field is missing; data.gift: unknown field (the fields of"
+        f" orders: {fields}"
+    ), detail
+    assert "; data.lines[1].colour: unknown field (the fields of orders: " in detail
+    assert "--" not in detail
+    assert count(engine, "orders") == 0

@@ -37,6 +37,39 @@ DuplicatePolicy = Literal["reject", "skip", "keep"]
 
 
 @dataclass(frozen=True, slots=True)
+class Advice:
+    """What a rule that refuses a value tells the user to change, in the words of the edge the
+    data came from: the options of ``opencx import`` (:data:`COMMAND_ADVICE`) or the fields of
+    an event of ``POST /api/events`` (:data:`EVENT_ADVICE`), whose caller has no option to
+    pass. ``amount`` is formatted with the mapping's ``decimal``."""
+
+    amount: str  # after "not a number"
+    unknown_column: str
+    missing_column: str
+    unknown_customer: str
+
+
+COMMAND_ADVICE = Advice(
+    amount="not a number (decimal separator {decimal!r}; use --decimal to change it)",
+    unknown_column="unknown column (map it with --map FIELD=COLUMN or pass --ignore-unknown)",
+    missing_column="missing required column",
+    unknown_customer="unknown customer (import customers first or pass --create-missing-customers)",
+)
+EVENT_ADVICE = Advice(
+    amount=(
+        "not a number (send a JSON number, or a string of digits with '.' before the decimals"
+        ' and no exponent, such as "7.50")'
+    ),
+    unknown_column="unknown field (the fields of {kind}: {fields})",
+    missing_column="required field is missing",
+    unknown_customer=(
+        "unknown customer (send a customer event for it first, or set"
+        " create_missing_customers: true)"
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Mapping:
     """How the columns of one file become canonical fields, and how its values are read.
 
@@ -71,6 +104,7 @@ class Mapping:
     non_merchandise: frozenset[str] = frozenset()
     non_merchandise_prefixes: tuple[str, ...] = ()
     survey: str | None = None
+    advice: Advice = COMMAND_ADVICE  # not a setting of a mapping file: the edge's words
 
     def is_non_merchandise(self, sku: str) -> bool:
         return sku in self.non_merchandise or sku.startswith(self.non_merchandise_prefixes)

@@ -9,6 +9,20 @@ from opencx.core import InvalidInput
 EVENT_KINDS = {"customer": "customers", "order": "orders", "interaction": "interactions"}
 
 
+def field_path(data: dict[str, Any], key: str, record: int | None = None) -> str:
+    """Where the field ``key`` of an event is in its body: ``data.<key>``, or, when an order's
+    line holds it, ``data.lines[<i>].<key>``: line ``record - 1`` (a row of the event is a
+    line, from 1), or for ``record`` None the first line holding it. A field the event lacks
+    is named where any of its fields may be given: ``data.<key>``."""
+    lines = data.get("lines")
+    if isinstance(lines, list):
+        indexes = range(len(lines)) if record is None else (record - 1,)
+        for i in indexes:
+            if 0 <= i < len(lines) and isinstance(lines[i], dict) and key in lines[i]:
+                return f"data.lines[{i}].{key}"
+    return f"data.{key}"
+
+
 def event_records(event_type: str, data: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     """The kind and rows of one API event; an order's ``lines`` become one row per line."""
     if event_type not in EVENT_KINDS:

@@ -25,8 +25,9 @@ from opencx.core.sealing import SealContacts, plaintext
 from opencx.core.tombstone import ErasedKeys, nothing_erased
 from opencx.ingest import store
 from opencx.ingest.domain import KINDS, Mapping
+from opencx.ingest.domain.mapping import EVENT_ADVICE
 from opencx.ingest.domain.validation import ColumnPlan, plan_columns
-from opencx.ingest.service.api_events import event_records
+from opencx.ingest.service.api_events import event_records, field_path
 from opencx.ingest.service.chunks import Chunks, writer_for
 from opencx.ingest.service.overview import DataOverview, overview_of
 from opencx.ingest.service.report import ImportOptions, ImportReport
@@ -125,19 +126,24 @@ class IngestService:
         """Validate and write one customer, order or interaction as an import of one record.
 
         The same parsing and rules as a file import apply; any problem raises
-        :class:`InvalidInput` naming the field and the rule, and nothing is written. Writes are
+        :class:`InvalidInput` naming the field by its path in the body (``data.lines[0].sku``)
+        and the rule, in the words of the API (``EVENT_ADVICE``: no command option), and
+        nothing is written. Writes are
         upserts on (source, external id), so a retried event changes nothing; events are
         published with ``live=True`` (the reactions of a live system run).
         """
         kind, records = event_records(event_type, data)
         mapping = Mapping(
-            source=source, anonymous="orders", create_missing_customers=create_missing_customers
+            source=source,
+            anonymous="orders",
+            create_missing_customers=create_missing_customers,
+            advice=EVENT_ADVICE,
         )
         batch = records_batch(records)
         plan = plan_columns("event", batch.table.column_names, KINDS[kind], mapping)
         header = plan.header_problems(ignore_unknown=False)
         if header:
-            raise InvalidInput("; ".join(f"{p.column}: {p.rule}" for p in header))
+            raise InvalidInput("; ".join(f"{field_path(data, p.column)}: {p.rule}" for p in header))
         options = ImportOptions(kind=kind, path=Path("event"), mapping=mapping, live=live)
         for attempt in range(1, EVENT_ATTEMPTS + 1):
             report = ImportReport(new_id(), kind, "event", source)
@@ -162,9 +168,12 @@ class IngestService:
                     chunks.finish()
                     report.counts = dict(run.counts)
                     if report.problem_count:
-                        shown = "; ".join(
-                            f"{p.column}: {p.rule} (value {p.value!r})"
-                            for p in report.problems[:20]
+                        shown = "; ".join(  # once each: a head's field fails every line
+                            dict.fromkeys(
+                                f"{field_path(data, plan.sources.get(p.column, p.column), p.line)}"
+                                f": {p.rule} (value {p.value!r})"
+                                for p in report.problems[:20]
+                            )
                         )
                         raise InvalidInput(f"event rejected: {shown}")
             except DBAPIError as exc:

@@ -133,8 +133,7 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
         _create_customers(run, parsed, encoded, missing, when)
     elif missing:
         unknown = pc.is_in(refs, value_set=pa.array(sorted(missing), pa.string()))
-        rule = "unknown customer (import customers first or pass --create-missing-customers)"
-        parsed.flag(unknown, "customer", rule)
+        parsed.flag(unknown, "customer", run.mapping.advice.unknown_customer)
     if required:
         parsed.flag(pc.is_null(refs), "customer", "required value is missing")
     ids = pa.array([known.get(name) for name in names], pa.string())

@@ -37,7 +37,8 @@ class ColumnPlan:
         line = self.header_line
         for spec in self.kind.fields:
             if spec.required and not self.provides(spec.name) and spec.default is None:
-                found.append(Problem(self.file, line, spec.name, "", "missing required column"))
+                missing = self.mapping.advice.missing_column
+                found.append(Problem(self.file, line, spec.name, "", missing))
         mapped = [*self.mapping.columns.values()]
         mapped += [c for expr in self.mapping.joined.values() for c in joined_columns(expr)]
         for name in mapped:
@@ -45,7 +46,8 @@ class ColumnPlan:
                 rule = "mapped column is not in the file"
                 found.append(Problem(self.file, line, name, "", rule))
         if not ignore_unknown:
-            rule = "unknown column (map it with --map FIELD=COLUMN or pass --ignore-unknown)"
+            fields = ", ".join(spec.name for spec in self.kind.fields)
+            rule = self.mapping.advice.unknown_column.format(kind=self.kind.name, fields=fields)
             found += [Problem(self.file, line, name, "", rule) for name in self.unknown]
         return found
 

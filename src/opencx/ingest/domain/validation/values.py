@@ -131,7 +131,7 @@ def _parse(text: pa.Array, spec: FieldSpec, parsed: Parsed, plan: ColumnPlan) ->
     if spec.type == "int":
         return _parse_int(text, spec.name, parsed)
     if spec.type == "money":
-        return _round_money(_parse_money(text, spec, parsed, plan.mapping.decimal), spec, parsed)
+        return _round_money(_parse_money(text, spec, parsed, plan.mapping), spec, parsed)
     if spec.type == "bool":
         return _parse_bool(text, spec.name, parsed)
     if spec.type == "json":
@@ -158,8 +158,9 @@ def _parse_int(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
     return values
 
 
-def _parse_money(text: pa.Array, spec: FieldSpec, parsed: Parsed, decimal: str) -> pa.Array:
-    rule = f"not a number (decimal separator {decimal!r}; use --decimal to change it)"
+def _parse_money(text: pa.Array, spec: FieldSpec, parsed: Parsed, mapping: Mapping) -> pa.Array:
+    decimal = mapping.decimal
+    rule = mapping.advice.amount.format(decimal=decimal)
     if decimal == "." and all_plain_amounts(text):  # the usual column: all match, no space
         clean = text
     else:
@@ -301,7 +302,7 @@ def _quotient(
     for column in (left, right):
         text = as_text(chunk.column(column))
         parsed.raw.setdefault(target, text)
-        texts.append(_parse_money(text, FieldSpec(target, "money"), parsed, mapping.decimal))
+        texts.append(_parse_money(text, FieldSpec(target, "money"), parsed, mapping))
     values = [pc.cast(text, pa.float64()) for text in texts]
     zero = pc.equal(values[1], 0.0)
     parsed.flag(zero, target, f"{right} is zero, cannot divide {left} by it")
