@@ -466,3 +466,16 @@ def test_a_parquet_file_with_no_rows_names_no_line(tmp_path, run_import, nothing
         run_import("customers", path)
     assert str(caught.value) == "people.parquet: the file has no data rows"  # was 'line 2'
     assert nothing_written()
+
+
+def test_a_json_cell_holding_a_whole_number_past_4300_digits(tmp_path, run_import, table_counts):
+    """A CSV cell of JSON attributes holding a whole number no int is made of (Python's 4,300
+    digits): out of range as a number no double holds, naming the line and the column. Before,
+    json's ValueError failed the whole import, naming nothing."""
+    path = tmp_path / "customers.csv"
+    cell = '"{""n"": ' + "5" * 4301 + '}"'
+    path.write_text(f'external_id,attributes\nC1,"{{""n"": 1}}"\nC2,{cell}\n', encoding="utf-8")
+    report = run_import("customers", path, allow_rejects=True)
+    assert [(p.line, p.column) for p in report.problems] == [(3, "attributes")]
+    assert report.problems[0].rule.startswith("a number in it is out of range")
+    assert (report.rows_loaded, table_counts()["customers"]) == (1, 1)

@@ -126,8 +126,50 @@ def test_an_exponent_no_decimal_holds_is_not_json_either(client, services, engin
         assert r.status_code == 422, r.text
         [error] = r.json()["detail"]
         assert error["loc"] == ["body", body.index(number)]
-        assert error["ctx"]["error"] == f"{number} is out of range for a number"
+        rule = f"data.lines[0].unit_price: {number} is out of range for a number"
+        assert error["ctx"]["error"] == rule
     assert count(engine, "orders") == 0
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("9" * 4301, "9" * 20 + "..." + "9" * 10),
+        ("-" + "1" * 100_000, "-" + "1" * 19 + "..." + "1" * 10),
+        ("1" * 1001, "1" * 20 + "..." + "1" * 10),
+    ],
+    ids=["4,301 digits", "100,000 digits", "1,001 digits"],
+)
+@pytest.mark.parametrize("field", ["quantity", "unit_price"])
+def test_a_whole_number_past_a_thousand_digits_is_not_json_either(
+    client, services, engine, number, shown, field
+):
+    """A whole number of more than 1,000 digits (exact_json.DIGITS), as one with a fraction or
+    an exponent: a 422 json_invalid at it, naming its field. Before, past 4,300 digits (Python's
+    int limit) json's ValueError was a 400 'There was an error parsing the body', naming
+    nothing; from 1,001 to 4,300 the number reached the import's rules."""
+    values = {"quantity": "1", "unit_price": "2.50", field: number}
+    line = (
+        f'{{"sku": "MUG", "quantity": {values["quantity"]}, "unit_price": {values["unit_price"]}}}'
+    )
+    body = _order(line)
+    for extra in ({}, {"Idempotency-Key": "k-1"}):
+        r = _post(client, key(services, "events:write"), body, **extra)
+        assert r.status_code == 422, r.text[:300]
+        [error] = r.json()["detail"]
+        assert error["type"] == "json_invalid"
+        assert error["loc"] == ["body", body.index(number)]
+        assert error["ctx"]["error"] == (
+            f"data.lines[0].{field}: {shown} is out of range for a number"
+        )
+    assert count(engine, "orders") == 0
+
+
+def test_a_whole_number_of_a_thousand_digits_is_read():
+    assert exact_json(b"[" + b"9" * 1000 + b", -" + b"9" * 1000 + b"]") == [
+        10**1000 - 1,
+        1 - 10**1000,
+    ]
 
 
 @pytest.mark.parametrize(

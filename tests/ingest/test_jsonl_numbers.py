@@ -123,6 +123,30 @@ def test_a_number_no_decimal_holds_puts_its_line_aside(tmp_path, run_import, tab
     assert table_counts()["order_lines"] == 2
 
 
+@pytest.mark.parametrize("deep", [False, True])
+def test_a_whole_number_past_4300_digits_puts_its_line_aside(
+    tmp_path, run_import, table_counts, deep
+):
+    """A whole number no int is made of (Python's 4,300-digit limit): its line is a rejected row
+    naming its field (and its place in it), as a number no Decimal holds. Before, json's
+    ValueError failed the whole import, naming no line (one in the first 1,000 lines while
+    the columns were read, too)."""
+    number = "7" * 5000
+    path = tmp_path / "customers.jsonl"
+    value = f'{{"tier": 1, "scores": [1, {number}]}}' if deep else number
+    lines = [f'{{"external_id": "C{i}", "attributes": {{"n": {i}}}}}' for i in range(3)]
+    lines[0] = f'{{"external_id": "C0", "attributes": {value}}}'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = run_import("customers", path, allow_rejects=True)
+    shown = "7" * 20 + "..." + "7" * 10
+    where = "attributes.scores[1]: " if deep else ""
+    assert [(p.line, p.column, p.rule) for p in report.problems] == [
+        (1, "attributes", f"not valid JSON: {where}{shown} is out of range for a number")
+    ]
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
+    assert table_counts()["customers"] == 2
+
+
 def test_a_lone_surrogate_puts_its_line_aside(tmp_path, run_import, engine):
     """A string holding half a UTF-16 pair ('\\ud800', which json reads and no UTF-8 text
     holds): its line is not valid JSON, a rejected row. Before, Arrow failed the import with

@@ -130,7 +130,7 @@ def test_nan_and_infinity_are_not_json(client, services, writer, member, constan
     assert r.status_code == 422, r.text
     [error] = r.json()["detail"]
     assert error["loc"] == ["body", body.index(constant)]
-    assert error["ctx"]["error"] == f"{constant} is not a JSON number"
+    assert error["ctx"]["error"] == f"value: {constant} is not a JSON number"
     assert _values(services) == []
 
 

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-from opencx.core.text import lone_surrogate
+from opencx.core.text import json_path, lone_surrogate
 
 __all__ = ["ExactJsonRoute", "exact_json"]
 
@@ -35,7 +35,9 @@ DIGITS = 1000
 """The most digits, and the largest exponent either way, of a JSON number read: past them it is
 out of range, as a float made it inf (or 0) and an int field refused it at once. Read exactly,
 ``1e5000`` became a 5,001-digit int no message could print (Python's 4,300-digit limit), and
-``1E+10000000``, ten bytes, an int pydantic spent 6 s of CPU making."""
+``1E+10000000``, ten bytes, an int pydantic spent 6 s of CPU making. A whole number is held
+to it too: past 4,300 digits ``json`` could not make it an int at all (a ValueError, which
+FastAPI answered with a 400 naming nothing)."""
 
 
 def _decimal(text: str) -> Decimal:
@@ -44,9 +46,49 @@ def _decimal(text: str) -> Decimal:
     except ArithmeticError:  # an exponent past what a Decimal holds (10^18 either way)
         number = None
     if number is None or abs(number.adjusted()) > DIGITS or len(number.as_tuple().digits) > DIGITS:
-        shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
-        raise _NotJson(text, f"{shown} is out of range for a number") from None
+        raise _out_of_range(text) from None
     return number
+
+
+def _integer(text: str) -> int:
+    if len(text) - text.startswith("-") > DIGITS:
+        raise _out_of_range(text)
+    return int(text)
+
+
+def _out_of_range(text: str) -> _NotJson:
+    shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
+    return _NotJson(text, f"{shown} is out of range for a number")
+
+
+class _Refused:
+    """A number or constant the reader refuses, kept in its place to say where it is."""
+
+
+def _kept(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    def keep(text: str) -> Any:
+        try:
+            return parse(text)
+        except _NotJson:
+            return _Refused()
+
+    return keep
+
+
+def _field(body: bytes) -> str | None:
+    """The path of the first number or constant of ``body`` that the reader refuses (from
+    its top: ``data.lines[1].unit_price``), or None when it is the body itself or the body
+    cannot be read so."""
+    try:
+        data = json.loads(
+            body,
+            parse_float=_kept(_decimal),
+            parse_int=_kept(_integer),
+            parse_constant=lambda _: _Refused(),
+        )
+    except ValueError:
+        return None
+    return json_path(data, lambda item: isinstance(item, _Refused)) or None
 
 
 def exact_json(body: bytes) -> Any:
@@ -55,13 +97,14 @@ def exact_json(body: bytes) -> Any:
     ``12345678901234.568``); ``NaN`` and ``Infinity``, which JSON has not (RFC 8259), are a
     JSONDecodeError at their position, as any other malformed body, and so is a number of more
     than :data:`DIGITS` digits or an exponent past them (``1e5000``), or a string holding a lone
-    surrogate (``"\\ud800"``, which no UTF-8 text holds).
+    surrogate (``"\\ud800"``, which no UTF-8 text holds). A refused number's message begins with
+    its place (``data.lines[1].unit_price: 1e5000 is out of range for a number``).
 
     >>> exact_json(b'{"value": 0.1, "points": 5}')
     {'value': Decimal('0.1'), 'points': 5}
     """
     try:
-        data = json.loads(body, parse_float=_decimal, parse_constant=_constant)
+        data = json.loads(body, parse_float=_decimal, parse_int=_integer, parse_constant=_constant)
         char = lone_surrogate(data)
         if char is not None:
             raise _LoneSurrogate(char)
@@ -71,7 +114,10 @@ def exact_json(body: bytes) -> Any:
         text = body.decode("utf-8", "replace")
         found = re.search(rf"[\[:,]\s*({re.escape(spelled)})(?![0-9.eE+-])", text)
         where = found.start(1) if found else 0
-        raise json.JSONDecodeError(message, text, where) from None
+        field = _field(body)
+        raise json.JSONDecodeError(
+            f"{field}: {message}" if field else message, text, where
+        ) from None
     except _LoneSurrogate as exc:
         char = exc.args[0]
         try:

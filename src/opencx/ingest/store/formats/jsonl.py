@@ -11,7 +11,7 @@ from typing import IO, Any
 import pyarrow as pa
 
 from opencx.core.errors import InvalidInput, Problem
-from opencx.core.text import lone_surrogate
+from opencx.core.text import json_path, lone_surrogate
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, open_binary, rows_table
 
@@ -21,41 +21,90 @@ EXACT = json.JSONDecoder(parse_float=Decimal)
 amount is held to the import's rules as a CSV file's text and an event's number are."""
 
 
-def _out_of_range(line: str) -> str:
-    """Why :data:`EXACT` could not read ``line``: a number whose exponent no Decimal holds
-    (``1e9999999999999999999``, past 10^18 either way; a float read it as inf), said as
-    ``opencx.web.exact_json`` says it of an event's."""
-
-    def checked(text: str) -> Decimal:
-        try:
-            return Decimal(text)
-        except ArithmeticError:
-            raise _Unreadable(text) from None
-
-    try:
-        json.loads(line, parse_float=checked)
-    except _Unreadable as exc:
-        return f"{exc} is out of range for a number"
-    return "a number is out of range"  # not reached: the same line, the same numbers
-
-
 class _Unreadable(ValueError):
-    pass
+    """A line :data:`EXACT` reads no record from although it is JSON: ``args`` are the field
+    it is in (None: not known) and the rule, said as ``opencx.web.exact_json`` says it of an
+    event's."""
 
 
-def _unreadable(line: str, exc: Exception) -> str:
-    return str(exc) if isinstance(exc, _Unreadable) else _out_of_range(line)
+class _Refused:
+    """A number the line's reader cannot make, kept in its place to say where it is."""
+
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+
+
+def _checked(text: str) -> Decimal | _Refused:
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # an exponent past what a Decimal holds (10^18 either way)
+        return _Refused(f"{_shown(text)} is out of range for a number")
+
+
+def _whole(text: str) -> int | _Refused:
+    try:
+        return int(text)
+    except ValueError:  # Python's limit: an int of more than 4,300 digits is not made
+        return _Refused(f"{_shown(text)} is out of range for a number")
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
+
+
+_MARKING = json.JSONDecoder(parse_float=_checked, parse_int=_whole)
+"""Reads again a line :data:`EXACT` could not, each number it could not make in its place."""
+
+
+def _refused(line: str) -> _Unreadable:
+    """Why :data:`EXACT` could not read ``line``, a JSON text: the first number no Decimal or
+    int holds (``1e9999999999999999999``, past 10^18 either way, which a float read as inf; a
+    whole number of more than 4,300 digits), named by its field and its path in it."""
+    return _first_refused(_MARKING.decode(line)) or _Unreadable(
+        None,
+        "a number is out of range",  # not reached: the same line, the same numbers
+    )
+
+
+def _first_refused(record: Any) -> _Unreadable | None:
+    """The first :class:`_Refused` (read in place of a value refused) in ``record``, as
+    _Unreadable naming the field it is in and its path in that field's value when deeper
+    (``properties.scores[2]: ...``)."""
+    found: list[_Refused] = []
+
+    def wanted(item: Any) -> bool:
+        if isinstance(item, _Refused):
+            found.append(item)
+        return bool(found)
+
+    fields = record.items() if isinstance(record, dict) else [(None, record)]
+    for field, value in fields:
+        path = json_path(value, wanted)
+        if path is None:
+            continue
+        if field is None:
+            return _Unreadable(None, f"{path}: {found[0].rule}" if path else found[0].rule)
+        if not path:
+            return _Unreadable(field, found[0].rule)
+        inner = path if path.startswith("[") else f".{path}"
+        return _Unreadable(field, f"{field}{inner}: {found[0].rule}")
+    return None
 
 
 def _decoded(line: str) -> Any:
-    """``line`` read by :data:`EXACT`; _Unreadable when a string of it holds a lone
-    surrogate."""
-    record = EXACT.decode(line)
+    """``line`` read by :data:`EXACT`; _Unreadable when a number of it is none a Decimal or
+    an int holds, or a string of it holds a lone surrogate."""
+    try:
+        record = EXACT.decode(line)
+    except json.JSONDecodeError:
+        raise
+    except (ArithmeticError, ValueError):
+        raise _refused(line) from None
     if "\\u" in line:  # a surrogate is read from its escape only (the text is UTF-8)
         char = lone_surrogate(record)
         if char is not None:
             raise _Unreadable(
-                f"a lone surrogate (\\u{ord(char):04x}, half a UTF-16 pair) is no character"
+                None, f"a lone surrogate (\\u{ord(char):04x}, half a UTF-16 pair) is no character"
             )
     return record
 
@@ -87,11 +136,11 @@ def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[B
             continue
         try:
             record = _decoded(line)
-        except (json.JSONDecodeError, ArithmeticError, _Unreadable) as exc:
-            rule = exc.msg if isinstance(exc, json.JSONDecodeError) else _unreadable(line, exc)
+        except (json.JSONDecodeError, _Unreadable) as exc:
+            field, rule = (None, exc.msg) if isinstance(exc, json.JSONDecodeError) else exc.args
             shown = line.strip()[:200].encode("utf-8", "backslashreplace").decode("utf-8")
             source.row_problems.append(
-                Problem(source.name, number, "*", shown, f"not valid JSON: {rule}")
+                Problem(source.name, number, field or "*", shown, f"not valid JSON: {rule}")
             )
             continue
         if not isinstance(record, dict):  # as in the first lines (formats.header)
