@@ -243,19 +243,20 @@ def test_the_cli_says_the_same_and_writes_nothing(services):
 
 
 def test_an_order_earning_10_to_the_12_points_is_refused_naming_it(services):
-    """A live order whose points would pass the bound fails as a whole (its event, its
-    import): nothing of it is written, and the error says which order."""
+    """A live order whose points would pass the bound is refused alone (its event is taken,
+    the order stored): nothing of its points is written, and the refusal says which order
+    (tests/loyalty/test_refused_orders.py has the rest)."""
     ann = customer(services, "ann")
     member = services.loyalty.enroll(ann)
     lines = [{"sku": "MUG", "quantity": 2, "unit_price": "500000000000"}]
-    with pytest.raises(InvalidInput, match=r"^order \w+ of 1000000000000\.0+ EUR: ") as caught:
-        order(services, "o1", "ann", lines)
-    assert str(caught.value).endswith(entry_refusal(POINTS_LIMIT))
+    order(services, "o1", "ann", lines)
+    [refused] = services.loyalty.overview().refused
+    assert re.match(r"^order o1 \(source shop\) of 1000000000000\.0+ EUR: ", refused.reason)
+    assert refused.reason.endswith(entry_refusal(POINTS_LIMIT))
     assert _entries(services) == []
-    with services.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM orders")).scalar_one() == 0
     order(services, "o1", "ann", [{"sku": "MUG", "quantity": 1, "unit_price": str(MOST)}])
     assert services.loyalty.member_view(member).balance == MOST
+    assert services.loyalty.overview().refused_orders == 0
 
 
 def test_a_survivor_past_the_bound_spends_and_returns_back_toward_it(services):

@@ -119,6 +119,15 @@ class MemberOut(BaseModel):
         )
 
 
+class RefusedOrderOut(BaseModel):
+    """An order the ledger took no points for (past the points bound), and the sentence."""
+
+    order_id: str
+    member_id: str
+    reason: str
+    at: datetime
+
+
 class OverviewOut(BaseModel):
     program: str
     members: int
@@ -135,6 +144,8 @@ class OverviewOut(BaseModel):
     breakage: float
     tiers: dict[str, int]
     plans: dict[str, int]
+    refused_orders: int
+    refused: list[RefusedOrderOut]  # the latest 20
 
     @classmethod
     def from_domain(cls, o: Overview) -> OverviewOut:
@@ -154,6 +165,13 @@ class OverviewOut(BaseModel):
             breakage=o.breakage,
             tiers=o.tiers,
             plans=o.plans,
+            refused_orders=o.refused_orders,
+            refused=[
+                RefusedOrderOut(
+                    order_id=r.order_id, member_id=r.member_id, reason=r.reason, at=r.at
+                )
+                for r in o.refused
+            ],
         )
 
 

@@ -105,11 +105,15 @@ def backfill(
     ctx: typer.Context,
     since: Annotated[datetime | None, typer.Option(help="Only orders placed since")] = None,
 ) -> None:
-    """Earn for past orders of current members (history imports earn nothing by themselves)."""
+    """Earn for past orders of current members (history imports earn nothing by themselves).
+    An order past the points bound is refused alone: its line names it, the others earn."""
     from opencx.core import ensure_utc
 
-    n = _service(ctx).backfill(ensure_utc(since) if since else None)
-    typer.echo(f"{n} ledger entries written")
+    done = _service(ctx).backfill(ensure_utc(since) if since else None)
+    for refusal in done.refused:
+        typer.echo(f"refused: {refusal.reason}")
+    refused = f", {len(done.refused)} order(s) refused (no points)" if done.refused else ""
+    typer.echo(f"{done.written} ledger entries written{refused}")
 
 
 @app.command()
@@ -146,6 +150,10 @@ def overview(ctx: typer.Context) -> None:
         f"expired {o.expired} (breakage {o.breakage:.1%})"
     )
     typer.echo("tiers: " + ", ".join(f"{k} {v}" for k, v in o.tiers.items()))
+    if o.refused_orders:
+        typer.echo(f"{o.refused_orders} order(s) refused points (past the points bound):")
+        for r in o.refused:
+            typer.echo(f"  {r.at:%Y-%m-%d %H:%M}  member {r.member_id}: {r.reason}")
 
 
 @app.command()

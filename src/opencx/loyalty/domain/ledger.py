@@ -56,15 +56,20 @@ an entry moves at most 999,999,999,999 points and a balance stays within ±999,9
 9.2 × 10^18) nor a sum over millions of members' balances or entries can overflow."""
 
 
+class OutOfRange(InvalidInput):
+    """Points past the bound: an entry that would move, or a balance that would reach,
+    :data:`POINTS_LIMIT` (an order's earn refused alone, not its import, catches it)."""
+
+
 def check_points(points: int, *, where: str = "points", unit: str = " points") -> int:
     """``points`` when an entry (or a reward's price, a stock: ``unit`` ``""``) may hold that
-    many; InvalidInput naming ``where`` and the limit otherwise.
+    many; :class:`OutOfRange` (an InvalidInput) naming ``where`` and the limit otherwise.
 
     >>> check_points(999_999_999_999)
     999999999999
     """
     if abs(points) >= POINTS_LIMIT:
-        raise InvalidInput(
+        raise OutOfRange(
             f"{where}: {points} is out of range (at most {POINTS_LIMIT - 1}{unit},"
             f" {POINTS_DIGITS} digits)"
         )
@@ -76,7 +81,7 @@ def _check_balance(state: MemberState, member_id: str, change: int) -> None:
     bound (a merge's survivor) is brought back toward it by any debit (a spend, a return)."""
     after = state.balance + change
     if abs(after) >= POINTS_LIMIT and abs(after) > abs(state.balance):
-        raise InvalidInput(
+        raise OutOfRange(
             f"points: {abs(change)} would take member {member_id}'s balance from"
             f" {state.balance} to {after}, out of range (a balance stays within"
             f" ±{POINTS_LIMIT - 1} points)"

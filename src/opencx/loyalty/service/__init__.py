@@ -27,7 +27,7 @@ from opencx.loyalty.domain import (
 )
 from opencx.loyalty.domain import program_document as document_of
 from opencx.loyalty.service import earning, ledger, reports, status
-from opencx.loyalty.service.earning import earn_orders, record_event, reinstate_orders
+from opencx.loyalty.service.earning import Earned, earn_orders, record_event, reinstate_orders
 from opencx.loyalty.service.ledger import Posted
 from opencx.loyalty.service.reports import MemberView, Overview
 from opencx.loyalty.store import catalog, posting
@@ -36,7 +36,16 @@ from opencx.loyalty.store import reports as rstore
 
 T = TypeVar("T")
 
-__all__ = ["LoyaltyService", "MemberView", "Overview", "Posted", "earning", "ledger", "reports"]
+__all__ = [
+    "Earned",
+    "LoyaltyService",
+    "MemberView",
+    "Overview",
+    "Posted",
+    "earning",
+    "ledger",
+    "reports",
+]
 
 
 class LoyaltyService:
@@ -185,17 +194,18 @@ class LoyaltyService:
     def join_plan(self, member_id: str, plan: str, key: str) -> Any:
         return self._tx(lambda c: status.join_plan(c, member_id, plan, key, self.clock.now()))
 
-    def earn_orders(self, order_ids: list[str]) -> list[Posted]:
+    def earn_orders(self, order_ids: list[str]) -> Earned:
         return self._tx(lambda c: earn_orders(c, order_ids, self.clock.now()))
 
-    def backfill(self, since: datetime | None = None) -> int:
-        """Earn for every past order of current members (the explicit 'living' of history)."""
+    def backfill(self, since: datetime | None = None) -> Earned:
+        """Earn for every past order of current members (the explicit 'living' of history);
+        an order the ledger refuses (past the points bound) is refused alone, and named."""
         from opencx.loyalty.store import orders
 
         with self.engine.begin() as conn:
             customers = [c for _m, c, _e in rstore.active_members(conn)]
             ids = orders.orders_of_customers(conn, customers, since) if customers else []
-            return sum(not p.duplicate for p in earn_orders(conn, ids, self.clock.now()))
+            return earn_orders(conn, ids, self.clock.now())
 
     # --- jobs ----------------------------------------------------------------------------
 
@@ -271,7 +281,9 @@ class LoyaltyService:
     # --- events (run inside the publisher's transaction) ---------------------------------
 
     def on_orders_imported(self, event: Any, conn: Connection) -> None:
-        """Live orders earn; a history import does not (use ``backfill`` to ask for it)."""
+        """Live orders earn; a history import does not (use ``backfill`` to ask for it). An
+        order the ledger refuses is refused alone and kept with its sentence (the overview
+        shows it); the import and its other orders go on."""
         if event.live:
             earn_orders(conn, event.order_ids, self.clock.now())
 

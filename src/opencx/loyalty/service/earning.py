@@ -11,13 +11,15 @@ re-import unlinks gives its points back (``reinstate``, key ``order:<id>:reinsta
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.engine import Connection
 
-from opencx.core import InvalidInput, new_id
+from opencx.core import new_id
 from opencx.loyalty.domain import (
+    OutOfRange,
     Program,
     capped_reversal,
     completed,
@@ -27,8 +29,9 @@ from opencx.loyalty.domain import (
     reversal_points,
 )
 from opencx.loyalty.service.ledger import Posted, debit, earn, enroll, program
-from opencx.loyalty.store import engagement, orders
+from opencx.loyalty.store import engagement, orders, refusals
 from opencx.loyalty.store import ledger as store
+from opencx.loyalty.store.refusals import Refusal
 
 
 def multiplier(conn: Connection, p: Program, member_id: str, at: datetime) -> Decimal:
@@ -72,18 +75,46 @@ def _member_ids(
     return found
 
 
-def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> list[Posted]:
-    """Earn (and reverse returns) for these orders of members; others are left alone."""
+@dataclass(frozen=True, slots=True)
+class Earned:
+    """What earning for a set of orders wrote (``posted``), and the orders the ledger refused
+    alone (past the points bound; nothing of them was written, the others earned)."""
+
+    posted: tuple[Posted, ...] = ()
+    refused: tuple[Refusal, ...] = ()
+
+    @property
+    def written(self) -> int:
+        """Ledger entries written (a retried order's are answered from their keys)."""
+        return sum(not p.duplicate for p in self.posted)
+
+
+def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> Earned:
+    """Earn (and reverse returns) for these orders of members; others are left alone.
+
+    An order whose points the ledger refuses (past the points bound: the entry, or the
+    member's balance after it) is refused alone: nothing of it is written (no entry, no
+    activity, no challenge), the refusal is kept with a sentence naming the order
+    (:mod:`opencx.loyalty.store.refusals`) and returned, and the other orders earn. So is a
+    return whose reversal the ledger refuses (a balance near -10^12 with no floor)."""
     p = program(conn)
     facts = orders.order_facts(conn, sorted(set(order_ids)))
     members = _member_ids(conn, p, facts, now)
     done: list[Posted] = []
+    refused: list[Refusal] = []
+    taken: list[str] = []
     for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
         member_id = members.get(order.customer_id or "")
         if member_id is None:
             continue
-        done += _earn_order(conn, p, member_id, order, now)
-    return done
+        try:
+            done += _earn_order(conn, p, member_id, order, now)
+        except OutOfRange as exc:  # _earn_order raises before writing anything of the order
+            refused.append(Refusal(order.id, member_id, str(exc)))
+            continue
+        taken.append(order.id)
+    refusals.settle(conn, refused, taken, now)
+    return Earned(tuple(done), tuple(refused))
 
 
 def reinstate_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> list[Posted]:
@@ -111,7 +142,7 @@ def _earn_order(
         mult = multiplier(conn, p, member_id, order.placed_at)
         points = order_points(p.earning, order.lines, multiplier=mult)
         if points > 0:
-            try:
+            try:  # the order's first write: refused, nothing of the order is written
                 posted = earn(
                     conn,
                     member_id,
@@ -124,9 +155,9 @@ def _earn_order(
                     amount=order.gross,
                     reason="order",
                 )
-            except InvalidInput as exc:  # past the ledger's bound: say which order
-                raise InvalidInput(
-                    f"order {order.id} of {order.gross} {order.currency}: {exc}"
+            except OutOfRange as exc:  # past the ledger's bound: say which order
+                raise OutOfRange(
+                    f"order {order.name} of {order.gross} {order.currency}: {exc}"
                 ) from exc
             out.append(posted)
         engagement.add_activity(
@@ -139,7 +170,14 @@ def _earn_order(
             idempotency_key=ref,
         )
         _challenges(conn, member_id, "order", order.placed_at, p)
-    out += _reverse_returns(conn, p, member_id, order, now)
+    try:
+        out += _reverse_returns(conn, p, member_id, order, now)
+    except OutOfRange as exc:  # a reversal refused is not written (nor is the order's earn:
+        # its reversal fits in the balance the earn raised; this is an earlier delivery's)
+        raise OutOfRange(
+            f"order {order.name} of {order.gross} {order.currency}, return of"
+            f" {order.returned}: {exc}"
+        ) from exc
     return out
 
 
@@ -267,12 +305,9 @@ def _challenges(
             continue
         if not completed(challenge, engagement.member_activities(conn, [member_id], [kind])):
             continue
-        engagement.add_badge(
-            conn, member_id=member_id, challenge_id=challenge.id, badge=challenge.badge, at=at
-        )
         if challenge.points:
-            out.append(
-                earn(
+            try:  # before the badge: refused at the bound, the challenge completes later
+                posted = earn(
                     conn,
                     member_id,
                     challenge.points,
@@ -282,5 +317,10 @@ def _challenges(
                     reason=challenge.name,
                     ref=f"challenge:{challenge.id}",
                 )
-            )
+            except OutOfRange:
+                continue
+            out.append(posted)
+        engagement.add_badge(
+            conn, member_id=member_id, challenge_id=challenge.id, badge=challenge.badge, at=at
+        )
     return out

@@ -25,7 +25,7 @@ from opencx.loyalty.domain import (
     rebuild,
 )
 from opencx.loyalty.service.ledger import program
-from opencx.loyalty.store import catalog, engagement, orders, reports
+from opencx.loyalty.store import catalog, engagement, orders, refusals, reports
 from opencx.loyalty.store import ledger as store
 from opencx.loyalty.store.reports import EARNED, REDEEMED
 
@@ -45,6 +45,8 @@ class Overview:
     reversed: int
     tiers: dict[str, int]
     plans: dict[str, int]
+    refused_orders: int = 0  # orders the ledger took no points for (past the points bound)
+    refused: tuple[Any, ...] = ()  # the latest of them: order_id, member_id, reason, at
 
     @property
     def active_share(self) -> float:
@@ -75,6 +77,7 @@ def overview(conn: Connection, now: datetime) -> Overview:
     plans: dict[str, int] = {}
     for plan in engagement.active_terms(conn, now).values():
         plans[plan] = plans.get(plan, 0) + 1
+    refused_orders, refused = refusals.latest(conn, 20)
     return Overview(
         program=p.name,
         currency=p.currency,
@@ -89,6 +92,8 @@ def overview(conn: Connection, now: datetime) -> Overview:
         reversed=-by_kind.get("reverse", 0) - by_kind.get("reinstate", 0),
         tiers=tiers,
         plans=plans,
+        refused_orders=refused_orders,
+        refused=tuple(refused),
     )
 
 

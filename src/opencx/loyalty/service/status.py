@@ -35,7 +35,7 @@ from opencx.loyalty.domain import (
     window_start,
 )
 from opencx.loyalty.service.ledger import Posted, earn, post, program
-from opencx.loyalty.store import engagement, reports
+from opencx.loyalty.store import engagement, refusals, reports
 from opencx.loyalty.store import ledger as store
 
 
@@ -347,7 +347,8 @@ def _forfeit(conn: Connection, member_id: str, lot_id: str, points: int, now: da
 
 
 def erase_members(conn: Connection, customer_ids: Iterable[str], now: datetime) -> int:
-    """Follow an erasure: forfeit the balance, blank free text, mark the member erased."""
+    """Follow an erasure: forfeit the balance, blank free text, mark the member erased, and
+    forget the member's refused orders (their sentences name the orders)."""
     rows = store.member_by_customer(conn, list(customer_ids))
     for row in rows.values():
         store.member_row(conn, row.id, lock=True)
@@ -360,6 +361,7 @@ def erase_members(conn: Connection, customer_ids: Iterable[str], now: datetime) 
             .values(reason="[erased]")
         )
         store.set_member(conn, row.id, status="erased", erased_at=now)
+    refusals.forget_members(conn, [row.id for row in rows.values()])
     return len(rows)
 
 

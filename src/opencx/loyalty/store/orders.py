@@ -37,6 +37,13 @@ class OrderFacts:
     lines: tuple[OrderLine, ...]  # merchandise lines of positive quantity
     gross: Decimal  # ``order_totals(...).gross``: the value of those lines
     returned_lines: Decimal  # value of return lines that reverse this order's lines
+    source: str = ""
+    external_id: str = ""
+
+    @property
+    def name(self) -> str:
+        """The order as its source names it, for a sentence: ``o1 (source shop)``."""
+        return f"{self.external_id or self.id} (source {self.source})"
 
     @property
     def returned(self) -> Decimal:
@@ -145,6 +152,8 @@ def order_facts(conn: Connection, order_ids: Sequence[str]) -> list[OrderFacts]:
             orders.c.placed_at,
             orders.c.status,
             orders.c.currency,
+            orders.c.source,
+            orders.c.external_id,
         ).where(orders.c.id.in_(ids))
     ).all()
     lines, gross = _purchase_lines(conn, ids)
@@ -159,6 +168,8 @@ def order_facts(conn: Connection, order_ids: Sequence[str]) -> list[OrderFacts]:
             tuple(lines.get(o.id, ())),
             gross.get(o.id, Decimal(0)),
             returned.get(o.id, Decimal(0)),
+            o.source,
+            o.external_id,
         )
         for o in head
     ]
