@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.core import NotFound
+from opencx.core.money import CENT
 from opencx.loyalty.domain import (
     CauseStatement,
     Effectiveness,
@@ -28,6 +29,20 @@ from opencx.loyalty.service.ledger import program
 from opencx.loyalty.store import catalog, engagement, orders, refusals, reports
 from opencx.loyalty.store import ledger as store
 from opencx.loyalty.store.reports import EARNED, REDEEMED
+
+
+def value_of(points: int, rate: Decimal) -> Decimal:
+    """``points`` at ``rate`` each, to the cent, exact however large: a sum over members (the
+    liability) may pass 10^14, the bound of a stored amount, and a report shows it as it is.
+    In the default context (28 digits) the product was rounded, and its quantize refused past
+    28 digits (decimal.InvalidOperation: the overview was a 500).
+
+    >>> value_of(3 * 999_999_999_999, Decimal("99999999999999.9999"))
+    Decimal('299999999999699999700000000.00')
+    """
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(str(abs(points))) + 40)  # a rate holds at most 18 digits
+        return (rate * points).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +99,7 @@ def overview(conn: Connection, now: datetime) -> Overview:
         members=total,
         active_members=active,
         liability_points=in_lots,
-        liability_value=(p.point_value * in_lots).quantize(Decimal("0.01")),
+        liability_value=value_of(in_lots, p.point_value),
         debt_points=debt,
         earned=sum(by_kind.get(k, 0) for k in EARNED),
         redeemed=-sum(by_kind.get(k, 0) for k in REDEEMED),

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.core import Conflict, InvalidInput, NotFound, new_id
+from opencx.core.money import MONEY_LIMIT
 from opencx.loyalty.domain import (
     Challenge,
     Entry,
@@ -37,6 +38,12 @@ from opencx.loyalty.domain import (
 from opencx.loyalty.service.ledger import Posted, earn, post, program
 from opencx.loyalty.store import engagement, refusals, reports
 from opencx.loyalty.store import ledger as store
+
+RECORDED_MAX = MONEY_LIMIT - 1
+"""What a tier change records for a qualifying value of 10^14 or more, which its ``MONEY``
+column refuses: 99,999,999,999,999, the largest whole amount both stores read back as written
+(SQLite's double turns 99,999,999,999,999.9999 into 10^14). The tier is decided on the value
+itself; no threshold reaches 10^14 (``check_program_points``)."""
 
 
 def evaluate_tiers(conn: Connection, now: datetime) -> dict[str, int]:
@@ -65,7 +72,8 @@ def evaluate_tiers(conn: Connection, now: datetime) -> dict[str, int]:
             member_id=member_id,
             tier=after,
             previous=before,
-            value=value,
+            # a sum of many entries (points earned, spend over the window) may pass an amount
+            value=value if value < MONEY_LIMIT else RECORDED_MAX,
             at=now,
         )
     return {"evaluated": n, "up": up, "down": down}
