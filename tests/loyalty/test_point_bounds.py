@@ -188,6 +188,19 @@ def test_a_reward_priced_or_stocked_out_of_range_is_a_422(client, services, admi
     assert r.status_code == 200, r.text
 
 
+@pytest.mark.parametrize("stock", [2**31, MOST])
+def test_a_stock_within_the_bound_is_stored_and_redeemed_from(client, services, admin, stock):
+    """Before migration 0035 the column was INTEGER: on PostgreSQL a stock of 2^31 or more was
+    a 500 ('integer out of range')."""
+    body = {"name": "Mug", "points": 10, "stock": stock}
+    r = client.put("/api/loyalty/rewards/mug", json=body, headers=admin)
+    assert r.status_code == 200, r.text
+    ann = _member(services, "ann")
+    services.loyalty.earn(ann, 10, "e")
+    services.loyalty.redeem(ann, "mug", "r")
+    assert [(reward.stock, n) for reward, n in services.loyalty.rewards()] == [(stock, 1)]
+
+
 def test_a_merge_is_never_refused_for_the_bound(services):
     """A merge moves points that exist: the survivor may pass the bound, then only spend."""
     a_c, b_c = customer(services, "ann"), customer(services, "bob")

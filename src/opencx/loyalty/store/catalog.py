@@ -21,7 +21,7 @@ rewards = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("description", sa.String(1000), nullable=False, default=""),
     sa.Column("points", sa.BigInteger, nullable=False),
-    sa.Column("stock", sa.Integer),
+    sa.Column("stock", sa.BigInteger),  # BIGINT: migration 0035
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("name", name="uq_loyalty_rewards_name"),
