@@ -168,3 +168,33 @@ def test_a_lone_surrogate_puts_its_line_aside(tmp_path, run_import, engine):
     rule = "not valid JSON: a lone surrogate (\\udfff, half a UTF-16 pair) is no character"
     assert [(p.line, p.rule) for p in report.problems] == [(2, rule)]
     assert report.rows_loaded == 2
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_put_their_line_aside_as_not_json(tmp_path, run_import, engine, constant):
+    """NaN and Infinity, which json reads as floats and JSON has not: the line is a rejected
+    row naming its field, said as the event API says it. Before, an amount of NaN was 'not a
+    number (decimal separator '.'; use --decimal to change it)', as if the text were wrong, and
+    NaN inside a JSON field was stored as written."""
+    lines = [
+        f'{{"order_id": "A{i}", {HEAD}, "quantity": 1, "unit_price": 2, "note": {{"n": [{i}]}}}}'
+        for i in range(4)
+    ]
+    lines[1] = lines[1].replace('"unit_price": 2', f'"unit_price": {constant}')
+    lines[2] = lines[2].replace("[2]", f"[2, {constant}]")
+    path = tmp_path / "orders.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = run_import(
+        "orders",
+        path,
+        allow_rejects=True,
+        create_missing_customers=True,
+        ignore_unknown=True,
+    )
+    what = f"{constant} is not a JSON number"
+    assert [(p.line, p.column, p.rule) for p in report.problems] == [
+        (2, "unit_price", f"not valid JSON: {what}"),
+        (3, "note", f"not valid JSON: note.n[1]: {what}"),
+    ]
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (4, 2, 2)
+    assert [o for o, _, _ in amounts(engine)] == ["A0", "A3"]

@@ -6,7 +6,7 @@ import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import pyarrow as pa
 
@@ -15,10 +15,16 @@ from opencx.core.text import json_path, lone_surrogate
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, open_binary, rows_table
 
-EXACT = json.JSONDecoder(parse_float=Decimal)
+
+def _constant(name: str) -> NoReturn:
+    raise ValueError(name)
+
+
+EXACT = json.JSONDecoder(parse_float=Decimal, parse_constant=_constant)
 """Reads a line's numbers exactly: one with a fraction or an exponent is the Decimal it spells
 (``1.00004999999999999999`` stays itself; a float would make it ``1.00005``), so a file's
-amount is held to the import's rules as a CSV file's text and an event's number are."""
+amount is held to the import's rules as a CSV file's text and an event's number are.
+``NaN`` and ``Infinity``, which ``json`` reads and JSON has not (RFC 8259), are refused."""
 
 
 class _Unreadable(ValueError):
@@ -52,14 +58,19 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
 
 
-_MARKING = json.JSONDecoder(parse_float=_checked, parse_int=_whole)
-"""Reads again a line :data:`EXACT` could not, each number it could not make in its place."""
+_MARKING = json.JSONDecoder(
+    parse_float=_checked,
+    parse_int=_whole,
+    parse_constant=lambda name: _Refused(f"{name} is not a JSON number"),
+)
+"""Reads again a line :data:`EXACT` could not, each number it refused in its place."""
 
 
 def _refused(line: str) -> _Unreadable:
     """Why :data:`EXACT` could not read ``line``, a JSON text: the first number no Decimal or
     int holds (``1e9999999999999999999``, past 10^18 either way, which a float read as inf; a
-    whole number of more than 4,300 digits), named by its field and its path in it."""
+    whole number of more than 4,300 digits) or constant JSON has not (``NaN``, ``Infinity``,
+    read as floats by ``json``), named by its field and its path in it."""
     return _first_refused(_MARKING.decode(line)) or _Unreadable(
         None,
         "a number is out of range",  # not reached: the same line, the same numbers
@@ -93,7 +104,7 @@ def _first_refused(record: Any) -> _Unreadable | None:
 
 def _decoded(line: str) -> Any:
     """``line`` read by :data:`EXACT`; _Unreadable when a number of it is none a Decimal or
-    an int holds, or a string of it holds a lone surrogate."""
+    an int holds or is ``NaN`` or ``Infinity``, or a string of it holds a lone surrogate."""
     try:
         record = EXACT.decode(line)
     except json.JSONDecodeError:
