@@ -42,7 +42,8 @@ REFUSED = [
     Decimal("1e999999999"),  # past Decimal's Emax: abs() raised decimal.Overflow
     Decimal("-1e999999999"),
     Decimal("Infinity"),
-    Decimal("NaN"),
+    Decimal("-Infinity"),
+    float("inf"),
 ]
 
 
@@ -77,13 +78,36 @@ def test_an_amount_of_10_to_the_14_or_more_is_refused_on_both_stores(engine, amo
         assert conn.execute(sa.select(sa.func.count()).select_from(amounts)).scalar_one() == 0
 
 
-@pytest.mark.parametrize("given", ["abc", "", "1,5", "1.2.3", "0x10", "12 EUR"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        *("abc", "", "1,5", "1.2.3", "0x10", "12 EUR"),
+        *(" 12 ", "12\n", "1_000", "1e3", "1E-5", "\u0661\u0662", "NaN", "-Infinity", "inf"),
+    ],
+)
 def test_a_string_that_is_no_number_is_a_value_error_on_both_stores(engine, amounts, given):
-    """As the other refusals (before: decimal.InvalidOperation, an ArithmeticError)."""
+    """As the other refusals (before: decimal.InvalidOperation, an ArithmeticError). A string
+    is read as an import reads an amount (core.money.AMOUNT_TEXT): before, what Decimal reads
+    was taken, spaces around it, '_' between digits, an exponent, Arabic-Indic digits ('١٢'
+    was 12), and 'NaN' was refused as 'out of range'."""
     with engine.begin() as conn, pytest.raises(sa.exc.StatementError) as caught:
         conn.execute(amounts.insert().values(amount=given))
     assert isinstance(caught.value.orig, ValueError)
     assert str(caught.value.orig) == f"amount {given!r} is not a number"
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(amounts)).scalar_one() == 0
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [(Decimal("NaN"), "NaN"), (Decimal("-sNaN"), "-sNaN"), (float("nan"), "NaN")],
+)
+def test_nan_is_not_a_number_on_both_stores(engine, amounts, given, shown):
+    """Not 'amount NaN is out of range (at most 14 digits before the decimal point)'."""
+    with engine.begin() as conn, pytest.raises(sa.exc.StatementError) as caught:
+        conn.execute(amounts.insert().values(amount=given))
+    assert isinstance(caught.value.orig, ValueError)
+    assert str(caught.value.orig) == f"amount {shown} is not a number"
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(amounts)).scalar_one() == 0
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from opencx.core.errors import InvalidInput
 
@@ -17,15 +18,39 @@ MONEY_LIMIT = Decimal(10) ** MONEY_INTEGER_DIGITS
 """The least amount (in absolute value) that no store keeps."""
 MONEY_STEP = Decimal(1).scaleb(-MONEY_SCALE)
 
+AMOUNT_TEXT = r"[+-]?(\d+\.?\d*|\.\d+)"
+"""How a number is written as text wherever OpenCX reads one: ASCII digits, an optional sign,
+an optional ``.`` before the decimals, nothing else. An import's CSV cell is held to it once
+the file's thousands separators are dropped and its decimal separator made ``.``
+(``--decimal ,`` reads ``1.234,50``), and so is a string in a JSON body or a JSON Lines line
+(a JSON number, ``5E-5``, is a number: written out in digits first). Python's ``Decimal``
+reads more, which no reader takes: spaces around it (``' 12 '``), ``_`` between digits
+(``'1_000'``), an exponent (``'1e3'``), other scripts' digits (``'١٢'``), ``NaN`` and
+``Infinity``."""
+
+_AMOUNT_TEXT = re.compile(AMOUNT_TEXT, re.ASCII)
+
+
+def number_from_text(text: str) -> Decimal | None:
+    """The Decimal ``text`` spells when it is written as :data:`AMOUNT_TEXT` says, else None.
+
+    >>> number_from_text("-12.50"), number_from_text("1_000"), number_from_text(" 12 ")
+    (Decimal('-12.50'), None, None)
+    """
+    return Decimal(text) if _AMOUNT_TEXT.fullmatch(text) else None
+
 
 def round_money(value: Decimal) -> Decimal:
     """``value`` rounded half away from zero to :data:`MONEY_SCALE` decimals (PostgreSQL's
     rule for ``numeric``); ValueError when the result is :data:`MONEY_LIMIT` or more in absolute
-    value, which PostgreSQL refuses and SQLite would keep.
+    value (infinity too), which PostgreSQL refuses and SQLite would keep, or is NaN (not a
+    number).
 
     >>> round_money(Decimal("0.00005")), round_money(Decimal("-2.00015"))
     (Decimal('0.0001'), Decimal('-2.0002'))
     """
+    if value.is_nan():
+        raise ValueError(f"amount {value} is not a number")
     if not value.is_finite() or value.copy_abs() >= MONEY_LIMIT:  # abs() overflows at 1e1000000
         raise ValueError(
             f"amount {value} is out of range (at most {MONEY_INTEGER_DIGITS} digits"
@@ -94,20 +119,31 @@ def _plain(value: Decimal) -> str:
 
 
 def to_decimal(value: object, *, where: str = "amount") -> Decimal:
-    """Parse a number into Decimal without passing through binary floating point."""
-    if isinstance(value, Decimal):
-        return value
+    """Parse a number into Decimal without passing through binary floating point: a number
+    (a float by its shortest repr) as it is, a string written as :data:`AMOUNT_TEXT` says (as
+    an import reads an amount); InvalidInput names ``where`` otherwise, and NaN or infinity.
+
+    >>> to_decimal("12.50"), to_decimal(0.1), to_decimal(Decimal("1E+3"))
+    (Decimal('12.50'), Decimal('0.1'), Decimal('1E+3'))
+    """
     if isinstance(value, bool):
         raise InvalidInput(f"{where}: {value!r} is not a number")
     if isinstance(value, int):
         return Decimal(value)
-    try:
-        result = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(f"{where}: {value!r} is not a number") from None
-    if not result.is_finite():
-        raise InvalidInput(f"{where}: {value!r} is not a finite number")
-    return result
+    if isinstance(value, (Decimal, float)):
+        result = value if isinstance(value, Decimal) else Decimal(repr(value))
+        if result.is_nan():
+            raise InvalidInput(f"{where}: {value!r} is not a number")
+        if not result.is_finite():
+            raise InvalidInput(f"{where}: {value!r} is not a finite number")
+        return result
+    found = number_from_text(value) if isinstance(value, str) else None
+    if found is None:
+        raise InvalidInput(
+            f"{where}: {value!r} is not a number (digits, an optional sign and '.' before the"
+            " decimals: 12.50)"
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)

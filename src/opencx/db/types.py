@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from opencx.core.money import round_money
+from opencx.core.money import number_from_text, round_money
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -46,8 +46,10 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
 class Money(sa.types.TypeDecorator[Decimal]):
     """An amount: ``numeric(18, 4)`` (the DDL is that of ``sa.Numeric(18, 4)``), with one rule
     on every backend for what is bound to it: rounded half away from zero to 4 decimals, and
-    refused (ValueError) from 10^14 on and when it is no number (a string such as ``'abc'``;
-    a TypeError when it is no amount at all: a bool, a date). PostgreSQL rounds so and refuses
+    refused (ValueError) from 10^14 on and when it is no number (NaN, or a string not written
+    as ``opencx.core.money.AMOUNT_TEXT`` says, as an import reads an amount: ``'abc'``, and
+    ``' 12 '``, ``'1_000'`` or ``'1e3'``, which ``Decimal`` reads; a TypeError when it is no
+    amount at all: a bool, a date). PostgreSQL rounds so and refuses
     such a value itself (a DataError); SQLite stores a REAL and would keep both as given. The
     last guard: users'
     amounts are checked where they arrive (:func:`opencx.core.money.to_amount`, the API
@@ -65,11 +67,14 @@ class Money(sa.types.TypeDecorator[Decimal]):
             return None
         if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
             raise TypeError(f"expected an amount, got {type(value).__name__}")
-        # a float goes through its shortest repr: 0.1 is 0.1, not 0.1000000000000000055...
-        try:
-            amount = value if isinstance(value, Decimal) else Decimal(str(value))
-        except InvalidOperation:  # an ArithmeticError: the refusals here are ValueErrors
-            raise ValueError(f"amount {value!r} is not a number") from None
+        if isinstance(value, str):
+            amount = number_from_text(value)
+            if amount is None:  # not as an import reads an amount: ' 12 ', '1_000', '1e3'
+                raise ValueError(f"amount {value!r} is not a number")
+        elif isinstance(value, Decimal):
+            amount = value
+        else:  # a float by its shortest repr: 0.1 is 0.1, not 0.1000000000000000055...
+            amount = Decimal(repr(value))
         return round_money(amount)
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_SCALE
+from opencx.core.money import AMOUNT_TEXT, MONEY_INTEGER_DIGITS, MONEY_SCALE
 from opencx.ingest.domain.kinds import FieldSpec
 from opencx.ingest.domain.mapping import Mapping
 from opencx.ingest.domain.validation.columns import ColumnPlan, as_text, source_text
@@ -25,7 +25,7 @@ from opencx.ingest.domain.validation.times import parse_datetime
 INT_RE = r"^[+-]?\d+$"
 
 
-MONEY_RE = r"^[+-]?(\d+\.?\d*|\.\d+)$"
+MONEY_RE = f"^{AMOUNT_TEXT}$"  # RE2's \d is ASCII's, as AMOUNT_TEXT's (re.ASCII)
 
 
 TRUE = ("true", "t", "yes", "y", "1", "ja", "j")
