@@ -4,13 +4,17 @@ and keys belong to their caller."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from hypothesis import example, given
+from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from opencx.access.service import AccessService
@@ -187,3 +191,93 @@ def test_a_key_past_its_day_is_a_new_request(
     assert again.headers["Idempotent-Replayed"] == "true" and again.json() == fresh.json()
     assert interactions(services.engine) == 2
     assert keys(services.engine) == ["daily-sync"]
+
+
+SPELLED = '{"$number": "100004999999999999999e-20"}'  # the digest's own tag of the number
+
+
+@pytest.mark.parametrize(
+    "spelled", [SPELLED, SPELLED.replace("$", "\\u0024")], ids=["$", "\\u0024"]
+)
+def test_an_object_spelling_the_digest_s_tag_is_not_the_number(
+    client: TestClient, services: Services, spelled: str
+) -> None:
+    """``{"$number": "100004999999999999999e-20"}`` in properties is an object, not the number
+    1.00004999999999999999: the same key with the other is another request (422). Before, the
+    tag the digest gives a number a float does not hold was also what such an object digests
+    as, and the second body was answered with the first's answer."""
+    headers = {**caller(services), "Idempotency-Key": "k1", "Content-Type": "application/json"}
+    as_number = json.dumps(event()).replace(
+        '"occurred_at"', '"properties": {"x": 1.00004999999999999999}, "occurred_at"'
+    )
+    as_object = as_number.replace("1.00004999999999999999", spelled)
+    assert client.post("/api/events", content=as_number, headers=headers).status_code == 201
+    r = client.post("/api/events", content=as_object, headers=headers)
+    assert r.status_code == 422, r.text
+    assert "'k1' was used with a different request" in r.json()["detail"]
+    assert "Idempotent-Replayed" not in r.headers
+    headers["Idempotency-Key"] = "k2"
+    first = client.post("/api/events", content=as_object.replace("ev-1", "ev-2"), headers=headers)
+    again = client.post("/api/events", content=as_object.replace("ev-1", "ev-2"), headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert interactions(services.engine) == 2
+
+
+def test_keys_beginning_with_a_dollar_keep_bodies_apart() -> None:
+    def digest(body: str) -> str:
+        return request_digest("POST", "/api/events", body.encode())
+
+    tagged = digest('{"a": 1.00004999999999999999}')
+    assert tagged == digest('{"a": 1.000049999999999999990}')
+    bodies = [
+        '{"a": {"$number": "100004999999999999999e-20"}}',
+        '{"a": {"$$number": "100004999999999999999e-20"}}',
+        '{"a": {"$number": "100004999999999999999e-20", "$$number": 1}}',
+        '{"a": {"$$number": "100004999999999999999e-20", "$number": 1}}',
+    ]
+    assert len({tagged, *map(digest, bodies)}) == 1 + len(bodies)
+    assert digest('{"a": {"b": 1}}') == digest('{ "a": {"b":1} }')  # no '$': as before
+
+
+def _text(value: Any) -> str:
+    """``value`` as JSON text, a Decimal as its own digits."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(map(_text, value)) + "]"
+    return str(value) if isinstance(value, Decimal) else json.dumps(value)
+
+
+def _strict(value: Any) -> Any:
+    """``value`` compared as a route reads it: a Decimal by its value, never equal to an int."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _strict(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("list", *map(_strict, value))
+    if isinstance(value, Decimal):
+        return ("decimal", value.normalize())
+    return (type(value).__name__, value)
+
+
+_KEYS = st.sampled_from(["$number", "$$number", "$", "a", "$a"])
+_LEAVES = st.one_of(
+    st.integers(-5, 5),
+    st.sampled_from(["100004999999999999999e-20", "1e-20", "$number"]),
+    st.sampled_from([Decimal("1.00004999999999999999"), Decimal("1E-20"), Decimal("0.1")]),
+)
+_VALUES = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+@given(_VALUES, _VALUES)
+@example([Decimal("1.00004999999999999999")], [{"$number": "100004999999999999999e-20"}])
+@example({"$number": 1, "$$number": 2}, {"$$number": 1, "$number": 2})
+def test_bodies_that_differ_as_data_never_share_a_digest(one: Any, other: Any) -> None:
+    same = request_digest("POST", "/e", _text(one).encode()) == request_digest(
+        "POST", "/e", _text(other).encode()
+    )
+    assert same == (_strict(one) == _strict(other))

@@ -75,9 +75,11 @@ def request_digest(method: str, target: str, body: bytes) -> str:
     """What makes two requests "the same": method, path and query, and the body (a JSON body
     compared as data, so key order and spacing do not matter; its numbers as the routes read
     them, exactly: ``1.00004999999999999999`` and ``1.00005`` differ, ``0.10`` and ``0.1`` do
-    not)."""
+    not; an object spelling a number's tag, ``{"$number": ...}``, is not that number)."""
     try:
         data = exact_json(body)
+        if b"$" in body or b"u0024" in body:  # a key may begin with "$", or spell it \u0024
+            _escape_keys(data)
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=_number)
         payload = canonical.encode()
     except ValueError:
@@ -85,6 +87,25 @@ def request_digest(method: str, target: str, body: bytes) -> str:
     h = hashlib.sha256(f"{method} {target}\n".encode())
     h.update(payload)
     return h.hexdigest()
+
+
+def _escape_keys(data: Any) -> None:
+    """One more ``$`` before each object key of ``data`` that begins with one (``$number`` is
+    ``$$number``), so no object of a body reads as the tag :func:`_number` gives a number:
+    ``{"$number": "100004999999999999999e-20"}`` digested as ``1.00004999999999999999``, and
+    the one body was answered with the other's answer. A body with no such key digests as
+    before. Walked without recursion (a body may nest thousands deep)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if any(key.startswith("$") for key in item):
+                renamed = {f"${k}" if k.startswith("$") else k: v for k, v in item.items()}
+                item.clear()
+                item.update(renamed)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _number(value: object) -> float | dict[str, str]:
