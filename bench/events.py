@@ -8,8 +8,16 @@ validated, its customer created, written and committed in its own transaction, a
 transaction of three plain ``INSERT`` statements with their values bound, no validation, no
 lookups. Prints the median and 90th percentile of each, and their ratio.
 
+The ``wired`` mode runs the same events through the services :func:`opencx.app.build` wires as
+the server does (default settings: crypto-shredding on; every slice's subscribers react in the
+event's transaction: identities indexed, loyalty earning, survey triggers), after the same
+history imported through them too (its customers sealed and their identities indexed), in a
+store of its own. ``--program auto-enroll`` first sets a loyalty program whose orders enrol
+their customers (each event then enrols a member and earns); ``none`` keeps the default
+program (nobody is a member).
+
 Usage: ``OMP_NUM_THREADS=1 .venv/bin/python bench/events.py [--events N] [--lines N]
-[--stores sqlite,postgresql]``.
+[--stores sqlite,postgresql] [--modes ingest,wired] [--program none,auto-enroll]``.
 """
 
 from __future__ import annotations
@@ -55,6 +63,28 @@ def opencx_events(url: str, n: int) -> list[float]:
         service.ingest_event("order", event(i), create_missing_customers=True)
         times.append(time.perf_counter() - start)
     engine.dispose()
+    return times
+
+
+def wired_events(url: str, history: Path, n: int, program: str) -> list[float]:
+    """``n`` events through the services ``build()`` wires, after ``history`` imported through
+    them (and, with ``program='auto-enroll'``, a program whose orders enrol their customers)."""
+    from opencx.app import build
+    from opencx.ingest.domain import Mapping
+    from opencx.ingest.service import ImportOptions
+    from opencx.settings import Settings
+
+    services = build(Settings(database_url=url, secret_key="bench-" + "k" * 40)).built()
+    mapping = Mapping(source="api", create_missing_customers=True)
+    services.ingest.import_file(ImportOptions(kind="orders", path=history, mapping=mapping))
+    if program == "auto-enroll":
+        services.loyalty.configure({"auto_enroll": True, "earning": {"points_per_unit": 1}})
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        services.ingest.ingest_event("order", event(i), create_missing_customers=True)
+        times.append(time.perf_counter() - start)
+    services.engine.dispose()
     return times
 
 
@@ -111,12 +141,33 @@ def show(label: str, ours: list[float], floor: list[float]) -> None:
     )
 
 
+def show_wired(label: str, ours: list[float], alone: list[float] | None) -> None:
+    mine = statistics.median(ours) * 1000
+    ratio = f"   wired/ingest {mine / (statistics.median(alone) * 1000):4.1f}x" if alone else ""
+    p90 = sorted(ours)[int(0.9 * (len(ours) - 1))] * 1000
+    print(
+        f"{label:<30} opencx p50 {mine:6.2f} ms p90 {p90:6.2f} ms{ratio}   "
+        f"load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+def store_url(store: str, folder: str, name: str) -> tuple[str, str]:
+    """A fresh database of ``store``: (PostgreSQL database name or '', URL)."""
+    if store == "postgresql":
+        return _bench_import.fresh_postgres()
+    return "", f"sqlite:///{Path(folder) / name}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--lines", type=int, default=500_000)
     parser.add_argument("--stores", default="sqlite,postgresql")
+    parser.add_argument("--modes", default="ingest,wired")
+    parser.add_argument("--program", default="none,auto-enroll")
     args = parser.parse_args()
+    modes = args.modes.split(",")
     from opencx.core import EventBus, SystemClock
     from opencx.db import create_engine_from_url, migrate
     from opencx.ingest.domain import Mapping
@@ -127,24 +178,32 @@ def main() -> None:
         _bench_import.generate(history, args.lines)
         print(f"after a first import of {args.lines:,} order lines; {args.events} events")
         for store in args.stores.split(","):
-            name, url = (
-                _bench_import.fresh_postgres()
-                if store == "postgresql"
-                else ("", f"sqlite:///{Path(folder) / 'events.db'}")
-            )
-            try:
-                migrate(url)
-                engine = create_engine_from_url(url)
-                mapping = Mapping(source="api", create_missing_customers=True)
-                options = ImportOptions(kind="orders", path=history, mapping=mapping)
-                IngestService(engine, EventBus(), SystemClock()).import_file(options)
-                engine.dispose()
-                ours = opencx_events(url, args.events)
-                floor = floor_events(url, args.events)
-                show("SQLite" if store == "sqlite" else "PostgreSQL", ours, floor)
-            finally:
-                if name:
-                    _bench_import.drop_postgres(name)
+            label = "SQLite" if store == "sqlite" else "PostgreSQL"
+            ours: list[float] | None = None
+            if "ingest" in modes:
+                name, url = store_url(store, folder, "events.db")
+                try:
+                    migrate(url)
+                    engine = create_engine_from_url(url)
+                    mapping = Mapping(source="api", create_missing_customers=True)
+                    options = ImportOptions(kind="orders", path=history, mapping=mapping)
+                    IngestService(engine, EventBus(), SystemClock()).import_file(options)
+                    engine.dispose()
+                    ours = opencx_events(url, args.events)
+                    floor = floor_events(url, args.events)
+                    show(label, ours, floor)
+                finally:
+                    if name:
+                        _bench_import.drop_postgres(name)
+            for program in args.program.split(",") if "wired" in modes else ():
+                name, url = store_url(store, folder, f"wired-{program}.db")
+                try:
+                    migrate(url)
+                    wired = wired_events(url, history, args.events, program)
+                    show_wired(f"{label} wired, program {program}", wired, ours)
+                finally:
+                    if name:
+                        _bench_import.drop_postgres(name)
 
 
 if __name__ == "__main__":
