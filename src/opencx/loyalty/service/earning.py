@@ -55,14 +55,14 @@ def multiplier(conn: Connection, p: Program, member_id: str, at: datetime) -> De
 def _member_ids(
     conn: Connection,
     p: Program,
-    facts: Sequence[orders.OrderFacts],
+    heads: Sequence[orders.OrderHead],
     now: datetime,
     *,
     enroll_new: bool = True,
 ) -> dict[str, str]:
     """Customer id → active member id of the orders' customers; with the program's
     auto-enrolment (and ``enroll_new``) the others are enrolled."""
-    customer_ids = sorted({f.customer_id for f in facts if f.customer_id})
+    customer_ids = sorted({h.customer_id for h in heads if h.customer_id})
     found = {
         c: r.id
         for c, r in store.member_by_customer(conn, customer_ids).items()
@@ -73,6 +73,21 @@ def _member_ids(
             if c not in found:
                 found[c] = enroll(conn, c, now, source="order")
     return found
+
+
+def _members_and_facts(
+    conn: Connection,
+    p: Program,
+    order_ids: Iterable[str],
+    now: datetime,
+    *,
+    enroll_new: bool = True,
+) -> tuple[dict[str, str], list[orders.OrderFacts]]:
+    """The members of the orders' customers (:func:`_member_ids`) and the facts of those of
+    these orders (and of the orders their returns reverse) that a member placed."""
+    heads = orders.order_heads(conn, sorted(set(order_ids)))
+    members = _member_ids(conn, p, heads, now, enroll_new=enroll_new)
+    return members, orders.facts_of(conn, [h for h in heads if h.customer_id in members])
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +105,8 @@ class Earned:
 
 
 def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> Earned:
-    """Earn (and reverse returns) for these orders of members; others are left alone.
+    """Earn (and reverse returns) for these orders of members; others are left alone (their
+    lines are not read).
 
     An order whose points the ledger refuses (past the points bound: the entry, or the
     member's balance after it) is refused alone: nothing of it is written (no entry, no
@@ -98,8 +114,7 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> Ea
     (:mod:`opencx.loyalty.store.refusals`) and returned, and the other orders earn. So is a
     return whose reversal the ledger refuses (a balance near -10^12 with no floor)."""
     p = program(conn)
-    facts = orders.order_facts(conn, sorted(set(order_ids)))
-    members = _member_ids(conn, p, facts, now)
+    members, facts = _members_and_facts(conn, p, order_ids, now)
     done: list[Posted] = []
     refused: list[Refusal] = []
     taken: list[str] = []
@@ -123,8 +138,7 @@ def reinstate_orders(conn: Connection, order_ids: Iterable[str], now: datetime) 
     given back here, never earned or reversed (an order a history import wrote earned
     nothing, and nothing was reversed on it)."""
     p = program(conn)
-    facts = orders.order_facts(conn, sorted(set(order_ids)))
-    members = _member_ids(conn, p, facts, now, enroll_new=False)
+    members, facts = _members_and_facts(conn, p, order_ids, now, enroll_new=False)
     done: list[Posted] = []
     for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
         member_id = members.get(order.customer_id or "")
@@ -201,8 +215,8 @@ def _reverse_returns(
     reversed_, reinstated = -sums.get("reverse", 0), sums.get("reinstate", 0)
     done = reversed_ - reinstated
     target = reversal_points(earned, order.gross, order.returned, 0)
-    own = store.lots_of_origin(conn, ref)
     if target < done:
+        own = store.lots_of_origin(conn, ref)
         back = done - target
         return [
             earn(
@@ -222,7 +236,8 @@ def _reverse_returns(
         ]
     points = target - done
     if points <= 0 or not reverse:
-        return []
+        return []  # its lots are read only when something moves
+    own = store.lots_of_origin(conn, ref)
     store.member_row(conn, member_id, lock=True)
     points = capped_reversal(store.open_state(conn, member_id), points, now, p.floor, own)
     if points <= 0:
