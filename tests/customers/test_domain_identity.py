@@ -13,6 +13,7 @@ from opencx.customers.domain import (
     CustomerKey,
     MergePair,
     claims_of,
+    contested,
     final_survivor,
     normalise_email,
     normalise_external,
@@ -172,6 +173,31 @@ def test_plan_groups_are_connected_components(
     for claim in plan.new:
         assert final[claim.customer_id] == claim.customer_id
     assert len({c.key for c in plan.new}) == len(plan.new)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcdef"), st.sampled_from(["e1", "e2", "e3", "p1", "p2"])),
+        max_size=12,
+    ),
+    st.dictionaries(st.sampled_from(["e1", "e2", "p1"]), st.sampled_from("abcdef"), max_size=3),
+    st.sets(st.frozensets(st.sampled_from("abcdef"), min_size=2, max_size=2), max_size=6),
+)
+def test_only_contested_customers_can_be_merged_or_kept_apart(
+    edges: list[tuple[str, str]], owned: dict[str, str], apart: set[frozenset[str]]
+) -> None:
+    """The undone merges the service reads for the contested customers only (none when no
+    one is) give the plan that all of them give: the others meet no one."""
+    created = {c: T0 + timedelta(days=ord(c)) for c in "abcdef"}
+    claims = [Claim("email", value, cid, "s") for cid, value in edges]
+    owners = {("email", v): c for v, c in owned.items()}
+    meeting = contested(claims, owners)
+    plan = plan_identities(claims, owners, created, frozenset(apart))
+    read = frozenset(pair for pair in apart if pair & meeting)
+    assert plan_identities(claims, owners, created, read) == plan
+    assert {c for m in plan.merges for c in (m.survivor_id, m.merged_id)} <= meeting
+    if not meeting:
+        assert plan.merges == ()
 
 
 def test_final_survivor_follows_chains_and_rejects_cycles() -> None:

@@ -134,6 +134,21 @@ def test_undo_keeps_the_pair_apart_from_then_on(engine: Engine, bus: EventBus, s
     assert merged_into(engine) == {a: None, b: None}
 
 
+def test_undo_keeps_the_pair_apart_when_one_of_them_is_indexed_alone(
+    engine: Engine, bus: EventBus, seed: Any
+) -> None:
+    """The younger one's row comes again (an import): its email, owned by the other, makes
+    them contested, so the undone merge is read and they stay two."""
+    a = seed.customer(created=0, email="same@x.nl")
+    b = seed.customer(created=1, email="same@x.nl")
+    with engine.begin() as conn:
+        merge_id = service.index_identities(conn, [a, b], now=NOW, bus=bus).merge_ids[0]
+        service.undo_merge(conn, merge_id, now=NOW, bus=bus)
+        again = service.index_identities(conn, [b], now=NOW, bus=bus)
+    assert again.merge_ids == ()
+    assert merged_into(engine) == {a: None, b: None}
+
+
 def test_scores_move_without_colliding(engine: Engine, bus: EventBus, seed: Any, snap: Any) -> None:
     s, m = seed.customer(created=0), seed.customer(created=1)
     run = seed.model_run(NOW)

@@ -205,6 +205,24 @@ class _Groups:
         return [(m, self._kinds.get(root, set())) for root, m in members.items()]
 
 
+def contested(claims: Iterable[Claim], owners: Mapping[tuple[str, str], str]) -> set[str]:
+    """The customers a claim links to another customer (the identity's owner, or another
+    claim of the batch), as :func:`plan_identities` groups them: the only ones a merge can
+    involve. Empty when every claim is new and the batch's claims name no value twice.
+
+    >>> a, b = Claim("email", "x@y.z", "a", "s"), Claim("email", "x@y.z", "b", "s")
+    >>> sorted(contested([a, b], {})), contested([a], {}), contested([a], {a.key: "a"})
+    (['a', 'b'], set(), set())
+    """
+    found: set[str] = set()
+    first: dict[tuple[str, str], str] = {}
+    for claim in claims:
+        other = owners.get(claim.key) or first.setdefault(claim.key, claim.customer_id)
+        if other != claim.customer_id:
+            found |= {claim.customer_id, other}
+    return found
+
+
 def plan_identities(
     claims: Iterable[Claim],
     owners: Mapping[tuple[str, str], str],

@@ -4,7 +4,7 @@ event in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -19,6 +19,7 @@ from opencx.customers.domain import (
     MergePair,
     MergeUndone,
     claims_of,
+    contested,
     normalise_email,
     normalise_phone,
     plan_identities,
@@ -64,7 +65,7 @@ def index_identities(
     if vault is not None:
         rows = vault.reveal(conn, rows)  # names found by their blind terms, rewritten here
         finder.write_names(conn, {c.id: c.name for c in rows}, vault.sealer.blind)
-    finals = people.final_survivors(conn, [c.id for c in rows])
+    finals = _finals(conn, [c.id for c in rows], fetched)
     missing = set(finals.values()) - fetched.keys()
     fetched.update({c.id: c for c in people.customers_by_id(conn, missing)})
     erased = {i for i, c in fetched.items() if c.erased_at is not None}
@@ -84,16 +85,28 @@ def index_identities(
     if not claims:
         return IndexResult(0, (), ())
     owners = merging.owners_of(conn, {c.key for c in claims})
-    owner_finals = people.final_survivors(conn, set(owners.values()))
+    owner_finals = _finals(conn, set(owners.values()), fetched)
     owners = {k: owner_finals.get(v, v) for k, v in owners.items()}
     involved = {c.customer_id for c in claims} | set(owners.values())
     created = {i: fetched[i].created_at for i in involved if i in fetched}
     created.update(merging.created_at_of(conn, involved - created.keys()))
-    plan = plan_identities(claims, owners, created, merging.kept_apart(conn, involved))
+    meeting = contested(claims, owners)  # no one else: no merge, no undone merge to read
+    apart = merging.kept_apart(conn, meeting) if meeting else frozenset()
+    plan = plan_identities(claims, owners, created, apart)
     added = merging.insert_identities(conn, plan.new, now)
     merge_ids = apply_merges(conn, plan.merges, now, bus=bus)
     pairs = tuple((p.survivor_id, p.merged_id) for p in plan.merges)
     return IndexResult(added, tuple(merge_ids), pairs)
+
+
+def _finals(
+    conn: Connection, ids: Iterable[str], fetched: Mapping[str, Customer]
+) -> dict[str, str]:
+    """Each of ``ids``' final survivor (:func:`people.final_survivors`): one in ``fetched``
+    (read in this transaction) and merged into no one is its own, without a query."""
+    ids = set(ids)
+    own = {i: i for i in ids if i in fetched and fetched[i].merged_into is None}
+    return own | people.final_survivors(conn, ids - own.keys())
 
 
 def apply_merges(
