@@ -17,6 +17,8 @@ from opencx.loyalty.domain.effectiveness import (
     window,
 )
 from opencx.loyalty.domain.games import (
+    DRAW_SCHEME,
+    TICKET_HASH_SCHEME,
     Activity,
     Challenge,
     completed,
@@ -25,6 +27,7 @@ from opencx.loyalty.domain.games import (
     progress,
     seed_commitment,
     verify_draw,
+    verify_result,
 )
 from opencx.loyalty.domain.ledger import (
     CREDIT_KINDS,
@@ -85,8 +88,10 @@ from opencx.loyalty.domain.tiers import Tier, TierPolicy, evaluate_tier, window_
 __all__ = [
     "CREDIT_KINDS",
     "DEBIT_KINDS",
+    "DRAW_SCHEME",
     "LINK_DAYS",
     "POINTS_LIMIT",
+    "TICKET_HASH_SCHEME",
     "Activity",
     "Allocation",
     "BadLink",
@@ -155,6 +160,7 @@ __all__ = [
     "stock_left",
     "verify_draw",
     "verify_link",
+    "verify_result",
     "window",
     "window_start",
 ]

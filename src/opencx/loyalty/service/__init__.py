@@ -236,6 +236,11 @@ class LoyaltyService:
         with self.engine.begin() as conn:
             return status.run_draw(conn, draw_id, seed, self.clock.now())
 
+    def verify_draw(self, draw_id: str) -> bool:
+        """Whether the stored result of a draw that ran is what its revealed seed gives."""
+        with self.engine.connect() as conn:
+            return status.verify_stored_draw(conn, draw_id)
+
     # --- reading -------------------------------------------------------------------------
 
     def overview(self) -> Overview:

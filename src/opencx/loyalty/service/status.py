@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from opencx.core import Conflict, InvalidInput, NotFound, new_id
 from opencx.core.money import MONEY_LIMIT
 from opencx.loyalty.domain import (
+    DRAW_SCHEME,
     Challenge,
     Entry,
     MemberState,
@@ -33,6 +34,7 @@ from opencx.loyalty.domain import (
     plan_credit,
     plan_debit,
     seed_commitment,
+    verify_result,
     window_start,
 )
 from opencx.loyalty.service.ledger import Posted, earn, post, program
@@ -158,10 +160,21 @@ def run_draw(conn: Connection, draw_id: str, seed: str, now: datetime) -> dict[s
     )
     tickets = {r.member_id: int(r.b) // row.points_per_ticket for r in balances}
     tickets = {m: t for m, t in tickets.items() if t > 0}
-    chosen = draw_winners(tickets, seed, row.winners)
-    result = {"tickets": tickets, "winners": [m for m, _ in chosen]}
+    chosen = draw_winners(tickets, seed, row.winners, DRAW_SCHEME)
+    result = {"scheme": DRAW_SCHEME, "tickets": tickets, "winners": [m for m, _ in chosen]}
     engagement.finish_draw(conn, draw_id, seed=seed, drawn_at=now, result=result)
     return result
+
+
+def verify_stored_draw(conn: Connection, draw_id: str) -> bool:
+    """Whether draw ``draw_id``'s stored result is what its revealed seed gives (a result
+    stored before 2026-12-07, without a scheme, by the ticket-hash scheme it was drawn by)."""
+    row = engagement.draw(conn, draw_id)
+    if row is None:
+        raise NotFound(f"draw {draw_id!r} does not exist")
+    if row.drawn_at is None or row.result is None:
+        raise Conflict(f"draw {row.name!r} has not been drawn yet")
+    return verify_result(row.commitment, row.seed, row.result)
 
 
 def _move_lots(
