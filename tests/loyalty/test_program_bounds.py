@@ -211,3 +211,64 @@ def test_the_cli_refuses_a_threshold_and_a_multiplier_in_the_same_words(services
         detail = f"{where}: {10**12} is out of range (at most {MOST}{unit}, 12 digits)"
         assert r.output.strip() == f"error: {path}: {detail}"
     assert program_document(services.loyalty.program()) == before
+
+
+HUGE = "1e999999999"  # past Decimal's exponent (Emax 999999): abs() of it overflows
+
+
+@pytest.mark.parametrize(
+    ("document", "detail"),
+    [
+        *[
+            (
+                _tier_program("points", where, HUGE),
+                f"{where}: 1E+999999999 is out of range (at most {MOST}, 12 digits)",
+            )
+            for where in MULTIPLIERS
+        ],
+        (
+            with_value("earning.points_per_unit", HUGE),
+            f"earning.points_per_unit: 1E+999999999 is out of range (at most {MOST} points,"
+            " 12 digits)",
+        ),
+        *[
+            (
+                _tier_program(basis, f"tiers.levels[1].{where}", value),
+                f"tiers.levels[1].{where}: {value.upper().replace('E', 'E+')} is out of range"
+                f" {rule}",
+            )
+            for basis, where, value, rule in [
+                ("points", "entry", HUGE, f"(at most {MOST} points, 12 digits)"),
+                ("points", "retain", f"-{HUGE}", f"(at most {MOST} points, 12 digits)"),
+                ("orders", "re_entry", HUGE, f"(at most {MOST}, 12 digits)"),
+                (
+                    "spend",
+                    "retain",
+                    f"-{HUGE}",
+                    "for an amount (at most 14 digits before the decimal point)",
+                ),
+            ]
+        ],
+        (
+            {**PROGRAM, "point_value": HUGE},
+            f"program.point_value: {HUGE} is out of range for an amount (at most 14 digits"
+            " before the decimal point)",
+        ),
+        (
+            _tier_program("points", "plans[0].fee", HUGE),
+            f"plans[0].fee: {HUGE} is out of range for an amount (at most 14 digits before the"
+            " decimal point)",
+        ),
+    ],
+)
+def test_a_value_past_decimals_exponent_is_refused_naming_it(client, services, document, detail):
+    """'1e999999999' (a JSON string the program reads as a number) is past the exponent a
+    Decimal's context holds: the bound's abs() raised decimal.Overflow, an ArithmeticError no
+    caller expects, and PUT /api/loyalty/program answered 500 (the CLI a traceback) for a
+    multiplier, a threshold, the points a unit earns, the point value or a plan's fee."""
+    admin = bearer(services, "loyalty:*")
+    before = client.get("/api/loyalty/program", headers=admin).json()
+    r = client.put("/api/loyalty/program", json=document, headers=admin)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == detail
+    assert client.get("/api/loyalty/program", headers=admin).json() == before

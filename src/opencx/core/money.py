@@ -74,7 +74,7 @@ def to_amount(value: object, *, where: str, positive: bool = False) -> Decimal:
     Decimal('49.90')
     """
     amount = to_decimal(value, where=where)
-    if abs(amount) >= MONEY_LIMIT:
+    if amount.copy_abs() >= MONEY_LIMIT:  # abs() overflows at 1e1000000
         raise InvalidInput(
             f"{where}: {value} is out of range for an amount"
             f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"

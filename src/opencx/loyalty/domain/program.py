@@ -85,8 +85,9 @@ def parse_program(raw: Mapping[str, Any]) -> Program:
 def _within(value: Decimal | int, where: str, unit: str = " points") -> None:
     """InvalidInput naming ``where`` when ``value`` reaches :data:`POINTS_LIMIT` either way,
     in the ledger's words (:func:`check_points`), for a point value that may hold a fraction
-    (a multiplier, a threshold: ``unit`` ``""`` for a number that is no points)."""
-    if abs(value) >= POINTS_LIMIT:
+    (a multiplier, a threshold: ``unit`` ``""`` for a number that is no points). Compared
+    without ``abs()``, which overflows past Decimal's exponent (``1e999999999``)."""
+    if not -POINTS_LIMIT < value < POINTS_LIMIT:
         raise InvalidInput(
             f"{where}: {value} is out of range (at most {POINTS_LIMIT - 1}{unit},"
             f" {POINTS_DIGITS} digits)"
@@ -103,7 +104,7 @@ def _threshold(value: Decimal, basis: str, where: str) -> None:
     """A tier threshold in its basis's bound: points earned as an entry's points, spend as an
     amount (:data:`~opencx.core.money.MONEY_LIMIT`), an order count as a number of 12 digits."""
     if basis == "spend":
-        if abs(value) >= MONEY_LIMIT:
+        if not -MONEY_LIMIT < value < MONEY_LIMIT:
             raise InvalidInput(
                 f"{where}: {value} is out of range for an amount"
                 f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
