@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core import CustomerMerge, new_id
 from opencx.customers.domain import Claim, Identity, Merge, MergePair, plan_keyed_moves
-from opencx.customers.store.people import among, chunks
+from opencx.customers.store.people import among, among_ids, chunks, ids_value
 from opencx.db.schema import customer_merges, customers, every_table, identities
 
 OWN = "customers"
@@ -50,18 +51,24 @@ def _by_id(table: sa.Table) -> bool:
     return [c.name for c in _rest_of_key(table)] == ["id"]
 
 
+@cache
+def _owners(dialect: str) -> sa.Select[Any]:
+    i = identities.c
+    return sa.select(i.value, i.customer_id).where(
+        i.kind == sa.bindparam("kind", type_=sa.String), among_ids(i.value, dialect)
+    )
+
+
 def owners_of(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """Current owner of each existing identity among ``keys`` ((kind, value) pairs)."""
     by_kind: dict[str, set[str]] = {}
     for kind, value in keys:
         by_kind.setdefault(kind, set()).add(value)
     owners: dict[tuple[str, str], str] = {}
-    i = identities.c
+    query = _owners(conn.dialect.name)
     for kind, values in sorted(by_kind.items()):
         for batch in chunks(sorted(values)):  # (kind, value) leads the unique index
-            rows = conn.execute(
-                sa.select(i.value, i.customer_id).where(i.kind == kind, among(conn, i.value, batch))
-            )
+            rows = conn.execute(query, {"kind": kind, "ids": ids_value(conn, batch)})
             owners.update({(kind, r.value): r.customer_id for r in rows})
     return owners
 
@@ -93,12 +100,17 @@ def kept_apart(conn: Connection, ids: Iterable[str]) -> frozenset[frozenset[str]
     return frozenset(pairs)
 
 
+@cache
+def _insert_identities(dialect: str) -> Any:
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert
+    return insert(identities).on_conflict_do_nothing(index_elements=["kind", "value"])
+
+
 def insert_identities(conn: Connection, claims: Sequence[Claim], now: datetime) -> int:
     """Insert identity rows; one already there (a concurrent import) is left as it is."""
     if not claims:
         return 0
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(identities).on_conflict_do_nothing(index_elements=["kind", "value"])
+    statement = _insert_identities(conn.dialect.name)
     rows: list[dict[str, Any]] = [
         {
             "id": new_id(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +22,9 @@ from opencx.db.schema import customers
 CHUNK = 20000  # values per query: bounds memory; each list travels as one parameter
 
 
+_VALUE: sa.ColumnClause[Any] = sa.column("value")
+
+
 def among(conn: Connection, column: Any, values: Sequence[str]) -> Any:
     """``column IN values`` with the whole list as ONE parameter: an array on PostgreSQL
     (``= ANY(%s)``), a JSON array on SQLite (``IN (SELECT value FROM json_each(?))``).
@@ -32,7 +36,22 @@ def among(conn: Connection, column: Any, values: Sequence[str]) -> Any:
         array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(sa.String))
         return column == sa.any_(array)
     listed = sa.func.json_each(sa.bindparam(None, json.dumps(list(values)), type_=sa.String))
-    return column.in_(sa.select(listed.table_valued("value").c.value))
+    return column.in_(sa.select(_VALUE).select_from(listed))
+
+
+def among_ids(column: Any, dialect: str) -> Any:
+    """:func:`among` for a statement built once: ``column`` among the values bound to its
+    parameter ``ids`` (:func:`ids_value`). A statement built per call cost more than its
+    execution (0.25-0.4 ms of SQLAlchemy's building and cache key for one customer's row)."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.String)))
+    listed = sa.func.json_each(sa.bindparam("ids", type_=sa.String))
+    return column.in_(sa.select(_VALUE).select_from(listed))
+
+
+def ids_value(conn: Connection, values: Sequence[str]) -> Any:
+    """The value of :func:`among_ids`'s parameter ``ids``: a list, or its JSON text."""
+    return list(values) if conn.dialect.name == "postgresql" else json.dumps(list(values))
 
 
 def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -83,10 +102,15 @@ def get_customer(conn: Connection, customer_id: str) -> Customer | None:
     return to_customer(row) if row else None
 
 
+@cache
+def _by_id(dialect: str) -> sa.Select[Any]:
+    return sa.select(customers).where(among_ids(customers.c.id, dialect))
+
+
 def customers_by_id(conn: Connection, ids: Iterable[str]) -> list[Customer]:
     found: list[Customer] = []
     for batch in chunks(sorted(set(ids))):
-        rows = conn.execute(sa.select(customers).where(among(conn, customers.c.id, batch)))
+        rows = conn.execute(_by_id(conn.dialect.name), {"ids": ids_value(conn, batch)})
         found += [to_customer(r) for r in rows]
     return found
 

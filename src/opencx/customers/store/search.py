@@ -16,6 +16,7 @@ words must each find one of a customer's terms.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,7 +36,7 @@ from opencx.customers.domain.search import (
     phone_digits,
     query_terms,
 )
-from opencx.customers.store.people import among, chunks, to_customer
+from opencx.customers.store.people import among, among_ids, chunks, ids_value, to_customer
 from opencx.db.schema import customers, identities, metadata, owned_by
 from opencx.db.types import ID
 
@@ -86,6 +87,12 @@ def forget(conn: Connection, customer_ids: Iterable[str]) -> None:
         )
 
 
+@cache
+def _terms_of(dialect: str) -> sa.Select[Any]:
+    t = customer_name_terms.c
+    return sa.select(t.term, t.customer_id).where(among_ids(t.customer_id, dialect))
+
+
 def write_names(conn: Connection, names: Mapping[str, str | None], blind: Blind) -> int:
     """Bring the blind name terms of the customers in ``names`` (id -> opened name; None or an
     empty name leaves them none) up to date: only terms that changed are deleted or inserted,
@@ -95,9 +102,11 @@ def write_names(conn: Connection, names: Mapping[str, str | None], blind: Blind)
         (blind(NAME_TERM, term), cid) for cid, name in names.items() for term in name_terms(name)
     }
     have: set[tuple[str, str]] = set()
+    query = _terms_of(conn.dialect.name)
     for batch in chunks(sorted(names)):
-        query = sa.select(t.term, t.customer_id).where(among(conn, t.customer_id, batch))
-        have.update((term, cid) for term, cid in conn.execute(query))
+        have.update(
+            (term, cid) for term, cid in conn.execute(query, {"ids": ids_value(conn, batch)})
+        )
     gone = sorted(have - wanted)
     if gone:
         conn.execute(

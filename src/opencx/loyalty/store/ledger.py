@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -94,10 +95,16 @@ def program_document(conn: Connection, program_id: str = "default") -> dict[str,
     return None if text is None else dict(json.loads(text))
 
 
+@cache
+def _program_text() -> sa.Select[Any]:
+    """Built once: building a statement cost more than running it (0.1-0.3 ms an event)."""
+    document = sa.cast(programs.c.document, sa.Text)
+    return sa.select(document).where(programs.c.id == sa.bindparam("program_id"))
+
+
 def program_text(conn: Connection, program_id: str = "default") -> str | None:
     """The program's document as stored (JSON text): the key of the parsed-program cache."""
-    q = sa.select(sa.cast(programs.c.document, sa.Text)).where(programs.c.id == program_id)
-    return conn.execute(q).scalar()
+    return conn.execute(_program_text(), {"program_id": program_id}).scalar()
 
 
 def save_program(conn: Connection, document: dict[str, Any], at: datetime) -> None:
@@ -119,10 +126,16 @@ def member_row(conn: Connection, member_id: str, *, lock: bool = False) -> Any:
     return conn.execute(q).first()
 
 
+@cache
+def _members_of() -> sa.Select[Any]:
+    """Built once (see :func:`_program_text`)."""
+    return sa.select(members).where(members.c.customer_id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def member_by_customer(conn: Connection, customer_ids: Sequence[str]) -> dict[str, Any]:
     if not customer_ids:
         return {}
-    rows = conn.execute(sa.select(members).where(members.c.customer_id.in_(list(customer_ids))))
+    rows = conn.execute(_members_of(), {"ids": list(customer_ids)})
     return {r.customer_id: r for r in rows}
 
 
