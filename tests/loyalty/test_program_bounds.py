@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from opencx.core import InvalidInput
 from opencx.loyalty.cli import app as cli
 from opencx.loyalty.domain import POINTS_LIMIT, program_document
 from opencx.loyalty.service.ledger.bookkeeping import parsed_program
@@ -213,7 +215,7 @@ def test_the_cli_refuses_a_threshold_and_a_multiplier_in_the_same_words(services
     assert program_document(services.loyalty.program()) == before
 
 
-HUGE = "1e999999999"  # past Decimal's exponent (Emax 999999): abs() of it overflows
+HUGE = Decimal("1e999999999")  # past Decimal's exponent (Emax 999999): abs() of it overflows
 
 
 @pytest.mark.parametrize(
@@ -234,41 +236,46 @@ HUGE = "1e999999999"  # past Decimal's exponent (Emax 999999): abs() of it overf
         *[
             (
                 _tier_program(basis, f"tiers.levels[1].{where}", value),
-                f"tiers.levels[1].{where}: {value.upper().replace('E', 'E+')} is out of range"
-                f" {rule}",
+                f"tiers.levels[1].{where}: {value} is out of range {rule}",
             )
             for basis, where, value, rule in [
                 ("points", "entry", HUGE, f"(at most {MOST} points, 12 digits)"),
-                ("points", "retain", f"-{HUGE}", f"(at most {MOST} points, 12 digits)"),
+                (
+                    "points",
+                    "retain",
+                    Decimal("-1e999999999"),
+                    f"(at most {MOST} points, 12 digits)",
+                ),
                 ("orders", "re_entry", HUGE, f"(at most {MOST}, 12 digits)"),
                 (
                     "spend",
                     "retain",
-                    f"-{HUGE}",
+                    Decimal("-1e999999999"),
                     "for an amount (at most 14 digits before the decimal point)",
                 ),
             ]
         ],
         (
             {**PROGRAM, "point_value": HUGE},
-            f"program.point_value: {HUGE} is out of range for an amount (at most 14 digits"
+            "program.point_value: 1E+999999999 is out of range for an amount (at most 14 digits"
             " before the decimal point)",
         ),
         (
             _tier_program("points", "plans[0].fee", HUGE),
-            f"plans[0].fee: {HUGE} is out of range for an amount (at most 14 digits before the"
-            " decimal point)",
+            "plans[0].fee: 1E+999999999 is out of range for an amount (at most 14 digits before"
+            " the decimal point)",
         ),
     ],
 )
-def test_a_value_past_decimals_exponent_is_refused_naming_it(client, services, document, detail):
-    """'1e999999999' (a JSON string the program reads as a number) is past the exponent a
-    Decimal's context holds: the bound's abs() raised decimal.Overflow, an ArithmeticError no
-    caller expects, and PUT /api/loyalty/program answered 500 (the CLI a traceback) for a
-    multiplier, a threshold, the points a unit earns, the point value or a plan's fee."""
-    admin = bearer(services, "loyalty:*")
-    before = client.get("/api/loyalty/program", headers=admin).json()
-    r = client.put("/api/loyalty/program", json=document, headers=admin)
-    assert r.status_code == 422, r.text
-    assert r.json()["detail"] == detail
-    assert client.get("/api/loyalty/program", headers=admin).json() == before
+def test_a_value_past_decimals_exponent_is_refused_naming_it(services, document, detail):
+    """A document holding a Decimal past the exponent a Decimal's context holds (a caller of
+    LoyaltyService.configure, which takes any mapping): the bound's abs() raised
+    decimal.Overflow, an ArithmeticError no caller expects, for a multiplier, a threshold, the
+    points a unit earns, the point value or a plan's fee. Until ae07fda the string
+    '1e999999999' reached it from PUT /api/loyalty/program (a 500); the edges now refuse that
+    string as no number, and exact_json an exponent past 1,000."""
+    before = program_document(services.loyalty.program())
+    with pytest.raises(InvalidInput) as refused:
+        services.loyalty.configure(document)
+    assert str(refused.value) == detail
+    assert program_document(services.loyalty.program()) == before
