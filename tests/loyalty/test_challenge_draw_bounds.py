@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from opencx.core import InvalidInput
 from opencx.loyalty.cli import app as cli
 from opencx.loyalty.domain import POINTS_LIMIT, Challenge
+from tests.loyalty.conftest import customer
 
 MOST = POINTS_LIMIT - 1
 
@@ -68,3 +69,55 @@ def test_the_cli_says_the_same(services):
         " 12 digits)"
     )
     assert _rows(services, "loyalty_draws", "points_per_ticket") == []
+
+
+# --- a challenge's target and a draw's winners (migration 0036) ---------------------------
+
+
+def target(value: int) -> Challenge:
+    start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    return Challenge("c1", "Many orders", "count", "order", value, start, end, 10)
+
+
+@pytest.mark.parametrize("value", [POINTS_LIMIT, 2**63, 10**40])
+def test_a_target_or_a_number_of_winners_past_the_bound_is_refused_and_not_written(services, value):
+    """Before, 2^63 and more were an OverflowError on SQLite and a DataError on PostgreSQL,
+    and 10^12 was stored on SQLite."""
+    with pytest.raises(InvalidInput) as refused:
+        services.loyalty.add_challenge(target(value))
+    assert str(refused.value) == (
+        f"challenge.target: {value} is out of range (at most 999999999999, 12 digits)"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.loyalty.create_draw("Spring", "A bike", value, 100)
+    assert str(refused.value) == (
+        f"draw: winners: {value} is out of range (at most 999999999999, 12 digits)"
+    )
+    assert _rows(services, "loyalty_challenges", "target") == []
+    assert _rows(services, "loyalty_draws", "winners") == []
+
+
+@pytest.mark.parametrize("value", [2**31, MOST])
+def test_targets_and_winners_up_to_the_bound_are_stored_and_read_on_both_stores(services, value):
+    """Before, on PostgreSQL the INTEGER columns refused 2^31 ('integer out of range')."""
+    services.loyalty.add_challenge(target(value))
+    draw_id, seed = services.loyalty.create_draw("Spring", "A bike", value, 100)
+    assert _rows(services, "loyalty_challenges", "target") == [value]
+    assert _rows(services, "loyalty_draws", "winners") == [value]
+    member = services.loyalty.enroll(customer(services, "ann"))
+    services.loyalty.earn(member, 250, "k")
+    assert services.loyalty.member_view(member).challenges == (("Many orders", 0.0, value),)
+    result = services.loyalty.run_draw(draw_id, seed)  # every entrant wins, once
+    assert result["winners"] == [member] and services.loyalty.verify_draw(draw_id)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_the_cli_refuses_winners_past_the_bound_in_the_same_words(services):
+    r = CliRunner().invoke(
+        cli, ["draw-create", "Spring", "A bike", "--winners", str(2**63)], obj=services
+    )
+    assert r.exit_code == 1, r.output
+    assert r.output.strip() == (
+        f"error: draw: winners: {2**63} is out of range (at most 999999999999, 12 digits)"
+    )
+    assert _rows(services, "loyalty_draws", "winners") == []

@@ -117,6 +117,7 @@ def join_plan(conn: Connection, member_id: str, plan_key: str, key: str, now: da
 
 def add_challenge(conn: Connection, challenge: Challenge) -> Challenge:
     check_points(challenge.points, where="challenge.points")  # the entry its completion earns
+    check_points(challenge.target, where="challenge.target", unit="")  # BIGINT: migration 0036
     engagement.put_challenge(conn, challenge)
     return challenge
 
@@ -127,6 +128,7 @@ def create_draw(
     """A draw and its secret seed (shown once; only its SHA-256 commitment is stored)."""
     if winners <= 0 or points_per_ticket <= 0:
         raise InvalidInput("draw: winners and points per ticket must be positive")
+    check_points(winners, where="draw: winners", unit="")  # BIGINT: migration 0036
     check_points(points_per_ticket, where="draw: points per ticket")  # a balance's worth
     seed = secrets.token_hex(16)
     draw_id = new_id()

@@ -34,7 +34,7 @@ challenges = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("activity", sa.String(40), nullable=False),
-    sa.Column("target", sa.Integer, nullable=False),
+    sa.Column("target", sa.BigInteger, nullable=False),  # BIGINT: migration 0036
     sa.Column("starts_at", UtcDateTime, nullable=False),
     sa.Column("ends_at", UtcDateTime, nullable=False),
     sa.Column("points", sa.BigInteger, nullable=False, default=0),  # BIGINT: migration 0033
@@ -56,7 +56,7 @@ draws = sa.Table(
     sa.Column("id", ID, primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("prize", sa.String(200), nullable=False),
-    sa.Column("winners", sa.Integer, nullable=False),
+    sa.Column("winners", sa.BigInteger, nullable=False),  # BIGINT: migration 0036
     sa.Column("points_per_ticket", sa.BigInteger, nullable=False),  # balance per ticket
     sa.Column("commitment", sa.String(64), nullable=False),  # sha256 of the seed, published
     sa.Column("created_at", UtcDateTime, nullable=False),

@@ -1,0 +1,39 @@
+"""A challenge's target and a draw's winners are BIGINT on PostgreSQL (loyalty)
+
+Both are bounded when they are set as the other loyalty numbers are, 1 to 999,999,999,999
+(``loyalty.service.status.add_challenge``, ``create_draw``), but the columns were INTEGER: on
+PostgreSQL a target or a number of winners of 2^31 or more failed with 'integer out of range'
+(a DataError from ``LoyaltyService.add_challenge``, a traceback from ``opencx loyalty
+draw-create --winners 2147483648``). SQLite's INTEGER holds 64 bits already, and its columns
+are left as they are, as 0033 and 0035 did.
+
+Revision ID: 0036
+Revises: 0035
+Create Date: 2026-12-07 13:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0036"
+down_revision = "0035"
+branch_labels = None
+depends_on = None
+
+COLUMNS = (("loyalty_challenges", "target"), ("loyalty_draws", "winners"))
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table, column in COLUMNS:
+        op.alter_column(table, column, type_=sa.BigInteger(), existing_type=sa.Integer())
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table, column in COLUMNS:
+        op.alter_column(table, column, type_=sa.Integer(), existing_type=sa.BigInteger())
