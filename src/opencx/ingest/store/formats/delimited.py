@@ -14,7 +14,12 @@ import pyarrow.csv as pacsv
 from opencx.core.errors import InvalidInput, Problem
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, open_binary
-from opencx.ingest.store.formats.records import Tail, check_last_record, record_too_long
+from opencx.ingest.store.formats.records import (
+    Tail,
+    check_last_record,
+    read_apart,
+    record_too_long,
+)
 
 
 def csv_batches(
@@ -86,13 +91,17 @@ def _csv_read(
     try:
         for table in _tables(reader, first_rows, chunk_rows):
             numbers = lines.number(table, skipped)
-            yield Batch(_unquoted(table) if source.spaced_quotes else table, numbers)
+            table = _unquoted(table) if source.spaced_quotes else table
+            yield lines.with_apart(table, numbers)
     except _Straddling as exc:  # the records before the one the parser cannot hold numbered
         if exc.table is not None:
             lines.number(exc.table, skipped)
         lines.number(None, skipped)
         raise record_too_long(source, lines.end, block) from None
     lines.number(None, skipped)
+    if lines.apart:  # lines of the records put aside after the last row, read as records
+        empty = pa.table({c: pa.array([], pa.string()) for c in source.columns})
+        yield lines.with_apart(empty, pa.array([], pa.int64()))
     if lines.last:  # the parser takes a quote open at the end of the file as closed there
         check_last_record(source, tail, lines.last)
 
@@ -200,6 +209,8 @@ class _Lines:
         self.start = start  # the lines before it (header, skipped rows) are accounted for
         self.last = 0  # the first line of the last record numbered (0: none yet)
         self.end = start  # the line after it
+        # the lines of records put aside, read as records of their own (records.read_apart)
+        self.apart: list[tuple[int, list[str | None]]] = []
 
     def number(self, table: pa.Table | None, skipped: list[Any]) -> pa.Array:
         """The first line of each row of ``table`` (the next rows read; None: none is left),
@@ -226,6 +237,12 @@ class _Lines:
         for row, line in zip(aside, first[~kept].tolist(), strict=True):
             if row.actual_columns == 1 and not (row.text or "").strip():
                 continue  # a line of only spaces: an empty line, no record (counted as one)
+            if _text_breaks(row.text or ""):  # its lines joined by a stray quote and another?
+                expected, found = row.expected_columns, row.actual_columns
+                apart = read_apart(self.source, row.text, line, expected, found)
+                self.apart += apart.rows
+                self.source.row_problems.extend(apart.problems)
+                continue
             rule = f"expected {row.expected_columns} fields, found {row.actual_columns}"
             if self.source.spaced_quotes and row.actual_columns > row.expected_columns:
                 rule += _SPLIT
@@ -236,6 +253,18 @@ class _Lines:
             self.last = int(first[-1])
             self.end = self.last + int(breaks[-1]) + 1
         return pa.array(first[kept])
+
+    def with_apart(self, table: pa.Table, numbers: pa.Array) -> Batch:
+        """``table`` and its rows' lines with the rows read apart so far (:attr:`apart`),
+        each in its place by its line."""
+        if not self.apart:
+            return Batch(table, numbers)
+        rows, self.apart = self.apart, []
+        cells = list(zip(*(cells for _, cells in rows), strict=True))
+        extra = pa.table([pa.array(c, pa.string()) for c in cells], schema=table.schema)
+        lines = np.concatenate([numbers.to_numpy(), [line for line, _ in rows]])
+        order = np.argsort(lines, kind="stable")
+        return Batch(pa.concat_tables([table, extra]).take(order), pa.array(lines[order]))
 
     def _blanks_before(self, first: np.ndarray, breaks: np.ndarray, last: bool) -> np.ndarray:
         """Per record, the empty lines found between records up to it (and not before the

@@ -1,6 +1,7 @@
 """Where a record of delimited text ends, read as the parser reads it (a quote opens a quoted
 value only at the start of a cell, and a quoted value may hold line breaks), and a quoted value
-that is never closed, named by the line it opens on: it would take the rest of the file."""
+that is never closed, named by the line it opens on: it would take the rest of the file; and
+the lines of a record a stray quote and another joined, read apart (:func:`read_apart`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import io
 import re
 from typing import NamedTuple
 
-from opencx.core.errors import InvalidInput
+from opencx.core.errors import InvalidInput, Problem
 from opencx.ingest.store.formats.encoding import LINE_END, DecodedStream, line_ends
 from opencx.ingest.store.formats.files import SourceFile, open_binary
 
@@ -201,3 +202,61 @@ def _column(source: SourceFile, record: Record) -> str:
     if number <= len(source.columns):
         return f"column {number} ({source.columns[number - 1]})"
     return f"column {number}"
+
+
+class Apart(NamedTuple):
+    """The lines of a record put aside: those read as records of their own (each with its
+    line and cells) and the problems of the others, one a line."""
+
+    rows: list[tuple[int, list[str | None]]]
+    problems: list[Problem]
+
+
+def read_apart(source: SourceFile, text: str, line: int, expected: int, found: int) -> Apart:
+    """A record of ``found`` fields, not ``expected``, that begins on ``line`` and spans
+    lines. When a line between its first and last reads alone as a record of ``expected``
+    fields, a quote that opens a value on its first line and one further on that closes it (a
+    stray ``"`` and another) made the lines one long value, and the records between were lost
+    to it: each line is read alone, the first (its quote opens a value it does not close) and
+    the last (whose quote closed it) put aside naming the span, a line between a record of its
+    own when it has ``expected`` fields, put aside otherwise; an empty line is none. So every
+    line is read or put aside, as the parser would have read it without the stray quotes.
+    Else the record is put aside whole (a quoted value may hold line breaks), naming its
+    lines."""
+    texts = LINE_END.split(text)
+    last = line + len(texts) - 1
+    delimiter = source.delimiter or ","
+    records = [
+        (number, read_record(alone, 0, delimiter, spaced=source.spaced_quotes), alone)
+        for number, alone in enumerate(texts[1:-1], start=line + 1)
+        if alone.strip()  # an empty line, no record
+    ]
+    if not any(r.closed and len(r.cells) == expected for _, r, _ in records):
+        rule = f"expected {expected} fields, found {found} (lines {line}-{last}, one record)"
+        return Apart([], [Problem(source.name, line, "*", text, rule)])
+    span = f"lines {line}-{last} were read as one record of {found} fields, not {expected}"
+    opens = 'a quote opens a value that a quote on a later line closes (a stray "?)'
+    problems = [_alone(source, line, texts[0], f"{opens}: {span}; each line is read alone")]
+    rows: list[tuple[int, list[str | None]]] = []
+    for number, record, alone in records:
+        if record.closed and len(record.cells) == expected:
+            rows.append((number, [cell or None for cell in record.cells]))
+        elif record.closed:
+            rule = f"expected {expected} fields, found {len(record.cells)} (of {span})"
+            problems.append(Problem(source.name, number, "*", alone, rule))
+        else:
+            rule = f'a quoted value not closed on its line (a " without its closing "; of {span})'
+            problems.append(_alone(source, number, alone, rule))
+    closes = f'a quote here closes the value a quote opened on line {line} (a stray "?)'
+    problems.append(Problem(source.name, last, "*", texts[-1], f"{closes}: {span}"))
+    return Apart(rows, problems)
+
+
+def _alone(source: SourceFile, line: int, text: str, rule: str) -> Problem:
+    """The problem of ``text``, a line read alone whose quote opens a value it does not close,
+    named by the column the quote opens (by number, when the header has no name for it)."""
+    record = read_record(text, 0, source.delimiter or ",", spaced=source.spaced_quotes)
+    number = len(record.cells)
+    if number < len(source.columns):
+        return Problem(source.name, line, source.columns[number], text, rule)
+    return Problem(source.name, line, "*", text, f"column {number + 1}: {rule}")
