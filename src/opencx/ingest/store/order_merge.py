@@ -126,6 +126,7 @@ def merge_orders(
     *,
     empty: bool = False,
     returns: bool = True,
+    returned_to: bool = False,
 ) -> int:
     """Upsert one order per staged order id; return how many orders the stage holds.
 
@@ -139,6 +140,13 @@ def merge_orders(
     (``DISTINCT ON``) instead of grouping the stage and joining it back (0.57 -> 0.25 s of
     server CPU for 500,000 lines, load 6). A stored order whose fields are all the staged
     ones is left out (see :func:`merge_lines`).
+
+    ``returned_to`` (with ``empty``; each staged line its own line, no line number given
+    twice): a new order that a staged return names (``returns_order``) and that holds a
+    positive line of that return's SKU is inserted ``partly_returned`` instead of
+    ``completed`` (its status computed), the status ``store.link_returns`` would give it once
+    that return is linked to it: updating 100,000 orders just inserted checked each one's
+    foreign key to ``customers`` again, row by row (most of the linking's time).
     """
     q = Sql(conn)
     written = (*ORDER_FIELDS, "status_given")  # given: the file's status, not computed
@@ -153,10 +161,14 @@ def merge_orders(
                    {", ".join(ORDER_FIELDS)}, 0 AS ret, 1 AS n
             FROM {STAGE} ORDER BY {key}, _row
         """  # noqa: S608
+    completed = "'completed'"
+    if returned_to and empty:
+        named = _returned_to()
+        completed = f"CASE WHEN f.order_id IN ({named}) THEN 'partly_returned' ELSE {completed} END"
     rows = f"""
         SELECT {q.hex_id(":prefix", "f.first_row")} AS id, CAST(:source AS VARCHAR) AS source,
                f.order_id AS external_id, f.customer_id, f.placed_at, f.channel,
-               coalesce(f.status, CASE WHEN f.ret = 0 THEN 'completed'
+               coalesce(f.status, CASE WHEN f.ret = 0 THEN {completed}
                                        WHEN f.ret = f.n THEN 'returned'
                                        ELSE 'partly_returned' END) AS status,
                f.currency, f.discount_total, f.status IS NOT NULL AS status_given
@@ -180,6 +192,18 @@ def merge_orders(
     # the orders left out (unchanged) are not in the row count
     staged = f"SELECT count(DISTINCT {q.key('order_id')}) FROM {STAGE}"  # noqa: S608
     return int(conn.exec_driver_sql(staged).scalar_one())
+
+
+def _returned_to() -> str:
+    """The staged orders a staged return line names (``returns_order``) that hold a positive
+    line of its SKU: those ``store.link_returns`` links it to (when each staged line is its own
+    line)."""
+    return f"""
+        SELECT r.returns_order FROM {STAGE} r
+        WHERE (r.is_return OR r.quantity < 0) AND r.returns_order IS NOT NULL
+          AND EXISTS (SELECT 1 FROM {STAGE} s WHERE s.order_id = r.returns_order
+                      AND s.sku = r.sku AND s.quantity > 0)
+    """  # noqa: S608
 
 
 def return_orders(conn: Connection) -> int:

@@ -141,8 +141,17 @@ class StagedOrderWriter:
             new_orders = "orders" in emptied
             run.state["merged_new_orders"] = new_orders
             returns = "returns" in filled
-            merged = store.merge_orders(conn, source, ids, mixed, empty=new_orders, returns=returns)
+            merged = store.merge_orders(
+                conn,
+                source,
+                ids,
+                mixed,
+                empty=new_orders,
+                returns=returns,
+                returned_to=returns and "line_no" not in filled,
+            )
             run.count("orders", merged)
+            run.count("return_orders", 0)  # counted when linked
             if not new_orders:
                 store.analyze(conn, "orders")  # the lines find their order by a join
             # orders the staged orders' stored returns are linked to: the merge resets links
@@ -155,26 +164,42 @@ class StagedOrderWriter:
                 empty="order_lines" in emptied,
                 new_orders=new_orders,
             )
+            if emptied and returns:
+                # before the keys come back: the links' and statuses' updates then check no
+                # foreign key row by row and write no index entry (but the links' partial
+                # index); adding the keys back checks every link at once. Their joins want
+                # the tables' statistics (without, merge joins of sorts planned for a few
+                # hundred rows)
+                if new_orders:
+                    store.analyze(conn, "orders")
+                store.analyze(conn, "order_lines")
+                self._link(run)
         # rebuilding the keys of the tables set aside counted their rows for the planner; the
         # return links, which search both tables, want their columns' statistics too
-        if returns or not new_orders:
+        if (returns and not emptied) or not new_orders:
             if new_orders:
                 store.analyze(conn, "orders")
             store.analyze(conn, "order_lines")
-        run.count("return_orders", store.return_orders(conn) if returns else 0)
-        if returns and store.has_returns(conn):
-            by_customer = run.mapping.link_returns == "customer_sku"
-            links = store.link_returns(conn, source, by_customer=by_customer)
-            if links.linked:
-                run.count("returns_linked", links.linked)
-            if links.unlinked:
-                run.count("returns_unlinked", links.unlinked)
+        if returns and not emptied:
+            self._link(run)
         if not new_orders:  # stored orders rewritten: keep their returns on their SKU
             relink_stored(run, None)
         if linked:  # orders whose re-imported returns went elsewhere, not staged themselves
             store.complete_unreturned(conn, linked)
             # announced before the staged orders: what they gave back may pay what those take
             run.publish(ReturnsMoved(tuple(sorted(set(linked))), run.live))
+
+    def _link(self, run: Run) -> None:
+        """Link the staged return lines (``store.link_returns``) and count them."""
+        conn = run.conn
+        run.count("return_orders", store.return_orders(conn))
+        if store.has_returns(conn):
+            by_customer = run.mapping.link_returns == "customer_sku"
+            links = store.link_returns(conn, run.source, by_customer=by_customer)
+            if links.linked:
+                run.count("returns_linked", links.linked)
+            if links.unlinked:
+                run.count("returns_unlinked", links.unlinked)
 
     def _announce_staged(self, run: Run) -> None:
         """Publish the staged orders, once their lines are written (a subscriber reads each
