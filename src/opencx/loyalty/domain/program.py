@@ -113,18 +113,37 @@ def _threshold(value: Decimal, basis: str, where: str) -> None:
     _within(value, where, " points" if basis == "points" else "")
 
 
+MONTHS_LIMIT = 1200
+"""The most months a lot's expiry or a plan's term may span (100 years); with
+:data:`DAYS_LIMIT`, what keeps a lot's or a term's dates inside what a datetime holds (year
+9999): before, ``expiry_months`` of 100,000 or ``pending_days`` of 3,000,000 was taken, and
+then every order's earn failed ('year 10359 is out of range', 'date value out of range'),
+and the order event with it."""
+DAYS_LIMIT = 36_500
+"""The most days a return window (``pending_days``) may span (100 years)."""
+
+
+def _span(value: int | None, where: str, limit: int, unit: str) -> None:
+    if value is not None and value > limit:
+        raise InvalidInput(f"{where}: {value} is out of range (at most {limit} {unit}, 100 years)")
+
+
 def check_program_points(program: Program) -> Program:
     """``program`` when each of its point values is within :data:`POINTS_LIMIT`, as an entry
     is: each event's points, each plan's welcome points, the points a currency unit earns and
     every multiplier of them (categories, products, tiers, plans: none of 10^12 or more, none
     negative), and each tier threshold (``entry``, ``retain``, ``re_entry``) in the bound of
-    the tiers' basis (points, an amount of spend, an order count); InvalidInput naming the
-    first that is not, with the ledger's sentence. Checked when a program is set; a stored
-    document is read as it is (the ledger refuses such an earn).
+    the tiers' basis (points, an amount of spend, an order count), and the spans that date
+    lots and terms (``expiry_months``, ``pending_days``, each plan's ``term_months``: at most
+    100 years); InvalidInput naming the first that is not, with the ledger's sentence.
+    Checked when a program is set; a stored document is read as it is (the ledger refuses
+    such an earn).
 
     >>> check_program_points(parse_program({"earning": {"points_per_unit": 10}})).name
     'Loyalty'
     """
+    _span(program.expiry_months, "program.expiry_months", MONTHS_LIMIT, "months")
+    _span(program.pending_days, "program.pending_days", DAYS_LIMIT, "days")
     earning = program.earning
     _within(earning.points_per_unit, "earning.points_per_unit")
     for group, multipliers in (("categories", earning.categories), ("products", earning.products)):
@@ -141,6 +160,7 @@ def check_program_points(program: Program) -> Program:
             _threshold(tier.re_entry, basis, f"{where}.re_entry")
         _multiplier(tier.multiplier, f"{where}.multiplier")
     for i, plan in enumerate(program.plans):
+        _span(plan.term_months, f"plans[{i}].term_months", MONTHS_LIMIT, "months")
         check_points(plan.welcome_points, where=f"plans[{i}].welcome_points")
         _multiplier(plan.multiplier, f"plans[{i}].multiplier")
     return program
