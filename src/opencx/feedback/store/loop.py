@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,10 +42,19 @@ def insert_trigger(conn: Connection, trigger: Trigger, now: datetime) -> None:
     )
 
 
+@cache
+def _active_triggers() -> sa.Select[Any]:
+    """Built once: every order, case and interaction event asks, and building the statement
+    cost more than running it."""
+    t = survey_triggers.c
+    query = sa.select(survey_triggers).order_by(t.created_at)
+    return query.where(t.event == sa.bindparam("event", type_=sa.String), t.active)
+
+
 def triggers(conn: Connection, event: str | None = None) -> list[Trigger]:
-    query = sa.select(survey_triggers).order_by(survey_triggers.c.created_at)
     if event is not None:
-        query = query.where(survey_triggers.c.event == event, survey_triggers.c.active)
+        return [_trigger(r) for r in conn.execute(_active_triggers(), {"event": event})]
+    query = sa.select(survey_triggers).order_by(survey_triggers.c.created_at)
     return [_trigger(r) for r in conn.execute(query)]
 
 
