@@ -479,3 +479,39 @@ def test_a_json_cell_holding_a_whole_number_past_4300_digits(tmp_path, run_impor
     assert [(p.line, p.column) for p in report.problems] == [(3, "attributes")]
     assert report.problems[0].rule.startswith("a number in it is out of range")
     assert (report.rows_loaded, table_counts()["customers"]) == (1, 1)
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # past json's recursion (about 1,000 levels)
+TOO_DEEP = "arrays and objects nested too deep to read (some 1,000 levels)"
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first line", "line 1,002"])
+def test_a_json_line_nested_past_the_readers_depth_is_a_rejected_row(
+    tmp_path, run_import, table_counts, first
+):
+    """A line whose arrays nest past what json reads is put aside naming its line, the other
+    lines load, whether it is among the first lines read for columns or later. Before, json's
+    RecursionError failed the whole import with a traceback."""
+    path = tmp_path / "people.jsonl"
+    deep = f'{{"external_id": "deep", "attributes": {{"n": {DEEP}}}}}\n'
+    good = [f'{{"external_id": "c{i}"}}\n' for i in range(1_001)]
+    lines = [deep, *good] if first else [*good, deep]
+    path.write_text("".join(lines))
+    report = run_import("customers", path, allow_rejects=True)
+    assert [(p.line, p.column, p.rule) for p in report.problems] == [
+        (1 if first else 1_002, "*", f"not valid JSON: {TOO_DEEP}")
+    ]
+    assert (report.rows_loaded, table_counts()["customers"]) == (1_001, 1_001)
+
+
+def test_a_json_cell_nested_past_the_readers_depth(tmp_path, run_import, table_counts):
+    """A CSV cell of JSON attributes nested past what json reads: a rejected row naming the
+    line and the column; before, json's RecursionError failed the whole import."""
+    path = tmp_path / "customers.csv"
+    cell = '"{""n"": ' + DEEP + '}"'
+    path.write_text(f'external_id,attributes\nC1,"{{""n"": 1}}"\nC2,{cell}\n', encoding="utf-8")
+    report = run_import("customers", path, allow_rejects=True)
+    assert [(p.line, p.column, p.rule) for p in report.problems] == [
+        (3, "attributes", f"not valid JSON: {TOO_DEEP}")
+    ]
+    assert (report.rows_loaded, table_counts()["customers"]) == (1, 1)

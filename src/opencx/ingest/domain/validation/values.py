@@ -256,6 +256,7 @@ def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
     refused rather than stored to be lost."""
     bad = np.zeros(len(text), dtype=bool)
     far = np.zeros(len(text), dtype=bool)
+    deep = np.zeros(len(text), dtype=bool)
     for i, value in enumerate(text.to_pylist()):
         if value is None:
             continue
@@ -269,8 +270,14 @@ def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
         except ValueError:  # a whole number of more than 4,300 digits, which no int is made of
             far[i] = True
             continue
+        except RecursionError:  # json's reader recurses once per array or object opened
+            deep[i] = True
+            continue
         bad[i] = not ok
     parsed.flag(bad, name, "not a JSON object")
+    parsed.flag(
+        deep, name, "not valid JSON: arrays and objects nested too deep to read (some 1,000 levels)"
+    )
     parsed.flag(
         far,
         name,

@@ -311,8 +311,8 @@ def _json_columns(text: str, name: str, first_line: int) -> list[str]:
             record = json.loads(line)
         except json.JSONDecodeError:
             break  # the full read reports it with its line
-        except ValueError:  # a whole number of more than 4,300 digits: put aside by the read
-            continue
+        except (ValueError, RecursionError):  # a whole number of more than 4,300 digits, or
+            continue  # arrays nested past json's recursion: put aside by the read
         if not isinstance(record, dict):
             raise InvalidInput(f"{name}: line {number}: each line must be a JSON object")
         seen.update(dict.fromkeys(record))

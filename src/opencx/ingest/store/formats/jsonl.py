@@ -27,6 +27,12 @@ amount is held to the import's rules as a CSV file's text and an event's number 
 ``NaN`` and ``Infinity``, which ``json`` reads and JSON has not (RFC 8259), are refused."""
 
 
+NESTED_TOO_DEEP = "arrays and objects nested too deep to read (some 1,000 levels)"
+"""Why a line (or a JSON cell) whose nesting passes what ``json`` reads is put aside: its
+reader recurses once per level, and Python's recursion limit stops it (a RecursionError,
+which failed the whole import)."""
+
+
 class _Unreadable(ValueError):
     """A line :data:`EXACT` reads no record from although it is JSON: ``args`` are the field
     it is in (None: not known) and the rule, said as ``opencx.web.exact_json`` says it of an
@@ -104,13 +110,16 @@ def _first_refused(record: Any) -> _Unreadable | None:
 
 def _decoded(line: str) -> Any:
     """``line`` read by :data:`EXACT`; _Unreadable when a number of it is none a Decimal or
-    an int holds or is ``NaN`` or ``Infinity``, or a string of it holds a lone surrogate."""
+    an int holds or is ``NaN`` or ``Infinity``, a string of it holds a lone surrogate, or it
+    nests deeper than ``json`` reads (:data:`NESTED_TOO_DEEP`)."""
     try:
         record = EXACT.decode(line)
     except json.JSONDecodeError:
         raise
     except (ArithmeticError, ValueError):
         raise _refused(line) from None
+    except RecursionError:  # json's reader recurses once per array or object opened
+        raise _Unreadable(None, NESTED_TOO_DEEP) from None
     if "\\u" in line:  # a surrogate is read from its escape only (the text is UTF-8)
         char = lone_surrogate(record)
         if char is not None:
