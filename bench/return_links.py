@@ -17,10 +17,12 @@ naming its order (``returns_order``), then:
      each (naming O<i>) through ``IngestService.ingest_event``, and prints the time per event
      and the part spent in ``link_listed_returns``;
    - ``staged``: imports the file with an empty ``status`` column (so the whole file is
-     staged and merged) and prints the time spent in ``store.link_returns``.
+     staged and merged) and prints the time spent in ``store.link_returns``;
+   - ``copied``: imports the file as it is (its new orders copied straight in) and prints the
+     time spent in ``store.link_copied_returns``.
 
 Usage: ``OMP_NUM_THREADS=1 .venv/bin/python bench/return_links.py [--returns N]
-[--events N] [--stores sqlite,postgresql] [--pg listed,events,staged]``.
+[--events N] [--stores sqlite,postgresql] [--pg listed,events,staged,copied]``.
 """
 
 from __future__ import annotations
@@ -231,6 +233,30 @@ def postgres_staged(folder: Path, returns: int) -> None:
         _bench_import.drop_postgres(name)
 
 
+def postgres_copied(folder: Path, returns: int) -> None:
+    from opencx.ingest import store
+
+    path = folder / "copied.csv"
+    generate(path, returns)
+    name, url = _bench_import.fresh_postgres()
+    times, restore = timed(store, "link_copied_returns")
+    try:
+        ingest = service(url)
+        start = time.perf_counter()
+        report = import_file(ingest, path)
+        elapsed = time.perf_counter() - start
+        linked = report.counts.get("returns_linked", 0)
+        print(
+            f"PostgreSQL  link_copied_returns (copied file) {sum(times):.3f} s ({linked} linked) "
+            f"in an import of {elapsed:.2f} s",
+            flush=True,
+        )
+        ingest.engine.dispose()
+    finally:
+        restore()
+        _bench_import.drop_postgres(name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--returns", type=int, default=100_000)
@@ -253,6 +279,8 @@ def main() -> None:
                 postgres_events(folder, args.returns, args.events)
             if "staged" in runs:
                 postgres_staged(folder, args.returns)
+            if "copied" in runs:
+                postgres_copied(folder, args.returns)
 
 
 if __name__ == "__main__":

@@ -97,21 +97,26 @@ class StagedOrderWriter:
         return n
 
     def finish(self, run: Run) -> None:
-        """Merge the staged lines into products, orders and order lines; add back the keys set
-        aside for new orders; link the returns; announce the orders."""
+        """Merge the staged lines into products, orders and order lines; link the returns; add
+        back the keys set aside for new orders; announce the orders.
+
+        The copied returns are linked before the keys come back: their updates then check no
+        foreign key row by row (each row was inserted in this transaction, so every foreign
+        key of an updated row is checked again) and write no index but the links' partial
+        one; adding the keys back checks every link at once."""
         store.settle(run.conn)
         direct: NewOrders | None = run.state.get("new_orders")
         aside: store.SetAside | None = run.state.pop("set_aside", None)
         if run.state.get("orders_staged"):
             self._merge(run)
-        if aside is not None:
-            store.restore_keys(run.conn, aside)
         if direct is not None and direct.returns_table:
             linked, unlinked = store.link_copied_returns(run.conn, run.source)
             if linked:
                 run.count("returns_linked", linked)
             if unlinked:
                 run.count("returns_unlinked", unlinked)
+        if aside is not None:
+            store.restore_keys(run.conn, aside)
         if direct is not None:
             # published once the lines are written: a subscriber reads each order whole
             for ids in direct.order_ids(EVENT_BATCH):
