@@ -52,8 +52,12 @@ def enroll(ctx: typer.Context, customer_id: str) -> None:
 
 
 @app.command()
-def show(ctx: typer.Context, member_id: str, limit: int = 20) -> None:
-    """A member's balance, tier, plan and latest entries."""
+def show(
+    ctx: typer.Context,
+    member_id: str,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Entries to show.")] = 20,
+) -> None:
+    """A member's balance, tier, plan and latest entries (at most 500, as the API's limit)."""
     try:
         v = _service(ctx).member_view(member_id, limit)
     except OpenCXError as exc:
