@@ -209,13 +209,17 @@ def postgres_events(folder: Path, returns: int, events: int) -> None:
         _bench_import.drop_postgres(name)
 
 
-def postgres_staged(folder: Path, returns: int) -> None:
+def postgres_file(folder: Path, returns: int, *, staged: bool) -> None:
+    """Import a file of ``returns`` returns into a fresh PostgreSQL database and time its
+    linking statement: ``link_returns`` for a staged file (it has a status column),
+    ``link_copied_returns`` for new orders copied straight in."""
     from opencx.ingest import store
 
-    path = folder / "staged.csv"
-    generate(path, returns, status=True)
+    kind, step = ("staged", "link_returns") if staged else ("copied", "link_copied_returns")
+    path = folder / f"{kind}.csv"
+    generate(path, returns, status=staged)
     name, url = _bench_import.fresh_postgres()
-    times, restore = timed(store, "link_returns")
+    times, restore = timed(store, step)
     try:
         ingest = service(url)
         start = time.perf_counter()
@@ -223,31 +227,7 @@ def postgres_staged(folder: Path, returns: int) -> None:
         elapsed = time.perf_counter() - start
         linked = report.counts.get("returns_linked", 0)
         print(
-            f"PostgreSQL  link_returns (staged file) {sum(times):.3f} s ({linked} linked) "
-            f"in an import of {elapsed:.2f} s",
-            flush=True,
-        )
-        ingest.engine.dispose()
-    finally:
-        restore()
-        _bench_import.drop_postgres(name)
-
-
-def postgres_copied(folder: Path, returns: int) -> None:
-    from opencx.ingest import store
-
-    path = folder / "copied.csv"
-    generate(path, returns)
-    name, url = _bench_import.fresh_postgres()
-    times, restore = timed(store, "link_copied_returns")
-    try:
-        ingest = service(url)
-        start = time.perf_counter()
-        report = import_file(ingest, path)
-        elapsed = time.perf_counter() - start
-        linked = report.counts.get("returns_linked", 0)
-        print(
-            f"PostgreSQL  link_copied_returns (copied file) {sum(times):.3f} s ({linked} linked) "
+            f"PostgreSQL  {step} ({kind} file) {sum(times):.3f} s ({linked} linked) "
             f"in an import of {elapsed:.2f} s",
             flush=True,
         )
@@ -278,9 +258,9 @@ def main() -> None:
             if "events" in runs:
                 postgres_events(folder, args.returns, args.events)
             if "staged" in runs:
-                postgres_staged(folder, args.returns)
+                postgres_file(folder, args.returns, staged=True)
             if "copied" in runs:
-                postgres_copied(folder, args.returns)
+                postgres_file(folder, args.returns, staged=False)
 
 
 if __name__ == "__main__":
