@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection
 
 from opencx.core import CustomerMerge, new_id
 from opencx.customers.domain import Claim, Identity, Merge, MergePair, plan_keyed_moves
-from opencx.customers.store.people import among, among_ids, chunks, ids_value
+from opencx.customers.store.people import among, chunks
+from opencx.db.id_lists import among_ids, ids_value
 from opencx.db.schema import customer_merges, customers, every_table, identities
 
 OWN = "customers"

@@ -36,7 +36,8 @@ from opencx.customers.domain.search import (
     phone_digits,
     query_terms,
 )
-from opencx.customers.store.people import among, among_ids, chunks, ids_value, to_customer
+from opencx.customers.store.people import among, chunks, to_customer
+from opencx.db.id_lists import among_ids, ids_value
 from opencx.db.schema import customers, identities, metadata, owned_by
 from opencx.db.types import ID
 

@@ -3,8 +3,7 @@ query per row."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -118,20 +117,7 @@ def of_erased_customers(
 
 
 KEYS_PER_QUERY = 100_000
-"""Keys sent in one parameter by :func:`list_param`."""
-
-
-def listed(conn: Connection, name: str) -> str:
-    """A query of the values of a list sent as the one parameter ``name`` (``list_param``): the
-    right side of an ``IN``, or the rows of an ``INSERT``."""
-    if conn.dialect.name == "sqlite":
-        return f"(SELECT value FROM json_each(:{name}))"  # noqa: S608
-    return f"(SELECT unnest(CAST(:{name} AS text[])))"
-
-
-def list_param(conn: Connection, values: Sequence[str]) -> Any:
-    """``values`` as one parameter: a JSON array (``json_each``) on SQLite, an array elsewhere."""
-    return json.dumps(list(values)) if conn.dialect.name == "sqlite" else list(values)
+"""Keys sent in one parameter (``opencx.db.id_lists``)."""
 
 
 def survey_ids(conn: Connection, keys: Iterable[str]) -> dict[str, str]:

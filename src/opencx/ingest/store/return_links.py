@@ -11,7 +11,6 @@ chunks the SQLite writer gathered by :func:`link_listed_returns`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +20,9 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from opencx.db.id_lists import ids_rows, ids_value
 from opencx.ingest.store import sqlite_images
-from opencx.ingest.store.lookups import KEYS_PER_QUERY, list_param, listed
+from opencx.ingest.store.lookups import KEYS_PER_QUERY
 from opencx.ingest.store.order_merge import STAGE
 from opencx.ingest.store.pg_copy import copy_rows
 from opencx.ingest.store.upserts import sqlite_values
@@ -282,8 +282,8 @@ def relink_stored_returns(
         conn.exec_driver_sql(f"CREATE TEMP TABLE {REWRITTEN} (id TEXT PRIMARY KEY)")
         for start in range(0, len(rewritten), KEYS_PER_QUERY):
             part = rewritten[start : start + KEYS_PER_QUERY]
-            insert = f"INSERT INTO {REWRITTEN} SELECT * FROM {listed(conn, 'ids')} AS ids"  # noqa: S608
-            conn.execute(sa.text(insert), {"ids": list_param(conn, part)})
+            insert = f"INSERT INTO {REWRITTEN} SELECT * FROM {ids_rows(conn.dialect.name)} AS ids"  # noqa: S608
+            conn.execute(sa.text(insert), {"ids": ids_value(conn, part)})
         orders = f"SELECT id FROM {REWRITTEN}"  # noqa: S608
     # which links to read: those to the rewritten orders' lines, found from those orders; or,
     # on SQLite when the store holds fewer linked returns than orders were rewritten, every
@@ -363,10 +363,9 @@ class LinkedOrdersJob:
     writes."""
 
     def __init__(self, conn: Connection, order_ids: list[str], found: list[str]) -> None:
-        self._listed = "(SELECT unnest(%s::text[]))"
-        self._param: str | list[str] = order_ids
-        if conn.dialect.name == "sqlite":
-            self._listed, self._param = "(SELECT value FROM json_each(?))", json.dumps(order_ids)
+        dialect = conn.dialect.name
+        self._listed = ids_rows(dialect, "%s" if dialect == "postgresql" else "?")
+        self._param = ids_value(conn, order_ids)
         self._found = found
 
     def prepare(self) -> None:
@@ -407,19 +406,19 @@ def complete_unreturned(conn: Connection, order_ids: Sequence[str]) -> int:
     to it any more and none of its own lines is a return becomes
     ``completed`` again, the status an import gives an order without returns (the reverse of
     :func:`link_listed_returns`' mark). Return how many."""
-    changed = 0
+    changed, listed = 0, ids_rows(conn.dialect.name)
     ids = sorted(set(order_ids))
     for start in range(0, len(ids), KEYS_PER_QUERY):
         part = ids[start : start + KEYS_PER_QUERY]
         update = f"""
             UPDATE orders SET status = 'completed'
-            WHERE status = 'partly_returned' AND NOT status_given AND id IN {listed(conn, "ids")}
+            WHERE status = 'partly_returned' AND NOT status_given AND id IN {listed}
               AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id
                               AND (l.quantity < 0 OR l.returns_line_id IS NOT NULL))
               AND NOT EXISTS (SELECT 1 FROM order_lines t
                               JOIN order_lines r ON r.returns_line_id = t.id
                               WHERE t.order_id = orders.id)
         """  # noqa: S608
-        result = conn.execute(sa.text(update), {"ids": list_param(conn, part)})
+        result = conn.execute(sa.text(update), {"ids": ids_value(conn, part)})
         changed += int(result.rowcount)
     return changed

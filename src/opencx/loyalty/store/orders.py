@@ -11,7 +11,6 @@ order itself); a cancelled order keeps nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from opencx.db.id_lists import among_ids, ids_value
 from opencx.db.schema import order_lines, orders, products
 from opencx.loyalty.domain import OrderLine
 from opencx.metrics.domain.order_value import line_value, order_totals, purchase
@@ -102,15 +102,6 @@ _COLS = (
 )
 
 
-def _in_ids(column: Any, dialect: str) -> Any:
-    """``column`` among the ids sent as the one parameter ``ids`` (:func:`_ids`): an array on
-    PostgreSQL, a JSON array on SQLite; the statement is the same for one id or 50,000."""
-    if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.String)))
-    listed = sa.func.json_each(sa.bindparam("ids", type_=sa.String)).table_valued("value")
-    return column.in_(sa.select(listed.c.value))
-
-
 def _among(column: Any, query: sa.Select[Any], dialect: str) -> Any:
     """``column`` among the values ``query`` selects. On PostgreSQL the query fills an array
     first (an init plan) that ``column``'s index is probed with, whatever the planner guesses
@@ -120,11 +111,6 @@ def _among(column: Any, query: sa.Select[Any], dialect: str) -> Any:
         filled = sa.select(sa.func.array_agg(query.subquery().c[0])).scalar_subquery()
         return column == sa.any_(sa.cast(filled, postgresql.ARRAY(sa.String)))
     return column.in_(query)
-
-
-def _ids(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
-    values = list(ids)
-    return {"ids": values if conn.dialect.name == "postgresql" else json.dumps(values)}
 
 
 def _reversed_order(line: Any) -> Any:
@@ -138,12 +124,12 @@ def _heads_query(dialect: str) -> sa.Select[Any]:
     """The orders listed and the orders whose lines their return lines reverse."""
     li = order_lines.c
     reversed_ = sa.select(_reversed_order(li).scalar_subquery()).where(
-        _in_ids(li.order_id, dialect), li.returns_line_id.is_not(None)
+        among_ids(li.order_id, dialect), li.returns_line_id.is_not(None)
     )
     o = orders.c
     return sa.select(
         o.id, o.customer_id, o.placed_at, o.status, o.currency, o.source, o.external_id
-    ).where(sa.or_(_in_ids(o.id, dialect), _among(o.id, reversed_, dialect)))
+    ).where(sa.or_(among_ids(o.id, dialect), _among(o.id, reversed_, dialect)))
 
 
 @cache
@@ -159,9 +145,9 @@ def _lines_query(dialect: str) -> sa.CompoundSelect[Any]:
     own = (
         sa.select(sa.literal_column("0").label("linked"), li.order_id.label("oid"), *cols)
         .outerjoin(products, products.c.id == li.product_id)
-        .where(_in_ids(li.order_id, dialect))
+        .where(among_ids(li.order_id, dialect))
     )
-    their_lines = sa.select(target.c.id).where(_in_ids(target.c.order_id, dialect))
+    their_lines = sa.select(target.c.id).where(among_ids(target.c.order_id, dialect))
     linked = (
         sa.select(sa.literal_column("1"), sa.null(), *cols)
         .outerjoin(products, products.c.id == li.product_id)
@@ -179,7 +165,7 @@ def order_heads(conn: Connection, order_ids: Sequence[str]) -> list[OrderHead]:
     """These orders and the orders their return lines reverse (one query)."""
     if not order_ids:
         return []
-    rows = conn.execute(_heads_query(conn.dialect.name), _ids(conn, order_ids))
+    rows = conn.execute(_heads_query(conn.dialect.name), {"ids": ids_value(conn, order_ids)})
     return [OrderHead(*r) for r in rows]
 
 
@@ -187,7 +173,8 @@ def facts_of(conn: Connection, heads: Sequence[OrderHead]) -> list[OrderFacts]:
     """The facts of these orders: their purchase lines and the value returned (one query)."""
     if not heads:
         return []
-    rows = conn.execute(_lines_query(conn.dialect.name), _ids(conn, [h.id for h in heads]))
+    ids = {"ids": ids_value(conn, [h.id for h in heads])}
+    rows = conn.execute(_lines_query(conn.dialect.name), ids)
     order_of: dict[str, str] = {}  # line → order, of the orders' own lines
     bought: list[tuple[Any, _Line]] = []
     returns: list[_Line] = []
