@@ -53,7 +53,14 @@ from opencx.loyalty.domain.ledger import (
     reversal_points,
 )
 from opencx.loyalty.domain.links import LINK_DAYS, BadLink, issue_link, verify_link
-from opencx.loyalty.domain.membership import Plan, Term, active_term, add_months, next_term
+from opencx.loyalty.domain.membership import (
+    LAST_INSTANT,
+    Plan,
+    Term,
+    active_term,
+    add_months,
+    next_term,
+)
 from opencx.loyalty.domain.partners import (
     Partner,
     PartnerStatement,
@@ -89,6 +96,7 @@ __all__ = [
     "CREDIT_KINDS",
     "DEBIT_KINDS",
     "DRAW_SCHEME",
+    "LAST_INSTANT",
     "LINK_DAYS",
     "POINTS_LIMIT",
     "TICKET_HASH_SCHEME",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -52,10 +52,26 @@ class Term:
     currency: str
 
 
+LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
+"""The last instant a datetime holds, 9999-12-31 23:59:59.999999 UTC: the latest an order may
+be placed (an import refuses a time past year 9999, which no store keeps), and the date of a lot
+or a term that would end later, which in practice never comes."""
+
+
 def add_months(at: datetime, months: int) -> datetime:
-    """``at`` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    """``at`` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb), and
+    to :data:`LAST_INSTANT` when that passes year 9999 (an order of 9999 earns a lot expiring
+    then, not a 'year 10000 is out of range').
+
+    >>> add_months(datetime(2024, 1, 31, tzinfo=UTC), 1).date()
+    datetime.date(2024, 2, 29)
+    >>> add_months(datetime(9999, 6, 1, tzinfo=UTC), 12) == LAST_INSTANT
+    True
+    """
     month = at.month - 1 + months
     year, month = at.year + month // 12, month % 12 + 1
+    if year > LAST_INSTANT.year:
+        return LAST_INSTANT
     day = min(at.day, calendar.monthrange(year, month)[1])
     return at.replace(year=year, month=month, day=day)
 

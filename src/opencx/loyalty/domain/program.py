@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from opencx.core.errors import InvalidInput
 from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_LIMIT, to_amount
 from opencx.loyalty.domain.ledger import POINTS_DIGITS, POINTS_LIMIT, check_points
-from opencx.loyalty.domain.membership import Plan, parse_plans
+from opencx.loyalty.domain.membership import LAST_INSTANT, Plan, add_months, parse_plans
 from opencx.loyalty.domain.rules import EarningRules, parse_rules
 from opencx.loyalty.domain.tiers import TierPolicy, parse_tiers
 
@@ -37,6 +38,20 @@ class Program:
             if plan.key == key:
                 return plan
         raise InvalidInput(f"plan {key!r} is not one of the program's plans")
+
+    def expiry(self, at: datetime) -> datetime | None:
+        """When a lot earned at ``at`` expires: ``expiry_months`` on (None: never), at most
+        :data:`~opencx.loyalty.domain.membership.LAST_INSTANT` (an order of year 9999, or a
+        span stored before the bounds, expires then: in practice never)."""
+        return None if self.expiry_months is None else add_months(at, self.expiry_months)
+
+    def spendable_from(self, at: datetime) -> datetime:
+        """When a lot earned at ``at`` has waited out the return window (``pending_days``), at
+        most :data:`~opencx.loyalty.domain.membership.LAST_INSTANT`."""
+        try:
+            return at + timedelta(days=self.pending_days)
+        except OverflowError:  # past year 9999, or more days than a timedelta holds
+            return LAST_INSTANT
 
 
 def _opt_int(raw: Mapping[str, Any], key: str, default: int | None) -> int | None:

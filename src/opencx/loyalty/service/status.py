@@ -26,7 +26,6 @@ from opencx.loyalty.domain import (
     Entry,
     MemberState,
     Program,
-    add_months,
     check_points,
     draw_winners,
     evaluate_tier,
@@ -316,7 +315,6 @@ def _transfer_debt(
         credit_reason, debit_reason = "debt moved to survivor", f"debt of merged member {merged}"
 
     def settle(s: MemberState, eid: str, p: Program) -> Entry:
-        months = p.expiry_months if back else None
         return plan_credit(
             s,
             entry_id=eid,
@@ -325,7 +323,7 @@ def _transfer_debt(
             points=debt,
             at=now,
             key=f"{key}:debt:in",
-            expires_at=None if months is None else add_months(now, months),
+            expires_at=p.expiry(now) if back else None,
             reason=credit_reason,
             ref=f"member:{charged}" if back else None,
             bounded=False,  # moves points that exist

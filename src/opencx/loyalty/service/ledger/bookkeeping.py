@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -25,7 +25,6 @@ from opencx.loyalty.domain import (
     FirstLots,
     MemberState,
     Program,
-    add_months,
     ensure_same_request,
     parse_program,
     plan_credit,
@@ -139,10 +138,6 @@ def post(
     )
 
 
-def _expiry(p: Program, at: datetime) -> datetime | None:
-    return None if p.expiry_months is None else add_months(at, p.expiry_months)
-
-
 def earn(
     conn: Connection,
     member_id: str,
@@ -174,12 +169,8 @@ def earn(
             points=points,
             at=at,
             key=key,
-            available_at=times[0]
-            if times
-            else at + timedelta(days=p.pending_days)
-            if pending
-            else at,
-            expires_at=times[1] if times else _expiry(p, at),
+            available_at=times[0] if times else p.spendable_from(at) if pending else at,
+            expires_at=times[1] if times else p.expiry(at),
             reason=reason,
             ref=ref,
             # points given back are the order's own again: a later return reverses them first
