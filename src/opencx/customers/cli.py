@@ -108,7 +108,7 @@ def show(
     customer_id: Annotated[
         str, typer.Argument(help="Customer id (a merged id shows its survivor).")
     ],
-    limit: Annotated[int, typer.Option(help="Timeline entries to show.")] = 15,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Timeline entries to show.")] = 15,
 ) -> None:
     """Show the 360 profile and the most recent touchpoints of a customer."""
     service = customer_service(ctx)
@@ -126,7 +126,7 @@ def show(
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="Name, email, phone, id or source:id.")],
-    limit: Annotated[int, typer.Option(help="Rows per page.")] = 25,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Rows per page.")] = 25,
     after: Annotated[str | None, typer.Option(help="Continue after this id.")] = None,
     before: Annotated[str | None, typer.Option(help="The page before this id.")] = None,
 ) -> None:

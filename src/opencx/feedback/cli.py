@@ -136,7 +136,9 @@ def trigger(
     channel: Annotated[str, typer.Option(help="email, sms or link.")] = "email",
     delay_hours: Annotated[float, typer.Option(min=0)] = 0.0,
     sample: Annotated[float, typer.Option(min=0, max=100, help="Percent of events.")] = 100.0,
-    every_days: Annotated[int | None, typer.Option(help="Schedules: the cadence.")] = None,
+    every_days: Annotated[
+        int | None, typer.Option(min=1, max=3660, help="Schedules: the cadence.")
+    ] = None,
 ) -> None:
     """Invite on an event (live events only) or on a schedule (relationship NPS: 91 days; the
     agents' eNPS pulse: staff_pulse every 30 days)."""
@@ -239,7 +241,7 @@ def drivers(
 
 
 @app.command("trends")
-def trends(ctx: typer.Context, days: Annotated[int, typer.Option(min=1)] = 30) -> None:
+def trends(ctx: typer.Context, days: Annotated[int, typer.Option(min=1, max=365)] = 30) -> None:
     """Themes rising or falling: the last DAYS against the DAYS before."""
     for t in _service(ctx).trends(days):
         shares = f"{t.before_share:6.1%} → {t.recent_share:6.1%}"

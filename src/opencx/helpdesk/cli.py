@@ -89,7 +89,7 @@ def list_cases(
     ctx: typer.Context,
     queue: Annotated[str | None, typer.Option(help="Only this queue.")] = None,
     status: Annotated[str | None, typer.Option(help="Comma-separated statuses.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many.")] = 50,
 ) -> None:
     """List cases, newest first."""
     statuses = tuple(status.split(",")) if status else ()
@@ -130,7 +130,7 @@ def check_times(
     path: Annotated[
         Path, typer.Argument(help="A ticket export (customer_support_tickets.csv layout).")
     ],
-    show: Annotated[int, typer.Option(help="List at most this many problem rows.")] = 10,
+    show: Annotated[int, typer.Option(min=0, help="List at most this many problem rows.")] = 10,
 ) -> None:
     """Measure first response → resolution in an exported ticket file; report impossible rows."""
     try:

@@ -70,7 +70,7 @@ def import_(
             "points). Default: history, no live reactions."
         ),
     ] = False,
-    show: Annotated[int, typer.Option(help="Problems to print.")] = 20,
+    show: Annotated[int, typer.Option(min=0, help="Problems to print.")] = 20,
     chunk_rows: Annotated[int, typer.Option(min=1, help="Rows per chunk.")] = 50_000,
 ) -> None:
     """Import FILE as KIND in one transaction: nothing is written if any row is bad, unless

@@ -98,7 +98,7 @@ def run_now(
 def history(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The job.")],
-    limit: Annotated[int, typer.Option(min=1, help="Runs to show.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Runs to show.")] = 20,
 ) -> None:
     """The last runs of NAME, newest first, with attempts, worker and error."""
     try:

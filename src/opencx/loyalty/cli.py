@@ -160,9 +160,22 @@ def overview(ctx: typer.Context) -> None:
             typer.echo(f"  {r.at:%Y-%m-%d %H:%M}  member {r.member_id}: {r.reason}")
 
 
+def _above_zero(value: float) -> float:
+    if not value > 0:
+        raise typer.BadParameter("Input should be greater than 0")
+    return value
+
+
 @app.command()
-def effectiveness(ctx: typer.Context, days: int = 180, margin: float = 0.3) -> None:
-    """Members against matched non-members (difference in differences, 95% intervals)."""
+def effectiveness(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(min=30, max=730, help="Days before and after.")] = 180,
+    margin: Annotated[
+        float, typer.Option(max=1, callback=_above_zero, help="Profit margin, above 0.")
+    ] = 0.3,
+) -> None:
+    """Members against matched non-members (difference in differences, 95% intervals), over
+    30 to 730 days, as GET /api/loyalty/effectiveness."""
     r = _service(ctx).effectiveness(days, margin)
     typer.echo(f"{r.matched} of {r.members} members matched, {r.days}-day windows")
     for name in ("incremental_revenue", "revenue_per_member", "retention_lift", "roi"):

@@ -170,7 +170,7 @@ def fitting_table(runs: list[ModelRun], width: int) -> Table:
 def list_runs(
     ctx: typer.Context,
     model: Annotated[str | None, typer.Option(help="only this model")] = None,
-    limit: int = 20,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="runs to show")] = 20,
 ) -> None:
     """Saved model runs, newest first (columns that do not fit the terminal are left out)."""
     runs = modeling_service(ctx).runs(model, limit)
@@ -180,7 +180,7 @@ def list_runs(
 @app.command("churn-list")
 def churn_list(
     ctx: typer.Context,
-    top: Annotated[int, typer.Option(help="how many customers")] = 500,
+    top: Annotated[int, typer.Option(min=1, max=100_000, help="how many customers")] = 500,
     out: Annotated[Path | None, typer.Option(help="CSV file to write")] = None,
 ) -> None:
     """The customers most at risk of churning, with reasons, as CSV for a retention campaign."""

@@ -15,7 +15,7 @@ outbox_app = typer.Typer(help="The outbox: dead letters and re-sending them.", n
 @outbox_app.command("dead")
 def dead(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Show at most this many.")] = 50,
 ) -> None:
     """List messages the worker gave up on, newest first, with their last error."""
     letters = dead_letters(ctx.obj.engine, limit)
