@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_SCALE, round_money
 from opencx.loyalty.deps import LoyaltyServiceDep as Service
-from opencx.loyalty.domain import Cause, Partner, Reward, program_document
+from opencx.loyalty.domain import Cause, Partner, Reward, program_document, program_faults
 from opencx.loyalty.service import MemberView, Overview, Posted
 from opencx.web import Principal, require_scope
 from opencx.web.exact_json import ExactJsonRoute
@@ -146,6 +146,7 @@ class OverviewOut(BaseModel):
     plans: dict[str, int]
     refused_orders: int
     refused: list[RefusedOrderOut]  # the latest 20
+    program_out_of_range: list[str]  # a stored program's values past a bound, named
 
     @classmethod
     def from_domain(cls, o: Overview) -> OverviewOut:
@@ -172,6 +173,7 @@ class OverviewOut(BaseModel):
                 )
                 for r in o.refused
             ],
+            program_out_of_range=list(o.program_out_of_range),
         )
 
 
@@ -246,7 +248,13 @@ class PartnerDefIn(BaseModel):
 
 @router.get("/program")
 def get_program(service: Service, _: Reader) -> dict[str, Any]:
-    return program_document(service.program())
+    """The program's document; with ``out_of_range`` (each value past a bound, named) when the
+    stored program holds one (stored before the bound: read as it is, see
+    :func:`~opencx.loyalty.domain.program_faults`). A PUT of it is refused until they are
+    brought within the bounds."""
+    program = service.program()
+    faults = program_faults(program)
+    return program_document(program) | ({"out_of_range": list(faults)} if faults else {})
 
 
 @router.put("/program")

@@ -154,6 +154,8 @@ def overview(ctx: typer.Context) -> None:
         f"expired {o.expired} (breakage {o.breakage:.1%})"
     )
     typer.echo("tiers: " + ", ".join(f"{k} {v}" for k, v in o.tiers.items()))
+    for fault in o.program_out_of_range:
+        typer.echo(f"program out of range (stored before its bounds): {fault}")
     if o.refused_orders:
         typer.echo(f"{o.refused_orders} order(s) refused points (past the points bound):")
         for r in o.refused:

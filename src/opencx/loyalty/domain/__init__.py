@@ -74,6 +74,7 @@ from opencx.loyalty.domain.program import (
     check_program_points,
     parse_program,
     program_document,
+    program_faults,
 )
 from opencx.loyalty.domain.rewards import (
     OutOfStock,
@@ -159,6 +160,7 @@ __all__ = [
     "plan_debit",
     "plan_expiries",
     "program_document",
+    "program_faults",
     "progress",
     "rebuild",
     "reversal_points",

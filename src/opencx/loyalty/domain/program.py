@@ -6,10 +6,11 @@ A program is configured as a plain document (JSON in the store, a dict in the AP
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from opencx.core.errors import InvalidInput
@@ -143,6 +144,32 @@ def _span(value: int | None, where: str, limit: int, unit: str) -> None:
         raise InvalidInput(f"{where}: {value} is out of range (at most {limit} {unit}, 100 years)")
 
 
+def _checks(program: Program) -> Iterator[Callable[[], object]]:
+    """The bounds of ``program``'s values, in the order they are named: each raises
+    InvalidInput naming its field when its value is past the bound."""
+    yield partial(_span, program.expiry_months, "program.expiry_months", MONTHS_LIMIT, "months")
+    yield partial(_span, program.pending_days, "program.pending_days", DAYS_LIMIT, "days")
+    earning = program.earning
+    yield partial(_within, earning.points_per_unit, "earning.points_per_unit")
+    for group, multipliers in (("categories", earning.categories), ("products", earning.products)):
+        for name, value in multipliers.items():
+            yield partial(_multiplier, value, f"earning.{group}.{name}")
+    for name, rule in earning.events.items():
+        yield partial(check_points, rule.points, where=f"earning.events.{name}.points")
+    basis = program.tiers.basis
+    for i, tier in enumerate(program.tiers.tiers):
+        where = f"tiers.levels[{i}]"
+        for field_, value in (("entry", tier.entry), ("retain", tier.retain)):
+            yield partial(_threshold, value, basis, f"{where}.{field_}")
+        if tier.re_entry is not None:
+            yield partial(_threshold, tier.re_entry, basis, f"{where}.re_entry")
+        yield partial(_multiplier, tier.multiplier, f"{where}.multiplier")
+    for i, plan in enumerate(program.plans):
+        yield partial(_span, plan.term_months, f"plans[{i}].term_months", MONTHS_LIMIT, "months")
+        yield partial(check_points, plan.welcome_points, where=f"plans[{i}].welcome_points")
+        yield partial(_multiplier, plan.multiplier, f"plans[{i}].multiplier")
+
+
 def check_program_points(program: Program) -> Program:
     """``program`` when each of its point values is within :data:`POINTS_LIMIT`, as an entry
     is: each event's points, each plan's welcome points, the points a currency unit earns and
@@ -151,34 +178,35 @@ def check_program_points(program: Program) -> Program:
     the tiers' basis (points, an amount of spend, an order count), and the spans that date
     lots and terms (``expiry_months``, ``pending_days``, each plan's ``term_months``: at most
     100 years); InvalidInput naming the first that is not, with the ledger's sentence.
-    Checked when a program is set; a stored document is read as it is (the ledger refuses
-    such an earn).
+    Checked when a program is set; a stored document is read as it is, and
+    :func:`program_faults` says what of it is out of range.
 
     >>> check_program_points(parse_program({"earning": {"points_per_unit": 10}})).name
     'Loyalty'
     """
-    _span(program.expiry_months, "program.expiry_months", MONTHS_LIMIT, "months")
-    _span(program.pending_days, "program.pending_days", DAYS_LIMIT, "days")
-    earning = program.earning
-    _within(earning.points_per_unit, "earning.points_per_unit")
-    for group, multipliers in (("categories", earning.categories), ("products", earning.products)):
-        for name, value in multipliers.items():
-            _multiplier(value, f"earning.{group}.{name}")
-    for name, rule in earning.events.items():
-        check_points(rule.points, where=f"earning.events.{name}.points")
-    basis = program.tiers.basis
-    for i, tier in enumerate(program.tiers.tiers):
-        where = f"tiers.levels[{i}]"
-        for field_, value in (("entry", tier.entry), ("retain", tier.retain)):
-            _threshold(value, basis, f"{where}.{field_}")
-        if tier.re_entry is not None:
-            _threshold(tier.re_entry, basis, f"{where}.re_entry")
-        _multiplier(tier.multiplier, f"{where}.multiplier")
-    for i, plan in enumerate(program.plans):
-        _span(plan.term_months, f"plans[{i}].term_months", MONTHS_LIMIT, "months")
-        check_points(plan.welcome_points, where=f"plans[{i}].welcome_points")
-        _multiplier(plan.multiplier, f"plans[{i}].multiplier")
+    for check in _checks(program):
+        check()
     return program
+
+
+def program_faults(program: Program) -> tuple[str, ...]:
+    """Every sentence :func:`check_program_points` refuses ``program`` for, in its order
+    (empty: within every bound). A program stored before a bound may hold a value past it; it
+    is read as it is, and the program the API shows and the overview (API, CLI, page) say
+    what is out of range: its lots' dates end at
+    :data:`~opencx.loyalty.domain.membership.LAST_INSTANT` at the latest, and the ledger
+    refuses an entry past the points bound (an order's earn refused alone).
+
+    >>> program_faults(Program(expiry_months=10**6))
+    ('program.expiry_months: 1000000 is out of range (at most 1200 months, 100 years)',)
+    """
+    faults: list[str] = []
+    for check in _checks(program):
+        try:
+            check()
+        except InvalidInput as exc:
+            faults.append(str(exc))
+    return tuple(faults)
 
 
 def program_document(program: Program) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from opencx.loyalty.domain import (
     effectiveness,
     match_pairs,
     partner_statement,
+    program_faults,
     progress,
     rebuild,
 )
@@ -62,6 +63,7 @@ class Overview:
     plans: dict[str, int]
     refused_orders: int = 0  # orders the ledger took no points for (past the points bound)
     refused: tuple[Any, ...] = ()  # the latest of them: order_id, member_id, reason, at
+    program_out_of_range: tuple[str, ...] = ()  # a stored program's values past a bound
 
     @property
     def active_share(self) -> float:
@@ -109,6 +111,7 @@ def overview(conn: Connection, now: datetime) -> Overview:
         plans=plans,
         refused_orders=refused_orders,
         refused=tuple(refused),
+        program_out_of_range=program_faults(p),
     )
 
 
