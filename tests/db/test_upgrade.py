@@ -8,8 +8,6 @@ old rows (an old user logs in), and the new tables accept writes.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +21,6 @@ from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate
 from opencx.jobs import Job, Scheduler, every
-from tests.conftest import PG_ADMIN_URL, unavailable
 
 AT = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
 
@@ -138,22 +135,6 @@ def _upgrade_keeps_everything(url: str) -> None:
         assert ran is not None and ran.status == "succeeded"
     finally:
         engine.dispose()
-
-
-@pytest.fixture
-def empty_pg_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database (no migrations applied), dropped afterwards."""
-    name = f"opencx_upgrade_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        unavailable(f"PostgreSQL at {PG_ADMIN_URL} ({exc.__class__.__name__})")
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_sqlite_upgrades_from_the_first_migration_with_data(tmp_path: Path) -> None:
