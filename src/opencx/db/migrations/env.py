@@ -66,16 +66,18 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     engine = migration_engine(config.get_main_option("sqlalchemy.url") or "")
-    with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=compare_type,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=metadata,
+                render_as_batch=connection.dialect.name == "sqlite",
+                compare_type=compare_type,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:  # a failed migration leaves no connection open to the garbage collector
+        engine.dispose()
 
 
 run_migrations_online()
