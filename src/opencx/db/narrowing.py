@@ -1,0 +1,84 @@
+"""A downgrade that narrows columns: the values that would not fit, found before any change.
+
+PostgreSQL's ``ALTER COLUMN ... TYPE`` stops at the first value that does not fit the narrower
+type with the driver's words ('integer out of range', 'value too long for type character
+varying(300)'), naming no table, column or row. A migration whose downgrade narrows columns on
+PostgreSQL calls :func:`check_values_fit` first, for every column it narrows, so it stops before
+its first change and says what is in the way; the downgrade's transaction (PostgreSQL's DDL is
+transactional, and the migrations of one command run in one transaction) takes back the
+revisions it had already undone. SQLite keeps 64-bit integers and text of any length whatever
+the declared type: the migrations never narrow its columns (0020, 0033, 0035, 0036).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from opencx.core.errors import Conflict
+
+INTEGER_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's INTEGER (int4)
+
+
+class DowngradeRefused(Conflict):
+    """A downgrade would narrow a column past values it holds; it changed nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Narrowing:
+    """A column a downgrade narrows: to INTEGER (``length`` None) or to VARCHAR(``length``)."""
+
+    table: str
+    column: str
+    length: int | None = None
+
+
+def check_values_fit(bind: Connection, migration: str, narrowings: Sequence[Narrowing]) -> None:
+    """Raise :class:`DowngradeRefused` naming every column of ``narrowings`` holding values its
+    narrower type cannot: how many rows, the largest value (the longest, for text: a text
+    column may hold personal data, which an error message must not), and what to do."""
+    found = [problem for n in narrowings if (problem := _past(bind, n)) is not None]
+    if found:
+        raise DowngradeRefused(
+            f"cannot undo migration {migration}: {'; '.join(found)}. Nothing was changed: "
+            "update or delete those rows and downgrade again, or stay at revision "
+            f"{migration} or later"
+        )
+
+
+def _past(bind: Connection, narrowing: Narrowing) -> str | None:
+    column: sa.ColumnClause[Any] = sa.column(narrowing.column)
+    table = sa.table(narrowing.table, column)
+    where = f"{narrowing.table}.{narrowing.column}"
+    if narrowing.length is not None:
+        length = sa.func.length(column)  # characters, as VARCHAR(n) counts them
+        rows, longest = bind.execute(
+            sa.select(sa.func.count(), sa.func.max(length))
+            .select_from(table)
+            .where(length > narrowing.length)
+        ).one()
+        if not rows:
+            return None
+        return (
+            f"{where}: {_rows(rows)} longer than VARCHAR({narrowing.length}), "
+            f"the longest {longest} characters"
+        )
+    low, high = INTEGER_RANGE
+    rows, largest, smallest = bind.execute(
+        sa.select(sa.func.count(), sa.func.max(column), sa.func.min(column))
+        .select_from(table)
+        .where(sa.or_(column > high, column < low))
+    ).one()
+    if not rows:
+        return None
+    extremes = [f"the largest {largest}"] if largest > high else []
+    extremes += [f"the smallest {smallest}"] if smallest < low else []
+    return f"{where}: {_rows(rows)} outside INTEGER's range {low} to {high}, {', '.join(extremes)}"
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")
