@@ -3,7 +3,8 @@
 A stock is bounded as points are, 0 to 999,999,999,999 (``loyalty.domain.check_reward``), but
 the column was INTEGER: on PostgreSQL a stock of 2^31 or more failed with 'integer out of
 range' (a 500 from ``PUT /api/loyalty/rewards/{id}``, a traceback from ``opencx loyalty
-reward``). SQLite's INTEGER holds 64 bits already, and its column is left as it is.
+reward``). SQLite's INTEGER holds 64 bits already, and its column is left as it is. The downgrade
+stops, changing nothing, when a stock does not fit INTEGER (``opencx.db.narrowing``).
 
 Revision ID: 0035
 Revises: 0034
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from opencx.db.narrowing import Narrowing, check_values_fit
 
 revision = "0035"
 down_revision = "0034"
@@ -30,4 +33,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    check_values_fit(op.get_bind(), revision, [Narrowing("loyalty_rewards", "stock")])
     op.alter_column("loyalty_rewards", "stock", type_=sa.Integer(), existing_type=sa.BigInteger())
