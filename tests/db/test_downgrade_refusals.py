@@ -40,6 +40,8 @@ PAST = [  # (migration that narrows the column, the revision below it, column, a
     ("0033", "0032", ("loyalty_challenges", "points"), 2**31),
     ("0033", "0032", ("loyalty_draws", "points_per_ticket"), 999_999_999_999),
     ("0035", "0034", ("loyalty_rewards", "stock"), 2**31),
+    ("0036", "0035", ("loyalty_challenges", "target"), 999_999_999_999),
+    ("0036", "0035", ("loyalty_draws", "winners"), 2**31),
 ]
 IDS = [f"{migration}-{column[1]}" for migration, _, column, _ in PAST]
 

@@ -5,7 +5,8 @@ Both are bounded when they are set as the other loyalty numbers are, 1 to 999,99
 PostgreSQL a target or a number of winners of 2^31 or more failed with 'integer out of range'
 (a DataError from ``LoyaltyService.add_challenge``, a traceback from ``opencx loyalty
 draw-create --winners 2147483648``). SQLite's INTEGER holds 64 bits already, and its columns
-are left as they are, as 0033 and 0035 did.
+are left as they are, as 0033 and 0035 did. The downgrade stops, changing nothing, when a value
+does not fit INTEGER (``opencx.db.narrowing``).
 
 Revision ID: 0036
 Revises: 0035
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from opencx.db.narrowing import Narrowing, check_values_fit
 
 revision = "0036"
 down_revision = "0035"
@@ -35,5 +38,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    check_values_fit(op.get_bind(), revision, [Narrowing(t, c) for t, c in COLUMNS])
     for table, column in COLUMNS:
         op.alter_column(table, column, type_=sa.Integer(), existing_type=sa.BigInteger())
