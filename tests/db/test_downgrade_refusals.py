@@ -42,6 +42,9 @@ PAST = [  # (migration that narrows the column, the revision below it, column, a
     ("0035", "0034", ("loyalty_rewards", "stock"), 2**31),
     ("0036", "0035", ("loyalty_challenges", "target"), 999_999_999_999),
     ("0036", "0035", ("loyalty_draws", "winners"), 2**31),
+    ("0020", "0019", ("customers", "name"), "Γ" * 301),
+    ("0020", "0019", ("customers", "email"), "e" * 321),
+    ("0020", "0019", ("customers", "phone"), "9" * 41),
 ]
 IDS = [f"{migration}-{column[1]}" for migration, _, column, _ in PAST]
 

@@ -1,5 +1,8 @@
 """customer_keys (customers slice): per-customer data keys for crypto-shredding, wrapped
 
+On PostgreSQL customers' name, email and phone widen to hold sealed values; the downgrade stops,
+changing nothing, when a value is longer than the narrower column (``opencx.db.narrowing``).
+
 Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-06 05:10:00
@@ -11,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import Narrowing, check_values_fit
 
 revision = "0020"
 down_revision = "0019"
@@ -38,6 +42,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        narrowings = [Narrowing("customers", c, length) for c, length in NARROWER.items()]
+        check_values_fit(op.get_bind(), revision, narrowings)
         for column, length in NARROWER.items():
             op.alter_column("customers", column, type_=sa.String(length=length))
     op.drop_table("customer_keys")
