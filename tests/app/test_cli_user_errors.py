@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PG_ADMIN_URL, unavailable
+from tests.db.migrations import Migrations
 
 MAIN = "from opencx.cli import main; main()"
 
@@ -114,3 +115,23 @@ def test_the_fast_help_lists_what_the_full_app_has(tmp_path: Path) -> None:
     assert fast.returncode == full.returncode == 0
     assert fast.stdout == full.stdout
     assert "telco-eval" in fast.stdout and "helpdesk" in fast.stdout
+
+
+def test_init_on_a_store_a_newer_version_migrated_says_so(tmp_path: Path, sqlite_url: str) -> None:
+    """`opencx init` on a store at a migration this code does not have (a newer OpenCX's, the
+    code then rolled back) is one line saying what to do, not Alembic's traceback ("Can't locate
+    revision identified by '9037'"); the store is left as it is."""
+    head = Migrations(sqlite_url).revisions[-1]
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9037'"))
+    one_line_error(
+        opencx("init", db=sqlite_url, cwd=tmp_path),
+        "the database is at migration 9037, which this OpenCX does not have",
+        f"(its latest is {head}): a newer OpenCX migrated it",
+        "restore the backup",
+    )
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+    engine.dispose()
+    assert stored == "9037"

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from opencx.core.errors import Conflict
 from opencx.db import driver
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -193,9 +194,42 @@ def alembic_config(url: str) -> Any:
 
 
 def migrate(url: str, revision: str = "head") -> None:
-    """Apply Alembic migrations up to ``revision`` (what ``opencx init`` runs)."""
+    """Apply Alembic migrations up to ``revision`` (what ``opencx init`` runs).
+
+    A store a newer OpenCX migrated (its revision is none of ours) is a :class:`Conflict`
+    saying so, instead of Alembic's "Can't locate revision identified by '0037'"."""
     from alembic import command
+    from alembic.util import CommandError
 
     config = alembic_config(url)
     config.attributes["upgrade_only"] = True  # env.py: no slice's store imported (autogenerate)
-    command.upgrade(config, revision)
+    try:
+        command.upgrade(config, revision)
+    except CommandError as exc:
+        if message := _from_a_newer_version(config):
+            raise Conflict(message) from exc
+        raise
+
+
+def _from_a_newer_version(config: Any) -> str | None:
+    """What to do about a store at a revision this code does not have, else None."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(config)
+    ours = [s.revision for s in script.walk_revisions()]  # the latest first
+    engine = sa.create_engine(config.get_main_option("sqlalchemy.url"))
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+            unknown = sorted(set(stored) - set(ours))
+    except sa.exc.DBAPIError:  # no alembic_version: not that
+        return None
+    finally:
+        engine.dispose()
+    if not unknown:
+        return None
+    return (
+        f"the database is at migration {', '.join(unknown)}, which this OpenCX does not have "
+        f"(its latest is {ours[0]}): a newer OpenCX migrated it. Run that version, or restore "
+        "the backup taken before its upgrade"
+    )
