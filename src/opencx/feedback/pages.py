@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from opencx.core import InvalidInput, NotFound, OpenCXError, ensure_utc
 from opencx.core.services import service_of
+from opencx.core.text import nested_too_deep
 from opencx.feedback.deps import FeedbackServiceDep as Service
 from opencx.feedback.domain import (
     SUPPORTED,
@@ -424,6 +425,9 @@ ANSWERING = Threads(min(32, (os.cpu_count() or 1) + 4), "opencx-answers")
 async def answer(service: FeedbackService, token: str, raw: bytes) -> tuple[int, dict[str, Any]]:
     """Record a JSON answer (``{"answers": {...}, "finish": true}``); the status and the JSON
     to send back. Shared by the route and its lane (:data:`ANSWERS_LANE`)."""
+    deep = nested_too_deep(raw)  # before json recurses into it
+    if deep is not None:
+        return 422, {"error": f"body is not JSON: {deep.msg}"}
     try:
         body = json.loads(raw or b"{}")
         values = body.get("answers") if isinstance(body, dict) else None

@@ -9,6 +9,7 @@ whole transaction) gets 503 with a ``Retry-After`` and a sentence naming the cau
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -108,6 +109,19 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     if is_api(request):
         return await request_validation_exception_handler(request, exc)
     return error_page(request, 422, validation_detail(exc))
+
+
+async def json_invalid(request: Request, exc: json.JSONDecodeError) -> Response:
+    """A body refused before a route read it, answered as FastAPI answers a body ``json``
+    cannot read: 422, ``json_invalid`` at its position, the reason in ``ctx.error``."""
+    error = {
+        "type": "json_invalid",
+        "loc": ("body", exc.pos),
+        "msg": "JSON decode error",
+        "input": {},
+        "ctx": {"error": exc.msg},
+    }
+    return await _validation_error(request, RequestValidationError([error], body=exc.doc))
 
 
 def _login_required(request: Request, exc: Exception) -> Response:

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-from opencx.core.text import json_path, lone_surrogate
+from opencx.core.text import json_path, lone_surrogate, nested_too_deep
 
 __all__ = ["ExactJsonRoute", "exact_json"]
 
@@ -96,13 +96,17 @@ def exact_json(body: bytes) -> Any:
     spells (``12345678901234.56789`` stays itself; a binary float would make it
     ``12345678901234.568``); ``NaN`` and ``Infinity``, which JSON has not (RFC 8259), are a
     JSONDecodeError at their position, as any other malformed body, and so is a number of more
-    than :data:`DIGITS` digits or an exponent past them (``1e5000``), or a string holding a lone
-    surrogate (``"\\ud800"``, which no UTF-8 text holds). A refused number's message begins with
-    its place (``data.lines[1].unit_price: 1e5000 is out of range for a number``).
+    than :data:`DIGITS` digits or an exponent past them (``1e5000``), a string holding a lone
+    surrogate (``"\\ud800"``, which no UTF-8 text holds), or arrays and objects nested more than
+    ``core.text.MAX_JSON_DEPTH`` deep. A refused number's message begins with its place
+    (``data.lines[1].unit_price: 1e5000 is out of range for a number``).
 
     >>> exact_json(b'{"value": 0.1, "points": 5}')
     {'value': Decimal('0.1'), 'points': 5}
     """
+    deep = nested_too_deep(body)  # before json recurses into it
+    if deep is not None:
+        raise deep
     try:
         data = json.loads(body, parse_float=_decimal, parse_int=_integer, parse_constant=_constant)
         char = lone_surrogate(data)

@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
+from opencx.core.text import nested_too_deep
 from opencx.helpdesk.api.chat_hub import GroupWriter, Hub, chat_out, hub_of, message_out, writer_of
 from opencx.helpdesk.api.roles import vouching_key
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
@@ -95,10 +96,15 @@ async def offline(body: OfflineIn, request: Request, service: Service) -> dict[s
 
 
 async def _receive(ws: WebSocket) -> dict[str, Any] | None:
+    text = await ws.receive_text()
+    deep = nested_too_deep(text)  # before json recurses into it
     try:
-        data = json.loads(await ws.receive_text())
+        if deep is not None:
+            raise deep
+        data = json.loads(text)
     except (ValueError, TypeError):
-        await ws.send_text(json.dumps({"type": "error", "detail": "send JSON objects"}))
+        detail = "send JSON objects" + (f" ({deep.msg})" if deep is not None else "")
+        await ws.send_text(json.dumps({"type": "error", "detail": detail}))
         return {}
     return data if isinstance(data, dict) else {}
 

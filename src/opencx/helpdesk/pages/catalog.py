@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from opencx.core import InvalidInput
+from opencx.core.text import nested_too_deep
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.pages.roles import CSRF, Admin, Reader, staff_email
 from opencx.web import Principal, render
@@ -76,6 +77,9 @@ def catalog_save(
 def json_definition(text: str, what: str) -> dict[str, Any]:
     """A definition typed as JSON in a page's editor; bad JSON is an error naming its place."""
     try:
+        deep = nested_too_deep(text)
+        if deep is not None:
+            raise deep
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(

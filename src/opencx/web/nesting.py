@@ -1,0 +1,64 @@
+"""JSON bodies of the API nested past ``core.text.MAX_JSON_DEPTH`` are refused before any
+route, dependency or digest reads them, as FastAPI refuses a malformed body: a 422
+``json_invalid`` at the place, its message naming the path to it and the bound."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from opencx.core.text import MAX_JSON_DEPTH, nested_too_deep
+from opencx.web.errors import json_invalid
+
+__all__ = ["JsonNesting"]
+
+
+def _json_api_body(scope: Scope) -> bool:
+    """An API request whose body FastAPI reads as JSON (``application/json`` or ``+json``)."""
+    path = scope["path"]
+    if not (path == "/api" or path.startswith("/api/")):
+        return False
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            kind: bytes = value.split(b";", 1)[0].strip().lower()
+            return kind.startswith(b"application/") and (
+                kind == b"application/json" or kind.endswith(b"+json")
+            )
+    return False
+
+
+class JsonNesting:
+    """ASGI middleware: reads an API request's JSON body first; one nested more than
+    :data:`~opencx.core.text.MAX_JSON_DEPTH` deep is answered 422 there, any other goes on
+    to the app as it came."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _json_api_body(scope):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        opened = 0  # brackets of the body so far: past the bound, the body is looked at
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            opened += chunk.count(b"[") + chunk.count(b"{")
+            if not message.get("more_body", False):
+                break
+        if opened > MAX_JSON_DEPTH:
+            body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+            refused = nested_too_deep(body)
+            if refused is not None:
+                response = await json_invalid(Request(scope), refused)
+                await response(scope, receive, send)
+                return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
