@@ -88,6 +88,7 @@ from opencx.loyalty.domain.rules import (
     EventRule,
     OrderLine,
     event_points,
+    exact_product,
     order_points,
     period_start,
 )
@@ -148,6 +149,7 @@ __all__ = [
     "ensure_same_request",
     "evaluate_tier",
     "event_points",
+    "exact_product",
     "issue_link",
     "longest_streak",
     "match_pairs",

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -371,15 +372,20 @@ def reversal_points(earned: int, gross: Decimal | int, returned: Decimal | int, 
     """Points to reverse now so the total reversed is ``earned * returned / gross`` (floored).
 
     Cumulative, so partial returns arriving one by one reverse exactly what one return of
-    the same total would; never more than was earned, never negative.
+    the same total would; never more than was earned, never negative. Exact (fractions): in
+    Decimal's 28 digits ``earned * returned`` (12 digits times 18) was rounded, and a quotient
+    a hair under a whole number reversed one point more.
 
     >>> reversal_points(100, 80, 20, 0), reversal_points(100, 80, 80, 25)
     (25, 75)
+    >>> gross, returned = Decimal("99999999999999.99"), Decimal("58337511250375.0067")
+    >>> reversal_points(999_999_999_997, gross, returned, 0)
+    583375112501
     """
     if gross <= 0 or earned <= 0:
         return 0
     share = min(max(returned, 0), gross)
-    target = int(earned * share // gross)
+    target = int(earned * Fraction(share) // Fraction(gross))
     return max(target - done, 0)
 
 

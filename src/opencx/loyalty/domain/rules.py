@@ -8,11 +8,22 @@ birthday, app download, ...) give fixed points, at most ``cap`` awards per ``per
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_FLOOR,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from typing import Any
 
 from opencx.core.errors import InvalidInput
@@ -63,23 +74,57 @@ class EarningRules:
         }
 
 
+EXACT = Context(
+    prec=MAX_PREC,
+    Emax=MAX_EMAX,
+    Emin=MIN_EMIN,
+    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
+)
+"""Decimal arithmetic that never rounds: a product or a sum of Decimals keeps every digit (its
+precision is the most a Decimal holds), and a rounding would raise (``Inexact`` is trapped)
+rather than pass. The default context keeps 28 digits: an amount of 15 digits times a
+multiplier of 16 (99,999,999,999.9999 × 1.000000000000001 = 99,999,999,999.99999999999999999990,
+30 digits) was rounded up to 100,000,000,000, one point more than the order earned."""
+
+
+def exact_product(factors: Iterable[Decimal]) -> Decimal:
+    """The product of ``factors`` (1 for none), every digit kept (:data:`EXACT`): a tier's
+    multiplier times a plan's, each under 10^12 with any number of decimals.
+
+    >>> exact_product([Decimal("1.000000000000001"), Decimal("0.999999999999999")])
+    Decimal('0.999999999999999999999999999999')
+    """
+    product = Decimal(1)
+    with localcontext(EXACT):
+        for factor in factors:
+            product *= factor
+    return product
+
+
 def order_points(
     rules: EarningRules, lines: Iterable[OrderLine], *, multiplier: Decimal = Decimal(1)
 ) -> int:
-    """Points for an order's positive merchandise lines (returns are reversed separately).
+    """Points for an order's positive merchandise lines (returns are reversed separately):
+    ``value × points_per_unit × its multiplier`` summed, times ``multiplier``, floored once,
+    exactly (:data:`EXACT`; whatever the digits of the amounts and the multipliers).
 
     >>> order_points(EarningRules(Decimal(2)), [OrderLine("a", None, Decimal("10.49"))])
     20
+    >>> mug = EarningRules(products={"MUG": Decimal("1.000000000000001")})
+    >>> order_points(mug, [OrderLine("MUG", None, Decimal("99999999999.9999"))])
+    99999999999
     """
-    raw = sum(
-        (
-            line.value * rules.points_per_unit * rules.multiplier(line)
-            for line in lines
-            if line.value > 0
-        ),
-        Decimal(0),
-    )
-    return max(math.floor(raw * multiplier), 0)
+    with localcontext(EXACT):
+        raw = sum(
+            (
+                line.value * rules.points_per_unit * rules.multiplier(line)
+                for line in lines
+                if line.value > 0
+            ),
+            Decimal(0),
+        )
+        points = (raw * multiplier).to_integral_value(rounding=ROUND_FLOOR)
+    return max(int(points), 0)
 
 
 def period_start(at: datetime, period: str) -> datetime:

@@ -24,6 +24,7 @@ from opencx.loyalty.domain import (
     capped_reversal,
     completed,
     event_points,
+    exact_product,
     order_points,
     period_start,
     reversal_points,
@@ -35,21 +36,21 @@ from opencx.loyalty.store.refusals import Refusal
 
 
 def multiplier(conn: Connection, p: Program, member_id: str, at: datetime) -> Decimal:
-    """The member's earning multiplier: tier benefit times paid-plan benefit."""
-    value = Decimal(1)
+    """The member's earning multiplier: tier benefit times paid-plan benefit, exactly."""
+    factors: list[Decimal] = []
     tier = (
         p.tiers.get(engagement.current_tiers(conn, [member_id]).get(member_id))
         if p.tiers.tiers
         else None
     )
     if tier is not None:
-        value *= tier.multiplier
+        factors.append(tier.multiplier)
     if p.plans:
         plan_key = engagement.active_terms(conn, at, [member_id]).get(member_id)
         plan = next((x for x in p.plans if x.key == plan_key), None)  # a retired plan: none
         if plan is not None:
-            value *= plan.multiplier
-    return value
+            factors.append(plan.multiplier)
+    return exact_product(factors)
 
 
 def _member_ids(
