@@ -8,6 +8,7 @@ from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from opencx.core import Problem
 from opencx.ingest.domain import RESERVED
@@ -72,6 +73,7 @@ class Chunks:
         self.keys = DuplicateFinder(alone=run.alone)
         self.key = "external_id" if "external_id" in plan.kind.names else None
         self.orders = OrderHeads(alone=run.alone) if plan.kind.name == "orders" else None
+        self.lines = DuplicateFinder(alone=run.alone) if plan.kind.name == "orders" else None
 
     def process(self, batch: Batch) -> None:
         report = self.report
@@ -88,9 +90,10 @@ class Chunks:
         rule = ROW_RULES.get(self.plan.kind.name)
         if rule is not None:
             rule(parsed, self.run.mapping)
-        skipped = self._duplicates(table, parsed)
+        skipped, repeated = self._duplicates(table, parsed)
         if self.orders is not None:
             self.orders.check(parsed, batch.lines)
+            self._lines_given_twice(parsed, skipped | repeated)
         self.writer.resolve(self.run, parsed)
         failed = report.problem_count + len(parsed.problems) > 0
         if not failed or self.options.allow_rejects:
@@ -104,20 +107,42 @@ class Chunks:
             return
         self.writer.finish(self.run)
 
-    def _duplicates(self, table: pa.Table, parsed: Parsed) -> np.ndarray:
+    def _duplicates(self, table: pa.Table, parsed: Parsed) -> tuple[np.ndarray, np.ndarray]:
+        """The rows that repeat an earlier row of the file exactly: those skipped (the
+        mapping's ``duplicates = "skip"``), and those rejected for it (``"reject"``)."""
+        none = np.zeros(table.num_rows, dtype=bool)
         if self.run.mapping.duplicates == "keep":
-            return np.zeros(table.num_rows, dtype=bool)
+            return none, none
         columns = [c for c in table.column_names if c not in RESERVED]
         repeated = self.rows.mark(table, columns)
         if self.run.mapping.duplicates == "skip":
             self.report.rows_skipped += int(repeated.sum())
-            return repeated
+            return repeated, none
         parsed.flag(repeated, "*", "duplicate row: an earlier row of the file is identical")
         if self.key is not None:
             same_key = self.keys.mark(pa.table({"k": parsed.columns[self.key]}), ["k"])
             rule = f"duplicate {self.key}: an earlier row of the file has the same {self.key}"
             parsed.flag(same_key & ~repeated, self.key, rule)
-        return np.zeros(table.num_rows, dtype=bool)
+        return none, repeated
+
+    def _lines_given_twice(self, parsed: Parsed, repeats: np.ndarray) -> None:
+        """Reject a row that gives its order a line number an earlier row of the file gave it
+        (``repeats``: the exact repeats already skipped or rejected as such): one line of an
+        order cannot be two. Written, the later row replaced the earlier one, and the returns
+        linked to that line (by its SKU and its customer's earlier line) then differed by
+        store and by path (kept on another SKU, or unlinked, its order left
+        ``partly_returned``). Under ``duplicates = "keep"`` an exact repeat that gives a line
+        number is rejected too: it cannot be kept as a second line."""
+        numbers = parsed.columns["line_no"]
+        if self.lines is None or numbers.null_count == len(numbers):
+            return
+        given = np.asarray(pc.is_valid(numbers), dtype=bool)
+        at = np.flatnonzero(given)
+        keys = pa.table({"o": parsed.columns["order_id"], "n": numbers}).take(pa.array(at))
+        twice = np.zeros(len(given), dtype=bool)
+        twice[at] = self.lines.mark(keys, ["o", "n"])
+        rule = "duplicate line_no: an earlier row of the file has the same order_id and line_no"
+        parsed.flag(twice & ~repeats, "line_no", rule)
 
     def _reject(self, batch: Batch, parsed: Parsed) -> None:
         if not parsed.problems:

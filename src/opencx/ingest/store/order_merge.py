@@ -238,7 +238,8 @@ def _numbered(q: Sql, explicit: bool, new_orders: bool) -> str:
     """  # noqa: S608
     if not explicit:
         return numbered
-    # a line number given twice for one order: the later line wins, as row-by-row upserts did
+    # two lines of one order numbered alike (a number given equal to one counted: a number
+    # given twice is a rejected row): the later line wins, as row-by-row upserts do
     return f"""
         SELECT * FROM (
             SELECT n.*, row_number() OVER (PARTITION BY {q.key("n.order_id")}, n.line_no
@@ -260,8 +261,8 @@ def merge_lines(
     """Upsert every staged line on (order, line_no); links to returned lines are set after.
 
     ``explicit``: some staged line has a ``line_no``. Into an ``empty`` table the lines are
-    plainly inserted: their keys are unique already (a line number given twice keeps the later
-    line), and ``ON CONFLICT``'s speculative insertion costs a fifth to a third of the
+    plainly inserted: their keys are unique already (two lines numbered alike keep the later
+    one), and ``ON CONFLICT``'s speculative insertion costs a fifth to a third of the
     statement. A stored line that already holds the staged values (and no return link, which
     the merge resets and links again) is left out by one anti-join before the upsert: updating
     it to the same values locked it, wrote a new row version and an entry in each of its

@@ -226,9 +226,9 @@ def _copying(run: Run, parsed: Parsed, lines: int) -> NewOrders | None:
     (``store.set_aside``'s ``referenced``). Never for a chunk that fails the import: its
     locks would hold every reader of those tables while the rest of the file is checked.
 
-    Only the merge handles a file that gives line numbers or statuses (a line number given
-    twice, or an order's status on a later line, is settled by the whole file) or links returns
-    to a customer's earlier line; and only PostgreSQL copies."""
+    Only the merge handles a file that gives line numbers or statuses (a number given equal to
+    one counted, or an order's status on a later line, is settled by the whole file) or links
+    returns to a customer's earlier line; and only PostgreSQL copies."""
     if run.conn.dialect.name != "postgresql":
         return None
     if run.mapping.link_returns == "customer_sku" or {"line_no", "status"} & parsed.raw.keys():
