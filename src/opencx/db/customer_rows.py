@@ -8,13 +8,13 @@ A merge is planned by the customers slice (which rows of which table move) and p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from opencx.core.events import CustomerMerge
+from opencx.core.events import CustomerMerge, CustomersMerged, MergeUndone
 
 
 def move_rows(
@@ -40,6 +40,21 @@ def move_rows(
     )
     conn.execute(statement, [_params(key, source, target) for key in keys])
     return len(keys)
+
+
+def move_merged_rows(conn: Connection, tables: Iterable[sa.Table], event: CustomersMerged) -> None:
+    """A slice's ``on_customers_merged``: the rows of ``tables`` each merge of ``event`` lists
+    move to its survivor (:func:`move_rows`)."""
+    for merge in event.merges:
+        for table in tables:
+            move_rows(conn, table, merge)
+
+
+def move_rows_back(conn: Connection, tables: Iterable[sa.Table], event: MergeUndone) -> None:
+    """A slice's ``on_merge_undone``: the rows of ``tables`` the undone merge moved go back to
+    the merged customer (:func:`move_rows`, ``back``)."""
+    for table in tables:
+        move_rows(conn, table, event.merge, back=True)
 
 
 def _params(key: Any, source: str, target: str) -> dict[str, Any]:

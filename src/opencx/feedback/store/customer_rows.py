@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from opencx.core.events import CustomerErased, CustomersMerged, MergeUndone
-from opencx.db.customer_rows import move_rows
+from opencx.db.customer_rows import move_merged_rows, move_rows_back
 from opencx.db.schema import answers, invitations, responses
 from opencx.feedback.store.tables import feedback_followups, survey_opt_outs, survey_skips
 
@@ -20,14 +20,11 @@ CUSTOMER_TABLES = (responses, invitations, survey_skips, feedback_followups, sur
 
 
 def on_customers_merged(event: CustomersMerged, conn: Connection) -> None:
-    for merge in event.merges:
-        for table in CUSTOMER_TABLES:
-            move_rows(conn, table, merge)
+    move_merged_rows(conn, CUSTOMER_TABLES, event)
 
 
 def on_merge_undone(event: MergeUndone, conn: Connection) -> None:
-    for table in CUSTOMER_TABLES:
-        move_rows(conn, table, event.merge, back=True)
+    move_rows_back(conn, CUSTOMER_TABLES, event)
 
 
 def on_customer_erased(event: CustomerErased, conn: Connection) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core.events import CustomerErased, CustomersMerged, MergeUndone
 from opencx.core.redaction import redact
-from opencx.db.customer_rows import move_rows, rewrite_column
+from opencx.db.customer_rows import move_merged_rows, move_rows_back, rewrite_column
 from opencx.db.schema import case_events, cases
 from opencx.helpdesk.store.tables import catalog_runs, chats
 
@@ -23,14 +23,11 @@ MOVED = (cases, chats, catalog_runs)  # the rows a merge's plan lists for this s
 
 
 def on_customers_merged(event: CustomersMerged, conn: Connection) -> None:
-    for merge in event.merges:
-        for table in MOVED:
-            move_rows(conn, table, merge)
+    move_merged_rows(conn, MOVED, event)
 
 
 def on_merge_undone(event: MergeUndone, conn: Connection) -> None:
-    for table in MOVED:
-        move_rows(conn, table, event.merge, back=True)
+    move_rows_back(conn, MOVED, event)
 
 
 def on_customer_erased(event: CustomerErased, conn: Connection) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from opencx.core.events import CustomerErased, CustomersMerged, MergeUndone
-from opencx.db.customer_rows import move_rows
+from opencx.db.customer_rows import move_merged_rows, move_rows_back
 from opencx.db.schema import interactions, orders, subscriptions
 
 CUSTOMER_TABLES = (orders, subscriptions, interactions)
@@ -19,14 +19,11 @@ CUSTOMER_TABLES = (orders, subscriptions, interactions)
 
 
 def on_customers_merged(event: CustomersMerged, conn: Connection) -> None:
-    for merge in event.merges:
-        for table in CUSTOMER_TABLES:
-            move_rows(conn, table, merge)
+    move_merged_rows(conn, CUSTOMER_TABLES, event)
 
 
 def on_merge_undone(event: MergeUndone, conn: Connection) -> None:
-    for table in CUSTOMER_TABLES:
-        move_rows(conn, table, event.merge, back=True)
+    move_rows_back(conn, CUSTOMER_TABLES, event)
 
 
 def on_customer_erased(event: CustomerErased, conn: Connection) -> None:

@@ -7,14 +7,13 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from opencx.core.events import CustomersMerged, MergeUndone
-from opencx.db.customer_rows import move_rows
+from opencx.db.customer_rows import move_merged_rows, move_rows_back
 from opencx.db.schema import customer_scores
 
 
 def on_customers_merged(event: CustomersMerged, conn: Connection) -> None:
-    for merge in event.merges:
-        move_rows(conn, customer_scores, merge)
+    move_merged_rows(conn, (customer_scores,), event)
 
 
 def on_merge_undone(event: MergeUndone, conn: Connection) -> None:
-    move_rows(conn, customer_scores, event.merge, back=True)
+    move_rows_back(conn, (customer_scores,), event)
