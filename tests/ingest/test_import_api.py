@@ -96,7 +96,7 @@ def test_bad_requests_are_refused_before_anything_is_queued(
     for form, said in (
         ({"kind": "planets"}, "choose one of"),
         ({"mapping": "../../etc/passwd"}, "choose one of"),
-        ({"columns": "no equals sign"}, "FIELD=COLUMN"),
+        ({"columns": "no equals sign"}, "columns: line 'no equals sign': expected FIELD=Column"),
     ):
         r = post(client, key, **form)
         assert r.status_code == 422 and said in r.text, r.text

@@ -165,6 +165,7 @@ def post_import(
         source=source,
         allow_rejects=allow_rejects,
         create_missing_customers=create_missing_customers,
+        edge="api",
     )
     return accepted(import_job(queue, job_id))
 

@@ -140,6 +140,7 @@ def import_upload(
         source=source,
         allow_rejects=allow_rejects,
         create_missing_customers=create_missing_customers,
+        edge="page",
     )
     return RedirectResponse(f"/data/import/jobs/{job_id}", status_code=303)
 

@@ -39,14 +39,20 @@ DuplicatePolicy = Literal["reject", "skip", "keep"]
 @dataclass(frozen=True, slots=True)
 class Advice:
     """What a rule that refuses a value tells the user to change, in the words of the edge the
-    data came from: the options of ``opencx import`` (:data:`COMMAND_ADVICE`) or the fields of
-    an event of ``POST /api/events`` (:data:`EVENT_ADVICE`), whose caller has no option to
-    pass. ``amount`` is formatted with the mapping's ``decimal``."""
+    data came from: the options of ``opencx import`` (:data:`COMMAND_ADVICE`), the fields of an
+    event of ``POST /api/events`` (:data:`EVENT_ADVICE`), whose caller has no option to pass,
+    the form fields of ``POST /api/imports`` (:data:`UPLOAD_ADVICE`) or the import page's
+    (:data:`PAGE_ADVICE`). ``amount`` is formatted with the mapping's ``decimal``, ``map_line``
+    with the line refused (``item``)."""
 
     amount: str  # after "not a number"
     unknown_column: str
     missing_column: str
     unknown_customer: str
+    map_line: str  # a column mapping line that is not FIELD=COLUMN
+    anonymous: str  # an order without a customer where the mapping refuses anonymous rows
+    date_format: str  # the date format the mapping gives, named in "not a date in ..."
+    encoding: str  # what to do when the file's bytes are not of the encoding read
 
 
 COMMAND_ADVICE = Advice(
@@ -54,6 +60,10 @@ COMMAND_ADVICE = Advice(
     unknown_column="unknown column (map it with --map FIELD=COLUMN or pass --ignore-unknown)",
     missing_column="missing required column",
     unknown_customer="unknown customer (import customers first or pass --create-missing-customers)",
+    map_line="--map {item!r}: expected FIELD=COLUMN, e.g. order_id=InvoiceNo",
+    anonymous="no customer given (use --anonymous orders to load anonymous rows)",
+    date_format="the --date-format",
+    encoding="give the file's encoding with --encoding, e.g. cp1252",
 )
 EVENT_ADVICE = Advice(
     amount=(
@@ -66,6 +76,47 @@ EVENT_ADVICE = Advice(
         "unknown customer (send a customer event for it first, or set"
         " create_missing_customers: true)"
     ),
+    map_line="{item!r}: expected FIELD=COLUMN",  # an event maps no column
+    anonymous="no customer given",  # an event's order may be anonymous
+    date_format="the date format",  # an event's times are ISO 8601
+    encoding="send UTF-8",  # JSON text is UTF-8
+)
+_UPLOAD_AMOUNT = (
+    "not a number (write amounts with {decimal!r} before the decimals and no thousands"
+    " separator, such as 7{decimal}50)"
+)
+_UPLOAD_ANONYMOUS = "no customer given (an upload loads no order without one)"
+_UPLOAD_ENCODING = "convert the file to UTF-8, e.g. iconv -f cp1252 -t utf-8"
+UPLOAD_ADVICE = Advice(
+    amount=_UPLOAD_AMOUNT,
+    unknown_column=(
+        "unknown column (map it to a field with a FIELD=Column line in columns, or leave it"
+        " out of the file)"
+    ),
+    missing_column="missing required column (name it in columns: a FIELD=Column line)",
+    unknown_customer=(
+        "unknown customer (import customers first, or set create_missing_customers=true)"
+    ),
+    map_line="columns: line {item!r}: expected FIELD=Column, e.g. order_id=InvoiceNo",
+    anonymous=_UPLOAD_ANONYMOUS,
+    date_format="the mapping's date format",
+    encoding=_UPLOAD_ENCODING,
+)
+PAGE_ADVICE = Advice(
+    amount=_UPLOAD_AMOUNT,
+    unknown_column=(
+        "unknown column (map it to a field with a line FIELD=Column under 'Column mapping',"
+        " or leave it out of the file)"
+    ),
+    missing_column="missing required column (map it with a line FIELD=Column under 'Column"
+    " mapping')",
+    unknown_customer=(
+        "unknown customer (import customers first, or tick 'Create customers the rows refer to')"
+    ),
+    map_line="Column mapping: line {item!r}: expected FIELD=Column, e.g. order_id=InvoiceNo",
+    anonymous=_UPLOAD_ANONYMOUS,
+    date_format="the mapping's date format",
+    encoding=_UPLOAD_ENCODING,
 )
 
 
@@ -188,12 +239,13 @@ def joined_columns(expr: str) -> list[str]:
 
 
 def with_flags(mapping: Mapping, *, maps: list[str], **overrides: Any) -> Mapping:
-    """Apply ``--map canonical=Source`` flags and the other flags that were given."""
+    """Apply ``--map canonical=Source`` flags (an upload's column lines) and the other flags
+    that were given; a malformed line is refused in the words of ``mapping.advice``."""
     columns = dict(mapping.columns)
     for item in maps:
         target, sep, source = item.partition("=")
         if not sep or not target.strip() or not source.strip():
-            raise InvalidInput(f"--map {item!r}: expected FIELD=COLUMN, e.g. order_id=InvoiceNo")
+            raise InvalidInput(mapping.advice.map_line.format(item=item))
         columns[target.strip()] = source.strip()
     given = {k: v for k, v in overrides.items() if v is not None}
     result = replace(mapping, columns=columns, **given)

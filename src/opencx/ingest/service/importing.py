@@ -103,6 +103,7 @@ class IngestService:
                 header=mapping.header,
                 names=mapping.names,
                 skip_after_header=mapping.skip_after_header,
+                encoding_advice=mapping.advice.encoding,
             )
             if mapping.source is None:
                 report.source = _source_from_rejects(source_file) or source

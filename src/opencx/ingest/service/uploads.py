@@ -16,13 +16,15 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from opencx.core.errors import InvalidInput, NotFound
 from opencx.ingest.domain import KINDS, with_flags
 from opencx.ingest.domain import Mapping as ColumnMapping
+from opencx.ingest.domain.mapping import PAGE_ADVICE, UPLOAD_ADVICE, Advice
 from opencx.ingest.service.importing import IngestService
 from opencx.ingest.service.report import ImportOptions, ImportReport
 from opencx.ingest.store.mapping_files import bundled_names, load_mapping
@@ -35,6 +37,11 @@ SHOWN_PROBLEMS = 50
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 REJECTS = "rejects.csv"
 
+Edge = Literal["api", "page"]
+ADVICE: dict[str, Advice] = {"api": UPLOAD_ADVICE, "page": PAGE_ADVICE}
+"""The words an upload's refusals are said in: the form fields of ``POST /api/imports``, or
+the import page's labels (a job queued before the edge was kept: the API's)."""
+
 
 def uploads_root(imports_dir: str | None = None) -> Path:
     """The folder holding one sub-folder per upload (created private on first use)."""
@@ -43,13 +50,14 @@ def uploads_root(imports_dir: str | None = None) -> Path:
     return folder
 
 
-def check_request(kind: str, mapping: str, columns: str) -> ColumnMapping:
-    """The mapping an upload asks for, checked before anything is stored or queued."""
+def check_request(kind: str, mapping: str, columns: str, edge: Edge = "api") -> ColumnMapping:
+    """The mapping an upload asks for, checked before anything is stored or queued; its
+    refusals, now and while it is imported, in the words of ``edge``."""
     if kind not in KINDS:
         raise InvalidInput(f"kind {kind!r}: choose one of {', '.join(KINDS)}")
     if mapping and mapping not in bundled_names():
         raise InvalidInput(f"mapping {mapping!r}: choose one of {', '.join(bundled_names())}")
-    base = load_mapping(mapping) if mapping else ColumnMapping()
+    base = replace(load_mapping(mapping) if mapping else ColumnMapping(), advice=ADVICE[edge])
     if base.kind and base.kind != kind:
         raise InvalidInput(f"mapping {mapping!r} is for {base.kind}, not {kind}")
     with_flags(base, maps=_maps(columns))  # a malformed FIELD=COLUMN line is said now
@@ -140,11 +148,12 @@ def queue_upload(
     source: str = "",
     allow_rejects: bool = False,
     create_missing_customers: bool = False,
+    edge: Edge = "api",
 ) -> str:
     """Check the request, store the file and submit :data:`IMPORT_JOB` for it (the page and
-    ``POST /api/imports`` alike); the job's id. A wrong kind, mapping or column line raises
-    :class:`InvalidInput` before anything is stored."""
-    check_request(kind, mapping, columns)
+    ``POST /api/imports`` alike, ``edge`` saying which); the job's id. A wrong kind, mapping
+    or column line raises :class:`InvalidInput` before anything is stored."""
+    check_request(kind, mapping, columns, edge)
     token, path = save_upload(uploads_root(imports_dir), filename, content)
     params = {
         "upload": token,
@@ -155,6 +164,7 @@ def queue_upload(
         "source": source.strip(),
         "allow_rejects": allow_rejects,
         "create_missing_customers": create_missing_customers,
+        "edge": edge,
     }
     return submit(IMPORT_JOB, params)
 
@@ -176,7 +186,8 @@ def import_upload(
     """Run :data:`IMPORT_JOB`: import the upload ``params`` name; the outcome as JSON."""
     folder = folder_of(root, str(params["upload"]))
     kind, mapping = str(params["kind"]), str(params.get("mapping") or "")
-    base = check_request(kind, mapping, "")
+    edge: Edge = "page" if params.get("edge") == "page" else "api"
+    base = check_request(kind, mapping, "", edge)
     merged = with_flags(
         base,
         maps=[str(m) for m in params.get("columns") or []],

@@ -38,7 +38,7 @@ def check_orders(parsed: Parsed, mapping: Mapping) -> None:
 
 def check_anonymous(parsed: Parsed, mapping: Mapping) -> None:
     if mapping.anonymous == "reject":
-        rule = "no customer given (use --anonymous orders to load anonymous rows)"
+        rule = mapping.advice.anonymous
         parsed.flag(pc.is_null(parsed.columns["customer"]), "customer", rule)
 
 

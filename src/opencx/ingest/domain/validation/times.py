@@ -55,7 +55,9 @@ def parse_datetime(text: pa.Array, name: str, parsed: Parsed, plan: ColumnPlan) 
         values = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
         values = _to_utc(values, plan.mapping.timezone) if values.type.tz is None else values
     failed = pc.and_(pc.is_valid(text), pc.is_null(values))
-    given = "the --date-format" if plan.mapping.date_format else "the column's date format"
+    given = (
+        plan.mapping.advice.date_format if plan.mapping.date_format else "the column's date format"
+    )
     parsed.flag(failed, name, f"not a date in {given} {fmt!r} (unparseable or mixed formats)")
     values = pc.cast(values, pa.timestamp("us", "UTC"))
     micros = np.asarray(pc.fill_null(values.view(pa.int64()), 0))

@@ -52,6 +52,7 @@ def csv_batches(
         source.encoding or "utf-8",
         source.name,
         whitespace=source.whitespace,
+        advice=source.encoding_advice,
         observe=blanks.see,
         skip_lines=given - 1,
     )

@@ -11,6 +11,7 @@ from itertools import islice
 from typing import IO, Any
 
 from opencx.core.errors import InvalidInput
+from opencx.ingest.domain.mapping import COMMAND_ADVICE
 
 SAMPLE_BYTES = 256 * 1024
 
@@ -127,8 +128,10 @@ class DecodedStream(io.RawIOBase):
         whitespace: bool = False,
         observe: Callable[[bytes, bool], None] | None = None,
         skip_lines: int = 0,
+        advice: str = COMMAND_ADVICE.encoding,
     ):
         self._raw = raw
+        self._advice = advice
         self._name = name
         self._encoding = encoding
         self._passthrough = codecs.lookup(encoding).name == "utf-8" and not whitespace
@@ -183,7 +186,7 @@ class DecodedStream(io.RawIOBase):
                 raise mixed_encodings(self._name, first, line, "cp1252") from None
             raise InvalidInput(
                 f"{self._name}: line {line}: bytes {bad!r} cannot be decoded as "
-                f"{self._encoding} (give the file's encoding with --encoding, e.g. cp1252)"
+                f"{self._encoding} ({self._advice})"
             ) from None
         if self._passthrough and self._first_utf8 is None:
             self._first_utf8 = _first_high_line(block, self._line)

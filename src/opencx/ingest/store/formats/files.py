@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from opencx.core.errors import InvalidInput, Problem
+from opencx.ingest.domain.mapping import COMMAND_ADVICE
 from opencx.ingest.domain.validation.columns import plain_number
 
 
@@ -45,6 +46,7 @@ class SourceFile:
     skip_rows: int = 0  # what the parser skips for them: those rows and the empty lines among them
     data_line: int = 0  # the line after them (a row may span lines); 0: right after the header
     spaced_quotes: bool = False  # values written ``1, "Ann"`` (spaces before the quote)
+    encoding_advice: str = COMMAND_ADVICE.encoding  # said of bytes not of ``encoding``
     row_problems: list[Problem] = field(default_factory=list)
 
     @property

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from opencx.core.errors import InvalidInput
+from opencx.ingest.domain.mapping import COMMAND_ADVICE
 from opencx.ingest.store.formats.encoding import (
     LINE_END,
     SAMPLE_BYTES,
@@ -36,9 +37,11 @@ def open_source(
     header: bool = True,
     names: tuple[str, ...] = (),
     skip_after_header: int = 0,
+    encoding_advice: str = COMMAND_ADVICE.encoding,
 ) -> SourceFile:
     """Open ``path``, detect its encoding and delimiter and read its header; delimited text
-    skips ``skip_after_header`` rows after the header (Qualtrics' question texts and ids)."""
+    skips ``skip_after_header`` rows after the header (Qualtrics' question texts and ids).
+    ``encoding_advice``: what a byte not of the encoding read tells the user to do."""
     fmt = file_format(path)
     if fmt in ("parquet", "xlsx"):
         return SourceFile(path, fmt, None, _binary_columns(path, fmt))
@@ -46,8 +49,9 @@ def open_source(
     enc = encoding or detect_encoding(head.sample)
     if encoding is None:
         check_one_encoding(head.sample, enc, path.name, head.lines + 1)
-    text = _decoded(head, enc, path.name)
+    text = _decoded(head, enc, path.name, encoding_advice)
     source = SourceFile(path, fmt, enc, [], delimiter, whitespace, header)
+    source.encoding_advice = encoding_advice
     source.skip_after_header = skip_after_header if header else 0
     if fmt == "jsonl":  # no header: its problems and 'no data rows' name the first object
         source.columns = _json_columns(text, path.name, head.lines + 1)
@@ -55,7 +59,7 @@ def open_source(
         return source
     if not _read_header(source, text, names, head):  # a quoted value goes on past the sample
         head = _sample(path, MAX_HEADER_BYTES)
-        text = _decoded(head, enc, path.name)
+        text = _decoded(head, enc, path.name, encoding_advice)
         if not _read_header(source, text, names, head):
             raise InvalidInput(
                 f"{source.name}: line {source.lead_lines + 1}: the header does not end within "
@@ -80,7 +84,7 @@ class _Head:
     lines: int
 
 
-def _decoded(head: _Head, enc: str, name: str) -> str:
+def _decoded(head: _Head, enc: str, name: str, advice: str) -> str:
     """The text of ``head`` (a character cut at its end left out), without a BOM."""
     sample = head.sample
     try:
@@ -90,7 +94,7 @@ def _decoded(head: _Head, enc: str, name: str) -> str:
             line = head.lines + line_ends(sample[: exc.start]) + 1
             raise InvalidInput(
                 f"{name}: line {line}: bytes {sample[exc.start : exc.start + 4]!r} cannot be "
-                f"decoded as {enc} (give the file's encoding with --encoding, e.g. cp1252)"
+                f"decoded as {enc} ({advice})"
             ) from None
         text = sample[: exc.start].decode(enc)
     except LookupError:

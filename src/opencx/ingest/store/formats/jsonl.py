@@ -142,7 +142,12 @@ def records_batch(records: list[dict[str, Any]]) -> Batch:
 
 
 def json_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
-    stream = DecodedStream(open_binary(source.path), source.encoding or "utf-8", source.name)
+    stream = DecodedStream(
+        open_binary(source.path),
+        source.encoding or "utf-8",
+        source.name,
+        advice=source.encoding_advice,
+    )
     with io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8") as text:
         yield from _json_read(source, chunk_rows, text)
 

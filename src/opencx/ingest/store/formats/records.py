@@ -142,6 +142,7 @@ def read_from(source: SourceFile, line: int, limit: int | None = None) -> tuple[
         source.encoding or "utf-8",
         source.name,
         whitespace=source.whitespace,
+        advice=source.encoding_advice,
         skip_lines=line - 1,
     )
     with io.BufferedReader(stream, 1 << 20) as reader:
