@@ -75,6 +75,7 @@ from opencx.loyalty.domain.program import (
     parse_program,
     program_document,
     program_faults,
+    stored_document,
 )
 from opencx.loyalty.domain.rewards import (
     OutOfStock,
@@ -170,6 +171,7 @@ __all__ = [
     "settlement_amount",
     "settlement_line",
     "stock_left",
+    "stored_document",
     "verify_draw",
     "verify_link",
     "verify_result",

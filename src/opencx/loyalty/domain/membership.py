@@ -32,9 +32,9 @@ class Plan:
         return {
             "key": self.key,
             "name": self.name,
-            "fee": str(self.fee),
+            "fee": f"{self.fee:f}",
             "term_months": self.term_months,
-            "multiplier": str(self.multiplier),
+            "multiplier": f"{self.multiplier:f}",
             "welcome_points": self.welcome_points,
             "benefits": list(self.benefits),
         }

@@ -6,6 +6,7 @@ A program is configured as a plain document (JSON in the store, a dict in the AP
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -210,16 +211,59 @@ def program_faults(program: Program) -> tuple[str, ...]:
 
 
 def program_document(program: Program) -> dict[str, Any]:
-    """The document of ``program`` (what :func:`parse_program` reads back)."""
+    """The document of ``program`` (what :func:`parse_program` reads back): its numbers in
+    digits (``0.0000001``; ``str()`` wrote ``1E-7``, which no program being set may use)."""
     return {
         "name": program.name,
         "currency": program.currency,
         "expiry_months": program.expiry_months,
         "pending_days": program.pending_days,
         "floor": program.floor,
-        "point_value": str(program.point_value),
+        "point_value": f"{program.point_value:f}",
         "auto_enroll": program.auto_enroll,
         "earning": program.earning.document(),
         "tiers": program.tiers.document(),
         "plans": [p.document() for p in program.plans],
     }
+
+
+_NUMBER_FIELDS = frozenset(
+    {"point_value", "points_per_unit", "entry", "retain", "re_entry", "multiplier", "fee"}
+)
+_NUMBER_MAPS = frozenset({"categories", "products"})
+_SCIENTIFIC = re.compile(r"[+-]?\d(\.\d+)?E[+-]\d{1,4}")
+"""How ``str()`` writes a Decimal under 10^-6 (``1E-7``, ``0E-10``, ``1.5E-8``)."""
+
+
+def stored_document(raw: Any) -> Any:
+    """``raw``, a program's document as the store holds it, as :func:`parse_program` reads it.
+
+    Before :func:`program_document` wrote numbers in digits, a value under 10^-6 (a multiplier
+    or the points a unit earns of ``0.0000001``, a zero of 7 decimals) was stored in Decimal's
+    scientific notation, which an amount given when a program is set may not use
+    (``opencx.core.money.AMOUNT_TEXT``): the program could not be read back, and every order
+    event failed ('earning.products.MUG: '1E-7' is not a number'). Such a value of a number
+    field is read as its digits; nothing else changes.
+
+    >>> stored_document({"earning": {"products": {"MUG": "1E-7"}}, "name": "1E-7"})
+    {'earning': {'products': {'MUG': '0.0000001'}}, 'name': '1E-7'}
+    """
+    if isinstance(raw, list):
+        return [stored_document(value) for value in raw]
+    if not isinstance(raw, Mapping):
+        return raw
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _NUMBER_MAPS and isinstance(value, Mapping):
+            out[key] = {name: _digits(v) for name, v in value.items()}
+        elif key in _NUMBER_FIELDS:
+            out[key] = _digits(value)
+        else:
+            out[key] = stored_document(value)
+    return out
+
+
+def _digits(value: Any) -> Any:
+    if isinstance(value, str) and _SCIENTIFIC.fullmatch(value):
+        return f"{Decimal(value):f}"
+    return value

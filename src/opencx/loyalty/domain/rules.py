@@ -64,9 +64,9 @@ class EarningRules:
 
     def document(self) -> dict[str, Any]:
         return {
-            "points_per_unit": str(self.points_per_unit),
-            "categories": {k: str(v) for k, v in self.categories.items()},
-            "products": {k: str(v) for k, v in self.products.items()},
+            "points_per_unit": f"{self.points_per_unit:f}",
+            "categories": {k: f"{v:f}" for k, v in self.categories.items()},
+            "products": {k: f"{v:f}" for k, v in self.products.items()},
             "events": {
                 k: {"points": r.points, "cap": r.cap, "period": r.period}
                 for k, r in self.events.items()

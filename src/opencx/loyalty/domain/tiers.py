@@ -57,10 +57,10 @@ class TierPolicy:
                 {
                     "key": t.key,
                     "name": t.name,
-                    "entry": str(t.entry),
-                    "retain": str(t.retain),
-                    "re_entry": None if t.re_entry is None else str(t.re_entry),
-                    "multiplier": str(t.multiplier),
+                    "entry": f"{t.entry:f}",
+                    "retain": f"{t.retain:f}",
+                    "re_entry": None if t.re_entry is None else f"{t.re_entry:f}",
+                    "multiplier": f"{t.multiplier:f}",
                     "benefits": list(t.benefits),
                 }
                 for t in self.tiers

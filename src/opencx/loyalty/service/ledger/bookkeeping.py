@@ -30,6 +30,7 @@ from opencx.loyalty.domain import (
     plan_credit,
     plan_debit,
     plan_expiries,
+    stored_document,
 )
 from opencx.loyalty.store import ledger as store
 from opencx.loyalty.store import posting
@@ -68,7 +69,8 @@ def parsed_program(text: str | None) -> Program:
     if found is None:
         if len(_PARSED) > 8:
             _PARSED.clear()
-        found = _PARSED[text] = parse_program({} if text is None else json.loads(text))
+        document = {} if text is None else stored_document(json.loads(text))
+        found = _PARSED[text] = parse_program(document)
     return found
 
 
