@@ -8,6 +8,10 @@ largest value (the longest, for text), and the store is as it was: its revision,
 (the revisions undone before the refusal are taken back with it) and its rows. With the values
 fitting, the same downgrade goes through and keeps them. SQLite keeps 64-bit integers and text of
 any length whatever the declared type: its downgrades keep every value.
+
+Migration 0020's downgrade drops ``customer_keys``: while it holds a key, or a customer holds a
+sealed name, email or phone, it is refused on both stores, counting the rows and never showing
+a value, and the store is as it was.
 """
 
 from __future__ import annotations
@@ -133,8 +137,15 @@ def pg_engine_at_head(pg_store: str) -> Iterator[Engine]:
         migrations.upgrade("head")  # after a test that failed by downgrading
         yield engine
     finally:
+        migrations.upgrade("head")  # customer_keys is back after a downgrade to 0019
         with engine.begin() as conn:
-            for table in ("customers", "loyalty_rewards", "loyalty_challenges", "loyalty_draws"):
+            for table in (
+                "customers",
+                "customer_keys",
+                "loyalty_rewards",
+                "loyalty_challenges",
+                "loyalty_draws",
+            ):
                 conn.execute(sa.text(f"DELETE FROM {table}"))
         engine.dispose()
 
@@ -226,3 +237,67 @@ def test_sqlite_downgrades_keep_every_value(
         assert _stored(engine) == {**FITTING, column: value}
     finally:
         engine.dispose()
+
+
+SEALED = "enc1:" + "A" * 60  # a sealed field's shape (opencx.customers.domain.sealing)
+SHREDDING = {  # what the store holds: a data key, a sealed name, both
+    "key": (True, None),
+    "sealed": (False, SEALED),
+    "both": (True, SEALED),
+}
+
+
+def _refused_for_sealing(url: str, engine: Engine, key: bool, name: str | None) -> str:
+    """Write a customer (with ``name`` sealed) and its data key if ``key``; downgrade to 0019,
+    which must be refused leaving revision, schema and rows as they were: the message."""
+    _write(engine, {("customers", "name"): name} if name else {})
+    if key:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("INSERT INTO customer_keys VALUES ('c1', :wrapped, :at)"),
+                {"wrapped": b"\x00" * 60, "at": AT},
+            )
+
+    def rows() -> tuple[object, ...]:
+        with engine.connect() as conn:
+            keys = conn.execute(sa.text("SELECT customer_id FROM customer_keys")).all()
+        return _stored(engine), keys
+
+    before, stored = _state(engine), rows()
+    with pytest.raises(DowngradeRefused) as refused:
+        Migrations(url).downgrade("0019")
+    assert (_state(engine), rows()) == (before, stored)
+    assert before[0] == Migrations(url).revisions[-1]
+    return str(refused.value)
+
+
+def _expected(key: bool, name: str | None) -> str:
+    found = ["customer_keys: 1 row (customers' data keys)"] if key else []
+    found += ["customers: 1 row with a sealed name, email or phone"] if name else []
+    return (
+        f"cannot undo migration 0020: {'; '.join(found)}; dropping customer_keys would leave "
+        "every sealed field unreadable for good. Nothing was changed: stay at revision 0020 "
+        "or later (OpenCX has no command that unseals), or restore the backup taken before "
+        "the upgrade to 0020"
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("key", "name"), SHREDDING.values(), ids=SHREDDING)
+def test_postgres_refuses_to_drop_customer_keys_while_anything_is_sealed(
+    pg_store: str, pg_engine_at_head: Engine, key: bool, name: str | None
+) -> None:
+    message = _refused_for_sealing(pg_store, pg_engine_at_head, key, name)
+    assert message == _expected(key, name)
+
+
+@pytest.mark.parametrize(("key", "name"), SHREDDING.values(), ids=SHREDDING)
+def test_sqlite_refuses_to_drop_customer_keys_while_anything_is_sealed(
+    sqlite_url: str, key: bool, name: str | None
+) -> None:
+    engine = migration_engine(sqlite_url)
+    try:
+        message = _refused_for_sealing(sqlite_url, engine, key, name)
+    finally:
+        engine.dispose()
+    assert message == _expected(key, name)

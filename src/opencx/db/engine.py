@@ -135,15 +135,24 @@ def migration_engine(url: str) -> Engine:
     """The engine the migrations run on: on SQLite, in the store's own journal (WAL) and sync
     level, with foreign keys off as batch migrations need (a table they rebuild is dropped,
     which with foreign keys on would delete its children's rows). In SQLite's default rollback
-    journal each DDL statement commits alone (the sqlite3 module begins no transaction before
-    one) and waits for the disk: 2.6 s of a new store's 4-5 s ``opencx init`` here."""
+    journal each DDL statement commits alone and waits for the disk: 2.6 s of a new store's
+    4-5 s ``opencx init`` here. The sqlite3 module begins no transaction before a DDL statement
+    (it commits alone): SQLAlchemy's BEGIN is emitted instead, so the migrations of one command
+    run in one transaction, as on PostgreSQL, and a downgrade refused half-way (migration
+    0020's) takes back the revisions it had undone."""
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_journal)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
 def _sqlite_journal(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # no BEGIN of the sqlite3 module's: _sqlite_begin's
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")

@@ -25,7 +25,8 @@ INTEGER_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's INTEGER (int4)
 
 
 class DowngradeRefused(Conflict):
-    """A downgrade would narrow a column past values it holds; it changed nothing."""
+    """A downgrade would narrow a column past values it holds, or drop what it cannot give back
+    (0020: customers' data keys); it changed nothing."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,7 @@ def run_migrations_online() -> None:
                 target_metadata=metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=compare_type,
+                transactional_ddl=True,  # SQLite's too (migration_engine): one transaction
             )
             with context.begin_transaction():
                 context.run_migrations()

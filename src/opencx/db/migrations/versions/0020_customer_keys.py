@@ -2,6 +2,8 @@
 
 On PostgreSQL customers' name, email and phone widen to hold sealed values; the downgrade stops,
 changing nothing, when a value is longer than the narrower column (``opencx.db.narrowing``).
+On both stores the downgrade also stops, changing nothing, while ``customer_keys`` holds a key or
+a customer holds a sealed field: dropping the keys would leave those fields unreadable for good.
 
 Revision ID: 0020
 Revises: 0019
@@ -12,9 +14,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
 
 import opencx.db.types
-from opencx.db.narrowing import Narrowing, check_values_fit
+from opencx.db.narrowing import DowngradeRefused, Narrowing, check_values_fit
 
 revision = "0020"
 down_revision = "0019"
@@ -24,6 +27,7 @@ depends_on = None
 
 WIDER = {"name": 1000, "email": 1000, "phone": 200}
 NARROWER = {"name": 300, "email": 320, "phone": 40}
+SEALED_PREFIX = "enc1:"  # opencx.customers.domain.sealing, as of this revision
 
 
 def upgrade() -> None:
@@ -41,9 +45,38 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _check_nothing_sealed(op.get_bind())
     if op.get_bind().dialect.name == "postgresql":
         narrowings = [Narrowing("customers", c, length) for c, length in NARROWER.items()]
         check_values_fit(op.get_bind(), revision, narrowings)
         for column, length in NARROWER.items():
             op.alter_column("customers", column, type_=sa.String(length=length))
     op.drop_table("customer_keys")
+
+
+def _check_nothing_sealed(bind: Connection) -> None:
+    """Raise :class:`DowngradeRefused` while a data key is stored or a customer's name, email or
+    phone is sealed: the tokens open only with those keys, which nothing but this table holds,
+    and OpenCX has no command that unseals. Counts rows, never shows a value (personal data)."""
+    keys = bind.execute(
+        sa.select(sa.func.count()).select_from(sa.table("customer_keys"))
+    ).scalar_one()
+    fields = [sa.column(f, sa.String) for f in NARROWER]
+    sealed = bind.execute(
+        sa.select(sa.func.count())
+        .select_from(sa.table("customers", *fields))
+        .where(sa.or_(*(f.startswith(SEALED_PREFIX, autoescape=True) for f in fields)))
+    ).scalar_one()
+    found = [f"customer_keys: {_rows(keys)} (customers' data keys)"] if keys else []
+    found += [f"customers: {_rows(sealed)} with a sealed name, email or phone"] if sealed else []
+    if found:
+        raise DowngradeRefused(
+            f"cannot undo migration {revision}: {'; '.join(found)}; dropping customer_keys "
+            "would leave every sealed field unreadable for good. Nothing was changed: stay at "
+            f"revision {revision} or later (OpenCX has no command that unseals), or restore the "
+            f"backup taken before the upgrade to {revision}"
+        )
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")
