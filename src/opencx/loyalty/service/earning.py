@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy.engine import Connection
 
 from opencx.core import new_id
+from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_LIMIT
 from opencx.loyalty.domain import (
     OutOfRange,
     Program,
@@ -154,6 +155,12 @@ def _earn_order(
     ref = f"order:{order.id}"
     out: list[Posted] = []
     if order.status != "cancelled" and order.gross > 0:
+        if order.gross >= MONEY_LIMIT:  # each line within the bounds, their sum past them: the
+            # entry keeps the order's amount beside its points, in a money column
+            raise OutOfRange(
+                f"order {order.name} of {order.gross} {order.currency}: its amount is out of"
+                f" range (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
+            )
         mult = multiplier(conn, p, member_id, order.placed_at)
         points = order_points(p.earning, order.lines, multiplier=mult)
         if points > 0:
