@@ -88,7 +88,8 @@ def test_allow_rejects_then_fix_and_reimport(tmp_path, run_import, table_counts,
     reject = Path(report.reject_file)
     assert reject == tmp_path / "orders.rejects.csv"
     text = reject.read_text()
-    assert "A3,C1,2024-01-05 10:00:00,EUR,SKU1,Mug,1,abc,5,unit_price: not a number" in text
+    # line_no 1: the row's number in its order, which the fixed row keeps
+    assert "A3,C1,2024-01-05 10:00:00,EUR,SKU1,Mug,1,abc,1,5,unit_price: not a number" in text
     reject.write_text(text.replace(",1,abc,", ",1,4.25,"))
     fixed = run_import("orders", reject, create_missing_customers=True)
     assert fixed.status == "loaded" and fixed.source == "csv:orders.csv"

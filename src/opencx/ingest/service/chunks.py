@@ -23,6 +23,7 @@ from opencx.ingest.domain.validation import (
 from opencx.ingest.service.erased import erased_rows
 from opencx.ingest.service.report import ImportOptions, ImportReport
 from opencx.ingest.service.run import Run
+from opencx.ingest.service.writers.order_state import OrderState
 from opencx.ingest.service.writers.orders import OrderWriter
 from opencx.ingest.service.writers.records import RECORDS, RecordWriter
 from opencx.ingest.service.writers.staged_orders import StagedOrderWriter
@@ -74,6 +75,8 @@ class Chunks:
         self.key = "external_id" if "external_id" in plan.kind.names else None
         self.orders = OrderHeads(alone=run.alone) if plan.kind.name == "orders" else None
         self.lines = DuplicateFinder(alone=run.alone) if plan.kind.name == "orders" else None
+        # each order's rows so far, rejected ones included: a line's number is its place
+        self.places = OrderState(alone=run.alone) if plan.kind.name == "orders" else None
 
     def process(self, batch: Batch) -> None:
         report = self.report
@@ -94,6 +97,7 @@ class Chunks:
         if self.orders is not None:
             self.orders.check(parsed, batch.lines)
             self._lines_given_twice(parsed, skipped | repeated)
+            self._places(parsed, skipped)
         self.writer.resolve(self.run, parsed)
         failed = report.problem_count + len(parsed.problems) > 0
         if not failed or self.options.allow_rejects:
@@ -144,6 +148,26 @@ class Chunks:
         rule = "duplicate line_no: an earlier row of the file has the same order_id and line_no"
         parsed.flag(twice & ~repeats, "line_no", rule)
 
+    def _places(self, parsed: Parsed, skipped: np.ndarray) -> None:
+        """Number each row by its place in its order across the file (``line_at``), the rows
+        rejected included (not those skipped as exact repeats, nor one without an order id):
+        the writers number an order's lines so when the file gives no ``line_no``, and the
+        reject file carries a rejected row's number, so the fixed row, imported again, lands
+        on its own line and not on line 1 of lines already stored."""
+        assert self.places is not None
+        order_ids = parsed.columns["order_id"]
+        if isinstance(order_ids, pa.ChunkedArray):
+            order_ids = order_ids.combine_chunks()
+        counted = ~skipped & np.asarray(pc.is_valid(order_ids), dtype=bool)
+        line_at = np.zeros(len(counted), np.int64)
+        rows = np.flatnonzero(counted)
+        if rows.size:
+            encoded = pc.dictionary_encode(order_ids.take(pa.array(rows)))
+            values, _ = self.places.slots_of(encoded.dictionary)
+            at = np.asarray(encoded.indices)
+            line_at[rows] = self.places.number_lines(encoded.dictionary, values, at)
+        parsed.columns["line_at"] = pa.array(line_at, pa.int32(), mask=~counted)
+
     def _reject(self, batch: Batch, parsed: Parsed) -> None:
         if not parsed.problems:
             return
@@ -155,7 +179,7 @@ class Chunks:
             by_row.setdefault(row, []).append(problem)
             self._keep(problem)
         self.report.rows_rejected += len(by_row)
-        self.rejects.add_rows(batch.table, lines, by_row)
+        self.rejects.add_rows(batch.table, lines, by_row, parsed.columns.get("line_at"))
 
     def unreadable(self, problem: Problem) -> None:
         """A data row the reader could not split into fields (a record with the wrong number

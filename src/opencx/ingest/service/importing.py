@@ -267,6 +267,7 @@ class IngestService:
             options.rejects_path or default_reject_path(options.path),
             source_file.columns,
             report.source,
+            numbered=kind.name == "orders" and not plan.provides("line_no"),
         )
         with self.engine.connect() as conn:
             store.begin_bulk(conn)

@@ -33,6 +33,7 @@ STAGE_COLUMNS = {
     "unit_price": "money",
     "discount": "money",
     "line_no": "int",
+    "line_at": "int",
     "is_return": "bool",
     "returns_order": "text",
     "merchandise": "bool",
@@ -221,7 +222,8 @@ def _numbered(q: Sql, explicit: bool, new_orders: bool) -> str:
     external_id).
     """
     window = f"WINDOW w AS (PARTITION BY {q.key('s.order_id')} ORDER BY s._row)"
-    line_no = "coalesce(s.line_no, row_number() OVER w)"
+    # the place in the order counted by the run (rejected rows included), else counted here
+    line_no = "coalesce(s.line_no, s.line_at, row_number() OVER w)"
     if new_orders:
         order_id = q.hex_id(":orders", "min(s._row) OVER w")
         orders = ""

@@ -1,7 +1,9 @@
 """The reject file: each rejected source row as read, plus its line, its problems and source.
 
 Re-importing a fixed reject file reads ``_source`` back, so the rows land on the same
-(source, external_id) keys as the first run; ``_line`` and ``_problems`` are ignored.
+(source, external_id) keys as the first run; ``_line`` and ``_problems`` are ignored. The
+reject file of an orders file without line numbers adds ``line_no``: each line's number in its
+order, which the fixed row keeps (numbered from 1 again, it overwrote the lines stored).
 
 A NUL character (U+0000, refused in any value) is written as ``␀`` (U+2400): a raw NUL made
 the reject file a binary file, which editors mangle and an import refuses whole ("a NUL byte:
@@ -43,6 +45,11 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
 
 
+LINE_COLUMN = "line_no"
+"""The column a reject file of an orders file without line numbers adds: each rejected line's
+number in its order (its place, the rejected rows counted), so the fixed rows, imported again,
+land on their own lines, not on the first lines of their orders, already stored."""
+
 NUL_SHOWN = "\u2400"  # ␀, SYMBOL FOR NULL
 
 
@@ -61,9 +68,13 @@ def _describe(problem: Problem) -> str:
 class RejectFile:
     """Writes rejected rows as they are found; opened on the first one."""
 
-    def __init__(self, path: Path, columns: Sequence[str], source: str) -> None:
+    def __init__(
+        self, path: Path, columns: Sequence[str], source: str, *, numbered: bool = False
+    ) -> None:
         self.path = path
         self.columns = [c for c in columns if c not in RESERVED]
+        # an orders file without line numbers: each rejected line's number in its order
+        self.line_column = LINE_COLUMN if numbered and LINE_COLUMN not in self.columns else None
         self.source = source
         self.rows = 0
         self._handle: IO[str] | None = None
@@ -78,20 +89,33 @@ class RejectFile:
                     "can write; run from one you can, or pass --rejects PATH"
                 )
             self._handle = self.path.open("w", newline="", encoding="utf-8")
-            self._writer = csv.DictWriter(self._handle, [*self.columns, *RESERVED])
+            numbers = [self.line_column] if self.line_column else []
+            self._writer = csv.DictWriter(self._handle, [*self.columns, *numbers, *RESERVED])
             self._writer.writeheader()
         return self._writer
 
-    def add_rows(self, table: pa.Table, lines: pa.Array, rows: dict[int, list[Problem]]) -> None:
+    def add_rows(
+        self,
+        table: pa.Table,
+        lines: pa.Array,
+        rows: dict[int, list[Problem]],
+        places: pa.Array | None = None,
+    ) -> None:
+        """Write ``rows`` (row index -> problems) of ``table``; ``lines``: each row's line in
+        the file; ``places``: each row's number in its order (null without an order id)."""
         if not rows:
             return
         writer = self._open()
         order = sorted(rows)
-        picked = table.take(pa.array(order, pa.int64())).select(self.columns).to_pylist()
-        line_numbers = lines.take(pa.array(order, pa.int64())).to_pylist()
-        for record, line, row in zip(picked, line_numbers, order, strict=True):
+        taken = pa.array(order, pa.int64())
+        picked = table.take(taken).select(self.columns).to_pylist()
+        line_numbers = lines.take(taken).to_pylist()
+        numbers = places.take(taken).to_pylist() if places is not None else [None] * len(order)
+        for record, line, row, number in zip(picked, line_numbers, order, numbers, strict=True):
             problems = "; ".join(_describe(p) for p in rows[row])
             shown = {k: _shown(v) for k, v in record.items()}
+            if self.line_column:
+                shown[self.line_column] = number
             writer.writerow({**shown, "_line": line, "_problems": problems, "_source": self.source})
             self.rows += 1
 
@@ -108,7 +132,13 @@ class RejectFile:
 class DiscardedRejects(RejectFile):
     """Counts rejected rows without writing them (the event API answers with the problems)."""
 
-    def add_rows(self, table: pa.Table, lines: pa.Array, rows: dict[int, list[Problem]]) -> None:
+    def add_rows(
+        self,
+        table: pa.Table,
+        lines: pa.Array,
+        rows: dict[int, list[Problem]],
+        places: pa.Array | None = None,
+    ) -> None:
         self.rows += len(rows)
 
     def add_unreadable(self, problem: Problem) -> None:

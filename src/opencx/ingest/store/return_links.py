@@ -77,8 +77,9 @@ def link_returns(conn: Connection, source: str, *, by_customer: bool) -> ReturnL
         WITH n AS (
             SELECT s._row, s.order_id, s.sku, s.customer_id, s.returns_order,
                    {is_ret} AS is_ret,
-                   coalesce(s.line_no, row_number() OVER (PARTITION BY s.order_id COLLATE "C"
-                                                          ORDER BY s._row)) AS line_no,
+                   coalesce(s.line_no, s.line_at,
+                            row_number() OVER (PARTITION BY s.order_id COLLATE "C"
+                                               ORDER BY s._row)) AS line_no,
                    {previous} AS prev_row
             FROM {STAGE} s)
         SELECT r.order_id, r.line_no, r.sku, r.returns_order, {prev}

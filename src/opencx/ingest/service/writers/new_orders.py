@@ -160,6 +160,8 @@ def copy_jobs(
     new = [e for e, f in zip(exts, is_new.tolist(), strict=True) if f]
     ids = orders.ids(exts, values)
     numbers = orders.number_lines(exts, values, at)
+    if "line_at" in cols:  # the place in the order, rejected rows counted (``Chunks``)
+        numbers = cols["line_at"].to_numpy(zero_copy_only=False)
     is_return = pc.fill_null(cols["is_return"], False).to_numpy(zero_copy_only=False)
     # computed from the lines (no status column): an order met before changes status with
     # these lines when its counts cross a line

@@ -92,7 +92,8 @@ class OrderWriter:
         orders = self._orders(run, state, cols, exts, values, fresh, at, (status, given))
         writes = [("orders", orders, True)] if orders is not None else []
         ids = state.ids(exts, values)
-        line_nos = self._line_numbers(state.number_lines(exts, values, at), cols["line_no"])
+        counted = state.number_lines(exts, values, at)
+        line_nos = self._line_numbers(counted, cols["line_no"], cols.get("line_at"))
         order_ids = pc.take(ids, at)
         # fresh ids: a line of a stored order keeps its own, since the upsert's key is the
         # order and the line number and it never updates the id
@@ -232,9 +233,12 @@ class OrderWriter:
         return data
 
     @staticmethod
-    def _line_numbers(numbers: np.ndarray, given: pa.Array) -> pa.Array:
-        """Each line's number: the one the file gives, else its place in its order."""
-        counted = pa.array(numbers, pa.int32())
+    def _line_numbers(
+        numbers: np.ndarray, given: pa.Array, places: pa.Array | None = None
+    ) -> pa.Array:
+        """Each line's number: the one the file gives, else its place in its order (``places``,
+        the rows rejected before it counted, when the run numbers them: ``Chunks``)."""
+        counted = pa.array(numbers, pa.int32()) if places is None else pc.cast(places, pa.int32())
         if given.null_count == len(given):
             return counted
         return pc.coalesce(pc.cast(given, pa.int32()), counted)
