@@ -506,12 +506,15 @@ def test_a_json_line_nested_past_the_readers_depth_is_a_rejected_row(
 
 def test_a_json_cell_nested_past_the_readers_depth(tmp_path, run_import, table_counts):
     """A CSV cell of JSON attributes nested past what json reads: a rejected row naming the
-    line and the column; before, json's RecursionError failed the whole import."""
+    line and the column (past the field's bound, ``tests/ingest/test_json_field_depth.py``);
+    before, json's RecursionError failed the whole import."""
+    from opencx.ingest.domain.validation.values import FIELD_TOO_DEEP
+
     path = tmp_path / "customers.csv"
     cell = '"{""n"": ' + DEEP + '}"'
     path.write_text(f'external_id,attributes\nC1,"{{""n"": 1}}"\nC2,{cell}\n', encoding="utf-8")
     report = run_import("customers", path, allow_rejects=True)
     assert [(p.line, p.column, p.rule) for p in report.problems] == [
-        (3, "attributes", f"not valid JSON: {TOO_DEEP}")
+        (3, "attributes", FIELD_TOO_DEEP)
     ]
     assert (report.rows_loaded, table_counts()["customers"]) == (1, 1)

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from opencx.core.text import MAX_FIELD_DEPTH
 from opencx.db.types import MONEY
 from opencx.web.exact_json import exact_json
 from tests.ingest.test_event_api import count, key
@@ -237,11 +238,12 @@ def test_whole_numbers_and_nested_numbers_read_as_before(client, services, engin
 
 
 def test_a_deeply_nested_json_field_is_kept_as_json_dumps_writes_it(client, services, engine):
-    """Properties nested 600 deep, a number at the bottom: stored as json.dumps writes them,
-    with the number's digits. Before, the JSON field's writer recursed in Python (two frames a
-    level) and a RecursionError was a 500 from about 400 levels (json.dumps, used before
-    ab7780c, took them)."""
-    depth = 600
+    """Properties nested as deep as a field may (``core.text.MAX_FIELD_DEPTH``: the object and
+    199 arrays), a number at the bottom: stored as json.dumps writes them, with the number's
+    digits. Before, the JSON field's writer recursed in Python (two frames a level) and a
+    RecursionError was a 500 from about 400 levels (json.dumps, used before ab7780c, took
+    them)."""
+    depth = MAX_FIELD_DEPTH - 1
     nested = "[" * depth + "0.10" + "]" * depth
     body = (
         '{"type": "interaction", "source": "shop", "create_missing_customers": true, "data": {'

@@ -136,12 +136,17 @@ def test_an_event_nested_too_deep_is_refused_with_its_key_and_nothing_is_written
     assert count(engine, "interactions") == 0
 
 
-def test_an_event_nested_to_the_bound_is_stored(client, services, engine):
+def test_an_event_nested_to_the_bound_is_read(client, services, engine):
+    """Read to the body's bound: its properties, nested past a stored field's bound
+    (``core.text.MAX_FIELD_DEPTH``), are then refused as that field, not as the body."""
+    from opencx.ingest.domain.validation.values import FIELD_TOO_DEEP
+
     body = event(nested(MAX_JSON_DEPTH - 4))  # the body, data, properties and x's levels
     headers = {**key(services, "events:write"), "Content-Type": "application/json"}
     r = client.post("/api/events", content=body, headers={**headers, "Idempotency-Key": "k"})
-    assert r.status_code == 201, r.text[:300]
-    assert count(engine, "interactions") == 1
+    assert r.status_code == 422, r.text[:300]
+    assert f"data.properties: {FIELD_TOO_DEEP}" in r.json()["detail"]
+    assert count(engine, "interactions") == 0
 
 
 # --- the other readers of JSON -------------------------------------------------------------

@@ -18,7 +18,14 @@ reads recurse once per level, and Python stops them at its recursion limit (1,00
 those of the request being served): near 950 levels a body was a 400 'There was an error
 parsing the body' naming nothing, or a 500 where an Idempotency-Key's digest read it first,
 at a depth that moved with the call stack. Past this bound, some 150 frames below that, a body
-is refused whoever reads it; an event's properties nested 600 deep are still taken."""
+is refused whoever reads it; a JSON field kept in the store nests less (:data:`MAX_FIELD_DEPTH`)."""
+
+MAX_FIELD_DEPTH = 200
+"""How deep a JSON field the store keeps (an event's or a file's ``properties``, ``attributes``)
+may nest. Every answer showing one is written by pydantic, whose serializer stops at 254 levels
+of the whole answer ('Maximum serialization depth exceeded'): a person's profile or GDPR export
+holding a field nested some 250 deep was a 500, and on PostgreSQL the driver's read of one some
+940 deep a RecursionError. An export encloses a field in a few levels; this leaves 50."""
 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.S)
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.S)

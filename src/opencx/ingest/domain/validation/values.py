@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.core.money import AMOUNT_TEXT, MONEY_INTEGER_DIGITS, MONEY_SCALE
+from opencx.core.text import MAX_FIELD_DEPTH, nested_too_deep
 from opencx.ingest.domain.kinds import FieldSpec
 from opencx.ingest.domain.mapping import Mapping
 from opencx.ingest.domain.validation.columns import ColumnPlan, as_text, source_text
@@ -253,12 +254,16 @@ def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
     """A JSON object per row. Its numbers are kept as they are spelled, but read back as
     doubles wherever the field is shown (a profile, a timeline, an export): one a double cannot
     hold (``1e400``, read back as infinity and shown as null; ``1e-400``, read back as 0) is
-    refused rather than stored to be lost."""
+    refused rather than stored to be lost. One nested more than
+    :data:`~opencx.core.text.MAX_FIELD_DEPTH` deep is refused too: no answer could show it."""
     bad = np.zeros(len(text), dtype=bool)
     far = np.zeros(len(text), dtype=bool)
     deep = np.zeros(len(text), dtype=bool)
     for i, value in enumerate(text.to_pylist()):
         if value is None:
+            continue
+        if nested_too_deep(value, MAX_FIELD_DEPTH) is not None:  # before json recurses into it
+            deep[i] = True
             continue
         try:
             ok = isinstance(json.loads(value, parse_float=_double), dict)
@@ -275,9 +280,7 @@ def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
             continue
         bad[i] = not ok
     parsed.flag(bad, name, "not a JSON object")
-    parsed.flag(
-        deep, name, "not valid JSON: arrays and objects nested too deep to read (some 1,000 levels)"
-    )
+    parsed.flag(deep, name, FIELD_TOO_DEEP)
     parsed.flag(
         far,
         name,
@@ -285,6 +288,12 @@ def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
         " smaller than 5e-324 unless 0) wherever the field is shown",
     )
     return text
+
+
+FIELD_TOO_DEEP = (
+    f"arrays and objects nested more than {MAX_FIELD_DEPTH} levels deep"
+    f" (at most {MAX_FIELD_DEPTH} are kept: an answer showing it could not be written)"
+)
 
 
 class _OutOfRange(ValueError):
