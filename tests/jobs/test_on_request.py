@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from opencx.core import FixedClock, InvalidInput, NotFound
 from opencx.core.audit import Origin, acting, current_origin
-from opencx.jobs import Job, RunContext, RunStatus, Scheduler, every
+from opencx.jobs import Job, RunContext, RunStatus, Scheduler, every, queue_once
 from opencx.jobs.service import Runner
 
 START = datetime(2026, 1, 15, 12, 0, 30, tzinfo=UTC)
@@ -232,3 +232,19 @@ def test_a_submitted_run_acts_for_whoever_asked(engine: Engine) -> None:
     while queue.tick() is not None:
         pass
     assert sorted(seen) == ["api_key:k1", "system", "user:u-7"]
+
+
+def test_a_run_queued_in_a_transaction_is_shared_only_by_equal_params(engine: Engine) -> None:
+    seen: list[dict[str, object]] = []
+    job = Job("test.analyze", None, lambda ctx: seen.append(dict(ctx.params)))
+    queue = Scheduler(engine, FixedClock(START), [job])
+    with engine.begin() as conn:
+        assert queue_once(conn, "test.analyze", now=START, params={"tables": ["orders"]})
+        assert not queue_once(conn, "test.analyze", now=START, params={"tables": ["orders"]})
+        assert queue_once(conn, "test.analyze", now=START, params={"tables": ["customers"]})
+    with engine.begin() as conn:  # rolled back with the change it follows
+        assert queue_once(conn, "test.analyze", now=START, params={"tables": ["products"]})
+        conn.rollback()
+    while queue.tick() is not None:
+        pass
+    assert sorted(seen, key=str) == [{"tables": ["customers"]}, {"tables": ["orders"]}]

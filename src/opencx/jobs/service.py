@@ -413,14 +413,25 @@ class Runner:
             self._thread = None
 
 
-def queue_once(conn: Connection, name: str, *, now: datetime, max_attempts: int = 3) -> bool:
+def queue_once(
+    conn: Connection,
+    name: str,
+    *,
+    now: datetime,
+    max_attempts: int = 3,
+    params: Mapping[str, Any] | None = None,
+) -> bool:
     """Queue a run of the on-request job ``name`` in the caller's transaction, unless one is
-    already waiting: work that must follow a change once it commits (the run commits or rolls
+    already waiting (with equal ``params``, when given: JSON values, read by the job from
+    ``ctx.params``): work that must follow a change once it commits (the run commits or rolls
     back with the change; changes made before a waiting run started share it). Whether a run
     was queued. The run acts for the actor of the edge calling."""
-    if name in store.waiting_runs(conn, [name]):
+    wanted = None if params is None else dict(params)
+    if wanted is None and name in store.waiting_runs(conn, [name]):
         return False
-    _requested(conn, name, now, max_attempts, _asker(), None)
+    if wanted is not None and wanted in store.waiting_params(conn, name):
+        return False
+    _requested(conn, name, now, max_attempts, _asker(), wanted)
     return True
 
 

@@ -325,6 +325,14 @@ def waiting_runs(conn: Connection, jobs: Sequence[str]) -> dict[str, datetime]:
     return {str(job): due for job, due in rows}
 
 
+def waiting_params(conn: Connection, job: str) -> list[dict[str, Any]]:
+    """The parameters of ``job``'s waiting runs (``{}`` for a run without)."""
+    query = sa.select(job_runs.c.params).where(
+        job_runs.c.job == job, job_runs.c.status.in_(WAITING)
+    )
+    return [dict(params or {}) for params in conn.execute(query).scalars()]
+
+
 def runs_of(conn: Connection, job: str, limit: int) -> list[dict[str, Any]]:
     """The last ``limit`` runs of ``job``, newest first."""
     query = (
