@@ -27,6 +27,7 @@ from opencx.ingest import store
 from opencx.ingest.domain import KINDS, Mapping
 from opencx.ingest.domain.mapping import EVENT_ADVICE
 from opencx.ingest.domain.validation import ColumnPlan, plan_columns
+from opencx.ingest.service import statistics
 from opencx.ingest.service.api_events import event_records, field_path
 from opencx.ingest.service.chunks import Chunks, writer_for
 from opencx.ingest.service.overview import DataOverview, overview_of
@@ -272,7 +273,7 @@ class IngestService:
         with self.engine.connect() as conn:
             store.begin_bulk(conn)
             try:
-                self._load(conn, options, source_file, plan, report, rejects, progress)
+                stale = self._load(conn, options, source_file, plan, report, rejects, progress)
             except Exception as exc:
                 conflict = _written_meanwhile(exc, source_file.name)
                 if conflict is None:
@@ -281,6 +282,7 @@ class IngestService:
             finally:
                 rejects.close()  # already closed unless the load raised
                 store.end_bulk(conn)
+            statistics.analyze_now(conn, stale)  # SQLite; PostgreSQL's job was queued
         if rejects.rows:
             report.reject_file = str(rejects.path)
 
@@ -293,8 +295,12 @@ class IngestService:
         report: ImportReport,
         rejects: RejectFile,
         progress: Callable[[int], None] | None,
-    ) -> None:
+    ) -> list[str]:
+        """Read, check and write the file in one transaction; the tables to analyze once it
+        committed (``service.statistics``)."""
+        stale: list[str] = []
         with conn.begin() as tx:
+            before = statistics.mark(conn)
             run = Run(
                 conn,
                 self.bus,
@@ -332,6 +338,8 @@ class IngestService:
             else:
                 report.counts = dict(run.counts)
                 report.status = "loaded_with_rejects" if report.rows_rejected else "loaded"
+                stale = statistics.analyze_after(conn, before, now=self.clock.now())
+        return stale
 
 
 def _no_data_rows(source_file: SourceFile) -> str:
