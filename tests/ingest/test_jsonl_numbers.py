@@ -148,25 +148,34 @@ def test_a_whole_number_past_4300_digits_puts_its_line_aside(
 
 
 def test_a_lone_surrogate_puts_its_line_aside(tmp_path, run_import, engine):
-    """A string holding half a UTF-16 pair ('\\ud800', which json reads and no UTF-8 text
-    holds): its line is not valid JSON, a rejected row. Before, Arrow failed the import with
-    'surrogates not allowed', naming no line."""
+    """A string or key holding half a UTF-16 pair ('\\ud800', which json reads and no UTF-8
+    text holds): its line is not valid JSON, a rejected row naming the field it is in and its
+    path there, as a refused number is named. Before, Arrow failed the import with 'surrogates
+    not allowed', naming no line; then the row named no field ('*') and no path."""
     path = tmp_path / "orders.jsonl"
     lines = [
-        f'{{"order_id": "A{i}", {HEAD}, "quantity": 1, "unit_price": 1, "name": "x"}}'
-        for i in range(3)
+        f'{{"order_id": "A{i}", {HEAD}, "quantity": 1, "unit_price": 1, "name": "x",'
+        f' "note": {{"n": ["ok"]}}}}'
+        for i in range(5)
     ]
     lines[1] = lines[1].replace('"x"', '"a\\udfffb"')
+    lines[2] = lines[2].replace('["ok"]', '["ok", "\\ud83d\\ude00 \\ud800"]')
+    lines[3] = lines[3].replace('"n"', '"n\\udc00"')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = run_import(
         "orders",
         path,
         allow_rejects=True,
         create_missing_customers=True,
+        ignore_unknown=True,
         maps=["product_name=name"],
     )
-    rule = "not valid JSON: a lone surrogate (\\udfff, half a UTF-16 pair) is no character"
-    assert [(p.line, p.rule) for p in report.problems] == [(2, rule)]
+    rule = "a lone surrogate (\\u{}, half a UTF-16 pair) is no character"
+    assert [(p.line, p.column, p.rule) for p in report.problems] == [
+        (2, "name", "not valid JSON: " + rule.format("dfff")),
+        (3, "note", "not valid JSON: note.n[1]: " + rule.format("d800")),
+        (4, "note", "not valid JSON: note.n\\udc00: " + rule.format("dc00")),
+    ]
     assert report.rows_loaded == 2
 
 

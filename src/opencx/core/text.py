@@ -103,20 +103,96 @@ def lone_surrogate(value: Any) -> str | None:
     and lists of them, keys included), or None. ``json`` reads ``"\\ud800"`` into such a string
     (a pair of escapes is read as one character), which no UTF-8 text holds: Arrow, the drivers
     and the stores refuse it ('surrogates not allowed'), so it is refused where it is read."""
-    if isinstance(value, str):
-        found = _SURROGATE.search(value)
-        return found.group() if found else None
-    if isinstance(value, dict):
-        items: Any = (x for pair in value.items() for x in pair)
-    elif isinstance(value, list):
-        items = value
-    else:
-        return None
-    for item in items:
-        found_in = lone_surrogate(item)
-        if found_in is not None:
-            return found_in
+    found = lone_surrogate_path(value)
+    return None if found is None else found[1]
+
+
+def lone_surrogate_path(value: Any) -> tuple[str, str] | None:
+    """Where the first lone surrogate of ``value`` is, in document order, and which it is:
+    ``(path, surrogate)``, the path of the string holding it (``data.properties.note``; ``""``
+    for ``value`` itself) or of the key (its surrogates written ``\\ud800``), or None. Walked
+    without recursion, as :func:`json_path`.
+
+    >>> lone_surrogate_path({"data": {"a": "ok", "b": ["x", "y\\ud800"]}})
+    ('data.b[1]', '\\ud800')
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found is not None:
+                return path, found.group()
+            continue
+        if isinstance(item, dict):
+            inner: list[tuple[str, Any]] = []
+            for key, child in item.items():
+                named = str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+                where = f"{path}.{named}" if path else named
+                inner += [(where, str(key)), (where, child)]  # the key, then its value
+        elif isinstance(item, list):
+            inner = [(f"{path}[{i}]", child) for i, child in enumerate(item)]
+        else:
+            continue
+        stack.extend(reversed(inner))
     return None
+
+
+_MAY_BE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+"""An escape of a surrogate, or one written in the bytes (json decodes them 'surrogatepass')."""
+_MAY_BE_SURROGATE_TEXT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_UNREAD = object()
+
+
+def surrogate_refused(body: bytes | str, data: Any = _UNREAD) -> json.JSONDecodeError | None:
+    """Why ``body``, a JSON text (``data``: what it reads as, when read already), is refused
+    when a string or key of it holds a lone surrogate: a JSONDecodeError naming its path
+    (``data.properties.note: a lone surrogate (\\ud800, half a UTF-16 pair) is no
+    character``) at its place in the text; else None. A body with no surrogate escape (nor
+    bytes) is not read again: a search of its bytes says so (about 1 us for an event).
+
+    >>> surrogate_refused(b'{"a": ["ok", "x\\\\ud800"]}').msg
+    'a[1]: a lone surrogate (\\\\ud800, half a UTF-16 pair) is no character'
+    """
+    if isinstance(body, bytes):
+        utf8 = b"\x00" not in body[:4] and not body.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if utf8 and (  # json would read it as UTF-8
+            (b"\\u" not in body and b"\xed" not in body) or not _MAY_BE_SURROGATE.search(body)
+        ):
+            return None
+        encoding = json.detect_encoding(body)
+        try:  # the text json reads (UTF-8, or the UTF-16 or 32 it detects)
+            text = body.decode(encoding, "surrogatepass")
+        except UnicodeDecodeError:  # json reads no text from it, and says so itself
+            return None
+    else:
+        text = body
+    if not _MAY_BE_SURROGATE_TEXT.search(text):
+        return None
+    if data is _UNREAD:
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):  # not JSON: the reader of the body says so
+            return None
+    found = lone_surrogate_path(data)
+    if found is None:
+        return None
+    path, char = found
+    rule = f"a lone surrogate (\\u{ord(char):04x}, half a UTF-16 pair) is no character"
+    return json.JSONDecodeError(f"{path}: {rule}" if path else rule, text, _spelled_at(text, char))
+
+
+def _spelled_at(text: str, char: str) -> int:
+    """Where ``char``, a surrogate, is written alone in ``text``: its escape not one half of a
+    pair's (a high surrogate with no low one after it, a low one with no high one before it),
+    or the character itself; 0 if not found."""
+    code = f"{ord(char):04x}"
+    if char < "\udc00":
+        escape = rf"\\u{code}(?!\\u[dD][c-fC-F][0-9a-fA-F]{{2}})"
+    else:
+        escape = rf"(?<!\\u[dD][89abAB][0-9a-fA-F]{{2}})\\u{code}"
+    found = re.compile(f"{escape}|{char}", re.IGNORECASE).search(text)
+    return found.start() if found else 0
 
 
 def json_path(value: Any, wanted: Callable[[Any], bool]) -> str | None:

@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from opencx.core import InvalidInput, NotFound, OpenCXError, ensure_utc
 from opencx.core.services import service_of
-from opencx.core.text import nested_too_deep
+from opencx.core.text import nested_too_deep, surrogate_refused
 from opencx.feedback.deps import FeedbackServiceDep as Service
 from opencx.feedback.domain import (
     SUPPORTED,
@@ -430,6 +430,9 @@ async def answer(service: FeedbackService, token: str, raw: bytes) -> tuple[int,
         return 422, {"error": f"body is not JSON: {deep.msg}"}
     try:
         body = json.loads(raw or b"{}")
+        lone = surrogate_refused(raw, body)  # no store holds one
+        if lone is not None:
+            return 422, {"error": f"body is not JSON: {lone.msg}"}
         values = body.get("answers") if isinstance(body, dict) else None
         if not isinstance(values, dict):
             raise InvalidInput("expected a JSON object with an 'answers' object")

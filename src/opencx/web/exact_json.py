@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-from opencx.core.text import json_path, lone_surrogate, nested_too_deep
+from opencx.core.text import json_path, nested_too_deep, surrogate_refused
 
 __all__ = ["ExactJsonRoute", "exact_json"]
 
@@ -96,10 +96,10 @@ def exact_json(body: bytes) -> Any:
     spells (``12345678901234.56789`` stays itself; a binary float would make it
     ``12345678901234.568``); ``NaN`` and ``Infinity``, which JSON has not (RFC 8259), are a
     JSONDecodeError at their position, as any other malformed body, and so is a number of more
-    than :data:`DIGITS` digits or an exponent past them (``1e5000``), a string holding a lone
-    surrogate (``"\\ud800"``, which no UTF-8 text holds), or arrays and objects nested more than
-    ``core.text.MAX_JSON_DEPTH`` deep. A refused number's message begins with its place
-    (``data.lines[1].unit_price: 1e5000 is out of range for a number``).
+    than :data:`DIGITS` digits or an exponent past them (``1e5000``), a string or key holding a
+    lone surrogate (``"\\ud800"``, which no UTF-8 text holds), or arrays and objects nested more
+    than ``core.text.MAX_JSON_DEPTH`` deep. The message of a refused number or surrogate begins
+    with its place (``data.lines[1].unit_price: 1e5000 is out of range for a number``).
 
     >>> exact_json(b'{"value": 0.1, "points": 5}')
     {'value': Decimal('0.1'), 'points': 5}
@@ -109,10 +109,6 @@ def exact_json(body: bytes) -> Any:
         raise deep
     try:
         data = json.loads(body, parse_float=_decimal, parse_int=_integer, parse_constant=_constant)
-        char = lone_surrogate(data)
-        if char is not None:
-            raise _LoneSurrogate(char)
-        return data
     except _NotJson as exc:
         spelled, message = exc.args
         text = body.decode("utf-8", "replace")
@@ -122,23 +118,10 @@ def exact_json(body: bytes) -> Any:
         raise json.JSONDecodeError(
             f"{field}: {message}" if field else message, text, where
         ) from None
-    except _LoneSurrogate as exc:
-        char = exc.args[0]
-        try:
-            text = body.decode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:  # another encoding json.loads detected: no position
-            text = body.decode("utf-8", "replace")
-        spelled = re.compile(rf"\\u{ord(char):04x}|{char}", re.IGNORECASE)
-        found = spelled.search(text)
-        raise json.JSONDecodeError(
-            f"a lone surrogate (\\u{ord(char):04x}, half a UTF-16 pair) is no character",
-            text,
-            found.start() if found else 0,
-        ) from None
-
-
-class _LoneSurrogate(ValueError):
-    pass
+    lone = surrogate_refused(body, data)  # 'data.properties.note: a lone surrogate ...'
+    if lone is not None:
+        raise lone
+    return data
 
 
 class _ExactJsonRequest(Request):

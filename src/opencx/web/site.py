@@ -17,8 +17,8 @@ from opencx.db.engine import REQUEST_LOCK_TIMEOUT, lock_timeout
 from opencx.web.account import router as account_router
 from opencx.web.admin import router as admin_router
 from opencx.web.errors import install_error_handlers
+from opencx.web.json_bodies import JsonBodies
 from opencx.web.lanes import Lanes
-from opencx.web.nesting import JsonNesting
 from opencx.web.openapi import install_openapi
 from opencx.web.pages import add_coming_soon
 from opencx.web.pages import router as shell_router
@@ -80,7 +80,7 @@ def install_web(app: FastAPI, *, lock_timeout: float = 0) -> None:
     ``lock_timeout``: the seconds a request waits for a PostgreSQL lock (0: no limit)."""
     app.state.lock_timeout = lock_timeout
     install_error_handlers(app)
-    app.add_middleware(JsonNesting)  # inside the lanes: a lane reads its own body
+    app.add_middleware(JsonBodies)  # inside the lanes: a lane reads its own body
     app.add_middleware(Lanes)  # lanes still get request ids and headers
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLockTimeout)

@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
-from opencx.core.text import nested_too_deep
+from opencx.core.text import nested_too_deep, surrogate_refused
 from opencx.helpdesk.api.chat_hub import GroupWriter, Hub, chat_out, hub_of, message_out, writer_of
 from opencx.helpdesk.api.roles import vouching_key
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
@@ -97,13 +97,16 @@ async def offline(body: OfflineIn, request: Request, service: Service) -> dict[s
 
 async def _receive(ws: WebSocket) -> dict[str, Any] | None:
     text = await ws.receive_text()
-    deep = nested_too_deep(text)  # before json recurses into it
+    refused = nested_too_deep(text)  # before json recurses into it
     try:
-        if deep is not None:
-            raise deep
+        if refused is not None:
+            raise refused
         data = json.loads(text)
+        refused = surrogate_refused(text, data)  # no store holds one
+        if refused is not None:
+            raise refused
     except (ValueError, TypeError):
-        detail = "send JSON objects" + (f" ({deep.msg})" if deep is not None else "")
+        detail = "send JSON objects" + (f" ({refused.msg})" if refused is not None else "")
         await ws.send_text(json.dumps({"type": "error", "detail": detail}))
         return {}
     return data if isinstance(data, dict) else {}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from opencx.core import InvalidInput
-from opencx.core.text import nested_too_deep
+from opencx.core.text import nested_too_deep, surrogate_refused
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.pages.roles import CSRF, Admin, Reader, staff_email
 from opencx.web import Principal, render
@@ -81,6 +81,9 @@ def json_definition(text: str, what: str) -> dict[str, Any]:
         if deep is not None:
             raise deep
         data = json.loads(text)
+        lone = surrogate_refused(text, data)  # no store holds one
+        if lone is not None:
+            raise lone
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"the definition is not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"

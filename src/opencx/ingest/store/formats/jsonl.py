@@ -11,7 +11,7 @@ from typing import IO, Any, NoReturn
 import pyarrow as pa
 
 from opencx.core.errors import InvalidInput, Problem
-from opencx.core.text import json_path, lone_surrogate
+from opencx.core.text import json_path, lone_surrogate, lone_surrogate_path
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, open_binary, rows_table
 
@@ -121,12 +121,30 @@ def _decoded(line: str) -> Any:
     except RecursionError:  # json's reader recurses once per array or object opened
         raise _Unreadable(None, NESTED_TOO_DEEP) from None
     if "\\u" in line:  # a surrogate is read from its escape only (the text is UTF-8)
-        char = lone_surrogate(record)
-        if char is not None:
-            raise _Unreadable(
-                None, f"a lone surrogate (\\u{ord(char):04x}, half a UTF-16 pair) is no character"
-            )
+        lone = _lone_surrogate(record)
+        if lone is not None:
+            raise lone
     return record
+
+
+def _lone_surrogate(record: Any) -> _Unreadable | None:
+    """The first lone surrogate of ``record`` as _Unreadable naming the field it is in and
+    its path in that field's value when deeper (``properties.notes[1]: a lone surrogate
+    ...``), as a refused number is named."""
+    fields = record.items() if isinstance(record, dict) else [(None, record)]
+    for field, value in fields:
+        named = None if field is None else str(field).encode("utf-8", "backslashreplace").decode()
+        in_name = None if field is None else lone_surrogate(field)
+        found = ("", in_name) if in_name is not None else lone_surrogate_path(value)
+        if found is None:
+            continue
+        path, char = found
+        rule = f"a lone surrogate (\\u{ord(char):04x}, half a UTF-16 pair) is no character"
+        if named is None or not path:  # the column names the field
+            return _Unreadable(named, f"{path}: {rule}" if path else rule)
+        inner = path if path.startswith("[") else f".{path}"
+        return _Unreadable(named, f"{named}{inner}: {rule}")
+    return None
 
 
 def records_batch(records: list[dict[str, Any]]) -> Batch:
