@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from opencx.core import FixedClock
+from opencx.core import EventBus, FixedClock
 from opencx.ingest.domain import Mapping
 from opencx.ingest.jobs import jobs
 from opencx.ingest.service import ImportOptions, ImportReport, IngestService
@@ -167,3 +167,19 @@ def test_the_job_waits_for_a_table_lock_at_most_its_limit(
             planner.analyze_job(pg_clean, ["orders"])
         holder.rollback()
     assert planner.analyze_job(pg_clean, ["orders"]) == "analyzed orders"
+
+
+def test_an_analyze_that_fails_leaves_the_committed_import_loaded(
+    sqlite_engine: Engine, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite analyzes after the commit: a store locked by another writer past the busy
+    timeout is said in the log, not as the import's failure."""
+
+    def locked(conn: Any, tables: list[str]) -> None:
+        raise sa.exc.OperationalError("ANALYZE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(planner.statistics, "analyze_tables", locked)
+    ingest = IngestService(sqlite_engine, EventBus(), clock)
+    assert imported(ingest, orders_file(tmp_path / "orders.csv", 600)).status == "loaded"
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM order_lines").scalar_one() == 600

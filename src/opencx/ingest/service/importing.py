@@ -279,10 +279,13 @@ class IngestService:
                 if conflict is None:
                     raise
                 raise conflict from exc
+            else:
+                # SQLite (PostgreSQL's job was queued): after the commit, before end_bulk
+                # starts the checkpoint, which then copies the statistics' pages too
+                statistics.analyze_now(conn, stale)
             finally:
                 rejects.close()  # already closed unless the load raised
                 store.end_bulk(conn)
-            statistics.analyze_now(conn, stale)  # SQLite; PostgreSQL's job was queued
         if rejects.rows:
             report.reject_file = str(rejects.path)
 
