@@ -44,23 +44,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parent))
 _bench_import = import_module("import")  # bench/import.py: its file, fresh and dropped databases
 
-SUITE = (
-    "nps",
-    "csat",
-    "ces",
-    "response_rate",
-    "repeat_purchase_rate",
-    "purchase_frequency",
-    "average_order_value",
-    "revenue_per_customer",
-    "return_rate",
-    "churn_rate",
-    "cohort_retention",
-    "active_days",
-    "touchpoints",
-    "channels_per_customer",
-    "channel_mix",
-)
+SUITE = import_module("metrics").SUITE  # bench/metrics.py: the suite it times against pandas
 READS = ("suite", "overview", "fit clv", "fit rfm", "360 x 20")
 
 
