@@ -8,6 +8,7 @@ its first change and says what is in the way; the downgrade's transaction (Postg
 transactional, and the migrations of one command run in one transaction) takes back the
 revisions it had already undone. SQLite keeps 64-bit integers and text of any length whatever
 the declared type: the migrations never narrow its columns (0020, 0033, 0035, 0036).
+:func:`widen_to_bigint` and :func:`narrow_to_integer` are the two halves of such a migration.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.engine import Connection
 
 from opencx.core.errors import Conflict
@@ -51,35 +53,56 @@ def check_values_fit(bind: Connection, migration: str, narrowings: Sequence[Narr
         )
 
 
+def widen_to_bigint(columns: Sequence[Narrowing]) -> None:
+    """The upgrade of a migration widening ``columns`` from INTEGER to BIGINT, on PostgreSQL
+    (SQLite's INTEGER holds 64 bits already: its columns are left as they are). Like
+    :func:`narrow_to_integer`, it runs inside a migration (Alembic's ``op``)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for n in columns:
+        op.alter_column(n.table, n.column, type_=sa.BigInteger(), existing_type=sa.Integer())
+
+
+def narrow_to_integer(migration: str, columns: Sequence[Narrowing]) -> None:
+    """The downgrade of :func:`widen_to_bigint`: on PostgreSQL, refused by
+    :func:`check_values_fit` while a value does not fit INTEGER, else each column back to it."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    check_values_fit(op.get_bind(), migration, columns)
+    for n in columns:
+        op.alter_column(n.table, n.column, type_=sa.Integer(), existing_type=sa.BigInteger())
+
+
 def _past(bind: Connection, narrowing: Narrowing) -> str | None:
     column: sa.ColumnClause[Any] = sa.column(narrowing.column)
     table = sa.table(narrowing.table, column)
     where = f"{narrowing.table}.{narrowing.column}"
     if narrowing.length is not None:
         length = sa.func.length(column)  # characters, as VARCHAR(n) counts them
-        rows, longest = bind.execute(
+        count, longest = bind.execute(
             sa.select(sa.func.count(), sa.func.max(length))
             .select_from(table)
             .where(length > narrowing.length)
         ).one()
-        if not rows:
+        if not count:
             return None
         return (
-            f"{where}: {_rows(rows)} longer than VARCHAR({narrowing.length}), "
+            f"{where}: {rows(count)} longer than VARCHAR({narrowing.length}), "
             f"the longest {longest} characters"
         )
     low, high = INTEGER_RANGE
-    rows, largest, smallest = bind.execute(
+    count, largest, smallest = bind.execute(
         sa.select(sa.func.count(), sa.func.max(column), sa.func.min(column))
         .select_from(table)
         .where(sa.or_(column > high, column < low))
     ).one()
-    if not rows:
+    if not count:
         return None
     extremes = [f"the largest {largest}"] if largest > high else []
     extremes += [f"the smallest {smallest}"] if smallest < low else []
-    return f"{where}: {_rows(rows)} outside INTEGER's range {low} to {high}, {', '.join(extremes)}"
+    return f"{where}: {rows(count)} outside INTEGER's range {low} to {high}, {', '.join(extremes)}"
 
 
-def _rows(count: int) -> str:
+def rows(count: int) -> str:
+    """``count`` rows, in words: '1 row', '1,234 rows'."""
     return f"{count:,} row" + ("" if count == 1 else "s")

@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.engine import Connection
 
 import opencx.db.types
-from opencx.db.narrowing import DowngradeRefused, Narrowing, check_values_fit
+from opencx.db.narrowing import DowngradeRefused, Narrowing, check_values_fit, rows
 
 revision = "0020"
 down_revision = "0019"
@@ -67,8 +67,8 @@ def _check_nothing_sealed(bind: Connection) -> None:
         .select_from(sa.table("customers", *fields))
         .where(sa.or_(*(f.startswith(SEALED_PREFIX, autoescape=True) for f in fields)))
     ).scalar_one()
-    found = [f"customer_keys: {_rows(keys)} (customers' data keys)"] if keys else []
-    found += [f"customers: {_rows(sealed)} with a sealed name, email or phone"] if sealed else []
+    found = [f"customer_keys: {rows(keys)} (customers' data keys)"] if keys else []
+    found += [f"customers: {rows(sealed)} with a sealed name, email or phone"] if sealed else []
     if found:
         raise DowngradeRefused(
             f"cannot undo migration {revision}: {'; '.join(found)}; dropping customer_keys "
@@ -76,7 +76,3 @@ def _check_nothing_sealed(bind: Connection) -> None:
             f"revision {revision} or later (OpenCX has no command that unseals), or restore the "
             f"backup taken before the upgrade to {revision}"
         )
-
-
-def _rows(count: int) -> str:
-    return f"{count:,} row" + ("" if count == 1 else "s")

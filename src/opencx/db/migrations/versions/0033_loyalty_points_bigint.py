@@ -13,29 +13,22 @@ Create Date: 2026-12-07 10:30:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
-
-from opencx.db.narrowing import Narrowing, check_values_fit
+from opencx.db.narrowing import Narrowing, narrow_to_integer, widen_to_bigint
 
 revision = "0033"
 down_revision = "0032"
 branch_labels = None
 depends_on = None
 
-COLUMNS = (("loyalty_challenges", "points"), ("loyalty_draws", "points_per_ticket"))
+COLUMNS = (
+    Narrowing("loyalty_challenges", "points"),
+    Narrowing("loyalty_draws", "points_per_ticket"),
+)
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for table, column in COLUMNS:
-        op.alter_column(table, column, type_=sa.BigInteger(), existing_type=sa.Integer())
+    widen_to_bigint(COLUMNS)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    check_values_fit(op.get_bind(), revision, [Narrowing(t, c) for t, c in COLUMNS])
-    for table, column in COLUMNS:
-        op.alter_column(table, column, type_=sa.Integer(), existing_type=sa.BigInteger())
+    narrow_to_integer(revision, COLUMNS)

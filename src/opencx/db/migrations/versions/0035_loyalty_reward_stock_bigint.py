@@ -13,25 +13,19 @@ Create Date: 2026-12-07 12:45:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
-
-from opencx.db.narrowing import Narrowing, check_values_fit
+from opencx.db.narrowing import Narrowing, narrow_to_integer, widen_to_bigint
 
 revision = "0035"
 down_revision = "0034"
 branch_labels = None
 depends_on = None
 
+COLUMNS = (Narrowing("loyalty_rewards", "stock"),)
+
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    op.alter_column("loyalty_rewards", "stock", type_=sa.BigInteger(), existing_type=sa.Integer())
+    widen_to_bigint(COLUMNS)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    check_values_fit(op.get_bind(), revision, [Narrowing("loyalty_rewards", "stock")])
-    op.alter_column("loyalty_rewards", "stock", type_=sa.Integer(), existing_type=sa.BigInteger())
+    narrow_to_integer(revision, COLUMNS)
