@@ -1,14 +1,21 @@
-"""A downgrade that narrows columns: the values that would not fit, found before any change.
+"""A downgrade that would lose data: found before any change, and refused.
 
-PostgreSQL's ``ALTER COLUMN ... TYPE`` stops at the first value that does not fit the narrower
-type with the driver's words ('integer out of range', 'value too long for type character
-varying(300)'), naming no table, column or row. A migration whose downgrade narrows columns on
-PostgreSQL calls :func:`check_values_fit` first, for every column it narrows, so it stops before
-its first change and says what is in the way; the downgrade's transaction (PostgreSQL's DDL is
-transactional, and the migrations of one command run in one transaction) takes back the
-revisions it had already undone. SQLite keeps 64-bit integers and text of any length whatever
-the declared type: the migrations never narrow its columns (0020, 0033, 0035, 0036).
+A downgrade that narrows columns finds first the values that would not fit. PostgreSQL's
+``ALTER COLUMN ... TYPE`` stops at the first value that does not fit the narrower type with the
+driver's words ('integer out of range', 'value too long for type character varying(300)'),
+naming no table, column or row. A migration whose downgrade narrows columns on PostgreSQL calls
+:func:`check_values_fit` first, for every column it narrows, so it stops before its first change
+and says what is in the way; the downgrade's transaction (PostgreSQL's DDL is transactional, and
+the migrations of one command run in one transaction, on SQLite too) takes back the revisions it
+had already undone. SQLite keeps 64-bit integers and text of any length whatever the declared
+type: the migrations never narrow its columns (0020, 0033, 0035, 0036).
 :func:`widen_to_bigint` and :func:`narrow_to_integer` are the two halves of such a migration.
+
+A downgrade that drops tables holding what the store cannot give back (personal, consent, ledger
+and audit records, and the settings made beside them) calls :func:`check_nothing_dropped` first:
+while one of them holds rows it is refused, naming each such table and its row count, never a
+value (the rows hold personal data); an emptied table downgrades as before. Left out of the
+check are tables whose rows are derived from others that stay, or live a day or less.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ INTEGER_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's INTEGER (int4)
 
 class DowngradeRefused(Conflict):
     """A downgrade would narrow a column past values it holds, or drop what it cannot give back
-    (0020: customers' data keys); it changed nothing."""
+    (0020: customers' data keys; :func:`check_nothing_dropped`); it changed nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,30 @@ def narrow_to_integer(migration: str, columns: Sequence[Narrowing]) -> None:
     check_values_fit(op.get_bind(), migration, columns)
     for n in columns:
         op.alter_column(n.table, n.column, type_=sa.Integer(), existing_type=sa.BigInteger())
+
+
+def check_nothing_dropped(
+    bind: Connection, migration: str, tables: Sequence[str], losing: str
+) -> None:
+    """Raise :class:`DowngradeRefused` while any of ``tables`` (which the downgrade of
+    ``migration`` drops) holds rows, naming each such table and its row count, and ``losing``:
+    what would go with them. Counts only, in one query: never a value."""
+    counts = bind.execute(
+        sa.select(
+            *(sa.select(sa.func.count()).select_from(sa.table(t)).scalar_subquery() for t in tables)
+        )
+    ).one()
+    found = [
+        f"{table}: {rows(count)}" for table, count in zip(tables, counts, strict=True) if count
+    ]
+    if found:
+        raise DowngradeRefused(
+            f"cannot undo migration {migration}: {'; '.join(found)}. Its downgrade drops "
+            f"{'that table and with it' if len(found) == 1 else 'those tables and with them'} "
+            f"{losing}. "
+            f"Nothing was changed: stay at revision {migration} or later; delete those rows "
+            "first only if they may be lost"
+        )
 
 
 def _past(bind: Connection, narrowing: Narrowing) -> str | None:

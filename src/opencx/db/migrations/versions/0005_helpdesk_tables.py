@@ -4,6 +4,9 @@ Calendars, SLA policies, queues, routing rules, agents and canned responses; per
 contact address, SLA durations (wall clock and business hours) and alerts already sent, merge
 and split links; attachments (size-limited, kept in the database).
 
+The downgrade stops, changing nothing, while any of these tables holds rows
+(``opencx.db.narrowing``); emptied, it downgrades.
+
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-06 01:42:08.952568
@@ -15,11 +18,28 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import check_nothing_dropped
 
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = (
+    "helpdesk_agents",
+    "helpdesk_calendars",
+    "helpdesk_canned_responses",
+    "helpdesk_queues",
+    "helpdesk_routing_rules",
+    "helpdesk_sla_policies",
+    "helpdesk_attachments",
+    "helpdesk_case_state",
+)
+LOSING = (
+    "the helpdesk's agents and settings, the cases' contact addresses and SLA clocks, and their"
+    " attachments"
+)
 
 
 def upgrade() -> None:
@@ -129,6 +149,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     with op.batch_alter_table("helpdesk_case_state", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_helpdesk_case_state_sla_due_at"))
 

@@ -4,6 +4,10 @@
 who asked for no more surveys; ``survey_skips`` explain invitations not sent; ``feedback_followups``
 are the closed loop; ``answer_topics`` is the read model of themes and sentiment per comment.
 
+The downgrade stops, changing nothing, while one of these tables holds rows
+(``opencx.db.narrowing``), but for ``answer_topics``, which ``opencx feedback analyse`` fills
+again; emptied, it downgrades.
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-06 02:00:00
@@ -14,12 +18,20 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from opencx.db.narrowing import check_nothing_dropped
 from opencx.db.types import UtcDateTime
 
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("survey_triggers", "survey_opt_outs", "survey_skips", "feedback_followups")
+LOSING = (
+    "customers' survey opt-outs (their refusal of surveys), the invitations skipped and why, "
+    "the survey triggers and the closed loop's follow-ups"
+)
 
 ID = sa.String(26)
 
@@ -109,6 +121,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     with op.batch_alter_table("invitations") as batch:
         batch.drop_index("ix_invitations_scheduled_at")
     for name in (

@@ -4,6 +4,9 @@ A chat is ``waiting`` until an agent joins, ``active`` while they talk, ``ended`
 messages are kept here and copied to the case it is handed off to (the transcript on the
 customer's timeline).
 
+The downgrade stops, changing nothing, while a chat or a message holds rows
+(``opencx.db.narrowing``); emptied, it downgrades.
+
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06 02:10:00
@@ -15,11 +18,16 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import check_nothing_dropped
 
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("helpdesk_chats", "helpdesk_chat_messages")
+LOSING = "live chats and what was written in them"
 
 
 def upgrade() -> None:
@@ -60,6 +68,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     with op.batch_alter_table("helpdesk_chat_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_helpdesk_chat_messages_chat_id"))
     op.drop_table("helpdesk_chat_messages")

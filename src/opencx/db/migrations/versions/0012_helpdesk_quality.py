@@ -1,5 +1,8 @@
 """helpdesk agent quality (helpdesk slice): QA scorecards and reviews
 
+The downgrade stops, changing nothing, while either table holds rows (``opencx.db.narrowing``);
+emptied, it downgrades.
+
 Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06 02:50:00
@@ -11,11 +14,16 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import check_nothing_dropped
 
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("helpdesk_qa_scorecards", "helpdesk_qa_reviews")
+LOSING = "the QA scorecards and the reviews of agents' work"
 
 
 def upgrade() -> None:
@@ -49,6 +57,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     with op.batch_alter_table("helpdesk_qa_reviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_helpdesk_qa_reviews_agent"))
         batch_op.drop_index(batch_op.f("ix_helpdesk_qa_reviews_case_id"))

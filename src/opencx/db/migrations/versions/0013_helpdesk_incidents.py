@@ -1,5 +1,8 @@
 """helpdesk proactive incidents (helpdesk slice): incidents and the notice to each customer
 
+The downgrade stops, changing nothing, while either table holds rows (``opencx.db.narrowing``);
+emptied, it downgrades.
+
 Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-06 03:10:00
@@ -11,11 +14,16 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import check_nothing_dropped
 
 revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("helpdesk_incidents", "helpdesk_incident_notices")
+LOSING = "the incidents and the notices customers were sent about them"
 
 
 def upgrade() -> None:
@@ -56,5 +64,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     op.drop_table("helpdesk_incident_notices")
     op.drop_table("helpdesk_incidents")

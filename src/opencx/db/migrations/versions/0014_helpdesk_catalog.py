@@ -1,5 +1,8 @@
 """helpdesk self-service catalog (helpdesk slice): items, runs and their audit trail
 
+The downgrade stops, changing nothing, while any of these tables holds rows
+(``opencx.db.narrowing``); emptied, it downgrades.
+
 Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-06 03:15:00
@@ -11,11 +14,16 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import check_nothing_dropped
 
 revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("helpdesk_catalog_items", "helpdesk_catalog_runs", "helpdesk_catalog_audit")
+LOSING = "the self-service catalog, the requests made through it and their audit trail"
 
 
 def upgrade() -> None:
@@ -61,6 +69,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     with op.batch_alter_table("helpdesk_catalog_audit", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_helpdesk_catalog_audit_run_id"))
     op.drop_table("helpdesk_catalog_audit")

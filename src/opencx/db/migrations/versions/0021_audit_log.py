@@ -4,6 +4,9 @@
 such path either); ``audit_subjects`` holds one random salt per customer named in the log,
 deleted when the customer is erased so their records can no longer be linked to them.
 
+The downgrade stops, changing nothing, while either table holds rows (``opencx.db.narrowing``);
+emptied, it downgrades.
+
 Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-06 05:10:00
@@ -14,12 +17,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from opencx.db.narrowing import check_nothing_dropped
 from opencx.db.types import UtcDateTime
 
 revision = "0021"
 down_revision = "0020"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("audit_log", "audit_subjects")
+LOSING = "the audit log of privileged acts and its pseudonym salts"
 
 REFUSAL = "audit_log is append-only: its rows cannot be changed or deleted"
 
@@ -65,6 +73,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
         op.execute("DROP FUNCTION IF EXISTS audit_log_refuse_change()")

@@ -1,5 +1,8 @@
 """helpdesk self-service: unconfirmed requests and rate buckets (helpdesk slice)
 
+The downgrade stops, changing nothing, while a request is held (``opencx.db.narrowing``); the rate
+buckets, which expire, are dropped as they are.
+
 Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-06 08:00:00
@@ -16,11 +19,16 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import check_nothing_dropped
 
 revision = "0023"
 down_revision = "0022"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("helpdesk_catalog_unconfirmed",)
+LOSING = "the self-service requests waiting for their confirmation link"
 
 
 def upgrade() -> None:
@@ -52,6 +60,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     with op.batch_alter_table("helpdesk_rate_buckets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_helpdesk_rate_buckets_at"))
     op.drop_table("helpdesk_rate_buckets")

@@ -5,6 +5,9 @@ alone: nothing of it is written, its live import or backfill goes on with the ot
 this table keeps the refusal with the sentence naming the order until the order earns
 (``loyalty.store.refusals``). Before, one such order failed the whole import or backfill.
 
+The downgrade stops, changing nothing, while loyalty_refused_orders holds rows
+(``opencx.db.narrowing``); emptied, it downgrades.
+
 Revision ID: 0034
 Revises: 0033
 Create Date: 2026-12-07 12:30:00
@@ -16,11 +19,16 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import check_nothing_dropped
 
 revision = "0034"
 down_revision = "0033"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("loyalty_refused_orders",)
+LOSING = "the orders the points ledger refused, kept until they earn"
 
 
 def upgrade() -> None:
@@ -35,4 +43,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     op.drop_table("loyalty_refused_orders")
