@@ -85,6 +85,25 @@ def init(ctx: typer.Context) -> None:
     typer.echo(f"database ready: {settings.database_url}")
 
 
+@app.command()
+def downgrade(
+    revision: str = typer.Argument(
+        ..., help="The migration to go back to, e.g. 0019 (the older OpenCX's latest), or base."
+    ),
+) -> None:
+    """Undo the migrations above REVISION, with this (the newer) OpenCX, in one transaction.
+    A migration that would drop records or narrow a column past a stored value refuses, naming
+    the table and the rows, and nothing is changed (exit code 2). See docs/operations.md."""
+    from opencx.db import downgrade as downgrade_to
+    from opencx.settings import Settings
+
+    was, now = downgrade_to(Settings().database_url, revision)
+    if was == now:
+        typer.echo(f"the database is at migration {now} already: nothing to undo")
+    else:
+        typer.echo(f"database downgraded from migration {was} to {now}")
+
+
 def seal_plaintext_customers(services: Any) -> None:
     """Seal customers written before crypto-shredding was on (the upgrade path; idempotent
     and nearly free once done: one probe query)."""
@@ -273,7 +292,7 @@ def _mount(only: str | None = None) -> None:
             app.add_typer(sub, name=name)
 
 
-BUILT_IN = frozenset({"init", "serve", "quickstart", "telco-eval"})  # defined in this module
+BUILT_IN = frozenset({"init", "downgrade", "serve", "quickstart", "telco-eval"})  # defined here
 
 
 def _command_of(args: list[str]) -> str | None:
@@ -373,7 +392,7 @@ def main() -> None:
         app()
         return
     word = next((a for a in args if not a.startswith("-")), None)
-    if word not in BUILT_IN:  # those four need no slice's commands
+    if word not in BUILT_IN:  # those need no slice's commands
         _mount(_command_of(args))  # an unknown command: every group, so the error lists all
     if "--debug" in args:
         app()

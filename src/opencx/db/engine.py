@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from opencx.core.errors import Conflict
+from opencx.core.errors import Conflict, InvalidInput
 from opencx.db import driver
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -211,13 +211,58 @@ def migrate(url: str, revision: str = "head") -> None:
     from alembic.util import CommandError
 
     config = alembic_config(url)
-    config.attributes["upgrade_only"] = True  # env.py: no slice's store imported (autogenerate)
+    config.attributes["migrations_only"] = True  # env.py: no slice's store (autogenerate's)
     try:
         command.upgrade(config, revision)
     except CommandError as exc:
         if message := _from_a_newer_version(config):
             raise Conflict(message) from exc
         raise
+
+
+def downgrade(url: str, revision: str) -> tuple[str, str]:
+    """Undo migrations down to ``revision`` (an id of ours, or ``base``): what ``opencx
+    downgrade`` runs. Returns the revisions before and after (``base`` for none).
+
+    The migrations undone run in one transaction, on SQLite as on PostgreSQL: a downgrade a
+    migration refuses (:class:`~opencx.db.narrowing.DowngradeRefused`: it would drop records or
+    narrow a column past a value) leaves the store as it was. A revision none of ours, one above
+    the store's, or a store a newer OpenCX migrated, is refused before anything runs."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(url)
+    config.attributes["migrations_only"] = True
+    ours = [s.revision for s in ScriptDirectory.from_config(config).walk_revisions()][::-1]
+    if revision != "base" and revision not in ours:
+        raise InvalidInput(
+            f"no migration {revision!r}: this OpenCX's are {ours[0]} to {ours[-1]}, and base "
+            "(before the first)"
+        )
+    if message := _from_a_newer_version(config):
+        raise Conflict(message)
+    was = stored_revision(url) or "base"
+    if revision == was:
+        return was, was
+    if revision != "base" and (was == "base" or ours.index(revision) > ours.index(was)):
+        raise Conflict(
+            f"the database is at migration {was}, below {revision}: a downgrade only goes down "
+            "(`opencx init` upgrades to the latest)"
+        )
+    command.downgrade(config, revision)
+    return was, stored_revision(url) or "base"
+
+
+def stored_revision(url: str) -> str | None:
+    """The migration the store at ``url`` is at; None when it has none (empty, or at base)."""
+    engine = sa.create_engine(normalise_url(url))
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
 
 
 def _from_a_newer_version(config: Any) -> str | None:

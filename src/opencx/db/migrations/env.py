@@ -19,10 +19,10 @@ config = context.config
 # Slice-private tables (loyalty, service hub, ...) live in each slice's store on the same
 # metadata; import every module of them so autogenerate sees the whole schema (a store package's
 # __init__ need not import its tables: metrics.store.targets was missed, and autogenerate
-# proposed dropping metric_targets). An upgrade runs the migrations alone
-# (``opencx.db.migrate`` says so): the stores import Arrow, NumPy and the web package's
-# FastAPI, which ``opencx init`` does not need (tests/contracts/test_cli_start.py).
-if not config.attributes.get("upgrade_only"):
+# proposed dropping metric_targets). An upgrade or a downgrade runs the migrations alone
+# (``opencx.db.migrate`` and ``downgrade`` say so): the stores import Arrow, NumPy and the web
+# package's FastAPI, which ``opencx init`` does not need (tests/contracts/test_cli_start.py).
+if not config.attributes.get("migrations_only"):
     for _mod in pkgutil.iter_modules(opencx.__path__):
         if _mod.ispkg:
             try:
