@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -130,3 +131,17 @@ def test_a_revision_not_ours_or_above_the_store_is_one_line_before_anything_runs
         "error: the database is at migration 0030, below 0031: a downgrade only goes down "
         "(`opencx init` upgrades to the latest) (--debug shows the traceback)\n",
     )
+
+
+def test_a_missing_sqlite_file_is_said_and_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, the downgrade's first connection created an empty file and then said the store
+    was at base, below the revision asked for."""
+    missing = tmp_path / "typo.db"
+    code, out, err = opencx(
+        "downgrade", "0018", url=f"sqlite:///{missing}", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: no SQLite store at {missing}: nothing to downgrade"), err
+    assert not missing.exists()

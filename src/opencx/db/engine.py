@@ -231,6 +231,8 @@ def downgrade(url: str, revision: str) -> tuple[str, str]:
     from alembic import command
     from alembic.script import ScriptDirectory
 
+    if (missing := _missing_sqlite_file(url)) is not None:
+        raise InvalidInput(f"no SQLite store at {missing}: nothing to downgrade")
     config = alembic_config(url)
     config.attributes["migrations_only"] = True
     ours = [s.revision for s in ScriptDirectory.from_config(config).walk_revisions()][::-1]
@@ -251,6 +253,17 @@ def downgrade(url: str, revision: str) -> tuple[str, str]:
         )
     command.downgrade(config, revision)
     return was, stored_revision(url) or "base"
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url`` when it does not exist (connecting would create it empty)."""
+    target = sa.make_url(normalise_url(url))
+    if not target.drivername.startswith("sqlite") or target.database in (None, "", ":memory:"):
+        return None
+    if target.query.get("uri"):  # a file: URI names its file and mode itself
+        return None
+    path = Path(target.database)
+    return None if path.exists() else path
 
 
 def stored_revision(url: str) -> str | None:
