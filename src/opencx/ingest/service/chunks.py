@@ -20,6 +20,7 @@ from opencx.ingest.domain.validation import (
     Parsed,
     parse_chunk,
 )
+from opencx.ingest.domain.validation.duplicates import order_id_hashes
 from opencx.ingest.service.erased import erased_rows
 from opencx.ingest.service.report import ImportOptions, ImportReport
 from opencx.ingest.service.run import Run
@@ -160,8 +161,14 @@ class Chunks:
             order_ids = order_ids.combine_chunks()
         counted = ~skipped & np.asarray(pc.is_valid(order_ids), dtype=bool)
         line_at = np.zeros(len(counted), np.int64)
-        rows = np.flatnonzero(counted)
-        if rows.size:
+        if counted.all():  # every row: the chunk's own encoding of its order ids, and hashes
+            encoded = parsed.encoded("order_id")
+            hashes = None if self.run.alone else order_id_hashes(parsed)
+            values, _ = self.places.slots_of(encoded.dictionary, hashes)
+            at = np.asarray(encoded.indices)
+            line_at[:] = self.places.number_lines(encoded.dictionary, values, at)
+        elif counted.any():
+            rows = np.flatnonzero(counted)
             encoded = pc.dictionary_encode(order_ids.take(pa.array(rows)))
             values, _ = self.places.slots_of(encoded.dictionary)
             at = np.asarray(encoded.indices)

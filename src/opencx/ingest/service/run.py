@@ -124,11 +124,14 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
     encoded = pc.dictionary_encode(refs)
     names = encoded.dictionary.to_pylist()
     known = run.customers
-    wanted = [name for name in names if name not in known]
+    ids = list(map(known.get, names))  # each name looked up once; the unknown ones again below
+    unknown_at = [i for i, found in enumerate(ids) if found is None]
+    wanted = [names[i] for i in unknown_at]
     source = run.customer_source or run.source
+    missing = wanted
     if wanted and run.stored("customers", source):
         known.update(store.ids_by_external_id(run.conn, "customers", source, set(wanted)))
-    missing = [name for name in wanted if name not in known]
+        missing = [name for name in wanted if name not in known]
     if missing and run.mapping.create_missing_customers:
         _create_customers(run, parsed, encoded, missing, when)
     elif missing:
@@ -136,8 +139,9 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
         parsed.flag(unknown, "customer", run.mapping.advice.unknown_customer)
     if required:
         parsed.flag(pc.is_null(refs), "customer", "required value is missing")
-    ids = pa.array([known.get(name) for name in names], pa.string())
-    return pc.take(ids, encoded.indices)
+    for i in unknown_at:
+        ids[i] = known.get(names[i])
+    return pc.take(pa.array(ids, pa.string()), encoded.indices)
 
 
 def _create_customers(

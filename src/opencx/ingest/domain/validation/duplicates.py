@@ -37,6 +37,17 @@ def row_hashes(columns: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
     return np.asarray(result["h"], dtype=np.uint64)
 
 
+def order_id_hashes(parsed: Parsed) -> np.ndarray:
+    """The :func:`row_hashes` of the chunk's order ids (``parsed.encoded("order_id")``'s
+    dictionary), made once per chunk: the order-head check, the places of its rows and the
+    order writer each find the chunk's orders by them."""
+    found = parsed.dictionary_hashes.get("order_id")
+    if found is None:
+        found = row_hashes([_text(parsed.encoded("order_id").dictionary)])
+        parsed.dictionary_hashes["order_id"] = found
+    return found
+
+
 class HashedRows:
     """Distinct rows met in a file, found again by a 64-bit hash confirmed by the values.
 
@@ -57,18 +68,26 @@ class HashedRows:
         """Per row of ``rows`` (hashes ``hashes``, sorted by ``order`` if given), the position
         in :attr:`keys` of the row kept with the same values in those columns (a kept row may
         hold more), or -1."""
+        return self.search(hashes, rows, order)[0]
+
+    def search(
+        self, hashes: np.ndarray, rows: pa.Table, order: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`find`, and where each hash goes in :attr:`keys` (its first position not
+        below it, as ``np.searchsorted``): :meth:`add` of rows not found takes it, and so
+        searches the keys once, not twice."""
         found = np.full(len(hashes), -1, dtype=np.int64)
         keys = self.keys
+        left = np.zeros(len(hashes), dtype=np.int64)
         if not keys.size:
-            return found
+            return found, left
         # sorted queries: the binary searches walk the array in one direction
         if order is None:
             order = np.argsort(hashes)
-        left = np.empty(len(hashes), dtype=np.int64)
         left[order] = np.searchsorted(keys, hashes[order])
         hits = np.flatnonzero(keys[np.minimum(left, keys.size - 1)] == hashes)
         if not hits.size:
-            return found
+            return found, left
         # each hit against every kept row of its hash (one, unless hashes collided)
         counts = np.searchsorted(keys, hashes[hits], "right") - left[hits]
         pairs = np.repeat(hits, counts)
@@ -76,23 +95,28 @@ class HashedRows:
         at = np.repeat(left[hits] - starts, counts) + np.arange(len(pairs))
         same = same_rows(self.rows(at).select(rows.column_names), rows.take(pa.array(pairs)))
         found[pairs[same]] = at[same]
-        return found
+        return found, left
 
     def rows(self, at: np.ndarray) -> pa.Table:
         """The rows kept at positions ``at`` of :attr:`keys`."""
         return self._rows.take(self._where[at].astype(np.int64))
 
     def add(
-        self, hashes: np.ndarray, rows: pa.Table, order: np.ndarray | None = None
+        self,
+        hashes: np.ndarray,
+        rows: pa.Table,
+        order: np.ndarray | None = None,
+        left: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Keep ``rows`` (distinct, none kept yet; ``order``: the stable sort of ``hashes``, if
+        known; ``left``: where each hash goes in :attr:`keys`, as :meth:`search` found it, if
         known). Return that order and where the rows went in it (positions in :attr:`keys`
         before the insertion, for arrays kept beside it: ``np.insert(array, at,
         values[order])``)."""
         if order is None:
             order = np.argsort(hashes, kind="stable")
         added = hashes[order]
-        at = np.searchsorted(self.keys, added)
+        at = np.searchsorted(self.keys, added) if left is None else left[order]
         numbers = (self._rows.count + order).astype(np.uint32)  # kept in their own order
         self._rows.keep(rows)
         self.keys = np.insert(self.keys, at, added)
@@ -124,12 +148,13 @@ class DuplicateFinder:
         hashes = row_hashes(list(rows.columns))
         order = np.argsort(hashes, kind="stable")
         repeated = _repeated_within(rows, hashes, order)
-        repeated |= self._seen.find(hashes, rows, order) >= 0
+        found, left = self._seen.search(hashes, rows, order)
+        repeated |= found >= 0
         if not repeated.any():
-            self._seen.add(hashes, rows, order)
+            self._seen.add(hashes, rows, order, left)
         elif not repeated.all():
             new = np.flatnonzero(~repeated)
-            self._seen.add(hashes[new], rows.take(pa.array(new)))
+            self._seen.add(hashes[new], rows.take(pa.array(new)), left=left[new])
         return repeated
 
 
@@ -201,9 +226,10 @@ class OrderHeads:
         numbers = np.asarray(lines.to_numpy(zero_copy_only=False), dtype=np.int64)
         if self._alone:
             keys, pos = np.empty(0, np.uint64), np.full(len(ids), -1, np.int64)
+            left = np.zeros(len(ids), np.int64)
         else:
-            keys = row_hashes([ids])
-            pos = self._orders.find(keys, pa.table({"k": ids}))
+            keys = order_id_hashes(parsed)
+            pos, left = self._orders.search(keys, pa.table({"k": ids}))
         seen = pos >= 0
         first_of_row = first_at[codes]
         conflict = np.zeros(len(codes), dtype=bool)
@@ -228,7 +254,7 @@ class OrderHeads:
             new = np.flatnonzero(~seen)
             firsts = first_at[new]
             added = _head_rows(heads, firsts).add_column(0, "k", ids.take(pa.array(new)))
-            order, at = self._orders.add(keys[new], added)
+            order, at = self._orders.add(keys[new], added, left=left[new])
             self._lines = np.insert(self._lines, at, numbers[firsts][order])
 
 

@@ -18,6 +18,7 @@ class Parsed:
     problems: list[tuple[int, str, str, str]]  # (row index, column, value, rule)
     raw: dict[str, pa.Array]  # source strings of each field, for messages
     encoded_columns: dict[str, pa.DictionaryArray] = field(default_factory=dict)
+    dictionary_hashes: dict[str, np.ndarray] = field(default_factory=dict)  # of encoded's
 
     def encoded(self, name: str) -> pa.DictionaryArray:
         """Column ``name`` dictionary-encoded (its distinct values in order of first

@@ -49,12 +49,14 @@ class OrderState:
         return self._find(array, self._hashes(array))
 
     def slots_of(
-        self, exts: pa.Array | pa.ChunkedArray | list[str]
+        self, exts: pa.Array | pa.ChunkedArray | list[str], hashes: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """The slot (``index << 24 | lines so far``) of each of ``exts`` (unique), and which
-        are new to the run: those get the next indexes and no line yet."""
+        are new to the run: those get the next indexes and no line yet. ``hashes``: their
+        :func:`order_hashes`, when already made (never in a run ``alone``)."""
         array = _strings(exts)
-        hashes = self._hashes(array)
+        if hashes is None or self._alone:
+            hashes = self._hashes(array)
         index = self._find(array, hashes)
         fresh = index < 0
         count = int(fresh.sum())
@@ -94,7 +96,7 @@ class OrderState:
 
     def statuses(
         self,
-        exts: list[str],
+        exts: pa.Array | list[str],
         values: np.ndarray,
         at: np.ndarray,
         is_return: np.ndarray,

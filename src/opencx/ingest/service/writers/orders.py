@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from opencx.ingest import store
 from opencx.ingest.domain import OrdersImported, ReturnsMoved
 from opencx.ingest.domain.validation import Parsed, return_mask
+from opencx.ingest.domain.validation.duplicates import order_id_hashes
 from opencx.ingest.service.run import (
     Run,
     id_prefix,
@@ -82,12 +83,15 @@ class OrderWriter:
         cols["is_return"] = return_mask(Parsed(cols, np.zeros(n, bool), [], {}), run.mapping)
         product_ids = self._products(run, state, cols)
         # the chunk's order ids in order of first appearance, and each line's place among them
-        encoded = parsed.encoded("order_id") if mask.all() else None
-        if encoded is None:
+        hashes = None  # the chunk's own, made once (``order_id_hashes``) when every row is kept
+        if mask.all():
+            encoded = parsed.encoded("order_id")
+            hashes = None if run.alone else order_id_hashes(parsed)
+        else:
             encoded = pc.dictionary_encode(cols["order_id"], null_encoding="encode")
-        exts = encoded.dictionary.to_pylist()
+        exts = encoded.dictionary  # not as Python strings: only new and changed orders need them
         at = np.asarray(encoded.indices)
-        values, fresh = state.slots_of(encoded.dictionary)
+        values, fresh = state.slots_of(encoded.dictionary, hashes)
         status, given = self._statuses(run, state, cols, exts, values, at)
         orders = self._orders(run, state, cols, exts, values, fresh, at, (status, given))
         writes = [("orders", orders, True)] if orders is not None else []
@@ -169,7 +173,7 @@ class OrderWriter:
         run: Run,
         state: OrderState,
         cols: dict[str, Any],
-        exts: list[str],
+        exts: pa.Array,
         values: np.ndarray,
         at: np.ndarray,
     ) -> tuple[pa.Array, pa.Array]:
@@ -187,7 +191,7 @@ class OrderWriter:
         given_now = pa.array(state.given(values), pa.bool_())
         if changed.any():
             where = pa.array(np.flatnonzero(changed))
-            ids = state.ids([exts[i] for i in where.to_pylist()], values[changed])
+            ids = state.ids(exts.take(where), values[changed])
             store.set_statuses(
                 run.conn,
                 ids.to_pylist(),
@@ -201,7 +205,7 @@ class OrderWriter:
         run: Run,
         state: OrderState,
         cols: dict[str, Any],
-        exts: list[str],
+        exts: pa.Array,
         values: np.ndarray,
         fresh: np.ndarray,
         at: np.ndarray,
@@ -213,9 +217,12 @@ class OrderWriter:
         file gave it); the ids of those already stored go to ``state.existing``."""
         if not fresh.any():
             return None
-        new = [e for e, f in zip(exts, fresh.tolist(), strict=True) if f]
+        new = exts.filter(pa.array(fresh))
+        if new.type != pa.string():
+            new = pc.cast(new, pa.string())
         if run.stored("orders"):
-            state.existing.update(store.ids_by_external_id(run.conn, "orders", run.source, new))
+            found = store.ids_by_external_id(run.conn, "orders", run.source, new.to_pylist())
+            state.existing.update(found)
         # an order's fields come from its first line that has them (Arrow's "first" skips nulls)
         first_rows = _first_rows(at)[fresh]
         heads = {f: _firsts(cols[f], first_rows, at, fresh) for f in ORDER_FIELDS}
@@ -224,7 +231,7 @@ class OrderWriter:
             {
                 "id": state.ids(new, values[fresh]),
                 "source": pa.repeat(pa.scalar(run.source), len(new)),
-                "external_id": pa.array(new, pa.string()),
+                "external_id": new,
                 **heads,
                 "status_given": status[1].filter(pa.array(fresh)),
             }
