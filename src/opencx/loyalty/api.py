@@ -251,7 +251,7 @@ def get_program(service: Service, _: Reader) -> dict[str, Any]:
     """The program's document; with ``out_of_range`` (each value past a bound, named) when the
     stored program holds one (stored before the bound: read as it is, see
     :func:`~opencx.loyalty.domain.program_faults`). A PUT of it is refused until they are
-    brought within the bounds."""
+    brought within the bounds; ``out_of_range`` itself is only shown, and a PUT ignores it."""
     program = service.program()
     faults = program_faults(program)
     return program_document(program) | ({"out_of_range": list(faults)} if faults else {})

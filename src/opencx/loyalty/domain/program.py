@@ -67,10 +67,18 @@ def _opt_int(raw: Mapping[str, Any], key: str, default: int | None) -> int | Non
     return value
 
 
+SHOWN_ONLY = frozenset({"out_of_range"})
+"""Keys the program shown adds to its document (``GET /api/loyalty/program``: each value past
+its bound, :func:`program_faults`), which a document given back may hold: it is read without
+them (they are never stored), so a client can read, edit and set the program back as shown.
+Before, that was refused ('program: unknown field(s) out_of_range') even once within bounds."""
+
+
 def parse_program(raw: Mapping[str, Any]) -> Program:
-    """A :class:`Program` from its document; unknown fields are errors (typos do not pass)."""
+    """A :class:`Program` from its document; unknown fields are errors (typos do not pass),
+    the keys only shown (:data:`SHOWN_ONLY`) are ignored."""
     known = {f for f in Program.__dataclass_fields__}
-    unknown = sorted(set(raw) - known)
+    unknown = sorted(set(raw) - known - SHOWN_ONLY)
     if unknown:
         raise InvalidInput(f"program: unknown field(s) {', '.join(unknown)}")
     expiry = _opt_int(raw, "expiry_months", 24)
