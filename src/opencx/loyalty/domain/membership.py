@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from opencx.core.errors import InvalidInput
+from opencx.core.errors import Conflict, InvalidInput
 from opencx.core.money import to_amount, to_decimal
 
 
@@ -77,12 +77,22 @@ def add_months(at: datetime, months: int) -> datetime:
 
 
 def next_term(plan: Plan, member_id: str, terms: Iterable[Term], now: datetime) -> Term:
-    """The term a payment made ``now`` buys: right after the current one, or from now."""
+    """The term a payment made ``now`` buys: right after the current one, or from now.
+
+    Conflict when it would buy no time: the current term already ends at
+    :data:`LAST_INSTANT` (where every term ends at the latest), or ``now`` is that instant.
+    Before, such a renewal was a term from the last instant to itself, its fee charged."""
     current_end = max((t.ends_at for t in terms if t.plan == plan.key), default=None)
     start = current_end if current_end is not None and current_end > now else now
-    return Term(
-        member_id, plan.key, start, add_months(start, plan.term_months), plan.fee, plan.currency
-    )
+    ends = add_months(start, plan.term_months)
+    if ends <= start:
+        last = f"{LAST_INSTANT:%Y-%m-%d %H:%M:%S} UTC"
+        why = "it is now" if start == now else "the member's term already runs to it"
+        raise Conflict(
+            f"plan {plan.key!r}: a term ends at {last} at the latest, the last instant kept,"
+            f" and {why}; a payment now would buy no time, so none is taken"
+        )
+    return Term(member_id, plan.key, start, ends, plan.fee, plan.currency)
 
 
 def active_term(terms: Iterable[Term], now: datetime) -> Term | None:
