@@ -8,6 +8,7 @@ SQLite raised MONEY's ValueError naming the limit.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
@@ -15,9 +16,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.engine import Connection
 
 from opencx.app import Services
+from opencx.core import InvalidInput
+from opencx.core.money import MONEY_LIMIT, round_money
+from opencx.loyalty.domain import OutOfRange
 from opencx.loyalty.service import ledger
 from opencx.loyalty.store import posting
 from opencx.loyalty.store.ledger import entries, lots
@@ -74,11 +80,22 @@ def test_an_entry_amount_is_rounded_half_away_from_zero_on_both_stores(
 def test_an_entry_amount_out_of_range_is_refused_alike_and_nothing_is_written(
     services, member, unit, given
 ):
-    with pytest.raises(sa.exc.StatementError) as caught, unit(services) as conn:
+    """Refused by the ledger itself, before the store sees the amount: an amount past the
+    money bound is :class:`OutOfRange` naming it (what an order's earn refuses alone), one
+    that is no number an InvalidInput. Before, the store's StatementError (the money
+    column's ValueError), whoever the caller."""
+    error = InvalidInput if given in (True, "abc") else OutOfRange
+    with pytest.raises(error) as caught, unit(services) as conn:
         _earn(conn, services, member, given, "k1")
-    assert isinstance(caught.value.orig, (TypeError, ValueError))
-    if isinstance(given, Decimal):
-        assert "out of range" in str(caught.value.orig)
+    if error is OutOfRange:
+        shown = Decimal(repr(given)) if isinstance(given, float) else given
+        assert str(caught.value) == (
+            f"amount: {shown} is out of range"
+            f"{' once rounded to 4 decimals' if given == Decimal('99999999999999.99995') else ''}"
+            " (at most 14 digits before the decimal point)"
+        )
+    else:
+        assert str(caught.value).startswith(f"amount: {given!r} is not a number")
     assert list(_written(services)) == []
     with services.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(lots)).scalar_one() == 0
@@ -87,3 +104,58 @@ def test_an_entry_amount_out_of_range_is_refused_alike_and_nothing_is_written(
         _earn(conn, services, member, Decimal("12.5"), "k1")
     assert dict(_written(services)) == {"k1": Decimal("12.5")}
     assert services.loyalty.audit(member)[1:] == (10, True)
+
+
+NEAR = [
+    MONEY_LIMIT - Decimal("0.00005"),  # rounds up to the bound
+    MONEY_LIMIT - Decimal("0.00006"),
+    -MONEY_LIMIT + Decimal("0.00005"),
+    -MONEY_LIMIT + Decimal("0.00004"),
+]
+AMOUNTS = st.one_of(
+    st.decimals(allow_nan=False),
+    st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False, places=5),
+    st.sampled_from([*REFUSED, *NEAR]),
+)
+
+
+def _kept(amount: Decimal | float) -> Decimal | None:
+    """What the money column keeps of ``amount`` (None: refused)."""
+    try:
+        return round_money(Decimal(repr(amount)) if isinstance(amount, float) else amount)
+    except ValueError:
+        return None
+
+
+def test_every_amount_is_kept_as_the_column_keeps_it_or_refused_with_nothing_written(
+    services, member
+):
+    """Hypothesis: any amount earn is given is stored as the money column keeps it, or is
+    :class:`OutOfRange` before anything is written; the ledger stays balanced (its audit,
+    and the balance is the points of the entries written) either way. Both stores."""
+    keys = itertools.count()
+    kept: dict[str, Decimal] = {}
+
+    @given(AMOUNTS)
+    @settings(max_examples=40, deadline=None, database=None)
+    def earn_with(amount: Decimal | float) -> None:
+        key = f"k{next(keys)}"
+        expected = _kept(amount)
+        if expected is None:
+            with pytest.raises(OutOfRange), services.engine.begin() as conn:
+                _earn(conn, services, member, amount, key)
+        else:
+            with services.engine.begin() as conn:
+                _earn(conn, services, member, amount, key)
+            kept[key] = expected
+        written = dict(_written(services))
+        if services.engine.dialect.name == "sqlite":  # a double: about 15 digits kept (a
+            # known limit of the SQLite store: 99,999,999,999,999.9999 reads back as 10^14)
+            assert {k: float(v) for k, v in written.items()} == {  # type: ignore[arg-type]
+                k: float(v) for k, v in kept.items()
+            }
+        else:
+            assert written == kept
+
+    earn_with()
+    assert services.loyalty.audit(member) == (10 * len(kept), 10 * len(kept), True)

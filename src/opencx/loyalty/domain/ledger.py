@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from opencx.core.errors import Conflict, InvalidInput
+from opencx.core.money import round_money, to_decimal
 
 CREDIT_KINDS = frozenset(
     {"earn", "adjust_in", "transfer_in", "merge_in", "partner_earn", "bonus", "reinstate"}
@@ -75,6 +76,30 @@ def check_points(points: int, *, where: str = "points", unit: str = " points") -
             f" {POINTS_DIGITS} digits)"
         )
     return points
+
+
+def check_amount(amount: object, *, where: str = "amount") -> Decimal:
+    """The amount an entry keeps beside its points (an order's value) as its money column keeps
+    it (:func:`~opencx.core.money.round_money`: 4 decimals, half away from zero), checked by the
+    ledger itself for every caller: :class:`OutOfRange` naming ``where`` when it is
+    :data:`~opencx.core.money.MONEY_LIMIT` or more either way, once rounded too, or infinite
+    (what an order's earn refuses alone); InvalidInput when it is no number.
+
+    >>> check_amount(Decimal("12.34565"))
+    Decimal('12.3457')
+    """
+    if isinstance(amount, float):
+        value = Decimal(repr(amount))  # its shortest repr, as the column reads a float
+    elif isinstance(amount, Decimal):
+        value = amount
+    else:
+        value = to_decimal(amount, where=where)
+    if value.is_nan():
+        raise InvalidInput(f"{where}: {amount!r} is not a number")
+    try:
+        return round_money(value)
+    except ValueError as exc:  # 'amount 1E+15 is out of range (at most 14 digits ...)'
+        raise OutOfRange(f"{where}: {str(exc).removeprefix('amount ')}") from None
 
 
 def _check_balance(state: MemberState, member_id: str, change: int) -> None:

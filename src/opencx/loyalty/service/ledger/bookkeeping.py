@@ -25,6 +25,7 @@ from opencx.loyalty.domain import (
     FirstLots,
     MemberState,
     Program,
+    check_amount,
     ensure_same_request,
     parse_program,
     plan_credit,
@@ -101,10 +102,15 @@ def post(
     this one's read and its insert, the unique constraint stops the second insert and
     :meth:`LoyaltyService._tx` runs the request again, which then finds the key.
     ``locked``: the caller holds the lock and has checked the member's status (a merge or an
-    erasure moving points of a member it is about to mark).
+    erasure moving points of a member it is about to mark). ``amount``: checked here, whoever
+    the caller (:func:`~opencx.loyalty.domain.check_amount`: past the money bound an
+    OutOfRange naming it, before anything is read or written; before, the store's
+    StatementError).
     """
     if not key or len(key) > 250:
         raise InvalidInput("idempotency key: 1 to 250 characters")
+    if amount is not None:  # refused here for every caller, before anything is read or sent
+        amount = check_amount(amount)
     read = posting.lock_for_write(conn, member_id, key)
     if not locked:
         check_active(member_id, read.status)
