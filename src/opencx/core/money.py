@@ -65,16 +65,20 @@ def round_money(value: Decimal) -> Decimal:
     return rounded
 
 
-def to_amount(value: object, *, where: str, positive: bool = False) -> Decimal:
+def to_amount(value: object, *, where: str, positive: bool = False, bound: bool = True) -> Decimal:
     """Parse an amount a user gives (a rate, a fee): a number of at most
     :data:`MONEY_INTEGER_DIGITS` digits before the point and :data:`MONEY_SCALE` after it,
     never negative, and above zero when ``positive``; InvalidInput names ``where`` otherwise.
+    ``bound`` False: one of :data:`MONEY_LIMIT` or more is returned as it is (its decimals
+    unchecked), for a caller that says so itself (a stored loyalty program read as it is).
 
     >>> to_amount("49.90", where="fee")
     Decimal('49.90')
     """
     amount = to_decimal(value, where=where)
     if amount.copy_abs() >= MONEY_LIMIT:  # abs() overflows at 1e1000000
+        if not bound:
+            return amount
         raise InvalidInput(
             f"{where}: {value} is out of range for an amount"
             f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"

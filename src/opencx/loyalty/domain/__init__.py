@@ -76,6 +76,7 @@ from opencx.loyalty.domain.program import (
     parse_program,
     program_document,
     program_faults,
+    read_stored,
     stored_document,
 )
 from opencx.loyalty.domain.rewards import (
@@ -167,6 +168,7 @@ __all__ = [
     "program_document",
     "program_faults",
     "progress",
+    "read_stored",
     "rebuild",
     "reversal_points",
     "seed_commitment",

@@ -123,7 +123,7 @@ def parse_plans(raw: Any, currency: str) -> tuple[Plan, ...]:
             Plan(
                 key=str(p["key"]),
                 name=str(p.get("name", p["key"])),
-                fee=to_amount(p["fee"], where=f"{where}.fee"),
+                fee=to_amount(p["fee"], where=f"{where}.fee", bound=False),
                 currency=currency,
                 term_months=term,
                 multiplier=to_decimal(p.get("multiplier", 1), where=f"{where}.multiplier"),

@@ -6,16 +6,17 @@ A program is configured as a plain document (JSON in the store, a dict in the AP
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from opencx.core.errors import InvalidInput
-from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_LIMIT, to_amount
+from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_LIMIT, number_from_text, to_amount
 from opencx.loyalty.domain.ledger import POINTS_DIGITS, POINTS_LIMIT, check_points
 from opencx.loyalty.domain.membership import LAST_INSTANT, Plan, add_months, parse_plans
 from opencx.loyalty.domain.rules import EarningRules, parse_rules
@@ -34,6 +35,7 @@ class Program:
     earning: EarningRules = field(default_factory=EarningRules)
     tiers: TierPolicy = field(default_factory=TierPolicy)
     plans: tuple[Plan, ...] = ()
+    unreadable: tuple[str, ...] = ()  # stored numbers past what is read (:func:`read_stored`)
 
     def plan(self, key: str) -> Plan:
         for plan in self.plans:
@@ -77,7 +79,7 @@ Before, that was refused ('program: unknown field(s) out_of_range') even once wi
 def parse_program(raw: Mapping[str, Any]) -> Program:
     """A :class:`Program` from its document; unknown fields are errors (typos do not pass),
     the keys only shown (:data:`SHOWN_ONLY`) are ignored."""
-    known = {f for f in Program.__dataclass_fields__}
+    known = {f for f in Program.__dataclass_fields__} - {"unreadable"}
     unknown = sorted(set(raw) - known - SHOWN_ONLY)
     if unknown:
         raise InvalidInput(f"program: unknown field(s) {', '.join(unknown)}")
@@ -98,7 +100,7 @@ def parse_program(raw: Mapping[str, Any]) -> Program:
         pending_days=pending,
         floor=floor,
         point_value=to_amount(
-            raw.get("point_value", "0.01"), where="program.point_value", positive=True
+            raw.get("point_value", "0.01"), where="program.point_value", positive=True, bound=False
         ),
         auto_enroll=bool(raw.get("auto_enroll", False)),
         earning=parse_rules(raw.get("earning", {})),
@@ -153,10 +155,20 @@ def _span(value: int | None, where: str, limit: int, unit: str) -> None:
         raise InvalidInput(f"{where}: {value} is out of range (at most {limit} {unit}, 100 years)")
 
 
+def _amount(value: Decimal, where: str) -> None:
+    """An amount (the point value, a plan's fee) in the money bound, in ``to_amount``'s words."""
+    if not -MONEY_LIMIT < value < MONEY_LIMIT:
+        raise InvalidInput(
+            f"{where}: {value} is out of range for an amount"
+            f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
+        )
+
+
 def _checks(program: Program) -> Iterator[Callable[[], object]]:
     """The bounds of ``program``'s values, in the order they are named: each raises
     InvalidInput naming its field when its value is past the bound."""
     yield partial(_span, program.expiry_months, "program.expiry_months", MONTHS_LIMIT, "months")
+    yield partial(_amount, program.point_value, "program.point_value")
     yield partial(_span, program.pending_days, "program.pending_days", DAYS_LIMIT, "days")
     earning = program.earning
     yield partial(_within, earning.points_per_unit, "earning.points_per_unit")
@@ -175,6 +187,7 @@ def _checks(program: Program) -> Iterator[Callable[[], object]]:
         yield partial(_multiplier, tier.multiplier, f"{where}.multiplier")
     for i, plan in enumerate(program.plans):
         yield partial(_span, plan.term_months, f"plans[{i}].term_months", MONTHS_LIMIT, "months")
+        yield partial(_amount, plan.fee, f"plans[{i}].fee")
         yield partial(check_points, plan.welcome_points, where=f"plans[{i}].welcome_points")
         yield partial(_multiplier, plan.multiplier, f"plans[{i}].multiplier")
 
@@ -209,12 +222,14 @@ def program_faults(program: Program) -> tuple[str, ...]:
     >>> program_faults(Program(expiry_months=10**6))
     ('program.expiry_months: 1000000 is out of range (at most 1200 months, 100 years)',)
     """
-    faults: list[str] = []
+    faults = list(program.unreadable)
+    named = {fault.split(": ", 1)[0] for fault in faults}
     for check in _checks(program):
         try:
             check()
         except InvalidInput as exc:
-            faults.append(str(exc))
+            if str(exc).split(": ", 1)[0] not in named:
+                faults.append(str(exc))
     return tuple(faults)
 
 
@@ -275,3 +290,95 @@ def _digits(value: Any) -> Any:
     if isinstance(value, str) and _SCIENTIFIC.fullmatch(value):
         return f"{Decimal(value):f}"
     return value
+
+
+READ_DIGITS = 1000
+"""The widest stored number read as it is: at most this many digits, and a magnitude between
+10^-1000 and 10^1000 (``opencx.web.exact_json.DIGITS``, the most a program can be set with
+since). Past it (``1E+999999999``, a JSON number that overflowed a float, an integer of 5,000
+digits) a number is read as :data:`READ_EDGE` (a larger one) or 0 (a smaller one), and named
+out of range: a number spelled in twelve characters must never cost a billion-digit
+computation (``f"{d:f}"`` of the document, an order's points as an int)."""
+READ_EDGE = 10**READ_DIGITS
+_ANY_SCIENTIFIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+", re.ASCII)
+_INT_FIELDS = frozenset(
+    {"expiry_months", "pending_days", "floor", "term_months", "welcome_points", "points", "cap"}
+)
+
+
+class _Wide(Decimal):
+    """A stored number past :data:`READ_DIGITS`, as ``json`` found it (an integer's text)."""
+
+
+def read_stored(text: str) -> Program:
+    """The program of a stored document's JSON ``text``, read as it is: every number exactly
+    (a JSON number too, never through a float), one in Decimal's scientific notation as the
+    number it is (:func:`stored_document`), and one past :data:`READ_DIGITS` as its edge,
+    named in :attr:`Program.unreadable` (what :func:`program_faults` says first). Before, such
+    a number made the program unreadable: '1E+999999999' was 'not a number', a JSON
+    ``1e400`` infinity, an integer of 5,000 digits Python's ValueError, and a fee or a point
+    value of 10^14 or more was refused; every order event failed with it.
+
+    >>> read_stored('{"earning": {"points_per_unit": "1E+999999999"}}').unreadable[0][:53]
+    'earning.points_per_unit: 1E+999999999 is out of range'
+    """
+    raw = json.loads(text, parse_float=_stored_number, parse_int=_stored_int)
+    faults: list[str] = []
+    document = _within_reach(raw, (), faults)
+    return replace(parse_program(document), unreadable=tuple(faults))
+
+
+def _stored_number(text: str) -> Decimal:
+    return Decimal(text) if len(text) <= 3 * READ_DIGITS else _Wide(text)
+
+
+def _stored_int(text: str) -> int | Decimal:
+    return int(text) if len(text) <= READ_DIGITS else _Wide(text)
+
+
+def _within_reach(value: Any, path: tuple[str | int, ...], faults: list[str]) -> Any:
+    """``value`` at ``path`` of a stored document, each number past :data:`READ_DIGITS`
+    read as its edge (and named in ``faults``), one in scientific notation as its Decimal."""
+    if isinstance(value, list):
+        return [_within_reach(v, (*path, i), faults) for i, v in enumerate(value)]
+    if isinstance(value, Mapping):
+        return {k: _within_reach(v, (*path, k), faults) for k, v in value.items()}
+    number = _number(value, path)
+    if number is None or not number.is_finite():
+        return value
+    digits = len(number.as_tuple().digits) if not isinstance(number, _Wide) else READ_DIGITS + 1
+    if not number or (digits <= READ_DIGITS and abs(number.adjusted()) <= READ_DIGITS):
+        return number if isinstance(value, str) else value
+    edge = 0 if number.adjusted() < 0 else (-READ_EDGE if number < 0 else READ_EDGE)
+    read_as = f"{'-' if edge < 0 else ''}10^{READ_DIGITS}" if edge else "0"
+    faults.append(
+        f"{_where(path)}: {_shown(str(value))} is out of range (a stored number is read to"
+        f" {READ_DIGITS} digits, between 10^-{READ_DIGITS} and 10^{READ_DIGITS}: read as"
+        f" {read_as})"
+    )
+    return edge if isinstance(value, int | _Wide) or path[-1] in _INT_FIELDS else Decimal(edge)
+
+
+def _number(value: Any, path: tuple[str | int, ...]) -> Decimal | None:
+    """The number ``value`` is: a JSON number read exactly, or the text of a number field."""
+    if isinstance(value, Decimal):
+        return value
+    slot = bool(path) and (
+        path[-1] in _NUMBER_FIELDS | _INT_FIELDS or (len(path) > 1 and path[-2] in _NUMBER_MAPS)
+    )
+    if isinstance(value, str) and slot:
+        if _ANY_SCIENTIFIC.fullmatch(value):
+            return Decimal(value)
+        return number_from_text(value)
+    return None
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    """``path`` in the bounds' words: ``program.expiry_months``, ``plans[0].fee``."""
+    if len(path) == 1:
+        return f"program.{path[0]}"
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"

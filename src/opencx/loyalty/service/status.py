@@ -26,6 +26,7 @@ from opencx.loyalty.domain import (
     Entry,
     MemberState,
     Program,
+    check_amount,
     check_points,
     draw_winners,
     evaluate_tier,
@@ -84,6 +85,7 @@ def join_plan(conn: Connection, member_id: str, plan_key: str, key: str, now: da
     """Pay a plan's fee: a new term (renewal extends without a gap) and its welcome points."""
     p = program(conn)
     plan = p.plan(plan_key)
+    check_amount(plan.fee, where=f"plan {plan.key!r}: its fee")  # a program stored past it
     store.member_row(conn, member_id, lock=True)
     found = engagement.term_by_key(conn, key)
     if found is not None:

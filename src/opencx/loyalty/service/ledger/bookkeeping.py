@@ -31,7 +31,7 @@ from opencx.loyalty.domain import (
     plan_credit,
     plan_debit,
     plan_expiries,
-    stored_document,
+    read_stored,
 )
 from opencx.loyalty.store import ledger as store
 from opencx.loyalty.store import posting
@@ -70,8 +70,7 @@ def parsed_program(text: str | None) -> Program:
     if found is None:
         if len(_PARSED) > 8:
             _PARSED.clear()
-        document = {} if text is None else stored_document(json.loads(text))
-        found = _PARSED[text] = parse_program(document)
+        found = _PARSED[text] = parse_program({}) if text is None else read_stored(text)
     return found
 
 
