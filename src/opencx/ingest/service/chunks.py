@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from opencx.core import Problem
 from opencx.ingest.domain import RESERVED
+from opencx.ingest.domain.arrow_arrays import from_numpy, to_numpy
 from opencx.ingest.domain.validation import (
     ROW_RULES,
     ColumnPlan,
@@ -87,7 +88,7 @@ class Chunks:
         if dropped.any():  # an erased person's rows: dropped and counted, never restored
             report.rows_dropped_erased += int(dropped.sum())
             self.run.count("erased_rows_dropped", int(dropped.sum()))
-            kept = pa.array(~dropped)
+            kept = from_numpy(~dropped)
             batch = Batch(batch.table.filter(kept), batch.lines.filter(kept))
             parsed = parse_chunk(batch.table, batch.lines, self.plan)
         table = batch.table
@@ -141,9 +142,9 @@ class Chunks:
         numbers = parsed.columns["line_no"]
         if self.lines is None or numbers.null_count == len(numbers):
             return
-        given = np.asarray(pc.is_valid(numbers), dtype=bool)
+        given = to_numpy(pc.is_valid(numbers))
         at = np.flatnonzero(given)
-        keys = pa.table({"o": parsed.columns["order_id"], "n": numbers}).take(pa.array(at))
+        keys = pa.table({"o": parsed.columns["order_id"], "n": numbers}).take(from_numpy(at))
         twice = np.zeros(len(given), dtype=bool)
         twice[at] = self.lines.mark(keys, ["o", "n"])
         rule = "duplicate line_no: an earlier row of the file has the same order_id and line_no"
@@ -159,21 +160,21 @@ class Chunks:
         order_ids = parsed.columns["order_id"]
         if isinstance(order_ids, pa.ChunkedArray):
             order_ids = order_ids.combine_chunks()
-        counted = ~skipped & np.asarray(pc.is_valid(order_ids), dtype=bool)
+        counted = ~skipped & to_numpy(pc.is_valid(order_ids))
         line_at = np.zeros(len(counted), np.int64)
         if counted.all():  # every row: the chunk's own encoding of its order ids, and hashes
             encoded = parsed.encoded("order_id")
             hashes = None if self.run.alone else order_id_hashes(parsed)
             values, _ = self.places.slots_of(encoded.dictionary, hashes)
-            at = np.asarray(encoded.indices)
+            at = to_numpy(encoded.indices)
             line_at[:] = self.places.number_lines(encoded.dictionary, values, at)
         elif counted.any():
             rows = np.flatnonzero(counted)
-            encoded = pc.dictionary_encode(order_ids.take(pa.array(rows)))
+            encoded = pc.dictionary_encode(order_ids.take(from_numpy(rows)))
             values, _ = self.places.slots_of(encoded.dictionary)
-            at = np.asarray(encoded.indices)
+            at = to_numpy(encoded.indices)
             line_at[rows] = self.places.number_lines(encoded.dictionary, values, at)
-        parsed.columns["line_at"] = pa.array(line_at, pa.int32(), mask=~counted)
+        parsed.columns["line_at"] = from_numpy(line_at.astype(np.int32), nulls=~counted)
 
     def _reject(self, batch: Batch, parsed: Parsed) -> None:
         if not parsed.problems:

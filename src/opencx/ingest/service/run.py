@@ -17,6 +17,7 @@ from opencx.core.sealing import SealContacts, plaintext
 from opencx.core.tombstone import ErasedKeys, nothing_erased
 from opencx.ingest import store
 from opencx.ingest.domain import CustomersUpserted, Mapping
+from opencx.ingest.domain.arrow_arrays import filled, from_numpy, grouped, scalar, strings, to_numpy
 from opencx.ingest.domain.validation import Parsed
 
 
@@ -86,7 +87,7 @@ def numbered_ids(prefix: str, numbers: np.ndarray) -> pa.Array:
     string per row."""
     n = len(numbers)
     if n and int(numbers.max()) >= 1 << 32:
-        return pa.array([f"{prefix}{i:08x}" for i in numbers.tolist()], pa.string())
+        return strings([f"{prefix}{i:08x}" for i in numbers.tolist()])
     head = np.frombuffer(prefix.encode("ascii"), np.uint8)
     width = len(head) + 8
     data = np.empty((n, width), np.uint8)
@@ -104,7 +105,7 @@ def new_ids(n: int) -> list[str]:
 
 
 def json_or_empty(array: pa.Array) -> pa.Array:
-    return pc.fill_null(array, "{}")
+    return pc.fill_null(array, scalar("{}", array.type))
 
 
 def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: bool) -> pa.Array:
@@ -135,13 +136,13 @@ def resolve_customers(run: Run, parsed: Parsed, *, when: str | None, required: b
     if missing and run.mapping.create_missing_customers:
         _create_customers(run, parsed, encoded, missing, when)
     elif missing:
-        unknown = pc.is_in(refs, value_set=pa.array(sorted(missing), pa.string()))
+        unknown = pc.is_in(refs, value_set=strings(sorted(missing)))
         parsed.flag(unknown, "customer", run.mapping.advice.unknown_customer)
     if required:
         parsed.flag(pc.is_null(refs), "customer", "required value is missing")
     for i in unknown_at:
         ids[i] = known.get(names[i])
-    return pc.take(pa.array(ids, pa.string()), encoded.indices)
+    return pc.take(strings(ids), encoded.indices)
 
 
 def _create_customers(
@@ -150,43 +151,39 @@ def _create_customers(
     """Create the customers ``missing`` (some of ``encoded``'s dictionary, the chunk's
     references) from the first of their valid rows."""
     refs = encoded.dictionary
-    is_missing = pc.is_in(refs, value_set=pa.array(missing, pa.string())).to_numpy(
-        zero_copy_only=False
-    )
-    codes = pc.fill_null(encoded.indices, len(refs)).to_numpy()  # a null: past the end
+    is_missing = to_numpy(pc.is_in(refs, value_set=strings(missing)))
+    codes = filled(encoded.indices, len(refs))  # a null: past the end
     ok = np.append(is_missing, False)[codes] & ~parsed.bad
-    kept = pa.array(ok)
+    kept = from_numpy(ok)
     rows = pa.table(
         {
-            "code": pa.array(codes[ok]),
+            "code": from_numpy(codes[ok]),
             "country": pc.filter(
                 parsed.columns.get("country", pa.nulls(len(codes), pa.string())), kept
             ),
             "created_at": pc.filter(parsed.columns[when], kept)
             if when
-            else pa.repeat(pa.scalar(run.now, pa.timestamp("us", "UTC")), int(ok.sum())),
+            else pa.repeat(scalar(run.now, pa.timestamp("us", "UTC")), int(ok.sum())),
         }
     )
     if rows.num_rows == 0:
         return
-    first = rows.group_by("code", use_threads=False).aggregate(
-        [("created_at", "min"), ("country", "first")]
-    )
+    first = grouped(rows, "code", [("created_at", "min"), ("country", "first")])
     n = first.num_rows
     ids = new_ids(n)
     external_ids = refs.take(first.column("code"))
     data = pa.table(
         {
-            "id": pa.array(ids, pa.string()),
+            "id": strings(ids),
             # in the source they are looked up in, so that the next run finds them
-            "source": pa.repeat(pa.scalar(run.customer_source or run.source), n),
+            "source": pa.repeat(scalar(run.customer_source or run.source, pa.string()), n),
             "external_id": external_ids,
             "country": first.column("country_first"),
             "created_at": first.column("created_at_min"),
-            "attributes": pa.repeat(pa.scalar("{}"), n),
-            "consent_email": pa.repeat(pa.scalar(False), n),
-            "consent_sms": pa.repeat(pa.scalar(False), n),
-            "consent_surveys": pa.repeat(pa.scalar(False), n),
+            "attributes": pa.repeat(scalar("{}", pa.string()), n),
+            "consent_email": pa.repeat(scalar(False, pa.bool_()), n),
+            "consent_sms": pa.repeat(scalar(False, pa.bool_()), n),
+            "consent_surveys": pa.repeat(scalar(False, pa.bool_()), n),
         }
     )
     run.customers.update(zip(external_ids.to_pylist(), ids, strict=True))
@@ -223,4 +220,4 @@ def keep(array: pa.Array, mask: np.ndarray) -> pa.Array:
     """The rows of ``array`` where ``mask`` is true (``array`` itself when no row is bad)."""
     if mask.all():
         return array
-    return pc.filter(array, pa.array(mask))
+    return pc.filter(array, from_numpy(mask))

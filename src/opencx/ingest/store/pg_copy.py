@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from sqlalchemy.dialects import postgresql
 
+from opencx.ingest.domain.arrow_arrays import filled, scalar, to_numpy
 from opencx.ingest.store.tables import TABLES
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
@@ -62,7 +63,7 @@ def csv_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     to text; a zoned timestamp is its UTC text with ``Z``), a null left null."""
     if pa.types.is_timestamp(column.type) and column.type.tz is not None:
         text = pc.cast(pc.cast(column, pa.timestamp("us")), pa.string())
-        return pc.binary_join_element_wise(text, "Z", "")
+        return pc.binary_join_element_wise(text, scalar("Z", pa.string()), scalar("", pa.string()))
     return pc.cast(column, pa.string())
 
 
@@ -200,8 +201,8 @@ def binary_rows(
             pieces.append(_binary(matrix))
         else:
             pieces.append(_binary(lengths))
-        pieces.append(pc.fill_null(values, b""))
-    rows = pc.binary_join_element_wise(*pieces, b"")
+        pieces.append(pc.fill_null(values, scalar(b"", values.type)))
+    rows = pc.binary_join_element_wise(*pieces, scalar(b"", pa.binary()))
     offsets = np.frombuffer(rows.buffers()[1], np.int32)
     body = memoryview(rows.buffers()[2])[offsets[rows.offset] : offsets[rows.offset + n]]
     return fixed + varying, (SIGNATURE, body, TRAILER)
@@ -216,12 +217,12 @@ def _field(array: pa.Array, pg_type: str) -> _Field | None:
     if pg_type in _INTS and pa.types.is_integer(kind):
         return _integer(array, _INTS[pg_type])
     if pg_type == "BOOLEAN" and pa.types.is_boolean(kind):
-        values = pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+        values = filled(array, False)
         return _fixed(values.astype(np.uint8).reshape(-1, 1), array)
     if pg_type == "TIMESTAMP WITH TIME ZONE" and pa.types.is_timestamp(kind):
         if kind.unit != "us" or kind.tz is None:
             return None  # a naive time is read in the session's zone: left to the server
-        micros = pc.fill_null(array.cast(pa.int64()), 0).to_numpy() - PG_EPOCH_US
+        micros = filled(array.cast(pa.int64()), 0) - PG_EPOCH_US
         return _fixed(micros.astype(">i8").view(np.uint8).reshape(-1, 8), array)
     numeric = _NUMERIC.fullmatch(pg_type)
     if numeric and pa.types.is_string(kind):
@@ -250,7 +251,7 @@ def _integer(array: pa.Array, size: int) -> _Field | None:
     limit = 1 << (8 * size - 1)
     if low is not None and (low < -limit or high >= limit):
         return None
-    values = pc.fill_null(array, 0).to_numpy().astype(f">i{size}")
+    values = filled(array, 0).astype(f">i{size}")
     return _fixed(values.view(np.uint8).reshape(-1, size), array)
 
 
@@ -271,7 +272,7 @@ def _numeric(text: pa.Array, precision: int, scale: int) -> _Field | None:
     words = np.frombuffer(decimals.buffers()[1], np.int64)
     scaled = words[2 * decimals.offset : 2 * (decimals.offset + n) : 2]  # the low 64 bits
     if decimals.null_count:
-        scaled = np.where(pc.is_valid(decimals).to_numpy(zero_copy_only=False), scaled, 0)
+        scaled = np.where(to_numpy(pc.is_valid(decimals)), scaled, 0)
     units = np.abs(scaled) * 10 ** (4 - scale)  # in ten-thousandths: < 10**18
     digits = np.zeros((n, 5), ">u2")
     digits[:, 4] = units % 10_000
@@ -296,7 +297,7 @@ def _fixed(matrix: np.ndarray, array: pa.Array) -> _Field:
     if array.null_count == 0:
         return _Field(width, matrix=matrix)
     values = _binary(np.ascontiguousarray(matrix))
-    return _Field(0, values=pc.if_else(pc.is_valid(array), values, pa.scalar(None, pa.binary())))
+    return _Field(0, values=pc.if_else(pc.is_valid(array), values, scalar(None, pa.binary())))
 
 
 def _binary(matrix: np.ndarray) -> pa.Array:
@@ -310,7 +311,7 @@ def _binary(matrix: np.ndarray) -> pa.Array:
 
 def _prefixes(values: pa.Array) -> np.ndarray:
     """Each field's length prefix (-1 for a null), rows × 4 bytes."""
-    lengths = pc.fill_null(pc.binary_length(values), -1).to_numpy(zero_copy_only=False)
+    lengths = filled(pc.binary_length(values), -1)
     result: np.ndarray = lengths.astype(">i4").view(np.uint8).reshape(-1, 4)
     return result
 

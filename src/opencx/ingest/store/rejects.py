@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pyarrow as pa
 
 from opencx.core.errors import InvalidInput, Problem
+from opencx.ingest.domain.arrow_arrays import from_numpy
 from opencx.ingest.domain.kinds import RESERVED
 
 
@@ -107,7 +109,7 @@ class RejectFile:
             return
         writer = self._open()
         order = sorted(rows)
-        taken = pa.array(order, pa.int64())
+        taken = from_numpy(np.array(order, np.int64))
         picked = table.take(taken).select(self.columns).to_pylist()
         line_numbers = lines.take(taken).to_pylist()
         numbers = places.take(taken).to_pylist() if places is not None else [None] * len(order)

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.core.errors import InvalidInput, Problem
+from opencx.ingest.domain.arrow_arrays import filled, from_numpy, scalar, strings, to_numpy
 from opencx.ingest.domain.kinds import RESERVED, KindSpec
 from opencx.ingest.domain.mapping import Mapping, joined_columns
 
@@ -118,20 +119,20 @@ def as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     # (\x1c-\x1f) that the UTF-8 trim counts as whitespace and the ASCII one does not
     plain = pa.types.is_string(array.type) and _plain_ascii(array)
     trimmed = pc.ascii_trim_whitespace(array) if plain else pc.utf8_trim_whitespace(array)
-    blank = pc.equal(trimmed, "")
+    blank = pc.equal(trimmed, scalar("", pa.string()))
     if not pc.any(blank).as_py():  # the usual column: no value of spaces only
         return trimmed
-    return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
+    return pc.if_else(blank, scalar(None, pa.string()), trimmed)
 
 
 def _without_exponents(text: pa.Array) -> pa.Array:
-    rows = np.flatnonzero(pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(False))
+    rows = np.flatnonzero(filled(pc.match_substring(text, "e"), False))
     if rows.size == 0:
         return text
-    plain = [plain_number(value) for value in text.take(pa.array(rows)).to_pylist()]
+    plain = [plain_number(value) for value in text.take(from_numpy(rows)).to_pylist()]
     mask = np.zeros(len(text), dtype=bool)
     mask[rows] = True
-    return pc.replace_with_mask(text, pa.array(mask), pa.array(plain, pa.string()))
+    return pc.replace_with_mask(text, from_numpy(mask), strings(plain))
 
 
 def _nothing_to_trim(array: pa.Array) -> bool:
@@ -146,7 +147,7 @@ def _nothing_to_trim(array: pa.Array) -> bool:
     offsets = np.frombuffer(offsets_buffer, np.int32, n + 1, offset=array.offset * 4)
     starts, ends = offsets[:-1], offsets[1:]
     if array.null_count:
-        valid = np.asarray(pc.is_valid(array))
+        valid = to_numpy(pc.is_valid(array))
         starts, ends = starts[valid], ends[valid]
     if not (ends > starts).all():
         return False
@@ -168,9 +169,9 @@ def _plain_ascii(array: pa.Array) -> bool:
 
 
 def _replace_values(array: pa.Array, table: dict[str, str]) -> pa.Array:
-    keys = pa.array(list(table), pa.string())
+    keys = strings(list(table))
     index = pc.index_in(array, value_set=keys)
-    replaced = pc.take(pa.array([v or None for v in table.values()], pa.string()), index)
+    replaced = pc.take(strings([v or None for v in table.values()]), index)
     return pc.if_else(pc.is_null(index), array, replaced)
 
 
@@ -186,11 +187,11 @@ def source_text(chunk: pa.Table, lines: pa.Array, plan: ColumnPlan) -> dict[str,
     for name, source in plan.extra.items():
         out[name] = as_text(chunk.column(source))
     for name, value in plan.mapping.constants.items():
-        out[name] = pa.repeat(pa.scalar(str(value), pa.string()), n)
+        out[name] = pa.repeat(scalar(str(value), pa.string()), n)
     for name, expr in plan.mapping.joined.items():
         parts = [as_text(chunk.column(c)) for c in joined_columns(expr) if c in plan.available]
         out[name] = pc.binary_join_element_wise(
-            *parts, "|", null_handling="replace", null_replacement=""
+            *parts, scalar("|", pa.string()), null_handling="replace", null_replacement=""
         )
     for name, table in plan.mapping.transforms.items():
         if name in out:

@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from opencx.ingest.domain.arrow_arrays import from_numpy, known_true, to_numpy
 from opencx.ingest.domain.validation.kept_rows import KeptRows, same_rows
 from opencx.ingest.domain.validation.parsed import Parsed
 
@@ -93,7 +94,7 @@ class HashedRows:
         pairs = np.repeat(hits, counts)
         starts = np.cumsum(counts) - counts
         at = np.repeat(left[hits] - starts, counts) + np.arange(len(pairs))
-        same = same_rows(self.rows(at).select(rows.column_names), rows.take(pa.array(pairs)))
+        same = same_rows(self.rows(at).select(rows.column_names), rows.take(from_numpy(pairs)))
         found[pairs[same]] = at[same]
         return found, left
 
@@ -154,7 +155,7 @@ class DuplicateFinder:
             self._seen.add(hashes, rows, order, left)
         elif not repeated.all():
             new = np.flatnonzero(~repeated)
-            self._seen.add(hashes[new], rows.take(pa.array(new)), left=left[new])
+            self._seen.add(hashes[new], rows.take(from_numpy(new)), left=left[new])
         return repeated
 
 
@@ -171,17 +172,22 @@ def _repeated_within(rows: pa.Table, hashes: np.ndarray, order: np.ndarray) -> n
     shared[order[1:][same]] = True
     shared[order[:-1][same]] = True
     involved = np.flatnonzero(shared)  # in file order
-    repeated[involved] = _repeated_among(rows.take(pa.array(involved)))
+    repeated[involved] = _repeated_among(rows.take(from_numpy(involved)))
     return repeated
 
 
 def _repeated_among(rows: pa.Table) -> np.ndarray:
     """Per row, whether an earlier row of ``rows`` holds the same values (a null equals only a
-    null), by a grouping on the values themselves."""
-    numbered = rows.append_column("_row", pa.array(np.arange(rows.num_rows)))
-    firsts = numbered.group_by(rows.column_names, use_threads=False).aggregate([("_row", "min")])
+    null), by the codes of each column's values (NumPy: a ``group_by`` would load pandas,
+    ``arrow_arrays``)."""
+    codes = [
+        to_numpy(pc.dictionary_encode(column.combine_chunks(), null_encoding="encode").indices)
+        for column in rows.columns
+    ]
     repeated = np.ones(rows.num_rows, dtype=bool)
-    repeated[np.asarray(firsts.column("_row_min"))] = False
+    if rows.num_rows:
+        _, firsts = np.unique(np.stack(codes, axis=1), axis=0, return_index=True)
+        repeated[firsts] = False
     return repeated
 
 
@@ -219,11 +225,11 @@ class OrderHeads:
             if f in parsed.columns
         ]
         encoded = parsed.encoded("order_id")
-        codes = np.asarray(encoded.indices)
+        codes = to_numpy(encoded.indices)
         # a new order's code is one more than any before it: its first row raises the maximum
         first_at = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
         ids = _text(encoded.dictionary)
-        numbers = np.asarray(lines.to_numpy(zero_copy_only=False), dtype=np.int64)
+        numbers = to_numpy(lines).astype(np.int64)
         if self._alone:
             keys, pos = np.empty(0, np.uint64), np.full(len(ids), -1, np.int64)
             left = np.zeros(len(ids), np.int64)
@@ -253,7 +259,7 @@ class OrderHeads:
         if not seen.all() and not self._alone:
             new = np.flatnonzero(~seen)
             firsts = first_at[new]
-            added = _head_rows(heads, firsts).add_column(0, "k", ids.take(pa.array(new)))
+            added = _head_rows(heads, firsts).add_column(0, "k", ids.take(from_numpy(new)))
             order, at = self._orders.add(keys[new], added, left=left[new])
             self._lines = np.insert(self._lines, at, numbers[firsts][order])
 
@@ -273,17 +279,17 @@ def _whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _rows(column: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
-    return _whole(column).take(pa.array(rows))
+    return _whole(column).take(from_numpy(rows))
 
 
 def _differs(column: pa.Array | pa.ChunkedArray, first: np.ndarray) -> np.ndarray:
     """Per row: its value is not the one of row ``first`` (a null equals only a null)."""
     column = _whole(column)
-    other = column.take(pa.array(first))
-    unequal = pc.fill_null(pc.not_equal(column, other), False)
+    other = column.take(from_numpy(first))
+    unequal = known_true(pc.not_equal(column, other))
     if column.null_count:
         unequal = pc.or_(unequal, pc.xor(pc.is_null(column), pc.is_null(other)))
-    return np.asarray(unequal)
+    return to_numpy(unequal)
 
 
 def _day(times: pa.Array) -> pa.Array:

@@ -21,6 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from opencx.ingest.domain.arrow_arrays import from_numpy, known_true, to_numpy
+
 IN_MEMORY = 8 * 1024 * 1024
 """Bytes of rows kept in memory before the next chunks' go to the scratch file."""
 
@@ -76,11 +78,11 @@ class KeptRows:
                 if mapped is None:
                     mapped = self._mapped()
                 batch = pa.ipc.read_record_batch(mapped.slice(*batch), self._schema)
-            parts.append(batch.take(pa.array(ordered[start:end] - self._starts[i])))
+            parts.append(batch.take(from_numpy(ordered[start:end] - self._starts[i])))
         found = pa.Table.from_batches(parts, self._schema).combine_chunks()
         back = np.empty(len(order), np.int64)
         back[order] = np.arange(len(order))
-        return found.take(pa.array(back))
+        return found.take(from_numpy(back))
 
     def _mapped(self) -> pa.Buffer:
         if self._file is None:
@@ -93,8 +95,8 @@ def same_rows(a: pa.Table, b: pa.Table) -> np.ndarray:
     """Per row, whether ``a`` and ``b`` hold the same values (a null equals only a null)."""
     equal = np.ones(a.num_rows, bool)
     for x, y in zip(a.columns, b.columns, strict=True):
-        eq = pc.fill_null(pc.equal(x, y), False)
+        eq = known_true(pc.equal(x, y))
         if x.null_count or y.null_count:
             eq = pc.or_(eq, pc.and_(pc.is_null(x), pc.is_null(y)))
-        equal &= np.asarray(eq.to_numpy(zero_copy_only=False), bool)
+        equal &= to_numpy(eq)
     return equal

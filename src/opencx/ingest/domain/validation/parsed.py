@@ -8,6 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from opencx.ingest.domain.arrow_arrays import filled
+
 
 @dataclass
 class Parsed:
@@ -37,9 +39,7 @@ class Parsed:
         if isinstance(mask, pa.BooleanArray) and mask.true_count == 0:  # the usual rule: no row
             return
         rows = np.flatnonzero(
-            np.asarray(pc.fill_null(mask, False))
-            if isinstance(mask, (pa.Array, pa.ChunkedArray))
-            else mask
+            filled(mask, False) if isinstance(mask, (pa.Array, pa.ChunkedArray)) else mask
         )
         if rows.size == 0:
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from opencx.ingest.domain.arrow_arrays import known_true, scalar, strings
 from opencx.ingest.domain.mapping import Mapping
 from opencx.ingest.domain.validation.parsed import Parsed
 
@@ -13,17 +14,17 @@ from opencx.ingest.domain.validation.parsed import Parsed
 def return_mask(parsed: Parsed, mapping: Mapping) -> pa.Array:
     """Which order lines are returns: marked, linked to an order, or on a return order id."""
     cols = parsed.columns
-    marked = pc.fill_null(cols["is_return"], False)
+    marked = known_true(cols["is_return"])
     marked = pc.or_(marked, pc.is_valid(cols["returns_order"]))
     if mapping.return_prefix:
         prefixed = pc.starts_with(cols["order_id"], mapping.return_prefix)
-        marked = pc.or_(marked, pc.fill_null(prefixed, False))
+        marked = pc.or_(marked, known_true(prefixed))
     return marked
 
 
 def check_orders(parsed: Parsed, mapping: Mapping) -> None:
     cols = parsed.columns
-    negative = pc.fill_null(pc.less(cols["quantity"], 0), False)
+    negative = known_true(pc.less(cols["quantity"], scalar(0, pa.int64())))
     unmarked = pc.and_(negative, pc.invert(return_mask(parsed, mapping)))
     parsed.flag(
         unmarked,
@@ -32,7 +33,9 @@ def check_orders(parsed: Parsed, mapping: Mapping) -> None:
         "return (give is_return or returns_order, or a return rule in the mapping)",
     )
     line_no = cols["line_no"]
-    parsed.flag(pc.less_equal(line_no, 0), "line_no", "line number must be 1 or more")
+    parsed.flag(
+        pc.less_equal(line_no, scalar(0, pa.int64())), "line_no", "line number must be 1 or more"
+    )
     check_anonymous(parsed, mapping)
 
 
@@ -52,7 +55,7 @@ column, never stored raw. Channels are open-ended (an export's own sources are k
 
 def _one_of(parsed: Parsed, column: str, allowed: tuple[str, ...], what: str) -> None:
     values = parsed.columns[column]
-    known = pc.is_in(values, value_set=pa.array(allowed, pa.string()))
+    known = pc.is_in(values, value_set=strings(allowed))
     bad = pc.and_(pc.is_valid(values), pc.invert(known))
     parsed.flag(
         bad,
@@ -89,7 +92,7 @@ value (a Zendesk role, a Freshdesk flag) leaves it raw, and the row is refused, 
 
 def check_case_events(parsed: Parsed, mapping: Mapping) -> None:
     kind = parsed.columns["kind"]
-    known = pc.is_in(kind, value_set=pa.array(CASE_EVENT_KINDS, pa.string()))
+    known = pc.is_in(kind, value_set=strings(CASE_EVENT_KINDS))
     bad = pc.and_(pc.is_valid(kind), pc.invert(known))
     parsed.flag(bad, "kind", f"not a case event kind ({', '.join(CASE_EVENT_KINDS)})")
 

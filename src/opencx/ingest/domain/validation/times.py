@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.core.errors import InvalidInput
+from opencx.ingest.domain.arrow_arrays import filled, scalar, times
 from opencx.ingest.domain.validation.columns import ColumnPlan
 from opencx.ingest.domain.validation.parsed import Parsed
 from opencx.ingest.domain.validation.shapes import all_iso_of_one_width
@@ -49,7 +50,7 @@ def parse_datetime(text: pa.Array, name: str, parsed: Parsed, plan: ColumnPlan) 
             clean = text
         else:
             ok = pc.match_substring_regex(text, ISO_RE)
-            clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
+            clean = pc.if_else(ok, text, scalar(None, pa.string()))
         values = _cast_iso(clean, plan.mapping.timezone)
     else:
         values = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
@@ -60,7 +61,7 @@ def parse_datetime(text: pa.Array, name: str, parsed: Parsed, plan: ColumnPlan) 
     )
     parsed.flag(failed, name, f"not a date in {given} {fmt!r} (unparseable or mixed formats)")
     values = pc.cast(values, pa.timestamp("us", "UTC"))
-    micros = np.asarray(pc.fill_null(values.view(pa.int64()), 0))
+    micros = filled(values.view(pa.int64()), 0)
     outside = (micros < FIRST_INSTANT) | (micros > LAST_INSTANT)
     if outside.any():
         parsed.flag(outside, name, "outside the years 1-9999 once in UTC (no store keeps it)")
@@ -100,8 +101,8 @@ def _cast_iso(text: pa.Array, timezone: str) -> pa.Array:
     except pa.ArrowInvalid:
         pass
     zoned = pc.match_substring_regex(text, r"(Z|[+-]\d{2}:?\d{2})$")
-    naive_text = pc.if_else(zoned, pa.scalar(None, pa.string()), text)
-    zoned_text = pc.if_else(zoned, text, pa.scalar(None, pa.string()))
+    naive_text = pc.if_else(zoned, scalar(None, pa.string()), text)
+    zoned_text = pc.if_else(zoned, text, scalar(None, pa.string()))
     try:
         naive = pc.cast(pc.replace_substring(naive_text, "T", " "), pa.timestamp("us"))
         aware = pc.cast(zoned_text, pa.timestamp("us", "UTC"))
@@ -121,7 +122,7 @@ def _cast_iso_slow(text: pa.Array, timezone: str) -> pa.Array:
         if when is not None and when.tzinfo is None:
             when = when.replace(tzinfo=zone)
         out.append(when)
-    return pa.array(out, pa.timestamp("us", "UTC"))
+    return times(out)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -143,11 +144,11 @@ def _to_utc(naive: pa.Array, timezone: str) -> pa.Array:
         return naive.view(utc)
     early = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="earliest")
     late = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="latest")
-    gap = np.flatnonzero(np.asarray(pc.fill_null(pc.not_equal(early, late), False)))
+    gap = np.flatnonzero(filled(pc.not_equal(early, late), False))
     if gap.size == 0:  # the same instants, relabelled: a mixed column's zoned half is UTC
         return early.view(utc)
     values = early.to_pylist()
     local = naive.to_pylist()
     for i in gap.tolist():
         values[i] = local[i].replace(tzinfo=zone)
-    return pa.array(values, pa.timestamp("us", "UTC"))
+    return times(values)

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from opencx.core.money import AMOUNT_TEXT, MONEY_INTEGER_DIGITS, MONEY_SCALE
 from opencx.core.text import MAX_FIELD_DEPTH, nested_too_deep
+from opencx.ingest.domain.arrow_arrays import filled, from_numpy, scalar, strings, to_numpy
 from opencx.ingest.domain.kinds import FieldSpec
 from opencx.ingest.domain.mapping import Mapping
 from opencx.ingest.domain.validation.columns import ColumnPlan, as_text, source_text
@@ -75,7 +76,7 @@ def parse_chunk(chunk: pa.Table, lines: pa.Array, plan: ColumnPlan) -> Parsed:
                 continue
             text = pa.nulls(chunk.num_rows, pa.string())
         if spec.default is not None:
-            text = pc.fill_null(text, spec.default)
+            text = pc.fill_null(text, scalar(spec.default, text.type))
         if spec.required:
             parsed.flag(pc.is_null(text), spec.name, "required value is missing")
         parsed.columns[spec.name] = _parse(text, spec, parsed, plan)
@@ -116,7 +117,7 @@ def _absent(spec: FieldSpec, n: int, plan: ColumnPlan) -> pa.Array | None:
     if spec.required and spec.default is None:
         return None
     probe = Parsed({}, np.zeros(1, dtype=bool), [], {})
-    one = _parse(pa.array([spec.default], pa.string()), spec, probe, plan)
+    one = _parse(strings([spec.default]), spec, probe, plan)
     if probe.problems:
         return None
     return pa.repeat(one[0], n)
@@ -149,13 +150,18 @@ def _parse_int(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
     fits = ok
     # a value of at most 18 characters has at most 18 digits: the regex that counts them runs
     # only when a longer value is there
-    if pc.any(pc.greater(pc.utf8_length(text), 18)).as_py():
+    if pc.any(pc.greater(pc.utf8_length(text), scalar(18, pa.int64()))).as_py():
         digits = pc.utf8_length(pc.replace_substring_regex(text, r"^[+-]?0*", ""))
-        huge = pc.and_(ok, pc.greater(digits, 18))  # would not even fit 64 bits: no cast
+        # would not even fit 64 bits: no cast
+        huge = pc.and_(ok, pc.greater(digits, scalar(18, pa.int64())))
         parsed.flag(huge, name, "out of range for a whole number")
         fits = pc.and_(ok, pc.invert(huge))
-    values = pc.cast(pc.if_else(fits, text, pa.scalar(None, pa.string())), pa.int64())
-    parsed.flag(pc.greater(pc.abs(values), INT32), name, "out of range for a whole number")
+    values = pc.cast(pc.if_else(fits, text, scalar(None, pa.string())), pa.int64())
+    parsed.flag(
+        pc.greater(pc.abs(values), scalar(INT32, pa.int64())),
+        name,
+        "out of range for a whole number",
+    )
     return values
 
 
@@ -170,12 +176,12 @@ def _parse_money(text: pa.Array, spec: FieldSpec, parsed: Parsed, mapping: Mappi
             text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
         ok = pc.match_substring_regex(text, MONEY_RE)
         parsed.flag(pc.invert(ok), spec.name, rule)
-        clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
+        clean = pc.if_else(ok, text, scalar(None, pa.string()))
     # a value of at most 14 characters has at most 14 digits before the point: the regex that
     # counts them (a quarter of a chunk's parsing) runs only when a longer value is there
-    if pc.any(pc.greater(pc.utf8_length(clean), MONEY_INTEGER_DIGITS)).as_py():
+    if pc.any(pc.greater(pc.utf8_length(clean), scalar(MONEY_INTEGER_DIGITS, pa.int64()))).as_py():
         whole = pc.replace_substring_regex(clean, r"^[+-]?0*(\d*)(\.\d*)?$", r"\1")
-        too_big = pc.greater(pc.utf8_length(whole), MONEY_INTEGER_DIGITS)
+        too_big = pc.greater(pc.utf8_length(whole), scalar(MONEY_INTEGER_DIGITS, pa.int64()))
         parsed.flag(too_big, spec.name, MONEY_RANGE)
     if not spec.negative_ok:
         parsed.flag(pc.starts_with(clean, "-"), spec.name, "negative amount is not allowed")
@@ -190,22 +196,22 @@ def _round_money(clean: pa.Array, spec: FieldSpec, parsed: Parsed) -> pa.Array:
     # a value of at most 5 characters holds at most 4 decimals: the usual price column ends here
     if (pc.max(pc.binary_length(clean)).as_py() or 0) <= MONEY_SCALE + 1:
         return clean
-    point = pc.fill_null(pc.find_substring(clean, "."), -1).to_numpy(False)  # -1: no point
-    length = pc.fill_null(pc.binary_length(clean), 0).to_numpy(False)
+    point = filled(pc.find_substring(clean, "."), -1)  # -1: no point
+    length = filled(pc.binary_length(clean), 0)
     rows = _in_range(clean, np.flatnonzero((point >= 0) & (point < length - MONEY_SCALE - 1)))
     if rows.size == 0:
         return clean
-    some = clean.take(pa.array(rows))
+    some = clean.take(from_numpy(rows))
     if isinstance(some, pa.ChunkedArray):
         some = some.combine_chunks()
     kept = _rounded(some.cast(pa.string()), point[rows])
-    over = pc.greater_equal(pc.abs(kept), pa.scalar(MONEY_LIMIT).cast(kept.type))
+    over = pc.greater_equal(pc.abs(kept), scalar(MONEY_LIMIT, pa.float64()).cast(kept.type))
     flagged = np.zeros(len(clean), dtype=bool)
-    flagged[rows[over.to_numpy(False)]] = True
+    flagged[rows[to_numpy(over)]] = True
     parsed.flag(flagged, spec.name, MONEY_ROUNDED_RANGE)
     replaced = np.zeros(len(clean), dtype=bool)
     replaced[rows] = True
-    return pc.replace_with_mask(clean, pa.array(replaced), pc.cast(kept, clean.type))
+    return pc.replace_with_mask(clean, from_numpy(replaced), pc.cast(kept, clean.type))
 
 
 def _in_range(clean: pa.Array, rows: np.ndarray) -> np.ndarray:
@@ -214,9 +220,9 @@ def _in_range(clean: pa.Array, rows: np.ndarray) -> np.ndarray:
     when a value has more than 14 characters before its point."""
     if rows.size == 0 or (pc.max(pc.binary_length(clean)).as_py() or 0) <= 20:
         return rows  # 14 before the point, the point, 5 after it: no more
-    some = clean.take(pa.array(rows))
+    some = clean.take(from_numpy(rows))
     fits = pc.match_substring_regex(some, rf"^[+-]?0*\d{{0,{MONEY_INTEGER_DIGITS}}}\.")
-    return rows[pc.fill_null(fits, False).to_numpy(False)]
+    return rows[filled(fits, False)]
 
 
 def _rounded(text: pa.Array, point: np.ndarray) -> pa.Array:
@@ -240,14 +246,14 @@ def _rounded(text: pa.Array, point: np.ndarray) -> pa.Array:
 
 def _parse_bool(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
     lower = pc.utf8_lower(text)
-    yes = pc.is_in(lower, value_set=pa.array(TRUE))
-    no = pc.is_in(lower, value_set=pa.array(FALSE))
+    yes = pc.is_in(lower, value_set=strings(TRUE))
+    no = pc.is_in(lower, value_set=strings(FALSE))
     parsed.flag(
         pc.and_(pc.is_valid(text), pc.invert(pc.or_(yes, no))),
         name,
         "not a yes/no value (true/false, yes/no, 1/0)",
     )
-    return pc.if_else(pc.is_null(text), pa.scalar(None, pa.bool_()), yes)
+    return pc.if_else(pc.is_null(text), scalar(None, pa.bool_()), yes)
 
 
 def _parse_json(text: pa.Array, name: str, parsed: Parsed) -> pa.Array:
@@ -323,24 +329,24 @@ def _quotient(
         parsed.raw.setdefault(target, text)
         texts.append(_parse_money(text, FieldSpec(target, "money"), parsed, mapping))
     values = [pc.cast(text, pa.float64()) for text in texts]
-    zero = pc.equal(values[1], 0.0)
+    zero = pc.equal(values[1], scalar(0.0, pa.float64()))
     parsed.flag(zero, target, f"{right} is zero, cannot divide {left} by it")
-    quotient = pc.divide(values[0], pc.if_else(zero, None, values[1]))
+    quotient = pc.divide(values[0], pc.if_else(zero, scalar(None, pa.float64()), values[1]))
     rounded = pc.round(quotient, MONEY_SCALE, round_mode="half_towards_infinity")
-    too_big = np.array(pc.fill_null(pc.greater_equal(pc.abs(rounded), MONEY_LIMIT), False))
+    too_big = filled(
+        pc.greater_equal(pc.abs(rounded), scalar(MONEY_LIMIT, pa.float64())), False
+    ).copy()
     doubtful = _near_half(quotient)
-    exact = _exact_quotients(*(text.take(pa.array(doubtful)).to_pylist() for text in texts))
+    exact = _exact_quotients(*(text.take(from_numpy(doubtful)).to_pylist() for text in texts))
     too_big[doubtful] = [abs(q) >= MONEY_LIMIT for q in exact]
     parsed.flag(too_big, target, MONEY_RANGE)
     # as decimal text (a double's own text can be 1.2e+13), each the nearest of 4 decimals
-    kept = pc.if_else(too_big, pa.scalar(None, pa.float64()), rounded)
+    kept = pc.if_else(from_numpy(too_big), scalar(None, pa.float64()), rounded)
     text = pc.cast(pc.cast(kept, pa.decimal128(MONEY_INTEGER_DIGITS + 4, 4)), pa.string())
     if not doubtful.size:
         return text
     big = too_big[doubtful]
-    exact_text = pa.array(
-        [None if b else str(q) for q, b in zip(exact, big, strict=True)], pa.string()
-    )
+    exact_text = strings([None if b else str(q) for q, b in zip(exact, big, strict=True)])
     return pc.replace_with_mask(text, _mask(len(text), doubtful), exact_text)
 
 
@@ -348,7 +354,7 @@ def _near_half(quotient: pa.Array) -> np.ndarray:
     """Rows whose double quotient, scaled to 4 decimals, lies so near a half (within its
     possible error, a few units in its last place, with 20-fold room) that the exact quotient
     may round the other way; also every row too large for a double to hold 4 decimals."""
-    values = np.asarray(pc.fill_null(quotient, 0.0).to_numpy(zero_copy_only=False))
+    values = filled(quotient, 0.0)
     scaled = np.abs(values) * 10.0**MONEY_SCALE
     with np.errstate(invalid="ignore"):
         gap = np.abs(scaled - np.floor(scaled) - 0.5)
@@ -373,4 +379,4 @@ def _exact_quotients(left: list[str], right: list[str]) -> list[Decimal]:
 def _mask(n: int, rows: np.ndarray) -> pa.Array:
     mask = np.zeros(n, dtype=bool)
     mask[rows] = True
-    return pa.array(mask)
+    return from_numpy(mask)

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opencx.ingest import store
+from opencx.ingest.domain.arrow_arrays import filled, from_numpy, grouped, scalar, strings, to_numpy
 from opencx.ingest.service.run import Run, id_prefix, numbered_ids
 from opencx.ingest.service.writers.order_state import OrderState
 from opencx.ingest.service.writers.orders import new_products
@@ -67,9 +68,7 @@ def split_stored(run: Run, state: NewOrders, order_ids: pa.Array) -> np.ndarray 
     here = [e for e in exts if e in stored]  # the chunk's own, not every stored order so far
     if not here:
         return None
-    mask: np.ndarray = pc.is_in(order_ids, value_set=pa.array(here, pa.string())).to_numpy(
-        zero_copy_only=False
-    )
+    mask: np.ndarray = to_numpy(pc.is_in(order_ids, value_set=strings(here)))
     return mask
 
 
@@ -107,8 +106,8 @@ def product_ids(
             if lacking:
                 state.unnamed[sku] = lacking
         run.count("products_created", len(ids))
-    keys = pa.array(list(known), pa.string())
-    values = pa.array(list(known.values()), pa.string())
+    keys = strings(list(known))
+    values = strings(list(known.values()))
     return pc.take(values, pc.index_in(skus, value_set=keys)), jobs
 
 
@@ -121,10 +120,10 @@ def _fill_products(run: Run, state: NewOrders, cols: dict[str, pa.Array]) -> lis
         lacking = [s for s, missing in state.unnamed.items() if field_ in missing]
         if not lacking or column.null_count == len(column):
             continue
-        wanted = pc.and_(pc.is_valid(column), pc.is_in(skus, value_set=pa.array(lacking)))
+        wanted = pc.and_(pc.is_valid(column), pc.is_in(skus, value_set=strings(lacking)))
         if pc.any(wanted).as_py():
             firsts = pa.table({"sku": skus.filter(wanted), "v": column.filter(wanted)})
-            firsts = firsts.group_by("sku", use_threads=False).aggregate([("v", "first")])
+            firsts = grouped(firsts, "sku", [("v", "first")])
             given[field_] = dict(
                 zip(
                     firsts.column("sku").to_pylist(),
@@ -154,35 +153,35 @@ def copy_jobs(
     create the orders first met; the counts of orders and return orders."""
     unique = pc.unique(cols["order_id"])
     exts = unique.to_pylist()
-    at = pc.index_in(cols["order_id"], value_set=unique).to_numpy()
+    at = to_numpy(pc.index_in(cols["order_id"], value_set=unique))
     orders = state.orders
     values, is_new = orders.slots_of(unique)
     new = [e for e, f in zip(exts, is_new.tolist(), strict=True) if f]
     ids = orders.ids(exts, values)
     numbers = orders.number_lines(exts, values, at)
     if "line_at" in cols:  # the place in the order, rejected rows counted (``Chunks``)
-        numbers = cols["line_at"].to_numpy(zero_copy_only=False)
-    is_return = pc.fill_null(cols["is_return"], False).to_numpy(zero_copy_only=False)
+        numbers = to_numpy(cols["line_at"])
+    is_return = filled(cols["is_return"], False)
     # computed from the lines (no status column): an order met before changes status with
     # these lines when its counts cross a line
     status, changed, first_returns = orders.statuses(exts, values, at, is_return, None)
     jobs: list[Job] = []
     if new:
         first_rows = np.unique(at, return_index=True)[1][is_new]
-        heads = {f: cols[f].take(pa.array(first_rows)) for f in ORDER_FIELDS}
+        heads = {f: cols[f].take(from_numpy(first_rows)) for f in ORDER_FIELDS}
         data = pa.table(
             {
-                "id": ids.filter(pa.array(is_new)),
-                "source": pa.repeat(pa.scalar(run.source), len(new)),
-                "external_id": pa.array(new, pa.string()),
+                "id": ids.filter(from_numpy(is_new)),
+                "source": pa.repeat(scalar(run.source, pa.string()), len(new)),
+                "external_id": strings(new),
                 **heads,
-                "status": status.filter(pa.array(is_new)),
+                "status": status.filter(from_numpy(is_new)),
             }
         )
         jobs.append(store.copy_job("orders", data))
         run.count("orders", len(new))
     if changed.any():
-        where = pa.array(np.flatnonzero(changed))
+        where = from_numpy(np.flatnonzero(changed))
         jobs.append(
             partial(
                 store.set_statuses_job,
@@ -197,8 +196,8 @@ def copy_jobs(
     lines = pa.table(
         {
             "id": line_ids,
-            "order_id": pc.take(ids, pa.array(at)),
-            "line_no": pa.array(numbers, pa.int32()),
+            "order_id": pc.take(ids, from_numpy(at)),
+            "line_no": from_numpy(numbers.astype(np.int32)),
             "product_id": products,
             "sku": cols["sku"],
             "quantity": cols["quantity"],
@@ -216,8 +215,8 @@ def _returns(
 ) -> list[Job]:
     """The job copying the chunk's return lines (returns, or a negative quantity) to be linked
     to the lines they reverse once every line is in (``store.link_copied_returns``)."""
-    negative = pc.fill_null(pc.less(cols["quantity"], 0), False).to_numpy(zero_copy_only=False)
-    mask = pa.array(is_return.astype(bool) | negative)
+    negative = filled(pc.less(cols["quantity"], scalar(0, pa.int64())), False)
+    mask = from_numpy(is_return.astype(bool) | negative)
     if not pc.any(mask).as_py():
         return []
     data = pa.table(

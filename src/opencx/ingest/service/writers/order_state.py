@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from opencx.ingest.domain.arrow_arrays import filled, from_numpy, strings, to_numpy
 from opencx.ingest.domain.validation.duplicates import row_hashes
 from opencx.ingest.service.run import id_prefix, numbered_ids
 
@@ -62,7 +63,7 @@ class OrderState:
         count = int(fresh.sum())
         if count:
             index[fresh] = np.arange(self.next_index, self.next_index + count, dtype=np.int64)
-            self._add(array.filter(pa.array(fresh)), hashes[fresh], index[fresh])
+            self._add(array.filter(from_numpy(fresh)), hashes[fresh], index[fresh])
         values = (index << 24) | self._lines[index].astype(np.int64)
         return values, fresh
 
@@ -76,7 +77,7 @@ class OrderState:
         ids = numbered_ids(self.prefix, values >> 24)
         if not self.existing:
             return ids
-        stored = pa.array([self.existing.get(e) for e in _strings(exts).to_pylist()], pa.string())
+        stored = strings([self.existing.get(e) for e in _strings(exts).to_pylist()])
         return pc.coalesce(stored, ids)
 
     def number_lines(
@@ -119,13 +120,13 @@ class OrderState:
         was = self._given[index]
         changed = (lines_before > 0) & (status != _computed(before, lines_before)) & ~was
         if given is not None and given.null_count < len(given):
-            stated = np.asarray(pc.is_valid(given), bool) & ~was
+            stated = to_numpy(pc.is_valid(given)) & ~was
             if stated.any():
-                status = np.where(stated, given.to_numpy(zero_copy_only=False), status)
+                status = np.where(stated, np.array(given.to_pylist(), object), status)
                 changed |= stated & (lines_before > 0)
                 self._given[index[stated]] = True
         first_returns = int(((before == 0) & (returns > 0)).sum())
-        return pa.array(status, pa.string()), changed, first_returns
+        return strings(status.tolist()), changed, first_returns
 
     def given(self, values: np.ndarray) -> np.ndarray:
         """Whether the file gave a status to each of the orders whose slots are ``values``."""
@@ -153,8 +154,8 @@ class OrderState:
         many = right - left[hits] > 1
         one = hits[~many]  # one order met with that hash: is it this one?
         candidates = self._at[left[one]].astype(np.int64)
-        same = pc.equal(self._exts_at(candidates, exts.type), exts.take(pa.array(one)))
-        found = np.asarray(pc.fill_null(same, False), bool)
+        same = pc.equal(self._exts_at(candidates, exts.type), exts.take(from_numpy(one)))
+        found = filled(same, False)
         index[one[found]] = candidates[found]
         for i, end in zip(hits[many].tolist(), right[many].tolist(), strict=True):
             ext = exts[i].as_py()  # a hash that two orders met share: which one, if any?
@@ -214,7 +215,7 @@ def _strings(exts: pa.Array | pa.ChunkedArray | list[str]) -> pa.Array:
     if isinstance(exts, pa.ChunkedArray):
         exts = exts.combine_chunks()
     if not isinstance(exts, pa.Array):
-        return pa.array(exts, pa.string())
+        return strings(exts)
     return exts if exts.type in (pa.string(), pa.large_string()) else pc.cast(exts, pa.string())
 
 

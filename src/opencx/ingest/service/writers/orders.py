@@ -16,6 +16,15 @@ import pyarrow.compute as pc
 
 from opencx.ingest import store
 from opencx.ingest.domain import OrdersImported, ReturnsMoved
+from opencx.ingest.domain.arrow_arrays import (
+    from_numpy,
+    grouped,
+    integers,
+    known_true,
+    scalar,
+    strings,
+    to_numpy,
+)
 from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.domain.validation.duplicates import order_id_hashes
 from opencx.ingest.service.run import (
@@ -90,7 +99,7 @@ class OrderWriter:
         else:
             encoded = pc.dictionary_encode(cols["order_id"], null_encoding="encode")
         exts = encoded.dictionary  # not as Python strings: only new and changed orders need them
-        at = np.asarray(encoded.indices)
+        at = to_numpy(encoded.indices)
         values, fresh = state.slots_of(encoded.dictionary, hashes)
         status, given = self._statuses(run, state, cols, exts, values, at)
         orders = self._orders(run, state, cols, exts, values, fresh, at, (status, given))
@@ -98,7 +107,7 @@ class OrderWriter:
         ids = state.ids(exts, values)
         counted = state.number_lines(exts, values, at)
         line_nos = self._line_numbers(counted, cols["line_no"], cols.get("line_at"))
-        order_ids = pc.take(ids, at)
+        order_ids = pc.take(ids, from_numpy(at))
         # fresh ids: a line of a stored order keeps its own, since the upsert's key is the
         # order and the line number and it never updates the id
         line_ids = numbered_ids(id_prefix(), np.arange(len(order_ids)))
@@ -151,11 +160,9 @@ class OrderWriter:
         missing = wanted - products.keys()
         if missing:
             self._create_products(run, state, cols, missing)
-        ids = pc.take(
-            pa.array([products.get(name) for name in names], pa.string()), encoded.indices
-        )
+        ids = pc.take(strings([products.get(name) for name in names]), encoded.indices)
         if run.mapping.non_merchandise or run.mapping.non_merchandise_prefixes:
-            flags = pa.array([run.mapping.is_non_merchandise(name) for name in names], pa.bool_())
+            flags = from_numpy(np.array([run.mapping.is_non_merchandise(n) for n in names], bool))
             run.count("non_merchandise_lines", pc.sum(flags.take(encoded.indices)).as_py() or 0)
         return ids
 
@@ -185,12 +192,12 @@ class OrderWriter:
         if cols["status"].null_count < len(cols["status"]):
             everyone = np.ones(len(exts), bool)
             given = _firsts(cols["status"], _first_rows(at), at, everyone)
-        is_return = cols["is_return"].to_numpy(zero_copy_only=False).astype(np.int64)
+        is_return = to_numpy(cols["is_return"]).astype(np.int64)
         status, changed, first_returns = state.statuses(exts, values, at, is_return, given)
         run.count("return_orders", first_returns)
-        given_now = pa.array(state.given(values), pa.bool_())
+        given_now = from_numpy(state.given(values))
         if changed.any():
-            where = pa.array(np.flatnonzero(changed))
+            where = from_numpy(np.flatnonzero(changed))
             ids = state.ids(exts.take(where), values[changed])
             store.set_statuses(
                 run.conn,
@@ -217,7 +224,7 @@ class OrderWriter:
         file gave it); the ids of those already stored go to ``state.existing``."""
         if not fresh.any():
             return None
-        new = exts.filter(pa.array(fresh))
+        new = exts.filter(from_numpy(fresh))
         if new.type != pa.string():
             new = pc.cast(new, pa.string())
         if run.stored("orders"):
@@ -226,14 +233,14 @@ class OrderWriter:
         # an order's fields come from its first line that has them (Arrow's "first" skips nulls)
         first_rows = _first_rows(at)[fresh]
         heads = {f: _firsts(cols[f], first_rows, at, fresh) for f in ORDER_FIELDS}
-        heads["status"] = status[0].filter(pa.array(fresh))
+        heads["status"] = status[0].filter(from_numpy(fresh))
         data = pa.table(
             {
                 "id": state.ids(new, values[fresh]),
-                "source": pa.repeat(pa.scalar(run.source), len(new)),
+                "source": pa.repeat(scalar(run.source, pa.string()), len(new)),
                 "external_id": new,
                 **heads,
-                "status_given": status[1].filter(pa.array(fresh)),
+                "status_given": status[1].filter(from_numpy(fresh)),
             }
         )
         run.count("orders", len(new))
@@ -245,7 +252,9 @@ class OrderWriter:
     ) -> pa.Array:
         """Each line's number: the one the file gives, else its place in its order (``places``,
         the rows rejected before it counted, when the run numbers them: ``Chunks``)."""
-        counted = pa.array(numbers, pa.int32()) if places is None else pc.cast(places, pa.int32())
+        counted = (
+            from_numpy(numbers.astype(np.int32)) if places is None else pc.cast(places, pa.int32())
+        )
         if given.null_count == len(given):
             return counted
         return pc.coalesce(pc.cast(given, pa.int32()), counted)
@@ -257,8 +266,8 @@ class OrderWriter:
         every line is in (``store.link_listed_returns``, the rule of the staged merge): each
         with its order and line number, SKU, the order it names and, with ``link_returns =
         "customer_sku"``, the latest earlier non-return line of its customer and SKU."""
-        negative = pc.fill_null(pc.less(cols["quantity"], 0), False)
-        is_ret = pc.or_(pc.fill_null(cols["is_return"], False), negative)
+        negative = known_true(pc.less(cols["quantity"], scalar(0, pa.int64())))
+        is_ret = pc.or_(known_true(cols["is_return"]), negative)
         by_customer = run.mapping.link_returns == "customer_sku"
         if not by_customer and not pc.any(is_ret).as_py():
             return
@@ -302,11 +311,11 @@ def _firsts(
     """Per fresh order, the first non-null value of ``column`` among its lines: the value on
     its first line, unless the column is null on some lines and set on others."""
     if column.null_count in (0, len(column)):
-        return column.take(pa.array(first_rows))
-    table = pa.table({"at": pa.array(at), "v": column})
-    first = table.group_by("at", use_threads=False).aggregate([("v", "first")])
+        return column.take(from_numpy(first_rows))
+    table = pa.table({"at": from_numpy(at), "v": column})
+    first = grouped(table, "at", [("v", "first")])
     by_order = first.sort_by("at").column("v_first")
-    return by_order.take(pa.array(np.flatnonzero(fresh)))
+    return by_order.take(from_numpy(np.flatnonzero(fresh)))
 
 
 def _previous_lines(
@@ -329,8 +338,8 @@ def _previous_lines(
             prev.append(None)
             last[(customer, sku)] = (ext, number)
     return (
-        pa.array([p[0] if p else None for p in prev], pa.string()),
-        pa.array([p[1] if p else None for p in prev], pa.int32()),
+        strings([p[0] if p else None for p in prev]),
+        integers([p[1] if p else None for p in prev], pa.int32()),
     )
 
 
@@ -346,20 +355,20 @@ def new_products(run: Run, cols: dict[str, Any], missing: set[str]) -> pa.Table:
             "currency": cols["currency"],
         }
     )
-    rows = rows.filter(pc.is_in(rows.column("sku"), value_set=pa.array(list(missing), pa.string())))
-    first = rows.group_by("sku", use_threads=False).aggregate(
-        [("name", "first"), ("category", "first"), ("currency", "first")]
-    )
+    rows = rows.filter(pc.is_in(rows.column("sku"), value_set=strings(list(missing))))
+    first = grouped(rows, "sku", [("name", "first"), ("category", "first"), ("currency", "first")])
     skus = first.column("sku").to_pylist()
     ids = new_ids(len(skus))
     return pa.table(
         {
-            "id": pa.array(ids, pa.string()),
-            "source": pa.repeat(pa.scalar(run.source), len(ids)),
+            "id": strings(ids),
+            "source": pa.repeat(scalar(run.source, pa.string()), len(ids)),
             "external_id": first.column("sku"),
             "name": first.column("name_first"),
             "category": first.column("category_first"),
             "currency": first.column("currency_first"),
-            "is_merchandise": pa.array([not run.mapping.is_non_merchandise(s) for s in skus]),
+            "is_merchandise": from_numpy(
+                np.array([not run.mapping.is_non_merchandise(s) for s in skus], bool)
+            ),
         }
     )

@@ -20,6 +20,7 @@ from opencx.ingest.domain import (
     ProductsUpserted,
     SubscriptionsImported,
 )
+from opencx.ingest.domain.arrow_arrays import from_numpy, scalar, strings
 from opencx.ingest.domain.validation import Parsed
 from opencx.ingest.service.run import Run, json_or_empty, keep, new_ids, resolve_customers
 
@@ -109,7 +110,7 @@ class RecordWriter:
             )
         if self.spec.table == "customers":
             parsed.columns["created_at"] = pc.fill_null(
-                parsed.columns["created_at"], pa.scalar(run.now, pa.timestamp("us", "UTC"))
+                parsed.columns["created_at"], scalar(run.now, pa.timestamp("us", "UTC"))
             )
 
     def finish(self, run: Run) -> None:
@@ -129,8 +130,8 @@ class RecordWriter:
             else set()
         )
         data = {
-            "id": pa.array(ids, pa.string()),
-            "source": pa.repeat(pa.scalar(run.source), len(ids)),
+            "id": strings(ids),
+            "source": pa.repeat(scalar(run.source, pa.string()), len(ids)),
             "external_id": external,
         }
         if spec.customer:
@@ -142,7 +143,9 @@ class RecordWriter:
             data.update(_sealed(run, ids, data))
         table = pa.table(data)
         if erased:
-            table = without_personal_data(table, pa.array([i in erased for i in ids]))
+            table = without_personal_data(
+                table, from_numpy(np.array([i in erased for i in ids], bool))
+            )
             run.count("erased_customers_kept_blank", len(erased))
         store.upsert(run.conn, spec.table, table)
         run.publish(spec.event(tuple(i for i in ids if i not in erased), run.live))
@@ -156,7 +159,7 @@ def _sealed(run: Run, ids: list[str], data: dict[str, pa.Array]) -> dict[str, pa
         f: data[f].to_pylist() for f in ("name", "email", "phone") if f in data
     }
     sealed = run.seal(run.conn, ids, fields)
-    return {f: pa.array(sealed[f], pa.string()) for f in fields}
+    return {f: strings(sealed[f]) for f in fields}
 
 
 PERSONAL = {"name": None, "email": None, "phone": None, "attributes": "{}"}
@@ -169,7 +172,7 @@ def without_personal_data(table: pa.Table, erased: pa.Array) -> pa.Table:
     for name, blank in PERSONAL.items():
         if name in table.column_names:
             column = table.column(name)
-            value = pa.scalar(blank, column.type)
+            value = scalar(blank, column.type)
             table = table.set_column(
                 table.column_names.index(name), name, pc.if_else(erased, value, column)
             )

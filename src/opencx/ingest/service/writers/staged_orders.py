@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from opencx.core import new_id
 from opencx.ingest import store
 from opencx.ingest.domain import Mapping, OrdersImported, ReturnsMoved
+from opencx.ingest.domain.arrow_arrays import from_numpy, known_true, scalar, strings
 from opencx.ingest.domain.validation import Parsed, return_mask
 from opencx.ingest.service.run import Run, keep, resolve_customers
 from opencx.ingest.service.writers import new_orders
@@ -252,7 +253,7 @@ def _copy_new(
         return jobs + new_orders.copy_jobs(run, direct, cols, products), {}
     new = _take(cols, ~stored)
     if len(new["order_id"]):
-        jobs += new_orders.copy_jobs(run, direct, new, products.filter(pa.array(~stored)))
+        jobs += new_orders.copy_jobs(run, direct, new, products.filter(from_numpy(~stored)))
     return jobs, _take(cols, stored)
 
 
@@ -267,7 +268,7 @@ def _stage(run: Run, staged: dict[str, pa.Array]) -> Job:
 
 
 def _take(cols: dict[str, pa.Array], mask: np.ndarray) -> dict[str, pa.Array]:
-    kept = pa.array(mask)
+    kept = from_numpy(mask)
     return {name: column.filter(kept) for name, column in cols.items()}
 
 
@@ -283,8 +284,8 @@ def _note_nulls(run: Run, cols: dict[str, pa.Array]) -> None:
             null.add(name)
         if column.null_count < len(column):
             filled.add(name)
-    negative = pc.less(cols["quantity"], 0)
-    if pc.any(pc.or_(pc.fill_null(cols["is_return"], False), negative)).as_py():
+    negative = pc.less(cols["quantity"], scalar(0, pa.int64()))
+    if pc.any(pc.or_(known_true(cols["is_return"]), negative)).as_py():
         filled.add("returns")
 
 
@@ -292,7 +293,7 @@ def _merchandise(skus: pa.Array, mapping: Mapping) -> pa.Array | None:
     """Per line, whether its SKU is merchandise (``None`` when the mapping names no others)."""
     if not (mapping.non_merchandise or mapping.non_merchandise_prefixes):
         return None
-    other = pc.is_in(skus, value_set=pa.array(sorted(mapping.non_merchandise), pa.string()))
+    other = pc.is_in(skus, value_set=strings(sorted(mapping.non_merchandise)))
     for prefix in mapping.non_merchandise_prefixes:
         other = pc.or_(other, pc.starts_with(skus, prefix))
-    return pc.invert(pc.fill_null(other, False))
+    return pc.invert(known_true(other))

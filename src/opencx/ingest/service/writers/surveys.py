@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 
 from opencx.ingest import store
 from opencx.ingest.domain import ResponsesImported, score_scale
+from opencx.ingest.domain.arrow_arrays import from_numpy, grouped, integers, scalar, strings
 from opencx.ingest.domain.validation import Parsed
 from opencx.ingest.service.run import Run, json_or_empty, keep, new_ids, resolve_customers
 
@@ -34,10 +35,10 @@ def _parents(run: Run, parsed: Parsed, column: str, table: str, what: str) -> pa
         cache.update(store.ids_any_source(run.conn, table, wanted, run.source))
     missing = sorted(wanted - cache.keys())
     if missing:
-        unknown = pc.is_in(refs, value_set=pa.array(missing, pa.string()))
+        unknown = pc.is_in(refs, value_set=strings(missing))
         parsed.flag(unknown, column, f"unknown {what} (import the {table} first)")
-    index = pc.index_in(refs, value_set=pa.array(list(cache), pa.string()))
-    return pc.take(pa.array(list(cache.values()), pa.string()), index)
+    index = pc.index_in(refs, value_set=strings(list(cache)))
+    return pc.take(strings(list(cache.values())), index)
 
 
 def _flag_out_of_scale(
@@ -89,15 +90,15 @@ def _answer_rows(
     rows = sorted(latest.values())
     return pa.table(
         {
-            "id": pa.array(new_ids(len(rows)), pa.string()),
-            "response_id": pa.array([response_ids[i] for i in rows], pa.string()),
-            "question_key": pa.array([keys[i] for i in rows], pa.string()),
-            "question_type": pa.array(
-                [types[i] or ("text" if scores[i] is None else "rating") for i in rows], pa.string()
+            "id": strings(new_ids(len(rows))),
+            "response_id": strings([response_ids[i] for i in rows]),
+            "question_key": strings([keys[i] for i in rows]),
+            "question_type": strings(
+                [types[i] or ("text" if scores[i] is None else "rating") for i in rows]
             ),
-            "score": pa.array([scores[i] for i in rows], pa.int32()),
-            "text": pa.array([texts[i] for i in rows], pa.string()),
-            "language": pa.array([language[i] for i in rows], pa.string()),
+            "score": integers([scores[i] for i in rows], pa.int32()),
+            "text": strings([texts[i] for i in rows]),
+            "language": strings([language[i] for i in rows]),
         }
     )
 
@@ -112,12 +113,12 @@ class ResponseWriter:
         missing = sorted(wanted - surveys.keys())
         if missing:
             parsed.flag(
-                pc.is_in(refs, value_set=pa.array(missing, pa.string())),
+                pc.is_in(refs, value_set=strings(missing)),
                 "survey",
                 "unknown survey key (create the survey first)",
             )
-        index = pc.index_in(refs, value_set=pa.array(list(surveys), pa.string()))
-        parsed.columns["survey_id"] = pc.take(pa.array(list(surveys.values()), pa.string()), index)
+        index = pc.index_in(refs, value_set=strings(list(surveys)))
+        parsed.columns["survey_id"] = pc.take(strings(list(surveys.values())), index)
         parsed.columns["customer_id"] = resolve_customers(
             run, parsed, when="submitted_at", required=False
         )
@@ -168,18 +169,16 @@ class ResponseWriter:
         table = pa.table(
             {"response_id": cols["response_id"], **{f: cols[f] for f in RESPONSE_FIELDS}}
         )
-        table = table.filter(pc.is_in(cols["response_id"], value_set=pa.array(fresh)))
-        first = table.group_by("response_id", use_threads=False).aggregate(
-            [(f, "first") for f in RESPONSE_FIELDS]
-        )
+        table = table.filter(pc.is_in(cols["response_id"], value_set=strings(fresh)))
+        first = grouped(table, "response_id", [(f, "first") for f in RESPONSE_FIELDS])
         exts = first.column("response_id").to_pylist()
         data = pa.table(
             {
-                "id": pa.array([ids[e] for e in exts], pa.string()),
-                "source": pa.repeat(pa.scalar(run.source), len(exts)),
+                "id": strings([ids[e] for e in exts]),
+                "source": pa.repeat(scalar(run.source, pa.string()), len(exts)),
                 "external_id": first.column("response_id"),
                 **{f: first.column(f"{f}_first") for f in RESPONSE_FIELDS},
-                "submission": pa.repeat(pa.scalar("{}"), len(exts)),
+                "submission": pa.repeat(scalar("{}", pa.string()), len(exts)),
             }
         )
         store.upsert(run.conn, "responses", data)
@@ -231,10 +230,10 @@ class CaseEventWriter:
         fields = ("case_id", "at", "kind", "actor", "body")
         rows = list(zip(*(cols[f].to_pylist() for f in fields), strict=True))
         fresh = [i for i, row in enumerate(rows) if row not in existing]
-        take = pa.array(fresh, pa.int64())
+        take = from_numpy(np.array(fresh, np.int64))
         data = pa.table(
             {
-                "id": pa.array(new_ids(len(fresh)), pa.string()),
+                "id": strings(new_ids(len(fresh))),
                 **{f: pc.take(cols[f], take) for f in fields},
                 "properties": json_or_empty(pc.take(cols["properties"], take)),
             }

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from opencx.core.errors import InvalidInput, Problem
+from opencx.ingest.domain.arrow_arrays import from_numpy, scalar, strings, to_numpy
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, open_binary
 from opencx.ingest.store.formats.records import (
@@ -101,8 +102,8 @@ def _csv_read(
         raise record_too_long(source, lines.end, block) from None
     lines.number(None, skipped)
     if lines.apart:  # lines of the records put aside after the last row, read as records
-        empty = pa.table({c: pa.array([], pa.string()) for c in source.columns})
-        yield lines.with_apart(empty, pa.array([], pa.int64()))
+        empty = pa.table({c: pa.nulls(0, pa.string()) for c in source.columns})
+        yield lines.with_apart(empty, pa.nulls(0, pa.int64()))
     if lines.last:  # the parser takes a quote open at the end of the file as closed there
         check_last_record(source, tail, lines.last)
 
@@ -154,7 +155,9 @@ def _unquoted(table: pa.Table) -> pa.Table:
         if not pc.any(spaced).as_py():
             continue
         inner = pc.replace_substring(pc.replace_substring_regex(column, _SPACED, r"\1"), '""', '"')
-        inner = pc.if_else(pc.equal(inner, ""), pa.scalar(None, pa.string()), inner)  # ``, ""``
+        inner = pc.if_else(
+            pc.equal(inner, scalar("", pa.string())), pa.nulls(1, pa.string())[0], inner
+        )  # ``, ""``
         table = table.set_column(i, table.field(i), pc.if_else(spaced, inner, column))
     return table
 
@@ -253,7 +256,7 @@ class _Lines:
         if n + taken:
             self.last = int(first[-1])
             self.end = self.last + int(breaks[-1]) + 1
-        return pa.array(first[kept])
+        return from_numpy(first[kept])
 
     def with_apart(self, table: pa.Table, numbers: pa.Array) -> Batch:
         """``table`` and its rows' lines with the rows read apart so far (:attr:`apart`),
@@ -262,10 +265,12 @@ class _Lines:
             return Batch(table, numbers)
         rows, self.apart = self.apart, []
         cells = list(zip(*(cells for _, cells in rows), strict=True))
-        extra = pa.table([pa.array(c, pa.string()) for c in cells], schema=table.schema)
-        lines = np.concatenate([numbers.to_numpy(), [line for line, _ in rows]])
+        extra = pa.table([strings(c) for c in cells], schema=table.schema)
+        lines = np.concatenate([to_numpy(numbers), [line for line, _ in rows]])
         order = np.argsort(lines, kind="stable")
-        return Batch(pa.concat_tables([table, extra]).take(order), pa.array(lines[order]))
+        return Batch(
+            pa.concat_tables([table, extra]).take(from_numpy(order)), from_numpy(lines[order])
+        )
 
     def _blanks_before(self, first: np.ndarray, breaks: np.ndarray, last: bool) -> np.ndarray:
         """Per record, the empty lines found between records up to it (and not before the
@@ -384,7 +389,7 @@ def _breaks(table: pa.Table) -> np.ndarray:
             pc.count_substring(column, "\n"),
             pc.subtract(pc.count_substring(column, "\r"), pc.count_substring(column, "\r\n")),
         )
-        total += np.asarray(pc.fill_null(count, 0).to_numpy(zero_copy_only=False), np.int64)
+        total += to_numpy(pc.fill_null(count, scalar(0, count.type)))
     return total
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pyarrow as pa
+import numpy as np
 
 from opencx.core.errors import Problem
+from opencx.ingest.domain.arrow_arrays import from_numpy
 from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, rows_table
 
 
@@ -34,10 +35,10 @@ def xlsx_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
             rows.append(cells)
             lines.append(number)
             if len(rows) >= chunk_rows:
-                yield Batch(rows_table(source.columns, rows), pa.array(lines, pa.int64()))
+                yield Batch(rows_table(source.columns, rows), from_numpy(np.array(lines, np.int64)))
                 rows, lines = [], []
         if rows:
-            yield Batch(rows_table(source.columns, rows), pa.array(lines, pa.int64()))
+            yield Batch(rows_table(source.columns, rows), from_numpy(np.array(lines, np.int64)))
     finally:
         book.close()
         formulas.close()

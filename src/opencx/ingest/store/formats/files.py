@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from opencx.core.errors import InvalidInput, Problem
+from opencx.ingest.domain.arrow_arrays import from_numpy, strings
 from opencx.ingest.domain.mapping import COMMAND_ADVICE
 from opencx.ingest.domain.validation.columns import plain_number
 
@@ -95,14 +96,11 @@ def open_binary(path: Path) -> IO[bytes]:
 
 def numbered(table: pa.Table, first_line: int) -> Batch:
     numbers = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
-    return Batch(table, pa.array(numbers))
+    return Batch(table, from_numpy(numbers))
 
 
 def rows_table(columns: list[str], rows: list[list[str | None]]) -> pa.Table:
-    data = {
-        c: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
-        for i, c in enumerate(columns)
-    }
+    data = {c: strings([r[i] if i < len(r) else None for r in rows]) for i, c in enumerate(columns)}
     return pa.table(data)
 
 

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any, NoReturn
 
-import pyarrow as pa
+import numpy as np
 
 from opencx.core.errors import InvalidInput, Problem
 from opencx.core.text import json_path, lone_surrogate, lone_surrogate_path
+from opencx.ingest.domain.arrow_arrays import from_numpy
 from opencx.ingest.store.formats.encoding import DecodedStream
 from opencx.ingest.store.formats.files import Batch, SourceFile, cell_text, open_binary, rows_table
 
@@ -156,7 +157,7 @@ def records_batch(records: list[dict[str, Any]]) -> Batch:
         others = ", nor does any other" if len(records) > 1 else ""
         raise InvalidInput(f"record 1 of {len(records)} holds no field ({{}}){others}")
     rows = [[cell_text(record.get(c)) for c in columns] for record in records]
-    return Batch(rows_table(columns, rows), pa.array(range(1, len(rows) + 1), pa.int64()))
+    return Batch(rows_table(columns, rows), from_numpy(np.arange(1, len(rows) + 1, dtype=np.int64)))
 
 
 def json_batches(source: SourceFile, chunk_rows: int) -> Iterator[Batch]:
@@ -198,10 +199,10 @@ def _json_read(source: SourceFile, chunk_rows: int, text: IO[str]) -> Iterator[B
         rows.append([cell_text(record.get(c)) for c in source.columns])
         lines.append(number)
         if len(rows) >= chunk_rows:
-            yield Batch(rows_table(source.columns, rows), pa.array(lines, pa.int64()))
+            yield Batch(rows_table(source.columns, rows), from_numpy(np.array(lines, np.int64)))
             rows, lines = [], []
     if rows:
-        yield Batch(rows_table(source.columns, rows), pa.array(lines, pa.int64()))
+        yield Batch(rows_table(source.columns, rows), from_numpy(np.array(lines, np.int64)))
     if empty:
         objects = (
             "its JSON object holds" if len(empty) == 1 else f"its {len(empty):,} JSON objects hold"
