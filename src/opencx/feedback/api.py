@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from opencx.core import NotFound, ensure_utc
@@ -246,7 +246,10 @@ def close_followup(followup_id: str, service: Service, _: Writer) -> dict[str, b
 
 
 @router.get("/loop", summary="Loop-closure rate and time (last 90 days)")
-def loop_stats(service: Service, _: Reader, days: int = 90) -> LoopOut:
+def loop_stats(
+    service: Service, _: Reader, days: Annotated[int, Query(ge=1, le=365)] = 90
+) -> LoopOut:
+    """Over the last ``days`` days: 1 to 365, the window the slice's trends take."""
     return LoopOut.from_domain(service.loop_stats(days))
 
 
