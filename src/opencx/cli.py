@@ -17,6 +17,8 @@ from typing import Any
 
 import typer
 
+from opencx.demo.domain.scale import MAX_CUSTOMERS
+
 app = typer.Typer(help="OpenCX customer-experience platform.", no_args_is_help=True)
 
 
@@ -160,7 +162,9 @@ DEMO_LOGIN = ("demo@opencx.local", "opencx-demo")
 @app.command()
 def quickstart(
     ctx: typer.Context,
-    customers: int = typer.Option(20_000, help="Demo customers to generate into an empty store."),
+    customers: int = typer.Option(
+        20_000, min=1, max=MAX_CUSTOMERS, help="Demo customers to generate into an empty store."
+    ),
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Start the server."),
 ) -> None:
     """What `make demo` runs: migrate, generate demo data if empty (and analyse its survey

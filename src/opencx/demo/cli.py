@@ -20,6 +20,7 @@ from rich.table import Table
 from opencx.core.errors import InvalidInput, OpenCXError
 from opencx.core.services import service_of
 from opencx.demo.domain.company import DemoSettings
+from opencx.demo.domain.scale import MAX_CUSTOMERS
 from opencx.demo.service import DemoService
 
 app = typer.Typer()
@@ -62,9 +63,11 @@ class TableProgress(Progress):
 @app.command()
 def demo(
     ctx: typer.Context,
-    customers: int = typer.Option(20_000, help="Number of customers to generate."),
+    customers: int = typer.Option(
+        20_000, min=1, max=MAX_CUSTOMERS, help="Number of customers to generate."
+    ),
     years: float = typer.Option(2.0, help="Years of history before the end date."),
-    seed: int = typer.Option(7, help="Random seed: the same seed gives the same data."),
+    seed: int = typer.Option(7, min=0, help="Random seed: the same seed gives the same data."),
     end_date: str = typer.Option("2026-11-01", help="Last day of history (UTC, YYYY-MM-DD)."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if customers exist."),
 ) -> None:

@@ -249,7 +249,7 @@ def _events(
                 )
     at = np.array(ev["at"], dtype=float)
     keep = np.flatnonzero(at < end)
-    case = np.array(ev["case"])[keep]
+    case = np.array(ev["case"], dtype=np.int64)[keep]  # no cases (a small demo): still ints
     return TableRows(
         "case_events",
         {

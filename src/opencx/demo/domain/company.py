@@ -26,6 +26,7 @@ from opencx.demo.domain.feedback import make_feedback
 from opencx.demo.domain.orders import make_orders
 from opencx.demo.domain.people import TrueParameters, make_people
 from opencx.demo.domain.rows import TableRows
+from opencx.demo.domain.scale import MAX_CUSTOMERS
 from opencx.demo.domain.studies import make_studies
 from opencx.demo.domain.subscriptions import make_subscriptions
 from opencx.demo.domain.touch import iter_interactions
@@ -45,8 +46,12 @@ class DemoSettings:
     truth: TrueParameters = field(default_factory=TrueParameters)
 
     def __post_init__(self) -> None:
-        if self.customers < 1:
-            raise InvalidInput(f"demo --customers: {self.customers} must be at least 1")
+        if not 1 <= self.customers <= MAX_CUSTOMERS:
+            raise InvalidInput(
+                f"demo --customers: {self.customers} must be from 1 to {MAX_CUSTOMERS:,}"
+            )
+        if self.seed < 0:
+            raise InvalidInput(f"demo --seed: {self.seed} must be 0 or more")
         if not 0 < self.years <= 20:
             raise InvalidInput(f"demo --years: {self.years} must be in (0, 20]")
         if self.end.tzinfo is None:

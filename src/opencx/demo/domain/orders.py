@@ -221,7 +221,8 @@ def make_orders(
         np.concatenate([o["time"], c_head["time"]]),
         return_time,
     )
-    first_line = np.flatnonzero(np.r_[True, merch["order"][1:] != merch["order"][:-1]])
+    starts = np.r_[True, merch["order"][1:] != merch["order"][:-1]]
+    first_line = np.flatnonzero(starts[: len(merch["order"])])  # no orders (a small demo): none
     return Orders(
         ids=ids[:m],
         customer=o["customer"],

@@ -26,7 +26,8 @@ def make_subscriptions(
     first = np.full(people.n, np.inf)
     np.minimum.at(first, o.customer, o.time)
     weight = np.clip(people.rate / people.rate.mean(), 0.2, 3.0)
-    chance = TAKE_UP * weight / weight[np.isfinite(first)].mean()
+    buyers = weight[np.isfinite(first)]  # none in a small demo: nobody subscribes
+    chance = TAKE_UP * weight / buyers.mean() if len(buyers) else np.zeros(people.n)
     start = np.ceil(first + rng.exponential(90 * DAY, people.n))
     subs = np.flatnonzero(
         np.isfinite(first) & (rng.random(people.n) < chance) & (start < end - DAY)
