@@ -195,9 +195,19 @@ def list_targets(ctx: typer.Context) -> None:
     console.print(table)
 
 
+def _significance(value: float) -> float:
+    if not 0 < value < 1:  # nan too
+        raise typer.BadParameter("Input should be greater than 0 and less than 1")
+    return value
+
+
 @alerts_app.command("check")
 def check_alerts(
-    ctx: typer.Context, alpha: Annotated[float, typer.Option(help="significance level")] = 0.05
+    ctx: typer.Context,
+    alpha: Annotated[
+        float,
+        typer.Option(callback=_significance, help="Significance level, between 0 and 1."),
+    ] = 0.05,
 ) -> None:
     """Find significant adverse moves and enqueue an email to each target's owner."""
     sent = metrics_service(ctx).check_alerts(alpha=alpha)

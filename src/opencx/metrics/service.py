@@ -19,6 +19,7 @@ from opencx.metrics.domain.targets import (
     Move,
     Target,
     TargetStatus,
+    significance,
     significant_moves,
     target_status,
 )
@@ -203,6 +204,7 @@ class MetricsService:
         from opencx.metrics.domain.periods import PERIODS
         from opencx.metrics.domain.registry import METRICS
 
+        significance(alpha)  # before any metric is computed
         now = self.clock.now()
         found: list[tuple[Target, Move]] = []
         with self.tables() as con:

@@ -86,10 +86,19 @@ class Move:
     period: str
 
 
+def significance(alpha: float) -> float:
+    """``alpha`` if it is a significance level: greater than 0 and less than 1 (nan is not;
+    at 1 or above every move would alert, at nan none)."""
+    if not 0 < alpha < 1:
+        raise InvalidInput(f"alpha: {alpha!r} must be greater than 0 and less than 1")
+    return alpha
+
+
 def significant_moves(
     result: MetricResult, *, higher_is_better: bool, alpha: float = 0.05, adverse_only: bool = True
 ) -> list[Move]:
     """Series whose last period differs from the one before with p < ``alpha``."""
+    significance(alpha)
     if result.period is None:
         return []
     series: dict[tuple[object, ...], list[MetricRow]] = {}
