@@ -7,12 +7,13 @@ import json
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from opencx.core import OpenCXError, new_id
 from opencx.core.services import service_of
+from opencx.core.text import nested_too_deep, surrogate_refused
 from opencx.loyalty.domain import Reward
 from opencx.loyalty.service import LoyaltyService
 
@@ -30,12 +31,40 @@ def _fail(exc: OpenCXError) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _json_file(path: Path) -> Any:
+    """The JSON document in ``path``, read as the API reads a body: UTF-8 (a byte order mark
+    allowed), nested at most :data:`~opencx.core.text.MAX_JSON_DEPTH` deep (found before
+    ``json`` recurses), no lone surrogate; else one line naming the file, and the place, exit 2.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start]
+        _refuse(path, f"not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}): save it as UTF-8")
+    refused = nested_too_deep(text)
+    if refused is None:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            _refuse(path, f"not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}")
+        refused = surrogate_refused(text, document)
+        if refused is None:
+            return document
+    _refuse(path, f"line {refused.lineno}, column {refused.colno}: {refused.msg}")
+
+
+def _refuse(path: Path, problem: str) -> NoReturn:
+    typer.echo(f"error: {path}: {problem}", err=True)
+    raise typer.Exit(code=2)
+
+
 @app.command()
 def configure(ctx: typer.Context, path: Path) -> None:
     """Set the program from a JSON document (earning, expiry, floor, tiers, plans)."""
+    document = _json_file(path)
     try:
-        program = _service(ctx).configure(json.loads(path.read_text()))
-    except (OpenCXError, json.JSONDecodeError) as exc:
+        program = _service(ctx).configure(document)
+    except OpenCXError as exc:
         raise _fail(OpenCXError(f"{path}: {exc}")) from exc
     typer.echo(
         f"program {program.name!r}: {len(program.tiers.tiers)} tiers, {len(program.plans)} plans"
