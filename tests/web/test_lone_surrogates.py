@@ -148,8 +148,8 @@ class _Socket:
         self.text = text
         self.sent: list[Any] = []
 
-    async def receive_text(self) -> str:
-        return self.text
+    async def receive(self) -> dict[str, Any]:  # a text frame, as Starlette hands it over
+        return {"type": "websocket.receive", "text": self.text}
 
     async def send_text(self, text: str) -> None:
         self.sent.append(json.loads(text))

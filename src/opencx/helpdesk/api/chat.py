@@ -96,7 +96,14 @@ async def offline(body: OfflineIn, request: Request, service: Service) -> dict[s
 
 
 async def _receive(ws: WebSocket) -> dict[str, Any] | None:
-    text = await ws.receive_text()
+    message = await ws.receive()  # receive_text would fail on a binary frame (no "text")
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    if text is None:  # a binary frame: a bad frame like any other
+        detail = "send JSON objects (a binary frame: send JSON as text)"
+        await ws.send_text(json.dumps({"type": "error", "detail": detail}))
+        return {}
     refused = nested_too_deep(text)  # before json recurses into it
     try:
         if refused is not None:
