@@ -20,13 +20,14 @@ MONEY_STEP = Decimal(1).scaleb(-MONEY_SCALE)
 
 AMOUNT_TEXT = r"[+-]?(\d+\.?\d*|\.\d+)"
 """How a number is written as text wherever OpenCX reads one: ASCII digits, an optional sign,
-an optional ``.`` before the decimals, nothing else. An import's CSV cell is held to it once
-the file's thousands separators are dropped and its decimal separator made ``.``
-(``--decimal ,`` reads ``1.234,50``), and so is a string in a JSON body or a JSON Lines line
-(a JSON number, ``5E-5``, is a number: written out in digits first). Python's ``Decimal``
-reads more, which no reader takes: spaces around it (``' 12 '``), ``_`` between digits
-(``'1_000'``), an exponent (``'1e3'``), other scripts' digits (``'١٢'``), ``NaN`` and
-``Infinity``."""
+an optional ``.`` before the decimals, nothing else: no space inside it (``'1 000'``, refused
+by every reader, never read as 1000). An import's value (a file's cell, a string in an event
+or a JSON Lines line) is held to it once trimmed of the whitespace around it, as every value
+of a row is, and under ``--decimal ,`` once its ``.`` thousands separators are dropped and its
+``,`` made ``.`` (``1.234,50``); a JSON number (``5E-5``) is a number, written out in digits
+first. Python's ``Decimal`` reads more, which no reader takes: spaces around it where nothing
+trims them (``' 12 '`` as a loyalty program's value), ``_`` between digits (``'1_000'``), an
+exponent (``'1e3'``), other scripts' digits (``'١٢'``), ``NaN`` and ``Infinity``."""
 
 _AMOUNT_TEXT = re.compile(AMOUNT_TEXT, re.ASCII)
 

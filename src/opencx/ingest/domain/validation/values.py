@@ -52,6 +52,14 @@ MONEY_ROUNDED_RANGE = (
 )
 
 
+SPACE_INSIDE = "a space inside an amount is not read (write 1000{decimal}50, not 1 000{decimal}50)"
+"""An amount that would be a number but for the spaces between its characters (the
+whitespace around a value is trimmed, as around every value): no reader takes it
+(``core.money.AMOUNT_TEXT``), the thousands separator ``--decimal ,`` drops is ``.``. Said
+alike by every edge: no option changes it. A text that is no number either way (``12 EUR``)
+is refused in the edge's words (``Advice.amount``)."""
+
+
 NUL = "holds a NUL character (U+0000), which no store keeps"
 """A text with U+0000 (a Parquet or JSON string may hold one; a CSV with a NUL byte is refused
 whole as not text): PostgreSQL refuses it, SQLite's text functions stop at it."""
@@ -171,11 +179,14 @@ def _parse_money(text: pa.Array, spec: FieldSpec, parsed: Parsed, mapping: Mappi
     if decimal == "." and all_plain_amounts(text):  # the usual column: all match, no space
         clean = text
     else:
-        text = pc.replace_substring(text, " ", "")
         if decimal == ",":
             text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
         ok = pc.match_substring_regex(text, MONEY_RE)
-        parsed.flag(pc.invert(ok), spec.name, rule)
+        # a number but for the spaces inside it ('1 000'): said so ('12 EUR' is no number)
+        unspaced = pc.replace_substring(text, " ", "")
+        spaced = pc.and_(pc.invert(ok), pc.match_substring_regex(unspaced, MONEY_RE))
+        parsed.flag(spaced, spec.name, SPACE_INSIDE.format(decimal=decimal))
+        parsed.flag(pc.and_(pc.invert(ok), pc.invert(spaced)), spec.name, rule)
         clean = pc.if_else(ok, text, scalar(None, pa.string()))
     # a value of at most 14 characters has at most 14 digits before the point: the regex that
     # counts them (a quarter of a chunk's parsing) runs only when a longer value is there

@@ -18,11 +18,12 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from opencx.core import InvalidInput, Problem
+from opencx.core.money import number_from_text
 from opencx.ingest.store.formats.files import open_binary
 
 __all__ = [
@@ -63,6 +64,18 @@ def _number(path: Path, line: int, column: str, text: str) -> float | None:
         raise InvalidInput(str(problem)) from None
 
 
+def _fee(path: Path, line: int, text: str) -> Decimal:
+    """``MonthlyCharges`` read as every amount is (``core.money.AMOUNT_TEXT``, the whitespace
+    around it trimmed as around a file's value), 0 when blank as before; InvalidInput naming
+    the line otherwise. Decimal alone took ``1_000``, ``1e3``, ``NaN`` and other scripts'
+    digits."""
+    found = number_from_text(text.strip()) if text.strip() else Decimal(0)
+    if found is None:
+        rule = "must be an amount: digits, an optional sign and '.' before the decimals (12.50)"
+        raise InvalidInput(str(Problem(str(path), line, "MonthlyCharges", text, rule)))
+    return found
+
+
 def read_telco(path: Path, snapshot: datetime) -> TelcoSnapshot:
     """Parse the CSV at ``path`` (``.csv.gz`` too) into canonical rows as of ``snapshot``
     (tz-aware UTC)."""
@@ -94,10 +107,7 @@ def read_telco(path: Path, snapshot: datetime) -> TelcoSnapshot:
             gone = row["Churn"].strip().lower() == "yes"
             churned[ext] = gone
             customers.append({"external_id": ext, "created_at": started, "attributes": attrs})
-            try:
-                mrr = Decimal(row["MonthlyCharges"])
-            except InvalidOperation:
-                mrr = Decimal(0)
+            mrr = _fee(path, line, row["MonthlyCharges"])
             subs.append(
                 {
                     "external_id": ext,
