@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
 
 from opencx.core.errors import InvalidInput
 
@@ -17,6 +29,20 @@ MONEY_SCALE = 4
 MONEY_LIMIT = Decimal(10) ** MONEY_INTEGER_DIGITS
 """The least amount (in absolute value) that no store keeps."""
 MONEY_STEP = Decimal(1).scaleb(-MONEY_SCALE)
+
+EXACT = Context(
+    prec=MAX_PREC,
+    Emax=MAX_EMAX,
+    Emin=MIN_EMIN,
+    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
+)
+"""Decimal arithmetic that never rounds: a product or a sum of Decimals keeps every digit (its
+precision is the most a Decimal holds), and a rounding would raise (``Inexact`` is trapped)
+rather than pass. The default context keeps 28 digits: an amount of 15 digits times a
+multiplier of 16 (99,999,999,999.9999 × 1.000000000000001 = 99,999,999,999.99999999999999999990,
+30 digits) was rounded up to 100,000,000,000 (loyalty's points), and ten order lines of
+2^31 - 1 × 99,999,999,999,999.9999 (28 digits each) summed to 29 digits (an order's value).
+Use it as ``with localcontext(EXACT):``."""
 
 AMOUNT_TEXT = r"[+-]?(\d+\.?\d*|\.\d+)"
 """How a number is written as text wherever OpenCX reads one: ASCII digits, an optional sign,

@@ -11,23 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import (
-    MAX_EMAX,
-    MAX_PREC,
-    MIN_EMIN,
-    ROUND_FLOOR,
-    Context,
-    Decimal,
-    DivisionByZero,
-    Inexact,
-    InvalidOperation,
-    Overflow,
-    localcontext,
-)
+from decimal import ROUND_FLOOR, Decimal, localcontext
 from typing import Any
 
 from opencx.core.errors import InvalidInput
-from opencx.core.money import to_decimal
+from opencx.core.money import EXACT, to_decimal
 
 PERIODS = ("day", "week", "month", "year")
 
@@ -72,19 +60,6 @@ class EarningRules:
                 for k, r in self.events.items()
             },
         }
-
-
-EXACT = Context(
-    prec=MAX_PREC,
-    Emax=MAX_EMAX,
-    Emin=MIN_EMIN,
-    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
-)
-"""Decimal arithmetic that never rounds: a product or a sum of Decimals keeps every digit (its
-precision is the most a Decimal holds), and a rounding would raise (``Inexact`` is trapped)
-rather than pass. The default context keeps 28 digits: an amount of 15 digits times a
-multiplier of 16 (99,999,999,999.9999 × 1.000000000000001 = 99,999,999,999.99999999999999999990,
-30 digits) was rounded up to 100,000,000,000, one point more than the order earned."""
 
 
 def exact_product(factors: Iterable[Decimal]) -> Decimal:
