@@ -13,13 +13,16 @@ def field_path(data: dict[str, Any], key: str, record: int | None = None) -> str
     """Where the field ``key`` of an event is in its body: ``data.<key>``, or, when an order's
     line holds it, ``data.lines[<i>].<key>``: line ``record - 1`` (a row of the event is a
     line, from 1), or for ``record`` None the first line holding it. A field the event lacks
-    is named where any of its fields may be given: ``data.<key>``."""
+    is named where any of its fields may be given: ``data.<key>``; but ``line_no``, which
+    numbers one line, at that line."""
     lines = data.get("lines")
     if isinstance(lines, list):
         indexes = range(len(lines)) if record is None else (record - 1,)
         for i in indexes:
             if 0 <= i < len(lines) and isinstance(lines[i], dict) and key in lines[i]:
                 return f"data.lines[{i}].{key}"
+        if key == "line_no" and record is not None and key not in data:
+            return f"data.lines[{record - 1}].{key}"
     return f"data.{key}"
 
 

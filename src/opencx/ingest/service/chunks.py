@@ -12,13 +12,14 @@ import pyarrow.compute as pc
 
 from opencx.core import Problem
 from opencx.ingest.domain import RESERVED
-from opencx.ingest.domain.arrow_arrays import from_numpy, to_numpy
+from opencx.ingest.domain.arrow_arrays import filled, from_numpy, to_numpy
 from opencx.ingest.domain.validation import (
     ROW_RULES,
     ColumnPlan,
     DuplicateFinder,
     OrderHeads,
     Parsed,
+    TakenLineNumbers,
     parse_chunk,
 )
 from opencx.ingest.domain.validation.duplicates import order_id_hashes
@@ -58,6 +59,23 @@ def writer_for(kind: str, dialect: str | None = None) -> Writer:
     return writers[kind]()
 
 
+def _taken(given: bool, earlier: int, number: int) -> str:
+    """Why a row's line number is refused: an earlier row of its order took it, ``line
+    earlier`` of the file, by its place (the row gives it) or by giving it (the row is
+    counted to it)."""
+    every = "or give every row of the order its line_no"
+    if given:
+        return (
+            f"duplicate line_no: line {earlier} of the file, a row of the same order without"
+            f" line_no, is line {number} of it by its place in the order (give this row another"
+            f" line_no, {every})"
+        )
+    return (
+        f"no line_no, and its place in its order makes it line {number}, the line_no line"
+        f" {earlier} of the file gives (give this row a line_no of its own, {every})"
+    )
+
+
 class Chunks:
     """Parse, check, resolve and write chunk after chunk of one run."""
 
@@ -76,7 +94,10 @@ class Chunks:
         self.keys = DuplicateFinder(alone=run.alone)
         self.key = "external_id" if "external_id" in plan.kind.names else None
         self.orders = OrderHeads(alone=run.alone) if plan.kind.name == "orders" else None
-        self.lines = DuplicateFinder(alone=run.alone) if plan.kind.name == "orders" else None
+        # the line numbers each order's rows took, when the file gives some (else each row
+        # is numbered by its place, which no other row of its order takes)
+        numbered = plan.kind.name == "orders" and plan.provides("line_no")
+        self.lines = TakenLineNumbers(alone=run.alone) if numbered else None
         # each order's rows so far, rejected ones included: a line's number is its place
         self.places = OrderState(alone=run.alone) if plan.kind.name == "orders" else None
 
@@ -98,8 +119,8 @@ class Chunks:
         skipped, repeated = self._duplicates(table, parsed)
         if self.orders is not None:
             self.orders.check(parsed, batch.lines)
-            self._lines_given_twice(parsed, skipped | repeated)
             self._places(parsed, skipped)
+            self._lines_taken_twice(parsed, batch.lines, skipped | repeated)
         self.writer.resolve(self.run, parsed)
         failed = report.problem_count + len(parsed.problems) > 0
         if not failed or self.options.allow_rejects:
@@ -131,24 +152,49 @@ class Chunks:
             parsed.flag(same_key & ~repeated, self.key, rule)
         return none, repeated
 
-    def _lines_given_twice(self, parsed: Parsed, repeats: np.ndarray) -> None:
-        """Reject a row that gives its order a line number an earlier row of the file gave it
+    def _lines_taken_twice(self, parsed: Parsed, lines: pa.Array, repeats: np.ndarray) -> None:
+        """Reject a row that takes a line number of its order an earlier row of the file took
         (``repeats``: the exact repeats already skipped or rejected as such): one line of an
-        order cannot be two. Written, the later row replaced the earlier one, and the returns
-        linked to that line (by its SKU and its customer's earlier line) then differed by
-        store and by path (kept on another SKU, or unlinked, its order left
+        order cannot be two. A row takes the number it gives, or without one its place in its
+        order (``line_at``), so a number given and a place counted can meet: the later row is
+        rejected, naming the earlier one. Written, the later row replaced the earlier one, and
+        the returns linked to that line (by its SKU and its customer's earlier line) then
+        differed by store and by path (kept on another SKU, or unlinked, its order left
         ``partly_returned``). Under ``duplicates = "keep"`` an exact repeat that gives a line
-        number is rejected too: it cannot be kept as a second line."""
-        numbers = parsed.columns["line_no"]
-        if self.lines is None or numbers.null_count == len(numbers):
+        number is rejected too: it cannot be kept as a second line.
+
+        Rejected rather than numbered around the numbers given: a row's number stays its
+        place whatever the other rows give, so importing the file again, or a later file with
+        more of the order, writes each line where it was (numbering around a number given
+        later in the file would need the whole file first, and would move the lines counted
+        when a number is given or changed, leaving the old rows behind)."""
+        if self.lines is None:
             return
-        given = to_numpy(pc.is_valid(numbers))
-        at = np.flatnonzero(given)
-        keys = pa.table({"o": parsed.columns["order_id"], "n": numbers}).take(from_numpy(at))
+        given_numbers = parsed.columns["line_no"]
+        given = to_numpy(pc.is_valid(given_numbers))
+        numbers = pc.coalesce(
+            pc.cast(given_numbers, pa.int64()), pc.cast(parsed.columns["line_at"], pa.int64())
+        )
+        order_ids = parsed.columns["order_id"]
+        rows = np.flatnonzero(to_numpy(pc.and_(pc.is_valid(order_ids), pc.is_valid(numbers))))
+        taken = from_numpy(rows)
+        at_line = to_numpy(lines).astype(np.int64)
+        first, first_given = self.lines.take(
+            pc.take(order_ids, taken), pc.take(numbers, taken), at_line[rows], given[rows]
+        )
+        clash = (first >= 0) & ~repeats[rows]
+        if not clash.any():
+            return
         twice = np.zeros(len(given), dtype=bool)
-        twice[at] = self.lines.mark(keys, ["o", "n"])
+        twice[rows[clash & given[rows] & first_given]] = True
         rule = "duplicate line_no: an earlier row of the file has the same order_id and line_no"
-        parsed.flag(twice & ~repeats, "line_no", rule)
+        parsed.flag(twice, "line_no", rule)
+        number = filled(numbers, 0)
+        for i in np.flatnonzero(clash & (given[rows] != first_given)).tolist():
+            row, earlier, n = int(rows[i]), int(first[i]), int(number[rows[i]])
+            mask = np.zeros(len(given), dtype=bool)
+            mask[row] = True
+            parsed.flag(mask, "line_no", _taken(given[row], earlier, n))
 
     def _places(self, parsed: Parsed, skipped: np.ndarray) -> None:
         """Number each row by its place in its order across the file (``line_at``), the rows

@@ -8,6 +8,7 @@ its kind after it, and :class:`DuplicateFinder` across chunks.
 
 from opencx.ingest.domain.validation.columns import ColumnPlan, plan_columns
 from opencx.ingest.domain.validation.duplicates import DuplicateFinder, OrderHeads
+from opencx.ingest.domain.validation.line_numbers import TakenLineNumbers
 from opencx.ingest.domain.validation.parsed import Parsed
 from opencx.ingest.domain.validation.rules import ROW_RULES, return_mask
 from opencx.ingest.domain.validation.values import parse_chunk
@@ -18,6 +19,7 @@ __all__ = [
     "DuplicateFinder",
     "OrderHeads",
     "Parsed",
+    "TakenLineNumbers",
     "parse_chunk",
     "plan_columns",
     "return_mask",
