@@ -220,6 +220,8 @@ class Chunks:
             values, _ = self.places.slots_of(encoded.dictionary)
             at = to_numpy(encoded.indices)
             line_at[rows] = self.places.number_lines(encoded.dictionary, values, at)
+        if counted.any():  # 0 where not counted
+            self.rejects.took_line_numbers(int(line_at.max()))
         parsed.columns["line_at"] = from_numpy(line_at.astype(np.int32), nulls=~counted)
 
     def _reject(self, batch: Batch, parsed: Parsed) -> None:

@@ -3,7 +3,9 @@
 Re-importing a fixed reject file reads ``_source`` back, so the rows land on the same
 (source, external_id) keys as the first run; ``_line`` and ``_problems`` are ignored. The
 reject file of an orders file without line numbers adds ``line_no``: each line's number in its
-order, which the fixed row keeps (numbered from 1 again, it overwrote the lines stored).
+order, which the fixed row keeps (numbered from 1 again, it overwrote the lines stored); a row
+without an order id, or one not read into fields, a number past every line of the file's
+orders, written after the others (:meth:`RejectFile.close`).
 
 A NUL character (U+0000, refused in any value) is written as ``␀`` (U+2400): a raw NUL made
 the reject file a binary file, which editors mangle and an import refuses whole ("a NUL byte:
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -81,6 +84,29 @@ class RejectFile:
         self.rows = 0
         self._handle: IO[str] | None = None
         self._writer: csv.DictWriter[str] | None = None
+        # rows the file gave no number (no order id, or unreadable): numbered at the end
+        self.last_line_no = 0  # the largest number a row of the file took in its order
+        self._unnumbered: IO[str] | None = None
+        self._unnumbered_writer: csv.DictWriter[str] | None = None
+
+    def took_line_numbers(self, most: int) -> None:
+        """A row of the file took line ``most`` of its order: the numbers :meth:`close` gives
+        the rows without one start past every such number."""
+        self.last_line_no = max(self.last_line_no, most)
+
+    def _later(self) -> csv.DictWriter[str]:
+        """Where a row the file gave no line number waits (a scratch file: any number of
+        them in bounded memory) until :meth:`close` numbers it."""
+        if self._unnumbered_writer is None:
+            self._open()
+            # closed by close(), as the reject file's own handle is
+            self._unnumbered = tempfile.TemporaryFile("w+", newline="", encoding="utf-8")  # noqa: SIM115
+            self._unnumbered_writer = csv.DictWriter(self._unnumbered, self._fields())
+        return self._unnumbered_writer
+
+    def _fields(self) -> list[str]:
+        numbers = [self.line_column] if self.line_column else []
+        return [*self.columns, *numbers, *RESERVED]
 
     def _open(self) -> csv.DictWriter[str]:
         if self._writer is None:
@@ -91,8 +117,7 @@ class RejectFile:
                     "can write; run from one you can, or pass --rejects PATH"
                 )
             self._handle = self.path.open("w", newline="", encoding="utf-8")
-            numbers = [self.line_column] if self.line_column else []
-            self._writer = csv.DictWriter(self._handle, [*self.columns, *numbers, *RESERVED])
+            self._writer = csv.DictWriter(self._handle, self._fields())
             self._writer.writeheader()
         return self._writer
 
@@ -118,15 +143,30 @@ class RejectFile:
             shown = {k: _shown(v) for k, v in record.items()}
             if self.line_column:
                 shown[self.line_column] = number
-            writer.writerow({**shown, "_line": line, "_problems": problems, "_source": self.source})
+            row_writer = self._later() if self.line_column and number is None else writer
+            row_writer.writerow(
+                {**shown, "_line": line, "_problems": problems, "_source": self.source}
+            )
             self.rows += 1
 
     def add_unreadable(self, problem: Problem) -> None:
         text = f"{problem.rule}; row text: {_shown(problem.value)}"
-        self._open().writerow({"_line": problem.line, "_problems": text, "_source": self.source})
+        writer = self._later() if self.line_column else self._open()
+        writer.writerow({"_line": problem.line, "_problems": text, "_source": self.source})
         self.rows += 1
 
     def close(self) -> None:
+        """Write the rows the file gave no line number (no order id, or not read into fields),
+        after the others, numbered past every number a row of the file took in its order
+        (``last_line_no`` + 1, + 2, ...): fixed, each lands on a line of its order none of the
+        file's rows holds, the same one every time the fixed file is imported."""
+        if self._unnumbered is not None and self._writer is not None:
+            self._unnumbered.seek(0)
+            rows = csv.DictReader(self._unnumbered, self._fields())
+            for number, row in enumerate(rows, self.last_line_no + 1):
+                self._writer.writerow({**row, LINE_COLUMN: number})
+            self._unnumbered.close()
+            self._unnumbered = None
         if self._handle is not None:
             self._handle.close()
 
