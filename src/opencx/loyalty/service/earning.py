@@ -30,7 +30,8 @@ from opencx.loyalty.domain import (
     period_start,
     reversal_points,
 )
-from opencx.loyalty.service.ledger import Posted, debit, earn, enroll, program
+from opencx.loyalty.service.ledger import Posted, debit, earn, program
+from opencx.loyalty.service.ledger.enrolment import enroll_customer
 from opencx.loyalty.store import engagement, orders, refusals
 from opencx.loyalty.store import ledger as store
 from opencx.loyalty.store.refusals import Refusal
@@ -63,17 +64,24 @@ def _member_ids(
     enroll_new: bool = True,
 ) -> dict[str, str]:
     """Customer id → active member id of the orders' customers; with the program's
-    auto-enrolment (and ``enroll_new``) the others are enrolled."""
+    auto-enrolment (and ``enroll_new``) the others are enrolled, the customers and their
+    memberships read in one statement."""
     customer_ids = sorted({h.customer_id for h in heads if h.customer_id})
+    if not (p.auto_enroll and enroll_new):
+        return {
+            c: r.id
+            for c, r in store.member_by_customer(conn, customer_ids).items()
+            if r.status == "active"
+        }
+    read = store.enrolling(conn, customer_ids)
     found = {
-        c: r.id
-        for c, r in store.member_by_customer(conn, customer_ids).items()
-        if r.status == "active"
+        c: r.member_id
+        for c, r in read.items()
+        if r.member_id is not None and r.member_status == "active"
     }
-    if p.auto_enroll and enroll_new:
-        for c in customer_ids:
-            if c not in found:
-                found[c] = enroll(conn, c, now, source="order")
+    for c in customer_ids:
+        if c not in found:
+            found[c] = enroll_customer(conn, c, now, "order", read)[0]
     return found
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from types import MappingProxyType
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core.events import CustomerMerge
 from opencx.db.customer_rows import move_rows
-from opencx.db.schema import metadata
+from opencx.db.schema import customers, metadata
 from opencx.db.types import ID, MONEY, UtcDateTime
 from opencx.loyalty.domain import Allocation, Entry, Lot, MemberState
 
@@ -137,6 +138,42 @@ def member_by_customer(conn: Connection, customer_ids: Sequence[str]) -> dict[st
         return {}
     rows = conn.execute(_members_of(), {"ids": list(customer_ids)})
     return {r.customer_id: r for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolling:
+    """A customer as enrolling it reads it: the customer it was merged into, when it was erased,
+    and its membership of any status (``member_id`` None: it has none)."""
+
+    customer_id: str
+    merged_into: str | None
+    erased_at: datetime | None
+    member_id: str | None
+    member_status: str | None
+
+
+@cache
+def _enrolling() -> sa.Select[Any]:
+    """Built once (see :func:`_program_text`)."""
+    return (
+        sa.select(
+            customers.c.id,
+            customers.c.merged_into,
+            customers.c.erased_at,
+            members.c.id,
+            members.c.status,
+        )
+        .select_from(customers.outerjoin(members, members.c.customer_id == customers.c.id))
+        .where(customers.c.id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+def enrolling(conn: Connection, customer_ids: Sequence[str]) -> dict[str, Enrolling]:
+    """These customers (those that exist) with their memberships: one statement."""
+    if not customer_ids:
+        return {}
+    rows = conn.execute(_enrolling(), {"ids": list(customer_ids)})
+    return {r[0]: Enrolling(*r) for r in rows}
 
 
 def insert_member(conn: Connection, **values: Any) -> None:
