@@ -11,11 +11,12 @@ import sqlalchemy as sa
 
 from opencx.core import Conflict, NotFound
 from opencx.customers.service import merge
-from opencx.loyalty.domain import Challenge
+from opencx.loyalty.domain import POINTS_LIMIT, Challenge
 from tests.loyalty.conftest import customer, order
 from tests.loyalty.test_service import _live_file, audit_all
 
 MUG = {"sku": "MUG", "quantity": 2, "unit_price": "25.00"}  # 50 points
+MOST = POINTS_LIMIT - 1
 AUTO = {"auto_enroll": True, "earning": {"points_per_unit": 1}}
 
 
@@ -66,6 +67,26 @@ def test_a_new_members_orders_of_one_import_all_earn_and_complete_a_challenge(au
     _live_file(auto, tmp_path / "orders.parquet", head + rows, chunk_rows=10)
     assert _members(auto) == [(cy, "order", "active")]
     assert _balance(auto, cy) == 50 + 50 + 10
+    audit_all(auto)
+
+
+def test_a_new_members_second_order_of_one_import_sees_the_first_at_the_bound(auto, tmp_path):
+    """The first order of a customer it enrols earns up to 10 points short of the balance
+    bound; the second, in the same import, would take the balance past it: refused alone."""
+    cy = customer(auto, "cy")
+    head = "order_id,customer,placed_at,currency,sku,quantity,unit_price\n"
+    rows = (
+        f"o1,cy,2026-01-10T10:00:00Z,EUR,MUG,1,{MOST - 10}.00\n"
+        "o2,cy,2026-01-11T10:00:00Z,EUR,MUG,1,50.00\n"
+    )
+    _live_file(auto, tmp_path / "orders.parquet", head + rows, chunk_rows=10)
+    member = auto.loyalty.member_of(cy)
+    assert _balance(auto, cy) == MOST - 10
+    [refused] = auto.loyalty.overview().refused
+    assert refused.reason == (
+        f"order o2 (source shop) of 50.0000 EUR: points: 50 would take member {member}'s balance"
+        f" from {MOST - 10} to {MOST + 40}, out of range (a balance stays within ±{MOST} points)"
+    )
     audit_all(auto)
 
 

@@ -62,27 +62,27 @@ def _member_ids(
     now: datetime,
     *,
     enroll_new: bool = True,
-) -> dict[str, str]:
-    """Customer id → active member id of the orders' customers; with the program's
-    auto-enrolment (and ``enroll_new``) the others are enrolled, the customers and their
-    memberships read in one statement."""
+) -> tuple[dict[str, str], set[str]]:
+    """Customer id → active member id of the orders' customers, and the members enrolled
+    here: with the program's auto-enrolment (and ``enroll_new``) the others are enrolled, the
+    customers and their memberships read in one statement."""
     customer_ids = sorted({h.customer_id for h in heads if h.customer_id})
     if not (p.auto_enroll and enroll_new):
-        return {
-            c: r.id
-            for c, r in store.member_by_customer(conn, customer_ids).items()
-            if r.status == "active"
-        }
+        members = store.member_by_customer(conn, customer_ids)
+        return {c: r.id for c, r in members.items() if r.status == "active"}, set()
     read = store.enrolling(conn, customer_ids)
     found = {
         c: r.member_id
         for c, r in read.items()
         if r.member_id is not None and r.member_status == "active"
     }
+    enrolled: set[str] = set()
     for c in customer_ids:
         if c not in found:
-            found[c] = enroll_customer(conn, c, now, "order", read)[0]
-    return found
+            found[c], new = enroll_customer(conn, c, now, "order", read)
+            if new:
+                enrolled.add(found[c])
+    return found, enrolled
 
 
 def _members_and_facts(
@@ -92,12 +92,14 @@ def _members_and_facts(
     now: datetime,
     *,
     enroll_new: bool = True,
-) -> tuple[dict[str, str], list[orders.OrderFacts]]:
-    """The members of the orders' customers (:func:`_member_ids`) and the facts of those of
-    these orders (and of the orders their returns reverse) that a member placed."""
+) -> tuple[dict[str, str], set[str], list[orders.OrderFacts]]:
+    """The members of the orders' customers and those enrolled here (:func:`_member_ids`),
+    and the facts of those of these orders (and of the orders their returns reverse) that a
+    member placed."""
     heads = orders.order_heads(conn, sorted(set(order_ids)))
-    members = _member_ids(conn, p, heads, now, enroll_new=enroll_new)
-    return members, orders.facts_of(conn, [h for h in heads if h.customer_id in members])
+    members, enrolled = _member_ids(conn, p, heads, now, enroll_new=enroll_new)
+    facts = orders.facts_of(conn, [h for h in heads if h.customer_id in members])
+    return members, enrolled, facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,7 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> Ea
     (:mod:`opencx.loyalty.store.refusals`) and returned, and the other orders earn. So is a
     return whose reversal the ledger refuses (a balance near -10^12 with no floor)."""
     p = program(conn)
-    members, facts = _members_and_facts(conn, p, order_ids, now)
+    members, enrolled, facts = _members_and_facts(conn, p, order_ids, now)
     done: list[Posted] = []
     refused: list[Refusal] = []
     taken: list[str] = []
@@ -132,8 +134,10 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> Ea
         member_id = members.get(order.customer_id or "")
         if member_id is None:
             continue
+        first = member_id in enrolled  # its first order here: nothing written for it yet
+        enrolled.discard(member_id)
         try:
-            done += _earn_order(conn, p, member_id, order, now)
+            done += _earn_order(conn, p, member_id, order, now, enrolled_now=first)
         except OutOfRange as exc:  # _earn_order raises before writing anything of the order
             refused.append(Refusal(order.id, member_id, str(exc)))
             continue
@@ -148,7 +152,7 @@ def reinstate_orders(conn: Connection, order_ids: Iterable[str], now: datetime) 
     given back here, never earned or reversed (an order a history import wrote earned
     nothing, and nothing was reversed on it)."""
     p = program(conn)
-    members, facts = _members_and_facts(conn, p, order_ids, now, enroll_new=False)
+    members, _enrolled, facts = _members_and_facts(conn, p, order_ids, now, enroll_new=False)
     done: list[Posted] = []
     for order in sorted(facts, key=lambda f: (f.placed_at, f.id)):
         member_id = members.get(order.customer_id or "")
@@ -158,8 +162,16 @@ def reinstate_orders(conn: Connection, order_ids: Iterable[str], now: datetime) 
 
 
 def _earn_order(
-    conn: Connection, p: Program, member_id: str, order: orders.OrderFacts, now: datetime
+    conn: Connection,
+    p: Program,
+    member_id: str,
+    order: orders.OrderFacts,
+    now: datetime,
+    *,
+    enrolled_now: bool = False,
 ) -> list[Posted]:
+    """``enrolled_now``: the member was enrolled in this transaction and nothing was written
+    for it yet, so the order's earn, its first write, reads only its key."""
     ref = f"order:{order.id}"
     out: list[Posted] = []
     if order.status != "cancelled" and order.gross > 0:
@@ -184,6 +196,7 @@ def _earn_order(
                     pending=True,
                     amount=order.gross,
                     reason="order",
+                    enrolled=p if enrolled_now else None,
                 )
             except OutOfRange as exc:  # past the ledger's bound: say which order
                 raise OutOfRange(

@@ -104,6 +104,13 @@ _KEY = sa.select(
 ).where(entries.c.idempotency_key == sa.bindparam("key"))
 
 
+def key_entry(conn: Connection, key: str) -> Keyed | None:
+    """The entry ``key`` already wrote, alone (a member enrolled in this transaction: nothing
+    else of it is to read, and no other transaction sees its row to lock)."""
+    row = conn.execute(_KEY, {"key": key}).first()
+    return None if row is None else _keyed(row)
+
+
 def _keyed(row: Any) -> Keyed:
     return Keyed(row[0], row[1], row[2], int(row[3]), _utc(row[4]), row[5])
 

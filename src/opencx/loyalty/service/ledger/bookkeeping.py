@@ -35,6 +35,7 @@ from opencx.loyalty.domain import (
 )
 from opencx.loyalty.store import ledger as store
 from opencx.loyalty.store import posting
+from opencx.loyalty.store.ledger import state_of_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ def request_hash(**request: Any) -> str:
 
 
 _PARSED: dict[str | None, Program] = {}
+_NOTHING = state_of_rows(())  # a member that holds no lot and owes nothing
 
 
 def program(conn: Connection) -> Program:
@@ -91,6 +93,7 @@ def post(
     fingerprint: str | None = None,
     amount: Decimal | None = None,
     locked: bool = False,
+    enrolled: Program | None = None,
 ) -> Posted:
     """Lock the member, return the earlier result of ``key``, else plan and append one entry.
 
@@ -105,12 +108,18 @@ def post(
     the caller (:func:`~opencx.loyalty.domain.check_amount`: past the money bound an
     OutOfRange naming it, before anything is read or written; before, the store's
     StatementError).
+    ``enrolled``: the member was enrolled in this transaction under this program, and this is
+    its first write: no other transaction sees its row (nothing to lock), it is active and
+    holds nothing, so only the key is read (one statement).
     """
     if not key or len(key) > 250:
         raise InvalidInput("idempotency key: 1 to 250 characters")
     if amount is not None:  # refused here for every caller, before anything is read or sent
         amount = check_amount(amount)
-    read = posting.lock_for_write(conn, member_id, key)
+    if enrolled is not None:
+        read = posting.Locked("active", posting.key_entry(conn, key), None, _NOTHING)
+    else:
+        read = posting.lock_for_write(conn, member_id, key)
     if not locked:
         check_active(member_id, read.status)
     existing = read.existing
@@ -131,7 +140,7 @@ def post(
             else store.entry_sum(conn, existing.member_id),
         )
     state = read.state
-    entry = plan(state, new_id(), parsed_program(read.program_text))
+    entry = plan(state, new_id(), enrolled or parsed_program(read.program_text))
     posting.append(conn, entry, request_hash=fingerprint, amount=amount)
     return Posted(
         entry.id,
@@ -161,11 +170,12 @@ def earn(
     locked: bool = False,
     times: tuple[datetime, datetime | None] | None = None,
     bounded: bool = True,
+    enrolled: Program | None = None,
 ) -> Posted:
     """Credit ``points`` in a new lot expiring by the program's rule (``times``: spendable
     from and expiring at these instead, an earlier lot's). ``bounded``: as for
     :func:`~opencx.loyalty.domain.plan_credit` (False: points that existed come back, a
-    reinstatement, and the balance may pass the bound)."""
+    reinstatement, and the balance may pass the bound). ``enrolled``: as for :func:`post`."""
 
     def plan(state: MemberState, eid: str, p: Program) -> Entry:
         return plan_credit(
@@ -185,7 +195,16 @@ def earn(
             bounded=bounded,
         )
 
-    return post(conn, member_id, key, plan, fingerprint=fingerprint, amount=amount, locked=locked)
+    return post(
+        conn,
+        member_id,
+        key,
+        plan,
+        fingerprint=fingerprint,
+        amount=amount,
+        locked=locked,
+        enrolled=enrolled,
+    )
 
 
 Floor = int | Literal["program"] | None
