@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from opencx.db.schema import metadata
@@ -91,15 +93,22 @@ terms = sa.Table(
 )
 
 
+@cache
+def _add_activity(dialect: str) -> Any:
+    """Built once per store (building a statement cost more than running it): the insert,
+    nothing done when the key is there (both stores take ``ON CONFLICT ... DO NOTHING``), the
+    id returned when a row was written (psycopg's row count is not kept: -1)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(activities)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(activities.c.id)
+    )
+
+
 def add_activity(conn: Connection, **values: Any) -> bool:
-    """Record an activity once (False when its key was seen)."""
-    found = conn.execute(
-        sa.select(activities.c.id).where(activities.c.idempotency_key == values["idempotency_key"])
-    ).first()
-    if found is not None:
-        return False
-    conn.execute(activities.insert().values(**values))
-    return True
+    """Record an activity once (False when its key was seen): one statement."""
+    return conn.execute(_add_activity(conn.dialect.name), values).first() is not None
 
 
 def member_activities(
