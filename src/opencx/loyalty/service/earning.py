@@ -30,7 +30,7 @@ from opencx.loyalty.domain import (
     period_start,
     reversal_points,
 )
-from opencx.loyalty.service.ledger import Posted, debit, earn, program
+from opencx.loyalty.service.ledger import Posted, debit, earn, parsed_program, program
 from opencx.loyalty.service.ledger.enrolment import enroll_customer
 from opencx.loyalty.store import engagement, orders, refusals
 from opencx.loyalty.store import ledger as store
@@ -125,7 +125,8 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> Ea
     activity, no challenge), the refusal is kept with a sentence naming the order
     (:mod:`opencx.loyalty.store.refusals`) and returned, and the other orders earn. So is a
     return whose reversal the ledger refuses (a balance near -10^12 with no floor)."""
-    p = program(conn)
+    text, kept = refusals.program_and_kept(conn)  # one statement
+    p = parsed_program(text)
     members, enrolled, facts = _members_and_facts(conn, p, order_ids, now)
     done: list[Posted] = []
     refused: list[Refusal] = []
@@ -142,7 +143,7 @@ def earn_orders(conn: Connection, order_ids: Iterable[str], now: datetime) -> Ea
             refused.append(Refusal(order.id, member_id, str(exc)))
             continue
         taken.append(order.id)
-    refusals.settle(conn, refused, taken, now)
+    refusals.settle(conn, refused, taken, now, kept=kept)
     return Earned(tuple(done), tuple(refused))
 
 

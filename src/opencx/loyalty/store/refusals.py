@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.db.schema import metadata
 from opencx.db.types import ID, UtcDateTime
+from opencx.loyalty.store.ledger import programs
 
 refused_orders = sa.Table(
     "loyalty_refused_orders",
@@ -37,14 +39,36 @@ class Refusal:
     reason: str
 
 
+@cache
+def _program_and_kept() -> sa.Select[Any]:
+    """Built once: the program's document text, and whether any refusal is kept."""
+    document = sa.select(sa.cast(programs.c.document, sa.Text)).where(programs.c.id == "default")
+    return sa.select(document.scalar_subquery(), sa.exists().select_from(refused_orders))
+
+
+def program_and_kept(conn: Connection) -> tuple[str | None, bool]:
+    """The program's document as stored (JSON text, None: none set) and whether any refusal
+    is kept: what earning reads first, in one statement."""
+    text, kept = conn.execute(_program_and_kept()).one()
+    return text, bool(kept)
+
+
 def settle(
-    conn: Connection, refused: Sequence[Refusal], earned: Sequence[str], at: datetime
+    conn: Connection,
+    refused: Sequence[Refusal],
+    earned: Sequence[str],
+    at: datetime,
+    *,
+    kept: bool | None = None,
 ) -> None:
     """Record ``refused`` (replacing an order's earlier refusal) and forget the refusals of the
-    orders in ``earned`` (taken now, or before). One statement asks whether any refusal is
-    kept at all, so a store that has none pays nothing more per order."""
+    orders in ``earned`` (taken now, or before). Whether any refusal is kept at all is asked
+    first (``kept``: already read in this transaction, by :func:`program_and_kept`), so a
+    store that has none pays nothing more per order."""
     forget = [*earned, *(r.order_id for r in refused)]
-    if forget and conn.execute(sa.select(refused_orders.c.order_id).limit(1)).first():
+    if kept is None and forget:
+        kept = conn.execute(sa.select(refused_orders.c.order_id).limit(1)).first() is not None
+    if forget and kept:
         for i in range(0, len(forget), _DELETE_BATCH):
             chunk = forget[i : i + _DELETE_BATCH]
             conn.execute(refused_orders.delete().where(refused_orders.c.order_id.in_(chunk)))
