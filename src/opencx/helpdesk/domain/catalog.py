@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from opencx.core.errors import Conflict, InvalidInput
+from opencx.helpdesk.domain.documents import Document
 
 ACTIONS = ("email", "webhook")
+KINDS = ("text", "email", "choice")  # what a form field may be
+MOST_APPROVALS = 20
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -75,6 +78,45 @@ def after_approval(item: CatalogItem, approvers: set[str], approver: str, status
     if status != "pending_approval":
         raise Conflict(f"this request is {status}; it takes no approvals")
     return "running" if len(approvers | {approver}) >= item.approvals else "pending_approval"
+
+
+def checked_item(data: object) -> CatalogItem:
+    """An item as an admin defines it (the API's body, the page's editor), every value checked
+    and a wrong one named by its path; :func:`item_from_dict` reads one stored."""
+    doc = Document("catalog item", data)
+    doc.only(("key", "title", "action", "settings", "approvals", "queue", "fields"))
+    key, title = doc.key("key"), doc.text("title")
+    action = doc.text("action")
+    if action not in ACTIONS:
+        doc.refuse("action", f"{action[:40]!r} is not one of {', '.join(ACTIONS)}")
+    settings = doc.text_map("settings")
+    if action == "webhook" and not re.match(r"^https?://[^/\s]+", settings.get("url", "")):
+        doc.refuse("settings.url", "a webhook needs an absolute http:// or https:// URL")
+    fields = tuple(_checked_field(f) for f in doc.objects("fields"))
+    names = [f.name for f in fields]
+    if len(set(names)) != len(names):
+        doc.refuse("fields", f"each field needs its own name ({', '.join(names)})")
+    return CatalogItem(
+        key=key,
+        title=title,
+        fields=fields,
+        action=action,
+        settings=settings,
+        approvals=doc.whole("approvals", 0, 0, MOST_APPROVALS),
+        queue=doc.optional_key("queue"),
+    )
+
+
+def _checked_field(doc: Document) -> FormField:
+    doc.only(("name", "label", "required", "kind", "choices"))
+    name, label = doc.key("name"), doc.text("label")
+    kind = doc.text("kind", "text") or "text"
+    if kind not in KINDS:
+        doc.refuse("kind", f"{kind[:40]!r} is not one of {', '.join(KINDS)}")
+    choices = tuple(doc.texts("choices"))
+    if (kind == "choice") != bool(choices):
+        doc.refuse("choices", "a choice field lists its choices; other kinds have none")
+    return FormField(name, label, doc.flag("required", True), kind, choices)
 
 
 def item_from_dict(data: Mapping[str, Any]) -> CatalogItem:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opencx.core.errors import InvalidInput
+from opencx.helpdesk.domain.documents import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,35 @@ def coaching_needs(
         if shares and statistics.fmean(shares) < threshold:
             needs.append((q.key, statistics.fmean(shares), len(shares)))
     return sorted(needs, key=lambda n: (n[1], n[0]))
+
+
+MOST_POINTS = 100  # a question's scale: 1 (pass/fail) to 100
+MOST_WEIGHT = 1000.0
+
+
+def checked_scorecard(data: object) -> Scorecard:
+    """A scorecard as an admin defines it (the API's body, the page's editor), every value
+    checked and a wrong one named by its path; :func:`scorecard_from_dict` reads one stored."""
+    doc = Document("scorecard", data)
+    doc.only(("key", "name", "sections"))
+    key, name = doc.key("key"), doc.text("name")
+    sections = []
+    for section in doc.objects("sections"):
+        section.only(("name", "questions"))
+        questions = tuple(_checked_question(q) for q in section.objects("questions"))
+        sections.append(Section(section.text("name"), questions))
+    return Scorecard(key, name, tuple(sections))
+
+
+def _checked_question(doc: Document) -> Question:
+    doc.only(("key", "text", "weight", "max_points", "critical"))
+    return Question(
+        doc.key("key"),
+        doc.text("text"),
+        doc.positive("weight", 1.0, MOST_WEIGHT),
+        doc.whole("max_points", 1, 1, MOST_POINTS),
+        doc.flag("critical", False),
+    )
 
 
 def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:

@@ -24,7 +24,7 @@ from opencx.helpdesk.domain.catalog import (
     CatalogItem,
     after_approval,
     check_form,
-    item_from_dict,
+    checked_item,
 )
 from opencx.helpdesk.domain.limits import (
     CONFIRM_PURPOSE,
@@ -52,7 +52,7 @@ class Run:
 
 
 def save_item(conn: Connection, definition: Mapping[str, Any]) -> CatalogItem:
-    item = item_from_dict(definition)
+    item = checked_item(definition)
     store.save_item(conn, item)
     return item
 

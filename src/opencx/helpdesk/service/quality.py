@@ -13,9 +13,9 @@ from opencx.helpdesk.domain.quality import (
     Calibration,
     Scorecard,
     calibrate,
+    checked_scorecard,
     coaching_needs,
     score,
-    scorecard_from_dict,
 )
 from opencx.helpdesk.service.deps import Deps, get_case
 from opencx.helpdesk.store import quality as store
@@ -31,7 +31,7 @@ class Review:
 
 
 def save_scorecard(conn: Connection, definition: Mapping[str, Any], deps: Deps) -> Scorecard:
-    card = scorecard_from_dict(definition)
+    card = checked_scorecard(definition)
     store.save_scorecard(conn, card, deps.clock.now())
     return card
 

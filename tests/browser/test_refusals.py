@@ -1,0 +1,184 @@
+"""What the pages say when they refuse, walked in a real browser as each role: every refusal is
+the page's own sentence naming what to change, never a 500, an error page for a value the form
+let through, or another problem's words.
+
+One ``opencx serve`` on a temporary SQLite store and one Chromium serve the whole module (each
+test opens its own browser context, so its login and cookies are its own).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from opencx.access.service import AccessService
+from opencx.core import FixedClock
+from opencx.db import create_engine_from_url, migrate
+from tests.browser.serving import chromium, served
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "refusal-pass-1"
+T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+ROLES = ("admin", "analyst", "agent")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("refusals")
+    db_url = f"sqlite:///{folder / 'refusals.db'}"
+    migrate(db_url)
+    engine = create_engine_from_url(db_url)
+    access = AccessService(engine, FixedClock(T0))
+    for role in ROLES:
+        access.create_user(f"{role}@refusals.example", role=role, password=PASSWORD)
+    engine.dispose()
+    with served(db_url, folder, "browser-refusals") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+class Walker:
+    """One role's page in its own browser context; what the console said is kept."""
+
+    def __init__(self, browser: Any, base: str, role: str | None) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        if role is not None:
+            self.page.goto(base + "/login")
+            self.page.get_by_label("Email").fill(f"{role}@refusals.example")
+            self.page.get_by_label("Password").fill(PASSWORD)
+            self.page.get_by_role("button", name="Log in").click()
+            self.page.wait_for_url(re.compile(r".*/data$"))
+
+    def submit(self, form: str) -> int:
+        """Click ``form``'s submit button; the status of the page it leads to."""
+        with self.page.expect_navigation() as navigation:
+            self.page.locator(form).get_by_role("button").first.click()
+        reply = navigation.value
+        return reply.status if reply is not None else 0
+
+
+@pytest.fixture
+def walker(browser: Any, server: str) -> Iterator[Any]:
+    opened: list[Walker] = []
+
+    def open_as(role: str | None) -> Walker:
+        opened.append(Walker(browser, server, role))
+        return opened[-1]
+
+    yield open_as
+    for w in opened:
+        w.context.close()
+
+
+ITEM = {
+    "key": "invoice-copy",
+    "title": "Invoice copy",
+    "action": "email",
+    "settings": {"subject": "Invoice {{invoice}}", "template": "Invoice {{invoice}} is attached."},
+    "fields": [{"name": "invoice", "label": "Invoice number"}],
+}
+CARD = {
+    "key": "conversation",
+    "name": "Conversation",
+    "sections": [{"name": "Care", "questions": [{"key": "greet", "text": "Greets", "weight": 1}]}],
+}
+
+
+def _with(document: dict[str, Any], path: str, value: Any) -> str:
+    """``document`` as JSON with the value at ``path`` ('fields.0.kind') replaced."""
+    changed = json.loads(json.dumps(document))
+    *parents, last = path.split(".")
+    inner = changed
+    for step in parents:
+        inner = inner[int(step)] if isinstance(inner, list) else inner[step]
+    inner[int(last) if isinstance(inner, list) else last] = value
+    return json.dumps(changed)
+
+
+EDITORS = {
+    "/helpdesk/catalog": (
+        "#catalog-editor",
+        "#catalog-error",
+        "catalog item",
+        [
+            ("settings", [1], "settings: expected an object of texts, not a list"),
+            ("title", None, "catalog item: title: missing"),
+            ("key", "", "key: must not be empty"),
+            ("key", "Invoice Copy", "key: 'Invoice Copy': 1-100 lower-case letters"),
+            ("approvals", "x", "approvals: expected a whole number, not text 'x'"),
+            ("approvals", 10**30, "approvals: 1000000000000000000000000000000 is out of range"),
+            ("fields", 5, "fields: expected a list, not the number 5"),
+            ("fields.0.kind", "date", "fields[0].kind: 'date' is not one of text, email, choice"),
+            ("fields.0.colour", "red", "fields[0]: unknown key(s) 'colour' (the keys: name,"),
+            ("fields.0.label", "", "fields[0].label: must not be empty"),
+            ("action", "webhook", "settings.url: a webhook needs an absolute http://"),
+        ],
+    ),
+    "/helpdesk/quality": (
+        "#scorecard-editor",
+        "#scorecard-error",
+        "scorecard",
+        [
+            ("sections", 5, "sections: expected a list, not the number 5"),
+            ("sections.0.questions.0.text", None, "sections[0].questions[0].text: missing"),
+            ("sections.0.questions.0.weight", "abc", "questions[0].weight: expected a number"),
+            ("sections.0.questions.0.weight", 1e400, "questions[0].weight: inf is out of range"),
+            ("sections.0.questions.0.foo", 1, "questions[0]: unknown key(s) 'foo'"),
+            ("sections.0.questions.0.max_points", 1.5, "max_points: expected a whole number"),
+            ("key", "", "scorecard: key: must not be empty"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("url", EDITORS)
+def test_a_json_editor_names_the_wrong_value_and_keeps_the_text(walker: Any, url: str) -> None:
+    """The catalog's and the scorecards' editors (helpdesk:admin): a definition the code cannot
+    take is the editor again, the text as typed and a sentence naming the value's path. Before,
+    settings given as a list was a 500, a missing title "incomplete or malformed: 'title'", an
+    empty key or an unknown field kind was saved (the public form of an item keyed '' posted to
+    /help/catalog/), and an empty editor an error page 'form field definition: Field
+    required'."""
+    from playwright.sync_api import expect
+
+    form, alert, what, cases = EDITORS[url]
+    good = ITEM if what == "catalog item" else CARD
+    admin = walker("admin")
+    page = admin.page
+    page.goto(admin.base + url)
+    editor = page.locator(f"{form} textarea[name=definition]")
+    editor.fill("")
+    assert editor.evaluate("e => !e.checkValidity()")  # the form says it needs a definition
+    for path, value, said in cases:
+        typed = _with(good, path, value)
+        editor = page.locator(f"{form} textarea[name=definition]")
+        editor.fill(typed)
+        assert admin.submit(form) == 422, (path, value)
+        expect(page.locator(alert)).to_contain_text(f"{what}: ")
+        expect(page.locator(alert)).to_contain_text(said)
+        assert page.locator(f"{form} textarea[name=definition]").input_value() == typed
+    page.locator(f"{form} textarea[name=definition]").fill(json.dumps(good))
+    assert admin.submit(form) == 200
+    expect(page.locator("main")).to_contain_text(good.get("title") or good["name"])
+    assert admin.errors == []
+    for role in ("analyst", "agent"):  # who may read the page sees no editor
+        reader = walker(role)
+        reader.page.goto(admin.base + url)
+        expect(reader.page.locator("main h1")).to_be_visible()
+        assert reader.page.locator(f"{form} textarea").count() == 0
