@@ -182,3 +182,41 @@ def test_a_json_editor_names_the_wrong_value_and_keeps_the_text(walker: Any, url
         reader.page.goto(admin.base + url)
         expect(reader.page.locator("main h1")).to_be_visible()
         assert reader.page.locator(f"{form} textarea").count() == 0
+
+
+def test_the_chat_widget_offline_form_asks_for_the_address_and_says_why_it_refuses(
+    walker: Any,
+) -> None:
+    """Nobody is online, the visitor started without an address: the widget's "Send by email"
+    form. Before, it had no email field (the start form's was hidden) and said "Please give
+    your email address." to every refusal, and a blank message opened a case."""
+    from playwright.sync_api import expect
+
+    visitor = walker(None)
+    page = visitor.page
+    page.goto(visitor.base + "/help/chat")
+    page.get_by_label("Your name").fill("Ana")
+    page.get_by_role("button", name="Start chat").click()
+    expect(page.locator("#offline")).to_be_visible()
+    email, message = page.get_by_label("Your address"), page.get_by_label("Your message")
+    error, done = page.locator("#offline-error"), page.locator("#offline-done")
+    send = page.get_by_role("button", name="Send by email")
+    # the form states its bounds: the API's max_length and the service's message bound
+    assert page.locator("#name").get_attribute("maxlength") == "300"
+    assert email.get_attribute("maxlength") == "320"
+    assert message.get_attribute("maxlength") == "4000"
+    assert page.get_by_label("Message", exact=True).get_attribute("maxlength") == "4000"
+
+    message.fill("Where is my parcel?")
+    send.click()
+    assert email.evaluate("e => !e.checkValidity()")  # asked for, nothing sent
+    email.fill("ana@example.org")
+    message.fill("   ")
+    send.click()
+    expect(error).to_have_text("a message has 1 to 4000 characters")
+    expect(done).to_have_text("")
+    message.fill("Where is my parcel?")
+    send.click()
+    expect(done).to_have_text("Thank you: we answer by email.")
+    expect(error).to_be_hidden()
+    assert visitor.errors == []

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.core import NotFound, OpenCXError
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
+from opencx.helpdesk.domain.chat import MAX_MESSAGE
 from opencx.helpdesk.domain.limits import LinkExpired, TooManyRequests
 from opencx.helpdesk.pages.roles import CSRF
 from opencx.helpdesk.service import HelpdeskService, OpenCase
@@ -62,7 +63,7 @@ def contact_submit(
 @router.get("/help/chat", response_class=HTMLResponse)
 def chat_widget(request: Request) -> HTMLResponse:
     """Public: the customer's live-chat widget (falls back to a message by email when offline)."""
-    return render(request, "helpdesk/chat_widget.html")
+    return render(request, "helpdesk/chat_widget.html", max_message=MAX_MESSAGE)
 
 
 @router.get("/help/catalog", response_class=HTMLResponse)

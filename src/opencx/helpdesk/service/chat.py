@@ -117,6 +117,8 @@ def close_into_case(conn: Connection, chat_id: str, agent: str, resolve: bool, d
 
 def leave_message(conn: Connection, name: str | None, email: str, body: str, deps: Deps) -> Case:
     """Nobody is online: the visitor's message becomes a chat case answered by email."""
+    if not body.strip() or len(body) > MAX_MESSAGE:
+        raise InvalidInput(f"a message has 1 to {MAX_MESSAGE} characters")
     cmd = OpenCase(
         channel="chat", subject="Chat message (offline)", body=body, email=email, name=name
     )
