@@ -19,7 +19,9 @@ import pytest
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate
+from opencx.loyalty.store import ledger
 from tests.browser.serving import chromium, served
+from tests.loyalty.conftest import PROGRAM
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +39,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     access = AccessService(engine, FixedClock(T0))
     for role in ROLES:
         access.create_user(f"{role}@refusals.example", role=role, password=PASSWORD)
+    with engine.begin() as conn:  # a program stored before its bounds (as 4855e16's tests do)
+        ledger.save_program(conn, {**PROGRAM, "expiry_months": 10**6}, T0)
     engine.dispose()
     with served(db_url, folder, "browser-refusals") as url:
         yield url
@@ -220,3 +224,30 @@ def test_the_chat_widget_offline_form_asks_for_the_address_and_says_why_it_refus
     expect(done).to_have_text("Thank you: we answer by email.")
     expect(error).to_be_hidden()
     assert visitor.errors == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_loyalty_alert_says_who_sets_the_program_again_and_how(walker: Any, role: str) -> None:
+    """A program stored past today's bounds (4855e16's alert on /loyalty): every reader is told
+    what is past its bound; an admin how to set it again (the page has no program editor), the
+    others that an admin does. Before, the alert told each role to "Set the program again",
+    naming no way to, in the words "stored before the bounds; read as they are"."""
+    from playwright.sync_api import expect
+
+    reader = walker(role)
+    reader.page.goto(reader.base + "/loyalty")
+    alert = reader.page.locator("#program-out-of-range")
+    expect(alert).to_contain_text("past today's limits")
+    expect(alert).to_contain_text(
+        "program.expiry_months: 1000000 is out of range (at most 1200 months, 100 years)"
+    )
+    fix = alert.locator("#program-fix")
+    if role == "admin":
+        expect(fix).to_contain_text("opencx loyalty configure PROGRAM.json")
+        expect(fix).to_contain_text("PUT /api/loyalty/program")
+    else:
+        expect(fix).to_have_text(
+            "An admin sets the program again within them (changing the program needs the"
+            " loyalty:admin scope)."
+        )
+    assert reader.errors == []

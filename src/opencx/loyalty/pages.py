@@ -73,6 +73,7 @@ def overview(request: Request, service: Service, user: Reader) -> HTMLResponse:
         partners=service.partner_statements(),
         program=service.program(),
         members=service.recent_members(20),
+        can_configure=user.allows("loyalty:admin"),
     )
 
 
