@@ -251,3 +251,23 @@ def test_the_loyalty_alert_says_who_sets_the_program_again_and_how(walker: Any, 
             " loyalty:admin scope)."
         )
     assert reader.errors == []
+
+
+def test_the_sla_dashboard_window_takes_only_the_days_it_shows(walker: Any) -> None:
+    """/helpdesk/sla's "last N days": a number from 1 to 3660, what the page shows (it clamps
+    the query to that). Before, a text box: 'abc' was an error page 'query parameter days:
+    Input should be a valid integer', and 0 or 100000 showed another window than typed."""
+    from playwright.sync_api import expect
+
+    agent = walker("agent")
+    agent.page.goto(agent.base + "/helpdesk/sla")
+    days = agent.page.locator("input[name=days]")
+    for wrong in ("0", "3661", "-5"):
+        days.fill(wrong)
+        assert days.evaluate("e => !e.checkValidity()"), wrong
+    days.fill("3660")
+    with agent.page.expect_navigation():
+        agent.page.get_by_role("button", name="Show").click()
+    expect(agent.page).to_have_url(re.compile(r"/helpdesk/sla\?days=3660$"))
+    expect(agent.page.locator("input[name=days]")).to_have_value("3660")
+    assert agent.errors == []
