@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -271,3 +272,30 @@ def test_the_sla_dashboard_window_takes_only_the_days_it_shows(walker: Any) -> N
     expect(agent.page).to_have_url(re.compile(r"/helpdesk/sla\?days=3660$"))
     expect(agent.page.locator("input[name=days]")).to_have_value("3660")
     assert agent.errors == []
+
+
+def test_an_import_that_cannot_be_read_says_it_failed_and_wrote_nothing(
+    walker: Any, tmp_path: Path
+) -> None:
+    """The import page follows an upload's job; a file that cannot be read (here: empty) ends it
+    at once. Before, the page said "Status: dead", "reading empty.csv (1 bytes)" of a file of 0
+    bytes, and still "you may leave it, the import goes on"."""
+    from playwright.sync_api import expect
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    admin = walker("admin")
+    page = admin.page
+    page.goto(admin.base + "/data/import")
+    page.get_by_label("What the file holds").select_option("customers")
+    page.get_by_label("File", exact=True).set_input_files(str(empty))
+    page.get_by_role("button", name="Import").click()
+    expect(page).to_have_url(re.compile(r"/data/import/jobs/[0-9a-z]+$"))
+    expect(page.locator("#job-status")).to_have_text("failed: nothing was written")
+    expect(page.locator("#job-error")).to_have_text("empty.csv: line 1: the file is empty")
+    expect(page.locator("#job-stage")).to_have_text("reading empty.csv (0 bytes)")
+    expect(page.locator("#job-follows")).to_be_hidden()
+    page.reload()  # as shown once the job is done, without the script's help
+    expect(page.locator("#job-status")).to_have_text("failed: nothing was written")
+    expect(page.locator("#job-follows")).to_be_hidden()
+    assert admin.errors == []

@@ -202,13 +202,13 @@ def import_upload(
         rejects_path=folder / REJECTS,
     )
     read = [0]
-    total = max(options.path.stat().st_size, 1)
+    size = options.path.stat().st_size
 
     def rows(n: int) -> None:
         read[0] += n
         progress(f"{read[0]:,} rows read", None)
 
-    progress(f"reading {options.path.name} ({total:,} bytes)", None)
+    progress(f"reading {options.path.name} ({size:,} bytes)", None)
     # bad rows are the report's problems; an unreadable file raises InvalidInput, which the
     # job records as its error without trying again (the file cannot change)
     report = service.import_file(options, rows)
