@@ -299,3 +299,47 @@ def test_an_import_that_cannot_be_read_says_it_failed_and_wrote_nothing(
     expect(page.locator("#job-status")).to_have_text("failed: nothing was written")
     expect(page.locator("#job-follows")).to_be_hidden()
     assert admin.errors == []
+
+
+def test_the_queue_view_offers_each_status_the_cases_can_have(walker: Any) -> None:
+    """/helpdesk's filter: a box per case status, the open ones ticked. Before, a free text of
+    comma-separated statuses: 'opn' or 'foo' showed an empty queue as if no case were open."""
+    from playwright.sync_api import expect
+
+    visitor = walker(None)  # a case, through the public contact form
+    visitor.page.goto(visitor.base + "/help")
+    visitor.page.get_by_label("Email").fill("bo@example.org")
+    visitor.page.get_by_label("Subject").fill("Parcel late")
+    visitor.page.get_by_label("Message").fill("It has been two weeks.")
+    visitor.page.locator("main form button[type=submit]").click()
+    expect(visitor.page.locator("#contact-sent")).to_contain_text("Thank you")
+
+    agent = walker("agent")
+    page = agent.page
+    page.goto(agent.base + "/helpdesk")
+    boxes = page.locator("#status-choice input[name=status]")
+    assert boxes.evaluate_all("es => es.map(e => e.value)") == [
+        "new", "open", "pending_customer", "pending_third_party", "resolved", "closed"
+    ]  # fmt: skip
+    assert boxes.evaluate_all("es => es.filter(e => e.checked).map(e => e.value)") == [
+        "new", "open", "pending_customer", "pending_third_party"
+    ]  # fmt: skip
+    expect(page.locator("#case-list")).to_contain_text("Parcel late")
+    for value in ("new", "open", "pending_customer", "pending_third_party"):
+        page.locator(f"#status-choice input[value={value}]").uncheck()
+    page.locator("#status-choice input[value=closed]").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"/helpdesk\?queue=&status=closed$"))
+    expect(page.locator("main")).not_to_contain_text("Parcel late")
+    page.locator("#status-choice input[value=new]").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    expect(page.locator("#case-list")).to_contain_text("Parcel late")
+    typed = page.goto(agent.base + "/helpdesk?status=opn")  # a link typed by hand
+    assert typed is not None and typed.status == 422
+    expect(page.locator("#error-page")).to_contain_text(
+        "unknown status 'opn' (the statuses: new, open, pending_customer, pending_third_party,"
+        " resolved, closed)"
+    )
+    assert agent.errors == [] and visitor.errors == []

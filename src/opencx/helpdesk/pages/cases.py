@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from opencx.core import OpenCXError
+from opencx.core import InvalidInput, OpenCXError
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
 from opencx.helpdesk.pages.roles import CSRF, Reader, Writer, staff_email
 from opencx.metrics.deps import MetricsServiceDep
@@ -21,17 +21,34 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 STATUSES = ("new", "open", "pending_customer", "pending_third_party", "resolved", "closed")
 
 
+OPEN_STATUSES = ("new", "open", "pending_customer", "pending_third_party")  # the default view
+
+
+def chosen_statuses(given: list[str] | None) -> tuple[str, ...]:
+    """The statuses a queue view shows: each ``status`` given (a value may list several,
+    comma-separated, as links did), the open ones when none; an unknown one is refused."""
+    if not given:
+        return OPEN_STATUSES
+    chosen = tuple(dict.fromkeys(s.strip() for v in given for s in v.split(",") if s.strip()))
+    unknown = [s for s in chosen if s not in STATUSES]
+    if unknown:
+        raise InvalidInput(
+            f"unknown status {', '.join(map(repr, unknown))} (the statuses: {', '.join(STATUSES)})"
+        )
+    return chosen or OPEN_STATUSES
+
+
 @router.get("/helpdesk", response_class=HTMLResponse)
 def queue_view(
     request: Request,
     service: Service,
     user: Reader,
     queue: str = "",
-    status: str = "new,open,pending_customer,pending_third_party",
+    status: Annotated[list[str] | None, Query()] = None,
     mine: bool = False,
 ) -> HTMLResponse:
     assignee = staff_email(request, user) if mine else None
-    statuses = tuple(s for s in status.split(",") if s)
+    statuses = chosen_statuses(status)
     found = service.cases(queue=queue or None, statuses=statuses, assignee=assignee, limit=200)
     return render(
         request,
@@ -39,7 +56,7 @@ def queue_view(
         cases=found,
         queues=service.queues(),
         queue=queue,
-        status=status,
+        chosen=statuses,
         mine=mine,
         statuses=STATUSES,
     )
