@@ -28,7 +28,13 @@ targets_app = typer.Typer(help="Targets per metric, with the owner alerts go to.
 alerts_app = typer.Typer(help="Alerts on significant moves, sent through the outbox.")
 app.add_typer(targets_app, name="targets")
 app.add_typer(alerts_app, name="alerts")
-console = Console()
+
+
+def console() -> Console:
+    """The terminal, as it is when a command prints: built then, not when this module is
+    imported, so that its width is the terminal's (or ``COLUMNS``) at that time."""
+    return Console()
+
 
 By = Annotated[list[str] | None, typer.Option("--by", help="breakdown column or period (month)")]
 Where = Annotated[list[str] | None, typer.Option("--filter", help="column=value (repeatable)")]
@@ -43,7 +49,7 @@ def metrics_service(ctx: typer.Context) -> MetricsService:
 
 
 def _fail(exc: OpenCXError) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc}", highlight=False)
+    console().print(f"[red]error:[/red] {exc}", highlight=False)
     return typer.Exit(2)
 
 
@@ -92,9 +98,9 @@ def show(result: MetricResult, fmt: str) -> None:
         typer.echo(_json(result))
     else:
         if result.empty:
-            console.print(result.note or "no data")
+            console().print(result.note or "no data")
             return
-        console.print(_table(result))
+        console().print(_table(result))
 
 
 def compute_metric(
@@ -153,7 +159,7 @@ def list_metrics(fmt: Format = "table") -> None:
         table.add_column(col)
     for m in CATALOGUE:
         table.add_row(m.name, m.title, m.unit, m.definition)
-    console.print(table)
+    console().print(table)
 
 
 @targets_app.command("set")
@@ -192,7 +198,7 @@ def list_targets(ctx: typer.Context) -> None:
         latest = _number(s.latest.value) if s.latest else ""
         wanted = f"{t.comparator} {t.value:g}"
         table.add_row(t.id, t.metric, wanted, due, t.owner_email, latest, s.status)
-    console.print(table)
+    console().print(table)
 
 
 def _significance(value: float) -> float:
@@ -234,7 +240,7 @@ def refresh_rollups(
         states = metrics_service(ctx).refresh_rollups(rollup or None, full=full)
     except OpenCXError as exc:
         raise _fail(exc) from exc
-    console.print(_rollup_table(states, "Rollups refreshed"))
+    console().print(_rollup_table(states, "Rollups refreshed"))
 
 
 @app.command("rollups")
@@ -244,7 +250,7 @@ def show_rollups(ctx: typer.Context) -> None:
         states = metrics_service(ctx).rollups()
     except OpenCXError as exc:
         raise _fail(exc) from exc
-    console.print(_rollup_table(states, "Rollups"))
+    console().print(_rollup_table(states, "Rollups"))
 
 
 def _rollup_table(states: list[RollupState], title: str) -> Table:
