@@ -319,11 +319,19 @@ def test_the_queue_view_offers_each_status_the_cases_can_have(walker: Any) -> No
     page.goto(agent.base + "/helpdesk")
     boxes = page.locator("#status-choice input[name=status]")
     assert boxes.evaluate_all("es => es.map(e => e.value)") == [
-        "new", "open", "pending_customer", "pending_third_party", "resolved", "closed"
-    ]  # fmt: skip
+        "new",
+        "open",
+        "pending_customer",
+        "pending_third_party",
+        "resolved",
+        "closed",
+    ]
     assert boxes.evaluate_all("es => es.filter(e => e.checked).map(e => e.value)") == [
-        "new", "open", "pending_customer", "pending_third_party"
-    ]  # fmt: skip
+        "new",
+        "open",
+        "pending_customer",
+        "pending_third_party",
+    ]
     expect(page.locator("#case-list")).to_contain_text("Parcel late")
     for value in ("new", "open", "pending_customer", "pending_third_party"):
         page.locator(f"#status-choice input[value={value}]").uncheck()
