@@ -1,12 +1,13 @@
 """A downgrade that would drop tables holding records the store cannot give back stops first.
 
-Walking a store down from the head to the base, at each migration that drops such tables
-(:data:`GUARDED`: personal, consent, ledger and audit records, and the settings made beside
-them) one row is written in each of them in turn (with the rows it refers to): the downgrade is
-refused, naming the migration, the table and ``1 row`` and never a stored value, and the store
-is as it was (revision, schema, the row). Emptied, with a row in each table it drops that is
-derived or expires (:data:`UNGUARDED`), the same downgrade goes through. On SQLite and
-PostgreSQL. A refusal met several revisions down takes back the revisions undone before it.
+Walking a store down from the head to the base, at each migration that drops such tables (the
+ones its module's ``DROPPED`` names: personal, consent, ledger and audit records, and the
+settings made beside them) one row is written in each of them in turn (with the rows it refers
+to): the downgrade is refused, naming the migration, the table and ``1 row`` and never a stored
+value, and the store is as it was (revision, schema, the row). Emptied, with a row in each table
+it drops that is derived or expires (:data:`UNGUARDED`), the same downgrade goes through,
+dropping no other table. On SQLite and PostgreSQL. A refusal met several revisions down takes
+back the revisions undone before it.
 """
 
 from __future__ import annotations
@@ -25,73 +26,12 @@ from opencx.db.narrowing import DowngradeRefused
 from tests.db.conftest import new_pg_database
 from tests.db.migrations import Migrations, schema_of
 
-GUARDED: dict[str, tuple[str, ...]] = {  # migration: the tables its downgrade refuses to empty
-    "0034": ("loyalty_refused_orders",),
-    "0026": ("feedback_webhooks",),
-    "0023": ("helpdesk_catalog_unconfirmed",),
-    "0021": ("audit_log", "audit_subjects"),
-    "0019": ("erased_keys",),
-    "0014": ("helpdesk_catalog_items", "helpdesk_catalog_runs", "helpdesk_catalog_audit"),
-    "0013": ("helpdesk_incidents", "helpdesk_incident_notices"),
-    "0012": ("helpdesk_qa_scorecards", "helpdesk_qa_reviews"),
-    "0010": ("helpdesk_chats", "helpdesk_chat_messages"),
-    "0009": ("feedback_themes",),
-    "0007": ("survey_triggers", "survey_opt_outs", "survey_skips", "feedback_followups"),
-    "0006": (
-        "loyalty_activities",
-        "loyalty_causes",
-        "loyalty_challenges",
-        "loyalty_draws",
-        "loyalty_partners",
-        "loyalty_programs",
-        "loyalty_rewards",
-        "loyalty_terms",
-        "loyalty_tier_changes",
-        "loyalty_badges",
-        "loyalty_members",
-        "loyalty_entries",
-        "loyalty_allocations",
-        "loyalty_donations",
-        "loyalty_lots",
-        "loyalty_settlements",
-    ),
-    "0005": (
-        "helpdesk_agents",
-        "helpdesk_calendars",
-        "helpdesk_canned_responses",
-        "helpdesk_queues",
-        "helpdesk_routing_rules",
-        "helpdesk_sla_policies",
-        "helpdesk_attachments",
-        "helpdesk_case_state",
-    ),
-    "0001": (
-        "api_keys",
-        "customers",
-        "imports",
-        "outbox",
-        "products",
-        "surveys",
-        "users",
-        "cases",
-        "customer_merges",
-        "identities",
-        "interactions",
-        "invitations",
-        "orders",
-        "subscriptions",
-        "survey_questions",
-        "case_events",
-        "order_lines",
-        "responses",
-        "answers",
-    ),
-}
 UNGUARDED: dict[str, tuple[str, ...]] = {  # derived from what stays, or expiring: dropped as ever
     "0023": ("helpdesk_rate_buckets",),
     "0007": ("answer_topics",),
-    "0001": ("model_runs",),  # customer_scores too, but it refers to a customer
+    "0001": ("model_runs",),
 }
+UNWRITTEN = {"0001": ("customer_scores",)}  # unguarded too, but a row of it needs a customer
 SECRET = "SECRET"  # every text a row is given: never in a refusal
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -182,14 +122,32 @@ def _refused(migrations: Migrations, target: str) -> str:
     return str(refused.value)
 
 
+def _guarded(migrations: Migrations) -> dict[str, tuple[str, ...]]:
+    """Each migration whose downgrade refuses to empty tables, newest first, with those tables
+    (its module's ``DROPPED``, which opencx.db.narrowing checks)."""
+    guarded = {}
+    for revision in reversed(migrations.revisions):
+        module = migrations.script.get_revision(revision).module
+        if dropped := getattr(module, "DROPPED", ()):
+            guarded[revision] = tuple(dropped)
+    return guarded
+
+
+def _tables(engine: Engine) -> set[str]:
+    return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+
+
 def _walk_down(url: str) -> None:
-    """From the head to the base: at each migration of GUARDED, each table's row refused
-    alone, then the emptied store with rows in its UNGUARDED tables downgraded."""
+    """From the head to the base: at each migration whose downgrade drops tables, each guarded
+    table's row refused alone, then the emptied store with rows in its UNGUARDED tables
+    downgraded, dropping no table but those."""
     migrations = Migrations(url)
     below = dict(zip(migrations.revisions, ["base", *migrations.revisions[:-1]], strict=True))
+    guarded = _guarded(migrations)
+    assert len(guarded) == 14 and set(UNGUARDED) <= set(guarded), guarded
     engine = migration_engine(url)
     try:
-        for migration, tables in GUARDED.items():
+        for migration, tables in guarded.items():
             migrations.downgrade(migration)
             rows = Rows(engine, [*tables, *UNGUARDED.get(migration, ())])
             for table in tables:
@@ -210,7 +168,10 @@ def _walk_down(url: str) -> None:
             with engine.begin() as conn:
                 for table in UNGUARDED.get(migration, ()):
                     rows.write(conn, table)
+            present = _tables(engine)
             migrations.downgrade(below[migration])
+            unguarded = {*UNGUARDED.get(migration, ()), *UNWRITTEN.get(migration, ())}
+            assert present - _tables(engine) == {*tables, *unguarded}, migration
             assert _revision(engine) == (None if below[migration] == "base" else below[migration])
             for dropped in (*tables, *UNGUARDED.get(migration, ())):
                 rows.written.pop(dropped, None)
