@@ -265,6 +265,7 @@ GROUPS: tuple[tuple[str | None, str], ...] = (
     ("loyalty", "opencx.loyalty.cli"),
     ("feedback", "opencx.feedback.cli"),
     ("helpdesk", "opencx.helpdesk.cli"),
+    ("journeys", "opencx.journeys.cli"),
     ("jobs", "opencx.jobs.cli"),
     ("audit", "opencx.audit.cli"),
 )
@@ -333,6 +334,7 @@ LISTING: tuple[tuple[str, str], ...] = (
     ("loyalty", "Loyalty: the program, members, the points ledger, rewards, draws."),
     ("feedback", "Feedback: surveys, invitations, responses, the closed loop."),
     ("helpdesk", "Helpdesk: cases, SLA checks and the inbound mailbox."),
+    ("journeys", "Journeys: touchpoint paths to an outcome and friction points."),
     ("jobs", "Periodic jobs: last and next runs, run one now."),
     ("audit", "The audit log of privileged acts: who, when, what, from where."),
 )

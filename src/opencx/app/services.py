@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # each slice is imported where its service is built (Services
     from opencx.feedback.service import FeedbackService
     from opencx.helpdesk.service import HelpdeskService
     from opencx.ingest.service import IngestService
+    from opencx.journeys.service import JourneysService
     from opencx.loyalty.service import LoyaltyService
     from opencx.metrics.service import MetricsService
     from opencx.modeling.service import ModelingService
@@ -41,6 +42,7 @@ SERVICE_NAMES = (
     "helpdesk",
     "loyalty",
     "feedback",
+    "journeys",
 )
 
 
@@ -185,6 +187,12 @@ class Services:
         # a staff_pulse trigger (agent eNPS) goes to the helpdesk's agents, read when it runs
         feedback.staff = lambda: self.helpdesk.agent_emails()
         return feedback
+
+    @cached_property
+    def journeys(self) -> JourneysService:
+        from opencx.journeys.service import JourneysService
+
+        return JourneysService(self.engine, self.clock)
 
 
 def _vault(settings: Settings) -> Vault | None:

@@ -1,0 +1,175 @@
+"""``opencx journeys paths|friction``: the paths customers take to an outcome, and the
+touchpoints after which a bad outcome comes more often (docs/journeys.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from opencx.core.clock import ensure_utc
+from opencx.core.services import service_of
+from opencx.core.spreadsheet import csv_text
+from opencx.journeys.domain.outcomes import (
+    FRICTION_OUTCOMES,
+    LEVELS,
+    MAX_STEPS,
+    PATH_OUTCOMES,
+    PERIOD_DAYS,
+)
+from opencx.terminal import Listing
+
+if TYPE_CHECKING:
+    from opencx.journeys.service import JourneysService
+
+app = typer.Typer(
+    help="Journeys: touchpoint paths to an outcome and friction points.", no_args_is_help=True
+)
+
+
+@app.callback()
+def journeys() -> None:
+    """Journeys: touchpoint paths to an outcome and friction points."""
+
+
+def _service(ctx: typer.Context) -> JourneysService:
+    from opencx.journeys.service import JourneysService
+
+    return service_of(ctx.obj, "journeys", JourneysService)
+
+
+def _until(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return ensure_utc(datetime.fromisoformat(value))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: expected a date like 2026-10-01") from None
+
+
+def _pct(x: object) -> str:
+    return "" if x is None else f"{100 * float(x):.1f}%"  # type: ignore[arg-type]
+
+
+Days = Annotated[
+    int, typer.Option(help=f"Period length in days: {', '.join(map(str, PERIOD_DAYS))}.")
+]
+Until = Annotated[
+    str | None,
+    typer.Option(help="End of the period, exclusive (default: where the data lets it be seen)."),
+]
+Level = Annotated[str, typer.Option(help=f"Step labels: {', '.join(LEVELS)}.")]
+Within = Annotated[int, typer.Option(help="Window in days after a touchpoint or the period.")]
+Format = Annotated[str, typer.Option("--format", help="table, csv or json")]
+
+
+def _emit(
+    fmt: str,
+    fields: tuple[str, ...],
+    records: list[dict[str, object]],
+    title: str,
+    listing: Listing,
+) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps({"title": title, "rows": records}, indent=1))
+    elif fmt == "csv":
+        typer.echo(csv_text(fields, records), nl=False)
+    elif fmt == "table":
+        console = Console()
+        console.print(listing.table(console.width))
+    else:
+        raise typer.BadParameter(f"--format {fmt!r}: table, csv or json")
+
+
+@app.command("paths")
+def paths(
+    ctx: typer.Context,
+    outcome: Annotated[str, typer.Option(help=f"One of {', '.join(PATH_OUTCOMES)}.")] = "purchase",
+    days: Days = 90,
+    until: Until = None,
+    level: Level = "touchpoint",
+    steps: Annotated[int, typer.Option(min=1, max=MAX_STEPS, help="Last steps kept.")] = 4,
+    within: Within = 30,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Paths shown.")] = 20,
+    fmt: Format = "table",
+) -> None:
+    """The most common paths (last STEPS touchpoints) leading to OUTCOME, with their share of
+    customers and their outcome rate (95% Wilson interval)."""
+    from opencx.journeys.service import PATH_FIELDS, Ask, path_records
+
+    ask = Ask(outcome, days, _until(until), level, steps, within)
+    report = _service(ctx).paths(ask, limit=limit)
+    q, t = report.query, report.table
+    title = (
+        f"Paths to {q.kind.label.lower()}, {q.start:%Y-%m-%d} to {q.end:%Y-%m-%d}: "
+        f"{t.customers:,} customers, {t.outcomes:,} with the outcome, {t.distinct:,} paths"
+    )
+    records = path_records(report)
+    rows = [
+        {
+            "path": str(r["path"]),
+            "customers": f"{r['customers']:,}",
+            "share": _pct(r["share"]),
+            "outcomes": f"{r['outcomes']:,}",
+            "rate": _pct(r["outcome_rate"]),
+            "95% interval": f"{_pct(r['rate_lower'])}-{_pct(r['rate_upper'])}",
+        }
+        for r in records
+    ]
+    columns = ("path", "customers", "share", "outcomes", "rate", "95% interval")
+    listing = Listing(columns, rows, ("95% interval", "share"), ("path",), title)
+    _emit(fmt, PATH_FIELDS, records, title, listing)
+    if report.censored and fmt == "table":
+        typer.echo("note: the window after the period passes the data's end; rates read high")
+
+
+@app.command("friction")
+def friction(
+    ctx: typer.Context,
+    outcome: Annotated[str, typer.Option(help=f"One of {', '.join(FRICTION_OUTCOMES)}.")] = "case",
+    days: Days = 90,
+    until: Until = None,
+    level: Level = "channel_touchpoint",
+    within: Within = 30,
+    min_exposed: Annotated[
+        int, typer.Option(min=1, help="Leave out touchpoints seen by fewer customers.")
+    ] = 30,
+    fmt: Format = "table",
+) -> None:
+    """Touchpoints after which OUTCOME comes more often than to the customers who did not pass
+    through them, ranked by the friction they have at least (Newcombe's 95% interval)."""
+    from opencx.journeys.service import FRICTION_FIELDS, Ask, friction_records
+
+    ask = Ask(outcome, days, _until(until), level, 4, within)
+    report = _service(ctx).friction(ask, min_exposed=min_exposed)
+    q, t = report.query, report.table
+    title = (
+        f"Friction: {q.kind.label.lower()} within {q.within_days} days, "
+        f"{q.start:%Y-%m-%d} to {q.end:%Y-%m-%d}: {t.customers:,} customers, "
+        f"baseline {_pct(t.baseline)}"
+    )
+    records = friction_records(report)
+    rows = [
+        {
+            "touchpoint": str(r["touchpoint"]),
+            "customers": f"{r['exposed']:,}",
+            "rate": _pct(r["rate"]),
+            "rest": _pct(r["rest_rate"]),
+            "difference (95%)": (
+                f"{_pct(r['difference'])} ({_pct(r['difference_lower'])} to "
+                f"{_pct(r['difference_upper'])})"
+                if r["difference"] is not None
+                else ""
+            ),
+            "friction": "yes" if r["real"] else "",
+        }
+        for r in records
+    ]
+    columns = ("touchpoint", "customers", "rate", "rest", "difference (95%)", "friction")
+    listing = Listing(columns, rows, ("rest",), ("touchpoint",), title)
+    _emit(fmt, FRICTION_FIELDS, records, title, listing)
+    if report.censored and fmt == "table":
+        typer.echo("note: some windows pass the data's end; rates read low or high")

@@ -1,0 +1,63 @@
+"""``opencx journeys paths|friction`` on a small store: tables, CSV, JSON and refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from opencx.app import Services, build
+from opencx.core import FixedClock
+from opencx.journeys.cli import app
+from opencx.journeys.service import FRICTION_FIELDS, PATH_FIELDS
+from opencx.settings import Settings
+from tests.journeys.data import load
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def services(sqlite_engine: Engine, clock: FixedClock) -> Services:
+    load(sqlite_engine)
+    settings = Settings(database_url=str(sqlite_engine.url), secret_key="journeys-test")
+    return build(settings, clock=clock, engine=sqlite_engine)
+
+
+def test_paths_as_a_table_csv_and_json(services: Services) -> None:
+    shown = runner.invoke(app, ["paths", "--outcome", "case", "--days", "30"], obj=services)
+    assert shown.exit_code == 0, shown.output
+    assert "Paths to case opened" in shown.output and "24 customers" in shown.output
+    got = runner.invoke(app, ["paths", "--format", "csv", "--limit", "3"], obj=services)
+    rows = list(csv.DictReader(io.StringIO(got.output)))
+    assert tuple(rows[0]) == PATH_FIELDS and len(rows) == 4
+    assert rows[-1]["path"] == "(other paths)"
+    assert abs(sum(float(r["share"]) for r in rows) - 1) < 1e-5
+    data = json.loads(runner.invoke(app, ["paths", "--format", "json"], obj=services).output)
+    assert data["title"].startswith("Paths to purchase") and data["rows"]
+
+
+def test_friction_ranked_with_intervals(services: Services) -> None:
+    args = ["friction", "--outcome", "no_purchase", "--level", "touchpoint", "--min-exposed", "1"]
+    got = runner.invoke(app, [*args, "--format", "csv", "--within", "14"], obj=services)
+    assert got.exit_code == 0, got.output
+    rows = list(csv.DictReader(io.StringIO(got.output)))
+    assert tuple(rows[0]) == FRICTION_FIELDS
+    lows = [float(r["difference_lower"]) for r in rows if r["difference_lower"]]
+    assert lows == sorted(lows, reverse=True)
+    table = runner.invoke(app, args, obj=services)
+    assert "Friction: no purchase within 30 days" in table.output
+
+
+def test_refusals_name_the_choices(services: Services) -> None:
+    bad = runner.invoke(app, ["friction", "--outcome", "purchase"], obj=services)
+    assert bad.exit_code != 0
+    assert "friction outcome 'purchase'" in str(bad.exception)
+    assert "low_score, case, no_purchase, no_return" in str(bad.exception)
+    days = runner.invoke(app, ["paths", "--days", "45"], obj=services)
+    assert "period length 45" in str(days.exception)
+    when = runner.invoke(app, ["paths", "--until", "soon"], obj=services)
+    assert when.exit_code == 2 and "expected a date" in when.output
