@@ -68,9 +68,10 @@ def _when(rng: random.Random, days: int = 60) -> datetime:
     return T0 + timedelta(seconds=rng.randrange(days * 86_400))
 
 
-def load(engine: Engine, seed: int = 7, people: int = 30) -> Facts:
+def load(engine: Engine, seed: int = 7, people: int = 30, touches: int = 0) -> Facts:
     """``people`` customers (every fifth merged into the one before it), anonymous touches, and
-    orders, cases and survey answers around the touches (some at the very same second)."""
+    orders, cases and survey answers around the touches (some at the very same second);
+    ``touches`` interactions (by default 250 to 350)."""
     rng = random.Random(seed)
     facts = Facts()
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -93,7 +94,7 @@ def load(engine: Engine, seed: int = 7, people: int = 30) -> Facts:
                 "scale_max": hi,
             }
         )
-    for n in range(rng.randrange(250, 350)):
+    for n in range(touches or rng.randrange(250, 350)):
         cid = rng.choice([*ids, None])
         at = _when(rng)
         channel, point = rng.choice(CHANNELS), rng.choice(POINTS)

@@ -75,6 +75,12 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/imports"): "imports:write",
     ("GET", "/api/imports/{job_id}"): "imports:write",
     ("GET", "/api/imports/{job_id}/rejects.csv"): "imports:write",
+    # --- journeys
+    ("GET", "/journeys"): "journeys:read",
+    ("GET", "/journeys/paths.csv"): "journeys:read",
+    ("GET", "/journeys/friction.csv"): "journeys:read",
+    ("GET", "/api/journeys/paths"): "journeys:read",
+    ("GET", "/api/journeys/friction"): "journeys:read",
     # --- metrics
     ("GET", "/metrics"): "metrics:read",
     ("GET", "/metrics/targets"): "metrics:read",

@@ -39,6 +39,8 @@ def _routers() -> list[APIRouter]:
     from opencx.ingest.api import router as ingest_api
     from opencx.ingest.pages import router as ingest_pages
     from opencx.jobs.pages import router as jobs_pages
+    from opencx.journeys.api import router as journeys_api
+    from opencx.journeys.pages import router as journeys_pages
     from opencx.loyalty.api import router as loyalty_api
     from opencx.loyalty.pages import public as loyalty_public
     from opencx.loyalty.pages import router as loyalty_pages
@@ -64,6 +66,8 @@ def _routers() -> list[APIRouter]:
         loyalty_public,
         helpdesk_api,
         helpdesk_pages,
+        journeys_api,
+        journeys_pages,
         jobs_pages,
         audit_pages,
     ]

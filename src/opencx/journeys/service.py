@@ -5,7 +5,7 @@ lets every window be seen (:func:`~opencx.journeys.domain.observable_end`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.engine import Engine
 
@@ -162,3 +162,8 @@ def friction_records(report: FrictionReport) -> list[dict[str, object]]:
             }
         )
     return out
+
+
+def until_of(day: date | None) -> datetime | None:
+    """A period's end given as a date: midnight UTC at its start."""
+    return None if day is None else datetime.combine(day, time(), UTC)

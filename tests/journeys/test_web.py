@@ -1,0 +1,100 @@
+"""``/journeys`` and ``/api/journeys/...`` on a small store: what an analyst sees, downloads
+and may ask, and who may not."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from opencx.app import Services, build, create_app
+from opencx.core import FixedClock
+from opencx.journeys.domain import FRICTION_OUTCOMES, LEVELS, PATH_OUTCOMES, PERIOD_DAYS
+from opencx.journeys.service import PATH_FIELDS
+from opencx.settings import Settings
+from tests.journeys.data import load
+
+PASSWORD = "pass-word-1"
+
+
+@pytest.fixture
+def services(sqlite_engine: Engine, clock: FixedClock) -> Services:
+    load(sqlite_engine)
+    settings = Settings(database_url=str(sqlite_engine.url), secret_key="journeys-web")
+    return build(settings, clock=clock, engine=sqlite_engine)
+
+
+def _client(services: Services, role: str) -> Iterator[TestClient]:
+    email = f"{role}@example.org"
+    services.access.create_user(email, role=role, password=PASSWORD)
+    with TestClient(create_app(services.settings, services=services)) as client:
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/login").text)
+        assert token
+        data = {"email": email, "password": PASSWORD, "csrf_token": token[1]}
+        client.post("/login", data=data)
+        yield client
+
+
+@pytest.fixture
+def analyst(services: Services) -> Iterator[TestClient]:
+    yield from _client(services, "analyst")
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select, name
+    return re.findall(r'<option value="([^"]+)"', select[0])
+
+
+def test_the_page_offers_exactly_what_the_code_accepts(analyst: TestClient) -> None:
+    paths = analyst.get("/journeys?tab=paths&outcome=case&days=30")
+    assert paths.status_code == 200
+    assert _options(paths.text, "outcome") == list(PATH_OUTCOMES)
+    assert _options(paths.text, "days") == [str(d) for d in PERIOD_DAYS]
+    assert _options(paths.text, "level") == list(LEVELS)
+    assert 'id="paths"' in paths.text and "Most common paths to case opened" in paths.text
+    friction = analyst.get("/journeys?tab=friction")
+    assert _options(friction.text, "outcome") == list(FRICTION_OUTCOMES)
+    assert 'id="friction"' in friction.text and 'name="steps"' not in friction.text
+
+
+def test_a_typed_link_out_of_the_choices_is_refused_by_name(analyst: TestClient) -> None:
+    bad = analyst.get("/journeys?tab=friction&outcome=purchase")
+    assert bad.status_code == 422 and "friction outcome" in bad.text
+    assert analyst.get("/journeys?days=45").status_code == 422
+    assert "expected a date" in analyst.get("/journeys?until=soon").text
+    assert analyst.get("/journeys?tab=map").status_code == 422
+
+
+def test_the_csv_is_the_table(analyst: TestClient) -> None:
+    got = analyst.get("/journeys/paths.csv?outcome=low_score&days=30&steps=2")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    assert "attachment" in got.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    assert tuple(rows[0]) == PATH_FIELDS and all(int(r["steps"]) <= 2 for r in rows)
+    api = analyst.get("/api/journeys/paths?outcome=low_score&days=30&steps=2&limit=500").json()
+    assert [r["path"] for r in api["rows"]] == [r["path"] for r in rows]
+    assert api["query"]["steps"] == 2 and api["customers"] == sum(int(r["customers"]) for r in rows)
+    friction = analyst.get("/journeys/friction.csv?outcome=no_return&level=touchpoint")
+    assert friction.status_code == 200 and friction.text.startswith("touchpoint,exposed")
+
+
+def test_the_api_answers_and_refuses(analyst: TestClient) -> None:
+    body = analyst.get("/api/journeys/friction?outcome=case&min_exposed=1").json()
+    assert body["query"]["outcome"] == "case" and body["rows"]
+    lows = [r["difference_lower"] for r in body["rows"] if r["difference_lower"] is not None]
+    assert lows == sorted(lows, reverse=True)
+    refused = analyst.get("/api/journeys/paths?outcome=no_purchase")
+    assert refused.status_code == 422 and "path outcome" in refused.text
+
+
+def test_agents_do_not_see_journeys(services: Services) -> None:
+    for client in _client(services, "agent"):
+        assert 'href="/journeys"' not in client.get("/data").text
+        assert client.get("/journeys").status_code == 403
+        assert client.get("/api/journeys/paths").status_code == 403
