@@ -8,6 +8,13 @@ value, and the store is as it was (revision, schema, the row). Emptied, with a r
 it drops that is derived or expires (:data:`UNGUARDED`), the same downgrade goes through,
 dropping no other table. On SQLite and PostgreSQL. A refusal met several revisions down takes
 back the revisions undone before it.
+
+The same walk, at each migration that drops columns holding what the older schema cannot
+represent (its module's ``DROPPED_COLUMNS``: a user's ``disabled_at``, an order's
+``status_given`` true), writes a row holding a value in each such column in turn: refused,
+naming the table, the column and ``1 row``, never the value, the store as it was; with the value
+cleared (``absent``), the row stays and the downgrade drops no column but those and its
+:data:`UNGUARDED_COLUMNS`.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from opencx.db import migrate
 from opencx.db.engine import migration_engine
-from opencx.db.narrowing import DowngradeRefused
+from opencx.db.narrowing import DowngradeRefused, DroppedColumn
 from tests.db.conftest import new_pg_database
 from tests.db.migrations import Migrations, schema_of
 
@@ -31,7 +38,10 @@ UNGUARDED: dict[str, tuple[str, ...]] = {  # derived from what stays, or expirin
     "0007": ("answer_topics",),
     "0001": ("model_runs",),
 }
-UNWRITTEN = {"0001": ("customer_scores",)}  # unguarded too, but a row of it needs a customer
+UNWRITTEN = {"0001": ("customer_scores",)}
+UNGUARDED_COLUMNS = {  # dropped as ever: login throttles, and what voids earlier sessions
+    "0004": {("users", "failed_logins"), ("users", "locked_until"), ("users", "sessions_since")},
+}  # unguarded too, but a row of it needs a customer
 SECRET = "SECRET"  # every text a row is given: never in a refusal
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -133,6 +143,70 @@ def _guarded(migrations: Migrations) -> dict[str, tuple[str, ...]]:
     return guarded
 
 
+def _guarded_columns(migrations: Migrations) -> dict[str, tuple[DroppedColumn, ...]]:
+    """Each migration whose downgrade refuses to drop columns holding values, newest first,
+    with those columns (its module's ``DROPPED_COLUMNS``)."""
+    guarded = {}
+    for revision in reversed(migrations.revisions):
+        module = migrations.script.get_revision(revision).module
+        if dropped := getattr(module, "DROPPED_COLUMNS", ()):
+            guarded[revision] = tuple(dropped)
+    return guarded
+
+
+def _columns(engine: Engine, tables: set[str]) -> set[tuple[str, str]]:
+    inspector = sa.inspect(engine)
+    return {(t, c["name"]) for t in tables for c in inspector.get_columns(t)}
+
+
+def _holding(engine: Engine, dropped: DroppedColumn) -> int:
+    """The rows of ``dropped``'s table that hold a value in it (not its ``absent`` one)."""
+    held = f"{dropped.column} IS NOT NULL"
+    if dropped.absent is not None:
+        held += f" AND {dropped.column} <> :absent"
+    with engine.connect() as conn:
+        query = sa.text(f"SELECT count(*) FROM {dropped.table} WHERE {held}")
+        return conn.execute(query, {"absent": dropped.absent}).scalar_one()
+
+
+def _walk_columns(migrations: Migrations, engine: Engine, migration: str, below: str) -> None:
+    """At ``migration``: a row holding a value in each column its downgrade checks, refused
+    alone; then the value cleared, downgraded, dropping no column but those and the unguarded."""
+    module = migrations.script.get_revision(migration).module
+    columns: tuple[DroppedColumn, ...] = module.DROPPED_COLUMNS
+    tables = {c.table for c in columns}
+    rows = Rows(engine, sorted(tables))
+    for dropped in columns:
+        with engine.begin() as conn:
+            rows.write(conn, dropped.table)
+            kind = rows.tables.tables[dropped.table].c[dropped.column]
+            held = True if isinstance(kind.type, sa.Boolean) else _value(kind)
+            conn.execute(sa.text(f"UPDATE {dropped.table} SET {dropped.column} = :v"), {"v": held})
+        before = _state(engine)
+        message = _refused(migrations, below)
+        assert message.startswith(f"cannot undo migration {migration}: "), message
+        assert f"{dropped.table}.{dropped.column}: 1 row holding a value" in message, message
+        assert SECRET not in message and "2026" not in message and "\n" not in message, message
+        assert message.endswith(
+            f"Nothing was changed: stay at revision {migration} or later; clear those values "
+            "first only if they may be lost"
+        ), message
+        assert (_state(engine), _holding(engine, dropped)) == (before, 1), dropped
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(f"UPDATE {dropped.table} SET {dropped.column} = :v"), {"v": dropped.absent}
+            )
+    present = _columns(engine, tables)
+    migrations.downgrade(below)
+    assert _revision(engine) == (None if below == "base" else below)
+    dropped_now = present - _columns(engine, tables)
+    expected = {(c.table, c.column) for c in columns} | UNGUARDED_COLUMNS.get(migration, set())
+    assert dropped_now == expected, migration
+    assert {t: _count(engine, t) for t in tables} == dict.fromkeys(tables, 1), migration
+    with engine.begin() as conn:
+        rows.empty(conn)
+
+
 def _tables(engine: Engine) -> set[str]:
     return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
 
@@ -144,11 +218,17 @@ def _walk_down(url: str) -> None:
     migrations = Migrations(url)
     below = dict(zip(migrations.revisions, ["base", *migrations.revisions[:-1]], strict=True))
     guarded = _guarded(migrations)
-    assert len(guarded) == 14 and set(UNGUARDED) <= set(guarded), guarded
+    assert len(guarded) == 15 and set(UNGUARDED) <= set(guarded), guarded
+    by_column = _guarded_columns(migrations)
+    assert set(by_column) == {"0031", "0004"}, by_column
     engine = migration_engine(url)
     try:
-        for migration, tables in guarded.items():
+        for migration in sorted({*guarded, *by_column}, reverse=True):
             migrations.downgrade(migration)
+            if migration in by_column:
+                _walk_columns(migrations, engine, migration, below[migration])
+                continue
+            tables = guarded[migration]
             rows = Rows(engine, [*tables, *UNGUARDED.get(migration, ())])
             for table in tables:
                 with engine.begin() as conn:

@@ -16,6 +16,11 @@ and audit records, and the settings made beside them) calls :func:`check_nothing
 while one of them holds rows it is refused, naming each such table and its row count, never a
 value (the rows hold personal data); an emptied table downgrades as before. Left out of the
 check are tables whose rows are derived from others that stay, or live a day or less.
+
+A downgrade that drops a column holding what the older schema cannot represent (a user's
+``disabled_at``: the older code has no disabled user; an order's ``status_given`` true: it
+takes every status as computed) calls :func:`check_no_column_dropped` first, the same way: while
+a row holds such a value it is refused, naming the table, the column and the rows, never a value.
 """
 
 from __future__ import annotations
@@ -102,6 +107,53 @@ def check_nothing_dropped(
             f"Nothing was changed: stay at revision {migration} or later; delete those rows "
             "first only if they may be lost"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedColumn:
+    """A column a downgrade drops, and the value by which the older schema means what it
+    lacks (``absent``: None, or the column's default, such as ``false``): a row holding
+    another value holds what the older schema cannot represent."""
+
+    table: str
+    column: str
+    absent: object = None
+
+
+def check_no_column_dropped(
+    bind: Connection, migration: str, columns: Sequence[DroppedColumn], losing: str
+) -> None:
+    """Raise :class:`DowngradeRefused` while any of ``columns`` (which the downgrade of
+    ``migration`` drops) holds a value other than its ``absent`` one in some row, naming each
+    such table and column and how many rows hold one, and ``losing``: what would go with them.
+    Counts only, in one query: never a value."""
+    counts = bind.execute(sa.select(*(_holding(c) for c in columns))).one()
+    found = [
+        f"{c.table}.{c.column}: {rows(count)} holding a value"
+        for c, count in zip(columns, counts, strict=True)
+        if count
+    ]
+    if found:
+        raise DowngradeRefused(
+            f"cannot undo migration {migration}: {'; '.join(found)}. Its downgrade drops "
+            f"{'that column and with it' if len(found) == 1 else 'those columns and with them'} "
+            f"{losing}. Nothing was changed: stay at revision {migration} or later; clear those "
+            "values first only if they may be lost"
+        )
+
+
+def _holding(dropped: DroppedColumn) -> sa.ScalarSelect[int]:
+    """How many rows hold in ``dropped`` a value other than its ``absent`` one."""
+    column: sa.ColumnClause[Any] = sa.column(dropped.column)
+    held: sa.ColumnElement[bool] = column.is_not(None)
+    if dropped.absent is not None:
+        held = sa.and_(held, column != dropped.absent)
+    return (
+        sa.select(sa.func.count())
+        .select_from(sa.table(dropped.table, column))
+        .where(held)
+        .scalar_subquery()
+    )
 
 
 def _past(bind: Connection, narrowing: Narrowing) -> str | None:

@@ -1,5 +1,8 @@
 """metric targets (metrics slice)
 
+The downgrade stops, changing nothing, while metric_targets holds rows (``opencx.db.narrowing``):
+the targets users set, and who their alerts go to, would go.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23 13:10:00
@@ -11,11 +14,16 @@ import sqlalchemy as sa
 from alembic import op
 
 import opencx.db.types
+from opencx.db.narrowing import check_nothing_dropped
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("metric_targets",)
+LOSING = "the targets users set on metrics, and who their alerts go to"
 
 
 def upgrade() -> None:
@@ -36,4 +44,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     op.drop_table("metric_targets")

@@ -8,6 +8,9 @@ tell from a computed one: an order given ``partly_returned`` became ``completed`
 return linked to it moved (docs/import.md, "Order specifics"). Existing orders are taken as
 computed (``false``), as every import so far treated them.
 
+The downgrade stops, changing nothing, while an order's status is one its file gave
+(``status_given`` true, ``opencx.db.narrowing``): the older code takes it as computed.
+
 Revision ID: 0031
 Revises: 0030
 Create Date: 2026-12-07 07:00:00
@@ -18,10 +21,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from opencx.db.narrowing import DroppedColumn, check_no_column_dropped
+
 revision = "0031"
 down_revision = "0030"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the older schema cannot represent (opencx.db.narrowing)
+DROPPED_COLUMNS = (DroppedColumn("orders", "status_given", absent=False),)
+LOSING = (
+    "which orders' statuses their files gave: the older code takes them as computed, and a "
+    "return linked or moved later changes them"
+)
 
 
 def upgrade() -> None:
@@ -32,5 +44,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_no_column_dropped(op.get_bind(), revision, DROPPED_COLUMNS, LOSING)
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_column("status_given")
