@@ -19,10 +19,12 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from opencx.loyalty import domain as loyalty_domain
 from opencx.loyalty.domain import (
     check_program_points,
     parse_program,
     program_document,
+    read_stored,
 )
 from opencx.loyalty.store import ledger as store
 from tests.loyalty.conftest import PROGRAM, customer, order
@@ -119,3 +121,20 @@ def test_every_number_a_program_takes_is_read_back_as_set(per_unit, product, tie
     text = json.dumps(program_document(program))
     assert "E" not in text.replace("EUR", "")
     assert parse_program(json.loads(text)) == program
+
+
+def test_a_stored_program_has_one_reader_and_it_reads_scientific_notation():
+    """``read_stored`` reads a number field in scientific notation itself (any exponent, 6403d89),
+    so ``stored_document``, the pass that turned ``1E-7`` into digits before it, kept but called
+    by nothing since, is gone: a stored document is read one way."""
+    document = copy.deepcopy(PROGRAM)
+    document["earning"].update(points_per_unit="1.0E-7", products={"MUG": "1E-7"})
+    document["plans"][0]["name"] = "1E-7"
+    program = read_stored(json.dumps(document))
+    assert (program.earning.points_per_unit, program.earning.products) == (
+        Decimal("1.0E-7"),
+        {"MUG": Decimal("1E-7")},
+    )
+    assert program.plans[0].name == "1E-7"
+    assert not hasattr(loyalty_domain, "stored_document")
+    assert "stored_document" not in loyalty_domain.__all__

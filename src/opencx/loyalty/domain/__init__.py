@@ -77,7 +77,6 @@ from opencx.loyalty.domain.program import (
     program_document,
     program_faults,
     read_stored,
-    stored_document,
 )
 from opencx.loyalty.domain.rewards import (
     OutOfStock,
@@ -175,7 +174,6 @@ __all__ = [
     "settlement_amount",
     "settlement_line",
     "stock_left",
-    "stored_document",
     "verify_draw",
     "verify_link",
     "verify_result",

@@ -254,42 +254,6 @@ _NUMBER_FIELDS = frozenset(
     {"point_value", "points_per_unit", "entry", "retain", "re_entry", "multiplier", "fee"}
 )
 _NUMBER_MAPS = frozenset({"categories", "products"})
-_SCIENTIFIC = re.compile(r"[+-]?\d(\.\d+)?E[+-]\d{1,4}")
-"""How ``str()`` writes a Decimal under 10^-6 (``1E-7``, ``0E-10``, ``1.5E-8``)."""
-
-
-def stored_document(raw: Any) -> Any:
-    """``raw``, a program's document as the store holds it, as :func:`parse_program` reads it.
-
-    Before :func:`program_document` wrote numbers in digits, a value under 10^-6 (a multiplier
-    or the points a unit earns of ``0.0000001``, a zero of 7 decimals) was stored in Decimal's
-    scientific notation, which an amount given when a program is set may not use
-    (``opencx.core.money.AMOUNT_TEXT``): the program could not be read back, and every order
-    event failed ('earning.products.MUG: '1E-7' is not a number'). Such a value of a number
-    field is read as its digits; nothing else changes.
-
-    >>> stored_document({"earning": {"products": {"MUG": "1E-7"}}, "name": "1E-7"})
-    {'earning': {'products': {'MUG': '0.0000001'}}, 'name': '1E-7'}
-    """
-    if isinstance(raw, list):
-        return [stored_document(value) for value in raw]
-    if not isinstance(raw, Mapping):
-        return raw
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in _NUMBER_MAPS and isinstance(value, Mapping):
-            out[key] = {name: _digits(v) for name, v in value.items()}
-        elif key in _NUMBER_FIELDS:
-            out[key] = _digits(value)
-        else:
-            out[key] = stored_document(value)
-    return out
-
-
-def _digits(value: Any) -> Any:
-    if isinstance(value, str) and _SCIENTIFIC.fullmatch(value):
-        return f"{Decimal(value):f}"
-    return value
 
 
 READ_DIGITS = 1000
@@ -312,9 +276,10 @@ class _Wide(Decimal):
 
 def read_stored(text: str) -> Program:
     """The program of a stored document's JSON ``text``, read as it is: every number exactly
-    (a JSON number too, never through a float), one in Decimal's scientific notation as the
-    number it is (:func:`stored_document`), and one past :data:`READ_DIGITS` as its edge,
-    named in :attr:`Program.unreadable` (what :func:`program_faults` says first). Before, such
+    (a JSON number too, never through a float), one in scientific notation as the number it is
+    (``1E-7``: what ``str()`` stored before :func:`program_document` wrote digits, which a
+    program being set may not use), and one past :data:`READ_DIGITS` as its edge, named in
+    :attr:`Program.unreadable` (what :func:`program_faults` says first). Before, such
     a number made the program unreadable: '1E+999999999' was 'not a number', a JSON
     ``1e400`` infinity, an integer of 5,000 digits Python's ValueError, and a fee or a point
     value of 10^14 or more was refused; every order event failed with it.
