@@ -72,6 +72,7 @@ from opencx.loyalty.domain.partners import (
 )
 from opencx.loyalty.domain.program import (
     Program,
+    check_program_amount,
     check_program_points,
     parse_program,
     program_document,
@@ -141,6 +142,7 @@ __all__ = [
     "cause_statement",
     "check_amount",
     "check_points",
+    "check_program_amount",
     "check_program_points",
     "check_redeemable",
     "check_reward",

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from opencx.core.errors import Conflict, InvalidInput
-from opencx.core.money import to_amount, to_decimal
+from opencx.core.money import to_decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +123,8 @@ def parse_plans(raw: Any, currency: str) -> tuple[Plan, ...]:
             Plan(
                 key=str(p["key"]),
                 name=str(p.get("name", p["key"])),
-                fee=to_amount(p["fee"], where=f"{where}.fee", bound=False),
+                # its bounds, sign and decimals: check_program_points, program_faults
+                fee=to_decimal(p["fee"], where=f"{where}.fee"),
                 currency=currency,
                 term_months=term,
                 multiplier=to_decimal(p.get("multiplier", 1), where=f"{where}.multiplier"),

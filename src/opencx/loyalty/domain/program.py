@@ -16,7 +16,14 @@ from functools import partial
 from typing import Any
 
 from opencx.core.errors import InvalidInput
-from opencx.core.money import MONEY_INTEGER_DIGITS, MONEY_LIMIT, number_from_text, to_amount
+from opencx.core.money import (
+    MONEY_INTEGER_DIGITS,
+    MONEY_LIMIT,
+    MONEY_SCALE,
+    MONEY_STEP,
+    number_from_text,
+    to_decimal,
+)
 from opencx.loyalty.domain.ledger import POINTS_DIGITS, POINTS_LIMIT, check_points
 from opencx.loyalty.domain.membership import LAST_INSTANT, Plan, add_months, parse_plans
 from opencx.loyalty.domain.rules import EarningRules, parse_rules
@@ -99,9 +106,8 @@ def parse_program(raw: Mapping[str, Any]) -> Program:
         expiry_months=expiry,
         pending_days=pending,
         floor=floor,
-        point_value=to_amount(
-            raw.get("point_value", "0.01"), where="program.point_value", positive=True, bound=False
-        ),
+        # an amount's bounds, decimals and sign: check_program_points, program_faults
+        point_value=to_decimal(raw.get("point_value", "0.01"), where="program.point_value"),
         auto_enroll=bool(raw.get("auto_enroll", False)),
         earning=parse_rules(raw.get("earning", {})),
         tiers=parse_tiers(raw.get("tiers", {})),
@@ -155,23 +161,46 @@ def _span(value: int | None, where: str, limit: int, unit: str) -> None:
         raise InvalidInput(f"{where}: {value} is out of range (at most {limit} {unit}, 100 years)")
 
 
-def _amount(value: Decimal, where: str) -> None:
-    """An amount (the point value, a plan's fee) in the money bound, in ``to_amount``'s words."""
+def check_program_amount(value: Decimal, where: str, *, positive: bool = False) -> None:
+    """An amount of a program (its point value, ``positive``; a plan's fee) in the money
+    bound, of at most 4 decimals, not negative (above 0 when ``positive``): InvalidInput
+    naming ``where`` otherwise, in ``to_amount``'s words. A stored program is read as it is
+    (a point value of ``1E-30``, a fee of -49) and named out of range (:func:`program_faults`);
+    before, it could not be read at all.
+
+    >>> check_program_amount(Decimal("1E-30"), "program.point_value", positive=True)
+    Traceback (most recent call last):
+    ...
+    opencx.core.errors.InvalidInput: program.point_value: 1E-30 has more than 4 decimals
+    """
     if not -MONEY_LIMIT < value < MONEY_LIMIT:
         raise InvalidInput(
             f"{where}: {value} is out of range for an amount"
             f" (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
         )
+    if value != value.quantize(MONEY_STEP):  # within the bound: quantize cannot overflow
+        raise InvalidInput(f"{where}: {value} has more than {MONEY_SCALE} decimals")
+    if positive and value <= 0:
+        raise InvalidInput(f"{where}: must be greater than 0")
+    if value < 0:
+        raise InvalidInput(f"{where}: must not be negative")
+
+
+def _rate(value: Decimal, where: str) -> None:
+    """The points a currency unit earns: not negative, within the points bound."""
+    if value < 0:
+        raise InvalidInput(f"{where}: must not be negative")
+    _within(value, where)
 
 
 def _checks(program: Program) -> Iterator[Callable[[], object]]:
     """The bounds of ``program``'s values, in the order they are named: each raises
     InvalidInput naming its field when its value is past the bound."""
     yield partial(_span, program.expiry_months, "program.expiry_months", MONTHS_LIMIT, "months")
-    yield partial(_amount, program.point_value, "program.point_value")
+    yield partial(check_program_amount, program.point_value, "program.point_value", positive=True)
     yield partial(_span, program.pending_days, "program.pending_days", DAYS_LIMIT, "days")
     earning = program.earning
-    yield partial(_within, earning.points_per_unit, "earning.points_per_unit")
+    yield partial(_rate, earning.points_per_unit, "earning.points_per_unit")
     for group, multipliers in (("categories", earning.categories), ("products", earning.products)):
         for name, value in multipliers.items():
             yield partial(_multiplier, value, f"earning.{group}.{name}")
@@ -187,7 +216,7 @@ def _checks(program: Program) -> Iterator[Callable[[], object]]:
         yield partial(_multiplier, tier.multiplier, f"{where}.multiplier")
     for i, plan in enumerate(program.plans):
         yield partial(_span, plan.term_months, f"plans[{i}].term_months", MONTHS_LIMIT, "months")
-        yield partial(_amount, plan.fee, f"plans[{i}].fee")
+        yield partial(check_program_amount, plan.fee, f"plans[{i}].fee")
         yield partial(check_points, plan.welcome_points, where=f"plans[{i}].welcome_points")
         yield partial(_multiplier, plan.multiplier, f"plans[{i}].multiplier")
 
@@ -196,7 +225,9 @@ def check_program_points(program: Program) -> Program:
     """``program`` when each of its point values is within :data:`POINTS_LIMIT`, as an entry
     is: each event's points, each plan's welcome points, the points a currency unit earns and
     every multiplier of them (categories, products, tiers, plans: none of 10^12 or more, none
-    negative), and each tier threshold (``entry``, ``retain``, ``re_entry``) in the bound of
+    negative), the point value and each plan's fee as amounts (:func:`check_program_amount`:
+    parsed as they are, so a stored one is read whatever its sign or decimals), and each tier
+    threshold (``entry``, ``retain``, ``re_entry``) in the bound of
     the tiers' basis (points, an amount of spend, an order count), and the spans that date
     lots and terms (``expiry_months``, ``pending_days``, each plan's ``term_months``: at most
     100 years); InvalidInput naming the first that is not, with the ledger's sentence.

@@ -16,6 +16,7 @@ from typing import Any
 
 from opencx.core.errors import InvalidInput
 from opencx.core.money import EXACT, to_decimal
+from opencx.loyalty.domain.ledger import OutOfRange
 
 PERIODS = ("day", "week", "month", "year")
 
@@ -82,6 +83,9 @@ def order_points(
     """Points for an order's positive merchandise lines (returns are reversed separately):
     ``value × points_per_unit × its multiplier`` summed, times ``multiplier``, floored once,
     exactly (:data:`EXACT`; whatever the digits of the amounts and the multipliers).
+    :class:`~opencx.loyalty.domain.ledger.OutOfRange` naming the rate when one the order's
+    lines take, or ``multiplier``, is negative (a program stored out of range: it earns
+    nothing, and the order's earn is refused until the program is set right).
 
     >>> order_points(EarningRules(Decimal(2)), [OrderLine("a", None, Decimal("10.49"))])
     20
@@ -89,17 +93,31 @@ def order_points(
     >>> order_points(mug, [OrderLine("MUG", None, Decimal("99999999999.9999"))])
     99999999999
     """
+    bought = [line for line in lines if line.value > 0]
+    _check_rates(rules, bought, multiplier)
     with localcontext(EXACT):
         raw = sum(
-            (
-                line.value * rules.points_per_unit * rules.multiplier(line)
-                for line in lines
-                if line.value > 0
-            ),
+            (line.value * rules.points_per_unit * rules.multiplier(line) for line in bought),
             Decimal(0),
         )
         points = (raw * multiplier).to_integral_value(rounding=ROUND_FLOOR)
     return max(int(points), 0)
+
+
+def _check_rates(rules: EarningRules, lines: list[OrderLine], multiplier: Decimal) -> None:
+    """OutOfRange naming the first negative rate ``lines`` take (a stored program's)."""
+    if not lines:
+        return
+    rates = [("earning.points_per_unit", rules.points_per_unit)]
+    for line in lines:
+        if line.sku is not None and line.sku in rules.products:
+            rates.append((f"earning.products.{line.sku}", rules.products[line.sku]))
+        elif line.category is not None and line.category in rules.categories:
+            rates.append((f"earning.categories.{line.category}", rules.categories[line.category]))
+    rates.append(("the member's tier and plan multiplier", multiplier))
+    for where, rate in rates:
+        if rate < 0:
+            raise OutOfRange(f"{where}: {rate} is out of range (a rate must not be negative)")
 
 
 def period_start(at: datetime, period: str) -> datetime:
@@ -127,11 +145,7 @@ def event_points(rule: EventRule, awarded_in_period: int) -> int:
 def _multipliers(raw: Any, where: str) -> dict[str, Decimal]:
     if not isinstance(raw, Mapping):
         raise InvalidInput(f"{where}: expected a mapping of name to multiplier")
-    out = {str(k): to_decimal(v, where=f"{where}.{k}") for k, v in raw.items()}
-    for k, v in out.items():
-        if v < 0:
-            raise InvalidInput(f"{where}.{k}: a multiplier must not be negative")
-    return out
+    return {str(k): to_decimal(v, where=f"{where}.{k}") for k, v in raw.items()}
 
 
 def _event_rule(name: str, raw: Any) -> EventRule:
@@ -152,9 +166,9 @@ def _event_rule(name: str, raw: Any) -> EventRule:
 def parse_rules(raw: Mapping[str, Any]) -> EarningRules:
     if not isinstance(raw, Mapping):
         raise InvalidInput("program.earning: expected a mapping")
+    # a negative rate is refused where a program is set (check_program_points), and named
+    # out of range where a stored one is read (program_faults): read here as it is
     per_unit = to_decimal(raw.get("points_per_unit", 1), where="earning.points_per_unit")
-    if per_unit < 0:
-        raise InvalidInput("earning.points_per_unit: must not be negative")
     events = raw.get("events", {})
     if not isinstance(events, Mapping):
         raise InvalidInput("earning.events: expected a mapping of event kind to rule")

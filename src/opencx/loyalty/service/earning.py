@@ -183,7 +183,12 @@ def _earn_order(
                 f" range (at most {MONEY_INTEGER_DIGITS} digits before the decimal point)"
             )
         mult = multiplier(conn, p, member_id, order.placed_at)
-        points = order_points(p.earning, order.lines, multiplier=mult)
+        try:  # a negative rate of a program stored out of range: refused, nothing written
+            points = order_points(p.earning, order.lines, multiplier=mult)
+        except OutOfRange as exc:
+            raise OutOfRange(
+                f"order {order.name} of {order.gross} {order.currency}: {exc}"
+            ) from exc
         if points > 0:
             try:  # the order's first write: refused, nothing of the order is written
                 posted = earn(

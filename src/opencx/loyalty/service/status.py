@@ -28,6 +28,7 @@ from opencx.loyalty.domain import (
     Program,
     check_amount,
     check_points,
+    check_program_amount,
     draw_winners,
     evaluate_tier,
     next_term,
@@ -85,7 +86,9 @@ def join_plan(conn: Connection, member_id: str, plan_key: str, key: str, now: da
     """Pay a plan's fee: a new term (renewal extends without a gap) and its welcome points."""
     p = program(conn)
     plan = p.plan(plan_key)
-    check_amount(plan.fee, where=f"plan {plan.key!r}: its fee")  # a program stored past it
+    where = f"plan {plan.key!r}: its fee"
+    check_amount(plan.fee, where=where)  # a program stored past it
+    check_program_amount(plan.fee, where)  # or stored negative, or of more than 4 decimals
     store.member_row(conn, member_id, lock=True)
     found = engagement.term_by_key(conn, key)
     if found is not None:
