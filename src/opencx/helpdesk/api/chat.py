@@ -95,6 +95,16 @@ async def offline(body: OfflineIn, request: Request, service: Service) -> dict[s
     return {"case_id": case.id}
 
 
+_JSON_KINDS: dict[type, str] = {  # what a frame holding no object holds, as said back
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+}
+
+
 async def _receive(ws: WebSocket) -> dict[str, Any] | None:
     message = await ws.receive()  # receive_text would fail on a binary frame (no "text")
     if message["type"] == "websocket.disconnect":
@@ -116,7 +126,11 @@ async def _receive(ws: WebSocket) -> dict[str, Any] | None:
         detail = "send JSON objects" + (f" ({refused.msg})" if refused is not None else "")
         await ws.send_text(json.dumps({"type": "error", "detail": detail}))
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):  # valid JSON, but no object: a bad frame like any other
+        detail = f"send JSON objects (not {_JSON_KINDS.get(type(data), 'a value')})"
+        await ws.send_text(json.dumps({"type": "error", "detail": detail}))
+        return {}
+    return data
 
 
 @router.websocket("/ws")
