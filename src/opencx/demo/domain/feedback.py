@@ -143,13 +143,14 @@ def _relationship_stream(
         cust_parts.append(cust)
         sent_parts.append(np.full(len(cust), wave))
         order_parts.append(recent)
-    cust = np.concatenate(cust_parts).astype(int)
-    orders = np.concatenate(order_parts).astype(int)
+    none = np.empty(0, dtype=np.int64)  # no wave inside a short history: nobody asked
+    cust = np.concatenate([none, *cust_parts]).astype(int)
+    orders = np.concatenate([none, *order_parts]).astype(int)
     neg, pos = _order_themes(o, people, orders, True, cust)
     return {
         "survey": "nps-relationship",
         "customer": cust,
-        "sent": np.concatenate(sent_parts),
+        "sent": np.concatenate([np.empty(0), *sent_parts]),
         "trigger": "relationship_wave",
         "context_kind": None,
         "context_id": np.full(len(cust), None, dtype=object),
