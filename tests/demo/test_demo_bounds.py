@@ -94,3 +94,34 @@ def test_a_small_demo_builds_whatever_the_seed(n: int) -> None:
     for seed in range(12):
         tables = {t.table: len(t) for t in build_demo(DemoSettings(customers=n, seed=seed))}
         assert tables["customers"] == n
+
+
+@pytest.mark.parametrize(
+    ("value", "side"),
+    [
+        ("0", "greater than 0"),
+        ("-1", "greater than 0"),
+        ("-inf", "greater than 0"),
+        ("20.001", "less than or equal to 20"),
+        ("25", "less than or equal to 20"),
+        ("inf", "less than or equal to 20"),
+        ("1e400", "less than or equal to 20"),
+        ("nan", "less than or equal to 20"),
+    ],
+)
+def test_demo_refuses_years_out_of_range_naming_the_option(
+    services: Services, value: str, side: str
+) -> None:
+    """``--years`` is above 0 and at most 20 (:data:`~opencx.demo.domain.scale.MAX_YEARS`),
+    refused as --customers is, before anything runs. Before, 0 or 25 was exit 1 once the
+    command had started ('demo --years: 25.0 must be in (0, 20]'), as was NaN."""
+    r = CliRunner().invoke(demo_app, ["--customers", "1", f"--years={value}"], obj=services)
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert f"Invalid value for '--years': Input should be {side}" in said(r.output)
+    assert customers(services.engine) == 0
+
+
+def test_years_at_the_upper_end_are_taken(services: Services) -> None:
+    r = CliRunner().invoke(demo_app, ["--customers", "1", "--years", "20"], obj=services)
+    assert r.exit_code == 0, (r.output, r.exception)
+    assert customers(services.engine) == 1

@@ -20,7 +20,7 @@ from rich.table import Table
 from opencx.core.errors import InvalidInput, OpenCXError
 from opencx.core.services import service_of
 from opencx.demo.domain.company import DemoSettings
-from opencx.demo.domain.scale import MAX_CUSTOMERS
+from opencx.demo.domain.scale import MAX_CUSTOMERS, MAX_YEARS
 from opencx.demo.service import DemoService
 
 app = typer.Typer()
@@ -32,6 +32,13 @@ def _end_date(text: str) -> datetime:
     except ValueError:
         raise InvalidInput(f"demo --end-date: {text!r} is not a date like 2026-11-01") from None
     return day.replace(tzinfo=UTC)
+
+
+def _above_zero(value: float) -> float:
+    """A ``--years`` above 0 (not NaN): the option's range checks only its upper end."""
+    if not value > 0:
+        raise typer.BadParameter("Input should be greater than 0")
+    return value
 
 
 class TableProgress(Progress):
@@ -66,7 +73,12 @@ def demo(
     customers: int = typer.Option(
         20_000, min=1, max=MAX_CUSTOMERS, help="Number of customers to generate."
     ),
-    years: float = typer.Option(2.0, help="Years of history before the end date."),
+    years: float = typer.Option(
+        2.0,
+        max=MAX_YEARS,
+        callback=_above_zero,
+        help="Years of history before the end date, above 0.",
+    ),
     seed: int = typer.Option(7, min=0, help="Random seed: the same seed gives the same data."),
     end_date: str = typer.Option("2026-11-01", help="Last day of history (UTC, YYYY-MM-DD)."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if customers exist."),

@@ -26,7 +26,7 @@ from opencx.demo.domain.feedback import make_feedback
 from opencx.demo.domain.orders import make_orders
 from opencx.demo.domain.people import TrueParameters, make_people
 from opencx.demo.domain.rows import TableRows
-from opencx.demo.domain.scale import MAX_CUSTOMERS
+from opencx.demo.domain.scale import MAX_CUSTOMERS, MAX_YEARS
 from opencx.demo.domain.studies import make_studies
 from opencx.demo.domain.subscriptions import make_subscriptions
 from opencx.demo.domain.touch import iter_interactions
@@ -52,8 +52,8 @@ class DemoSettings:
             )
         if self.seed < 0:
             raise InvalidInput(f"demo --seed: {self.seed} must be 0 or more")
-        if not 0 < self.years <= 20:
-            raise InvalidInput(f"demo --years: {self.years} must be in (0, 20]")
+        if not 0 < self.years <= MAX_YEARS:
+            raise InvalidInput(f"demo --years: {self.years} must be in (0, {MAX_YEARS}]")
         if self.end.tzinfo is None:
             raise InvalidInput(f"demo --end-date: {self.end.isoformat()} has no time zone")
 

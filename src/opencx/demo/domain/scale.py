@@ -11,3 +11,6 @@ from __future__ import annotations
 
 MAX_CUSTOMERS = 1_000_000
 """The most customers ``opencx demo --customers`` and ``opencx quickstart --customers`` take."""
+
+MAX_YEARS = 20
+"""The longest history ``opencx demo --years`` takes (above 0: a shorter one is a few days)."""
