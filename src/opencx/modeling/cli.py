@@ -22,7 +22,13 @@ if TYPE_CHECKING:  # imported when a command runs: `opencx models --help` stays 
     from opencx.modeling.store.runs import ModelRun
 
 app = typer.Typer(help="Customer models: CLV, churn, RFM, personas, loyal types, next best offer.")
-console = Console()
+
+
+def console() -> Console:
+    """The terminal, as it is when a command prints: built then, not when this module is
+    imported, so that its width is the terminal's (or ``COLUMNS``) at that time. A command
+    builds one and hands it to its progress display, whose lines print above the bar."""
+    return Console()
 
 
 def modeling_service(ctx: typer.Context) -> ModelingService:
@@ -39,14 +45,14 @@ def _as_of(value: str | None) -> datetime | None:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def _progress() -> Progress:
+def _progress(out: Console) -> Progress:
     return Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("{task.fields[step]}"),
         TimeElapsedColumn(),
-        console=console,
+        console=out,
     )
 
 
@@ -60,8 +66,8 @@ def _metrics_text(run: ModelRun) -> str:
     return ", ".join(parts)
 
 
-def _fail(exc: OpenCXError) -> None:
-    console.print(f"[red]error:[/red] {exc}")
+def _fail(exc: OpenCXError, out: Console | None = None) -> None:
+    (out or console()).print(f"[red]error:[/red] {exc}")
     raise typer.Exit(1) from exc
 
 
@@ -76,19 +82,20 @@ def fit_models(
     (a live bar on a terminal, a line per step with its elapsed time otherwise) and a line
     per saved run."""
     began = time.perf_counter()
-    with _progress() as bar:
+    out = console()
+    with _progress(out) as bar:
         overall = bar.add_task("models", total=len(names), step="")
 
         def step(model: str, text: str) -> None:
             bar.update(overall, description=f"fit {model}", step=text)
-            if not console.is_terminal:
-                console.print(f"  {model}: {text} ({time.perf_counter() - began:.1f} s)")
+            if not out.is_terminal:
+                out.print(f"  {model}: {text} ({time.perf_counter() - began:.1f} s)")
 
         def done(run: ModelRun) -> None:
             bar.advance(overall)
             took = f"{time.perf_counter() - began:.1f} s"
             text = _metrics_text(run)
-            console.print(f"[green]✓[/green] {run.model} run {run.id} ({took}): {text}")
+            out.print(f"[green]✓[/green] {run.model} run {run.id} ({took}): {text}")
 
         return service.fit_many(names, as_of=as_of, config=config, progress=step, done=done)
 
@@ -127,7 +134,8 @@ def score(
     """Score customers with the latest saved run; writes customer_scores with the run id."""
     service = modeling_service(ctx)
     names = [model] if model else [m for m in service.specs() if service.latest(m)]
-    with _progress() as bar:
+    out = console()
+    with _progress(out) as bar:
         task = bar.add_task("score", total=len(names), step="")
         for name in names:
             bar.update(task, description=f"score {name}")
@@ -135,10 +143,10 @@ def score(
                 run, n = service.score(name, as_of=_as_of(as_of))
             except OpenCXError as exc:
                 bar.stop()
-                _fail(exc)
+                _fail(exc, out)
                 return
             bar.advance(task)
-            console.print(f"[green]✓[/green] {name}: {n} scores from run {run.id}")
+            out.print(f"[green]✓[/green] {name}: {n} scores from run {run.id}")
 
 
 # columns of `models list`, in order; the optional ones are left out, last first, when the
@@ -174,7 +182,8 @@ def list_runs(
 ) -> None:
     """Saved model runs, newest first (columns that do not fit the terminal are left out)."""
     runs = modeling_service(ctx).runs(model, limit)
-    console.print(fitting_table(runs, console.width))
+    out = console()
+    out.print(fitting_table(runs, out.width))
 
 
 @app.command("churn-list")
@@ -189,4 +198,4 @@ def churn_list(
         typer.echo(text, nl=False)
         return
     out.write_text(text, encoding="utf-8")
-    console.print(f"wrote {max(len(text.splitlines()) - 1, 0)} customers to {out}")
+    console().print(f"wrote {max(len(text.splitlines()) - 1, 0)} customers to {out}")
