@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
@@ -84,9 +84,14 @@ def rewards(request: Request, service: Service, user: Reader) -> HTMLResponse:
 
 @router.get("/loyalty/effectiveness", response_class=HTMLResponse)
 def effectiveness(
-    request: Request, service: Service, user: Reader, days: int = 180, margin: float = 0.3
+    request: Request,
+    service: Service,
+    user: Reader,
+    days: Annotated[int, Query(ge=30, le=730)] = 180,
+    margin: Annotated[float, Query(gt=0, le=1)] = 0.3,
 ) -> HTMLResponse:
-    days, margin = min(max(days, 30), 730), min(max(margin, 0.01), 1.0)
+    """The program's effect, over the days and margin ``GET /api/loyalty/effectiveness``
+    takes: another value is the error page naming the parameter (422), not another window."""
     report = service.effectiveness(days, margin)
     return render(
         request,

@@ -147,10 +147,15 @@ SLA_DAYS = 3660  # the SLA dashboard's longest window: ten years
 
 @router.get("/helpdesk/sla", response_class=HTMLResponse)
 def sla_dashboard(
-    request: Request, service: Service, metrics: MetricsServiceDep, user: Reader, days: int = 30
+    request: Request,
+    service: Service,
+    metrics: MetricsServiceDep,
+    user: Reader,
+    days: Annotated[int, Query(ge=1, le=SLA_DAYS)] = 30,
 ) -> HTMLResponse:
+    """Cases opened in the last ``days`` (1 to :data:`SLA_DAYS`, as the form's number field
+    takes): another number is the error page naming the parameter (422), not another window."""
     until = service.clock.now()
-    days = max(1, min(days, SLA_DAYS))
     since = until - timedelta(days=days)
     found = service.report(since, until + timedelta(seconds=1))
     csat = {  # CSAT answers about cases by agent and queue: a metric, for who may read metrics
