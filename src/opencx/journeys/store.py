@@ -128,13 +128,18 @@ def plus_days(conn: Connection, at: sa.ColumnElement[Any], days: int) -> sa.Colu
 
 def _event_window(query: JourneyQuery, *, friction: bool) -> sa.CTE:
     """The outcome's events a query can meet: after the period for ``no_return``, before the
-    period's end for a path's cut, up to the last touch's window for friction."""
+    period's end for a path's cut, up to the last touch's window for friction. Materialised on
+    PostgreSQL: inlined into a join, a store without planner statistics yet (a fresh import
+    before its ``ANALYZE``) estimated it at one row and chose a nested loop (7 s instead of
+    0.7 s on the demo)."""
     source, within = query.kind.source, query.within
     if query.kind.after_period:
-        return events(source, query.end, query.end + within).cte("ev")
-    if not friction:
-        return events(source, query.start, query.end).cte("ev")
-    return events(source, query.start, query.end + within + timedelta(days=1)).cte("ev")
+        lo, hi = query.end, query.end + within
+    elif not friction:
+        lo, hi = query.start, query.end
+    else:
+        lo, hi = query.start, query.end + within + timedelta(days=1)
+    return events(source, lo, hi).cte("ev").prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 def _returned(ev: Cte) -> sa.CTE:
@@ -172,13 +177,16 @@ def path_counts(conn: Connection, query: JourneyQuery) -> list[PathCount]:
         k.c.rid,
         k.c.label,
         sa.func.lag(k.c.label).over(**within).label("prev"),
-        sa.func.max(k.c.at).over(partition_by=k.c.person).label("last_at"),
     ).cte("l")
-    back = sa.func.row_number().over(
-        partition_by=lagged.c.person, order_by=(lagged.c.at.desc(), lagged.c.rid.desc())
+    # the place from the end: both windows share one partition and order, so one sort
+    person, ahead = lagged.c.person, (lagged.c.at, lagged.c.rid)
+    back = (
+        sa.func.count().over(partition_by=person, order_by=ahead, rows=(None, None))
+        - sa.func.row_number().over(partition_by=person, order_by=ahead)
+        + 1
     )
     steps = (
-        sa.select(lagged.c.person, lagged.c.label, lagged.c.last_at, back.label("back"))
+        sa.select(lagged.c.person, lagged.c.label, back.label("back"))
         .where(sa.or_(lagged.c.prev.is_(None), lagged.c.prev != lagged.c.label))
         .cte("s")
     )
@@ -187,7 +195,7 @@ def path_counts(conn: Connection, query: JourneyQuery) -> list[PathCount]:
         for n in range(query.steps, 0, -1)
     ]
     paths = (
-        sa.select(steps.c.person, sa.func.max(steps.c.last_at).label("last_at"), *cols)
+        sa.select(steps.c.person, *cols)
         .where(steps.c.back <= query.steps)
         .group_by(steps.c.person)
         .cte("paths")
@@ -234,17 +242,12 @@ def friction_counts(conn: Connection, query: JourneyQuery) -> tuple[list[Frictio
     if query.kind.after_period:
         back = _returned(ev)
         gone = sa.case((back.c.person.is_(None), 1), else_=0)
-        people = (
-            sa.select(first.c.person, gone.label("h"))
-            .select_from(first.outerjoin(back, back.c.person == first.c.person))
-            .cte("pp")
-        )
         hits = (
-            sa.select(expo.c.label, people.c.h.label("h1"), people.c.h.label("h0"))
-            .select_from(expo.join(people, people.c.person == expo.c.person))
+            sa.select(expo.c.person, expo.c.label, gone.label("h1"), gone.label("h0"))
+            .select_from(expo.outerjoin(back, back.c.person == expo.c.person))
             .cte("hx")
         )
-        return _friction_sums(conn, hits, people)
+        return _friction_sums(conn, hits)
     w = query.within_days
 
     def seen(after: Any) -> Any:
@@ -263,41 +266,41 @@ def friction_counts(conn: Connection, query: JourneyQuery) -> tuple[list[Frictio
         ev.c.at <= plus_days(conn, both.c.t1, w),
     )
     hits = (
-        sa.select(both.c.label, seen(both.c.t1).label("h1"), seen(both.c.t0).label("h0"))
+        sa.select(
+            both.c.person,
+            both.c.label,
+            seen(both.c.t1).label("h1"),
+            seen(both.c.t0).label("h0"),
+        )
         .select_from(both.outerjoin(ev, near))
         .group_by(both.c.person, both.c.label)
         .cte("hx")
     )
-    near0 = sa.and_(
-        ev.c.person == first.c.person,
-        ev.c.at > first.c.t0,
-        ev.c.at <= plus_days(conn, first.c.t0, w),
-    )
-    people = (
-        sa.select(first.c.person, seen(first.c.t0).label("h"))
-        .select_from(first.outerjoin(ev, near0))
-        .group_by(first.c.person)
-        .cte("pp")
-    )
-    return _friction_sums(conn, hits, people)
+    return _friction_sums(conn, hits)
 
 
-def _friction_sums(
-    conn: Connection, hits: Cte, people: Cte
-) -> tuple[list[FrictionCount], int, int]:
-    per_label = conn.execute(
-        sa.select(
-            hits.c.label,
-            sa.func.count().label("n"),
-            sa.func.sum(hits.c.h1).label("k"),
-            sa.func.sum(hits.c.h0).label("k0"),
-        ).group_by(hits.c.label)
+def _friction_sums(conn: Connection, hits: Cte) -> tuple[list[FrictionCount], int, int]:
+    """One statement: a row per label, and a row without one for the people (each person's
+    ``h0`` is the same on every label they touched)."""
+    per_label = sa.select(
+        hits.c.label,
+        sa.func.count().label("n"),
+        sa.func.sum(hits.c.h1).label("k"),
+        sa.func.sum(hits.c.h0).label("k0"),
+    ).group_by(hits.c.label)
+    people = sa.select(
+        sa.null().label("label"),
+        sa.func.count(hits.c.person.distinct()),
+        sa.func.count(sa.case((hits.c.h0 == 1, hits.c.person)).distinct()),
+        sa.null(),
     )
-    counts = [
-        FrictionCount(str(r.label), int(r.n), int(r.k or 0), int(r.k0 or 0)) for r in per_label
-    ]
-    n, k = conn.execute(sa.select(sa.func.count(), sa.func.sum(people.c.h))).one()
-    return counts, int(n), int(k or 0)
+    counts, n, k = [], 0, 0
+    for r in conn.execute(sa.union_all(per_label, people)):
+        if r.label is None:
+            n, k = int(r.n), int(r.k or 0)
+        else:
+            counts.append(FrictionCount(str(r.label), int(r.n), int(r.k or 0), int(r.k0 or 0)))
+    return counts, n, k
 
 
 def latest_touch(conn: Connection) -> datetime | None:
