@@ -216,3 +216,65 @@ def json_path(value: Any, wanted: Callable[[Any], bool]) -> str | None:
             continue
         stack.extend(reversed(inner))
     return None
+
+
+class JsonRefused(ValueError):
+    """Why a JSON document given as a file or an option is refused: one line naming the place
+    (line, column and path in the document) and what is wrong, as :func:`json_document` says
+    it; the caller names the file or option."""
+
+
+def json_document(raw: bytes) -> Any:
+    """The JSON document in ``raw``, read as the API reads a body: UTF-8 (a byte order mark
+    allowed), nested at most :data:`MAX_JSON_DEPTH` deep (found before ``json`` recurses), no
+    lone surrogate; else :class:`JsonRefused`. What the commands that read a JSON file or
+    option (``opencx loyalty configure``, ``feedback create --file``, ``models fit --config``)
+    read it with.
+
+    >>> json_document(b'{"a": [1]}')
+    {'a': [1]}
+    >>> try:
+    ...     json_document(b"[1] [2]")
+    ... except JsonRefused as exc:
+    ...     print(exc)
+    not JSON: line 1, column 5: Extra data
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start]
+        raise JsonRefused(
+            f"not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}): save it as UTF-8"
+        ) from None
+    refused = nested_too_deep(text)
+    if refused is None:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise JsonRefused(
+                f"not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
+        refused = surrogate_refused(text, document)
+        if refused is None:
+            return document
+    raise JsonRefused(f"line {refused.lineno}, column {refused.colno}: {refused.msg}")
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, as a refusal says it: 'an object', 'an array', 'a string',
+    'a number', 'true or false', 'null'.
+
+    >>> json_kind([1])
+    'an array'
+    """
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else type(value).__name__

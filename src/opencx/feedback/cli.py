@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
+from opencx.core.text import JsonRefused, json_document, json_kind
 from opencx.feedback.domain import SUPPORTED, parse_definition, to_definition
 from opencx.feedback.service import FeedbackService
 
@@ -30,15 +31,24 @@ def _fail(exc: OpenCXError) -> typer.Exit:
 
 
 def _read(path: Path) -> dict[str, object]:
+    """The survey definition in ``path``, read as the API reads a body
+    (:func:`~opencx.core.text.json_document`: UTF-8, nested at most 800 levels, no lone
+    surrogate), and an object; else one line naming the file and what is wrong, exit 2,
+    before anything is stored."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        typer.echo(f"error: {path}: {exc}", err=True)
-        raise typer.Exit(code=1) from None
+        raw = json_document(path.read_bytes())
+    except OSError as exc:
+        _refuse(path, f"cannot read it ({exc.strerror})")
+    except JsonRefused as exc:
+        _refuse(path, str(exc))
     if not isinstance(raw, dict):
-        typer.echo(f"error: {path}: expected a JSON object (a survey definition)", err=True)
-        raise typer.Exit(code=1)
+        _refuse(path, f"expected a JSON object (a survey definition), not {json_kind(raw)}")
     return raw
+
+
+def _refuse(path: Path, problem: str) -> NoReturn:
+    typer.echo(f"error: {path}: {problem}", err=True)
+    raise typer.Exit(code=2)
 
 
 @app.command("surveys")

@@ -3,7 +3,6 @@ draws, and the overview and effectiveness reports."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +12,7 @@ import typer
 
 from opencx.core import OpenCXError, new_id
 from opencx.core.services import service_of
-from opencx.core.text import nested_too_deep, surrogate_refused
+from opencx.core.text import JsonRefused, json_document
 from opencx.loyalty.domain import Reward
 from opencx.loyalty.service import LoyaltyService
 
@@ -32,25 +31,13 @@ def _fail(exc: OpenCXError) -> typer.Exit:
 
 
 def _json_file(path: Path) -> Any:
-    """The JSON document in ``path``, read as the API reads a body: UTF-8 (a byte order mark
-    allowed), nested at most :data:`~opencx.core.text.MAX_JSON_DEPTH` deep (found before
-    ``json`` recurses), no lone surrogate; else one line naming the file, and the place, exit 2.
-    """
+    """The JSON document in ``path``, read as the API reads a body
+    (:func:`~opencx.core.text.json_document`); else one line naming the file, and the place,
+    exit 2."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        byte = exc.object[exc.start]
-        _refuse(path, f"not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}): save it as UTF-8")
-    refused = nested_too_deep(text)
-    if refused is None:
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            _refuse(path, f"not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}")
-        refused = surrogate_refused(text, document)
-        if refused is None:
-            return document
-    _refuse(path, f"line {refused.lineno}, column {refused.colno}: {refused.msg}")
+        return json_document(path.read_bytes())
+    except JsonRefused as exc:
+        _refuse(path, str(exc))
 
 
 def _refuse(path: Path, problem: str) -> NoReturn:

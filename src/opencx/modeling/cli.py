@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -15,6 +14,7 @@ from rich.table import Table
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
+from opencx.core.text import JsonRefused, json_document, json_kind
 from opencx.terminal import Listing
 
 if TYPE_CHECKING:  # imported when a command runs: `opencx models --help` stays fast
@@ -66,6 +66,28 @@ def _metrics_text(run: ModelRun) -> str:
     return ", ".join(parts)
 
 
+def _config(text: str) -> dict[str, Any]:
+    """``--config``, read as the API reads a body (:func:`~opencx.core.text.json_document`:
+    UTF-8, nested at most 800 levels, no lone surrogate), and an object; else one line naming
+    the option and what is wrong, exit 2, before anything is fitted."""
+    try:  # the bytes typed: a byte that is not UTF-8 reaches Python as an escaped surrogate
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")  # refused by the UTF-8 read, at its byte
+    try:
+        document = json_document(raw)
+    except JsonRefused as exc:
+        _refuse_config(str(exc))
+    if not isinstance(document, dict):
+        _refuse_config(f"expected a JSON object, not {json_kind(document)}")
+    return document
+
+
+def _refuse_config(problem: str) -> NoReturn:
+    typer.echo(f"error: --config: {problem}", err=True)
+    raise typer.Exit(code=2)
+
+
 def _fail(exc: OpenCXError, out: Console | None = None) -> None:
     (out or console()).print(f"[red]error:[/red] {exc}")
     raise typer.Exit(1) from exc
@@ -114,9 +136,9 @@ def fit(
     ] = None,
 ) -> None:
     """Fit models and save each run (config, data fingerprint, metrics, parameters) with scores."""
+    cfg = _config(config) if config else {}  # refused before the store is opened
     service = modeling_service(ctx)
     names = list(service.specs()) if models == ["all"] else models
-    cfg: dict[str, Any] = json.loads(config) if config else {}
     try:
         fit_models(service, names, as_of=_as_of(as_of), config=cfg)
     except OpenCXError as exc:

@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from opencx.core import OpenCXError
 from opencx.core.services import service_of
-from opencx.core.text import nested_too_deep, surrogate_refused
+from opencx.core.text import json_kind, nested_too_deep, surrogate_refused
 from opencx.helpdesk.api.chat_hub import GroupWriter, Hub, chat_out, hub_of, message_out, writer_of
 from opencx.helpdesk.api.roles import vouching_key
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
@@ -95,16 +95,6 @@ async def offline(body: OfflineIn, request: Request, service: Service) -> dict[s
     return {"case_id": case.id}
 
 
-_JSON_KINDS: dict[type, str] = {  # what a frame holding no object holds, as said back
-    list: "an array",
-    str: "a string",
-    int: "a number",
-    float: "a number",
-    bool: "true or false",
-    type(None): "null",
-}
-
-
 async def _receive(ws: WebSocket) -> dict[str, Any] | None:
     message = await ws.receive()  # receive_text would fail on a binary frame (no "text")
     if message["type"] == "websocket.disconnect":
@@ -127,7 +117,7 @@ async def _receive(ws: WebSocket) -> dict[str, Any] | None:
         await ws.send_text(json.dumps({"type": "error", "detail": detail}))
         return {}
     if not isinstance(data, dict):  # valid JSON, but no object: a bad frame like any other
-        detail = f"send JSON objects (not {_JSON_KINDS.get(type(data), 'a value')})"
+        detail = f"send JSON objects (not {json_kind(data)})"
         await ws.send_text(json.dumps({"type": "error", "detail": detail}))
         return {}
     return data
