@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from opencx.ingest.domain.arrow_arrays import (
+    datetimes,
     filled,
     from_numpy,
     grouped,
@@ -132,3 +133,15 @@ def test_grouped_as_group_by(rows: list[tuple[str | None, str | None, int | None
     wanted = [("v", "first"), ("t", "min")]
     expected = table.group_by("k", use_threads=False).aggregate(wanted)
     assert grouped(table, "k", wanted).equals(expected.select(["k", "v_first", "t_min"]))
+
+
+@given(st.lists(st.none() | st.datetimes(timezones=ZONES), max_size=20))
+def test_datetimes_read_back_what_times_made(values: list[datetime | None]) -> None:
+    try:
+        made = times(values)
+    except OverflowError:
+        return  # past what a timestamp in microseconds holds
+    back = datetimes(made)
+    assert back == values  # the same instants (aware datetimes compare as instants)
+    assert all(v is None or v.tzinfo is UTC for v in back)
+    assert datetimes(pa.chunked_array([made, made])) == values + values

@@ -33,9 +33,14 @@ def test_events_are_frozen_with_an_ids_tuple_and_live() -> None:
         assert issubclass(event, DomainEvent)
         assert event.__dataclass_params__.frozen
         fields = typing.get_type_hints(event)
-        ids, live = (f.name for f in dataclasses.fields(event))
+        ids, live, *more = (f.name for f in dataclasses.fields(event))
         assert ids.endswith("_ids") and fields[ids] == tuple[str, ...]
         assert live == "live" and fields[live] is bool
+        # the customers created, as written (their subscriber does not read them back)
+        assert more == (["created"] if name == "CustomersUpserted" else [])
+    created = typing.get_type_hints(opencx.ingest.CustomersUpserted)["created"]
+    assert created == tuple[opencx.ingest.domain.CreatedCustomer, ...]
+    assert opencx.ingest.domain.CreatedCustomer.__dataclass_params__.frozen
 
 
 def test_domain_and_service_surfaces() -> None:

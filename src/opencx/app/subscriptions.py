@@ -24,9 +24,7 @@ def wire_events(services: Services) -> None:
 
     bus = services.bus
     # identity resolution for every customer write, bulk history included: it is not a reaction
-    bus.subscribe(
-        CustomersUpserted, lambda e, conn: services.customers.on_customers_upserted(e, conn)
-    )
+    bus.subscribe(CustomersUpserted, _index_identities(services))
     bus.subscribe(CustomerErased, lambda e, conn: services.helpdesk.on_customer_erased(e, conn))
     bus.subscribe(CustomerErased, _uploads_erased(services))
     wire_customer_lifecycle(bus)
@@ -35,6 +33,24 @@ def wire_events(services: Services) -> None:
     _wire_feedback(services)
     _wire_helpdesk(services)
     _wire_demo(services)
+
+
+def _index_identities(services: Services) -> Handler:
+    """The customers an import wrote get their identities indexed, and merged where they meet
+    another's; those it created are handed over as written (ingest's ``CreatedCustomer``, a
+    customers ``Customer`` with nothing but its keys, country and time), so the customers
+    slice does not read back what the event's transaction just wrote."""
+    from opencx.customers.domain import Customer
+    from opencx.ingest.domain import CustomersUpserted
+
+    def index(event: CustomersUpserted, conn: Connection) -> None:
+        created = [
+            Customer(c.id, c.source, c.external_id, None, None, None, None, c.country, c.created_at)
+            for c in event.created
+        ]
+        services.customers.index(conn, event.customer_ids, created=created)
+
+    return index
 
 
 def _uploads_erased(services: Services) -> Handler:

@@ -17,6 +17,7 @@ from opencx.core.contacts import Contact
 from opencx.core.keys import ERASED_KEYS, purpose_key
 from opencx.core.tombstone import KeysOfRows
 from opencx.customers.domain import (
+    Customer,
     Merge,
 )
 from opencx.customers.domain.sealing import Sealer, master_key_from
@@ -96,7 +97,11 @@ class CustomerService:
         """Handler of ingest's ``CustomersUpserted``: index identities, merge duplicates."""
         self.index(conn, event.customer_ids)
 
-    def index(self, conn: Connection, customer_ids: Iterable[str]) -> IndexResult:
+    def index(
+        self, conn: Connection, customer_ids: Iterable[str], *, created: Sequence[Customer] = ()
+    ) -> IndexResult:
+        """:func:`index_identities` in the caller's transaction; ``created``: those of
+        ``customer_ids`` the caller created in it, as written (not read back)."""
         return index_identities(
             conn,
             customer_ids,
@@ -104,6 +109,7 @@ class CustomerService:
             bus=self.bus,
             default_country=self.default_country,
             vault=self.vault,
+            created=created,
         )
 
     def identify_contact(

@@ -4,7 +4,7 @@ event in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -51,20 +51,29 @@ def index_identities(
     bus: EventBus,
     default_country: str | None = None,
     vault: Vault | None = None,
+    created: Sequence[Customer] = (),
 ) -> IndexResult:
     """Write the identities of ``customer_ids`` and merge customers that share one.
 
     Set-based: a batch of thousands of ids costs a handful of queries per table. Running it
-    again on the same rows adds nothing and merges nothing (idempotent).
+    again on the same rows adds nothing and merges nothing (idempotent). ``created``: those of
+    ``customer_ids`` created in this transaction, as written (an order event's new customer):
+    neither their rows nor their search keys or name terms (they have none yet) are read.
     """
     customer_ids = list(customer_ids)
+    wanted = set(customer_ids)
+    given = {c.id: c for c in created if c.id in wanted}
+    others = [i for i in customer_ids if i not in given]
     if vault is None:  # sealed names, emails and phones get no plaintext search keys
-        finder.write(conn, customer_ids)
-    fetched = {c.id: c for c in people.customers_by_id(conn, customer_ids)}
+        finder.write(conn, others)
+        finder.add(conn, given.values())
+    fetched = {c.id: c for c in people.customers_by_id(conn, others)}
+    fetched.update(given)
     rows = [c for c in fetched.values() if c.erased_at is None]
     if vault is not None:
         rows = vault.reveal(conn, rows)  # names found by their blind terms, rewritten here
-        finder.write_names(conn, {c.id: c.name for c in rows}, vault.sealer.blind)
+        names = {c.id: c.name for c in rows}
+        finder.write_names(conn, names, vault.sealer.blind, new=given.keys())
     finals = _finals(conn, [c.id for c in rows], fetched)
     missing = set(finals.values()) - fetched.keys()
     fetched.update({c.id: c for c in people.customers_by_id(conn, missing)})
@@ -88,11 +97,11 @@ def index_identities(
     owner_finals = _finals(conn, set(owners.values()), fetched)
     owners = {k: owner_finals.get(v, v) for k, v in owners.items()}
     involved = {c.customer_id for c in claims} | set(owners.values())
-    created = {i: fetched[i].created_at for i in involved if i in fetched}
-    created.update(merging.created_at_of(conn, involved - created.keys()))
+    since = {i: fetched[i].created_at for i in involved if i in fetched}
+    since.update(merging.created_at_of(conn, involved - since.keys()))
     meeting = contested(claims, owners)  # no one else: no merge, no undone merge to read
     apart = merging.kept_apart(conn, meeting) if meeting else frozenset()
-    plan = plan_identities(claims, owners, created, apart)
+    plan = plan_identities(claims, owners, since, apart)
     added = merging.insert_identities(conn, plan.new, now)
     merge_ids = apply_merges(conn, plan.merges, now, bus=bus)
     pairs = tuple((p.survivor_id, p.merged_id) for p in plan.merges)

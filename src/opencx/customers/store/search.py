@@ -15,7 +15,7 @@ words must each find one of a customer's terms.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -80,6 +80,12 @@ def write(conn: Connection, customer_ids: Iterable[str]) -> int:
     return written
 
 
+def add(conn: Connection, created: Iterable[Customer]) -> int:
+    """Write the keys of customers created in this transaction (:func:`write` without the
+    delete and the read: they have no keys yet, and their rows are given); rows written."""
+    return _insert(conn, created)
+
+
 def forget(conn: Connection, customer_ids: Iterable[str]) -> None:
     """Delete the keys of ``customer_ids`` (their contact fields are sealed: no plaintext copy)."""
     for batch in chunks(sorted(set(customer_ids))):
@@ -94,17 +100,24 @@ def _terms_of(dialect: str) -> sa.Select[Any]:
     return sa.select(t.term, t.customer_id).where(among_ids(t.customer_id, dialect))
 
 
-def write_names(conn: Connection, names: Mapping[str, str | None], blind: Blind) -> int:
+def write_names(
+    conn: Connection,
+    names: Mapping[str, str | None],
+    blind: Blind,
+    *,
+    new: Collection[str] = (),
+) -> int:
     """Bring the blind name terms of the customers in ``names`` (id -> opened name; None or an
     empty name leaves them none) up to date: only terms that changed are deleted or inserted,
-    so indexing the same people again (a re-import) writes nothing. Returns the rows inserted."""
+    so indexing the same people again (a re-import) writes nothing. ``new``: customers created
+    in this transaction, who have no terms yet (not read). Returns the rows inserted."""
     t = customer_name_terms.c
     wanted = {
         (blind(NAME_TERM, term), cid) for cid, name in names.items() for term in name_terms(name)
     }
     have: set[tuple[str, str]] = set()
     query = _terms_of(conn.dialect.name)
-    for batch in chunks(sorted(names)):
+    for batch in chunks(sorted(names.keys() - set(new))):
         have.update(
             (term, cid) for term, cid in conn.execute(query, {"ids": ids_value(conn, batch)})
         )

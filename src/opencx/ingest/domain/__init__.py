@@ -6,6 +6,7 @@ No SQL, no files, no clock reads.
 
 from opencx.ingest.domain.events import (
     CasesImported,
+    CreatedCustomer,
     CustomersUpserted,
     InteractionsImported,
     OrdersImported,
@@ -30,6 +31,7 @@ __all__ = [
     "RESERVED",
     "AnonymousPolicy",
     "CasesImported",
+    "CreatedCustomer",
     "CustomersUpserted",
     "DuplicatePolicy",
     "FieldSpec",

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "datetimes",
     "filled",
     "from_numpy",
     "grouped",
@@ -89,6 +90,16 @@ def times(values: Sequence[datetime | None]) -> pa.Array:
     validity = pa.py_buffer(np.packbits(~nulls, bitorder="little")) if nulls.any() else None
     kind = pa.timestamp("us", "UTC")
     return pa.Array.from_buffers(kind, len(micros), [validity, pa.py_buffer(micros)])
+
+
+def datetimes(values: pa.Array | pa.ChunkedArray) -> list[datetime | None]:
+    """``values.to_pylist()`` of a ``timestamp("us", "UTC")`` array (which imports pandas): aware
+    datetimes in ``datetime.UTC``, as the stores read them back; None for a null."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    micros = filled(values.view(pa.int64()), 0).tolist()
+    valid = to_numpy(pc.is_valid(values)).tolist()
+    return [_EPOCH + m * _MICRO if ok else None for m, ok in zip(micros, valid, strict=True)]
 
 
 def known_true(mask: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

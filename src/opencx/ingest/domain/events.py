@@ -15,16 +15,34 @@ returns linked. ``live`` says whether the rows are the present or history:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from opencx.core.events import DomainEvent
 
 
 @dataclass(frozen=True, slots=True)
+class CreatedCustomer:
+    """A customer row an import created for a reference it did not know (an order's or an
+    interaction's ``customer``, ``create_missing_customers``), as written: its id, the source
+    and external id it is known by, the country and time of its first row; no name, email,
+    phone or language, no attributes (``{}``), no consent, merged into no one, not erased."""
+
+    id: str
+    source: str
+    external_id: str
+    country: str | None
+    created_at: datetime  # aware, UTC
+
+
+@dataclass(frozen=True, slots=True)
 class CustomersUpserted(DomainEvent):
-    """Customer rows were created or updated (by an import or the event API)."""
+    """Customer rows were created or updated (by an import or the event API). ``created``: those
+    of ``customer_ids`` the import created in this transaction, as written, so a subscriber
+    need not read them back (an order event's new customer); the others are read."""
 
     customer_ids: tuple[str, ...]
     live: bool
+    created: tuple[CreatedCustomer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

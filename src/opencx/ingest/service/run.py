@@ -16,8 +16,16 @@ from opencx.core.events import DomainEvent, EventBus
 from opencx.core.sealing import SealContacts, plaintext
 from opencx.core.tombstone import ErasedKeys, nothing_erased
 from opencx.ingest import store
-from opencx.ingest.domain import CustomersUpserted, Mapping
-from opencx.ingest.domain.arrow_arrays import filled, from_numpy, grouped, scalar, strings, to_numpy
+from opencx.ingest.domain import CreatedCustomer, CustomersUpserted, Mapping
+from opencx.ingest.domain.arrow_arrays import (
+    datetimes,
+    filled,
+    from_numpy,
+    grouped,
+    scalar,
+    strings,
+    to_numpy,
+)
 from opencx.ingest.domain.validation import Parsed
 
 
@@ -188,11 +196,34 @@ def _create_customers(
     )
     run.customers.update(zip(external_ids.to_pylist(), ids, strict=True))
     run.count("customers_created", n)
-    created = CustomersUpserted(tuple(ids), run.live)
+    created = CustomersUpserted(tuple(ids), run.live, _as_written(data))
     # SQLite: written by a thread while the chunk's other rows are built; announced (handlers
     # read the rows) once written, when the import next waits for its writes
     store.write_behind(run.conn, [("customers", data, False)], then=lambda: run.publish(created))
     _keep_customers_planned(run)
+
+
+AS_WRITTEN_UP_TO = 1_000
+"""The most customers a chunk creates that :class:`CustomersUpserted` carries as written (an
+event's one, a small file's): more are announced by their ids only, and their subscriber reads
+them back, set-based, as before. 50,000 of them take 100-150 ms to build, which a run without
+that subscriber (bench/import.py, a library caller) would spend for nothing."""
+
+
+def _as_written(data: pa.Table) -> tuple[CreatedCustomer, ...]:
+    """The customers of ``data`` as their rows are written, for the subscribers of
+    :class:`CustomersUpserted` not to read them back; none for more than
+    :data:`AS_WRITTEN_UP_TO`, or when a time is missing (then they are read, as before)."""
+    if data.num_rows > AS_WRITTEN_UP_TO:
+        return ()
+    at = datetimes(data.column("created_at"))
+    if None in at:
+        return ()
+    columns = (data.column(c).to_pylist() for c in ("id", "source", "external_id", "country"))
+    return tuple(
+        CreatedCustomer(i, source, external_id, country, when)
+        for i, source, external_id, country, when in zip(*columns, at, strict=True)
+    )
 
 
 ANALYZE_CUSTOMERS_FROM = 5_000
