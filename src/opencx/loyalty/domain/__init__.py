@@ -84,7 +84,6 @@ from opencx.loyalty.domain.rewards import (
     Reward,
     check_redeemable,
     check_reward,
-    stock_left,
 )
 from opencx.loyalty.domain.rules import (
     EarningRules,
@@ -175,7 +174,6 @@ __all__ = [
     "seed_commitment",
     "settlement_amount",
     "settlement_line",
-    "stock_left",
     "verify_draw",
     "verify_link",
     "verify_result",

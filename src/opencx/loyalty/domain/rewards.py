@@ -42,7 +42,3 @@ def check_redeemable(reward: Reward, redeemed: int) -> None:
         raise Conflict(f"reward {reward.name!r} is withdrawn from the catalog")
     if reward.stock is not None and redeemed >= reward.stock:
         raise OutOfStock(f"reward {reward.name!r} is out of stock ({reward.stock} redeemed)")
-
-
-def stock_left(reward: Reward, redeemed: int) -> int | None:
-    return None if reward.stock is None else max(reward.stock - redeemed, 0)
