@@ -1,5 +1,11 @@
 """job runs and worker heartbeats (jobs platform module)
 
+The downgrade stops, changing nothing, while ``job_runs`` holds rows (``opencx.db.narrowing``):
+they are the run history operators read (``opencx jobs history``, /admin/jobs: who ran a job,
+when, its result or why it failed), never pruned nor rebuilt from what stays, and the runs
+submitted on request still waiting, with their parameters. The heartbeats, rewritten every 10
+seconds by each live worker, are dropped as they are.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06 01:50:00
@@ -10,12 +16,20 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from opencx.db.narrowing import check_nothing_dropped
 from opencx.db.types import UtcDateTime
 
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
+
+# what the downgrade drops that the store cannot give back (opencx.db.narrowing)
+DROPPED = ("job_runs",)
+LOSING = (
+    "the history of job runs (who ran each job, when, its result or why it failed) and the"
+    " runs submitted on request still waiting"
+)
 
 
 def upgrade() -> None:
@@ -60,6 +74,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    check_nothing_dropped(op.get_bind(), revision, DROPPED, LOSING)
     op.drop_table("worker_heartbeats")
     op.drop_index("uq_job_runs_one_running", table_name="job_runs")
     op.drop_index("ix_job_runs_status_due_at", table_name="job_runs")
