@@ -18,6 +18,7 @@ from opencx.loyalty.domain import (
     OrderLine,
     Partner,
     Plan,
+    check_program_points,
     draw_winners,
     effectiveness,
     evaluate_tier,
@@ -70,8 +71,10 @@ def test_program_round_trips_and_names_bad_fields() -> None:
     assert parse_program(program_document(program)) == program
     with pytest.raises(InvalidInput, match="unknown field"):
         parse_program({"expiry_month": 3})
+    # read as they are (a stored program), refused where a program is set
+    out_of_order = parse_program({"tiers": {"levels": [{"key": "a", "entry": 1, "retain": 2}]}})
     with pytest.raises(InvalidInput, match=r"tiers.levels\[0\].retain"):
-        parse_program({"tiers": {"levels": [{"key": "a", "entry": 1, "retain": 2}]}})
+        check_program_points(out_of_order)
     with pytest.raises(InvalidInput, match=r"earning\.events\.review\.period"):
         parse_program({"earning": {"events": {"review": {"points": 1, "period": "hour"}}}})
 

@@ -94,7 +94,13 @@ from opencx.loyalty.domain.rules import (
     order_points,
     period_start,
 )
-from opencx.loyalty.domain.tiers import Tier, TierPolicy, evaluate_tier, window_start
+from opencx.loyalty.domain.tiers import (
+    Tier,
+    TierPolicy,
+    evaluate_tier,
+    tier_order_checks,
+    window_start,
+)
 
 __all__ = [
     "CREDIT_KINDS",
@@ -174,6 +180,7 @@ __all__ = [
     "seed_commitment",
     "settlement_amount",
     "settlement_line",
+    "tier_order_checks",
     "verify_draw",
     "verify_link",
     "verify_result",

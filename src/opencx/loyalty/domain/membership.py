@@ -117,7 +117,7 @@ def parse_plans(raw: Any, currency: str) -> tuple[Plan, ...]:
         if not isinstance(p, dict) or "key" not in p or "fee" not in p:
             raise InvalidInput(f"{where}: expected {{'key': ..., 'fee': ..., 'term_months': N}}")
         term = p.get("term_months", 12)
-        if not isinstance(term, int) or term <= 0:
+        if not isinstance(term, int):  # its sign: check_program_points, program_faults
             raise InvalidInput(f"{where}.term_months: must be a positive whole number")
         plans.append(
             Plan(

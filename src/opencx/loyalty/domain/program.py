@@ -24,10 +24,10 @@ from opencx.core.money import (
     number_from_text,
     to_decimal,
 )
-from opencx.loyalty.domain.ledger import POINTS_DIGITS, POINTS_LIMIT, check_points
+from opencx.loyalty.domain.ledger import POINTS_DIGITS, POINTS_LIMIT, OutOfRange, check_points
 from opencx.loyalty.domain.membership import LAST_INSTANT, Plan, add_months, parse_plans
 from opencx.loyalty.domain.rules import EarningRules, parse_rules
-from opencx.loyalty.domain.tiers import TierPolicy, parse_tiers
+from opencx.loyalty.domain.tiers import TierPolicy, parse_tiers, tier_order_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +53,41 @@ class Program:
     def expiry(self, at: datetime) -> datetime | None:
         """When a lot earned at ``at`` expires: ``expiry_months`` on (None: never), at most
         :data:`~opencx.loyalty.domain.membership.LAST_INSTANT` (an order of year 9999, or a
-        span stored before the bounds, expires then: in practice never)."""
+        span stored before the bounds, expires then: in practice never). :class:`OutOfRange`
+        when a stored program's ``expiry_months`` is 0 or negative (a lot expiring before it
+        was earned: its points lost at once): the credit is refused, nothing written."""
+        if self.expiry_months is not None and self.expiry_months <= 0:
+            raise OutOfRange(
+                f"program.expiry_months: {self.expiry_months} is out of range (a lot must"
+                " expire after it is earned: positive, or null: never expire)"
+            )
         return None if self.expiry_months is None else add_months(at, self.expiry_months)
 
     def spendable_from(self, at: datetime) -> datetime:
         """When a lot earned at ``at`` has waited out the return window (``pending_days``), at
-        most :data:`~opencx.loyalty.domain.membership.LAST_INSTANT`."""
+        most :data:`~opencx.loyalty.domain.membership.LAST_INSTANT`. :class:`OutOfRange` when
+        a stored program's ``pending_days`` is negative: the credit is refused."""
+        if self.pending_days < 0:
+            raise OutOfRange(
+                f"program.pending_days: {self.pending_days} is out of range (a return window"
+                " must not be negative)"
+            )
         try:
             return at + timedelta(days=self.pending_days)
         except OverflowError:  # past year 9999, or more days than a timedelta holds
             return LAST_INSTANT
+
+    def debit_floor(self) -> int | None:
+        """The program's ``floor`` for a debit that takes it (a spend, a redemption, a
+        return's reversal). :class:`OutOfRange` when a stored program's floor is above 0: a
+        return would take back less than it earned and a balance under it could not be spent,
+        so the debit is refused, nothing written, until the program is set right."""
+        if self.floor is not None and self.floor > 0:
+            raise OutOfRange(
+                f"program.floor: {self.floor} is out of range (the lowest balance allowed"
+                " must be 0 or negative, or null: no floor)"
+            )
+        return self.floor
 
 
 def _opt_int(raw: Mapping[str, Any], key: str, default: int | None) -> int | None:
@@ -90,15 +115,11 @@ def parse_program(raw: Mapping[str, Any]) -> Program:
     unknown = sorted(set(raw) - known - SHOWN_ONLY)
     if unknown:
         raise InvalidInput(f"program: unknown field(s) {', '.join(unknown)}")
+    # their signs, and the tiers' order: check_program_points, program_faults (a stored
+    # program is read as it is, and refused where it would date a lot, debit or join)
     expiry = _opt_int(raw, "expiry_months", 24)
-    if expiry is not None and expiry <= 0:
-        raise InvalidInput("program.expiry_months: must be positive (or null: never expire)")
     floor = _opt_int(raw, "floor", 0)
-    if floor is not None and floor > 0:
-        raise InvalidInput("program.floor: must be 0 or negative (or null: no floor)")
     pending = _opt_int(raw, "pending_days", 0) or 0
-    if pending < 0:
-        raise InvalidInput("program.pending_days: must not be negative")
     currency = str(raw.get("currency", "EUR"))
     return Program(
         name=str(raw.get("name", "Loyalty")),
@@ -156,6 +177,12 @@ DAYS_LIMIT = 36_500
 """The most days a return window (``pending_days``) may span (100 years)."""
 
 
+def _sign(bad: bool, sentence: str) -> None:
+    """The sign a whole number of a program must have: InvalidInput ``sentence`` if ``bad``."""
+    if bad:
+        raise InvalidInput(sentence)
+
+
 def _span(value: int | None, where: str, limit: int, unit: str) -> None:
     if value is not None and value > limit:
         raise InvalidInput(f"{where}: {value} is out of range (at most {limit} {unit}, 100 years)")
@@ -196,7 +223,19 @@ def _rate(value: Decimal, where: str) -> None:
 def _checks(program: Program) -> Iterator[Callable[[], object]]:
     """The bounds of ``program``'s values, in the order they are named: each raises
     InvalidInput naming its field when its value is past the bound."""
-    yield partial(_span, program.expiry_months, "program.expiry_months", MONTHS_LIMIT, "months")
+    expiry = program.expiry_months
+    yield partial(
+        _sign,
+        expiry is not None and expiry <= 0,
+        "program.expiry_months: must be positive (or null: never expire)",
+    )
+    yield partial(_span, expiry, "program.expiry_months", MONTHS_LIMIT, "months")
+    yield partial(
+        _sign,
+        program.floor is not None and program.floor > 0,
+        "program.floor: must be 0 or negative (or null: no floor)",
+    )
+    yield partial(_sign, program.pending_days < 0, "program.pending_days: must not be negative")
     yield partial(check_program_amount, program.point_value, "program.point_value", positive=True)
     yield partial(_span, program.pending_days, "program.pending_days", DAYS_LIMIT, "days")
     earning = program.earning
@@ -206,6 +245,7 @@ def _checks(program: Program) -> Iterator[Callable[[], object]]:
             yield partial(_multiplier, value, f"earning.{group}.{name}")
     for name, rule in earning.events.items():
         yield partial(check_points, rule.points, where=f"earning.events.{name}.points")
+    yield from tier_order_checks(program.tiers)
     basis = program.tiers.basis
     for i, tier in enumerate(program.tiers.tiers):
         where = f"tiers.levels[{i}]"
@@ -215,6 +255,9 @@ def _checks(program: Program) -> Iterator[Callable[[], object]]:
             yield partial(_threshold, tier.re_entry, basis, f"{where}.re_entry")
         yield partial(_multiplier, tier.multiplier, f"{where}.multiplier")
     for i, plan in enumerate(program.plans):
+        yield partial(
+            _sign, plan.term_months <= 0, f"plans[{i}].term_months: must be a positive whole number"
+        )
         yield partial(_span, plan.term_months, f"plans[{i}].term_months", MONTHS_LIMIT, "months")
         yield partial(check_program_amount, plan.fee, f"plans[{i}].fee")
         yield partial(check_points, plan.welcome_points, where=f"plans[{i}].welcome_points")

@@ -10,10 +10,11 @@ threshold (or ``re_entry`` for a tier held before) moves the member up; staying 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from opencx.core.errors import InvalidInput
@@ -107,8 +108,6 @@ def _tier(raw: Any, i: int) -> Tier:
         raise InvalidInput(f"{where}: expected {{'key': ..., 'entry': N, 'retain': N, ...}}")
     entry = to_decimal(raw["entry"], where=f"{where}.entry")
     retain = to_decimal(raw.get("retain", raw["entry"]), where=f"{where}.retain")
-    if retain > entry:
-        raise InvalidInput(f"{where}.retain: must not be above entry ({retain} > {entry})")
     re_entry = raw.get("re_entry")
     return Tier(
         key=str(raw["key"]),
@@ -121,6 +120,30 @@ def _tier(raw: Any, i: int) -> Tier:
     )
 
 
+def _refuse(bad: bool, sentence: str) -> None:
+    if bad:
+        raise InvalidInput(sentence)
+
+
+def tier_order_checks(policy: TierPolicy) -> Iterator[Callable[[], object]]:
+    """The order of ``policy``'s thresholds: each tier's ``retain`` at most its ``entry``, each
+    tier's ``entry`` above the one below's. Each check raises InvalidInput naming the first
+    pair out of order; refused where a program is set, named out of range where a stored one
+    is read (``program_faults``), and the tier job evaluates no member under them."""
+    for i, tier in enumerate(policy.tiers):
+        yield partial(
+            _refuse,
+            tier.retain > tier.entry,
+            f"tiers.levels[{i}].retain: must not be above entry ({tier.retain} > {tier.entry})",
+        )
+    for lower, higher in itertools.pairwise(policy.tiers):
+        yield partial(
+            _refuse,
+            higher.entry <= lower.entry,
+            f"tiers.levels: {higher.key!r} must need more than {lower.key!r}",
+        )
+
+
 def _choice(raw: Mapping[str, Any], key: str, options: tuple[str, ...]) -> str:
     value = str(raw.get(key, options[0] if key != "window" else "rolling_12m"))
     if value not in options:
@@ -131,10 +154,8 @@ def _choice(raw: Mapping[str, Any], key: str, options: tuple[str, ...]) -> str:
 def parse_tiers(raw: Mapping[str, Any]) -> TierPolicy:
     if not isinstance(raw, Mapping):
         raise InvalidInput("program.tiers: expected a mapping")
+    # the thresholds' order: tier_order_checks (a stored program is read as it is)
     tiers = tuple(_tier(t, i) for i, t in enumerate(raw.get("levels", [])))
-    for lower, higher in itertools.pairwise(tiers):
-        if higher.entry <= lower.entry:
-            raise InvalidInput(f"tiers.levels: {higher.key!r} must need more than {lower.key!r}")
     if len({t.key for t in tiers}) != len(tiers):
         raise InvalidInput("tiers.levels: keys must be unique")
     return TierPolicy(

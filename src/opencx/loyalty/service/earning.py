@@ -274,7 +274,8 @@ def _reverse_returns(
         return []  # its lots are read only when something moves
     own = store.lots_of_origin(conn, ref)
     store.member_row(conn, member_id, lock=True)
-    points = capped_reversal(store.open_state(conn, member_id), points, now, p.floor, own)
+    floor = p.debit_floor()  # a stored floor above 0 would keep points a return takes back
+    points = capped_reversal(store.open_state(conn, member_id), points, now, floor, own)
     if points <= 0:
         return []
     key = f"{ref}:reverse:{reversed_ + points}"
@@ -288,7 +289,7 @@ def _reverse_returns(
             kind="reverse",
             reason="return",
             ref=ref,
-            floor=p.floor,
+            floor=floor,
             first_lot=own,
         )
     ]

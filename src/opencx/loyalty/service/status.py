@@ -25,6 +25,7 @@ from opencx.loyalty.domain import (
     Challenge,
     Entry,
     MemberState,
+    OutOfRange,
     Program,
     check_amount,
     check_points,
@@ -35,6 +36,7 @@ from opencx.loyalty.domain import (
     plan_credit,
     plan_debit,
     seed_commitment,
+    tier_order_checks,
     verify_result,
     window_start,
 )
@@ -54,6 +56,11 @@ def evaluate_tiers(conn: Connection, now: datetime) -> dict[str, int]:
     policy = program(conn).tiers
     if not policy.tiers:
         return {"evaluated": 0, "up": 0, "down": 0}
+    for check in tier_order_checks(policy):  # a stored program's tiers out of their order:
+        try:  # no member is moved under them, nothing written, until the program is set
+            check()
+        except InvalidInput as exc:
+            raise OutOfRange(f"tiers not evaluated: {exc}") from exc
     values = reports.qualifying(conn, policy.basis, window_start(policy.window, now))
     current = engagement.current_tiers(conn)
     held = engagement.tiers_held(conn)
@@ -89,6 +96,8 @@ def join_plan(conn: Connection, member_id: str, plan_key: str, key: str, now: da
     where = f"plan {plan.key!r}: its fee"
     check_amount(plan.fee, where=where)  # a program stored past it
     check_program_amount(plan.fee, where)  # or stored negative, or of more than 4 decimals
+    if plan.term_months <= 0:  # stored so: a term ending before it starts, its fee charged
+        raise InvalidInput(f"plan {plan.key!r}: its term_months: must be a positive whole number")
     store.member_row(conn, member_id, lock=True)
     found = engagement.term_by_key(conn, key)
     if found is not None:

@@ -237,7 +237,7 @@ def debit(
             points=points,
             at=at,
             key=key,
-            floor=p.floor if floor == "program" else floor,
+            floor=p.debit_floor() if floor == "program" else floor,
             reason=reason,
             ref=ref,
             first_lot=first_lot,

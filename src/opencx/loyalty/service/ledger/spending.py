@@ -63,7 +63,7 @@ def redeem(conn: Connection, member_id: str, reward_id: str, key: str, at: datet
             points=reward.points,
             at=at,
             key=key,
-            floor=p.floor,
+            floor=p.debit_floor(),  # refused while a stored floor is above 0
             reason=reward.name,
             ref=f"reward:{reward_id}",
         )
