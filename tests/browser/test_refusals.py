@@ -3,7 +3,8 @@ the page's own sentence naming what to change, never a 500, an error page for a 
 let through, or another problem's words.
 
 One ``opencx serve`` on a temporary SQLite store and one Chromium serve the whole module (each
-test opens its own browser context, so its login and cookies are its own).
+test opens its own browser context, so its login and cookies are its own); the pages' other
+promises walked there (a filter offers what the data holds, a table fits its page) share them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ import pytest
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate
-from opencx.loyalty.store import ledger
+from opencx.loyalty.domain import Cause, Partner
+from opencx.loyalty.store import catalog, ledger
 from tests.browser.serving import chromium, served
 from tests.loyalty.conftest import PROGRAM
 
@@ -42,6 +45,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         access.create_user(f"{role}@refusals.example", role=role, password=PASSWORD)
     with engine.begin() as conn:  # a program stored before its bounds (as 4855e16's tests do)
         ledger.save_program(conn, {**PROGRAM, "expiry_months": 10**6}, T0)
+        catalog.put_cause(conn, Cause("trees", "Plant trees in the Veluwe", Decimal("0.01"), "EUR"))
+        catalog.put_partner(
+            conn, Partner("fuel", "Fuel stations", Decimal("0.01"), Decimal("0.008"), "EUR")
+        )
     engine.dispose()
     with served(db_url, folder, "browser-refusals") as url:
         yield url
@@ -351,3 +358,31 @@ def test_the_queue_view_offers_each_status_the_cases_can_have(walker: Any) -> No
         " resolved, closed)"
     )
     assert agent.errors == [] and visitor.errors == []
+
+
+def test_the_loyalty_tables_fit_the_page_at_1280_pixels(walker: Any) -> None:
+    """/loyalty's Causes and Partners tables at 1280x800: each inside its card (or scrolling
+    within it), nothing past the page's right edge. Before, four cards shared a row: the
+    Partners table ran 82 px past its card and the page scrolled sideways (1340 px wide)."""
+    from playwright.sync_api import expect
+
+    admin = walker("admin")
+    page = admin.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(admin.base + "/loyalty")
+    expect(page.locator("section[aria-labelledby=partners-h]")).to_contain_text("Fuel stations")
+    for heading in ("causes-h", "partners-h"):
+        box = page.evaluate(
+            """h => { const card = document.getElementById(h).closest('section');
+            const table = card.querySelector('table'), holder = table.parentElement;
+            const c = card.getBoundingClientRect(), t = holder.getBoundingClientRect();
+            return {card: [c.left, c.right], holder: [t.left, t.right],
+                    fits: table.scrollWidth <= holder.clientWidth
+                          || getComputedStyle(holder).overflowX === 'auto'}; }""",
+            heading,
+        )
+        assert box["fits"], (heading, box)
+        assert box["card"][0] <= box["holder"][0] and box["holder"][1] <= box["card"][1], box
+        assert box["card"][1] <= 1280, (heading, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # no sideways scroll
+    assert admin.errors == []
