@@ -22,6 +22,8 @@ import pytest
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate
+from opencx.helpdesk.domain.cases import Case
+from opencx.helpdesk.store import cases as case_store
 from opencx.loyalty.domain import Cause, Partner
 from opencx.loyalty.store import catalog, ledger
 from tests.browser.serving import chromium, served
@@ -32,6 +34,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "refusal-pass-1"
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 ROLES = ("admin", "analyst", "agent")
+QUEUED = (("Logistics", "Where is my order"), ("Returns desk", "Wrong size"))
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +52,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         catalog.put_partner(
             conn, Partner("fuel", "Fuel stations", Decimal("0.01"), Decimal("0.008"), "EUR")
         )
+        for n, (queue, subject) in enumerate(QUEUED):  # in queues nobody set up, as the demo's
+            case = Case(
+                **dict.fromkeys(("customer_id", "category", "first_response_at"), None),
+                **dict.fromkeys(("resolved_at", "closed_at", "assignee", "sla_policy"), None),
+                id=f"queued{n}",
+                source="demo",
+                external_id=str(n),
+                channel="email",
+                queue=queue,
+                priority="normal",
+                status="open",
+                subject=subject,
+                opened_at=T0,
+            )
+            case_store.insert_case(conn, case, contact_email=None, now=T0)
     engine.dispose()
     with served(db_url, folder, "browser-refusals") as url:
         yield url
@@ -386,3 +404,37 @@ def test_the_loyalty_tables_fit_the_page_at_1280_pixels(walker: Any) -> None:
         assert box["card"][1] <= 1280, (heading, box)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # no sideways scroll
     assert admin.errors == []
+
+
+def test_the_queue_view_offers_the_queues_the_cases_sit_in(walker: Any) -> None:
+    """/helpdesk's queue filter: the cases' queues nobody configured (the demo's 'Logistics',
+    an import's 'Returns desk', the contact form's 'general') are choices, and choosing one
+    shows its cases only. Before, the list held only configured queues: here none, so 'all'
+    was the one choice."""
+    from playwright.sync_api import expect
+
+    agent = walker("agent")
+    page = agent.page
+    page.goto(agent.base + "/helpdesk")
+    choice = page.locator("select[name=queue]")
+    offered = choice.locator("option").evaluate_all("os => os.map(o => o.value)")
+    assert offered[0] == "" and {"Logistics", "Returns desk"} <= set(offered)  # '' is all
+    expect(choice.locator("option[value=Logistics]")).to_have_text(
+        "Logistics (cases only, not configured)"
+    )
+    for queue, subject in QUEUED:
+        choice.select_option(queue)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Show").click()
+        expect(choice).to_have_value(queue)
+        expect(page.locator("#case-list")).to_contain_text(subject)
+        others = [s for q, s in QUEUED if q != queue]
+        for other in others:
+            expect(page.locator("#case-list")).not_to_contain_text(other)
+        assert page.locator("#case-list tbody tr").count() == 1
+    typed = page.goto(agent.base + "/helpdesk?queue=Logistcs")  # a link typed by hand
+    assert typed is not None and typed.status == 422
+    expect(page.locator("#error-page")).to_contain_text(
+        "unknown queue 'Logistcs' (the queues: Logistics, Returns desk"
+    )
+    assert agent.errors == []

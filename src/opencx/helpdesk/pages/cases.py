@@ -49,12 +49,16 @@ def queue_view(
 ) -> HTMLResponse:
     assignee = staff_email(request, user) if mine else None
     statuses = chosen_statuses(status)
+    queues = service.queue_choices()
+    if queue and queue not in {name for name, _ in queues}:
+        names = ", ".join(name for name, _ in queues) or "none yet"
+        raise InvalidInput(f"unknown queue {queue[:100]!r} (the queues: {names})")
     found = service.cases(queue=queue or None, statuses=statuses, assignee=assignee, limit=200)
     return render(
         request,
         "helpdesk/queues.html",
         cases=found,
-        queues=service.queues(),
+        queues=queues,
         queue=queue,
         chosen=statuses,
         mine=mine,

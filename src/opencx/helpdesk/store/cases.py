@@ -81,6 +81,12 @@ def list_cases(
     return [_case(r) for r in conn.execute(query)]
 
 
+def case_queues(conn: Connection) -> list[str]:
+    """Every queue a case sits in (an imported or generated case's queue may be set up nowhere)."""
+    query = sa.select(cases.c.queue).where(cases.c.queue.is_not(None)).distinct()
+    return sorted(str(q) for q in conn.scalars(query))
+
+
 def insert_case(conn: Connection, case: Case, *, contact_email: str | None, now: datetime) -> None:
     values = {k: getattr(case, k) for k in cases.c.keys()}  # noqa: SIM118
     conn.execute(cases.insert(), values)

@@ -131,6 +131,17 @@ class CaseWork(Units):
         with self.engine.connect() as conn:
             return config.load_queues(conn)
 
+    def queue_choices(self) -> list[tuple[str, str]]:
+        """(name, label) of each queue a view may filter on: the configured ones (with their
+        team), then those only cases name (an import's or the demo's), marked so."""
+        with self.engine.connect() as conn:
+            configured = config.load_queues(conn)
+            used = store.case_queues(conn)
+        names = {q.name for q in configured}
+        return [(q.name, f"{q.name} ({q.team})") for q in configured] + [
+            (name, f"{name} (cases only, not configured)") for name in used if name not in names
+        ]
+
     def canned_responses(self) -> list[Any]:
         with self.engine.connect() as conn:
             return config.load_canned(conn)
