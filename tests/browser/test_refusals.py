@@ -158,6 +158,11 @@ EDITORS = {
             ("fields.0.colour", "red", "fields[0]: unknown key(s) 'colour' (the keys: name,"),
             ("fields.0.label", "", "fields[0].label: must not be empty"),
             ("action", "webhook", "settings.url: a webhook needs an absolute http://"),
+            (
+                "settings.template",
+                "Invoice {{invoice}} for {{ city }}",
+                "settings.template: {{city}} is not one of the item's fields (invoice)",
+            ),
         ],
     ),
     "/helpdesk/quality": (

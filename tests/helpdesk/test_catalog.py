@@ -13,6 +13,9 @@ from fastapi.testclient import TestClient
 
 from opencx.access.service import AccessService
 from opencx.app import Services, create_app
+from opencx.core import InvalidInput
+from opencx.helpdesk.domain.catalog import checked_item, fill, item_from_dict
+from opencx.helpdesk.store import catalog as catalog_store
 
 from .conftest import outbox_rows
 
@@ -62,8 +65,16 @@ def test_catalog_requests_of_a_trusted_system(client: TestClient, services: Serv
         AccessService(services.engine, services.clock).create_api_key("lead", ["helpdesk:*"]).secret
     )
     auth = {"Authorization": f"Bearer {key}"}
-    for item in (INVOICE, LOST_CARD, ADDRESS):
+    for item in (INVOICE, LOST_CARD):
         assert client.put("/api/helpdesk/catalog/items", json=item, headers=auth).status_code == 200
+    refused = client.put("/api/helpdesk/catalog/items", json=ADDRESS, headers=auth)
+    assert refused.status_code == 422  # before, saved: each of its requests then failed
+    assert refused.json()["detail"] == (
+        "catalog item: settings.template: {{city}} is not one of the item's fields (street)"
+    )
+    assert [i.key for i in services.helpdesk.catalog_items()] == ["invoice-copy", "lost-card"]
+    with services.engine.begin() as conn:  # as an item saved before placeholders were checked
+        catalog_store.save_item(conn, item_from_dict(ADDRESS))
 
     r = client.post(
         "/api/helpdesk/catalog/items/invoice-copy/requests",
@@ -118,6 +129,36 @@ def test_catalog_requests_of_a_trusted_system(client: TestClient, services: Serv
         ).json()
     ]
     assert steps == ["submitted", "failed"]
+
+
+def test_an_email_template_names_only_the_items_fields() -> None:
+    """Every ``{{...}}`` of an email item's subject and template is one of its fields (spaces
+    and any key character allowed); an optional field left empty fills in as nothing."""
+    note = {"name": "note", "label": "Note", "required": False}
+    card = {"name": "card-no", "label": "Card"}
+    item = checked_item(
+        {
+            **INVOICE,
+            "settings": {"subject": "Card {{ card-no }}", "template": "{{card-no}}: {{note}}."},
+            "fields": [card, note],
+        }
+    )
+    assert fill(item, item.settings["subject"], {"card-no": "1234"}) == "Card 1234"
+    assert fill(item, item.settings["template"], {"card-no": "1234"}) == "1234: ."
+    for setting, text, named in [
+        ("subject", "Invoice {{ invoice }}", "{{invoice}}"),
+        ("template", "{{card-no}} {{card.no}}", "{{card.no}}"),
+        ("template", "{{}}", "{{}}"),
+    ]:
+        wrong = {**INVOICE, "settings": {setting: text}, "fields": [card, note]}
+        with pytest.raises(InvalidInput) as refused:
+            checked_item(wrong)
+        assert str(refused.value) == (
+            f"catalog item: settings.{setting}: {named} is not one of the item's fields"
+            " (card-no, note)"
+        )
+    hook = {**LOST_CARD, "settings": {**LOST_CARD["settings"], "template": "{{x}}"}}
+    assert checked_item(hook).settings["template"] == "{{x}}"  # a webhook sends no template
 
 
 def _log_in(client: TestClient, services: Services) -> str:

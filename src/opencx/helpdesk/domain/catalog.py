@@ -24,6 +24,8 @@ ACTIONS = ("email", "webhook")
 KINDS = ("text", "email", "choice")  # what a form field may be
 MOST_APPROVALS = 20
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)  # {{invoice}}, {{ card-no }}
+TEMPLATED = ("subject", "template")  # the settings of an email item that name fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,15 @@ def checked_item(data: object) -> CatalogItem:
     names = [f.name for f in fields]
     if len(set(names)) != len(names):
         doc.refuse("fields", f"each field needs its own name ({', '.join(names)})")
+    if action == "email":
+        for setting in TEMPLATED:
+            unknown = [p for p in placeholders(settings.get(setting, "")) if p not in names]
+            if unknown:
+                doc.refuse(
+                    f"settings.{setting}",
+                    f"{{{{{unknown[0][:60]}}}}} is not one of the item's fields"
+                    f" ({', '.join(names) or 'it has none'})",
+                )
     return CatalogItem(
         key=key,
         title=title,
@@ -117,6 +128,29 @@ def _checked_field(doc: Document) -> FormField:
     if (kind == "choice") != bool(choices):
         doc.refuse("choices", "a choice field lists its choices; other kinds have none")
     return FormField(name, label, doc.flag("required", True), kind, choices)
+
+
+def placeholders(template: str) -> list[str]:
+    """The names a template's ``{{...}}`` placeholders give, in order, once each."""
+    return list(dict.fromkeys(m.strip() for m in PLACEHOLDER.findall(template)))
+
+
+def fill(item: CatalogItem, template: str, form: Mapping[str, str]) -> str:
+    """``template`` with each ``{{field}}`` replaced by the form's value ('' for an optional
+    field left empty); a placeholder naming no field (an item stored before they were checked)
+    is an error naming it.
+
+    >>> item = CatalogItem("copy", "Copy", (FormField("invoice", "Invoice"),), "email", {})
+    >>> fill(item, "Invoice {{ invoice }}", {"invoice": "F-1"})
+    'Invoice F-1'
+    """
+    names = {f.name for f in item.fields}
+    unknown = [p for p in placeholders(template) if p not in names]
+    if unknown:
+        raise InvalidInput(
+            f"catalog item {item.key!r}: {{{{{unknown[0][:60]}}}}} is not one of its fields"
+        )
+    return PLACEHOLDER.sub(lambda m: form.get(m.group(1).strip(), ""), template)
 
 
 def item_from_dict(data: Mapping[str, Any]) -> CatalogItem:

@@ -18,13 +18,13 @@ from sqlalchemy.engine import Connection
 from opencx.core import Conflict, InvalidInput, NotFound, OpenCXError, signed_links
 from opencx.core.ids import new_id
 from opencx.core.keys import HELPDESK_HELD_EMAIL, purpose_key
-from opencx.helpdesk.domain.cases import render_canned
 from opencx.helpdesk.domain.catalog import (
     EMAIL,
     CatalogItem,
     after_approval,
     check_form,
     checked_item,
+    fill,
 )
 from opencx.helpdesk.domain.limits import (
     CONFIRM_PURPOSE,
@@ -284,8 +284,10 @@ def _act(
     if item.action == "email":
         if not email:
             raise InvalidInput("no email address to send the answer to")
-        text = render_canned(item.key, item.settings.get("template", ""), form)
-        subject = render_canned(item.key, item.settings.get("subject", item.title), form)
+        text = fill(item, item.settings.get("template", ""), form)
+        subject = (
+            fill(item, item.settings["subject"], form) if "subject" in item.settings else item.title
+        )
         payload = {"to": email, "subject": subject, "text": text}
         enqueue(conn, kind="email", dedupe_key=f"catalog:{run_id}", payload=payload, now=now)
         return f"email to {email}"
