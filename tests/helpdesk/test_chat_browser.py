@@ -2,7 +2,7 @@
 
 ``opencx serve`` runs in a subprocess (as in tests/browser); two Chromium pages talk over
 WebSockets: typing and read state cross, the agent hands the chat off and the transcript is on
-the case.
+the case; the ended chat's box is closed and the widget offers its "Send by email" form.
 """
 
 from __future__ import annotations
@@ -70,6 +70,16 @@ def test_a_customer_and_an_agent_chat_in_two_browsers(server: str, tmp_path: Pat
 
             agent.get_by_role("button", name="Hand off to a case").click()
             expect(customer.locator("#log")).to_contain_text("Chat ended. Reference:")
+            # the box is closed, says so and offers the widget's "Send by email" form; before,
+            # it stayed open and what was typed into it went nowhere
+            expect(customer.get_by_label("Message", exact=True)).to_be_disabled()
+            expect(customer.get_by_role("button", name="Send", exact=True)).to_be_disabled()
+            expect(customer.locator("#chat-ended")).to_contain_text("This chat has ended")
+            expect(customer.get_by_label("Your address")).to_have_value("ana@example.org")
+            customer.get_by_label("Your message").fill("And the invoice, please")
+            customer.get_by_role("button", name="Send by email").click()
+            expect(customer.locator("#offline-done")).to_have_text("Thank you: we answer by email.")
+            customer.screenshot(path=str(tmp_path / "chat-ended.png"), full_page=True)
             agent.locator("#case-link").click()
             timeline = agent.locator("#case-timeline")
             expect(timeline).to_contain_text("My parcel is late")
