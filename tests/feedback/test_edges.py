@@ -65,6 +65,8 @@ def test_api_creates_edits_invites_and_imports(
     definition["questions"][0]["text"]["da"] = "Ville du anbefale os?"
     r = client.put("/api/feedback/surveys/nps-x", json=definition, headers=keys["write"])
     assert r.status_code == 200 and r.json()["version"] == 2
+    again = client.put("/api/feedback/surveys/nps-x", json=definition, headers=keys["write"])
+    assert again.status_code == 200 and again.json()["version"] == 2  # no change, no version 3
     bad = client.post(
         "/api/feedback/surveys",
         json={"key": "s", "name": "S", "questions": [{"key": "q", "type": "rating", "text": "Q"}]},
@@ -193,6 +195,13 @@ def test_dashboard_pages_need_a_role_and_escape(client: TestClient, services: Se
     )
     assert r.status_code == 303
     assert services.feedback.survey("csat-x").version == 2
+    same = client.post(  # saved again unchanged: no version 3, the page says so
+        "/feedback/surveys/csat-x",
+        data={"csrf_token": csrf, "name": "Help", "text:csat:en": "Happy?"},
+        follow_redirects=False,
+    )
+    assert same.status_code == 200 and 'id="survey-notice">No change: nothing to save' in same.text
+    assert services.feedback.survey("csat-x").version == 2
     assert client.get("/feedback/responses?survey=csat-x").status_code == 200
     new = client.post(
         "/feedback/surveys",
@@ -228,6 +237,8 @@ def test_cli_creates_shows_edits_and_invites(
         "version 2"
         in runner.invoke(app, ["feedback", "edit", "csat-cli", "--file", str(path)]).output
     )
+    again = runner.invoke(app, ["feedback", "edit", "csat-cli", "--file", str(path)]).output
+    assert "no change: csat-cli stays at version 2" in again
     ann = add_customer(services.engine, clock, consent_surveys=False)
     out = runner.invoke(app, ["feedback", "invite", "csat-cli", ann]).output
     assert "not sent: no consent to surveys" in out

@@ -146,6 +146,7 @@ def test_versions_keep_answered_keys(services: Services, customer: Any) -> None:
     raw = to_definition(fb.survey("csat-case"))
     raw["questions"][0]["text"]["en"] = "Happy?"
     assert fb.edit_survey("csat-case", parse_definition(raw)).version == 2
+    assert fb.edit_survey("csat-case", parse_definition(raw)).version == 2  # no change: none made
     raw["kind"], raw["questions"][0] = "custom", {"key": "csat", "type": "text", "text": "?"}
     raw["questions"] = [raw["questions"][0]]
     with pytest.raises(InvalidInput):

@@ -107,10 +107,14 @@ def edit(
 ) -> None:
     """Store an edited definition as the survey's next version."""
     try:
+        before = _service(ctx).survey(key).version
         survey = _service(ctx).edit_survey(key, parse_definition({**_read(file), "key": key}))
     except OpenCXError as exc:
         raise _fail(exc) from None
-    typer.echo(f"saved {survey.key} version {survey.version}")
+    if survey.version == before:
+        typer.echo(f"no change: {survey.key} stays at version {survey.version}")
+    else:
+        typer.echo(f"saved {survey.key} version {survey.version}")
 
 
 @app.command("invite")

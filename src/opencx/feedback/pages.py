@@ -92,7 +92,13 @@ def create_survey(
 
 
 def _editor(
-    request: Request, survey: Survey, lang: str, *, error: str | None = None, status: int = 200
+    request: Request,
+    survey: Survey,
+    lang: str,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
 ) -> HTMLResponse:
     return render(
         request,
@@ -105,6 +111,7 @@ def _editor(
         scale_labels=scale_labels,
         gaps=untranslated(survey),
         error=error,
+        notice=notice,
         languages=survey.languages,
     )
 
@@ -119,7 +126,8 @@ def survey_page(
 
 @router.post("/feedback/surveys/{key}", dependencies=[Depends(require_csrf)])
 async def edit_survey(request: Request, key: str, service: Service, user: Writer) -> Response:
-    """Texts per question and language (``text:<question>:<lang>``) and the name: next version."""
+    """Texts per question and language (``text:<question>:<lang>``) and the name: the next
+    version, or "No change" when the form changes nothing."""
     form = {k: str(v) for k, v in (await request.form()).items()}
     return await run_in_threadpool(_edit_survey, request, key, service, form)
 
@@ -139,6 +147,9 @@ def _edit_survey(
         edited = service.edit_survey(key, parse_definition(definition))
     except InvalidInput as exc:
         return _editor(request, survey, survey.default_language, error=str(exc), status=422)
+    if edited.version == survey.version:  # nothing changed: no version was made
+        notice = f"No change: nothing to save, the survey stays at version {survey.version}."
+        return _editor(request, edited, edited.default_language, notice=notice)
     return RedirectResponse(f"/feedback/surveys/{edited.key}", status_code=303)
 
 

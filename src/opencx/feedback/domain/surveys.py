@@ -309,6 +309,11 @@ def check_edit(old: Survey, new: Survey, answered: Iterable[str]) -> Survey:
     return validate(replace(new, version=old.version + 1, id=""))
 
 
+def unchanged(old: Survey, new: Survey) -> bool:
+    """``new`` says what ``old`` says (its version and id aside): no version to make."""
+    return to_definition(old) == to_definition(new)
+
+
 # --- JSON definition -----------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core.errors import Conflict, NotFound
 from opencx.feedback.domain.strings import SUPPORTED
-from opencx.feedback.domain.surveys import Survey, check_edit, template, validate
+from opencx.feedback.domain.surveys import Survey, check_edit, template, unchanged, validate
 from opencx.feedback.store import surveys as store
 
 
@@ -37,9 +37,12 @@ def get_survey(conn: Connection, key: str) -> Survey:
 
 
 def edit_survey(conn: Connection, key: str, new: Survey) -> Survey:
-    """Store ``new`` as the next version of ``key``; answered question keys keep their meaning."""
+    """Store ``new`` as the next version of ``key``; answered question keys keep their meaning.
+    A ``new`` that changes nothing stores nothing: the latest version is returned as it is."""
     old = get_survey(conn, key)
     nxt = check_edit(old, new, store.answered_keys(conn, key))
+    if unchanged(old, nxt):
+        return old
     return replace(nxt, id=store.insert_version(conn, nxt))
 
 
