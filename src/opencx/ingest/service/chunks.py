@@ -120,13 +120,15 @@ class Chunks:
         if self.orders is not None:
             self.orders.check(parsed, batch.lines)
             self._places(parsed, skipped)
-            self._lines_taken_twice(parsed, batch.lines, skipped | repeated)
+            displaced = self._lines_taken_twice(parsed, batch.lines, skipped | repeated)
+        else:
+            displaced = None
         self.writer.resolve(self.run, parsed)
         failed = report.problem_count + len(parsed.problems) > 0
         if not failed or self.options.allow_rejects:
             keep = ~parsed.bad & ~skipped
             report.rows_loaded += self.writer.write(self.run, parsed, keep)
-        self._reject(batch, parsed)
+        self._reject(batch, parsed, displaced)
 
     def finish(self) -> None:
         """Let the writer merge what it staged, unless the run has already failed."""
@@ -152,7 +154,9 @@ class Chunks:
             parsed.flag(same_key & ~repeated, self.key, rule)
         return none, repeated
 
-    def _lines_taken_twice(self, parsed: Parsed, lines: pa.Array, repeats: np.ndarray) -> None:
+    def _lines_taken_twice(
+        self, parsed: Parsed, lines: pa.Array, repeats: np.ndarray
+    ) -> np.ndarray | None:
         """Reject a row that takes a line number of its order an earlier row of the file took
         (``repeats``: the exact repeats already skipped or rejected as such): one line of an
         order cannot be two. A row takes the number it gives, or without one its place in its
@@ -167,9 +171,13 @@ class Chunks:
         place whatever the other rows give, so importing the file again, or a later file with
         more of the order, writes each line where it was (numbering around a number given
         later in the file would need the whole file first, and would move the lines counted
-        when a number is given or changed, leaving the old rows behind)."""
+        when a number is given or changed, leaving the old rows behind).
+
+        Returns the rows without ``line_no`` rejected so, whose place another row gives (None
+        when there are none): the reject file numbers them past every number the file's rows
+        took, not by their place, so a fixed one does not overwrite the line given."""
         if self.lines is None:
-            return
+            return None
         given_numbers = parsed.columns["line_no"]
         given = to_numpy(pc.is_valid(given_numbers))
         numbers = pc.coalesce(
@@ -184,17 +192,20 @@ class Chunks:
         )
         clash = (first >= 0) & ~repeats[rows]
         if not clash.any():
-            return
+            return None
         twice = np.zeros(len(given), dtype=bool)
         twice[rows[clash & given[rows] & first_given]] = True
         rule = "duplicate line_no: an earlier row of the file has the same order_id and line_no"
         parsed.flag(twice, "line_no", rule)
         number = filled(numbers, 0)
+        displaced = np.zeros(len(given), dtype=bool)
         for i in np.flatnonzero(clash & (given[rows] != first_given)).tolist():
             row, earlier, n = int(rows[i]), int(first[i]), int(number[rows[i]])
             mask = np.zeros(len(given), dtype=bool)
             mask[row] = True
             parsed.flag(mask, "line_no", _taken(given[row], earlier, n))
+            displaced[row] = not given[row]
+        return displaced if displaced.any() else None
 
     def _places(self, parsed: Parsed, skipped: np.ndarray) -> None:
         """Number each row by its place in its order across the file (``line_at``), the rows
@@ -222,9 +233,15 @@ class Chunks:
             line_at[rows] = self.places.number_lines(encoded.dictionary, values, at)
         if counted.any():  # 0 where not counted
             self.rejects.took_line_numbers(int(line_at.max()))
+        given = pc.max(parsed.columns["line_no"]).as_py() if "line_no" in parsed.columns else None
+        if given is not None:  # the numbers rows give count too (a file mapping line_no)
+            self.rejects.took_line_numbers(int(given))
         parsed.columns["line_at"] = from_numpy(line_at.astype(np.int32), nulls=~counted)
 
-    def _reject(self, batch: Batch, parsed: Parsed) -> None:
+    def _reject(self, batch: Batch, parsed: Parsed, displaced: np.ndarray | None = None) -> None:
+        """Write the chunk's rejected rows, each with its place in its order (``line_at``),
+        but for the ``displaced`` ones (a place another row gives): none, so the reject file
+        numbers them past every number the file took."""
         if not parsed.problems:
             return
         lines = batch.lines
@@ -235,7 +252,10 @@ class Chunks:
             by_row.setdefault(row, []).append(problem)
             self._keep(problem)
         self.report.rows_rejected += len(by_row)
-        self.rejects.add_rows(batch.table, lines, by_row, parsed.columns.get("line_at"))
+        places = parsed.columns.get("line_at")
+        if places is not None and displaced is not None:
+            places = pc.if_else(from_numpy(displaced), pa.scalar(None, places.type), places)
+        self.rejects.add_rows(batch.table, lines, by_row, places)
 
     def unreadable(self, problem: Problem) -> None:
         """A data row the reader could not split into fields (a record with the wrong number

@@ -269,6 +269,7 @@ class IngestService:
             source_file.columns,
             report.source,
             numbered=kind.name == "orders" and not plan.provides("line_no"),
+            given=plan.sources.get("line_no") if kind.name == "orders" else None,
         )
         with self.engine.connect() as conn:
             store.begin_bulk(conn)

@@ -5,7 +5,10 @@ Re-importing a fixed reject file reads ``_source`` back, so the rows land on the
 reject file of an orders file without line numbers adds ``line_no``: each line's number in its
 order, which the fixed row keeps (numbered from 1 again, it overwrote the lines stored); a row
 without an order id, or one not read into fields, a number past every line of the file's
-orders, written after the others (:meth:`RejectFile.close`).
+orders, written after the others (:meth:`RejectFile.close`). An orders file that maps a
+column to ``line_no`` keeps that column; a rejected row whose cell there is empty gets its
+number the same way: its place in its order, or past every number the file's rows took when it
+has none (no order id, not read into fields, or a place another row gives as its ``line_no``).
 
 A NUL character (U+0000, refused in any value) is written as ``␀`` (U+2400): a raw NUL made
 the reject file a binary file, which editors mangle and an import refuses whole ("a NUL byte:
@@ -65,6 +68,11 @@ def _shown(value: object) -> object:
     return value
 
 
+def _empty(value: object) -> bool:
+    """A cell that gives no value: missing, or only blanks."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _describe(problem: Problem) -> str:
     value = f" (value {problem.value!r})" if problem.value else ""
     return f"{problem.column}: {problem.rule}{value}"
@@ -74,12 +82,22 @@ class RejectFile:
     """Writes rejected rows as they are found; opened on the first one."""
 
     def __init__(
-        self, path: Path, columns: Sequence[str], source: str, *, numbered: bool = False
+        self,
+        path: Path,
+        columns: Sequence[str],
+        source: str,
+        *,
+        numbered: bool = False,
+        given: str | None = None,
     ) -> None:
         self.path = path
         self.columns = [c for c in columns if c not in RESERVED]
         # an orders file without line numbers: each rejected line's number in its order
         self.line_column = LINE_COLUMN if numbered and LINE_COLUMN not in self.columns else None
+        # an orders file mapping a column to line_no: an empty cell there gets the row's number
+        self.given_column = given if given in self.columns and not self.line_column else None
+        # the column a row's number goes to (None: the file's rows keep theirs as read)
+        self.number_column = self.line_column or self.given_column
         self.source = source
         self.rows = 0
         self._handle: IO[str] | None = None
@@ -129,7 +147,9 @@ class RejectFile:
         places: pa.Array | None = None,
     ) -> None:
         """Write ``rows`` (row index -> problems) of ``table``; ``lines``: each row's line in
-        the file; ``places``: each row's number in its order (null without an order id)."""
+        the file; ``places``: each row's number in its order (null without one: no order id,
+        or a place another row of the order gives). A row that gives its own ``line_no`` (a
+        cell of ``given_column`` not empty) keeps it as read."""
         if not rows:
             return
         writer = self._open()
@@ -141,9 +161,13 @@ class RejectFile:
         for record, line, row, number in zip(picked, line_numbers, order, numbers, strict=True):
             problems = "; ".join(_describe(p) for p in rows[row])
             shown = {k: _shown(v) for k, v in record.items()}
-            if self.line_column:
-                shown[self.line_column] = number
-            row_writer = self._later() if self.line_column and number is None else writer
+            if self.given_column and not _empty(shown[self.given_column]):
+                row_writer = writer  # the number the row gives, as read
+            elif self.number_column:
+                shown[self.number_column] = number
+                row_writer = self._later() if number is None else writer
+            else:
+                row_writer = writer
             row_writer.writerow(
                 {**shown, "_line": line, "_problems": problems, "_source": self.source}
             )
@@ -151,7 +175,7 @@ class RejectFile:
 
     def add_unreadable(self, problem: Problem) -> None:
         text = f"{problem.rule}; row text: {_shown(problem.value)}"
-        writer = self._later() if self.line_column else self._open()
+        writer = self._later() if self.number_column else self._open()
         writer.writerow({"_line": problem.line, "_problems": text, "_source": self.source})
         self.rows += 1
 
@@ -161,10 +185,11 @@ class RejectFile:
         (``last_line_no`` + 1, + 2, ...): fixed, each lands on a line of its order none of the
         file's rows holds, the same one every time the fixed file is imported."""
         if self._unnumbered is not None and self._writer is not None:
+            assert self.number_column is not None
             self._unnumbered.seek(0)
             rows = csv.DictReader(self._unnumbered, self._fields())
             for number, row in enumerate(rows, self.last_line_no + 1):
-                self._writer.writerow({**row, LINE_COLUMN: number})
+                self._writer.writerow({**row, self.number_column: number})
             self._unnumbered.close()
             self._unnumbered = None
         if self._handle is not None:
