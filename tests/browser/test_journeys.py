@@ -89,8 +89,12 @@ def test_an_analyst_walks_the_journey_controls(server: str) -> None:
         expect(page.locator("#journey-summary")).to_contain_text("2026-04-10")
         expect(page.locator("h2")).to_contain_text("no purchase within 14 days")
         expect(page.locator("#friction-chart .main-svg").first).to_be_visible()
+        expect(page.locator("#friction-adjustment")).to_contain_text("Bonferroni-adjusted")
+        expect(page.locator("#friction-adjustment")).to_contain_text("m = ")
+        expect(page.locator("#friction thead")).to_contain_text("Adjusted interval")
         with page.expect_download() as got:
             page.click("#friction-csv")
         text = Path(got.value.path()).read_text()
         assert text.startswith("touchpoint,exposed")
+        assert "adjusted_lower,adjusted_upper" in text.splitlines()[0]
     assert errors == []

@@ -46,10 +46,18 @@ def test_friction_ranked_with_intervals(services: Services) -> None:
     assert got.exit_code == 0, got.output
     rows = list(csv.DictReader(io.StringIO(got.output)))
     assert tuple(rows[0]) == FRICTION_FIELDS
-    lows = [float(r["difference_lower"]) for r in rows if r["difference_lower"]]
+    lows = [float(r["adjusted_lower"]) for r in rows if r["adjusted_lower"]]
     assert lows == sorted(lows, reverse=True)
-    table = runner.invoke(app, args, obj=services)
-    assert "Friction: no purchase within 30 days" in table.output
+    assert {(r["adjustment"], r["comparisons"]) for r in rows} == {("bonferroni", str(len(lows)))}
+    for r in rows:
+        above = bool(r["adjusted_lower"]) and float(r["adjusted_lower"]) > 0
+        assert (r["real"] == "True") == above
+    table = runner.invoke(app, [*args, "--format", "json"], obj=services)
+    title = json.loads(table.output)["title"]
+    assert title.startswith("Friction: no purchase within 30 days")
+    m = json.loads(table.output)["rows"][0]["comparisons"]
+    shown = f"Bonferroni-adjusted interval ({100 * (1 - 0.05 / m):.2f}%, m = {m} touchpoints"
+    assert shown in title
 
 
 def test_refusals_name_the_choices(services: Services) -> None:

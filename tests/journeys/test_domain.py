@@ -17,6 +17,7 @@ from opencx.journeys.domain import (
     JourneyQuery,
     PathCount,
     Touch,
+    adjusted_confidence,
     censored,
     collapse,
     friction_outcome,
@@ -122,6 +123,82 @@ def test_newcombe_contains_the_difference_and_stays_in_bounds(
     d = newcombe(n1, k1, n2, k2)
     assert d is not None
     assert -1.0 - 1e-9 <= d.lower <= d.value <= d.upper <= 1.0 + 1e-9
+
+
+def _scipy_newcombe(n1: int, k1: int, n2: int, k2: int, confidence: float) -> tuple[float, float]:
+    """Newcombe's method 10 on SciPy's Wilson intervals: a reference independent of ours."""
+    from scipy.stats import binomtest
+
+    a = binomtest(k1, n1).proportion_ci(confidence, method="wilson")
+    b = binomtest(k2, n2).proportion_ci(confidence, method="wilson")
+    p1, p2 = k1 / n1, k2 / n2
+    d = p1 - p2
+    return d - math.hypot(p1 - a.low, b.high - p2), d + math.hypot(a.high - p1, p2 - b.low)
+
+
+def test_the_adjusted_interval_has_the_known_values() -> None:
+    # Newcombe's (a) and (b) at Bonferroni's 1 - 0.05/m: z = 2.2414 for m = 2, 3.0233 for m = 20
+    assert adjusted_confidence(2) == 0.975 and adjusted_confidence(20) == pytest.approx(0.9975)
+    cases = [
+        ((70, 56, 80, 48), 2, (0.0309, 0.3515)),
+        ((10, 9, 10, 3), 20, (-0.0367, 0.8522)),
+    ]
+    for (n1, k1, n2, k2), m, (lower, upper) in cases:
+        d = newcombe(n1, k1, n2, k2, confidence=adjusted_confidence(m))
+        assert d is not None
+        assert (round(d.lower, 4), round(d.upper, 4)) == (lower, upper)
+        ref = _scipy_newcombe(n1, k1, n2, k2, adjusted_confidence(m))
+        assert (d.lower, d.upper) == pytest.approx(ref, abs=1e-12)
+    assert newcombe(70, 56, 80, 48, confidence=0.95) == newcombe(70, 56, 80, 48)
+
+
+def test_friction_is_flagged_after_the_adjustment_for_every_touchpoint_compared() -> None:
+    # (b) of Newcombe's table II, 9/10 against 3/10, among 20 touchpoints: its 95% interval
+    # 0.1705-0.8090 is above 0, its Bonferroni interval at 99.75% is not
+    counts = [FrictionCount("b", 10, 9, 5)]
+    counts += [FrictionCount(f"t{i:02}", 10, 4, 4) for i in range(19)]
+    table = friction_table(counts, customers=20, hits=8)
+    assert table.comparisons == 20 and table.adjustment == "bonferroni"
+    assert table.confidence == pytest.approx(0.9975)
+    b = table.rows[0]
+    assert b.key == "b" and b.rest == 10 and b.rest_hits == 3
+    assert b.difference is not None and round(b.difference.lower, 4) == 0.1705
+    assert b.adjusted is not None and round(b.adjusted.lower, 4) == -0.0367
+    assert b.real_alone and not b.real
+    alone = friction_table(counts[:1], customers=20, hits=8)
+    assert alone.comparisons == 1 and alone.rows[0].real
+    assert alone.rows[0].adjusted == alone.rows[0].difference
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 200), st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=60
+    ),
+    st.integers(201, 2000),
+    st.floats(0, 1),
+    st.integers(1, 3),
+)
+def test_adjusting_only_widens_and_only_unflags(
+    touchpoints: list[tuple[int, float, float]], customers: int, f: float, min_exposed: int
+) -> None:
+    hits = math.floor(customers * f)
+    counts = [  # of the hits, those of the exposed (judged from their first touch) leave the rest
+        FrictionCount(
+            f"t{i}", n, math.floor(n * a), max(hits - customers + n, min(hits, math.floor(n * b)))
+        )
+        for i, (n, a, b) in enumerate(touchpoints)
+    ]
+    table = friction_table(counts, customers, hits, min_exposed=min_exposed)
+    assert table.comparisons == sum(1 for r in table.rows if r.difference is not None)
+    for r in table.rows:
+        d, a = r.difference, r.adjusted
+        assert (d is None) == (a is None)
+        if d is not None and a is not None:
+            assert a.lower <= d.lower + 1e-12 and d.upper <= a.upper + 1e-12
+            assert a.value == d.value
+        assert r.real <= r.real_alone  # flagged after the adjustment: flagged before
+    lows = [r.adjusted.lower for r in table.rows if r.adjusted is not None]
+    assert lows == sorted(lows, reverse=True)
 
 
 def test_friction_ranks_by_the_friction_it_has_at_least() -> None:

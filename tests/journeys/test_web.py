@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine
 
 from opencx.app import Services, build, create_app
 from opencx.core import FixedClock
+from opencx.journeys import pages
 from opencx.journeys.domain import FRICTION_OUTCOMES, LEVELS, PATH_OUTCOMES, PERIOD_DAYS
-from opencx.journeys.service import PATH_FIELDS
+from opencx.journeys.service import FRICTION_FIELDS, PATH_FIELDS
 from opencx.settings import Settings
 from tests.journeys.data import load
 
@@ -82,13 +83,37 @@ def test_the_csv_is_the_table(analyst: TestClient) -> None:
     assert api["query"]["steps"] == 2 and api["customers"] == sum(int(r["customers"]) for r in rows)
     friction = analyst.get("/journeys/friction.csv?outcome=no_return&level=touchpoint")
     assert friction.status_code == 200 and friction.text.startswith("touchpoint,exposed")
+    assert tuple(friction.text.splitlines()[0].split(",")) == FRICTION_FIELDS
+
+
+def test_the_friction_tab_says_how_the_flag_is_adjusted(
+    analyst: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "MIN_EXPOSED", 1)  # the small data set's touchpoints: 4-20 each
+    page = analyst.get("/journeys?tab=friction&outcome=case&level=touchpoint")
+    api = analyst.get("/api/journeys/friction?outcome=case&level=touchpoint&min_exposed=1").json()
+    m = api["comparisons"]
+    assert m == len(api["rows"]) > 1
+    shown = re.search(r'<span id="friction-adjustment">(.*?)</span>', page.text, re.S)
+    assert shown and "Bonferroni-adjusted" in shown.group(1) and f"m = {m})" in shown.group(1)
+    assert f"{100 * (1 - 0.05 / max(m, 1)):.2f}%" in shown.group(1)
+    assert "<th>95% interval</th><th>Adjusted interval</th>" in page.text
+    flagged = re.findall(r'<tr class="flag"><td>([^<]*)</td>', page.text)
+    assert flagged == [r["touchpoint"] for r in api["rows"] if r["real"]]
 
 
 def test_the_api_answers_and_refuses(analyst: TestClient) -> None:
     body = analyst.get("/api/journeys/friction?outcome=case&min_exposed=1").json()
     assert body["query"]["outcome"] == "case" and body["rows"]
-    lows = [r["difference_lower"] for r in body["rows"] if r["difference_lower"] is not None]
+    lows = [r["adjusted_lower"] for r in body["rows"] if r["adjusted_lower"] is not None]
     assert lows == sorted(lows, reverse=True)
+    m = len(lows)
+    assert body["adjustment"] == "bonferroni" and body["comparisons"] == m
+    assert body["adjusted_confidence"] == pytest.approx(1 - 0.05 / max(m, 1))
+    for r in body["rows"]:
+        assert r["real"] == (r["adjusted_lower"] is not None and r["adjusted_lower"] > 0)
+        if r["real"]:  # flagged after the adjustment: its plain 95% interval is above 0 too
+            assert r["difference_lower"] > 0 and r["adjusted_lower"] <= r["difference_lower"]
     refused = analyst.get("/api/journeys/paths?outcome=no_purchase")
     assert refused.status_code == 422 and "path outcome" in refused.text
 

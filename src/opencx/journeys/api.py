@@ -90,6 +90,8 @@ class FrictionOut(BaseModel):
     difference: float | None
     difference_lower: float | None
     difference_upper: float | None
+    adjusted_lower: float | None
+    adjusted_upper: float | None
     lift: float | None
     real: bool
 
@@ -99,6 +101,9 @@ class FrictionsOut(BaseModel):
     customers: int
     outcomes: int
     baseline: float | None
+    adjustment: str
+    comparisons: int
+    adjusted_confidence: float
     latest: datetime | None
     censored: bool
     rows: list[FrictionOut]
@@ -110,6 +115,9 @@ class FrictionsOut(BaseModel):
             customers=r.table.customers,
             outcomes=r.table.hits,
             baseline=r.table.baseline,
+            adjustment=r.table.adjustment,
+            comparisons=r.table.comparisons,
+            adjusted_confidence=r.table.confidence,
             latest=r.latest,
             censored=r.censored,
             rows=[FrictionOut.model_validate(x) for x in friction_records(r)],
@@ -151,6 +159,8 @@ def get_friction(
     min_exposed: Annotated[int, Query(ge=1)] = 30,
 ) -> FrictionsOut:
     """Touchpoints against the rest for a bad ``outcome`` (low_score, case, no_purchase,
-    no_return), ranked by the lower end of Newcombe's interval on the difference."""
+    no_return), ranked by the lower end of Newcombe's interval on the difference. ``real``: the
+    Bonferroni-adjusted interval (confidence ``adjusted_confidence`` = 1 − 0.05/``comparisons``)
+    is above 0; ``difference_lower``/``difference_upper`` are the plain 95% interval."""
     ask = Ask(outcome, days, until_of(until), level, 4, within)
     return FrictionsOut.from_domain(service.friction(ask, min_exposed=min_exposed))

@@ -140,7 +140,8 @@ def friction(
     fmt: Format = "table",
 ) -> None:
     """Touchpoints after which OUTCOME comes more often than to the customers who did not pass
-    through them, ranked by the friction they have at least (Newcombe's 95% interval)."""
+    through them, ranked by the friction they have at least (Newcombe's interval, Bonferroni-
+    adjusted for the touchpoints compared; the plain 95% interval beside it)."""
     from opencx.journeys.service import FRICTION_FIELDS, Ask, friction_records
 
     ask = Ask(outcome, days, _until(until), level, 4, within)
@@ -149,7 +150,8 @@ def friction(
     title = (
         f"Friction: {q.kind.label.lower()} within {q.within_days} days, "
         f"{q.start:%Y-%m-%d} to {q.end:%Y-%m-%d}: {t.customers:,} customers, "
-        f"baseline {_pct(t.baseline)}"
+        f"baseline {_pct(t.baseline)}; friction: the Bonferroni-adjusted interval "
+        f"({100 * t.confidence:.2f}%, m = {t.comparisons} touchpoints compared) above 0"
     )
     records = friction_records(report)
     rows = [
@@ -164,11 +166,24 @@ def friction(
                 if r["difference"] is not None
                 else ""
             ),
+            "adjusted": (
+                f"{_pct(r['adjusted_lower'])} to {_pct(r['adjusted_upper'])}"
+                if r["adjusted_lower"] is not None
+                else ""
+            ),
             "friction": "yes" if r["real"] else "",
         }
         for r in records
     ]
-    columns = ("touchpoint", "customers", "rate", "rest", "difference (95%)", "friction")
+    columns = (
+        "touchpoint",
+        "customers",
+        "rate",
+        "rest",
+        "difference (95%)",
+        "adjusted",
+        "friction",
+    )
     listing = Listing(columns, rows, ("rest",), ("touchpoint",), title)
     _emit(fmt, FRICTION_FIELDS, records, title, listing)
     if report.censored and fmt == "table":

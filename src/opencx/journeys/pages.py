@@ -91,7 +91,8 @@ Chosen = Annotated[Controls, Depends(_controls)]
 
 
 def friction_chart(report: FrictionReport, top: int = 15) -> dict[str, Any] | None:
-    """The difference against the rest, in points, with its 95% interval, per touchpoint."""
+    """The difference against the rest, in points, with its 95% interval, per touchpoint; red
+    when a friction point after the Bonferroni adjustment (``real``)."""
     rows = [r for r in report.table.rows if r.difference is not None][:top][::-1]
     if not rows:
         return None
@@ -114,7 +115,10 @@ def friction_chart(report: FrictionReport, top: int = 15) -> dict[str, Any] | No
             }
         ],
         "layout": {
-            "title": {"text": "Points above the rest's rate, with the 95% interval"},
+            "title": {
+                "text": "Points above the rest's rate, with the 95% interval; red: friction "
+                f"after Bonferroni's adjustment (m = {report.table.comparisons})"
+            },
             "margin": {"l": 160, "r": 20, "t": 40, "b": 40},
             "xaxis": {"ticksuffix": " pt", "zeroline": True},
         },

@@ -112,10 +112,16 @@ FRICTION_FIELDS = (
     "difference",
     "difference_lower",
     "difference_upper",
+    "adjusted_lower",
+    "adjusted_upper",
     "lift",
     "real",
+    "adjustment",
+    "comparisons",
 )
-"""The columns of a friction table as records."""
+"""The columns of a friction table as records: the difference's plain 95% interval, its
+Bonferroni-adjusted interval (confidence 1 − 0.05/m), ``real`` when the adjusted one is above 0,
+and on every row the adjustment and ``m``, the touchpoints compared."""
 
 
 def _r(x: float | None) -> float | None:
@@ -143,8 +149,9 @@ def path_records(report: PathReport) -> list[dict[str, object]]:
 def friction_records(report: FrictionReport) -> list[dict[str, object]]:
     """One record per touchpoint, ranked: rates and differences as proportions (0-1)."""
     out: list[dict[str, object]] = []
-    for r in report.table.rows:
-        d = r.difference
+    t = report.table
+    for r in t.rows:
+        d, a = r.difference, r.adjusted
         out.append(
             {
                 "touchpoint": r.key,
@@ -157,8 +164,12 @@ def friction_records(report: FrictionReport) -> list[dict[str, object]]:
                 "difference": _r(d.value if d else None),
                 "difference_lower": _r(d.lower if d else None),
                 "difference_upper": _r(d.upper if d else None),
+                "adjusted_lower": _r(a.lower if a else None),
+                "adjusted_upper": _r(a.upper if a else None),
                 "lift": _r(r.lift),
                 "real": r.real,
+                "adjustment": t.adjustment,
+                "comparisons": t.comparisons,
             }
         )
     return out

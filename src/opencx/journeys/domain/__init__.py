@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from opencx.journeys.domain.friction import (
+    ADJUSTMENT,
+    ALPHA,
     Difference,
     FrictionCount,
     FrictionRow,
     FrictionTable,
+    adjusted_confidence,
     friction_table,
     newcombe,
     reference_friction_counts,
@@ -43,6 +46,8 @@ from opencx.journeys.domain.paths import (
 )
 
 __all__ = [
+    "ADJUSTMENT",
+    "ALPHA",
     "FRICTION_OUTCOMES",
     "LEVELS",
     "MAX_STEPS",
@@ -62,6 +67,7 @@ __all__ = [
     "PathRow",
     "PathTable",
     "Touch",
+    "adjusted_confidence",
     "censored",
     "collapse",
     "friction_outcome",

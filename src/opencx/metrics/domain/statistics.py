@@ -76,20 +76,28 @@ def nps_adjusted_wald(n: object, promoters: object, detractors: object) -> Estim
     return Estimate(value, lower, upper, 100.0 * se)
 
 
-def wilson(n: object, k: object) -> Estimate:
-    """Proportion in percent with the Wilson score 95% interval (Wilson 1927).
+def wilson(n: object, k: object, *, confidence: float = 0.95) -> Estimate:
+    """Proportion in percent with the Wilson score interval (Wilson 1927), 95% unless
+    ``confidence`` says otherwise (two-sided, 0 < confidence < 1; a Bonferroni-adjusted
+    interval of m comparisons passes ``1 - 0.05 / m``).
 
     >>> e = wilson([10], [9])
     >>> round(float(e.lower[0]), 1), round(float(e.upper[0]), 1)
     (59.6, 98.2)
+    >>> e = wilson([10], [9], confidence=0.99)
+    >>> round(float(e.lower[0]), 1), round(float(e.upper[0]), 1)
+    (49.3, 98.8)
     """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence {confidence}: must be between 0 and 1")
+    z = Z95 if confidence == 0.95 else NormalDist().inv_cdf(0.5 + confidence / 2.0)
     n_, k_ = _arr(n), _arr(k)
     p = _safe_div(k_, n_)
-    z2 = Z95**2
+    z2 = z**2
     with np.errstate(divide="ignore", invalid="ignore"):
         denom = 1.0 + z2 / n_
         centre = (p + z2 / (2 * n_)) / denom
-        half = Z95 * np.sqrt(p * (1 - p) / n_ + z2 / (4 * n_**2)) / denom
+        half = z * np.sqrt(p * (1 - p) / n_ + z2 / (4 * n_**2)) / denom
         se = np.sqrt(p * (1 - p) / n_)
     lower = np.where((k_ <= 0) & (n_ > 0), 0.0, centre - half)
     upper = np.where((k_ >= n_) & (n_ > 0), 1.0, centre + half)
