@@ -45,7 +45,17 @@ def _index_identities(services: Services) -> Handler:
 
     def index(event: CustomersUpserted, conn: Connection) -> None:
         created = [
-            Customer(c.id, c.source, c.external_id, None, None, None, None, c.country, c.created_at)
+            Customer(
+                id=c.id,
+                source=c.source,
+                external_id=c.external_id,
+                name=None,
+                email=None,
+                phone=None,
+                language=None,
+                country=c.country,
+                created_at=c.created_at,
+            )
             for c in event.created
         ]
         services.customers.index(conn, event.customer_ids, created=created)
