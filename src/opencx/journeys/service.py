@@ -70,18 +70,18 @@ class JourneysService:
 
     def paths(self, ask: Ask, *, limit: int = 20) -> PathReport:
         """The ``limit`` paths with the most outcomes, the rest as one row."""
+        windows = windowed(path_outcome(ask.outcome), friction=False)  # refused before a read
         with self.engine.connect() as conn:
             latest = store.latest_touch(conn)
-            windows = windowed(path_outcome(ask.outcome), friction=False)
             query = self._query(ask, latest, windowed=windows)
             table = summarise_paths(store.path_counts(conn, query), limit=limit)
         return PathReport(query, table, latest, censored(query, latest, windowed=windows))
 
     def friction(self, ask: Ask, *, min_exposed: int = 30) -> FrictionReport:
         """Every touchpoint against the customers who did not pass through it, ranked."""
+        friction_outcome(ask.outcome)  # refused before a read
         with self.engine.connect() as conn:
             latest = store.latest_touch(conn)
-            friction_outcome(ask.outcome)
             query = self._query(ask, latest, windowed=True)
             counts, customers, hits = store.friction_counts(conn, query)
         table = friction_table(counts, customers, hits, min_exposed=min_exposed)
