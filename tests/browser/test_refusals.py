@@ -411,6 +411,28 @@ def test_the_loyalty_tables_fit_the_page_at_1280_pixels(walker: Any) -> None:
     assert admin.errors == []
 
 
+def test_the_admin_menu_stays_on_one_row_at_1280_pixels(walker: Any) -> None:
+    """The top bar at 1280x800 as admin (the longest menu): every entry on one row inside the
+    bar, the bar its 56 px. Before, 'Admin' wrapped to a second row and the first row was cut
+    off at the top of the bar."""
+    admin = walker("admin")
+    page = admin.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(admin.base + "/")
+    bar = page.evaluate(
+        """() => { const bar = document.querySelector('header.topbar').getBoundingClientRect();
+        const links = [...document.querySelectorAll('nav.mainnav a')].map(a => {
+            const r = a.getBoundingClientRect(); return [a.textContent, r.top, r.bottom]; });
+        return {top: bar.top, bottom: bar.bottom, links}; }"""
+    )
+    labels = [label for label, _, _ in bar["links"]]
+    assert "Admin" in labels and "Journeys" in labels, labels
+    assert len({round(top) for _, top, _ in bar["links"]}) == 1, bar  # one row
+    assert all(bar["top"] <= top and bottom <= bar["bottom"] for _, top, bottom in bar["links"])
+    assert bar["bottom"] - bar["top"] <= 56, bar
+    assert admin.errors == []
+
+
 def test_the_queue_view_offers_the_queues_the_cases_sit_in(walker: Any) -> None:
     """/helpdesk's queue filter: the cases' queues nobody configured (the demo's 'Logistics',
     an import's 'Returns desk', the contact form's 'general') are choices, and choosing one
