@@ -122,6 +122,32 @@ def test_overview_counts_ranges_and_last_imports(engine: Engine) -> None:
     assert activity["interactions"] == []
 
 
+def test_a_demo_load_is_the_last_import_of_every_table_it_wrote_until_a_newer_import(
+    engine: Engine,
+) -> None:
+    seed(engine)
+    demo = {
+        "id": "d1",
+        "kind": "demo",
+        "file_name": "opencx demo --customers 2",
+        "file_sha256": "c" * 64,
+        "started_at": T0 + timedelta(hours=12),
+        "finished_at": T0 + timedelta(hours=12),
+        "status": "loaded",
+        "rows_read": 2,
+        "rows_loaded": 2,
+        "rows_rejected": 0,
+        "message": None,
+    }
+    with engine.begin() as conn:
+        conn.execute(schema.imports.insert(), [demo])
+    with engine.connect() as conn:
+        by_table = {t.table: t for t in overview(conn)}
+    last = {name: t.last_import.id if t.last_import else None for name, t in by_table.items()}
+    assert last["customers"] == last["interactions"] == last["answers"] == "d1"
+    assert last["orders"] == last["order_lines"] == "i2"  # started a day after the demo
+
+
 def test_page_shows_the_overview_with_data_escaped(
     engine: Engine, client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
 ) -> None:

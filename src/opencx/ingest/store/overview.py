@@ -67,8 +67,12 @@ class TableOverview:
 
 
 def overview(conn: Connection) -> list[TableOverview]:
-    """One line per canonical table, in :data:`opencx.db.schema.CANONICAL_TABLES` order."""
+    """One line per canonical table, in :data:`opencx.db.schema.CANONICAL_TABLES` order.
+
+    A table's last import is the newest import of its kind or the newest load of the demo
+    company (which writes every canonical table), whichever started later."""
     latest = latest_import_by_kind(conn)
+    demo = latest.get("demo")
     result = []
     for name in schema.CANONICAL_TABLES:
         table = schema.metadata.tables[name]
@@ -86,10 +90,16 @@ def overview(conn: Connection) -> list[TableOverview]:
                 time_column=time_column,
                 first=first,
                 last=last,
-                last_import=latest.get(IMPORT_KIND.get(name, name)),
+                last_import=_newer(latest.get(IMPORT_KIND.get(name, name)), demo),
             )
         )
     return result
+
+
+def _newer(a: ImportRecord | None, b: ImportRecord | None) -> ImportRecord | None:
+    if a is None or b is None:
+        return a or b
+    return max(a, b, key=lambda r: (r.started_at, r.id))
 
 
 def latest_import_by_kind(conn: Connection) -> dict[str, ImportRecord]:
