@@ -446,6 +446,13 @@ def test_the_queue_view_offers_the_queues_the_cases_sit_in(walker: Any) -> None:
     choice = page.locator("select[name=queue]")
     offered = choice.locator("option").evaluate_all("os => os.map(o => o.value)")
     assert offered[0] == "" and {"Logistics", "Returns desk"} <= set(offered)  # '' is all
+    boxes = page.locator("#status-choice label").evaluate_all(
+        """ls => ls.map(l => { const box = l.querySelector('input').getBoundingClientRect();
+        const all = l.getBoundingClientRect();
+        return [l.textContent.trim(), box.top - all.top, all.bottom - box.bottom]; })"""
+    )
+    # each status box beside its text, not stacked over it (before: 27 px above its bottom)
+    assert boxes and all(top < 6 and bottom < 6 for _, top, bottom in boxes), boxes
     expect(choice.locator("option[value=Logistics]")).to_have_text(
         "Logistics (cases only, not configured)"
     )
