@@ -185,6 +185,9 @@ def test_dashboard_pages_need_a_role_and_escape(client: TestClient, services: Se
     )
     page = client.get("/feedback")
     assert page.status_code == 200 and "csat-x" in page.text and EVIL not in page.text
+    # no follow-up yet: no rate and no median (before: "0%" and "0.0 h")
+    assert '>–</div><div class="label">loop closure rate<' in page.text
+    assert "median time to close (none closed)" in page.text and "0.0 h" not in page.text
     editor = client.get("/feedback/surveys/csat-x?lang=nl")
     assert editor.status_code == 200 and "Hoe tevreden" in editor.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', editor.text).group(1)  # type: ignore[union-attr]

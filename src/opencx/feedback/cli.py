@@ -211,7 +211,8 @@ def followups(ctx: typer.Context, all_: Annotated[bool, typer.Option("--all")] =
             f"{f['id']}  {f['customer_id'] or '-'}  {f['survey_key']}: {f['reason']}  {state}"
         )
     s = service.loop_stats()
-    typer.echo(f"loop: {s.closed}/{s.opened} closed ({s.rate:.0%}), median {s.median_hours:.1f} h")
+    median = f", median {s.median_hours:.1f} h" if s.closed else ""
+    typer.echo(f"loop: {s.closed}/{s.opened} closed ({s.rate:.0%}){median}")
 
 
 @app.command("analyse")
