@@ -125,6 +125,9 @@ def test_pages_show_every_model_and_the_churn_csv(client: TestClient, services: 
         services.modeling.fit(model)
     overview = client.get("/models").text
     assert "not fitted" not in overview
+    # the fit metrics by their names (before: "Auc", "Pr auc", "P alive share 95")
+    for name in ("ROC AUC", "PR AUC", "Brier score", "Share with P(alive) ≥ 0.95"):
+        assert name in overview, name
     for path, marker in (
         ("/models/clv", "clv-top"),
         ("/models/rfm", "rfm-movement"),

@@ -45,6 +45,23 @@ def _bar(x: list[Any], y: list[Any], title: str, *, horizontal: bool = False) ->
     return {"data": [trace], "layout": layout}
 
 
+# the fit metrics' names on the overview (a key not here reads as its words: ``k`` → ``K``)
+RUN_METRICS: dict[str, str] = {
+    "summary_rows": "Distinct (x, t, T) rows",
+    "log_likelihood": "Log-likelihood",
+    "p_alive_share_95": "Share with P(alive) ≥ 0.95",
+    "auc": "ROC AUC",
+    "pr_auc": "PR AUC",
+    "brier": "Brier score",
+    "n": "Holdout customers",
+    "base_rate": "Churned share",
+    "window_days": "Churn window (days)",
+    "holdout_days": "Holdout (days)",
+    "hit_rate_popularity": "Hit rate of the most popular",
+    "share_staying": "Share staying in their segment",
+}
+
+
 @router.get("", response_class=HTMLResponse)
 def overview(request: Request, service: ModelingServiceDep, user: User) -> Response:
     rows = []
@@ -52,7 +69,14 @@ def overview(request: Request, service: ModelingServiceDep, user: User) -> Respo
         run = service.latest(name)
         rows.append({"name": name, "spec": spec, "run": run})
     can_fit = user.allows("models:write")
-    return render(request, "modeling/overview.html", models=rows, pages=PAGES, can_fit=can_fit)
+    return render(
+        request,
+        "modeling/overview.html",
+        models=rows,
+        pages=PAGES,
+        can_fit=can_fit,
+        run_metrics=RUN_METRICS,
+    )
 
 
 @router.post("/{model}/fit", dependencies=[Depends(require_csrf)])
