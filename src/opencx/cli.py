@@ -187,7 +187,10 @@ def quickstart(
     if not services.demo.has_customers():
         typer.echo(f"generating {customers:,} demo customers into {settings.database_url} ...")
         with TableProgress(Console()) as progress:
-            services.demo.generate(DemoSettings(customers=customers), progress.on_rows)
+            # history up to today, so that "the last 7, 30, 90 days" on the pages hold the
+            # demo's latest weeks (``opencx demo`` keeps its fixed default end date)
+            today = services.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+            services.demo.generate(DemoSettings(customers=customers, end=today), progress.on_rows)
         # the demo's surveys were sent and answered through the feedback slice; analysing
         # their comments now (≈ 1 s for 20,000 customers) fills the themes and sentiment
         # pages before the worker's first hourly run

@@ -7,12 +7,15 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from opencx.db import schema
 from opencx.web.session import CSRF_FIELD
 
 
@@ -76,6 +79,10 @@ def test_quickstart_fits_every_model_and_shows_each_step(
         modeling = ModelingService(engine, secret_key="unused-here")
         fitted = {m for m in modeling.specs() if modeling.latest(m) is not None}
         assert fitted == set(modeling.specs())  # no model page is empty on the first visit
+        with engine.connect() as conn:  # the history runs up to today, not a fixed date
+            latest = conn.execute(sa.select(sa.func.max(schema.interactions.c.occurred_at)))
+            last = latest.scalar_one()
+        assert datetime.now(UTC) - last < timedelta(days=3), last
     finally:
         engine.dispose()
     again = CliRunner().invoke(app, ["quickstart", "--no-serve"])
