@@ -202,3 +202,23 @@ def test_policies_and_rules_at_one_position_are_tried_by_name_whatever_was_edite
     desk.save_rule(name="alpha", position=10, queue="billing", skills="nl")
     case = desk.open_case(OpenCase("web", "Down", "!", email="kees@x.nl"))
     assert (case.sla_policy, case.queue) == ("alpha", "billing")
+
+
+def test_the_backlog_holds_every_active_case_whenever_it_was_opened(
+    services: Services, hclock: FixedClock
+) -> None:
+    """The SLA dashboard's backlog is what waits now: a case opened before the period and still
+    open counts, a resolved one does not. Before, only active cases opened within the period
+    counted, so the demo's 45 waiting cases showed an empty backlog over the last 30 days."""
+    configure_demo_desk(services)
+    waiting, done = _open(services), _open(services, subject="Refund")
+    services.helpdesk.reply(done, "cy@shop.nl", canned="thanks", status="resolved")
+    hclock.advance(60 * 24 * H)
+    now = hclock.now()
+    r = services.helpdesk.report(now - 30 * 24 * H, now)
+    assert r.cases == 0  # the period's measures: nothing opened in it
+    queue = services.helpdesk.case(waiting).case.queue
+    assert {(d, v, n) for d, v, n in r.backlog if d != "category"} == {
+        ("queue", queue, 1),
+        ("channel", "email", 1),
+    }

@@ -112,9 +112,15 @@ def _rate(hits: int, total: int) -> float | None:
 
 
 def report(
-    cases: Sequence[CaseFigures], next_responses: Sequence[tuple[str, float, float]] = ()
+    cases: Sequence[CaseFigures],
+    next_responses: Sequence[tuple[str, float, float]] = (),
+    active: Sequence[tuple[str | None, str | None, str | None]] | None = None,
 ) -> ServiceReport:
     """Measures over ``cases``; ``next_responses`` are (case id, wall s, business s) cycles.
+
+    The backlog counts ``active``: the (queue, channel, category) of every case active now,
+    whenever it was opened (a case opened before the period and still waiting is backlog too);
+    without it, the active cases among ``cases``.
 
     First-contact resolution: resolved cases answered with exactly one agent reply and never
     reopened, over resolved cases. SLA attainment: cases under a policy not breached, over cases
@@ -124,15 +130,12 @@ def report(
     fcr = [c for c in resolved if c.agent_replies == 1 and c.reopened == 0]
     under = [c for c in cases if c.sla_policy]
     kept = [c for c in under if c.sla_state != "breached"]
+    if active is None:
+        active = [(c.queue, c.channel, c.category) for c in cases if c.status in ACTIVE]
     backlog: Counter[tuple[str, str]] = Counter()
-    for c in cases:
-        if c.status in ACTIVE:
-            for dim, value in (
-                ("queue", c.queue),
-                ("channel", c.channel),
-                ("category", c.category),
-            ):
-                backlog[(dim, value or "–")] += 1
+    for queue, channel, category in active:
+        for dim, value in (("queue", queue), ("channel", channel), ("category", category)):
+            backlog[(dim, value or "–")] += 1
     return ServiceReport(
         cases=len(cases),
         first_response_wall=summarise((c.case_id, c.first_response_wall_s) for c in cases),

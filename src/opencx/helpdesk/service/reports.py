@@ -30,7 +30,8 @@ def _business_s(calendar: BusinessCalendar | None, start: datetime, end: datetim
 
 
 def service_report(conn: Connection, since: datetime, until: datetime, deps: Deps) -> ServiceReport:
-    """Measures of the cases opened in ``[since, until)``.
+    """Measures of the cases opened in ``[since, until)``, and the backlog of every case active
+    now.
 
     Imported cases have no stored durations: their wall-clock times are derived from the case
     times, and business hours from the calendar of their SLA policy (wall clock without one).
@@ -72,7 +73,7 @@ def service_report(conn: Connection, since: datetime, until: datetime, deps: Dep
         for start, end in response_cycles(messages):
             assert isinstance(start, datetime) and isinstance(end, datetime)
             cycles.append((case_id, (end - start).total_seconds(), _business_s(cal, start, end)))
-    return report(figures, cycles)
+    return report(figures, cycles, store.active_dimensions(conn))
 
 
 def read_ticket_times(path: Path) -> list[TicketTimes]:

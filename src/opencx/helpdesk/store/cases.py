@@ -239,6 +239,13 @@ def attachments_of(conn: Connection, case_id: str) -> list[Any]:
     return list(conn.execute(query))
 
 
+def active_dimensions(conn: Connection) -> list[tuple[str | None, str | None, str | None]]:
+    """(queue, channel, category) of every active case, whenever it was opened."""
+    c = cases.c
+    query = sa.select(c.queue, c.channel, c.category).where(c.status.in_(sorted(ACTIVE)))
+    return [(r.queue, r.channel, r.category) for r in conn.execute(query)]
+
+
 def figures(conn: Connection, since: datetime, until: datetime) -> list[Any]:
     """Per case opened in ``[since, until)``: its fields, stored durations and agent replies."""
     e = case_events.c
