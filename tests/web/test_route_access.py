@@ -127,6 +127,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/feedback/surveys/{key}"): "feedback:read",
     ("POST", "/feedback/surveys/{key}"): "feedback:write",
     ("GET", "/feedback/responses"): "feedback:read",
+    ("GET", "/feedback/responses.csv"): "feedback:read",
     ("GET", "/feedback/themes"): "feedback:read",
     ("POST", "/feedback/themes/{key}/name"): "feedback:write",
     ("POST", "/feedback/followups/{followup_id}/close"): "feedback:write",

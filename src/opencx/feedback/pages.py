@@ -10,9 +10,11 @@ import functools
 import json
 import os
 import re
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -21,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from opencx.core import InvalidInput, NotFound, OpenCXError, ensure_utc
 from opencx.core.services import service_of
+from opencx.core.spreadsheet import csv_text
 from opencx.core.text import nested_too_deep, surrogate_refused
 from opencx.feedback.deps import FeedbackServiceDep as Service
 from opencx.feedback.domain import (
@@ -153,31 +156,148 @@ def _edit_survey(
     return RedirectResponse(f"/feedback/surveys/{edited.key}", status_code=303)
 
 
-@router.get("/feedback/responses", response_class=HTMLResponse)
-def responses_page(
-    request: Request,
-    service: Service,
-    user: Reader,
-    survey: str = "",
-    since: datetime | None = None,
-    until: datetime | None = None,
+SENTIMENTS = ("negative", "neutral", "positive")
+RESPONSES_PER_PAGE = 50
+CSV_PAGE = 1000
+RESPONSE_FIELDS = (
+    "submitted_at",
+    "survey",
+    "kind",
+    "response_id",
+    "customer_id",
+    "customer_name",
+    "language",
+    "completed",
+    "scores",
+    "comment",
+    "themes",
+    "sentiment",
+    "sentiment_label",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseQuery:
+    """The response explorer's filters, as its form and its links carry them."""
+
+    survey: str = ""
+    since: date | None = None
+    until: date | None = None
+    min_score: int | None = None
+    max_score: int | None = None
+    language: str = ""
+    theme: str = ""
+    sentiment: str = ""
+    q: str = ""
+
+    def filters(self) -> dict[str, Any]:
+        day = datetime.min.time()
+        return {
+            "survey_key": self.survey or None,
+            "since": datetime.combine(self.since, day, UTC) if self.since else None,
+            # until a day: through its end
+            "until": datetime.combine(self.until, day, UTC) + timedelta(days=1)
+            if self.until
+            else None,
+            "min_score": self.min_score,
+            "max_score": self.max_score,
+            "language": self.language or None,
+            "theme": self.theme or None,
+            "sentiment": self.sentiment or None,
+            "text": self.q.strip() or None,
+        }
+
+    def link(self, **extra: str) -> str:
+        chosen = {k: v for k, v in asdict(self).items() if v not in ("", None)}
+        return urlencode({**chosen, **extra})
+
+
+def _chosen(
+    survey: Annotated[str, Query(max_length=100)] = "",
+    since: date | None = None,
+    until: date | None = None,
     min_score: Annotated[int | None, Query(ge=0, le=100)] = None,
     max_score: Annotated[int | None, Query(ge=0, le=100)] = None,
+    language: Annotated[str, Query(max_length=35)] = "",
+    theme: Annotated[str, Query(max_length=100)] = "",
+    sentiment: Literal["", "negative", "neutral", "positive"] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> ResponseQuery:
+    return ResponseQuery(survey, since, until, min_score, max_score, language, theme, sentiment, q)
+
+
+Chosen = Annotated[ResponseQuery, Depends(_chosen)]
+
+
+def _cursor(text: str) -> tuple[datetime, str] | None:
+    """``before=<ISO time>|<response id>``: the last row of the page before."""
+    if not text:
+        return None
+    at, _, last_id = text.partition("|")
+    try:
+        when = ensure_utc(datetime.fromisoformat(at))
+    except ValueError:
+        when = None
+    if when is None or not last_id:
+        raise InvalidInput(f"before: {text[:60]!r} is not a page of this list")
+    return when, last_id
+
+
+def _response_record(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "submitted_at": row["submitted_at"].isoformat(),
+        "survey": row["survey"],
+        "kind": row["kind"],
+        "response_id": row["response_id"],
+        "customer_id": row["customer_id"] or "",
+        "customer_name": row["customer_name"] or "",
+        "language": row["language"] or "",
+        "completed": bool(row["completed"]),
+        "scores": "; ".join(f"{k}={v}" for k, v in row["scores"]),
+        "comment": " | ".join(row["comments"]),
+        "themes": "; ".join(row["themes"]),
+        "sentiment": "" if row["sentiment"] is None else round(row["sentiment"], 3),
+        "sentiment_label": row["sentiment_label"] or "",
+    }
+
+
+@router.get("/feedback/responses", response_class=HTMLResponse)
+def responses_page(
+    request: Request, service: Service, user: Reader, chosen: Chosen, before: str = ""
 ) -> HTMLResponse:
-    rows = service.explore(
-        survey_key=survey or None,
-        since=ensure_utc(since) if since else None,
-        until=ensure_utc(until) if until else None,
-        min_score=min_score,
-        max_score=max_score,
-        limit=200,
+    rows, after = service.explore(
+        before=_cursor(before), limit=RESPONSES_PER_PAGE, **chosen.filters()
     )
+    older = chosen.link(before=f"{after[0].isoformat()}|{after[1]}") if after else None
     return render(
         request,
         "feedback/responses.html",
         rows=rows,
         surveys=service.surveys(),
-        f={"survey": survey, "since": since, "until": until, "min": min_score, "max": max_score},
+        languages=SUPPORTED,
+        themes=sorted({t.title for t in service.themes()}),
+        sentiments=SENTIMENTS,
+        f=chosen,
+        older=older,
+        first=chosen.link() if before else None,
+        csv_link=chosen.link(),
+    )
+
+
+@router.get("/feedback/responses.csv")
+def responses_csv(service: Service, user: Reader, chosen: Chosen) -> Response:
+    """Every response the filters keep, as the page shows them (a page of 1,000 at a time)."""
+    records: list[dict[str, Any]] = []
+    cursor: tuple[datetime, str] | None = None
+    while True:
+        rows, cursor = service.explore(before=cursor, limit=CSV_PAGE, **chosen.filters())
+        records += [_response_record(r) for r in rows]
+        if cursor is None:
+            break
+    return Response(
+        csv_text(RESPONSE_FIELDS, records),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="responses.csv"'},
     )
 
 

@@ -302,9 +302,22 @@ class FeedbackService:
             conn, self.config, surveys=surveys, invitations=invitations, responses=responses
         )
 
-    def explore(self, **filters: Any) -> list[dict[str, Any]]:
+    def explore(
+        self, *, before: tuple[datetime, str] | None = None, limit: int = 50, **filters: Any
+    ) -> tuple[list[dict[str, Any]], tuple[datetime, str] | None]:
+        """A page of the response explorer (:func:`response_store.explore_responses`), each row
+        with the customer's name (None once erased, or for an anonymous answer), and the cursor
+        of the page after it (None on the last page)."""
         with self.engine.connect() as conn:
-            return response_store.explore(conn, **filters)
+            rows = response_store.explore_responses(conn, before=before, limit=limit + 1, **filters)
+            more, rows = len(rows) > limit, rows[:limit]
+            people = self.config.contacts(conn, {r["customer_id"] for r in rows} - {None})
+        for row in rows:
+            contact = people.get(row["customer_id"])
+            row["customer_name"] = contact.name if contact is not None else None
+            row["themes"] = [t for t in row["themes"] if t != NO_THEME]
+        last = rows[-1] if more else None
+        return rows, (last["submitted_at"], last["response_id"]) if last else None
 
     # --- closed loop -----------------------------------------------------------------------
     def followups(

@@ -14,7 +14,7 @@ from opencx.db import driver
 from opencx.db.schema import answers, responses, surveys
 from opencx.feedback.domain.responses import Answer
 from opencx.feedback.store import invitations as invites
-from opencx.feedback.store.tables import feedback_followups
+from opencx.feedback.store.tables import answer_topics, feedback_followups
 
 _INSERT = responses.insert()  # statements built once: the answering path runs them per answer
 _INSERT_ANSWERS = answers.insert()
@@ -226,18 +226,39 @@ def answer_rows(
     ]
 
 
-def explore(
+SENTIMENT_CUT = 1.0 / 3.0
+"""A response is ``positive`` when the mean sentiment of its analysed comments is above this,
+``negative`` below its negative, else ``neutral`` (the labels the metrics engine's ``sentiment``
+breakdown gives: ``opencx.metrics.domain.frames.SENTIMENT_CUT``)."""
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching it anywhere, its ``%``, ``_`` and ``\\`` literal."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def explore_responses(
     conn: Connection,
     *,
-    survey_key: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    min_score: int | None,
-    max_score: int | None,
-    limit: int,
+    survey_key: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_score: int | None = None,
+    max_score: int | None = None,
+    language: str | None = None,
+    theme: str | None = None,
+    sentiment: str | None = None,
+    text: str | None = None,
+    before: tuple[datetime, str] | None = None,
+    limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Answers with their response, newest first, filtered (the response explorer)."""
-    r, a, s = responses.c, answers.c, surveys.c
+    """Responses newest first, one row each with its scores, comments, themes and sentiment
+    (the response explorer); ``before`` is the (submitted_at, id) of the last row of the page
+    before. A score bound keeps the responses with a score answer inside it, comments and all;
+    ``text`` matches any answer's text, case-insensitive; ``theme`` and ``sentiment`` read the
+    published ``answer_topics``."""
+    r, s = responses.c, surveys.c
     query = (
         sa.select(
             r.id.label("response_id"),
@@ -247,28 +268,131 @@ def explore(
             r.completed,
             s.key.label("survey"),
             s.kind.label("kind"),
-            a.question_key,
-            a.question_type,
-            a.score,
-            a.text,
         )
-        .select_from(
-            answers.join(responses, a.response_id == r.id).join(surveys, r.survey_id == s.id)
-        )
-        .order_by(r.submitted_at.desc(), r.id, a.question_key)
+        .select_from(responses.join(surveys, r.survey_id == s.id))
+        .order_by(r.submitted_at.desc(), r.id.desc())
         .limit(limit)
     )
+    kept = [
+        *_response_filters(survey_key, since, until, language, before),
+        *_answer_filters(min_score, max_score, text),
+        *_topic_filters(theme, sentiment),
+    ]
+    rows = [dict(x) for x in conn.execute(query.where(*kept)).mappings()]
+    if rows:
+        _add_details(conn, rows)
+    return rows
+
+
+def _response_filters(
+    survey_key: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    language: str | None,
+    before: tuple[datetime, str] | None,
+) -> list[Any]:
+    r = responses.c
+    kept: list[Any] = []
     if survey_key:
-        query = query.where(s.key == survey_key)
+        kept.append(surveys.c.key == survey_key)
     if since is not None:
-        query = query.where(r.submitted_at >= since)
+        kept.append(r.submitted_at >= since)
     if until is not None:
-        query = query.where(r.submitted_at < until)
-    if min_score is not None:
-        query = query.where(a.score >= min_score)
-    if max_score is not None:
-        query = query.where(a.score <= max_score)
-    return [dict(x) for x in conn.execute(query).mappings()]
+        kept.append(r.submitted_at < until)
+    if language:
+        kept.append(r.language == language)
+    if before is not None:
+        at, last_id = before
+        kept.append(sa.or_(r.submitted_at < at, sa.and_(r.submitted_at == at, r.id < last_id)))
+    return kept
+
+
+def _answer_filters(min_score: int | None, max_score: int | None, text: str | None) -> list[Any]:
+    a = answers.c
+    kept: list[Any] = []
+    if min_score is not None or max_score is not None:
+        scored = sa.select(a.response_id).where(
+            a.response_id == responses.c.id,
+            a.score.is_not(None),
+            a.score >= (min_score if min_score is not None else a.score),
+            a.score <= (max_score if max_score is not None else a.score),
+        )
+        kept.append(scored.exists())
+    if text:
+        found = sa.select(a.response_id).where(
+            a.response_id == responses.c.id,
+            sa.func.lower(a.text).like(_like(text.lower()), escape="\\"),
+        )
+        kept.append(found.exists())
+    return kept
+
+
+def _topic_filters(theme: str | None, sentiment: str | None) -> list[Any]:
+    t = answer_topics.c
+    kept: list[Any] = []
+    if theme:
+        tagged = sa.select(t.response_id).where(t.response_id == responses.c.id, t.theme == theme)
+        kept.append(tagged.exists())
+    if sentiment:
+        mean = (
+            sa.select(sa.func.avg(t.sentiment))
+            .where(t.response_id == responses.c.id, t.sentiment.is_not(None))
+            .scalar_subquery()
+        )
+        kept.append(
+            {
+                "positive": mean > SENTIMENT_CUT,
+                "negative": mean < -SENTIMENT_CUT,
+                "neutral": mean.between(-SENTIMENT_CUT, SENTIMENT_CUT),
+            }[sentiment]
+        )
+    return kept
+
+
+def sentiment_label(mean: float | None) -> str | None:
+    if mean is None:
+        return None
+    if mean > SENTIMENT_CUT:
+        return "positive"
+    return "negative" if mean < -SENTIMENT_CUT else "neutral"
+
+
+def _add_details(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Each row's ``scores`` [(question, score)], ``comments``, ``themes`` and ``sentiment``
+    (the mean over its analysed comments) with its ``sentiment_label``: two queries a page."""
+    ids = [row["response_id"] for row in rows]
+    scores: dict[str, list[tuple[str, int]]] = {i: [] for i in ids}
+    comments: dict[str, list[str]] = {i: [] for i in ids}
+    a = answers.c
+    found = conn.execute(
+        sa.select(a.response_id, a.question_key, a.score, a.text)
+        .where(a.response_id.in_(ids))
+        .order_by(a.response_id, a.question_key)
+    )
+    for x in found:
+        if x.score is not None:
+            scores[x.response_id].append((x.question_key, int(x.score)))
+        if x.text:
+            comments[x.response_id].append(x.text)
+    themes: dict[str, set[str]] = {i: set() for i in ids}
+    felt: dict[str, list[float]] = {i: [] for i in ids}
+    t = answer_topics.c
+    for y in conn.execute(
+        sa.select(t.response_id, t.theme, t.sentiment).where(t.response_id.in_(ids))
+    ):
+        themes[y.response_id].add(y.theme)
+        if y.sentiment is not None:
+            felt[y.response_id].append(float(y.sentiment))
+    for row in rows:
+        i = row["response_id"]
+        mean = sum(felt[i]) / len(felt[i]) if felt[i] else None
+        row.update(
+            scores=scores[i],
+            comments=comments[i],
+            themes=sorted(themes[i]),
+            sentiment=mean,
+            sentiment_label=sentiment_label(mean),
+        )
 
 
 def scored_texts(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
