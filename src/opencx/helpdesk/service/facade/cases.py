@@ -18,7 +18,22 @@ from opencx.helpdesk.service.facade.units import Units
 from opencx.helpdesk.service.reports import service_report
 from opencx.helpdesk.service.sla import Alert, check_slas, sla_report
 from opencx.helpdesk.store import cases as store
-from opencx.helpdesk.store import config
+from opencx.helpdesk.store import config, requesters
+
+
+@dataclass(frozen=True, slots=True)
+class Requester:
+    """The customer behind a case as the agent sees them beside it."""
+
+    customer_id: str
+    name: str | None  # None once erased (``erased``) or never given
+    email: str | None
+    phone: str | None
+    erased: bool
+    orders: int
+    last_order_at: datetime | None
+    latest_score: dict[str, Any] | None  # survey, kind, question_type, score, submitted_at
+    other_cases: tuple[Case, ...]  # their latest other cases, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +46,31 @@ class CaseView:
     merged_into: str | None
     first_response_s: tuple[float | None, float | None]  # wall, business
     resolution_s: tuple[float | None, float | None]
+    requester: Requester | None = None
+
+
+OTHER_CASES = 5
+
+
+def requester(conn: Connection, case: Case, deps: Deps) -> Requester | None:
+    """Who the case is from: their contact details (through the customers slice), orders,
+    latest score and other cases; None for a case without a customer."""
+    if case.customer_id is None:
+        return None
+    contact = deps.contacts(conn, [case.customer_id]).get(case.customer_id)
+    placed, last = requesters.orders_of(conn, case.customer_id)
+    theirs = store.list_cases(conn, customer_id=case.customer_id, limit=OTHER_CASES + 1)
+    return Requester(
+        customer_id=case.customer_id,
+        name=contact.name if contact else None,
+        email=contact.email if contact else None,
+        phone=contact.phone if contact else None,
+        erased=bool(contact and contact.erased),
+        orders=placed,
+        last_order_at=last,
+        latest_score=requesters.latest_score(conn, case.customer_id),
+        other_cases=tuple(c for c in theirs if c.id != case.id)[:OTHER_CASES],
+    )
 
 
 def case_view(conn: Connection, case_id: str, now: datetime, deps: Deps) -> CaseView:
@@ -52,6 +92,7 @@ def case_view(conn: Connection, case_id: str, now: datetime, deps: Deps) -> Case
         resolution_s=(state.resolution_wall_s, state.resolution_business_s)
         if state
         else (None, None),
+        requester=requester(conn, case, deps),
     )
 
 
