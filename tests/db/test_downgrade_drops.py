@@ -219,7 +219,7 @@ def _walk_down(url: str) -> None:
     migrations = Migrations(url)
     below = dict(zip(migrations.revisions, ["base", *migrations.revisions[:-1]], strict=True))
     guarded = _guarded(migrations)
-    assert len(guarded) == 16 and set(UNGUARDED) <= set(guarded), guarded
+    assert len(guarded) == 17 and set(UNGUARDED) <= set(guarded), guarded
     by_column = _guarded_columns(migrations)
     assert set(by_column) == {"0031", "0004"}, by_column
     engine = migration_engine(url)
@@ -288,7 +288,7 @@ ERASED = (
 
 def _refused_from_head(url: str) -> None:
     """An erased person's key at the head: the downgrade to 0018 is refused at 0019, after
-    undoing 0036 to 0020. With two audit records too, it is refused at 0021, the first met,
+    undoing 0037 to 0020. With two audit records too, it is refused at 0021, the first met,
     naming them. Each time the store is back at the head with its schema and rows."""
     migrations = Migrations(url)
     engine = migration_engine(url)

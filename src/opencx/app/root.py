@@ -34,6 +34,7 @@ def build(
 CUSTOMER_TABLE_STORES = (
     "opencx.feedback.store",
     "opencx.helpdesk.store",
+    "opencx.journeys.store",
     "opencx.loyalty.store",
     "opencx.modeling.store",
 )

@@ -183,6 +183,7 @@ CUSTOMER_ROWS = (
     "opencx.ingest.store.customer_rows",
     "opencx.feedback.store.customer_rows",
     "opencx.helpdesk.store.customer_rows",
+    "opencx.journeys.store.customer_rows",
     "opencx.modeling.store.customer_rows",
 )
 
@@ -195,7 +196,7 @@ def wire_customer_lifecycle(bus: EventBus) -> None:
     for rows in CUSTOMER_ROWS:
         bus.subscribe(CustomersMerged, _imported(rows, "on_customers_merged"))
         bus.subscribe(MergeUndone, _imported(rows, "on_merge_undone"))
-    for rows in CUSTOMER_ROWS[:3]:
+    for rows in CUSTOMER_ROWS[:-1]:
         bus.subscribe(CustomerErased, _imported(rows, "on_customer_erased"))
     bus.subscribe(CustomerErased, _imported("opencx.outbox.service", "on_customer_erased"))
     bus.subscribe(CustomerErased, _replay_erased)  # API answers kept for Idempotency-Key replay

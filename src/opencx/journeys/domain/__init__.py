@@ -42,6 +42,7 @@ from opencx.journeys.domain.lift import (
     chi2_sf,
     holm,
     sample_ratio,
+    srm_warning,
     two_proportion_p,
     welch,
 )
@@ -134,6 +135,7 @@ __all__ = [
     "reference_friction_counts",
     "reference_paths",
     "sample_ratio",
+    "srm_warning",
     "started",
     "stopped",
     "summarise_paths",

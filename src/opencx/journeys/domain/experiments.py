@@ -34,6 +34,7 @@ STATUSES: tuple[str, ...] = ("draft", "running", "stopped")
 MIN_VARIANTS, MAX_VARIANTS = 2, 4
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+EARLIEST, LATEST, LONGEST_DAYS = date(2000, 1, 1), date(2100, 1, 1), 3 * 366
 FNV_OFFSET, FNV_PRIME, MASK32 = 2166136261, 16777619, 0xFFFFFFFF
 
 
@@ -242,6 +243,11 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
     start, stop = _date(data, "start"), _date(data, "stop")
     if stop <= start:
         raise InvalidInput(f"stop {stop}: must come after start {start}")
+    if start < EARLIEST or stop > LATEST or (stop - start).days > LONGEST_DAYS:
+        raise InvalidInput(
+            f"start {start}, stop {stop}: between {EARLIEST} and {LATEST}, at most "
+            f"{LONGEST_DAYS} days apart"
+        )
     currency = _currency(goal, data.get("currency"))
     return Definition(
         key,

@@ -120,6 +120,17 @@ class Analysis:
         return sum(v.exposed for v in self.variants)
 
 
+def srm_warning(srm: Srm) -> str:
+    """The loud sentence of a sample-ratio mismatch."""
+    seen = ", ".join(f"{o:,}" for o in srm.observed)
+    expected = ", ".join(f"{e:,.0f}" for e in srm.expected)
+    return (
+        f"WARNING: sample-ratio mismatch: exposures {seen} where the weights expect {expected} "
+        f"(chi-square {srm.chi2:.1f}, p = {srm.p_value:.2g} < {SRM_THRESHOLD}). The assignment "
+        "or the recording of exposures is broken: do not trust these results"
+    )
+
+
 def chi2_sf(x: float, df: int) -> float:
     """P(χ²_df ≥ x) for 1 to 3 degrees of freedom, in closed form (2-4 variants).
 

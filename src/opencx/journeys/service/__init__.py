@@ -1,11 +1,13 @@
 """Journeys use cases: the paths customers take to an outcome and the touchpoints after which a
-bad outcome comes more often (friction). Reads only; the period ends by default where the data
-lets every window be seen (:func:`~opencx.journeys.domain.observable_end`)."""
+bad outcome comes more often (friction), read only; the period ends by default where the data
+lets every window be seen (:func:`~opencx.journeys.domain.observable_end`). Experiments are
+:attr:`JourneysService.experiments` (:mod:`.experiments`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cached_property
 
 from sqlalchemy.engine import Engine
 
@@ -24,6 +26,7 @@ from opencx.journeys.domain import (
     summarise_paths,
     windowed,
 )
+from opencx.journeys.service.experiments import ExperimentsService
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,11 @@ class JourneysService:
     def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
         self.clock = clock
+
+    @cached_property
+    def experiments(self) -> ExperimentsService:
+        """Experiments: define, start, stop, assign and expose customers, analyse."""
+        return ExperimentsService(self.engine, self.clock)
 
     def _query(self, ask: Ask, latest: datetime | None, *, windowed: bool) -> JourneyQuery:
         base = latest if latest is not None else self.clock.now()

@@ -5,7 +5,7 @@ Every row is read as its *person*: a customer merged into another counts as the 
 still name the merged customer. Anonymous rows (no customer) are left out. A path's steps are
 built with window functions (LAG to collapse repeats, ROW_NUMBER from the end to keep the last
 ones); the definition they follow is :func:`opencx.journeys.domain.reference_paths`, and a test
-holds the two equal. The slice owns no table yet: it only reads.
+holds the two equal.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from opencx.metrics.domain.survey import SCALES
 Cte = Any  # a sa.CTE; kept loose for the dynamic column access below
 
 
-def _person(table: sa.Table) -> tuple[sa.ColumnElement[Any], sa.FromClause]:
+def person_of(table: sa.Table) -> tuple[sa.ColumnElement[Any], sa.FromClause]:
     """The person a row belongs to, and the join that gives it (inner: no anonymous rows)."""
     c = customers.alias("p")
     joined = table.join(c, c.c.id == table.c.customer_id)
@@ -51,7 +51,7 @@ def label_of(level: str) -> sa.ColumnElement[Any]:
 
 def touches(query: JourneyQuery) -> sa.Select[Any]:
     """person, at, rid, label: every customer's interactions in ``[start, end)``."""
-    person, joined = _person(interactions)
+    person, joined = person_of(interactions)
     i = interactions.c
     return (
         sa.select(
@@ -66,7 +66,7 @@ def touches(query: JourneyQuery) -> sa.Select[Any]:
 
 
 def _low_scores(lo: datetime, hi: datetime) -> sa.Select[Any]:
-    person, joined = _person(responses)
+    person, joined = person_of(responses)
     a, q = answers.c, survey_questions.c
     r = responses.c
     joined = joined.join(answers, a.response_id == r.id).outerjoin(
@@ -95,14 +95,14 @@ def events(source: str, lo: datetime, hi: datetime) -> sa.Select[Any]:
     if source == "low_scores":
         return _low_scores(lo, hi)
     if source == "cases":
-        person, joined = _person(cases)
+        person, joined = person_of(cases)
         at = cases.c.opened_at
         return (
             sa.select(person.label("person"), at.label("at"))
             .select_from(joined)
             .where(at >= lo, at < hi)
         )
-    person, joined = _person(orders)
+    person, joined = person_of(orders)
     at = orders.c.placed_at
     bought = (
         sa.select(person.label("person"), at.label("at"))
@@ -111,7 +111,7 @@ def events(source: str, lo: datetime, hi: datetime) -> sa.Select[Any]:
     )
     if source == "orders":
         return bought
-    person, joined = _person(interactions)
+    person, joined = person_of(interactions)
     seen = interactions.c.occurred_at
     came = sa.select(person.label("person"), seen.label("at")).select_from(joined)
     return sa.union_all(bought, came.where(seen >= lo, seen < hi))  # type: ignore[return-value]
