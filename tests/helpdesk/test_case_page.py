@@ -1,6 +1,6 @@
-"""The case page shows who the case is from beside it: the customer's name (opened through the
-customers slice, as stored sealed), contact details, orders, latest score and other cases; none
-of it once they are erased. Both stores.
+"""The case page shows who the case is from beside it, and the queue names them: the customer's
+name (opened through the customers slice, as stored sealed), contact details, orders, latest
+score and other cases; none of it once they are erased. Both stores.
 
 Before, the page showed the customer's id only."""
 
@@ -95,7 +95,10 @@ def test_the_case_page_shows_the_customer_their_orders_score_and_other_cases(
     assert "<strong>2</strong> CSAT · csat-case" in card
     assert f'href="/helpdesk/cases/{first}">Where is my parcel?' in card
     assert f'href="/helpdesk/cases/{case_id}"' not in card  # not the case itself
+    queue = client.get("/helpdesk").text  # the queue names the customer of each case too
+    assert queue.count("<td>Ana &lt;b&gt;de Vries&lt;/b&gt;</td>") == 2
     services.customers.erase(customer_id)
+    assert "Ana" not in client.get("/helpdesk").text
     erased = client.get(f"/helpdesk/cases/{case_id}").text
     card = erased[erased.index('id="requester"') :]
     assert "Erased: no contact details are kept." in card and "Ana" not in erased

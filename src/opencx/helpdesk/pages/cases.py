@@ -58,6 +58,7 @@ def queue_view(
         request,
         "helpdesk/queues.html",
         cases=found,
+        names=service.customer_names(found),
         queues=queues,
         queue=queue,
         chosen=statuses,

@@ -159,6 +159,16 @@ class CaseWork(Units):
         with self.engine.connect() as conn:
             return store.list_cases(conn, **filters)
 
+    def customer_names(self, found: Sequence[Case]) -> dict[str, str]:
+        """The name of each customer ``found`` cases are from (through the customers slice; an
+        erased or nameless customer has none)."""
+        ids = {c.customer_id for c in found if c.customer_id}
+        if not ids:
+            return {}
+        with self.engine.connect() as conn:
+            people = self.deps.contacts(conn, ids)
+        return {i: p.name for i, p in people.items() if p.name}
+
     def agent_emails(self) -> list[str]:
         """The addresses of the active agents (the staff a pulse survey goes to)."""
         with self.engine.connect() as conn:
