@@ -196,3 +196,21 @@ def test_an_erased_customer_has_no_name_and_the_csv_needs_the_page_role(
     }
     assert "Ana" not in client.get("/feedback/responses").text
     assert all(export[r]["customer_name"] in ("", "Bo") for r in export)
+
+
+def test_the_survey_page_shows_what_the_survey_gathered(
+    client: TestClient, services: Services, clock: FixedClock, customer: object
+) -> None:
+    _seed(services, clock, customer)
+    _log_in(client, services)
+    page = client.get("/feedback/surveys/nps-x").text
+    results = page[page.index('id="results"') : page.index('id="preview"')]
+    assert '>7</div><div class="label">responses (7 complete)' in results
+    bars = re.findall(r'role="cell">(\d+)</span>.*?role="cell">(\d+)</span>', results, re.S)
+    assert [int(score) for score, _ in bars] == list(range(11))  # 0..10, the gaps shown as 0
+    assert dict((int(a), int(b)) for a, b in bars)[9] == 1 and sum(int(b) for _, b in bars) == 7
+    # scores 2, 9, 5, 7, 3, 10, 0: 2 promoters, 4 detractors of 7
+    assert 'id="nps-nps">NPS -28.6</span>' in results
+    comments = re.findall(r"<li>([^<]+?) <span", results)
+    assert comments[:2] == ["Never again", "For sent levering"]  # newest first
+    assert 'href="/feedback/responses?survey=nps-x"' in results

@@ -102,11 +102,13 @@ def _editor(
     error: str | None = None,
     notice: str | None = None,
     status: int = 200,
+    results: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
         "feedback/survey.html",
         status_code=status,
+        results=results,
         s=survey,
         lang=lang,
         pick=pick,
@@ -124,7 +126,7 @@ def survey_page(
     request: Request, key: str, service: Service, user: Reader, lang: str | None = None
 ) -> HTMLResponse:
     survey = service.survey(key)
-    return _editor(request, survey, lang or survey.default_language)
+    return _editor(request, survey, lang or survey.default_language, results=service.results(key))
 
 
 @router.post("/feedback/surveys/{key}", dependencies=[Depends(require_csrf)])

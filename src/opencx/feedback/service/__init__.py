@@ -302,6 +302,11 @@ class FeedbackService:
             conn, self.config, surveys=surveys, invitations=invitations, responses=responses
         )
 
+    def results(self, key: str) -> dict[str, Any]:
+        """What survey ``key`` gathered (:func:`response_store.survey_results`)."""
+        with self.engine.connect() as conn:
+            return response_store.survey_results(conn, key)
+
     def explore(
         self, *, before: tuple[datetime, str] | None = None, limit: int = 50, **filters: Any
     ) -> tuple[list[dict[str, Any]], tuple[datetime, str] | None]:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core.ids import new_id
 from opencx.db import driver
-from opencx.db.schema import answers, responses, surveys
+from opencx.db.schema import answers, invitations, responses, surveys
 from opencx.feedback.domain.responses import Answer
 from opencx.feedback.store import invitations as invites
 from opencx.feedback.store.tables import answer_topics, feedback_followups
@@ -393,6 +393,52 @@ def _add_details(conn: Connection, rows: list[dict[str, Any]]) -> None:
             sentiment=mean,
             sentiment_label=sentiment_label(mean),
         )
+
+
+def survey_results(conn: Connection, survey_key: str, comments: int = 5) -> dict[str, Any]:
+    """What a survey gathered, over all its versions: invitations sent, opened and answered;
+    responses complete and partial; the count of each score per scored question; its latest
+    ``comments`` comments (text, language, when)."""
+    i, r, a, s = invitations.c, responses.c, answers.c, surveys.c
+    survey_ids = sa.select(s.id).where(s.key == survey_key).scalar_subquery()
+    sent = conn.execute(
+        sa.select(
+            sa.func.count(i.sent_at), sa.func.count(i.opened_at), sa.func.count(i.responded_at)
+        ).where(i.survey_id.in_(survey_ids))
+    ).one()
+    done = sa.func.sum(sa.case((r.completed, 1), else_=0))
+    answered = conn.execute(
+        sa.select(sa.func.count(), done).where(r.survey_id.in_(survey_ids))
+    ).one()
+    theirs = answers.join(responses, a.response_id == r.id)
+    scores: dict[str, dict[int, int]] = {}
+    for x in conn.execute(
+        sa.select(a.question_key, a.score, sa.func.count())
+        .select_from(theirs)
+        .where(r.survey_id.in_(survey_ids), a.score.is_not(None))
+        .group_by(a.question_key, a.score)
+        .order_by(a.question_key, a.score)
+    ):
+        scores.setdefault(x[0], {})[int(x[1])] = int(x[2])
+    latest = conn.execute(
+        sa.select(a.text, a.language, r.submitted_at, r.language.label("response_language"))
+        .select_from(theirs)
+        .where(r.survey_id.in_(survey_ids), a.text.is_not(None), a.text != "")
+        .order_by(r.submitted_at.desc(), a.id)
+        .limit(comments)
+    )
+    return {
+        "sent": int(sent[0]),
+        "opened": int(sent[1]),
+        "answered": int(sent[2]),
+        "responses": int(answered[0]),
+        "completed": int(answered[1] or 0),
+        "scores": scores,
+        "comments": [
+            {"text": x.text, "language": x.language or x.response_language, "at": x.submitted_at}
+            for x in latest
+        ],
+    }
 
 
 def scored_texts(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
