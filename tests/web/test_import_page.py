@@ -82,9 +82,27 @@ def test_an_admin_imports_a_file_and_gets_its_rejects(
     assert client.get("/data/import/" + "0" * 32 + "/rejects.csv").status_code == 404
 
 
+def test_the_page_lists_each_kinds_fields_and_gives_its_header_as_a_file(
+    client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
+) -> None:
+    from opencx.ingest.domain import KINDS
+
+    log_in(users["admin"])
+    page = client.get("/data/import").text
+    for name, spec in KINDS.items():
+        assert f'id="fields-{name}"' in page and f'href="/data/import/{name}.csv"' in page
+        shown = page[page.index(f'id="fields-{name}"') :].split("</details>")[0]
+        assert all(f"<code>{f.name}</code>" in shown for f in spec.fields), name
+    template = client.get("/data/import/orders.csv")
+    assert template.status_code == 200 and template.headers["content-type"].startswith("text/csv")
+    assert template.text == ",".join(KINDS["orders"].names) + "\n"
+    assert client.get("/data/import/nope.csv").status_code == 404
+
+
 def test_only_who_may_import_sees_the_page(
     client: TestClient, users: dict[str, str], log_in: Callable[..., Response]
 ) -> None:
     log_in(users["analyst"])
     assert 'href="/data/import"' not in client.get("/data").text
     assert client.get("/data/import").status_code == 403
+    assert client.get("/data/import/orders.csv").status_code == 403

@@ -55,6 +55,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/data"): LOGIN,
     ("GET", "/data/import"): "imports:write",
     ("POST", "/data/import"): "imports:write",
+    ("GET", "/data/import/{kind}.csv"): "imports:write",
     ("GET", "/data/import/{token}/rejects.csv"): "imports:write",
     ("GET", "/data/import/jobs/{job_id}"): "imports:write",
     ("GET", "/ops/metrics"): "ops:read",

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from opencx.core.errors import NotFound
+from opencx.core.spreadsheet import csv_text
 from opencx.ingest.deps import IngestServiceDep
 from opencx.ingest.domain import KINDS
 from opencx.ingest.service import bundled_names, load_mapping
@@ -108,10 +109,41 @@ def _activity_figure(activity: dict[str, list[tuple[str, int]]]) -> dict[str, An
     return {"data": traces, "layout": layout}
 
 
+TYPE_WORDS = {
+    "str": "text",
+    "int": "whole number",
+    "money": "amount (1234.50)",
+    "datetime": "date or time (ISO 8601; UTC without a zone)",
+    "bool": "true or false",
+    "json": "JSON object",
+}
+"""How the import page names each field type."""
+
+
 @router.get("/data/import", response_class=HTMLResponse)
 def import_form(request: Request, user: Importer) -> HTMLResponse:
     mappings = [(name, load_mapping(name).kind) for name in bundled_names()]
-    return render(request, "ingest/import.html", kinds=list(KINDS), mappings=mappings)
+    return render(
+        request,
+        "ingest/import.html",
+        kinds=list(KINDS),
+        specs=KINDS,
+        type_words=TYPE_WORDS,
+        mappings=mappings,
+    )
+
+
+@router.get("/data/import/{kind}.csv")
+def import_template(kind: str, user: Importer) -> Response:
+    """A CSV with the kind's fields as its header: the file to fill in."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise NotFound(f"no import kind {kind[:40]!r} (the kinds: {', '.join(KINDS)})")
+    return Response(
+        csv_text(spec.names, []),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="opencx-{kind}.csv"'},
+    )
 
 
 @router.post("/data/import", dependencies=[Depends(require_csrf)])
