@@ -232,3 +232,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "call":
         item.ownership_call_passed = report.passed  # type: ignore[attr-defined]
     return report
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``: files stay whole; the Spark files share a worker and long files go
+    first (tests/scheduling.py)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.scheduling import make_scheduler
+
+    return make_scheduler(config, log)

@@ -25,6 +25,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 def test_quickstart_generates_demo_data_and_serves_a_login(tmp_path: Path) -> None:
     port = _free_port()
     env = {

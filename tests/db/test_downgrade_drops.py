@@ -273,6 +273,7 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 @pytest.mark.postgres
 def test_postgres_refuses_each_guarded_drop_and_downgrades_it_emptied(pg_url: str) -> None:
     _walk_down(pg_url)

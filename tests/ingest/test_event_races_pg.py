@@ -127,6 +127,7 @@ def workload(rng: random.Random) -> list[Post]:
     return posts
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 def test_concurrent_and_duplicated_events_never_fail_and_land_once(
     server: tuple[str, Counter[str]], pg_clean: Engine
 ) -> None:

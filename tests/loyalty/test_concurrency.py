@@ -45,6 +45,7 @@ def _seed_members(engine: Engine, n: int) -> list[str]:
     return ids
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 @pytest.mark.postgres
 def test_32_clients_apply_every_request_exactly_once(pg_clean: Engine, clock: FixedClock) -> None:
     engine = create_engine_from_url(

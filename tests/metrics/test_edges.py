@@ -77,6 +77,7 @@ def _offered(page: str) -> list[str]:
     return [v for v in re.findall(r'<option value="([^"]*)"', select.group(1)) if v]
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 def test_every_offered_breakdown_works_on_the_page_and_the_api(
     client: TestClient, services: Services
 ) -> None:

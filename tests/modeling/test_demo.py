@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -12,6 +13,7 @@ from opencx.modeling.service import ModelingService
 MODELS = ("clv", "churn", "rfm", "personas", "loyalty-types", "nbo")
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 def test_demo_fit_and_score_end_to_end(sqlite_engine: Engine, clock: FixedClock) -> None:
     from opencx.demo import DemoSettings, build_demo, write_demo
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -16,6 +17,7 @@ from opencx.modeling.service import ModelingService
 MODELS = ("rfm", "personas", "loyalty-types", "clv", "churn", "nbo")
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 def test_fit_and_score_every_model(synthetic: tuple[Engine, object], clock: FixedClock) -> None:
     engine, _planted = synthetic
     contacts = CustomerService(engine, clock, EventBus(), secret_key="test-secret").contacts

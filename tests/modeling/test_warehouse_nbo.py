@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from opencx.core import FixedClock
 from opencx.modeling.service import ModelingService
 from tests.modeling.conftest import export_parquet
@@ -18,6 +20,7 @@ def _nbo(service: ModelingService, as_of: Any) -> tuple[dict[str, Any], list[Any
     return {**run.metrics, "rules": run.params["rules"], "fp": run.data_fingerprint}, found
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 def test_nbo_on_a_parquet_warehouse_equals_nbo_on_the_store(synthetic: Any, tmp_path: Path) -> None:
     engine, planted = synthetic
     clock = FixedClock(planted.end)

@@ -44,6 +44,7 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[objec
     services.engine.dispose()
 
 
+@pytest.mark.slow  # queued among the first files (tests/scheduling.py)
 def test_every_operation_keeps_its_contract(fuzzed_app: tuple[object, str]) -> None:
     """Each operation in turn (Schemathesis's pytest plugin does not load under pytest 9)."""
     app, secret = fuzzed_app
