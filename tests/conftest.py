@@ -35,6 +35,13 @@ SHARED_DATA = Path(
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
+# The test Spark sessions' settings (the product's stay): on small data adaptive execution's
+# re-planning of every stage is most of the work. tests/metrics/test_backends.py's 55 queries on
+# local[1] took 105 s of JVM CPU with it, 74-77 s without (and one shuffle partition, which
+# nothing coalesces any more). The plans differ, never the rows: each test still compares them.
+SPARK_TEST_CONF = {"spark.sql.adaptive.enabled": "false", "spark.sql.shuffle.partitions": "1"}
+
+
 # Properties are checked, never timed: a loaded 2-core machine (the suite runs on both cores)
 # made an example take over Hypothesis' 200 ms deadline, or its generation look "too slow",
 # and failed tests whose property held. Speed is measured in bench/, not asserted here.

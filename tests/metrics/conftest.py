@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 import opencx.metrics as m
 from opencx.db.schema import metadata
-from tests.conftest import shared_data, unavailable
+from tests.conftest import SPARK_TEST_CONF, shared_data, unavailable
 
 __all__ = ["shared_data", "unavailable"]
 
@@ -438,6 +438,8 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     warehouse = tmp_path_factory.mktemp("spark-warehouse")
     session = make(master="local[1]", warehouse_dir=str(warehouse))
+    for key, value in SPARK_TEST_CONF.items():
+        session.conf.set(key, value)
     yield session
     session.stop()
 

@@ -39,6 +39,7 @@ from opencx.db.schema import (
     responses,
     surveys,
 )
+from tests.conftest import SPARK_TEST_CONF
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -334,6 +335,8 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     try:
         spark = make(master="local[1]", warehouse_dir=str(tmp_path_factory.mktemp("spark-wh")))
+        for key, value in SPARK_TEST_CONF.items():
+            spark.conf.set(key, value)
     except Exception as exc:  # Java missing or broken
         unavailable(f"local Spark ({exc.__class__.__name__})")
         raise
