@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine
 from opencx.app import Services
 from opencx.core import FixedClock
 from opencx.feedback.domain.text import (
+    ASPECTS,
+    aspects_in,
     assign,
     detect,
     discover,
@@ -91,6 +93,23 @@ def test_themes_are_discovered_named_and_assigned_transparently() -> None:
     assert sum(1 for t in tagged if t) / len(tagged) > 0.8
 
 
+def test_an_aspect_is_found_by_its_words_in_every_language() -> None:
+    said = {
+        "The parcel arrived two days late": ["Delivery"],
+        "Het pakket kwam te laat en was duur": ["Delivery", "Price and value"],
+        "Leveringen tog alt for lang tid": ["Delivery"],
+        "Το δέμα ήρθε νωρίτερα από το αναμενόμενο": ["Delivery"],
+        "Ik wacht nog steeds op mijn terugbetaling": ["Returns and refunds"],
+        "Η εφαρμογή με αποσύνδεσε κατά την πληρωμή": ["Website and app"],
+        "Personalet var virkelig venlige": ["Staff and service"],
+        "I really appreciate it": [],  # 'app' is a whole word, not a beginning
+        "": [],
+    }
+    for text, aspects in said.items():
+        assert aspects_in(text) == aspects, text
+    assert set(ASPECTS) >= {"Delivery", "Price and value", "Quality", "Returns and refunds"}
+
+
 def test_key_drivers_recover_a_planted_effect() -> None:
     rng = np.random.default_rng(5)
     n = 600
@@ -155,6 +174,10 @@ def test_the_analysis_job_publishes_topics_drivers_and_trends(
     with engine.connect() as conn:
         names = set(conn.execute(sa.select(answer_topics.c.theme)).scalars())
     assert "delivery" in names
+    # the aspects are tagged beside the discovered themes, one figure across languages
+    aspects = {name: n for name, n, _ in fb.theme_overview().aspects}
+    assert list(aspects) == list(ASPECTS) and aspects["Delivery"] > 0
+    assert "Delivery" in names
     drivers = fb.drivers("nps")
     assert drivers and all(0 <= d.p_value <= 1 for d in drivers)
     assert isinstance(fb.trends(25), list)

@@ -38,6 +38,7 @@ from opencx.feedback.domain import (
     visible,
 )
 from opencx.feedback.domain.messages import scale_labels
+from opencx.feedback.domain.text import ASPECTS
 from opencx.feedback.domain.webhooks import WEBHOOK_EVENTS, Subscription
 from opencx.feedback.service import FeedbackService, LinkInvalid
 from opencx.metrics.deps import MetricsServiceDep
@@ -277,7 +278,7 @@ def responses_page(
         rows=rows,
         surveys=service.surveys(),
         languages=SUPPORTED,
-        themes=sorted({t.title for t in service.themes()}),
+        themes=[*ASPECTS, *sorted({t.title for t in service.themes()} - set(ASPECTS))],
         sentiments=SENTIMENTS,
         f=chosen,
         older=older,

@@ -18,7 +18,7 @@ from opencx.core.ids import new_id
 from opencx.db import pipelined
 from opencx.feedback.domain.loop import closure
 from opencx.feedback.domain.surveys import Survey
-from opencx.feedback.domain.text import Driver, Theme, Trend
+from opencx.feedback.domain.text import ASPECTS, Driver, Theme, Trend
 from opencx.feedback.domain.triggers import Trigger
 from opencx.feedback.domain.webhooks import Subscription, check_events, check_secret, check_url
 from opencx.feedback.service import analytics, answering, distribution, history, surveys
@@ -68,6 +68,7 @@ class ThemeOverview:
     themes: tuple[ThemeVolume, ...]
     untagged: int  # responses whose comment carries no theme
     analysed_at: datetime | None
+    aspects: tuple[tuple[str, int, float | None], ...] = ()  # name, responses, mean sentiment
 
 
 class FeedbackService:
@@ -362,7 +363,8 @@ class FeedbackService:
         rows = [ThemeVolume(t, *volumes.get(t.title, (0, None))) for t in found]
         rows.sort(key=lambda r: (-r.responses, r.theme.title))
         untagged = volumes.get(NO_THEME, (0, None))[0]
-        return ThemeOverview(tuple(rows), untagged, at)
+        aspects = tuple((name, *volumes.get(name, (0, None))) for name in ASPECTS)
+        return ThemeOverview(tuple(rows), untagged, at, aspects)
 
     def name_theme(self, key: str, name: str | None) -> bool:
         """Name a theme (equal names merge); takes effect at the next ``analyse``."""

@@ -15,6 +15,7 @@ from opencx.core.errors import InvalidInput
 from opencx.feedback.domain.text import (
     Driver,
     Trend,
+    aspects_in,
     assign,
     detect,
     discover,
@@ -70,7 +71,8 @@ def analyse(conn: Connection, now: datetime, *, rediscover: bool = False, k: int
         themes = store.themes(conn)
     out = []
     for row, score in zip(rows, sentiment, strict=True):
-        found = assign(row["text"], themes) or [NO_THEME]
+        named = aspects_in(row["text"])
+        found = named + [t for t in assign(row["text"], themes) if t not in named] or [NO_THEME]
         lang = detect(row["text"]) or row["language"]
         for theme in found:
             out.append(
