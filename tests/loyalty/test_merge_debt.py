@@ -7,13 +7,17 @@ took over: with nothing in between, both balances (negative ones too) are what t
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opencx.customers.service import merge
+from opencx.loyalty.domain import OutOfRange
 from tests.loyalty.conftest import PROGRAM, customer
 from tests.loyalty.test_service import audit_all
 
@@ -107,3 +111,41 @@ def test_merge_then_undo_restores_both_balances(
     for member in before:
         projected, rebuilt, same = services.loyalty.audit(member)
         assert same and projected == rebuilt
+
+
+def _store_expiry(services, months: int) -> None:
+    """A stored program whose ``expiry_months`` no program being set may take (100f2a6)."""
+    text = json.dumps({**PROGRAM, "floor": None, "expiry_months": months})
+    cast = "CAST(:d AS json)" if services.engine.dialect.name == "postgresql" else ":d"
+    with services.engine.begin() as conn:
+        conn.execute(sa.text(f"UPDATE loyalty_programs SET document = {cast}"), {"d": text})
+
+
+def test_debt_back_that_only_settles_debt_needs_no_expiry(services, clock):
+    """The survivor took b's debt as its own (it had no points): undone, the credit giving it
+    back only settles that debt, opening no points to expire, so a stored expiry_months of 0
+    does not refuse the undo. Before, it was refused ('program.expiry_months: 0 is out of
+    range ...') and the customers stayed merged."""
+    services.loyalty.configure({**PROGRAM, "floor": None})
+    merge_id, survivor, merged, before = _two_members(services, 0, 0, 150, wait=False)
+    assert before == {survivor: 0, merged: -150}
+    assert services.loyalty.member_view(survivor).debt == 150
+    _store_expiry(services, 0)
+    services.customers.unmerge(merge_id)
+    for member, balance in before.items():
+        view = services.loyalty.member_view(member)
+        assert (view.status, view.balance, view.debt) == ("active", balance, -balance)
+    audit_all(services)
+
+
+def test_debt_back_that_opens_points_still_needs_the_expiry(services, clock):
+    """The survivor paid b's debt from its own lots: undone, it gets those points back in a
+    lot that must expire by the program's rule; under a stored expiry_months of 0 (a lot lost
+    at once) the undo is refused naming it, nothing moved, as every credit opening a lot is."""
+    services.loyalty.configure({**PROGRAM, "floor": None})
+    merge_id, survivor, merged, _ = _two_members(services, 300, 0, 150, wait=False)
+    _store_expiry(services, 0)
+    with pytest.raises(OutOfRange, match=r"^program\.expiry_months: 0 is out of range"):
+        services.customers.unmerge(merge_id)
+    assert services.loyalty.member_view(merged).status == "merged"
+    assert services.loyalty.member_view(survivor).balance == 150

@@ -315,10 +315,12 @@ def _transfer_debt(
     when the merge is undone (``back``).
 
     The member relieved is credited (``{key}:debt:in``: on a merge that credit settles exactly
-    the merged member's open debt; back, it is the survivor's lot, expiring as an earn would)
-    and the other is debited with no floor (``{key}:debt:out``: debt again unless its spendable
-    lots pay it). :func:`opencx.loyalty.store.ledger.debt_moved` finds a merge's transfer by the
-    survivor's ``debt:out`` key, so an undo moves back what the merge moved.
+    the merged member's open debt; back, it is the survivor's lot, expiring as an earn would,
+    unless it only settles the survivor's open debt: a lot nothing is left in needs no expiry,
+    so a stored ``expiry_months`` out of range refuses the undo only when points are left
+    open) and the other is debited with no floor (``{key}:debt:out``: debt again unless its
+    spendable lots pay it). :func:`opencx.loyalty.store.ledger.debt_moved` finds a merge's
+    transfer by the survivor's ``debt:out`` key, so an undo moves back what the merge moved.
     """
     if back:
         relieved, charged = survivor, merged
@@ -337,7 +339,8 @@ def _transfer_debt(
             points=debt,
             at=now,
             key=f"{key}:debt:in",
-            expires_at=p.expiry(now) if back else None,
+            # back, the points left once the survivor's debt is settled expire as an earn's
+            expires_at=p.expiry(now) if back and debt > s.debt else None,
             reason=credit_reason,
             ref=f"member:{charged}" if back else None,
             bounded=False,  # moves points that exist
