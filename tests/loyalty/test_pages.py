@@ -136,3 +136,26 @@ def test_staff_enroll_redeem_donate_and_adjust_from_the_pages(client, services):
     page = client.get(f"/loyalty/members/{member}").text
     assert "member-actions" not in page and "Enroll in" not in client.get(f"/customers/{bob}").text
     assert client.post(url, data=add).status_code == 403
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_the_rewards_page_shows_the_units_left_the_domain_counts(client, services):
+    """The catalog page's 'Stock left' is what ``domain.stock_left`` says (the rule redeeming
+    checks with), not a sum of its own: a stock lowered below the units redeemed is 0 left,
+    and the member page offers no such reward."""
+    from opencx.loyalty.domain import stock_left
+
+    member = services.loyalty.enroll(customer(services, "ann"))
+    services.loyalty.earn(member, 1000, "e1")
+    services.loyalty.put_reward(Reward("mug", "Mug", 100, stock=3))
+    services.loyalty.put_reward(Reward("pen", "Pen", 50))
+    services.loyalty.redeem(member, "mug", "r1")
+    services.loyalty.redeem(member, "mug", "r2")
+    services.loyalty.put_reward(Reward("mug", "Mug", 100, stock=1))  # lowered below 2
+    log_in(client, services, "admin")
+    page = client.get("/loyalty/rewards").text
+    rows = re.findall(r"<tr><td>(\w+)</td>\s*<td>[\d,]+</td><td>(\d+)</td>\s*<td>(\w+)</td>", page)
+    assert rows == [("Pen", "0", "unlimited"), ("Mug", "2", "0")], page
+    assert [stock_left(r, n) for r, n in services.loyalty.rewards()] == [None, 0]
+    offered = client.get(f"/loyalty/members/{member}").text
+    assert 'value="pen"' in offered and 'value="mug"' not in offered

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from opencx.core import InvalidInput, new_id
 from opencx.core.services import service_of
 from opencx.loyalty.deps import LoyaltyServiceDep as Service
-from opencx.loyalty.domain import POINTS_LIMIT
+from opencx.loyalty.domain import POINTS_LIMIT, stock_left
 from opencx.loyalty.service import LoyaltyService, MemberView
 from opencx.web import Principal, plotly_figure, render, require_csrf, require_page_scope
 from opencx.web.auth import csrf_token_for, current_user
@@ -79,7 +79,9 @@ def overview(request: Request, service: Service, user: Reader) -> HTMLResponse:
 
 @router.get("/loyalty/rewards", response_class=HTMLResponse)
 def rewards(request: Request, service: Service, user: Reader) -> HTMLResponse:
-    return render(request, "loyalty/rewards.html", rewards=service.rewards())
+    """The catalog: each reward with the units redeemed and the units left (``stock_left``)."""
+    rows = [(r, n, stock_left(r, n)) for r, n in service.rewards()]
+    return render(request, "loyalty/rewards.html", rewards=rows)
 
 
 @router.get("/loyalty/effectiveness", response_class=HTMLResponse)
@@ -137,9 +139,7 @@ def _controls(service: LoyaltyService, v: MemberView, user: Principal) -> dict[s
     if floor is not None:
         room = min(room, v.spendable - floor)
     rewards = [
-        r
-        for r, taken in v.rewards
-        if r.active and (r.stock is None or taken < r.stock) and r.points <= room
+        r for r, taken in v.rewards if r.active and stock_left(r, taken) != 0 and r.points <= room
     ]
     return {
         "key": new_id(),

@@ -84,6 +84,7 @@ from opencx.loyalty.domain.rewards import (
     Reward,
     check_redeemable,
     check_reward,
+    stock_left,
 )
 from opencx.loyalty.domain.rules import (
     EarningRules,
@@ -180,6 +181,7 @@ __all__ = [
     "seed_commitment",
     "settlement_amount",
     "settlement_line",
+    "stock_left",
     "tier_order_checks",
     "verify_draw",
     "verify_link",

@@ -36,9 +36,21 @@ class OutOfStock(Conflict):
     """Every unit of a reward has been redeemed."""
 
 
+def stock_left(reward: Reward, redeemed: int) -> int | None:
+    """The units of ``reward`` still to be had once ``redeemed`` were (``None``: unlimited;
+    0, never fewer, when its stock was lowered below what was redeemed). The one place that
+    says so: the rewards page shows it, the member page offers a reward while it is above 0,
+    and :func:`check_redeemable` refuses one at 0.
+
+    >>> stock_left(Reward("mug", "Mug", 100, stock=2), 5), stock_left(Reward("pen", "Pen", 9), 5)
+    (0, None)
+    """
+    return None if reward.stock is None else max(reward.stock - redeemed, 0)
+
+
 def check_redeemable(reward: Reward, redeemed: int) -> None:
     """Raise when ``reward`` is withdrawn or its stock is used up by ``redeemed`` units."""
     if not reward.active:
         raise Conflict(f"reward {reward.name!r} is withdrawn from the catalog")
-    if reward.stock is not None and redeemed >= reward.stock:
+    if stock_left(reward, redeemed) == 0:
         raise OutOfStock(f"reward {reward.name!r} is out of stock ({reward.stock} redeemed)")
