@@ -125,3 +125,36 @@ def test_years_at_the_upper_end_are_taken(services: Services) -> None:
     r = CliRunner().invoke(demo_app, ["--customers", "1", "--years", "20"], obj=services)
     assert r.exit_code == 0, (r.output, r.exception)
     assert customers(services.engine) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("30/06/2025", "'30/06/2025' is not a date like 2026-11-01"),
+        ("2026-02-30", "'2026-02-30' is not a date like 2026-11-01"),
+        ("", "'' is not a date like 2026-11-01"),
+        ("0001-01-01", "0001-01-01 is not from 0100-01-01 to 9998-12-31"),
+        ("0099-12-31", "0099-12-31 is not from 0100-01-01 to 9998-12-31"),
+        ("9999-01-01", "9999-01-01 is not from 0100-01-01 to 9998-12-31"),
+        ("9999-12-31", "9999-12-31 is not from 0100-01-01 to 9998-12-31"),
+    ],
+)
+def test_demo_refuses_an_end_date_naming_the_option(
+    services: Services, value: str, why: str
+) -> None:
+    """``--end-date`` is a date from 0100-01-01 to 9998-12-31 (its history and what follows
+    it inside the years a date holds), refused as --years is, before anything runs. Before, a
+    date that was none was exit 1 once the command had started ('error: demo --end-date:
+    ...'), and 0001-01-01 or 9999-12-31 an OverflowError traceback."""
+    r = CliRunner().invoke(demo_app, ["--customers", "1", "--end-date", value], obj=services)
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert f"Invalid value for '--end-date': {why}" in said(r.output)
+    assert customers(services.engine) == 0
+
+
+def test_demo_settings_refuse_an_end_date_past_the_bounds() -> None:
+    from datetime import UTC, datetime
+
+    with pytest.raises(InvalidInput, match="demo --end-date: 9999-12-31 is not from 0100-01-01"):
+        DemoSettings(end=datetime(9999, 12, 31, tzinfo=UTC))
+    assert DemoSettings(end=datetime(100, 1, 1, tzinfo=UTC)).command.endswith("0100-01-01")

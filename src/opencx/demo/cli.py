@@ -17,21 +17,32 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from opencx.core.errors import InvalidInput, OpenCXError
+from opencx.core.errors import OpenCXError
 from opencx.core.services import service_of
-from opencx.demo.domain.company import DemoSettings
+from opencx.demo.domain.company import EARLIEST_END, LATEST_END, DemoSettings, end_date_refused
 from opencx.demo.domain.scale import MAX_CUSTOMERS, MAX_YEARS
 from opencx.demo.service import DemoService
 
 app = typer.Typer()
 
 
-def _end_date(text: str) -> datetime:
+def _day(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+
+
+def _end_date(text: str) -> str:
+    """A ``--end-date`` the demo takes: a date (YYYY-MM-DD) from
+    :data:`~opencx.demo.domain.company.EARLIEST_END` to ``LATEST_END``, refused as the other
+    options are ('Invalid value for '--end-date': ...', exit 2) before anything runs. Before,
+    a bad one was exit 1 once the command had started, and 0001-01-01 or 9999-12-31 a
+    traceback."""
     try:
-        day = datetime.strptime(text, "%Y-%m-%d")
+        day = _day(text)
     except ValueError:
-        raise InvalidInput(f"demo --end-date: {text!r} is not a date like 2026-11-01") from None
-    return day.replace(tzinfo=UTC)
+        raise typer.BadParameter(f"{text!r} is not a date like 2026-11-01") from None
+    if not EARLIEST_END <= day <= LATEST_END:
+        raise typer.BadParameter(end_date_refused(day))
+    return text
 
 
 def _above_zero(value: float) -> float:
@@ -80,14 +91,19 @@ def demo(
         help="Years of history before the end date, above 0.",
     ),
     seed: int = typer.Option(7, min=0, help="Random seed: the same seed gives the same data."),
-    end_date: str = typer.Option("2026-11-01", help="Last day of history (UTC, YYYY-MM-DD)."),
+    end_date: str = typer.Option(
+        "2026-11-01", callback=_end_date, help="Last day of history (UTC, YYYY-MM-DD)."
+    ),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if customers exist."),
 ) -> None:
     """Generate a fictional omnichannel retailer (customers, orders, cases, surveys...)."""
     console = Console()
     try:
         settings = DemoSettings(
-            customers=customers, years=years, seed=seed, end=_end_date(end_date)
+            customers=customers,
+            years=years,
+            seed=seed,
+            end=_day(end_date),
         )
         service = service_of(ctx.obj, "demo", DemoService)
         if if_empty and service.has_customers():

@@ -33,6 +33,12 @@ from opencx.demo.domain.touch import iter_interactions
 
 SOURCE = "demo"
 DEFAULT_END = datetime(2026, 11, 1, tzinfo=UTC)
+EARLIEST_END = datetime(100, 1, 1, tzinfo=UTC)
+LATEST_END = datetime(9998, 12, 31, tzinfo=UTC)
+"""The end dates a demo takes (``--end-date``): its history (up to
+:data:`~opencx.demo.domain.scale.MAX_YEARS` years), the catalogue a month before it, and what
+follows its last day stay inside the years a date holds (1 to 9999). Before, 0001-01-01 and
+9999-12-31 were an OverflowError traceback ('date value out of range')."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,8 @@ class DemoSettings:
             raise InvalidInput(f"demo --years: {self.years} must be in (0, {MAX_YEARS}]")
         if self.end.tzinfo is None:
             raise InvalidInput(f"demo --end-date: {self.end.isoformat()} has no time zone")
+        if not EARLIEST_END <= self.end <= LATEST_END:
+            raise InvalidInput(f"demo --end-date: {end_date_refused(self.end)}")
 
     @property
     def start(self) -> datetime:
@@ -70,8 +78,16 @@ class DemoSettings:
         """
         return (
             f"opencx demo --customers {self.customers} --years {self.years} --seed {self.seed} "
-            f"--end-date {self.end:%Y-%m-%d}"
+            f"--end-date {self.end.date().isoformat()}"
         )
+
+
+def end_date_refused(end: datetime) -> str:
+    """Why ``end`` is no end date a demo takes (:data:`EARLIEST_END`, :data:`LATEST_END`)."""
+    return (
+        f"{end.date().isoformat()} is not from {EARLIEST_END.date().isoformat()}"
+        f" to {LATEST_END.date().isoformat()}"
+    )
 
 
 def iter_demo(settings: DemoSettings) -> Iterator[TableRows]:
