@@ -81,3 +81,30 @@ def test_a_fixed_unnumbered_row_overwrites_no_line_of_the_file(
             ("O3", 2, "F"),
             ("O3", 9, "G"),
         ]
+
+
+def test_no_number_is_given_past_the_largest_line_number(tmp_path, run_import):
+    """Past 2,147,483,647 (the largest line number an import takes) no number is left: the
+    reject file gives the numbers up to it, and leaves the cell of a row past it empty, its
+    problems asking the user for one. Before, it wrote 2147483648, which the fixed file's
+    import refused ('line_no: out of range for a whole number')."""
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        HEAD
+        + "O1,C1,2024-01-02,EUR,A,1,1.00,2147483646\n"  # line 2: the largest number given
+        + ",C1,2024-01-02,EUR,X,1,10.00,\n"  # line 3: no order id, the last number left
+        + "O1,C1,2024-01-02,EUR,Y,1,20.00,,extra\n"  # line 4: not read into fields, none left
+    )
+    first = run_import(
+        "orders", path, maps=["line_no=Line"], allow_rejects=True, create_missing_customers=True
+    )
+    assert (first.rows_loaded, first.rows_rejected) == (1, 2), first.problems
+    with Path(first.reject_file).open(newline="") as handle:
+        read = list(csv.DictReader(handle))
+    assert [(r["_line"], r["Line"]) for r in read] == [("3", "2147483647"), ("4", "")]
+    assert read[0]["_problems"] == "order_id: required value is missing"
+    assert read[1]["_problems"].endswith(
+        "; Line: no number past the file's is left for this row (an import takes line numbers"
+        " up to 2,147,483,647; the file's rows took up to 2,147,483,646): give it a number its"
+        " order does not use before importing it again"
+    )

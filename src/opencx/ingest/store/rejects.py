@@ -30,6 +30,7 @@ import pyarrow as pa
 from opencx.core.errors import InvalidInput, Problem
 from opencx.ingest.domain.arrow_arrays import from_numpy
 from opencx.ingest.domain.kinds import RESERVED
+from opencx.ingest.domain.validation.values import INT32
 
 
 def default_reject_path(path: Path, folder: Path | None = None) -> Path:
@@ -57,6 +58,10 @@ LINE_COLUMN = "line_no"
 """The column a reject file of an orders file without line numbers adds: each rejected line's
 number in its order (its place, the rejected rows counted), so the fixed rows, imported again,
 land on their own lines, not on the first lines of their orders, already stored."""
+
+LINE_NO_MOST = INT32
+"""The largest line number an import takes (``line_no``: out of range past it): the reject file
+numbers no row past it."""
 
 NUL_SHOWN = "\u2400"  # ␀, SYMBOL FOR NULL
 
@@ -179,17 +184,32 @@ class RejectFile:
         writer.writerow({"_line": problem.line, "_problems": text, "_source": self.source})
         self.rows += 1
 
+    def _no_number_left(self) -> str:
+        return (
+            f"{self.number_column}: no number past the file's is left for this row (an import"
+            f" takes line numbers up to {LINE_NO_MOST:,}; the file's rows took up to"
+            f" {self.last_line_no:,}): give it a number its order does not use before"
+            " importing it again"
+        )
+
     def close(self) -> None:
         """Write the rows the file gave no line number (no order id, or not read into fields),
         after the others, numbered past every number a row of the file took in its order
         (``last_line_no`` + 1, + 2, ...): fixed, each lands on a line of its order none of the
-        file's rows holds, the same one every time the fixed file is imported."""
+        file's rows holds, the same one every time the fixed file is imported. Past
+        :data:`LINE_NO_MOST` (a row of the file took 2,147,483,647) no number is left: the cell
+        stays empty and the row's problems say so, asking the user for one (a number past it
+        would be refused as out of range when the fixed file is imported)."""
         if self._unnumbered is not None and self._writer is not None:
             assert self.number_column is not None
             self._unnumbered.seek(0)
             rows = csv.DictReader(self._unnumbered, self._fields())
             for number, row in enumerate(rows, self.last_line_no + 1):
-                self._writer.writerow({**row, self.number_column: number})
+                if number > LINE_NO_MOST:  # no number is left past the file's: the user's
+                    row["_problems"] += f"; {self._no_number_left()}"
+                    self._writer.writerow(row)  # its cell left empty
+                else:
+                    self._writer.writerow({**row, self.number_column: number})
             self._unnumbered.close()
             self._unnumbered = None
         if self._handle is not None:
