@@ -243,7 +243,24 @@ def identify_contact(
     people.insert_contact(
         conn, email=email, phone=phone, name=name, now=now, customer_id=customer_id
     )
+    written = Customer(  # as insert_contact wrote it: indexed without reading it back
+        id=customer_id,
+        source="opencx",
+        external_id=customer_id,
+        name=name,
+        email=email,
+        phone=phone,
+        language=None,
+        country=None,
+        created_at=now,
+    )
     index_identities(
-        conn, [customer_id], now=now, bus=bus, default_country=default_country, vault=vault
+        conn,
+        [customer_id],
+        now=now,
+        bus=bus,
+        default_country=default_country,
+        vault=vault,
+        created=[written],
     )
     return customer_id
