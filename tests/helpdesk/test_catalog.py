@@ -220,8 +220,20 @@ def test_the_catalog_pages_configure_run_and_approve(
     )
     assert "waits for an approval" in waiting.text
     admin = client.get("/helpdesk/catalog").text
+    assert 'id="item-fault-' not in admin
     run_id = re.search(r"/helpdesk/catalog/requests/([0-9a-z]+)/decision", admin)
     assert run_id
+    with services.engine.begin() as conn:  # as an item saved before placeholders were checked
+        catalog_store.save_item(conn, item_from_dict({**ADDRESS, "approvals": 1}))
+    stale = services.helpdesk.submit_request("address", "ana@x.nl", {"street": "Main 1"})
+    # it is named where the catalog lists it and where its request is opened, in the words a
+    # save is refused with: approving it would fail it into a case (before, neither said so)
+    said = "settings.template: {{city}} is not one of the item&#39;s fields (street)"
+    listed = client.get("/helpdesk/catalog").text
+    assert 'id="item-fault-address"' in listed and said in listed
+    assert 'id="item-fault-invoice-copy"' not in listed
+    opened = client.get(f"/helpdesk/catalog/requests/{stale.id}").text
+    assert 'id="item-fault"' in opened and said in opened
     approved = client.post(
         f"/helpdesk/catalog/requests/{run_id.group(1)}/decision",
         data={"decision": "approve", "csrf_token": csrf},

@@ -13,7 +13,7 @@ through the outbox).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,15 +98,8 @@ def checked_item(data: object) -> CatalogItem:
     names = [f.name for f in fields]
     if len(set(names)) != len(names):
         doc.refuse("fields", f"each field needs its own name ({', '.join(names)})")
-    if action == "email":
-        for setting in TEMPLATED:
-            unknown = [p for p in placeholders(settings.get(setting, "")) if p not in names]
-            if unknown:
-                doc.refuse(
-                    f"settings.{setting}",
-                    f"{{{{{unknown[0][:60]}}}}} is not one of the item's fields"
-                    f" ({', '.join(names) or 'it has none'})",
-                )
+    for setting, problem in _placeholder_faults(action, settings, names):
+        doc.refuse(setting, problem)
     return CatalogItem(
         key=key,
         title=title,
@@ -128,6 +121,38 @@ def _checked_field(doc: Document) -> FormField:
     if (kind == "choice") != bool(choices):
         doc.refuse("choices", "a choice field lists its choices; other kinds have none")
     return FormField(name, label, doc.flag("required", True), kind, choices)
+
+
+def _placeholder_faults(
+    action: str, settings: Mapping[str, str], names: Sequence[str]
+) -> Iterator[tuple[str, str]]:
+    """Each setting of an email item whose template names a ``{{placeholder}}`` that is not
+    one of ``names`` (its fields), with the first such name: (``settings.template``, why)."""
+    if action != "email":
+        return
+    for setting in TEMPLATED:
+        unknown = [p for p in placeholders(settings.get(setting, "")) if p not in names]
+        if unknown:
+            yield (
+                f"settings.{setting}",
+                f"{{{{{unknown[0][:60]}}}}} is not one of the item's fields"
+                f" ({', '.join(names) or 'it has none'})",
+            )
+
+
+def render_faults(item: CatalogItem) -> tuple[str, ...]:
+    """Why a stored ``item``'s email will not render, in the words a save is refused with
+    ('settings.template: {{city}} is not one of the item's fields (street)'): an item saved
+    before :func:`checked_item` checked its placeholders (21dfe7b), each request for which
+    fails into a case. Empty when it renders; the catalog's pages show them to an admin.
+
+    >>> item = CatalogItem("c", "C", (FormField("street", "Street"),), "email",
+    ...                    {"template": "{{ city }}"})
+    >>> render_faults(item)
+    ("settings.template: {{city}} is not one of the item's fields (street)",)
+    """
+    names = [f.name for f in item.fields]
+    return tuple(f"{s}: {why}" for s, why in _placeholder_faults(item.action, item.settings, names))
 
 
 def placeholders(template: str) -> list[str]:

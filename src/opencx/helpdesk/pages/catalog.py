@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from opencx.core import InvalidInput
+from opencx.core import InvalidInput, NotFound
 from opencx.core.text import nested_too_deep, surrogate_refused
 from opencx.helpdesk.deps import HelpdeskServiceDep as Service
+from opencx.helpdesk.domain.catalog import render_faults
 from opencx.helpdesk.pages.roles import CSRF, Admin, Reader, staff_email
 from opencx.web import Principal, render
 
@@ -41,11 +42,14 @@ def _catalog_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    items = service.catalog_items()
     return render(
         request,
         "helpdesk/catalog.html",
         status_code=status_code,
-        items=service.catalog_items(),
+        items=items,
+        # an item stored before its placeholders were checked: its email will not render
+        faults={it.key: render_faults(it) for it in items},
         pending=service.catalog_requests("pending_approval"),
         recent=service.catalog_requests(limit=50),
         can_write=user.allows("helpdesk:admin"),
@@ -109,10 +113,15 @@ def catalog_decide(
 def catalog_request(request: Request, run_id: str, service: Service, user: Reader) -> HTMLResponse:
     """One request: its form, status and every audited step."""
     found = service.catalog_request(run_id)
+    try:  # its item's email will not render (stored before the check): approving fails it
+        faults = render_faults(service.catalog_item(found.item))
+    except NotFound:  # the item is no longer in the catalog
+        faults = ()
     return render(
         request,
         "helpdesk/catalog_request.html",
         run=found,
+        faults=faults,
         trail=service.request_trail(run_id),
         can_write=user.allows("helpdesk:admin"),
     )
