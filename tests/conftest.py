@@ -40,6 +40,19 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 # local[1] took 105 s of JVM CPU with it, 74-77 s without (and one shuffle partition, which
 # nothing coalesces any more). The plans differ, never the rows: each test still compares them.
 SPARK_TEST_CONF = {"spark.sql.adaptive.enabled": "false", "spark.sql.shuffle.partitions": "1"}
+# and its JVM compiles with C1 only and collects with the serial collector: a test session's
+# JVM lives minutes, too short for C2's compiles to pay, and has one core. The same queries took
+# 44.9 s of JVM CPU with both (57.8 s with C1 alone), 89.5 s without, in the same lock at load
+# 5-10 (a JVM's start: 5.3 s of CPU instead of 11.2 s).
+SPARK_TEST_JAVA = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def spark_test_jvm() -> None:
+    """The options of :data:`SPARK_TEST_JAVA` for the JVM PySpark starts next (unless the
+    environment gives its own ``PYSPARK_SUBMIT_ARGS``)."""
+    os.environ.setdefault(
+        "PYSPARK_SUBMIT_ARGS", f"--driver-java-options '{SPARK_TEST_JAVA}' pyspark-shell"
+    )
 
 
 # Properties are checked, never timed: a loaded 2-core machine (the suite runs on both cores)

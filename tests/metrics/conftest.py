@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 import opencx.metrics as m
 from opencx.db.schema import metadata
-from tests.conftest import SPARK_TEST_CONF, shared_data, unavailable
+from tests.conftest import SPARK_TEST_CONF, shared_data, spark_test_jvm, unavailable
 
 __all__ = ["shared_data", "unavailable"]
 
@@ -437,6 +437,7 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from opencx.metrics.store.backends import spark_session as make
 
     warehouse = tmp_path_factory.mktemp("spark-warehouse")
+    spark_test_jvm()
     session = make(master="local[1]", warehouse_dir=str(warehouse))
     for key, value in SPARK_TEST_CONF.items():
         session.conf.set(key, value)

@@ -39,7 +39,7 @@ from opencx.db.schema import (
     responses,
     surveys,
 )
-from tests.conftest import SPARK_TEST_CONF
+from tests.conftest import SPARK_TEST_CONF, spark_test_jvm
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -334,6 +334,7 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from opencx.metrics.store.backends import spark_session as make
 
     try:
+        spark_test_jvm()
         spark = make(master="local[1]", warehouse_dir=str(tmp_path_factory.mktemp("spark-wh")))
         for key, value in SPARK_TEST_CONF.items():
             spark.conf.set(key, value)
