@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
@@ -25,6 +25,31 @@ pytestmark = pytest.mark.browser
 EMAIL, PASSWORD = "agent@example.org", "browser-pass-1"
 T0 = datetime(2025, 9, 1, 10, 0, tzinfo=UTC)
 XSS_NAME = "Mallory <script>alert(1)</script>"
+LONG_EMAIL = "Anneliese.deVries-vanderBerghe@Hotmail.Example.Co.Uk"
+PRODUCTS = ["Pro Running shoes", "Urban Jacket", "Urban Speaker", "Nordic Dumbbells", "T-shirt"]
+REASONS = [
+    {"feature": "interactions_90d", "value": 0, "typical": 6},
+    {"feature": "recency_days", "value": 557, "typical": 93},
+    {"feature": "attr_preferred_channel_marketplace", "value": 1, "typical": 0},
+]
+OUTSIDE_CARDS = """() => {
+  // elements reaching past their card's edge (a scroll box's content counts as inside it)
+  const out = [];
+  for (const card of document.querySelectorAll('.card')) {
+    const box = card.getBoundingClientRect();
+    for (const el of card.querySelectorAll('*')) {
+      let p = el.parentElement, scrolls = false;
+      while (p && p !== card) {
+        if (getComputedStyle(p).overflowX !== 'visible') { scrolls = true; break; }
+        p = p.parentElement;
+      }
+      const r = el.getBoundingClientRect();
+      if (!scrolls && r.width > 0 && (r.right > box.right + 0.5 || r.left < box.left - 0.5))
+        out.push(el.tagName + ': ' + (el.textContent || '').trim().slice(0, 40));
+    }
+  }
+  return out;
+}"""
 
 
 def _customer(id_: str, name: str, email: str) -> dict:
@@ -52,7 +77,7 @@ def seed(engine: Engine) -> None:
         conn.execute(
             schema.customers.insert(),
             [
-                _customer("cust-ana", "Ana de Vries", "ana@example.nl"),
+                _customer("cust-ana", "Ana de Vries", LONG_EMAIL),
                 _customer("cust-mal", XSS_NAME, "mallory@example.org"),
             ],
         )
@@ -162,12 +187,53 @@ def seed(engine: Engine) -> None:
         )
 
 
+def _scores(conn: Connection) -> None:
+    """Scores whose notes are long lines (next best offers, churn reasons), as on the demo."""
+    conn.execute(
+        schema.model_runs.insert(),
+        [
+            {
+                "id": f"run-{model}",
+                "model": model,
+                "version": "1",
+                "config": {},
+                "data_fingerprint": "f",
+                "fitted_at": T0,
+                "metrics": {},
+                "params": {},
+            }
+            for model in ("nbo", "churn", "rfm")
+        ],
+    )
+    details = {
+        "nbo": {"products": [{"product_id": p, "name": p} for p in PRODUCTS]},
+        "churn_risk": {"reasons": REASONS},
+        "rfm_segment": {"name": "Customers needing attention", "reason": "R 2, F 3, M 4"},
+    }
+    model = {"nbo": "nbo", "churn_risk": "churn", "rfm_segment": "rfm"}
+    conn.execute(
+        schema.customer_scores.insert(),
+        [
+            {
+                "customer_id": "cust-ana",
+                "model_run_id": f"run-{model[kind]}",
+                "kind": kind,
+                "value": 0.42,
+                "details": d,
+            }
+            for kind, d in details.items()
+        ],
+    )
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     db_url = f"sqlite:///{tmp_path / 'browser.db'}"
     migrate(db_url)
     engine = create_engine_from_url(db_url)
     seed(engine)
+    with engine.begin() as conn:
+        _scores(conn)
     engine.dispose()
     with served(db_url, tmp_path, "browser-test") as url:
         assert f"OpenCX on {url}/" in (tmp_path / "server.log").read_text()
@@ -195,9 +261,9 @@ def test_log_in_search_and_open_the_360_page(server: str, tmp_path: Path) -> Non
         expect(page.locator("#customer-list")).to_contain_text(XSS_NAME)
 
         # contact fields are sealed (crypto-shredding, the default): found by email, not name
-        page.get_by_role("searchbox", name="Search customers").fill("ANA@example.nl")
+        page.get_by_role("searchbox", name="Search customers").fill(LONG_EMAIL.upper())
         page.get_by_role("button", name="Search").click()
-        expect(page).to_have_url(server + "/customers?q=ANA%40example.nl")
+        expect(page).to_have_url(server + "/customers?q=" + LONG_EMAIL.upper().replace("@", "%40"))
         results = page.locator("#customer-list tbody tr")
         expect(results).to_have_count(1)
         results.get_by_role("link", name="Ana de Vries").click()
@@ -210,6 +276,14 @@ def test_log_in_search_and_open_the_360_page(server: str, tmp_path: Path) -> Non
         expect(timeline).to_contain_text("Snelle levering, mooie mok")
         expect(timeline).to_contain_text("NPS 9")
         expect(timeline).to_contain_text("page view · checkout")
+
+        # identities show the email the blind index stands for, not the hash; long values
+        # (the email, the offers, the churn reasons) wrap or scroll inside their cards
+        expect(page.locator("#identities")).to_contain_text(LONG_EMAIL.lower())
+        expect(page.locator("#identities")).not_to_contain_text("bi1:")
+        expect(page.locator("#scores")).to_contain_text("Nordic Dumbbells")
+        assert page.evaluate(OUTSIDE_CARDS) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
         page.screenshot(path=str(tmp_path / "customer-360.png"), full_page=True)
 
         page.get_by_role("link", name="Data", exact=True).click()

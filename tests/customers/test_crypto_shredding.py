@@ -105,6 +105,9 @@ def test_contact_fields_are_sealed_yet_found_and_shown(
 
     shown = services.customers.show(ann).profile.customer
     assert (shown.name, shown.email, shown.phone) == (NAME, EMAIL, PHONE)
+    # the 360 page shows the email and phone a blind index stands for, never the hash
+    held = {i.kind: i.readable for i in services.customers.show(ann).profile.identities}
+    assert (held["email"], held["phone"]) == (EMAIL, "+31205550199")
     for text in (EMAIL.upper(), "0031 20 5550199", "+31205550199", "crm:C-1"):
         assert [c.id for c in services.customers.search(text).customers] == [ann], text
     assert [c.name for c in services.customers.search("bo@example.nl").customers] == ["Bo Berg"]

@@ -14,12 +14,14 @@ from opencx.customers.domain import (
     Activity,
     Cursor,
     Customer,
+    Identity,
     LineRow,
     ModelScore,
     OrderRow,
     ScoredAnswer,
     TimelineEntry,
     build_profile,
+    known_identities,
     page_timeline,
     source_bound,
 )
@@ -159,3 +161,19 @@ def test_bad_cursors_and_limits_are_rejected() -> None:
         Cursor.parse("2025-01-01T00:00:00~order~o1")
     with pytest.raises(InvalidInput, match="limit"):
         page_timeline([], 0)
+
+
+def test_a_hashed_identity_shows_the_value_it_stands_for_when_the_group_holds_it() -> None:
+    def blind(kind: str, value: str) -> str:
+        return f"bi1:{kind}:{value[::-1]}"
+
+    held = [
+        Identity("email", blind("email", "a@x.nl"), "shop", T0),
+        Identity("phone", blind("phone", "+31612345678"), "shop", T0),
+        Identity("email", blind("email", "gone@x.nl"), "shop", T0),
+        Identity("external", "shop:1", "shop", T0),
+    ]
+    ann = Customer("c1", "shop", "1", "Ann", " A@X.NL", "06 1234 5678", None, None, T0)
+    shown = known_identities(held, [ann], blind, default_country="NL")
+    assert [i.readable for i in shown] == ["a@x.nl", "+31612345678", None, "shop:1"]
+    assert [i.hashed for i in shown] == [True, True, True, False]

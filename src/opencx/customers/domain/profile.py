@@ -8,13 +8,15 @@ and sells merchandise. Average order value is revenue over purchases, per curren
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from opencx.core import Money
+from opencx.customers.domain.identity import normalise_email, normalise_phone
+from opencx.customers.domain.sealing import BLIND_PREFIX
 from opencx.metrics.domain.order_value import OrderTotals, order_totals, purchase
 
 CLOSED_CASE_STATUSES = frozenset({"resolved", "closed", "cancelled", "merged"})
@@ -45,10 +47,46 @@ class Customer:
 
 @dataclass(frozen=True, slots=True)
 class Identity:
+    """One ``identities`` row. With crypto-shredding on, an email's or phone's ``value`` is its
+    blind index (a keyed hash); ``known`` is then the value it stands for when the profile
+    holds it (:func:`known_identities`)."""
+
     kind: str
     value: str
     source: str
     created_at: datetime
+    known: str | None = None
+
+    @property
+    def hashed(self) -> bool:
+        return self.value.startswith(BLIND_PREFIX)
+
+    @property
+    def readable(self) -> str | None:
+        """What a person can read: the value, or for a blind index the value it stands for
+        when known (None: only the hash is held)."""
+        return self.known if self.hashed else self.value
+
+
+def known_identities(
+    identities: Iterable[Identity],
+    members: Iterable[Customer],
+    blind: Callable[[str, str], str],
+    default_country: str | None = None,
+) -> tuple[Identity, ...]:
+    """``identities`` with each blind-indexed email or phone given the value it stands for,
+    when a customer of the group (``members``, their contact fields opened) still holds it;
+    ``blind(kind, normalised)`` is the vault's blind index."""
+    known: dict[tuple[str, str], str] = {}
+    for c in members:
+        email = normalise_email(c.email)
+        phone = normalise_phone(c.phone, c.country or default_country)
+        for kind, value in (("email", email), ("phone", phone)):
+            if value is not None:
+                known[(kind, blind(kind, value))] = value
+    return tuple(
+        replace(i, known=known.get((i.kind, i.value))) if i.hashed else i for i in identities
+    )
 
 
 @dataclass(frozen=True, slots=True)

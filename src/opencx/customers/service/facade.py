@@ -141,7 +141,9 @@ class CustomerService:
 
     def show(self, customer_id: str) -> Found:
         with self.engine.connect() as conn:
-            return profile(conn, customer_id, vault=self.vault)
+            return profile(
+                conn, customer_id, vault=self.vault, default_country=self.default_country
+            )
 
     def timeline(self, customer_id: str, *, limit: int = 50, before: str | None = None) -> Any:
         with self.engine.connect() as conn:

@@ -14,6 +14,7 @@ from opencx.customers.domain import (
     Profile,
     TimelinePage,
     build_profile,
+    known_identities,
     page_timeline,
 )
 from opencx.customers.domain.search import sealed_hint
@@ -55,17 +56,31 @@ class SearchPage:
         return self.first + len(self.customers) - 1
 
 
-def profile(conn: Connection, customer_id: str, *, vault: Vault | None = None) -> Found:
-    """The 360 profile of the person behind ``customer_id`` (a merged id gives its survivor)."""
+def profile(
+    conn: Connection,
+    customer_id: str,
+    *,
+    vault: Vault | None = None,
+    default_country: str | None = None,
+) -> Found:
+    """The 360 profile of the person behind ``customer_id`` (a merged id gives its survivor);
+    with crypto-shredding on, each hashed email or phone identity carries the value it stands
+    for when a customer of the group still holds it."""
     survivor = final_id(conn, customer_id)
     group = people.group_of(conn, survivor)
     customer = people.get_customer(conn, survivor)
     assert customer is not None
+    identities = merging.identities_of(conn, group)
     if vault is not None:
         customer = vault.reveal(conn, [customer])[0]
+        if any(i.hashed for i in identities):
+            merged = people.customers_by_id(conn, group[1:]) if group[1:] else []
+            members = [customer, *vault.reveal(conn, merged)]
+            blind = vault.sealer.blind
+            identities = list(known_identities(identities, members, blind, default_country))
     built = build_profile(
         customer,
-        identities=merging.identities_of(conn, group),
+        identities=identities,
         merged_ids=group[1:],
         orders=touchpoints.orders_of(conn, group),
         lines=touchpoints.customer_lines(conn, group),
