@@ -220,3 +220,30 @@ def test_identity_resolution_runs_on_customers_upserted(services: Services, seed
         services.bus.publish(CustomersUpserted((a, b), live=False), conn)
     assert services.customers.show(b).profile.customer.id == a
     assert services.customers.show(a).profile.merged_ids == (b,)
+
+
+def test_timeline_filters_by_kind_on_the_page_and_the_api(
+    client: TestClient, services: Services, keys: Any, people: Any, seed: Any
+) -> None:
+    from opencx.customers.domain import KIND_RANK
+
+    ann = people["ann"]
+    seed.order(ann, seed.day(8), [(1, "5.00", True)])
+    seed.interaction(ann, seed.day(9))
+    api = f"/api/customers/{ann}/timeline"
+    only = client.get(api, params={"kind": ["order", "response"]}, headers=keys["read"])
+    assert [e["kind"] for e in only.json()["entries"]] == ["order", "response", "order"]
+    bad = client.get(api, params={"kind": "visits"}, headers=keys["read"])
+    assert bad.status_code == 422 and "'visits'" in bad.text
+
+    log_in(client, services)
+    page = client.get(f"/customers/{ann}", params={"kind": "order", "limit": 1}).text
+    boxes = re.findall(r'name="kind" value="([a-z_]+)"( checked)?', page)
+    assert boxes == [(k, " checked" if k == "order" else "") for k in KIND_RANK]
+    assert page.count('class="kind-order"') == 1 and "kind-interaction" not in page
+    older = re.search(r'href="/customers/[^?]+\?([^"#]+)#timeline-h">Older', page)
+    assert older and "kind=order" in older.group(1)
+    rest = client.get(f"/customers/{ann}?{older.group(1).replace('&amp;', '&')}").text
+    assert rest.count('class="kind-order"') == 1 and "kind-response" not in rest
+    assert "Older" not in rest
+    assert client.get(f"/customers/{ann}", params={"kind": "visits"}).status_code == 422

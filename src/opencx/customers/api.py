@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from opencx.core import Money
 from opencx.customers.deps import CustomerServiceDep
-from opencx.customers.domain import Customer, Merge, TimelineEntry, TimelinePage
+from opencx.customers.domain import KIND_RANK, Customer, Merge, TimelineEntry, TimelinePage
 from opencx.customers.service import Found, SearchPage
 from opencx.web import Principal, require_scope
 
@@ -297,9 +297,14 @@ def get_timeline(
     _: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: str | None = None,
+    kind: Annotated[
+        list[str] | None,
+        Query(description=f"only entries of these kinds (repeat it): {', '.join(KIND_RANK)}"),
+    ] = None,
 ) -> TimelineOut:
     found = service.resolve(customer_id)
-    return TimelineOut.from_domain(found, service.timeline(found, limit=limit, before=before))
+    page = service.timeline(found, limit=limit, before=before, kinds=kind)
+    return TimelineOut.from_domain(found, page)
 
 
 @router.get("/{customer_id}/export", summary="Everything held about a person (GDPR)")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from opencx.customers.deps import CustomerServiceDep
+from opencx.customers.domain import KIND_LABELS
 from opencx.web import Principal, render, require_page_scope
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -62,10 +64,12 @@ def customer_page(
     user: User,
     before: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    kind: Annotated[list[str] | None, Query()] = None,
 ) -> HTMLResponse:
     found = service.show(customer_id)
     survivor = found.profile.customer.id
-    timeline = service.timeline(survivor, limit=limit, before=before)
+    timeline = service.timeline(survivor, limit=limit, before=before, kinds=kind)
+    kinds = [k for k in KIND_LABELS if k in (kind or ())]
     # cards other slices add (loyalty, ...), plugged in by the composition root
     providers = getattr(request.app.state, "profile_panels", ())
     panels = [panel for make in providers if (panel := make(request, survivor)) is not None]
@@ -79,4 +83,7 @@ def customer_page(
         icon_for=icon_for,
         limit=limit,
         panels=panels,
+        kind_labels=KIND_LABELS,
+        kinds=kinds,
+        paging=urlencode([("limit", limit), *(("kind", k) for k in kinds)]),
     )

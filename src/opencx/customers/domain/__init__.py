@@ -42,17 +42,20 @@ from opencx.customers.domain.profile import (
     score_note,
 )
 from opencx.customers.domain.timeline import (
+    KIND_LABELS,
     KIND_RANK,
     Bound,
     Cursor,
     TimelineEntry,
     TimelinePage,
+    chosen_kinds,
     page_timeline,
     source_bound,
 )
 
 __all__ = [
     "CALLING_CODES",
+    "KIND_LABELS",
     "KIND_RANK",
     "SURVIVOR_RULE",
     "Activity",
@@ -78,6 +81,7 @@ __all__ = [
     "TimelineEntry",
     "TimelinePage",
     "build_profile",
+    "chosen_kinds",
     "claims_of",
     "contested",
     "final_survivor",

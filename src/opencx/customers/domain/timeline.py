@@ -9,13 +9,36 @@ bounded by the cursor and limited, then merged here.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from opencx.core import InvalidInput, Money
 
 KIND_RANK = {"order": 0, "interaction": 1, "case": 2, "case_event": 3, "response": 4}
+KIND_LABELS: Mapping[str, str] = {
+    "order": "Orders",
+    "interaction": "Visits and contacts",
+    "case": "Cases",
+    "case_event": "Case messages and updates",
+    "response": "Survey answers",
+}
+"""Every kind of timeline entry, in rank order, with the words a filter shows for it."""
+
+
+def chosen_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
+    """The kinds a timeline filter asks for, in rank order: none given means every kind.
+
+    >>> chosen_kinds(["response", "order", "order"])
+    ('order', 'response')
+    >>> chosen_kinds(None)
+    ('order', 'interaction', 'case', 'case_event', 'response')
+    """
+    asked = {k.strip() for k in kinds or () if k.strip()}
+    unknown = sorted(asked - KIND_RANK.keys())
+    if unknown:
+        raise InvalidInput(f"timeline kind {unknown[0]!r}: expected one of {', '.join(KIND_RANK)}")
+    return tuple(k for k in KIND_RANK if k in asked or not asked)
 
 
 @dataclass(frozen=True, slots=True)

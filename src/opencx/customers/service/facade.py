@@ -19,6 +19,7 @@ from opencx.core.tombstone import KeysOfRows
 from opencx.customers.domain import (
     Customer,
     Merge,
+    TimelinePage,
 )
 from opencx.customers.domain.sealing import Sealer, master_key_from
 from opencx.customers.domain.tombstones import digests_of_rows
@@ -145,9 +146,17 @@ class CustomerService:
                 conn, customer_id, vault=self.vault, default_country=self.default_country
             )
 
-    def timeline(self, customer_id: str, *, limit: int = 50, before: str | None = None) -> Any:
+    def timeline(
+        self,
+        customer_id: str,
+        *,
+        limit: int = 50,
+        before: str | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> TimelinePage:
+        """:func:`timeline`: a page of the person's touchpoints of ``kinds`` (none: all)."""
         with self.engine.connect() as conn:
-            return timeline(conn, customer_id, limit=limit, before=before)
+            return timeline(conn, customer_id, limit=limit, before=before, kinds=kinds)
 
     def seal_existing(self, conn: Connection | None = None, *, thorough: bool = False) -> int:
         """:func:`seal_existing` (in ``conn``, else in a transaction of its own); 0 when

@@ -3,6 +3,7 @@ the search by name, email, phone or id, with its page and position."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Connection
@@ -14,6 +15,7 @@ from opencx.customers.domain import (
     Profile,
     TimelinePage,
     build_profile,
+    chosen_kinds,
     known_identities,
     page_timeline,
 )
@@ -92,14 +94,22 @@ def profile(
 
 
 def timeline(
-    conn: Connection, customer_id: str, *, limit: int = 50, before: str | None = None
+    conn: Connection,
+    customer_id: str,
+    *,
+    limit: int = 50,
+    before: str | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> TimelinePage:
-    """One page of the person's touchpoints, newest first; ``before`` is a page's next_cursor."""
+    """One page of the person's touchpoints, newest first; ``before`` is a page's next_cursor,
+    ``kinds`` the kinds of entry to show (:data:`KIND_LABELS`; none given: every kind)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"timeline limit {limit}: must be between 1 and {MAX_PAGE}")
+    shown = chosen_kinds(kinds)
     cursor = Cursor.parse(before) if before else None
     group = people.group_of(conn, final_id(conn, customer_id))
-    return page_timeline(touchpoints.timeline_sources(conn, group, limit, cursor), limit, cursor)
+    sources = touchpoints.timeline_sources(conn, group, limit, cursor, shown)
+    return page_timeline(sources, limit, cursor)
 
 
 def search(

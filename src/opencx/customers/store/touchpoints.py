@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from opencx.core import Money
 from opencx.customers.domain import (
+    KIND_RANK,
     Activity,
     Bound,
     Cursor,
@@ -154,16 +155,14 @@ def _bounded(query: Any, at: Any, key: Any, bound: Bound | None, limit: int) -> 
 
 
 def timeline_sources(
-    conn: Connection, ids: Sequence[str], limit: int, before: Cursor | None
+    conn: Connection,
+    ids: Sequence[str],
+    limit: int,
+    before: Cursor | None,
+    kinds: Sequence[str] = tuple(KIND_RANK),
 ) -> list[list[TimelineEntry]]:
-    """Each source's newest ``limit + 1`` entries older than ``before``."""
-    return [
-        _order_entries(conn, ids, limit, source_bound(before, "order")),
-        _interaction_entries(conn, ids, limit, source_bound(before, "interaction")),
-        _case_entries(conn, ids, limit, source_bound(before, "case")),
-        _case_event_entries(conn, ids, limit, source_bound(before, "case_event")),
-        _response_entries(conn, ids, limit, source_bound(before, "response")),
-    ]
+    """Each source of ``kinds``: its newest ``limit + 1`` entries older than ``before``."""
+    return [SOURCES[kind](conn, ids, limit, source_bound(before, kind)) for kind in kinds]
 
 
 def _order_entries(conn: Connection, ids: Sequence[str], limit: int, bound: Bound | None) -> Any:
@@ -285,3 +284,13 @@ def _score_label(answer: Any) -> str:
     (``buy_again``, ``brand_rank``), which says more than its type (``rating``)."""
     label = answer.question_type if answer.question_type in SCORED_TYPES else answer.question_key
     return str(label)
+
+
+SOURCES = {
+    "order": _order_entries,
+    "interaction": _interaction_entries,
+    "case": _case_entries,
+    "case_event": _case_event_entries,
+    "response": _response_entries,
+}
+"""The query of each timeline kind (:data:`opencx.customers.domain.KIND_RANK`)."""
