@@ -142,9 +142,9 @@ def test_export_and_erase_over_http(client: TestClient, keys: Any, people: Any) 
     assert profile["orders"] == 1
 
 
-def log_in(client: TestClient, services: Services) -> None:
+def log_in(client: TestClient, services: Services, role: str = "agent") -> None:
     AccessService(services.engine, services.clock).create_user(
-        "agent@example.org", role="agent", password=PASSWORD, name="Agent"
+        f"{role}@example.org", role=role, password=PASSWORD, name=role.title()
     )
     page = client.get("/login").text
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
@@ -152,7 +152,7 @@ def log_in(client: TestClient, services: Services) -> None:
     r = client.post(
         "/login",
         data={
-            "email": "agent@example.org",
+            "email": f"{role}@example.org",
             "password": PASSWORD,
             "next": "/customers",
             "csrf_token": token.group(1),

@@ -64,6 +64,7 @@ ROUTES: dict[tuple[str, str], str] = {
     # --- customers
     ("GET", "/customers"): "customers:read",
     ("GET", "/customers/{customer_id}"): "customers:read",
+    ("GET", "/customers.csv"): "customers:export",
     ("GET", "/api/customers"): "customers:read",
     ("POST", "/api/customers/merges"): "customers:write",
     ("POST", "/api/customers/merges/{merge_id}/undo"): "customers:write",

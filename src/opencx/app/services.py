@@ -97,6 +97,7 @@ class Services:
     @cached_property
     def customers(self) -> CustomerService:
         from opencx.customers.service import CustomerService
+        from opencx.modeling.domain.churn.bands import RISK_BANDS  # stdlib only
 
         settings = self.settings
         return CustomerService(
@@ -105,6 +106,7 @@ class Services:
             self.bus,
             secret_key=settings.secret_key,
             vault=_vault(settings),
+            churn_bands=RISK_BANDS,  # the list's churn-risk filter says what modeling means
         )
 
     @cached_property

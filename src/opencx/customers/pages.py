@@ -6,15 +6,43 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from opencx.customers.deps import CustomerServiceDep
 from opencx.customers.domain import KIND_LABELS
+from opencx.customers.domain.search import FILTER_FIELDS, ListFilter
 from opencx.web import Principal, render, require_page_scope
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 User = Annotated[Principal, Depends(require_page_scope("customers:read"))]
+Exporter = Annotated[Principal, Depends(require_page_scope("customers:export"))]
+EXPORT_SCOPE = "customers:export"
+"""Downloading the customer list (names, emails, phones in bulk): admins and analysts."""
+
+FILTER_LABELS = {
+    "rfm_segment": "RFM segment",
+    "persona": "Persona",
+    "loyal_type": "Loyal-customer type",
+    "churn_band": "Churn risk",
+    "country": "Country",
+    "language": "Language",
+}
+
+
+def list_filter(
+    rfm_segment: str = "",
+    persona: str = "",
+    loyal_type: str = "",
+    churn_band: str = "",
+    country: str = "",
+    language: str = "",
+) -> ListFilter:
+    """The list's filter from the query string (a field left empty means any)."""
+    return ListFilter(rfm_segment, persona, loyal_type, churn_band, country, language)
+
+
+Chosen = Annotated[ListFilter, Depends(list_filter)]
 
 
 ICONS = {
@@ -47,13 +75,39 @@ def customer_list(
     request: Request,
     service: CustomerServiceDep,
     user: User,
+    chosen: Chosen,
     q: str = "",
     after: str | None = None,
     before: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> HTMLResponse:
-    page = service.search(q, limit=limit, after=after, before=before)
-    return render(request, "customers/list.html", q=q, page=page, limit=limit)
+    page = service.search(q, limit=limit, after=after, before=before, chosen=chosen)
+    query = [("q", q), *chosen.pairs()] if q else chosen.pairs()
+    return render(
+        request,
+        "customers/list.html",
+        q=q,
+        page=page,
+        limit=limit,
+        chosen=chosen,
+        choices=service.list_choices(),
+        fields=FILTER_FIELDS,
+        filter_labels=FILTER_LABELS,
+        paging=urlencode([*query, ("limit", limit)]),
+        download=urlencode(query) if user.allows(EXPORT_SCOPE) else None,
+    )
+
+
+@router.get("/customers.csv")
+def customer_list_csv(
+    service: CustomerServiceDep, user: Exporter, chosen: Chosen, q: str = ""
+) -> Response:
+    """The list as the page filters it, every match (names, emails, phones: audited)."""
+    return Response(
+        service.list_csv(q, chosen),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="customers.csv"'},
+    )
 
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)

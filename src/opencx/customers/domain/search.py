@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from opencx.core import InvalidInput
 
 FOLDED_RANGES = (
     (0x41, 0x5A),  # A-Z
@@ -150,3 +154,41 @@ def sealed_hint(text: str) -> str | None:
         f"Names are sealed: a word shorter than {MIN_PREFIX} letters ({', '.join(short)}) "
         f"finds only that whole word; type at least {MIN_PREFIX} letters of a name."
     )
+
+
+RiskBand = tuple[str, float, float]
+"""``(name, low, high)``: a churn-risk band (low included, high excluded, 1.0 in the top band),
+defined by the modeling slice and handed over by the composition root."""
+
+SEGMENT_KINDS = ("rfm_segment", "persona", "loyal_type")
+"""Score kinds whose latest value per customer is a named segment (``details.name``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    """What the customer list is narrowed to, besides the search text: the latest named
+    segment of each kind, the churn-risk band, the country and the language ("" = any)."""
+
+    rfm_segment: str = ""
+    persona: str = ""
+    loyal_type: str = ""
+    churn_band: str = ""
+    country: str = ""
+    language: str = ""
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The filter's set fields as ``(name, value)``, for a link that keeps it."""
+        return [(f, v) for f in FILTER_FIELDS if (v := getattr(self, f))]
+
+    def band(self, bands: Sequence[RiskBand]) -> RiskBand | None:
+        """The chosen churn-risk band among ``bands`` (InvalidInput for an unknown one)."""
+        if not self.churn_band:
+            return None
+        for band in bands:
+            if band[0] == self.churn_band:
+                return band
+        names = ", ".join(b[0] for b in bands) or "none (no churn model bands)"
+        raise InvalidInput(f"churn band {self.churn_band!r}: expected one of {names}")
+
+
+FILTER_FIELDS = ("rfm_segment", "persona", "loyal_type", "churn_band", "country", "language")

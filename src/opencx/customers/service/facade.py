@@ -22,6 +22,7 @@ from opencx.customers.domain import (
     TimelinePage,
 )
 from opencx.customers.domain.sealing import Sealer, master_key_from
+from opencx.customers.domain.search import ListFilter, RiskBand
 from opencx.customers.domain.tombstones import digests_of_rows
 from opencx.customers.service.identities import (
     IndexResult,
@@ -32,9 +33,10 @@ from opencx.customers.service.identities import (
     pick_survivor,
     undo_merge,
 )
+from opencx.customers.service.listing import list_csv
 from opencx.customers.service.privacy import contacts, erase, export, seal_existing
 from opencx.customers.service.profiles import Found, SearchPage, profile, search, timeline
-from opencx.customers.store import merging, tombstones
+from opencx.customers.store import merging, segments, tombstones
 from opencx.customers.store import search as finder
 from opencx.customers.store import vault as vault_store
 from opencx.customers.store.vault import Vault
@@ -57,6 +59,8 @@ class CustomerService:
     # default key would forget its tombstones once the real key is set)
     secret_key: str = field(kw_only=True)
     vault: Vault | None = None  # crypto-shredding of contact fields (OPENCX_CRYPTO_SHREDDING)
+    # the modeling slice's churn-risk bands, for the list's filter (given by the composition root)
+    churn_bands: tuple[RiskBand, ...] = ()
 
     def rewrap_keys(self, old_master_key: str) -> int:
         """Re-wrap every customer's data key from ``old_master_key`` (base64) to the current
@@ -195,8 +199,16 @@ class CustomerService:
             return finder.add_missing(tx)
 
     def search(
-        self, text: str, *, limit: int = 25, after: str | None = None, before: str | None = None
+        self,
+        text: str,
+        *,
+        limit: int = 25,
+        after: str | None = None,
+        before: str | None = None,
+        chosen: ListFilter | None = None,
     ) -> SearchPage:
+        """:func:`search`, narrowed by ``chosen`` (segments, churn-risk band, country,
+        language)."""
         self.add_search_keys()
         with self.engine.connect() as conn:
             return search(
@@ -207,7 +219,33 @@ class CustomerService:
                 before=before,
                 default_country=self.default_country,
                 vault=self.vault,
+                chosen=chosen,
+                bands=self.churn_bands,
             )
+
+    def list_choices(self) -> dict[str, list[str]]:
+        """What each filter of the list offers (:func:`segments.choices`), and the churn-risk
+        bands by name (``churn_band``)."""
+        with self.engine.connect() as conn:
+            found = segments.choices(conn)
+        return {**found, "churn_band": [b[0] for b in self.churn_bands]}
+
+    def list_csv(self, text: str, chosen: ListFilter) -> str:
+        """:func:`list_csv`: personal data, recorded in the audit log as a download with the
+        number of customers, not who they are."""
+        self.add_search_keys()
+        with self.engine.begin() as conn:
+            found, rows = list_csv(
+                conn,
+                text,
+                chosen,
+                bands=self.churn_bands,
+                default_country=self.default_country,
+                vault=self.vault,
+            )
+            act = PrivilegedActDone("customers.list_download", detail={"rows": rows})
+            self.bus.publish(act, conn)
+            return found
 
     def export(self, customer_id: str) -> dict[str, Any]:
         """:func:`export`, recorded in the audit log (a download of personal data)."""

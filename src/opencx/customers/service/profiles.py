@@ -19,9 +19,9 @@ from opencx.customers.domain import (
     known_identities,
     page_timeline,
 )
-from opencx.customers.domain.search import sealed_hint
+from opencx.customers.domain.search import ListFilter, RiskBand, sealed_hint
 from opencx.customers.service.identities import final_id
-from opencx.customers.store import merging, people, touchpoints
+from opencx.customers.store import merging, people, segments, touchpoints
 from opencx.customers.store import search as finder
 from opencx.customers.store.vault import Vault
 
@@ -121,11 +121,15 @@ def search(
     before: str | None = None,
     default_country: str | None = None,
     vault: Vault | None = None,
+    chosen: ListFilter | None = None,
+    bands: Sequence[RiskBand] = (),
 ) -> SearchPage:
     """Customers by name or email (any case, any accents), phone digits, id, external id,
-    email, phone or ``source:id``; newest first, with the total and both neighbouring pages."""
+    email, phone or ``source:id``, narrowed by ``chosen`` (segments, churn-risk band among
+    ``bands``, country, language); newest first, with the total and both neighbouring pages."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"search limit {limit}: must be between 1 and {MAX_PAGE}")
+    where = segments.conditions(chosen, chosen.band(bands)) if chosen else []
     blind = vault.sealer.blind if vault is not None else None
     if blind is None and finder.missing(conn):  # rows written without keys (the service
         finder.add_missing(conn)  # commits them first)
@@ -137,15 +141,18 @@ def search(
         before=before,
         default_country=default_country,
         blind=blind,
+        where=where,
     )
     if not found and before:  # the previous page of the first page is the first page
-        found = finder.search(conn, text, limit=limit, default_country=default_country, blind=blind)
+        found = finder.search(
+            conn, text, limit=limit, default_country=default_country, blind=blind, where=where
+        )
     if vault is not None:
         found = vault.reveal(conn, found)
     page = tuple(found)
     above = page[0].id if page else None
     total, ahead = finder.count_matches(
-        conn, text, above=above, default_country=default_country, blind=blind
+        conn, text, above=above, default_country=default_country, blind=blind, where=where
     )
     if not page:
         hint = sealed_hint(text) if blind is not None and not total else None

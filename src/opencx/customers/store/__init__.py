@@ -4,6 +4,14 @@ Customer tables are defined once in :mod:`opencx.db.schema`; this package reads 
 Its own search keys (``customer_search``) are defined in :mod:`.search`.
 """
 
-from opencx.customers.store import merging, people, privacy, search, tombstones, touchpoints
+from opencx.customers.store import (
+    merging,
+    people,
+    privacy,
+    search,
+    segments,
+    tombstones,
+    touchpoints,
+)
 
-__all__ = ["merging", "people", "privacy", "search", "tombstones", "touchpoints"]
+__all__ = ["merging", "people", "privacy", "search", "segments", "tombstones", "touchpoints"]

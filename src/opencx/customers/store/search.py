@@ -15,7 +15,7 @@ words must each find one of a customer's terms.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -196,11 +196,12 @@ def search(
     before: str | None = None,
     default_country: str | None = None,
     blind: Blind | None = None,
+    where: Sequence[sa.ColumnElement[bool]] = (),
 ) -> list[Customer]:
-    """Surviving customers matching ``text`` (:func:`matching`), newest first: the ``limit``
-    after the id ``after`` (the next page), or the ``limit`` just before the id ``before``
-    (the previous page)."""
-    query = sa.select(customers).where(matching(text, default_country, blind))
+    """Surviving customers matching ``text`` (:func:`matching`) and every condition of
+    ``where``, newest first: the ``limit`` after the id ``after`` (the next page), or the
+    ``limit`` just before the id ``before`` (the previous page)."""
+    query = sa.select(customers).where(matching(text, default_country, blind), *where)
     if before:
         rows = conn.execute(
             query.where(customers.c.id > before).order_by(customers.c.id.asc()).limit(limit)
@@ -219,16 +220,18 @@ def count_matches(
     above: str | None,
     default_country: str | None = None,
     blind: Blind | None = None,
+    where: Sequence[sa.ColumnElement[bool]] = (),
 ) -> tuple[int, int]:
-    """How many surviving customers match ``text``, and how many of them come before the id
-    ``above`` in the list (newest first): the total and the position of a page."""
+    """How many surviving customers match ``text`` (and ``where``), and how many of them come
+    before the id ``above`` in the list (newest first): the total and the position of a page."""
     ahead = (
         sa.func.coalesce(sa.func.sum(sa.case((customers.c.id > above, 1), else_=0)), 0)
         if above is not None
         else sa.literal(0)
     )
-    where = matching(text, default_country, blind)
-    row = conn.execute(sa.select(sa.func.count(), ahead).where(where))
+    row = conn.execute(
+        sa.select(sa.func.count(), ahead).where(matching(text, default_country, blind), *where)
+    )
     total, before = row.one()
     return int(total), int(before)
 
