@@ -337,7 +337,7 @@ LISTING: tuple[tuple[str, str], ...] = (
     ("loyalty", "Loyalty: the program, members, the points ledger, rewards, draws."),
     ("feedback", "Feedback: surveys, invitations, responses, the closed loop."),
     ("helpdesk", "Helpdesk: cases, SLA checks and the inbound mailbox."),
-    ("journeys", "Journeys: touchpoint paths to an outcome and friction points."),
+    ("journeys", "Journeys: touchpoint paths to an outcome, friction points and experiments."),
     ("jobs", "Periodic jobs: last and next runs, run one now."),
     ("audit", "The audit log of privileged acts: who, when, what, from where."),
 )

@@ -1,6 +1,7 @@
 """``/journeys`` in Chromium: an analyst walks the controls (tab, outcome, period, level,
 steps, window, a date), each choice shown back selected with its table, the friction chart drawn,
-and the CSV downloaded with the choices of the page; no console error on the way.
+and the CSV downloaded with the choices of the page; then defines an experiment on the
+Experiments tab, starts it and downloads its results; no console error on the way.
 
 ``opencx serve`` runs on a temporary SQLite store holding tests/journeys' seeded data set.
 """
@@ -18,6 +19,7 @@ import pytest
 from opencx.access.service import AccessService
 from opencx.core import FixedClock
 from opencx.db import create_engine_from_url, migrate
+from opencx.journeys.domain import GOALS
 from tests.browser.serving import chromium, served
 from tests.journeys.data import load
 
@@ -97,4 +99,28 @@ def test_an_analyst_walks_the_journey_controls(server: str) -> None:
         text = Path(got.value.path()).read_text()
         assert text.startswith("touchpoint,exposed")
         assert "adjusted_lower,adjusted_upper" in text.splitlines()[0]
+
+        page.click("#tab-experiments")
+        expect(page.locator("#experiment-form")).to_be_visible()
+        goals = page.locator("#new-goal option").evaluate_all("os => os.map(o => o.value)")
+        assert goals == list(GOALS)
+        page.fill("#new-key", "free-ship")
+        page.fill("#new-name", "Free shipping banner")
+        page.fill("#new-hypothesis", "Showing free shipping lifts conversion")
+        page.select_option("#new-window", "14")
+        page.fill("#new-start", "2026-01-01")
+        page.fill("#new-stop", "2027-01-01")
+        page.fill("#new-variant-0", "control")
+        page.fill("#new-variant-1", "banner")
+        page.click("#new-create")
+        page.wait_for_url(lambda u: "experiment=free-ship" in u)
+        expect(page.locator("#experiment-result h2")).to_contain_text("Free shipping banner")
+        expect(page.locator("#experiments")).to_contain_text("draft")
+        page.click("#experiment-start")
+        expect(page.locator("#experiment-stop")).to_be_visible()
+        expect(page.locator("#experiment-results tbody tr")).to_have_count(2)
+        with page.expect_download() as got:
+            page.click("#experiment-csv")
+        header = Path(got.value.path()).read_text().splitlines()[0]
+        assert header.startswith("variant,name,share,exposed") and "adjusted_p" in header
     assert errors == []

@@ -1,10 +1,12 @@
-"""``opencx journeys paths|friction`` on a small store: tables, CSV, JSON and refusals."""
+"""``opencx journeys paths|friction|experiments`` on a small store: tables, CSV, JSON and
+refusals."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -14,6 +16,7 @@ from opencx.app import Services, build
 from opencx.core import FixedClock
 from opencx.journeys.cli import app
 from opencx.journeys.service import FRICTION_FIELDS, PATH_FIELDS
+from opencx.journeys.service.experiments import RESULT_FIELDS
 from opencx.settings import Settings
 from tests.journeys.data import load
 
@@ -69,3 +72,45 @@ def test_refusals_name_the_choices(services: Services) -> None:
     assert "period length 45" in str(days.exception)
     when = runner.invoke(app, ["paths", "--until", "soon"], obj=services)
     assert when.exit_code == 2 and "expected a date" in when.output
+
+
+def test_experiments_from_a_json_file_to_their_analysis(services: Services, tmp_path: Path) -> None:
+    definition = {
+        "key": "free-ship",
+        "name": "Free shipping banner",
+        "hypothesis": "Showing free shipping lifts conversion",
+        "goal": "conversion",
+        "window_days": 60,
+        "start": "2026-01-01",
+        "stop": "2026-03-01",
+        "variants": [{"key": "control"}, {"key": "banner", "weight": "half"}],
+    }
+    file = tmp_path / "experiment.json"
+    file.write_text(json.dumps(definition))
+    refused = runner.invoke(app, ["experiments", "create", str(file)], obj=services)
+    assert refused.exit_code != 0 and "variants[1].weight 'half'" in str(refused.exception)
+    definition["variants"] = [{"key": "control"}, {"key": "banner"}]
+    file.write_text(json.dumps(definition))
+    made = runner.invoke(app, ["experiments", "create", str(file)], obj=services)
+    assert made.exit_code == 0 and "created free-ship (draft)" in made.output
+    assert runner.invoke(app, ["experiments", "start", "free-ship"], obj=services).exit_code == 0
+    assigned = runner.invoke(app, ["experiments", "assign", "free-ship", "c0002"], obj=services)
+    assert assigned.output.startswith("c0002: ")
+    ids = tmp_path / "ids.txt"
+    ids.write_text("\n".join([*(f"c{i:04d}" for i in range(10)), "nobody"]))
+    args = ["experiments", "expose", "free-ship", "--customers", str(ids)]
+    exposed = runner.invoke(app, args, obj=services)
+    assert "7 exposed, 1 exposed before, 0 erased, 1 unknown (nobody)" in exposed.output
+    segment = ["experiments", "expose", "free-ship", "--segment", "persona=nobody"]
+    assert "no customer is in the persona" in str(
+        runner.invoke(app, segment, obj=services).exception
+    )
+    got = runner.invoke(
+        app, ["experiments", "analyse", "free-ship", "--format", "csv"], obj=services
+    )
+    rows = list(csv.DictReader(io.StringIO(got.output)))
+    assert tuple(rows[0]) == RESULT_FIELDS and sum(int(r["exposed"]) for r in rows) == 8
+    table = runner.invoke(app, ["experiments", "analyse", "free-ship"], obj=services)
+    assert "Free shipping banner: conversion within 60 days, 8 exposed" in table.output
+    listed = runner.invoke(app, ["experiments", "list"], obj=services)
+    assert "free-ship (running)" in listed.output

@@ -15,8 +15,17 @@ from sqlalchemy.engine import Engine
 from opencx.app import Services, build, create_app
 from opencx.core import FixedClock
 from opencx.journeys import pages
-from opencx.journeys.domain import FRICTION_OUTCOMES, LEVELS, PATH_OUTCOMES, PERIOD_DAYS
+from opencx.journeys.domain import (
+    FRICTION_OUTCOMES,
+    GOALS,
+    LEVELS,
+    PATH_OUTCOMES,
+    PERIOD_DAYS,
+    WINDOW_DAYS,
+)
 from opencx.journeys.service import FRICTION_FIELDS, PATH_FIELDS
+from opencx.journeys.service.experiments import RESULT_FIELDS
+from opencx.journeys.store.tables import exposures
 from opencx.settings import Settings
 from tests.journeys.data import load
 
@@ -123,3 +132,89 @@ def test_agents_do_not_see_journeys(services: Services) -> None:
         assert 'href="/journeys"' not in client.get("/data").text
         assert client.get("/journeys").status_code == 403
         assert client.get("/api/journeys/paths").status_code == 403
+        assert client.get("/api/journeys/experiments").status_code == 403
+
+
+EXPERIMENT = {
+    "key": "free-ship",
+    "name": "Free shipping banner",
+    "hypothesis": "Showing free shipping lifts conversion",
+    "goal": "conversion",
+    "window_days": 60,
+    "start": "2026-01-01",
+    "stop": "2026-03-01",
+    "variants": [{"key": "control"}, {"key": "banner", "weight": 1}],
+}
+
+
+def test_experiments_through_the_api_and_the_tab(analyst: TestClient, services: Services) -> None:
+    """The API defines, starts, assigns and analyses; the tab offers what the code accepts,
+    names a refused field, creates, starts, warns of a sample-ratio mismatch, downloads."""
+    key = services.access.create_api_key("experiments", ["journeys:*"]).secret
+    analyst.headers["Authorization"] = f"Bearer {key}"  # an API key, as the site's would be
+    bad = analyst.post("/api/journeys/experiments", json={**EXPERIMENT, "window_days": 10})
+    assert bad.status_code == 422 and "window_days 10: one of 7, 14" in bad.text
+    made = analyst.post("/api/journeys/experiments", json=EXPERIMENT)
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    assert analyst.post("/api/journeys/experiments", json=EXPERIMENT).status_code == 409
+    assert (
+        analyst.post(
+            "/api/journeys/experiments/free-ship/assignments", json={"customer_id": "c0001"}
+        ).status_code
+        == 409
+    )  # a draft assigns nobody
+    assert analyst.post("/api/journeys/experiments/free-ship/start").json()["status"] == "running"
+    first = analyst.post(
+        "/api/journeys/experiments/free-ship/assignments", json={"customer_id": "c0001"}
+    ).json()
+    again = analyst.post(
+        "/api/journeys/experiments/free-ship/assignments", json={"customer_id": "c0001"}
+    ).json()
+    assert first["new"] and not again["new"] and first["variant"] == again["variant"]
+    services.journeys.experiments.expose("free-ship", [f"c{i:04d}" for i in range(30)])
+    got = analyst.get("/api/journeys/experiments/free-ship/analysis").json()
+    assert got["exposed"] == 24 and got["comparisons"] == 1  # 30 ids, 6 merged into others
+    assert [r["variant"] for r in got["rows"]] == ["control", "banner"]
+    assert got["srm_mismatch"] is False and got["rows"][1]["p_value"] is not None
+    del analyst.headers["Authorization"]  # the page, as the signed-in analyst
+    page = analyst.get("/journeys?tab=experiments")
+    assert _options(page.text, "goal") == list(GOALS)
+    assert _options(page.text, "window_days") == [str(w) for w in WINDOW_DAYS]
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert csrf
+    form = {
+        **{k: v for k, v in EXPERIMENT.items() if k != "variants"},
+        "key": "by-form",
+        "variant_key": ["control", "banner", "", ""],
+        "variant_weight": ["1", "0", "1", "1"],
+        "csrf_token": csrf[1],
+    }
+    bad = analyst.post("/journeys/experiments", data=form)
+    assert bad.status_code == 422 and "variants[1].weight 0.0" in bad.text
+    assert 'value="by-form"' in bad.text  # the form comes back filled
+    form["variant_weight"] = ["1", "1", "1", "1"]
+    made = analyst.post("/journeys/experiments", data=form, follow_redirects=False)
+    assert made.status_code == 303
+    started = analyst.post("/journeys/experiments/by-form/start", data={"csrf_token": csrf[1]})
+    assert started.status_code == 200 and 'id="experiment-stop"' in started.text
+    experiment = services.journeys.experiments.get("by-form")
+    with services.engine.begin() as conn:  # every exposure recorded in the control: broken
+        conn.execute(
+            exposures.insert(),
+            [
+                {
+                    "id": f"x{i}",
+                    "experiment_id": experiment.id,
+                    "customer_id": f"c{i:04d}",
+                    "variant": "control",
+                    "exposed_at": services.clock.now(),
+                }
+                for i in range(24)
+            ],
+        )
+    shown = analyst.get("/journeys?tab=experiments&experiment=by-form")
+    assert 'id="srm-warning"' in shown.text and "do not trust these results" in shown.text
+    got = analyst.get("/journeys/experiments/by-form.csv")
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    assert tuple(rows[0]) == RESULT_FIELDS and [r["exposed"] for r in rows] == ["24", "0"]

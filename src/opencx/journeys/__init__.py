@@ -1,3 +1,3 @@
-"""journeys slice: touchpoint paths and friction points (docs/journeys.md)."""
+"""journeys slice: touchpoint paths, friction points and experiments (docs/journeys.md)."""
 
 __all__: list[str] = []

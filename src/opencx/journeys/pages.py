@@ -1,5 +1,8 @@
-"""``/journeys``: touchpoint paths to an outcome and friction points, with CSV downloads of
-what the page shows (role analyst: ``journeys:read``)."""
+"""``/journeys``: touchpoint paths to an outcome, friction points and experiments, with CSV
+downloads of what the page shows (role analyst: ``journeys:read``). The Experiments tab lists
+the experiments, shows one's results (its CSV: ``journeys:read``), and for ``journeys:write``
+(admin, analyst) offers the form defining one, each control offering only what the code
+accepts, and the buttons starting and stopping them."""
 
 from __future__ import annotations
 
@@ -7,14 +10,15 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from opencx.core.errors import InvalidInput
+from opencx.core.errors import InvalidInput, OpenCXError
 from opencx.core.spreadsheet import csv_text
 from opencx.journeys.deps import JourneysServiceDep
 from opencx.journeys.domain import (
     FRICTION_OUTCOMES,
+    GOALS,
     LEVELS,
     MAX_STEPS,
     OUTCOMES,
@@ -22,6 +26,7 @@ from opencx.journeys.domain import (
     PERIOD_DAYS,
     WINDOW_DAYS,
 )
+from opencx.journeys.domain.experiments import MAX_VARIANTS
 from opencx.journeys.service import (
     FRICTION_FIELDS,
     PATH_FIELDS,
@@ -31,11 +36,13 @@ from opencx.journeys.service import (
     path_records,
     until_of,
 )
-from opencx.web import Principal, render, require_page_scope
+from opencx.journeys.service.experiments import RESULT_FIELDS, result_records
+from opencx.web import Principal, render, require_csrf, require_page_scope
 
 router = APIRouter(prefix="/journeys", tags=["pages"], include_in_schema=False)
 User = Annotated[Principal, Depends(require_page_scope("journeys:read"))]
-TABS = ("paths", "friction")
+Writer = Annotated[Principal, Depends(require_page_scope("journeys:write"))]
+TABS = ("paths", "friction", "experiments")
 LIMIT = 20  # paths shown; the rest is one row
 MIN_EXPOSED = 30  # friction: touchpoints seen by fewer customers are left out
 
@@ -127,9 +134,15 @@ def friction_chart(report: FrictionReport, top: int = 15) -> dict[str, Any] | No
 
 @router.get("", response_class=HTMLResponse)
 def journeys_page(
-    request: Request, service: JourneysServiceDep, user: User, chosen: Chosen
+    request: Request,
+    service: JourneysServiceDep,
+    user: User,
+    chosen: Chosen,
+    experiment: Annotated[str, Query(max_length=60)] = "",
 ) -> Response:
     report: Any
+    if chosen.tab == "experiments":
+        return _experiments_page(request, service, user, experiment)
     if chosen.tab == "paths":
         report = service.paths(chosen.ask(), limit=LIMIT)
         chart = None
@@ -184,3 +197,106 @@ def friction_csv(service: JourneysServiceDep, user: User, chosen: Chosen) -> Res
     report = service.friction(chosen.ask(), min_exposed=MIN_EXPOSED)
     name = f"journey-friction-{report.query.outcome}-{report.query.end:%Y-%m-%d}.csv"
     return _csv(csv_text(FRICTION_FIELDS, friction_records(report)), name)
+
+
+# --- experiments -------------------------------------------------------------------------------
+
+
+def _experiments_page(
+    request: Request,
+    service: Any,
+    user: Principal,
+    key: str,
+    *,
+    error: str | None = None,
+    form: dict[str, Any] | None = None,
+) -> Response:
+    report = service.experiments.analyse(key) if key else None
+    return render(
+        request,
+        "journeys/experiments.html",
+        status_code=422 if error else 200,
+        chosen=Controls(tab="experiments"),
+        experiments=service.experiments.list(),
+        report=report,
+        records=result_records(report) if report else [],
+        goals=GOALS,
+        windows=WINDOW_DAYS,
+        slots=range(MAX_VARIANTS),
+        can_write=user.allows("journeys:write"),
+        error=error,
+        form=form or {},
+    )
+
+
+def _variants(keys: list[str], weights: list[str]) -> list[dict[str, Any]]:
+    """The form's variant rows that have a key; a weight left empty is 1."""
+    rows = []
+    for i, key in enumerate(keys):
+        if not key.strip():
+            continue
+        raw = weights[i].strip() if i < len(weights) else ""
+        try:
+            weight: Any = float(raw) if raw else 1.0
+        except ValueError:
+            weight = raw  # refused by the definition's check, naming the field
+        rows.append({"key": key.strip(), "weight": weight})
+    return rows
+
+
+@router.post("/experiments", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
+def create_experiment(
+    request: Request,
+    service: JourneysServiceDep,
+    user: Writer,
+    key: Annotated[str, Form(max_length=60)],
+    name: Annotated[str, Form(max_length=200)],
+    hypothesis: Annotated[str, Form(max_length=2000)],
+    goal: Annotated[str, Form(max_length=20)],
+    window_days: Annotated[int, Form()],
+    start: Annotated[str, Form(max_length=10)],
+    stop: Annotated[str, Form(max_length=10)],
+    variant_key: Annotated[list[str], Form(max_length=MAX_VARIANTS)],
+    variant_weight: Annotated[list[str], Form(max_length=MAX_VARIANTS)],
+    currency: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    """Define a draft from the form; a refusal shows the form again with the field named."""
+    data = {
+        "key": key.strip(),
+        "name": name,
+        "hypothesis": hypothesis,
+        "goal": goal,
+        "window_days": window_days,
+        "start": start,
+        "stop": stop,
+        "variants": _variants(variant_key, variant_weight),
+        "currency": currency.strip() or None,
+    }
+    try:
+        service.experiments.create(data)
+    except OpenCXError as exc:
+        return _experiments_page(request, service, user, "", error=str(exc), form=data)
+    return RedirectResponse(f"/journeys?tab=experiments&experiment={data['key']}", 303)
+
+
+@router.post("/experiments/{key}/{action}", dependencies=[Depends(require_csrf)])
+def change_experiment(
+    key: Annotated[str, Path(max_length=60)],
+    action: Annotated[str, Path(pattern="^(start|stop)$")],
+    service: JourneysServiceDep,
+    user: Writer,
+) -> Response:
+    """Start a draft or stop a running experiment."""
+    experiments = service.experiments
+    (experiments.start if action == "start" else experiments.stop)(key)
+    return RedirectResponse(f"/journeys?tab=experiments&experiment={key}", 303)
+
+
+@router.get("/experiments/{key}.csv")
+def experiment_csv(
+    key: Annotated[str, Path(max_length=60)], service: JourneysServiceDep, user: User
+) -> Response:
+    """The experiment's results, a row per variant, as CSV."""
+    report = service.experiments.analyse(key)
+    name = f"experiment-{key}-{report.at:%Y-%m-%d}.csv"
+    return _csv(csv_text(RESULT_FIELDS, result_records(report)), name)

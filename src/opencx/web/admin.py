@@ -35,6 +35,8 @@ SCOPE_EXAMPLES = (
     "helpdesk:read",
     "helpdesk:write",
     "loyalty:read",
+    "journeys:read",
+    "journeys:assign",
 )
 DONE = {
     "created": "User added: they can log in with the password you gave them.",

@@ -37,7 +37,9 @@ NAV: tuple[NavItem, ...] = (
         "cases, queues, SLA clocks, live chat and agent quality",
         "helpdesk:read",
     ),
-    NavItem("Journeys", "/journeys", "touchpoint paths and friction points", "journeys:read"),
+    NavItem(
+        "Journeys", "/journeys", "touchpoint paths, friction points, experiments", "journeys:read"
+    ),
     NavItem("Admin", "/admin/users", "users, roles, API keys, sessions and jobs", "users:admin"),
 )
 

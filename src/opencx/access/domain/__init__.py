@@ -32,9 +32,10 @@ ROLES: tuple[str, ...] = ("admin", "analyst", "agent")
 ROLE_GRANTS: dict[str, frozenset[str]] = {
     # everything, including erasure of personal data and user administration
     "admin": frozenset({"*"}),
-    # reads everything; works with metrics and models; downloads customer lists (as the churn
-    # list) for campaigns
-    "analyst": frozenset({"*:read", "metrics:*", "models:*", "customers:export"}),
+    # reads everything; works with metrics, models and journey experiments (defines, starts and
+    # stops them; journeys:assign records exposures as the app or site would); downloads
+    # customer lists (as the churn list) for campaigns
+    "analyst": frozenset({"*:read", "metrics:*", "models:*", "journeys:*", "customers:export"}),
     # serves customers: looks them up, works cases and chats, reads feedback, redeems rewards
     # and enrolls members for them (the desk's configuration, incidents, QA scorecards and
     # catalog approvals are helpdesk:admin; point adjustments and programs are loyalty:admin)
