@@ -102,6 +102,7 @@ class MetricsService:
         self.threads = threads
         self._kept: OrderedDict[Any, tuple[float, MetricResult]] = OrderedDict()
         self._lock = threading.Lock()
+        self._present: frozenset[str] | None = None
 
     @contextmanager
     def tables(self) -> Iterator[BaseBackend]:
@@ -160,10 +161,12 @@ class MetricsService:
         request without an end reads up to now); None on a warehouse (nothing is kept)."""
         if self.warehouse_url:
             return None
-        from opencx.metrics.store.versions import data_version
+        from opencx.metrics.store.versions import data_version, present_tables
 
         with self.engine.connect() as conn:
-            return (self.clock.now().date(), *data_version(conn))
+            if self._present is None:  # the schema is the migrations': read once a service
+                self._present = present_tables(conn)
+            return (self.clock.now().date(), *data_version(conn, self._present))
 
     # --- rollups of a Parquet warehouse ---------------------------------------------------------
     def rollups(self) -> list[warehouse.RollupState]:

@@ -17,9 +17,15 @@ READ_TABLES = (*CANONICAL_TABLES, "survey_questions", SEGMENTS_TABLE, TOPICS_TAB
 """Every table a metric reads (``frames.table(tables, ...)``), published by any slice."""
 
 
-def data_version(conn: Connection) -> tuple[int, ...]:
-    """The row count of each of :data:`READ_TABLES` (0 for a table this store lacks)."""
-    present = set(sa.inspect(conn).get_table_names())
+def present_tables(conn: Connection) -> frozenset[str]:
+    """Those of :data:`READ_TABLES` this store has, as a table or a view (``customer_segments``
+    is a view)."""
+    found = sa.inspect(conn)
+    return frozenset(READ_TABLES) & {*found.get_table_names(), *found.get_view_names()}
+
+
+def data_version(conn: Connection, present: frozenset[str]) -> tuple[int, ...]:
+    """The row count of each of :data:`READ_TABLES` (0 for one not ``present``)."""
     counts = [
         sa.select(sa.func.count()).select_from(sa.table(name)).scalar_subquery()
         if name in present
