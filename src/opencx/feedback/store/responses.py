@@ -310,13 +310,12 @@ def _response_filters(
 def _answer_filters(min_score: int | None, max_score: int | None, text: str | None) -> list[Any]:
     a = answers.c
     kept: list[Any] = []
-    if min_score is not None or max_score is not None:
-        scored = sa.select(a.response_id).where(
-            a.response_id == responses.c.id,
-            a.score.is_not(None),
-            a.score >= (min_score if min_score is not None else a.score),
-            a.score <= (max_score if max_score is not None else a.score),
-        )
+    bounds = [
+        *([a.score >= min_score] if min_score is not None else []),
+        *([a.score <= max_score] if max_score is not None else []),
+    ]
+    if bounds:
+        scored = sa.select(a.response_id).where(a.response_id == responses.c.id, *bounds)
         kept.append(scored.exists())
     if text:
         found = sa.select(a.response_id).where(
